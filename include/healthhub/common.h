@@ -1,0 +1,34 @@
+/*
+ * common.h - conventions every module shares.
+ *
+ * Return codes: 0 is success, a negative value is an error (functions that
+ * can fail are marked HH_MUSTCHECK so the compiler refuses ignored results).
+ * Our own allocations go through x*alloc, which abort on out-of-memory:
+ * a half-built snapshot is worse than a crash the supervisor restarts.
+ */
+#ifndef HEALTHHUB_COMMON_H
+#define HEALTHHUB_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HH_MUSTCHECK __attribute__((warn_unused_result))
+#define HH_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define HH_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Aborting allocators. Results are new memory owned by the caller. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) HH_PRINTF(1, 2);
+
+/* Monotonic clock in nanoseconds / wall clock in milliseconds. */
+uint64_t hh_now_ns(void);
+int64_t hh_wall_ms(void);
+
+/* Strict integer parse of a whole string in [min, max]; 0 or -1. */
+int hh_parse_int(const char *s, long long min, long long max, long long *out) HH_MUSTCHECK;
+
+#endif

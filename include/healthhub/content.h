@@ -1,0 +1,211 @@
+/*
+ * content.h - the content model: articles, causes, remedies and the triage
+ * ruleset, as plain immutable data.
+ *
+ * One struct, two sources: the content files (loader.h, used by migrate) and
+ * PostgreSQL (db.h, used by the server) both produce a struct hh_content.
+ * Everything in it, strings and arrays alike, lives in the content's own
+ * arena and is released by hh_content_free(); nothing inside is owned
+ * separately. Once a server publishes a content, it is read-only and may be
+ * shared by every thread.
+ */
+#ifndef HEALTHHUB_CONTENT_H
+#define HEALTHHUB_CONTENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "healthhub/common.h"
+
+/* Triage levels, least to most urgent: the order is the ranking. */
+enum hh_level {
+	HH_LEVEL_SELF_CARE = 0,
+	HH_LEVEL_SEE_DOCTOR = 1,
+	HH_LEVEL_URGENT = 2,
+	HH_LEVEL_EMERGENCY = 3,
+};
+#define HH_LEVEL_COUNT 4
+
+/* Positions and regions are small closed sets, kept as bit masks. */
+enum hh_position {
+	HH_POS_STANDING = 1u << 0,
+	HH_POS_SITTING = 1u << 1,
+	HH_POS_LYING_DOWN = 1u << 2,
+};
+#define HH_POSITION_COUNT 3
+
+enum hh_region {
+	HH_REGION_UPPER_BACK = 1u << 0,
+	HH_REGION_MIDDLE_BACK = 1u << 1,
+};
+#define HH_REGION_COUNT 2
+
+enum hh_category {
+	HH_CATEGORY_RED_FLAG = 0,
+	HH_CATEGORY_PATTERN = 1,
+};
+
+/* A list of arena strings. */
+struct hh_strv {
+	const char **v; /* n entries, never NULL entries */
+	size_t n;
+};
+
+struct hh_reference {
+	const char *title; /* e.g. "Back pain - NHS" */
+	const char *url;   /* absolute https URL */
+};
+
+struct hh_reference_list {
+	struct hh_reference *v;
+	size_t n;
+};
+
+struct hh_section {
+	const char *id;      /* kebab-case anchor, unique in its article */
+	const char *heading; /* plain text */
+	const char *body;    /* plain text; paragraphs separated by "\n\n" */
+};
+
+struct hh_article {
+	const char *slug;
+	const char *title;
+	const char *summary;
+	struct hh_strv alternate_names;
+	struct hh_section *sections;
+	size_t n_sections;
+	struct hh_strv causes;   /* cause slugs, in display order */
+	struct hh_strv remedies; /* remedy slugs, in display order */
+	unsigned positions;      /* enum hh_position bits */
+	unsigned regions;        /* enum hh_region bits */
+	struct hh_reference_list references;
+	const char *reviewed_at;     /* YYYY-MM-DD */
+	const char *next_review_due; /* YYYY-MM-DD */
+	const char *updated_at;      /* RFC 3339 UTC; from the database, NULL from files */
+	int64_t version;             /* bumped when this article changes; 0 from files */
+	const char *checksum;        /* sha256 hex of the canonical entity; set by loaders */
+};
+
+struct hh_cause {
+	const char *slug;
+	const char *name;
+	const char *summary;
+	const char *description;
+	unsigned positions;
+	unsigned regions;
+	struct hh_strv remedies;   /* remedy slugs: the one place links are declared */
+	const char *see_doctor_if; /* plain text or NULL */
+	struct hh_reference_list references;
+	const char *checksum;
+};
+
+struct hh_remedy {
+	const char *slug;
+	const char *name;
+	const char *summary;
+	const char *description;
+	struct hh_strv steps;
+	struct hh_strv causes; /* derived: causes whose remedies[] name this one */
+	struct hh_reference_list references;
+	const char *checksum;
+};
+
+/* How strongly a pattern code points at a cause, 1..100. */
+struct hh_weight {
+	const char *cause; /* cause slug */
+	int weight;
+};
+
+struct hh_symptom {
+	const char *code;     /* snake_case */
+	const char *question; /* what an app asks, plain language */
+	enum hh_category category;
+	enum hh_level level;  /* least level this code alone raises to; self_care for patterns */
+	const char *message;  /* red flags: what to do, plain language; patterns: NULL */
+	struct hh_reference source; /* red flags: required; patterns: title/url may be NULL */
+	struct hh_weight *weights;  /* patterns: causes this code points at */
+	size_t n_weights;
+};
+
+/* A rule over a number in the request (age, duration_days). */
+enum hh_rule_field {
+	HH_RULE_AGE = 0,
+	HH_RULE_DURATION_DAYS = 1,
+};
+
+struct hh_rule {
+	const char *code;  /* e.g. "age_50_or_over" */
+	enum hh_rule_field field;
+	long long min;     /* fires when min <= value <= max */
+	long long max;
+	enum hh_level level;
+	const char *message;
+	struct hh_reference source;
+};
+
+struct hh_policy {
+	const char *disclaimer;
+	const char *advice[HH_LEVEL_COUNT]; /* indexed by enum hh_level */
+	struct hh_rule *rules;
+	size_t n_rules;
+	int max_causes;   /* how many likely causes an answer lists */
+	int max_remedies; /* how many remedies an answer lists */
+};
+
+struct hh_arena;
+
+struct hh_content {
+	struct hh_article *articles; /* sorted by slug */
+	size_t n_articles;
+	struct hh_cause *causes;     /* sorted by slug */
+	size_t n_causes;
+	struct hh_remedy *remedies;  /* sorted by slug */
+	size_t n_remedies;
+	struct hh_symptom *symptoms; /* red flags by level (most urgent first), then patterns; in file order within */
+	size_t n_symptoms;
+	struct hh_policy policy;
+	int64_t version;             /* content version from the database; 0 from files */
+	const char *ruleset_version; /* hex digest of symptoms + policy */
+	struct hh_arena *arena;      /* owns every byte above */
+};
+
+/* New empty content with its arena. Never NULL (aborts on OOM). */
+struct hh_content *hh_content_new(void);
+/* Frees the content and everything in its arena. NULL is allowed. */
+void hh_content_free(struct hh_content *c);
+
+/* Arena allocation: memory lives until hh_content_free(). */
+void *hh_content_alloc(struct hh_content *c, size_t n);
+const char *hh_content_strdup(struct hh_content *c, const char *s); /* NULL -> NULL */
+const char *hh_content_strndup(struct hh_content *c, const char *s, size_t n);
+
+/*
+ * After filling articles/causes/remedies/symptoms: sort by slug, derive
+ * remedy->causes from cause->remedies, order symptoms, compute
+ * ruleset_version. Call once, before publishing.
+ */
+void hh_content_finish(struct hh_content *c);
+
+/* Lookups by slug or code (binary search / linear for symptoms): borrowed or NULL. */
+const struct hh_article *hh_content_article(const struct hh_content *c, const char *slug);
+const struct hh_cause *hh_content_cause(const struct hh_content *c, const char *slug);
+const struct hh_remedy *hh_content_remedy(const struct hh_content *c, const char *slug);
+const struct hh_symptom *hh_content_symptom(const struct hh_content *c, const char *code);
+
+/* Names <-> enums. *_name returns a static string; *_parse returns 0 or -1. */
+const char *hh_level_name(enum hh_level l);
+int hh_level_parse(const char *s, enum hh_level *out) HH_MUSTCHECK;
+const char *hh_category_name(enum hh_category c);
+int hh_category_parse(const char *s, enum hh_category *out) HH_MUSTCHECK;
+const char *hh_position_name(unsigned bit); /* one bit */
+int hh_position_parse(const char *s, unsigned *bit) HH_MUSTCHECK;
+const char *hh_region_name(unsigned bit);
+int hh_region_parse(const char *s, unsigned *bit) HH_MUSTCHECK;
+const char *hh_rule_field_name(enum hh_rule_field f);
+int hh_rule_field_parse(const char *s, enum hh_rule_field *out) HH_MUSTCHECK;
+
+/* Format checks shared by loader, router and validation. */
+int hh_is_slug(const char *s); /* lower-case kebab-case, 1..64 chars */
+int hh_is_code(const char *s); /* lower-case snake_case, 1..64 chars */
+
+#endif

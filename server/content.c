@@ -1,0 +1,360 @@
+/*
+ * content.c - the content model's arena, derived fields and lookups.
+ */
+#include "healthhub/content.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthhub/hash.h"
+
+/* ---------------------------------------------------------------- arena */
+
+struct hh_arena_block {
+	struct hh_arena_block *next;
+	size_t used, size;
+	max_align_t data[]; /* size bytes */
+};
+
+struct hh_arena {
+	struct hh_arena_block *head;
+};
+
+#define ARENA_BLOCK 16384
+
+struct hh_content *hh_content_new(void)
+{
+	struct hh_content *c = xcalloc(1, sizeof(*c));
+	c->arena = xcalloc(1, sizeof(*c->arena));
+	return c;
+}
+
+void hh_content_free(struct hh_content *c)
+{
+	if (c == NULL)
+		return;
+	struct hh_arena_block *b = c->arena->head;
+	while (b != NULL) {
+		struct hh_arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	free(c->arena);
+	free(c);
+}
+
+void *hh_content_alloc(struct hh_content *c, size_t n)
+{
+	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	struct hh_arena_block *b = c->arena->head;
+	if (b == NULL || b->size - b->used < need) {
+		size_t size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+		b = xmalloc(sizeof(*b) + size);
+		b->used = 0;
+		b->size = size;
+		b->next = c->arena->head;
+		c->arena->head = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += need;
+	memset(p, 0, need);
+	return p;
+}
+
+const char *hh_content_strndup(struct hh_content *c, const char *s, size_t n)
+{
+	char *p = hh_content_alloc(c, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+const char *hh_content_strdup(struct hh_content *c, const char *s)
+{
+	return s == NULL ? NULL : hh_content_strndup(c, s, strlen(s));
+}
+
+/* ---------------------------------------------------------------- names */
+
+static const char *const level_names[HH_LEVEL_COUNT] = {"self_care", "see_doctor", "urgent", "emergency"};
+static const char *const position_names[HH_POSITION_COUNT] = {"standing", "sitting", "lying_down"};
+static const char *const region_names[HH_REGION_COUNT] = {"upper_back", "middle_back"};
+
+static int parse_name(const char *s, const char *const *names, int n)
+{
+	if (s == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *hh_level_name(enum hh_level l)
+{
+	return (unsigned)l < HH_LEVEL_COUNT ? level_names[l] : "unknown";
+}
+
+int hh_level_parse(const char *s, enum hh_level *out)
+{
+	int i = parse_name(s, level_names, HH_LEVEL_COUNT);
+	if (i < 0)
+		return -1;
+	*out = (enum hh_level)i;
+	return 0;
+}
+
+const char *hh_category_name(enum hh_category c)
+{
+	return c == HH_CATEGORY_RED_FLAG ? "red_flag" : "pattern";
+}
+
+int hh_category_parse(const char *s, enum hh_category *out)
+{
+	static const char *const names[] = {"red_flag", "pattern"};
+	int i = parse_name(s, names, 2);
+	if (i < 0)
+		return -1;
+	*out = (enum hh_category)i;
+	return 0;
+}
+
+static int bit_index(unsigned bit)
+{
+	return bit == 0 || (bit & (bit - 1)) ? -1 : __builtin_ctz(bit);
+}
+
+const char *hh_position_name(unsigned bit)
+{
+	int i = bit_index(bit);
+	return i >= 0 && i < HH_POSITION_COUNT ? position_names[i] : "unknown";
+}
+
+int hh_position_parse(const char *s, unsigned *bit)
+{
+	int i = parse_name(s, position_names, HH_POSITION_COUNT);
+	if (i < 0)
+		return -1;
+	*bit = 1u << i;
+	return 0;
+}
+
+const char *hh_region_name(unsigned bit)
+{
+	int i = bit_index(bit);
+	return i >= 0 && i < HH_REGION_COUNT ? region_names[i] : "unknown";
+}
+
+int hh_region_parse(const char *s, unsigned *bit)
+{
+	int i = parse_name(s, region_names, HH_REGION_COUNT);
+	if (i < 0)
+		return -1;
+	*bit = 1u << i;
+	return 0;
+}
+
+const char *hh_rule_field_name(enum hh_rule_field f)
+{
+	return f == HH_RULE_AGE ? "age" : "duration_days";
+}
+
+int hh_rule_field_parse(const char *s, enum hh_rule_field *out)
+{
+	static const char *const names[] = {"age", "duration_days"};
+	int i = parse_name(s, names, 2);
+	if (i < 0)
+		return -1;
+	*out = (enum hh_rule_field)i;
+	return 0;
+}
+
+static int word_format(const char *s, char sep)
+{
+	if (s == NULL)
+		return 0;
+	size_t n = strlen(s);
+	if (n == 0 || n > 64 || s[0] == sep || s[n - 1] == sep)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == sep;
+		if (!ok || (ch == sep && s[i + 1] == sep))
+			return 0;
+	}
+	return 1;
+}
+
+int hh_is_slug(const char *s)
+{
+	return word_format(s, '-');
+}
+
+int hh_is_code(const char *s)
+{
+	return word_format(s, '_');
+}
+
+/* ---------------------------------------------------------------- finish */
+
+static int cmp_article(const void *a, const void *b)
+{
+	return strcmp(((const struct hh_article *)a)->slug, ((const struct hh_article *)b)->slug);
+}
+
+static int cmp_cause(const void *a, const void *b)
+{
+	return strcmp(((const struct hh_cause *)a)->slug, ((const struct hh_cause *)b)->slug);
+}
+
+static int cmp_remedy(const void *a, const void *b)
+{
+	return strcmp(((const struct hh_remedy *)a)->slug, ((const struct hh_remedy *)b)->slug);
+}
+
+/* remedy->causes is derived, so the link is declared once (on the cause). */
+static void derive_remedy_causes(struct hh_content *c)
+{
+	for (size_t r = 0; r < c->n_remedies; r++) {
+		struct hh_remedy *rem = &c->remedies[r];
+		rem->causes.v = hh_content_alloc(c, (c->n_causes + 1) * sizeof(char *));
+		rem->causes.n = 0;
+		for (size_t i = 0; i < c->n_causes; i++) {
+			const struct hh_cause *cause = &c->causes[i];
+			for (size_t k = 0; k < cause->remedies.n; k++)
+				if (strcmp(cause->remedies.v[k], rem->slug) == 0) {
+					rem->causes.v[rem->causes.n++] = cause->slug;
+					break;
+				}
+		}
+	}
+}
+
+/* Red flags first, most urgent level first; patterns last; stable within. */
+static void order_symptoms(struct hh_content *c)
+{
+	struct hh_symptom *sorted = hh_content_alloc(c, (c->n_symptoms + 1) * sizeof(*sorted));
+	size_t k = 0;
+	for (int level = HH_LEVEL_EMERGENCY; level >= HH_LEVEL_SELF_CARE; level--)
+		for (size_t i = 0; i < c->n_symptoms; i++)
+			if (c->symptoms[i].category == HH_CATEGORY_RED_FLAG && (int)c->symptoms[i].level == level)
+				sorted[k++] = c->symptoms[i];
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (c->symptoms[i].category == HH_CATEGORY_PATTERN)
+			sorted[k++] = c->symptoms[i];
+	c->symptoms = sorted;
+	c->n_symptoms = k;
+}
+
+static void hash_ref(struct hh_sha256 *s, const struct hh_reference *r)
+{
+	hh_sha256_str(s, r->title);
+	hh_sha256_str(s, r->url);
+}
+
+static void hash_int(struct hh_sha256 *s, long long v)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%lld", v);
+	hh_sha256_update(s, buf, (size_t)n + 1);
+}
+
+/* The ruleset version names every input the triage engine reads. */
+static void compute_ruleset_version(struct hh_content *c)
+{
+	struct hh_sha256 s;
+	hh_sha256_init(&s);
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		hh_sha256_str(&s, y->code);
+		hh_sha256_str(&s, y->question);
+		hash_int(&s, y->category);
+		hash_int(&s, y->level);
+		hh_sha256_str(&s, y->message);
+		hash_ref(&s, &y->source);
+		for (size_t k = 0; k < y->n_weights; k++) {
+			hh_sha256_str(&s, y->weights[k].cause);
+			hash_int(&s, y->weights[k].weight);
+		}
+	}
+	const struct hh_policy *p = &c->policy;
+	hh_sha256_str(&s, p->disclaimer);
+	for (int l = 0; l < HH_LEVEL_COUNT; l++)
+		hh_sha256_str(&s, p->advice[l]);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct hh_rule *r = &p->rules[i];
+		hh_sha256_str(&s, r->code);
+		hash_int(&s, r->field);
+		hash_int(&s, r->min);
+		hash_int(&s, r->max);
+		hash_int(&s, r->level);
+		hh_sha256_str(&s, r->message);
+		hash_ref(&s, &r->source);
+	}
+	hash_int(&s, p->max_causes);
+	hash_int(&s, p->max_remedies);
+	/* Cause names and remedies shape the answer too. */
+	for (size_t i = 0; i < c->n_causes; i++) {
+		hh_sha256_str(&s, c->causes[i].slug);
+		hh_sha256_str(&s, c->causes[i].name);
+		for (size_t k = 0; k < c->causes[i].remedies.n; k++)
+			hh_sha256_str(&s, c->causes[i].remedies.v[k]);
+	}
+	for (size_t i = 0; i < c->n_remedies; i++) {
+		hh_sha256_str(&s, c->remedies[i].slug);
+		hh_sha256_str(&s, c->remedies[i].name);
+		hh_sha256_str(&s, c->remedies[i].summary);
+	}
+	char hex[65];
+	hh_sha256_final_hex(&s, hex);
+	c->ruleset_version = hh_content_strndup(c, hex, 16);
+}
+
+void hh_content_finish(struct hh_content *c)
+{
+	/* qsort/bsearch must not see NULL, even with a zero count. */
+	if (c->n_articles > 1)
+		qsort(c->articles, c->n_articles, sizeof(*c->articles), cmp_article);
+	if (c->n_causes > 1)
+		qsort(c->causes, c->n_causes, sizeof(*c->causes), cmp_cause);
+	if (c->n_remedies > 1)
+		qsort(c->remedies, c->n_remedies, sizeof(*c->remedies), cmp_remedy);
+	derive_remedy_causes(c);
+	order_symptoms(c);
+	compute_ruleset_version(c);
+}
+
+/* --------------------------------------------------------------- lookup */
+
+const struct hh_article *hh_content_article(const struct hh_content *c, const char *slug)
+{
+	struct hh_article key = {.slug = slug};
+	if (c->n_articles == 0 || slug == NULL)
+		return NULL;
+	return bsearch(&key, c->articles, c->n_articles, sizeof(key), cmp_article);
+}
+
+const struct hh_cause *hh_content_cause(const struct hh_content *c, const char *slug)
+{
+	struct hh_cause key = {.slug = slug};
+	if (c->n_causes == 0 || slug == NULL)
+		return NULL;
+	return bsearch(&key, c->causes, c->n_causes, sizeof(key), cmp_cause);
+}
+
+const struct hh_remedy *hh_content_remedy(const struct hh_content *c, const char *slug)
+{
+	struct hh_remedy key = {.slug = slug};
+	if (c->n_remedies == 0 || slug == NULL)
+		return NULL;
+	return bsearch(&key, c->remedies, c->n_remedies, sizeof(key), cmp_remedy);
+}
+
+const struct hh_symptom *hh_content_symptom(const struct hh_content *c, const char *code)
+{
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (strcmp(c->symptoms[i].code, code) == 0)
+			return &c->symptoms[i];
+	return NULL;
+}
