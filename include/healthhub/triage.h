@@ -1,0 +1,124 @@
+/*
+ * triage.h - the triage engine: request validation, rule evaluation and the
+ * answer's JSON, as pure functions over a struct hh_content (no I/O, no
+ * database), so the same code answers GET and POST and runs in unit tests
+ * and fuzzers.
+ *
+ * The rules are content (content/triage/symptoms.json and policy.json); docs/clinical-policy.md
+ * explains them. In short:
+ *   - the level is the highest level of any reported red flag or fired
+ *     age/duration rule, self_care when none fires;
+ *   - patterns (and positions, which stand for the worse_sitting,
+ *     worse_standing and worse_lying_down patterns) only rank causes;
+ *   - a cause's score is the mean of its weights over the matched patterns,
+ *     divided by 100 (0..1); causes are ordered by score, then slug;
+ *   - at urgent and emergency levels no causes or self-care remedies are
+ *     listed: the only advice is to get help.
+ *
+ * Every pointer in the input and result is borrowed from the content, which
+ * must outlive them.
+ */
+#ifndef HEALTHHUB_TRIAGE_H
+#define HEALTHHUB_TRIAGE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "healthhub/common.h"
+#include "healthhub/content.h"
+#include "healthhub/error.h"
+
+#define HH_TRIAGE_MAX_SYMPTOMS 64 /* codes per request; more is a 422 */
+#define HH_TRIAGE_MAX_RULES 16    /* fired rules reported (all still count for the level) */
+#define HH_TRIAGE_MAX_CAUSES 16   /* upper bound on policy.max_causes */
+#define HH_TRIAGE_MAX_REMEDIES 16 /* upper bound on policy.max_remedies */
+#define HH_TRIAGE_MAX_DEPTH 8     /* JSON nesting accepted before parsing (2 is needed) */
+#define HH_TRIAGE_KEY_MAX 80      /* a key buffer this size always holds the digest form */
+
+struct hh_triage_input {
+	const struct hh_symptom *symptoms[HH_TRIAGE_MAX_SYMPTOMS]; /* borrowed; no duplicates */
+	size_t n_symptoms;
+	unsigned positions;      /* enum hh_position bits */
+	unsigned region;         /* one enum hh_region bit or 0 */
+	long long duration_days; /* -1 when absent */
+	long long age;           /* -1 when absent */
+};
+
+struct hh_triage_cause {
+	const struct hh_cause *cause;                   /* borrowed */
+	double score;                                   /* 0..1 */
+	const char *matched[HH_TRIAGE_MAX_SYMPTOMS];    /* pattern codes, content order */
+	size_t n_matched;
+};
+
+struct hh_triage_result {
+	enum hh_level level;
+	const struct hh_symptom *red_flags[HH_TRIAGE_MAX_SYMPTOMS]; /* level desc, then code */
+	size_t n_red_flags;
+	const struct hh_rule *rules[HH_TRIAGE_MAX_RULES]; /* fired rules, level desc, then code */
+	size_t n_rules;
+	struct hh_triage_cause causes[HH_TRIAGE_MAX_CAUSES]; /* score desc, then slug */
+	size_t n_causes;
+	const struct hh_remedy *remedies[HH_TRIAGE_MAX_REMEDIES]; /* de-duplicated, in order */
+	size_t n_remedies;
+};
+
+/*
+ * Parses and validates a POST body. Returns 0 and fills *in, or -1 with
+ * *kind set: HH_E_MALFORMED_JSON when the bytes are not JSON (syntax,
+ * invalid UTF-8, NUL, duplicate keys, nesting deeper than
+ * HH_TRIAGE_MAX_DEPTH, integers too big for jansson), or HH_E_VALIDATION
+ * with errs listing every offending field (non-object body, unknown field,
+ * missing symptoms, wrong type, out of range, unknown or duplicate code,
+ * position or region, too many symptoms). errs is appended to, not reset.
+ */
+int hh_triage_parse_json(const struct hh_content *c, const char *body, size_t len, struct hh_triage_input *in,
+			 enum hh_error_kind *kind, struct hh_field_errors *errs) HH_MUSTCHECK;
+
+/*
+ * The same fields as query parameters, already percent-decoded (borrowed
+ * arrays of n keys and values). Lists are comma-separated; "symptoms=" is
+ * the empty list. Missing symptoms, a repeated or unknown parameter, and
+ * everything parse_json refuses as a validation error are refused here with
+ * the same field names and messages. Returns 0, or -1 (always a 422).
+ */
+int hh_triage_parse_query(const struct hh_content *c, const char *const *keys, const char *const *values, size_t n,
+			  struct hh_triage_input *in, struct hh_field_errors *errs) HH_MUSTCHECK;
+
+/* Applies the rules. Never fails; *out is overwritten. */
+void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out);
+
+/*
+ * The answer as compact JSON (API.md "The answer"), plus "rules": the fired
+ * age/duration rules. Returns new malloc'd bytes (caller frees; not
+ * NUL-counted in *len, but NUL-terminated), or NULL if jansson fails.
+ * Same result -> same bytes.
+ */
+char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result *r, size_t *len);
+
+/*
+ * Writes a canonical form of the input into buf (always NUL-terminated):
+ * "s=CODE,CODE;p=BITS;r=BIT;d=DAYS;a=AGE" with codes sorted. Inputs that
+ * mean the same thing get the same key. When that does not fit in buflen,
+ * writes "sha256:" and the digest of it instead (fits HH_TRIAGE_KEY_MAX), so
+ * a short buffer never makes two inputs collide. The key does not include
+ * the ruleset version: callers that cache add it.
+ */
+void hh_triage_input_key(const struct hh_triage_input *in, char *buf, size_t buflen);
+
+/*
+ * New reference: {"emergency":[{code,message,source{title,url}}...],
+ * "urgent":[...],"see_doctor":[...]} from the red flags and the rules, so an
+ * article and a triage answer never disagree. NULL if jansson fails.
+ */
+json_t *hh_triage_when_to_get_help(const struct hh_content *c);
+
+/*
+ * New reference: the GET /v1/symptoms body, {"items":[{code,question,
+ * category,level[,source]}...],"ruleset_version"}; red flags carry their
+ * source. NULL if jansson fails.
+ */
+json_t *hh_triage_symptoms_json(const struct hh_content *c);
+
+#endif

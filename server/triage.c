@@ -1,0 +1,839 @@
+/*
+ * triage.c - request validation, rule evaluation and the answer's JSON.
+ *
+ * Pure: content and request bytes in, a result and JSON out. Both parsers
+ * funnel every field through the same take_* validators, so a GET and a
+ * POST with the same input are refused with the same field errors or
+ * answered with the same bytes. docs/clinical-policy.md explains the rules.
+ */
+#include "healthhub/triage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthhub/hash.h"
+
+/* ------------------------------------------------------------ input */
+
+/* A position stands for the pattern that says "worse in this position". */
+static const struct {
+	unsigned bit;
+	const char *pattern;
+} position_patterns[] = {
+	{HH_POS_STANDING, "worse_standing"},
+	{HH_POS_SITTING, "worse_sitting"},
+	{HH_POS_LYING_DOWN, "worse_lying_down"},
+};
+
+static void input_init(struct hh_triage_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->duration_days = -1;
+	in->age = -1;
+}
+
+static size_t err_count(const struct hh_field_errors *errs)
+{
+	return errs->n + errs->dropped;
+}
+
+static int has_symptom(const struct hh_triage_input *in, const struct hh_symptom *y)
+{
+	for (size_t i = 0; i < in->n_symptoms; i++)
+		if (in->symptoms[i] == y)
+			return 1;
+	return 0;
+}
+
+/*
+ * Names the code back only when it has the shape of a code: anything else
+ * could be long, or cut mid-character into invalid UTF-8 by the fixed-size
+ * message buffer.
+ */
+static void take_symptom(const struct hh_content *c, struct hh_triage_input *in, const char *code, size_t idx,
+			 struct hh_field_errors *errs)
+{
+	char field[32];
+	snprintf(field, sizeof(field), "symptoms[%zu]", idx);
+	if (!hh_is_code(code)) {
+		hh_field_errors_add(errs, field, "unknown symptom code: codes are lower-case snake_case, like \"chest_pain\"");
+		return;
+	}
+	const struct hh_symptom *y = hh_content_symptom(c, code);
+	if (y == NULL) {
+		hh_field_errors_add(errs, field, "unknown symptom code \"%s\"", code);
+		return;
+	}
+	if (has_symptom(in, y)) {
+		hh_field_errors_add(errs, field, "duplicate symptom code \"%s\"", code);
+		return;
+	}
+	if (in->n_symptoms < HH_TRIAGE_MAX_SYMPTOMS)
+		in->symptoms[in->n_symptoms++] = y;
+}
+
+static void check_symptom_count(size_t total, struct hh_field_errors *errs)
+{
+	if (total > HH_TRIAGE_MAX_SYMPTOMS)
+		hh_field_errors_add(errs, "symptoms", "must list at most %d symptom codes", HH_TRIAGE_MAX_SYMPTOMS);
+}
+
+static void take_position(struct hh_triage_input *in, const char *name, size_t idx, struct hh_field_errors *errs)
+{
+	char field[32];
+	unsigned bit;
+	snprintf(field, sizeof(field), "positions[%zu]", idx);
+	if (hh_position_parse(name, &bit) < 0) {
+		hh_field_errors_add(errs, field, "unknown position: use standing, sitting or lying_down");
+		return;
+	}
+	if (in->positions & bit) {
+		hh_field_errors_add(errs, field, "duplicate position \"%s\"", name);
+		return;
+	}
+	in->positions |= bit;
+}
+
+static void take_region(struct hh_triage_input *in, const char *name, struct hh_field_errors *errs)
+{
+	unsigned bit;
+	if (hh_region_parse(name, &bit) < 0) {
+		hh_field_errors_add(errs, "region", "unknown region: use upper_back or middle_back");
+		return;
+	}
+	in->region = bit;
+}
+
+static long long number_max(const char *field)
+{
+	return strcmp(field, "age") == 0 ? 130 : 36500;
+}
+
+/* One message for every way a number can be wrong, so clients need one fix. */
+static void bad_number(const char *field, struct hh_field_errors *errs)
+{
+	hh_field_errors_add(errs, field, "must be a whole number from 0 to %lld", number_max(field));
+}
+
+static void take_number(struct hh_triage_input *in, const char *field, long long v, struct hh_field_errors *errs)
+{
+	if (v < 0 || v > number_max(field)) {
+		bad_number(field, errs);
+		return;
+	}
+	if (strcmp(field, "age") == 0)
+		in->age = v;
+	else
+		in->duration_days = v;
+}
+
+/*
+ * A field name is echoed back only when it is short printable ASCII: a
+ * client's bytes could be invalid UTF-8 or be cut mid-character.
+ */
+static void unknown_field(const char *key, const char *what, struct hh_field_errors *errs)
+{
+	size_t n = strlen(key);
+	int plain = n > 0 && n <= 64;
+	for (size_t i = 0; plain && i < n; i++)
+		plain = key[i] > 0x20 && key[i] < 0x7f;
+	hh_field_errors_add(errs, plain ? key : "(unnamed)", "%s", what);
+}
+
+/* ------------------------------------------------------------ JSON body */
+
+static const char *const known_fields[] = {"symptoms", "positions", "region", "duration_days", "age"};
+
+static int is_known_field(const char *key)
+{
+	for (size_t i = 0; i < HH_ARRAY_LEN(known_fields); i++)
+		if (strcmp(key, known_fields[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Refuses deep nesting before jansson recurses into it (its own limit is
+ * 2048). Only brackets outside strings count.
+ */
+static int depth_ok(const char *s, size_t n)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (in_str && ch == '\\')
+			i++; /* skip the escaped character, which may be a quote */
+		else if (ch == '"')
+			in_str = !in_str;
+		else if (!in_str && (ch == '[' || ch == '{'))
+			depth++;
+		else if (!in_str && (ch == ']' || ch == '}'))
+			depth--;
+		if (depth > HH_TRIAGE_MAX_DEPTH)
+			return 0;
+	}
+	return 1;
+}
+
+static void json_symptoms(const struct hh_content *c, json_t *v, struct hh_triage_input *in,
+			  struct hh_field_errors *errs)
+{
+	size_t i;
+	json_t *el;
+	if (v == NULL) {
+		hh_field_errors_add(errs, "symptoms", "is required (it may be an empty list)");
+		return;
+	}
+	if (!json_is_array(v)) {
+		hh_field_errors_add(errs, "symptoms", "must be a list of symptom codes");
+		return;
+	}
+	/* The count first: past HH_MAX_FIELD_ERRORS later errors are only counted. */
+	check_symptom_count(json_array_size(v), errs);
+	json_array_foreach(v, i, el) {
+		char field[32];
+		snprintf(field, sizeof(field), "symptoms[%zu]", i);
+		if (!json_is_string(el))
+			hh_field_errors_add(errs, field, "must be a symptom code (a string)");
+		else
+			take_symptom(c, in, json_string_value(el), i, errs);
+	}
+}
+
+static void json_positions(json_t *v, struct hh_triage_input *in, struct hh_field_errors *errs)
+{
+	size_t i;
+	json_t *el;
+	if (v == NULL)
+		return;
+	if (!json_is_array(v)) {
+		hh_field_errors_add(errs, "positions", "must be a list of positions");
+		return;
+	}
+	json_array_foreach(v, i, el) {
+		char field[32];
+		snprintf(field, sizeof(field), "positions[%zu]", i);
+		if (!json_is_string(el))
+			hh_field_errors_add(errs, field, "unknown position: use standing, sitting or lying_down");
+		else
+			take_position(in, json_string_value(el), i, errs);
+	}
+}
+
+static void json_region(json_t *v, struct hh_triage_input *in, struct hh_field_errors *errs)
+{
+	if (v == NULL)
+		return;
+	if (!json_is_string(v))
+		hh_field_errors_add(errs, "region", "unknown region: use upper_back or middle_back");
+	else
+		take_region(in, json_string_value(v), errs);
+}
+
+/* 12.5, 1e3, "12", true and null are all refused: integers only. */
+static void json_number(json_t *v, const char *field, struct hh_triage_input *in, struct hh_field_errors *errs)
+{
+	if (v == NULL)
+		return;
+	if (!json_is_integer(v))
+		bad_number(field, errs);
+	else
+		take_number(in, field, json_integer_value(v), errs);
+}
+
+static void json_fields(const struct hh_content *c, json_t *root, struct hh_triage_input *in,
+			struct hh_field_errors *errs)
+{
+	const char *key;
+	json_t *v;
+	json_symptoms(c, json_object_get(root, "symptoms"), in, errs);
+	json_positions(json_object_get(root, "positions"), in, errs);
+	json_region(json_object_get(root, "region"), in, errs);
+	json_number(json_object_get(root, "duration_days"), "duration_days", in, errs);
+	json_number(json_object_get(root, "age"), "age", in, errs);
+	json_object_foreach(root, key, v) {
+		if (!is_known_field(key))
+			unknown_field(key, "unknown field", errs);
+	}
+}
+
+int hh_triage_parse_json(const struct hh_content *c, const char *body, size_t len, struct hh_triage_input *in,
+			 enum hh_error_kind *kind, struct hh_field_errors *errs)
+{
+	json_error_t jerr;
+	json_t *root = NULL;
+	size_t before = err_count(errs);
+	int rc = -1;
+
+	input_init(in);
+	*kind = HH_E_MALFORMED_JSON;
+	if (!depth_ok(body, len))
+		goto out;
+	/* DECODE_ANY: a bare scalar is JSON, so it is a 422 like any non-object. */
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (root == NULL)
+		goto out;
+	*kind = HH_E_VALIDATION;
+	if (!json_is_object(root)) {
+		hh_field_errors_add(errs, "body", "must be a JSON object");
+		goto out;
+	}
+	json_fields(c, root, in, errs);
+	rc = err_count(errs) == before ? 0 : -1;
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------ query */
+
+/*
+ * Calls take(elem, idx) for each comma-separated element of s; "" is the
+ * empty list. Elements are copied so the validators see NUL-terminated
+ * strings; one too long to be any code is passed as a string that is not
+ * one, so it is reported like any other unknown value.
+ */
+static void split_list(const char *s, void (*take)(void *ctx, const char *elem, size_t idx), void *ctx)
+{
+	size_t idx = 0;
+	if (*s == '\0')
+		return;
+	for (;;) {
+		char elem[72];
+		size_t n = strcspn(s, ",");
+		if (n < sizeof(elem))
+			snprintf(elem, sizeof(elem), "%.*s", (int)n, s);
+		else
+			snprintf(elem, sizeof(elem), "%s", "!");
+		take(ctx, elem, idx++);
+		if (s[n] == '\0')
+			return;
+		s += n + 1;
+	}
+}
+
+static size_t list_length(const char *s)
+{
+	size_t n = *s != '\0';
+	for (; *s != '\0'; s++)
+		n += *s == ',';
+	return n;
+}
+
+struct query_ctx {
+	const struct hh_content *c;
+	struct hh_triage_input *in;
+	struct hh_field_errors *errs;
+};
+
+static void query_symptom(void *ctx, const char *elem, size_t idx)
+{
+	struct query_ctx *q = ctx;
+	take_symptom(q->c, q->in, elem, idx, q->errs);
+}
+
+static void query_position(void *ctx, const char *elem, size_t idx)
+{
+	struct query_ctx *q = ctx;
+	take_position(q->in, elem, idx, q->errs);
+}
+
+/*
+ * The text form of a JSON integer: optional '-', then "0" or digits without
+ * a leading zero. Returns 0 and *out (saturated past the bounds), or -1.
+ */
+static int parse_json_integer_text(const char *s, long long *out)
+{
+	int neg = *s == '-';
+	const char *p = s + neg;
+	long long v = 0;
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] != '\0'))
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v < 1000000)
+			v = v * 10 + (*p - '0');
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static void query_number(const char *field, const char *value, struct hh_triage_input *in,
+			 struct hh_field_errors *errs)
+{
+	long long v;
+	if (parse_json_integer_text(value, &v) < 0)
+		bad_number(field, errs);
+	else
+		take_number(in, field, v, errs);
+}
+
+/* A parameter given without "=" (value NULL) counts as empty. */
+static void query_field(struct query_ctx *q, const char *key, const char *value)
+{
+	if (value == NULL)
+		value = "";
+	if (strcmp(key, "symptoms") == 0) {
+		check_symptom_count(list_length(value), q->errs);
+		split_list(value, query_symptom, q);
+	} else if (strcmp(key, "positions") == 0) {
+		split_list(value, query_position, q);
+	} else if (strcmp(key, "region") == 0) {
+		take_region(q->in, value, q->errs);
+	} else {
+		query_number(key, value, q->in, q->errs);
+	}
+}
+
+/* Index of the first parameter named key, or n. */
+static size_t find_key(const char *const *keys, size_t n, const char *key)
+{
+	size_t i = 0;
+	while (i < n && strcmp(keys[i], key) != 0)
+		i++;
+	return i;
+}
+
+static void query_shape(const char *const *keys, size_t n, struct hh_field_errors *errs)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!is_known_field(keys[i]))
+			unknown_field(keys[i], "unknown parameter", errs);
+		else if (find_key(keys, n, keys[i]) < i)
+			hh_field_errors_add(errs, keys[i], "repeated parameter: give it once (lists are comma-separated)");
+	}
+}
+
+int hh_triage_parse_query(const struct hh_content *c, const char *const *keys, const char *const *values, size_t n,
+			  struct hh_triage_input *in, struct hh_field_errors *errs)
+{
+	struct query_ctx q = {c, in, errs};
+	size_t before = err_count(errs);
+
+	input_init(in);
+	/* Known fields first, in the same order as the JSON parser reports them. */
+	for (size_t f = 0; f < HH_ARRAY_LEN(known_fields); f++) {
+		size_t i = find_key(keys, n, known_fields[f]);
+		if (i < n)
+			query_field(&q, keys[i], values[i]);
+		else if (f == 0)
+			hh_field_errors_add(errs, "symptoms", "is required (it may be an empty list)");
+	}
+	query_shape(keys, n, errs);
+	return err_count(errs) == before ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+static int cmp_flag(const void *a, const void *b)
+{
+	const struct hh_symptom *x = *(const struct hh_symptom *const *)a;
+	const struct hh_symptom *y = *(const struct hh_symptom *const *)b;
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+	const struct hh_rule *x = *(const struct hh_rule *const *)a;
+	const struct hh_rule *y = *(const struct hh_rule *const *)b;
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+static enum hh_level max_level(enum hh_level a, enum hh_level b)
+{
+	return a > b ? a : b;
+}
+
+static void eval_red_flags(const struct hh_triage_input *in, struct hh_triage_result *out)
+{
+	for (size_t i = 0; i < in->n_symptoms; i++) {
+		const struct hh_symptom *y = in->symptoms[i];
+		if (y->category != HH_CATEGORY_RED_FLAG)
+			continue;
+		out->red_flags[out->n_red_flags++] = y;
+		out->level = max_level(out->level, y->level);
+	}
+	if (out->n_red_flags > 1)
+		qsort(out->red_flags, out->n_red_flags, sizeof(out->red_flags[0]), cmp_flag);
+}
+
+/* Every fired rule counts for the level, even past what the result can list. */
+static void eval_rules(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out)
+{
+	for (size_t i = 0; i < c->policy.n_rules; i++) {
+		const struct hh_rule *r = &c->policy.rules[i];
+		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
+		if (v < 0 || v < r->min || v > r->max)
+			continue;
+		out->level = max_level(out->level, r->level);
+		if (out->n_rules < HH_TRIAGE_MAX_RULES)
+			out->rules[out->n_rules++] = r;
+	}
+	if (out->n_rules > 1)
+		qsort(out->rules, out->n_rules, sizeof(out->rules[0]), cmp_rule);
+}
+
+/* Reported patterns plus the patterns the positions stand for. */
+static int pattern_reported(const struct hh_triage_input *in, const struct hh_symptom *y)
+{
+	if (y->category != HH_CATEGORY_PATTERN)
+		return 0;
+	if (has_symptom(in, y))
+		return 1;
+	for (size_t i = 0; i < HH_ARRAY_LEN(position_patterns); i++)
+		if ((in->positions & position_patterns[i].bit) && strcmp(y->code, position_patterns[i].pattern) == 0)
+			return 1;
+	return 0;
+}
+
+/* Matched patterns in content order, so the answer ignores input order. */
+static size_t matched_patterns(const struct hh_content *c, const struct hh_triage_input *in,
+			       const struct hh_symptom **v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_symptoms && n < HH_TRIAGE_MAX_SYMPTOMS; i++)
+		if (pattern_reported(in, &c->symptoms[i]))
+			v[n++] = &c->symptoms[i];
+	return n;
+}
+
+static int pattern_weight(const struct hh_symptom *y, const char *cause)
+{
+	for (size_t k = 0; k < y->n_weights; k++)
+		if (strcmp(y->weights[k].cause, cause) == 0)
+			return y->weights[k].weight;
+	return 0;
+}
+
+/* The mean weight over all matched patterns, so one strong pattern is not outvoted by many faint ones. */
+static int score_cause(const struct hh_cause *cause, const struct hh_symptom **pats, size_t n,
+		       struct hh_triage_cause *tc)
+{
+	int sum = 0;
+	memset(tc, 0, sizeof(*tc));
+	tc->cause = cause;
+	for (size_t i = 0; i < n; i++) {
+		int w = pattern_weight(pats[i], cause->slug);
+		if (w <= 0)
+			continue;
+		sum += w;
+		tc->matched[tc->n_matched++] = pats[i]->code;
+	}
+	tc->score = (double)sum / (100.0 * (double)n);
+	return sum;
+}
+
+static int ranks_before(const struct hh_triage_cause *a, const struct hh_triage_cause *b)
+{
+	if (a->score != b->score)
+		return a->score > b->score;
+	return strcmp(a->cause->slug, b->cause->slug) < 0;
+}
+
+/* Keeps the best `limit` causes in order: insertion into a short array. */
+static void insert_cause(struct hh_triage_result *out, const struct hh_triage_cause *tc, size_t limit)
+{
+	size_t pos = out->n_causes;
+	while (pos > 0 && ranks_before(tc, &out->causes[pos - 1]))
+		pos--;
+	if (pos >= limit)
+		return;
+	size_t last = out->n_causes < limit ? out->n_causes : limit - 1;
+	memmove(&out->causes[pos + 1], &out->causes[pos], (last - pos) * sizeof(out->causes[0]));
+	out->causes[pos] = *tc;
+	if (out->n_causes < limit)
+		out->n_causes++;
+}
+
+static size_t policy_limit(int v, size_t cap)
+{
+	return v <= 0 ? 0 : (size_t)v < cap ? (size_t)v : cap;
+}
+
+static void eval_causes(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out)
+{
+	const struct hh_symptom *pats[HH_TRIAGE_MAX_SYMPTOMS];
+	size_t n = matched_patterns(c, in, pats);
+	size_t limit = policy_limit(c->policy.max_causes, HH_TRIAGE_MAX_CAUSES);
+	struct hh_triage_cause tc;
+	if (n == 0 || limit == 0)
+		return;
+	for (size_t i = 0; i < c->n_causes; i++)
+		if (score_cause(&c->causes[i], pats, n, &tc) > 0)
+			insert_cause(out, &tc, limit);
+}
+
+static int has_remedy(const struct hh_triage_result *out, const struct hh_remedy *rem)
+{
+	for (size_t i = 0; i < out->n_remedies; i++)
+		if (out->remedies[i] == rem)
+			return 1;
+	return 0;
+}
+
+static void eval_remedies(const struct hh_content *c, struct hh_triage_result *out)
+{
+	size_t limit = policy_limit(c->policy.max_remedies, HH_TRIAGE_MAX_REMEDIES);
+	for (size_t i = 0; i < out->n_causes; i++) {
+		const struct hh_strv *links = &out->causes[i].cause->remedies;
+		for (size_t k = 0; k < links->n && out->n_remedies < limit; k++) {
+			const struct hh_remedy *rem = hh_content_remedy(c, links->v[k]);
+			if (rem != NULL && !has_remedy(out, rem))
+				out->remedies[out->n_remedies++] = rem;
+		}
+	}
+}
+
+void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->level = HH_LEVEL_SELF_CARE;
+	eval_red_flags(in, out);
+	eval_rules(c, in, out);
+	/* At urgent and emergency a likely muscle cause would be false comfort. */
+	if (out->level >= HH_LEVEL_URGENT)
+		return;
+	eval_causes(c, in, out);
+	eval_remedies(c, out);
+}
+
+/* ------------------------------------------------------------ JSON out */
+
+/* Steals v, even when v is NULL (a failed constructor) or the set fails. */
+static int set(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return -1;
+	return json_object_set_new(o, key, v) == 0 ? 0 : -1;
+}
+
+static int push(json_t *arr, json_t *v)
+{
+	if (v == NULL)
+		return -1;
+	return json_array_append_new(arr, v) == 0 ? 0 : -1;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s == NULL ? json_null() : json_string(s);
+}
+
+static json_t *fail(json_t *j)
+{
+	json_decref(j);
+	return NULL;
+}
+
+static json_t *source_json(const struct hh_reference *ref)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "title", str_or_null(ref->title)) < 0 || set(o, "url", str_or_null(ref->url)) < 0)
+		return fail(o);
+	return o;
+}
+
+/* {code, [level,] message, source}: red flags and rules share one shape. */
+static json_t *flag_json(const char *code, const enum hh_level *level, const char *message,
+			 const struct hh_reference *src)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "code", json_string(code)) < 0)
+		return fail(o);
+	if (level != NULL && set(o, "level", json_string(hh_level_name(*level))) < 0)
+		return fail(o);
+	if (set(o, "message", str_or_null(message)) < 0 || set(o, "source", source_json(src)) < 0)
+		return fail(o);
+	return o;
+}
+
+static json_t *red_flags_json(const struct hh_triage_result *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a != NULL && i < r->n_red_flags; i++) {
+		const struct hh_symptom *y = r->red_flags[i];
+		if (push(a, flag_json(y->code, &y->level, y->message, &y->source)) < 0)
+			return fail(a);
+	}
+	return a;
+}
+
+static json_t *rules_json(const struct hh_triage_result *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a != NULL && i < r->n_rules; i++) {
+		const struct hh_rule *rule = r->rules[i];
+		if (push(a, flag_json(rule->code, &rule->level, rule->message, &rule->source)) < 0)
+			return fail(a);
+	}
+	return a;
+}
+
+static json_t *cause_json(const struct hh_triage_cause *tc)
+{
+	json_t *o = json_object();
+	json_t *matched = json_array();
+	for (size_t i = 0; matched != NULL && i < tc->n_matched; i++)
+		if (push(matched, json_string(tc->matched[i])) < 0)
+			matched = fail(matched);
+	if (o == NULL || set(o, "slug", json_string(tc->cause->slug)) < 0 ||
+	    set(o, "name", json_string(tc->cause->name)) < 0 || set(o, "score", json_real(tc->score)) < 0) {
+		json_decref(matched);
+		return fail(o);
+	}
+	if (set(o, "matched", matched) < 0)
+		return fail(o);
+	return o;
+}
+
+static json_t *causes_json(const struct hh_triage_result *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a != NULL && i < r->n_causes; i++)
+		if (push(a, cause_json(&r->causes[i])) < 0)
+			return fail(a);
+	return a;
+}
+
+static json_t *remedy_json(const struct hh_remedy *rem)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "slug", json_string(rem->slug)) < 0 || set(o, "name", json_string(rem->name)) < 0 ||
+	    set(o, "summary", str_or_null(rem->summary)) < 0)
+		return fail(o);
+	return o;
+}
+
+static json_t *remedies_json(const struct hh_triage_result *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a != NULL && i < r->n_remedies; i++)
+		if (push(a, remedy_json(r->remedies[i])) < 0)
+			return fail(a);
+	return a;
+}
+
+static json_t *answer_json(const struct hh_content *c, const struct hh_triage_result *r)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "level", json_string(hh_level_name(r->level))) < 0 ||
+	    set(o, "red_flags", red_flags_json(r)) < 0 || set(o, "rules", rules_json(r)) < 0 ||
+	    set(o, "likely_causes", causes_json(r)) < 0 || set(o, "remedies", remedies_json(r)) < 0 ||
+	    set(o, "advice", str_or_null(c->policy.advice[r->level])) < 0 ||
+	    set(o, "disclaimer", str_or_null(c->policy.disclaimer)) < 0 ||
+	    set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0)
+		return fail(o);
+	return o;
+}
+
+char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result *r, size_t *len)
+{
+	json_t *o = answer_json(c, r);
+	char *s = NULL;
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	json_decref(o);
+	if (s != NULL)
+		*len = strlen(s);
+	return s;
+}
+
+/* ------------------------------------------------------------ cache key */
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void hh_triage_input_key(const struct hh_triage_input *in, char *buf, size_t buflen)
+{
+	/* Room for every code at its longest (64) plus a comma, and the numbers. */
+	char key[HH_TRIAGE_MAX_SYMPTOMS * 65 + 128];
+	const char *codes[HH_TRIAGE_MAX_SYMPTOMS];
+	size_t n = in->n_symptoms < HH_TRIAGE_MAX_SYMPTOMS ? in->n_symptoms : HH_TRIAGE_MAX_SYMPTOMS;
+	size_t used;
+
+	if (buflen == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		codes[i] = in->symptoms[i]->code;
+	if (n > 1)
+		qsort(codes, n, sizeof(codes[0]), cmp_code);
+	used = (size_t)snprintf(key, sizeof(key), "s=");
+	for (size_t i = 0; i < n && used < sizeof(key); i++)
+		used += (size_t)snprintf(key + used, sizeof(key) - used, "%s%s", i ? "," : "", codes[i]);
+	if (used < sizeof(key))
+		snprintf(key + used, sizeof(key) - used, ";p=%u;r=%u;d=%lld;a=%lld", in->positions, in->region,
+			 in->duration_days, in->age);
+	if (strlen(key) < buflen) {
+		snprintf(buf, buflen, "%s", key);
+		return;
+	}
+	char hex[65];
+	hh_sha256_hex(key, strlen(key), hex);
+	snprintf(buf, buflen, "sha256:%s", hex);
+}
+
+/* ------------------------------------------------------------ vocabulary */
+
+static int help_add(json_t *groups, enum hh_level level, json_t *item)
+{
+	json_t *arr = json_object_get(groups, hh_level_name(level));
+	if (arr == NULL) {
+		json_decref(item);
+		return 0; /* self_care rules are not "getting help" */
+	}
+	return push(arr, item);
+}
+
+json_t *hh_triage_when_to_get_help(const struct hh_content *c)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "emergency", json_array()) < 0 || set(o, "urgent", json_array()) < 0 ||
+	    set(o, "see_doctor", json_array()) < 0)
+		return fail(o);
+	/* Red flags come most urgent first (hh_content_finish); then the rules. */
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		if (y->category == HH_CATEGORY_RED_FLAG &&
+		    help_add(o, y->level, flag_json(y->code, NULL, y->message, &y->source)) < 0)
+			return fail(o);
+	}
+	for (size_t i = 0; i < c->policy.n_rules; i++) {
+		const struct hh_rule *r = &c->policy.rules[i];
+		if (help_add(o, r->level, flag_json(r->code, NULL, r->message, &r->source)) < 0)
+			return fail(o);
+	}
+	return o;
+}
+
+static json_t *symptom_item(const struct hh_symptom *y)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "code", json_string(y->code)) < 0 || set(o, "question", str_or_null(y->question)) < 0 ||
+	    set(o, "category", json_string(hh_category_name(y->category))) < 0 ||
+	    set(o, "level", json_string(hh_level_name(y->level))) < 0)
+		return fail(o);
+	if (y->category == HH_CATEGORY_RED_FLAG && set(o, "source", source_json(&y->source)) < 0)
+		return fail(o);
+	return o;
+}
+
+json_t *hh_triage_symptoms_json(const struct hh_content *c)
+{
+	json_t *o = json_object();
+	json_t *items = json_array();
+	for (size_t i = 0; items != NULL && i < c->n_symptoms; i++)
+		if (push(items, symptom_item(&c->symptoms[i])) < 0)
+			items = fail(items);
+	if (o == NULL || set(o, "items", items) < 0 || set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0)
+		return fail(o);
+	return o;
+}

@@ -1,0 +1,755 @@
+/*
+ * test_triage.c - the triage engine against the real content files:
+ * clinical vignettes (tests/data/triage/vignettes.txt), properties over
+ * random inputs, and request validation for both parsers.
+ *
+ * Runs from the source tree (ctest sets WORKING_DIRECTORY), so "content"
+ * and "tests/data" are relative paths.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "check.h"
+#include "healthhub/loader.h"
+#include "healthhub/triage.h"
+
+#define VIGNETTES "tests/data/triage/vignettes.txt"
+#define MAX_PARAMS 16
+
+/* ------------------------------------------------------------ helpers */
+
+static struct hh_content *load_content(void)
+{
+	struct hh_content *c = NULL;
+	struct hh_content_files files = {0};
+	struct hh_diags diags = {0};
+	if (hh_loader_read_dir("content", &c, &files, &diags) < 0) {
+		hh_diags_print(&diags, stderr);
+		c = NULL;
+	}
+	hh_content_files_free(&files);
+	hh_diags_free(&diags);
+	return c;
+}
+
+static int has_error(const struct hh_field_errors *e, const char *field, const char *needle)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (strcmp(e->v[i].field, field) == 0 && strstr(e->v[i].message, needle) != NULL)
+			return 1;
+	return 0;
+}
+
+static void print_errors(const char *what, const struct hh_field_errors *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		fprintf(stderr, "  %s: %s: %s\n", what, e->v[i].field, e->v[i].message);
+}
+
+/* Splits s in place at each sep; returns the count. Empty pieces are kept. */
+static size_t split(char *s, char sep, char **out, size_t max)
+{
+	size_t n = 0;
+	char *p = s;
+	while (n < max) {
+		out[n++] = p;
+		p = strchr(p, sep);
+		if (p == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+/* "a=1&b=2" (no percent-encoding in these tests) through the query parser. */
+static int get_query(const struct hh_content *c, const char *query, struct hh_triage_input *in,
+		     struct hh_field_errors *errs)
+{
+	char buf[4096];
+	char *pairs[MAX_PARAMS];
+	const char *keys[MAX_PARAMS], *values[MAX_PARAMS];
+	size_t n = 0;
+	snprintf(buf, sizeof(buf), "%s", query);
+	if (buf[0] != '\0')
+		n = split(buf, '&', pairs, MAX_PARAMS);
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(pairs[i], '=');
+		keys[i] = pairs[i];
+		values[i] = eq == NULL ? NULL : eq + 1;
+		if (eq != NULL)
+			*eq = '\0';
+	}
+	return hh_triage_parse_query(c, keys, values, n, in, errs);
+}
+
+static int post_json(const struct hh_content *c, const char *body, size_t len, struct hh_triage_input *in,
+		     enum hh_error_kind *kind, struct hh_field_errors *errs)
+{
+	memset(errs, 0, sizeof(*errs));
+	*kind = HH_E__COUNT;
+	return hh_triage_parse_json(c, body, len, in, kind, errs);
+}
+
+static char *answer(const struct hh_content *c, const struct hh_triage_input *in, size_t *len)
+{
+	struct hh_triage_result r;
+	hh_triage_eval(c, in, &r);
+	return hh_triage_render(c, &r, len);
+}
+
+/* ------------------------------------------------------------ vignettes */
+
+struct tally {
+	int cases, exact, under, over, bad_top, bad_line;
+};
+
+/* The render must carry every field API.md names, and one entry per red flag. */
+static void check_render_shape(const struct hh_content *c, const struct hh_triage_input *in, int lineno)
+{
+	size_t len = 0, flags = 0;
+	char *s = answer(c, in, &len);
+	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+	static const char *const keys[] = {"level", "red_flags", "likely_causes", "remedies", "advice", "disclaimer",
+					   "ruleset_version"};
+	for (size_t i = 0; i < HH_ARRAY_LEN(keys); i++)
+		if (json_object_get(j, keys[i]) == NULL)
+			fprintf(stderr, "%s:%d: answer has no \"%s\"\n", VIGNETTES, lineno, keys[i]);
+	for (size_t i = 0; i < in->n_symptoms; i++)
+		flags += in->symptoms[i]->category == HH_CATEGORY_RED_FLAG;
+	CHECK(j != NULL && json_array_size(json_object_get(j, "red_flags")) == flags);
+	CHECK(json_array_size(json_object_get(j, "likely_causes")) <= 3);
+	CHECK(json_array_size(json_object_get(j, "remedies")) <= 5);
+	json_decref(j);
+	free(s);
+}
+
+static void check_top(const struct hh_triage_result *r, const char *top, int lineno, struct tally *t)
+{
+	const char *got = r->n_causes ? r->causes[0].cause->slug : "none";
+	if (top == NULL || strcmp(top, got) == 0)
+		return;
+	t->bad_top++;
+	fprintf(stderr, "%s:%d: top cause %s, expected %s\n", VIGNETTES, lineno, got, top);
+}
+
+static void tally_level(enum hh_level got, enum hh_level want, int lineno, struct tally *t)
+{
+	if (got == want) {
+		t->exact++;
+		return;
+	}
+	if (got < want)
+		t->under++;
+	else
+		t->over++;
+	fprintf(stderr, "%s:%d: %s-triaged: got %s, expected %s\n", VIGNETTES, lineno, got < want ? "UNDER" : "over",
+		hh_level_name(got), hh_level_name(want));
+}
+
+/* One line: LEVEL [top=X] [k=v ...] [# comment]. */
+static void run_vignette(const struct hh_content *c, char *line, int lineno, struct tally *t)
+{
+	char *tok[MAX_PARAMS + 2];
+	const char *keys[MAX_PARAMS], *values[MAX_PARAMS], *top = NULL;
+	size_t ntok = 0, n = 0;
+	enum hh_level want;
+	struct hh_triage_input in;
+	struct hh_triage_result r;
+	struct hh_field_errors errs = {0};
+
+	line[strcspn(line, "#\r\n")] = '\0';
+	for (char *p = line; *p != '\0' && ntok < HH_ARRAY_LEN(tok);) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		tok[ntok++] = p;
+		p += strcspn(p, " \t");
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	if (ntok == 0)
+		return;
+	t->cases++;
+	for (size_t i = 1; i < ntok; i++) {
+		char *eq = strchr(tok[i], '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		if (strcmp(tok[i], "top") == 0) {
+			top = eq + 1;
+		} else {
+			keys[n] = tok[i];
+			values[n++] = eq + 1;
+		}
+	}
+	if (hh_level_parse(tok[0], &want) < 0 || hh_triage_parse_query(c, keys, values, n, &in, &errs) < 0) {
+		t->bad_line++;
+		fprintf(stderr, "%s:%d: bad vignette line\n", VIGNETTES, lineno);
+		print_errors("vignette", &errs);
+		return;
+	}
+	hh_triage_eval(c, &in, &r);
+	tally_level(r.level, want, lineno, t);
+	check_top(&r, top, lineno, t);
+	check_render_shape(c, &in, lineno);
+}
+
+static void test_vignettes(const struct hh_content *c)
+{
+	FILE *f = fopen(VIGNETTES, "r");
+	char line[1024];
+	int lineno = 0;
+	struct tally t = {0};
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		run_vignette(c, line, ++lineno, &t);
+	fclose(f);
+	printf("vignettes: %d cases, %d exact, %d under-triaged, %d over-triaged\n", t.cases, t.exact, t.under, t.over);
+	CHECK(t.cases >= 60);
+	CHECK(t.under == 0);
+	CHECK(t.exact == t.cases);
+	CHECK(t.bad_top == 0);
+	CHECK(t.bad_line == 0);
+}
+
+/* ------------------------------------------------------------ properties */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+/* xorshift64*: deterministic, so a failure reproduces. */
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static size_t rng_below(size_t n)
+{
+	return (size_t)(rng() % n);
+}
+
+static void random_input(const struct hh_content *c, struct hh_triage_input *in)
+{
+	size_t want = rng_below(8);
+	memset(in, 0, sizeof(*in));
+	for (size_t k = 0; k < want; k++) {
+		const struct hh_symptom *y = &c->symptoms[rng_below(c->n_symptoms)];
+		int dup = 0;
+		for (size_t i = 0; i < in->n_symptoms; i++)
+			dup |= in->symptoms[i] == y;
+		if (!dup)
+			in->symptoms[in->n_symptoms++] = y;
+	}
+	in->positions = (unsigned)rng_below(8);
+	in->region = (unsigned)rng_below(3) == 2 ? 0 : 1u << rng_below(2);
+	in->duration_days = rng_below(3) == 0 ? -1 : (long long)rng_below(60);
+	in->age = rng_below(3) == 0 ? -1 : (long long)rng_below(131);
+}
+
+/* The level computed the simple way, as the policy page states it. */
+static enum hh_level oracle_level(const struct hh_content *c, const struct hh_triage_input *in)
+{
+	enum hh_level l = HH_LEVEL_SELF_CARE;
+	for (size_t i = 0; i < in->n_symptoms; i++)
+		if (in->symptoms[i]->category == HH_CATEGORY_RED_FLAG && in->symptoms[i]->level > l)
+			l = in->symptoms[i]->level;
+	for (size_t i = 0; i < c->policy.n_rules; i++) {
+		const struct hh_rule *r = &c->policy.rules[i];
+		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
+		if (v >= 0 && v >= r->min && v <= r->max && r->level > l)
+			l = r->level;
+	}
+	return l;
+}
+
+/* A symptom of the category not yet in the input, or NULL. */
+static const struct hh_symptom *pick_new(const struct hh_content *c, const struct hh_triage_input *in,
+					 enum hh_category cat)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		const struct hh_symptom *y = &c->symptoms[rng_below(c->n_symptoms)];
+		int dup = 0;
+		for (size_t i = 0; i < in->n_symptoms; i++)
+			dup |= in->symptoms[i] == y;
+		if (y->category == cat && !dup)
+			return y;
+	}
+	return NULL;
+}
+
+static enum hh_level level_with(const struct hh_content *c, struct hh_triage_input in, const struct hh_symptom *y)
+{
+	struct hh_triage_result r;
+	in.symptoms[in.n_symptoms++] = y;
+	hh_triage_eval(c, &in, &r);
+	return r.level;
+}
+
+static void shuffle(struct hh_triage_input *in)
+{
+	for (size_t i = in->n_symptoms; i > 1; i--) {
+		size_t j = rng_below(i);
+		const struct hh_symptom *tmp = in->symptoms[i - 1];
+		in->symptoms[i - 1] = in->symptoms[j];
+		in->symptoms[j] = tmp;
+	}
+}
+
+/* Same answer bytes and same cache key whatever the order of the symptoms. */
+static int order_independent(const struct hh_content *c, const struct hh_triage_input *in)
+{
+	struct hh_triage_input sh = *in;
+	char k1[HH_TRIAGE_KEY_MAX], k2[HH_TRIAGE_KEY_MAX];
+	size_t l1 = 0, l2 = 0;
+	shuffle(&sh);
+	char *a = answer(c, in, &l1);
+	char *b = answer(c, &sh, &l2);
+	hh_triage_input_key(in, k1, sizeof(k1));
+	hh_triage_input_key(&sh, k2, sizeof(k2));
+	int ok = a != NULL && b != NULL && l1 == l2 && memcmp(a, b, l1) == 0 && strcmp(k1, k2) == 0;
+	free(a);
+	free(b);
+	return ok;
+}
+
+static void test_properties(const struct hh_content *c)
+{
+	int bad_oracle = 0, lowered = 0, below_flag = 0, pattern_moved = 0, order = 0;
+	const int rounds = 5000;
+	for (int i = 0; i < rounds; i++) {
+		struct hh_triage_input in;
+		struct hh_triage_result r;
+		random_input(c, &in);
+		hh_triage_eval(c, &in, &r);
+		bad_oracle += r.level != oracle_level(c, &in);
+		const struct hh_symptom *flag = pick_new(c, &in, HH_CATEGORY_RED_FLAG);
+		if (flag != NULL) {
+			enum hh_level l = level_with(c, in, flag);
+			lowered += l < r.level;
+			below_flag += l < flag->level;
+		}
+		const struct hh_symptom *pat = pick_new(c, &in, HH_CATEGORY_PATTERN);
+		if (pat != NULL)
+			pattern_moved += level_with(c, in, pat) != r.level;
+		order += !order_independent(c, &in);
+	}
+	printf("properties: %d random inputs, %d oracle, %d lowered, %d below flag, %d pattern moved, %d order\n",
+	       rounds, bad_oracle, lowered, below_flag, pattern_moved, order);
+	CHECK(bad_oracle == 0);
+	CHECK(lowered == 0);
+	CHECK(below_flag == 0);
+	CHECK(pattern_moved == 0);
+	CHECK(order == 0);
+}
+
+/* ------------------------------------------------------------ engine details */
+
+static void test_single_patterns_unambiguous(const struct hh_content *c)
+{
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		struct hh_triage_input in = {.symptoms = {y}, .n_symptoms = 1, .duration_days = -1, .age = -1};
+		struct hh_triage_result r;
+		if (y->category != HH_CATEGORY_PATTERN)
+			continue;
+		hh_triage_eval(c, &in, &r);
+		CHECK(r.level == HH_LEVEL_SELF_CARE);
+		CHECK(r.n_causes >= 1);
+		if (r.n_causes >= 2 && r.causes[0].score <= r.causes[1].score)
+			fprintf(stderr, "pattern %s has a tie at the top\n", y->code);
+		CHECK(r.n_causes < 2 || r.causes[0].score > r.causes[1].score);
+		CHECK(r.n_remedies >= 1 && r.n_remedies <= 5);
+	}
+}
+
+static void test_render_example(const struct hh_content *c)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs = {0};
+	size_t len = 0;
+	CHECK(get_query(c, "symptoms=desk_slouching,worse_sitting&age=30", &in, &errs) == 0);
+	char *s = answer(c, &in, &len);
+	CHECK(s != NULL && strlen(s) == len);
+	CHECK(s != NULL && strncmp(s, "{\"level\":\"self_care\",\"red_flags\":[],", 36) == 0);
+	CHECK(s != NULL && strstr(s, "\"likely_causes\":[{\"slug\":\"poor-posture\",\"name\":") != NULL);
+	CHECK(s != NULL && strstr(s, "\"score\":0.9,\"matched\":[\"worse_sitting\",\"desk_slouching\"]") != NULL);
+	free(s);
+
+	/* Emergency: the flag with its source, no causes, no self-care remedies. */
+	CHECK(get_query(c, "symptoms=desk_slouching,fever,chest_pain", &in, &errs) == 0);
+	s = answer(c, &in, &len);
+	CHECK(s != NULL && strstr(s, "\"red_flags\":[{\"code\":\"chest_pain\",\"level\":\"emergency\",\"message\":") != NULL);
+	CHECK(s != NULL && strstr(s, "},{\"code\":\"fever\",\"level\":\"urgent\"") != NULL);
+	CHECK(s != NULL && strstr(s, "\"likely_causes\":[],\"remedies\":[]") != NULL);
+	CHECK(s != NULL && strstr(s, "\"url\":\"https://www.nhs.uk/conditions/heart-attack/\"") != NULL);
+	free(s);
+
+	/* Fired rules are reported with their source. */
+	CHECK(get_query(c, "symptoms=&age=50&duration_days=28", &in, &errs) == 0);
+	s = answer(c, &in, &len);
+	CHECK(s != NULL && strstr(s, "\"rules\":[{\"code\":\"age_50_or_over\",\"level\":\"see_doctor\"") != NULL);
+	CHECK(s != NULL && strstr(s, "{\"code\":\"duration_28_days_or_more\"") != NULL);
+	free(s);
+}
+
+static void test_input_key(const struct hh_content *c)
+{
+	struct hh_triage_input a, b;
+	struct hh_field_errors errs = {0};
+	char ka[HH_TRIAGE_KEY_MAX], kb[HH_TRIAGE_KEY_MAX], tiny[8];
+	CHECK(get_query(c, "symptoms=fever,worse_sitting&positions=sitting,standing&age=30", &a, &errs) == 0);
+	CHECK(get_query(c, "age=30&positions=standing,sitting&symptoms=worse_sitting,fever", &b, &errs) == 0);
+	hh_triage_input_key(&a, ka, sizeof(ka));
+	hh_triage_input_key(&b, kb, sizeof(kb));
+	CHECK_STR(ka, "s=fever,worse_sitting;p=3;r=0;d=-1;a=30");
+	CHECK_STR(ka, kb);
+	b.age = 31;
+	hh_triage_input_key(&b, kb, sizeof(kb));
+	CHECK(strcmp(ka, kb) != 0);
+
+	/* Every code at once does not fit: the digest form does, and still differs by input. */
+	struct hh_triage_input all = {.duration_days = -1, .age = -1};
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		all.symptoms[all.n_symptoms++] = &c->symptoms[i];
+	hh_triage_input_key(&all, ka, sizeof(ka));
+	CHECK(strncmp(ka, "sha256:", 7) == 0 && strlen(ka) == 71);
+	all.age = 40;
+	hh_triage_input_key(&all, kb, sizeof(kb));
+	CHECK(strcmp(ka, kb) != 0);
+	hh_triage_input_key(&all, tiny, sizeof(tiny));
+	CHECK(strlen(tiny) == sizeof(tiny) - 1);
+}
+
+static int group_has(json_t *groups, const char *level, const char *code)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(groups, level), i, item) {
+		if (strcmp(json_string_value(json_object_get(item, "code")), code) == 0)
+			return json_object_get(json_object_get(item, "source"), "url") != NULL;
+	}
+	return 0;
+}
+
+static void test_vocabulary(const struct hh_content *c)
+{
+	json_t *help = hh_triage_when_to_get_help(c);
+	json_t *sy = hh_triage_symptoms_json(c);
+	size_t flags = 0;
+	CHECK(help != NULL && sy != NULL);
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		if (y->category != HH_CATEGORY_RED_FLAG)
+			continue;
+		flags++;
+		CHECK(group_has(help, hh_level_name(y->level), y->code));
+	}
+	for (size_t i = 0; i < c->policy.n_rules; i++)
+		CHECK(group_has(help, hh_level_name(c->policy.rules[i].level), c->policy.rules[i].code));
+	CHECK(flags == 23);
+	CHECK(json_array_size(json_object_get(help, "emergency")) == 8);
+	CHECK(json_array_size(json_object_get(help, "urgent")) == 9);
+	CHECK(json_array_size(json_object_get(help, "see_doctor")) == 6 + c->policy.n_rules);
+	CHECK(json_array_size(json_object_get(sy, "items")) == c->n_symptoms);
+	CHECK(c->n_symptoms == 35);
+	CHECK(json_is_string(json_object_get(sy, "ruleset_version")));
+	json_t *first = json_array_get(json_object_get(sy, "items"), 0);
+	CHECK_STR(json_string_value(json_object_get(first, "level")), "emergency");
+	CHECK_STR(json_string_value(json_object_get(first, "category")), "red_flag");
+	json_decref(help);
+	json_decref(sy);
+}
+
+/* ------------------------------------------------------------ validation: POST */
+
+/* Expects a 422 naming field with a message containing needle. */
+static void post_422(const struct hh_content *c, const char *body, const char *field, const char *needle)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind;
+	int rc = post_json(c, body, strlen(body), &in, &kind, &errs);
+	CHECK(rc == -1 && kind == HH_E_VALIDATION);
+	if (!has_error(&errs, field, needle)) {
+		fprintf(stderr, "body %s: no error %s ~ %s\n", body, field, needle);
+		print_errors("got", &errs);
+		CHECK(0);
+	}
+}
+
+static void post_400(const struct hh_content *c, const char *body, size_t len)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind;
+	int rc = post_json(c, body, len, &in, &kind, &errs);
+	CHECK(rc == -1 && kind == HH_E_MALFORMED_JSON);
+	if (rc != -1 || kind != HH_E_MALFORMED_JSON)
+		fprintf(stderr, "expected malformed: %.*s\n", (int)len, body);
+}
+
+static void post_ok(const struct hh_content *c, const char *body)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind;
+	int rc = post_json(c, body, strlen(body), &in, &kind, &errs);
+	CHECK(rc == 0 && errs.n == 0);
+	if (rc != 0) {
+		fprintf(stderr, "expected ok: %s\n", body);
+		print_errors("got", &errs);
+	}
+}
+
+static void test_post_validation(const struct hh_content *c)
+{
+	post_ok(c, "{\"symptoms\":[]}");
+	post_ok(c, "{\"symptoms\":[\"fever\"],\"positions\":[],\"region\":\"upper_back\",\"duration_days\":0,\"age\":0}");
+	post_ok(c, "{\"age\":130,\"duration_days\":36500,\"symptoms\":[\"worse_sitting\"],\"positions\":[\"lying_down\"]}");
+
+	/* Unknown codes are named; a typo in a red flag is a 422, never a lower answer. */
+	post_422(c, "{\"symptoms\":[\"fever\",\"desk_slouching\",\"chest_pian\"]}", "symptoms[2]",
+		 "unknown symptom code \"chest_pian\"");
+	post_422(c, "{\"symptoms\":[\"Chest_Pain\"]}", "symptoms[0]", "unknown symptom code");
+	post_422(c, "{\"symptoms\":[\"\"]}", "symptoms[0]", "unknown symptom code");
+	post_422(c, "{\"symptoms\":[\"fever\",\"fever\"]}", "symptoms[1]", "duplicate");
+	/* Out of range, wrong types, fractions, strings for numbers. */
+	post_422(c, "{\"symptoms\":[],\"age\":131}", "age", "0 to 130");
+	post_422(c, "{\"symptoms\":[],\"age\":-1}", "age", "0 to 130");
+	post_422(c, "{\"symptoms\":[],\"duration_days\":36501}", "duration_days", "0 to 36500");
+	post_422(c, "{\"symptoms\":[],\"duration_days\":12.5}", "duration_days", "whole number");
+	post_422(c, "{\"symptoms\":[],\"duration_days\":1e3}", "duration_days", "whole number");
+	post_422(c, "{\"symptoms\":[],\"age\":\"12\"}", "age", "whole number");
+	post_422(c, "{\"symptoms\":[],\"age\":true}", "age", "whole number");
+	post_422(c, "{\"symptoms\":[],\"age\":null}", "age", "whole number");
+	post_422(c, "{\"symptoms\":[],\"age\":12.0}", "age", "whole number");
+	post_422(c, "{\"symptoms\":\"fever\"}", "symptoms", "list");
+	post_422(c, "{\"symptoms\":null}", "symptoms", "list");
+	post_422(c, "{\"symptoms\":[1]}", "symptoms[0]", "string");
+	post_422(c, "{\"symptoms\":[[\"fever\"]]}", "symptoms[0]", "string");
+	post_422(c, "{\"symptoms\":[],\"positions\":\"sitting\"}", "positions", "list");
+	post_422(c, "{\"symptoms\":[],\"positions\":[\"upside_down\"]}", "positions[0]", "unknown position");
+	post_422(c, "{\"symptoms\":[],\"positions\":[\"sitting\",\"sitting\"]}", "positions[1]", "duplicate");
+	post_422(c, "{\"symptoms\":[],\"region\":\"lower_back\"}", "region", "unknown region");
+	post_422(c, "{\"symptoms\":[],\"region\":[\"upper_back\"]}", "region", "unknown region");
+	/* Shape: missing symptoms, unknown field, not an object. */
+	post_422(c, "{}", "symptoms", "required");
+	post_422(c, "{\"age\":30}", "symptoms", "required");
+	post_422(c, "{\"symptoms\":[],\"sympton\":[]}", "sympton", "unknown field");
+	post_422(c, "{\"symptoms\":[],\"\\u00e9t\\u00e9\":1}", "(unnamed)", "unknown field");
+	post_422(c, "[]", "body", "object");
+	post_422(c, "\"fever\"", "body", "object");
+	post_422(c, "42", "body", "object");
+	post_422(c, "null", "body", "object");
+	/* Brackets inside strings are not nesting. */
+	post_422(c, "{\"symptoms\":[\"[[[[[[[[[[[[{{{{{{{{\"]}", "symptoms[0]", "unknown symptom code");
+}
+
+static void test_post_every_error_listed(const struct hh_content *c)
+{
+	const char *body = "{\"symptoms\":[\"fever\",\"chest_pian\"],\"positions\":[\"upside\"],\"region\":\"neck\","
+			   "\"duration_days\":-4,\"age\":12.5,\"colour\":\"red\"}";
+	struct hh_triage_input in;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind;
+	CHECK(post_json(c, body, strlen(body), &in, &kind, &errs) == -1);
+	CHECK(kind == HH_E_VALIDATION);
+	CHECK(errs.n == 6);
+	CHECK(has_error(&errs, "symptoms[1]", "chest_pian"));
+	CHECK(has_error(&errs, "positions[0]", "unknown position"));
+	CHECK(has_error(&errs, "region", "unknown region"));
+	CHECK(has_error(&errs, "duration_days", "0 to 36500"));
+	CHECK(has_error(&errs, "age", "0 to 130"));
+	CHECK(has_error(&errs, "colour", "unknown field"));
+}
+
+static void test_post_too_many(const struct hh_content *c)
+{
+	char body[8192];
+	size_t used = (size_t)snprintf(body, sizeof(body), "{\"symptoms\":[");
+	for (int i = 0; i < HH_TRIAGE_MAX_SYMPTOMS + 1; i++)
+		used += (size_t)snprintf(body + used, sizeof(body) - used, "%s\"x%d\"", i ? "," : "", i);
+	snprintf(body + used, sizeof(body) - used, "]}");
+	post_422(c, body, "symptoms", "at most 64");
+}
+
+static void test_post_malformed(const struct hh_content *c)
+{
+	static const char nul_raw[] = "{\"symptoms\":[\"fever\"]}\0";
+	static const char nul_in_string[] = "{\"symptoms\":[\"fe\0ver\"]}";
+	char deep[256];
+	size_t n = 0;
+
+	post_400(c, "", 0);
+	post_400(c, "{\"symptoms\":[}", 14);
+	post_400(c, "{\"symptoms\":[]", 14);
+	post_400(c, "{symptoms:[]}", 13);
+	post_400(c, "{\"symptoms\":[]} {}", 18);
+	post_400(c, "{\"symptoms\":[\"\xff\"]}", 19);
+	post_400(c, "{\"symptoms\":[\"\\u0000\"]}", 23);
+	post_400(c, nul_raw, sizeof(nul_raw) - 1);
+	post_400(c, nul_in_string, sizeof(nul_in_string) - 1);
+	post_400(c, "{\"symptoms\":[],\"symptoms\":[\"fever\"]}", 36);
+	post_400(c, "{\"symptoms\":[],\"age\":99999999999999999999999}", 45);
+	/* Nesting past HH_TRIAGE_MAX_DEPTH is refused before jansson recurses. */
+	n += (size_t)snprintf(deep, sizeof(deep), "{\"symptoms\":");
+	for (int i = 0; i < HH_TRIAGE_MAX_DEPTH; i++)
+		deep[n++] = '[';
+	for (int i = 0; i < HH_TRIAGE_MAX_DEPTH; i++)
+		deep[n++] = ']';
+	deep[n++] = '}';
+	post_400(c, deep, n);
+}
+
+/* ------------------------------------------------------------ validation: GET */
+
+static void get_422(const struct hh_content *c, const char *query, const char *field, const char *needle)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs = {0};
+	CHECK(get_query(c, query, &in, &errs) == -1);
+	if (!has_error(&errs, field, needle)) {
+		fprintf(stderr, "query %s: no error %s ~ %s\n", query, field, needle);
+		print_errors("got", &errs);
+		CHECK(0);
+	}
+}
+
+static void get_ok(const struct hh_content *c, const char *query)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs = {0};
+	CHECK(get_query(c, query, &in, &errs) == 0);
+	if (errs.n != 0) {
+		fprintf(stderr, "expected ok: %s\n", query);
+		print_errors("got", &errs);
+	}
+}
+
+static void test_get_validation(const struct hh_content *c)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs = {0};
+
+	get_ok(c, "symptoms=");
+	get_ok(c, "symptoms");
+	get_ok(c, "symptoms=fever,chest_pain&positions=sitting,standing&region=middle_back&duration_days=0&age=130");
+	CHECK(get_query(c, "symptoms=&positions=", &in, &errs) == 0 && in.n_symptoms == 0 && in.positions == 0);
+	CHECK(in.age == -1 && in.duration_days == -1 && in.region == 0);
+
+	get_422(c, "", "symptoms", "required");
+	get_422(c, "age=30", "symptoms", "required");
+	get_422(c, "symptoms=fever,chest_pian", "symptoms[1]", "unknown symptom code \"chest_pian\"");
+	get_422(c, "symptoms=fever,,chest_pain", "symptoms[1]", "unknown symptom code");
+	get_422(c, "symptoms=fever,", "symptoms[1]", "unknown symptom code");
+	get_422(c, "symptoms=fever,fever", "symptoms[1]", "duplicate");
+	get_422(c, "symptoms=&symptoms=fever", "symptoms", "repeated");
+	get_422(c, "symptoms=&age=3&age=4", "age", "repeated");
+	get_422(c, "symptoms=&limit=3", "limit", "unknown parameter");
+	get_422(c, "symptoms=&age=12.5", "age", "whole number");
+	get_422(c, "symptoms=&age=1e3", "age", "whole number");
+	get_422(c, "symptoms=&age=+5", "age", "whole number");
+	get_422(c, "symptoms=&age=007", "age", "whole number");
+	get_422(c, "symptoms=&age=", "age", "whole number");
+	get_422(c, "symptoms=&age", "age", "whole number");
+	get_422(c, "symptoms=&age=abc", "age", "whole number");
+	get_422(c, "symptoms=&age=-1", "age", "0 to 130");
+	get_422(c, "symptoms=&age=131", "age", "0 to 130");
+	get_422(c, "symptoms=&age=99999999999999999999999", "age", "0 to 130");
+	get_422(c, "symptoms=&duration_days=36501", "duration_days", "0 to 36500");
+	get_422(c, "symptoms=&positions=sitting,sitting", "positions[1]", "duplicate");
+	get_422(c, "symptoms=&positions=sitting,", "positions[1]", "unknown position");
+	get_422(c, "symptoms=&region=", "region", "unknown region");
+	get_422(c, "symptoms=&region=upper_back,middle_back", "region", "unknown region");
+
+	/* Too many: 65 entries (duplicates too, but the count is named). */
+	char q[2048];
+	size_t used = (size_t)snprintf(q, sizeof(q), "symptoms=");
+	for (int i = 0; i < HH_TRIAGE_MAX_SYMPTOMS + 1; i++)
+		used += (size_t)snprintf(q + used, sizeof(q) - used, "%sx%d", i ? "," : "", i);
+	get_422(c, q, "symptoms", "at most 64");
+}
+
+/* ------------------------------------------------------------ GET == POST */
+
+static const struct {
+	const char *json, *query;
+} same_inputs[] = {
+	{"{\"symptoms\":[]}", "symptoms="},
+	{"{\"symptoms\":[\"desk_slouching\",\"worse_sitting\"],\"age\":30}", "symptoms=desk_slouching,worse_sitting&age=30"},
+	{"{\"age\":50,\"symptoms\":[\"fever\",\"weak_core\"]}", "symptoms=weak_core,fever&age=50"},
+	{"{\"symptoms\":[\"chest_pain\",\"getting_worse\"],\"duration_days\":40,\"region\":\"upper_back\"}",
+	 "region=upper_back&duration_days=40&symptoms=getting_worse,chest_pain"},
+	{"{\"symptoms\":[\"stress_tension\"],\"positions\":[\"lying_down\",\"sitting\"]}",
+	 "positions=sitting,lying_down&symptoms=stress_tension"},
+	{"{\"symptoms\":[\"uneven_shoulders\",\"previous_injury\"],\"age\":19,\"duration_days\":27}",
+	 "symptoms=previous_injury,uneven_shoulders&age=19&duration_days=27"},
+	{"{\"symptoms\":[\"chest_pian\"],\"age\":12.5,\"region\":\"neck\"}", "symptoms=chest_pian&age=12.5&region=neck"},
+	{"{\"symptoms\":[\"fever\",\"fever\"],\"positions\":[\"up\"],\"duration_days\":-1}",
+	 "symptoms=fever,fever&positions=up&duration_days=-1"},
+};
+
+static int same_errors(const struct hh_field_errors *a, const struct hh_field_errors *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].field, b->v[i].field) != 0 || strcmp(a->v[i].message, b->v[i].message) != 0)
+			return 0;
+	return 1;
+}
+
+static void test_get_post_agree(const struct hh_content *c)
+{
+	for (size_t i = 0; i < HH_ARRAY_LEN(same_inputs); i++) {
+		struct hh_triage_input pin, gin;
+		struct hh_field_errors perr, gerr = {0};
+		enum hh_error_kind kind;
+		const char *body = same_inputs[i].json;
+		int prc = post_json(c, body, strlen(body), &pin, &kind, &perr);
+		int grc = get_query(c, same_inputs[i].query, &gin, &gerr);
+		CHECK(prc == grc);
+		CHECK(same_errors(&perr, &gerr));
+		if (prc != 0 || grc != 0)
+			continue;
+		size_t pl = 0, gl = 0;
+		char *p = answer(c, &pin, &pl), *g = answer(c, &gin, &gl);
+		char pk[HH_TRIAGE_KEY_MAX], gk[HH_TRIAGE_KEY_MAX];
+		CHECK(p != NULL && g != NULL && pl == gl && memcmp(p, g, pl) == 0);
+		hh_triage_input_key(&pin, pk, sizeof(pk));
+		hh_triage_input_key(&gin, gk, sizeof(gk));
+		CHECK_STR(pk, gk);
+		free(p);
+		free(g);
+	}
+}
+
+int main(void)
+{
+	struct hh_content *c = load_content();
+	CHECK(c != NULL);
+	if (c == NULL)
+		return check_done();
+	test_vignettes(c);
+	test_properties(c);
+	test_single_patterns_unambiguous(c);
+	test_render_example(c);
+	test_input_key(c);
+	test_vocabulary(c);
+	test_post_validation(c);
+	test_post_every_error_listed(c);
+	test_post_too_many(c);
+	test_post_malformed(c);
+	test_get_validation(c);
+	test_get_post_agree(c);
+	hh_content_free(c);
+	return check_done();
+}
