@@ -1,0 +1,51 @@
+/*
+ * log.h - level-gated, structured (one JSON object per line) logging to stderr.
+ *
+ * The macros test the level before any argument is formatted, so a debug
+ * line costs one comparison when debug is off. Each line carries "ts",
+ * "level" and "msg", then the caller's fields.
+ */
+#ifndef HEALTHHUB_LOG_H
+#define HEALTHHUB_LOG_H
+
+#include <jansson.h>
+
+#include "healthhub/common.h"
+
+enum hh_log_level {
+	HH_LOG_DEBUG = 0,
+	HH_LOG_INFO = 1,
+	HH_LOG_WARN = 2,
+	HH_LOG_ERROR = 3,
+};
+
+extern enum hh_log_level hh_log_threshold;
+
+/* Returns the level for a name, or -1. */
+int hh_log_level_parse(const char *name);
+void hh_log_set_level(enum hh_log_level l);
+
+/*
+ * Writes one line: msg plus key/value pairs given as alternating const char *
+ * arguments ending with NULL. A key starting with '#' marks a value that is
+ * already a JSON number (e.g. "#port", "8080"); other values are strings and
+ * are escaped.
+ */
+void hh_log_write(enum hh_log_level level, const char *msg, ...) __attribute__((sentinel));
+/* Writes one line: msg plus every member of fields (borrowed). */
+void hh_log_json(enum hh_log_level level, const char *msg, json_t *fields);
+
+#define hh_log(level, ...)                                   \
+	do {                                                 \
+		if ((level) >= hh_log_threshold)             \
+			hh_log_write((level), __VA_ARGS__, NULL); \
+	} while (0)
+#define hh_debug(...) hh_log(HH_LOG_DEBUG, __VA_ARGS__)
+#define hh_info(...) hh_log(HH_LOG_INFO, __VA_ARGS__)
+#define hh_warn(...) hh_log(HH_LOG_WARN, __VA_ARGS__)
+#define hh_error(...) hh_log(HH_LOG_ERROR, __VA_ARGS__)
+
+/* Appends s to buf as JSON string content (no quotes); returns bytes written, never past cap-1. */
+size_t hh_json_escape(char *buf, size_t cap, const char *s);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * snapshot.h - a content version with every cacheable answer prebuilt.
+ *
+ * A snapshot is built off to the side from a finished hh_content, then
+ * published atomically; requests take a reference, so an old snapshot lives
+ * until its last in-flight request is done. Every resource holds its body in
+ * identity and gzip form and four prebuilt MHD responses (200 and 304, per
+ * encoding) whose headers are complete before any thread can see them.
+ */
+#ifndef HEALTHHUB_SNAPSHOT_H
+#define HEALTHHUB_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "healthhub/cache.h"
+#include "healthhub/content.h"
+
+/* Headers every response carries, fixed at start-up. */
+struct hh_header_policy {
+	int cors_any;              /* add Access-Control-Allow-Origin: * */
+	const char *cache_control; /* for cacheable content */
+};
+
+void hh_headers_init(const struct hh_header_policy *p);
+/* Adds the security headers (and CORS "*" when configured). 0 or -1. */
+int hh_headers_common(struct MHD_Response *r) HH_MUSTCHECK;
+const char *hh_headers_cache_control(void);
+
+struct hh_resource {
+	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
+	atomic_uint bytes_refs;     /* the resource itself + every MHD response made from the bytes */
+	struct hh_rendition rend;
+	const char *content_type;   /* static string */
+	const char *vary;           /* static string */
+	const char *cache_control;  /* static, or the policy's */
+	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt; ok_gz NULL without gzip */
+};
+
+/*
+ * A resource from a body (steals the malloc'd body). New reference, or NULL
+ * if zlib or MHD failed (body freed).
+ */
+struct hh_resource *hh_resource_new(char *body, size_t len, const char *content_type, const char *vary,
+				    const char *cache_control);
+/*
+ * A fresh response over the resource's bytes (for answers that need
+ * per-request headers); the bytes stay alive until MHD lets it go. NULL on
+ * failure. The caller adds headers and destroys it after queueing.
+ */
+struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified);
+
+struct hh_snapshot {
+	struct hh_ref ref;
+	struct hh_content *content; /* owned */
+	struct hh_map *resources;   /* key -> struct hh_resource * (one reference each) */
+	int64_t version;
+	int64_t built_at_ms;
+	size_t n_resources;
+};
+
+/* Builds every prebuilt answer of content (stolen). New reference or NULL (content freed). */
+struct hh_snapshot *hh_snapshot_build(struct hh_content *content);
+/* Borrowed, or NULL. */
+struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
+
+/* Static bytes served at /openapi.json (generated at build time). */
+extern const char hh_openapi_json[];
+extern const size_t hh_openapi_json_len;
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * main.c - the healthhub command line: serve, migrate, migrate status.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "healthhub/config.h"
+#include "healthhub/http.h"
+#include "healthhub/log.h"
+#if __has_include("healthhub/migrate.h")
+#include "healthhub/migrate.h"
+#define HH_HAVE_MIGRATE 1
+#endif
+
+static void usage(FILE *out)
+{
+	fputs("usage: healthhub COMMAND [options]\n"
+	      "\n"
+	      "HealthHub serves guidance on middle and upper back muscle soreness as JSON.\n"
+	      "\n"
+	      "commands:\n"
+	      "  serve             run the HTTP server until SIGINT/SIGTERM\n"
+	      "  migrate           apply pending migrations and load content/, in one transaction\n"
+	      "  migrate status    list applied and pending migrations and content files\n"
+	      "\n"
+	      "  healthhub COMMAND --help   options of a command\n"
+	      "  healthhub --version        print the version\n"
+	      "  healthhub --settings       print every setting as a markdown table\n",
+	      out);
+}
+
+static int run_migrate(enum hh_command cmd, const struct hh_config *cfg)
+{
+#ifdef HH_HAVE_MIGRATE
+	struct hh_migrate_opts o = {
+		.database_url = cfg->database_url,
+		.migrations_dir = cfg->migrations_dir,
+		.content_dir = cfg->content_dir,
+		.dry_run = (int)cfg->dry_run,
+	};
+	if (cmd == HH_CMD_STATUS)
+		return hh_migrate_status(&o, stdout, stderr);
+	return hh_migrate_run(&o, stdout, stderr);
+#else
+	(void)cmd;
+	(void)cfg;
+	fputs("healthhub: migrate is not built yet\n", stderr);
+	return 1;
+#endif
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("healthhub %s\n", HH_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--settings") == 0) {
+		hh_config_markdown(stdout);
+		return 0;
+	}
+	enum hh_command cmd;
+	int first = 2;
+	if (strcmp(argv[1], "serve") == 0) {
+		cmd = HH_CMD_SERVE;
+	} else if (strcmp(argv[1], "migrate") == 0) {
+		cmd = HH_CMD_MIGRATE;
+		if (argc > 2 && strcmp(argv[2], "status") == 0) {
+			cmd = HH_CMD_STATUS;
+			first = 3;
+		}
+	} else {
+		fprintf(stderr, "healthhub: unknown command \"%s\"\n\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+
+	struct hh_config cfg;
+	int rc = hh_config_load(&cfg, cmd, argc - first, argv + first, stdout, stderr);
+	if (rc != 0) {
+		hh_config_free(&cfg);
+		return rc > 0 ? 0 : 2;
+	}
+	hh_log_set_level((enum hh_log_level)hh_log_level_parse(cfg.log_level));
+	/* jansson's hash seed is set once, before any thread exists */
+	json_object_seed(0);
+	if (cmd == HH_CMD_SERVE)
+		rc = hh_http_serve(&cfg);
+	else
+		rc = run_migrate(cmd, &cfg);
+	hh_config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,262 @@
+/*
+ * reload.c - the content reloader thread.
+ */
+#include "healthhub/reload.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "healthhub/db.h"
+#include "healthhub/log.h"
+#include "healthhub/metrics.h"
+
+#define CHANNEL "healthhub_content"
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 2000 /* recovery within a few seconds of the database returning */
+#define REPLICA_POLL_MS 20
+
+struct hh_reload {
+	const struct hh_config *cfg;
+	hh_publish_fn publish;
+	void *cls;
+	pthread_t thread;
+	int wake[2];             /* pipe: a byte wakes the thread to stop */
+	atomic_int stopping;
+	atomic_int_fast64_t last_ok_ms; /* wall time of the last successful version check */
+	PGconn *listen;          /* LISTEN connection (primary) */
+	PGconn *read;            /* content reads (may be a replica) */
+	int64_t served;          /* version of the published snapshot; -1 none */
+	int64_t notified;        /* highest version a notification announced */
+	unsigned backoff_ms;
+};
+
+char *hh_conninfo_with(const char *url, const char *key, const char *value)
+{
+	int is_uri = strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+	if (!is_uri)
+		return xasprintf("%s %s=%s", url, key, value);
+	return xasprintf("%s%c%s=%s", url, strchr(url, '?') ? '&' : '?', key, value);
+}
+
+static int multi_host(const char *url)
+{
+	/* "host=a,b" or "postgresql://a:1,b:2/db": a comma before any '/' path or in host= */
+	const char *host = strstr(url, "host=");
+	if (host && strchr(host, ',') && (strchr(host, ' ') == NULL || strchr(host, ',') < strchr(host, ' ')))
+		return 1;
+	const char *scheme = strstr(url, "://");
+	if (scheme == NULL)
+		return 0;
+	const char *slash = strchr(scheme + 3, '/');
+	const char *comma = strchr(scheme + 3, ',');
+	return comma != NULL && (slash == NULL || comma < slash);
+}
+
+static void drop(struct hh_reload *r)
+{
+	if (r->listen)
+		PQfinish(r->listen);
+	if (r->read)
+		PQfinish(r->read);
+	r->listen = r->read = NULL;
+}
+
+static int connect_listen(struct hh_reload *r)
+{
+	char err[256];
+	const char *url = r->cfg->database_url;
+	char *primary = multi_host(url) ? hh_conninfo_with(url, "target_session_attrs", "read-write") : NULL;
+	r->listen = hh_db_connect(primary ? primary : url, (int)r->cfg->statement_timeout_ms, err, sizeof(err));
+	free(primary);
+	if (r->listen == NULL) {
+		hh_warn("database unavailable", "conn", "listen", "error", err);
+		return -1;
+	}
+	PGresult *res = PQexec(r->listen, "LISTEN " CHANNEL);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!ok) {
+		hh_warn("LISTEN failed", "error", PQerrorMessage(r->listen));
+		return -1;
+	}
+	return 0;
+}
+
+/* LISTEN before the first read, so no change can slip between them. */
+static int ensure_connections(struct hh_reload *r)
+{
+	char err[256];
+	if (r->listen && PQstatus(r->listen) != CONNECTION_OK)
+		drop(r);
+	if (r->listen == NULL) {
+		if (connect_listen(r) < 0)
+			goto fail;
+		r->served = r->served >= 0 ? -2 : -1; /* force a reload after every reconnect */
+		hh_metrics_db_reconnect();
+	}
+	if (r->read == NULL) {
+		r->read = hh_db_connect(r->cfg->database_url, (int)r->cfg->statement_timeout_ms, err, sizeof(err));
+		if (r->read == NULL) {
+			hh_warn("database unavailable", "conn", "read", "error", err);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	drop(r);
+	hh_metrics_db_error();
+	return -1;
+}
+
+static void load_and_publish(struct hh_reload *r, int64_t version)
+{
+	char err[256] = "";
+	struct hh_content *content = NULL;
+	uint64_t t0 = hh_now_ns();
+	if (hh_db_load_content(r->read, &content, err, sizeof(err)) < 0) {
+		hh_metrics_db_error();
+		hh_metrics_reload(version, hh_wall_ms(), 0);
+		hh_error("content reload failed; serving the last good content", "error", err);
+		drop(r);
+		return;
+	}
+	struct hh_snapshot *snap = hh_snapshot_build(content);
+	if (snap == NULL) {
+		hh_metrics_reload(version, hh_wall_ms(), 0);
+		hh_error("building the content snapshot failed; serving the last good content", NULL);
+		r->served = version; /* the same bytes would fail again: wait for the next change */
+		return;
+	}
+	char v[32], ms[32], n[32];
+	snprintf(v, sizeof(v), "%lld", (long long)snap->version);
+	snprintf(ms, sizeof(ms), "%.1f", (double)(hh_now_ns() - t0) / 1e6);
+	snprintf(n, sizeof(n), "%zu", snap->n_resources);
+	r->served = snap->version;
+	hh_metrics_reload(snap->version, hh_wall_ms(), 1);
+	r->publish(snap, r->cls);
+	hh_info("content loaded", "#version", v, "#ms", ms, "#responses", n);
+}
+
+/* Waits up to ms for a notification or a stop; records announced versions. */
+static void wait_notify(struct hh_reload *r, long ms)
+{
+	struct pollfd p[2] = {{.fd = r->wake[0], .events = POLLIN}, {.fd = PQsocket(r->listen), .events = POLLIN}};
+	if (poll(p, 2, (int)ms) < 0 && errno != EINTR)
+		return;
+	if (!(p[1].revents & (POLLIN | POLLERR | POLLHUP)))
+		return;
+	if (PQconsumeInput(r->listen) == 0) {
+		hh_warn("database connection lost", "conn", "listen", "error", PQerrorMessage(r->listen));
+		hh_metrics_db_error();
+		drop(r);
+		return;
+	}
+	PGnotify *n;
+	while ((n = PQnotifies(r->listen)) != NULL) {
+		long long v = 0;
+		if (hh_parse_int(n->extra, 0, INT64_MAX, &v) == 0 && v > r->notified)
+			r->notified = v;
+		PQfreemem(n);
+	}
+}
+
+static void sleep_interruptible(struct hh_reload *r, long ms)
+{
+	struct pollfd p = {.fd = r->wake[0], .events = POLLIN};
+	if (poll(&p, 1, (int)ms) < 0 && errno != EINTR)
+		return;
+}
+
+static void step(struct hh_reload *r)
+{
+	char err[256] = "";
+	if (ensure_connections(r) < 0) {
+		sleep_interruptible(r, r->backoff_ms);
+		r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
+		return;
+	}
+	r->backoff_ms = BACKOFF_MIN_MS;
+	int64_t version = 0;
+	int rc = hh_db_content_version(r->read, &version, err, sizeof(err));
+	if (rc == -2) {
+		atomic_store(&r->last_ok_ms, hh_wall_ms());
+		hh_warn("database has no content yet: run healthhub migrate", NULL);
+		wait_notify(r, r->cfg->reload_interval_ms);
+		return;
+	}
+	if (rc < 0) {
+		hh_warn("content version check failed", "error", err);
+		hh_metrics_db_error();
+		drop(r);
+		return;
+	}
+	atomic_store(&r->last_ok_ms, hh_wall_ms());
+	if (version != r->served)
+		load_and_publish(r, version);
+	if (r->notified > version) {
+		/* the read host has not replayed the notified change yet */
+		sleep_interruptible(r, REPLICA_POLL_MS);
+		return;
+	}
+	if (r->listen)
+		wait_notify(r, r->cfg->reload_interval_ms);
+}
+
+static void *reload_main(void *arg)
+{
+	struct hh_reload *r = arg;
+	while (!atomic_load(&r->stopping))
+		step(r);
+	drop(r);
+	return NULL;
+}
+
+struct hh_reload *hh_reload_start(const struct hh_config *cfg, hh_publish_fn publish, void *cls)
+{
+	struct hh_reload *r = xcalloc(1, sizeof(*r));
+	r->cfg = cfg;
+	r->publish = publish;
+	r->cls = cls;
+	r->served = -1;
+	r->backoff_ms = BACKOFF_MIN_MS;
+	if (pipe(r->wake) < 0) {
+		free(r);
+		return NULL;
+	}
+	if (pthread_create(&r->thread, NULL, reload_main, r) != 0) {
+		close(r->wake[0]);
+		close(r->wake[1]);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void hh_reload_stop(struct hh_reload *r)
+{
+	if (r == NULL)
+		return;
+	atomic_store(&r->stopping, 1);
+	if (write(r->wake[1], "x", 1) < 0)
+		hh_warn("waking the reloader failed", NULL);
+	pthread_join(r->thread, NULL);
+	close(r->wake[0]);
+	close(r->wake[1]);
+	free(r);
+}
+
+int hh_reload_db_up(struct hh_reload *r)
+{
+	/* a check older than three intervals (at least 3 s) means the database is down or hung */
+	int64_t bound = r->cfg->reload_interval_ms * 3;
+	if (bound < 3000)
+		bound = 3000;
+	return hh_wall_ms() - atomic_load(&r->last_ok_ms) <= bound;
+}

@@ -1,0 +1,260 @@
+/*
+ * snapshot.c - prebuilt responses for one content version.
+ */
+#include "healthhub/snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthhub/log.h"
+#include "healthhub/render.h"
+#include "healthhub/router.h"
+#include "healthhub/triage.h"
+
+#define MIN_GZIP 256
+
+static struct hh_header_policy policy = {.cors_any = 1, .cache_control = "public, max-age=300"};
+
+void hh_headers_init(const struct hh_header_policy *p)
+{
+	policy = *p;
+}
+
+const char *hh_headers_cache_control(void)
+{
+	return policy.cache_control;
+}
+
+int hh_headers_common(struct MHD_Response *r)
+{
+	int ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+		 MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'") ==
+			 MHD_YES &&
+		 MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES;
+	if (ok && policy.cors_any)
+		ok = MHD_add_response_header(r, "Access-Control-Allow-Origin", "*") == MHD_YES &&
+		     MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, X-Request-Id, Retry-After") ==
+			     MHD_YES;
+	return ok ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ resources */
+
+static void bytes_put(struct hh_resource *res)
+{
+	if (atomic_fetch_sub_explicit(&res->bytes_refs, 1, memory_order_acq_rel) == 1) {
+		hh_rendition_free(&res->rend);
+		free(res);
+	}
+}
+
+static void bytes_released(void *cls)
+{
+	bytes_put(cls);
+}
+
+static void resource_destroy(struct hh_ref *ref)
+{
+	struct hh_resource *res = (struct hh_resource *)ref;
+	struct MHD_Response *all[] = {res->ok, res->ok_gz, res->not_modified, res->not_modified_gz};
+	for (size_t i = 0; i < HH_ARRAY_LEN(all); i++)
+		if (all[i] != NULL)
+			MHD_destroy_response(all[i]);
+	bytes_put(res);
+}
+
+struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified)
+{
+	const char *body = gzip ? res->rend.gz : res->rend.body;
+	size_t len = not_modified ? 0 : (gzip ? res->rend.gz_len : res->rend.len);
+	atomic_fetch_add_explicit(&res->bytes_refs, 1, memory_order_relaxed);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, bytes_released, res);
+	if (r == NULL) {
+		bytes_put(res);
+		return NULL;
+	}
+	int ok = hh_headers_common(r) == 0 &&
+		 MHD_add_response_header(r, "ETag", gzip ? res->rend.etag_gz : res->rend.etag) == MHD_YES &&
+		 MHD_add_response_header(r, "Cache-Control", res->cache_control) == MHD_YES &&
+		 MHD_add_response_header(r, "Vary", res->vary) == MHD_YES;
+	if (ok && !not_modified)
+		ok = MHD_add_response_header(r, "Content-Type", res->content_type) == MHD_YES;
+	if (ok && gzip)
+		ok = MHD_add_response_header(r, "Content-Encoding", "gzip") == MHD_YES;
+	if (!ok) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct hh_resource *hh_resource_new(char *body, size_t len, const char *content_type, const char *vary,
+				    const char *cache_control)
+{
+	struct hh_resource *res = xcalloc(1, sizeof(*res));
+	hh_ref_init(&res->ref, resource_destroy);
+	atomic_init(&res->bytes_refs, 1);
+	res->content_type = content_type;
+	res->vary = vary;
+	res->cache_control = cache_control;
+	if (hh_rendition_build(&res->rend, body, len, MIN_GZIP) < 0)
+		goto fail;
+	res->ok = hh_resource_response(res, 0, 0);
+	res->not_modified = hh_resource_response(res, 0, 1);
+	if (res->ok == NULL || res->not_modified == NULL)
+		goto fail;
+	if (res->rend.gz != NULL) {
+		res->ok_gz = hh_resource_response(res, 1, 0);
+		res->not_modified_gz = hh_resource_response(res, 1, 1);
+		if (res->ok_gz == NULL || res->not_modified_gz == NULL)
+			goto fail;
+	}
+	return res;
+fail:
+	hh_error("prebuilding a response failed", "content_type", content_type);
+	hh_ref_put(&res->ref);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+static const char JSON_TYPE[] = "application/json; charset=utf-8";
+static const char LD_TYPE[] = "application/ld+json; charset=utf-8";
+static const char VARY_ENC[] = "Accept-Encoding";
+static const char VARY_ACCEPT_ENC[] = "Accept, Accept-Encoding";
+
+static void put_resource(void *value)
+{
+	hh_ref_put(&((struct hh_resource *)value)->ref);
+}
+
+static void snapshot_destroy(struct hh_ref *ref)
+{
+	struct hh_snapshot *s = (struct hh_snapshot *)ref;
+	hh_map_each(s->resources, put_resource);
+	hh_map_free(s->resources);
+	hh_content_free(s->content);
+	free(s);
+}
+
+/* Renders j (stolen) and stores it under key. 0 or -1. */
+static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary)
+{
+	if (j == NULL)
+		return -1;
+	size_t len = 0;
+	char *body = hh_render_dump(j, &len);
+	json_decref(j);
+	if (body == NULL)
+		return -1;
+	struct hh_resource *res = hh_resource_new(body, len, type, vary, policy.cache_control);
+	if (res == NULL)
+		return -1;
+	hh_map_put(s->resources, key, res);
+	s->n_resources++;
+	return 0;
+}
+
+static int add_articles(struct hh_snapshot *s)
+{
+	const struct hh_content *c = s->content;
+	const struct hh_article **items = xcalloc(c->n_articles + 1, sizeof(*items));
+	size_t page = c->n_articles < 20 ? c->n_articles : 20;
+	for (size_t i = 0; i < c->n_articles; i++)
+		items[i] = &c->articles[i];
+	int rc = add_json(s, "/v1/articles", hh_render_article_list(c, items, page, (long long)c->n_articles),
+			  JSON_TYPE, VARY_ENC);
+	free(items);
+	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
+		const struct hh_article *a = &c->articles[i];
+		char key[128];
+		json_t *help = hh_triage_when_to_get_help(c);
+		snprintf(key, sizeof(key), "/v1/articles/%s", a->slug);
+		rc = help ? add_json(s, key, hh_render_article(c, a, help), JSON_TYPE, VARY_ACCEPT_ENC) : -1;
+		snprintf(key, sizeof(key), "/v1/articles/%s#ld", a->slug);
+		if (rc == 0)
+			rc = add_json(s, key, hh_render_article_ldjson(c, a, ""), LD_TYPE, VARY_ACCEPT_ENC);
+	}
+	return rc;
+}
+
+static int add_causes(struct hh_snapshot *s)
+{
+	const struct hh_content *c = s->content;
+	const struct hh_cause **items = xcalloc(c->n_causes + 1, sizeof(*items));
+	int rc = 0;
+	/* every position x region combination, "none" included */
+	for (unsigned pos = 0; rc == 0 && pos <= HH_POSITION_COUNT; pos++) {
+		for (unsigned reg = 0; rc == 0 && reg <= HH_REGION_COUNT; reg++) {
+			struct hh_list_params p = {.limit = 20};
+			p.position = pos ? 1u << (pos - 1) : 0;
+			p.region = reg ? 1u << (reg - 1) : 0;
+			char key[256];
+			hh_list_params_key(HH_ROUTE_CAUSES, &p, key, sizeof(key));
+			size_t n = hh_filter_causes(c, p.position, p.region, items);
+			rc = add_json(s, key, hh_render_cause_list(c, items, n), JSON_TYPE, VARY_ENC);
+		}
+	}
+	free(items);
+	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
+		char key[128];
+		snprintf(key, sizeof(key), "/v1/causes/%s", c->causes[i].slug);
+		rc = add_json(s, key, hh_render_cause(c, &c->causes[i]), JSON_TYPE, VARY_ENC);
+	}
+	return rc;
+}
+
+static int add_remedies(struct hh_snapshot *s)
+{
+	const struct hh_content *c = s->content;
+	const struct hh_remedy **items = xcalloc(c->n_remedies + 1, sizeof(*items));
+	size_t n = hh_filter_remedies(c, NULL, items);
+	int rc = add_json(s, "/v1/remedies", hh_render_remedy_list(c, items, n), JSON_TYPE, VARY_ENC);
+	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
+		struct hh_list_params p = {.limit = 20, .cause = c->causes[i].slug};
+		char key[256];
+		hh_list_params_key(HH_ROUTE_REMEDIES, &p, key, sizeof(key));
+		n = hh_filter_remedies(c, p.cause, items);
+		rc = add_json(s, key, hh_render_remedy_list(c, items, n), JSON_TYPE, VARY_ENC);
+	}
+	free(items);
+	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
+		char key[128];
+		snprintf(key, sizeof(key), "/v1/remedies/%s", c->remedies[i].slug);
+		rc = add_json(s, key, hh_render_remedy(c, &c->remedies[i]), JSON_TYPE, VARY_ENC);
+	}
+	return rc;
+}
+
+static int add_static(struct hh_snapshot *s)
+{
+	char *body = xstrndup(hh_openapi_json, hh_openapi_json_len);
+	struct hh_resource *res = hh_resource_new(body, hh_openapi_json_len, JSON_TYPE, VARY_ENC, policy.cache_control);
+	if (res == NULL)
+		return -1;
+	hh_map_put(s->resources, "/openapi.json", res);
+	s->n_resources++;
+	return add_json(s, "/v1/symptoms", hh_triage_symptoms_json(s->content), JSON_TYPE, VARY_ENC);
+}
+
+struct hh_snapshot *hh_snapshot_build(struct hh_content *content)
+{
+	struct hh_snapshot *s = xcalloc(1, sizeof(*s));
+	hh_ref_init(&s->ref, snapshot_destroy);
+	s->content = content;
+	s->version = content->version;
+	s->built_at_ms = hh_wall_ms();
+	s->resources = hh_map_new(64 + 4 * (content->n_articles + content->n_causes + content->n_remedies));
+	if (add_articles(s) < 0 || add_causes(s) < 0 || add_remedies(s) < 0 || add_static(s) < 0) {
+		hh_ref_put(&s->ref);
+		return NULL;
+	}
+	return s;
+}
+
+struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key)
+{
+	return hh_map_get(s->resources, key);
+}
