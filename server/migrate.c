@@ -485,15 +485,18 @@ static int diff_entities(struct run *r, struct plan *p)
 	int rc = 0;
 	for (size_t i = 0; i < c->n_articles; i++)
 		k[i] = (struct keyed){c->articles[i].slug, c->articles[i].checksum};
-	rc |= diff_kind(r, p, "article", "SELECT slug, checksum FROM articles", k, c->n_articles,
-			&p->removed_articles);
+	rc = diff_kind(r, p, "article", "SELECT slug, checksum FROM articles", k, c->n_articles,
+		       &p->removed_articles);
 	for (size_t i = 0; i < c->n_causes; i++)
 		k[i] = (struct keyed){c->causes[i].slug, c->causes[i].checksum};
-	rc |= diff_kind(r, p, "cause", "SELECT slug, checksum FROM causes", k, c->n_causes, &p->removed_causes);
+	if (rc == 0)
+		rc = diff_kind(r, p, "cause", "SELECT slug, checksum FROM causes", k, c->n_causes,
+			       &p->removed_causes);
 	for (size_t i = 0; i < c->n_remedies; i++)
 		k[i] = (struct keyed){c->remedies[i].slug, c->remedies[i].checksum};
-	rc |= diff_kind(r, p, "remedy", "SELECT slug, checksum FROM remedies", k, c->n_remedies,
-			&p->removed_remedies);
+	if (rc == 0)
+		rc = diff_kind(r, p, "remedy", "SELECT slug, checksum FROM remedies", k, c->n_remedies,
+			       &p->removed_remedies);
 	free(k);
 	return rc;
 }
@@ -506,12 +509,15 @@ static int diff_triage(struct run *r, struct plan *p)
 	int rc = 0;
 	for (size_t i = 0; i < c->n_symptoms; i++)
 		k[i] = (struct keyed){c->symptoms[i].code, p->symptom_sums[i]};
-	rc |= diff_kind(r, p, "symptom", "SELECT code, checksum FROM symptoms", k, c->n_symptoms, NULL);
+	rc = diff_kind(r, p, "symptom", "SELECT code, checksum FROM symptoms", k, c->n_symptoms, NULL);
 	for (size_t i = 0; i < c->policy.n_rules; i++)
 		k[i] = (struct keyed){c->policy.rules[i].code, p->rule_sums[i]};
-	rc |= diff_kind(r, p, "rule", "SELECT code, checksum FROM triage_rules", k, c->policy.n_rules, NULL);
+	if (rc == 0)
+		rc = diff_kind(r, p, "rule", "SELECT code, checksum FROM triage_rules", k, c->policy.n_rules, NULL);
 	k[0] = (struct keyed){"triage/policy.json", p->policy_sum};
-	rc |= diff_kind(r, p, "policy", "SELECT 'triage/policy.json', checksum FROM triage_policy", k, 1, NULL);
+	if (rc == 0)
+		rc = diff_kind(r, p, "policy", "SELECT 'triage/policy.json', checksum FROM triage_policy", k, 1,
+			       NULL);
 	free(k);
 	return rc;
 }
@@ -754,11 +760,11 @@ static int clear_rows(struct run *r)
 	return 0;
 }
 
-static int delete_removed(struct run *r, const char *sql, const struct strlist *keys)
+static int delete_removed(struct run *r, const char *sql, const char *dir, const struct strlist *keys)
 {
 	for (size_t i = 0; i < keys->n; i++) {
 		const char *params[] = {keys->v[i]};
-		snprintf(r->what, sizeof(r->what), "removing %s", keys->v[i]);
+		snprintf(r->what, sizeof(r->what), "%s/%s.json (removed)", dir, keys->v[i]);
 		if (q_exec(r, sql, 1, params) < 0)
 			return -1;
 	}
@@ -779,9 +785,9 @@ static int write_files(struct run *r, const struct plan *p)
 static int write_entities(struct run *r, const struct plan *p)
 {
 	const struct hh_content *c = p->c;
-	if (delete_removed(r, "DELETE FROM articles WHERE slug = $1", &p->removed_articles) < 0 ||
-	    delete_removed(r, "DELETE FROM causes WHERE slug = $1", &p->removed_causes) < 0 ||
-	    delete_removed(r, "DELETE FROM remedies WHERE slug = $1", &p->removed_remedies) < 0)
+	if (delete_removed(r, "DELETE FROM articles WHERE slug = $1", "articles", &p->removed_articles) < 0 ||
+	    delete_removed(r, "DELETE FROM causes WHERE slug = $1", "causes", &p->removed_causes) < 0 ||
+	    delete_removed(r, "DELETE FROM remedies WHERE slug = $1", "remedies", &p->removed_remedies) < 0)
 		return -1;
 	/* Remedies before causes before articles: each links only to earlier ones. */
 	for (size_t i = 0; i < c->n_remedies; i++)
@@ -891,7 +897,10 @@ static int transaction(struct run *r, const struct migrations *m, struct plan *p
 		rc = load_content(r, p, applied);
 	if (rc == 0 && !r->o->dry_run) {
 		snprintf(r->what, sizeof(r->what), "commit");
-		return q_exec(r, "COMMIT", 0, NULL);
+		rc = q_exec(r, "COMMIT", 0, NULL);
+		if (rc < 0)
+			fprintf(r->err, "healthhub migrate: not committed; the database is unchanged\n");
+		return rc;
 	}
 	/* Dry run or failure: nothing of this transaction survives. */
 	PQclear(PQexec(r->pg, "ROLLBACK"));
@@ -900,6 +909,14 @@ static int transaction(struct run *r, const struct migrations *m, struct plan *p
 	else
 		fprintf(r->err, "healthhub migrate: rolled back; the database is unchanged\n");
 	return rc;
+}
+
+static int check_opts(const struct hh_migrate_opts *o, FILE *err)
+{
+	if (o->migrations_dir != NULL && o->content_dir != NULL)
+		return 0;
+	fprintf(err, "healthhub migrate: both a migrations and a content folder are needed\n");
+	return -1;
 }
 
 static PGconn *connect_db(const struct hh_migrate_opts *o, FILE *err)
@@ -918,7 +935,7 @@ int hh_migrate_run(const struct hh_migrate_opts *o, FILE *out, FILE *err)
 	struct plan p = {0};
 	struct migrations m = {0};
 	int rc = 1;
-	if (validate(&r, &p) < 0 || read_migrations(o->migrations_dir, &m, err) < 0)
+	if (check_opts(o, err) < 0 || validate(&r, &p) < 0 || read_migrations(o->migrations_dir, &m, err) < 0)
 		goto out;
 	r.pg = connect_db(o, err);
 	if (r.pg == NULL)
@@ -1035,7 +1052,7 @@ int hh_migrate_status(const struct hh_migrate_opts *o, FILE *out, FILE *err)
 	struct migrations m = {0};
 	PGresult *applied = NULL, *loaded = NULL;
 	int rc = 1;
-	if (read_migrations(o->migrations_dir, &m, err) < 0)
+	if (check_opts(o, err) < 0 || read_migrations(o->migrations_dir, &m, err) < 0)
 		goto out;
 	r.pg = connect_db(o, err);
 	if (r.pg == NULL)
