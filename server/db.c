@@ -10,6 +10,8 @@
  */
 #include "healthhub/db.h"
 
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ struct db_ctx {
 	char *err;     /* caller's buffer, for the log only */
 	size_t errlen;
 	int rc;        /* why the last call failed: -1 or HH_DB_NOT_MIGRATED */
+	int timed_out; /* the connection is mid-query and must be dropped */
 };
 
 static void set_err(struct db_ctx *x, const char *what, const char *msg)
@@ -53,12 +56,71 @@ static void set_result_err(struct db_ctx *x, const char *sql, const PGresult *r)
  * otherwise clears it, fills err, sets x->rc and returns NULL. A missing
  * table (SQLSTATE 42P01) means the schema was never migrated.
  */
+/*
+ * statement_timeout is enforced by the server, so a server that hangs (a
+ * paused process, a stalled disk) never enforces it and a blocking libpq
+ * call would wait for ever. Queries therefore run asynchronously against a
+ * client-side deadline: the statement timeout plus a grace second.
+ */
+static atomic_int query_deadline_ms = 3000;
+
+/* Waits until the connection is readable (or writable); 0, or -1 on timeout or error. */
+static int wait_socket(PGconn *pg, int for_write, uint64_t deadline)
+{
+	uint64_t now = hh_now_ns();
+	if (now >= deadline)
+		return -1;
+	struct pollfd p = {.fd = PQsocket(pg), .events = for_write ? POLLOUT : POLLIN};
+	int rc = poll(&p, 1, (int)((deadline - now) / 1000000) + 1);
+	return rc > 0 ? 0 : -1;
+}
+
+/* PQexecParams with a deadline. NULL with a message in pg's error on failure. */
+static PGresult *exec_bounded(struct db_ctx *x, const char *sql, int n, const char *const *params)
+{
+	uint64_t deadline = hh_now_ns() + (uint64_t)atomic_load(&query_deadline_ms) * 1000000ull;
+	if (PQsendQueryParams(x->pg, sql, n, NULL, params, NULL, NULL, 0) == 0)
+		return NULL;
+	int flushed;
+	while ((flushed = PQflush(x->pg)) == 1)
+		if (wait_socket(x->pg, 1, deadline) < 0)
+			goto timeout;
+	if (flushed < 0)
+		return NULL;
+	PGresult *last = NULL;
+	for (;;) {
+		while (PQisBusy(x->pg)) {
+			if (wait_socket(x->pg, 0, deadline) < 0)
+				goto timeout_clear;
+			if (PQconsumeInput(x->pg) == 0) {
+				PQclear(last);
+				return NULL;
+			}
+		}
+		PGresult *r = PQgetResult(x->pg);
+		if (r == NULL)
+			return last;
+		PQclear(last);
+		last = r;
+	}
+timeout_clear:
+	PQclear(last);
+timeout:
+	x->timed_out = 1;
+	return NULL;
+}
+
 static PGresult *ctx_exec(struct db_ctx *x, const char *sql, int n, const char *const *params,
 			  ExecStatusType want)
 {
-	PGresult *r = PQexecParams(x->pg, sql, n, NULL, params, NULL, NULL, 0);
+	PGresult *r = exec_bounded(x, sql, n, params);
 	if (r != NULL && PQresultStatus(r) == want)
 		return r;
+	if (x->timed_out) {
+		x->rc = -1;
+		set_err(x, "query", "no answer from the database before the deadline");
+		return NULL;
+	}
 	const char *state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	x->rc = state != NULL && strcmp(state, "42P01") == 0 ? HH_DB_NOT_MIGRATED : -1;
 	set_result_err(x, sql, r);
@@ -88,6 +150,7 @@ PGconn *hh_db_connect(const char *url, int statement_timeout_ms, char *err, size
 	const char *keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname", NULL};
 	const char *vals[] = {"5", "healthhub", "UTF8", url != NULL ? url : "", NULL};
 	struct db_ctx x = {.err = err, .errlen = errlen};
+	atomic_store(&query_deadline_ms, (statement_timeout_ms > 0 ? statement_timeout_ms : 30000) + 1000);
 	x.pg = PQconnectdbParams(keys, vals, 1);
 	if (x.pg == NULL) {
 		set_err(&x, "connect", "out of memory");
@@ -620,7 +683,8 @@ int hh_db_load_content(PGconn *c, struct hh_content **out, char *err, size_t err
 		rc = ctx_command(&l.db, "COMMIT");
 	if (rc < 0) {
 		/* Best effort: the error that matters is already in err. */
-		PQclear(PQexecParams(c, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0));
+		if (!l.db.timed_out)
+			PQclear(exec_bounded(&l.db, "ROLLBACK", 0, NULL));
 		hh_content_free(l.c);
 		return rc;
 	}

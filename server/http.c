@@ -388,10 +388,9 @@ static void work(PGconn **db, struct job *j)
 	if (run_search(*db, j, &hits, err, sizeof(err)) < 0) {
 		hh_metrics_db_error();
 		hh_warn("search failed", "request_id", rq->id, "error", err);
-		if (PQstatus(*db) != CONNECTION_OK) {
-			PQfinish(*db);
-			*db = NULL;
-		}
+		/* after a timeout the connection is mid-query: start afresh */
+		PQfinish(*db);
+		*db = NULL;
 		return;
 	}
 	struct hh_snapshot *s = snapshot_get();
