@@ -29,6 +29,7 @@
 #include "healthhub/error.h"
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
+#include "healthhub/ratelimit.h"
 #include "healthhub/reload.h"
 #include "healthhub/render.h"
 #include "healthhub/router.h"
@@ -49,6 +50,7 @@ struct server {
 	struct hh_snapshot *snap;     /* published snapshot (one reference) */
 	struct hh_reload *reload;
 	struct hh_lru *search_lru, *triage_lru, *list_lru;
+	struct hh_ratelimit *limiter; /* NULL when rate limiting is off */
 	atomic_int stopping;
 	atomic_size_t inflight;
 	atomic_uint_fast64_t next_id;
@@ -88,6 +90,7 @@ struct request {
 	struct job *job;             /* a suspended search, until the worker resumes us */
 	struct hh_resource *answer;  /* set by a worker before resuming */
 	int answer_status;           /* or an error status the worker chose */
+	char retry_after[24];        /* for a 429: seconds until the client's next token */
 };
 
 /* ============================================================ snapshots */
@@ -265,7 +268,8 @@ static enum MHD_Result send_problem(struct request *rq, enum hh_error_kind kind,
 	if (ok && status == 405)
 		ok = MHD_add_response_header(r, "Allow", hh_route_allow(rq->route.id)) == MHD_YES;
 	if (ok && (status == 503 || status == 429))
-		ok = MHD_add_response_header(r, "Retry-After", srv.retry_after) == MHD_YES;
+		ok = MHD_add_response_header(r, "Retry-After", rq->retry_after[0] ? rq->retry_after : srv.retry_after) ==
+		     MHD_YES;
 	if (!ok) {
 		MHD_destroy_response(r);
 		return MHD_NO;
@@ -717,6 +721,30 @@ static enum MHD_Result preflight(struct request *rq)
 
 /* ============================================================ dispatch */
 
+static int operational_route(enum hh_route_id id)
+{
+	return id == HH_ROUTE_HEALTHZ || id == HH_ROUTE_READYZ || id == HH_ROUTE_METRICS;
+}
+
+/* Probes and scrapes are exempt: a limit must never make a healthy instance look dead. */
+static int rate_limited(struct request *rq)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char peer[INET6_ADDRSTRLEN] = "unknown", client[64];
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+		const void *addr = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+							      : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+		if (inet_ntop(sa->sa_family, addr, peer, sizeof(peer)) == NULL)
+			snprintf(peer, sizeof(peer), "unknown");
+	}
+	hh_client_address(peer, header(rq, "X-Forwarded-For"), srv.cfg->trusted_proxies, client, sizeof(client));
+	long wait = hh_ratelimit_take(srv.limiter, client, hh_now_ns());
+	if (wait > 0)
+		snprintf(rq->retry_after, sizeof(rq->retry_after), "%ld", wait);
+	return wait > 0;
+}
+
 static enum MHD_Result dispatch(struct request *rq)
 {
 	struct hh_field_errors errs = {0};
@@ -727,6 +755,8 @@ static enum MHD_Result dispatch(struct request *rq)
 	hh_route_match(rq->path, &rq->route);
 	if (rq->route.id == HH_ROUTE_NOT_FOUND)
 		return send_problem(rq, HH_E_NOT_FOUND, "No resource lives at this path.", NULL);
+	if (srv.limiter != NULL && !operational_route(rq->route.id) && rate_limited(rq))
+		return send_problem(rq, HH_E_RATE_LIMITED, "Too many requests from this client. Slow down.", NULL);
 	if (rq->method == HH_M_OPTIONS)
 		return preflight(rq);
 	if (!(hh_route_methods(rq->route.id) & rq->method))
@@ -947,6 +977,7 @@ static void init_state(const struct hh_config *cfg)
 	srv.search_lru = hh_lru_new((size_t)cfg->search_cache);
 	srv.triage_lru = hh_lru_new((size_t)cfg->triage_cache);
 	srv.list_lru = hh_lru_new((size_t)cfg->list_cache);
+	srv.limiter = hh_ratelimit_new(cfg->rate_limit, cfg->rate_burst, 65536);
 	snprintf(srv.id_prefix, sizeof(srv.id_prefix), "%x%04x", (unsigned)getpid(), (unsigned)(hh_wall_ms() & 0xffff));
 	snprintf(srv.retry_after, sizeof(srv.retry_after), "%d", 2);
 	static char cache_control[160];
@@ -964,6 +995,7 @@ static void free_state(void)
 	hh_lru_free(srv.search_lru);
 	hh_lru_free(srv.triage_lru);
 	hh_lru_free(srv.list_lru);
+	hh_ratelimit_free(srv.limiter);
 	pthread_mutex_destroy(&srv.snap_lock);
 	pthread_mutex_destroy(&srv.q_lock);
 	pthread_cond_destroy(&srv.q_cond);
