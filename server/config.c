@@ -179,8 +179,9 @@ static int apply_args(struct hh_config *cfg, enum hh_command cmd, int argc, char
 			return -1;
 		}
 		const char *value = eq ? eq + 1 : NULL;
+		/* a boolean takes an explicit 0/1 after it, or stands alone for 1 */
 		if (value == NULL && s->type == T_BOOL)
-			value = "1";
+			value = (i + 1 < argc && (!strcmp(argv[i + 1], "0") || !strcmp(argv[i + 1], "1"))) ? argv[++i] : "1";
 		if (value == NULL && i + 1 < argc)
 			value = argv[++i];
 		if (value == NULL) {
