@@ -287,6 +287,31 @@ static enum MHD_Result send_json(struct request *rq, int status, json_t *j, cons
 	return send_bytes(rq, status, body, len, "application/json; charset=utf-8", cache_control);
 }
 
+/* Sends the answer the LRU holds under key: 1 (with *rc) on a hit, 0 on a miss. */
+static int send_from_lru(struct request *rq, struct hh_lru *lru, const char *key, enum MHD_Result *rc)
+{
+	struct hh_ref *hit = hh_lru_get(lru, key);
+	rq->cache = hit ? HH_CACHE_HIT : HH_CACHE_MISS;
+	if (hit == NULL)
+		return 0;
+	*rc = send_resource(rq, (struct hh_resource *)hit);
+	hh_ref_put(hit);
+	return 1;
+}
+
+/* Stores a freshly built answer (stolen body) in lru and sends it. */
+static enum MHD_Result send_and_keep(struct request *rq, struct hh_lru *lru, const char *key, char *body, size_t len)
+{
+	struct hh_resource *res = hh_resource_new(body, len, "application/json; charset=utf-8", "Accept-Encoding",
+						  hh_headers_cache_control());
+	if (res == NULL)
+		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
+	hh_lru_put(lru, key, &res->ref);
+	enum MHD_Result rc = send_resource(rq, res);
+	hh_ref_put(&res->ref);
+	return rc;
+}
+
 /* ========================================================= db workers */
 
 enum job_kind { JOB_SEARCH_ARTICLES, JOB_SEARCH_CAUSES };
@@ -430,15 +455,9 @@ static void *worker_main(void *arg)
 static enum MHD_Result search(struct request *rq, enum job_kind kind, const struct hh_list_params *p,
 			      const char *key)
 {
-	struct hh_lru *lru = kind == JOB_SEARCH_ARTICLES ? srv.list_lru : srv.search_lru;
-	struct hh_ref *hit = hh_lru_get(lru, key);
-	if (hit != NULL) {
-		rq->cache = HH_CACHE_HIT;
-		enum MHD_Result rc = send_resource(rq, (struct hh_resource *)hit);
-		hh_ref_put(hit);
+	enum MHD_Result rc;
+	if (send_from_lru(rq, kind == JOB_SEARCH_ARTICLES ? srv.list_lru : srv.search_lru, key, &rc))
 		return rc;
-	}
-	rq->cache = HH_CACHE_MISS;
 	if (!hh_reload_db_up(srv.reload))
 		return send_problem(rq, HH_E_UNAVAILABLE, "Search needs the database, which is not reachable. Try again soon.", NULL);
 	struct job *j = xcalloc(1, sizeof(*j));
@@ -477,30 +496,22 @@ static enum MHD_Result finish_search(struct request *rq)
 static enum MHD_Result article_page(struct request *rq, const struct hh_snapshot *s, const struct hh_list_params *p,
 				    const char *key)
 {
-	struct hh_ref *hit = hh_lru_get(srv.list_lru, key);
-	rq->cache = hit ? HH_CACHE_HIT : HH_CACHE_MISS;
-	if (hit == NULL) {
-		const struct hh_content *c = s->content;
-		const struct hh_article **items = xcalloc((size_t)p->limit + 1, sizeof(*items));
-		size_t n = 0;
-		for (size_t i = (size_t)p->offset; i < c->n_articles && n < (size_t)p->limit; i++)
-			items[n++] = &c->articles[i];
-		json_t *j = hh_render_article_list(c, items, n, (long long)c->n_articles);
-		free(items);
-		size_t len = 0;
-		char *bytes = j ? hh_render_dump(j, &len) : NULL;
-		json_decref(j);
-		struct hh_resource *res = bytes ? hh_resource_new(bytes, len, "application/json; charset=utf-8",
-								  "Accept-Encoding", hh_headers_cache_control())
-						: NULL;
-		if (res == NULL)
-			return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-		hh_lru_put(srv.list_lru, key, &res->ref);
-		hit = &res->ref;
-	}
-	enum MHD_Result rc = send_resource(rq, (struct hh_resource *)hit);
-	hh_ref_put(hit);
-	return rc;
+	enum MHD_Result rc;
+	if (send_from_lru(rq, srv.list_lru, key, &rc))
+		return rc;
+	const struct hh_content *c = s->content;
+	const struct hh_article **items = xcalloc((size_t)p->limit + 1, sizeof(*items));
+	size_t n = 0;
+	for (size_t i = (size_t)p->offset; i < c->n_articles && n < (size_t)p->limit; i++)
+		items[n++] = &c->articles[i];
+	json_t *j = hh_render_article_list(c, items, n, (long long)c->n_articles);
+	free(items);
+	size_t len = 0;
+	char *bytes = j ? hh_render_dump(j, &len) : NULL;
+	json_decref(j);
+	if (bytes == NULL)
+		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
+	return send_and_keep(rq, srv.list_lru, key, bytes, len);
 }
 
 static int wants_ld(struct request *rq)
@@ -580,8 +591,16 @@ static enum MHD_Result content_get(struct request *rq)
 	return rc;
 }
 
+/* The cache key (and so the ETag's scope) of a triage input: the ruleset version and the normalised input. */
+static void triage_key(const struct hh_snapshot *s, const struct hh_triage_input *in, char *key, size_t cap)
+{
+	int n = snprintf(key, cap, "%s|", s->content->ruleset_version);
+	hh_triage_input_key(in, key + n, cap - (size_t)n);
+}
+
+/* Evaluates in; a GET answer (cache_key set) is cacheable, a POST answer is no-store. */
 static enum MHD_Result triage_answer(struct request *rq, const struct hh_snapshot *s,
-				     const struct hh_triage_input *in, int cacheable)
+				     const struct hh_triage_input *in, const char *cache_key)
 {
 	struct hh_triage_result result;
 	hh_triage_eval(s->content, in, &result);
@@ -589,19 +608,9 @@ static enum MHD_Result triage_answer(struct request *rq, const struct hh_snapsho
 	char *body = hh_triage_render(s->content, &result, &len);
 	if (body == NULL)
 		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-	if (!cacheable)
+	if (cache_key == NULL)
 		return send_bytes(rq, 200, body, len, "application/json; charset=utf-8", "no-store");
-	char key[HH_TRIAGE_KEY_MAX + 64];
-	int n = snprintf(key, sizeof(key), "%s|", s->content->ruleset_version);
-	hh_triage_input_key(in, key + n, sizeof(key) - (size_t)n);
-	struct hh_resource *res = hh_resource_new(body, len, "application/json; charset=utf-8", "Accept-Encoding",
-						  hh_headers_cache_control());
-	if (res == NULL)
-		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-	hh_lru_put(srv.triage_lru, key, &res->ref);
-	enum MHD_Result rc = send_resource(rq, res);
-	hh_ref_put(&res->ref);
-	return rc;
+	return send_and_keep(rq, srv.triage_lru, cache_key, body, len);
 }
 
 static enum MHD_Result triage_get(struct request *rq, struct hh_snapshot *s)
@@ -616,17 +625,11 @@ static enum MHD_Result triage_get(struct request *rq, struct hh_snapshot *s)
 	if (hh_triage_parse_query(s->content, keys, values, rq->query.n, &in, &errs) < 0)
 		return send_problem(rq, HH_E_VALIDATION, "The triage request is not valid; see errors.", &errs);
 	char key[HH_TRIAGE_KEY_MAX + 64];
-	int n = snprintf(key, sizeof(key), "%s|", s->content->ruleset_version);
-	hh_triage_input_key(&in, key + n, sizeof(key) - (size_t)n);
-	struct hh_ref *hit = hh_lru_get(srv.triage_lru, key);
-	if (hit != NULL) {
-		rq->cache = HH_CACHE_HIT;
-		enum MHD_Result rc = send_resource(rq, (struct hh_resource *)hit);
-		hh_ref_put(hit);
+	triage_key(s, &in, key, sizeof(key));
+	enum MHD_Result rc;
+	if (send_from_lru(rq, srv.triage_lru, key, &rc))
 		return rc;
-	}
-	rq->cache = HH_CACHE_MISS;
-	return triage_answer(rq, s, &in, 1);
+	return triage_answer(rq, s, &in, key);
 }
 
 static int json_media_type(const char *ct)
@@ -656,7 +659,7 @@ static enum MHD_Result triage_post(struct request *rq, struct hh_snapshot *s)
 				    kind == HH_E_MALFORMED_JSON ? "The body is not well-formed JSON."
 								 : "The triage request is not valid; see errors.",
 				    &errs);
-	return triage_answer(rq, s, &in, 0);
+	return triage_answer(rq, s, &in, NULL);
 }
 
 static enum MHD_Result triage(struct request *rq)
