@@ -7,6 +7,8 @@
  * their mistakes in one run. Cross-references are checked once every file is
  * read, against the file names present in each folder (so a cause whose file
  * exists but has a typo inside does not also make every link to it fail).
+ * Slugs are unique because each must equal its file's name, and names in one
+ * folder are unique; codes are checked across symptoms and rules.
  *
  * Line numbers. jansson keeps no positions for values, so the first time a
  * file needs a diagnostic we scan its raw text (valid JSON by then) and map
@@ -382,14 +384,21 @@ static int src_line(struct src *s, const char *path)
 
 /* ------------------------------------------------------------ reporting */
 
+/* n is what snprintf wanted to write: an over-long path (absurd keys only) ends in "...". */
+static void path_fit(char out[PATH_LEN], int n)
+{
+	if (n < 0 || n >= PATH_LEN)
+		memcpy(out + PATH_LEN - 4, "...", 4);
+}
+
 static void join_key(char out[PATH_LEN], const char *parent, const char *key)
 {
-	snprintf(out, PATH_LEN, "%s%s%s", parent, parent[0] ? "." : "", key);
+	path_fit(out, snprintf(out, PATH_LEN, "%s%s%s", parent, parent[0] ? "." : "", key));
 }
 
 static void join_index(char out[PATH_LEN], const char *parent, size_t i)
 {
-	snprintf(out, PATH_LEN, "%s[%zu]", parent, i);
+	path_fit(out, snprintf(out, PATH_LEN, "%s[%zu]", parent, i));
 }
 
 /*
@@ -719,6 +728,9 @@ static const char *text_member(struct src *s, json_t *obj, const char *path, con
 }
 
 static int int_member(struct src *s, json_t *obj, const char *path, const char *key, long long min,
+		      long long max, long long *out) HH_MUSTCHECK;
+
+static int int_member(struct src *s, json_t *obj, const char *path, const char *key, long long min,
 		      long long max, long long *out)
 {
 	char field[PATH_LEN];
@@ -739,28 +751,25 @@ static int int_member(struct src *s, json_t *obj, const char *path, const char *
 	return 0;
 }
 
-/* A level by name; red flags and rules may not use self_care if !allow_self_care. */
-static int level_member(struct src *s, json_t *obj, const char *path, int allow_self_care, enum hh_level *out)
+/* A level by name; red flags may not use self_care. A bad one stays self_care, reported. */
+static void level_member(struct src *s, json_t *obj, const char *path, int allow_self_care, enum hh_level *out)
 {
 	char field[PATH_LEN], shown[SHORT_LEN];
 	json_t *v = member(s, obj, path, "level", REQUIRED);
 	if (v == NULL)
-		return -1;
+		return;
 	join_key(field, path, "level");
 	if (!json_is_string(v)) {
 		wrong_type(s, field, "a string", v);
-		return -1;
+		return;
 	}
 	if (hh_level_parse(json_string_value(v), out) < 0) {
 		fail(s, field, "unknown level \"%s\" (expected emergency, urgent, see_doctor%s)",
 		     shorten(json_string_value(v), shown), allow_self_care ? " or self_care" : "");
-		return -1;
+		return;
 	}
-	if (!allow_self_care && *out == HH_LEVEL_SELF_CARE) {
+	if (!allow_self_care && *out == HH_LEVEL_SELF_CARE)
 		fail(s, field, "must be emergency, urgent or see_doctor");
-		return -1;
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------ lists */
@@ -933,9 +942,22 @@ static void check_section(struct src *s, json_t *v, const char *path, struct hh_
 	out->body = text_member(s, v, path, "body");
 }
 
+/* Section ids are anchors in the rendered page, so unique within it. */
+static void check_section_id(struct src *s, const struct hh_article *a, size_t i, const char *path)
+{
+	char field[PATH_LEN];
+	const char *id = a->sections[i].id;
+	for (size_t k = 0; id != NULL && k < i; k++)
+		if (a->sections[k].id != NULL && strcmp(a->sections[k].id, id) == 0) {
+			join_key(field, path, "id");
+			fail(s, field, "section id \"%s\" is used twice", id);
+			return;
+		}
+}
+
 static void sections_member(struct src *s, json_t *obj, struct hh_article *a)
 {
-	char item[PATH_LEN], field[PATH_LEN];
+	char item[PATH_LEN];
 	json_t *arr = array_member(s, obj, "", "sections", REQUIRED | NONEMPTY);
 	if (arr == NULL)
 		return;
@@ -944,13 +966,7 @@ static void sections_member(struct src *s, json_t *obj, struct hh_article *a)
 	for (size_t i = 0; i < a->n_sections; i++) {
 		join_index(item, "sections", i);
 		check_section(s, json_array_get(arr, i), item, &a->sections[i]);
-		const char *id = a->sections[i].id;
-		for (size_t k = 0; id != NULL && k < i; k++)
-			if (a->sections[k].id != NULL && strcmp(a->sections[k].id, id) == 0) {
-				join_key(field, item, "id");
-				fail(s, field, "section id \"%s\" is used twice", id);
-				break;
-			}
+		check_section_id(s, a, i, item);
 	}
 }
 
@@ -1066,7 +1082,7 @@ static void weights_member(struct src *s, json_t *obj, const char *path, struct 
 
 static void parse_red_flag(struct src *s, json_t *obj, const char *path, struct hh_symptom *y)
 {
-	(void)level_member(s, obj, path, 0, &y->level);
+	level_member(s, obj, path, 0, &y->level);
 	y->message = text_member(s, obj, path, "message");
 	source_member(s, obj, path, REQUIRED, &y->source);
 	forbid(s, obj, path, "causes", "a red flag has no causes (only patterns point at causes)");
@@ -1084,6 +1100,8 @@ static void parse_pattern(struct src *s, json_t *obj, const char *path, struct h
 static const char *const symptom_keys[] = {
 	"code", "question", "category", "level", "message", "source", "causes", NULL,
 };
+
+static int category_member(struct src *s, json_t *obj, const char *path, enum hh_category *out) HH_MUSTCHECK;
 
 static int category_member(struct src *s, json_t *obj, const char *path, enum hh_category *out)
 {
@@ -1140,6 +1158,8 @@ static void parse_symptoms(struct src *s, json_t *obj)
 	}
 }
 
+static int rule_field_member(struct src *s, json_t *obj, const char *path, enum hh_rule_field *out) HH_MUSTCHECK;
+
 static int rule_field_member(struct src *s, json_t *obj, const char *path, enum hh_rule_field *out)
 {
 	char field[PATH_LEN], shown[SHORT_LEN];
@@ -1181,7 +1201,7 @@ static void parse_rule(struct src *s, json_t *obj, const char *path, struct hh_r
 		join_key(field, path, "min");
 		fail(s, field, "min (%lld) must not be greater than max (%lld)", r->min, r->max);
 	}
-	(void)level_member(s, obj, path, 1, &r->level);
+	level_member(s, obj, path, 1, &r->level);
 	r->message = text_member(s, obj, path, "message");
 	source_member(s, obj, path, REQUIRED, &r->source);
 }
@@ -1372,13 +1392,13 @@ static void check_codes(struct loader *L)
 	for (size_t i = 0; L->symptoms != NULL && i < c->n_symptoms; i++) {
 		if (c->symptoms[i].code == NULL)
 			continue;
-		snprintf(path, sizeof(path), "symptoms[%zu].code", i);
+		path_fit(path, snprintf(path, sizeof(path), "symptoms[%zu].code", i));
 		check_duplicate_code(L, L->symptoms, c->symptoms[i].code, path, i, 0);
 	}
 	for (size_t i = 0; L->policy != NULL && i < c->policy.n_rules; i++) {
 		if (c->policy.rules[i].code == NULL)
 			continue;
-		snprintf(path, sizeof(path), "rules[%zu].code", i);
+		path_fit(path, snprintf(path, sizeof(path), "rules[%zu].code", i));
 		check_duplicate_code(L, L->policy, c->policy.rules[i].code, path, c->n_symptoms, i);
 	}
 }
@@ -1418,7 +1438,7 @@ static void check_pattern_links(struct src *s)
 		for (size_t k = 0; k < y->n_weights; k++) {
 			if (has_file(s->L, KIND_CAUSE, y->weights[k].cause))
 				continue;
-			snprintf(path, sizeof(path), "symptoms[%zu].causes.%s", i, y->weights[k].cause);
+			path_fit(path, snprintf(path, sizeof(path), "symptoms[%zu].causes.%s", i, y->weights[k].cause));
 			shorten(y->weights[k].cause, shown);
 			fail(s, path, "unknown cause \"%s\" (no file causes/%s.json)", shown, shown);
 		}
@@ -1488,6 +1508,8 @@ static void report_dropped(struct loader *L)
 /* ------------------------------------------------------------ reading */
 
 /* Reads all of fd (a regular file of size bytes) into a new buffer. */
+static int read_all(int fd, size_t size, char **out, size_t *len) HH_MUSTCHECK;
+
 static int read_all(int fd, size_t size, char **out, size_t *len)
 {
 	char *buf = xmalloc(size + 1);
@@ -1514,6 +1536,8 @@ static int read_all(int fd, size_t size, char **out, size_t *len)
  * Reads dir/rel: regular files only (a symbolic link is refused, so content
  * cannot point outside the folder), at most MAX_FILE_SIZE bytes.
  */
+static int read_file(struct loader *L, const char *rel, char **out, size_t *len) HH_MUSTCHECK;
+
 static int read_file(struct loader *L, const char *rel, char **out, size_t *len)
 {
 	int rc = -1;
@@ -1699,6 +1723,8 @@ int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_conte
 }
 
 /* The kind of file a relative path names, as read_dir would read it. */
+static int kind_of(const char *rel, enum kind *out) HH_MUSTCHECK;
+
 static int kind_of(const char *rel, enum kind *out)
 {
 	if (strcmp(rel, SYMPTOMS_PATH) == 0 || strcmp(rel, POLICY_PATH) == 0) {
