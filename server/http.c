@@ -136,12 +136,17 @@ static const char *header(struct request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
-/* Per-request headers: X-Request-Id when the client sent one, CORS allow-lists. */
+/*
+ * Per-request headers: X-Request-Id when the client sent one, and CORS
+ * allow-lists. With an allow-list every answer varies by Origin, even one
+ * to a request without Origin, or a shared cache could hand an answer
+ * without Access-Control-Allow-Origin to a listed page.
+ */
 static int needs_own_response(struct request *rq)
 {
 	const char *origins = srv.cfg->cors_origins;
 	int allow_list = origins[0] != '\0' && strcmp(origins, "*") != 0;
-	return rq->id_from_client || (allow_list && header(rq, "Origin") != NULL);
+	return rq->id_from_client || allow_list;
 }
 
 static int origin_allowed(const char *origin)
