@@ -83,6 +83,8 @@ static const struct setting settings[] = {
 	 "requests a client may send at once before the rate applies"},
 	{"trusted-proxies", "HH_TRUSTED_PROXIES", T_STR, OFF(trusted_proxies), 0, 0, "", S, 0,
 	 "comma-separated proxy addresses whose X-Forwarded-For is believed"},
+	{"public-url", "HH_PUBLIC_URL", T_STR, OFF(public_url), 0, 0, "", S, 0,
+	 "base URL of absolute links in schema.org answers, e.g. https://api.example.org (\"\": relative)"},
 	{"migrations", "HH_MIGRATIONS_DIR", T_STR, OFF(migrations_dir), 0, 0, HH_SOURCE_DIR "/migrations", M, 0,
 	 "folder of numbered SQL migrations"},
 	{"content", "HH_CONTENT_DIR", T_STR, OFF(content_dir), 0, 0, HH_SOURCE_DIR "/content", M, 0,

@@ -253,9 +253,13 @@ static enum MHD_Result send_problem(struct request *rq, enum hh_error_kind kind,
 				    const struct hh_field_errors *errs)
 {
 	int status = hh_error_status(kind);
+	/* the path was checked for UTF-8 when decoded; "/" is the fallback should that ever fail */
 	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", hh_error_type(kind), "title",
 			      hh_error_title(kind), "status", status, "detail", detail, "instance", rq->path[0] ? rq->path : "/",
 			      "request_id", rq->id);
+	if (p == NULL)
+		p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", hh_error_type(kind), "title",
+			      hh_error_title(kind), "status", status, "detail", detail, "instance", "/", "request_id", rq->id);
 	if (p != NULL && errs != NULL && errs->n > 0)
 		json_object_set_new(p, "errors", errors_json(errs));
 	char *body = p ? json_dumps(p, JSON_COMPACT) : NULL;
@@ -565,8 +569,21 @@ static enum MHD_Result content_item(struct request *rq, struct hh_snapshot *s)
 	return send_resource(rq, res);
 }
 
+/* Endpoints without parameters refuse any, as the list endpoints refuse unknown ones. */
+static enum MHD_Result refuse_parameters(struct request *rq)
+{
+	struct hh_field_errors errs = {0};
+	for (size_t i = 0; i < rq->query.n; i++)
+		hh_field_errors_add(&errs, rq->query.v[i].key[0] ? rq->query.v[i].key : "query", "unknown parameter");
+	return send_problem(rq, HH_E_INVALID_PARAMETER, "This endpoint takes no parameters.", &errs);
+}
+
 static enum MHD_Result content_get(struct request *rq)
 {
+	int lists = rq->route.id == HH_ROUTE_ARTICLES || rq->route.id == HH_ROUTE_CAUSES ||
+		    rq->route.id == HH_ROUTE_REMEDIES;
+	if (!lists && rq->query.n > 0)
+		return refuse_parameters(rq);
 	struct hh_snapshot *s = snapshot_get();
 	if (s == NULL)
 		return send_problem(rq, HH_E_UNAVAILABLE, "Content is not loaded yet. Try again soon.", NULL);
@@ -579,12 +596,6 @@ static enum MHD_Result content_get(struct request *rq)
 		break;
 	case HH_ROUTE_SYMPTOMS:
 	case HH_ROUTE_OPENAPI:
-		if (rq->query.n > 0) {
-			struct hh_field_errors errs = {0};
-			hh_field_errors_add(&errs, rq->query.v[0].key, "unknown parameter");
-			rc = send_problem(rq, HH_E_INVALID_PARAMETER, "This endpoint takes no parameters.", &errs);
-			break;
-		}
 		rq->cache = HH_CACHE_HIT;
 		rc = send_resource(rq, hh_snapshot_get(s, hh_route_pattern(rq->route.id)));
 		break;
@@ -755,12 +766,6 @@ static int rate_limited(struct request *rq)
 
 static enum MHD_Result dispatch(struct request *rq)
 {
-	struct hh_field_errors errs = {0};
-	if (rq->target_too_long)
-		return send_problem(rq, HH_E_URI_TOO_LONG, "The request target is too long.", NULL);
-	if (hh_target_parse(rq->target, rq->target_len, rq->path, sizeof(rq->path), &rq->query, &errs) < 0)
-		return send_problem(rq, HH_E_BAD_REQUEST, "The request target could not be decoded.", &errs);
-	hh_route_match(rq->path, &rq->route);
 	if (rq->route.id == HH_ROUTE_NOT_FOUND)
 		return send_problem(rq, HH_E_NOT_FOUND, "No resource lives at this path.", NULL);
 	if (srv.limiter != NULL && !operational_route(rq->route.id) && rate_limited(rq))
@@ -781,9 +786,10 @@ static enum MHD_Result dispatch(struct request *rq)
 	}
 }
 
-/* The first call: decide 413 from Content-Length before reading any body. */
+/* The first call: route the request, and decide 413 from Content-Length before reading any body. */
 static enum MHD_Result on_headers(struct request *rq, const char *method)
 {
+	struct hh_field_errors errs = {0};
 	rq->method = hh_method_parse(method);
 	const char *rid = header(rq, "X-Request-Id");
 	if (rid != NULL && rid[0] && strlen(rid) < sizeof(rq->id)) {
@@ -795,6 +801,11 @@ static enum MHD_Result on_headers(struct request *rq, const char *method)
 			rq->id_from_client = 1;
 		}
 	}
+	if (rq->target_too_long)
+		return send_problem(rq, HH_E_URI_TOO_LONG, "The request target is too long.", NULL);
+	if (hh_target_parse(rq->target, rq->target_len, rq->path, sizeof(rq->path), &rq->query, &errs) < 0)
+		return send_problem(rq, HH_E_BAD_REQUEST, "The request target could not be decoded.", &errs);
+	hh_route_match(rq->path, &rq->route);
 	const char *cl = header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	long long n = 0;
 	if (cl != NULL && hh_parse_int(cl, 0, INT64_MAX, &n) == 0 && n > srv.cfg->max_body_bytes) {
@@ -855,6 +866,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	struct request *rq = xcalloc(1, sizeof(*rq));
 	rq->start_ns = hh_now_ns();
 	rq->conn = conn;
+	rq->route.id = HH_ROUTE_NOT_FOUND; /* until the target is parsed: requests refused early count as unmatched */
 	size_t n = strlen(uri);
 	if (n >= sizeof(rq->target)) {
 		rq->target_too_long = 1;
@@ -991,7 +1003,9 @@ static void init_state(const struct hh_config *cfg)
 	static char cache_control[160];
 	snprintf(cache_control, sizeof(cache_control), "public, max-age=%ld, stale-while-revalidate=%ld, stale-if-error=%ld",
 		 cfg->max_age, cfg->stale_while_revalidate, cfg->stale_if_error);
-	struct hh_header_policy hp = {.cors_any = strcmp(cfg->cors_origins, "*") == 0, .cache_control = cache_control};
+	struct hh_header_policy hp = {.cors_any = strcmp(cfg->cors_origins, "*") == 0,
+				      .cache_control = cache_control,
+				      .public_url = cfg->public_url};
 	hh_headers_init(&hp);
 }
 

@@ -95,6 +95,29 @@ static int hexval(char c)
 	return -1;
 }
 
+/* Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		if (len == 0 || i + len > n)
+			return 0;
+		unsigned cp = len == 1 ? c : len == 2 ? c & 0x1fu : len == 3 ? c & 0x0fu : c & 0x07u;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3fu);
+		}
+		static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
+		if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 /*
  * Percent-decodes src[0..len) into dst (plus_space: '+' means ' ', as in
  * queries). Returns the decoded length or -1 on a bad escape or a NUL.
@@ -119,7 +142,8 @@ static long decode(const char *src, size_t len, char *dst, size_t cap, int plus_
 		dst[o++] = c;
 	}
 	dst[o] = '\0';
-	return (long)o;
+	/* everything decoded goes into JSON answers and SQL parameters: UTF-8 only */
+	return valid_utf8((const unsigned char *)dst, o) ? (long)o : -1;
 }
 
 static int parse_query(const char *s, size_t len, struct hh_query *q, struct hh_field_errors *errs)
@@ -157,7 +181,8 @@ static int parse_query(const char *s, size_t len, struct hh_query *q, struct hh_
 	}
 	return 0;
 bad:
-	hh_field_errors_add(errs, "query", "the query string has a bad percent-escape, a NUL byte, or is too long");
+	hh_field_errors_add(errs, "query",
+			    "the query string has a bad percent-escape, a NUL byte, invalid UTF-8, or is too long");
 	return -1;
 }
 
@@ -173,7 +198,7 @@ int hh_target_parse(const char *target, size_t len, char *path, size_t cap, stru
 	while (plen < len && target[plen] != '?' && target[plen] != '#')
 		plen++;
 	if (decode(target, plen, path, cap, 0) < 0) {
-		hh_field_errors_add(errs, "path", "the path has a bad percent-escape, a NUL byte, or is too long");
+		hh_field_errors_add(errs, "path", "the path has a bad percent-escape, a NUL byte, invalid UTF-8, or is too long");
 		return -1;
 	}
 	if (plen < len && target[plen] == '?') {

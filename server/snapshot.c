@@ -14,7 +14,7 @@
 
 #define MIN_GZIP 256
 
-static struct hh_header_policy policy = {.cors_any = 1, .cache_control = "public, max-age=300"};
+static struct hh_header_policy policy = {.cors_any = 1, .cache_control = "public, max-age=300", .public_url = ""};
 
 void hh_headers_init(const struct hh_header_policy *p)
 {
@@ -64,40 +64,22 @@ static void resource_destroy(struct hh_ref *ref)
 	bytes_put(res);
 }
 
-static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	(void)cls;
-	(void)pos;
-	(void)buf;
-	(void)max;
-	return MHD_CONTENT_READER_END_OF_STREAM;
-}
-
-/*
- * A 304 must not carry "Content-Length: 0" (RFC 9110, 8.6), which
- * libmicrohttpd adds to any response of known size: a 304 is made from a
- * reader of unknown size that has nothing to read.
- */
-static struct MHD_Response *not_modified_response(void)
-{
-	return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64, no_body, NULL, NULL);
-}
-
 struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified)
 {
 	const char *body = gzip ? res->rend.gz : res->rend.body;
 	size_t len = gzip ? res->rend.gz_len : res->rend.len;
-	struct MHD_Response *r = NULL;
-	if (not_modified) {
-		r = not_modified_response();
-	} else {
-		atomic_fetch_add_explicit(&res->bytes_refs, 1, memory_order_relaxed);
-		r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, bytes_released, res);
-		if (r == NULL)
-			bytes_put(res);
-	}
-	if (r == NULL)
+	/*
+	 * A 304 is made over the same bytes as its 200: libmicrohttpd sends no
+	 * body with a 304 but still derives Content-Length from the size, and
+	 * RFC 9110 (8.6) allows that header on a 304 only with the 200's value.
+	 */
+	atomic_fetch_add_explicit(&res->bytes_refs, 1, memory_order_relaxed);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, bytes_released, res);
+	if (r == NULL) {
+		bytes_put(res);
 		return NULL;
+	}
 	int ok = hh_headers_common(r) == 0 &&
 		 MHD_add_response_header(r, "ETag", gzip ? res->rend.etag_gz : res->rend.etag) == MHD_YES &&
 		 MHD_add_response_header(r, "Cache-Control", res->cache_control) == MHD_YES &&
@@ -198,7 +180,7 @@ static int add_articles(struct hh_snapshot *s)
 		rc = help ? add_json(s, key, hh_render_article(c, a, help), JSON_TYPE, VARY_ACCEPT_ENC) : -1;
 		snprintf(key, sizeof(key), "/v1/articles/%s#ld", a->slug);
 		if (rc == 0)
-			rc = add_json(s, key, hh_render_article_ldjson(c, a, ""), LD_TYPE, VARY_ACCEPT_ENC);
+			rc = add_json(s, key, hh_render_article_ldjson(c, a, policy.public_url), LD_TYPE, VARY_ACCEPT_ENC);
 	}
 	return rc;
 }

@@ -47,6 +47,7 @@ struct hh_config {
 	double rate_limit;      /* requests per second per client; 0 = off */
 	long rate_burst;        /* bucket size */
 	char *trusted_proxies;  /* comma-separated proxy addresses whose X-Forwarded-For is believed */
+	char *public_url;       /* e.g. https://api.example.org: base of absolute links; "" = relative */
 	/* migrate */
 	char *migrations_dir;
 	char *content_dir;

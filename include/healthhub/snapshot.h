@@ -21,6 +21,7 @@
 struct hh_header_policy {
 	int cors_any;              /* add Access-Control-Allow-Origin: * */
 	const char *cache_control; /* for cacheable content */
+	const char *public_url;    /* base of absolute links in ld+json; "" = relative */
 };
 
 void hh_headers_init(const struct hh_header_policy *p);

@@ -67,6 +67,16 @@ static void targets(void)
 	CHECK(parse("/v1/causes%00x", path, &q) < 0);
 	CHECK(parse("/v1/causes?q=a%00b", path, &q) < 0);
 	CHECK(parse("v1/causes", path, &q) < 0);
+	/* invalid UTF-8: stray continuation, truncated sequence, overlong, surrogate */
+	CHECK(parse("/nope%ff", path, &q) < 0);
+	CHECK(parse("/v1/articles/%c3%28", path, &q) < 0);
+	CHECK(parse("/v1/articles?q=posture%ff", path, &q) < 0);
+	CHECK(parse("/v1/articles?%ff=1", path, &q) < 0);
+	CHECK(parse("/v1/articles?q=%c0%af", path, &q) < 0);
+	CHECK(parse("/v1/articles?q=%ed%a0%80", path, &q) < 0);
+	CHECK(parse("/v1/articles?q=%e2%82", path, &q) < 0);
+	CHECK(parse("/v1/articles?q=caf%c3%a9%20%e2%82%ac%20%f0%9f%98%80", path, &q) == 0);
+	CHECK_STR(hh_query_get(&q, "q"), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
 	char many[1024];
 	size_t n = (size_t)snprintf(many, sizeof(many), "/v1/causes?");
 	for (int i = 0; i < HH_MAX_PARAMS + 1; i++)
