@@ -51,8 +51,10 @@ struct server {
 	struct hh_reload *reload;
 	struct hh_lru *search_lru, *triage_lru, *list_lru;
 	struct hh_ratelimit *limiter; /* NULL when rate limiting is off */
-	atomic_int stopping;
+	atomic_int draining;          /* SIGTERM seen: not ready, every answer closes its connection */
+	atomic_int stopping;          /* workers are to exit */
 	atomic_size_t inflight;
+	atomic_uint_fast64_t last_request_ns; /* when the last request started, for the drain */
 	atomic_uint_fast64_t next_id;
 	char id_prefix[16];
 	/* database workers */
@@ -123,7 +125,7 @@ static void publish(struct hh_snapshot *snap, void *cls)
 static int is_ready(void)
 {
 	struct hh_snapshot *s = snapshot_get();
-	int ready = s != NULL && !atomic_load(&srv.stopping) && hh_reload_db_up(srv.reload);
+	int ready = s != NULL && !atomic_load(&srv.draining) && hh_reload_db_up(srv.reload);
 	if (s)
 		hh_ref_put(&s->ref);
 	return ready;
@@ -146,7 +148,7 @@ static int needs_own_response(struct request *rq)
 {
 	const char *origins = srv.cfg->cors_origins;
 	int allow_list = origins[0] != '\0' && strcmp(origins, "*") != 0;
-	return rq->id_from_client || allow_list;
+	return rq->id_from_client || allow_list || atomic_load(&srv.draining);
 }
 
 static int origin_allowed(const char *origin)
@@ -174,6 +176,9 @@ static int origin_allowed(const char *origin)
 static int add_request_headers(struct request *rq, struct MHD_Response *r)
 {
 	int ok = 1;
+	/* while draining, tell keep-alive clients not to send another request here */
+	if (atomic_load(&srv.draining))
+		ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
 	if (rq->id_from_client)
 		ok = MHD_add_response_header(r, "X-Request-Id", rq->id) == MHD_YES;
 	const char *list = srv.cfg->cors_origins;
@@ -877,6 +882,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	uint64_t id = atomic_fetch_add_explicit(&srv.next_id, 1, memory_order_relaxed);
 	snprintf(rq->id, sizeof(rq->id), "%s-%llu", srv.id_prefix, (unsigned long long)id);
 	atomic_fetch_add(&srv.inflight, 1);
+	atomic_store(&srv.last_request_ns, rq->start_ns);
 	return rq;
 }
 
@@ -1023,16 +1029,33 @@ static void free_state(void)
 	pthread_cond_destroy(&srv.q_cond);
 }
 
-/* Stop accepting, let in-flight requests finish (bounded), then stop. */
+#define DRAIN_QUIET_NS 500000000ull /* no request for this long: idle keep-alive connections may go */
+
+static unsigned open_connections(void)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return i ? i->num_connections : 0;
+}
+
+/*
+ * Stop accepting; answer what arrives on open connections with
+ * "Connection: close"; finish when nothing is in flight and either every
+ * connection has closed or none has sent a request for a moment (an idle
+ * keep-alive client may still be about to); bounded by the shutdown timeout.
+ */
 static void drain(const struct hh_config *cfg)
 {
-	atomic_store(&srv.stopping, 1);
+	atomic_store(&srv.draining, 1);
 	MHD_socket fd = MHD_quiesce_daemon(srv.daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 	uint64_t deadline = hh_now_ns() + (uint64_t)cfg->shutdown_timeout * 1000000000ull;
-	while (atomic_load(&srv.inflight) > 0 && hh_now_ns() < deadline)
+	while (hh_now_ns() < deadline) {
+		uint64_t quiet = hh_now_ns() - atomic_load(&srv.last_request_ns);
+		if (atomic_load(&srv.inflight) == 0 && (open_connections() == 0 || quiet >= DRAIN_QUIET_NS))
+			break;
 		usleep(10000);
+	}
 	char left[24];
 	snprintf(left, sizeof(left), "%zu", atomic_load(&srv.inflight));
 	hh_info("draining done", "#unfinished_requests", left);

@@ -34,7 +34,8 @@ struct hh_reload {
 	PGconn *read;            /* content reads (may be a replica) */
 	int64_t served;          /* version of the published snapshot; -1 none */
 	int64_t notified;        /* highest version a notification announced */
-	unsigned backoff_ms;
+	unsigned backoff_ms;     /* reconnect backoff */
+	unsigned reload_backoff_ms; /* wait after a failed reload; 0 after a success */
 };
 
 char *hh_conninfo_with(const char *url, const char *key, const char *value)
@@ -115,6 +116,13 @@ fail:
 	return -1;
 }
 
+static void sleep_interruptible(struct hh_reload *r, long ms)
+{
+	struct pollfd p = {.fd = r->wake[0], .events = POLLIN};
+	if (poll(&p, 1, (int)ms) < 0 && errno != EINTR)
+		return;
+}
+
 static void load_and_publish(struct hh_reload *r, int64_t version)
 {
 	char err[256] = "";
@@ -125,8 +133,18 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("content reload failed; serving the last good content", "error", err);
 		drop(r);
+		/*
+		 * The same load will likely fail again: retry after a doubling wait
+		 * (at least the reload interval), not in a reconnect loop that
+		 * floods the log and the database.
+		 */
+		unsigned floor = (unsigned)r->cfg->reload_interval_ms;
+		unsigned next = r->reload_backoff_ms ? r->reload_backoff_ms * 2 : floor;
+		r->reload_backoff_ms = next > 30000 ? (floor > 30000 ? floor : 30000) : next;
+		sleep_interruptible(r, r->reload_backoff_ms);
 		return;
 	}
+	r->reload_backoff_ms = 0;
 	struct hh_snapshot *snap = hh_snapshot_build(content);
 	if (snap == NULL) {
 		hh_metrics_reload(version, hh_wall_ms(), 0);
@@ -167,12 +185,6 @@ static void wait_notify(struct hh_reload *r, long ms)
 	}
 }
 
-static void sleep_interruptible(struct hh_reload *r, long ms)
-{
-	struct pollfd p = {.fd = r->wake[0], .events = POLLIN};
-	if (poll(&p, 1, (int)ms) < 0 && errno != EINTR)
-		return;
-}
 
 static void step(struct hh_reload *r)
 {
