@@ -1,0 +1,324 @@
+"""Live content reload: a running server picks content changes up by itself.
+
+Covers: NOTIFY propagation to two instances (timed; the target is under 1 s),
+the polling fallback when no notification is sent, a failed rebuild that
+keeps the last good snapshot, a database restart (LISTEN again, then
+reload), and a second article becoming visible in /v1/articles.
+migrate's own output (status, --dry-run) is covered by test_migrate.py.
+"""
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hh import (SRC, Server, check, copy_content, done, migrate, new_database, psql)  # noqa: E402
+
+SECOND = os.path.join(SRC, "tests", "data", "second-article")
+PGCLUSTER = os.path.join(SRC, "scripts", "pgcluster")
+CAUSE = "poor-posture"
+# Long enough that only a notification can deliver a change within a second.
+NO_POLLING = ["--reload-interval-ms", "60000"]
+TARGET_S = 1.0
+
+
+def cause_state(server, slug=CAUSE):
+    """(status, ETag, summary) of one cause as the server serves it now."""
+    st, h, b = server.get("/v1/causes/" + slug)
+    summary = json.loads(b).get("summary") if st == 200 else None
+    return st, h.get("etag"), summary
+
+
+def set_cause_summary(folder, text, slug=CAUSE):
+    path = os.path.join(folder, "causes", slug + ".json")
+    with open(path) as f:
+        doc = json.load(f)
+    doc["summary"] = text
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+
+
+def wait_served(server, summary, old_etag, t0, limit_s, out, key):
+    """Polls every 10 ms until the server serves summary under a new ETag; out[key] = seconds since t0."""
+    deadline = t0 + limit_s
+    while time.monotonic() < deadline:
+        try:
+            st, etag, got = cause_state(server)
+        except OSError:
+            st, etag, got = None, None, None
+        if st == 200 and got == summary and etag != old_etag:
+            out[key] = time.monotonic() - t0
+            return
+        time.sleep(0.01)
+    out[key] = None
+
+
+def wait_all(servers, summary, old_etags, t0, limit_s):
+    """Waits for every server in parallel; returns their times (None: not within limit_s)."""
+    out = {}
+    threads = [threading.Thread(target=wait_served, args=(s, summary, old_etags[i], t0, limit_s, out, i))
+               for i, s in enumerate(servers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [out.get(i) for i in range(len(servers))]
+
+
+def report(what, times):
+    ms = sorted(t * 1000 for t in times)
+    print("%s: min %.1f ms, median %.1f ms, max %.1f ms (n=%d)"
+          % (what, ms[0], statistics.median(ms), ms[-1], len(ms)))
+
+
+def sql_change(url, summary, notify=False):
+    """Changes a cause and bumps the version by hand, as a script or an operator might."""
+    psql(url, "BEGIN; UPDATE causes SET summary = '%s' WHERE slug = '%s';"
+              " UPDATE content_state SET version = version + 1;%s COMMIT"
+         % (summary, CAUSE, " SELECT pg_notify('healthhub_content', version::text) FROM content_state;"
+            if notify else ""))
+
+
+# ---------------------------------------------------------- NOTIFY, two servers
+
+def test_notify_two_instances():
+    url = new_database("live_notify")
+    migrate(url)
+    d = copy_content()
+    since_return = [[], []]
+    with Server(url, *NO_POLLING) as a, Server(url, *NO_POLLING) as b:
+        servers = [a, b]
+        for i in range(5):
+            summary = "Live reload change %d at %.6f." % (i, time.time())
+            set_cause_summary(d, summary)
+            old = [cause_state(s)[1] for s in servers]
+            check(all(old), "both servers serve %s with an ETag before change %d" % (CAUSE, i))
+            started = time.monotonic()
+            migrate(url, content=d)
+            t0 = time.monotonic()
+            times = wait_all(servers, summary, old, t0, 5.0)
+            for k, t in enumerate(times):
+                if check(t is not None, "server %d did not serve change %d within 5 s" % (k, i)):
+                    check(t < TARGET_S, "server %d served change %d after %.3f s (target < %.1f s)"
+                          % (k, i, t, TARGET_S))
+                    since_return[k].append(t)
+            print("change %d: migrate took %.0f ms; served %s ms after it returned"
+                  % (i, (t0 - started) * 1000, ["%.1f" % (t * 1000) if t is not None else "-" for t in times]))
+            # The old ETag must not revalidate the new body.
+            st, _, _ = a.get("/v1/causes/" + CAUSE, {"If-None-Match": old[0]})
+            check(st == 200, "old ETag after change %d gives %d, wanted 200" % (i, st))
+    for k in range(2):
+        if since_return[k]:
+            report("NOTIFY propagation, instance %d, migrate return -> new ETag served" % k, since_return[k])
+    shutil.rmtree(d, ignore_errors=True)
+
+
+# ------------------------------------------------------------ polling fallback
+
+def test_polling_fallback():
+    url = new_database("live_fallback")
+    migrate(url)
+    times = []
+    with Server(url, "--reload-interval-ms", "200") as s:
+        for i in range(3):
+            summary = "Changed by SQL without a notification, %d." % i
+            old = cause_state(s)[1]
+            sql_change(url, summary, notify=False)
+            t0 = time.monotonic()
+            t = wait_all([s], summary, [old], t0, 5.0)[0]
+            if check(t is not None, "fallback: change %d not served within 5 s" % i):
+                check(t < TARGET_S, "fallback: change %d served after %.3f s (interval 200 ms)" % (i, t))
+                times.append(t)
+    if times:
+        report("polling fallback (interval 200 ms, no NOTIFY) -> new ETag served", times)
+
+
+# ------------------------------------------------------- failed rebuild
+
+READER = "hh_live_reader"
+
+
+def reader_url(url):
+    """url, connecting as a least-privilege role that may only read the tables."""
+    psql(url, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN"
+              " CREATE ROLE %s LOGIN; END IF; END $$" % (READER, READER))
+    psql(url, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO %s" % READER)
+    return url.replace("//postgres@", "//%s@" % READER, 1)
+
+
+def test_failed_rebuild_keeps_last_good():
+    url = new_database("live_failed")
+    migrate(url)
+    d = copy_content()
+    with Server(reader_url(url), "--reload-interval-ms", "200") as s:
+        st, good_etag, good = cause_state(s)
+        check(st == 200 and good_etag, "serves %s before the failure" % CAUSE)
+        # A realistic breakage: the server's role loses read access to a table
+        # (a grant forgotten in a later migration), then content changes.
+        psql(url, "REVOKE SELECT ON causes FROM %s" % READER)
+        set_cause_summary(d, "Written while the server could not read causes.")
+        migrate(url, content=d)
+        n0 = len(s.lines)
+        t0 = time.monotonic()
+        bad = 0
+        while time.monotonic() - t0 < 1.5:
+            st, etag, got = cause_state(s)
+            if st != 200 or etag != good_etag or got != good:
+                bad += 1
+            time.sleep(0.05)
+        check(bad == 0, "while the reload fails, %d answers were not the last good content" % bad)
+        fails = [l for l in s.lines[n0:] if "content reload failed" in l]
+        check(len(fails) >= 1, "no 'content reload failed' log line:\n" + "\n".join(s.lines[-10:]))
+        if fails:
+            rec = json.loads(fails[0])
+            check(rec.get("level") == "error", "reload failure logged at level %r" % rec.get("level"))
+            print("reload failure logged: %s" % fails[0])
+        rate = len(fails) / 1.5
+        print("'content reload failed' lines while broken: %d in 1.5 s (%.0f/s)" % (len(fails), rate))
+        # a failing reload is retried with a doubling wait, never in a reconnect loop
+        check(rate <= 10, "a failing reload is retried %.0f times a second (log and connection flood)" % rate)
+
+        st, h, b = s.get("/readyz")
+        print("readyz while the reload fails: %d" % st)
+
+        psql(url, "GRANT SELECT ON causes TO %s" % READER)
+        t0 = time.monotonic()
+        t = wait_all([s], "Written while the server could not read causes.", [good_etag], t0, 5.0)[0]
+        if check(t is not None, "the fixed content was not served within 5 s of the GRANT"):
+            print("after the fix (GRANT, no version bump) served within %.0f ms" % (t * 1000))
+    shutil.rmtree(d, ignore_errors=True)
+
+
+# ---------------------------------------------------------- database restart
+
+def pgcluster(*args):
+    r = subprocess.run([PGCLUSTER] + list(args), capture_output=True, text=True)
+    if r.returncode != 0:
+        raise AssertionError("pgcluster %s failed:\n%s" % (" ".join(args), r.stderr))
+    return r.stdout.strip()
+
+
+def free_port():
+    """A port below the kernel's ephemeral range (32768-60999): client
+    connections churn through that range, so a port found free there can be
+    taken again before the postmaster binds it."""
+    while True:
+        port = random.randrange(20000, 32000)
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            return str(port)
+        except OSError:
+            continue
+        finally:
+            s.close()
+
+
+def start_private_cluster(d):
+    """Starts a cluster in d on a free port; returns (admin URL, port)."""
+    for attempt in range(4):
+        port = free_port()
+        try:
+            return pgcluster("start", d, port), port
+        except AssertionError:
+            if attempt == 3:
+                raise
+
+
+def test_database_restart():
+    tmp = tempfile.mkdtemp(prefix="hh-live-pg-")
+    d = copy_content()
+    server = None
+    try:
+        admin, port = start_private_cluster(tmp)
+        psql(admin, "CREATE DATABASE live_restart")
+        url = admin.replace("/postgres?", "/live_restart?")
+        migrate(url)
+        server = Server(url, *NO_POLLING).start()
+        st, etag, _ = cause_state(server)
+        check(st == 200, "serves before the restart")
+
+        pgcluster("stop", tmp)
+        st, etag2, _ = cause_state(server)
+        check(st == 200 and etag2 == etag, "keeps serving while the database is down (%d)" % st)
+        time.sleep(0.5)
+        pgcluster("start", tmp, port)
+
+        # Right after the restart: picked up by the reload after reconnecting
+        # or by the notification, whichever comes first.
+        summary = "Changed right after the database restart."
+        set_cause_summary(d, summary)
+        migrate(url, content=d)
+        t0 = time.monotonic()
+        t = wait_all([server], summary, [etag], t0, 10.0)[0]
+        if check(t is not None, "change right after the restart not served within 10 s"):
+            print("database restart: change made right after it served %.0f ms after migrate returned" % (t * 1000))
+            check(t < 5.0, "change after the restart took %.1f s" % t)
+
+        # With polling off, only a fresh LISTEN can deliver this one quickly.
+        old = cause_state(server)[1]
+        summary = "Second change after the restart."
+        set_cause_summary(d, summary)
+        migrate(url, content=d)
+        t0 = time.monotonic()
+        t = wait_all([server], summary, [old], t0, 5.0)[0]
+        if check(t is not None, "notification after the restart not delivered within 5 s (LISTEN not renewed?)"):
+            print("database restart: next NOTIFY served within %.1f ms" % (t * 1000))
+            check(t < TARGET_S, "notification after the restart took %.3f s" % t)
+        server.stop()
+        server = None
+    finally:
+        if server is not None:
+            server.stop(expect_code=None)
+        subprocess.run([PGCLUSTER, "stop", tmp], capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# ------------------------------------------------------------ second article
+
+def article_total(server):
+    return server.get_json("/v1/articles").get("total")
+
+
+def test_second_article_live():
+    if not os.path.isdir(SECOND):
+        print("skip: %s does not exist yet" % SECOND)
+        return
+    url = new_database("live_second_article")
+    migrate(url)
+    d = copy_content()
+    slugs = [n[:-5] for n in os.listdir(os.path.join(SECOND, "articles")) if n.endswith(".json")]
+    with Server(url) as s:
+        check(article_total(s) == 1, "one article before the merge")
+        for slug in slugs:
+            check(s.get("/v1/articles/" + slug)[0] == 404, "%s is 404 before the merge" % slug)
+        for sub in ("articles", "causes", "remedies"):
+            src = os.path.join(SECOND, sub)
+            for name in os.listdir(src) if os.path.isdir(src) else []:
+                shutil.copy(os.path.join(src, name), os.path.join(d, sub, name))
+        migrate(url, content=d)
+        t0 = time.monotonic()
+        s.wait_for(lambda: article_total(s) == 2, 5, "/v1/articles total 2")
+        print("second article listed %.0f ms after migrate returned" % ((time.monotonic() - t0) * 1000))
+        items = [i["slug"] for i in s.get_json("/v1/articles")["items"]]
+        for slug in slugs:
+            check(slug in items, "%s listed: %r" % (slug, items))
+            check(s.get("/v1/articles/" + slug)[0] == 200, "%s served after the merge" % slug)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    test_notify_two_instances()
+    test_polling_fallback()
+    test_failed_rebuild_keeps_last_good()
+    test_database_restart()
+    test_second_article_live()
+    done()
