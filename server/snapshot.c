@@ -69,17 +69,25 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 	const char *body = gzip ? res->rend.gz : res->rend.body;
 	size_t len = gzip ? res->rend.gz_len : res->rend.len;
 	/*
-	 * A 304 is made over the same bytes as its 200: libmicrohttpd sends no
-	 * body with a 304 but still derives Content-Length from the size, and
-	 * RFC 9110 (8.6) allows that header on a 304 only with the 200's value.
+	 * A 304 has no body. libmicrohttpd 0.9.75 gives any response of known
+	 * size a Content-Length: a 304 over the 200's bytes would carry the
+	 * 200's length (what RFC 9110 8.6 allows), but clients built on
+	 * http-parser (wrk among them) then wait for a body that never comes;
+	 * a size-unknown 304 gets a chunk terminator that breaks keep-alive.
+	 * So a 304 is empty and says Content-Length: 0, which caches ignore
+	 * when they freshen a stored response (RFC 9111 3.2).
 	 */
-	atomic_fetch_add_explicit(&res->bytes_refs, 1, memory_order_relaxed);
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, bytes_released, res);
-	if (r == NULL) {
-		bytes_put(res);
-		return NULL;
+	struct MHD_Response *r = NULL;
+	if (not_modified) {
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	} else {
+		atomic_fetch_add_explicit(&res->bytes_refs, 1, memory_order_relaxed);
+		r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, bytes_released, res);
+		if (r == NULL)
+			bytes_put(res);
 	}
+	if (r == NULL)
+		return NULL;
 	int ok = hh_headers_common(r) == 0 &&
 		 MHD_add_response_header(r, "ETag", gzip ? res->rend.etag_gz : res->rend.etag) == MHD_YES &&
 		 MHD_add_response_header(r, "Cache-Control", res->cache_control) == MHD_YES &&
