@@ -1,0 +1,351 @@
+#!/usr/bin/env node
+// validate.mjs - checks a running server against docs/openapi.json.
+//
+// Usage: node tests/js/validate.mjs http://127.0.0.1:PORT [path/to/openapi.json]
+//
+// Sends real requests to every endpoint, the errors included, and checks each
+// answer against what the document declares for that path, method, status
+// and content type: the status must be declared, the media type must be one
+// the response lists, the body must validate against its schema (ajv, JSON
+// Schema 2020-12, strict), and every declared header must be present when
+// required and match its schema. Prints one line per check; exits 1 on any
+// mismatch, and when an operation of the document was never exercised.
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+const base = process.argv[2];
+if (!base) {
+	console.error('usage: node validate.mjs BASE_URL [openapi.json]');
+	process.exit(2);
+}
+const specPath = process.argv[3] || fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
+const doc = JSON.parse(readFileSync(specPath, 'utf8'));
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+// ------------------------------------------------------------ schemas
+
+// Component schemas are copied under $defs so that each response schema is
+// a self-contained JSON Schema that ajv compiles in strict mode.
+function rewriteRefs(node) {
+	if (Array.isArray(node))
+		return node.map(rewriteRefs);
+	if (node === null || typeof node !== 'object')
+		return node;
+	const out = {};
+	for (const [k, v] of Object.entries(node)) {
+		if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/'))
+			out[k] = '#/$defs/' + v.slice('#/components/schemas/'.length);
+		else
+			out[k] = rewriteRefs(v);
+	}
+	return out;
+}
+
+const defs = rewriteRefs(doc.components?.schemas || {});
+const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+addFormats(ajv);
+const compiled = new Map();
+
+function validator(schema) {
+	const key = JSON.stringify(schema);
+	if (!compiled.has(key))
+		compiled.set(key, ajv.compile({ ...rewriteRefs(schema), $defs: defs }));
+	return compiled.get(key);
+}
+
+// Resolves a local "#/a/b" reference inside the document.
+function deref(obj) {
+	let o = obj;
+	for (let i = 0; o && o.$ref && i < 10; i++) {
+		const parts = o.$ref.replace(/^#\//, '').split('/').map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+		o = parts.reduce((acc, p) => (acc == null ? undefined : acc[p]), doc);
+	}
+	if (o === undefined)
+		throw new Error('unresolvable $ref ' + obj.$ref);
+	return o;
+}
+
+// ------------------------------------------------------------ HTTP
+
+// Resolves with {status, headers, body (decoded), framingError}. An error
+// after the status line (a 304 followed by stray bytes, say) is recorded as
+// framingError so the answer's headers are still checked.
+function request(method, path, { headers = {}, body, chunked = false } = {}) {
+	return new Promise((resolve, reject) => {
+		const url = new URL(path, base);
+		const h = { ...headers };
+		if (body !== undefined && !chunked)
+			h['Content-Length'] = Buffer.byteLength(body);
+		let answer = null;
+		const finish = (framingError) => {
+			let data = Buffer.concat(answer.chunks);
+			if (answer.res.headers['content-encoding'] === 'gzip' && data.length > 0)
+				data = zlib.gunzipSync(data);
+			resolve({ status: answer.res.statusCode, headers: answer.res.headers, body: data, framingError });
+		};
+		const req = http.request(url, { method, headers: h, agent: false }, res => {
+			answer = { res, chunks: [] };
+			res.on('data', c => answer.chunks.push(c));
+			res.on('end', () => finish(null));
+		});
+		req.on('error', err => {
+			if (answer !== null)
+				finish(err.message);
+			else if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET')
+				reject(err); // the server may answer (413) and close before reading the whole body
+		});
+		req.setTimeout(10000, () => req.destroy(new Error('timeout')));
+		if (body !== undefined)
+			req.write(body);
+		req.end();
+	});
+}
+
+// ------------------------------------------------------------ matching
+
+function templateFor(path) {
+	const p = path.split('?')[0];
+	for (const t of Object.keys(doc.paths)) {
+		const re = new RegExp('^' + t.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+') + '$');
+		if (re.test(p))
+			return t;
+	}
+	return null;
+}
+
+// The operation that documents this answer: HEAD is described by GET, and a
+// method the path does not have (405) by any operation of the path.
+function findResponse(template, method, status) {
+	const item = doc.paths[template];
+	const m = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
+	const own = item[m];
+	const candidates = own ? [[m, own]] : HTTP_METHODS.filter(x => item[x]).map(x => [x, item[x]]);
+	for (const [name, op] of candidates) {
+		const r = op.responses[String(status)] || (own ? op.responses.default : undefined);
+		if (r)
+			return { opKey: `${name.toUpperCase()} ${template}`, response: deref(r) };
+	}
+	return null;
+}
+
+function checkHeader(name, decl, res, problems) {
+	const h = deref(decl);
+	const v = res.headers[name.toLowerCase()];
+	if (v === undefined) {
+		if (h.required)
+			problems.push(`missing header ${name}`);
+		return;
+	}
+	const validate = validator(h.schema || {});
+	if (!validate(v))
+		problems.push(`header ${name}: ${JSON.stringify(v)} ${ajv.errorsText(validate.errors)}`);
+}
+
+function checkBody(response, res, method, problems) {
+	const ct = (res.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+	const declared = response.content || {};
+	if (method === 'HEAD' || res.status === 304 || Object.keys(declared).length === 0) {
+		if (res.body.length > 0)
+			problems.push(`a body of ${res.body.length} bytes where none is declared`);
+		return ct;
+	}
+	const media = declared[ct];
+	if (!media) {
+		problems.push(`content type ${JSON.stringify(ct)} is not declared (${Object.keys(declared).join(', ')})`);
+		return ct;
+	}
+	const text = res.body.toString('utf8');
+	let value = text;
+	if (/json$/.test(ct)) {
+		try {
+			value = JSON.parse(text);
+		} catch (e) {
+			problems.push(`body is not JSON: ${e.message}`);
+			return ct;
+		}
+	}
+	const validate = validator(media.schema || {});
+	if (!validate(value))
+		problems.push('body: ' + validate.errors.slice(0, 8).map(e => `${e.instancePath || '/'} ${e.message}` +
+			(e.params && Object.keys(e.params).length ? ' ' + JSON.stringify(e.params) : '')).join('; '));
+	return ct;
+}
+
+// ------------------------------------------------------------ checks
+
+const exercised = new Set();
+let failures = 0;
+let count = 0;
+
+async function check(label, method, path, want, opts = {}) {
+	count++;
+	const problems = [];
+	let res;
+	try {
+		res = await request(method, path, opts);
+	} catch (e) {
+		failures++;
+		console.log(`FAIL ${label}: ${method} ${path}: ${e.message}`);
+		return null;
+	}
+	if (res.framingError)
+		problems.push(`HTTP framing is broken after the header section: ${res.framingError}` +
+			(res.headers['transfer-encoding'] ? ` (Transfer-Encoding: ${res.headers['transfer-encoding']})` : ''));
+	if (res.status !== want)
+		problems.push(`status ${res.status}, wanted ${want}: ${res.body.toString('utf8').slice(0, 200)}`);
+	const template = templateFor(path);
+	let ct = '';
+	if (template === null) {
+		if (res.status !== 404)
+			problems.push('path is not in the document');
+		else
+			ct = checkUnmatched404(res, problems);
+	} else {
+		const found = findResponse(template, method, res.status);
+		if (!found) {
+			problems.push(`status ${res.status} is not declared for ${method} ${template}`);
+		} else {
+			exercised.add(found.opKey);
+			for (const [name, decl] of Object.entries(found.response.headers || {}))
+				checkHeader(name, decl, res, problems);
+			ct = checkBody(found.response, res, method, problems);
+		}
+	}
+	if (problems.length) {
+		failures++;
+		console.log(`FAIL ${label}: ${method} ${path} -> ${res.status} ${ct}\n     ${problems.join('\n     ')}`);
+	} else {
+		console.log(`ok   ${label}: ${method} ${path} -> ${res.status} ${ct}`);
+	}
+	return res;
+}
+
+// A path that matches no template: the shared 404 problem must still hold.
+function checkUnmatched404(res, problems) {
+	return checkBody(deref({ $ref: '#/components/responses/NotFound' }), res, 'GET', problems);
+}
+
+async function cached(label, path, headers = {}) {
+	const res = await check(label, 'GET', path, 200, { headers });
+	const etag = res && res.headers.etag;
+	if (etag)
+		await check(label + ' (304)', 'GET', path, 304, { headers: { ...headers, 'If-None-Match': etag } });
+	return res;
+}
+
+const JSON_CT = { 'Content-Type': 'application/json' };
+const firstSlug = async (path, field = 'slug') => {
+	const r = await request('GET', path);
+	return JSON.parse(r.body.toString('utf8')).items[0][field];
+};
+
+async function main() {
+	const article = await firstSlug('/v1/articles');
+	const cause = await firstSlug('/v1/causes');
+	const remedy = await firstSlug('/v1/remedies');
+
+	// content
+	await cached('articles', '/v1/articles');
+	await cached('articles page', '/v1/articles?limit=1&offset=0');
+	await check('articles search', 'GET', '/v1/articles?q=posture', 200);
+	await check('articles empty search', 'GET', '/v1/articles?q=zzzzqqqq', 200);
+	await check('articles gzip', 'GET', '/v1/articles', 200, { headers: { 'Accept-Encoding': 'gzip' } });
+	await check('articles bad params', 'GET', '/v1/articles?limit=0&foo=1', 400);
+	await check('articles HEAD', 'HEAD', '/v1/articles', 200);
+	await check('articles 405', 'DELETE', '/v1/articles', 405);
+	await cached('article', `/v1/articles/${article}`);
+	await cached('article ld+json', `/v1/articles/${article}`, { Accept: 'application/ld+json' });
+	await check('article gzip 304', 'GET', `/v1/articles/${article}`, 200, { headers: { 'Accept-Encoding': 'gzip' } })
+		.then(r => r && check('article gzip (304)', 'GET', `/v1/articles/${article}`, 304,
+			{ headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': r.headers.etag } }));
+	await check('article unknown', 'GET', '/v1/articles/no-such-article', 404);
+	await check('article bad slug', 'GET', '/v1/articles/Not_A_Slug', 404);
+	await check('article 405', 'POST', `/v1/articles/${article}`, 405, { headers: JSON_CT, body: '{}' });
+	await cached('causes', '/v1/causes');
+	await cached('causes filtered', '/v1/causes?position=sitting&region=upper_back');
+	await check('causes search', 'GET', '/v1/causes?q=stress', 200);
+	await check('causes bad position', 'GET', '/v1/causes?position=upside_down', 400);
+	await check('causes 405', 'PUT', '/v1/causes', 405, { headers: JSON_CT, body: '{}' });
+	await cached('cause', `/v1/causes/${cause}`);
+	await check('cause unknown', 'GET', '/v1/causes/no-such-cause', 404);
+	await check('cause 405', 'DELETE', `/v1/causes/${cause}`, 405);
+	await cached('remedies', '/v1/remedies');
+	await cached('remedies for cause', `/v1/remedies?cause=${cause}`);
+	await check('remedies unknown cause', 'GET', '/v1/remedies?cause=no-such-cause', 422);
+	await check('remedies bad cause', 'GET', '/v1/remedies?cause=Bad_Slug', 400);
+	await check('remedies 405', 'POST', '/v1/remedies', 405, { headers: JSON_CT, body: '{}' });
+	await cached('remedy', `/v1/remedies/${remedy}`);
+	await check('remedy unknown', 'GET', '/v1/remedies/no-such-remedy', 404);
+	await check('remedy 405', 'PATCH', `/v1/remedies/${remedy}`, 405, { headers: JSON_CT, body: '{}' });
+
+	// triage
+	await cached('symptoms', '/v1/symptoms');
+	await check('symptoms bad param', 'GET', '/v1/symptoms?x=1', 400);
+	await check('symptoms 405', 'POST', '/v1/symptoms', 405, { headers: JSON_CT, body: '{}' });
+	await cached('triage GET self_care', '/v1/triage?symptoms=worse_sitting,desk_slouching&positions=sitting');
+	await cached('triage GET see_doctor',
+		'/v1/triage?symptoms=worse_sitting&region=upper_back&duration_days=30&age=55');
+	await cached('triage GET empty', '/v1/triage?symptoms=');
+	await check('triage GET emergency', 'GET', '/v1/triage?symptoms=chest_pain,fever', 200);
+	await check('triage GET unknown code', 'GET', '/v1/triage?symptoms=nope&age=200', 422);
+	await check('triage GET missing symptoms', 'GET', '/v1/triage', 422);
+	await check('triage GET bad target', 'GET', '/v1/triage?symptoms=%zz', 400);
+	const post = (label, body, want, headers = JSON_CT) =>
+		check(label, 'POST', '/v1/triage', want, { headers, body });
+	await post('triage POST', JSON.stringify({ symptoms: ['worse_sitting', 'desk_slouching'], positions: ['sitting'],
+		region: 'upper_back', duration_days: 5, age: 35 }), 200);
+	await post('triage POST urgent', JSON.stringify({ symptoms: ['fever', 'stiff_improves_moving'] }), 200);
+	await post('triage POST empty', JSON.stringify({ symptoms: [] }), 200);
+	await post('triage POST invalid', JSON.stringify({ symptoms: ['nope', 'nope'], age: 200, x: 1,
+		positions: ['upside'], region: 'lower_back', duration_days: 1.5 }), 422);
+	await post('triage POST not an object', '[1,2]', 422);
+	await post('triage POST malformed', '{"symptoms": [', 400);
+	await post('triage POST not JSON', 'symptoms=fever', 415, { 'Content-Type': 'text/plain' });
+	await post('triage POST too large', JSON.stringify({ symptoms: ['x'.repeat(20000)] }), 413);
+	await check('triage POST too large (chunked)', 'POST', '/v1/triage', 413, {
+		headers: { ...JSON_CT, 'Transfer-Encoding': 'chunked' }, chunked: true,
+		body: JSON.stringify({ symptoms: ['x'.repeat(20000)] }) });
+	await check('triage preflight', 'OPTIONS', '/v1/triage', 204, {
+		headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'POST' } });
+	await check('triage 405', 'DELETE', '/v1/triage', 405);
+
+	// operations
+	await check('healthz', 'GET', '/healthz', 200);
+	await check('healthz 405', 'POST', '/healthz', 405, { headers: JSON_CT, body: '{}' });
+	await check('readyz', 'GET', '/readyz', 200);
+	await check('readyz 405', 'DELETE', '/readyz', 405);
+	await check('metrics', 'GET', '/metrics', 200);
+	await check('metrics 405', 'POST', '/metrics', 405, { headers: JSON_CT, body: '{}' });
+	await cached('openapi', '/openapi.json');
+	await check('openapi bad param', 'GET', '/openapi.json?x=1', 400);
+	await check('openapi 405', 'PUT', '/openapi.json', 405, { headers: JSON_CT, body: '{}' });
+	await check('unknown path', 'GET', '/no/such/path', 404);
+	await check('request id echoed', 'GET', '/v1/articles/no-such-article', 404,
+		{ headers: { 'X-Request-Id': 'validate-1' } }).then(r => {
+		const body = r ? JSON.parse(r.body.toString('utf8')) : {};
+		if (r && (r.headers['x-request-id'] !== 'validate-1' || body.request_id !== 'validate-1')) {
+			failures++;
+			console.log('FAIL request id echoed: X-Request-Id or request_id is not "validate-1"');
+		}
+	});
+
+	// Every operation the document describes must have been exercised.
+	for (const [t, item] of Object.entries(doc.paths))
+		for (const m of HTTP_METHODS)
+			if (item[m] && !exercised.has(`${m.toUpperCase()} ${t}`)) {
+				failures++;
+				console.log(`FAIL coverage: ${m.toUpperCase()} ${t} is in the document but was never exercised`);
+			}
+
+	console.log(`validate: ${count} requests, ${failures} failed`);
+	process.exit(failures ? 1 : 0);
+}
+
+main().catch(e => {
+	console.error(e);
+	process.exit(1);
+});
