@@ -1,0 +1,138 @@
+"""Triage over HTTP: the vocabulary, safety, every 4xx, and GET/POST agreement."""
+import json
+
+import hh
+
+# The contract's codes and levels (API.md, "The symptom codes").
+CONTRACT = {
+    "emergency": ["chest_pain", "breathing_difficulty", "pain_spreading_arm_jaw", "sudden_tearing_pain",
+                  "bladder_bowel_control_loss", "saddle_numbness", "leg_weakness_numbness", "major_trauma"],
+    "urgent": ["fever", "unexplained_weight_loss", "cancer_history", "night_pain", "worse_coughing_sneezing",
+               "back_swelling_deformity", "osteoporosis_or_steroids", "immunosuppressed", "iv_drug_use"],
+    "see_doctor": ["getting_worse", "stops_daily_activities", "arm_numbness_tingling", "known_spine_condition",
+                   "widespread_pain_fatigue", "uneven_shoulders"],
+    "self_care": ["worse_sitting", "worse_standing", "worse_lying_down", "desk_slouching",
+                  "after_lifting_or_exercise", "sudden_movement", "repetitive_tasks", "long_periods_still",
+                  "stiff_improves_moving", "stress_tension", "weak_core", "previous_injury"],
+}
+RANK = {"self_care": 0, "see_doctor": 1, "urgent": 2, "emergency": 3}
+
+
+def post(s, body, ctype="application/json"):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return s.request("POST", "/v1/triage", {"Content-Type": ctype}, data)
+
+
+def answer(s, body):
+    st, h, b = post(s, body)
+    hh.check(st == 200, "POST %r: %d %r" % (body, st, b[:200]))
+    return json.loads(b) if st == 200 else {}
+
+
+def test_vocabulary(s):
+    d = s.get_json("/v1/symptoms")
+    items = {i["code"]: i for i in d.get("items", [])}
+    hh.check(bool(d.get("ruleset_version")), "symptoms carry ruleset_version")
+    for level, codes in CONTRACT.items():
+        for code in codes:
+            item = items.get(code)
+            if not hh.check(item is not None, "contract code %s is in /v1/symptoms" % code):
+                continue
+            hh.check(item["level"] == level, "%s has level %s, wanted %s" % (code, item["level"], level))
+            hh.check(item["category"] == ("pattern" if level == "self_care" else "red_flag"), "%s category" % code)
+            hh.check(len(item.get("question", "")) > 5, "%s has a question" % code)
+
+
+def test_safety(s):
+    patterns = CONTRACT["self_care"]
+    for level in ("emergency", "urgent", "see_doctor"):
+        for code in CONTRACT[level]:
+            # a red flag hidden among every pattern still wins
+            d = answer(s, {"symptoms": patterns[:6] + [code] + patterns[6:], "positions": ["sitting"],
+                           "duration_days": 2, "age": 30})
+            hh.check(d.get("level") == level, "%s among patterns: level %r, wanted %s" % (code, d.get("level"), level))
+            flags = [f["code"] for f in d.get("red_flags", [])]
+            hh.check(code in flags, "%s listed in red_flags: %r" % (code, flags))
+            hh.check(bool(d.get("disclaimer")) and bool(d.get("advice")), "%s: disclaimer and advice" % code)
+    d = answer(s, {"symptoms": ["worse_sitting", "desk_slouching"], "positions": ["sitting"], "region": "upper_back"})
+    hh.check(d.get("level") == "self_care", "patterns alone are self care: %r" % d.get("level"))
+    hh.check(d.get("likely_causes", [{}])[0].get("slug") == "poor-posture", "top cause: %r" % d.get("likely_causes"))
+    scores = [c["score"] for c in d.get("likely_causes", [])]
+    hh.check(scores == sorted(scores, reverse=True), "likely_causes ordered by score: %r" % scores)
+    hh.check(any(r["slug"] == "improve-posture" for r in d.get("remedies", [])), "remedies: %r" % d.get("remedies"))
+    for body, want in (({"symptoms": [], "duration_days": 27}, "self_care"),
+                       ({"symptoms": [], "duration_days": 28}, "see_doctor"),
+                       ({"symptoms": [], "age": 19}, "see_doctor"), ({"symptoms": [], "age": 20}, "self_care"),
+                       ({"symptoms": [], "age": 49}, "self_care"), ({"symptoms": [], "age": 50}, "see_doctor")):
+        hh.check(answer(s, body).get("level") == want, "%r: wanted %s" % (body, want))
+
+
+def test_agreement(s):
+    cases = [
+        ({"symptoms": ["worse_sitting", "desk_slouching"], "positions": ["sitting", "standing"],
+          "region": "upper_back", "duration_days": 5, "age": 35},
+         "symptoms=desk_slouching,worse_sitting&positions=standing,sitting&region=upper_back&duration_days=5&age=35"),
+        ({"symptoms": ["fever", "stress_tension"]}, "symptoms=stress_tension,fever"),
+        ({"symptoms": []}, "symptoms="),
+    ]
+    for body, query in cases:
+        st, h, b = post(s, body)
+        st2, h2, b2 = s.get("/v1/triage?" + query)
+        hh.check(st == 200 and st2 == 200, "both answer 200: %d %d" % (st, st2))
+        hh.check(b == b2, "GET and POST give the same bytes for %r:\n%r\n%r" % (body, b[:120], b2[:120]))
+        hh.check(h.get("cache-control") == "no-store", "POST is no-store: %r" % h.get("cache-control"))
+        hh.check("max-age" in h2.get("cache-control", "") and h2.get("etag"), "GET is cacheable: %r" % h2)
+
+
+def test_errors(s):
+    # 422, naming every offending field
+    st, h, b = post(s, {"symptoms": ["chest_pian", "fever", 7], "age": 200, "duration_days": 1.5,
+                        "region": "lower_back", "positions": ["sleeping"], "colour": "red"})
+    hh.is_problem(st, h, b, 422)
+    fields = {e["field"] for e in json.loads(b).get("errors", [])} if st == 422 else set()
+    for f in ("symptoms[0]", "symptoms[2]", "age", "duration_days", "region", "positions[0]", "colour"):
+        hh.check(f in fields, "422 names %s: %r" % (f, fields))
+    hh.check("chest_pian" in b.decode(), "the typo is quoted back: %r" % b[:300])
+    hh.is_problem(*post(s, {}), 422, "symptoms")
+    hh.is_problem(*post(s, [1, 2]), 422)
+    hh.is_problem(*post(s, {"symptoms": ["fever"] * 65}), 422)
+    hh.is_problem(*post(s, {"symptoms": [], "age": "40"}), 422, "age")
+    # 400: not well-formed, or duplicate keys
+    hh.is_problem(*post(s, b'{"symptoms": ['), 400)
+    hh.is_problem(*post(s, b'{"symptoms": [], "symptoms": ["chest_pain"]}'), 400)
+    hh.is_problem(*post(s, b'{"symptoms": ["\xff"]}'), 400)
+    hh.is_problem(*post(s, b''), 400)
+    # 415: not JSON
+    hh.is_problem(*post(s, b'symptoms=fever', "application/x-www-form-urlencoded"), 415)
+    hh.is_problem(*s.request("POST", "/v1/triage", {}, b'{"symptoms": []}'), 415)
+    # 413: over 16 KiB, by Content-Length and chunked
+    big = json.dumps({"symptoms": [], "pad": "x" * 17000}).encode()
+    hh.is_problem(*post(s, big), 413)
+    raw = (b"POST /v1/triage HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+           b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+    for i in range(20):
+        raw += b"400\r\n" + b" " * 1024 + b"\r\n"
+    raw += b"0\r\n\r\n"
+    resp = hh.raw_request(s.port, raw)
+    hh.check(resp.startswith(b"HTTP/1.1 413"), "chunked body over the limit: %r" % resp[:60])
+    # GET: the same validation as POST
+    hh.is_problem(*s.get("/v1/triage?symptoms=chest_pian"), 422, "symptoms[0]")
+    hh.is_problem(*s.get("/v1/triage?age=40"), 422, "symptoms")
+    hh.is_problem(*s.get("/v1/triage?symptoms=fever&symptoms=chest_pain"), 422)
+    hh.is_problem(*s.request("PUT", "/v1/triage", {"Content-Type": "application/json"}, b"{}"), 405)
+
+
+def main():
+    url = hh.new_database("test_triage_api")
+    hh.migrate(url)
+    with hh.Server(url) as s:
+        test_vocabulary(s)
+        test_safety(s)
+        test_agreement(s)
+        test_errors(s)
+        hh.check(s.get("/healthz")[0] == 200, "alive after the errors")
+    hh.done()
+
+
+if __name__ == "__main__":
+    main()
