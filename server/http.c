@@ -791,11 +791,42 @@ static enum MHD_Result dispatch(struct request *rq)
 	}
 }
 
+static enum MHD_Result header_name_check(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	int *bad = cls;
+	if (key != NULL && strpbrk(key, " \t") != NULL)
+		*bad = 1;
+	return MHD_YES;
+}
+
+/*
+ * Framing problems RFC 9112 says a server must refuse: no Host on HTTP/1.1
+ * (3.2), white space in a field name (5.1), and Content-Length together with
+ * Transfer-Encoding (6.1), the shape of request smuggling. NULL when fine.
+ */
+static const char *framing_problem(struct request *rq, const char *version)
+{
+	int bad_name = 0;
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, header_name_check, &bad_name);
+	if (bad_name)
+		return "A header field name contains white space.";
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && header(rq, MHD_HTTP_HEADER_HOST) == NULL)
+		return "HTTP/1.1 requests need a Host header.";
+	if (header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL && header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+		return "Content-Length and Transfer-Encoding must not both be sent.";
+	return NULL;
+}
+
 /* The first call: route the request, and decide 413 from Content-Length before reading any body. */
-static enum MHD_Result on_headers(struct request *rq, const char *method)
+static enum MHD_Result on_headers(struct request *rq, const char *method, const char *version)
 {
 	struct hh_field_errors errs = {0};
 	rq->method = hh_method_parse(method);
+	const char *framing = framing_problem(rq, version);
+	if (framing != NULL)
+		return send_problem(rq, HH_E_BAD_REQUEST, framing, NULL);
 	const char *rid = header(rq, "X-Request-Id");
 	if (rid != NULL && rid[0] && strlen(rid) < sizeof(rq->id)) {
 		int ok = 1;
@@ -845,14 +876,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	(void)cls;
 	(void)url;
-	(void)version;
 	struct request *rq = *req_cls;
 	if (rq == NULL)
 		return MHD_NO;
 	rq->conn = conn;
 	if (!rq->seen) {
 		rq->seen = 1;
-		return on_headers(rq, method);
+		return on_headers(rq, method, version);
 	}
 	if (*upload_data_size > 0) {
 		on_body(rq, upload_data, *upload_data_size);
@@ -921,6 +951,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	atomic_fetch_sub(&srv.inflight, 1);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;

@@ -194,6 +194,14 @@ int hh_target_parse(const char *target, size_t len, char *path, size_t cap, stru
 		hh_field_errors_add(errs, "path", "the request target must start with \"/\"");
 		return -1;
 	}
+	/* a raw space or control byte cannot be part of a target (RFC 3986): it was sent unencoded */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)target[i];
+		if (c <= 0x20 || c == 0x7f) {
+			hh_field_errors_add(errs, "path", "the request target contains a space or control character");
+			return -1;
+		}
+	}
 	size_t plen = 0;
 	while (plen < len && target[plen] != '?' && target[plen] != '#')
 		plen++;

@@ -1,5 +1,5 @@
 """Content API integration tests: every content endpoint, filter and error
-status of /work/shared/API.md, against the real server and a real database.
+status of docs/API.md, against the real server and a real database.
 """
 import http.client
 import json

@@ -67,6 +67,8 @@ static void targets(void)
 	CHECK(parse("/v1/causes%00x", path, &q) < 0);
 	CHECK(parse("/v1/causes?q=a%00b", path, &q) < 0);
 	CHECK(parse("v1/causes", path, &q) < 0);
+	CHECK(parse("/v1/causes?q=' OR 1=1", path, &q) < 0); /* raw spaces */
+	CHECK(parse("/v1/causes\t", path, &q) < 0);
 	/* invalid UTF-8: stray continuation, truncated sequence, overlong, surrogate */
 	CHECK(parse("/nope%ff", path, &q) < 0);
 	CHECK(parse("/v1/articles/%c3%28", path, &q) < 0);
