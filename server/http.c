@@ -64,7 +64,7 @@ struct server {
 	size_t q_len;
 	pthread_t *workers;
 	size_t n_workers;
-	atomic_int db_workers_up;     /* workers whose last query succeeded */
+	atomic_uint_fast64_t db_open_at_ns; /* circuit breaker: until then, searches fail fast */
 	char retry_after[16];
 };
 
@@ -332,6 +332,7 @@ enum job_kind { JOB_SEARCH_ARTICLES, JOB_SEARCH_CAUSES };
 
 struct job {
 	struct job *next;
+	uint64_t queued_ns;
 	enum job_kind kind;
 	struct request *rq;
 	struct hh_list_params params;
@@ -411,25 +412,47 @@ static int run_search(PGconn *db, struct job *j, struct hh_search_result *hits, 
 	return hh_db_search_causes(db, p->q, p->position, p->region, hits, err, errlen);
 }
 
+#define BREAKER_NS 2000000000ull /* after a database failure, fail searches fast for this long */
+
+/* A failed query or connect opens the breaker, so queued searches do not each wait out a timeout. */
+static void db_failed(void)
+{
+	hh_metrics_db_error();
+	atomic_store(&srv.db_open_at_ns, hh_now_ns() + BREAKER_NS);
+}
+
+/*
+ * A job that waited longer than a query may take, or arrives while the
+ * breaker is open, is answered 503 at once: its client has waited enough.
+ */
+static int give_up(const struct job *j)
+{
+	uint64_t now = hh_now_ns();
+	uint64_t patience = (uint64_t)(srv.cfg->statement_timeout_ms + 1000) * 1000000ull;
+	return now < atomic_load(&srv.db_open_at_ns) || now - j->queued_ns > patience;
+}
+
 static void work(PGconn **db, struct job *j)
 {
 	char err[256] = "";
 	struct hh_search_result hits = {0};
 	struct request *rq = j->rq;
 	rq->answer_status = 503;
+	if (give_up(j))
+		return;
 	if (*db == NULL || PQstatus(*db) != CONNECTION_OK) {
 		if (*db)
 			PQfinish(*db);
 		*db = hh_db_connect(srv.cfg->database_url, (int)srv.cfg->statement_timeout_ms, err, sizeof(err));
 		if (*db == NULL) {
-			hh_metrics_db_error();
+			db_failed();
 			hh_warn("search: database unavailable", "request_id", rq->id, "error", err);
 			return;
 		}
 		hh_metrics_db_reconnect();
 	}
 	if (run_search(*db, j, &hits, err, sizeof(err)) < 0) {
-		hh_metrics_db_error();
+		db_failed();
 		hh_warn("search failed", "request_id", rq->id, "error", err);
 		/* after a timeout the connection is mid-query: start afresh */
 		PQfinish(*db);
@@ -476,6 +499,7 @@ static enum MHD_Result search(struct request *rq, enum job_kind kind, const stru
 		return send_problem(rq, HH_E_UNAVAILABLE, "Search needs the database, which is not reachable. Try again soon.", NULL);
 	struct job *j = xcalloc(1, sizeof(*j));
 	j->kind = kind;
+	j->queued_ns = hh_now_ns();
 	j->rq = rq;
 	j->params = *p;
 	j->params.q = p->q ? j->params.norm_q : NULL;

@@ -1,0 +1,620 @@
+"""Fault integration tests: the database stopped or hung, slow and greedy
+clients, and a graceful shutdown under load.
+
+Each database fault runs on a private cluster that this test starts in a
+temporary folder (the shared ctest cluster is never stopped or paused), with
+a short statement timeout and reload interval so that every bound is quick.
+Measured figures are printed with a "measured:" prefix.
+"""
+import http.client
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hh import SRC, Server, check, done, is_problem, migrate, psql  # noqa: E402
+
+PGCLUSTER = os.path.join(SRC, "scripts/pgcluster")
+ARTICLE = "/v1/articles/upper-middle-back-muscle-soreness"
+TRIAGE_BODY = {"symptoms": ["worse_sitting", "desk_slouching"], "positions": ["sitting"], "region": "upper_back",
+               "duration_days": 3, "age": 35}
+TRIAGE_GET = "/v1/triage?symptoms=worse_sitting,desk_slouching&positions=sitting&region=upper_back"
+CACHED = [("GET", ARTICLE, None), ("GET", "/v1/causes?position=sitting", None),
+          ("GET", "/v1/causes?region=middle_back", None), ("GET", "/v1/remedies", None),
+          ("GET", "/v1/remedies?cause=poor-posture", None), ("GET", "/v1/symptoms", None),
+          ("GET", TRIAGE_GET, None), ("POST", "/v1/triage", TRIAGE_BODY)]
+WARM_SEARCH = "/v1/articles?q=posture"
+FAST_FLAGS = ["--statement-timeout-ms", "500", "--reload-interval-ms", "200"]
+STATEMENT_TIMEOUT_S = 0.5
+CONNECT_TIMEOUT_S = 5.0  # db.c: connect_timeout
+LEAKS = ("ERROR", "SELECT", "could not connect", "/tmp", "libpq")
+
+_search_seq = [0]
+
+
+def measured(what, value):
+    print("measured: %s: %s" % (what, value), flush=True)
+
+
+def fmt(secs):
+    return "never" if secs is None else "%.2f" % secs
+
+
+def uncached_search():
+    """A search target no earlier request has asked for, so it must go to the database."""
+    _search_seq[0] += 1
+    return "/v1/causes?q=stiffness%dzx" % (_search_seq[0] + os.getpid() * 1000)
+
+
+def no_leak(body, what):
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    bad = [w for w in LEAKS if w in text]
+    return check(not bad, "%s: the answer leaks %r: %r" % (what, bad, text[:300]))
+
+
+def timed(s, method, path, body=None, timeout=20):
+    """(status, seconds, headers, body); status -1 with the error as body when no answer came."""
+    t0 = time.monotonic()
+    try:
+        st, h, b = s.request(method, path, body=body, timeout=timeout)
+    except (OSError, http.client.HTTPException) as e:
+        st, h, b = -1, {}, repr(e).encode()
+    return st, time.monotonic() - t0, h, b
+
+
+def poll(pred, seconds, step=0.02):
+    """Seconds until pred() was true, or None when it never was within the bound."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        try:
+            if pred():
+                return time.monotonic() - t0
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(step)
+    return None
+
+
+# ---------------------------------------------------------- private cluster
+
+class Cluster:
+    """A private PostgreSQL cluster in a temporary folder; stopped and removed by close()."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="hh-faults-pg-")
+        self.url = None
+        self.port = None
+        self.paused = []
+
+    def start(self):
+        argv = [PGCLUSTER, "start", self.dir] + ([str(self.port)] if self.port else [])
+        # pgcluster's ports lie in the kernel's ephemeral range, where a busy loopback may hold
+        # one as a client port for a moment: try again
+        for _ in range(5):
+            out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+            if out.returncode == 0:
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("private cluster does not start: %s" % out.stderr)
+        self.url = out.stdout.strip().splitlines()[-1]
+        with open(os.path.join(self.dir, "port")) as f:
+            self.port = int(f.read().strip())
+        return self.url
+
+    def stop(self):
+        subprocess.run([PGCLUSTER, "stop", self.dir], capture_output=True, timeout=120)
+
+    def pids(self):
+        with open(os.path.join(self.dir, "data", "postmaster.pid")) as f:
+            master = int(f.readline().strip())
+        out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+        return [master] + [int(p) for p in out.stdout.split()]
+
+    def pause(self):
+        """SIGSTOPs the postmaster first (no new children), then every child."""
+        self.paused = self.pids()
+        signal_all(self.paused[:1], signal.SIGSTOP)
+        self.paused = self.pids()
+        signal_all(self.paused, signal.SIGSTOP)
+        return self.paused
+
+    def resume(self):
+        signal_all(self.paused, signal.SIGCONT)
+        self.paused = []
+
+    def app_connections(self):
+        out = psql(self.url, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'healthhub'")
+        return int(out)
+
+    def close(self):
+        self.resume()
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def signal_all(pids, sig):
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def stopped(pid):
+    """Is the process stopped by a signal (state T in /proc/PID/stat)?"""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "T"
+    except OSError:
+        return True  # gone: it answers nothing either
+
+
+# ------------------------------------------------------------------ helpers
+
+def warm(s):
+    for method, path, body in CACHED + [("GET", WARM_SEARCH, None)]:
+        st, _, _, b = timed(s, method, path, body)
+        check(st == 200, "warming %s %s: %d %r" % (method, path, st, b[:200]))
+
+
+def check_cached(s, what, bound):
+    """Every cached answer (and the warmed search) is 200 within bound seconds."""
+    worst = 0.0
+    for method, path, body in CACHED + [("GET", WARM_SEARCH, None)]:
+        st, secs, _, b = timed(s, method, path, body)
+        worst = max(worst, secs)
+        check(st == 200 and secs <= bound, "%s: %s %s answered %d in %.3f s (wanted 200 within %.1f s): %r" %
+              (what, method, path, st, secs, bound, b[:200]))
+        no_leak(b, "%s: %s %s" % (what, method, path))
+    return worst
+
+
+def check_search_unavailable(s, what, bound, allow_200=False):
+    """An uncached search is a 503 problem with Retry-After, within bound seconds."""
+    path = uncached_search()
+    st, secs, h, b = timed(s, "GET", path)
+    no_leak(b, "%s: GET %s" % (what, path))
+    check(secs <= bound, "%s: uncached search answered in %.3f s, wanted within %.1f s" % (what, secs, bound))
+    if st == 200 and allow_200:
+        return secs
+    if is_problem(st, h, b, 503):
+        retry = h.get("retry-after", "")
+        check(retry.isdigit() and int(retry) > 0, "%s: 503 carries Retry-After: %r" % (what, retry))
+    return secs
+
+
+class ReadyzWatch:
+    """Polls /readyz in the background from t0, so a slow request elsewhere cannot delay the reading."""
+
+    def __init__(self, s, t0, want=503, seconds=8.0):
+        self.s, self.t0, self.want, self.seconds = s, t0, want, seconds
+        self.at = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while time.monotonic() - self.t0 < self.seconds:
+            st, _, _, b = timed(self.s, "GET", "/readyz", timeout=2)
+            if st == self.want:
+                self.at = time.monotonic() - self.t0
+                no_leak(b, "/readyz %d" % st)
+                return
+            time.sleep(0.05)
+
+    def result(self):
+        self.thread.join(self.seconds + 3)
+        return self.at
+
+
+def concurrent_searches(s, n):
+    """n uncached searches at once; [(status, seconds, body)]."""
+    out = [None] * n
+    paths = [uncached_search() for _ in range(n)]
+
+    def one(i):
+        st, secs, _, b = timed(s, "GET", paths[i], timeout=60)
+        out[i] = (st, secs, b)
+
+    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(70)
+    return [x if x is not None else (-1, 70.0, b"") for x in out]
+
+
+def recover(s, what, t0):
+    """After the database is back: readyz 200 and an uncached search 200, within 5 s of t0."""
+    readyz = poll(lambda: s.get("/readyz")[0] == 200, 10)
+    t_ready = time.monotonic() - t0
+    failures = []
+
+    def search_ok():
+        st, _, _, b = timed(s, "GET", uncached_search(), timeout=10)
+        no_leak(b, "%s: uncached search while recovering" % what)
+        if st != 200:
+            failures.append(st)
+        return st == 200
+
+    searched = poll(search_ok, 10, step=0.05)
+    t_search = time.monotonic() - t0
+    check(readyz is not None and t_ready <= 5.0, "%s: /readyz 200 within 5 s, took %.2f s" % (what, t_ready))
+    check(searched is not None and t_search <= 5.0,
+          "%s: an uncached search 200 within 5 s, took %.2f s (non-200 seen: %r)" % (what, t_search, failures))
+    measured("%s: recovery, /readyz 200 after" % what, "%.2f s" % t_ready)
+    measured("%s: recovery, uncached search 200 after" % what, "%.2f s (non-200 before it: %r)" % (t_search, failures))
+
+
+# ------------------------------------------------------- database stopped
+
+def test_database_stopped(cluster):
+    with Server(cluster.url, *FAST_FLAGS) as s:
+        warm(s)
+        t_stop = time.monotonic()
+        cluster.stop()
+        watch = ReadyzWatch(s, t_stop)
+        measured("database stopped: pg_ctl stop took", "%.2f s" % (time.monotonic() - t_stop))
+        secs = check_search_unavailable(s, "database stopped (just now)", 1.0)
+        measured("database stopped: first uncached search answered in", "%.3f s" % secs)
+        worst = check_cached(s, "database stopped", 0.2)
+        t_down = watch.result()
+        check(t_down is not None and t_down <= 4.0, "database stopped: /readyz 503 within ~4 s, took %s s" % fmt(t_down))
+        measured("database stopped: /readyz 503 after", "%s s" % fmt(t_down))
+        secs = check_search_unavailable(s, "database stopped (known down)", 1.0)
+        measured("database stopped, known down: uncached search answered in", "%.3f s" % secs)
+        worst = max(worst, check_cached(s, "database stopped (known down)", 0.2))
+        measured("database stopped: slowest cached answer", "%.3f s" % worst)
+        st, _, _, _ = timed(s, "GET", "/healthz")
+        check(st == 200, "database stopped: /healthz still 200, got %d" % st)
+        time.sleep(1.0)  # let the reloader back off to a longer wait before the restart
+        cluster.start()
+        recover(s, "database stopped", time.monotonic())
+        check_cached(s, "database restarted", 0.2)
+
+
+# ---------------------------------------------------------- database hung
+
+def test_database_hung(cluster):
+    with Server(cluster.url, *FAST_FLAGS) as s:
+        warm(s)
+        t_hang = time.monotonic()
+        pids = cluster.pause()
+        try:
+            check(len(pids) > 1 and poll(lambda: all(stopped(p) for p in pids), 2.0) is not None,
+                  "every postgres process of the private cluster is stopped: %r" % pids)
+            watch = ReadyzWatch(s, t_hang)
+            worst = check_cached(s, "database hung", 0.2)
+            # a worker without a connection waits for connect_timeout; one with a connection, for the deadline
+            bound = STATEMENT_TIMEOUT_S + 1.0 + CONNECT_TIMEOUT_S + 1.5
+            # while the hang is not yet known (the first ~3 s) searches still go to the database workers
+            burst = concurrent_searches(s, 8)
+            for st, secs, b in burst:
+                no_leak(b, "database hung: concurrent uncached search")
+            measured("database hung: 8 concurrent uncached searches answered (status, s)",
+                     [(st, round(secs, 2)) for st, secs, _ in burst])
+            # KNOWN BUG: searches queued while the hang is not yet known each make their worker wait a full
+            # connect_timeout (5 s) in turn, so the last of a burst waits several of them.
+            check(all(st == 503 and secs <= bound for st, secs, _ in burst),
+                  "database hung: each of 8 concurrent uncached searches is a 503 within %.1f s: %r" %
+                  (bound, [(st, round(secs, 2)) for st, secs, _ in burst]))
+            t_down = watch.result()
+            check(t_down is not None and t_down <= 4.0, "database hung: /readyz 503 within ~4 s, took %s s" % fmt(t_down))
+            measured("database hung: /readyz 503 after", "%s s" % fmt(t_down))
+            secs = check_search_unavailable(s, "database hung (known down)", 1.0)
+            measured("database hung, known down: uncached search answered in", "%.3f s" % secs)
+            for _ in range(3):
+                worst = max(worst, check_cached(s, "database hung", 0.2))
+            measured("database hung: slowest cached answer", "%.3f s" % worst)
+        finally:
+            cluster.resume()
+        recover(s, "database hung", time.monotonic())
+
+
+# ------------------------------------------------------------ slow clients
+
+def half_open_connections(port, n):
+    """n connections that each send part of a request and then hold it."""
+    socks = []
+    for i in range(n):
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        if i % 2 == 0:
+            c.sendall(b"GET /v1/articles/upper-mid")  # half a request line
+        else:
+            c.sendall(b"GET /v1/symptoms HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n")  # no final CRLF
+        socks.append(c)
+    return socks
+
+
+def wait_closed(socks, seconds):
+    """Seconds (from now) at which each socket was closed by the peer; None for still open."""
+    t0 = time.monotonic()
+    closed = {}
+    for c in socks:
+        c.setblocking(False)
+    while len(closed) < len(socks) and time.monotonic() - t0 < seconds:
+        open_socks = [c for c in socks if c not in closed]
+        ready, _, _ = select.select(open_socks, [], [], 0.05)
+        for c in ready:
+            try:
+                data = c.recv(65536)
+            except (ConnectionResetError, BrokenPipeError):
+                data = b""
+            except BlockingIOError:
+                continue
+            if data == b"":
+                closed[c] = time.monotonic() - t0
+    return [closed.get(c) for c in socks]
+
+
+def test_slow_clients(cluster):
+    with Server(cluster.url, "--connection-timeout", "3") as s:
+        t_open = time.monotonic()
+        socks = half_open_connections(s.port, 300)
+        try:
+            slowest, bad = 0.0, 0
+            for i in range(50):
+                st, secs, _, b = timed(s, "GET", ARTICLE if i % 2 else "/v1/causes?position=sitting", timeout=5)
+                slowest = max(slowest, secs)
+                if not check(st == 200 and secs <= 0.5, "300 slow clients open: request %d answered %d in %.3f s"
+                             % (i, st, secs)):
+                    bad += 1
+            measured("300 half-open connections: slowest of 50 normal requests", "%.3f s" % slowest)
+            elapsed = time.monotonic() - t_open
+            times = wait_closed(socks, 10.0)
+            closed = [elapsed + t for t in times if t is not None]
+            check(len(closed) == len(socks), "half-open connections closed by the server: %d of %d within %.1f s"
+                  % (len(closed), len(socks), elapsed + 10.0))
+            if closed:
+                first, last = min(closed), max(closed)
+                check(first >= 2.0 and last <= 6.0, "--connection-timeout 3: closed between %.2f and %.2f s "
+                      "after opening, wanted about 3 s" % (first, last))
+                measured("--connection-timeout 3: half-open connections closed after", "%.2f..%.2f s" % (first, last))
+        finally:
+            for c in socks:
+                c.close()
+
+
+def test_per_ip_limit(cluster):
+    with Server(cluster.url, "--per-ip-limit", "20") as s:
+        time.sleep(0.2)  # readiness probes' connections are gone
+        socks = [socket.create_connection(("127.0.0.1", s.port), timeout=5) for _ in range(20)]
+        try:
+            time.sleep(0.2)
+            extra = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+            t = wait_closed([extra], 2.0)[0]
+            extra.close()
+            check(t is not None, "--per-ip-limit 20: the 21st connection is closed by the server")
+            if t is not None:
+                measured("--per-ip-limit 20: 21st connection closed after", "%.3f s" % t)
+            still = wait_closed(socks, 0.3)
+            check(all(x is None for x in still), "--per-ip-limit 20: the first 20 stay open (%d closed)" %
+                  sum(x is not None for x in still))
+            served = 0
+            for c in socks:
+                c.setblocking(True)
+                c.settimeout(5)
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                try:
+                    served += c.recv(65536).startswith(b"HTTP/1.1 200")
+                except OSError:
+                    pass
+            check(served == 20, "--per-ip-limit 20: each of the first 20 is still served (%d were)" % served)
+        finally:
+            for c in socks:
+                c.close()
+        st = poll(lambda: s.get("/healthz")[0] == 200, 3)
+        check(st is not None, "--per-ip-limit 20: a new connection is served once the others closed")
+
+
+# ------------------------------------------------------- graceful shutdown
+
+class Load:
+    """Keep-alive GET loops and slow POSTs; records every outcome."""
+
+    def __init__(self, port):
+        self.port = port
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.ok = 0
+        self.statuses = {}
+        self.errors = {}  # kind -> count
+        self.error_at = []  # seconds after SIGTERM
+        self.slow_posts = []
+        self.t_term = None
+        self.after_term = 0  # responses answered after SIGTERM
+        self.closing = 0     # of those, how many said Connection: close
+
+    def record(self, kind):
+        with self.lock:
+            self.errors[kind] = self.errors.get(kind, 0) + 1
+            if self.t_term is not None:
+                self.error_at.append(round(time.monotonic() - self.t_term, 3))
+
+    def getter(self, n):
+        paths = [ARTICLE, "/v1/causes?position=sitting", TRIAGE_GET, "/v1/symptoms", WARM_SEARCH]
+        conn = None
+        i = n
+        deadline = time.monotonic() + 15
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                try:
+                    conn.connect()
+                except ConnectionRefusedError:
+                    return  # the server stopped listening: this client is done
+            i += 1
+            try:
+                conn.request("GET", paths[i % len(paths)])
+            except OSError:
+                self.record("send failed (not sent)")
+                conn.close()
+                conn = None
+                continue
+            try:
+                r = conn.getresponse()
+                body = r.read()
+            except http.client.RemoteDisconnected:
+                self.record("closed before any response byte (request already sent)")
+            except http.client.IncompleteRead:
+                self.record("cut mid-response")
+            except (OSError, http.client.HTTPException) as e:
+                self.record("error after send: %s" % type(e).__name__)
+            else:
+                with self.lock:
+                    self.statuses[r.status] = self.statuses.get(r.status, 0) + 1
+                    self.ok += r.status == 200 and len(body) > 0
+                    if self.t_term is not None:
+                        self.after_term += 1
+                        self.closing += r.will_close
+                if not r.will_close:
+                    continue
+            conn.close()
+            conn = None
+        if conn:
+            conn.close()
+
+    def slow_post(self):
+        body = json.dumps(TRIAGE_BODY).encode()
+        c = socket.create_connection(("127.0.0.1", self.port), timeout=15)
+        result = "no answer"
+        try:
+            c.sendall(b"POST /v1/triage HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body))
+            step = max(1, len(body) // 10)
+            for i in range(0, len(body), step):
+                c.sendall(body[i:i + step])
+                time.sleep(0.1)
+            data = b""
+            while True:
+                chunk = c.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            head, _, payload = data.partition(b"\r\n\r\n")
+            result = head.split(b"\r\n")[0].decode("latin-1") if head else "closed with no answer"
+            if head.startswith(b"HTTP/1.1 200") and b'"level"' not in payload:
+                result += " (incomplete body)"
+        except OSError as e:
+            result = "error: %s" % type(e).__name__
+        finally:
+            c.close()
+        with self.lock:
+            self.slow_posts.append(result)
+
+
+def test_graceful_shutdown(cluster):
+    s = Server(cluster.url).start()
+    try:
+        pid = s.proc.pid
+        warm(s)
+        children_before = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        check(cluster.app_connections() > 0, "the server holds database connections before the shutdown")
+        load = Load(s.port)
+        getters = [threading.Thread(target=load.getter, args=(i,), daemon=True) for i in range(8)]
+        for t in getters:
+            t.start()
+        probe = http.client.HTTPConnection("127.0.0.1", s.port, timeout=5)
+        probe.request("GET", "/readyz")
+        r = probe.getresponse()
+        r.read()
+        check(r.status == 200, "readyz 200 before SIGTERM, got %d" % r.status)
+        time.sleep(1.0)
+        posts = [threading.Thread(target=load.slow_post, daemon=True) for _ in range(3)]
+        for t in posts:
+            t.start()
+        time.sleep(0.3)  # the POST bodies are half sent
+        t_term = load.t_term = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        readyz = []
+        while s.proc.poll() is None and time.monotonic() - t_term < 2.0 and 503 not in readyz:
+            try:
+                probe.request("GET", "/readyz")
+                r = probe.getresponse()
+                r.read()
+                readyz.append(r.status)
+            except (OSError, http.client.HTTPException) as e:
+                readyz.append(type(e).__name__)
+                break
+            time.sleep(0.02)
+        probe.close()
+        measured("graceful shutdown: /readyz on a kept-alive connection after SIGTERM", readyz[-3:])
+        check(503 in readyz or not any(x == 200 for x in readyz[1:]),
+              "after SIGTERM /readyz flips to 503 on a kept-alive connection: %r" % readyz[-5:])
+        try:
+            code = s.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            code = None
+        t_exit = time.monotonic() - t_term
+        load.stop.set()
+        for t in getters + posts:
+            t.join(20)
+        measured("graceful shutdown: exit after SIGTERM", "%.2f s (code %r)" % (t_exit, code))
+        measured("graceful shutdown: load outcomes", "200 with body: %d, statuses %r, errors %r" %
+                 (load.ok, load.statuses, load.errors))
+        measured("graceful shutdown: slow POSTs", load.slow_posts)
+        measured("graceful shutdown: keep-alive answers after SIGTERM", "%d, of which %d said Connection: close"
+                 % (load.after_term, load.closing))
+        measured("graceful shutdown: errors at (s after SIGTERM)", load.error_at)
+        check(code == 0 and t_exit <= 10.0, "exit 0 within 10 s of SIGTERM: code %r after %.2f s" % (code, t_exit))
+        check(load.ok > 100, "the load ran (%d answers)" % load.ok)
+        check(set(load.statuses) <= {200}, "in-flight keep-alive requests are answered 200: %r" % load.statuses)
+        cut = {k: v for k, v in load.errors.items() if not k.startswith("closed before any response byte")}
+        check(not cut, "no response is cut off or reset once it has begun: %r" % cut)
+        # KNOWN BUG: the drain ends at the first instant no request is in flight and then closes every
+        # kept-alive connection, without having said Connection: close on the answers sent after SIGTERM;
+        # a keep-alive client that sent its next request just then gets the connection closed with no answer.
+        lost = load.errors.get("closed before any response byte (request already sent)", 0)
+        check(lost == 0, "no request already sent on a kept-alive connection is dropped unanswered at shutdown: "
+              "%d were (at %r s after SIGTERM)" % (lost, load.error_at))
+        check(len(load.slow_posts) == 3 and all(p.startswith("HTTP/1.1 200") and "incomplete" not in p
+                                                for p in load.slow_posts),
+              "slow POSTs under way at SIGTERM complete with 200: %r" % load.slow_posts)
+        try:
+            socket.create_connection(("127.0.0.1", s.port), timeout=2).close()
+            check(False, "the port is closed after exit")
+        except ConnectionRefusedError:
+            pass
+        left = [p for p in children_before if os.path.exists("/proc/%s" % p)]
+        check(not left, "no child process left behind: %r" % left)
+        gone = poll(lambda: cluster.app_connections() == 0, 5, step=0.1)
+        check(gone is not None, "pg_stat_activity has no 'healthhub' connection within 5 s of exit: %d" %
+              cluster.app_connections())
+        if gone is not None:
+            measured("graceful shutdown: healthhub database connections gone after exit", "%.2f s" % gone)
+    finally:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
+def main():
+    cluster = Cluster()
+    try:
+        cluster.start()
+        migrate(cluster.url)
+        for test in (test_database_stopped, test_database_hung, test_slow_clients, test_per_ip_limit,
+                     test_graceful_shutdown):
+            print("== %s" % test.__name__, flush=True)
+            try:
+                test(cluster)
+            except AssertionError as e:
+                check(False, "%s: %s" % (test.__name__, e))
+            cluster.resume()
+            if not os.path.exists(os.path.join(cluster.dir, "data", "postmaster.pid")):
+                cluster.start()  # a failed scenario may have left it stopped
+    finally:
+        cluster.close()
+    done()
+
+
+if __name__ == "__main__":
+    main()
