@@ -317,41 +317,54 @@ static json_t *section_part(const struct hh_section *s, const char *page_url)
 	return o;
 }
 
-static json_t *cause_part(const struct hh_content *c, const struct hh_article *a, const char *base)
+/* One linked item of a health-aspect part: a cause or a remedy. */
+struct part_item {
+	const char *name, *summary, *slug;
+};
+
+/* A health-aspect part listing items, each linked under path (e.g. "/v1/causes/"). */
+static json_t *aspect_part(const char *aspect, const char *title, const struct part_item *items, size_t n,
+			   const char *base, const char *path)
 {
-	json_t *o = topic_part("CausesHealthAspect", "Causes");
+	json_t *o = topic_part(aspect, title);
 	if (o == NULL)
 		return NULL;
 	json_t *parts = json_array();
 	if (set(o, "hasPart", parts) < 0)
 		return fail(o);
-	for (size_t i = 0; i < a->causes.n; i++) {
-		const struct hh_cause *x = hh_content_cause(c, a->causes.v[i]);
-		if (x == NULL)
-			continue;
-		json_t *e = page_element(x->name, x->summary);
-		if (push(parts, e) < 0 || set_url(e, base, "/v1/causes/", x->slug) < 0)
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = page_element(items[i].name, items[i].summary);
+		if (push(parts, e) < 0 || set_url(e, base, path, items[i].slug) < 0)
 			return fail(o);
 	}
 	return o;
 }
 
+static json_t *cause_part(const struct hh_content *c, const struct hh_article *a, const char *base)
+{
+	struct part_item *items = xcalloc(a->causes.n + 1, sizeof(*items));
+	size_t n = 0;
+	for (size_t i = 0; i < a->causes.n; i++) {
+		const struct hh_cause *x = hh_content_cause(c, a->causes.v[i]);
+		if (x != NULL)
+			items[n++] = (struct part_item){x->name, x->summary, x->slug};
+	}
+	json_t *o = aspect_part("CausesHealthAspect", "Causes", items, n, base, "/v1/causes/");
+	free(items);
+	return o;
+}
+
 static json_t *remedy_part(const struct hh_content *c, const struct hh_article *a, const char *base)
 {
-	json_t *o = topic_part("SelfCareHealthAspect", "Self-care");
-	if (o == NULL)
-		return NULL;
-	json_t *parts = json_array();
-	if (set(o, "hasPart", parts) < 0)
-		return fail(o);
+	struct part_item *items = xcalloc(a->remedies.n + 1, sizeof(*items));
+	size_t n = 0;
 	for (size_t i = 0; i < a->remedies.n; i++) {
 		const struct hh_remedy *x = hh_content_remedy(c, a->remedies.v[i]);
-		if (x == NULL)
-			continue;
-		json_t *e = page_element(x->name, x->summary);
-		if (push(parts, e) < 0 || set_url(e, base, "/v1/remedies/", x->slug) < 0)
-			return fail(o);
+		if (x != NULL)
+			items[n++] = (struct part_item){x->name, x->summary, x->slug};
 	}
+	json_t *o = aspect_part("SelfCareHealthAspect", "Self-care", items, n, base, "/v1/remedies/");
+	free(items);
 	return o;
 }
 
