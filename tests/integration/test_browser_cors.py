@@ -176,8 +176,7 @@ def run_browser(page, allowed, blocked):
 
 
 def main():
-    url = hh.new_database("test_browser_cors")
-    hh.migrate(url)
+    url = hh.migrated_database("test_browser_cors")
     quiet = ["--access-log=0"]
     with static_server(os.path.join(hh.SRC, "examples")) as page, contextlib.ExitStack() as stack:
         # the page's origin differs from every API's: same host, other port

@@ -5,18 +5,14 @@ database is paused.
 import gzip
 import json
 import os
-import random
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hh import (SRC, Server, check, copy_content, done, migrate, new_database)  # noqa: E402
+from hh import (PrivateCluster, Server, check, copy_content, done, edit_json, migrate, poll,  # noqa: E402
+                served_database, stopped, timed)
 
 ARTICLE = "/v1/articles/upper-middle-back-muscle-soreness"
 CONTENT_PATHS = (
@@ -227,24 +223,6 @@ def test_triage_caching(s):
 
 # ------------------------------------------------------------ invalidation
 
-def edit_json(path, fn):
-    with open(path) as f:
-        doc = json.load(f)
-    fn(doc)
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=2)
-
-
-def poll(pred, seconds):
-    deadline = time.time() + seconds
-    while True:
-        if pred():
-            return True
-        if time.time() >= deadline:
-            return False
-        time.sleep(0.02)
-
-
 def test_invalidation(url, s):
     triage = "/v1/triage?symptoms=worse_sitting,desk_slouching"
     paths = ("/v1/causes/poor-posture", "/v1/causes", "/v1/causes?position=sitting", "/v1/causes?q=posture", ARTICLE,
@@ -264,7 +242,7 @@ def test_invalidation(url, s):
         st, h, b = s.get("/v1/causes/poor-posture")
         return st == 200 and marker.encode() in b
 
-    ok = poll(fresh, 2.0)
+    ok = poll(fresh, 2.0) is not None
     check(ok, "new summary served within 2 s of migrate (waited %.2f s)" % (time.time() - t0))
     if not ok:
         return
@@ -286,82 +264,13 @@ def test_invalidation(url, s):
 
 # ------------------------------------------------------------ paused database
 
-def postgres_pids(pgdir):
-    with open(os.path.join(pgdir, "data", "postmaster.pid")) as f:
-        master = int(f.readline().strip())
-    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
-    return [master] + [int(p) for p in out.stdout.split()]
-
-
-def signal_all(pids, sig):
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
-
-
-def stopped(pid):
-    """Is the process stopped by a signal (state T in /proc/PID/stat)?"""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "T"
-    except OSError:
-        return True  # gone: it answers nothing either
-
-
-def timed(s, method, path, body=None):
-    t0 = time.time()
-    try:
-        st, h, b = s.request(method, path, body=body, timeout=2)
-    except OSError as e:
-        st, h, b = -1, {}, repr(e).encode()
-    return st, time.time() - t0, b
-
-
-def listen_port():
-    """A free port below the kernel's ephemeral range: a port inside it can be
-    taken by any outgoing connection between our check and PostgreSQL's bind."""
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low = int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    for _ in range(200):
-        port = random.randrange(max(1024, low - 12000), low)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            sock.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-        finally:
-            sock.close()
-    raise AssertionError("no free port below %d" % low)
-
-
-def start_cluster(pgdir):
-    """Starts a private cluster; its URL, or None. Retries: the free port it picks can be taken meanwhile."""
-    for attempt in range(3):
-        out = subprocess.run([os.path.join(SRC, "scripts/pgcluster"), "start", pgdir, str(listen_port())],
-                             capture_output=True, text=True, timeout=120)
-        if out.returncode == 0:
-            return out.stdout.strip().splitlines()[-1]
-        log = ""
-        try:
-            with open(os.path.join(pgdir, "server.log")) as f:
-                log = "".join(f.readlines()[-10:])
-        except OSError:
-            pass
-        print("pgcluster start failed (attempt %d): %s\n%s" % (attempt + 1, out.stderr, log), file=sys.stderr)
-    return None
-
-
 def test_paused_database():
-    pgdir = tempfile.mkdtemp(prefix="hh-paused-pg-")
-    pids = []
+    cluster = PrivateCluster(prefix="hh-paused-pg-")
     try:
-        url = start_cluster(pgdir)
+        try:
+            url = cluster.start()
+        except AssertionError:
+            url = None
         if not check(url is not None, "the private cluster starts"):
             return
         migrate(url)
@@ -370,47 +279,43 @@ def test_paused_database():
                     ("POST", "/v1/triage", TRIAGE_BODY), ("GET", "/v1/articles?q=posture", None),
                     ("GET", "/v1/causes?q=stress", None)]
             for method, path, body in warm:
-                st, _, b = timed(s, method, path, body)
+                st, _, _, b = timed(s, method, path, body, timeout=2)
                 check(st == 200, "warming %s %s: %d %r" % (method, path, st, b[:200]))
-            pids = postgres_pids(pgdir)
-            signal_all(pids, signal.SIGSTOP)
+            pids = cluster.pause()
             try:
-                check(len(pids) > 1 and poll(lambda: all(stopped(p) for p in pids), 2.0),
+                check(len(pids) > 1 and poll(lambda: all(stopped(p) for p in pids), 2.0) is not None,
                       "every postgres process of the private cluster is stopped: %r" % pids)
                 for _ in range(2):
                     for method, path, body in warm:
-                        st, secs, b = timed(s, method, path, body)
+                        st, secs, _, b = timed(s, method, path, body, timeout=2)
                         check(st == 200 and secs <= 0.5, "database paused: %s %s answered %d in %.3f s" %
                               (method, path, st, secs))
-                st, secs, _ = timed(s, "GET", "/healthz")
+                st, secs, _, _ = timed(s, "GET", "/healthz", timeout=2)
                 check(st == 200 and secs <= 0.5, "database paused: /healthz %d in %.3f s" % (st, secs))
                 # a hung database is not ready; what is in memory is still served
-                check(poll(lambda: timed(s, "GET", "/readyz")[0] == 503, 10.0), "readyz 503 while the database is paused")
+                check(poll(lambda: timed(s, "GET", "/readyz", timeout=2)[0] == 503, 10.0) is not None,
+                      "readyz 503 while the database is paused")
                 for method, path, body in warm:
-                    st, secs, b = timed(s, method, path, body)
+                    st, secs, _, b = timed(s, method, path, body, timeout=2)
                     check(st == 200 and secs <= 0.5, "database paused, not ready: %s %s answered %d in %.3f s" %
                           (method, path, st, secs))
             finally:
-                signal_all(pids, signal.SIGCONT)
+                cluster.resume()
             s.wait_for(lambda: s.get("/readyz")[0] == 200, 5, "readyz 200 within 5 s of SIGCONT")
-            st, _, _ = timed(s, "GET", "/v1/articles?q=thoracic")
+            st, _, _, _ = timed(s, "GET", "/v1/articles?q=thoracic", timeout=2)
             check(st == 200, "an uncached search works again after SIGCONT: %d" % st)
     finally:
-        signal_all(pids, signal.SIGCONT)
-        subprocess.run([os.path.join(SRC, "scripts/pgcluster"), "stop", pgdir], capture_output=True, timeout=120)
-        shutil.rmtree(pgdir, ignore_errors=True)
+        cluster.close()
 
 
 if __name__ == "__main__":
-    db = new_database("caching")
-    migrate(db)
-    with Server(db) as srv:
+    with served_database("caching") as srv:
         test_etags_and_headers(srv)
-        test_two_instances(db, srv)
+        test_two_instances(srv.url, srv)
         test_revalidation(srv)
         test_gzip(srv)
         test_head(srv)
         test_triage_caching(srv)
-        test_invalidation(db, srv)
+        test_invalidation(srv.url, srv)
     test_paused_database()
     done()

@@ -11,9 +11,9 @@ import time
 from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hh import (SRC, Server, check, copy_content, done, is_problem, migrate, new_database)  # noqa: E402
+from hh import (SECOND, Server, check, copy_content, done, have_second_article, is_problem,  # noqa: E402
+                merge_second_article, migrate, new_database, served_database)
 
-SECOND = os.path.join(SRC, "tests", "data", "second-article")
 ARTICLE = "upper-middle-back-muscle-soreness"
 CAUSES = {"muscle-strain", "poor-posture", "muscle-imbalance", "inactivity", "stress-tension", "injury",
           "repetitive-movements", "underlying-conditions"}
@@ -365,11 +365,10 @@ def test_empty_database():
 # ---------------------------------------------------------- second article
 
 def test_second_article():
-    if not os.path.isdir(SECOND):
-        print("skip: %s does not exist yet" % SECOND)
+    if not have_second_article():
         return
     d = copy_content()
-    shutil.copytree(SECOND, d, dirs_exist_ok=True)
+    merge_second_article(d)
     with open(os.path.join(SECOND, "articles", "neck-stiffness.json")) as f:
         second = json.load(f)
     new_causes = {n[:-5] for n in os.listdir(os.path.join(SECOND, "causes"))}
@@ -418,9 +417,7 @@ def test_second_article():
 
 
 if __name__ == "__main__":
-    url = new_database("content_api")
-    migrate(url)
-    with Server(url) as srv:
+    with served_database("content_api") as srv:
         test_health(srv)
         test_article_list(srv)
         test_article_search(srv)

@@ -10,19 +10,17 @@ import http.client
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hh import SRC, Server, check, done, is_problem, migrate, psql  # noqa: E402
+from hh import (PrivateCluster, Server, app_connections, check, done, is_problem, migrate, poll,  # noqa: E402
+                stopped, timed)
 
-PGCLUSTER = os.path.join(SRC, "scripts/pgcluster")
 ARTICLE = "/v1/articles/upper-middle-back-muscle-soreness"
 TRIAGE_BODY = {"symptoms": ["worse_sitting", "desk_slouching"], "positions": ["sitting"], "region": "upper_back",
                "duration_days": 3, "age": 35}
@@ -58,104 +56,6 @@ def no_leak(body, what):
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
     bad = [w for w in LEAKS if w in text]
     return check(not bad, "%s: the answer leaks %r: %r" % (what, bad, text[:300]))
-
-
-def timed(s, method, path, body=None, timeout=20):
-    """(status, seconds, headers, body); status -1 with the error as body when no answer came."""
-    t0 = time.monotonic()
-    try:
-        st, h, b = s.request(method, path, body=body, timeout=timeout)
-    except (OSError, http.client.HTTPException) as e:
-        st, h, b = -1, {}, repr(e).encode()
-    return st, time.monotonic() - t0, h, b
-
-
-def poll(pred, seconds, step=0.02):
-    """Seconds until pred() was true, or None when it never was within the bound."""
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < seconds:
-        try:
-            if pred():
-                return time.monotonic() - t0
-        except (OSError, http.client.HTTPException):
-            pass
-        time.sleep(step)
-    return None
-
-
-# ---------------------------------------------------------- private cluster
-
-class Cluster:
-    """A private PostgreSQL cluster in a temporary folder; stopped and removed by close()."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="hh-faults-pg-")
-        self.url = None
-        self.port = None
-        self.paused = []
-
-    def start(self):
-        argv = [PGCLUSTER, "start", self.dir] + ([str(self.port)] if self.port else [])
-        # pgcluster's ports lie in the kernel's ephemeral range, where a busy loopback may hold
-        # one as a client port for a moment: try again
-        for _ in range(5):
-            out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-            if out.returncode == 0:
-                break
-            time.sleep(0.5)
-        else:
-            raise AssertionError("private cluster does not start: %s" % out.stderr)
-        self.url = out.stdout.strip().splitlines()[-1]
-        with open(os.path.join(self.dir, "port")) as f:
-            self.port = int(f.read().strip())
-        return self.url
-
-    def stop(self):
-        subprocess.run([PGCLUSTER, "stop", self.dir], capture_output=True, timeout=120)
-
-    def pids(self):
-        with open(os.path.join(self.dir, "data", "postmaster.pid")) as f:
-            master = int(f.readline().strip())
-        out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
-        return [master] + [int(p) for p in out.stdout.split()]
-
-    def pause(self):
-        """SIGSTOPs the postmaster first (no new children), then every child."""
-        self.paused = self.pids()
-        signal_all(self.paused[:1], signal.SIGSTOP)
-        self.paused = self.pids()
-        signal_all(self.paused, signal.SIGSTOP)
-        return self.paused
-
-    def resume(self):
-        signal_all(self.paused, signal.SIGCONT)
-        self.paused = []
-
-    def app_connections(self):
-        out = psql(self.url, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'healthhub'")
-        return int(out)
-
-    def close(self):
-        self.resume()
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def signal_all(pids, sig):
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
-
-
-def stopped(pid):
-    """Is the process stopped by a signal (state T in /proc/PID/stat)?"""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "T"
-    except OSError:
-        return True  # gone: it answers nothing either
 
 
 # ------------------------------------------------------------------ helpers
@@ -257,7 +157,7 @@ def recover(s, what, t0):
 # ------------------------------------------------------- database stopped
 
 def test_database_stopped(cluster):
-    with Server(cluster.url, *FAST_FLAGS) as s:
+    with Server(cluster.url(), *FAST_FLAGS) as s:
         warm(s)
         t_stop = time.monotonic()
         cluster.stop()
@@ -276,7 +176,7 @@ def test_database_stopped(cluster):
         st, _, _, _ = timed(s, "GET", "/healthz")
         check(st == 200, "database stopped: /healthz still 200, got %d" % st)
         time.sleep(1.0)  # let the reloader back off to a longer wait before the restart
-        cluster.start()
+        cluster.restart()
         recover(s, "database stopped", time.monotonic())
         check_cached(s, "database restarted", 0.2)
 
@@ -284,7 +184,7 @@ def test_database_stopped(cluster):
 # ---------------------------------------------------------- database hung
 
 def test_database_hung(cluster):
-    with Server(cluster.url, *FAST_FLAGS) as s:
+    with Server(cluster.url(), *FAST_FLAGS) as s:
         warm(s)
         t_hang = time.monotonic()
         pids = cluster.pause()
@@ -356,7 +256,7 @@ def wait_closed(socks, seconds):
 
 
 def test_slow_clients(cluster):
-    with Server(cluster.url, "--connection-timeout", "3") as s:
+    with Server(cluster.url(), "--connection-timeout", "3") as s:
         t_open = time.monotonic()
         socks = half_open_connections(s.port, 300)
         try:
@@ -384,7 +284,7 @@ def test_slow_clients(cluster):
 
 
 def test_per_ip_limit(cluster):
-    with Server(cluster.url, "--per-ip-limit", "20") as s:
+    with Server(cluster.url(), "--per-ip-limit", "20") as s:
         time.sleep(0.2)  # readiness probes' connections are gone
         socks = [socket.create_connection(("127.0.0.1", s.port), timeout=5) for _ in range(20)]
         try:
@@ -512,12 +412,12 @@ class Load:
 
 
 def test_graceful_shutdown(cluster):
-    s = Server(cluster.url).start()
+    s = Server(cluster.url()).start()
     try:
         pid = s.proc.pid
         warm(s)
         children_before = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-        check(cluster.app_connections() > 0, "the server holds database connections before the shutdown")
+        check(app_connections(cluster.url()) > 0, "the server holds database connections before the shutdown")
         load = Load(s.port)
         getters = [threading.Thread(target=load.getter, args=(i,), daemon=True) for i in range(8)]
         for t in getters:
@@ -585,9 +485,9 @@ def test_graceful_shutdown(cluster):
             pass
         left = [p for p in children_before if os.path.exists("/proc/%s" % p)]
         check(not left, "no child process left behind: %r" % left)
-        gone = poll(lambda: cluster.app_connections() == 0, 5, step=0.1)
+        gone = poll(lambda: app_connections(cluster.url()) == 0, 5, step=0.1)
         check(gone is not None, "pg_stat_activity has no 'healthhub' connection within 5 s of exit: %d" %
-              cluster.app_connections())
+              app_connections(cluster.url()))
         if gone is not None:
             measured("graceful shutdown: healthhub database connections gone after exit", "%.2f s" % gone)
     finally:
@@ -597,10 +497,8 @@ def test_graceful_shutdown(cluster):
 
 
 def main():
-    cluster = Cluster()
-    try:
-        cluster.start()
-        migrate(cluster.url)
+    with PrivateCluster(prefix="hh-faults-pg-") as cluster:
+        migrate(cluster.url())
         for test in (test_database_stopped, test_database_hung, test_slow_clients, test_per_ip_limit,
                      test_graceful_shutdown):
             print("== %s" % test.__name__, flush=True)
@@ -609,10 +507,8 @@ def main():
             except AssertionError as e:
                 check(False, "%s: %s" % (test.__name__, e))
             cluster.resume()
-            if not os.path.exists(os.path.join(cluster.dir, "data", "postmaster.pid")):
-                cluster.start()  # a failed scenario may have left it stopped
-    finally:
-        cluster.close()
+            if not cluster.running():
+                cluster.restart()  # a failed scenario may have left it stopped
     done()
 
 

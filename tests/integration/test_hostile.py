@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hh import SRC, Server, check, done, migrate, new_database, psql, raw_request  # noqa: E402
+from hh import SRC, check, done, psql, raw_request, served_database  # noqa: E402
 
 CASES = os.path.join(SRC, "tests", "data", "hostile")
 MACRO = re.compile(rb"\{\{(.*?)\}\}")
@@ -181,9 +181,8 @@ def main():
     paths = sorted(glob.glob(os.path.join(CASES, "*.http")))
     check(len(paths) >= 40, "only %d hostile cases in %s" % (len(paths), CASES))
     cases = [Case(p) for p in paths]
-    url = new_database("test_hostile")
-    migrate(url)
-    with Server(url) as server:
+    with served_database("test_hostile") as server:
+        url = server.url
         before = content_state(server, url)
         passed = 0
         for case in cases:

@@ -8,74 +8,18 @@ migrate's own output (status, --dry-run) is covered by test_migrate.py.
 """
 import json
 import os
-import random
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hh import (SRC, Server, check, copy_content, done, migrate, new_database, psql)  # noqa: E402
+from hh import (CAUSE, SECOND, PrivateCluster, Server, cause_state, check, copy_content, done,  # noqa: E402
+                have_second_article, merge_second_article, migrate, migrated_database, psql, publish_and_wait, report,
+                set_cause_summary, wait_all)
 
-SECOND = os.path.join(SRC, "tests", "data", "second-article")
-PGCLUSTER = os.path.join(SRC, "scripts", "pgcluster")
-CAUSE = "poor-posture"
 # Long enough that only a notification can deliver a change within a second.
 NO_POLLING = ["--reload-interval-ms", "60000"]
 TARGET_S = 1.0
-
-
-def cause_state(server, slug=CAUSE):
-    """(status, ETag, summary) of one cause as the server serves it now."""
-    st, h, b = server.get("/v1/causes/" + slug)
-    summary = json.loads(b).get("summary") if st == 200 else None
-    return st, h.get("etag"), summary
-
-
-def set_cause_summary(folder, text, slug=CAUSE):
-    path = os.path.join(folder, "causes", slug + ".json")
-    with open(path) as f:
-        doc = json.load(f)
-    doc["summary"] = text
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=2)
-
-
-def wait_served(server, summary, old_etag, t0, limit_s, out, key):
-    """Polls every 10 ms until the server serves summary under a new ETag; out[key] = seconds since t0."""
-    deadline = t0 + limit_s
-    while time.monotonic() < deadline:
-        try:
-            st, etag, got = cause_state(server)
-        except OSError:
-            st, etag, got = None, None, None
-        if st == 200 and got == summary and etag != old_etag:
-            out[key] = time.monotonic() - t0
-            return
-        time.sleep(0.01)
-    out[key] = None
-
-
-def wait_all(servers, summary, old_etags, t0, limit_s):
-    """Waits for every server in parallel; returns their times (None: not within limit_s)."""
-    out = {}
-    threads = [threading.Thread(target=wait_served, args=(s, summary, old_etags[i], t0, limit_s, out, i))
-               for i, s in enumerate(servers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return [out.get(i) for i in range(len(servers))]
-
-
-def report(what, times):
-    ms = sorted(t * 1000 for t in times)
-    print("%s: min %.1f ms, median %.1f ms, max %.1f ms (n=%d)"
-          % (what, ms[0], statistics.median(ms), ms[-1], len(ms)))
 
 
 def sql_change(url, summary, notify=False):
@@ -89,8 +33,7 @@ def sql_change(url, summary, notify=False):
 # ---------------------------------------------------------- NOTIFY, two servers
 
 def test_notify_two_instances():
-    url = new_database("live_notify")
-    migrate(url)
+    url = migrated_database("live_notify")
     d = copy_content()
     since_return = [[], []]
     with Server(url, *NO_POLLING) as a, Server(url, *NO_POLLING) as b:
@@ -123,8 +66,7 @@ def test_notify_two_instances():
 # ------------------------------------------------------------ polling fallback
 
 def test_polling_fallback():
-    url = new_database("live_fallback")
-    migrate(url)
+    url = migrated_database("live_fallback")
     times = []
     with Server(url, "--reload-interval-ms", "200") as s:
         for i in range(3):
@@ -154,8 +96,7 @@ def reader_url(url):
 
 
 def test_failed_rebuild_keeps_last_good():
-    url = new_database("live_failed")
-    migrate(url)
+    url = migrated_database("live_failed")
     d = copy_content()
     with Server(reader_url(url), "--reload-interval-ms", "200") as s:
         st, good_etag, good = cause_state(s)
@@ -198,88 +139,43 @@ def test_failed_rebuild_keeps_last_good():
 
 # ---------------------------------------------------------- database restart
 
-def pgcluster(*args):
-    r = subprocess.run([PGCLUSTER] + list(args), capture_output=True, text=True)
-    if r.returncode != 0:
-        raise AssertionError("pgcluster %s failed:\n%s" % (" ".join(args), r.stderr))
-    return r.stdout.strip()
-
-
-def free_port():
-    """A port below the kernel's ephemeral range (32768-60999): client
-    connections churn through that range, so a port found free there can be
-    taken again before the postmaster binds it."""
-    while True:
-        port = random.randrange(20000, 32000)
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", port))
-            return str(port)
-        except OSError:
-            continue
-        finally:
-            s.close()
-
-
-def start_private_cluster(d):
-    """Starts a cluster in d on a free port; returns (admin URL, port)."""
-    for attempt in range(4):
-        port = free_port()
-        try:
-            return pgcluster("start", d, port), port
-        except AssertionError:
-            if attempt == 3:
-                raise
-
-
 def test_database_restart():
-    tmp = tempfile.mkdtemp(prefix="hh-live-pg-")
     d = copy_content()
-    server = None
     try:
-        admin, port = start_private_cluster(tmp)
-        psql(admin, "CREATE DATABASE live_restart")
-        url = admin.replace("/postgres?", "/live_restart?")
-        migrate(url)
-        server = Server(url, *NO_POLLING).start()
-        st, etag, _ = cause_state(server)
-        check(st == 200, "serves before the restart")
-
-        pgcluster("stop", tmp)
-        st, etag2, _ = cause_state(server)
-        check(st == 200 and etag2 == etag, "keeps serving while the database is down (%d)" % st)
-        time.sleep(0.5)
-        pgcluster("start", tmp, port)
-
-        # Right after the restart: picked up by the reload after reconnecting
-        # or by the notification, whichever comes first.
-        summary = "Changed right after the database restart."
-        set_cause_summary(d, summary)
-        migrate(url, content=d)
-        t0 = time.monotonic()
-        t = wait_all([server], summary, [etag], t0, 10.0)[0]
-        if check(t is not None, "change right after the restart not served within 10 s"):
-            print("database restart: change made right after it served %.0f ms after migrate returned" % (t * 1000))
-            check(t < 5.0, "change after the restart took %.1f s" % t)
-
-        # With polling off, only a fresh LISTEN can deliver this one quickly.
-        old = cause_state(server)[1]
-        summary = "Second change after the restart."
-        set_cause_summary(d, summary)
-        migrate(url, content=d)
-        t0 = time.monotonic()
-        t = wait_all([server], summary, [old], t0, 5.0)[0]
-        if check(t is not None, "notification after the restart not delivered within 5 s (LISTEN not renewed?)"):
-            print("database restart: next NOTIFY served within %.1f ms" % (t * 1000))
-            check(t < TARGET_S, "notification after the restart took %.3f s" % t)
-        server.stop()
-        server = None
+        with PrivateCluster(prefix="hh-live-pg-") as cluster:
+            psql(cluster.url(), "CREATE DATABASE live_restart")
+            url = cluster.url("live_restart")
+            migrate(url)
+            with Server(url, *NO_POLLING) as server:
+                restart_and_publish(cluster, server, url, d)
     finally:
-        if server is not None:
-            server.stop(expect_code=None)
-        subprocess.run([PGCLUSTER, "stop", tmp], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(d, ignore_errors=True)
+
+
+def restart_and_publish(cluster, server, url, d):
+    """Restarts the server's database, then publishes two changes: the second only a renewed LISTEN delivers."""
+    st, etag, _ = cause_state(server)
+    check(st == 200, "serves before the restart")
+
+    cluster.stop()
+    st, etag2, _ = cause_state(server)
+    check(st == 200 and etag2 == etag, "keeps serving while the database is down (%d)" % st)
+    time.sleep(0.5)
+    cluster.restart()
+
+    # Right after the restart: picked up by the reload after reconnecting
+    # or by the notification, whichever comes first.
+    t = publish_and_wait([server], url, d, "Changed right after the database restart.", [etag], 10.0)[0]
+    if check(t is not None, "change right after the restart not served within 10 s"):
+        print("database restart: change made right after it served %.0f ms after migrate returned" % (t * 1000))
+        check(t < 5.0, "change after the restart took %.1f s" % t)
+
+    # With polling off, only a fresh LISTEN can deliver this one quickly.
+    old = cause_state(server)[1]
+    t = publish_and_wait([server], url, d, "Second change after the restart.", [old], 5.0)[0]
+    if check(t is not None, "notification after the restart not delivered within 5 s (LISTEN not renewed?)"):
+        print("database restart: next NOTIFY served within %.1f ms" % (t * 1000))
+        check(t < TARGET_S, "notification after the restart took %.3f s" % t)
 
 
 # ------------------------------------------------------------ second article
@@ -289,21 +185,16 @@ def article_total(server):
 
 
 def test_second_article_live():
-    if not os.path.isdir(SECOND):
-        print("skip: %s does not exist yet" % SECOND)
+    if not have_second_article():
         return
-    url = new_database("live_second_article")
-    migrate(url)
+    url = migrated_database("live_second_article")
     d = copy_content()
     slugs = [n[:-5] for n in os.listdir(os.path.join(SECOND, "articles")) if n.endswith(".json")]
     with Server(url) as s:
         check(article_total(s) == 1, "one article before the merge")
         for slug in slugs:
             check(s.get("/v1/articles/" + slug)[0] == 404, "%s is 404 before the merge" % slug)
-        for sub in ("articles", "causes", "remedies"):
-            src = os.path.join(SECOND, sub)
-            for name in os.listdir(src) if os.path.isdir(src) else []:
-                shutil.copy(os.path.join(src, name), os.path.join(d, sub, name))
+        merge_second_article(d)
         migrate(url, content=d)
         t0 = time.monotonic()
         s.wait_for(lambda: article_total(s) == 2, 5, "/v1/articles total 2")

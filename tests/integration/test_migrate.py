@@ -15,10 +15,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hh import (CONTENT, MIGRATIONS, SRC, BIN, check, copy_content, done, migrate, new_database,  # noqa: E402
-                psql, run)
-
-SECOND = os.path.join(SRC, "tests", "data", "second-article")
+from hh import (CONTENT, MIGRATIONS, SECOND, BIN, check, copy_content, done, edit_json,  # noqa: E402
+                have_second_article, merge_second_article, migrate, migrated_database, new_database, psql, run)
 
 
 def sha256_file(path):
@@ -54,14 +52,6 @@ def status(url, content=CONTENT, migrations=MIGRATIONS):
 def status_line(out, state, name):
     """Does status print name with this state (its first word)?"""
     return any(l.split()[:1] == [state] and (" %s" % name) in l for l in out.splitlines())
-
-
-def edit_json(path, fn):
-    with open(path) as f:
-        doc = json.load(f)
-    fn(doc)
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=2)
 
 
 def copy_migrations():
@@ -242,17 +232,11 @@ def test_concurrent_first_runs():
 
 
 def test_second_article():
-    if not os.path.isdir(SECOND):
-        print("skip: %s does not exist yet" % SECOND)
+    if not have_second_article():
         return
-    url = new_database("migrate_second_article")
-    migrate(url)
+    url = migrated_database("migrate_second_article")
     d = copy_content()
-    for sub in ("articles", "causes", "remedies"):
-        src = os.path.join(SECOND, sub)
-        if os.path.isdir(src):
-            for name in os.listdir(src):
-                shutil.copy(os.path.join(src, name), os.path.join(d, sub, name))
+    merge_second_article(d)
     dry = migrate(url, "--dry-run", content=d)
     for name in os.listdir(os.path.join(SECOND, "articles")):
         check("article added: %s" % name[:-5] in dry.stdout, "dry run adds %s: %r" % (name, dry.stdout))

@@ -171,9 +171,7 @@ def main():
     need("promtool", "prometheus")
     node_modules()
     lint()
-    url = hh.new_database("test_openapi")
-    hh.migrate(url)
-    with hh.Server(url) as srv:
+    with hh.served_database("test_openapi") as srv:
         served_document(srv)
         validate(srv)
         check_metrics(srv)

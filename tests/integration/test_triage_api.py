@@ -123,9 +123,7 @@ def test_errors(s):
 
 
 def main():
-    url = hh.new_database("test_triage_api")
-    hh.migrate(url)
-    with hh.Server(url) as s:
+    with hh.served_database("test_triage_api") as s:
         test_vocabulary(s)
         test_safety(s)
         test_agreement(s)
