@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,14 +75,11 @@ static struct server srv;
 struct request {
 	uint64_t start_ns;
 	struct MHD_Connection *conn;
-	char target[TARGET_MAX];
 	size_t target_len;
 	int target_too_long;
 	int seen;                    /* headers have been seen (second call onwards) */
 	enum hh_method method;
 	struct hh_route route;
-	char path[PATH_MAX_LEN];
-	struct hh_query query;
 	char *body;                  /* POST body, up to max_body_bytes */
 	size_t body_len;
 	int body_too_large;
@@ -93,6 +91,10 @@ struct request {
 	struct hh_resource *answer;  /* set by a worker before resuming */
 	int answer_status;           /* or an error status the worker chose */
 	char retry_after[24];        /* for a 429: seconds until the client's next token */
+	/* Large buffers last: only the fields above are zeroed for each request. */
+	char path[PATH_MAX_LEN];
+	struct hh_query query;
+	char target[TARGET_MAX];
 };
 
 /* ============================================================ snapshots */
@@ -560,7 +562,8 @@ static int wants_ld(struct request *rq)
 
 static enum MHD_Result content_list(struct request *rq, struct hh_snapshot *s)
 {
-	struct hh_field_errors errs = {0};
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
 	struct hh_list_params p;
 	if (hh_list_params_parse(rq->route.id, &rq->query, &p, &errs) < 0)
 		return send_problem(rq, HH_E_INVALID_PARAMETER, "A query parameter is not valid; see errors.", &errs);
@@ -601,7 +604,8 @@ static enum MHD_Result content_item(struct request *rq, struct hh_snapshot *s)
 /* Endpoints without parameters refuse any, as the list endpoints refuse unknown ones. */
 static enum MHD_Result refuse_parameters(struct request *rq)
 {
-	struct hh_field_errors errs = {0};
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
 	for (size_t i = 0; i < rq->query.n; i++)
 		hh_field_errors_add(&errs, rq->query.v[i].key[0] ? rq->query.v[i].key : "query", "unknown parameter");
 	return send_problem(rq, HH_E_INVALID_PARAMETER, "This endpoint takes no parameters.", &errs);
@@ -660,7 +664,8 @@ static enum MHD_Result triage_answer(struct request *rq, const struct hh_snapsho
 
 static enum MHD_Result triage_get(struct request *rq, struct hh_snapshot *s)
 {
-	struct hh_field_errors errs = {0};
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
 	struct hh_triage_input in;
 	const char *keys[HH_MAX_PARAMS], *values[HH_MAX_PARAMS];
 	for (size_t i = 0; i < rq->query.n; i++) {
@@ -696,7 +701,8 @@ static enum MHD_Result triage_post(struct request *rq, struct hh_snapshot *s)
 	}
 	if (!json_media_type(header(rq, MHD_HTTP_HEADER_CONTENT_TYPE)))
 		return send_problem(rq, HH_E_UNSUPPORTED_MEDIA_TYPE, "Send the triage request as application/json.", NULL);
-	struct hh_field_errors errs = {0};
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
 	struct hh_triage_input in;
 	enum hh_error_kind kind = HH_E_VALIDATION;
 	if (hh_triage_parse_json(s->content, rq->body ? rq->body : "", rq->body_len, &in, &kind, &errs) < 0)
@@ -846,7 +852,8 @@ static const char *framing_problem(struct request *rq, const char *version)
 /* The first call: route the request, and decide 413 from Content-Length before reading any body. */
 static enum MHD_Result on_headers(struct request *rq, const char *method, const char *version)
 {
-	struct hh_field_errors errs = {0};
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
 	rq->method = hh_method_parse(method);
 	const char *framing = framing_problem(rq, version);
 	if (framing != NULL)
@@ -922,7 +929,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	(void)cls;
-	struct request *rq = xcalloc(1, sizeof(*rq));
+	struct request *rq = xmalloc(sizeof(*rq));
+	memset(rq, 0, offsetof(struct request, path));
+	rq->path[0] = '\0';
+	rq->query.n = 0;
 	rq->start_ns = hh_now_ns();
 	rq->conn = conn;
 	rq->route.id = HH_ROUTE_NOT_FOUND; /* until the target is parsed: requests refused early count as unmatched */

@@ -653,96 +653,184 @@ static json_t *flag_json(const char *code, const enum hh_level *level, const cha
 	return o;
 }
 
-static json_t *red_flags_json(const struct hh_triage_result *r)
+/*
+ * The answer is written straight into one buffer rather than built as a
+ * jansson tree and dumped: triage POST is computed per request, and the tree
+ * cost three times the rest of the request. The bytes are exactly what
+ * json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(4)) would give (the unit
+ * test re-dumps answers through jansson to prove it).
+ */
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void out_grow(struct out *o, size_t more)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; a != NULL && i < r->n_red_flags; i++) {
+	if (o->len + more + 1 <= o->cap)
+		return;
+	while (o->len + more + 1 > o->cap)
+		o->cap = o->cap ? o->cap * 2 : 2048;
+	o->p = xrealloc(o->p, o->cap);
+}
+
+static void out_raw(struct out *o, const char *s)
+{
+	size_t n = strlen(s);
+	out_grow(o, n);
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+/* A JSON string, escaped as jansson escapes it (UTF-8 kept as is). */
+static void out_str(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (s == NULL) {
+		out_raw(o, "null");
+		return;
+	}
+	out_grow(o, strlen(s) * 6 + 2);
+	o->p[o->len++] = '"';
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		const char *esc = *c == '"' ? "\\\"" : *c == '\\' ? "\\\\" : *c == '\n' ? "\\n" : *c == '\t' ? "\\t"
+				  : *c == '\r' ? "\\r" : *c == '\b' ? "\\b" : *c == '\f' ? "\\f" : NULL;
+		if (esc != NULL) {
+			memcpy(o->p + o->len, esc, 2);
+			o->len += 2;
+		} else if (*c < 0x20) {
+			memcpy(o->p + o->len, "\\u00", 4);
+			o->p[o->len + 4] = hex[*c >> 4];
+			o->p[o->len + 5] = hex[*c & 15];
+			o->len += 6;
+		} else {
+			o->p[o->len++] = (char)*c;
+		}
+	}
+	o->p[o->len++] = '"';
+}
+
+/* "key": with the separator before it unless first. */
+static void out_key(struct out *o, const char *key, int first)
+{
+	if (!first)
+		out_raw(o, ",");
+	out_str(o, key);
+	out_raw(o, ":");
+}
+
+/* A real as jansson prints it with precision 4: %.4g, and ".0" when that looks like an integer. */
+static void out_real(struct out *o, double v)
+{
+	char buf[40];
+	snprintf(buf, sizeof(buf), "%.4g", v);
+	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".0");
+	out_raw(o, buf);
+}
+
+static void out_flag(struct out *o, const char *code, enum hh_level level, const char *message,
+		     const struct hh_reference *src)
+{
+	out_key(o, "code", 1);
+	out_str(o, code);
+	out_key(o, "level", 0);
+	out_str(o, hh_level_name(level));
+	out_key(o, "message", 0);
+	out_str(o, message);
+	out_key(o, "source", 0);
+	out_raw(o, "{");
+	out_key(o, "title", 1);
+	out_str(o, src->title);
+	out_key(o, "url", 0);
+	out_str(o, src->url);
+	out_raw(o, "}");
+}
+
+static void out_flags(struct out *o, const struct hh_triage_result *r)
+{
+	out_key(o, "red_flags", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_red_flags; i++) {
 		const struct hh_symptom *y = r->red_flags[i];
-		if (push(a, flag_json(y->code, &y->level, y->message, &y->source)) < 0)
-			return fail(a);
+		out_raw(o, i ? ",{" : "{");
+		out_flag(o, y->code, y->level, y->message, &y->source);
+		out_raw(o, "}");
 	}
-	return a;
-}
-
-static json_t *rules_json(const struct hh_triage_result *r)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a != NULL && i < r->n_rules; i++) {
+	out_raw(o, "]");
+	out_key(o, "rules", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_rules; i++) {
 		const struct hh_rule *rule = r->rules[i];
-		if (push(a, flag_json(rule->code, &rule->level, rule->message, &rule->source)) < 0)
-			return fail(a);
+		out_raw(o, i ? ",{" : "{");
+		out_flag(o, rule->code, rule->level, rule->message, &rule->source);
+		out_raw(o, "}");
 	}
-	return a;
+	out_raw(o, "]");
 }
 
-static json_t *cause_json(const struct hh_triage_cause *tc)
+static void out_causes(struct out *o, const struct hh_triage_result *r)
 {
-	json_t *o = json_object();
-	json_t *matched = json_array();
-	for (size_t i = 0; matched != NULL && i < tc->n_matched; i++)
-		if (push(matched, json_string(tc->matched[i])) < 0)
-			matched = fail(matched);
-	if (o == NULL || set(o, "slug", json_string(tc->cause->slug)) < 0 ||
-	    set(o, "name", json_string(tc->cause->name)) < 0 || set(o, "score", json_real(tc->score)) < 0) {
-		json_decref(matched);
-		return fail(o);
+	out_key(o, "likely_causes", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_causes; i++) {
+		const struct hh_triage_cause *tc = &r->causes[i];
+		out_raw(o, i ? ",{" : "{");
+		out_key(o, "slug", 1);
+		out_str(o, tc->cause->slug);
+		out_key(o, "name", 0);
+		out_str(o, tc->cause->name);
+		out_key(o, "score", 0);
+		out_real(o, tc->score);
+		out_key(o, "matched", 0);
+		out_raw(o, "[");
+		for (size_t k = 0; k < tc->n_matched; k++) {
+			if (k)
+				out_raw(o, ",");
+			out_str(o, tc->matched[k]);
+		}
+		out_raw(o, "]}");
 	}
-	if (set(o, "matched", matched) < 0)
-		return fail(o);
-	return o;
+	out_raw(o, "]");
 }
 
-static json_t *causes_json(const struct hh_triage_result *r)
+static void out_remedies(struct out *o, const struct hh_triage_result *r)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; a != NULL && i < r->n_causes; i++)
-		if (push(a, cause_json(&r->causes[i])) < 0)
-			return fail(a);
-	return a;
-}
-
-static json_t *remedy_json(const struct hh_remedy *rem)
-{
-	json_t *o = json_object();
-	if (o == NULL || set(o, "slug", json_string(rem->slug)) < 0 || set(o, "name", json_string(rem->name)) < 0 ||
-	    set(o, "summary", str_or_null(rem->summary)) < 0)
-		return fail(o);
-	return o;
-}
-
-static json_t *remedies_json(const struct hh_triage_result *r)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a != NULL && i < r->n_remedies; i++)
-		if (push(a, remedy_json(r->remedies[i])) < 0)
-			return fail(a);
-	return a;
-}
-
-static json_t *answer_json(const struct hh_content *c, const struct hh_triage_result *r)
-{
-	json_t *o = json_object();
-	if (o == NULL || set(o, "level", json_string(hh_level_name(r->level))) < 0 ||
-	    set(o, "red_flags", red_flags_json(r)) < 0 || set(o, "rules", rules_json(r)) < 0 ||
-	    set(o, "likely_causes", causes_json(r)) < 0 || set(o, "remedies", remedies_json(r)) < 0 ||
-	    set(o, "advice", str_or_null(c->policy.advice[r->level])) < 0 ||
-	    set(o, "disclaimer", str_or_null(c->policy.disclaimer)) < 0 ||
-	    set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0)
-		return fail(o);
-	return o;
+	out_key(o, "remedies", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_remedies; i++) {
+		const struct hh_remedy *rem = r->remedies[i];
+		out_raw(o, i ? ",{" : "{");
+		out_key(o, "slug", 1);
+		out_str(o, rem->slug);
+		out_key(o, "name", 0);
+		out_str(o, rem->name);
+		out_key(o, "summary", 0);
+		out_str(o, rem->summary);
+		out_raw(o, "}");
+	}
+	out_raw(o, "]");
 }
 
 char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result *r, size_t *len)
 {
-	json_t *o = answer_json(c, r);
-	char *s = NULL;
-	if (o == NULL)
-		return NULL;
-	s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));
-	json_decref(o);
-	if (s != NULL)
-		*len = strlen(s);
-	return s;
+	struct out o = {0};
+	out_raw(&o, "{");
+	out_key(&o, "level", 1);
+	out_str(&o, hh_level_name(r->level));
+	out_flags(&o, r);
+	out_causes(&o, r);
+	out_remedies(&o, r);
+	out_key(&o, "advice", 0);
+	out_str(&o, c->policy.advice[r->level]);
+	out_key(&o, "disclaimer", 0);
+	out_str(&o, c->policy.disclaimer);
+	out_key(&o, "ruleset_version", 0);
+	out_str(&o, c->ruleset_version);
+	out_raw(&o, "}");
+	o.p[o.len] = '\0';
+	*len = o.len;
+	return o.p;
 }
 
 /* ------------------------------------------------------------ cache key */

@@ -320,9 +320,29 @@ static int order_independent(const struct hh_content *c, const struct hh_triage_
 	return ok;
 }
 
+/*
+ * The answer is written without jansson; it must be the very bytes jansson
+ * would write for the same value (compact, precision 4, insertion order).
+ */
+static int same_as_jansson(const struct hh_content *c, const struct hh_triage_input *in)
+{
+	size_t len = 0;
+	char *s = answer(c, in, &len);
+	json_error_t err;
+	json_t *j = s ? json_loadb(s, len, JSON_REJECT_DUPLICATES, &err) : NULL;
+	char *again = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
+	int same = again != NULL && strcmp(again, s) == 0;
+	if (!same)
+		fprintf(stderr, "answer differs from jansson's bytes:\n%s\n%s\n", s ? s : "(null)", again ? again : "(null)");
+	free(again);
+	json_decref(j);
+	free(s);
+	return same;
+}
+
 static void test_properties(const struct hh_content *c)
 {
-	int bad_oracle = 0, lowered = 0, below_flag = 0, pattern_moved = 0, order = 0;
+	int bad_oracle = 0, lowered = 0, below_flag = 0, pattern_moved = 0, order = 0, bytes = 0;
 	const int rounds = 5000;
 	for (int i = 0; i < rounds; i++) {
 		struct hh_triage_input in;
@@ -340,9 +360,12 @@ static void test_properties(const struct hh_content *c)
 		if (pat != NULL)
 			pattern_moved += level_with(c, in, pat) != r.level;
 		order += !order_independent(c, &in);
+		bytes += !same_as_jansson(c, &in);
 	}
-	printf("properties: %d random inputs, %d oracle, %d lowered, %d below flag, %d pattern moved, %d order\n",
-	       rounds, bad_oracle, lowered, below_flag, pattern_moved, order);
+	printf("properties: %d random inputs, %d oracle, %d lowered, %d below flag, %d pattern moved, %d order, "
+	       "%d not jansson's bytes\n",
+	       rounds, bad_oracle, lowered, below_flag, pattern_moved, order, bytes);
+	CHECK(bytes == 0);
 	CHECK(bad_oracle == 0);
 	CHECK(lowered == 0);
 	CHECK(below_flag == 0);
