@@ -36,7 +36,9 @@ static const struct setting settings[] = {
 	 "PostgreSQL connection string or URI (multi-host allowed)"},
 	{"host", "HOST", T_STR, OFF(host), 0, 0, "127.0.0.1", S, 0, "address to listen on"},
 	{"port", "PORT", T_INT, OFF(port), 0, 65535, "8080", S, 0, "TCP port (0: any free port)"},
-	{"threads", "HH_THREADS", T_INT, OFF(threads), 1, 64, "2", S, 0, "HTTP worker threads"},
+	/* at least 2: libmicrohttpd ignores a pool of 1 and falls back to its single-thread
+	 * epoll mode, which stalls at exactly 128, 256, 512 and 1024 connections */
+	{"threads", "HH_THREADS", T_INT, OFF(threads), 2, 64, "2", S, 0, "HTTP worker threads (a pool; at least 2)"},
 	{"db-workers", "HH_DB_WORKERS", T_INT, OFF(db_workers), 1, 32, "2", S, 0,
 	 "threads (and database connections) for search requests"},
 	{"log-level", "HH_LOG_LEVEL", T_LEVEL, OFF(log_level), 0, 0, "info", S | M, 0,
