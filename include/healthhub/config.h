@@ -27,6 +27,7 @@ struct hh_config {
 	long db_workers;        /* threads running database-bound requests */
 	char *log_level;        /* debug, info, warn, error */
 	long access_log;        /* one JSON line per request: 1 on, 0 off */
+	long echo_request_id;   /* X-Request-Id on every answer (1), or only when the client sent one (0) */
 	long max_body_bytes;    /* request body limit (413 beyond) */
 	long connection_timeout;/* seconds of inactivity before a connection is closed */
 	long connection_limit;  /* total concurrent connections */

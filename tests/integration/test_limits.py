@@ -44,7 +44,11 @@ def test_headers_and_ids(url):
     with hh.Server(url, "--max-body-bytes", "1024") as s:
         st, h, b = secure(s.get(ARTICLE), "cached 200")
         etag = h.get("etag")
-        hh.check("x-request-id" not in h, "a prebuilt answer adds no generated id")
+        rid = h.get("x-request-id")
+        hh.check(bool(rid), "a cached answer carries a generated id by default")
+        st2, h2, b2 = s.get(ARTICLE)
+        hh.check(h2.get("x-request-id") not in (None, rid) and b2 == b and h2.get("etag") == etag,
+                 "each answer its own id, same bytes and ETag: %r %r" % (rid, h2.get("x-request-id")))
         secure(s.get(ARTICLE, {"If-None-Match": etag}), "304")
         st, h, b = secure(s.get(ARTICLE, {"X-Request-Id": "app-42.req"}), "200 with a client id")
         hh.check(h.get("x-request-id") == "app-42.req", "a client's id is echoed: %r" % h.get("x-request-id"))
@@ -69,11 +73,22 @@ def test_headers_and_ids(url):
         hh.check("1024" in json.loads(b).get("detail", ""), "413 says the configured limit: %r" % b)
 
 
+def test_echo_off(url):
+    with hh.Server(url, "--echo-request-id", "0") as s:
+        st, h, b = s.get(ARTICLE)
+        hh.check(st == 200 and "x-request-id" not in h, "--echo-request-id 0: a prebuilt answer as it is")
+        st, h, b = s.get(ARTICLE, {"X-Request-Id": "app-7"})
+        hh.check(h.get("x-request-id") == "app-7", "--echo-request-id 0 still echoes a client's id")
+        st, h, b = s.get("/v1/causes/no-such")
+        hh.check(bool(h.get("x-request-id")), "--echo-request-id 0: answers built per request still name it")
+
+
 def main():
     url = hh.new_database("test_limits")
     hh.migrate(url)
     test_rate_limit(url)
     test_headers_and_ids(url)
+    test_echo_off(url)
     hh.done()
 
 
