@@ -1155,6 +1155,13 @@ int hh_http_serve(const struct hh_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	const char *pub = cfg->public_url;
+	size_t publen = strlen(pub);
+	if (publen > 0 && ((strncmp(pub, "https://", 8) != 0 && strncmp(pub, "http://", 7) != 0) ||
+			   pub[publen - 1] == '/' || strpbrk(pub, " \t\"<>") != NULL)) {
+		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url", pub);
+		return 2;
+	}
 	init_state(cfg);
 	hh_config_log(cfg, HH_CMD_SERVE);
 	int rc = 1;
