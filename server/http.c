@@ -40,6 +40,8 @@
 #define TARGET_MAX 8192 /* longer request targets are answered 414 */
 #define PATH_MAX_LEN 1024
 
+static const char JSON_TYPE[] = "application/json; charset=utf-8"; /* answers built per request */
+
 /* ================================================================ state */
 
 struct job;
@@ -306,7 +308,7 @@ static enum MHD_Result send_json(struct request *rq, int status, json_t *j, cons
 	json_decref(j);
 	if (body == NULL)
 		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-	return send_bytes(rq, status, body, len, "application/json; charset=utf-8", cache_control);
+	return send_bytes(rq, status, body, len, JSON_TYPE, cache_control);
 }
 
 /* Sends the answer the LRU holds under key: 1 (with *rc) on a hit, 0 on a miss. */
@@ -321,11 +323,9 @@ static int send_from_lru(struct request *rq, struct hh_lru *lru, const char *key
 	return 1;
 }
 
-/* Stores a freshly built answer (stolen body) in lru and sends it. */
-static enum MHD_Result send_and_keep(struct request *rq, struct hh_lru *lru, const char *key, char *body, size_t len)
+/* Stores a freshly built answer (res: a new reference, stolen; NULL if building failed) in lru and sends it. */
+static enum MHD_Result send_and_keep(struct request *rq, struct hh_lru *lru, const char *key, struct hh_resource *res)
 {
-	struct hh_resource *res = hh_resource_new(body, len, "application/json; charset=utf-8", "Accept-Encoding",
-						  hh_headers_cache_control());
 	if (res == NULL)
 		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
 	hh_lru_put(lru, key, &res->ref);
@@ -403,13 +403,7 @@ static struct hh_resource *render_hits(const struct hh_snapshot *s, const struct
 		body = hh_render_cause_list(c, items, n);
 		free(items);
 	}
-	size_t len = 0;
-	char *bytes = body ? hh_render_dump(body, &len) : NULL;
-	json_decref(body);
-	if (bytes == NULL)
-		return NULL;
-	return hh_resource_new(bytes, len, "application/json; charset=utf-8", "Accept-Encoding",
-			       hh_headers_cache_control());
+	return hh_resource_from_json(body);
 }
 
 static int run_search(PGconn *db, struct job *j, struct hh_search_result *hits, char *err, size_t errlen)
@@ -552,12 +546,7 @@ static enum MHD_Result article_page(struct request *rq, const struct hh_snapshot
 		items[n++] = &c->articles[i];
 	json_t *j = hh_render_article_list(c, items, n, (long long)c->n_articles);
 	free(items);
-	size_t len = 0;
-	char *bytes = j ? hh_render_dump(j, &len) : NULL;
-	json_decref(j);
-	if (bytes == NULL)
-		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-	return send_and_keep(rq, srv.list_lru, key, bytes, len);
+	return send_and_keep(rq, srv.list_lru, key, hh_resource_from_json(j));
 }
 
 static int wants_ld(struct request *rq)
@@ -664,8 +653,8 @@ static enum MHD_Result triage_answer(struct request *rq, const struct hh_snapsho
 	if (body == NULL)
 		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
 	if (cache_key == NULL)
-		return send_bytes(rq, 200, body, len, "application/json; charset=utf-8", "no-store");
-	return send_and_keep(rq, srv.triage_lru, cache_key, body, len);
+		return send_bytes(rq, 200, body, len, JSON_TYPE, "no-store");
+	return send_and_keep(rq, srv.triage_lru, cache_key, hh_resource_json(body, len));
 }
 
 static enum MHD_Result triage_get(struct request *rq, struct hh_snapshot *s)

@@ -14,16 +14,16 @@
 
 #define MIN_GZIP 256
 
+static const char JSON_TYPE[] = "application/json; charset=utf-8";
+static const char LD_TYPE[] = "application/ld+json; charset=utf-8";
+static const char VARY_ENC[] = "Accept-Encoding";
+static const char VARY_ACCEPT_ENC[] = "Accept, Accept-Encoding";
+
 static struct hh_header_policy policy = {.cors_any = 1, .cache_control = "public, max-age=300", .public_url = ""};
 
 void hh_headers_init(const struct hh_header_policy *p)
 {
 	policy = *p;
-}
-
-const char *hh_headers_cache_control(void)
-{
-	return policy.cache_control;
 }
 
 int hh_headers_common(struct MHD_Response *r)
@@ -133,10 +133,6 @@ fail:
 
 /* ------------------------------------------------------------ snapshots */
 
-static const char JSON_TYPE[] = "application/json; charset=utf-8";
-static const char LD_TYPE[] = "application/ld+json; charset=utf-8";
-static const char VARY_ENC[] = "Accept-Encoding";
-static const char VARY_ACCEPT_ENC[] = "Accept, Accept-Encoding";
 
 static void put_resource(void *value)
 {
@@ -152,17 +148,31 @@ static void snapshot_destroy(struct hh_ref *ref)
 	free(s);
 }
 
-/* Renders j (stolen) and stores it under key. 0 or -1. */
-static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary)
+struct hh_resource *hh_resource_json(char *body, size_t len)
+{
+	return hh_resource_new(body, len, JSON_TYPE, VARY_ENC, policy.cache_control);
+}
+
+/* Renders j (stolen) to bytes of the given type. New reference or NULL. */
+static struct hh_resource *resource_from_json(json_t *j, const char *type, const char *vary)
 {
 	if (j == NULL)
-		return -1;
+		return NULL;
 	size_t len = 0;
 	char *body = hh_render_dump(j, &len);
 	json_decref(j);
-	if (body == NULL)
-		return -1;
-	struct hh_resource *res = hh_resource_new(body, len, type, vary, policy.cache_control);
+	return body ? hh_resource_new(body, len, type, vary, policy.cache_control) : NULL;
+}
+
+struct hh_resource *hh_resource_from_json(json_t *j)
+{
+	return resource_from_json(j, JSON_TYPE, VARY_ENC);
+}
+
+/* Renders j (stolen) and stores it under key. 0 or -1. */
+static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary)
+{
+	struct hh_resource *res = resource_from_json(j, type, vary);
 	if (res == NULL)
 		return -1;
 	hh_map_put(s->resources, key, res);
@@ -243,8 +253,7 @@ static int add_remedies(struct hh_snapshot *s)
 
 static int add_static(struct hh_snapshot *s)
 {
-	char *body = xstrndup(hh_openapi_json, hh_openapi_json_len);
-	struct hh_resource *res = hh_resource_new(body, hh_openapi_json_len, JSON_TYPE, VARY_ENC, policy.cache_control);
+	struct hh_resource *res = hh_resource_json(xstrndup(hh_openapi_json, hh_openapi_json_len), hh_openapi_json_len);
 	if (res == NULL)
 		return -1;
 	hh_map_put(s->resources, "/openapi.json", res);

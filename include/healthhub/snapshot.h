@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
 #include <microhttpd.h>
 
 #include "healthhub/cache.h"
@@ -27,7 +28,6 @@ struct hh_header_policy {
 void hh_headers_init(const struct hh_header_policy *p);
 /* Adds the security headers (and CORS "*" when configured). 0 or -1. */
 int hh_headers_common(struct MHD_Response *r) HH_MUSTCHECK;
-const char *hh_headers_cache_control(void);
 
 struct hh_resource {
 	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
@@ -45,6 +45,14 @@ struct hh_resource {
  */
 struct hh_resource *hh_resource_new(char *body, size_t len, const char *content_type, const char *vary,
 				    const char *cache_control);
+/*
+ * A cacheable JSON resource (JSON content type, Vary: Accept-Encoding, the
+ * policy's Cache-Control): from bytes (malloc'd, stolen) or from a value
+ * (stolen; NULL in gives NULL out). New reference or NULL.
+ */
+struct hh_resource *hh_resource_json(char *body, size_t len);
+struct hh_resource *hh_resource_from_json(json_t *j);
+
 /*
  * A fresh response over the resource's bytes (for answers that need
  * per-request headers); the bytes stay alive until MHD lets it go. NULL on
