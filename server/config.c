@@ -36,6 +36,8 @@ static const struct setting settings[] = {
 	 "PostgreSQL connection string or URI (multi-host allowed)"},
 	{"host", "HOST", T_STR, OFF(host), 0, 0, "127.0.0.1", S, 0, "address to listen on"},
 	{"port", "PORT", T_INT, OFF(port), 0, 65535, "8080", S, 0, "TCP port (0: any free port)"},
+	{"reuse-port", "HH_REUSE_PORT", T_BOOL, OFF(reuse_port), 0, 1, "0", S, 0,
+	 "share the port with another server started with --reuse-port (zero-downtime restarts); 0: a port in use is an error"},
 	/* at least 2: libmicrohttpd ignores a pool of 1 and falls back to its single-thread
 	 * epoll mode, which stalls at exactly 128, 256, 512 and 1024 connections */
 	{"threads", "HH_THREADS", T_INT, OFF(threads), 2, 64, "2", S, 0, "HTTP worker threads (a pool; at least 2)"},

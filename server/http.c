@@ -28,6 +28,7 @@
 #include "healthhub/cache.h"
 #include "healthhub/db.h"
 #include "healthhub/error.h"
+#include "healthhub/listen.h"
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
 #include "healthhub/ratelimit.h"
@@ -994,39 +995,17 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ============================================================ lifecycle */
 
-static int resolve(const char *host, long port, struct sockaddr_storage *ss, int *ipv6)
+/* Serves on fd, a listening socket from hh_listen_open (owned by the daemon from here). */
+static struct MHD_Daemon *start_daemon(const struct hh_config *cfg, int fd)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
-	struct addrinfo *ai = NULL;
-	char service[16];
-	snprintf(service, sizeof(service), "%ld", port);
-	if (getaddrinfo(host[0] ? host : NULL, service, &hints, &ai) != 0 || ai == NULL)
-		return -1;
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	*ipv6 = ai->ai_family == AF_INET6;
-	freeaddrinfo(ai);
-	return 0;
-}
-
-static struct MHD_Daemon *start_daemon(const struct hh_config *cfg)
-{
-	struct sockaddr_storage ss;
-	int ipv6 = 0;
-	if (resolve(cfg->host, cfg->port, &ss, &ipv6) < 0) {
-		hh_error("cannot resolve the listen address", "host", cfg->host);
-		return NULL;
-	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-	if (ipv6)
-		flags |= MHD_USE_IPv6;
 	return MHD_start_daemon(
-		flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned int)cfg->connection_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->connection_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)cfg->connection_memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-		(unsigned int)1, MHD_OPTION_END);
+		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 }
 
 static int start_workers(const struct hh_config *cfg)
@@ -1151,23 +1130,31 @@ int hh_http_serve(const struct hh_config *cfg)
 		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url", pub);
 		return 2;
 	}
+	/* Listen first: a port in use is an error before anything else starts. */
+	char why[256];
+	int fd = hh_listen_open(cfg->host, cfg->port, (int)cfg->reuse_port, why, sizeof(why));
+	if (fd < 0) {
+		hh_error("cannot listen", "error", why);
+		return 1;
+	}
 	init_state(cfg);
 	hh_config_log(cfg, HH_CMD_SERVE);
 	int rc = 1;
 	srv.reload = hh_reload_start(cfg, publish, NULL);
 	if (srv.reload == NULL || start_workers(cfg) < 0) {
 		hh_error("cannot start threads", NULL);
+		close(fd);
 		goto out;
 	}
-	srv.daemon = start_daemon(cfg);
+	srv.daemon = start_daemon(cfg, fd);
 	if (srv.daemon == NULL) {
-		hh_error("cannot listen", "host", cfg->host, "error", strerror(errno));
+		hh_error("cannot start the HTTP daemon", "host", cfg->host, "error", strerror(errno));
+		close(fd);
 		stop_workers();
 		goto out;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
 	char port[16];
-	snprintf(port, sizeof(port), "%u", info ? (unsigned)info->port : (unsigned)cfg->port);
+	snprintf(port, sizeof(port), "%ld", hh_listen_port(fd));
 	hh_info("listening", "host", cfg->host, "#port", port);
 	int sig = wait_for_signal();
 	hh_info("stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");

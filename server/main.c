@@ -2,6 +2,7 @@
  * main.c - the healthhub command line: serve, migrate, migrate status.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -9,10 +10,7 @@
 #include "healthhub/config.h"
 #include "healthhub/http.h"
 #include "healthhub/log.h"
-#if __has_include("healthhub/migrate.h")
 #include "healthhub/migrate.h"
-#define HH_HAVE_MIGRATE 1
-#endif
 
 static void usage(FILE *out)
 {
@@ -33,7 +31,6 @@ static void usage(FILE *out)
 
 static int run_migrate(enum hh_command cmd, const struct hh_config *cfg)
 {
-#ifdef HH_HAVE_MIGRATE
 	struct hh_migrate_opts o = {
 		.database_url = cfg->database_url,
 		.migrations_dir = cfg->migrations_dir,
@@ -43,12 +40,25 @@ static int run_migrate(enum hh_command cmd, const struct hh_config *cfg)
 	if (cmd == HH_CMD_STATUS)
 		return hh_migrate_status(&o, stdout, stderr);
 	return hh_migrate_run(&o, stdout, stderr);
-#else
-	(void)cmd;
-	(void)cfg;
-	fputs("healthhub: migrate is not built yet\n", stderr);
-	return 1;
-#endif
+}
+
+/*
+ * An empty database URL means libpq's defaults (a local socket), which is
+ * rarely what a newcomer meant: say how to give one, and where the private
+ * cluster of ./scripts/run is, before trying.
+ */
+static void hint_database_url(const struct hh_config *cfg)
+{
+	static const char *const pg_env[] = {"PGHOST", "PGHOSTADDR", "PGSERVICE", "PGDATABASE", "PGPORT"};
+	if (cfg->database_url[0] != '\0')
+		return;
+	for (size_t i = 0; i < HH_ARRAY_LEN(pg_env); i++)
+		if (getenv(pg_env[i]) != NULL)
+			return;
+	fputs("healthhub: no database URL given, so libpq's defaults (a local socket) are tried.\n"
+	      "  Give one with --database-url URL or DATABASE_URL=URL; for the private cluster that\n"
+	      "  ./scripts/run starts: DATABASE_URL=$(scripts/pgcluster url .run/pg healthhub)\n",
+	      stderr);
 }
 
 int main(int argc, char **argv)
@@ -91,6 +101,7 @@ int main(int argc, char **argv)
 	hh_log_set_level((enum hh_log_level)hh_log_level_parse(cfg.log_level));
 	/* jansson's hash seed is set once, before any thread exists */
 	json_object_seed(0);
+	hint_database_url(&cfg);
 	if (cmd == HH_CMD_SERVE)
 		rc = hh_http_serve(&cfg);
 	else

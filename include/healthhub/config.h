@@ -23,6 +23,7 @@ struct hh_config {
 	/* serve */
 	char *host;             /* address to listen on */
 	long port;              /* TCP port; 0 = any free port */
+	long reuse_port;        /* 1: SO_REUSEPORT, another server may share the port on purpose */
 	long threads;           /* MHD thread pool size */
 	long db_workers;        /* threads running database-bound requests */
 	char *log_level;        /* debug, info, warn, error */
