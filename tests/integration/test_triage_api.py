@@ -6,11 +6,14 @@ import hh
 # The contract's codes and levels (API.md, "The symptom codes").
 CONTRACT = {
     "emergency": ["chest_pain", "breathing_difficulty", "pain_spreading_arm_jaw", "sudden_tearing_pain",
-                  "bladder_bowel_control_loss", "saddle_numbness", "leg_weakness_numbness", "major_trauma"],
+                  "bladder_bowel_control_loss", "saddle_numbness", "leg_weakness_numbness", "major_trauma",
+                  "coughing_blood", "fainting", "sweating_sick_dizzy"],
     "urgent": ["fever", "unexplained_weight_loss", "cancer_history", "night_pain", "worse_coughing_sneezing",
-               "back_swelling_deformity", "osteoporosis_or_steroids", "immunosuppressed", "iv_drug_use"],
+               "back_swelling_deformity", "osteoporosis_or_steroids", "immunosuppressed", "iv_drug_use",
+               "pain_breathing_in", "abdominal_pain_vomiting", "yellow_skin_eyes", "pain_or_blood_peeing",
+               "one_sided_rash", "arm_weakness"],
     "see_doctor": ["getting_worse", "stops_daily_activities", "arm_numbness_tingling", "known_spine_condition",
-                   "widespread_pain_fatigue", "uneven_shoulders"],
+                   "widespread_pain_fatigue", "uneven_shoulders", "pregnant", "recent_spine_procedure"],
     "self_care": ["worse_sitting", "worse_standing", "worse_lying_down", "desk_slouching",
                   "after_lifting_or_exercise", "sudden_movement", "repetitive_tasks", "long_periods_still",
                   "stiff_improves_moving", "stress_tension", "weak_core", "previous_injury"],
@@ -62,7 +65,8 @@ def test_safety(s):
     hh.check(any(r["slug"] == "improve-posture" for r in d.get("remedies", [])), "remedies: %r" % d.get("remedies"))
     for body, want in (({"symptoms": [], "duration_days": 27}, "self_care"),
                        ({"symptoms": [], "duration_days": 28}, "see_doctor"),
-                       ({"symptoms": [], "age": 19}, "see_doctor"), ({"symptoms": [], "age": 20}, "self_care"),
+                       ({"symptoms": [], "age": 15}, "see_doctor"),
+                       ({"symptoms": [], "age": 16}, "see_doctor"), ({"symptoms": [], "age": 19}, "see_doctor"), ({"symptoms": [], "age": 20}, "self_care"),
                        ({"symptoms": [], "age": 49}, "self_care"), ({"symptoms": [], "age": 50}, "see_doctor")):
         hh.check(answer(s, body).get("level") == want, "%r: wanted %s" % (body, want))
 
