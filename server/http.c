@@ -126,10 +126,16 @@ static void publish(struct hh_snapshot *snap, void *cls)
 		hh_ref_put(&old->ref);
 }
 
+/*
+ * Ready means this instance can answer: it holds content and is not
+ * draining. The database is deliberately left out: every instance shares
+ * it, so following it would take every instance out of a load balancer at
+ * once, while cached content is exactly what should keep being served.
+ */
 static int is_ready(void)
 {
 	struct hh_snapshot *s = snapshot_get();
-	int ready = s != NULL && !atomic_load(&srv.draining) && hh_reload_db_up(srv.reload);
+	int ready = s != NULL && !atomic_load(&srv.draining);
 	if (s)
 		hh_ref_put(&s->ref);
 	return ready;
