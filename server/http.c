@@ -280,7 +280,8 @@ static const char *framing_problem(struct hh_request *rq, const char *version)
 		return "A header field name contains white space.";
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && hh_request_header(rq, MHD_HTTP_HEADER_HOST) == NULL)
 		return "HTTP/1.1 requests need a Host header.";
-	if (hh_request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL && hh_request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+	if (hh_request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL &&
+	    hh_request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
 		return "Content-Length and Transfer-Encoding must not both be sent.";
 	return NULL;
 }
