@@ -1,4 +1,4 @@
-/* common.c - aborting allocators, clocks and strict number parsing. */
+/* common.c - aborting allocators, clocks, strict number parsing and bit masks as names. */
 #include "healthhub/common.h"
 
 #include <errno.h>
@@ -95,5 +95,32 @@ int hh_parse_int(const char *s, long long min, long long max, long long *out)
 	if (v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+size_t hh_bits_names(unsigned bits, int count, const char *(*name)(unsigned bit), const char **out)
+{
+	size_t n = 0;
+	for (int i = 0; i < count; i++)
+		if (bits & (1u << i))
+			out[n++] = name(1u << i);
+	return n;
+}
+
+int hh_bits_join(unsigned bits, int count, const char *(*name)(unsigned bit), const char *open, const char *sep,
+		 const char *close, char *buf, size_t cap)
+{
+	const char *names[32];
+	size_t n = hh_bits_names(bits, count < 32 ? count : 32, name, names);
+	size_t used = 0;
+	for (size_t i = 0; i <= n + 1; i++) {
+		/* open, then each name preceded by sep after the first, then close */
+		const char *part = i == 0 ? open : i == n + 1 ? close : names[i - 1];
+		const char *pre = i > 1 && i <= n ? sep : "";
+		int w = snprintf(buf + used, cap - used, "%s%s", pre, part);
+		if (w < 0 || (size_t)w >= cap - used)
+			return -1;
+		used += (size_t)w;
+	}
 	return 0;
 }

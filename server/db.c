@@ -761,23 +761,8 @@ static const char *mask_array(unsigned mask, int count, const char *(*name)(unsi
 {
 	if (mask == 0)
 		return NULL;
-	size_t used = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < count; i++) {
-		if (!(mask & (1u << i)))
-			continue;
-		int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "{", name(1u << i));
-		if (n < 0 || (size_t)n >= len - used)
-			return NULL;
-		used += (size_t)n;
-	}
-	if (used == 0)
-		return "{}"; /* only unknown bits: matches nothing */
-	if (used + 2 > len)
-		return NULL;
-	buf[used++] = '}';
-	buf[used] = '\0';
-	return buf;
+	/* only unknown bits give "{}", which matches nothing */
+	return hh_bits_join(mask, count, name, "{", ",", "}", buf, len) == 0 ? buf : NULL;
 }
 
 static const char search_causes_sql[] =

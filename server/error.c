@@ -1,4 +1,4 @@
-/* error.c - the error-kind table and field-error lists. */
+/* error.c - the error-kind table, field-error lists and the error value. */
 #include "healthhub/error.h"
 
 #include <stdarg.h>
@@ -41,4 +41,25 @@ void hh_field_errors_add(struct hh_field_errors *e, const char *field, const cha
 	va_start(ap, fmt);
 	vsnprintf(fe->message, sizeof(fe->message), fmt, ap);
 	va_end(ap);
+}
+
+struct hh_error *hh_error_set(struct hh_error *e, enum hh_error_kind kind, const char *fmt, ...)
+{
+	e->kind = kind;
+	e->detail[0] = '\0';
+	e->fields = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+struct hh_error *hh_error_private(struct hh_error *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+	va_end(ap);
+	return e;
 }

@@ -1,184 +1,125 @@
 /*
- * http.c - the libmicrohttpd edge: per-request state, dispatch, prebuilt
- * sends, problem responses, triage, database workers and shutdown.
- *
- * Threads: MHD's pool answers requests from the published snapshot and
- * never touches the database. Search requests that miss the cache are
- * suspended and handed to database workers, which resume them with an
- * answer. The reloader thread (reload.c) publishes new snapshots.
+ * http.c - the libmicrohttpd edge, and nothing else: per-request state,
+ * the MHD callbacks, framing checks, sending prebuilt or built answers,
+ * and starting, draining and stopping the daemon. What to answer is
+ * decided in handlers.c and ops.c; see http.h for the threads.
  */
 #include "healthhub/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-#include <libpq-fe.h>
-#include <microhttpd.h>
-
-#include "healthhub/cache.h"
-#include "healthhub/db.h"
-#include "healthhub/error.h"
+#include "healthhub/dbpool.h"
+#include "healthhub/handlers.h"
 #include "healthhub/listen.h"
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
+#include "healthhub/problem.h"
 #include "healthhub/ratelimit.h"
 #include "healthhub/reload.h"
 #include "healthhub/render.h"
-#include "healthhub/router.h"
-#include "healthhub/snapshot.h"
-#include "healthhub/triage.h"
 
-#define TARGET_MAX 8192 /* longer request targets are answered 414 */
-#define PATH_MAX_LEN 1024
-
-static const char JSON_TYPE[] = "application/json; charset=utf-8"; /* answers built per request */
-
-/* ================================================================ state */
-
-struct job;
-
-struct server {
-	const struct hh_config *cfg;
-	struct MHD_Daemon *daemon;
-	pthread_mutex_t snap_lock;
-	struct hh_snapshot *snap;     /* published snapshot (one reference) */
-	struct hh_reload *reload;
-	struct hh_lru *search_lru, *triage_lru, *list_lru;
-	struct hh_ratelimit *limiter; /* NULL when rate limiting is off */
-	atomic_int draining;          /* SIGTERM seen: not ready, every answer closes its connection */
-	atomic_int stopping;          /* workers are to exit */
-	atomic_size_t inflight;
-	atomic_uint_fast64_t last_request_ns; /* when the last request started, for the drain */
-	atomic_uint_fast64_t next_id;
-	char id_prefix[16];
-	/* database workers */
-	pthread_mutex_t q_lock;
-	pthread_cond_t q_cond;
-	struct job *q_head, *q_tail;
-	size_t q_len;
-	pthread_t *workers;
-	size_t n_workers;
-	atomic_uint_fast64_t db_open_at_ns; /* circuit breaker: until then, searches fail fast */
-	char retry_after[16];
-};
-
-static struct server srv;
-
-/* Everything one request needs, from the request line to the completion callback. */
-struct request {
-	uint64_t start_ns;
-	struct MHD_Connection *conn;
-	size_t target_len;
-	int target_too_long;
-	int seen;                    /* headers have been seen (second call onwards) */
-	enum hh_method method;
-	struct hh_route route;
-	char *body;                  /* POST body, up to max_body_bytes */
-	size_t body_len;
-	int body_too_large;
-	char id[40];
-	int id_from_client;
-	int status;
-	enum hh_cache_outcome cache;
-	struct job *job;             /* a suspended search, until the worker resumes us */
-	struct hh_resource *answer;  /* set by a worker before resuming */
-	int answer_status;           /* or an error status the worker chose */
-	char retry_after[24];        /* for a 429: seconds until the client's next token */
-	/* Large buffers last: only the fields above are zeroed for each request. */
-	char path[PATH_MAX_LEN];
-	struct hh_query query;
-	char target[TARGET_MAX];
-};
+static struct hh_server srv;
 
 /* ============================================================ snapshots */
 
-static struct hh_snapshot *snapshot_get(void)
+struct hh_snapshot *hh_server_snapshot(struct hh_server *s)
 {
-	pthread_mutex_lock(&srv.snap_lock);
-	struct hh_snapshot *s = srv.snap;
-	if (s)
-		hh_ref_get(&s->ref);
-	pthread_mutex_unlock(&srv.snap_lock);
-	return s;
+	pthread_mutex_lock(&s->snap_lock);
+	struct hh_snapshot *snap = s->snap;
+	if (snap)
+		hh_ref_get(&snap->ref);
+	pthread_mutex_unlock(&s->snap_lock);
+	return snap;
 }
 
 static void publish(struct hh_snapshot *snap, void *cls)
 {
-	(void)cls;
-	pthread_mutex_lock(&srv.snap_lock);
-	struct hh_snapshot *old = srv.snap;
-	srv.snap = snap;
-	pthread_mutex_unlock(&srv.snap_lock);
+	struct hh_server *s = cls;
+	pthread_mutex_lock(&s->snap_lock);
+	struct hh_snapshot *old = s->snap;
+	s->snap = snap;
+	pthread_mutex_unlock(&s->snap_lock);
 	/* answers computed from the old content must not outlive it */
-	hh_lru_clear(srv.search_lru);
-	hh_lru_clear(srv.triage_lru);
-	hh_lru_clear(srv.list_lru);
+	hh_lru_clear(s->search_lru);
+	hh_lru_clear(s->triage_lru);
+	hh_lru_clear(s->list_lru);
 	if (old)
 		hh_ref_put(&old->ref);
 }
 
-static int is_ready(void)
+/*
+ * Ready means this instance can answer: it holds content and is not
+ * draining. The database is deliberately left out: every instance shares
+ * it, so following it would take every instance out of a load balancer at
+ * once, while cached content is exactly what should keep being served.
+ */
+int hh_server_ready(struct hh_server *s)
 {
-	struct hh_snapshot *s = snapshot_get();
-	int ready = s != NULL && !atomic_load(&srv.draining) && hh_reload_db_up(srv.reload);
-	if (s)
-		hh_ref_put(&s->ref);
+	struct hh_snapshot *snap = hh_server_snapshot(s);
+	int ready = snap != NULL && !atomic_load(&s->draining);
+	if (snap)
+		hh_ref_put(&snap->ref);
 	return ready;
 }
 
-/* ============================================================ responses */
+/* ============================================================= requests */
 
-static const char *header(struct request *rq, const char *name)
+const char *hh_request_header(struct hh_request *rq, const char *name)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+int hh_request_rate_limited(struct hh_request *rq)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char peer[INET6_ADDRSTRLEN] = "unknown", client[64];
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+		const void *addr = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+							      : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+		if (inet_ntop(sa->sa_family, addr, peer, sizeof(peer)) == NULL)
+			snprintf(peer, sizeof(peer), "unknown");
+	}
+	hh_client_address(peer, hh_request_header(rq, "X-Forwarded-For"), rq->srv->cfg->trusted_proxies, client,
+			  sizeof(client));
+	long wait = hh_ratelimit_take(rq->srv->limiter, client, hh_now_ns());
+	if (wait > 0)
+		snprintf(rq->retry_after, sizeof(rq->retry_after), "%ld", wait);
+	return wait > 0;
+}
+
+void hh_request_suspend(struct hh_request *rq)
+{
+	MHD_suspend_connection(rq->conn);
+}
+
+void hh_request_resume(struct hh_request *rq)
+{
+	MHD_resume_connection(rq->conn);
+}
+
+/* ============================================================== sending */
+
 /*
  * Per-request headers: X-Request-Id (always by default; with
- * --echo-request-id 0 only when the client sent one), and CORS allow-lists. With an allow-list every answer varies by Origin, even one
- * to a request without Origin, or a shared cache could hand an answer
- * without Access-Control-Allow-Origin to a listed page.
+ * --echo-request-id 0 only when the client sent one), CORS allow-lists
+ * (cors.h), and Connection: close while draining. Any of these makes a
+ * prebuilt response unusable for this request.
  */
-static int needs_own_response(struct request *rq)
+static int needs_own_response(struct hh_request *rq)
 {
-	const char *origins = srv.cfg->cors_origins;
-	int allow_list = origins[0] != '\0' && strcmp(origins, "*") != 0;
-	return srv.cfg->echo_request_id || rq->id_from_client || allow_list || atomic_load(&srv.draining);
+	return srv.cfg->echo_request_id || rq->id_from_client || srv.cors.list || atomic_load(&srv.draining);
 }
 
-static int origin_allowed(const char *origin)
-{
-	const char *list = srv.cfg->cors_origins;
-	size_t n = strlen(origin);
-	for (const char *p = list; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		while (len && *p == ' ') {
-			p++;
-			len--;
-		}
-		while (len && p[len - 1] == ' ')
-			len--;
-		if (len == n && strncmp(p, origin, n) == 0)
-			return 1;
-		if (end == NULL)
-			break;
-		p = end + 1;
-	}
-	return 0;
-}
-
-static int add_request_headers(struct request *rq, struct MHD_Response *r)
+static int add_request_headers(struct hh_request *rq, struct MHD_Response *r)
 {
 	int ok = 1;
 	/* while draining, tell keep-alive clients not to send another request here */
@@ -192,19 +133,13 @@ static int add_request_headers(struct request *rq, struct MHD_Response *r)
 	 */
 	if (ok)
 		ok = MHD_add_response_header(r, "X-Request-Id", rq->id) == MHD_YES;
-	const char *list = srv.cfg->cors_origins;
-	const char *origin = header(rq, "Origin");
-	if (ok && list[0] && strcmp(list, "*") != 0) {
-		ok = MHD_add_response_header(r, "Vary", "Origin") == MHD_YES;
-		if (ok && origin && origin_allowed(origin))
-			ok = MHD_add_response_header(r, "Access-Control-Allow-Origin", origin) == MHD_YES &&
-			     MHD_add_response_header(r, "Access-Control-Expose-Headers",
-						     "ETag, X-Request-Id, Retry-After") == MHD_YES;
-	}
+	if (ok)
+		ok = hh_cors_request_headers(&srv.cors, hh_request_header(rq, "Origin"), r) == 0;
 	return ok ? 0 : -1;
 }
 
-static enum MHD_Result queue(struct request *rq, int status, struct MHD_Response *r, int destroy)
+/* Queues r (NULL: MHD_NO); destroy when r was made for this request only. */
+static enum MHD_Result queue(struct hh_request *rq, int status, struct MHD_Response *r, int destroy)
 {
 	if (r == NULL)
 		return MHD_NO;
@@ -215,15 +150,26 @@ static enum MHD_Result queue(struct request *rq, int status, struct MHD_Response
 	return rc;
 }
 
-static enum MHD_Result send_problem(struct request *rq, enum hh_error_kind kind, const char *detail,
-				    const struct hh_field_errors *errs);
-
-/* Sends a prebuilt (or cached) resource: 304 when If-None-Match matches, gzip when accepted. */
-static enum MHD_Result send_resource(struct request *rq, struct hh_resource *res)
+/* A response over body (malloc'd, stolen) with the headers every answer carries; NULL on failure. */
+static struct MHD_Response *own_response(struct hh_request *rq, char *body, size_t len)
 {
-	int gz = res->rend.gz != NULL && hh_accepts_gzip(header(rq, "Accept-Encoding"));
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return NULL;
+	}
+	if (hh_headers_common(&srv.opts, r) < 0 || add_request_headers(rq, r) < 0) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+enum MHD_Result hh_send_resource(struct hh_request *rq, struct hh_resource *res)
+{
+	int gz = res->rend.gz != NULL && hh_accepts_gzip(hh_request_header(rq, "Accept-Encoding"));
 	const char *etag = gz ? res->rend.etag_gz : res->rend.etag;
-	int nm = hh_etag_match(header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH), etag);
+	int nm = hh_etag_match(hh_request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH), etag);
 	int status = nm ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
 	if (!needs_own_response(rq)) {
 		struct MHD_Response *r = nm ? (gz ? res->not_modified_gz : res->not_modified) : (gz ? res->ok_gz : res->ok);
@@ -233,589 +179,84 @@ static enum MHD_Result send_resource(struct request *rq, struct hh_resource *res
 	if (r == NULL || add_request_headers(rq, r) < 0) {
 		if (r)
 			MHD_destroy_response(r);
-		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
+		return hh_send_internal(rq, "a per-request copy of a prebuilt answer could not be made");
 	}
 	return queue(rq, status, r, 1);
 }
 
-/* A response built for this request only; takes body (malloc'd). */
-static enum MHD_Result send_bytes(struct request *rq, int status, char *body, size_t len, const char *type,
-				  const char *cache_control)
+enum MHD_Result hh_send_bytes(struct hh_request *rq, int status, char *body, size_t len, const char *type,
+			      const char *cache_control)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return MHD_NO;
-	}
-	int ok = hh_headers_common(r) == 0 && add_request_headers(rq, r) == 0 &&
-		 MHD_add_response_header(r, "Content-Type", type) == MHD_YES &&
-		 MHD_add_response_header(r, "Cache-Control", cache_control) == MHD_YES;
-	if (!ok) {
+	struct MHD_Response *r = own_response(rq, body, len);
+	if (r != NULL && (MHD_add_response_header(r, "Content-Type", type) != MHD_YES ||
+			  MHD_add_response_header(r, "Cache-Control", cache_control) != MHD_YES)) {
 		MHD_destroy_response(r);
-		return MHD_NO;
+		r = NULL;
 	}
 	return queue(rq, status, r, 1);
 }
 
-static json_t *errors_json(const struct hh_field_errors *errs)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < errs->n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "field", errs->v[i].field, "message", errs->v[i].message));
-	return a;
-}
-
-static enum MHD_Result send_problem(struct request *rq, enum hh_error_kind kind, const char *detail,
-				    const struct hh_field_errors *errs)
-{
-	int status = hh_error_status(kind);
-	/* the path was checked for UTF-8 when decoded; "/" is the fallback should that ever fail */
-	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", hh_error_type(kind), "title",
-			      hh_error_title(kind), "status", status, "detail", detail, "instance", rq->path[0] ? rq->path : "/",
-			      "request_id", rq->id);
-	if (p == NULL)
-		p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", hh_error_type(kind), "title",
-			      hh_error_title(kind), "status", status, "detail", detail, "instance", "/", "request_id", rq->id);
-	if (p != NULL && errs != NULL && errs->n > 0)
-		json_object_set_new(p, "errors", errors_json(errs));
-	char *body = p ? json_dumps(p, JSON_COMPACT) : NULL;
-	json_decref(p);
-	if (body == NULL)
-		return MHD_NO;
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return MHD_NO;
-	}
-	int ok = hh_headers_common(r) == 0 && add_request_headers(rq, r) == 0 &&
-		 MHD_add_response_header(r, "Content-Type", "application/problem+json") == MHD_YES &&
-		 MHD_add_response_header(r, "Cache-Control", "no-store") == MHD_YES;
-	if (ok && status == 405)
-		ok = MHD_add_response_header(r, "Allow", hh_route_allow(rq->route.id)) == MHD_YES;
-	if (ok && (status == 503 || status == 429))
-		ok = MHD_add_response_header(r, "Retry-After", rq->retry_after[0] ? rq->retry_after : srv.retry_after) ==
-		     MHD_YES;
-	if (!ok) {
-		MHD_destroy_response(r);
-		return MHD_NO;
-	}
-	return queue(rq, status, r, 1);
-}
-
-static enum MHD_Result send_json(struct request *rq, int status, json_t *j, const char *cache_control)
+enum MHD_Result hh_send_json(struct hh_request *rq, int status, json_t *j, const char *cache_control)
 {
 	size_t len = 0;
 	char *body = j ? hh_render_dump(j, &len) : NULL;
 	json_decref(j);
 	if (body == NULL)
-		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-	return send_bytes(rq, status, body, len, JSON_TYPE, cache_control);
+		return hh_send_internal(rq, "a JSON answer could not be rendered");
+	return hh_send_bytes(rq, status, body, len, HH_JSON_TYPE, cache_control);
 }
 
-/* Sends the answer the LRU holds under key: 1 (with *rc) on a hit, 0 on a miss. */
-static int send_from_lru(struct request *rq, struct hh_lru *lru, const char *key, enum MHD_Result *rc)
+enum MHD_Result hh_send_problem(struct hh_request *rq, const struct hh_error *e)
 {
-	struct hh_ref *hit = hh_lru_get(lru, key);
-	rq->cache = hit ? HH_CACHE_HIT : HH_CACHE_MISS;
-	if (hit == NULL)
-		return 0;
-	*rc = send_resource(rq, (struct hh_resource *)hit);
-	hh_ref_put(hit);
-	return 1;
-}
-
-/* Stores a freshly built answer (res: a new reference, stolen; NULL if building failed) in lru and sends it. */
-static enum MHD_Result send_and_keep(struct request *rq, struct hh_lru *lru, const char *key, struct hh_resource *res)
-{
-	if (res == NULL)
-		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-	hh_lru_put(lru, key, &res->ref);
-	enum MHD_Result rc = send_resource(rq, res);
-	hh_ref_put(&res->ref);
-	return rc;
-}
-
-/* ========================================================= db workers */
-
-enum job_kind { JOB_SEARCH_ARTICLES, JOB_SEARCH_CAUSES };
-
-struct job {
-	struct job *next;
-	uint64_t queued_ns;
-	enum job_kind kind;
-	struct request *rq;
-	struct hh_list_params params;
-	char key[512];
-};
-
-static int enqueue(struct job *j)
-{
-	pthread_mutex_lock(&srv.q_lock);
-	int ok = srv.q_len < (size_t)srv.cfg->queue_limit && !atomic_load(&srv.stopping);
-	if (ok) {
-		if (srv.q_tail)
-			srv.q_tail->next = j;
-		else
-			srv.q_head = j;
-		srv.q_tail = j;
-		srv.q_len++;
-		pthread_cond_signal(&srv.q_cond);
-	}
-	pthread_mutex_unlock(&srv.q_lock);
-	return ok ? 0 : -1;
-}
-
-static struct job *dequeue(void)
-{
-	pthread_mutex_lock(&srv.q_lock);
-	while (srv.q_head == NULL && !atomic_load(&srv.stopping))
-		pthread_cond_wait(&srv.q_cond, &srv.q_lock);
-	struct job *j = srv.q_head;
-	if (j) {
-		srv.q_head = j->next;
-		if (srv.q_head == NULL)
-			srv.q_tail = NULL;
-		srv.q_len--;
-	}
-	pthread_mutex_unlock(&srv.q_lock);
-	return j;
-}
-
-/* Renders the search hits from the snapshot's content. New reference or NULL. */
-static struct hh_resource *render_hits(const struct hh_snapshot *s, const struct job *j,
-				       const struct hh_search_result *hits)
-{
-	const struct hh_content *c = s->content;
-	json_t *body = NULL;
-	if (j->kind == JOB_SEARCH_ARTICLES) {
-		const struct hh_article **items = xcalloc(hits->n + 1, sizeof(*items));
-		size_t n = 0;
-		for (size_t i = 0; i < hits->n; i++)
-			if ((items[n] = hh_content_article(c, hits->slugs[i])) != NULL)
-				n++;
-		body = hh_render_article_list(c, items, n, hits->total);
-		free(items);
-	} else {
-		const struct hh_cause **items = xcalloc(hits->n + 1, sizeof(*items));
-		size_t n = 0;
-		for (size_t i = 0; i < hits->n; i++)
-			if ((items[n] = hh_content_cause(c, hits->slugs[i])) != NULL)
-				n++;
-		body = hh_render_cause_list(c, items, n);
-		free(items);
-	}
-	return hh_resource_from_json(body);
-}
-
-static int run_search(PGconn *db, struct job *j, struct hh_search_result *hits, char *err, size_t errlen)
-{
-	const struct hh_list_params *p = &j->params;
-	if (j->kind == JOB_SEARCH_ARTICLES)
-		return hh_db_search_articles(db, p->q, (int)p->limit, (int)p->offset, hits, err, errlen);
-	return hh_db_search_causes(db, p->q, p->position, p->region, hits, err, errlen);
-}
-
-#define BREAKER_NS 2000000000ull /* after a database failure, fail searches fast for this long */
-
-/* A failed query or connect opens the breaker, so queued searches do not each wait out a timeout. */
-static void db_failed(void)
-{
-	hh_metrics_db_error();
-	atomic_store(&srv.db_open_at_ns, hh_now_ns() + BREAKER_NS);
-}
-
-/*
- * A job that waited longer than a query may take, or arrives while the
- * breaker is open, is answered 503 at once: its client has waited enough.
- */
-static int give_up(const struct job *j)
-{
-	uint64_t now = hh_now_ns();
-	uint64_t patience = (uint64_t)(srv.cfg->statement_timeout_ms + 1000) * 1000000ull;
-	return now < atomic_load(&srv.db_open_at_ns) || now - j->queued_ns > patience;
-}
-
-static void work(PGconn **db, struct job *j)
-{
-	char err[256] = "";
-	struct hh_search_result hits = {0};
-	struct request *rq = j->rq;
-	rq->answer_status = 503;
-	if (give_up(j))
-		return;
-	if (*db == NULL || PQstatus(*db) != CONNECTION_OK) {
-		if (*db)
-			PQfinish(*db);
-		*db = hh_db_connect(srv.cfg->database_url, (int)srv.cfg->statement_timeout_ms, err, sizeof(err));
-		if (*db == NULL) {
-			db_failed();
-			hh_warn("search: database unavailable", "request_id", rq->id, "error", err);
-			return;
-		}
-		hh_metrics_db_reconnect();
-	}
-	if (run_search(*db, j, &hits, err, sizeof(err)) < 0) {
-		db_failed();
-		hh_warn("search failed", "request_id", rq->id, "error", err);
-		/* after a timeout the connection is mid-query: start afresh */
-		PQfinish(*db);
-		*db = NULL;
-		return;
-	}
-	struct hh_snapshot *s = snapshot_get();
-	rq->answer = s ? render_hits(s, j, &hits) : NULL;
-	if (s)
-		hh_ref_put(&s->ref);
-	hh_search_result_free(&hits);
-	if (rq->answer) {
-		rq->answer_status = 200;
-		hh_lru_put(j->kind == JOB_SEARCH_ARTICLES ? srv.list_lru : srv.search_lru, j->key, &rq->answer->ref);
-	} else {
-		rq->answer_status = 500;
-	}
-}
-
-static void *worker_main(void *arg)
-{
-	(void)arg;
-	PGconn *db = NULL;
-	struct job *j;
-	while ((j = dequeue()) != NULL) {
-		/* queued work is finished even while draining: its queries are bounded */
-		work(&db, j);
-		MHD_resume_connection(j->rq->conn);
-	}
-	if (db)
-		PQfinish(db);
-	return NULL;
-}
-
-/* ============================================================ handlers */
-
-static enum MHD_Result search(struct request *rq, enum job_kind kind, const struct hh_list_params *p,
-			      const char *key)
-{
-	enum MHD_Result rc;
-	if (send_from_lru(rq, kind == JOB_SEARCH_ARTICLES ? srv.list_lru : srv.search_lru, key, &rc))
-		return rc;
-	if (!hh_reload_db_up(srv.reload))
-		return send_problem(rq, HH_E_UNAVAILABLE, "Search needs the database, which is not reachable. Try again soon.", NULL);
-	struct job *j = xcalloc(1, sizeof(*j));
-	j->kind = kind;
-	j->queued_ns = hh_now_ns();
-	j->rq = rq;
-	j->params = *p;
-	j->params.q = p->q ? j->params.norm_q : NULL;
-	snprintf(j->key, sizeof(j->key), "%s", key);
-	rq->job = j;
-	MHD_suspend_connection(rq->conn);
-	if (enqueue(j) < 0) {
-		MHD_resume_connection(rq->conn);
-		rq->answer_status = 503;
-	}
-	return MHD_YES;
-}
-
-/* Called again after a worker resumed the connection. */
-static enum MHD_Result finish_search(struct request *rq)
-{
-	struct hh_resource *res = rq->answer;
-	free(rq->job);
-	rq->job = NULL;
-	rq->answer = NULL;
-	if (res == NULL)
-		return send_problem(rq, rq->answer_status == 500 ? HH_E_INTERNAL : HH_E_UNAVAILABLE,
-				    rq->answer_status == 500 ? "The answer could not be prepared."
-							     : "Search needs the database, which is not reachable. Try again soon.",
-				    NULL);
-	enum MHD_Result rc = send_resource(rq, res);
-	hh_ref_put(&res->ref);
-	return rc;
-}
-
-/* Article pages other than the first default page, rendered from memory. */
-static enum MHD_Result article_page(struct request *rq, const struct hh_snapshot *s, const struct hh_list_params *p,
-				    const char *key)
-{
-	enum MHD_Result rc;
-	if (send_from_lru(rq, srv.list_lru, key, &rc))
-		return rc;
-	const struct hh_content *c = s->content;
-	const struct hh_article **items = xcalloc((size_t)p->limit + 1, sizeof(*items));
-	size_t n = 0;
-	for (size_t i = (size_t)p->offset; i < c->n_articles && n < (size_t)p->limit; i++)
-		items[n++] = &c->articles[i];
-	json_t *j = hh_render_article_list(c, items, n, (long long)c->n_articles);
-	free(items);
-	return send_and_keep(rq, srv.list_lru, key, hh_resource_from_json(j));
-}
-
-static int wants_ld(struct request *rq)
-{
-	const char *accept = header(rq, MHD_HTTP_HEADER_ACCEPT);
-	return accept != NULL && strstr(accept, "application/ld+json") != NULL;
-}
-
-static enum MHD_Result content_list(struct request *rq, struct hh_snapshot *s)
-{
-	struct hh_field_errors errs;
-	hh_field_errors_init(&errs);
-	struct hh_list_params p;
-	if (hh_list_params_parse(rq->route.id, &rq->query, &p, &errs) < 0)
-		return send_problem(rq, HH_E_INVALID_PARAMETER, "A query parameter is not valid; see errors.", &errs);
-	char key[512];
-	hh_list_params_key(rq->route.id, &p, key, sizeof(key));
-	if (p.q != NULL)
-		return search(rq, rq->route.id == HH_ROUTE_ARTICLES ? JOB_SEARCH_ARTICLES : JOB_SEARCH_CAUSES, &p, key);
-	struct hh_resource *res = hh_snapshot_get(s, key);
-	if (res != NULL) {
-		rq->cache = HH_CACHE_HIT;
-		return send_resource(rq, res);
-	}
-	if (rq->route.id == HH_ROUTE_REMEDIES && p.cause != NULL) {
-		hh_field_errors_add(&errs, "cause", "no cause has the slug \"%s\"", p.cause);
-		return send_problem(rq, HH_E_VALIDATION, "The cause filter names no known cause.", &errs);
-	}
-	return article_page(rq, s, &p, key);
-}
-
-static enum MHD_Result content_item(struct request *rq, struct hh_snapshot *s)
-{
-	char key[160];
-	const char *base = rq->route.id == HH_ROUTE_ARTICLE ? "/v1/articles/"
-			   : rq->route.id == HH_ROUTE_CAUSE ? "/v1/causes/"
-							     : "/v1/remedies/";
-	int ld = rq->route.id == HH_ROUTE_ARTICLE && wants_ld(rq);
-	snprintf(key, sizeof(key), "%s%s%s", base, rq->route.slug, ld ? "#ld" : "");
-	struct hh_resource *res = hh_snapshot_get(s, key);
-	if (res == NULL) {
-		char detail[160];
-		snprintf(detail, sizeof(detail), "Nothing is published under \"%s\".", rq->route.slug);
-		return send_problem(rq, HH_E_NOT_FOUND, detail, NULL);
-	}
-	rq->cache = HH_CACHE_HIT;
-	return send_resource(rq, res);
-}
-
-/* Endpoints without parameters refuse any, as the list endpoints refuse unknown ones. */
-static enum MHD_Result refuse_parameters(struct request *rq)
-{
-	struct hh_field_errors errs;
-	hh_field_errors_init(&errs);
-	for (size_t i = 0; i < rq->query.n; i++)
-		hh_field_errors_add(&errs, rq->query.v[i].key[0] ? rq->query.v[i].key : "query", "unknown parameter");
-	return send_problem(rq, HH_E_INVALID_PARAMETER, "This endpoint takes no parameters.", &errs);
-}
-
-static enum MHD_Result content_get(struct request *rq)
-{
-	int lists = rq->route.id == HH_ROUTE_ARTICLES || rq->route.id == HH_ROUTE_CAUSES ||
-		    rq->route.id == HH_ROUTE_REMEDIES;
-	if (!lists && rq->query.n > 0)
-		return refuse_parameters(rq);
-	struct hh_snapshot *s = snapshot_get();
-	if (s == NULL)
-		return send_problem(rq, HH_E_UNAVAILABLE, "Content is not loaded yet. Try again soon.", NULL);
-	enum MHD_Result rc;
-	switch (rq->route.id) {
-	case HH_ROUTE_ARTICLES:
-	case HH_ROUTE_CAUSES:
-	case HH_ROUTE_REMEDIES:
-		rc = content_list(rq, s);
-		break;
-	case HH_ROUTE_SYMPTOMS:
-	case HH_ROUTE_OPENAPI:
-		rq->cache = HH_CACHE_HIT;
-		rc = send_resource(rq, hh_snapshot_get(s, hh_route_pattern(rq->route.id)));
-		break;
-	default:
-		rc = content_item(rq, s);
-		break;
-	}
-	hh_ref_put(&s->ref);
-	return rc;
-}
-
-/* The cache key (and so the ETag's scope) of a triage input: the ruleset version and the normalised input. */
-static void triage_key(const struct hh_snapshot *s, const struct hh_triage_input *in, char *key, size_t cap)
-{
-	int n = snprintf(key, cap, "%s|", s->content->ruleset_version);
-	hh_triage_input_key(in, key + n, cap - (size_t)n);
-}
-
-/* Evaluates in; a GET answer (cache_key set) is cacheable, a POST answer is no-store. */
-static enum MHD_Result triage_answer(struct request *rq, const struct hh_snapshot *s,
-				     const struct hh_triage_input *in, const char *cache_key)
-{
-	struct hh_triage_result result;
-	hh_triage_eval(s->content, in, &result);
+	/* the detail is private: a 500 is logged with it, and it is never sent */
+	if (hh_error_status(e->kind) == 500)
+		hh_error("internal error", "request_id", rq->id, "path", rq->path, "detail",
+			 e->detail[0] ? e->detail : "(none given)");
 	size_t len = 0;
-	char *body = hh_triage_render(s->content, &result, &len);
+	char *body = hh_problem_body(e, rq->path, rq->id, &len);
 	if (body == NULL)
-		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
-	if (cache_key == NULL)
-		return send_bytes(rq, 200, body, len, JSON_TYPE, "no-store");
-	return send_and_keep(rq, srv.triage_lru, cache_key, hh_resource_json(body, len));
-}
-
-static enum MHD_Result triage_get(struct request *rq, struct hh_snapshot *s)
-{
-	struct hh_field_errors errs;
-	hh_field_errors_init(&errs);
-	struct hh_triage_input in;
-	const char *keys[HH_MAX_PARAMS], *values[HH_MAX_PARAMS];
-	for (size_t i = 0; i < rq->query.n; i++) {
-		keys[i] = rq->query.v[i].key;
-		values[i] = rq->query.v[i].value;
+		return MHD_NO;
+	char allow[HH_ALLOW_MAX];
+	hh_route_allow(rq->route.id, allow, sizeof(allow));
+	struct hh_problem_headers h = {.allow = allow,
+				       .retry_after = rq->retry_after[0] ? rq->retry_after : srv.retry_after};
+	struct MHD_Response *r = own_response(rq, body, len);
+	if (r != NULL && hh_problem_headers(e, &h, r) < 0) {
+		MHD_destroy_response(r);
+		r = NULL;
 	}
-	if (hh_triage_parse_query(s->content, keys, values, rq->query.n, &in, &errs) < 0)
-		return send_problem(rq, HH_E_VALIDATION, "The triage request is not valid; see errors.", &errs);
-	char key[HH_TRIAGE_KEY_MAX + 64];
-	triage_key(s, &in, key, sizeof(key));
-	enum MHD_Result rc;
-	if (send_from_lru(rq, srv.triage_lru, key, &rc))
-		return rc;
-	return triage_answer(rq, s, &in, key);
+	return queue(rq, hh_error_status(e->kind), r, 1);
 }
 
-static int json_media_type(const char *ct)
+enum MHD_Result hh_send_error(struct hh_request *rq, enum hh_error_kind kind, const char *message)
 {
-	if (ct == NULL)
-		return 0;
-	while (*ct == ' ')
-		ct++;
-	size_t n = strlen("application/json");
-	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+	struct hh_error e;
+	hh_error_set(&e, kind, "%s", message);
+	return hh_send_problem(rq, &e);
 }
 
-static enum MHD_Result triage_post(struct request *rq, struct hh_snapshot *s)
+enum MHD_Result hh_send_internal(struct hh_request *rq, const char *detail)
 {
-	if (rq->body_too_large) {
-		char detail[96];
-		snprintf(detail, sizeof(detail), "The body is larger than %ld bytes.", srv.cfg->max_body_bytes);
-		return send_problem(rq, HH_E_TOO_LARGE, detail, NULL);
-	}
-	if (!json_media_type(header(rq, MHD_HTTP_HEADER_CONTENT_TYPE)))
-		return send_problem(rq, HH_E_UNSUPPORTED_MEDIA_TYPE, "Send the triage request as application/json.", NULL);
-	struct hh_field_errors errs;
-	hh_field_errors_init(&errs);
-	struct hh_triage_input in;
-	enum hh_error_kind kind = HH_E_VALIDATION;
-	if (hh_triage_parse_json(s->content, rq->body ? rq->body : "", rq->body_len, &in, &kind, &errs) < 0)
-		return send_problem(rq, kind,
-				    kind == HH_E_MALFORMED_JSON ? "The body is not well-formed JSON."
-								 : "The triage request is not valid; see errors.",
-				    &errs);
-	return triage_answer(rq, s, &in, NULL);
+	struct hh_error e;
+	hh_error_set(&e, HH_E_INTERNAL, "The answer could not be prepared.");
+	hh_error_private(&e, "%s", detail);
+	return hh_send_problem(rq, &e);
 }
 
-static enum MHD_Result triage(struct request *rq)
+enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh_request *rq,
+								       struct MHD_Response *r))
 {
-	struct hh_snapshot *s = snapshot_get();
-	if (s == NULL)
-		return send_problem(rq, HH_E_UNAVAILABLE, "The triage rules are not loaded yet. Try again soon.", NULL);
-	enum MHD_Result rc = rq->method == HH_M_POST ? triage_post(rq, s) : triage_get(rq, s);
-	hh_ref_put(&s->ref);
-	return rc;
-}
-
-static enum MHD_Result operational(struct request *rq)
-{
-	if (rq->route.id == HH_ROUTE_HEALTHZ)
-		return send_json(rq, 200, json_pack("{s:s}", "status", "ok"), "no-store");
-	if (rq->route.id == HH_ROUTE_READYZ) {
-		struct hh_snapshot *s = snapshot_get();
-		int ready = is_ready();
-		json_t *j = json_pack("{s:s, s:s, s:I}", "status", ready ? "ready" : "not ready", "database",
-				      hh_reload_db_up(srv.reload) ? "up" : "down", "content_version",
-				      (json_int_t)(s ? s->version : 0));
-		if (s)
-			hh_ref_put(&s->ref);
-		return send_json(rq, ready ? 200 : 503, j, "no-store");
-	}
-	uint64_t hits, misses;
-	struct hh_metrics_gauges g = {.ready = is_ready(), .db_up = hh_reload_db_up(srv.reload),
-				      .inflight = atomic_load(&srv.inflight)};
-	hh_lru_stats(srv.search_lru, &hits, &misses, &g.search_cache_size);
-	hh_lru_stats(srv.triage_lru, &hits, &misses, &g.triage_cache_size);
-	hh_lru_stats(srv.list_lru, &hits, &misses, &g.list_cache_size);
-	pthread_mutex_lock(&srv.q_lock);
-	g.queue_length = srv.q_len;
-	pthread_mutex_unlock(&srv.q_lock);
-	size_t len = 0;
-	char *text = hh_metrics_render(&g, &len);
-	return send_bytes(rq, 200, text, len, "text/plain; version=0.0.4; charset=utf-8", "no-store");
-}
-
-static enum MHD_Result preflight(struct request *rq)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
-	char max_age[24];
-	snprintf(max_age, sizeof(max_age), "%ld", srv.cfg->cors_max_age);
-	int ok = hh_headers_common(r) == 0 && add_request_headers(rq, r) == 0 &&
-		 MHD_add_response_header(r, "Allow", hh_route_allow(rq->route.id)) == MHD_YES &&
-		 MHD_add_response_header(r, "Cache-Control", "no-store") == MHD_YES;
-	if (ok && srv.cfg->cors_origins[0])
-		ok = MHD_add_response_header(r, "Access-Control-Allow-Methods", hh_route_allow(rq->route.id)) == MHD_YES &&
-		     MHD_add_response_header(r, "Access-Control-Allow-Headers",
-					     "Content-Type, If-None-Match, X-Request-Id, Accept") == MHD_YES &&
-		     MHD_add_response_header(r, "Access-Control-Max-Age", max_age) == MHD_YES;
-	if (!ok) {
+	if (hh_headers_common(&srv.opts, r) < 0 || add_request_headers(rq, r) < 0 || extra(rq, r) < 0) {
 		MHD_destroy_response(r);
 		return MHD_NO;
 	}
 	return queue(rq, 204, r, 1);
 }
 
-/* ============================================================ dispatch */
-
-static int operational_route(enum hh_route_id id)
-{
-	return id == HH_ROUTE_HEALTHZ || id == HH_ROUTE_READYZ || id == HH_ROUTE_METRICS;
-}
-
-/* Probes and scrapes are exempt: a limit must never make a healthy instance look dead. */
-static int rate_limited(struct request *rq)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char peer[INET6_ADDRSTRLEN] = "unknown", client[64];
-	if (ci != NULL && ci->client_addr != NULL) {
-		const struct sockaddr *sa = ci->client_addr;
-		const void *addr = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
-							      : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-		if (inet_ntop(sa->sa_family, addr, peer, sizeof(peer)) == NULL)
-			snprintf(peer, sizeof(peer), "unknown");
-	}
-	hh_client_address(peer, header(rq, "X-Forwarded-For"), srv.cfg->trusted_proxies, client, sizeof(client));
-	long wait = hh_ratelimit_take(srv.limiter, client, hh_now_ns());
-	if (wait > 0)
-		snprintf(rq->retry_after, sizeof(rq->retry_after), "%ld", wait);
-	return wait > 0;
-}
-
-static enum MHD_Result dispatch(struct request *rq)
-{
-	if (rq->route.id == HH_ROUTE_NOT_FOUND)
-		return send_problem(rq, HH_E_NOT_FOUND, "No resource lives at this path.", NULL);
-	if (srv.limiter != NULL && !operational_route(rq->route.id) && rate_limited(rq))
-		return send_problem(rq, HH_E_RATE_LIMITED, "Too many requests from this client. Slow down.", NULL);
-	if (rq->method == HH_M_OPTIONS)
-		return preflight(rq);
-	if (!(hh_route_methods(rq->route.id) & rq->method))
-		return send_problem(rq, HH_E_METHOD_NOT_ALLOWED, "This method is not allowed on this resource.", NULL);
-	switch (rq->route.id) {
-	case HH_ROUTE_TRIAGE:
-		return triage(rq);
-	case HH_ROUTE_HEALTHZ:
-	case HH_ROUTE_READYZ:
-	case HH_ROUTE_METRICS:
-		return operational(rq);
-	default:
-		return content_get(rq);
-	}
-}
+/* ============================================================ callbacks */
 
 static enum MHD_Result header_name_check(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -832,54 +273,61 @@ static enum MHD_Result header_name_check(void *cls, enum MHD_ValueKind kind, con
  * (3.2), white space in a field name (5.1), and Content-Length together with
  * Transfer-Encoding (6.1), the shape of request smuggling. NULL when fine.
  */
-static const char *framing_problem(struct request *rq, const char *version)
+static const char *framing_problem(struct hh_request *rq, const char *version)
 {
 	int bad_name = 0;
 	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, header_name_check, &bad_name);
 	if (bad_name)
 		return "A header field name contains white space.";
-	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && header(rq, MHD_HTTP_HEADER_HOST) == NULL)
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && hh_request_header(rq, MHD_HTTP_HEADER_HOST) == NULL)
 		return "HTTP/1.1 requests need a Host header.";
-	if (header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL && header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+	if (hh_request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL &&
+	    hh_request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
 		return "Content-Length and Transfer-Encoding must not both be sent.";
 	return NULL;
 }
 
+/* Takes the client's X-Request-Id when it is printable ASCII that fits, so its logs and ours line up. */
+static void take_request_id(struct hh_request *rq)
+{
+	const char *rid = hh_request_header(rq, "X-Request-Id");
+	if (rid == NULL || rid[0] == '\0' || strlen(rid) >= sizeof(rq->id))
+		return;
+	for (const char *p = rid; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return;
+	snprintf(rq->id, sizeof(rq->id), "%s", rid);
+	rq->id_from_client = 1;
+}
+
 /* The first call: route the request, and decide 413 from Content-Length before reading any body. */
-static enum MHD_Result on_headers(struct request *rq, const char *method, const char *version)
+static enum MHD_Result on_headers(struct hh_request *rq, const char *method, const char *version)
 {
 	struct hh_field_errors errs;
 	hh_field_errors_init(&errs);
+	struct hh_error e;
 	rq->method = hh_method_parse(method);
 	const char *framing = framing_problem(rq, version);
 	if (framing != NULL)
-		return send_problem(rq, HH_E_BAD_REQUEST, framing, NULL);
-	const char *rid = header(rq, "X-Request-Id");
-	if (rid != NULL && rid[0] && strlen(rid) < sizeof(rq->id)) {
-		int ok = 1;
-		for (const char *p = rid; *p; p++)
-			ok &= (*p >= 0x21 && *p <= 0x7e);
-		if (ok) {
-			snprintf(rq->id, sizeof(rq->id), "%s", rid);
-			rq->id_from_client = 1;
-		}
-	}
+		return hh_send_error(rq, HH_E_BAD_REQUEST, framing);
+	take_request_id(rq);
 	if (rq->target_too_long)
-		return send_problem(rq, HH_E_URI_TOO_LONG, "The request target is too long.", NULL);
-	if (hh_target_parse(rq->target, rq->target_len, rq->path, sizeof(rq->path), &rq->query, &errs) < 0)
-		return send_problem(rq, HH_E_BAD_REQUEST, "The request target could not be decoded.", &errs);
+		return hh_send_error(rq, HH_E_URI_TOO_LONG, "The request target is too long.");
+	if (hh_target_parse(rq->target, rq->target_len, rq->path, sizeof(rq->path), &rq->query, &errs) < 0) {
+		hh_error_set(&e, HH_E_BAD_REQUEST, "The request target could not be decoded.")->fields = &errs;
+		return hh_send_problem(rq, &e);
+	}
 	hh_route_match(rq->path, &rq->route);
-	const char *cl = header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl = hh_request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	long long n = 0;
 	if (cl != NULL && hh_parse_int(cl, 0, INT64_MAX, &n) == 0 && n > srv.cfg->max_body_bytes) {
-		char detail[96];
-		snprintf(detail, sizeof(detail), "The body is larger than %ld bytes.", srv.cfg->max_body_bytes);
-		return send_problem(rq, HH_E_TOO_LARGE, detail, NULL);
+		hh_error_set(&e, HH_E_TOO_LARGE, "The body is larger than %ld bytes.", srv.cfg->max_body_bytes);
+		return hh_send_problem(rq, &e);
 	}
 	return MHD_YES;
 }
 
-static void on_body(struct request *rq, const char *data, size_t n)
+static void on_body(struct hh_request *rq, const char *data, size_t n)
 {
 	if (rq->body_too_large)
 		return;
@@ -903,7 +351,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	(void)cls;
 	(void)url;
-	struct request *rq = *req_cls;
+	struct hh_request *rq = *req_cls;
 	if (rq == NULL)
 		return MHD_NO;
 	rq->conn = conn;
@@ -917,16 +365,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (rq->job != NULL)
-		return finish_search(rq);
-	return dispatch(rq);
+		return hh_handle_resumed(rq);
+	return hh_handle(rq);
 }
 
 /* Runs first for every request: the raw target is ours to parse. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	(void)cls;
-	struct request *rq = xmalloc(sizeof(*rq));
-	memset(rq, 0, offsetof(struct request, path));
+	struct hh_request *rq = xmalloc(sizeof(*rq));
+	memset(rq, 0, offsetof(struct hh_request, path));
+	rq->srv = &srv;
 	rq->path[0] = '\0';
 	rq->query.n = 0;
 	rq->start_ns = hh_now_ns();
@@ -946,15 +395,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return rq;
 }
 
-static void access_log(const struct request *rq, uint64_t ns)
+static void access_log(const struct hh_request *rq, uint64_t ns)
 {
 	char dur[32], status[16];
 	snprintf(dur, sizeof(dur), "%.3f", (double)ns / 1e6);
 	snprintf(status, sizeof(status), "%d", rq->status);
-	static const char *const methods[] = {"GET", "HEAD", "POST", "OPTIONS", "OTHER"};
-	int m = rq->method == HH_M_GET ? 0 : rq->method == HH_M_HEAD ? 1 : rq->method == HH_M_POST ? 2
-					: rq->method == HH_M_OPTIONS ? 3 : 4;
-	hh_log_write(HH_LOG_INFO, "request", "request_id", rq->id, "method", methods[m], "route",
+	hh_log_write(HH_LOG_INFO, "request", "request_id", rq->id, "method", hh_method_name(rq->method), "route",
 		     hh_route_pattern(rq->route.id), "path", rq->path, "#status", status, "#duration_ms", dur, "cache",
 		     hh_cache_outcome_name(rq->cache), NULL);
 }
@@ -963,7 +409,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
 	(void)cls;
 	(void)conn;
-	struct request *rq = *req_cls;
+	struct hh_request *rq = *req_cls;
 	if (rq == NULL)
 		return;
 	uint64_t ns = hh_now_ns() - rq->start_ns;
@@ -1008,50 +454,23 @@ static struct MHD_Daemon *start_daemon(const struct hh_config *cfg, int fd)
 		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 }
 
-static int start_workers(const struct hh_config *cfg)
-{
-	srv.n_workers = (size_t)cfg->db_workers;
-	srv.workers = xcalloc(srv.n_workers, sizeof(*srv.workers));
-	for (size_t i = 0; i < srv.n_workers; i++)
-		if (pthread_create(&srv.workers[i], NULL, worker_main, NULL) != 0) {
-			srv.n_workers = i;
-			return -1;
-		}
-	return 0;
-}
-
-static void stop_workers(void)
-{
-	pthread_mutex_lock(&srv.q_lock);
-	atomic_store(&srv.stopping, 1);
-	pthread_cond_broadcast(&srv.q_cond);
-	pthread_mutex_unlock(&srv.q_lock);
-	for (size_t i = 0; i < srv.n_workers; i++)
-		pthread_join(srv.workers[i], NULL);
-	free(srv.workers);
-	srv.workers = NULL;
-}
-
 static void init_state(const struct hh_config *cfg)
 {
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg = cfg;
 	pthread_mutex_init(&srv.snap_lock, NULL);
-	pthread_mutex_init(&srv.q_lock, NULL);
-	pthread_cond_init(&srv.q_cond, NULL);
 	srv.search_lru = hh_lru_new((size_t)cfg->search_cache);
 	srv.triage_lru = hh_lru_new((size_t)cfg->triage_cache);
 	srv.list_lru = hh_lru_new((size_t)cfg->list_cache);
 	srv.limiter = hh_ratelimit_new(cfg->rate_limit, cfg->rate_burst, 65536);
 	snprintf(srv.id_prefix, sizeof(srv.id_prefix), "%x%04x", (unsigned)getpid(), (unsigned)(hh_wall_ms() & 0xffff));
 	snprintf(srv.retry_after, sizeof(srv.retry_after), "%d", 2);
-	static char cache_control[160];
-	snprintf(cache_control, sizeof(cache_control), "public, max-age=%ld, stale-while-revalidate=%ld, stale-if-error=%ld",
-		 cfg->max_age, cfg->stale_while_revalidate, cfg->stale_if_error);
-	struct hh_header_policy hp = {.cors_any = strcmp(cfg->cors_origins, "*") == 0,
-				      .cache_control = cache_control,
-				      .public_url = cfg->public_url};
-	hh_headers_init(&hp);
+	snprintf(srv.cache_control, sizeof(srv.cache_control),
+		 "public, max-age=%ld, stale-while-revalidate=%ld, stale-if-error=%ld", cfg->max_age,
+		 cfg->stale_while_revalidate, cfg->stale_if_error);
+	hh_cors_init(&srv.cors, cfg->cors_origins, cfg->cors_max_age);
+	srv.opts = (struct hh_snapshot_options){
+		.cors = &srv.cors, .cache_control = srv.cache_control, .public_url = cfg->public_url};
 }
 
 static void free_state(void)
@@ -1059,13 +478,13 @@ static void free_state(void)
 	if (srv.snap)
 		hh_ref_put(&srv.snap->ref);
 	srv.snap = NULL;
+	hh_dbpool_free(srv.pool);
+	srv.pool = NULL;
 	hh_lru_free(srv.search_lru);
 	hh_lru_free(srv.triage_lru);
 	hh_lru_free(srv.list_lru);
 	hh_ratelimit_free(srv.limiter);
 	pthread_mutex_destroy(&srv.snap_lock);
-	pthread_mutex_destroy(&srv.q_lock);
-	pthread_cond_destroy(&srv.q_cond);
 }
 
 #define DRAIN_QUIET_NS 500000000ull /* no request for this long: idle keep-alive connections may go */
@@ -1098,7 +517,7 @@ static void drain(const struct hh_config *cfg)
 	char left[24];
 	snprintf(left, sizeof(left), "%zu", atomic_load(&srv.inflight));
 	hh_info("draining done", "#unfinished_requests", left);
-	stop_workers(); /* resumes every suspended request before MHD stops */
+	hh_dbpool_stop(srv.pool); /* resumes every suspended request before MHD stops */
 	MHD_stop_daemon(srv.daemon);
 }
 
@@ -1113,6 +532,43 @@ static int wait_for_signal(void)
 	return sig;
 }
 
+/* --public-url goes into every ld+json link: refuse one that would make broken links. */
+static int public_url_ok(const char *pub)
+{
+	size_t n = strlen(pub);
+	if (n == 0)
+		return 1;
+	int scheme = strncmp(pub, "https://", 8) == 0 || strncmp(pub, "http://", 7) == 0;
+	return scheme && pub[n - 1] != '/' && strpbrk(pub, " \t\"<>") == NULL;
+}
+
+/* Starts the reloader, the database pool and the daemon on fd (always consumed). 0 or -1 (logged). */
+static int start(const struct hh_config *cfg, int fd)
+{
+	srv.reload = hh_reload_start(cfg, &srv.opts, publish, &srv);
+	struct hh_dbpool_options po = {.database_url = cfg->database_url,
+				       .statement_timeout_ms = cfg->statement_timeout_ms,
+				       .workers = cfg->db_workers,
+				       .queue_limit = cfg->queue_limit};
+	srv.pool = srv.reload ? hh_dbpool_start(&po) : NULL;
+	if (srv.pool == NULL) {
+		hh_error("cannot start threads", NULL);
+		close(fd);
+		return -1;
+	}
+	srv.daemon = start_daemon(cfg, fd);
+	if (srv.daemon == NULL) {
+		hh_error("cannot start the HTTP daemon", "host", cfg->host, "error", strerror(errno));
+		close(fd);
+		hh_dbpool_stop(srv.pool);
+		return -1;
+	}
+	char port[16];
+	snprintf(port, sizeof(port), "%ld", hh_listen_port(fd));
+	hh_info("listening", "host", cfg->host, "#port", port);
+	return 0;
+}
+
 int hh_http_serve(const struct hh_config *cfg)
 {
 	/* Block the stop signals in every thread; the main thread waits for them. */
@@ -1123,11 +579,9 @@ int hh_http_serve(const struct hh_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	const char *pub = cfg->public_url;
-	size_t publen = strlen(pub);
-	if (publen > 0 && ((strncmp(pub, "https://", 8) != 0 && strncmp(pub, "http://", 7) != 0) ||
-			   pub[publen - 1] == '/' || strpbrk(pub, " \t\"<>") != NULL)) {
-		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url", pub);
+	if (!public_url_ok(cfg->public_url)) {
+		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url",
+			 cfg->public_url);
 		return 2;
 	}
 	/* Listen first: a port in use is an error before anything else starts. */
@@ -1140,22 +594,8 @@ int hh_http_serve(const struct hh_config *cfg)
 	init_state(cfg);
 	hh_config_log(cfg, HH_CMD_SERVE);
 	int rc = 1;
-	srv.reload = hh_reload_start(cfg, publish, NULL);
-	if (srv.reload == NULL || start_workers(cfg) < 0) {
-		hh_error("cannot start threads", NULL);
-		close(fd);
+	if (start(cfg, fd) < 0)
 		goto out;
-	}
-	srv.daemon = start_daemon(cfg, fd);
-	if (srv.daemon == NULL) {
-		hh_error("cannot start the HTTP daemon", "host", cfg->host, "error", strerror(errno));
-		close(fd);
-		stop_workers();
-		goto out;
-	}
-	char port[16];
-	snprintf(port, sizeof(port), "%ld", hh_listen_port(fd));
-	hh_info("listening", "host", cfg->host, "#port", port);
 	int sig = wait_for_signal();
 	hh_info("stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	drain(cfg);

@@ -565,12 +565,8 @@ static int write_refs(struct run *r, const char *sql, const char *slug, const st
 /* "{standing,sitting}": the array literal of a position or region mask. */
 static void mask_literal(unsigned mask, int count, const char *(*name)(unsigned), char *buf, size_t len)
 {
-	size_t used = (size_t)snprintf(buf, len, "{");
-	for (int i = 0; i < count && used < len; i++)
-		if (mask & (1u << i))
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", used > 1 ? "," : "", name(1u << i));
-	if (used < len)
-		snprintf(buf + used, len - used, "}");
+	if (hh_bits_join(mask, count, name, "{", ",", "}", buf, len) < 0 && len > 0)
+		buf[0] = '\0'; /* cannot happen with the callers' buffers; an empty literal fails the INSERT */
 }
 
 /* Keeps version and updated_at of a row whose checksum did not change. */

@@ -24,6 +24,7 @@
 
 struct hh_reload {
 	const struct hh_config *cfg;
+	const struct hh_snapshot_options *opts; /* how snapshots are built (borrowed) */
 	hh_publish_fn publish;
 	void *cls;
 	pthread_t thread;
@@ -145,7 +146,7 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		return;
 	}
 	r->reload_backoff_ms = 0;
-	struct hh_snapshot *snap = hh_snapshot_build(content);
+	struct hh_snapshot *snap = hh_snapshot_build(content, r->opts);
 	if (snap == NULL) {
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("building the content snapshot failed; serving the last good content", NULL);
@@ -230,10 +231,12 @@ static void *reload_main(void *arg)
 	return NULL;
 }
 
-struct hh_reload *hh_reload_start(const struct hh_config *cfg, hh_publish_fn publish, void *cls)
+struct hh_reload *hh_reload_start(const struct hh_config *cfg, const struct hh_snapshot_options *opts,
+				  hh_publish_fn publish, void *cls)
 {
 	struct hh_reload *r = xcalloc(1, sizeof(*r));
 	r->cfg = cfg;
+	r->opts = opts;
 	r->publish = publish;
 	r->cls = cls;
 	r->served = -1;

@@ -67,13 +67,11 @@ static json_t *strv_array(const struct hh_strv *v)
 static json_t *bits_array(unsigned bits, int count, const char *(*name)(unsigned))
 {
 	json_t *arr = json_array();
-	if (arr == NULL)
-		return NULL;
-	for (int i = 0; i < count; i++) {
-		unsigned bit = 1u << i;
-		if ((bits & bit) && push(arr, json_string(name(bit))) < 0)
+	const char *names[32];
+	size_t n = hh_bits_names(bits, count < 32 ? count : 32, name, names);
+	for (size_t i = 0; arr != NULL && i < n; i++)
+		if (push(arr, json_string(names[i])) < 0)
 			return fail(arr);
-	}
 	return arr;
 }
 

@@ -17,17 +17,28 @@ static const struct {
 #undef HH_X
 };
 
+/* The method table: enum hh_method bit i is named method_names[i]. */
+static const char *const method_names[] = {"GET", "HEAD", "POST", "OPTIONS"};
+
+static const char *method_bit_name(unsigned bit)
+{
+	for (size_t i = 0; i < HH_ARRAY_LEN(method_names); i++)
+		if (bit == 1u << i)
+			return method_names[i];
+	return "OTHER";
+}
+
 enum hh_method hh_method_parse(const char *m)
 {
-	if (strcmp(m, "GET") == 0)
-		return HH_M_GET;
-	if (strcmp(m, "HEAD") == 0)
-		return HH_M_HEAD;
-	if (strcmp(m, "POST") == 0)
-		return HH_M_POST;
-	if (strcmp(m, "OPTIONS") == 0)
-		return HH_M_OPTIONS;
+	for (size_t i = 0; i < HH_ARRAY_LEN(method_names); i++)
+		if (strcmp(m, method_names[i]) == 0)
+			return (enum hh_method)(1u << i);
 	return HH_M_OTHER;
+}
+
+const char *hh_method_name(enum hh_method m)
+{
+	return method_bit_name((unsigned)m);
 }
 
 const char *hh_route_pattern(enum hh_route_id id)
@@ -40,9 +51,12 @@ unsigned hh_route_methods(enum hh_route_id id)
 	return (unsigned)id < HH_ROUTE__COUNT ? routes[id].methods : 0;
 }
 
-const char *hh_route_allow(enum hh_route_id id)
+void hh_route_allow(enum hh_route_id id, char *buf, size_t cap)
 {
-	return (hh_route_methods(id) & HH_M_POST) ? "GET, HEAD, POST, OPTIONS" : "GET, HEAD, OPTIONS";
+	/* OPTIONS is answered on every route (preflight), so every Allow names it */
+	if (hh_bits_join(hh_route_methods(id) | HH_M_OPTIONS, (int)HH_ARRAY_LEN(method_names), method_bit_name, "",
+			 ", ", "", buf, cap) < 0 && cap > 0)
+		buf[0] = '\0';
 }
 
 /* "/v1/causes/poor-posture" against prefix "/v1/causes/": copies a valid slug. */
@@ -331,28 +345,4 @@ int hh_list_params_parse(enum hh_route_id id, const struct hh_query *q, struct h
 			p->cause = v;
 	}
 	return errs->n > before || errs->dropped ? -1 : 0;
-}
-
-void hh_list_params_key(enum hh_route_id id, const struct hh_list_params *p, char *buf, size_t cap)
-{
-	int n = snprintf(buf, cap, "%s", hh_route_pattern(id));
-	char sep = '?';
-	if (id == HH_ROUTE_ARTICLES && (p->limit != 20 || p->offset != 0 || p->q)) {
-		n += snprintf(buf + n, cap - (size_t)n, "?limit=%ld&offset=%ld", p->limit, p->offset);
-		sep = '&';
-	}
-	if (p->position && n < (int)cap) {
-		n += snprintf(buf + n, cap - (size_t)n, "%cposition=%s", sep, hh_position_name(p->position));
-		sep = '&';
-	}
-	if (p->region && n < (int)cap) {
-		n += snprintf(buf + n, cap - (size_t)n, "%cregion=%s", sep, hh_region_name(p->region));
-		sep = '&';
-	}
-	if (p->cause && n < (int)cap) {
-		n += snprintf(buf + n, cap - (size_t)n, "%ccause=%s", sep, p->cause);
-		sep = '&';
-	}
-	if (p->q && n < (int)cap)
-		snprintf(buf + n, cap - (size_t)n, "%cq=%s", sep, p->q);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/keys.h"
 #include "healthhub/log.h"
 #include "healthhub/render.h"
 #include "healthhub/router.h"
@@ -19,23 +20,14 @@ static const char LD_TYPE[] = "application/ld+json; charset=utf-8";
 static const char VARY_ENC[] = "Accept-Encoding";
 static const char VARY_ACCEPT_ENC[] = "Accept, Accept-Encoding";
 
-static struct hh_header_policy policy = {.cors_any = 1, .cache_control = "public, max-age=300", .public_url = ""};
-
-void hh_headers_init(const struct hh_header_policy *p)
-{
-	policy = *p;
-}
-
-int hh_headers_common(struct MHD_Response *r)
+int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r)
 {
 	int ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
 		 MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'") ==
 			 MHD_YES &&
 		 MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES;
-	if (ok && policy.cors_any)
-		ok = MHD_add_response_header(r, "Access-Control-Allow-Origin", "*") == MHD_YES &&
-		     MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, X-Request-Id, Retry-After") ==
-			     MHD_YES;
+	if (ok && hh_cors_fixed_headers(o->cors, r) < 0)
+		ok = 0;
 	return ok ? 0 : -1;
 }
 
@@ -88,7 +80,7 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 	}
 	if (r == NULL)
 		return NULL;
-	int ok = hh_headers_common(r) == 0 &&
+	int ok = hh_headers_common(res->opts, r) == 0 &&
 		 MHD_add_response_header(r, "ETag", gzip ? res->rend.etag_gz : res->rend.etag) == MHD_YES &&
 		 MHD_add_response_header(r, "Cache-Control", res->cache_control) == MHD_YES &&
 		 MHD_add_response_header(r, "Vary", res->vary) == MHD_YES;
@@ -103,10 +95,11 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 	return r;
 }
 
-struct hh_resource *hh_resource_new(char *body, size_t len, const char *content_type, const char *vary,
-				    const char *cache_control)
+struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
+				    const char *content_type, const char *vary, const char *cache_control)
 {
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
+	res->opts = o;
 	hh_ref_init(&res->ref, resource_destroy);
 	atomic_init(&res->bytes_refs, 1);
 	res->content_type = content_type;
@@ -133,7 +126,6 @@ fail:
 
 /* ------------------------------------------------------------ snapshots */
 
-
 static void put_resource(void *value)
 {
 	hh_ref_put(&((struct hh_resource *)value)->ref);
@@ -148,36 +140,64 @@ static void snapshot_destroy(struct hh_ref *ref)
 	free(s);
 }
 
-struct hh_resource *hh_resource_json(char *body, size_t len)
+struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len)
 {
-	return hh_resource_new(body, len, JSON_TYPE, VARY_ENC, policy.cache_control);
+	return hh_resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control);
 }
 
 /* Renders j (stolen) to bytes of the given type. New reference or NULL. */
-static struct hh_resource *resource_from_json(json_t *j, const char *type, const char *vary)
+static struct hh_resource *resource_from_json(const struct hh_snapshot_options *o, json_t *j, const char *type,
+					      const char *vary)
 {
 	if (j == NULL)
 		return NULL;
 	size_t len = 0;
 	char *body = hh_render_dump(j, &len);
 	json_decref(j);
-	return body ? hh_resource_new(body, len, type, vary, policy.cache_control) : NULL;
+	return body ? hh_resource_new(o, body, len, type, vary, o->cache_control) : NULL;
 }
 
-struct hh_resource *hh_resource_from_json(json_t *j)
+struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, json_t *j)
 {
-	return resource_from_json(j, JSON_TYPE, VARY_ENC);
+	return resource_from_json(o, j, JSON_TYPE, VARY_ENC);
 }
 
-/* Renders j (stolen) and stores it under key. 0 or -1. */
-static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary)
+/* Stores res (a new reference, stolen; NULL when building it failed) under key. 0 or -1. */
+static int add(struct hh_snapshot *s, const char *key, struct hh_resource *res)
 {
-	struct hh_resource *res = resource_from_json(j, type, vary);
 	if (res == NULL)
 		return -1;
 	hh_map_put(s->resources, key, res);
 	s->n_resources++;
 	return 0;
+}
+
+/* Renders j (stolen) and stores it under key. 0 or -1. */
+static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary)
+{
+	return add(s, key, resource_from_json(s->opts, j, type, vary));
+}
+
+/* Renders j (stolen) as JSON and stores it under the key of list request p. 0 or -1. */
+static int add_list(struct hh_snapshot *s, enum hh_route_id id, const struct hh_list_params *p, json_t *j)
+{
+	char key[HH_KEY_MAX];
+	if (hh_key_list(id, p, key, sizeof(key)) < 0) {
+		json_decref(j);
+		return -1;
+	}
+	return add_json(s, key, j, JSON_TYPE, VARY_ENC);
+}
+
+/* Renders j (stolen) and stores it under the key of item slug. 0 or -1. */
+static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug, int ld, json_t *j)
+{
+	char key[HH_KEY_MAX];
+	if (hh_key_item(id, slug, ld, key, sizeof(key)) < 0) {
+		json_decref(j);
+		return -1;
+	}
+	return add_json(s, key, j, ld ? LD_TYPE : JSON_TYPE, id == HH_ROUTE_ARTICLE ? VARY_ACCEPT_ENC : VARY_ENC);
 }
 
 static int add_articles(struct hh_snapshot *s)
@@ -187,18 +207,15 @@ static int add_articles(struct hh_snapshot *s)
 	size_t page = c->n_articles < 20 ? c->n_articles : 20;
 	for (size_t i = 0; i < c->n_articles; i++)
 		items[i] = &c->articles[i];
-	int rc = add_json(s, "/v1/articles", hh_render_article_list(c, items, page, (long long)c->n_articles),
-			  JSON_TYPE, VARY_ENC);
+	struct hh_list_params first = {.limit = 20}; /* the default first page; others are built on demand */
+	int rc = add_list(s, HH_ROUTE_ARTICLES, &first, hh_render_article_list(c, items, page, (long long)c->n_articles));
 	free(items);
 	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
-		char key[128];
 		json_t *help = hh_triage_when_to_get_help(c);
-		snprintf(key, sizeof(key), "/v1/articles/%s", a->slug);
-		rc = help ? add_json(s, key, hh_render_article(c, a, help), JSON_TYPE, VARY_ACCEPT_ENC) : -1;
-		snprintf(key, sizeof(key), "/v1/articles/%s#ld", a->slug);
+		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
 		if (rc == 0)
-			rc = add_json(s, key, hh_render_article_ldjson(c, a, policy.public_url), LD_TYPE, VARY_ACCEPT_ENC);
+			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
 	}
 	return rc;
 }
@@ -214,18 +231,13 @@ static int add_causes(struct hh_snapshot *s)
 			struct hh_list_params p = {.limit = 20};
 			p.position = pos ? 1u << (pos - 1) : 0;
 			p.region = reg ? 1u << (reg - 1) : 0;
-			char key[256];
-			hh_list_params_key(HH_ROUTE_CAUSES, &p, key, sizeof(key));
 			size_t n = hh_filter_causes(c, p.position, p.region, items);
-			rc = add_json(s, key, hh_render_cause_list(c, items, n), JSON_TYPE, VARY_ENC);
+			rc = add_list(s, HH_ROUTE_CAUSES, &p, hh_render_cause_list(c, items, n));
 		}
 	}
 	free(items);
-	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
-		char key[128];
-		snprintf(key, sizeof(key), "/v1/causes/%s", c->causes[i].slug);
-		rc = add_json(s, key, hh_render_cause(c, &c->causes[i]), JSON_TYPE, VARY_ENC);
-	}
+	for (size_t i = 0; rc == 0 && i < c->n_causes; i++)
+		rc = add_item(s, HH_ROUTE_CAUSE, c->causes[i].slug, 0, hh_render_cause(c, &c->causes[i]));
 	return rc;
 }
 
@@ -233,39 +245,35 @@ static int add_remedies(struct hh_snapshot *s)
 {
 	const struct hh_content *c = s->content;
 	const struct hh_remedy **items = xcalloc(c->n_remedies + 1, sizeof(*items));
+	struct hh_list_params all = {.limit = 20};
 	size_t n = hh_filter_remedies(c, NULL, items);
-	int rc = add_json(s, "/v1/remedies", hh_render_remedy_list(c, items, n), JSON_TYPE, VARY_ENC);
+	int rc = add_list(s, HH_ROUTE_REMEDIES, &all, hh_render_remedy_list(c, items, n));
+	/* one list per cause the content holds: a cause it does not hold is a 422, decided by the content */
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
 		struct hh_list_params p = {.limit = 20, .cause = c->causes[i].slug};
-		char key[256];
-		hh_list_params_key(HH_ROUTE_REMEDIES, &p, key, sizeof(key));
 		n = hh_filter_remedies(c, p.cause, items);
-		rc = add_json(s, key, hh_render_remedy_list(c, items, n), JSON_TYPE, VARY_ENC);
+		rc = add_list(s, HH_ROUTE_REMEDIES, &p, hh_render_remedy_list(c, items, n));
 	}
 	free(items);
-	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
-		char key[128];
-		snprintf(key, sizeof(key), "/v1/remedies/%s", c->remedies[i].slug);
-		rc = add_json(s, key, hh_render_remedy(c, &c->remedies[i]), JSON_TYPE, VARY_ENC);
-	}
+	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++)
+		rc = add_item(s, HH_ROUTE_REMEDY, c->remedies[i].slug, 0, hh_render_remedy(c, &c->remedies[i]));
 	return rc;
 }
 
 static int add_static(struct hh_snapshot *s)
 {
-	struct hh_resource *res = hh_resource_json(xstrndup(hh_openapi_json, hh_openapi_json_len), hh_openapi_json_len);
-	if (res == NULL)
+	char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
+	if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI), hh_resource_json(s->opts, doc, hh_openapi_json_len)) < 0)
 		return -1;
-	hh_map_put(s->resources, "/openapi.json", res);
-	s->n_resources++;
-	return add_json(s, "/v1/symptoms", hh_triage_symptoms_json(s->content), JSON_TYPE, VARY_ENC);
+	return add_json(s, hh_key_fixed(HH_ROUTE_SYMPTOMS), hh_triage_symptoms_json(s->content), JSON_TYPE, VARY_ENC);
 }
 
-struct hh_snapshot *hh_snapshot_build(struct hh_content *content)
+struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
 {
 	struct hh_snapshot *s = xcalloc(1, sizeof(*s));
 	hh_ref_init(&s->ref, snapshot_destroy);
 	s->content = content;
+	s->opts = o;
 	s->version = content->version;
 	s->built_at_ms = hh_wall_ms();
 	s->resources = hh_map_new(64 + 4 * (content->n_articles + content->n_causes + content->n_remedies));

@@ -31,4 +31,16 @@ int64_t hh_wall_ms(void);
 /* Strict integer parse of a whole string in [min, max]; 0 or -1. */
 int hh_parse_int(const char *s, long long min, long long max, long long *out) HH_MUSTCHECK;
 
+/*
+ * Bit masks as names: the one place positions, regions and methods become
+ * name lists. name(1u << i) names bit i, for i < count; unknown bits are
+ * skipped. hh_bits_names writes borrowed names to out (capacity count), in
+ * bit (canonical) order, and returns how many. hh_bits_join writes them to
+ * buf joined by sep, between open and close (e.g. "{", ",", "}" for a
+ * PostgreSQL array literal); 0, or -1 when buf is too small.
+ */
+size_t hh_bits_names(unsigned bits, int count, const char *(*name)(unsigned bit), const char **out);
+int hh_bits_join(unsigned bits, int count, const char *(*name)(unsigned bit), const char *open, const char *sep,
+		 const char *close, char *buf, size_t cap) HH_MUSTCHECK;
+
 #endif

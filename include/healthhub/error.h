@@ -4,7 +4,7 @@
  * HH_ERROR_KINDS is the single table from an error kind to its HTTP status,
  * title and problem type (RFC 9457). Validation problems carry a bounded list
  * of {field, message} pairs, all client-safe text; private detail (SQL
- * errors, paths) goes to the log, never into these structs.
+ * errors, paths) travels in struct hh_error's detail, which only the log sees.
  */
 #ifndef HEALTHHUB_ERROR_H
 #define HEALTHHUB_ERROR_H
@@ -64,5 +64,24 @@ static inline void hh_field_errors_init(struct hh_field_errors *e)
 }
 
 void hh_field_errors_add(struct hh_field_errors *e, const char *field, const char *fmt, ...) HH_PRINTF(3, 4);
+
+/*
+ * One way to carry an error from where it is found to where it is answered
+ * (PostgreSQL's errmsg/errdetail split): a kind (which decides status, title
+ * and problem type), a public message that becomes the problem's "detail",
+ * and a private detail (SQL text, errno, a missing key) that goes to the log
+ * and never to a client. Every 500 is logged with its private detail.
+ */
+struct hh_error {
+	enum hh_error_kind kind;
+	char message[192];                    /* client-safe, plain language */
+	char detail[256];                     /* private: for the log only; "" when there is none */
+	const struct hh_field_errors *fields; /* borrowed; NULL or the per-field list of a 400/422 */
+};
+
+/* Sets kind and the public message (printf-style); clears detail and fields. Returns e. */
+struct hh_error *hh_error_set(struct hh_error *e, enum hh_error_kind kind, const char *fmt, ...) HH_PRINTF(3, 4);
+/* Sets the private detail (printf-style). Returns e. */
+struct hh_error *hh_error_private(struct hh_error *e, const char *fmt, ...) HH_PRINTF(2, 3);
 
 #endif

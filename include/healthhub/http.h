@@ -1,16 +1,122 @@
 /*
- * http.h - the HTTP server: libmicrohttpd adapter, content snapshots of
- * prebuilt responses, the content reloader and the database workers.
+ * http.h - the libmicrohttpd edge: the server's state, one request's state,
+ * and the ways an answer is sent. Everything that decides *what* to answer
+ * lives in handlers.c (content, search, triage, preflight), ops.c (health,
+ * readiness, metrics), problem.c, cors.c and dbpool.c.
+ *
+ * Threads: MHD's pool answers requests from the published snapshot and
+ * never touches the database. Searches that miss every cache are suspended
+ * and handed to the database pool, whose workers resume them with an
+ * answer. The reloader thread (reload.c) publishes new snapshots.
  */
 #ifndef HEALTHHUB_HTTP_H
 #define HEALTHHUB_HTTP_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "healthhub/cache.h"
 #include "healthhub/config.h"
+#include "healthhub/cors.h"
+#include "healthhub/error.h"
+#include "healthhub/metrics.h"
+#include "healthhub/router.h"
+#include "healthhub/snapshot.h"
+
+#define HH_TARGET_MAX 8192 /* longer request targets are answered 414 */
+#define HH_PATH_MAX 1024
+#define HH_JSON_TYPE "application/json; charset=utf-8" /* answers built per request */
+
+struct hh_search_job; /* handlers.c: a search waiting for the database */
+
+/* One server: set up at start, shared by every thread. */
+struct hh_server {
+	const struct hh_config *cfg;
+	struct MHD_Daemon *daemon;
+	pthread_mutex_t snap_lock;
+	struct hh_snapshot *snap;      /* published snapshot (one reference) */
+	struct hh_reload *reload;
+	struct hh_dbpool *pool;        /* runs searches */
+	struct hh_lru *search_lru, *triage_lru, *list_lru;
+	struct hh_ratelimit *limiter;  /* NULL when rate limiting is off */
+	struct hh_cors cors;
+	struct hh_snapshot_options opts; /* how every answer is built; outlives every snapshot */
+	char cache_control[160];       /* opts.cache_control's bytes */
+	atomic_int draining;           /* SIGTERM seen: not ready, every answer closes its connection */
+	atomic_size_t inflight;
+	atomic_uint_fast64_t last_request_ns; /* when the last request started, for the drain */
+	atomic_uint_fast64_t next_id;
+	char id_prefix[16];
+	char retry_after[16];          /* Retry-After of a 503 */
+};
+
+/* Everything one request needs, from the request line to the completion callback. */
+struct hh_request {
+	struct hh_server *srv;
+	uint64_t start_ns;
+	struct MHD_Connection *conn;
+	size_t target_len;
+	int target_too_long;
+	int seen;                    /* headers have been seen (second call onwards) */
+	enum hh_method method;
+	struct hh_route route;
+	char *body;                  /* POST body, up to max_body_bytes */
+	size_t body_len;
+	int body_too_large;
+	char id[40];
+	int id_from_client;
+	int status;
+	enum hh_cache_outcome cache;
+	struct hh_search_job *job;   /* a suspended search (owned), until the worker resumes us */
+	struct hh_resource *answer;  /* set by a worker before resuming (a reference) */
+	int answer_status;           /* or an error status the worker chose */
+	char retry_after[24];        /* for a 429: seconds until the client's next token */
+	/* Large buffers last: only the fields above are zeroed for each request. */
+	char path[HH_PATH_MAX];
+	struct hh_query query;
+	char target[HH_TARGET_MAX];
+};
 
 /*
  * Runs the server until SIGINT or SIGTERM, then drains in-flight requests.
  * Returns the process exit code (0 after a clean shutdown).
  */
 int hh_http_serve(const struct hh_config *cfg) HH_MUSTCHECK;
+
+/* The published snapshot: a new reference (hh_ref_put it), or NULL before the first load. */
+struct hh_snapshot *hh_server_snapshot(struct hh_server *s);
+/* 1 while content is loaded and the server is not draining (readiness). */
+int hh_server_ready(struct hh_server *s);
+
+/* A request header's value (borrowed), or NULL. */
+const char *hh_request_header(struct hh_request *rq, const char *name);
+/* 1 when the client (after trusted proxies) has no token left; sets rq->retry_after. */
+int hh_request_rate_limited(struct hh_request *rq);
+/* Parks the request while a worker runs its search; resume makes MHD call us again. */
+void hh_request_suspend(struct hh_request *rq);
+void hh_request_resume(struct hh_request *rq);
+
+/* ---- sending: each returns what the MHD access handler must return */
+
+/* A prebuilt or cached resource (borrowed): 304 on If-None-Match, gzip when accepted. */
+enum MHD_Result hh_send_resource(struct hh_request *rq, struct hh_resource *res);
+/* An answer built for this request only; steals body (malloc'd). */
+enum MHD_Result hh_send_bytes(struct hh_request *rq, int status, char *body, size_t len, const char *type,
+			      const char *cache_control);
+/* j (stolen; NULL is a 500) as JSON. */
+enum MHD_Result hh_send_json(struct hh_request *rq, int status, json_t *j, const char *cache_control);
+/* A problem answer for e (borrowed); a 500 is logged with e's private detail. */
+enum MHD_Result hh_send_problem(struct hh_request *rq, const struct hh_error *e);
+/* Shorthand: a problem of kind with a public message and no detail or fields. */
+enum MHD_Result hh_send_error(struct hh_request *rq, enum hh_error_kind kind, const char *message);
+/* A 500 with the generic public message; detail (private) goes to the log only. */
+enum MHD_Result hh_send_internal(struct hh_request *rq, const char *detail);
+/* An empty 204 carrying the headers extra adds (for preflights); extra returns 0 or -1. */
+enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh_request *rq,
+								       struct MHD_Response *r));
 
 #endif

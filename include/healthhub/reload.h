@@ -25,8 +25,12 @@ struct hh_reload;
 /* publish receives a new snapshot reference (stolen). */
 typedef void (*hh_publish_fn)(struct hh_snapshot *snap, void *cls);
 
-/* Starts the thread. New handle, or NULL if the thread could not start. */
-struct hh_reload *hh_reload_start(const struct hh_config *cfg, hh_publish_fn publish, void *cls);
+/*
+ * Starts the thread; snapshots are built with opts (borrowed; must outlive
+ * the handle and every snapshot). New handle, or NULL if the thread could not start.
+ */
+struct hh_reload *hh_reload_start(const struct hh_config *cfg, const struct hh_snapshot_options *opts,
+				  hh_publish_fn publish, void *cls);
 /* Stops the thread and closes its connections; frees r. */
 void hh_reload_stop(struct hh_reload *r);
 /* 1 when the last version check succeeded recently (within the staleness bound). */

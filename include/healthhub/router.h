@@ -63,11 +63,17 @@ struct hh_query {
 	char buf[HH_QUERY_MAX + 1]; /* decoded keys and values, NUL-separated */
 };
 
+/*
+ * The method table lives in router.c: parsing, names, each route's allowed
+ * methods (the HH_ROUTES column) and the Allow header built from them.
+ */
 enum hh_method hh_method_parse(const char *method);
+const char *hh_method_name(enum hh_method m);      /* static; "OTHER" for anything unparsed */
 const char *hh_route_pattern(enum hh_route_id id); /* static; the metrics label */
 unsigned hh_route_methods(enum hh_route_id id);    /* enum hh_method bits (OPTIONS implied) */
-/* The Allow header value for a route, e.g. "GET, HEAD, OPTIONS": static. */
-const char *hh_route_allow(enum hh_route_id id);
+#define HH_ALLOW_MAX 32
+/* Writes the Allow header value for a route, e.g. "GET, HEAD, OPTIONS", to buf (HH_ALLOW_MAX bytes). */
+void hh_route_allow(enum hh_route_id id, char *buf, size_t cap);
 
 /*
  * Matches a decoded path (no query). A {slug} that is not a valid slug
@@ -105,7 +111,6 @@ struct hh_list_params {
 int hh_list_params_parse(enum hh_route_id id, const struct hh_query *q, struct hh_list_params *p,
 			 struct hh_field_errors *errs) HH_MUSTCHECK;
 
-/* The cache key of a validated list request, e.g. "/v1/causes?position=sitting". */
-void hh_list_params_key(enum hh_route_id id, const struct hh_list_params *p, char *buf, size_t cap);
+/* The cache key of a validated list request is keys.h's hh_key_list. */
 
 #endif

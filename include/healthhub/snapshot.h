@@ -17,17 +17,21 @@
 
 #include "healthhub/cache.h"
 #include "healthhub/content.h"
+#include "healthhub/cors.h"
 
-/* Headers every response carries, fixed at start-up. */
-struct hh_header_policy {
-	int cors_any;              /* add Access-Control-Allow-Origin: * */
-	const char *cache_control; /* for cacheable content */
-	const char *public_url;    /* base of absolute links in ld+json; "" = relative */
+/*
+ * How answers are built, fixed at start-up and passed in (never read from a
+ * global): every resource keeps a borrowed pointer, so the options must
+ * outlive every snapshot and resource built with them.
+ */
+struct hh_snapshot_options {
+	const struct hh_cors *cors; /* borrowed: CORS "*" headers go into prebuilt responses */
+	const char *cache_control;  /* for cacheable content */
+	const char *public_url;     /* base of absolute links in ld+json; "" = relative */
 };
 
-void hh_headers_init(const struct hh_header_policy *p);
-/* Adds the security headers (and CORS "*" when configured). 0 or -1. */
-int hh_headers_common(struct MHD_Response *r) HH_MUSTCHECK;
+/* Adds the headers every answer carries: security headers, and CORS "*" when configured. 0 or -1. */
+int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r) HH_MUSTCHECK;
 
 struct hh_resource {
 	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
@@ -35,7 +39,8 @@ struct hh_resource {
 	struct hh_rendition rend;
 	const char *content_type;   /* static string */
 	const char *vary;           /* static string */
-	const char *cache_control;  /* static, or the policy's */
+	const char *cache_control;  /* static, or the options' */
+	const struct hh_snapshot_options *opts; /* borrowed: headers of responses made later */
 	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt; ok_gz NULL without gzip */
 };
 
@@ -43,15 +48,15 @@ struct hh_resource {
  * A resource from a body (steals the malloc'd body). New reference, or NULL
  * if zlib or MHD failed (body freed).
  */
-struct hh_resource *hh_resource_new(char *body, size_t len, const char *content_type, const char *vary,
-				    const char *cache_control);
+struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
+				    const char *content_type, const char *vary, const char *cache_control);
 /*
  * A cacheable JSON resource (JSON content type, Vary: Accept-Encoding, the
- * policy's Cache-Control): from bytes (malloc'd, stolen) or from a value
+ * options' Cache-Control): from bytes (malloc'd, stolen) or from a value
  * (stolen; NULL in gives NULL out). New reference or NULL.
  */
-struct hh_resource *hh_resource_json(char *body, size_t len);
-struct hh_resource *hh_resource_from_json(json_t *j);
+struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len);
+struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, json_t *j);
 
 /*
  * A fresh response over the resource's bytes (for answers that need
@@ -63,14 +68,19 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 struct hh_snapshot {
 	struct hh_ref ref;
 	struct hh_content *content; /* owned */
-	struct hh_map *resources;   /* key -> struct hh_resource * (one reference each) */
+	struct hh_map *resources;   /* keys.h key -> struct hh_resource * (one reference each) */
+	const struct hh_snapshot_options *opts; /* borrowed: how its answers were built */
 	int64_t version;
 	int64_t built_at_ms;
 	size_t n_resources;
 };
 
-/* Builds every prebuilt answer of content (stolen). New reference or NULL (content freed). */
-struct hh_snapshot *hh_snapshot_build(struct hh_content *content);
+/*
+ * Builds every prebuilt answer of content (stolen), under the keys of
+ * keys.h, with the options o (borrowed; must outlive the snapshot).
+ * New reference or NULL (content freed).
+ */
+struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o);
 /* Borrowed, or NULL. */
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
 

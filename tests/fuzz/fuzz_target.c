@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/keys.h"
 #include "healthhub/router.h"
 
-#define TARGET_MAX 8192 /* as in server/http.c */
+#define TARGET_MAX 8192 /* HH_TARGET_MAX in include/healthhub/http.h */
 
 static const enum hh_route_id list_routes[] = {HH_ROUTE_ARTICLES, HH_ROUTE_CAUSES, HH_ROUTE_REMEDIES};
 
@@ -24,8 +25,10 @@ static void list_params(const struct hh_query *q)
 		struct hh_field_errors errs = {0};
 		struct hh_list_params p;
 		char key[512];
-		if (hh_list_params_parse(list_routes[i], q, &p, &errs) == 0)
-			hh_list_params_key(list_routes[i], &p, key, sizeof(key));
+		/* every validated request has a key */
+		if (hh_list_params_parse(list_routes[i], q, &p, &errs) == 0 &&
+		    hh_key_list(list_routes[i], &p, key, sizeof(key)) < 0)
+			__builtin_trap();
 	}
 }
 
@@ -37,14 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	char *target = xmalloc(size ? size : 1);
 	memcpy(target, data, size);
-	char path[1024]; /* PATH_MAX_LEN in server/http.c */
+	char path[1024]; /* HH_PATH_MAX in include/healthhub/http.h */
 	struct hh_query q;
 	struct hh_field_errors errs = {0};
 	if (hh_target_parse(target, size, path, sizeof(path), &q, &errs) == 0) {
 		struct hh_route route;
 		hh_route_match(path, &route);
 		(void)hh_route_pattern(route.id);
-		(void)hh_route_allow(route.id);
+		char allow[HH_ALLOW_MAX];
+		hh_route_allow(route.id, allow, sizeof(allow));
 		(void)hh_query_get(&q, "q");
 		list_params(&q);
 	}

@@ -92,21 +92,50 @@ def check_search_unavailable(s, what, bound, allow_200=False):
     return secs
 
 
-class ReadyzWatch:
-    """Polls /readyz in the background from t0, so a slow request elsewhere cannot delay the reading."""
+def readyz(s):
+    """(status, parsed body or {}) of one /readyz."""
+    st, _, _, b = timed(s, "GET", "/readyz", timeout=2)
+    no_leak(b, "/readyz %d" % st)
+    try:
+        return st, json.loads(b)
+    except ValueError:
+        return st, {}
 
-    def __init__(self, s, t0, want=503, seconds=8.0):
-        self.s, self.t0, self.want, self.seconds = s, t0, want, seconds
+
+def readyz_of(s):
+    """(status, database state) of one /readyz."""
+    st, body = readyz(s)
+    return st, body.get("database")
+
+
+def db_up_gauge(s):
+    """The value of healthhub_db_up in /metrics, or None."""
+    st, _, _, b = timed(s, "GET", "/metrics", timeout=2)
+    for line in b.decode("utf-8", "replace").splitlines():
+        if line.startswith("healthhub_db_up "):
+            return line.split()[1]
+    return None
+
+
+class ReadyzWatch:
+    """Polls /readyz in the background from t0 until it reports the database down, so a slow
+    request elsewhere cannot delay the reading; records every status seen on the way."""
+
+    def __init__(self, s, t0, seconds=8.0):
+        self.s, self.t0, self.seconds = s, t0, seconds
         self.at = None
+        self.statuses = set()
+        self.body = None
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
     def _run(self):
         while time.monotonic() - self.t0 < self.seconds:
-            st, _, _, b = timed(self.s, "GET", "/readyz", timeout=2)
-            if st == self.want:
+            st, body = readyz(self.s)
+            self.statuses.add(st)
+            if body.get("database") == "down":
                 self.at = time.monotonic() - self.t0
-                no_leak(b, "/readyz %d" % st)
+                self.body = body
                 return
             time.sleep(0.05)
 
@@ -132,9 +161,27 @@ def concurrent_searches(s, n):
     return [x if x is not None else (-1, 70.0, b"") for x in out]
 
 
+def check_ready_db_down(s, watch, what):
+    """Issue 17: a database outage alone leaves the instance ready; /readyz and /metrics say the database is down."""
+    t_down = watch.result()
+    check(t_down is not None and t_down <= 4.0, "%s: /readyz reports database down within ~4 s, took %s s" %
+          (what, fmt(t_down)))
+    check(watch.statuses == {200}, "%s: /readyz stays 200 while the database goes down: saw %r" %
+          (what, sorted(watch.statuses)))
+    st, body = readyz(s)
+    check(st == 200 and body.get("status") == "ready" and body.get("database") == "down",
+          "%s: /readyz 200 {status: ready, database: down}: %d %r" % (what, st, body))
+    check(isinstance(body.get("content_version"), int) and body["content_version"] > 0,
+          "%s: /readyz names the content version served: %r" % (what, body))
+    gauge = db_up_gauge(s)
+    check(gauge == "0", "%s: healthhub_db_up 0 in /metrics, got %r" % (what, gauge))
+    measured("%s: /readyz reports database down after" % what, "%s s (statuses seen: %r, body %r)" %
+             (fmt(t_down), sorted(watch.statuses), body))
+
+
 def recover(s, what, t0):
-    """After the database is back: readyz 200 and an uncached search 200, within 5 s of t0."""
-    readyz = poll(lambda: s.get("/readyz")[0] == 200, 10)
+    """After the database is back: readyz reports it up and an uncached search 200, within 5 s of t0."""
+    readyz = poll(lambda: readyz_of(s) == (200, "up"), 10)
     t_ready = time.monotonic() - t0
     failures = []
 
@@ -166,9 +213,7 @@ def test_database_stopped(cluster):
         secs = check_search_unavailable(s, "database stopped (just now)", 1.0)
         measured("database stopped: first uncached search answered in", "%.3f s" % secs)
         worst = check_cached(s, "database stopped", 0.2)
-        t_down = watch.result()
-        check(t_down is not None and t_down <= 4.0, "database stopped: /readyz 503 within ~4 s, took %s s" % fmt(t_down))
-        measured("database stopped: /readyz 503 after", "%s s" % fmt(t_down))
+        check_ready_db_down(s, watch, "database stopped")
         secs = check_search_unavailable(s, "database stopped (known down)", 1.0)
         measured("database stopped, known down: uncached search answered in", "%.3f s" % secs)
         worst = max(worst, check_cached(s, "database stopped (known down)", 0.2))
@@ -206,9 +251,7 @@ def test_database_hung(cluster):
             check(all(st == 503 and secs <= bound for st, secs, _ in burst),
                   "database hung: each of 8 concurrent uncached searches is a 503 within %.1f s: %r" %
                   (bound, [(st, round(secs, 2)) for st, secs, _ in burst]))
-            t_down = watch.result()
-            check(t_down is not None and t_down <= 4.0, "database hung: /readyz 503 within ~4 s, took %s s" % fmt(t_down))
-            measured("database hung: /readyz 503 after", "%s s" % fmt(t_down))
+            check_ready_db_down(s, watch, "database hung")
             secs = check_search_unavailable(s, "database hung (known down)", 1.0)
             measured("database hung, known down: uncached search answered in", "%.3f s" % secs)
             for _ in range(3):
@@ -217,6 +260,38 @@ def test_database_hung(cluster):
         finally:
             cluster.resume()
         recover(s, "database hung", time.monotonic())
+
+
+# ------------------------------------- started while the database is down
+
+def test_started_database_down(cluster):
+    """No content yet: not ready (503) until the first content load, then ready without a restart."""
+    cluster.stop()
+    with Server(cluster.url(), *FAST_FLAGS, ready=False) as s:
+        time.sleep(0.6)  # the reloader has tried (and failed) a few times
+        seen = []
+        for _ in range(3):
+            st, body = readyz(s)
+            seen.append((st, body))
+            time.sleep(0.1)
+        check(all(st == 503 and body.get("status") == "not ready" and body.get("database") == "down" and
+                  body.get("content_version") == 0 for st, body in seen),
+              "started with the database down: /readyz 503 {not ready, database down, content_version 0}: %r" % seen)
+        st, _, _ = s.get("/healthz")
+        check(st == 200, "started with the database down: /healthz 200, got %d" % st)
+        st, _, h, b = timed(s, "GET", ARTICLE)
+        is_problem(st, h, b, 503)  # content is not loaded yet
+        measured("started with the database down: /readyz", seen[-1])
+        t0 = time.monotonic()
+        cluster.restart()
+        ready = poll(lambda: readyz(s)[0] == 200, 10, step=0.05)
+        t_ready = time.monotonic() - t0
+        check(ready is not None, "started with the database down: /readyz 200 after the first content load")
+        st, body = readyz(s)
+        check(st == 200 and body.get("status") == "ready" and body.get("content_version", 0) > 0,
+              "after the first content load: /readyz 200 ready with a content version: %d %r" % (st, body))
+        check(timed(s, "GET", ARTICLE)[0] == 200, "after the first content load: content 200")
+        measured("started with the database down: /readyz 200 after the database came back", "%.2f s" % t_ready)
 
 
 # ------------------------------------------------------------ slow clients
@@ -499,8 +574,8 @@ def test_graceful_shutdown(cluster):
 def main():
     with PrivateCluster(prefix="hh-faults-pg-") as cluster:
         migrate(cluster.url())
-        for test in (test_database_stopped, test_database_hung, test_slow_clients, test_per_ip_limit,
-                     test_graceful_shutdown):
+        for test in (test_database_stopped, test_database_hung, test_started_database_down, test_slow_clients,
+                     test_per_ip_limit, test_graceful_shutdown):
             print("== %s" % test.__name__, flush=True)
             try:
                 test(cluster)

@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include "healthhub/content.h"
+#include "healthhub/keys.h"
 #include "healthhub/router.h"
 
 static enum hh_route_id route_of(const char *path, char *slug_out)
@@ -35,7 +36,13 @@ static void routes(void)
 	CHECK(route_of("/", NULL) == HH_ROUTE_NOT_FOUND);
 	CHECK(hh_route_methods(HH_ROUTE_TRIAGE) & HH_M_POST);
 	CHECK(!(hh_route_methods(HH_ROUTE_CAUSES) & HH_M_POST));
-	CHECK_STR(hh_route_allow(HH_ROUTE_CAUSES), "GET, HEAD, OPTIONS");
+	char allow[HH_ALLOW_MAX];
+	hh_route_allow(HH_ROUTE_CAUSES, allow, sizeof(allow));
+	CHECK_STR(allow, "GET, HEAD, OPTIONS");
+	hh_route_allow(HH_ROUTE_TRIAGE, allow, sizeof(allow));
+	CHECK_STR(allow, "GET, HEAD, POST, OPTIONS");
+	CHECK_STR(hh_method_name(HH_M_POST), "POST");
+	CHECK_STR(hh_method_name(HH_M_OTHER), "OTHER");
 	CHECK(hh_method_parse("BREW") == HH_M_OTHER);
 	CHECK(hh_method_parse("get") == HH_M_OTHER); /* methods are case-sensitive */
 }
@@ -103,11 +110,11 @@ static void list_params(void)
 	char key[512];
 	CHECK(list(HH_ROUTE_ARTICLES, "/v1/articles", &p, &e) == 0);
 	CHECK(p.limit == 20 && p.offset == 0 && p.q == NULL);
-	hh_list_params_key(HH_ROUTE_ARTICLES, &p, key, sizeof(key));
+	CHECK(hh_key_list(HH_ROUTE_ARTICLES, &p, key, sizeof(key)) == 0);
 	CHECK_STR(key, "/v1/articles");
 	CHECK(list(HH_ROUTE_ARTICLES, "/v1/articles?q=%20Upper%20%20BACK%20&limit=5", &p, &e) == 0);
 	CHECK_STR(p.q, "upper back");
-	hh_list_params_key(HH_ROUTE_ARTICLES, &p, key, sizeof(key));
+	CHECK(hh_key_list(HH_ROUTE_ARTICLES, &p, key, sizeof(key)) == 0);
 	CHECK_STR(key, "/v1/articles?limit=5&offset=0&q=upper back");
 	const char *bad[] = {"/v1/articles?limit=abc", "/v1/articles?limit=0", "/v1/articles?limit=101",
 			     "/v1/articles?limit=-1", "/v1/articles?offset=-1", "/v1/articles?limit=+5",
@@ -123,7 +130,7 @@ static void list_params(void)
 	CHECK(e.n == 3); /* every problem is reported */
 	CHECK(list(HH_ROUTE_CAUSES, "/v1/causes?region=upper_back&position=sitting", &p, &e) == 0);
 	CHECK(p.position == HH_POS_SITTING && p.region == HH_REGION_UPPER_BACK);
-	hh_list_params_key(HH_ROUTE_CAUSES, &p, key, sizeof(key));
+	CHECK(hh_key_list(HH_ROUTE_CAUSES, &p, key, sizeof(key)) == 0);
 	CHECK_STR(key, "/v1/causes?position=sitting&region=upper_back"); /* canonical order */
 	CHECK(list(HH_ROUTE_CAUSES, "/v1/causes?position=sleeping", &p, &e) == -1);
 	CHECK_STR(e.v[0].field, "position");

@@ -1,0 +1,48 @@
+/*
+ * keys.h - the one owner of cache keys.
+ *
+ * A key names one answer: the snapshot builder stores prebuilt answers
+ * under these keys and the handlers look answers up (in the snapshot or an
+ * LRU) under the same keys, so both sides call these functions and nothing
+ * else formats a key. Keys are canonical: equivalent requests (parameters
+ * in another order, search text with other spacing or case, defaults
+ * spelled out or left out) give the same key. Pure functions, unit-tested.
+ */
+#ifndef HEALTHHUB_KEYS_H
+#define HEALTHHUB_KEYS_H
+
+#include <stddef.h>
+
+#include "healthhub/common.h"
+#include "healthhub/router.h"
+#include "healthhub/triage.h"
+
+#define HH_KEY_MAX 512 /* holds every key of a validated request */
+
+/*
+ * A validated list request, e.g. "/v1/causes?position=sitting": the path,
+ * then the non-default parameters in a fixed order (limit and offset are
+ * written for any article page but the default first one, and with a
+ * search). 0, or -1 when buf (cap bytes) is too small.
+ */
+int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, size_t cap) HH_MUSTCHECK;
+
+/*
+ * One item, e.g. "/v1/causes/poor-posture"; ld selects the article's
+ * ld+json form ("/v1/articles/<slug>#ld"). id is ARTICLE, CAUSE or REMEDY.
+ * 0, or -1 when buf is too small or id has no {slug}.
+ */
+int hh_key_item(enum hh_route_id id, const char *slug, int ld, char *buf, size_t cap) HH_MUSTCHECK;
+
+/* The key of a route without parameters (/v1/symptoms, /openapi.json): static. */
+const char *hh_key_fixed(enum hh_route_id id);
+
+/*
+ * A triage answer: the ruleset version and the normalised input, so an
+ * answer (and its ETag) never outlives the rules that made it. buf must hold
+ * HH_TRIAGE_KEY_MAX plus the version. 0, or -1 when buf is too small.
+ */
+int hh_key_triage(const char *ruleset_version, const struct hh_triage_input *in, char *buf,
+		  size_t cap) HH_MUSTCHECK;
+
+#endif

@@ -1,0 +1,454 @@
+/*
+ * handlers.c - what each route answers (see handlers.h).
+ *
+ * The request path for a cached answer: http.c's on_request -> hh_handle
+ * (rate limit, method, route table) -> the route's handler -> a key from
+ * keys.c -> the snapshot or an LRU -> hh_send_resource. Validation is
+ * decided by the content (an unknown slug is a 404, an unknown ?cause= a
+ * 422, because the content has no such thing); a missing prebuilt entry for
+ * something the content holds is a bug, answered as a logged 500.
+ */
+#include "healthhub/handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "healthhub/dbpool.h"
+#include "healthhub/keys.h"
+#include "healthhub/ops.h"
+#include "healthhub/reload.h"
+#include "healthhub/render.h"
+#include "healthhub/triage.h"
+
+static const char SEARCH_DOWN[] = "Search needs the database, which is not reachable. Try again soon.";
+static const char CONTENT_NOT_LOADED[] = "Content is not loaded yet. Try again soon.";
+static const char TRIAGE_NOT_LOADED[] = "The triage rules are not loaded yet. Try again soon.";
+
+/* A search waiting for the database; owned by its request (rq->job). */
+struct hh_search_job {
+	struct hh_dbpool_job job; /* first: the pool hands this pointer back */
+	struct hh_request *rq;
+	char key[HH_KEY_MAX];     /* where the answer is kept */
+};
+
+/* ================================================================= LRUs */
+
+/* Sends the answer the LRU holds under key: 1 (with *rc) on a hit, 0 on a miss. */
+static int send_from_lru(struct hh_request *rq, struct hh_lru *lru, const char *key, enum MHD_Result *rc)
+{
+	struct hh_ref *hit = hh_lru_get(lru, key);
+	rq->cache = hit ? HH_CACHE_HIT : HH_CACHE_MISS;
+	if (hit == NULL)
+		return 0;
+	*rc = hh_send_resource(rq, (struct hh_resource *)hit);
+	hh_ref_put(hit);
+	return 1;
+}
+
+/* Stores a freshly built answer (res: a new reference, stolen; NULL if building failed) in lru and sends it. */
+static enum MHD_Result send_and_keep(struct hh_request *rq, struct hh_lru *lru, const char *key,
+				     struct hh_resource *res)
+{
+	if (res == NULL)
+		return hh_send_internal(rq, "building an answer failed");
+	hh_lru_put(lru, key, &res->ref);
+	enum MHD_Result rc = hh_send_resource(rq, res);
+	hh_ref_put(&res->ref);
+	return rc;
+}
+
+/* A key that could not be built, or a prebuilt entry the snapshot lacks: a bug, never a crash. */
+static enum MHD_Result missing_entry(struct hh_request *rq, const char *what, const char *key)
+{
+	char detail[HH_KEY_MAX + 64];
+	snprintf(detail, sizeof(detail), "%s: %s", what, key ? key : "(key too long)");
+	return hh_send_internal(rq, detail);
+}
+
+/* Sends the snapshot's entry under key, or a logged 500 when it has none. */
+static enum MHD_Result send_prebuilt(struct hh_request *rq, const struct hh_snapshot *s, const char *key)
+{
+	struct hh_resource *res = hh_snapshot_get(s, key);
+	if (res == NULL)
+		return missing_entry(rq, "no prebuilt answer", key);
+	rq->cache = HH_CACHE_HIT;
+	return hh_send_resource(rq, res);
+}
+
+/* =============================================================== search */
+
+/* Renders the search hits from the snapshot's content. New reference or NULL. */
+static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_search_kind kind,
+				       const struct hh_search_result *hits)
+{
+	const struct hh_content *c = s->content;
+	json_t *body = NULL;
+	if (kind == HH_SEARCH_ARTICLES) {
+		const struct hh_article **items = xcalloc(hits->n + 1, sizeof(*items));
+		size_t n = 0;
+		for (size_t i = 0; i < hits->n; i++)
+			if ((items[n] = hh_content_article(c, hits->slugs[i])) != NULL)
+				n++;
+		body = hh_render_article_list(c, items, n, hits->total);
+		free(items);
+	} else {
+		const struct hh_cause **items = xcalloc(hits->n + 1, sizeof(*items));
+		size_t n = 0;
+		for (size_t i = 0; i < hits->n; i++)
+			if ((items[n] = hh_content_cause(c, hits->slugs[i])) != NULL)
+				n++;
+		body = hh_render_cause_list(c, items, n);
+		free(items);
+	}
+	return hh_resource_from_json(s->opts, body);
+}
+
+/* On a database worker: render, keep and hand the answer to the request, then wake it. */
+static void search_done(struct hh_dbpool_job *j, int status, const struct hh_search_result *hits)
+{
+	struct hh_search_job *sj = (struct hh_search_job *)j;
+	struct hh_request *rq = sj->rq;
+	rq->answer_status = status;
+	if (status == 200) {
+		struct hh_snapshot *s = hh_server_snapshot(rq->srv);
+		rq->answer = s ? render_hits(s, j->kind, hits) : NULL;
+		if (s)
+			hh_ref_put(&s->ref);
+		if (rq->answer)
+			hh_lru_put(j->kind == HH_SEARCH_ARTICLES ? rq->srv->list_lru : rq->srv->search_lru, sj->key,
+				   &rq->answer->ref);
+		else
+			rq->answer_status = 500;
+	}
+	hh_request_resume(rq);
+}
+
+static enum MHD_Result search(struct hh_request *rq, enum hh_search_kind kind, const struct hh_list_params *p,
+			      const char *key)
+{
+	struct hh_server *srv = rq->srv;
+	enum MHD_Result rc;
+	if (send_from_lru(rq, kind == HH_SEARCH_ARTICLES ? srv->list_lru : srv->search_lru, key, &rc))
+		return rc;
+	if (!hh_reload_db_up(srv->reload))
+		return hh_send_error(rq, HH_E_UNAVAILABLE, SEARCH_DOWN);
+	struct hh_search_job *sj = xcalloc(1, sizeof(*sj));
+	sj->job.kind = kind;
+	sj->job.params = *p;
+	sj->job.params.q = p->q ? sj->job.params.norm_q : NULL;
+	sj->job.request_id = rq->id;
+	sj->job.done = search_done;
+	sj->rq = rq;
+	snprintf(sj->key, sizeof(sj->key), "%s", key);
+	rq->job = sj;
+	rq->answer_status = 503; /* what a refused job answers */
+	hh_request_suspend(rq);
+	if (hh_dbpool_submit(srv->pool, &sj->job) < 0)
+		hh_request_resume(rq);
+	return MHD_YES;
+}
+
+enum MHD_Result hh_handle_resumed(struct hh_request *rq)
+{
+	struct hh_resource *res = rq->answer;
+	free(rq->job);
+	rq->job = NULL;
+	rq->answer = NULL;
+	if (res == NULL && rq->answer_status == 500)
+		return hh_send_internal(rq, "rendering search hits failed");
+	if (res == NULL)
+		return hh_send_error(rq, HH_E_UNAVAILABLE, SEARCH_DOWN);
+	enum MHD_Result rc = hh_send_resource(rq, res);
+	hh_ref_put(&res->ref);
+	return rc;
+}
+
+/* ============================================================== content */
+
+/* Validates a list route's query into p; 0, or -1 after answering 400. */
+static int list_params(struct hh_request *rq, struct hh_list_params *p, enum MHD_Result *rc)
+{
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
+	if (hh_list_params_parse(rq->route.id, &rq->query, p, &errs) == 0)
+		return 0;
+	struct hh_error e;
+	hh_error_set(&e, HH_E_INVALID_PARAMETER, "A query parameter is not valid; see errors.")->fields = &errs;
+	*rc = hh_send_problem(rq, &e);
+	return -1;
+}
+
+/* Article pages other than the first default page, rendered from memory. */
+static enum MHD_Result article_page(struct hh_request *rq, const struct hh_snapshot *s,
+				    const struct hh_list_params *p, const char *key)
+{
+	enum MHD_Result rc;
+	if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
+		return rc;
+	const struct hh_content *c = s->content;
+	const struct hh_article **items = xcalloc((size_t)p->limit + 1, sizeof(*items));
+	size_t n = 0;
+	for (size_t i = (size_t)p->offset; i < c->n_articles && n < (size_t)p->limit; i++)
+		items[n++] = &c->articles[i];
+	json_t *j = hh_render_article_list(c, items, n, (long long)c->n_articles);
+	free(items);
+	return send_and_keep(rq, rq->srv->list_lru, key, hh_resource_from_json(s->opts, j));
+}
+
+static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	struct hh_list_params p;
+	char key[HH_KEY_MAX];
+	enum MHD_Result rc;
+	if (list_params(rq, &p, &rc) < 0)
+		return rc;
+	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
+		return missing_entry(rq, "list key", NULL);
+	if (p.q != NULL)
+		return search(rq, HH_SEARCH_ARTICLES, &p, key);
+	/* only the default first page is prebuilt; other pages are rendered once and kept */
+	struct hh_resource *res = hh_snapshot_get(s, key);
+	if (res == NULL)
+		return article_page(rq, s, &p, key);
+	rq->cache = HH_CACHE_HIT;
+	return hh_send_resource(rq, res);
+}
+
+static enum MHD_Result causes(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	struct hh_list_params p;
+	char key[HH_KEY_MAX];
+	enum MHD_Result rc;
+	if (list_params(rq, &p, &rc) < 0)
+		return rc;
+	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
+		return missing_entry(rq, "list key", NULL);
+	if (p.q != NULL)
+		return search(rq, HH_SEARCH_CAUSES, &p, key);
+	return send_prebuilt(rq, s, key); /* every position x region filter is prebuilt */
+}
+
+static enum MHD_Result remedies(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	struct hh_list_params p;
+	char key[HH_KEY_MAX];
+	enum MHD_Result rc;
+	if (list_params(rq, &p, &rc) < 0)
+		return rc;
+	if (p.cause != NULL && hh_content_cause(s->content, p.cause) == NULL) {
+		struct hh_field_errors errs;
+		hh_field_errors_init(&errs);
+		hh_field_errors_add(&errs, "cause", "no cause has the slug \"%s\"", p.cause);
+		struct hh_error e;
+		hh_error_set(&e, HH_E_VALIDATION, "The cause filter names no known cause.")->fields = &errs;
+		return hh_send_problem(rq, &e);
+	}
+	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
+		return missing_entry(rq, "list key", NULL);
+	return send_prebuilt(rq, s, key); /* the whole list and one per cause are prebuilt */
+}
+
+static int wants_ld(struct hh_request *rq)
+{
+	const char *accept = hh_request_header(rq, MHD_HTTP_HEADER_ACCEPT);
+	return accept != NULL && strstr(accept, "application/ld+json") != NULL;
+}
+
+static int content_has(const struct hh_content *c, enum hh_route_id id, const char *slug)
+{
+	if (id == HH_ROUTE_ARTICLE)
+		return hh_content_article(c, slug) != NULL;
+	if (id == HH_ROUTE_CAUSE)
+		return hh_content_cause(c, slug) != NULL;
+	return hh_content_remedy(c, slug) != NULL;
+}
+
+/*
+ * One article, cause or remedy. The lookup comes first because it is the
+ * hot path, and an entry exists only for what the content holds; on a miss
+ * the content decides: no such slug is a 404, a slug it holds is a bug.
+ */
+static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	char key[HH_KEY_MAX];
+	if (hh_key_item(rq->route.id, rq->route.slug, rq->route.id == HH_ROUTE_ARTICLE && wants_ld(rq), key,
+			sizeof(key)) < 0)
+		return missing_entry(rq, "item key", NULL);
+	struct hh_resource *res = hh_snapshot_get(s, key);
+	if (res != NULL) {
+		rq->cache = HH_CACHE_HIT;
+		return hh_send_resource(rq, res);
+	}
+	if (content_has(s->content, rq->route.id, rq->route.slug))
+		return missing_entry(rq, "no prebuilt answer", key);
+	struct hh_error e;
+	hh_error_set(&e, HH_E_NOT_FOUND, "Nothing is published under \"%s\".", rq->route.slug);
+	return hh_send_problem(rq, &e);
+}
+
+/* /v1/symptoms and /openapi.json: prebuilt with every snapshot. */
+static enum MHD_Result fixed(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	return send_prebuilt(rq, s, hh_key_fixed(rq->route.id));
+}
+
+/* =============================================================== triage */
+
+/* Evaluates in; a GET answer (cache_key set) is cacheable, a POST answer is no-store. */
+static enum MHD_Result triage_answer(struct hh_request *rq, const struct hh_snapshot *s,
+				     const struct hh_triage_input *in, const char *cache_key)
+{
+	struct hh_triage_result result;
+	hh_triage_eval(s->content, in, &result);
+	size_t len = 0;
+	char *body = hh_triage_render(s->content, &result, &len);
+	if (body == NULL)
+		return hh_send_internal(rq, "rendering the triage answer failed");
+	if (cache_key == NULL)
+		return hh_send_bytes(rq, 200, body, len, HH_JSON_TYPE, "no-store");
+	return send_and_keep(rq, rq->srv->triage_lru, cache_key, hh_resource_json(s->opts, body, len));
+}
+
+static enum MHD_Result triage_invalid(struct hh_request *rq, enum hh_error_kind kind,
+				      const struct hh_field_errors *errs)
+{
+	struct hh_error e;
+	hh_error_set(&e, kind,
+		     kind == HH_E_MALFORMED_JSON ? "The body is not well-formed JSON."
+						 : "The triage request is not valid; see errors.")
+		->fields = errs;
+	return hh_send_problem(rq, &e);
+}
+
+static enum MHD_Result triage_get(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
+	struct hh_triage_input in;
+	const char *keys[HH_MAX_PARAMS], *values[HH_MAX_PARAMS];
+	for (size_t i = 0; i < rq->query.n; i++) {
+		keys[i] = rq->query.v[i].key;
+		values[i] = rq->query.v[i].value;
+	}
+	if (hh_triage_parse_query(s->content, keys, values, rq->query.n, &in, &errs) < 0)
+		return triage_invalid(rq, HH_E_VALIDATION, &errs);
+	char key[HH_KEY_MAX];
+	if (hh_key_triage(s->content->ruleset_version, &in, key, sizeof(key)) < 0)
+		return missing_entry(rq, "triage key", NULL);
+	enum MHD_Result rc;
+	if (send_from_lru(rq, rq->srv->triage_lru, key, &rc))
+		return rc;
+	return triage_answer(rq, s, &in, key);
+}
+
+static int json_media_type(const char *ct)
+{
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static enum MHD_Result triage_post(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	struct hh_error e;
+	if (rq->body_too_large) {
+		hh_error_set(&e, HH_E_TOO_LARGE, "The body is larger than %ld bytes.", rq->srv->cfg->max_body_bytes);
+		return hh_send_problem(rq, &e);
+	}
+	if (!json_media_type(hh_request_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE)))
+		return hh_send_error(rq, HH_E_UNSUPPORTED_MEDIA_TYPE, "Send the triage request as application/json.");
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
+	struct hh_triage_input in;
+	enum hh_error_kind kind = HH_E_VALIDATION;
+	if (hh_triage_parse_json(s->content, rq->body ? rq->body : "", rq->body_len, &in, &kind, &errs) < 0)
+		return triage_invalid(rq, kind, &errs);
+	return triage_answer(rq, s, &in, NULL);
+}
+
+static enum MHD_Result triage(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	return rq->method == HH_M_POST ? triage_post(rq, s) : triage_get(rq, s);
+}
+
+/* ============================================================ preflight */
+
+static int preflight_headers(struct hh_request *rq, struct MHD_Response *r)
+{
+	char allow[HH_ALLOW_MAX];
+	hh_route_allow(rq->route.id, allow, sizeof(allow));
+	int ok = MHD_add_response_header(r, "Allow", allow) == MHD_YES &&
+		 MHD_add_response_header(r, "Cache-Control", "no-store") == MHD_YES &&
+		 hh_cors_preflight_headers(&rq->srv->cors, allow, r) == 0;
+	return ok ? 0 : -1;
+}
+
+/* ============================================================= dispatch */
+
+/* What each route answers: explicit, one row per route. */
+struct route_handler {
+	enum MHD_Result (*content)(struct hh_request *rq, const struct hh_snapshot *s); /* needs a snapshot */
+	enum MHD_Result (*op)(struct hh_request *rq); /* operational: no snapshot needed */
+	int own_query;          /* the handler reads (or ignores) the query; others refuse any parameter */
+	const char *not_loaded; /* the 503's message before the first content load */
+};
+
+static const struct route_handler routes[HH_ROUTE__COUNT] = {
+	[HH_ROUTE_ARTICLES] = {.content = articles, .own_query = 1},
+	[HH_ROUTE_ARTICLE] = {.content = item},
+	[HH_ROUTE_CAUSES] = {.content = causes, .own_query = 1},
+	[HH_ROUTE_CAUSE] = {.content = item},
+	[HH_ROUTE_REMEDIES] = {.content = remedies, .own_query = 1},
+	[HH_ROUTE_REMEDY] = {.content = item},
+	[HH_ROUTE_SYMPTOMS] = {.content = fixed},
+	[HH_ROUTE_TRIAGE] = {.content = triage, .own_query = 1, .not_loaded = TRIAGE_NOT_LOADED},
+	[HH_ROUTE_HEALTHZ] = {.op = hh_ops_healthz, .own_query = 1},
+	[HH_ROUTE_READYZ] = {.op = hh_ops_readyz, .own_query = 1},
+	[HH_ROUTE_METRICS] = {.op = hh_ops_metrics, .own_query = 1},
+	[HH_ROUTE_OPENAPI] = {.content = fixed},
+};
+
+/* Endpoints without parameters refuse any, as the list endpoints refuse unknown ones. */
+static enum MHD_Result refuse_parameters(struct hh_request *rq)
+{
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
+	for (size_t i = 0; i < rq->query.n; i++)
+		hh_field_errors_add(&errs, rq->query.v[i].key[0] ? rq->query.v[i].key : "query", "unknown parameter");
+	struct hh_error e;
+	hh_error_set(&e, HH_E_INVALID_PARAMETER, "This endpoint takes no parameters.")->fields = &errs;
+	return hh_send_problem(rq, &e);
+}
+
+static enum MHD_Result with_snapshot(struct hh_request *rq, const struct route_handler *h)
+{
+	if (!h->own_query && rq->query.n > 0)
+		return refuse_parameters(rq);
+	struct hh_snapshot *s = hh_server_snapshot(rq->srv);
+	if (s == NULL)
+		return hh_send_error(rq, HH_E_UNAVAILABLE, h->not_loaded ? h->not_loaded : CONTENT_NOT_LOADED);
+	enum MHD_Result rc = h->content(rq, s);
+	hh_ref_put(&s->ref);
+	return rc;
+}
+
+enum MHD_Result hh_handle(struct hh_request *rq)
+{
+	enum hh_route_id id = rq->route.id;
+	if ((unsigned)id >= HH_ROUTE__COUNT || (routes[id].content == NULL && routes[id].op == NULL))
+		return hh_send_error(rq, HH_E_NOT_FOUND, "No resource lives at this path.");
+	const struct route_handler *h = &routes[id];
+	/* probes and scrapes are exempt: a limit must never make a healthy instance look dead */
+	if (rq->srv->limiter != NULL && h->op == NULL && hh_request_rate_limited(rq))
+		return hh_send_error(rq, HH_E_RATE_LIMITED, "Too many requests from this client. Slow down.");
+	if (rq->method == HH_M_OPTIONS)
+		return hh_send_no_content(rq, preflight_headers);
+	if (!(hh_route_methods(id) & rq->method))
+		return hh_send_error(rq, HH_E_METHOD_NOT_ALLOWED, "This method is not allowed on this resource.");
+	return h->op != NULL ? h->op(rq) : with_snapshot(rq, h);
+}

@@ -1,0 +1,169 @@
+/*
+ * test_keys.c - cache keys (keys.c): canonical keys for equivalent
+ * requests, distinct keys for different ones, refusal instead of a cut key,
+ * and the snapshot builder storing every answer under the key a request
+ * for it produces (one owner for both sides).
+ *
+ * Runs from the source tree (ctest sets WORKING_DIRECTORY): "content" is the real content.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "healthhub/keys.h"
+#include "healthhub/loader.h"
+#include "healthhub/snapshot.h"
+
+/* The key a raw request target gets, as the handlers compute it; "" when the request is invalid. */
+static const char *key_of(enum hh_route_id id, const char *target, char *key, size_t cap)
+{
+	struct hh_query q;
+	struct hh_field_errors errs;
+	struct hh_list_params p;
+	char path[256];
+	hh_field_errors_init(&errs);
+	key[0] = '\0';
+	if (hh_target_parse(target, strlen(target), path, sizeof(path), &q, &errs) < 0 ||
+	    hh_list_params_parse(id, &q, &p, &errs) < 0 || hh_key_list(id, &p, key, cap) < 0)
+		key[0] = '\0';
+	return key;
+}
+
+static void canonical_lists(void)
+{
+	char a[HH_KEY_MAX], b[HH_KEY_MAX];
+	/* parameter order does not matter */
+	CHECK_STR(key_of(HH_ROUTE_CAUSES, "/v1/causes?region=upper_back&position=sitting", a, sizeof(a)),
+		  key_of(HH_ROUTE_CAUSES, "/v1/causes?position=sitting&region=upper_back", b, sizeof(b)));
+	CHECK_STR(a, "/v1/causes?position=sitting&region=upper_back");
+	/* defaults spelled out are the same request as defaults left out */
+	CHECK_STR(key_of(HH_ROUTE_ARTICLES, "/v1/articles?limit=20&offset=0", a, sizeof(a)), "/v1/articles");
+	CHECK_STR(key_of(HH_ROUTE_ARTICLES, "/v1/articles", a, sizeof(a)), "/v1/articles");
+	/* search text: case, spacing and encoding fold to one key */
+	CHECK_STR(key_of(HH_ROUTE_ARTICLES, "/v1/articles?q=Upper+%20BACK&limit=5", a, sizeof(a)),
+		  key_of(HH_ROUTE_ARTICLES, "/v1/articles?limit=5&q=upper%20back", b, sizeof(b)));
+	CHECK_STR(a, "/v1/articles?limit=5&offset=0&q=upper back");
+	/* a search always names its page, so page 1 and page 2 of the same search differ */
+	CHECK_STR(key_of(HH_ROUTE_ARTICLES, "/v1/articles?q=back", a, sizeof(a)), "/v1/articles?limit=20&offset=0&q=back");
+	CHECK(strcmp(a, key_of(HH_ROUTE_ARTICLES, "/v1/articles?q=back&offset=20", b, sizeof(b))) != 0);
+	CHECK_STR(key_of(HH_ROUTE_REMEDIES, "/v1/remedies?cause=poor-posture", a, sizeof(a)),
+		  "/v1/remedies?cause=poor-posture");
+	/* different filters never share a key */
+	CHECK(strcmp(key_of(HH_ROUTE_CAUSES, "/v1/causes?position=sitting", a, sizeof(a)),
+		     key_of(HH_ROUTE_CAUSES, "/v1/causes?region=upper_back", b, sizeof(b))) != 0);
+	CHECK(strcmp(key_of(HH_ROUTE_CAUSES, "/v1/causes?q=stress", a, sizeof(a)),
+		     key_of(HH_ROUTE_ARTICLES, "/v1/articles?q=stress", b, sizeof(b))) != 0);
+}
+
+static void bounded(void)
+{
+	struct hh_list_params p = {.limit = 20, .position = HH_POS_SITTING};
+	char small[12];
+	/* a key that does not fit is refused, never cut (a cut key could name another answer) */
+	CHECK(hh_key_list(HH_ROUTE_CAUSES, &p, small, sizeof(small)) == -1);
+	char key[HH_KEY_MAX];
+	struct hh_list_params longest = {.limit = 100, .offset = 100000, .q = NULL};
+	memset(longest.norm_q, 'x', 200);
+	longest.norm_q[200] = '\0';
+	longest.q = longest.norm_q;
+	CHECK(hh_key_list(HH_ROUTE_ARTICLES, &longest, key, sizeof(key)) == 0);
+	CHECK(hh_key_item(HH_ROUTE_CAUSE, "poor-posture", 0, small, sizeof(small)) == -1);
+}
+
+static void items_and_fixed(void)
+{
+	char key[HH_KEY_MAX];
+	CHECK(hh_key_item(HH_ROUTE_ARTICLE, "upper-back", 0, key, sizeof(key)) == 0);
+	CHECK_STR(key, "/v1/articles/upper-back");
+	CHECK(hh_key_item(HH_ROUTE_ARTICLE, "upper-back", 1, key, sizeof(key)) == 0);
+	CHECK_STR(key, "/v1/articles/upper-back#ld");
+	CHECK(hh_key_item(HH_ROUTE_CAUSE, "poor-posture", 1, key, sizeof(key)) == 0);
+	CHECK_STR(key, "/v1/causes/poor-posture"); /* only articles have an ld+json form */
+	CHECK(hh_key_item(HH_ROUTE_REMEDY, "heat-therapy", 0, key, sizeof(key)) == 0);
+	CHECK_STR(key, "/v1/remedies/heat-therapy");
+	CHECK(hh_key_item(HH_ROUTE_CAUSES, "x", 0, key, sizeof(key)) == -1); /* not an item route */
+	CHECK_STR(hh_key_fixed(HH_ROUTE_SYMPTOMS), "/v1/symptoms");
+	CHECK_STR(hh_key_fixed(HH_ROUTE_OPENAPI), "/openapi.json");
+}
+
+static void triage_keys(void)
+{
+	struct hh_triage_input in = {.n_symptoms = 0, .positions = 2, .region = 1, .duration_days = 3, .age = -1};
+	char a[HH_KEY_MAX], b[HH_KEY_MAX];
+	CHECK(hh_key_triage("v1", &in, a, sizeof(a)) == 0);
+	CHECK(strncmp(a, "v1|", 3) == 0);
+	CHECK(hh_key_triage("v2", &in, b, sizeof(b)) == 0);
+	CHECK(strcmp(a, b) != 0); /* new rules, new key: an old answer is never served for them */
+	in.age = 40;
+	CHECK(hh_key_triage("v1", &in, b, sizeof(b)) == 0);
+	CHECK(strcmp(a, b) != 0);
+	CHECK(hh_key_triage("v1", &in, a, 20) == -1);
+}
+
+static struct hh_content *load_content(void)
+{
+	struct hh_content *c = NULL;
+	struct hh_content_files files = {0};
+	struct hh_diags diags = {0};
+	if (hh_loader_read_dir("content", &c, &files, &diags) < 0) {
+		hh_diags_print(&diags, stderr);
+		c = NULL;
+	}
+	hh_content_files_free(&files);
+	hh_diags_free(&diags);
+	return c;
+}
+
+/* Every request the handlers answer from the snapshot finds its entry under the handlers' key. */
+static void snapshot_uses_the_same_keys(void)
+{
+	struct hh_cors cors;
+	hh_cors_init(&cors, "*", 600);
+	struct hh_snapshot_options o = {.cors = &cors, .cache_control = "public, max-age=1", .public_url = ""};
+	struct hh_content *c = load_content();
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	struct hh_snapshot *s = hh_snapshot_build(c, &o);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	const char *targets[][2] = {
+		{"a", "/v1/articles"}, {"c", "/v1/causes"}, {"c", "/v1/causes?position=lying_down"},
+		{"c", "/v1/causes?region=middle_back&position=standing"}, {"r", "/v1/remedies"},
+	};
+	char key[HH_KEY_MAX];
+	for (size_t i = 0; i < HH_ARRAY_LEN(targets); i++) {
+		enum hh_route_id id = targets[i][0][0] == 'a' ? HH_ROUTE_ARTICLES
+				      : targets[i][0][0] == 'c' ? HH_ROUTE_CAUSES
+								 : HH_ROUTE_REMEDIES;
+		key_of(id, targets[i][1], key, sizeof(key));
+		CHECK(hh_snapshot_get(s, key) != NULL);
+	}
+	for (size_t i = 0; i < s->content->n_causes; i++) {
+		char target[128];
+		snprintf(target, sizeof(target), "/v1/remedies?cause=%s", s->content->causes[i].slug);
+		CHECK(hh_snapshot_get(s, key_of(HH_ROUTE_REMEDIES, target, key, sizeof(key))) != NULL);
+		CHECK(hh_key_item(HH_ROUTE_CAUSE, s->content->causes[i].slug, 0, key, sizeof(key)) == 0);
+		CHECK(hh_snapshot_get(s, key) != NULL);
+	}
+	for (size_t i = 0; i < s->content->n_articles; i++)
+		for (int ld = 0; ld <= 1; ld++) {
+			CHECK(hh_key_item(HH_ROUTE_ARTICLE, s->content->articles[i].slug, ld, key, sizeof(key)) == 0);
+			CHECK(hh_snapshot_get(s, key) != NULL);
+		}
+	CHECK(hh_snapshot_get(s, hh_key_fixed(HH_ROUTE_SYMPTOMS)) != NULL);
+	CHECK(hh_snapshot_get(s, hh_key_fixed(HH_ROUTE_OPENAPI)) != NULL);
+	CHECK(s->opts == &o); /* built with the options it was given, no global */
+	hh_ref_put(&s->ref);
+}
+
+int main(void)
+{
+	canonical_lists();
+	bounded();
+	items_and_fixed();
+	triage_keys();
+	snapshot_uses_the_same_keys();
+	return check_done();
+}
