@@ -649,7 +649,7 @@ static enum MHD_Result triage_answer(struct request *rq, const struct hh_snapsho
 	struct hh_triage_result result;
 	hh_triage_eval(s->content, in, &result);
 	size_t len = 0;
-	char *body = hh_triage_render(s->content, &result, &len);
+	char *body = hh_render_triage(s->content, &result, &len);
 	if (body == NULL)
 		return send_problem(rq, HH_E_INTERNAL, "The answer could not be prepared.", NULL);
 	if (cache_key == NULL)

@@ -193,7 +193,7 @@ static int add_articles(struct hh_snapshot *s)
 	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
 		char key[128];
-		json_t *help = hh_triage_when_to_get_help(c);
+		json_t *help = hh_render_when_to_get_help(c);
 		snprintf(key, sizeof(key), "/v1/articles/%s", a->slug);
 		rc = help ? add_json(s, key, hh_render_article(c, a, help), JSON_TYPE, VARY_ACCEPT_ENC) : -1;
 		snprintf(key, sizeof(key), "/v1/articles/%s#ld", a->slug);
@@ -258,7 +258,7 @@ static int add_static(struct hh_snapshot *s)
 		return -1;
 	hh_map_put(s->resources, "/openapi.json", res);
 	s->n_resources++;
-	return add_json(s, "/v1/symptoms", hh_triage_symptoms_json(s->content), JSON_TYPE, VARY_ENC);
+	return add_json(s, "/v1/symptoms", hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC);
 }
 
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content)

@@ -1,8 +1,8 @@
 /*
- * triage.h - the triage engine: request validation, rule evaluation and the
- * answer's JSON, as pure functions over a struct hh_content (no I/O, no
- * database), so the same code answers GET and POST and runs in unit tests
- * and fuzzers.
+ * triage.h - the triage engine: request validation and rule evaluation into
+ * a plain result struct, as pure functions over a struct hh_content (no I/O,
+ * no database, no JSON output: render.h writes the answer), so the same
+ * code answers GET and POST and runs in unit tests and fuzzers.
  *
  * The rules are content (content/triage/symptoms.json and policy.json); docs/clinical-policy.md
  * explains them. In short:
@@ -22,8 +22,6 @@
 #define HEALTHHUB_TRIAGE_H
 
 #include <stddef.h>
-
-#include <jansson.h>
 
 #include "healthhub/common.h"
 #include "healthhub/content.h"
@@ -90,14 +88,6 @@ int hh_triage_parse_query(const struct hh_content *c, const char *const *keys, c
 void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out);
 
 /*
- * The answer as compact JSON (API.md "The answer"), plus "rules": the fired
- * age/duration rules. Returns new malloc'd bytes (caller frees; not
- * NUL-counted in *len, but NUL-terminated), or NULL if jansson fails.
- * Same result -> same bytes.
- */
-char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result *r, size_t *len);
-
-/*
  * Writes a canonical form of the input into buf (always NUL-terminated):
  * "s=CODE,CODE;p=BITS;r=BIT;d=DAYS;a=AGE" with codes sorted. Inputs that
  * mean the same thing get the same key. When that does not fit in buflen,
@@ -106,19 +96,5 @@ char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result
  * the ruleset version: callers that cache add it.
  */
 void hh_triage_input_key(const struct hh_triage_input *in, char *buf, size_t buflen);
-
-/*
- * New reference: {"emergency":[{code,message,source{title,url}}...],
- * "urgent":[...],"see_doctor":[...]} from the red flags and the rules, so an
- * article and a triage answer never disagree. NULL if jansson fails.
- */
-json_t *hh_triage_when_to_get_help(const struct hh_content *c);
-
-/*
- * New reference: the GET /v1/symptoms body, {"items":[{code,question,
- * category,level[,source]}...],"ruleset_version"}; red flags carry their
- * source. NULL if jansson fails.
- */
-json_t *hh_triage_symptoms_json(const struct hh_content *c);
 
 #endif

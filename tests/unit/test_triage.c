@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "healthhub/loader.h"
+#include "healthhub/render.h"
 #include "healthhub/triage.h"
 
 #define VIGNETTES "tests/data/triage/vignettes.txt"
@@ -98,7 +99,7 @@ static char *answer(const struct hh_content *c, const struct hh_triage_input *in
 {
 	struct hh_triage_result r;
 	hh_triage_eval(c, in, &r);
-	return hh_triage_render(c, &r, len);
+	return hh_render_triage(c, &r, len);
 }
 
 /* ------------------------------------------------------------ vignettes */
@@ -464,8 +465,8 @@ static int group_has(json_t *groups, const char *level, const char *code)
 
 static void test_vocabulary(const struct hh_content *c)
 {
-	json_t *help = hh_triage_when_to_get_help(c);
-	json_t *sy = hh_triage_symptoms_json(c);
+	json_t *help = hh_render_when_to_get_help(c);
+	json_t *sy = hh_render_symptoms(c);
 	size_t flags = 0;
 	CHECK(help != NULL && sy != NULL);
 	for (size_t i = 0; i < c->n_symptoms; i++) {
