@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "healthhub/hash.h"
+#include "healthhub/triage.h" /* the bounds of a rule's numbers */
 
 /* ------------------------------------------------------------ files */
 
@@ -29,17 +30,14 @@ static int too_deep(json_t *v, int depth)
 	return 0;
 }
 
-/* sha256 of the canonical JSON: white space and key order do not count. */
-static const char *entity_checksum(struct hh_field_src *s, json_t *obj)
+/* The entity checksum (hh_sha256_json) of obj at path, in the content's arena. */
+static const char *entity_checksum(struct hh_field_src *s, json_t *obj, const char *path)
 {
 	char hex[65];
-	char *canon = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
-	if (canon == NULL) {
-		hh_field_fail(s, "", "cannot serialise the file's JSON (out of memory?)");
+	if (hh_sha256_json(obj, hex) < 0) {
+		hh_field_fail(s, path, "cannot serialise the JSON (out of memory?)");
 		return NULL;
 	}
-	hh_sha256_hex(canon, strlen(canon), hex);
-	free(canon);
 	return hh_content_strdup(s->c, hex);
 }
 
@@ -150,7 +148,7 @@ void hh_schema_article(struct hh_field_src *s, json_t *obj, struct hh_article *a
 	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY | HH_FIELD_UNIQUE, hh_field_slug, &a->remedies);
 	hh_field_references_member(s, obj, HH_FIELD_REQUIRED, &a->references);
 	review_dates(s, obj, a);
-	a->checksum = entity_checksum(s, obj);
+	a->checksum = entity_checksum(s, obj, "");
 }
 
 static const char *const cause_keys[] = {
@@ -173,7 +171,7 @@ void hh_schema_cause(struct hh_field_src *s, json_t *obj, struct hh_cause *c)
 	if (v != NULL && !json_is_null(v))
 		c->see_doctor_if = hh_field_text(s, v, "see_doctor_if");
 	hh_field_references_member(s, obj, HH_FIELD_OPTIONAL, &c->references);
-	c->checksum = entity_checksum(s, obj);
+	c->checksum = entity_checksum(s, obj, "");
 }
 
 static const char *const remedy_keys[] = {
@@ -189,7 +187,7 @@ void hh_schema_remedy(struct hh_field_src *s, json_t *obj, struct hh_remedy *r)
 	r->description = hh_field_text_member(s, obj, "", "description");
 	hh_field_strv_member(s, obj, "", "steps", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY, hh_field_text, &r->steps);
 	hh_field_references_member(s, obj, HH_FIELD_OPTIONAL, &r->references);
-	r->checksum = entity_checksum(s, obj);
+	r->checksum = entity_checksum(s, obj, "");
 }
 
 /* ------------------------------------------------------------ triage */
@@ -284,6 +282,7 @@ static void parse_symptom(struct hh_field_src *s, json_t *obj, const char *path,
 		return;
 	}
 	hh_field_keys(s, obj, path, symptom_keys);
+	y->checksum = entity_checksum(s, obj, path);
 	y->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
 	y->question = hh_field_text_member(s, obj, path, "question");
 	if (category_member(s, obj, path, &y->category) < 0)
@@ -345,10 +344,11 @@ static void parse_rule(struct hh_field_src *s, json_t *obj, const char *path, st
 		return;
 	}
 	hh_field_keys(s, obj, path, rule_keys);
+	r->checksum = entity_checksum(s, obj, path);
 	r->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
 	int have_field = rule_field_member(s, obj, path, &r->field) == 0;
 	/* The same bounds the triage request accepts for the field. */
-	long long hi = have_field && r->field == HH_RULE_AGE ? 130 : 36500;
+	long long hi = hh_triage_field_max(have_field ? r->field : HH_RULE_DURATION_DAYS);
 	int have_min = hh_field_int_member(s, obj, path, "min", 0, hi, &r->min) == 0;
 	int have_max = hh_field_int_member(s, obj, path, "max", 0, hi, &r->max) == 0;
 	if (have_min && have_max && r->min > r->max) {
@@ -394,6 +394,20 @@ static const char *const policy_keys[] = {
 	"disclaimer", "advice", "rules", "max_causes", "max_remedies", NULL,
 };
 
+/* The policy row is the file without its rules (they are rows of their own). */
+static const char *policy_checksum(struct hh_field_src *s, json_t *obj)
+{
+	json_t *row = json_copy(obj); /* shallow: the members are shared, not copied */
+	if (row == NULL) {
+		hh_field_fail(s, "", "cannot copy the JSON (out of memory?)");
+		return NULL;
+	}
+	(void)json_object_del(row, "rules"); /* -1 when absent, reported elsewhere */
+	const char *sum = entity_checksum(s, row, "");
+	json_decref(row);
+	return sum;
+}
+
 void hh_schema_policy(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
 {
 	long long n;
@@ -405,5 +419,6 @@ void hh_schema_policy(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
 		p->max_causes = (int)n;
 	if (hh_field_int_member(s, obj, "", "max_remedies", 1, 10, &n) == 0)
 		p->max_remedies = (int)n;
+	p->checksum = policy_checksum(s, obj);
 }
 

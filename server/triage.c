@@ -108,9 +108,15 @@ static void take_region(struct hh_triage_input *in, const char *name, struct hh_
 	in->region = bit;
 }
 
+long long hh_triage_field_max(enum hh_rule_field field)
+{
+	return field == HH_RULE_AGE ? HH_TRIAGE_AGE_MAX : HH_TRIAGE_DURATION_DAYS_MAX;
+}
+
+/* field is "age" or "duration_days", the request's names for the two numbers. */
 static long long number_max(const char *field)
 {
-	return strcmp(field, "age") == 0 ? 130 : 36500;
+	return hh_triage_field_max(strcmp(field, "age") == 0 ? HH_RULE_AGE : HH_RULE_DURATION_DAYS);
 }
 
 /* One message for every way a number can be wrong, so clients need one fix. */

@@ -34,6 +34,14 @@
 #define HH_TRIAGE_MAX_DEPTH 8     /* JSON nesting accepted before parsing (2 is needed) */
 #define HH_TRIAGE_KEY_MAX 80      /* a key buffer this size always holds the digest form */
 
+/*
+ * The largest age and duration_days a request may give (both from 0). A
+ * policy rule tests one of these numbers, so the loader holds its min and
+ * max to the same range: a rule no request can reach is refused.
+ */
+#define HH_TRIAGE_AGE_MAX 130
+#define HH_TRIAGE_DURATION_DAYS_MAX 36500
+
 struct hh_triage_input {
 	const struct hh_symptom *symptoms[HH_TRIAGE_MAX_SYMPTOMS]; /* borrowed; no duplicates */
 	size_t n_symptoms;
@@ -83,6 +91,9 @@ int hh_triage_parse_json(const struct hh_content *c, const char *body, size_t le
  */
 int hh_triage_parse_query(const struct hh_content *c, const char *const *keys, const char *const *values, size_t n,
 			  struct hh_triage_input *in, struct hh_field_errors *errs) HH_MUSTCHECK;
+
+/* HH_TRIAGE_AGE_MAX or HH_TRIAGE_DURATION_DAYS_MAX, for the field a rule tests. */
+long long hh_triage_field_max(enum hh_rule_field field);
 
 /* Applies the rules. Never fails; *out is overwritten. */
 void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out);
