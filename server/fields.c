@@ -251,7 +251,8 @@ const char *hh_field_text(struct hh_field_src *s, json_t *v, const char *path)
 
 typedef int (*format_fn)(const char *s);
 
-static const char *check_format(struct hh_field_src *s, json_t *v, const char *path, format_fn ok, const char *what)
+static const char *check_format(struct hh_field_src *s, json_t *v, const char *path, format_fn ok,
+				const char *what)
 {
 	char shown[HH_FIELD_SHORT_LEN];
 	if (!json_is_string(v)) {
@@ -353,8 +354,8 @@ static const char *check_url(struct hh_field_src *s, json_t *v, const char *path
 }
 
 /* The member key of obj checked by fn; NULL when missing or invalid. */
-const char *hh_field_value_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key, int flags,
-				hh_field_value_fn fn)
+const char *hh_field_value_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key,
+				  int flags, hh_field_value_fn fn)
 {
 	char field[HH_FIELD_PATH_LEN];
 	json_t *v = hh_field_member(s, obj, path, key, flags);
@@ -391,7 +392,8 @@ int hh_field_int_member(struct hh_field_src *s, json_t *obj, const char *path, c
 }
 
 /* A level by name; red flags may not use self_care. A bad one stays self_care, reported. */
-void hh_field_level_member(struct hh_field_src *s, json_t *obj, const char *path, int allow_self_care, enum hh_level *out)
+void hh_field_level_member(struct hh_field_src *s, json_t *obj, const char *path, int allow_self_care,
+			   enum hh_level *out)
 {
 	char field[HH_FIELD_PATH_LEN], shown[HH_FIELD_SHORT_LEN];
 	json_t *v = hh_field_member(s, obj, path, "level", HH_FIELD_REQUIRED);
@@ -430,7 +432,8 @@ json_t *hh_field_array_member(struct hh_field_src *s, json_t *obj, const char *p
 		return NULL;
 	}
 	if (json_array_size(v) > HH_FIELD_MAX_ITEMS) {
-		hh_field_fail(s, field, "has %zu items; at most %d are allowed", json_array_size(v), HH_FIELD_MAX_ITEMS);
+		hh_field_fail(s, field, "has %zu items; at most %d are allowed", json_array_size(v),
+			      HH_FIELD_MAX_ITEMS);
 		return NULL;
 	}
 	return v;
@@ -451,8 +454,8 @@ static void check_unique(struct hh_field_src *s, const struct hh_strv *v, size_t
  * indexes still match the file (cross-reference messages name them); a
  * content with NULL entries is never handed out.
  */
-void hh_field_strv_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key, int flags, hh_field_value_fn fn,
-			struct hh_strv *out)
+void hh_field_strv_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key, int flags,
+			  hh_field_value_fn fn, struct hh_strv *out)
 {
 	char field[HH_FIELD_PATH_LEN], item[HH_FIELD_PATH_LEN];
 	json_t *arr = hh_field_array_member(s, obj, path, key, flags);
@@ -472,7 +475,8 @@ void hh_field_strv_member(struct hh_field_src *s, json_t *obj, const char *path,
 const struct hh_field_bits hh_field_positions = {"position", hh_position_parse, "standing, sitting or lying_down"};
 const struct hh_field_bits hh_field_regions = {"region", hh_region_parse, "upper_back or middle_back"};
 
-static unsigned check_bit(struct hh_field_src *s, json_t *v, const char *path, const struct hh_field_bits *k, unsigned seen)
+static unsigned check_bit(struct hh_field_src *s, json_t *v, const char *path, const struct hh_field_bits *k,
+			  unsigned seen)
 {
 	char shown[HH_FIELD_SHORT_LEN];
 	unsigned bit = 0;
@@ -533,7 +537,8 @@ void hh_field_references_member(struct hh_field_src *s, json_t *obj, int flags, 
 	}
 }
 
-void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags, struct hh_reference *out)
+void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags,
+			    struct hh_reference *out)
 {
 	char field[HH_FIELD_PATH_LEN];
 	json_t *v = hh_field_member(s, obj, path, "source", flags);

@@ -151,14 +151,14 @@ static void check_duplicate_code(struct loader *L, struct src *s, const char *co
 	const struct hh_content *c = L->c;
 	for (size_t i = 0; i < before_symptom && i < c->n_symptoms; i++)
 		if (c->symptoms[i].code != NULL && strcmp(c->symptoms[i].code, code) == 0) {
-			hh_field_fail(&s->f, path, "duplicate code \"%s\" (symptoms[%zu] in %s has it already)", code,
-				      i, SYMPTOMS_PATH);
+			hh_field_fail(&s->f, path, "duplicate code \"%s\" (symptoms[%zu] in %s has it already)",
+				      code, i, SYMPTOMS_PATH);
 			return;
 		}
 	for (size_t i = 0; i < before_rule && i < c->policy.n_rules; i++)
 		if (c->policy.rules[i].code != NULL && strcmp(c->policy.rules[i].code, code) == 0) {
-			hh_field_fail(&s->f, path, "duplicate code \"%s\" (rules[%zu] in %s has it already)", code, i,
-				      POLICY_PATH);
+			hh_field_fail(&s->f, path, "duplicate code \"%s\" (rules[%zu] in %s has it already)", code,
+				      i, POLICY_PATH);
 			return;
 		}
 }
@@ -240,7 +240,8 @@ static void check_orphan_remedies(struct loader *L)
 		const char *slug = s->has_entity && s->kind == KIND_REMEDY ? L->c->remedies[s->index].slug : NULL;
 		if (slug != NULL && !remedy_is_linked(L->c, slug))
 			hh_field_fail(&s->f, "slug",
-				      "remedy \"%s\" is not linked from any cause (list it in a cause's remedies)", slug);
+				      "remedy \"%s\" is not linked from any cause (list it in a cause's remedies)",
+				      slug);
 	}
 }
 

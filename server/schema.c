@@ -46,8 +46,8 @@ json_t *hh_schema_load(struct hh_field_src *s)
 	json_error_t err;
 	json_t *root = json_loadb(s->buf, s->len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL) {
-		hh_field_fail_at(s, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0, "invalid JSON: %s",
-				 err.text);
+		hh_field_fail_at(s, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
+				 "invalid JSON: %s", err.text);
 		return NULL;
 	}
 	if (!json_is_object(root))
@@ -123,10 +123,13 @@ static void sections_member(struct hh_field_src *s, json_t *obj, struct hh_artic
 static void review_dates(struct hh_field_src *s, json_t *obj, struct hh_article *a)
 {
 	a->reviewed_at = hh_field_value_member(s, obj, "", "reviewed_at", HH_FIELD_REQUIRED, hh_field_date);
-	a->next_review_due = hh_field_value_member(s, obj, "", "next_review_due", HH_FIELD_REQUIRED, hh_field_date);
+	a->next_review_due =
+		hh_field_value_member(s, obj, "", "next_review_due", HH_FIELD_REQUIRED, hh_field_date);
 	/* YYYY-MM-DD compares as text. */
-	if (a->reviewed_at != NULL && a->next_review_due != NULL && strcmp(a->next_review_due, a->reviewed_at) <= 0)
-		hh_field_fail(s, "next_review_due", "%s must be after reviewed_at (%s)", a->next_review_due, a->reviewed_at);
+	if (a->reviewed_at != NULL && a->next_review_due != NULL &&
+	    strcmp(a->next_review_due, a->reviewed_at) <= 0)
+		hh_field_fail(s, "next_review_due", "%s must be after reviewed_at (%s)", a->next_review_due,
+			      a->reviewed_at);
 }
 
 static const char *const article_keys[] = {
@@ -140,12 +143,15 @@ void hh_schema_article(struct hh_field_src *s, json_t *obj, struct hh_article *a
 	a->slug = entity_slug(s, obj);
 	a->title = hh_field_text_member(s, obj, "", "title");
 	a->summary = hh_field_text_member(s, obj, "", "summary");
-	hh_field_strv_member(s, obj, "", "alternate_names", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_text, &a->alternate_names);
+	hh_field_strv_member(s, obj, "", "alternate_names", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_text,
+			     &a->alternate_names);
 	a->positions = hh_field_bits_member(s, obj, "positions", &hh_field_positions);
 	a->regions = hh_field_bits_member(s, obj, "regions", &hh_field_regions);
 	sections_member(s, obj, a);
-	hh_field_strv_member(s, obj, "", "causes", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY | HH_FIELD_UNIQUE, hh_field_slug, &a->causes);
-	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY | HH_FIELD_UNIQUE, hh_field_slug, &a->remedies);
+	hh_field_strv_member(s, obj, "", "causes", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY | HH_FIELD_UNIQUE,
+			     hh_field_slug, &a->causes);
+	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY | HH_FIELD_UNIQUE,
+			     hh_field_slug, &a->remedies);
 	hh_field_references_member(s, obj, HH_FIELD_REQUIRED, &a->references);
 	review_dates(s, obj, a);
 	a->checksum = entity_checksum(s, obj, "");
@@ -165,7 +171,8 @@ void hh_schema_cause(struct hh_field_src *s, json_t *obj, struct hh_cause *c)
 	c->description = hh_field_text_member(s, obj, "", "description");
 	c->positions = hh_field_bits_member(s, obj, "positions", &hh_field_positions);
 	c->regions = hh_field_bits_member(s, obj, "regions", &hh_field_regions);
-	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_slug, &c->remedies);
+	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_slug,
+			     &c->remedies);
 	/* Required so that "no advice" is a decision, written as null. */
 	json_t *v = hh_field_member(s, obj, "", "see_doctor_if", HH_FIELD_REQUIRED);
 	if (v != NULL && !json_is_null(v))
@@ -192,7 +199,8 @@ void hh_schema_remedy(struct hh_field_src *s, json_t *obj, struct hh_remedy *r)
 
 /* ------------------------------------------------------------ triage */
 
-static void check_weight(struct hh_field_src *s, const char *slug, json_t *v, const char *path, struct hh_symptom *y)
+static void check_weight(struct hh_field_src *s, const char *slug, json_t *v, const char *path,
+			 struct hh_symptom *y)
 {
 	char shown[HH_FIELD_SHORT_LEN];
 	if (!hh_is_slug(slug)) {
@@ -204,7 +212,8 @@ static void check_weight(struct hh_field_src *s, const char *slug, json_t *v, co
 	if (!json_is_integer(v))
 		hh_field_wrong_type(s, path, "an integer weight from 1 to 100", v);
 	else if (json_integer_value(v) < 1 || json_integer_value(v) > 100)
-		hh_field_fail(s, path, "weight must be from 1 to 100, not %" JSON_INTEGER_FORMAT, json_integer_value(v));
+		hh_field_fail(s, path, "weight must be from 1 to 100, not %" JSON_INTEGER_FORMAT,
+			      json_integer_value(v));
 	else
 		w->weight = (int)json_integer_value(v);
 }
@@ -254,7 +263,8 @@ static const char *const symptom_keys[] = {
 	"code", "question", "category", "level", "message", "source", "causes", NULL,
 };
 
-static int category_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_category *out) HH_MUSTCHECK;
+static int category_member(struct hh_field_src *s, json_t *obj, const char *path,
+			   enum hh_category *out) HH_MUSTCHECK;
 
 static int category_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_category *out)
 {
@@ -311,7 +321,8 @@ void hh_schema_symptoms(struct hh_field_src *s, json_t *obj)
 	}
 }
 
-static int rule_field_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_rule_field *out) HH_MUSTCHECK;
+static int rule_field_member(struct hh_field_src *s, json_t *obj, const char *path,
+			     enum hh_rule_field *out) HH_MUSTCHECK;
 
 static int rule_field_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_rule_field *out)
 {
