@@ -1,10 +1,13 @@
 /*
- * render.h - the JSON bodies of the content endpoints (API.md), as pure
- * functions over a struct hh_content: no I/O, no database, no HTTP.
+ * render.h - every JSON response body of API.md (content endpoints, the
+ * triage vocabulary and the triage answer), as pure functions over a struct
+ * hh_content: no I/O, no database, no HTTP.
  *
- * The server renders every body once per content snapshot and serves the
- * bytes, so the output must be deterministic: the same content gives the
- * same bytes (ETags are derived from them). Keys are inserted in the order
+ * The server renders the content bodies once per content snapshot and
+ * serves the bytes, and the triage answer once per request (so that one is
+ * a direct writer, render_triage.c); either way the output must be
+ * deterministic: the same content gives the same bytes (ETags are derived
+ * from them). Keys are inserted in the order
  * API.md lists them and jansson keeps insertion order.
  *
  * Every render returns a NEW reference, or NULL when jansson fails: on

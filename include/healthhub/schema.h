@@ -24,7 +24,7 @@
  * bytes are not JSON (reported at jansson's line and column), not an
  * object, or nested deeper than HH_SCHEMA_MAX_DEPTH (reported).
  */
-json_t *hh_schema_load(struct hh_field_src *s);
+json_t *hh_schema_load(struct hh_field_src *s) HH_MUSTCHECK;
 
 /* One entity file's root object (borrowed) into *out, checksum included. */
 void hh_schema_article(struct hh_field_src *s, json_t *root, struct hh_article *out);
