@@ -303,7 +303,7 @@ static enum MHD_Result triage_answer(struct hh_request *rq, const struct hh_snap
 	struct hh_triage_result result;
 	hh_triage_eval(s->content, in, &result);
 	size_t len = 0;
-	char *body = hh_triage_render(s->content, &result, &len);
+	char *body = hh_render_triage(s->content, &result, &len);
 	if (body == NULL)
 		return hh_send_internal(rq, "rendering the triage answer failed");
 	if (cache_key == NULL)

@@ -1,7 +1,10 @@
 /* hash.c - SHA-256 (FIPS 180-4). */
 #include "healthhub/hash.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -123,4 +126,14 @@ void hh_sha256_hex(const void *data, size_t n, char out[65])
 	hh_sha256_init(&s);
 	hh_sha256_update(&s, data, n);
 	hh_sha256_final_hex(&s, out);
+}
+
+int hh_sha256_json(const json_t *v, char out[65])
+{
+	char *canon = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	if (canon == NULL)
+		return -1;
+	hh_sha256_hex(canon, strlen(canon), out);
+	free(canon);
+	return 0;
 }

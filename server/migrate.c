@@ -27,6 +27,7 @@
 #include "healthhub/db.h"
 #include "healthhub/hash.h"
 #include "healthhub/loader.h"
+#include "healthhub/walk.h"
 
 /* Any constant works as long as every migrate uses the same one. */
 #define MIGRATE_LOCK_KEY "4848210101"
@@ -328,60 +329,6 @@ static int apply_migrations(struct run *r, const struct migrations *m, int *appl
 	return rc;
 }
 
-/* ------------------------------------------------------- checksums */
-
-static void hash_num(struct hh_sha256 *s, long long v)
-{
-	char buf[24];
-	hh_sha256_str(s, num(buf, v));
-}
-
-static void symptom_checksum(const struct hh_symptom *y, char out[65])
-{
-	struct hh_sha256 s;
-	hh_sha256_init(&s);
-	hh_sha256_str(&s, y->code);
-	hh_sha256_str(&s, y->question);
-	hh_sha256_str(&s, hh_category_name(y->category));
-	hh_sha256_str(&s, hh_level_name(y->level));
-	hh_sha256_str(&s, y->message);
-	hh_sha256_str(&s, y->source.title);
-	hh_sha256_str(&s, y->source.url);
-	for (size_t i = 0; i < y->n_weights; i++) {
-		hh_sha256_str(&s, y->weights[i].cause);
-		hash_num(&s, y->weights[i].weight);
-	}
-	hh_sha256_final_hex(&s, out);
-}
-
-static void rule_checksum(const struct hh_rule *u, char out[65])
-{
-	struct hh_sha256 s;
-	hh_sha256_init(&s);
-	hh_sha256_str(&s, u->code);
-	hh_sha256_str(&s, hh_rule_field_name(u->field));
-	hash_num(&s, u->min);
-	hash_num(&s, u->max);
-	hh_sha256_str(&s, hh_level_name(u->level));
-	hh_sha256_str(&s, u->message);
-	hh_sha256_str(&s, u->source.title);
-	hh_sha256_str(&s, u->source.url);
-	hh_sha256_final_hex(&s, out);
-}
-
-/* The policy row without its rules (they are rows of their own). */
-static void policy_checksum(const struct hh_policy *p, char out[65])
-{
-	struct hh_sha256 s;
-	hh_sha256_init(&s);
-	hh_sha256_str(&s, p->disclaimer);
-	for (int l = 0; l < HH_LEVEL_COUNT; l++)
-		hh_sha256_str(&s, p->advice[l]);
-	hash_num(&s, p->max_causes);
-	hash_num(&s, p->max_remedies);
-	hh_sha256_final_hex(&s, out);
-}
-
 /* ---------------------------------------------------------- the plan */
 
 /* One entity as the diff sees it. */
@@ -425,12 +372,13 @@ static int validate(struct run *r, struct plan *p)
 	hh_diags_free(&diags);
 	const struct hh_content *c = p->c;
 	p->symptom_sums = xcalloc(c->n_symptoms + 1, sizeof(*p->symptom_sums));
+	/* The loader's entity checksums (hh_sha256_json): one encoding for every entity. */
 	for (size_t i = 0; i < c->n_symptoms; i++)
-		symptom_checksum(&c->symptoms[i], p->symptom_sums[i]);
+		snprintf(p->symptom_sums[i], sizeof(p->symptom_sums[i]), "%s", c->symptoms[i].checksum);
 	p->rule_sums = xcalloc(c->policy.n_rules + 1, sizeof(*p->rule_sums));
 	for (size_t i = 0; i < c->policy.n_rules; i++)
-		rule_checksum(&c->policy.rules[i], p->rule_sums[i]);
-	policy_checksum(&c->policy, p->policy_sum);
+		snprintf(p->rule_sums[i], sizeof(p->rule_sums[i]), "%s", c->policy.rules[i].checksum);
+	snprintf(p->policy_sum, sizeof(p->policy_sum), "%s", c->policy.checksum);
 	return 0;
 }
 
@@ -990,15 +938,14 @@ static void content_paths(const char *dir, struct strlist *paths)
 
 static void file_checksum(const char *dir, const char *rel, char out[65])
 {
-	char *path = xasprintf("%s/%s", dir, rel);
-	char *buf = NULL;
+	char *buf = NULL, *why = NULL;
 	size_t len = 0;
-	if (read_file(path, &buf, &len) == 0)
+	if (hh_walk_read(dir, rel, &buf, &len, &why) == 0)
 		hh_sha256_hex(buf, len, out);
 	else
-		snprintf(out, 65, "(unreadable: %s)", strerror(errno));
+		snprintf(out, 65, "(refused: %s)", why);
 	free(buf);
-	free(path);
+	free(why);
 }
 
 static void status_content(struct run *r, const PGresult *loaded)

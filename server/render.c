@@ -527,6 +527,81 @@ size_t hh_filter_remedies(const struct hh_content *c, const char *cause_slug, co
 	return k;
 }
 
+/* ------------------------------------------------------------ triage vocabulary */
+
+static json_t *source_json(const struct hh_reference *ref)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "title", str_or_null(ref->title)) < 0 || set(o, "url", str_or_null(ref->url)) < 0)
+		return fail(o);
+	return o;
+}
+
+/* {code, message, source}: red flags and age/duration rules share one shape. */
+static json_t *help_item(const char *code, const char *message, const struct hh_reference *src)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "code", json_string(code)) < 0 || set(o, "message", str_or_null(message)) < 0 ||
+	    set(o, "source", source_json(src)) < 0)
+		return fail(o);
+	return o;
+}
+
+static int help_add(json_t *groups, enum hh_level level, json_t *item)
+{
+	json_t *arr = json_object_get(groups, hh_level_name(level));
+	if (arr == NULL) {
+		json_decref(item);
+		return 0; /* self_care rules are not "getting help" */
+	}
+	return push(arr, item);
+}
+
+json_t *hh_render_when_to_get_help(const struct hh_content *c)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "emergency", json_array()) < 0 || set(o, "urgent", json_array()) < 0 ||
+	    set(o, "see_doctor", json_array()) < 0)
+		return fail(o);
+	/* Red flags come most urgent first (hh_content_finish); then the rules. */
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		if (y->category == HH_CATEGORY_RED_FLAG &&
+		    help_add(o, y->level, help_item(y->code, y->message, &y->source)) < 0)
+			return fail(o);
+	}
+	for (size_t i = 0; i < c->policy.n_rules; i++) {
+		const struct hh_rule *r = &c->policy.rules[i];
+		if (help_add(o, r->level, help_item(r->code, r->message, &r->source)) < 0)
+			return fail(o);
+	}
+	return o;
+}
+
+static json_t *symptom_item(const struct hh_symptom *y)
+{
+	json_t *o = json_object();
+	if (o == NULL || set(o, "code", json_string(y->code)) < 0 || set(o, "question", str_or_null(y->question)) < 0 ||
+	    set(o, "category", json_string(hh_category_name(y->category))) < 0 ||
+	    set(o, "level", json_string(hh_level_name(y->level))) < 0)
+		return fail(o);
+	if (y->category == HH_CATEGORY_RED_FLAG && set(o, "source", source_json(&y->source)) < 0)
+		return fail(o);
+	return o;
+}
+
+json_t *hh_render_symptoms(const struct hh_content *c)
+{
+	json_t *o = json_object();
+	json_t *items = json_array();
+	for (size_t i = 0; items != NULL && i < c->n_symptoms; i++)
+		if (push(items, symptom_item(&c->symptoms[i])) < 0)
+			items = fail(items);
+	if (o == NULL || set(o, "items", items) < 0 || set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0)
+		return fail(o);
+	return o;
+}
+
 /* ---------------------------------------------------------------- dump */
 
 char *hh_render_dump(const json_t *j, size_t *len)

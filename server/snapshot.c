@@ -212,7 +212,7 @@ static int add_articles(struct hh_snapshot *s)
 	free(items);
 	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
-		json_t *help = hh_triage_when_to_get_help(c);
+		json_t *help = hh_render_when_to_get_help(c);
 		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
 		if (rc == 0)
 			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
@@ -265,7 +265,7 @@ static int add_static(struct hh_snapshot *s)
 	char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
 	if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI), hh_resource_json(s->opts, doc, hh_openapi_json_len)) < 0)
 		return -1;
-	return add_json(s, hh_key_fixed(HH_ROUTE_SYMPTOMS), hh_triage_symptoms_json(s->content), JSON_TYPE, VARY_ENC);
+	return add_json(s, hh_key_fixed(HH_ROUTE_SYMPTOMS), hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC);
 }
 
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)

@@ -1,16 +1,19 @@
 /*
- * triage.c - request validation, rule evaluation and the answer's JSON.
+ * triage.c - request validation and rule evaluation.
  *
- * Pure: content and request bytes in, a result and JSON out. Both parsers
- * funnel every field through the same take_* validators, so a GET and a
- * POST with the same input are refused with the same field errors or
- * answered with the same bytes. docs/clinical-policy.md explains the rules.
+ * Pure: content and request bytes in, a plain result struct out (render.c
+ * and render_triage.c write the JSON). Both parsers funnel every field
+ * through the same take_* validators, so a GET and a POST with the same
+ * input are refused with the same field errors or evaluated to the same
+ * result. docs/clinical-policy.md explains the rules.
  */
 #include "healthhub/triage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "healthhub/hash.h"
 
@@ -105,9 +108,15 @@ static void take_region(struct hh_triage_input *in, const char *name, struct hh_
 	in->region = bit;
 }
 
+long long hh_triage_field_max(enum hh_rule_field field)
+{
+	return field == HH_RULE_AGE ? HH_TRIAGE_AGE_MAX : HH_TRIAGE_DURATION_DAYS_MAX;
+}
+
+/* field is "age" or "duration_days", the request's names for the two numbers. */
 static long long number_max(const char *field)
 {
-	return strcmp(field, "age") == 0 ? 130 : 36500;
+	return hh_triage_field_max(strcmp(field, "age") == 0 ? HH_RULE_AGE : HH_RULE_DURATION_DAYS);
 }
 
 /* One message for every way a number can be wrong, so clients need one fix. */
@@ -603,236 +612,6 @@ void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in
 	eval_remedies(c, out);
 }
 
-/* ------------------------------------------------------------ JSON out */
-
-/* Steals v, even when v is NULL (a failed constructor) or the set fails. */
-static int set(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL)
-		return -1;
-	return json_object_set_new(o, key, v) == 0 ? 0 : -1;
-}
-
-static int push(json_t *arr, json_t *v)
-{
-	if (v == NULL)
-		return -1;
-	return json_array_append_new(arr, v) == 0 ? 0 : -1;
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s == NULL ? json_null() : json_string(s);
-}
-
-static json_t *fail(json_t *j)
-{
-	json_decref(j);
-	return NULL;
-}
-
-static json_t *source_json(const struct hh_reference *ref)
-{
-	json_t *o = json_object();
-	if (o == NULL || set(o, "title", str_or_null(ref->title)) < 0 || set(o, "url", str_or_null(ref->url)) < 0)
-		return fail(o);
-	return o;
-}
-
-/* {code, [level,] message, source}: red flags and rules share one shape. */
-static json_t *flag_json(const char *code, const enum hh_level *level, const char *message,
-			 const struct hh_reference *src)
-{
-	json_t *o = json_object();
-	if (o == NULL || set(o, "code", json_string(code)) < 0)
-		return fail(o);
-	if (level != NULL && set(o, "level", json_string(hh_level_name(*level))) < 0)
-		return fail(o);
-	if (set(o, "message", str_or_null(message)) < 0 || set(o, "source", source_json(src)) < 0)
-		return fail(o);
-	return o;
-}
-
-/*
- * The answer is written straight into one buffer rather than built as a
- * jansson tree and dumped: triage POST is computed per request, and the tree
- * cost three times the rest of the request. The bytes are exactly what
- * json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(4)) would give (the unit
- * test re-dumps answers through jansson to prove it).
- */
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void out_grow(struct out *o, size_t more)
-{
-	if (o->len + more + 1 <= o->cap)
-		return;
-	while (o->len + more + 1 > o->cap)
-		o->cap = o->cap ? o->cap * 2 : 2048;
-	o->p = xrealloc(o->p, o->cap);
-}
-
-static void out_raw(struct out *o, const char *s)
-{
-	size_t n = strlen(s);
-	out_grow(o, n);
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-}
-
-/* A JSON string, escaped as jansson escapes it (UTF-8 kept as is). */
-static void out_str(struct out *o, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	if (s == NULL) {
-		out_raw(o, "null");
-		return;
-	}
-	out_grow(o, strlen(s) * 6 + 2);
-	o->p[o->len++] = '"';
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		const char *esc = *c == '"' ? "\\\"" : *c == '\\' ? "\\\\" : *c == '\n' ? "\\n" : *c == '\t' ? "\\t"
-				  : *c == '\r' ? "\\r" : *c == '\b' ? "\\b" : *c == '\f' ? "\\f" : NULL;
-		if (esc != NULL) {
-			memcpy(o->p + o->len, esc, 2);
-			o->len += 2;
-		} else if (*c < 0x20) {
-			memcpy(o->p + o->len, "\\u00", 4);
-			o->p[o->len + 4] = hex[*c >> 4];
-			o->p[o->len + 5] = hex[*c & 15];
-			o->len += 6;
-		} else {
-			o->p[o->len++] = (char)*c;
-		}
-	}
-	o->p[o->len++] = '"';
-}
-
-/* "key": with the separator before it unless first. */
-static void out_key(struct out *o, const char *key, int first)
-{
-	if (!first)
-		out_raw(o, ",");
-	out_str(o, key);
-	out_raw(o, ":");
-}
-
-/* A real as jansson prints it with precision 4: %.4g, and ".0" when that looks like an integer. */
-static void out_real(struct out *o, double v)
-{
-	char buf[40];
-	snprintf(buf, sizeof(buf), "%.4g", v);
-	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".0");
-	out_raw(o, buf);
-}
-
-static void out_flag(struct out *o, const char *code, enum hh_level level, const char *message,
-		     const struct hh_reference *src)
-{
-	out_key(o, "code", 1);
-	out_str(o, code);
-	out_key(o, "level", 0);
-	out_str(o, hh_level_name(level));
-	out_key(o, "message", 0);
-	out_str(o, message);
-	out_key(o, "source", 0);
-	out_raw(o, "{");
-	out_key(o, "title", 1);
-	out_str(o, src->title);
-	out_key(o, "url", 0);
-	out_str(o, src->url);
-	out_raw(o, "}");
-}
-
-static void out_flags(struct out *o, const struct hh_triage_result *r)
-{
-	out_key(o, "red_flags", 0);
-	out_raw(o, "[");
-	for (size_t i = 0; i < r->n_red_flags; i++) {
-		const struct hh_symptom *y = r->red_flags[i];
-		out_raw(o, i ? ",{" : "{");
-		out_flag(o, y->code, y->level, y->message, &y->source);
-		out_raw(o, "}");
-	}
-	out_raw(o, "]");
-	out_key(o, "rules", 0);
-	out_raw(o, "[");
-	for (size_t i = 0; i < r->n_rules; i++) {
-		const struct hh_rule *rule = r->rules[i];
-		out_raw(o, i ? ",{" : "{");
-		out_flag(o, rule->code, rule->level, rule->message, &rule->source);
-		out_raw(o, "}");
-	}
-	out_raw(o, "]");
-}
-
-static void out_causes(struct out *o, const struct hh_triage_result *r)
-{
-	out_key(o, "likely_causes", 0);
-	out_raw(o, "[");
-	for (size_t i = 0; i < r->n_causes; i++) {
-		const struct hh_triage_cause *tc = &r->causes[i];
-		out_raw(o, i ? ",{" : "{");
-		out_key(o, "slug", 1);
-		out_str(o, tc->cause->slug);
-		out_key(o, "name", 0);
-		out_str(o, tc->cause->name);
-		out_key(o, "score", 0);
-		out_real(o, tc->score);
-		out_key(o, "matched", 0);
-		out_raw(o, "[");
-		for (size_t k = 0; k < tc->n_matched; k++) {
-			if (k)
-				out_raw(o, ",");
-			out_str(o, tc->matched[k]);
-		}
-		out_raw(o, "]}");
-	}
-	out_raw(o, "]");
-}
-
-static void out_remedies(struct out *o, const struct hh_triage_result *r)
-{
-	out_key(o, "remedies", 0);
-	out_raw(o, "[");
-	for (size_t i = 0; i < r->n_remedies; i++) {
-		const struct hh_remedy *rem = r->remedies[i];
-		out_raw(o, i ? ",{" : "{");
-		out_key(o, "slug", 1);
-		out_str(o, rem->slug);
-		out_key(o, "name", 0);
-		out_str(o, rem->name);
-		out_key(o, "summary", 0);
-		out_str(o, rem->summary);
-		out_raw(o, "}");
-	}
-	out_raw(o, "]");
-}
-
-char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result *r, size_t *len)
-{
-	struct out o = {0};
-	out_raw(&o, "{");
-	out_key(&o, "level", 1);
-	out_str(&o, hh_level_name(r->level));
-	out_flags(&o, r);
-	out_causes(&o, r);
-	out_remedies(&o, r);
-	out_key(&o, "advice", 0);
-	out_str(&o, c->policy.advice[r->level]);
-	out_key(&o, "disclaimer", 0);
-	out_str(&o, c->policy.disclaimer);
-	out_key(&o, "ruleset_version", 0);
-	out_str(&o, c->ruleset_version);
-	out_raw(&o, "}");
-	o.p[o.len] = '\0';
-	*len = o.len;
-	return o.p;
-}
-
 /* ------------------------------------------------------------ cache key */
 
 static int cmp_code(const void *a, const void *b)
@@ -867,61 +646,4 @@ void hh_triage_input_key(const struct hh_triage_input *in, char *buf, size_t buf
 	char hex[65];
 	hh_sha256_hex(key, strlen(key), hex);
 	snprintf(buf, buflen, "sha256:%s", hex);
-}
-
-/* ------------------------------------------------------------ vocabulary */
-
-static int help_add(json_t *groups, enum hh_level level, json_t *item)
-{
-	json_t *arr = json_object_get(groups, hh_level_name(level));
-	if (arr == NULL) {
-		json_decref(item);
-		return 0; /* self_care rules are not "getting help" */
-	}
-	return push(arr, item);
-}
-
-json_t *hh_triage_when_to_get_help(const struct hh_content *c)
-{
-	json_t *o = json_object();
-	if (o == NULL || set(o, "emergency", json_array()) < 0 || set(o, "urgent", json_array()) < 0 ||
-	    set(o, "see_doctor", json_array()) < 0)
-		return fail(o);
-	/* Red flags come most urgent first (hh_content_finish); then the rules. */
-	for (size_t i = 0; i < c->n_symptoms; i++) {
-		const struct hh_symptom *y = &c->symptoms[i];
-		if (y->category == HH_CATEGORY_RED_FLAG &&
-		    help_add(o, y->level, flag_json(y->code, NULL, y->message, &y->source)) < 0)
-			return fail(o);
-	}
-	for (size_t i = 0; i < c->policy.n_rules; i++) {
-		const struct hh_rule *r = &c->policy.rules[i];
-		if (help_add(o, r->level, flag_json(r->code, NULL, r->message, &r->source)) < 0)
-			return fail(o);
-	}
-	return o;
-}
-
-static json_t *symptom_item(const struct hh_symptom *y)
-{
-	json_t *o = json_object();
-	if (o == NULL || set(o, "code", json_string(y->code)) < 0 || set(o, "question", str_or_null(y->question)) < 0 ||
-	    set(o, "category", json_string(hh_category_name(y->category))) < 0 ||
-	    set(o, "level", json_string(hh_level_name(y->level))) < 0)
-		return fail(o);
-	if (y->category == HH_CATEGORY_RED_FLAG && set(o, "source", source_json(&y->source)) < 0)
-		return fail(o);
-	return o;
-}
-
-json_t *hh_triage_symptoms_json(const struct hh_content *c)
-{
-	json_t *o = json_object();
-	json_t *items = json_array();
-	for (size_t i = 0; items != NULL && i < c->n_symptoms; i++)
-		if (push(items, symptom_item(&c->symptoms[i])) < 0)
-			items = fail(items);
-	if (o == NULL || set(o, "items", items) < 0 || set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0)
-		return fail(o);
-	return o;
 }

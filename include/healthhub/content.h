@@ -125,6 +125,7 @@ struct hh_symptom {
 	struct hh_reference source; /* red flags: required; patterns: title/url may be NULL */
 	struct hh_weight *weights;  /* patterns: causes this code points at */
 	size_t n_weights;
+	const char *checksum;       /* hh_sha256_json of its object; set by the file loader */
 };
 
 /* A rule over a number in the request (age, duration_days). */
@@ -141,6 +142,7 @@ struct hh_rule {
 	enum hh_level level;
 	const char *message;
 	struct hh_reference source;
+	const char *checksum; /* hh_sha256_json of its object; set by the file loader */
 };
 
 struct hh_policy {
@@ -150,6 +152,7 @@ struct hh_policy {
 	size_t n_rules;
 	int max_causes;   /* how many likely causes an answer lists */
 	int max_remedies; /* how many remedies an answer lists */
+	const char *checksum; /* hh_sha256_json of policy.json without "rules"; set by the file loader */
 };
 
 struct hh_arena;

@@ -1,7 +1,7 @@
 /*
- * hash.h - SHA-256 for checksums (migrations, content files), ETags and the
- * ruleset version. Small and dependency-free so every instance derives the
- * same identifiers from the same bytes.
+ * hash.h - SHA-256 for checksums (migrations, content files, entities), ETags
+ * and the ruleset version. Small, so every instance derives the same
+ * identifiers from the same bytes.
  */
 #ifndef HEALTHHUB_HASH_H
 #define HEALTHHUB_HASH_H
@@ -24,5 +24,16 @@ void hh_sha256_final(struct hh_sha256 *s, uint8_t out[32]);
 /* Lower-case hex of the digest of data: out must hold 65 bytes. */
 void hh_sha256_hex(const void *data, size_t n, char out[65]);
 void hh_sha256_final_hex(struct hh_sha256 *s, char out[65]);
+
+struct json_t;
+
+/*
+ * The one checksum of a content entity (article, cause, remedy, symptom,
+ * rule, the policy without its rules): the sha256 hex of its JSON dumped
+ * compact with sorted keys, so white space and key order do not count and
+ * a field added to the format is covered without code here. v is borrowed.
+ * Returns 0, or -1 when jansson cannot dump v (out of memory).
+ */
+int hh_sha256_json(const struct json_t *v, char out[65]) __attribute__((warn_unused_result));
 
 #endif

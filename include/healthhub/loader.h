@@ -10,29 +10,10 @@
 #define HEALTHHUB_LOADER_H
 
 #include <stddef.h>
-#include <stdio.h> /* FILE, for hh_diags_print */
 
 #include "healthhub/common.h"
 #include "healthhub/content.h"
-
-struct hh_diag {
-	char *file;    /* relative path, e.g. "causes/poor-posture.json" */
-	int line;      /* 1-based; 0 when the problem is the file itself */
-	int column;    /* 1-based for syntax errors, else 0 */
-	char *field;   /* JSON path, e.g. "remedies[1]"; "" when none */
-	char *message; /* plain text */
-};
-
-struct hh_diags {
-	struct hh_diag *v;
-	size_t n, cap;
-};
-
-void hh_diags_add(struct hh_diags *d, const char *file, int line, int column, const char *field,
-		  const char *fmt, ...) HH_PRINTF(6, 7);
-/* Writes each as "file:line[:column]: field: message\n". */
-void hh_diags_print(const struct hh_diags *d, FILE *out);
-void hh_diags_free(struct hh_diags *d);
+#include "healthhub/diags.h" /* the problems a read reports */
 
 /* One file that was read, with the sha256 of its bytes. */
 struct hh_content_file {

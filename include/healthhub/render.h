@@ -1,10 +1,13 @@
 /*
- * render.h - the JSON bodies of the content endpoints (API.md), as pure
- * functions over a struct hh_content: no I/O, no database, no HTTP.
+ * render.h - every JSON response body of API.md (content endpoints, the
+ * triage vocabulary and the triage answer), as pure functions over a struct
+ * hh_content: no I/O, no database, no HTTP.
  *
- * The server renders every body once per content snapshot and serves the
- * bytes, so the output must be deterministic: the same content gives the
- * same bytes (ETags are derived from them). Keys are inserted in the order
+ * The server renders the content bodies once per content snapshot and
+ * serves the bytes, and the triage answer once per request (so that one is
+ * a direct writer, render_triage.c); either way the output must be
+ * deterministic: the same content gives the same bytes (ETags are derived
+ * from them). Keys are inserted in the order
  * API.md lists them and jansson keeps insertion order.
  *
  * Every render returns a NEW reference, or NULL when jansson fails: on
@@ -26,6 +29,7 @@
 
 #include "healthhub/common.h"
 #include "healthhub/content.h"
+#include "healthhub/triage.h" /* struct hh_triage_result */
 
 /* {slug, title, summary, updated_at}. a is borrowed. New reference. */
 json_t *hh_render_article_summary(const struct hh_article *a) HH_MUSTCHECK;
@@ -103,5 +107,31 @@ size_t hh_filter_remedies(const struct hh_content *c, const char *cause_slug, co
  * if jansson cannot dump j (e.g. j is not an object or array).
  */
 char *hh_render_dump(const json_t *j, size_t *len) HH_MUSTCHECK;
+
+/* ---- triage */
+
+/*
+ * New reference: {"emergency":[{code,message,source{title,url}}...],
+ * "urgent":[...],"see_doctor":[...]} from the red flags and the rules, so an
+ * article and a triage answer never disagree. NULL if jansson fails.
+ */
+json_t *hh_render_when_to_get_help(const struct hh_content *c) HH_MUSTCHECK;
+
+/*
+ * New reference: the GET /v1/symptoms body, {"items":[{code,question,
+ * category,level[,source]}...],"ruleset_version"}; red flags carry their
+ * source. NULL if jansson fails.
+ */
+json_t *hh_render_symptoms(const struct hh_content *c) HH_MUSTCHECK;
+
+/*
+ * The answer as compact JSON (API.md "The answer"), plus "rules": the fired
+ * age/duration rules. Returns new malloc'd bytes (caller frees; not
+ * NUL-counted in *len, but NUL-terminated); never NULL (allocation aborts).
+ * Same result -> same bytes, exactly those jansson's json_dumps(JSON_COMPACT
+ * | JSON_REAL_PRECISION(4)) gives for the same value (test_triage proves it
+ * over random inputs): written directly because it runs per request.
+ */
+char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result *r, size_t *len);
 
 #endif

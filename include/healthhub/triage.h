@@ -1,8 +1,8 @@
 /*
- * triage.h - the triage engine: request validation, rule evaluation and the
- * answer's JSON, as pure functions over a struct hh_content (no I/O, no
- * database), so the same code answers GET and POST and runs in unit tests
- * and fuzzers.
+ * triage.h - the triage engine: request validation and rule evaluation into
+ * a plain result struct, as pure functions over a struct hh_content (no I/O,
+ * no database, no JSON output: render.h writes the answer), so the same
+ * code answers GET and POST and runs in unit tests and fuzzers.
  *
  * The rules are content (content/triage/symptoms.json and policy.json); docs/clinical-policy.md
  * explains them. In short:
@@ -23,8 +23,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "healthhub/common.h"
 #include "healthhub/content.h"
 #include "healthhub/error.h"
@@ -35,6 +33,14 @@
 #define HH_TRIAGE_MAX_REMEDIES 16 /* upper bound on policy.max_remedies */
 #define HH_TRIAGE_MAX_DEPTH 8     /* JSON nesting accepted before parsing (2 is needed) */
 #define HH_TRIAGE_KEY_MAX 80      /* a key buffer this size always holds the digest form */
+
+/*
+ * The largest age and duration_days a request may give (both from 0). A
+ * policy rule tests one of these numbers, so the loader holds its min and
+ * max to the same range: a rule no request can reach is refused.
+ */
+#define HH_TRIAGE_AGE_MAX 130
+#define HH_TRIAGE_DURATION_DAYS_MAX 36500
 
 struct hh_triage_input {
 	const struct hh_symptom *symptoms[HH_TRIAGE_MAX_SYMPTOMS]; /* borrowed; no duplicates */
@@ -86,16 +92,11 @@ int hh_triage_parse_json(const struct hh_content *c, const char *body, size_t le
 int hh_triage_parse_query(const struct hh_content *c, const char *const *keys, const char *const *values, size_t n,
 			  struct hh_triage_input *in, struct hh_field_errors *errs) HH_MUSTCHECK;
 
+/* HH_TRIAGE_AGE_MAX or HH_TRIAGE_DURATION_DAYS_MAX, for the field a rule tests. */
+long long hh_triage_field_max(enum hh_rule_field field);
+
 /* Applies the rules. Never fails; *out is overwritten. */
 void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out);
-
-/*
- * The answer as compact JSON (API.md "The answer"), plus "rules": the fired
- * age/duration rules. Returns new malloc'd bytes (caller frees; not
- * NUL-counted in *len, but NUL-terminated), or NULL if jansson fails.
- * Same result -> same bytes.
- */
-char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result *r, size_t *len);
 
 /*
  * Writes a canonical form of the input into buf (always NUL-terminated):
@@ -106,19 +107,5 @@ char *hh_triage_render(const struct hh_content *c, const struct hh_triage_result
  * the ruleset version: callers that cache add it.
  */
 void hh_triage_input_key(const struct hh_triage_input *in, char *buf, size_t buflen);
-
-/*
- * New reference: {"emergency":[{code,message,source{title,url}}...],
- * "urgent":[...],"see_doctor":[...]} from the red flags and the rules, so an
- * article and a triage answer never disagree. NULL if jansson fails.
- */
-json_t *hh_triage_when_to_get_help(const struct hh_content *c);
-
-/*
- * New reference: the GET /v1/symptoms body, {"items":[{code,question,
- * category,level[,source]}...],"ruleset_version"}; red flags carry their
- * source. NULL if jansson fails.
- */
-json_t *hh_triage_symptoms_json(const struct hh_content *c);
 
 #endif

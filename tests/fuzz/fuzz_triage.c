@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "healthhub/loader.h"
+#include "healthhub/render.h"
 #include "healthhub/router.h"
 #include "healthhub/triage.h"
 
@@ -52,7 +53,7 @@ static void answer(const struct hh_triage_input *in)
 	struct hh_triage_result result;
 	hh_triage_eval(content, in, &result);
 	size_t len = 0;
-	free(hh_triage_render(content, &result, &len));
+	free(hh_render_triage(content, &result, &len));
 	char key[HH_TRIAGE_KEY_MAX + 64], small[HH_TRIAGE_KEY_MAX];
 	hh_triage_input_key(in, key, sizeof(key));
 	hh_triage_input_key(in, small, sizeof(small));

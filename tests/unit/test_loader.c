@@ -19,6 +19,8 @@
 #include "healthhub/common.h"
 #include "healthhub/content.h"
 #include "healthhub/loader.h"
+#include "healthhub/triage.h"
+#include "healthhub/walk.h"
 
 #define MINIMAL "tests/data/loader/valid/minimal"
 #define INVALID "tests/data/loader/invalid"
@@ -250,7 +252,66 @@ static void compare_checksums(const struct hh_content *a, const struct hh_conten
 		CHECK_STR(a->causes[i].checksum, b->causes[i].checksum);
 	for (size_t i = 0; i < a->n_remedies && i < b->n_remedies; i++)
 		CHECK_STR(a->remedies[i].checksum, b->remedies[i].checksum);
+	/* Triage entities use the same encoding (hh_sha256_json), so the same stability. */
+	CHECK(a->n_symptoms == b->n_symptoms && a->policy.n_rules == b->policy.n_rules);
+	for (size_t i = 0; i < a->n_symptoms && i < b->n_symptoms; i++) {
+		CHECK(a->symptoms[i].checksum != NULL && strlen(a->symptoms[i].checksum) == 64);
+		CHECK_STR(a->symptoms[i].checksum, b->symptoms[i].checksum);
+	}
+	for (size_t i = 0; i < a->policy.n_rules && i < b->policy.n_rules; i++) {
+		CHECK(a->policy.rules[i].checksum != NULL && strlen(a->policy.rules[i].checksum) == 64);
+		CHECK_STR(a->policy.rules[i].checksum, b->policy.rules[i].checksum);
+	}
+	CHECK(a->policy.checksum != NULL && strlen(a->policy.checksum) == 64);
+	CHECK_STR(a->policy.checksum, b->policy.checksum);
 	CHECK_STR(a->ruleset_version, b->ruleset_version);
+}
+
+/* Sets policy.json's key (in rules[0] when in_rule) to a new string, in the copy at dir. */
+static int edit_policy(const char *dir, int in_rule, const char *key, const char *value)
+{
+	char *path = xasprintf("%s/triage/policy.json", dir);
+	json_t *j = json_load_file(path, 0, NULL);
+	json_t *obj = in_rule ? json_array_get(json_object_get(j, "rules"), 0) : j;
+	int rc = obj == NULL || json_object_set_new(obj, key, json_string(value)) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = json_dump_file(j, path, JSON_INDENT(2));
+	json_decref(j);
+	free(path);
+	return rc;
+}
+
+/*
+ * An edit changes the checksum of the entity it touches and no other: a
+ * rule's message is the rule's, not the policy row's; the disclaimer is
+ * the policy row's, not a rule's.
+ */
+static void check_checksum_scope(const char *dir, const struct hh_content *before)
+{
+	struct hh_content *c = NULL;
+	struct hh_content_files files;
+	struct hh_diags d = {0};
+	CHECK(edit_policy(dir, 1, "message", "See a GP if it has lasted a month.") == 0);
+	CHECK(hh_loader_read_dir(dir, &c, &files, &d) == 0);
+	if (c != NULL && before->policy.n_rules > 1) {
+		CHECK(strcmp(c->policy.rules[0].checksum, before->policy.rules[0].checksum) != 0);
+		CHECK_STR(c->policy.rules[1].checksum, before->policy.rules[1].checksum);
+		CHECK_STR(c->policy.checksum, before->policy.checksum);
+	}
+	hh_content_free(c);
+	hh_content_files_free(&files);
+	CHECK(edit_policy(dir, 0, "disclaimer", "Not a diagnosis.") == 0);
+	CHECK(hh_loader_read_dir(dir, &c, &files, &d) == 0);
+	if (c != NULL) {
+		CHECK(strcmp(c->policy.checksum, before->policy.checksum) != 0);
+		CHECK(strcmp(c->policy.rules[0].checksum, before->policy.rules[0].checksum) != 0);
+		CHECK_STR(c->policy.rules[1].checksum, before->policy.rules[1].checksum);
+	}
+	if (d.n > 0)
+		hh_diags_print(&d, stderr);
+	hh_content_free(c);
+	hh_content_files_free(&files);
+	hh_diags_free(&d);
 }
 
 /* A symbolic link in the folder is refused, even to a valid file. */
@@ -293,12 +354,76 @@ static void test_checksum_stability(void)
 		CHECK(fa.n == fb.n && strcmp(fa.v[0].checksum, fb.v[0].checksum) != 0);
 	}
 	check_symlink_refused(tmp);
+	if (a != NULL)
+		check_checksum_scope(tmp, a);
 	remove_copy(tmp, &fa);
 	hh_content_free(a);
 	hh_content_free(b);
 	hh_content_files_free(&fa);
 	hh_content_files_free(&fb);
 	hh_diags_free(&d);
+}
+
+/* ------------------------------------------------------------ the reader */
+
+/* hh_walk_read on dir/rel: refused with a message containing want, or read (want NULL). */
+static void expect_read(const char *dir, const char *rel, const char *want, size_t want_len)
+{
+	char *buf = NULL, *why = NULL;
+	size_t len = 0;
+	int rc = hh_walk_read(dir, rel, &buf, &len, &why);
+	if (want == NULL) {
+		CHECK(rc == 0 && why == NULL && len == want_len && buf != NULL && buf[len] == '\0');
+	} else {
+		CHECK(rc == -1 && why != NULL && strstr(why, want) != NULL);
+		if (why != NULL && strstr(why, want) == NULL)
+			fprintf(stderr, "%s: \"%s\" lacks \"%s\"\n", rel, why, want);
+	}
+	free(buf);
+	free(why);
+}
+
+static int write_size(const char *path, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (f == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		fputc('x', f);
+	return fclose(f);
+}
+
+/*
+ * The one reader behind the loader and `migrate status`: a regular file up
+ * to 1 MiB is read; a symbolic link, a FIFO (without blocking), a larger
+ * file or a missing one is refused with the loader's words.
+ */
+static void test_reader(void)
+{
+	char dir[] = "/tmp/hh-walk-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *ok = xasprintf("%s/ok.json", dir), *big = xasprintf("%s/big.json", dir);
+	char *link = xasprintf("%s/link.json", dir), *fifo = xasprintf("%s/fifo.json", dir);
+	CHECK(write_size(ok, HH_WALK_MAX_FILE) == 0);
+	CHECK(write_size(big, HH_WALK_MAX_FILE + 1) == 0);
+	CHECK(symlink("ok.json", link) == 0);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	expect_read(dir, "ok.json", NULL, HH_WALK_MAX_FILE);
+	expect_read(dir, "big.json", "is 1048577 bytes; the limit is 1048576", 0);
+	expect_read(dir, "link.json", "is a symbolic link", 0);
+	expect_read(dir, "fifo.json", "is not a regular file", 0);
+	expect_read(dir, "none.json", "is missing", 0);
+	struct hh_walk_names names = {0};
+	char *why = NULL;
+	CHECK(hh_walk_list(dir, ".", &names, &why) == 0);
+	CHECK(names.n == 4 && strcmp(names.v[0], "big") == 0 && strcmp(names.v[3], "ok") == 0);
+	CHECK(hh_walk_names_has(&names, "fifo") && !hh_walk_names_has(&names, "none"));
+	hh_walk_names_free(&names);
+	CHECK(hh_walk_list(dir, "absent", &names, &why) == -1 && why != NULL);
+	free(why);
+	unlink(ok), unlink(big), unlink(link), unlink(fifo);
+	rmdir(dir);
+	free(ok), free(big), free(link), free(fifo);
 }
 
 /* ------------------------------------------------------------ check_file */
@@ -408,6 +533,37 @@ static void test_check_file(void)
 	torture_folder(MINIMAL);
 }
 
+static char *policy_with_rule(const char *field, long long max)
+{
+	return xasprintf("{\"rules\": [{\"code\": \"r\", \"field\": \"%s\", \"min\": 0, \"max\": %lld}]}", field,
+			 max);
+}
+
+/* A rule's range is the range a triage request accepts for its field: defined once, in triage.h. */
+static void test_rule_bounds(void)
+{
+	char *want_age = xasprintf("rules[0].max: must be from 0 to %d, not %d", HH_TRIAGE_AGE_MAX,
+				   HH_TRIAGE_AGE_MAX + 1);
+	char *want_days = xasprintf("rules[0].max: must be from 0 to %d, not %d", HH_TRIAGE_DURATION_DAYS_MAX,
+				    HH_TRIAGE_DURATION_DAYS_MAX + 1);
+	char *age = policy_with_rule("age", HH_TRIAGE_AGE_MAX + 1);
+	char *days = policy_with_rule("duration_days", HH_TRIAGE_DURATION_DAYS_MAX + 1);
+	CHECK(HH_TRIAGE_AGE_MAX == 130 && HH_TRIAGE_DURATION_DAYS_MAX == 36500);
+	CHECK(hh_triage_field_max(HH_RULE_AGE) == HH_TRIAGE_AGE_MAX);
+	CHECK(hh_triage_field_max(HH_RULE_DURATION_DAYS) == HH_TRIAGE_DURATION_DAYS_MAX);
+	expect_check("triage/policy.json", age, want_age);
+	expect_check("triage/policy.json", days, want_days);
+	/* At the bound itself the max is accepted (other fields are missing). */
+	struct hh_diags d = {0};
+	char *edge = policy_with_rule("age", HH_TRIAGE_AGE_MAX);
+	CHECK(hh_loader_check_file("triage/policy.json", edge, strlen(edge), &d) == -1);
+	char *text = diags_text(&d);
+	CHECK(strstr(text, "rules[0].max") == NULL);
+	free(text);
+	hh_diags_free(&d);
+	free(edge), free(age), free(days), free(want_age), free(want_days);
+}
+
 /* ------------------------------------------------------------ the real content */
 
 /* The real folder is written alongside this code: checked once it is whole. */
@@ -440,6 +596,8 @@ int main(void)
 	test_invalid_cases();
 	test_checksum_stability();
 	test_check_file();
+	test_reader();
+	test_rule_bounds();
 	test_real_content();
 	return check_done();
 }

@@ -15,6 +15,8 @@
 
 #include "check.h"
 #include "healthhub/loader.h"
+#include "healthhub/render.h"
+#include "healthhub/snapshot.h" /* hh_openapi_json, the served document */
 #include "healthhub/triage.h"
 
 #define VIGNETTES "tests/data/triage/vignettes.txt"
@@ -98,7 +100,7 @@ static char *answer(const struct hh_content *c, const struct hh_triage_input *in
 {
 	struct hh_triage_result r;
 	hh_triage_eval(c, in, &r);
-	return hh_triage_render(c, &r, len);
+	return hh_render_triage(c, &r, len);
 }
 
 /* ------------------------------------------------------------ vignettes */
@@ -464,8 +466,8 @@ static int group_has(json_t *groups, const char *level, const char *code)
 
 static void test_vocabulary(const struct hh_content *c)
 {
-	json_t *help = hh_triage_when_to_get_help(c);
-	json_t *sy = hh_triage_symptoms_json(c);
+	json_t *help = hh_render_when_to_get_help(c);
+	json_t *sy = hh_render_symptoms(c);
 	size_t flags = 0;
 	CHECK(help != NULL && sy != NULL);
 	for (size_t i = 0; i < c->n_symptoms; i++) {
@@ -755,6 +757,72 @@ static void test_get_post_agree(const struct hh_content *c)
 	}
 }
 
+/* ------------------------------------------------------------ bounds in the OpenAPI document */
+
+/* Checks schema (an integer schema for age or duration_days) against the engine's bound. */
+static int check_bound(const char *name, json_t *schema)
+{
+	long long want = strcmp(name, "age") == 0 ? HH_TRIAGE_AGE_MAX : HH_TRIAGE_DURATION_DAYS_MAX;
+	json_t *min = json_object_get(schema, "minimum"), *max = json_object_get(schema, "maximum");
+	CHECK(json_integer_value(min) == 0 && json_is_integer(min));
+	CHECK(json_integer_value(max) == want && json_is_integer(max));
+	if (json_integer_value(max) != want)
+		fprintf(stderr, "openapi.json: %s maximum %lld, the engine accepts up to %lld\n", name,
+			(long long)json_integer_value(max), want);
+	return 1;
+}
+
+static int is_bounded(const char *name)
+{
+	return strcmp(name, "age") == 0 || strcmp(name, "duration_days") == 0;
+}
+
+/* Every query parameter and body property named age or duration_days, at any depth. */
+static int walk_bounds(json_t *v)
+{
+	int found = 0;
+	const char *key;
+	json_t *sub;
+	size_t i;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, sub) {
+			found += walk_bounds(sub);
+		}
+		return found;
+	}
+	if (!json_is_object(v))
+		return 0;
+	json_t *name = json_object_get(v, "name"), *schema = json_object_get(v, "schema");
+	if (json_is_string(name) && is_bounded(json_string_value(name)) && json_is_object(schema))
+		found += check_bound(json_string_value(name), schema);
+	json_t *props = json_object_get(v, "properties");
+	json_object_foreach(props, key, sub) {
+		if (is_bounded(key) && json_is_object(sub))
+			found += check_bound(key, sub);
+	}
+	json_object_foreach(v, key, sub) {
+		found += walk_bounds(sub);
+	}
+	return found;
+}
+
+/*
+ * The published contract states the same bounds the engine enforces
+ * (HH_TRIAGE_AGE_MAX, HH_TRIAGE_DURATION_DAYS_MAX): the GET parameters and
+ * the POST body, two places each.
+ */
+static void test_openapi_bounds(void)
+{
+	json_error_t err;
+	json_t *doc = json_loadb(hh_openapi_json, hh_openapi_json_len, 0, &err);
+	CHECK(doc != NULL);
+	int found = walk_bounds(doc);
+	CHECK(found >= 4);
+	if (found < 4)
+		fprintf(stderr, "openapi.json: %d age/duration_days schemas, at least 4 expected\n", found);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	struct hh_content *c = load_content();
@@ -773,6 +841,7 @@ int main(void)
 	test_post_malformed(c);
 	test_get_validation(c);
 	test_get_post_agree(c);
+	test_openapi_bounds();
 	hh_content_free(c);
 	return check_done();
 }

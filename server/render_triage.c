@@ -1,0 +1,192 @@
+/*
+ * render_triage.c - the triage answer's JSON (API.md "The answer").
+ *
+ * Unlike the content bodies (render.c), which are built once per snapshot,
+ * a triage answer is built per request, so it has its own serialiser: a
+ * direct writer into one buffer, with no jansson tree in between.
+ */
+#include "healthhub/render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The answer is written straight into one buffer rather than built as a
+ * jansson tree and dumped: triage POST is computed per request, and the tree
+ * cost three times the rest of the request. The bytes are exactly what
+ * json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(4)) would give (the unit
+ * test re-dumps answers through jansson to prove it).
+ */
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void out_grow(struct out *o, size_t more)
+{
+	if (o->len + more + 1 <= o->cap)
+		return;
+	while (o->len + more + 1 > o->cap)
+		o->cap = o->cap ? o->cap * 2 : 2048;
+	o->p = xrealloc(o->p, o->cap);
+}
+
+static void out_raw(struct out *o, const char *s)
+{
+	size_t n = strlen(s);
+	out_grow(o, n);
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+/* A JSON string, escaped as jansson escapes it (UTF-8 kept as is). */
+static void out_str(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (s == NULL) {
+		out_raw(o, "null");
+		return;
+	}
+	out_grow(o, strlen(s) * 6 + 2);
+	o->p[o->len++] = '"';
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		const char *esc = *c == '"' ? "\\\"" : *c == '\\' ? "\\\\" : *c == '\n' ? "\\n" : *c == '\t' ? "\\t"
+				  : *c == '\r' ? "\\r" : *c == '\b' ? "\\b" : *c == '\f' ? "\\f" : NULL;
+		if (esc != NULL) {
+			memcpy(o->p + o->len, esc, 2);
+			o->len += 2;
+		} else if (*c < 0x20) {
+			memcpy(o->p + o->len, "\\u00", 4);
+			o->p[o->len + 4] = hex[*c >> 4];
+			o->p[o->len + 5] = hex[*c & 15];
+			o->len += 6;
+		} else {
+			o->p[o->len++] = (char)*c;
+		}
+	}
+	o->p[o->len++] = '"';
+}
+
+/* "key": with the separator before it unless first. */
+static void out_key(struct out *o, const char *key, int first)
+{
+	if (!first)
+		out_raw(o, ",");
+	out_str(o, key);
+	out_raw(o, ":");
+}
+
+/* A real as jansson prints it with precision 4: %.4g, and ".0" when that looks like an integer. */
+static void out_real(struct out *o, double v)
+{
+	char buf[40];
+	snprintf(buf, sizeof(buf), "%.4g", v);
+	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".0");
+	out_raw(o, buf);
+}
+
+static void out_flag(struct out *o, const char *code, enum hh_level level, const char *message,
+		     const struct hh_reference *src)
+{
+	out_key(o, "code", 1);
+	out_str(o, code);
+	out_key(o, "level", 0);
+	out_str(o, hh_level_name(level));
+	out_key(o, "message", 0);
+	out_str(o, message);
+	out_key(o, "source", 0);
+	out_raw(o, "{");
+	out_key(o, "title", 1);
+	out_str(o, src->title);
+	out_key(o, "url", 0);
+	out_str(o, src->url);
+	out_raw(o, "}");
+}
+
+static void out_flags(struct out *o, const struct hh_triage_result *r)
+{
+	out_key(o, "red_flags", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_red_flags; i++) {
+		const struct hh_symptom *y = r->red_flags[i];
+		out_raw(o, i ? ",{" : "{");
+		out_flag(o, y->code, y->level, y->message, &y->source);
+		out_raw(o, "}");
+	}
+	out_raw(o, "]");
+	out_key(o, "rules", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_rules; i++) {
+		const struct hh_rule *rule = r->rules[i];
+		out_raw(o, i ? ",{" : "{");
+		out_flag(o, rule->code, rule->level, rule->message, &rule->source);
+		out_raw(o, "}");
+	}
+	out_raw(o, "]");
+}
+
+static void out_causes(struct out *o, const struct hh_triage_result *r)
+{
+	out_key(o, "likely_causes", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_causes; i++) {
+		const struct hh_triage_cause *tc = &r->causes[i];
+		out_raw(o, i ? ",{" : "{");
+		out_key(o, "slug", 1);
+		out_str(o, tc->cause->slug);
+		out_key(o, "name", 0);
+		out_str(o, tc->cause->name);
+		out_key(o, "score", 0);
+		out_real(o, tc->score);
+		out_key(o, "matched", 0);
+		out_raw(o, "[");
+		for (size_t k = 0; k < tc->n_matched; k++) {
+			if (k)
+				out_raw(o, ",");
+			out_str(o, tc->matched[k]);
+		}
+		out_raw(o, "]}");
+	}
+	out_raw(o, "]");
+}
+
+static void out_remedies(struct out *o, const struct hh_triage_result *r)
+{
+	out_key(o, "remedies", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < r->n_remedies; i++) {
+		const struct hh_remedy *rem = r->remedies[i];
+		out_raw(o, i ? ",{" : "{");
+		out_key(o, "slug", 1);
+		out_str(o, rem->slug);
+		out_key(o, "name", 0);
+		out_str(o, rem->name);
+		out_key(o, "summary", 0);
+		out_str(o, rem->summary);
+		out_raw(o, "}");
+	}
+	out_raw(o, "]");
+}
+
+char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result *r, size_t *len)
+{
+	struct out o = {0};
+	out_raw(&o, "{");
+	out_key(&o, "level", 1);
+	out_str(&o, hh_level_name(r->level));
+	out_flags(&o, r);
+	out_causes(&o, r);
+	out_remedies(&o, r);
+	out_key(&o, "advice", 0);
+	out_str(&o, c->policy.advice[r->level]);
+	out_key(&o, "disclaimer", 0);
+	out_str(&o, c->policy.disclaimer);
+	out_key(&o, "ruleset_version", 0);
+	out_str(&o, c->ruleset_version);
+	out_raw(&o, "}");
+	o.p[o.len] = '\0';
+	*len = o.len;
+	return o.p;
+}

@@ -1,0 +1,435 @@
+/*
+ * schema.c - the content formats (content/README.md), one checker per file
+ * kind, written in terms of fields.h so every problem in a file is
+ * reported, not just the first.
+ */
+#include "healthhub/schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthhub/hash.h"
+#include "healthhub/triage.h" /* the bounds of a rule's numbers */
+
+/* ------------------------------------------------------------ files */
+
+/* Nesting deeper than max: the format needs 4 levels, a fuzzer finds 2000. */
+static int too_deep(json_t *v, int depth)
+{
+	if (depth > HH_SCHEMA_MAX_DEPTH)
+		return 1;
+	if (json_is_object(v)) {
+		for (void *it = json_object_iter(v); it != NULL; it = json_object_iter_next(v, it))
+			if (too_deep(json_object_iter_value(it), depth + 1))
+				return 1;
+	} else if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++)
+			if (too_deep(json_array_get(v, i), depth + 1))
+				return 1;
+	}
+	return 0;
+}
+
+/* The entity checksum (hh_sha256_json) of obj at path, in the content's arena. */
+static const char *entity_checksum(struct hh_field_src *s, json_t *obj, const char *path)
+{
+	char hex[65];
+	if (hh_sha256_json(obj, hex) < 0) {
+		hh_field_fail(s, path, "cannot serialise the JSON (out of memory?)");
+		return NULL;
+	}
+	return hh_content_strdup(s->c, hex);
+}
+
+json_t *hh_schema_load(struct hh_field_src *s)
+{
+	json_error_t err;
+	json_t *root = json_loadb(s->buf, s->len, JSON_REJECT_DUPLICATES, &err);
+	if (root == NULL) {
+		hh_field_fail_at(s, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
+				 "invalid JSON: %s", err.text);
+		return NULL;
+	}
+	if (!json_is_object(root))
+		hh_field_fail(s, "", "the file must hold one JSON object, not %s", hh_field_type_name(root));
+	else if (too_deep(root, 1))
+		hh_field_fail(s, "", "JSON is nested more than %d levels deep", HH_SCHEMA_MAX_DEPTH);
+	else
+		return root;
+	json_decref(root);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ entities */
+
+/* The slug, which must also be the file's name. */
+static const char *entity_slug(struct hh_field_src *s, json_t *obj)
+{
+	char shown[HH_FIELD_SHORT_LEN];
+	const char *slug = hh_field_value_member(s, obj, "", "slug", HH_FIELD_REQUIRED, hh_field_slug);
+	if (slug == NULL)
+		return NULL;
+	const char *slash = strrchr(s->rel, '/');
+	const char *base = slash ? slash + 1 : s->rel;
+	size_t n = strlen(slug);
+	if (strncmp(base, slug, n) != 0 || strcmp(base + n, ".json") != 0)
+		hh_field_fail(s, "slug", "slug \"%s\" does not match the file name %s (it must be %s.json)",
+		     hh_field_shorten(slug, shown), base, slug);
+	return slug;
+}
+
+static const char *const section_keys[] = {"id", "heading", "body", NULL};
+
+static void check_section(struct hh_field_src *s, json_t *v, const char *path, struct hh_section *out)
+{
+	if (!json_is_object(v)) {
+		hh_field_wrong_type(s, path, "an object", v);
+		return;
+	}
+	hh_field_keys(s, v, path, section_keys);
+	out->id = hh_field_value_member(s, v, path, "id", HH_FIELD_REQUIRED, hh_field_slug);
+	out->heading = hh_field_text_member(s, v, path, "heading");
+	out->body = hh_field_text_member(s, v, path, "body");
+}
+
+/* Section ids are anchors in the rendered page, so unique within it. */
+static void check_section_id(struct hh_field_src *s, const struct hh_article *a, size_t i, const char *path)
+{
+	char field[HH_FIELD_PATH_LEN];
+	const char *id = a->sections[i].id;
+	for (size_t k = 0; id != NULL && k < i; k++)
+		if (a->sections[k].id != NULL && strcmp(a->sections[k].id, id) == 0) {
+			hh_field_join_key(field, path, "id");
+			hh_field_fail(s, field, "section id \"%s\" is used twice", id);
+			return;
+		}
+}
+
+static void sections_member(struct hh_field_src *s, json_t *obj, struct hh_article *a)
+{
+	char item[HH_FIELD_PATH_LEN];
+	json_t *arr = hh_field_array_member(s, obj, "", "sections", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY);
+	if (arr == NULL)
+		return;
+	a->n_sections = json_array_size(arr);
+	a->sections = hh_content_alloc(s->c, a->n_sections * sizeof(*a->sections));
+	for (size_t i = 0; i < a->n_sections; i++) {
+		hh_field_join_index(item, "sections", i);
+		check_section(s, json_array_get(arr, i), item, &a->sections[i]);
+		check_section_id(s, a, i, item);
+	}
+}
+
+static void review_dates(struct hh_field_src *s, json_t *obj, struct hh_article *a)
+{
+	a->reviewed_at = hh_field_value_member(s, obj, "", "reviewed_at", HH_FIELD_REQUIRED, hh_field_date);
+	a->next_review_due =
+		hh_field_value_member(s, obj, "", "next_review_due", HH_FIELD_REQUIRED, hh_field_date);
+	/* YYYY-MM-DD compares as text. */
+	if (a->reviewed_at != NULL && a->next_review_due != NULL &&
+	    strcmp(a->next_review_due, a->reviewed_at) <= 0)
+		hh_field_fail(s, "next_review_due", "%s must be after reviewed_at (%s)", a->next_review_due,
+			      a->reviewed_at);
+}
+
+static const char *const article_keys[] = {
+	"slug", "title", "summary", "alternate_names", "positions", "regions", "sections",
+	"causes", "remedies", "references", "reviewed_at", "next_review_due", NULL,
+};
+
+void hh_schema_article(struct hh_field_src *s, json_t *obj, struct hh_article *a)
+{
+	hh_field_keys(s, obj, "", article_keys);
+	a->slug = entity_slug(s, obj);
+	a->title = hh_field_text_member(s, obj, "", "title");
+	a->summary = hh_field_text_member(s, obj, "", "summary");
+	hh_field_strv_member(s, obj, "", "alternate_names", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_text,
+			     &a->alternate_names);
+	a->positions = hh_field_bits_member(s, obj, "positions", &hh_field_positions);
+	a->regions = hh_field_bits_member(s, obj, "regions", &hh_field_regions);
+	sections_member(s, obj, a);
+	hh_field_strv_member(s, obj, "", "causes", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY | HH_FIELD_UNIQUE,
+			     hh_field_slug, &a->causes);
+	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY | HH_FIELD_UNIQUE,
+			     hh_field_slug, &a->remedies);
+	hh_field_references_member(s, obj, HH_FIELD_REQUIRED, &a->references);
+	review_dates(s, obj, a);
+	a->checksum = entity_checksum(s, obj, "");
+}
+
+static const char *const cause_keys[] = {
+	"slug", "name", "summary", "description", "positions", "regions", "remedies",
+	"see_doctor_if", "references", NULL,
+};
+
+void hh_schema_cause(struct hh_field_src *s, json_t *obj, struct hh_cause *c)
+{
+	hh_field_keys(s, obj, "", cause_keys);
+	c->slug = entity_slug(s, obj);
+	c->name = hh_field_text_member(s, obj, "", "name");
+	c->summary = hh_field_text_member(s, obj, "", "summary");
+	c->description = hh_field_text_member(s, obj, "", "description");
+	c->positions = hh_field_bits_member(s, obj, "positions", &hh_field_positions);
+	c->regions = hh_field_bits_member(s, obj, "regions", &hh_field_regions);
+	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_slug,
+			     &c->remedies);
+	/* Required so that "no advice" is a decision, written as null. */
+	json_t *v = hh_field_member(s, obj, "", "see_doctor_if", HH_FIELD_REQUIRED);
+	if (v != NULL && !json_is_null(v))
+		c->see_doctor_if = hh_field_text(s, v, "see_doctor_if");
+	hh_field_references_member(s, obj, HH_FIELD_OPTIONAL, &c->references);
+	c->checksum = entity_checksum(s, obj, "");
+}
+
+static const char *const remedy_keys[] = {
+	"slug", "name", "summary", "description", "steps", "references", NULL,
+};
+
+void hh_schema_remedy(struct hh_field_src *s, json_t *obj, struct hh_remedy *r)
+{
+	hh_field_keys(s, obj, "", remedy_keys);
+	r->slug = entity_slug(s, obj);
+	r->name = hh_field_text_member(s, obj, "", "name");
+	r->summary = hh_field_text_member(s, obj, "", "summary");
+	r->description = hh_field_text_member(s, obj, "", "description");
+	hh_field_strv_member(s, obj, "", "steps", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY, hh_field_text, &r->steps);
+	hh_field_references_member(s, obj, HH_FIELD_OPTIONAL, &r->references);
+	r->checksum = entity_checksum(s, obj, "");
+}
+
+/* ------------------------------------------------------------ triage */
+
+static void check_weight(struct hh_field_src *s, const char *slug, json_t *v, const char *path,
+			 struct hh_symptom *y)
+{
+	char shown[HH_FIELD_SHORT_LEN];
+	if (!hh_is_slug(slug)) {
+		hh_field_fail(s, path, "\"%s\" is not a valid cause slug", hh_field_shorten(slug, shown));
+		return;
+	}
+	struct hh_weight *w = &y->weights[y->n_weights++];
+	w->cause = hh_content_strdup(s->c, slug);
+	if (!json_is_integer(v))
+		hh_field_wrong_type(s, path, "an integer weight from 1 to 100", v);
+	else if (json_integer_value(v) < 1 || json_integer_value(v) > 100)
+		hh_field_fail(s, path, "weight must be from 1 to 100, not %" JSON_INTEGER_FORMAT,
+			      json_integer_value(v));
+	else
+		w->weight = (int)json_integer_value(v);
+}
+
+/* A pattern's causes: {"cause-slug": weight, ...}, in file order. */
+static void weights_member(struct hh_field_src *s, json_t *obj, const char *path, struct hh_symptom *y)
+{
+	char field[HH_FIELD_PATH_LEN], item[HH_FIELD_PATH_LEN];
+	json_t *w = hh_field_member(s, obj, path, "causes", HH_FIELD_REQUIRED);
+	if (w == NULL)
+		return;
+	hh_field_join_key(field, path, "causes");
+	if (!json_is_object(w)) {
+		hh_field_wrong_type(s, field, "an object of cause slugs and weights", w);
+		return;
+	}
+	size_t n = json_object_size(w);
+	if (n == 0 || n > HH_FIELD_MAX_ITEMS) {
+		hh_field_fail(s, field, "must name from 1 to %d causes", HH_FIELD_MAX_ITEMS);
+		return;
+	}
+	y->weights = hh_content_alloc(s->c, n * sizeof(*y->weights));
+	for (void *it = json_object_iter(w); it != NULL; it = json_object_iter_next(w, it)) {
+		hh_field_join_key(item, field, json_object_iter_key(it));
+		check_weight(s, json_object_iter_key(it), json_object_iter_value(it), item, y);
+	}
+}
+
+static void parse_red_flag(struct hh_field_src *s, json_t *obj, const char *path, struct hh_symptom *y)
+{
+	hh_field_level_member(s, obj, path, 0, &y->level);
+	y->message = hh_field_text_member(s, obj, path, "message");
+	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &y->source);
+	hh_field_forbid(s, obj, path, "causes", "a red flag has no causes (only patterns point at causes)");
+}
+
+static void parse_pattern(struct hh_field_src *s, json_t *obj, const char *path, struct hh_symptom *y)
+{
+	y->level = HH_LEVEL_SELF_CARE;
+	hh_field_forbid(s, obj, path, "level", "a pattern has no level (it is always self_care)");
+	hh_field_forbid(s, obj, path, "message", "a pattern has no message");
+	hh_field_source_member(s, obj, path, HH_FIELD_OPTIONAL, &y->source);
+	weights_member(s, obj, path, y);
+}
+
+static const char *const symptom_keys[] = {
+	"code", "question", "category", "level", "message", "source", "causes", NULL,
+};
+
+static int category_member(struct hh_field_src *s, json_t *obj, const char *path,
+			   enum hh_category *out) HH_MUSTCHECK;
+
+static int category_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_category *out)
+{
+	char field[HH_FIELD_PATH_LEN], shown[HH_FIELD_SHORT_LEN];
+	json_t *v = hh_field_member(s, obj, path, "category", HH_FIELD_REQUIRED);
+	if (v == NULL)
+		return -1;
+	hh_field_join_key(field, path, "category");
+	if (!json_is_string(v)) {
+		hh_field_wrong_type(s, field, "a string", v);
+		return -1;
+	}
+	if (hh_category_parse(json_string_value(v), out) < 0) {
+		hh_field_fail(s, field, "unknown category \"%s\" (expected red_flag or pattern)",
+		     hh_field_shorten(json_string_value(v), shown));
+		return -1;
+	}
+	return 0;
+}
+
+static void parse_symptom(struct hh_field_src *s, json_t *obj, const char *path, struct hh_symptom *y)
+{
+	if (!json_is_object(obj)) {
+		hh_field_wrong_type(s, path, "an object", obj);
+		return;
+	}
+	hh_field_keys(s, obj, path, symptom_keys);
+	y->checksum = entity_checksum(s, obj, path);
+	y->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
+	y->question = hh_field_text_member(s, obj, path, "question");
+	if (category_member(s, obj, path, &y->category) < 0)
+		return;
+	if (y->category == HH_CATEGORY_RED_FLAG)
+		parse_red_flag(s, obj, path, y);
+	else
+		parse_pattern(s, obj, path, y);
+}
+
+static const char *const symptoms_keys[] = {"symptoms", NULL};
+
+void hh_schema_symptoms(struct hh_field_src *s, json_t *obj)
+{
+	char item[HH_FIELD_PATH_LEN];
+	struct hh_content *c = s->c;
+	hh_field_keys(s, obj, "", symptoms_keys);
+	json_t *arr = hh_field_array_member(s, obj, "", "symptoms", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY);
+	if (arr == NULL)
+		return;
+	c->n_symptoms = json_array_size(arr);
+	c->symptoms = hh_content_alloc(c, c->n_symptoms * sizeof(*c->symptoms));
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		hh_field_join_index(item, "symptoms", i);
+		parse_symptom(s, json_array_get(arr, i), item, &c->symptoms[i]);
+	}
+}
+
+static int rule_field_member(struct hh_field_src *s, json_t *obj, const char *path,
+			     enum hh_rule_field *out) HH_MUSTCHECK;
+
+static int rule_field_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_rule_field *out)
+{
+	char field[HH_FIELD_PATH_LEN], shown[HH_FIELD_SHORT_LEN];
+	json_t *v = hh_field_member(s, obj, path, "field", HH_FIELD_REQUIRED);
+	if (v == NULL)
+		return -1;
+	hh_field_join_key(field, path, "field");
+	if (!json_is_string(v)) {
+		hh_field_wrong_type(s, field, "a string", v);
+		return -1;
+	}
+	if (hh_rule_field_parse(json_string_value(v), out) < 0) {
+		hh_field_fail(s, field, "unknown field \"%s\" (expected age or duration_days)",
+		     hh_field_shorten(json_string_value(v), shown));
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const rule_keys[] = {
+	"code", "field", "min", "max", "level", "message", "source", NULL,
+};
+
+static void parse_rule(struct hh_field_src *s, json_t *obj, const char *path, struct hh_rule *r)
+{
+	char field[HH_FIELD_PATH_LEN];
+	if (!json_is_object(obj)) {
+		hh_field_wrong_type(s, path, "an object", obj);
+		return;
+	}
+	hh_field_keys(s, obj, path, rule_keys);
+	r->checksum = entity_checksum(s, obj, path);
+	r->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
+	int have_field = rule_field_member(s, obj, path, &r->field) == 0;
+	/* The same bounds the triage request accepts for the field. */
+	long long hi = hh_triage_field_max(have_field ? r->field : HH_RULE_DURATION_DAYS);
+	int have_min = hh_field_int_member(s, obj, path, "min", 0, hi, &r->min) == 0;
+	int have_max = hh_field_int_member(s, obj, path, "max", 0, hi, &r->max) == 0;
+	if (have_min && have_max && r->min > r->max) {
+		hh_field_join_key(field, path, "min");
+		hh_field_fail(s, field, "min (%lld) must not be greater than max (%lld)", r->min, r->max);
+	}
+	hh_field_level_member(s, obj, path, 1, &r->level);
+	r->message = hh_field_text_member(s, obj, path, "message");
+	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &r->source);
+}
+
+static const char *const level_keys[] = {"self_care", "see_doctor", "urgent", "emergency", NULL};
+
+static void advice_member(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
+{
+	json_t *v = hh_field_member(s, obj, "", "advice", HH_FIELD_REQUIRED);
+	if (v == NULL)
+		return;
+	if (!json_is_object(v)) {
+		hh_field_wrong_type(s, "advice", "an object", v);
+		return;
+	}
+	hh_field_keys(s, v, "advice", level_keys);
+	for (int l = 0; l < HH_LEVEL_COUNT; l++)
+		p->advice[l] = hh_field_text_member(s, v, "advice", hh_level_name((enum hh_level)l));
+}
+
+static void rules_member(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
+{
+	char item[HH_FIELD_PATH_LEN];
+	json_t *arr = hh_field_array_member(s, obj, "", "rules", HH_FIELD_REQUIRED);
+	if (arr == NULL)
+		return;
+	p->n_rules = json_array_size(arr);
+	p->rules = hh_content_alloc(s->c, (p->n_rules + 1) * sizeof(*p->rules));
+	for (size_t i = 0; i < p->n_rules; i++) {
+		hh_field_join_index(item, "rules", i);
+		parse_rule(s, json_array_get(arr, i), item, &p->rules[i]);
+	}
+}
+
+static const char *const policy_keys[] = {
+	"disclaimer", "advice", "rules", "max_causes", "max_remedies", NULL,
+};
+
+/* The policy row is the file without its rules (they are rows of their own). */
+static const char *policy_checksum(struct hh_field_src *s, json_t *obj)
+{
+	json_t *row = json_copy(obj); /* shallow: the members are shared, not copied */
+	if (row == NULL) {
+		hh_field_fail(s, "", "cannot copy the JSON (out of memory?)");
+		return NULL;
+	}
+	(void)json_object_del(row, "rules"); /* -1 when absent, reported elsewhere */
+	const char *sum = entity_checksum(s, row, "");
+	json_decref(row);
+	return sum;
+}
+
+void hh_schema_policy(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
+{
+	long long n;
+	hh_field_keys(s, obj, "", policy_keys);
+	p->disclaimer = hh_field_text_member(s, obj, "", "disclaimer");
+	advice_member(s, obj, p);
+	rules_member(s, obj, p);
+	if (hh_field_int_member(s, obj, "", "max_causes", 1, 10, &n) == 0)
+		p->max_causes = (int)n;
+	if (hh_field_int_member(s, obj, "", "max_remedies", 1, 10, &n) == 0)
+		p->max_remedies = (int)n;
+	p->checksum = policy_checksum(s, obj);
+}
+
