@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <microhttpd.h>
 
 #include "healthhub/cache.h"
@@ -406,7 +405,7 @@ static struct hh_resource *render_hits(const struct hh_snapshot *s, const struct
 	return hh_resource_from_json(body);
 }
 
-static int run_search(PGconn *db, struct job *j, struct hh_search_result *hits, char *err, size_t errlen)
+static int run_search(struct hh_db *db, struct job *j, struct hh_search_result *hits, char *err, size_t errlen)
 {
 	const struct hh_list_params *p = &j->params;
 	if (j->kind == JOB_SEARCH_ARTICLES)
@@ -434,7 +433,7 @@ static int give_up(const struct job *j)
 	return now < atomic_load(&srv.db_open_at_ns) || now - j->queued_ns > patience;
 }
 
-static void work(PGconn **db, struct job *j)
+static void work(struct hh_db **db, struct job *j)
 {
 	char err[256] = "";
 	struct hh_search_result hits = {0};
@@ -442,9 +441,8 @@ static void work(PGconn **db, struct job *j)
 	rq->answer_status = 503;
 	if (give_up(j))
 		return;
-	if (*db == NULL || PQstatus(*db) != CONNECTION_OK) {
-		if (*db)
-			PQfinish(*db);
+	if (!hh_db_usable(*db)) {
+		hh_db_close(*db);
 		*db = hh_db_connect(srv.cfg->database_url, (int)srv.cfg->statement_timeout_ms, err, sizeof(err));
 		if (*db == NULL) {
 			db_failed();
@@ -457,7 +455,7 @@ static void work(PGconn **db, struct job *j)
 		db_failed();
 		hh_warn("search failed", "request_id", rq->id, "error", err);
 		/* after a timeout the connection is mid-query: start afresh */
-		PQfinish(*db);
+		hh_db_close(*db);
 		*db = NULL;
 		return;
 	}
@@ -477,15 +475,14 @@ static void work(PGconn **db, struct job *j)
 static void *worker_main(void *arg)
 {
 	(void)arg;
-	PGconn *db = NULL;
+	struct hh_db *db = NULL;
 	struct job *j;
 	while ((j = dequeue()) != NULL) {
 		/* queued work is finished even while draining: its queries are bounded */
 		work(&db, j);
 		MHD_resume_connection(j->rq->conn);
 	}
-	if (db)
-		PQfinish(db);
+	hh_db_close(db);
 	return NULL;
 }
 
