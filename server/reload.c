@@ -1,5 +1,8 @@
 /*
- * reload.c - the content reloader thread.
+ * reload.c - the content reloader thread. It speaks to PostgreSQL only
+ * through db.h, whose round trips are all bounded by the connection's
+ * deadline; a round trip that gives up leaves its connection unusable, and
+ * the next step drops both connections and reconnects.
  */
 #include "healthhub/reload.h"
 
