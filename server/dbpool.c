@@ -10,7 +10,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include <libpq-fe.h>
 
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
@@ -31,15 +30,14 @@ struct hh_dbpool {
 
 /* ======================================================= database calls */
 
-typedef PGconn *db_conn;
+typedef struct hh_db *db_conn;
 
 /* A connection that is up, reconnecting when needed; NULL (err set) when the database is unreachable. */
 static db_conn ensure_connected(const struct hh_dbpool *p, db_conn *c, char *err, size_t errlen)
 {
-	if (*c != NULL && PQstatus(*c) == CONNECTION_OK)
+	if (hh_db_usable(*c))
 		return *c;
-	if (*c != NULL)
-		PQfinish(*c);
+	hh_db_close(*c);
 	*c = hh_db_connect(p->o.database_url, (int)p->o.statement_timeout_ms, err, errlen);
 	if (*c != NULL)
 		hh_metrics_db_reconnect();
@@ -58,8 +56,7 @@ static int run_search(db_conn c, const struct hh_dbpool_job *j, struct hh_search
 /* After a timeout the connection is mid-query: start afresh. */
 static void drop_connection(db_conn *c)
 {
-	if (*c != NULL)
-		PQfinish(*c);
+	hh_db_close(*c);
 	*c = NULL;
 }
 

@@ -1,5 +1,8 @@
 /*
- * reload.c - the content reloader thread.
+ * reload.c - the content reloader thread. It speaks to PostgreSQL only
+ * through db.h, whose round trips are all bounded by the connection's
+ * deadline; a round trip that gives up leaves its connection unusable, and
+ * the next step drops both connections and reconnects.
  */
 #include "healthhub/reload.h"
 
@@ -11,13 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
-
 #include "healthhub/db.h"
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
 
-#define CHANNEL "healthhub_content"
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 2000 /* recovery within a few seconds of the database returning */
 #define REPLICA_POLL_MS 20
@@ -31,8 +31,8 @@ struct hh_reload {
 	int wake[2];             /* pipe: a byte wakes the thread to stop */
 	atomic_int stopping;
 	atomic_int_fast64_t last_ok_ms; /* wall time of the last successful version check */
-	PGconn *listen;          /* LISTEN connection (primary) */
-	PGconn *read;            /* content reads (may be a replica) */
+	struct hh_db *listen;    /* LISTEN connection (primary) */
+	struct hh_db *read;      /* content reads (may be a replica) */
 	int64_t served;          /* version of the published snapshot; -1 none */
 	int64_t notified;        /* highest version a notification announced */
 	unsigned backoff_ms;     /* reconnect backoff */
@@ -63,10 +63,8 @@ static int multi_host(const char *url)
 
 static void drop(struct hh_reload *r)
 {
-	if (r->listen)
-		PQfinish(r->listen);
-	if (r->read)
-		PQfinish(r->read);
+	hh_db_close(r->listen);
+	hh_db_close(r->read);
 	r->listen = r->read = NULL;
 }
 
@@ -81,11 +79,9 @@ static int connect_listen(struct hh_reload *r)
 		hh_warn("database unavailable", "conn", "listen", "error", err);
 		return -1;
 	}
-	PGresult *res = PQexec(r->listen, "LISTEN " CHANNEL);
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	PQclear(res);
-	if (!ok) {
-		hh_warn("LISTEN failed", "error", PQerrorMessage(r->listen));
+	/* bounded like every query: a primary that hangs here must not hang the reloader */
+	if (hh_db_listen(r->listen, err, sizeof(err)) < 0) {
+		hh_warn("subscribing to content notifications failed", "conn", "listen", "error", err);
 		return -1;
 	}
 	return 0;
@@ -95,7 +91,7 @@ static int connect_listen(struct hh_reload *r)
 static int ensure_connections(struct hh_reload *r)
 {
 	char err[256];
-	if (r->listen && PQstatus(r->listen) != CONNECTION_OK)
+	if ((r->listen && !hh_db_usable(r->listen)) || (r->read && !hh_db_usable(r->read)))
 		drop(r);
 	if (r->listen == NULL) {
 		if (connect_listen(r) < 0)
@@ -166,26 +162,13 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 /* Waits up to ms for a notification or a stop; records announced versions. */
 static void wait_notify(struct hh_reload *r, long ms)
 {
-	struct pollfd p[2] = {{.fd = r->wake[0], .events = POLLIN}, {.fd = PQsocket(r->listen), .events = POLLIN}};
-	if (poll(p, 2, (int)ms) < 0 && errno != EINTR)
+	char err[256] = "";
+	if (hh_db_wait_notify(r->listen, r->wake[0], ms, &r->notified, err, sizeof(err)) == 0)
 		return;
-	if (!(p[1].revents & (POLLIN | POLLERR | POLLHUP)))
-		return;
-	if (PQconsumeInput(r->listen) == 0) {
-		hh_warn("database connection lost", "conn", "listen", "error", PQerrorMessage(r->listen));
-		hh_metrics_db_error();
-		drop(r);
-		return;
-	}
-	PGnotify *n;
-	while ((n = PQnotifies(r->listen)) != NULL) {
-		long long v = 0;
-		if (hh_parse_int(n->extra, 0, INT64_MAX, &v) == 0 && v > r->notified)
-			r->notified = v;
-		PQfreemem(n);
-	}
+	hh_warn("database connection lost", "conn", "listen", "error", err);
+	hh_metrics_db_error();
+	drop(r);
 }
-
 
 static void step(struct hh_reload *r)
 {
@@ -198,7 +181,7 @@ static void step(struct hh_reload *r)
 	r->backoff_ms = BACKOFF_MIN_MS;
 	int64_t version = 0;
 	int rc = hh_db_content_version(r->read, &version, err, sizeof(err));
-	if (rc == -2) {
+	if (rc == HH_DB_NOT_MIGRATED) {
 		atomic_store(&r->last_ok_ms, hh_wall_ms());
 		hh_warn("database has no content yet: run healthhub migrate", NULL);
 		wait_notify(r, r->cfg->reload_interval_ms);

@@ -1,22 +1,25 @@
 /*
- * db.h - the server's access to PostgreSQL: connect, read the content
- * version, load the whole content, full-text search.
+ * db.h - the server's access to PostgreSQL: connections, content
+ * notifications, the content version, the whole content, full-text search.
+ *
+ * This module (server/db*.c) is the only code that speaks libpq. A
+ * connection is a struct hh_db that carries its own deadline: every round
+ * trip (connect, query, LISTEN) runs non-blocking against the clock, because
+ * statement_timeout is enforced by the server and a server that hangs (a
+ * paused process, a stalled disk) never enforces it.
  *
  * Every query is parameterised; every result is cleared on every path.
  * Functions that fail write libpq's message into the caller's err buffer:
  * that text is for the log only (it may name hosts, tables or SQL) and must
  * never reach an HTTP client.
  *
- * One PGconn per thread at a time (libpq's rule); nothing here keeps state
- * between calls, so the caller may reconnect freely.
+ * One connection per thread at a time (libpq's rule).
  */
 #ifndef HEALTHHUB_DB_H
 #define HEALTHHUB_DB_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <libpq-fe.h>
 
 #include "healthhub/common.h"
 #include "healthhub/content.h"
@@ -27,22 +30,53 @@
 /* Returned when the schema (or any content) is missing: run `healthhub migrate`. */
 #define HH_DB_NOT_MIGRATED (-2)
 
+/* A connection to PostgreSQL with its own deadline. Opaque. */
+struct hh_db;
+
 /*
  * Connects to url (a libpq connection string or URI; NULL or "" uses the PG*
- * environment variables), then sets statement_timeout (milliseconds, 0 = none)
- * for the session. Defaults that the url may override: connect_timeout=5,
- * application_name=healthhub, client_encoding=UTF8. NOTICE messages are
- * dropped rather than printed to stderr.
- * Returns a new connection (caller PQfinish()es it) or NULL with err filled.
+ * environment variables), then sets statement_timeout (milliseconds, 0 =
+ * none) for the session. The connection's deadline for every later round
+ * trip is statement_timeout_ms + 1 s (none when 0: only `migrate`, whose
+ * migrations may legitimately run long). Connecting itself is bounded by
+ * the smaller of that deadline and 5 s; libpq's connect_timeout is not used
+ * (the attempt is non-blocking), so a url's connect_timeout has no effect.
+ * Defaults that the url may override: application_name=healthhub,
+ * client_encoding=UTF8. NOTICE messages are dropped.
+ * Returns a new connection (free with hh_db_close()) or NULL with err filled.
  */
-PGconn *hh_db_connect(const char *url, int statement_timeout_ms, char *err, size_t errlen) HH_MUSTCHECK;
+struct hh_db *hh_db_connect(const char *url, int statement_timeout_ms, char *err, size_t errlen) HH_MUSTCHECK;
+
+/* Closes db and frees it. NULL is allowed. Never blocks on the server. */
+void hh_db_close(struct hh_db *db);
+
+/*
+ * 1 when db can take another query; 0 after a round trip timed out or the
+ * link failed (the connection may be mid-query): close it and reconnect.
+ */
+int hh_db_usable(const struct hh_db *db);
+
+/*
+ * LISTENs on HH_DB_CONTENT_CHANNEL, against the connection's deadline.
+ * Returns 0 or -1 (err filled; db is then unusable when it timed out).
+ */
+int hh_db_listen(struct hh_db *db, char *err, size_t errlen) HH_MUSTCHECK;
+
+/*
+ * Waits up to ms for a notification on a LISTENing db, or for wake_fd
+ * (may be -1) to become readable, then reads what arrived without blocking.
+ * Raises *version to the highest version a notification announced.
+ * Returns 0 (also on a plain timeout) or -1 when the link failed (err filled).
+ */
+int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, char *err,
+		      size_t errlen) HH_MUSTCHECK;
 
 /*
  * Reads content_state.version into *version. Returns 0, -1 on a database
  * error (err filled), or HH_DB_NOT_MIGRATED when the schema is missing or no
  * content was ever loaded (version 0).
  */
-int hh_db_content_version(PGconn *c, int64_t *version, char *err, size_t errlen) HH_MUSTCHECK;
+int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen) HH_MUSTCHECK;
 
 /*
  * Reads the whole content in one REPEATABLE READ READ ONLY transaction and
@@ -53,7 +87,7 @@ int hh_db_content_version(PGconn *c, int64_t *version, char *err, size_t errlen)
  * hh_content_free(). Returns -1 (err filled) or HH_DB_NOT_MIGRATED with
  * *out NULL. The connection must not be inside a transaction.
  */
-int hh_db_load_content(PGconn *c, struct hh_content **out, char *err, size_t errlen) HH_MUSTCHECK;
+int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, size_t errlen) HH_MUSTCHECK;
 
 /* A page of search hits. The caller owns it: free with hh_search_result_free(). */
 struct hh_search_result {
@@ -72,7 +106,7 @@ void hh_search_result_free(struct hh_search_result *r);
  * A query with no searchable words (only stop words, punctuation) is not an
  * error: it matches nothing. Returns 0 or -1 (err filled, *out empty).
  */
-int hh_db_search_articles(PGconn *c, const char *q, int limit, int offset, struct hh_search_result *out,
+int hh_db_search_articles(struct hh_db *db, const char *q, int limit, int offset, struct hh_search_result *out,
 			  char *err, size_t errlen) HH_MUSTCHECK;
 
 /*
@@ -81,7 +115,7 @@ int hh_db_search_articles(PGconn *c, const char *q, int limit, int offset, struc
  * masks; 0 means no filter, otherwise a cause matches when it lists at least
  * one of the given positions (regions). Returns 0 or -1 (err filled).
  */
-int hh_db_search_causes(PGconn *c, const char *q, unsigned positions, unsigned regions,
+int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, unsigned regions,
 			struct hh_search_result *out, char *err, size_t errlen) HH_MUSTCHECK;
 
 #endif

@@ -10,7 +10,10 @@
  * hands it to publish(). A notified version the read host has not replayed
  * yet is waited for before swapping. Failures keep the last good snapshot;
  * lost connections are retried with capped exponential backoff, and after a
- * reconnect it LISTENs first, then reloads.
+ * reconnect it LISTENs first, then reloads. Every round trip (connect,
+ * LISTEN, version check, load) goes through the db module against its
+ * connection's deadline: a hung primary makes the reloader give up and
+ * retry, never wait for ever.
  */
 #ifndef HEALTHHUB_RELOAD_H
 #define HEALTHHUB_RELOAD_H

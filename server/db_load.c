@@ -1,0 +1,498 @@
+/*
+ * db_load.c - the whole content read back from PostgreSQL as a struct
+ * hh_content, for the reloader.
+ *
+ * Lists are read back in their file order through the `ordinal` columns.
+ * Child rows are fetched one table at a time, ordered by (parent slug
+ * COLLATE "C", ordinal), and handed out to parents walked in the same
+ * order: a merge, so each table costs one query whatever the row count.
+ * COLLATE "C" orders like strcmp(), which is how the walk compares.
+ * Every query runs against the connection's deadline (db.c).
+ */
+#include "db_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------- value helpers */
+
+struct load {
+	struct db_ctx db;
+	struct hh_content *c;
+};
+
+/* An arena copy of a column; NULL for SQL NULL. */
+static const char *val(struct load *l, const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return NULL;
+	return hh_content_strndup(l->c, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+}
+
+static int val_int(struct load *l, const PGresult *r, int row, int col, long long *out)
+{
+	if (hh_parse_int(PQgetvalue(r, row, col), INT64_MIN, INT64_MAX, out) == 0)
+		return 0;
+	hh_db_set_err(&l->db, PQfname(r, col), "not an integer");
+	return -1;
+}
+
+/* "standing,sitting" (array_to_string of a checked array) -> bit mask. */
+static int val_mask(struct load *l, const PGresult *r, int row, int col,
+		    int (*parse)(const char *, unsigned *), unsigned *out)
+{
+	const char *s = PQgetvalue(r, row, col);
+	*out = 0;
+	while (*s != '\0') {
+		char word[32];
+		size_t n = strcspn(s, ",");
+		unsigned bit = 0;
+		snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), s);
+		if (parse(word, &bit) < 0) {
+			hh_db_set_err(&l->db, PQfname(r, col), "unknown name");
+			return -1;
+		}
+		*out |= bit;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return 0;
+}
+
+static int val_level(struct load *l, const PGresult *r, int row, int col, enum hh_level *out)
+{
+	if (hh_level_parse(PQgetvalue(r, row, col), out) == 0)
+		return 0;
+	hh_db_set_err(&l->db, PQfname(r, col), "unknown level");
+	return -1;
+}
+
+/* ------------------------------------------------------- child rows */
+
+/* How many rows from *row on belong to slug (column 0); advances *row past them. */
+static size_t take_rows(const PGresult *r, int *row, const char *slug)
+{
+	int start = *row;
+	while (*row < PQntuples(r) && strcmp(PQgetvalue(r, *row, 0), slug) == 0)
+		(*row)++;
+	return (size_t)(*row - start);
+}
+
+/* Column 1 of the parent's rows as a list. */
+static void fill_strv(struct load *l, const PGresult *r, int *row, const char *slug, struct hh_strv *out)
+{
+	int start = *row;
+	size_t n = take_rows(r, row, slug);
+	out->v = hh_content_alloc(l->c, (n + 1) * sizeof(*out->v));
+	out->n = n;
+	for (size_t i = 0; i < n; i++)
+		out->v[i] = val(l, r, start + (int)i, 1);
+}
+
+/* Columns 1 and 2 (title, url) of the parent's rows. */
+static void fill_refs(struct load *l, const PGresult *r, int *row, const char *slug,
+		      struct hh_reference_list *out)
+{
+	int start = *row;
+	size_t n = take_rows(r, row, slug);
+	out->v = hh_content_alloc(l->c, (n + 1) * sizeof(*out->v));
+	out->n = n;
+	for (size_t i = 0; i < n; i++) {
+		out->v[i].title = val(l, r, start + (int)i, 1);
+		out->v[i].url = val(l, r, start + (int)i, 2);
+	}
+}
+
+typedef void (*fill_fn)(struct load *l, const PGresult *r, int *row, size_t parent);
+
+/*
+ * Runs one child query and hands its rows to n_parents parents in turn.
+ * Rows left over belong to no parent in the walk: the orders disagree,
+ * which would silently drop data, so it is an error.
+ */
+static int load_children(struct load *l, const char *sql, size_t n_parents, fill_fn fill)
+{
+	PGresult *r = hh_db_exec(&l->db, sql, 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	int row = 0;
+	for (size_t i = 0; i < n_parents; i++)
+		fill(l, r, &row, i);
+	int rc = 0;
+	if (row != PQntuples(r)) {
+		hh_db_set_err(&l->db, "load", "child rows out of order");
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* ------------------------------------------------------------ articles */
+
+static void fill_alt_names(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_article *a = &l->c->articles[i];
+	fill_strv(l, r, row, a->slug, &a->alternate_names);
+}
+
+static void fill_article_causes(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_article *a = &l->c->articles[i];
+	fill_strv(l, r, row, a->slug, &a->causes);
+}
+
+static void fill_article_remedies(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_article *a = &l->c->articles[i];
+	fill_strv(l, r, row, a->slug, &a->remedies);
+}
+
+static void fill_article_refs(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_article *a = &l->c->articles[i];
+	fill_refs(l, r, row, a->slug, &a->references);
+}
+
+static void fill_sections(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_article *a = &l->c->articles[i];
+	int start = *row;
+	size_t n = take_rows(r, row, a->slug);
+	a->sections = hh_content_alloc(l->c, (n + 1) * sizeof(*a->sections));
+	a->n_sections = n;
+	for (size_t k = 0; k < n; k++) {
+		a->sections[k].id = val(l, r, start + (int)k, 1);
+		a->sections[k].heading = val(l, r, start + (int)k, 2);
+		a->sections[k].body = val(l, r, start + (int)k, 3);
+	}
+}
+
+static int article_row(struct load *l, const PGresult *r, int row, struct hh_article *a)
+{
+	long long version = 0;
+	a->slug = val(l, r, row, 0);
+	a->title = val(l, r, row, 1);
+	a->summary = val(l, r, row, 2);
+	a->reviewed_at = val(l, r, row, 5);
+	a->next_review_due = val(l, r, row, 6);
+	a->updated_at = val(l, r, row, 7);
+	a->checksum = val(l, r, row, 9);
+	if (val_mask(l, r, row, 3, hh_position_parse, &a->positions) < 0 ||
+	    val_mask(l, r, row, 4, hh_region_parse, &a->regions) < 0 || val_int(l, r, row, 8, &version) < 0)
+		return -1;
+	a->version = version;
+	return 0;
+}
+
+static int load_articles(struct load *l)
+{
+	PGresult *r = hh_db_exec(&l->db,
+			       "SELECT slug, title, summary, array_to_string(positions, ','),\n"
+			       " array_to_string(regions, ','), to_char(reviewed_at, 'YYYY-MM-DD'),\n"
+			       " to_char(next_review_due, 'YYYY-MM-DD'),\n"
+			       " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),\n"
+			       " version, checksum FROM articles ORDER BY slug COLLATE \"C\"",
+			       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	l->c->articles = hh_content_alloc(l->c, (n + 1) * sizeof(*l->c->articles));
+	l->c->n_articles = n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = article_row(l, r, (int)i, &l->c->articles[i]);
+	PQclear(r);
+	if (rc == 0)
+		rc = load_children(l, "SELECT article_slug, name FROM article_alternate_names\n"
+				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_alt_names);
+	if (rc == 0)
+		rc = load_children(l, "SELECT article_slug, id, heading, body FROM article_sections\n"
+				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_sections);
+	if (rc == 0)
+		rc = load_children(l, "SELECT article_slug, cause_slug FROM article_causes\n"
+				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_causes);
+	if (rc == 0)
+		rc = load_children(l, "SELECT article_slug, remedy_slug FROM article_remedies\n"
+				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_remedies);
+	if (rc == 0)
+		rc = load_children(l, "SELECT article_slug, title, url FROM article_references\n"
+				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_refs);
+	return rc;
+}
+
+/* -------------------------------------------------------------- causes */
+
+static void fill_cause_remedies(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_cause *c = &l->c->causes[i];
+	fill_strv(l, r, row, c->slug, &c->remedies);
+}
+
+static void fill_cause_refs(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_cause *c = &l->c->causes[i];
+	fill_refs(l, r, row, c->slug, &c->references);
+}
+
+static int cause_row(struct load *l, const PGresult *r, int row, struct hh_cause *c)
+{
+	c->slug = val(l, r, row, 0);
+	c->name = val(l, r, row, 1);
+	c->summary = val(l, r, row, 2);
+	c->description = val(l, r, row, 3);
+	c->see_doctor_if = val(l, r, row, 6);
+	c->checksum = val(l, r, row, 7);
+	if (val_mask(l, r, row, 4, hh_position_parse, &c->positions) < 0 ||
+	    val_mask(l, r, row, 5, hh_region_parse, &c->regions) < 0)
+		return -1;
+	return 0;
+}
+
+static int load_causes(struct load *l)
+{
+	PGresult *r = hh_db_exec(&l->db,
+			       "SELECT slug, name, summary, description, array_to_string(positions, ','),\n"
+			       " array_to_string(regions, ','), see_doctor_if, checksum\n"
+			       " FROM causes ORDER BY slug COLLATE \"C\"",
+			       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	l->c->causes = hh_content_alloc(l->c, (n + 1) * sizeof(*l->c->causes));
+	l->c->n_causes = n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = cause_row(l, r, (int)i, &l->c->causes[i]);
+	PQclear(r);
+	if (rc == 0)
+		rc = load_children(l, "SELECT cause_slug, remedy_slug FROM cause_remedies\n"
+				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_remedies);
+	if (rc == 0)
+		rc = load_children(l, "SELECT cause_slug, title, url FROM cause_references\n"
+				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_refs);
+	return rc;
+}
+
+/* ------------------------------------------------------------ remedies */
+
+static void fill_steps(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_remedy *m = &l->c->remedies[i];
+	fill_strv(l, r, row, m->slug, &m->steps);
+}
+
+static void fill_remedy_refs(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_remedy *m = &l->c->remedies[i];
+	fill_refs(l, r, row, m->slug, &m->references);
+}
+
+static int load_remedies(struct load *l)
+{
+	PGresult *r = hh_db_exec(&l->db,
+			       "SELECT slug, name, summary, description, checksum\n"
+			       " FROM remedies ORDER BY slug COLLATE \"C\"",
+			       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	l->c->remedies = hh_content_alloc(l->c, (n + 1) * sizeof(*l->c->remedies));
+	l->c->n_remedies = n;
+	for (size_t i = 0; i < n; i++) {
+		struct hh_remedy *m = &l->c->remedies[i];
+		m->slug = val(l, r, (int)i, 0);
+		m->name = val(l, r, (int)i, 1);
+		m->summary = val(l, r, (int)i, 2);
+		m->description = val(l, r, (int)i, 3);
+		m->checksum = val(l, r, (int)i, 4);
+	}
+	PQclear(r);
+	int rc = load_children(l, "SELECT remedy_slug, step FROM remedy_steps\n"
+				  " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_steps);
+	if (rc == 0)
+		rc = load_children(l, "SELECT remedy_slug, title, url FROM remedy_references\n"
+				      " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_remedy_refs);
+	return rc;
+}
+
+/* ------------------------------------------------------------ symptoms */
+
+/* Weights come ordered by their symptom's ordinal, as the symptoms are. */
+static int fill_weights(struct load *l, const PGresult *r, int *row, struct hh_symptom *y)
+{
+	int start = *row;
+	size_t n = take_rows(r, row, y->code);
+	y->weights = hh_content_alloc(l->c, (n + 1) * sizeof(*y->weights));
+	y->n_weights = n;
+	for (size_t k = 0; k < n; k++) {
+		long long w = 0;
+		if (val_int(l, r, start + (int)k, 2, &w) < 0)
+			return -1;
+		y->weights[k].cause = val(l, r, start + (int)k, 1);
+		y->weights[k].weight = (int)w;
+	}
+	return 0;
+}
+
+static int symptom_row(struct load *l, const PGresult *r, int row, struct hh_symptom *y)
+{
+	y->code = val(l, r, row, 0);
+	y->question = val(l, r, row, 1);
+	y->message = val(l, r, row, 4);
+	y->source.title = val(l, r, row, 5);
+	y->source.url = val(l, r, row, 6);
+	if (hh_category_parse(PQgetvalue(r, row, 2), &y->category) < 0) {
+		hh_db_set_err(&l->db, "symptoms", "unknown category");
+		return -1;
+	}
+	return val_level(l, r, row, 3, &y->level);
+}
+
+static int load_weights(struct load *l)
+{
+	PGresult *r = hh_db_exec(&l->db,
+			       "SELECT w.code, w.cause_slug, w.weight FROM symptom_weights AS w\n"
+			       " JOIN symptoms AS s USING (code) ORDER BY s.ordinal, w.ordinal",
+			       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	int row = 0, rc = 0;
+	for (size_t i = 0; i < l->c->n_symptoms && rc == 0; i++)
+		rc = fill_weights(l, r, &row, &l->c->symptoms[i]);
+	if (rc == 0 && row != PQntuples(r)) {
+		hh_db_set_err(&l->db, "symptom_weights", "rows out of order");
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int load_symptoms(struct load *l)
+{
+	PGresult *r = hh_db_exec(&l->db,
+			       "SELECT code, question, category, level, message, source_title, source_url\n"
+			       " FROM symptoms ORDER BY ordinal",
+			       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	l->c->symptoms = hh_content_alloc(l->c, (n + 1) * sizeof(*l->c->symptoms));
+	l->c->n_symptoms = n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = symptom_row(l, r, (int)i, &l->c->symptoms[i]);
+	PQclear(r);
+	return rc == 0 ? load_weights(l) : rc;
+}
+
+/* -------------------------------------------------------------- policy */
+
+static int rule_row(struct load *l, const PGresult *r, int row, struct hh_rule *u)
+{
+	long long min = 0, max = 0;
+	u->code = val(l, r, row, 0);
+	u->message = val(l, r, row, 5);
+	u->source.title = val(l, r, row, 6);
+	u->source.url = val(l, r, row, 7);
+	if (hh_rule_field_parse(PQgetvalue(r, row, 1), &u->field) < 0) {
+		hh_db_set_err(&l->db, "triage_rules", "unknown field");
+		return -1;
+	}
+	if (val_int(l, r, row, 2, &min) < 0 || val_int(l, r, row, 3, &max) < 0)
+		return -1;
+	u->min = min;
+	u->max = max;
+	return val_level(l, r, row, 4, &u->level);
+}
+
+static int load_rules(struct load *l)
+{
+	struct hh_policy *p = &l->c->policy;
+	PGresult *r = hh_db_exec(&l->db,
+			       "SELECT code, field, min, max, level, message, source_title, source_url\n"
+			       " FROM triage_rules ORDER BY ordinal",
+			       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	p->rules = hh_content_alloc(l->c, (n + 1) * sizeof(*p->rules));
+	p->n_rules = n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = rule_row(l, r, (int)i, &p->rules[i]);
+	PQclear(r);
+	return rc;
+}
+
+static int load_policy(struct load *l)
+{
+	struct hh_policy *p = &l->c->policy;
+	PGresult *r = hh_db_exec(&l->db,
+			       "SELECT disclaimer, advice_self_care, advice_see_doctor, advice_urgent,\n"
+			       " advice_emergency, max_causes, max_remedies FROM triage_policy",
+			       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	int rc = -1;
+	long long max_causes = 0, max_remedies = 0;
+	if (PQntuples(r) != 1) {
+		hh_db_set_err(&l->db, "triage_policy", "no row");
+		goto out;
+	}
+	p->disclaimer = val(l, r, 0, 0);
+	p->advice[HH_LEVEL_SELF_CARE] = val(l, r, 0, 1);
+	p->advice[HH_LEVEL_SEE_DOCTOR] = val(l, r, 0, 2);
+	p->advice[HH_LEVEL_URGENT] = val(l, r, 0, 3);
+	p->advice[HH_LEVEL_EMERGENCY] = val(l, r, 0, 4);
+	if (val_int(l, r, 0, 5, &max_causes) < 0 || val_int(l, r, 0, 6, &max_remedies) < 0)
+		goto out;
+	p->max_causes = (int)max_causes;
+	p->max_remedies = (int)max_remedies;
+	rc = load_rules(l);
+out:
+	PQclear(r);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- load */
+
+static int load_all(struct load *l)
+{
+	int rc = hh_db_content_version(l->db.db, &l->c->version, l->db.err, l->db.errlen);
+	if (rc == 0)
+		rc = load_remedies(l);
+	if (rc == 0)
+		rc = load_causes(l);
+	if (rc == 0)
+		rc = load_articles(l);
+	if (rc == 0)
+		rc = load_symptoms(l);
+	if (rc == 0)
+		rc = load_policy(l);
+	return rc;
+}
+
+int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, size_t errlen)
+{
+	struct load l = {.db = {.db = db, .err = err, .errlen = errlen}};
+	*out = NULL;
+	/* One snapshot: a migrate committing mid-read must not mix versions. */
+	int rc = hh_db_command(&l.db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL);
+	if (rc < 0)
+		return rc;
+	l.c = hh_content_new();
+	rc = load_all(&l);
+	if (rc == 0)
+		rc = hh_db_command(&l.db, "COMMIT", 0, NULL);
+	if (rc < 0) {
+		/* Best effort: the error that matters is already in err. */
+		hh_db_rollback_quietly(&l.db);
+		hh_content_free(l.c);
+		return rc;
+	}
+	hh_content_finish(l.c);
+	*out = l.c;
+	return 0;
+}
+
