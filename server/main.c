@@ -91,10 +91,15 @@ int main(int argc, char **argv)
 	hh_log_set_level((enum hh_log_level)hh_log_level_parse(cfg.log_level));
 	/* jansson's hash seed is set once, before any thread exists */
 	json_object_seed(0);
+	/* Log lines go through one writer thread from here on, so a stalled stderr
+	 * reader never stops serving; without it they are written synchronously. */
+	if (hh_log_start() < 0)
+		fputs("healthhub: cannot start the log writer; logging synchronously\n", stderr);
 	if (cmd == HH_CMD_SERVE)
 		rc = hh_http_serve(&cfg);
 	else
 		rc = run_migrate(cmd, &cfg);
+	hh_log_stop(); /* writes what is queued before exit */
 	hh_config_free(&cfg);
 	return rc;
 }
