@@ -170,6 +170,7 @@ static struct {
 	int stopping;           /* hh_log_stop asked the writer to drain and exit */
 	int done;               /* the writer has exited its loop */
 	int stuck;              /* a writer that never exited still holds buf: no restart */
+	int clock_set;          /* wake and exited wait on the monotonic clock */
 	uint64_t stop_deadline_ns;
 	uint64_t dropped_before; /* lines dropped by earlier writers: the counter never goes back */
 } w = {
@@ -193,11 +194,11 @@ static void write_all(int fd, const char *p, size_t len)
 	}
 }
 
-/* The realtime clock ns from now, for pthread_cond_timedwait. */
-static struct timespec realtime_in(uint64_t ns)
+/* The monotonic clock ns from now, for pthread_cond_timedwait on our conditions. */
+static struct timespec monotonic_in(uint64_t ns)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t t = (uint64_t)ts.tv_nsec + ns;
 	ts.tv_sec += (time_t)(t / 1000000000ull);
 	ts.tv_nsec = (long)(t % 1000000000ull);
@@ -305,7 +306,7 @@ static int wait_for_lines(void)
 	if (w.stopping)
 		return hh_logbuf_used(&w.buf) > 0 && hh_now_ns() < w.stop_deadline_ns ? 0 : -1;
 	/* One write for many lines: a busy server costs a write per batch, not per line. */
-	struct timespec until = realtime_in(BATCH_NS);
+	struct timespec until = monotonic_in(BATCH_NS);
 	while (slept && !w.stopping && hh_logbuf_used(&w.buf) < w.buf.cap / 4)
 		if (pthread_cond_timedwait(&w.wake, &w.lock, &until) != 0)
 			break;
@@ -374,10 +375,28 @@ static int start_thread(void)
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * Timed waits on the monotonic clock, so a wall clock stepped back cannot
+ * stretch the writer's batching wait. Done once, while no thread waits.
+ */
+static void use_monotonic_clock(void)
+{
+	if (w.clock_set)
+		return;
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&w.wake, &a);
+	pthread_cond_init(&w.exited, &a);
+	pthread_condattr_destroy(&a);
+	w.clock_set = 1;
+}
+
 int hh_log_start_fd(int fd, size_t ring_bytes)
 {
 	int rc = -1;
 	pthread_mutex_lock(&w.lock);
+	use_monotonic_clock();
 	if (w.accepting || w.stuck || hh_logbuf_init(&w.buf, ring_bytes) < 0)
 		goto out;
 	w.fd = fd;
@@ -412,7 +431,7 @@ void hh_log_stop(void)
 	pthread_cond_signal(&w.wake);
 	/* The writer gives up at the deadline unless a write blocks (a foreign writer
 	 * filled the pipe between poll and write); then it is left to exit(). */
-	struct timespec until = realtime_in(STOP_NS + STOP_NS / 4);
+	struct timespec until = monotonic_in(STOP_NS + STOP_NS / 4);
 	while (!w.done)
 		if (pthread_cond_timedwait(&w.exited, &w.lock, &until) != 0)
 			break;

@@ -54,7 +54,8 @@ void hh_log_json(enum hh_log_level level, const char *msg, json_t *fields);
 
 /*
  * Starts the writer on stderr with a 1 MiB queue. 0, or -1 (lines stay
- * synchronous). Call before other threads exist; they inherit nothing from it.
+ * synchronous). main calls it once, before the config dump and before any
+ * other thread starts; the writer blocks every signal.
  */
 int hh_log_start(void) HH_MUSTCHECK;
 /* The same on fd (borrowed: stays open, not closed by stop) with a queue of ring_bytes. */
