@@ -13,7 +13,9 @@ the service answered 65 req/s for a few seconds and then nothing, once the
     the drain shows up) and one warning says how many lines were dropped,
     matching the counter;
 (c) the server still stops on SIGTERM with exit status 0, and its last
-    lines ("stopped") reach the pipe.
+    lines ("stopped") reach the pipe;
+(d) a server whose pipe is never read again also stops on SIGTERM, with
+    exit status 0, within a few seconds (the writer gives up on the sink).
 
 Measured figures are printed with a "measured:" prefix.
 """
@@ -141,8 +143,32 @@ def recovered(port, reader):
     check(not reader.raw_bad, "lines that are not whole JSON: %r" % reader.raw_bad[:3])
 
 
+def stops_while_stalled(url):
+    """(d): SIGTERM with the pipe still full and unread."""
+    port = free_port()
+    proc = start_unread(url, port)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        fill(port, conn)
+        conn.close()
+        check(dropped(port) > 0, "the pipe did not fill")
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(15)
+        took = time.monotonic() - t0
+        measured("SIGTERM to exit with the pipe unread", "%.2f s, status %d" % (took, code))
+        check(code == 0, "exit status %r on SIGTERM with the pipe unread, wanted 0" % code)
+        check(took < 5, "%.1f s from SIGTERM to exit with the pipe unread" % took)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
 def main():
     url = migrated_database("log_sink")
+    stops_while_stalled(url)
     port = free_port()
     proc = start_unread(url, port)
     try:
