@@ -110,6 +110,20 @@ static void full_drops_and_counts(void)
 	hh_logbuf_free(&b);
 }
 
+static void escaping(void)
+{
+	char buf[64];
+	CHECK(hh_json_escape(buf, sizeof(buf), "a\"b\\c\x01\x7f/\xc3\xa9") == 22);
+	CHECK_STR(buf, "a\\\"b\\\\c\\u0001\\u007f/\xc3\xa9");
+	/* room for the longest escape (6) and the NUL is kept: never past cap - 1 */
+	memset(buf, 'x', sizeof(buf));
+	CHECK(hh_json_escape(buf, 16, "0123456789abcdefghij") == 9);
+	CHECK_STR(buf, "012345678");
+	CHECK(hh_json_escape(buf, 16, "\n\n\n") == 12); /* two escapes fit, the third would not */
+	CHECK_STR(buf, "\\u000a\\u000a");
+	CHECK(hh_json_escape(buf, 8, "") == 0 && buf[0] == '\0');
+}
+
 /* ------------------------------------------------------------ the writer */
 
 #define PRODUCERS 2
@@ -242,6 +256,7 @@ int main(void)
 	order_and_chunks();
 	wrap_around();
 	full_drops_and_counts();
+	escaping();
 	stalled_pipe();
 	return check_done();
 }
