@@ -187,7 +187,7 @@ static size_t format_line(char *line, size_t cap, enum hh_log_level level, const
 
 /* ============================================================ the sink */
 
-#define RING_BYTES (1u << 20)        /* ~4,000 access lines: 50 ms of a busy server */
+#define RING_BYTES (1u << 20)        /* ~4,000 access lines: 60 ms at 70k req/s */
 #define BATCH_NS 10000000ull         /* an idle writer lets lines gather this long */
 #define POLL_MS 100                  /* a stalled sink is retried this often */
 #define STOP_NS 2000000000ull        /* hh_log_stop waits this long for a stalled sink */
