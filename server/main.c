@@ -102,10 +102,15 @@ int main(int argc, char **argv)
 	/* jansson's hash seed is set once, before any thread exists */
 	json_object_seed(0);
 	hint_database_url(&cfg);
+	/* Log lines go through one writer thread from here on, so a stalled stderr
+	 * reader never stops serving; without it they are written synchronously. */
+	if (hh_log_start() < 0)
+		fputs("healthhub: cannot start the log writer; logging synchronously\n", stderr);
 	if (cmd == HH_CMD_SERVE)
 		rc = hh_http_serve(&cfg);
 	else
 		rc = run_migrate(cmd, &cfg);
+	hh_log_stop(); /* writes what is queued before exit */
 	hh_config_free(&cfg);
 	return rc;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/log.h"
+
 #define N_METHODS 5
 #define N_STATUS 600
 #define N_BUCKETS 14
@@ -204,6 +206,9 @@ char *hh_metrics_render(const struct hh_metrics_gauges *g, size_t *len)
 		"# HELP healthhub_process_resident_memory_bytes Resident set size.\n"
 		"# TYPE healthhub_process_resident_memory_bytes gauge\nhealthhub_process_resident_memory_bytes %ld\n",
 	    g->ready, g->queue_length, g->inflight, rss_bytes());
+	put(&b, "# HELP healthhub_log_lines_dropped_total Log lines dropped because stderr did not take them in time.\n"
+		"# TYPE healthhub_log_lines_dropped_total counter\nhealthhub_log_lines_dropped_total %llu\n",
+	    (unsigned long long)hh_log_dropped());
 	*len = b.len;
 	return b.p;
 }
