@@ -240,12 +240,14 @@ static const struct hh_symptom *part_flag(struct loader *L, const char *code, co
 static void check_combination(struct loader *L, size_t idx, const struct hh_combination *k)
 {
 	char path[HH_FIELD_PATH_LEN], level[HH_FIELD_PATH_LEN];
-	int any_raises = k->any_of.n == 0;
+	/* self_care is refused by the schema (or the level was missing): judged there, not here. */
+	int judged = k->level != HH_LEVEL_SELF_CARE;
+	int any_raises = k->any_of.n == 0 || !judged;
 	hh_field_path_fit(level, snprintf(level, sizeof(level), "combinations[%zu].level", idx));
 	for (size_t i = 0; i < k->all_of.n; i++) {
 		hh_field_path_fit(path, snprintf(path, sizeof(path), "combinations[%zu].all_of[%zu]", idx, i));
 		const struct hh_symptom *y = k->all_of.v[i] ? part_flag(L, k->all_of.v[i], path) : NULL;
-		if (y != NULL && y->level >= k->level)
+		if (judged && y != NULL && y->level >= k->level)
 			hh_field_fail(&L->policy->f, level,
 				      "%s adds nothing: all_of[%zu] \"%s\" is already %s on its own (make it higher)",
 				      hh_level_name(k->level), i, y->code, hh_level_name(y->level));
