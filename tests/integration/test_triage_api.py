@@ -117,6 +117,11 @@ def test_combinations(s):
             hh.check({f.get("code") for f in flags} == {combo, part} | set(all_of),
                      "red_flags lists the combination and its parts: %r" % [f.get("code") for f in flags])
             hh.check(d.get("likely_causes") == [] and d.get("remedies") == [], "%s: no self-care at emergency" % combo)
+        # the article's "when to get help" is built from the same rules, combinations included
+        help_ = s.get_json("/v1/articles/upper-middle-back-muscle-soreness").get("when_to_get_help", {})
+        listed = [i for i in help_.get("emergency", []) if i.get("code") == combo]
+        hh.check(len(listed) == 1 and listed[0].get("message") == first.get("message"),
+                 "when_to_get_help.emergency lists %s with the answer's message: %r" % (combo, listed))
         # each part alone keeps its own level, and nothing fires
         for part in all_of + any_of:
             d = answer(s, {"symptoms": [part, "worse_sitting"]})
