@@ -274,7 +274,8 @@ static void check_combinations(struct loader *L)
 			check_combination(L, i, &p->combinations[i]);
 }
 
-static void check_links(struct loader *L, struct src *s, const char *key, const struct hh_strv *v, enum kind target)
+static void check_links(struct loader *L, struct src *s, const char *key, const struct hh_strv *v,
+			enum kind target)
 {
 	char path[HH_FIELD_PATH_LEN], shown[HH_FIELD_SHORT_LEN];
 	for (size_t i = 0; i < v->n; i++) {

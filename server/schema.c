@@ -378,22 +378,27 @@ static const char *const combination_keys[] = {
 	"code", "all_of", "any_of", "level", "message", "source", NULL,
 };
 
-/* all_of or any_of: optional, but never an empty list (it would read as a condition). */
-static void combination_list(struct hh_field_src *s, json_t *obj, const char *path, const char *key,
-			     struct hh_strv *out)
+/* all_of or any_of: optional, but never an empty list (it would read as a condition). 0, or -1 if empty. */
+static int combination_list(struct hh_field_src *s, json_t *obj, const char *path, const char *key,
+			    struct hh_strv *out)
 {
 	char field[HH_FIELD_PATH_LEN];
 	json_t *v = json_object_get(obj, key);
 	if (v != NULL && json_is_array(v) && json_array_size(v) == 0) {
 		hh_field_join_key(field, path, key);
 		hh_field_fail(s, field, "must not be empty (leave %s out when the rule has no such condition)", key);
-		return;
+		return -1;
 	}
 	hh_field_strv_member(s, obj, path, key, HH_FIELD_OPTIONAL | HH_FIELD_UNIQUE, hh_field_code, out);
+	return 0;
 }
 
-/* A code in both lists, or too few codes to be a combination: the rule is not what it says. */
-static void combination_shape(struct hh_field_src *s, const char *path, const struct hh_combination *k)
+/*
+ * A code in both lists, or too few codes to be a combination: the rule is
+ * not what it says. The count is not judged after an empty list was refused.
+ */
+static void combination_shape(struct hh_field_src *s, const char *path, const struct hh_combination *k,
+			      int lists_ok)
 {
 	char field[HH_FIELD_PATH_LEN];
 	for (size_t i = 0; i < k->any_of.n; i++)
@@ -403,7 +408,7 @@ static void combination_shape(struct hh_field_src *s, const char *path, const st
 				hh_field_fail(s, field, "\"%s\" is in all_of too (list it once)", k->any_of.v[i]);
 			}
 	/* Fewer than two reported codes would only restate one red flag's level. */
-	if (k->all_of.n + (k->any_of.n > 0) < 2) {
+	if (lists_ok && k->all_of.n + (k->any_of.n > 0) < 2) {
 		hh_field_join_key(field, path, k->all_of.n > 0 ? "all_of" : "any_of");
 		hh_field_fail(s, field,
 			      "a combination needs at least two codes reported together "
@@ -420,9 +425,9 @@ static void parse_combination(struct hh_field_src *s, json_t *obj, const char *p
 	hh_field_keys(s, obj, path, combination_keys);
 	k->checksum = entity_checksum(s, obj, path);
 	k->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
-	combination_list(s, obj, path, "all_of", &k->all_of);
-	combination_list(s, obj, path, "any_of", &k->any_of);
-	combination_shape(s, path, k);
+	int all_ok = combination_list(s, obj, path, "all_of", &k->all_of) == 0;
+	int any_ok = combination_list(s, obj, path, "any_of", &k->any_of) == 0;
+	combination_shape(s, path, k, all_ok && any_ok);
 	hh_field_level_member(s, obj, path, 0, &k->level);
 	k->message = hh_field_text_member(s, obj, path, "message");
 	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &k->source);
