@@ -260,6 +260,28 @@ static void hash_int(struct hh_sha256 *s, long long v)
 	hh_sha256_update(s, buf, (size_t)n + 1);
 }
 
+/* A list with its length first, so moving a code between all_of and any_of changes the digest. */
+static void hash_strv(struct hh_sha256 *s, const struct hh_strv *v)
+{
+	hash_int(s, (long long)v->n);
+	for (size_t i = 0; i < v->n; i++)
+		hh_sha256_str(s, v->v[i]);
+}
+
+static void hash_combinations(struct hh_sha256 *s, const struct hh_policy *p)
+{
+	hash_int(s, (long long)p->n_combinations);
+	for (size_t i = 0; i < p->n_combinations; i++) {
+		const struct hh_combination *k = &p->combinations[i];
+		hh_sha256_str(s, k->code);
+		hash_strv(s, &k->all_of);
+		hash_strv(s, &k->any_of);
+		hash_int(s, k->level);
+		hh_sha256_str(s, k->message);
+		hash_ref(s, &k->source);
+	}
+}
+
 /* The ruleset version names every input the triage engine reads. */
 static void compute_ruleset_version(struct hh_content *c)
 {
@@ -292,6 +314,7 @@ static void compute_ruleset_version(struct hh_content *c)
 		hh_sha256_str(&s, r->message);
 		hash_ref(&s, &r->source);
 	}
+	hash_combinations(&s, p);
 	hash_int(&s, p->max_causes);
 	hash_int(&s, p->max_remedies);
 	/* Cause names and remedies shape the answer too. */

@@ -455,6 +455,64 @@ out:
 	return rc;
 }
 
+/* -------------------------------------------------------- combinations */
+
+/* Column 2 (code) of rows start..start+n whose column 1 (list) is list, as a list. */
+static void fill_parts(struct load *l, const PGresult *r, int start, size_t n, const char *list, struct hh_strv *out)
+{
+	out->v = hh_content_alloc(l->c, (n + 1) * sizeof(*out->v));
+	out->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(PQgetvalue(r, start + (int)i, 1), list) == 0)
+			out->v[out->n++] = val(l, r, start + (int)i, 2);
+}
+
+/* A combination's parts: its rows, all_of then any_of (the query orders them so). */
+static void fill_combination_parts(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_combination *k = &l->c->policy.combinations[i];
+	int start = *row;
+	size_t n = take_rows(r, row, k->code);
+	fill_parts(l, r, start, n, "all_of", &k->all_of);
+	fill_parts(l, r, start, n, "any_of", &k->any_of);
+}
+
+static int combination_row(struct load *l, const PGresult *r, int row, struct hh_combination *k)
+{
+	k->code = val(l, r, row, 0);
+	k->message = val(l, r, row, 2);
+	k->source.title = val(l, r, row, 3);
+	k->source.url = val(l, r, row, 4);
+	k->checksum = val(l, r, row, 5);
+	return val_level(l, r, row, 1, &k->level);
+}
+
+/* The combination rules of 0002_combinations.sql, in file order, each with its parts. */
+static int load_combinations(struct load *l)
+{
+	struct hh_policy *p = &l->c->policy;
+	PGresult *r = hh_db_exec(&l->db,
+				 "SELECT code, level, message, source_title, source_url, checksum\n"
+				 " FROM triage_combinations ORDER BY ordinal",
+				 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	p->combinations = hh_content_alloc(l->c, (n + 1) * sizeof(*p->combinations));
+	p->n_combinations = n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = combination_row(l, r, (int)i, &p->combinations[i]);
+	PQclear(r);
+	if (rc == 0)
+		rc = load_children(l,
+				   "SELECT p.combination_code, p.list, p.code FROM triage_combination_parts AS p\n"
+				   " JOIN triage_combinations AS c ON c.code = p.combination_code\n"
+				   " ORDER BY c.ordinal, p.list COLLATE \"C\", p.ordinal",
+				   n, fill_combination_parts);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- load */
 
 static int load_all(struct load *l)
@@ -470,6 +528,8 @@ static int load_all(struct load *l)
 		rc = load_symptoms(l);
 	if (rc == 0)
 		rc = load_policy(l);
+	if (rc == 0)
+		rc = load_combinations(l);
 	return rc;
 }
 

@@ -88,6 +88,7 @@ static const char *const sums_sql[HH_PLAN_KIND_COUNT] = {
 	[HH_PLAN_REMEDY] = "SELECT slug, checksum FROM remedies ORDER BY slug COLLATE \"C\"",
 	[HH_PLAN_SYMPTOM] = "SELECT code, checksum FROM symptoms ORDER BY code COLLATE \"C\"",
 	[HH_PLAN_RULE] = "SELECT code, checksum FROM triage_rules ORDER BY code COLLATE \"C\"",
+	[HH_PLAN_COMBINATION] = "SELECT code, checksum FROM triage_combinations ORDER BY code COLLATE \"C\"",
 	[HH_PLAN_POLICY] = "SELECT 'triage/policy.json', checksum FROM triage_policy",
 };
 
@@ -394,6 +395,52 @@ static int write_policy(struct run *r, const struct hh_db_content_write *p)
 	return write_rules(r, p);
 }
 
+/* ------------------------------------------------- combination rules */
+
+/* One list of a combination's parts; the database holds each to a red flag (0002_combinations.sql). */
+static int write_combination_parts(struct run *r, const struct hh_combination *k, const char *list,
+				   const struct hh_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		char ord[24];
+		const char *params[] = {k->code, list, num(ord, (long long)i), v->v[i]};
+		if (q_exec(r,
+			   "INSERT INTO triage_combination_parts (combination_code, list, ordinal, code)"
+			   " VALUES ($1, $2, $3, $4)",
+			   4, params) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* After the symptoms their parts name; the checksum is the loader's (hh_sha256_json), like a rule's. */
+static int write_combinations(struct run *r, const struct hh_db_content_write *p)
+{
+	const struct hh_policy *pol = &p->c->policy;
+	snprintf(r->what, sizeof(r->what), "triage/policy.json (combinations)");
+	for (size_t i = 0; i < pol->n_combinations; i++) {
+		const struct hh_combination *k = &pol->combinations[i];
+		char ord[24];
+		const char *params[] = {k->code,       hh_level_name(k->level), k->message, k->source.title,
+					k->source.url, num(ord, (long long)i),  k->checksum};
+		if (q_exec(r,
+			   "INSERT INTO triage_combinations (code, level, message, source_title, source_url,\n"
+			   " ordinal, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			   7, params) < 0 ||
+		    write_combination_parts(r, k, "all_of", &k->all_of) < 0 ||
+		    write_combination_parts(r, k, "any_of", &k->any_of) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Before the symptoms go: the parts reference them (the parts cascade). */
+static int clear_combinations(struct run *r)
+{
+	snprintf(r->what, sizeof(r->what), "clearing combination rules");
+	return q_exec(r, "DELETE FROM triage_combinations", 0, NULL);
+}
+
 /*
  * Every row that is not an article, cause or remedy goes: links and lists
  * are rewritten in full, which is simpler than diffing ordered lists.
@@ -490,7 +537,11 @@ int hh_db_migrate_write(struct hh_db *db, const struct hh_db_content_write *w, l
 {
 	struct run r;
 	run_init(&r, db, err, errlen);
+	if (clear_combinations(&r) < 0)
+		return -1;
 	if (clear_rows(&r) < 0 || write_entities(&r, w) < 0 || write_symptoms(&r, w) < 0 || write_policy(&r, w) < 0)
+		return -1;
+	if (write_combinations(&r, w) < 0)
 		return -1;
 	snprintf(r.what, sizeof(r.what), "article search index");
 	if (q_exec(&r, "SELECT article_search_refresh()", 0, NULL) < 0 || write_files(&r, w) < 0)

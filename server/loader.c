@@ -145,6 +145,19 @@ static void src_free(struct src *s)
 
 /* ------------------------------------------------------------ whole-folder checks */
 
+/* Combination codes share the name space too: an answer lists them in red_flags. */
+static void check_duplicate_combination(struct loader *L, const char *code, const char *path, size_t before)
+{
+	const struct hh_policy *p = &L->c->policy;
+	for (size_t i = 0; i < before && i < p->n_combinations; i++)
+		if (p->combinations[i].code != NULL && strcmp(p->combinations[i].code, code) == 0) {
+			hh_field_fail(&L->policy->f, path,
+				      "duplicate code \"%s\" (combinations[%zu] in %s has it already)", code, i,
+				      POLICY_PATH);
+			return;
+		}
+}
+
 static void check_duplicate_code(struct loader *L, struct src *s, const char *code, const char *path,
 				 size_t before_symptom, size_t before_rule)
 {
@@ -180,6 +193,85 @@ static void check_codes(struct loader *L)
 		hh_field_path_fit(path, snprintf(path, sizeof(path), "rules[%zu].code", i));
 		check_duplicate_code(L, L->policy, c->policy.rules[i].code, path, c->n_symptoms, i);
 	}
+	for (size_t i = 0; L->policy != NULL && i < c->policy.n_combinations; i++) {
+		const char *code = c->policy.combinations[i].code;
+		if (code == NULL)
+			continue;
+		hh_field_path_fit(path, snprintf(path, sizeof(path), "combinations[%zu].code", i));
+		check_duplicate_code(L, L->policy, code, path, c->n_symptoms, c->policy.n_rules);
+		check_duplicate_combination(L, code, path, i);
+	}
+}
+
+/* ------------------------------------------------------------ combinations */
+
+/* The symptom with code, skipping slots that failed to parse (NULL code); NULL if none. */
+static const struct hh_symptom *find_symptom(const struct hh_content *c, const char *code)
+{
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (c->symptoms[i].code != NULL && strcmp(c->symptoms[i].code, code) == 0)
+			return &c->symptoms[i];
+	return NULL;
+}
+
+/* The red flag a part names, or NULL (reported: unknown, or a pattern, which raises no level). */
+static const struct hh_symptom *part_flag(struct loader *L, const char *code, const char *path)
+{
+	const struct hh_symptom *y = find_symptom(L->c, code);
+	char shown[HH_FIELD_SHORT_LEN];
+	hh_field_shorten(code, shown);
+	if (y == NULL)
+		hh_field_fail(&L->policy->f, path, "unknown red flag \"%s\" (no such code in %s)", shown,
+			      SYMPTOMS_PATH);
+	else if (y->category != HH_CATEGORY_RED_FLAG)
+		hh_field_fail(&L->policy->f, path, "\"%s\" is a pattern, not a red flag (patterns raise no level)",
+			      shown);
+	else
+		return y;
+	return NULL;
+}
+
+/*
+ * A combination must be able to raise the level above what its parts give
+ * alone, or it adds nothing: its level must be above every all_of part's,
+ * and above at least one any_of part's (the others may already be as
+ * urgent: the rule still fires for them and lists its message).
+ */
+static void check_combination(struct loader *L, size_t idx, const struct hh_combination *k)
+{
+	char path[HH_FIELD_PATH_LEN], level[HH_FIELD_PATH_LEN];
+	/* self_care is refused by the schema (or the level was missing): judged there, not here. */
+	int judged = k->level != HH_LEVEL_SELF_CARE;
+	int any_raises = k->any_of.n == 0 || !judged;
+	hh_field_path_fit(level, snprintf(level, sizeof(level), "combinations[%zu].level", idx));
+	for (size_t i = 0; i < k->all_of.n; i++) {
+		hh_field_path_fit(path, snprintf(path, sizeof(path), "combinations[%zu].all_of[%zu]", idx, i));
+		const struct hh_symptom *y = k->all_of.v[i] ? part_flag(L, k->all_of.v[i], path) : NULL;
+		if (judged && y != NULL && y->level >= k->level)
+			hh_field_fail(&L->policy->f, level,
+				      "%s adds nothing: all_of[%zu] \"%s\" is already %s on its own (make it higher)",
+				      hh_level_name(k->level), i, y->code, hh_level_name(y->level));
+	}
+	for (size_t i = 0; i < k->any_of.n; i++) {
+		hh_field_path_fit(path, snprintf(path, sizeof(path), "combinations[%zu].any_of[%zu]", idx, i));
+		const struct hh_symptom *y = k->any_of.v[i] ? part_flag(L, k->any_of.v[i], path) : NULL;
+		any_raises |= y == NULL || y->level < k->level; /* an unknown part is reported above */
+	}
+	if (!any_raises)
+		hh_field_fail(&L->policy->f, level,
+			      "%s adds nothing: every code in any_of is already %s or higher on its own",
+			      hh_level_name(k->level), hh_level_name(k->level));
+}
+
+/* Only once symptoms.json read cleanly do we know every red flag there is. */
+static void check_combinations(struct loader *L)
+{
+	const struct hh_policy *p = &L->c->policy;
+	if (L->policy == NULL || L->symptoms == NULL || L->symptoms->f.errors > 0)
+		return;
+	for (size_t i = 0; i < p->n_combinations; i++)
+		if (p->combinations[i].code != NULL)
+			check_combination(L, i, &p->combinations[i]);
 }
 
 static void check_links(struct loader *L, struct src *s, const char *key, const struct hh_strv *v,
@@ -364,6 +456,7 @@ static void read_folder(struct loader *L)
 	read_src(L, POLICY_PATH, KIND_POLICY);
 	check_codes(L);
 	check_references(L);
+	check_combinations(L);
 }
 
 int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files,

@@ -575,6 +575,12 @@ json_t *hh_render_when_to_get_help(const struct hh_content *c)
 		if (help_add(o, r->level, help_item(r->code, r->message, &r->source)) < 0)
 			return fail(o);
 	}
+	/* Combinations too: the same rules triage applies, at their own level. */
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		if (help_add(o, k->level, help_item(k->code, k->message, &k->source)) < 0)
+			return fail(o);
+	}
 	return o;
 }
 

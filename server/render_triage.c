@@ -105,17 +105,35 @@ static void out_flag(struct out *o, const char *code, enum hh_level level, const
 	out_raw(o, "}");
 }
 
-static void out_flags(struct out *o, const struct hh_triage_result *r)
+/*
+ * red_flags: the reported red flags and the combinations that fired, in one
+ * list, most urgent first. Both come sorted (level desc, then code); they
+ * are merged with a combination first at equal level, since its message says
+ * why the flags after it matter more together.
+ */
+static void out_red_flags(struct out *o, const struct hh_triage_result *r)
 {
+	size_t i = 0, k = 0;
 	out_key(o, "red_flags", 0);
 	out_raw(o, "[");
-	for (size_t i = 0; i < r->n_red_flags; i++) {
-		const struct hh_symptom *y = r->red_flags[i];
-		out_raw(o, i ? ",{" : "{");
-		out_flag(o, y->code, y->level, y->message, &y->source);
+	while (i < r->n_red_flags || k < r->n_combinations) {
+		out_raw(o, i + k ? ",{" : "{");
+		if (k < r->n_combinations &&
+		    (i == r->n_red_flags || r->combinations[k]->level >= r->red_flags[i]->level)) {
+			const struct hh_combination *cb = r->combinations[k++];
+			out_flag(o, cb->code, cb->level, cb->message, &cb->source);
+		} else {
+			const struct hh_symptom *y = r->red_flags[i++];
+			out_flag(o, y->code, y->level, y->message, &y->source);
+		}
 		out_raw(o, "}");
 	}
 	out_raw(o, "]");
+}
+
+static void out_flags(struct out *o, const struct hh_triage_result *r)
+{
+	out_red_flags(o, r);
 	out_key(o, "rules", 0);
 	out_raw(o, "[");
 	for (size_t i = 0; i < r->n_rules; i++) {

@@ -5,6 +5,7 @@
  */
 #include "healthhub/schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -371,6 +372,90 @@ static void parse_rule(struct hh_field_src *s, json_t *obj, const char *path, st
 	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &r->source);
 }
 
+/* ------------------------------------------------------------ combinations */
+
+static const char *const combination_keys[] = {
+	"code", "all_of", "any_of", "level", "message", "source", NULL,
+};
+
+/* all_of or any_of: optional, but never an empty list (it would read as a condition). 0, or -1 if empty. */
+static int combination_list(struct hh_field_src *s, json_t *obj, const char *path, const char *key,
+			    struct hh_strv *out)
+{
+	char field[HH_FIELD_PATH_LEN];
+	json_t *v = json_object_get(obj, key);
+	if (v != NULL && json_is_array(v) && json_array_size(v) == 0) {
+		hh_field_join_key(field, path, key);
+		hh_field_fail(s, field, "must not be empty (leave %s out when the rule has no such condition)", key);
+		return -1;
+	}
+	hh_field_strv_member(s, obj, path, key, HH_FIELD_OPTIONAL | HH_FIELD_UNIQUE, hh_field_code, out);
+	return 0;
+}
+
+/*
+ * A code in both lists, or too few codes to be a combination: the rule is
+ * not what it says. The count is not judged after an empty list was refused.
+ */
+static void combination_shape(struct hh_field_src *s, const char *path, const struct hh_combination *k,
+			      int lists_ok)
+{
+	char field[HH_FIELD_PATH_LEN];
+	for (size_t i = 0; i < k->any_of.n; i++)
+		for (size_t j = 0; k->any_of.v[i] != NULL && j < k->all_of.n; j++)
+			if (k->all_of.v[j] != NULL && strcmp(k->all_of.v[j], k->any_of.v[i]) == 0) {
+				hh_field_path_fit(field, snprintf(field, sizeof(field), "%s.any_of[%zu]", path, i));
+				hh_field_fail(s, field, "\"%s\" is in all_of too (list it once)", k->any_of.v[i]);
+			}
+	/* Fewer than two reported codes would only restate one red flag's level. */
+	if (lists_ok && k->all_of.n + (k->any_of.n > 0) < 2) {
+		hh_field_join_key(field, path, k->all_of.n > 0 ? "all_of" : "any_of");
+		hh_field_fail(s, field,
+			      "a combination needs at least two codes reported together "
+			      "(all_of with two or more, or all_of and any_of)");
+	}
+}
+
+static void parse_combination(struct hh_field_src *s, json_t *obj, const char *path, struct hh_combination *k)
+{
+	if (!json_is_object(obj)) {
+		hh_field_wrong_type(s, path, "an object", obj);
+		return;
+	}
+	hh_field_keys(s, obj, path, combination_keys);
+	k->checksum = entity_checksum(s, obj, path);
+	k->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
+	int all_ok = combination_list(s, obj, path, "all_of", &k->all_of) == 0;
+	int any_ok = combination_list(s, obj, path, "any_of", &k->any_of) == 0;
+	combination_shape(s, path, k, all_ok && any_ok);
+	hh_field_level_member(s, obj, path, 0, &k->level);
+	k->message = hh_field_text_member(s, obj, path, "message");
+	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &k->source);
+}
+
+/* Optional: a policy without combinations has none. */
+static void combinations_member(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
+{
+	char item[HH_FIELD_PATH_LEN];
+	json_t *arr = hh_field_array_member(s, obj, "", "combinations", HH_FIELD_OPTIONAL);
+	if (arr == NULL)
+		return;
+	if (json_array_size(arr) > HH_TRIAGE_MAX_COMBINATIONS) {
+		/* Bounded so an answer can always list every combination that fired. */
+		hh_field_fail(s, "combinations", "has %zu rules; at most %d are allowed", json_array_size(arr),
+			      HH_TRIAGE_MAX_COMBINATIONS);
+		return;
+	}
+	p->n_combinations = json_array_size(arr);
+	p->combinations = hh_content_alloc(s->c, (p->n_combinations + 1) * sizeof(*p->combinations));
+	for (size_t i = 0; i < p->n_combinations; i++) {
+		hh_field_join_index(item, "combinations", i);
+		parse_combination(s, json_array_get(arr, i), item, &p->combinations[i]);
+	}
+}
+
+/* ------------------------------------------------------------ policy */
+
 static const char *const level_keys[] = {"self_care", "see_doctor", "urgent", "emergency", NULL};
 
 static void advice_member(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
@@ -402,10 +487,10 @@ static void rules_member(struct hh_field_src *s, json_t *obj, struct hh_policy *
 }
 
 static const char *const policy_keys[] = {
-	"disclaimer", "advice", "rules", "max_causes", "max_remedies", NULL,
+	"disclaimer", "advice", "rules", "combinations", "max_causes", "max_remedies", NULL,
 };
 
-/* The policy row is the file without its rules (they are rows of their own). */
+/* The policy row is the file without its rules and combinations (they are rows of their own). */
 static const char *policy_checksum(struct hh_field_src *s, json_t *obj)
 {
 	json_t *row = json_copy(obj); /* shallow: the members are shared, not copied */
@@ -413,7 +498,8 @@ static const char *policy_checksum(struct hh_field_src *s, json_t *obj)
 		hh_field_fail(s, "", "cannot copy the JSON (out of memory?)");
 		return NULL;
 	}
-	(void)json_object_del(row, "rules"); /* -1 when absent, reported elsewhere */
+	(void)json_object_del(row, "rules");        /* -1 when absent, reported elsewhere */
+	(void)json_object_del(row, "combinations"); /* -1 when absent: optional */
 	const char *sum = entity_checksum(s, row, "");
 	json_decref(row);
 	return sum;
@@ -426,6 +512,7 @@ void hh_schema_policy(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
 	p->disclaimer = hh_field_text_member(s, obj, "", "disclaimer");
 	advice_member(s, obj, p);
 	rules_member(s, obj, p);
+	combinations_member(s, obj, p);
 	if (hh_field_int_member(s, obj, "", "max_causes", 1, 10, &n) == 0)
 		p->max_causes = (int)n;
 	if (hh_field_int_member(s, obj, "", "max_remedies", 1, 10, &n) == 0)

@@ -488,6 +488,58 @@ static void eval_rules(const struct hh_content *c, const struct hh_triage_input 
 		qsort(out->rules, out->n_rules, sizeof(out->rules[0]), cmp_rule);
 }
 
+/* Combinations name red flags by code: the content's symptoms may be re-ordered, codes stay. */
+static int code_reported(const struct hh_triage_input *in, const char *code)
+{
+	for (size_t i = 0; i < in->n_symptoms; i++)
+		if (strcmp(in->symptoms[i]->code, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every code of all_of, and one of any_of when it has any. A rule with no codes never fires. */
+static int combination_fires(const struct hh_triage_input *in, const struct hh_combination *k)
+{
+	if (k->all_of.n == 0 && k->any_of.n == 0)
+		return 0;
+	for (size_t i = 0; i < k->all_of.n; i++)
+		if (!code_reported(in, k->all_of.v[i]))
+			return 0;
+	for (size_t i = 0; i < k->any_of.n; i++)
+		if (code_reported(in, k->any_of.v[i]))
+			return 1;
+	return k->any_of.n == 0;
+}
+
+static int cmp_combination(const void *a, const void *b)
+{
+	const struct hh_combination *x = *(const struct hh_combination *const *)a;
+	const struct hh_combination *y = *(const struct hh_combination *const *)b;
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+/*
+ * After the red flags and the number rules: max_level() means a combination
+ * can only raise the level. The loader bounds the policy to
+ * HH_TRIAGE_MAX_COMBINATIONS rules, so every one that fires is listed.
+ */
+static void eval_combinations(const struct hh_content *c, const struct hh_triage_input *in,
+			      struct hh_triage_result *out)
+{
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		if (!combination_fires(in, k))
+			continue;
+		out->level = max_level(out->level, k->level);
+		if (out->n_combinations < HH_TRIAGE_MAX_COMBINATIONS)
+			out->combinations[out->n_combinations++] = k;
+	}
+	if (out->n_combinations > 1)
+		qsort(out->combinations, out->n_combinations, sizeof(out->combinations[0]), cmp_combination);
+}
+
 /* Reported patterns plus the patterns the positions stand for. */
 static int pattern_reported(const struct hh_triage_input *in, const struct hh_symptom *y)
 {
@@ -605,6 +657,7 @@ void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in
 	out->level = HH_LEVEL_SELF_CARE;
 	eval_red_flags(in, out);
 	eval_rules(c, in, out);
+	eval_combinations(c, in, out);
 	/* At urgent and emergency a likely muscle cause would be false comfort. */
 	if (out->level >= HH_LEVEL_URGENT)
 		return;

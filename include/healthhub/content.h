@@ -145,14 +145,34 @@ struct hh_rule {
 	const char *checksum; /* hh_sha256_json of its object; set by the file loader */
 };
 
+/*
+ * A combination rule: red flags that matter more together than apart. It
+ * fires when every code of all_of is reported and, when any_of is not
+ * empty, at least one of any_of; it then raises the level to at least its
+ * own (it never lowers anything). The loader checks that every code is a
+ * red flag and that the rule can raise the level above what its parts give.
+ */
+struct hh_combination {
+	const char *code;      /* snake_case; shares the name space of symptoms and rules */
+	struct hh_strv all_of; /* red flag codes, every one must be reported; may be empty */
+	struct hh_strv any_of; /* red flag codes, one is enough; empty: no such condition */
+	enum hh_level level;
+	const char *message; /* why together they matter, and what to do */
+	struct hh_reference source;
+	const char *checksum; /* hh_sha256_json of its object; set by the file loader */
+};
+
 struct hh_policy {
 	const char *disclaimer;
 	const char *advice[HH_LEVEL_COUNT]; /* indexed by enum hh_level */
 	struct hh_rule *rules;
 	size_t n_rules;
+	struct hh_combination *combinations; /* in file order */
+	size_t n_combinations;
 	int max_causes;   /* how many likely causes an answer lists */
 	int max_remedies; /* how many remedies an answer lists */
-	const char *checksum; /* hh_sha256_json of policy.json without "rules"; set by the file loader */
+	/* hh_sha256_json of policy.json without "rules" and "combinations"; set by the file loader */
+	const char *checksum;
 };
 
 struct hh_arena;
@@ -168,7 +188,7 @@ struct hh_content {
 	size_t n_symptoms;
 	struct hh_policy policy;
 	int64_t version;             /* content version from the database; 0 from files */
-	const char *ruleset_version; /* hex digest of symptoms + policy */
+	const char *ruleset_version; /* hex digest of symptoms + policy (combinations included) */
 	struct hh_arena *arena;      /* owns every byte above */
 };
 

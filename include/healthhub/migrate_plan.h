@@ -25,6 +25,7 @@
 	X(REMEDY, "remedy")           \
 	X(SYMPTOM, "symptom")         \
 	X(RULE, "rule")               \
+	X(COMBINATION, "combination") \
 	X(POLICY, "policy")
 
 enum hh_plan_kind {
@@ -90,9 +91,10 @@ size_t hh_plan_count(const struct hh_plan *p, unsigned mask, enum hh_plan_state 
 
 #define HH_PLAN_MASK(kind) (1u << (kind))
 /* Every kind that is a row of content (what --dry-run lists). */
-#define HH_PLAN_ENTITIES                                                                      \
-	(HH_PLAN_MASK(HH_PLAN_ARTICLE) | HH_PLAN_MASK(HH_PLAN_CAUSE) | HH_PLAN_MASK(HH_PLAN_REMEDY) | \
-	 HH_PLAN_MASK(HH_PLAN_SYMPTOM) | HH_PLAN_MASK(HH_PLAN_RULE) | HH_PLAN_MASK(HH_PLAN_POLICY))
+#define HH_PLAN_ENTITIES                                                                                  \
+	(HH_PLAN_MASK(HH_PLAN_ARTICLE) | HH_PLAN_MASK(HH_PLAN_CAUSE) | HH_PLAN_MASK(HH_PLAN_REMEDY) |     \
+	 HH_PLAN_MASK(HH_PLAN_SYMPTOM) | HH_PLAN_MASK(HH_PLAN_RULE) | HH_PLAN_MASK(HH_PLAN_COMBINATION) | \
+	 HH_PLAN_MASK(HH_PLAN_POLICY))
 
 enum hh_plan_style {
 	HH_PLAN_CHANGES, /* "  cause changed: poor-posture", then the totals: migrate and --dry-run */

@@ -112,7 +112,8 @@ char *hh_render_dump(const json_t *j, size_t *len) HH_MUSTCHECK;
 
 /*
  * New reference: {"emergency":[{code,message,source{title,url}}...],
- * "urgent":[...],"see_doctor":[...]} from the red flags and the rules, so an
+ * "urgent":[...],"see_doctor":[...]} from the red flags, the age and
+ * duration rules and the combination rules, each under its own level, so an
  * article and a triage answer never disagree. NULL if jansson fails.
  */
 json_t *hh_render_when_to_get_help(const struct hh_content *c) HH_MUSTCHECK;
@@ -126,7 +127,9 @@ json_t *hh_render_symptoms(const struct hh_content *c) HH_MUSTCHECK;
 
 /*
  * The answer as compact JSON (API.md "The answer"), plus "rules": the fired
- * age/duration rules. Returns new malloc'd bytes (caller frees; not
+ * age/duration rules. "red_flags" holds the reported red flags and the fired
+ * combination rules, merged most urgent first (a combination before the
+ * single flags of its level). Returns new malloc'd bytes (caller frees; not
  * NUL-counted in *len, but NUL-terminated); never NULL (allocation aborts).
  * Same result -> same bytes, exactly those jansson's json_dumps(JSON_COMPACT
  * | JSON_REAL_PRECISION(4)) gives for the same value (test_triage proves it

@@ -36,7 +36,7 @@ void hh_schema_remedy(struct hh_field_src *s, json_t *root, struct hh_remedy *ou
  * not, so c->symptoms[i] is symptoms[i] in the file.
  */
 void hh_schema_symptoms(struct hh_field_src *s, json_t *root);
-/* triage/policy.json into *out. */
+/* triage/policy.json into *out: advice, rules and combinations (their codes are cross-checked by the loader). */
 void hh_schema_policy(struct hh_field_src *s, json_t *root, struct hh_policy *out);
 
 #endif

@@ -6,8 +6,9 @@
  *
  * The rules are content (content/triage/symptoms.json and policy.json); docs/clinical-policy.md
  * explains them. In short:
- *   - the level is the highest level of any reported red flag or fired
- *     age/duration rule, self_care when none fires;
+ *   - the level is the highest level of any reported red flag, fired
+ *     age/duration rule or fired combination rule, self_care when none
+ *     fires (a combination can only raise it);
  *   - patterns (and positions, which stand for the worse_sitting,
  *     worse_standing and worse_lying_down patterns) only rank causes;
  *   - a cause's score is the mean of its weights over the matched patterns,
@@ -29,6 +30,8 @@
 
 #define HH_TRIAGE_MAX_SYMPTOMS 64 /* codes per request; more is a 422 */
 #define HH_TRIAGE_MAX_RULES 16    /* fired rules reported (all still count for the level) */
+#define HH_TRIAGE_MAX_COMBINATIONS \
+	32 /* combination rules in a policy (the loader's bound), so every one that fires is listed */
 #define HH_TRIAGE_MAX_CAUSES 16   /* upper bound on policy.max_causes */
 #define HH_TRIAGE_MAX_REMEDIES 16 /* upper bound on policy.max_remedies */
 #define HH_TRIAGE_MAX_DEPTH 8     /* JSON nesting accepted before parsing (2 is needed) */
@@ -64,6 +67,9 @@ struct hh_triage_result {
 	size_t n_red_flags;
 	const struct hh_rule *rules[HH_TRIAGE_MAX_RULES]; /* fired rules, level desc, then code */
 	size_t n_rules;
+	/* fired combination rules, level desc, then code; the answer lists them in red_flags */
+	const struct hh_combination *combinations[HH_TRIAGE_MAX_COMBINATIONS];
+	size_t n_combinations;
 	struct hh_triage_cause causes[HH_TRIAGE_MAX_CAUSES]; /* score desc, then slug */
 	size_t n_causes;
 	const struct hh_remedy *remedies[HH_TRIAGE_MAX_REMEDIES]; /* de-duplicated, in order */

@@ -88,6 +88,47 @@ def test_agreement(s):
         hh.check("max-age" in h2.get("cache-control", "") and h2.get("etag"), "GET is cacheable: %r" % h2)
 
 
+# API.md, "The symptom codes": combinations are rules too, listed in red_flags when they fire.
+COMBINATIONS = {
+    "cancer_with_limb_nerve_symptoms": (["cancer_history"],
+                                        ["arm_numbness_tingling", "arm_weakness", "leg_weakness_numbness"]),
+    "fever_with_infection_risk": (["fever"], ["immunosuppressed", "iv_drug_use", "recent_spine_procedure"]),
+}
+
+
+def test_combinations(s):
+    level_of = {c: lv for lv, codes in CONTRACT.items() for c in codes}
+    for combo, (all_of, any_of) in COMBINATIONS.items():
+        for part in any_of:
+            symptoms = ["desk_slouching"] + all_of + [part]
+            query = "symptoms=%s&positions=sitting&age=40" % ",".join(reversed(symptoms))
+            st, h, b = post(s, {"symptoms": symptoms, "positions": ["sitting"], "age": 40})
+            st2, h2, b2 = s.get("/v1/triage?" + query)
+            hh.check(st == 200 and st2 == 200, "%s: both answer 200: %d %d" % (combo, st, st2))
+            hh.check(b == b2, "%s: GET and POST agree:\n%r\n%r" % (combo, b[:160], b2[:160]))
+            d = json.loads(b) if st == 200 else {}
+            hh.check(d.get("level") == "emergency", "%s + %s: level %r" % (combo, part, d.get("level")))
+            flags = d.get("red_flags", [])
+            first = flags[0] if flags else {}
+            hh.check(first.get("code") == combo and first.get("level") == "emergency",
+                     "%s listed first in red_flags: %r" % (combo, [f.get("code") for f in flags]))
+            hh.check(len(first.get("message", "")) > 40 and first.get("source", {}).get("url", "").startswith("https://"),
+                     "%s has its own message and source: %r" % (combo, first))
+            hh.check({f.get("code") for f in flags} == {combo, part} | set(all_of),
+                     "red_flags lists the combination and its parts: %r" % [f.get("code") for f in flags])
+            hh.check(d.get("likely_causes") == [] and d.get("remedies") == [], "%s: no self-care at emergency" % combo)
+        # the article's "when to get help" is built from the same rules, combinations included
+        help_ = s.get_json("/v1/articles/upper-middle-back-muscle-soreness").get("when_to_get_help", {})
+        listed = [i for i in help_.get("emergency", []) if i.get("code") == combo]
+        hh.check(len(listed) == 1 and listed[0].get("message") == first.get("message"),
+                 "when_to_get_help.emergency lists %s with the answer's message: %r" % (combo, listed))
+        # each part alone keeps its own level, and nothing fires
+        for part in all_of + any_of:
+            d = answer(s, {"symptoms": [part, "worse_sitting"]})
+            hh.check(d.get("level") == level_of[part], "%s alone: %r, wanted %s" % (part, d.get("level"), level_of[part]))
+            hh.check([f.get("code") for f in d.get("red_flags", [])] == [part], "%s alone fires nothing else" % part)
+
+
 def test_errors(s):
     # 422, naming every offending field
     st, h, b = post(s, {"symptoms": ["chest_pian", "fever", 7], "age": 200, "duration_days": 1.5,
@@ -131,6 +172,7 @@ def main():
         test_vocabulary(s)
         test_safety(s)
         test_agreement(s)
+        test_combinations(s)
         test_errors(s)
         hh.check(s.get("/healthz")[0] == 200, "alive after the errors")
     hh.done()

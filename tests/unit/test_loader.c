@@ -564,6 +564,56 @@ static void test_rule_bounds(void)
 	free(edge), free(age), free(days), free(want_age), free(want_days);
 }
 
+/* ------------------------------------------------------------ combinations */
+
+/* Sets key of policy.json's combinations[idx] to a string, in the copy at dir. */
+static int edit_combination(const char *dir, size_t idx, const char *key, const char *value)
+{
+	char *path = xasprintf("%s/triage/policy.json", dir);
+	json_t *j = json_load_file(path, 0, NULL);
+	json_t *obj = json_array_get(json_object_get(j, "combinations"), idx);
+	int rc = obj == NULL || json_object_set_new(obj, key, json_string(value)) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = json_dump_file(j, path, JSON_INDENT(2));
+	json_decref(j);
+	free(path);
+	return rc;
+}
+
+/*
+ * A combination is an entity of its own: editing one changes its checksum
+ * (what migrate compares) and the ruleset_version (what answers and cache
+ * keys carry), and neither the other combination's nor the policy row's.
+ */
+static void test_combination_checksums(void)
+{
+	struct hh_content *a = NULL, *b = NULL;
+	struct hh_content_files fa, fb;
+	struct hh_diags d = {0};
+	char tmp[] = "/tmp/hh-combo-XXXXXX";
+	CHECK(hh_loader_read_dir(CONTENT, &a, &fa, &d) == 0);
+	CHECK(mkdtemp(tmp) != NULL);
+	CHECK(a != NULL && reformat_copy(CONTENT, tmp, &fa) == 0);
+	CHECK(edit_combination(tmp, 0, "message", "Call 999 now.") == 0);
+	CHECK(hh_loader_read_dir(tmp, &b, &fb, &d) == 0);
+	if (d.n > 0)
+		hh_diags_print(&d, stderr);
+	if (a != NULL && b != NULL && a->policy.n_combinations >= 2 && b->policy.n_combinations >= 2) {
+		CHECK(strlen(a->policy.combinations[0].checksum) == 64);
+		CHECK(strcmp(a->policy.combinations[0].checksum, b->policy.combinations[0].checksum) != 0);
+		CHECK_STR(a->policy.combinations[1].checksum, b->policy.combinations[1].checksum);
+		CHECK_STR(a->policy.checksum, b->policy.checksum);
+		CHECK(strcmp(a->ruleset_version, b->ruleset_version) != 0);
+		CHECK(a->policy.combinations[0].all_of.n == 1 && a->policy.combinations[0].any_of.n == 3);
+	}
+	remove_copy(tmp, &fa);
+	hh_content_free(a);
+	hh_content_free(b);
+	hh_content_files_free(&fa);
+	hh_content_files_free(&fb);
+	hh_diags_free(&d);
+}
+
 /* ------------------------------------------------------------ the real content */
 
 /* The real folder is written alongside this code: checked once it is whole. */
@@ -598,6 +648,7 @@ int main(void)
 	test_check_file();
 	test_reader();
 	test_rule_bounds();
+	test_combination_checksums();
 	test_real_content();
 	return check_done();
 }

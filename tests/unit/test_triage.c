@@ -103,13 +103,41 @@ static char *answer(const struct hh_content *c, const struct hh_triage_input *in
 	return hh_render_triage(c, &r, len);
 }
 
+/* Is code among the input's symptoms? */
+static int input_has(const struct hh_triage_input *in, const char *code)
+{
+	for (size_t i = 0; i < in->n_symptoms; i++)
+		if (strcmp(in->symptoms[i]->code, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* The combination's condition as docs/clinical-policy.md states it: all of all_of, one of any_of. */
+static int oracle_fires(const struct hh_combination *k, const struct hh_triage_input *in)
+{
+	size_t all = 0, any = 0;
+	for (size_t i = 0; i < k->all_of.n; i++)
+		all += input_has(in, k->all_of.v[i]);
+	for (size_t i = 0; i < k->any_of.n; i++)
+		any += input_has(in, k->any_of.v[i]);
+	return all == k->all_of.n && (k->any_of.n == 0 || any > 0);
+}
+
+static size_t fired_combinations(const struct hh_content *c, const struct hh_triage_input *in)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->policy.n_combinations; i++)
+		n += oracle_fires(&c->policy.combinations[i], in);
+	return n;
+}
+
 /* ------------------------------------------------------------ vignettes */
 
 struct tally {
 	int cases, exact, under, over, bad_top, bad_line;
 };
 
-/* The render must carry every field API.md names, and one entry per red flag. */
+/* The render must carry every field API.md names, and one entry per red flag and fired combination. */
 static void check_render_shape(const struct hh_content *c, const struct hh_triage_input *in, int lineno)
 {
 	size_t len = 0, flags = 0;
@@ -122,6 +150,7 @@ static void check_render_shape(const struct hh_content *c, const struct hh_triag
 			fprintf(stderr, "%s:%d: answer has no \"%s\"\n", VIGNETTES, lineno, keys[i]);
 	for (size_t i = 0; i < in->n_symptoms; i++)
 		flags += in->symptoms[i]->category == HH_CATEGORY_RED_FLAG;
+	flags += fired_combinations(c, in);
 	CHECK(j != NULL && json_array_size(json_object_get(j, "red_flags")) == flags);
 	CHECK(json_array_size(json_object_get(j, "likely_causes")) <= 3);
 	CHECK(json_array_size(json_object_get(j, "remedies")) <= 5);
@@ -269,6 +298,11 @@ static enum hh_level oracle_level(const struct hh_content *c, const struct hh_tr
 		if (v >= 0 && v >= r->min && v <= r->max && r->level > l)
 			l = r->level;
 	}
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		if (oracle_fires(k, in) && k->level > l)
+			l = k->level;
+	}
 	return l;
 }
 
@@ -375,6 +409,139 @@ static void test_properties(const struct hh_content *c)
 	CHECK(order == 0);
 }
 
+/* ------------------------------------------------------------ combinations */
+
+static void add_code(const struct hh_content *c, struct hh_triage_input *in, const char *code)
+{
+	const struct hh_symptom *y = hh_content_symptom(c, code);
+	if (y != NULL && !input_has(in, code) && in->n_symptoms < HH_TRIAGE_MAX_SYMPTOMS)
+		in->symptoms[in->n_symptoms++] = y;
+}
+
+/* A random input holding some, all or none of one combination's parts, so the rules really fire. */
+static void random_combination_input(const struct hh_content *c, struct hh_triage_input *in)
+{
+	random_input(c, in);
+	const struct hh_combination *k = &c->policy.combinations[rng_below(c->policy.n_combinations)];
+	for (size_t i = 0; i < k->all_of.n; i++)
+		if (rng_below(4) != 0)
+			add_code(c, in, k->all_of.v[i]);
+	for (size_t i = 0; i < k->any_of.n; i++)
+		if (rng_below(3) == 0)
+			add_code(c, in, k->any_of.v[i]);
+	shuffle(in);
+}
+
+/* Random patterns only (no red flag), no age or duration: nothing else raises the level. */
+static void random_patterns(const struct hh_content *c, struct hh_triage_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->age = in->duration_days = -1;
+	in->positions = (unsigned)rng_below(8);
+	for (size_t n = rng_below(4); n > 0; n--) {
+		const struct hh_symptom *y = pick_new(c, in, HH_CATEGORY_PATTERN);
+		if (y != NULL)
+			in->symptoms[in->n_symptoms++] = y;
+	}
+}
+
+/* One part of k (all_of and any_of counted as one list), with random patterns around it. */
+static const struct hh_symptom *part_alone(const struct hh_content *c, const struct hh_combination *k,
+					   struct hh_triage_input *in)
+{
+	size_t n = k->all_of.n + k->any_of.n, i = rng_below(n);
+	const char *code = i < k->all_of.n ? k->all_of.v[i] : k->any_of.v[i - k->all_of.n];
+	random_patterns(c, in);
+	add_code(c, in, code);
+	shuffle(in);
+	return hh_content_symptom(c, code);
+}
+
+/*
+ * Over random inputs: the level with the combinations is never below the
+ * level without them (the same content with none); the combinations listed
+ * are exactly those whose condition holds; and a part alone, among
+ * patterns, keeps its own level and fires nothing.
+ */
+static void test_combination_properties(const struct hh_content *c)
+{
+	struct hh_content plain = *c; /* shallow: the same content without its combinations */
+	int lowered = 0, listed = 0, fired = 0, part_moved = 0, other = 0;
+	const int rounds = 5000;
+	plain.policy.n_combinations = 0;
+	CHECK(c->policy.n_combinations >= 2);
+	for (int i = 0; i < rounds && c->policy.n_combinations > 0; i++) {
+		struct hh_triage_input in;
+		struct hh_triage_result with, without;
+		random_combination_input(c, &in);
+		hh_triage_eval(c, &in, &with);
+		hh_triage_eval(&plain, &in, &without);
+		lowered += with.level < without.level;
+		listed += with.n_combinations != fired_combinations(c, &in);
+		for (size_t k = 0; k < with.n_combinations; k++)
+			listed += !oracle_fires(with.combinations[k], &in);
+		fired += with.n_combinations > 0;
+		other += !order_independent(c, &in) + !same_as_jansson(c, &in);
+		const struct hh_combination *k = &c->policy.combinations[rng_below(c->policy.n_combinations)];
+		const struct hh_symptom *part = part_alone(c, k, &in);
+		hh_triage_eval(c, &in, &with);
+		part_moved += part == NULL || with.level != part->level || with.n_combinations != 0;
+	}
+	printf("combinations: %d random inputs, %d fired some, %d lowered, %d listed wrongly, %d part moved, "
+	       "%d order or not jansson's bytes\n",
+	       rounds, fired, lowered, listed, part_moved, other);
+	CHECK(other == 0);
+	CHECK(fired > rounds / 10);
+	CHECK(lowered == 0);
+	CHECK(listed == 0);
+	CHECK(part_moved == 0);
+}
+
+/* Level and red_flags entry of a single input, through the renderer. */
+static void check_combination_answer(const struct hh_content *c, const struct hh_triage_input *in,
+				     const struct hh_combination *k, int want_fired)
+{
+	struct hh_triage_result r;
+	size_t len = 0;
+	hh_triage_eval(c, in, &r);
+	char *s = hh_render_triage(c, &r, &len);
+	char *entry = xasprintf("{\"code\":\"%s\",\"level\":\"%s\",\"message\":", k->code, hh_level_name(k->level));
+	int listed = s != NULL && strstr(s, entry) != NULL;
+	CHECK(listed == want_fired);
+	if (want_fired)
+		CHECK(r.level == k->level && r.n_combinations >= 1 && r.combinations[0] == k);
+	if (listed != want_fired)
+		fprintf(stderr, "combination %s: listed %d, expected %d: %s\n", k->code, listed, want_fired, s);
+	free(entry);
+	free(s);
+}
+
+/* Every combination by hand: each part alone keeps its own level; all_of with each any_of fires. */
+static void test_combination_parts(const struct hh_content *c)
+{
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		struct hh_triage_input in = {.duration_days = -1, .age = -1};
+		struct hh_triage_result r;
+		for (size_t p = 0; p < k->all_of.n + k->any_of.n; p++) {
+			const char *code = p < k->all_of.n ? k->all_of.v[p] : k->any_of.v[p - k->all_of.n];
+			in.n_symptoms = 0;
+			add_code(c, &in, code);
+			hh_triage_eval(c, &in, &r);
+			CHECK(in.n_symptoms == 1 && r.level == in.symptoms[0]->level && r.n_combinations == 0);
+			check_combination_answer(c, &in, k, 0);
+		}
+		for (size_t a = 0; a < k->any_of.n; a++) {
+			in.n_symptoms = 0;
+			for (size_t p = 0; p < k->all_of.n; p++)
+				add_code(c, &in, k->all_of.v[p]);
+			check_combination_answer(c, &in, k, k->any_of.n == 0);
+			add_code(c, &in, k->any_of.v[a]);
+			check_combination_answer(c, &in, k, 1);
+		}
+	}
+}
+
 /* ------------------------------------------------------------ engine details */
 
 static void test_single_patterns_unambiguous(const struct hh_content *c)
@@ -415,6 +582,19 @@ static void test_render_example(const struct hh_content *c)
 	CHECK(s != NULL && strstr(s, "},{\"code\":\"fever\",\"level\":\"urgent\"") != NULL);
 	CHECK(s != NULL && strstr(s, "\"likely_causes\":[],\"remedies\":[]") != NULL);
 	CHECK(s != NULL && strstr(s, "\"url\":\"https://www.nhs.uk/conditions/heart-attack/\"") != NULL);
+	free(s);
+
+	/* A combination that fired comes first in red_flags, then its parts, most urgent first. */
+	CHECK(get_query(c, "symptoms=arm_numbness_tingling,worse_sitting,cancer_history", &in, &errs) == 0);
+	s = answer(c, &in, &len);
+	const char *first = "{\"level\":\"emergency\",\"red_flags\":[{\"code\":\"cancer_with_limb_nerve_symptoms\","
+			    "\"level\":\"emergency\",\"message\":\"Call your cancer team";
+	CHECK(s != NULL && strncmp(s, first, strlen(first)) == 0);
+	CHECK(s != NULL &&
+	      strstr(s, "\"url\":\"https://www.nice.org.uk/guidance/ng234\"}},{\"code\":\"cancer_history\","
+			"\"level\":\"urgent\"") != NULL);
+	CHECK(s != NULL && strstr(s, "},{\"code\":\"arm_numbness_tingling\",\"level\":\"see_doctor\"") != NULL);
+	CHECK(s != NULL && strstr(s, "\"likely_causes\":[],\"remedies\":[]") != NULL);
 	free(s);
 
 	/* Fired rules are reported with their source. */
@@ -479,8 +659,12 @@ static void test_vocabulary(const struct hh_content *c)
 	}
 	for (size_t i = 0; i < c->policy.n_rules; i++)
 		CHECK(group_has(help, hh_level_name(c->policy.rules[i].level), c->policy.rules[i].code));
+	/* Combinations are listed at their own level, from the same rules triage applies. */
+	for (size_t i = 0; i < c->policy.n_combinations; i++)
+		CHECK(group_has(help, hh_level_name(c->policy.combinations[i].level), c->policy.combinations[i].code));
+	CHECK(c->policy.n_combinations == 2);
 	CHECK(flags == 35);
-	CHECK(json_array_size(json_object_get(help, "emergency")) == 11);
+	CHECK(json_array_size(json_object_get(help, "emergency")) == 11 + 2);
 	CHECK(json_array_size(json_object_get(help, "urgent")) == 16);
 	CHECK(json_array_size(json_object_get(help, "see_doctor")) == 8 + c->policy.n_rules);
 	CHECK(json_array_size(json_object_get(sy, "items")) == c->n_symptoms);
@@ -537,8 +721,10 @@ static void post_ok(const struct hh_content *c, const char *body)
 static void test_post_validation(const struct hh_content *c)
 {
 	post_ok(c, "{\"symptoms\":[]}");
-	post_ok(c, "{\"symptoms\":[\"fever\"],\"positions\":[],\"region\":\"upper_back\",\"duration_days\":0,\"age\":0}");
-	post_ok(c, "{\"age\":130,\"duration_days\":36500,\"symptoms\":[\"worse_sitting\"],\"positions\":[\"lying_down\"]}");
+	post_ok(c,
+		"{\"symptoms\":[\"fever\"],\"positions\":[],\"region\":\"upper_back\",\"duration_days\":0,\"age\":0}");
+	post_ok(c, "{\"age\":130,\"duration_days\":36500,\"symptoms\":[\"worse_sitting\"],\"positions\":[\"lying_"
+		   "down\"]}");
 
 	/* Unknown codes are named; a typo in a red flag is a 422, never a lower answer. */
 	post_422(c, "{\"symptoms\":[\"fever\",\"desk_slouching\",\"chest_pian\"]}", "symptoms[2]",
@@ -831,6 +1017,8 @@ int main(void)
 		return check_done();
 	test_vignettes(c);
 	test_properties(c);
+	test_combination_properties(c);
+	test_combination_parts(c);
 	test_single_patterns_unambiguous(c);
 	test_render_example(c);
 	test_input_key(c);
