@@ -37,6 +37,8 @@ struct hh_search_job; /* handlers.c: a search waiting for the database */
 struct hh_server {
 	const struct hh_config *cfg;
 	struct MHD_Daemon *daemon;
+	struct MHD_Daemon *admin_daemon; /* --admin-port: the operational endpoints only; NULL when off */
+	struct hh_purge *purge;        /* --purge-url: NULL when off */
 	pthread_mutex_t snap_lock;
 	struct hh_snapshot *snap;      /* published snapshot (one reference) */
 	struct hh_reload *reload;
@@ -69,6 +71,7 @@ struct hh_request {
 	int body_too_large;
 	char id[40];
 	int id_from_client;
+	int admin;                   /* arrived on the --admin-port listener */
 	int status;
 	enum hh_cache_outcome cache;
 	struct hh_search_job *job;   /* a suspended search (owned), until the worker resumes us */

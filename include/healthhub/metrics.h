@@ -26,6 +26,18 @@ void hh_metrics_db_error(void);
 void hh_metrics_db_reconnect(void);
 void hh_metrics_reload(int64_t content_version, int64_t at_ms, int ok);
 
+/* What became of one purge request (purge.c). */
+enum hh_purge_result {
+	HH_PURGE_OK = 0,     /* the cache answered 2xx */
+	HH_PURGE_ERROR,      /* an attempt failed (it is retried) */
+	HH_PURGE_ABANDONED,  /* every retry failed */
+	HH_PURGE_DROPPED,    /* the queue was full */
+	HH_PURGE__COUNT
+};
+void hh_metrics_purge(enum hh_purge_result r);
+/* The count so far (tests, logs). */
+uint64_t hh_metrics_purges(enum hh_purge_result r);
+
 /* Extra gauges the caller knows (cache sizes), rendered with the rest. */
 struct hh_metrics_gauges {
 	int ready;
