@@ -24,31 +24,34 @@
 #define BACKOFF_MAX_MS 30000
 #define IO_TIMEOUT_MS 2000 /* connect, send and receive, each */
 
-struct target {
-	char host[256];
-	char port[8];
-	char path[512];
-	const char *url; /* borrowed: for logs */
-};
-
 /* One batch of keys for one URL. */
 struct job {
 	struct job *next;
-	size_t target;
 	char *keys;
 	int attempts;
 	uint64_t due_ns;
 };
 
-struct hh_purge {
-	struct target targets[MAX_URLS];
-	size_t n_targets;
+/*
+ * One cache, with its own queue and thread: a cache that is slow or down
+ * (each attempt waiting for its timeouts) never delays purges to the others.
+ */
+struct target {
+	char host[256];
+	char port[8];
+	char path[512];
 	size_t queue_limit, queued;
 	struct job *head;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int stopping;
+	int started;
 	pthread_t thread;
+};
+
+struct hh_purge {
+	struct target targets[MAX_URLS];
+	size_t n_targets;
 };
 
 /* ================================================================ URLs */
@@ -105,7 +108,6 @@ static int parse_urls(const char *urls, struct hh_purge *p, char *why, size_t ca
 			struct target *t = p ? &p->targets[count] : &scratch;
 			if (parse_url(s, n, t, why, cap) < 0)
 				return -1;
-			t->url = urls;
 			count++;
 		}
 		s = comma ? comma + 1 : s + n;
@@ -229,13 +231,13 @@ static uint64_t backoff_ns(int attempts)
 }
 
 /* Takes the job due first, waiting for it; NULL when stopping. Called with the lock held. */
-static struct job *take_due(struct hh_purge *p)
+static struct job *take_due(struct target *t)
 {
 	for (;;) {
-		if (p->stopping)
+		if (t->stopping)
 			return NULL;
 		struct job **best = NULL;
-		for (struct job **j = &p->head; *j != NULL; j = &(*j)->next)
+		for (struct job **j = &t->head; *j != NULL; j = &(*j)->next)
 			if (best == NULL || (*j)->due_ns < (*best)->due_ns)
 				best = j;
 		uint64_t now = hh_now_ns();
@@ -245,7 +247,7 @@ static struct job *take_due(struct hh_purge *p)
 			return job;
 		}
 		if (best == NULL) {
-			pthread_cond_wait(&p->wake, &p->lock);
+			pthread_cond_wait(&t->wake, &t->lock);
 			continue;
 		}
 		struct timespec ts;
@@ -257,14 +259,13 @@ static struct job *take_due(struct hh_purge *p)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&p->wake, &p->lock, &ts);
+		pthread_cond_timedwait(&t->wake, &t->lock, &ts);
 	}
 }
 
 /* After an attempt: done (freed) or back in the queue with its backoff. */
-static void settle(struct hh_purge *p, struct job *job, int status)
+static void settle(struct target *t, struct job *job, int status)
 {
-	const struct target *t = &p->targets[job->target];
 	char code[16];
 	snprintf(code, sizeof(code), "%d", status);
 	if (status >= 200 && status < 300) {
@@ -282,30 +283,65 @@ static void settle(struct hh_purge *p, struct job *job, int status)
 	}
 	hh_warn("purge failed; will retry", "host", t->host, "path", t->path, "#status", code);
 	job->due_ns = hh_now_ns() + backoff_ns(job->attempts);
-	pthread_mutex_lock(&p->lock);
-	job->next = p->head;
-	p->head = job;
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_lock(&t->lock);
+	job->next = t->head;
+	t->head = job;
+	pthread_mutex_unlock(&t->lock);
 	return;
 done:
-	pthread_mutex_lock(&p->lock);
-	p->queued--;
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_lock(&t->lock);
+	t->queued--;
+	pthread_mutex_unlock(&t->lock);
 	free(job->keys);
 	free(job);
 }
 
 static void *purge_main(void *arg)
 {
-	struct hh_purge *p = arg;
+	struct target *t = arg;
 	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		struct job *job = take_due(p);
-		pthread_mutex_unlock(&p->lock);
+		pthread_mutex_lock(&t->lock);
+		struct job *job = take_due(t);
+		pthread_mutex_unlock(&t->lock);
 		if (job == NULL)
 			return NULL;
-		settle(p, job, send_purge(&p->targets[job->target], job->keys));
+		settle(t, job, send_purge(t, job->keys));
 	}
+}
+
+/* Starts t's thread; 0 or -1. */
+static int target_start(struct target *t, size_t queue_limit)
+{
+	t->queue_limit = queue_limit;
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	t->started = pthread_create(&t->thread, NULL, purge_main, t) == 0;
+	return t->started ? 0 : -1;
+}
+
+/* Stops t's thread and frees what it had not sent; returns how many batches that was. */
+static size_t target_stop(struct target *t)
+{
+	size_t left = 0;
+	if (t->started) {
+		pthread_mutex_lock(&t->lock);
+		t->stopping = 1;
+		pthread_cond_broadcast(&t->wake);
+		pthread_mutex_unlock(&t->lock);
+		pthread_join(t->thread, NULL);
+	}
+	for (struct job *j = t->head, *next; j != NULL; j = next, left++) {
+		next = j->next;
+		free(j->keys);
+		free(j);
+	}
+	pthread_cond_destroy(&t->wake);
+	pthread_mutex_destroy(&t->lock);
+	return left;
 }
 
 struct hh_purge *hh_purge_start(const char *urls, size_t queue_limit)
@@ -319,18 +355,12 @@ struct hh_purge *hh_purge_start(const char *urls, size_t queue_limit)
 		free(p);
 		return NULL;
 	}
-	p->queue_limit = queue_limit;
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->wake, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&p->thread, NULL, purge_main, p) != 0) {
-		pthread_cond_destroy(&p->wake);
-		pthread_mutex_destroy(&p->lock);
-		free(p);
-		return NULL;
+	for (size_t i = 0; i < p->n_targets; i++) {
+		if (target_start(&p->targets[i], queue_limit) < 0) {
+			p->n_targets = i + 1;
+			hh_purge_stop(p);
+			return NULL;
+		}
 	}
 	return p;
 }
@@ -339,56 +369,49 @@ void hh_purge_stop(struct hh_purge *p)
 {
 	if (p == NULL)
 		return;
-	pthread_mutex_lock(&p->lock);
-	p->stopping = 1;
-	pthread_cond_broadcast(&p->wake);
-	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->thread, NULL);
 	size_t left = 0;
-	for (struct job *j = p->head, *next; j != NULL; j = next, left++) {
-		next = j->next;
-		free(j->keys);
-		free(j);
-	}
+	for (size_t i = 0; i < p->n_targets; i++)
+		left += target_stop(&p->targets[i]);
 	if (left > 0) {
 		char n[24];
 		snprintf(n, sizeof(n), "%zu", left);
 		hh_warn("purges not sent at shutdown", "#batches", n);
 	}
-	pthread_cond_destroy(&p->wake);
-	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
 
 size_t hh_purge_pending(struct hh_purge *p)
 {
-	if (p == NULL)
-		return 0;
-	pthread_mutex_lock(&p->lock);
-	size_t n = p->queued;
-	pthread_mutex_unlock(&p->lock);
+	size_t n = 0;
+	for (size_t i = 0; p != NULL && i < p->n_targets; i++) {
+		pthread_mutex_lock(&p->targets[i].lock);
+		n += p->targets[i].queued;
+		pthread_mutex_unlock(&p->targets[i].lock);
+	}
 	return n;
 }
 
 /* Queues one batch (keys: n bytes) for every URL; a full queue drops and counts. */
 static void enqueue_batch(struct hh_purge *p, const char *keys, size_t n)
 {
-	pthread_mutex_lock(&p->lock);
-	for (size_t t = 0; t < p->n_targets; t++) {
-		if (p->queued >= p->queue_limit) {
+	for (size_t i = 0; i < p->n_targets; i++) {
+		struct target *t = &p->targets[i];
+		pthread_mutex_lock(&t->lock);
+		if (t->queued >= t->queue_limit) {
+			pthread_mutex_unlock(&t->lock);
 			hh_metrics_purge(HH_PURGE_DROPPED);
+			hh_warn("purge queue full: batch dropped", "host", t->host);
 			continue;
 		}
 		struct job *job = xcalloc(1, sizeof(*job));
-		job->target = t;
 		job->keys = xstrndup(keys, n);
 		job->due_ns = hh_now_ns();
-		job->next = p->head;
-		p->head = job;
-		p->queued++;
+		job->next = t->head;
+		t->head = job;
+		t->queued++;
+		pthread_cond_signal(&t->wake);
+		pthread_mutex_unlock(&t->lock);
 	}
-	pthread_cond_signal(&p->wake);
-	pthread_mutex_unlock(&p->lock);
 }
 
 void hh_purge_keys(struct hh_purge *p, const char *keys)

@@ -10,8 +10,9 @@
  * last instance's swap.
  *
  * Threads: hh_purge_changed runs on the reloader thread (it diffs and
- * queues, never waits on the network); one purge thread resolves names,
- * connects and sends, with timeouts and capped exponential backoff. The
+ * queues, never waits on the network); one thread per purge URL resolves
+ * its name, connects and sends, with timeouts and capped exponential
+ * backoff, so a slow or dead cache delays no purge to another. Each
  * queue is bounded: when full, a batch is dropped and counted. Nothing on
  * a request thread ever waits for a purge.
  */
@@ -35,11 +36,11 @@ struct hh_purge;
 int hh_purge_urls_check(const char *urls, char *why, size_t cap) HH_MUSTCHECK;
 
 /*
- * Starts the purge thread for urls (borrowed; must outlive it; checked by
+ * Starts a purge thread per URL in urls (borrowed; must outlive it; checked by
  * hh_purge_urls_check). NULL when urls is "" (purging off) or on failure.
  */
 struct hh_purge *hh_purge_start(const char *urls, size_t queue_limit);
-/* Stops the thread (waits at most for one attempt's timeouts) and frees p. NULL is allowed. */
+/* Stops the threads (each waits at most for one attempt's timeouts) and frees p. NULL is allowed. */
 void hh_purge_stop(struct hh_purge *p);
 
 /*
@@ -54,7 +55,7 @@ char *hh_purge_diff(const struct hh_snapshot *old, const struct hh_snapshot *new
 /* Queues a purge of keys (space-separated, borrowed) to every URL. Never blocks on the network. */
 void hh_purge_keys(struct hh_purge *p, const char *keys);
 
-/* Number of batches waiting or being retried (tests, /metrics). */
+/* Number of batches waiting or being retried, over every URL. */
 size_t hh_purge_pending(struct hh_purge *p);
 
 #endif
