@@ -90,11 +90,6 @@ void hh_metrics_purge(enum hh_purge_result r)
 		atomic_fetch_add_explicit(&purges[r], 1, memory_order_relaxed);
 }
 
-uint64_t hh_metrics_purges(enum hh_purge_result r)
-{
-	return (unsigned)r < HH_PURGE__COUNT ? atomic_load(&purges[r]) : 0;
-}
-
 /* A growing text buffer; xrealloc aborts on OOM. */
 struct buf {
 	char *p;
@@ -215,6 +210,9 @@ char *hh_metrics_render(const struct hh_metrics_gauges *g, size_t *len)
 	for (int r = 0; r < HH_PURGE__COUNT; r++)
 		put(&b, "healthhub_cdn_purges_total{result=\"%s\"} %llu\n", purge_results[r],
 		    (unsigned long long)atomic_load(&purges[r]));
+	put(&b, "# HELP healthhub_cdn_purge_queue Purge batches waiting or being retried.\n"
+		"# TYPE healthhub_cdn_purge_queue gauge\nhealthhub_cdn_purge_queue %zu\n",
+	    g->purge_queue);
 	put(&b, "# HELP healthhub_ready Whether the instance is ready to serve.\n"
 		"# TYPE healthhub_ready gauge\nhealthhub_ready %d\n"
 		"# HELP healthhub_db_queue_length Search requests waiting for a database worker.\n"

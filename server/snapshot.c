@@ -254,7 +254,7 @@ void hh_cause_list_keys(const struct hh_cause *const *items, size_t n, struct hh
 		hh_keybuf_add(kb, "cause/", items[i]->slug);
 }
 
-static void remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct hh_keybuf *kb)
+void hh_remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct hh_keybuf *kb)
 {
 	hh_keybuf_add(kb, "remedies", NULL);
 	for (size_t i = 0; i < n; i++)
@@ -388,7 +388,7 @@ static int add_remedies(struct hh_snapshot *s)
 		struct hh_list_params p = {.limit = 20, .cause = i ? c->causes[i - 1].slug : NULL};
 		size_t n = hh_filter_remedies(c, p.cause, items);
 		struct hh_keybuf kb = {.len = 0};
-		remedy_list_keys(items, n, &kb);
+		hh_remedy_list_keys(items, n, &kb);
 		struct hh_resource_meta m = {.keys = kb.buf};
 		rc = add_list(s, HH_ROUTE_REMEDIES, &p, hh_render_remedy_list(c, items, n), &m);
 	}

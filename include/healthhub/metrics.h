@@ -35,8 +35,6 @@ enum hh_purge_result {
 	HH_PURGE__COUNT
 };
 void hh_metrics_purge(enum hh_purge_result r);
-/* The count so far (tests, logs). */
-uint64_t hh_metrics_purges(enum hh_purge_result r);
 
 /* Extra gauges the caller knows (cache sizes), rendered with the rest. */
 struct hh_metrics_gauges {
@@ -45,6 +43,7 @@ struct hh_metrics_gauges {
 	size_t search_cache_size, triage_cache_size, list_cache_size;
 	size_t queue_length;
 	size_t inflight;
+	size_t purge_queue; /* purge batches waiting or being retried */
 };
 
 /* The whole exposition as new malloc'd text. */

@@ -56,12 +56,14 @@ void hh_keybuf_add(struct hh_keybuf *kb, const char *prefix, const char *name);
 
 /*
  * The keys and newest updated_at of a page of articles (items borrowed), and
- * the keys of a list of causes: for answers built outside the snapshot
- * (search hits, other pages) to carry the same keys as the prebuilt ones.
+ * the keys of a list of causes or remedies: for answers built outside the
+ * snapshot (search hits, other pages) to carry the same keys as the
+ * prebuilt ones (the list's key first, so purging it reaches every page).
  */
 void hh_article_list_meta(const struct hh_article *const *items, size_t n, struct hh_keybuf *kb,
 			  time_t *modified);
 void hh_cause_list_keys(const struct hh_cause *const *items, size_t n, struct hh_keybuf *kb);
+void hh_remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct hh_keybuf *kb);
 
 struct hh_resource {
 	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
