@@ -440,21 +440,24 @@ void hh_purge_keys(struct hh_purge *p, const char *keys)
 struct keyset {
 	char **v;
 	size_t n, cap;
+	struct hh_map *seen; /* key -> itself: de-duplication in constant time, for large diffs */
 };
 
 static void keyset_add_first(struct keyset *ks, const char *surrogate)
 {
 	if (surrogate == NULL || surrogate[0] == '\0')
 		return;
-	size_t n = strcspn(surrogate, " ");
-	for (size_t i = 0; i < ks->n; i++)
-		if (strlen(ks->v[i]) == n && strncmp(ks->v[i], surrogate, n) == 0)
-			return;
+	char *key = xstrndup(surrogate, strcspn(surrogate, " "));
+	if (hh_map_get(ks->seen, key) != NULL) {
+		free(key);
+		return;
+	}
+	hh_map_put(ks->seen, key, key);
 	if (ks->n == ks->cap) {
 		ks->cap = ks->cap ? ks->cap * 2 : 16;
 		ks->v = xrealloc(ks->v, ks->cap * sizeof(*ks->v));
 	}
-	ks->v[ks->n++] = xstrndup(surrogate, n);
+	ks->v[ks->n++] = key;
 }
 
 /* Adds the own key of each answer of a that b lacks or holds with other bytes. */
@@ -470,7 +473,7 @@ static void diff_one_way(const struct hh_snapshot *a, const struct hh_snapshot *
 
 char *hh_purge_diff(const struct hh_snapshot *old, const struct hh_snapshot *new)
 {
-	struct keyset ks = {0};
+	struct keyset ks = {.seen = hh_map_new(64 + new->n_resources)};
 	diff_one_way(new, old, &ks);
 	diff_one_way(old, new, &ks);
 	if (ks.n > 0)
@@ -487,5 +490,6 @@ char *hh_purge_diff(const struct hh_snapshot *old, const struct hh_snapshot *new
 	}
 	out[at] = '\0';
 	free(ks.v);
+	hh_map_free(ks.seen);
 	return out;
 }

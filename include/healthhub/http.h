@@ -7,7 +7,10 @@
  * Threads: MHD's pool answers requests from the published snapshot and
  * never touches the database. Searches that miss every cache are suspended
  * and handed to the database pool, whose workers resume them with an
- * answer. The reloader thread (reload.c) publishes new snapshots.
+ * answer. The reloader thread (reload.c) publishes new snapshots; after each
+ * swap it diffs old and new and queues purges (purge.h), which a thread per
+ * purge URL sends. With --admin-port a second daemon (a pool of 2) answers
+ * the operational endpoints, and the public one answers them 404.
  */
 #ifndef HEALTHHUB_HTTP_H
 #define HEALTHHUB_HTTP_H
