@@ -73,17 +73,19 @@ sub vcl_recv {
 # HealthHub negotiates Accept by RFC 9110 12.5.1 between application/json
 # and application/ld+json (articles; Vary: Accept). Map the common forms to
 # one of the two so they share objects; anything else passes as it is
-# (correct, only less shared). An Accept that never says "json" gives both
-# types the same q-value, and HealthHub then answers JSON, so it becomes
-# "application/json". q-values are never dropped: "application/ld+json;q=0"
-# must not become ld+json.
+# (correct, only less shared). An Accept that never names ld+json and puts
+# no q-value on a json type gives JSON a q-value at least as high as
+# ld+json's, and HealthHub answers JSON on a tie, so it becomes
+# "application/json" (this covers browsers' and most libraries' defaults,
+# e.g. "application/json, text/plain, */*"). q-values are never dropped:
+# "application/ld+json;q=0" must not become ld+json.
 sub healthhub_normalise_accept {
-    if (!req.http.Accept || req.http.Accept !~ "(?i)json") {
+    if (!req.http.Accept) {
+        set req.http.Accept = "application/json";
+    } elsif (req.http.Accept !~ "(?i)ld\+json" && req.http.Accept !~ "(?i)json\s*;[^,]*q\s*=") {
         set req.http.Accept = "application/json";
     } elsif (req.http.Accept ~ "^\s*(?i)application/ld\+json\s*$") {
         set req.http.Accept = "application/ld+json";
-    } elsif (req.http.Accept ~ "^\s*(?i)application/json\s*(;\s*charset=[a-z0-9-]+\s*)?$") {
-        set req.http.Accept = "application/json";
     }
 }
 

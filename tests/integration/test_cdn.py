@@ -333,6 +333,14 @@ def test_bad_input(v, s):
         for ims in ("yesterday", "Sun, 06 Nov 1994 08:49:37", "", "99999999999999999999"):
             st, h, b = target.get(ARTICLE, {"If-Modified-Since": ims})
             hh.check(st == 200 and b, "If-Modified-Since %r is ignored: %d" % (ims, st))
+    # one object per representation: common Accept strings share the JSON or the ld+json object
+    for base, others in (("application/json", ["application/json, text/plain, */*", "*/*", "text/html,*/*;q=0.8"]),
+                         ("application/ld+json", [" application/ld+json "])):
+        v.get(ARTICLE, {"Accept": base})
+        for accept in others:
+            st, h, _ = v.get(ARTICLE, {"Accept": accept})
+            hh.check(st == 200 and hit(h), "Accept %r shares the %s object (X-Varnish %r)"
+                     % (accept, base, h.get("x-varnish")))
     # direct: Last-Modified from updated_at; If-Modified-Since only without If-None-Match
     st, h, b = s.get(ARTICLE)
     lm = h.get("last-modified")
