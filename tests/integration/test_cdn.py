@@ -441,6 +441,15 @@ def test_admin_port(url):
         hh.check(hh.request(admin, "GET", ARTICLE)[0] == 404, "no content on the admin port")
 
 
+def test_s_maxage(url):
+    with hh.Server(url, "--s-maxage", "3600", "--max-age", "60") as s:
+        cc = s.get(ARTICLE)[1].get("cache-control", "")
+        hh.check("max-age=60" in cc and "s-maxage=3600" in cc, "--s-maxage apart from --max-age: %r" % cc)
+    with hh.Server(url) as s:
+        cc = s.get(ARTICLE)[1].get("cache-control", "")
+        hh.check("s-maxage" not in cc, "no s-maxage by default: %r" % cc)
+
+
 def main():
     if shutil.which("varnishd") is None:
         hh.check(False, "varnishd is not installed (scripts/test installs Debian's varnish and varnish-modules)")
@@ -448,6 +457,7 @@ def main():
     url = hh.migrated_database("test_cdn")
     d = hh.copy_content()
     test_admin_port(url)
+    test_s_maxage(url)
     test_purge_failures(url)
     test_race(url, d, db_port(url))
     vport = hh.free_port()
