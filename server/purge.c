@@ -23,12 +23,14 @@
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 30000
 #define IO_TIMEOUT_MS 2000 /* connect, send and receive, each */
+#define REPEAT_MS 500      /* a successful purge is sent once more this much later (see settle) */
 
 /* One batch of keys for one URL. */
 struct job {
 	struct job *next;
 	char *keys;
 	int attempts;
+	int repeated; /* the purge succeeded once and is being repeated */
 	uint64_t due_ns;
 };
 
@@ -263,15 +265,35 @@ static struct job *take_due(struct target *t)
 	}
 }
 
-/* After an attempt: done (freed) or back in the queue with its backoff. */
+/* Puts job back in t's queue, due after delay_ns. */
+static void requeue(struct target *t, struct job *job, uint64_t delay_ns)
+{
+	job->due_ns = hh_now_ns() + delay_ns;
+	pthread_mutex_lock(&t->lock);
+	job->next = t->head;
+	t->head = job;
+	pthread_mutex_unlock(&t->lock);
+}
+
+/*
+ * After an attempt: done (freed) or back in the queue, with its backoff
+ * after a failure, or once more after REPEAT_MS after the first success:
+ * a cache may be fetching from an instance still on the old version while
+ * that instance swaps and purges; the old answer then lands in the cache
+ * just after the purge that was meant to remove it. The repeat removes it.
+ */
 static void settle(struct target *t, struct job *job, int status)
 {
 	char code[16];
 	snprintf(code, sizeof(code), "%d", status);
 	if (status >= 200 && status < 300) {
 		hh_metrics_purge(HH_PURGE_OK);
-		hh_info("purged", "host", t->host, "path", t->path, "keys", job->keys);
-		goto done;
+		hh_info(job->repeated ? "purged again" : "purged", "host", t->host, "path", t->path, "keys", job->keys);
+		if (job->repeated)
+			goto done;
+		job->repeated = 1;
+		requeue(t, job, REPEAT_MS * 1000000ull);
+		return;
 	}
 	hh_metrics_purge(HH_PURGE_ERROR);
 	job->attempts++;
@@ -282,11 +304,7 @@ static void settle(struct target *t, struct job *job, int status)
 		goto done;
 	}
 	hh_warn("purge failed; will retry", "host", t->host, "path", t->path, "#status", code);
-	job->due_ns = hh_now_ns() + backoff_ns(job->attempts);
-	pthread_mutex_lock(&t->lock);
-	job->next = t->head;
-	t->head = job;
-	pthread_mutex_unlock(&t->lock);
+	requeue(t, job, backoff_ns(job->attempts));
 	return;
 done:
 	pthread_mutex_lock(&t->lock);

@@ -7,7 +7,9 @@
  * docker/varnish/default.vcl reads). Each instance purges after its own
  * swap: a cache that refetched from an instance still on the old version
  * is purged again when that instance swaps, so no old answer outlives the
- * last instance's swap.
+ * last instance's swap. A fetch still in flight when that last purge
+ * arrives would store the old answer just after it: so each successful
+ * purge is sent once more half a second later.
  *
  * Threads: hh_purge_changed runs on the reloader thread (it diffs and
  * queues, never waits on the network); one thread per purge URL resolves
