@@ -19,6 +19,7 @@ violation); HEAD is validated directly by tests/js/validate.mjs
 """
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -83,7 +84,9 @@ class Prism:
         argv = ["npx", "--no-install", "prism", "proxy", DOC, "http://127.0.0.1:%d" % upstream,
                 "--host", "127.0.0.1", "--port", str(self.port), "--cors", "false"]
         self.lines = []
-        self.proc = subprocess.Popen(argv, cwd=JS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # its own process group: npx starts node as a child, and both must go at the end
+        self.proc = subprocess.Popen(argv, cwd=JS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         threading.Thread(target=self._drain, daemon=True).start()
         if hh.poll(lambda: any("Prism is listening" in line for line in self.lines), 60, 0.1) is None:
             self.stop()
@@ -94,13 +97,19 @@ class Prism:
             self.lines.append(ANSI.sub("", raw.decode("utf-8", "replace").rstrip("\n")))
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
             try:
-                self.proc.wait(10)
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.proc.wait(wait)
+                os.killpg(self.proc.pid, 0)  # the group outlives npx while node still runs
+                time.sleep(0.2)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+                continue
+            except ProcessLookupError:
+                return
 
 
 def main():
