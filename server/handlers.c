@@ -17,6 +17,7 @@
 
 #include "healthhub/dbpool.h"
 #include "healthhub/keys.h"
+#include "healthhub/negotiate.h"
 #include "healthhub/ops.h"
 #include "healthhub/reload.h"
 #include "healthhub/render.h"
@@ -85,6 +86,8 @@ static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_sear
 {
 	const struct hh_content *c = s->content;
 	json_t *body = NULL;
+	struct hh_keybuf kb = {.len = 0};
+	struct hh_resource_meta m = {.keys = kb.buf};
 	if (kind == HH_SEARCH_ARTICLES) {
 		const struct hh_article **items = xcalloc(hits->n + 1, sizeof(*items));
 		size_t n = 0;
@@ -92,6 +95,7 @@ static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_sear
 			if ((items[n] = hh_content_article(c, hits->slugs[i])) != NULL)
 				n++;
 		body = hh_render_article_list(c, items, n, hits->total);
+		hh_article_list_meta(items, n, &kb, &m.modified);
 		free(items);
 	} else {
 		const struct hh_cause **items = xcalloc(hits->n + 1, sizeof(*items));
@@ -100,9 +104,10 @@ static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_sear
 			if ((items[n] = hh_content_cause(c, hits->slugs[i])) != NULL)
 				n++;
 		body = hh_render_cause_list(c, items, n);
+		hh_cause_list_keys(items, n, &kb);
 		free(items);
 	}
-	return hh_resource_from_json(s->opts, body);
+	return hh_resource_from_json_meta(s->opts, body, &m);
 }
 
 /* On a database worker: render, keep and hand the answer to the request, then wake it. */
@@ -193,8 +198,11 @@ static enum MHD_Result article_page(struct hh_request *rq, const struct hh_snaps
 	for (size_t i = (size_t)p->offset; i < c->n_articles && n < (size_t)p->limit; i++)
 		items[n++] = &c->articles[i];
 	json_t *j = hh_render_article_list(c, items, n, (long long)c->n_articles);
+	struct hh_keybuf kb = {.len = 0};
+	struct hh_resource_meta m = {.keys = kb.buf};
+	hh_article_list_meta(items, n, &kb, &m.modified);
 	free(items);
-	return send_and_keep(rq, rq->srv->list_lru, key, hh_resource_from_json(s->opts, j));
+	return send_and_keep(rq, rq->srv->list_lru, key, hh_resource_from_json_meta(s->opts, j, &m));
 }
 
 static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
@@ -250,10 +258,17 @@ static enum MHD_Result remedies(struct hh_request *rq, const struct hh_snapshot 
 	return send_prebuilt(rq, s, key); /* the whole list and one per cause are prebuilt */
 }
 
+/*
+ * RFC 9110 12.5.1 over the two forms of an article. When the client
+ * accepts neither (Accept: text/html, or ld+json;q=0 alone), it gets JSON:
+ * the RFC lets a server disregard Accept rather than answer 406, and a
+ * shared cache then holds one more copy of an answer it already has,
+ * never an error.
+ */
 static int wants_ld(struct hh_request *rq)
 {
-	const char *accept = hh_request_header(rq, MHD_HTTP_HEADER_ACCEPT);
-	return accept != NULL && strstr(accept, "application/ld+json") != NULL;
+	static const char *const offers[] = {"application/json", "application/ld+json"};
+	return hh_accept_choose(hh_request_header(rq, MHD_HTTP_HEADER_ACCEPT), offers, 2) == 1;
 }
 
 static int content_has(const struct hh_content *c, enum hh_route_id id, const char *slug)
@@ -308,7 +323,15 @@ static enum MHD_Result triage_answer(struct hh_request *rq, const struct hh_snap
 		return hh_send_internal(rq, "rendering the triage answer failed");
 	if (cache_key == NULL)
 		return hh_send_bytes(rq, 200, body, len, HH_JSON_TYPE, "no-store");
-	return send_and_keep(rq, rq->srv->triage_lru, cache_key, hh_resource_json(s->opts, body, len));
+	/* a triage answer shows the rules (any content change purges "triage") and causes and remedies */
+	struct hh_keybuf kb = {.len = 0};
+	struct hh_resource_meta m = {.keys = kb.buf};
+	hh_keybuf_add(&kb, "triage", NULL);
+	for (size_t i = 0; i < result.n_causes; i++)
+		hh_keybuf_add(&kb, "cause/", result.causes[i].cause->slug);
+	for (size_t i = 0; i < result.n_remedies; i++)
+		hh_keybuf_add(&kb, "remedy/", result.remedies[i]->slug);
+	return send_and_keep(rq, rq->srv->triage_lru, cache_key, hh_resource_json_meta(s->opts, body, len, &m));
 }
 
 static enum MHD_Result triage_invalid(struct hh_request *rq, enum hh_error_kind kind,
@@ -443,6 +466,9 @@ enum MHD_Result hh_handle(struct hh_request *rq)
 	if ((unsigned)id >= HH_ROUTE__COUNT || (routes[id].content == NULL && routes[id].op == NULL))
 		return hh_send_error(rq, HH_E_NOT_FOUND, "No resource lives at this path.");
 	const struct route_handler *h = &routes[id];
+	/* with --admin-port, operational endpoints live there only, and content only on the public port */
+	if (rq->srv->cfg->admin_port != 0 && (h->op != NULL) != (rq->admin != 0))
+		return hh_send_error(rq, HH_E_NOT_FOUND, "No resource lives at this path.");
 	/* probes and scrapes are exempt: a limit must never make a healthy instance look dead */
 	if (rq->srv->limiter != NULL && h->op == NULL && hh_request_rate_limited(rq))
 		return hh_send_error(rq, HH_E_RATE_LIMITED, "Too many requests from this client. Slow down.");

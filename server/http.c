@@ -21,7 +21,9 @@
 #include "healthhub/listen.h"
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
+#include "healthhub/negotiate.h"
 #include "healthhub/problem.h"
+#include "healthhub/purge.h"
 #include "healthhub/ratelimit.h"
 #include "healthhub/reload.h"
 #include "healthhub/render.h"
@@ -51,6 +53,19 @@ static void publish(struct hh_snapshot *snap, void *cls)
 	hh_lru_clear(s->search_lru);
 	hh_lru_clear(s->triage_lru);
 	hh_lru_clear(s->list_lru);
+	/*
+	 * Purge after our own swap, never before: a cache that refetches from
+	 * here from now on gets the new bytes, and one that refetched from an
+	 * instance still on the old version is purged again when that one
+	 * swaps. Diffing runs here, on the reloader thread; sending is on the
+	 * purge thread.
+	 */
+	if (old && s->purge) {
+		char *keys = hh_purge_diff(old, snap);
+		if (keys[0] != '\0')
+			hh_purge_keys(s->purge, keys);
+		free(keys);
+	}
 	if (old)
 		hh_ref_put(&old->ref);
 }
@@ -109,29 +124,30 @@ void hh_request_resume(struct hh_request *rq)
 /* ============================================================== sending */
 
 /*
- * Per-request headers: X-Request-Id (always by default; with
- * --echo-request-id 0 only when the client sent one), CORS allow-lists
- * (cors.h), and Connection: close while draining. Any of these makes a
- * prebuilt response unusable for this request.
+ * Per-request headers on a cacheable answer: only a CORS allow-list's
+ * reflected origin (cors.h, with Vary: Origin) and Connection: close while
+ * draining. Either makes a prebuilt response unusable for this request;
+ * with the defaults neither applies and no response object is built.
+ *
+ * Never the request id: a shared cache stores a cacheable answer with its
+ * headers and serves them to everyone, so one client's X-Request-Id (it may
+ * carry anything) would reach the next clients. The id is in the log line,
+ * and on the answers made for one request only (errors, no-store).
  */
 static int needs_own_response(struct hh_request *rq)
 {
-	return srv.cfg->echo_request_id || rq->id_from_client || srv.cors.list || atomic_load(&srv.draining);
+	(void)rq;
+	return srv.cors.list || atomic_load(&srv.draining);
 }
 
-static int add_request_headers(struct hh_request *rq, struct MHD_Response *r)
+/* with_id: the answer is made for this request only (never stored by a shared cache). */
+static int add_request_headers(struct hh_request *rq, struct MHD_Response *r, int with_id)
 {
 	int ok = 1;
 	/* while draining, tell keep-alive clients not to send another request here */
 	if (atomic_load(&srv.draining))
 		ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
-	/*
-	 * Every answer built for this request names its id. With
-	 * --echo-request-id 0, prebuilt cached answers are sent as they are
-	 * unless the client sent an id (needs_own_response): a response object
-	 * per request costs ~11% more CPU on the hot path.
-	 */
-	if (ok)
+	if (ok && with_id && srv.cfg->echo_request_id)
 		ok = MHD_add_response_header(r, "X-Request-Id", rq->id) == MHD_YES;
 	if (ok)
 		ok = hh_cors_request_headers(&srv.cors, hh_request_header(rq, "Origin"), r) == 0;
@@ -158,25 +174,41 @@ static struct MHD_Response *own_response(struct hh_request *rq, char *body, size
 		free(body);
 		return NULL;
 	}
-	if (hh_headers_common(&srv.opts, r) < 0 || add_request_headers(rq, r) < 0) {
+	if (hh_headers_common(&srv.opts, r) < 0 || add_request_headers(rq, r, 1) < 0) {
 		MHD_destroy_response(r);
 		return NULL;
 	}
 	return r;
 }
 
+/*
+ * RFC 9110 13.2.2: If-None-Match decides when present; only without it is
+ * If-Modified-Since evaluated, and an unparsable date is ignored (13.1.3).
+ */
+static int not_modified(struct hh_request *rq, const struct hh_resource *res, const char *etag)
+{
+	const char *inm = hh_request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm != NULL)
+		return hh_etag_match(inm, etag);
+	const char *ims = hh_request_header(rq, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	time_t since = 0;
+	if (ims == NULL || res->modified <= 0 || hh_http_date_parse(ims, &since) < 0)
+		return 0;
+	return res->modified <= since;
+}
+
 enum MHD_Result hh_send_resource(struct hh_request *rq, struct hh_resource *res)
 {
 	int gz = res->rend.gz != NULL && hh_accepts_gzip(hh_request_header(rq, "Accept-Encoding"));
 	const char *etag = gz ? res->rend.etag_gz : res->rend.etag;
-	int nm = hh_etag_match(hh_request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH), etag);
+	int nm = not_modified(rq, res, etag);
 	int status = nm ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
 	if (!needs_own_response(rq)) {
 		struct MHD_Response *r = nm ? (gz ? res->not_modified_gz : res->not_modified) : (gz ? res->ok_gz : res->ok);
 		return queue(rq, status, r, 0);
 	}
 	struct MHD_Response *r = hh_resource_response(res, gz, nm);
-	if (r == NULL || add_request_headers(rq, r) < 0) {
+	if (r == NULL || add_request_headers(rq, r, 0) < 0) {
 		if (r)
 			MHD_destroy_response(r);
 		return hh_send_internal(rq, "a per-request copy of a prebuilt answer could not be made");
@@ -249,7 +281,7 @@ enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
-	if (hh_headers_common(&srv.opts, r) < 0 || add_request_headers(rq, r) < 0 || extra(rq, r) < 0) {
+	if (hh_headers_common(&srv.opts, r) < 0 || add_request_headers(rq, r, 1) < 0 || extra(rq, r) < 0) {
 		MHD_destroy_response(r);
 		return MHD_NO;
 	}
@@ -372,9 +404,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 /* Runs first for every request: the raw target is ours to parse. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	(void)cls;
 	struct hh_request *rq = xmalloc(sizeof(*rq));
 	memset(rq, 0, offsetof(struct hh_request, path));
+	rq->admin = cls != NULL; /* the admin daemon passes a non-NULL cls */
 	rq->srv = &srv;
 	rq->path[0] = '\0';
 	rq->query.n = 0;
@@ -441,16 +473,21 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ============================================================ lifecycle */
 
-/* Serves on fd, a listening socket from hh_listen_open (owned by the daemon from here). */
-static struct MHD_Daemon *start_daemon(const struct hh_config *cfg, int fd)
+/*
+ * Serves on fd, a listening socket from hh_listen_open (owned by the daemon
+ * from here). admin: the --admin-port daemon (a pool of 2, the least that
+ * does not stall; see config.c), marked through on_uri's cls.
+ */
+static struct MHD_Daemon *start_daemon(const struct hh_config *cfg, int fd, int admin)
 {
+	static int admin_mark;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+		MHD_OPTION_THREAD_POOL_SIZE, admin ? 2u : (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned int)cfg->connection_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->connection_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)cfg->connection_memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+		(size_t)cfg->connection_memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, admin ? &admin_mark : NULL, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 }
 
@@ -465,8 +502,11 @@ static void init_state(const struct hh_config *cfg)
 	srv.limiter = hh_ratelimit_new(cfg->rate_limit, cfg->rate_burst, 65536);
 	snprintf(srv.id_prefix, sizeof(srv.id_prefix), "%x%04x", (unsigned)getpid(), (unsigned)(hh_wall_ms() & 0xffff));
 	snprintf(srv.retry_after, sizeof(srv.retry_after), "%d", 2);
+	char smax[40] = "";
+	if (cfg->s_maxage >= 0)
+		snprintf(smax, sizeof(smax), ", s-maxage=%ld", cfg->s_maxage);
 	snprintf(srv.cache_control, sizeof(srv.cache_control),
-		 "public, max-age=%ld, stale-while-revalidate=%ld, stale-if-error=%ld", cfg->max_age,
+		 "public, max-age=%ld%s, stale-while-revalidate=%ld, stale-if-error=%ld", cfg->max_age, smax,
 		 cfg->stale_while_revalidate, cfg->stale_if_error);
 	hh_cors_init(&srv.cors, cfg->cors_origins, cfg->cors_max_age);
 	srv.opts = (struct hh_snapshot_options){
@@ -519,6 +559,8 @@ static void drain(const struct hh_config *cfg)
 	hh_info("draining done", "#unfinished_requests", left);
 	hh_dbpool_stop(srv.pool); /* resumes every suspended request before MHD stops */
 	MHD_stop_daemon(srv.daemon);
+	if (srv.admin_daemon)
+		MHD_stop_daemon(srv.admin_daemon);
 }
 
 static int wait_for_signal(void)
@@ -542,10 +584,32 @@ static int public_url_ok(const char *pub)
 	return scheme && pub[n - 1] != '/' && strpbrk(pub, " \t\"<>") == NULL;
 }
 
-/* Starts the reloader, the database pool and the daemon on fd (always consumed). 0 or -1 (logged). */
-static int start(const struct hh_config *cfg, int fd)
+/* Starts the --admin-port daemon on admin_fd (consumed; -1: none). 0 or -1 (logged). */
+static int start_admin(const struct hh_config *cfg, int admin_fd)
 {
-	srv.reload = hh_reload_start(cfg, &srv.opts, publish, &srv);
+	if (admin_fd < 0)
+		return 0;
+	long port = hh_listen_port(admin_fd);
+	srv.admin_daemon = start_daemon(cfg, admin_fd, 1);
+	if (srv.admin_daemon == NULL) {
+		hh_error("cannot start the admin HTTP daemon", "host", cfg->admin_host, "error", strerror(errno));
+		close(admin_fd);
+		return -1;
+	}
+	char text[16];
+	snprintf(text, sizeof(text), "%ld", port);
+	hh_info("admin listening", "host", cfg->admin_host, "#admin_port", text);
+	return 0;
+}
+
+/*
+ * Starts the purger, the reloader, the database pool and the daemons on fd
+ * and admin_fd (always consumed). 0 or -1 (logged).
+ */
+static int start(const struct hh_config *cfg, int fd, int admin_fd)
+{
+	srv.purge = hh_purge_start(cfg->purge_url, (size_t)cfg->purge_queue); /* before the first publish */
+	srv.reload = (cfg->purge_url[0] == '\0' || srv.purge) ? hh_reload_start(cfg, &srv.opts, publish, &srv) : NULL;
 	struct hh_dbpool_options po = {.database_url = cfg->database_url,
 				       .statement_timeout_ms = cfg->statement_timeout_ms,
 				       .workers = cfg->db_workers,
@@ -554,18 +618,67 @@ static int start(const struct hh_config *cfg, int fd)
 	if (srv.pool == NULL) {
 		hh_error("cannot start threads", NULL);
 		close(fd);
+		if (admin_fd >= 0)
+			close(admin_fd);
 		return -1;
 	}
-	srv.daemon = start_daemon(cfg, fd);
-	if (srv.daemon == NULL) {
+	srv.daemon = start_daemon(cfg, fd, 0);
+	if (srv.daemon == NULL || start_admin(cfg, admin_fd) < 0) {
 		hh_error("cannot start the HTTP daemon", "host", cfg->host, "error", strerror(errno));
-		close(fd);
+		if (srv.daemon == NULL) {
+			close(fd);
+			if (admin_fd >= 0)
+				close(admin_fd);
+		} else {
+			MHD_stop_daemon(srv.daemon);
+		}
 		hh_dbpool_stop(srv.pool);
 		return -1;
 	}
 	char port[16];
 	snprintf(port, sizeof(port), "%ld", hh_listen_port(fd));
 	hh_info("listening", "host", cfg->host, "#port", port);
+	return 0;
+}
+
+/* Settings checked before anything starts; 0, or -1 (logged). */
+static int check_settings(const struct hh_config *cfg)
+{
+	char why[256];
+	if (!public_url_ok(cfg->public_url)) {
+		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url",
+			 cfg->public_url);
+		return -1;
+	}
+	if (hh_purge_urls_check(cfg->purge_url, why, sizeof(why)) < 0) {
+		hh_error("bad --purge-url", "error", why);
+		return -1;
+	}
+	if (cfg->admin_port != 0 && cfg->admin_port == cfg->port) {
+		hh_error("--admin-port must differ from --port", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the public and (with --admin-port) the admin listening sockets; 0, or -1 (logged). */
+static int open_listeners(const struct hh_config *cfg, int *fd, int *admin_fd)
+{
+	char why[256];
+	*admin_fd = -1;
+	*fd = hh_listen_open(cfg->host, cfg->port, (int)cfg->reuse_port, why, sizeof(why));
+	if (*fd < 0) {
+		hh_error("cannot listen", "error", why);
+		return -1;
+	}
+	if (cfg->admin_port == 0)
+		return 0;
+	*admin_fd = hh_listen_open(cfg->admin_host, cfg->admin_port, 0, why, sizeof(why));
+	if (*admin_fd < 0) {
+		hh_error("cannot listen on the admin port", "error", why);
+		close(*fd);
+		return -1;
+	}
 	return 0;
 }
 
@@ -579,22 +692,16 @@ int hh_http_serve(const struct hh_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!public_url_ok(cfg->public_url)) {
-		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url",
-			 cfg->public_url);
+	if (check_settings(cfg) < 0)
 		return 2;
-	}
 	/* Listen first: a port in use is an error before anything else starts. */
-	char why[256];
-	int fd = hh_listen_open(cfg->host, cfg->port, (int)cfg->reuse_port, why, sizeof(why));
-	if (fd < 0) {
-		hh_error("cannot listen", "error", why);
+	int fd = -1, admin_fd = -1;
+	if (open_listeners(cfg, &fd, &admin_fd) < 0)
 		return 1;
-	}
 	init_state(cfg);
 	hh_config_log(cfg, HH_CMD_SERVE);
 	int rc = 1;
-	if (start(cfg, fd) < 0)
+	if (start(cfg, fd, admin_fd) < 0)
 		goto out;
 	int sig = wait_for_signal();
 	hh_info("stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -603,6 +710,8 @@ int hh_http_serve(const struct hh_config *cfg)
 	hh_info("stopped", NULL);
 out:
 	hh_reload_stop(srv.reload);
+	hh_purge_stop(srv.purge); /* after the reloader: publish queues purges */
+	srv.purge = NULL;
 	free_state();
 	return rc;
 }

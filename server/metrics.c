@@ -26,6 +26,7 @@ static atomic_uint_fast64_t duration_sum_ns[HH_ROUTE__COUNT];
 static atomic_uint_fast64_t cache[HH_ROUTE__COUNT][HH_CACHE__COUNT];
 static atomic_uint_fast64_t db_errors, db_reconnects, reloads_ok, reloads_failed;
 static atomic_int_fast64_t content_version, last_reload_ms;
+static atomic_uint_fast64_t purges[HH_PURGE__COUNT];
 
 const char *hh_cache_outcome_name(enum hh_cache_outcome o)
 {
@@ -81,6 +82,14 @@ void hh_metrics_reload(int64_t version, int64_t at_ms, int ok)
 	} else {
 		atomic_fetch_add(&reloads_failed, 1);
 	}
+}
+
+static const char *const purge_results[HH_PURGE__COUNT] = {"ok", "error", "abandoned", "dropped"};
+
+void hh_metrics_purge(enum hh_purge_result r)
+{
+	if ((unsigned)r < HH_PURGE__COUNT)
+		atomic_fetch_add_explicit(&purges[r], 1, memory_order_relaxed);
 }
 
 /* A growing text buffer; xrealloc aborts on OOM. */
@@ -197,6 +206,15 @@ char *hh_metrics_render(const struct hh_metrics_gauges *g, size_t *len)
 		"healthhub_content_reloads_total{result=\"failed\"} %llu\n",
 	    (long long)atomic_load(&content_version), (double)atomic_load(&last_reload_ms) / 1000.0,
 	    (unsigned long long)atomic_load(&reloads_ok), (unsigned long long)atomic_load(&reloads_failed));
+	put(&b, "# HELP healthhub_cdn_purges_total Purge requests to shared caches (one per URL and batch of keys), by "
+		"result: ok (2xx), error (failed attempt, retried), abandoned (retries used up), dropped (queue full).\n"
+		"# TYPE healthhub_cdn_purges_total counter\n");
+	for (int r = 0; r < HH_PURGE__COUNT; r++)
+		put(&b, "healthhub_cdn_purges_total{result=\"%s\"} %llu\n", purge_results[r],
+		    (unsigned long long)atomic_load(&purges[r]));
+	put(&b, "# HELP healthhub_cdn_purge_queue Purge batches waiting or being retried.\n"
+		"# TYPE healthhub_cdn_purge_queue gauge\nhealthhub_cdn_purge_queue %zu\n",
+	    g->purge_queue);
 	put(&b, "# HELP healthhub_ready Whether the instance is ready to serve.\n"
 		"# TYPE healthhub_ready gauge\nhealthhub_ready %d\n"
 		"# HELP healthhub_db_queue_length Search requests waiting for a database worker.\n"

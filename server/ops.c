@@ -5,6 +5,7 @@
 
 #include "healthhub/dbpool.h"
 #include "healthhub/metrics.h"
+#include "healthhub/purge.h"
 #include "healthhub/reload.h"
 
 enum MHD_Result hh_ops_healthz(struct hh_request *rq)
@@ -37,7 +38,8 @@ enum MHD_Result hh_ops_metrics(struct hh_request *rq)
 	struct hh_metrics_gauges g = {.ready = hh_server_ready(srv),
 				      .db_up = hh_reload_db_up(srv->reload),
 				      .inflight = atomic_load(&srv->inflight),
-				      .queue_length = hh_dbpool_queue_length(srv->pool)};
+				      .queue_length = hh_dbpool_queue_length(srv->pool),
+				      .purge_queue = hh_purge_pending(srv->purge)};
 	hh_lru_stats(srv->search_lru, &hits, &misses, &g.search_cache_size);
 	hh_lru_stats(srv->triage_lru, &hits, &misses, &g.triage_cache_size);
 	hh_lru_stats(srv->list_lru, &hits, &misses, &g.list_cache_size);

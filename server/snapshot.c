@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "healthhub/keys.h"
+#include "healthhub/negotiate.h"
 #include "healthhub/log.h"
 #include "healthhub/render.h"
 #include "healthhub/router.h"
@@ -37,6 +38,8 @@ static void bytes_put(struct hh_resource *res)
 {
 	if (atomic_fetch_sub_explicit(&res->bytes_refs, 1, memory_order_acq_rel) == 1) {
 		hh_rendition_free(&res->rend);
+		free(res->surrogate);
+		free(res->key);
 		free(res);
 	}
 }
@@ -86,6 +89,11 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		 MHD_add_response_header(r, "Vary", res->vary) == MHD_YES;
 	if (ok && !not_modified)
 		ok = MHD_add_response_header(r, "Content-Type", res->content_type) == MHD_YES;
+	/* on the 304 too: a cache freshening its copy keeps what the 200 said (RFC 9111 4.3.4) */
+	if (ok && res->surrogate != NULL)
+		ok = MHD_add_response_header(r, "Surrogate-Key", res->surrogate) == MHD_YES;
+	if (ok && res->last_modified[0] != '\0')
+		ok = MHD_add_response_header(r, "Last-Modified", res->last_modified) == MHD_YES;
 	if (ok && gzip)
 		ok = MHD_add_response_header(r, "Content-Encoding", "gzip") == MHD_YES;
 	if (!ok) {
@@ -95,10 +103,41 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 	return r;
 }
 
+void hh_keybuf_add(struct hh_keybuf *kb, const char *prefix, const char *name)
+{
+	size_t need = strlen(prefix) + (name ? strlen(name) : 0) + (kb->len ? 1 : 0);
+	if (kb->len + need >= sizeof(kb->buf))
+		return; /* the answer's own key comes first, so a purge of it still reaches it */
+	int n = snprintf(kb->buf + kb->len, sizeof(kb->buf) - kb->len, "%s%s%s", kb->len ? " " : "", prefix,
+			 name ? name : "");
+	if (n > 0)
+		kb->len += (size_t)n;
+}
+
+/* Copies the meta (borrowed) into res: Surrogate-Key and Last-Modified. */
+static void resource_meta(struct hh_resource *res, const struct hh_resource_meta *m)
+{
+	if (m == NULL)
+		return;
+	if (m->keys != NULL && m->keys[0] != '\0')
+		res->surrogate = xstrdup(m->keys);
+	res->modified = m->modified;
+	if (m->modified > 0 && hh_http_date_format(m->modified, res->last_modified, sizeof(res->last_modified)) < 0)
+		res->last_modified[0] = '\0';
+}
+
 struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
 				    const char *content_type, const char *vary, const char *cache_control)
 {
+	return hh_resource_new_meta(o, body, len, content_type, vary, cache_control, NULL);
+}
+
+struct hh_resource *hh_resource_new_meta(const struct hh_snapshot_options *o, char *body, size_t len,
+					 const char *content_type, const char *vary, const char *cache_control,
+					 const struct hh_resource_meta *m)
+{
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
+	resource_meta(res, m);
 	res->opts = o;
 	hh_ref_init(&res->ref, resource_destroy);
 	atomic_init(&res->bytes_refs, 1);
@@ -136,6 +175,7 @@ static void snapshot_destroy(struct hh_ref *ref)
 	struct hh_snapshot *s = (struct hh_snapshot *)ref;
 	hh_map_each(s->resources, put_resource);
 	hh_map_free(s->resources);
+	free(s->all);
 	hh_content_free(s->content);
 	free(s);
 }
@@ -145,21 +185,80 @@ struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *
 	return hh_resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control);
 }
 
+struct hh_resource *hh_resource_json_meta(const struct hh_snapshot_options *o, char *body, size_t len,
+					  const struct hh_resource_meta *m)
+{
+	return hh_resource_new_meta(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, m);
+}
+
 /* Renders j (stolen) to bytes of the given type. New reference or NULL. */
 static struct hh_resource *resource_from_json(const struct hh_snapshot_options *o, json_t *j, const char *type,
-					      const char *vary)
+					      const char *vary, const struct hh_resource_meta *m)
 {
 	if (j == NULL)
 		return NULL;
 	size_t len = 0;
 	char *body = hh_render_dump(j, &len);
 	json_decref(j);
-	return body ? hh_resource_new(o, body, len, type, vary, o->cache_control) : NULL;
+	return body ? hh_resource_new_meta(o, body, len, type, vary, o->cache_control, m) : NULL;
 }
 
 struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, json_t *j)
 {
-	return resource_from_json(o, j, JSON_TYPE, VARY_ENC);
+	return resource_from_json(o, j, JSON_TYPE, VARY_ENC, NULL);
+}
+
+struct hh_resource *hh_resource_from_json_meta(const struct hh_snapshot_options *o, json_t *j,
+					       const struct hh_resource_meta *m)
+{
+	return resource_from_json(o, j, JSON_TYPE, VARY_ENC, m);
+}
+
+/* ------------------------------------------------- surrogate keys, dates */
+
+/* When an article last changed (its updated_at), or 0 when unknown (content from files). */
+static time_t article_time(const struct hh_article *a)
+{
+	time_t t = 0;
+	return a->updated_at != NULL && hh_rfc3339_parse(a->updated_at, &t) == 0 ? t : 0;
+}
+
+/* An article shows itself, its causes and its remedies. */
+static void article_keys(const struct hh_article *a, struct hh_keybuf *kb)
+{
+	hh_keybuf_add(kb, "article/", a->slug);
+	for (size_t i = 0; i < a->causes.n; i++)
+		hh_keybuf_add(kb, "cause/", a->causes.v[i]);
+	for (size_t i = 0; i < a->remedies.n; i++)
+		hh_keybuf_add(kb, "remedy/", a->remedies.v[i]);
+}
+
+/* A list of articles: the list's key first, then each article shown; *modified = the newest. */
+void hh_article_list_meta(const struct hh_article *const *items, size_t n, struct hh_keybuf *kb,
+			  time_t *modified)
+{
+	hh_keybuf_add(kb, "articles", NULL);
+	*modified = 0;
+	for (size_t i = 0; i < n; i++) {
+		hh_keybuf_add(kb, "article/", items[i]->slug);
+		time_t t = article_time(items[i]);
+		if (t > *modified)
+			*modified = t;
+	}
+}
+
+void hh_cause_list_keys(const struct hh_cause *const *items, size_t n, struct hh_keybuf *kb)
+{
+	hh_keybuf_add(kb, "causes", NULL);
+	for (size_t i = 0; i < n; i++)
+		hh_keybuf_add(kb, "cause/", items[i]->slug);
+}
+
+void hh_remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct hh_keybuf *kb)
+{
+	hh_keybuf_add(kb, "remedies", NULL);
+	for (size_t i = 0; i < n; i++)
+		hh_keybuf_add(kb, "remedy/", items[i]->slug);
 }
 
 /* Stores res (a new reference, stolen; NULL when building it failed) under key. 0 or -1. */
@@ -167,57 +266,88 @@ static int add(struct hh_snapshot *s, const char *key, struct hh_resource *res)
 {
 	if (res == NULL)
 		return -1;
+	res->key = xstrdup(key);
 	hh_map_put(s->resources, key, res);
-	s->n_resources++;
+	if (s->n_resources % 64 == 0)
+		s->all = xrealloc(s->all, (s->n_resources + 64) * sizeof(*s->all));
+	s->all[s->n_resources++] = res;
 	return 0;
 }
 
 /* Renders j (stolen) and stores it under key. 0 or -1. */
-static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary)
+static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary,
+		    const struct hh_resource_meta *m)
 {
-	return add(s, key, resource_from_json(s->opts, j, type, vary));
+	return add(s, key, resource_from_json(s->opts, j, type, vary, m));
 }
 
 /* Renders j (stolen) as JSON and stores it under the key of list request p. 0 or -1. */
-static int add_list(struct hh_snapshot *s, enum hh_route_id id, const struct hh_list_params *p, json_t *j)
+static int add_list(struct hh_snapshot *s, enum hh_route_id id, const struct hh_list_params *p, json_t *j,
+		    const struct hh_resource_meta *m)
 {
 	char key[HH_KEY_MAX];
 	if (hh_key_list(id, p, key, sizeof(key)) < 0) {
 		json_decref(j);
 		return -1;
 	}
-	return add_json(s, key, j, JSON_TYPE, VARY_ENC);
+	return add_json(s, key, j, JSON_TYPE, VARY_ENC, m);
 }
 
 /* Renders j (stolen) and stores it under the key of item slug. 0 or -1. */
-static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug, int ld, json_t *j)
+static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug, int ld, json_t *j,
+		    const struct hh_resource_meta *m)
 {
 	char key[HH_KEY_MAX];
 	if (hh_key_item(id, slug, ld, key, sizeof(key)) < 0) {
 		json_decref(j);
 		return -1;
 	}
-	return add_json(s, key, j, ld ? LD_TYPE : JSON_TYPE, id == HH_ROUTE_ARTICLE ? VARY_ACCEPT_ENC : VARY_ENC);
+	return add_json(s, key, j, ld ? LD_TYPE : JSON_TYPE, id == HH_ROUTE_ARTICLE ? VARY_ACCEPT_ENC : VARY_ENC, m);
 }
 
-static int add_articles(struct hh_snapshot *s)
+/* The first default page of /v1/articles, with its keys and newest date. 0 or -1. */
+static int add_article_page(struct hh_snapshot *s)
 {
 	const struct hh_content *c = s->content;
 	const struct hh_article **items = xcalloc(c->n_articles + 1, sizeof(*items));
 	size_t page = c->n_articles < 20 ? c->n_articles : 20;
 	for (size_t i = 0; i < c->n_articles; i++)
 		items[i] = &c->articles[i];
+	struct hh_keybuf kb = {.len = 0};
+	struct hh_resource_meta m = {.keys = kb.buf};
+	hh_article_list_meta(items, page, &kb, &m.modified);
 	struct hh_list_params first = {.limit = 20}; /* the default first page; others are built on demand */
-	int rc = add_list(s, HH_ROUTE_ARTICLES, &first, hh_render_article_list(c, items, page, (long long)c->n_articles));
+	int rc = add_list(s, HH_ROUTE_ARTICLES, &first, hh_render_article_list(c, items, page, (long long)c->n_articles),
+			  &m);
 	free(items);
+	return rc;
+}
+
+static int add_articles(struct hh_snapshot *s)
+{
+	const struct hh_content *c = s->content;
+	int rc = add_article_page(s);
 	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
+		struct hh_keybuf kb = {.len = 0};
+		article_keys(a, &kb);
+		struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a)};
 		json_t *help = hh_render_when_to_get_help(c);
-		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
+		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help), &m) : -1;
 		if (rc == 0)
-			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
+			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url),
+				      &m);
 	}
 	return rc;
+}
+
+/* An item shows itself and links to the slugs in links. */
+static void item_keys(const char *self, const char *slug, const char *link, const struct hh_strv *links,
+		      struct hh_keybuf *kb)
+{
+	hh_keybuf_add(kb, self, slug);
+	for (size_t i = 0; i < links->n; i++)
+		hh_keybuf_add(kb, link, links->v[i]);
 }
 
 static int add_causes(struct hh_snapshot *s)
@@ -232,12 +362,19 @@ static int add_causes(struct hh_snapshot *s)
 			p.position = pos ? 1u << (pos - 1) : 0;
 			p.region = reg ? 1u << (reg - 1) : 0;
 			size_t n = hh_filter_causes(c, p.position, p.region, items);
-			rc = add_list(s, HH_ROUTE_CAUSES, &p, hh_render_cause_list(c, items, n));
+			struct hh_keybuf kb = {.len = 0};
+			hh_cause_list_keys(items, n, &kb);
+			struct hh_resource_meta m = {.keys = kb.buf};
+			rc = add_list(s, HH_ROUTE_CAUSES, &p, hh_render_cause_list(c, items, n), &m);
 		}
 	}
 	free(items);
-	for (size_t i = 0; rc == 0 && i < c->n_causes; i++)
-		rc = add_item(s, HH_ROUTE_CAUSE, c->causes[i].slug, 0, hh_render_cause(c, &c->causes[i]));
+	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
+		struct hh_keybuf kb = {.len = 0};
+		item_keys("cause/", c->causes[i].slug, "remedy/", &c->causes[i].remedies, &kb);
+		struct hh_resource_meta m = {.keys = kb.buf};
+		rc = add_item(s, HH_ROUTE_CAUSE, c->causes[i].slug, 0, hh_render_cause(c, &c->causes[i]), &m);
+	}
 	return rc;
 }
 
@@ -245,27 +382,35 @@ static int add_remedies(struct hh_snapshot *s)
 {
 	const struct hh_content *c = s->content;
 	const struct hh_remedy **items = xcalloc(c->n_remedies + 1, sizeof(*items));
-	struct hh_list_params all = {.limit = 20};
-	size_t n = hh_filter_remedies(c, NULL, items);
-	int rc = add_list(s, HH_ROUTE_REMEDIES, &all, hh_render_remedy_list(c, items, n));
-	/* one list per cause the content holds: a cause it does not hold is a 422, decided by the content */
-	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
-		struct hh_list_params p = {.limit = 20, .cause = c->causes[i].slug};
-		n = hh_filter_remedies(c, p.cause, items);
-		rc = add_list(s, HH_ROUTE_REMEDIES, &p, hh_render_remedy_list(c, items, n));
+	int rc = 0;
+	/* the whole list (i == 0), then one per cause the content holds: another cause is a 422 */
+	for (size_t i = 0; rc == 0 && i <= c->n_causes; i++) {
+		struct hh_list_params p = {.limit = 20, .cause = i ? c->causes[i - 1].slug : NULL};
+		size_t n = hh_filter_remedies(c, p.cause, items);
+		struct hh_keybuf kb = {.len = 0};
+		hh_remedy_list_keys(items, n, &kb);
+		struct hh_resource_meta m = {.keys = kb.buf};
+		rc = add_list(s, HH_ROUTE_REMEDIES, &p, hh_render_remedy_list(c, items, n), &m);
 	}
 	free(items);
-	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++)
-		rc = add_item(s, HH_ROUTE_REMEDY, c->remedies[i].slug, 0, hh_render_remedy(c, &c->remedies[i]));
+	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
+		struct hh_keybuf kb = {.len = 0};
+		item_keys("remedy/", c->remedies[i].slug, "cause/", &c->remedies[i].causes, &kb);
+		struct hh_resource_meta m = {.keys = kb.buf};
+		rc = add_item(s, HH_ROUTE_REMEDY, c->remedies[i].slug, 0, hh_render_remedy(c, &c->remedies[i]), &m);
+	}
 	return rc;
 }
 
 static int add_static(struct hh_snapshot *s)
 {
 	char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
-	if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI), hh_resource_json(s->opts, doc, hh_openapi_json_len)) < 0)
+	struct hh_resource_meta openapi = {.keys = "openapi"}, symptoms = {.keys = "symptoms"};
+	if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI), hh_resource_json_meta(s->opts, doc, hh_openapi_json_len, &openapi)) <
+	    0)
 		return -1;
-	return add_json(s, hh_key_fixed(HH_ROUTE_SYMPTOMS), hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC);
+	return add_json(s, hh_key_fixed(HH_ROUTE_SYMPTOMS), hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC,
+			&symptoms);
 }
 
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)

@@ -28,13 +28,14 @@ struct hh_config {
 	long db_workers;        /* threads running database-bound requests */
 	char *log_level;        /* debug, info, warn, error */
 	long access_log;        /* one JSON line per request: 1 on, 0 off */
-	long echo_request_id;   /* X-Request-Id on every answer (1), or only when the client sent one (0) */
+	long echo_request_id;   /* X-Request-Id on answers made for one request (1) or none (0); never on cacheable ones */
 	long max_body_bytes;    /* request body limit (413 beyond) */
 	long connection_timeout;/* seconds of inactivity before a connection is closed */
 	long connection_limit;  /* total concurrent connections */
 	long per_ip_limit;      /* concurrent connections per client address; 0 = no limit */
 	long connection_memory; /* bytes per connection for headers and buffers */
 	long max_age;           /* Cache-Control max-age for content, seconds */
+	long s_maxage;          /* Cache-Control s-maxage, seconds; -1 = not sent */
 	long stale_while_revalidate;
 	long stale_if_error;
 	long search_cache;      /* entries in the search result cache */
@@ -50,6 +51,10 @@ struct hh_config {
 	long rate_burst;        /* bucket size */
 	char *trusted_proxies;  /* comma-separated proxy addresses whose X-Forwarded-For is believed */
 	char *public_url;       /* e.g. https://api.example.org: base of absolute links; "" = relative */
+	char *purge_url;        /* comma-separated http:// URLs of shared caches to purge; "" = none */
+	long purge_queue;       /* purge batches waiting at most */
+	long admin_port;        /* 0 = operational endpoints on the public port */
+	char *admin_host;       /* address of the admin listener */
 	/* migrate */
 	char *migrations_dir;
 	char *content_dir;

@@ -7,7 +7,10 @@
  * Threads: MHD's pool answers requests from the published snapshot and
  * never touches the database. Searches that miss every cache are suspended
  * and handed to the database pool, whose workers resume them with an
- * answer. The reloader thread (reload.c) publishes new snapshots.
+ * answer. The reloader thread (reload.c) publishes new snapshots; after each
+ * swap it diffs old and new and queues purges (purge.h), which a thread per
+ * purge URL sends. With --admin-port a second daemon (a pool of 2) answers
+ * the operational endpoints, and the public one answers them 404.
  */
 #ifndef HEALTHHUB_HTTP_H
 #define HEALTHHUB_HTTP_H
@@ -37,6 +40,8 @@ struct hh_search_job; /* handlers.c: a search waiting for the database */
 struct hh_server {
 	const struct hh_config *cfg;
 	struct MHD_Daemon *daemon;
+	struct MHD_Daemon *admin_daemon; /* --admin-port: the operational endpoints only; NULL when off */
+	struct hh_purge *purge;        /* --purge-url: NULL when off */
 	pthread_mutex_t snap_lock;
 	struct hh_snapshot *snap;      /* published snapshot (one reference) */
 	struct hh_reload *reload;
@@ -69,6 +74,7 @@ struct hh_request {
 	int body_too_large;
 	char id[40];
 	int id_from_client;
+	int admin;                   /* arrived on the --admin-port listener */
 	int status;
 	enum hh_cache_outcome cache;
 	struct hh_search_job *job;   /* a suspended search (owned), until the worker resumes us */

@@ -26,6 +26,16 @@ void hh_metrics_db_error(void);
 void hh_metrics_db_reconnect(void);
 void hh_metrics_reload(int64_t content_version, int64_t at_ms, int ok);
 
+/* What became of one purge request (purge.c). */
+enum hh_purge_result {
+	HH_PURGE_OK = 0,     /* the cache answered 2xx */
+	HH_PURGE_ERROR,      /* an attempt failed (it is retried) */
+	HH_PURGE_ABANDONED,  /* every retry failed */
+	HH_PURGE_DROPPED,    /* the queue was full */
+	HH_PURGE__COUNT
+};
+void hh_metrics_purge(enum hh_purge_result r);
+
 /* Extra gauges the caller knows (cache sizes), rendered with the rest. */
 struct hh_metrics_gauges {
 	int ready;
@@ -33,6 +43,7 @@ struct hh_metrics_gauges {
 	size_t search_cache_size, triage_cache_size, list_cache_size;
 	size_t queue_length;
 	size_t inflight;
+	size_t purge_queue; /* purge batches waiting or being retried */
 };
 
 /* The whole exposition as new malloc'd text. */

@@ -11,6 +11,7 @@
 #define HEALTHHUB_SNAPSHOT_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -33,6 +34,37 @@ struct hh_snapshot_options {
 /* Adds the headers every answer carries: security headers, and CORS "*" when configured. 0 or -1. */
 int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r) HH_MUSTCHECK;
 
+/*
+ * What a cache may know about an answer besides its bytes: the surrogate
+ * keys of what it shows (space-separated; the first names the answer
+ * itself, e.g. "article/poor-posture" or "causes"), and when what it shows
+ * last changed (0: unknown, no Last-Modified).
+ */
+struct hh_resource_meta {
+	const char *keys; /* borrowed; NULL: no Surrogate-Key */
+	time_t modified;
+};
+
+/* A growing space-separated key list, bounded so a header stays small. */
+#define HH_SURROGATE_MAX 4096
+struct hh_keybuf {
+	char buf[HH_SURROGATE_MAX];
+	size_t len;
+};
+/* Appends prefix + name (name may be NULL) when it fits; a key that does not fit is left out. */
+void hh_keybuf_add(struct hh_keybuf *kb, const char *prefix, const char *name);
+
+/*
+ * The keys and newest updated_at of a page of articles (items borrowed), and
+ * the keys of a list of causes or remedies: for answers built outside the
+ * snapshot (search hits, other pages) to carry the same keys as the
+ * prebuilt ones (the list's key first, so purging it reaches every page).
+ */
+void hh_article_list_meta(const struct hh_article *const *items, size_t n, struct hh_keybuf *kb,
+			  time_t *modified);
+void hh_cause_list_keys(const struct hh_cause *const *items, size_t n, struct hh_keybuf *kb);
+void hh_remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct hh_keybuf *kb);
+
 struct hh_resource {
 	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
 	atomic_uint bytes_refs;     /* the resource itself + every MHD response made from the bytes */
@@ -41,6 +73,10 @@ struct hh_resource {
 	const char *vary;           /* static string */
 	const char *cache_control;  /* static, or the options' */
 	const struct hh_snapshot_options *opts; /* borrowed: headers of responses made later */
+	char *surrogate;            /* owned, or NULL: the Surrogate-Key value */
+	char *key;                  /* owned, or NULL: its keys.h key in a snapshot (purge diffs) */
+	time_t modified;            /* 0: no Last-Modified */
+	char last_modified[32];     /* IMF-fixdate of modified, or "" */
 	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt; ok_gz NULL without gzip */
 };
 
@@ -50,6 +86,10 @@ struct hh_resource {
  */
 struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
 				    const char *content_type, const char *vary, const char *cache_control);
+/* The same with surrogate keys and a modification time (m borrowed; NULL = none). */
+struct hh_resource *hh_resource_new_meta(const struct hh_snapshot_options *o, char *body, size_t len,
+					 const char *content_type, const char *vary, const char *cache_control,
+					 const struct hh_resource_meta *m);
 /*
  * A cacheable JSON resource (JSON content type, Vary: Accept-Encoding, the
  * options' Cache-Control): from bytes (malloc'd, stolen) or from a value
@@ -57,6 +97,10 @@ struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *b
  */
 struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len);
 struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, json_t *j);
+struct hh_resource *hh_resource_json_meta(const struct hh_snapshot_options *o, char *body, size_t len,
+					  const struct hh_resource_meta *m);
+struct hh_resource *hh_resource_from_json_meta(const struct hh_snapshot_options *o, json_t *j,
+					       const struct hh_resource_meta *m);
 
 /*
  * A fresh response over the resource's bytes (for answers that need
@@ -73,6 +117,7 @@ struct hh_snapshot {
 	int64_t version;
 	int64_t built_at_ms;
 	size_t n_resources;
+	struct hh_resource **all;   /* every resource of the map, in build order (borrowed from it) */
 };
 
 /*

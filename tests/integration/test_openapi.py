@@ -96,6 +96,8 @@ WANTED = {
     "healthhub_db_errors_total": ("counter", set()),
     "healthhub_db_reconnects_total": ("counter", set()),
     "healthhub_process_resident_memory_bytes": ("gauge", set()),
+    "healthhub_cdn_purges_total": ("counter", {"result"}),
+    "healthhub_cdn_purge_queue": ("gauge", set()),
 }
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$')
@@ -164,7 +166,41 @@ def check_metrics(srv):
     hh.check(value("healthhub_process_resident_memory_bytes") > 1 << 20, "RSS not reported")
 
 
+def document_says_what_it_does():
+    """Issue 13: tools driven by the document (Dredd, Prism) need HEAD and OPTIONS declared, an
+    example for every path parameter, and the headers the service really sends."""
+    with open(DOC, encoding="utf-8") as f:
+        doc = json.load(f)
+    comp = doc["components"]
+
+    def deref(node):
+        while "$ref" in node:
+            kind, name = node["$ref"].split("/")[-2:]
+            node = comp[kind][name]
+        return node
+
+    for path, item in doc["paths"].items():
+        hh.check("options" in item, "%s declares OPTIONS (every path answers it)" % path)
+        if "get" in item:
+            hh.check("head" in item, "%s declares HEAD (every GET answers it)" % path)
+        for op in [item] + [item[m] for m in ("get", "head", "post", "options") if m in item]:
+            for p in op.get("parameters", []):
+                p = deref(p)
+                if p["in"] == "path":
+                    hh.check("example" in p or "examples" in p, "%s: path parameter %s has an example"
+                             % (path, p["name"]))
+        ok = item.get("get", {}).get("responses", {}).get("200", {})
+        headers = deref(ok).get("headers", {}) if ok else {}
+        if "ETag" in headers:
+            hh.check("Surrogate-Key" in headers and "X-Request-Id" not in headers,
+                     "%s: a cacheable 200 declares Surrogate-Key and no X-Request-Id" % path)
+            vary = deref(headers["Vary"])["schema"].get("enum", [])
+            hh.check(any(v.endswith("Origin") for v in vary) and any("Origin" not in v for v in vary),
+                     "%s: Vary declared for both CORS modes: %r" % (path, vary))
+
+
 def main():
+    document_says_what_it_does()
     need("node", "nodejs")
     need("npm", "npm (or a Node.js that bundles it)")
     need("npx", "npm (or a Node.js that bundles it)")

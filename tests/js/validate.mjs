@@ -117,11 +117,13 @@ function templateFor(path) {
 	return null;
 }
 
-// The operation that documents this answer: HEAD is described by GET, and a
-// method the path does not have (405) by any operation of the path.
+// The operation that documents this answer: HEAD by its own operation (or
+// GET's when the document has none), and a method the path does not have
+// (405) by any operation of the path.
 function findResponse(template, method, status) {
 	const item = doc.paths[template];
-	const m = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
+	const lower = method.toLowerCase();
+	const m = lower === 'head' && !item.head ? 'get' : lower;
 	const own = item[m];
 	const candidates = own ? [[m, own]] : HTTP_METHODS.filter(x => item[x]).map(x => [x, item[x]]);
 	for (const [name, op] of candidates) {
@@ -332,6 +334,26 @@ async function main() {
 			console.log('FAIL request id echoed: X-Request-Id or request_id is not "validate-1"');
 		}
 	});
+
+	// HEAD on every GET, OPTIONS on every path: each declared, each exercised
+	const samples = {
+		'/v1/articles/{slug}': `/v1/articles/${article}`, '/v1/causes/{slug}': `/v1/causes/${cause}`,
+		'/v1/remedies/{slug}': `/v1/remedies/${remedy}`, '/v1/triage': '/v1/triage?symptoms=worse_sitting',
+	};
+	for (const [t, item] of Object.entries(doc.paths)) {
+		const path = samples[t] || t;
+		if (item.get)
+			await check(`HEAD ${t}`, 'HEAD', path, 200);
+		await check(`OPTIONS ${t}`, 'OPTIONS', path.split('?')[0], 204);
+	}
+	// a cacheable answer never carries a request id, even the client's own
+	for (const path of ['/v1/articles', `/v1/articles/${article}`, '/v1/triage?symptoms=worse_sitting']) {
+		const r = await check(`no id on ${path}`, 'GET', path, 200, { headers: { 'X-Request-Id': 'alice-1' } });
+		if (r && r.headers['x-request-id'] !== undefined) {
+			failures++;
+			console.log(`FAIL no id on ${path}: a cacheable answer carries X-Request-Id ${r.headers['x-request-id']}`);
+		}
+	}
 
 	// Every operation the document describes must have been exercised.
 	for (const [t, item] of Object.entries(doc.paths))

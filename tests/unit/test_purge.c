@@ -1,0 +1,144 @@
+/*
+ * test_purge.c - what a purge names (purge.c, snapshot.c): the surrogate
+ * keys on prebuilt answers, the diff between two snapshots (only the own
+ * keys of answers whose bytes changed, appeared or vanished, plus
+ * "triage"), and the purge URL check.
+ *
+ * Runs from the source tree (ctest sets WORKING_DIRECTORY): "content" is the real content.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "healthhub/keys.h"
+#include "healthhub/loader.h"
+#include "healthhub/purge.h"
+#include "healthhub/snapshot.h"
+
+static struct hh_snapshot_options opts;
+static struct hh_cors cors;
+
+static struct hh_snapshot *build(const char *cause_summary)
+{
+	struct hh_content *c = NULL;
+	struct hh_content_files files = {0};
+	struct hh_diags diags = {0};
+	if (hh_loader_read_dir("content", &c, &files, &diags) < 0) {
+		hh_diags_print(&diags, stderr);
+		c = NULL;
+	}
+	hh_content_files_free(&files);
+	hh_diags_free(&diags);
+	if (c == NULL)
+		return NULL;
+	for (size_t i = 0; cause_summary && i < c->n_causes; i++)
+		if (strcmp(c->causes[i].slug, "poor-posture") == 0)
+			c->causes[i].summary = hh_content_strdup(c, cause_summary);
+	return hh_snapshot_build(c, &opts);
+}
+
+/* Is word one of the space-separated tokens of list? */
+static int has_key(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && strncmp(p, word, n) == 0)
+			return 1;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+static const char *keys_of(const struct hh_snapshot *s, enum hh_route_id id, const char *slug)
+{
+	char key[HH_KEY_MAX];
+	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0)
+		return NULL;
+	const struct hh_resource *r = hh_snapshot_get(s, key);
+	return r ? r->surrogate : NULL;
+}
+
+static void surrogate_keys(const struct hh_snapshot *s)
+{
+	const char *a = keys_of(s, HH_ROUTE_ARTICLE, "upper-middle-back-muscle-soreness");
+	CHECK(a != NULL && strncmp(a, "article/upper-middle-back-muscle-soreness ", 42) == 0); /* own key first */
+	CHECK(has_key(a, "cause/poor-posture") && has_key(a, "remedy/improve-posture"));
+	const char *c = keys_of(s, HH_ROUTE_CAUSE, "poor-posture");
+	CHECK(c != NULL && strncmp(c, "cause/poor-posture", 18) == 0 && has_key(c, "remedy/improve-posture"));
+	const struct hh_resource *list = hh_snapshot_get(s, "/v1/causes");
+	CHECK(list != NULL && list->surrogate != NULL && strncmp(list->surrogate, "causes ", 7) == 0);
+	CHECK(list != NULL && has_key(list->surrogate, "cause/poor-posture"));
+	const struct hh_resource *sym = hh_snapshot_get(s, hh_key_fixed(HH_ROUTE_SYMPTOMS));
+	CHECK(sym != NULL && sym->surrogate != NULL && strcmp(sym->surrogate, "symptoms") == 0);
+	const struct hh_remedy *rems[] = {&s->content->remedies[0], &s->content->remedies[1]};
+	struct hh_keybuf rk = {.len = 0};
+	hh_remedy_list_keys(rems, 2, &rk);
+	char want[256];
+	snprintf(want, sizeof(want), "remedies remedy/%s remedy/%s", rems[0]->slug, rems[1]->slug);
+	CHECK_STR(rk.buf, want);
+	struct hh_keybuf kb = {.len = 0};
+	for (int i = 0; i < 1000; i++)
+		hh_keybuf_add(&kb, "cause/", "a-rather-long-slug-for-a-cause");
+	CHECK(kb.len < sizeof(kb.buf) && kb.buf[kb.len] == '\0' && kb.buf[kb.len - 1] != ' '); /* bounded, whole keys */
+}
+
+static void diff(const struct hh_snapshot *old, const struct hh_snapshot *same, const struct hh_snapshot *changed)
+{
+	char *none = hh_purge_diff(old, same);
+	CHECK_STR(none, ""); /* the same content: nothing to purge */
+	free(none);
+	char *keys = hh_purge_diff(old, changed);
+	/* the cause itself, what shows its summary (the article, the lists), and computed triage answers */
+	CHECK(has_key(keys, "cause/poor-posture"));
+	CHECK(has_key(keys, "causes"));
+	CHECK(has_key(keys, "article/upper-middle-back-muscle-soreness"));
+	CHECK(has_key(keys, "triage"));
+	/* only own keys: a remedy page whose bytes did not change is not purged */
+	CHECK(!has_key(keys, "remedy/improve-posture"));
+	CHECK(!has_key(keys, "symptoms") && !has_key(keys, "openapi"));
+	/* each key once */
+	const char *first = strstr(keys, "causes");
+	CHECK(first != NULL && strstr(first + 1, " causes") == NULL);
+	char *back = hh_purge_diff(changed, old);
+	CHECK(has_key(back, "cause/poor-posture") && has_key(back, "triage"));
+	printf("diff after one cause summary changed: %s\n", keys);
+	free(keys);
+	free(back);
+}
+
+static void urls(void)
+{
+	char why[256];
+	CHECK(hh_purge_urls_check("", why, sizeof(why)) == 0);
+	CHECK(hh_purge_urls_check("http://127.0.0.1:6081/", why, sizeof(why)) == 0);
+	CHECK(hh_purge_urls_check("http://varnish, http://cache-2.internal:80/purge", why, sizeof(why)) == 0);
+	CHECK(hh_purge_urls_check("https://api.fastly.com/", why, sizeof(why)) < 0 && strstr(why, "http://") != NULL);
+	CHECK(hh_purge_urls_check("http://", why, sizeof(why)) < 0);
+	CHECK(hh_purge_urls_check("http://host:0/", why, sizeof(why)) < 0);
+	CHECK(hh_purge_urls_check("http://host:99999/", why, sizeof(why)) < 0);
+	CHECK(hh_purge_urls_check("http://host:/", why, sizeof(why)) < 0);
+	CHECK(hh_purge_urls_check("http://ho st/", why, sizeof(why)) < 0);
+	CHECK(hh_purge_urls_check("varnish:6081", why, sizeof(why)) < 0);
+}
+
+int main(void)
+{
+	hh_cors_init(&cors, "*", 600);
+	opts = (struct hh_snapshot_options){.cors = &cors, .cache_control = "public, max-age=1", .public_url = ""};
+	struct hh_snapshot *old = build(NULL), *same = build(NULL), *changed = build("A new summary for poor posture.");
+	CHECK(old != NULL && same != NULL && changed != NULL);
+	if (old && same && changed) {
+		surrogate_keys(old);
+		diff(old, same, changed);
+	}
+	urls();
+	struct hh_snapshot *all[] = {old, same, changed};
+	for (size_t i = 0; i < 3; i++)
+		if (all[i] != NULL)
+			hh_ref_put(&all[i]->ref);
+	return check_done();
+}
