@@ -1,5 +1,7 @@
 """Triage over HTTP: the vocabulary, safety, every 4xx, and GET/POST agreement."""
 import json
+import os
+import shutil
 
 import hh
 
@@ -257,6 +259,33 @@ def test_interview(s):
     hh.is_problem(*s.get("/v1/triage?symptoms=&duration_days=36501"), 422, "duration_days")
 
 
+def test_interview_content(s):
+    """interview.json goes through migrate like every rule: planned, stored, served live, versioned."""
+    folder = hh.copy_content()
+    try:
+        before = answer(s, {"symptoms": []})
+        path = os.path.join(folder, "triage", "interview.json")
+        hh.edit_json(path, lambda doc: doc["questions"][0].update(text="Do you have any of these now?"))
+        r = hh.migrate(s.url, "--dry-run", content=folder)
+        hh.check("question changed: emergency_signs" in r.stdout, "dry run lists the question: %r" % r.stdout[-400:])
+        hh.migrate(s.url, content=folder)
+        ok = hh.poll(lambda: answer(s, {"symptoms": []}).get("next_question", {}).get("text")
+                     == "Do you have any of these now?", 10)
+        hh.check(ok, "the new screen text is served after migrate")
+        after = answer(s, {"symptoms": []})
+        hh.check(after.get("ruleset_version") != before.get("ruleset_version"), "the interview is part of ruleset_version")
+        # a red flag on no screen is refused, with the file and field, and nothing changes
+        hh.edit_json(path, lambda doc: doc["questions"][1]["items"].pop(0))
+        r = hh.migrate(s.url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "triage/interview.json" in r.stderr and '"fever" is on no question' in r.stderr,
+                 "migrate refuses a red flag on no screen: %r" % r.stderr[-400:])
+        hh.check(answer(s, {"symptoms": []}).get("ruleset_version") == after.get("ruleset_version"),
+                 "a refused migrate changes nothing")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        hh.migrate(s.url)
+
+
 def main():
     with hh.served_database("test_triage_api") as s:
         test_vocabulary(s)
@@ -265,6 +294,7 @@ def main():
         test_combinations(s)
         test_errors(s)
         test_interview(s)
+        test_interview_content(s)
         hh.check(s.get("/healthz")[0] == 200, "alive after the errors")
     hh.done()
 
