@@ -367,6 +367,10 @@ void hh_content_finish(struct hh_content *c)
 		qsort(c->remedies, c->n_remedies, sizeof(*c->remedies), cmp_remedy);
 	derive_remedy_causes(c);
 	order_symptoms(c);
+	/* After the symptoms settle: the interview looks items up per request, so once here. */
+	for (size_t i = 0; i < c->n_questions; i++)
+		for (size_t k = 0; k < c->questions[i].n_items; k++)
+			c->questions[i].items[k].symptom = hh_content_symptom(c, c->questions[i].items[k].code);
 	compute_ruleset_version(c);
 }
 

@@ -159,7 +159,7 @@ static void collect_open(const struct hh_content *c, const struct hh_triage_inpu
 		if (q->type == HH_QUESTION_INTEGER)
 			add_number(c, in, level, q->field, s);
 		for (size_t k = 0; q->type == HH_QUESTION_MULTIPLE && k < q->n_items; k++)
-			add_flag(c, in, level, hh_content_symptom(c, q->items[k].code), s);
+			add_flag(c, in, level, q->items[k].symptom, s);
 	}
 }
 
@@ -228,7 +228,7 @@ static size_t pick_items(const struct hh_content *c, const struct hh_triage_inpu
 {
 	out->n_items = 0;
 	for (size_t k = 0; k < q->n_items && out->n_items < HH_INTERVIEW_MAX_ITEMS; k++) {
-		const struct hh_symptom *y = hh_content_symptom(c, q->items[k].code);
+		const struct hh_symptom *y = q->items[k].symptom;
 		int show = y != NULL && answer_of(in, y) == A_UNASKED &&
 			   (q->covers == HH_QUESTION_PATTERNS || flag_open(c, in, level, y));
 		if (show)

@@ -191,6 +191,7 @@ enum hh_question_type {
 struct hh_question_item {
 	const char *code; /* a symptom code */
 	const char *text; /* what the screen shows for it, plain language */
+	const struct hh_symptom *symptom; /* code's symptom, set by hh_content_finish (NULL if none) */
 };
 
 struct hh_question {
@@ -238,8 +239,9 @@ const char *hh_content_strndup(struct hh_content *c, const char *s, size_t n);
 
 /*
  * After filling articles/causes/remedies/symptoms: sort by slug, derive
- * remedy->causes from cause->remedies, order symptoms, compute
- * ruleset_version. Call once, before publishing.
+ * remedy->causes from cause->remedies, order symptoms, point interview
+ * items at their symptoms, compute ruleset_version. Call once, before
+ * publishing.
  */
 void hh_content_finish(struct hh_content *c);
 
