@@ -189,8 +189,8 @@ enum hh_question_type {
 };
 
 struct hh_question_item {
-	const char *code; /* a symptom code */
-	const char *text; /* what the screen shows for it, plain language */
+	const char *code;                 /* a symptom code */
+	const char *text;                 /* what the screen shows for it, plain language */
 	const struct hh_symptom *symptom; /* code's symptom, set by hh_content_finish (NULL if none) */
 };
 
