@@ -16,6 +16,7 @@ const $ = (id) => document.getElementById(id);
 const answers = { symptoms: [], absent: [], unknown: [] };
 let current = null; // the question on screen
 let screens = 0;    // required screens answered so far
+const itemText = new Map(); // code -> the text it was shown with, for "If you do have ..." lines
 
 function apiOrigin() {
 	const raw = new URLSearchParams(location.search).get('api');
@@ -46,6 +47,7 @@ async function ask(api) {
 
 // One row per item: "yes" is the box, "I don't know" a second box; neither ticked is a no.
 function itemRow(item) {
+	itemText.set(item.code, item.text);
 	const li = document.createElement('li');
 	li.dataset.code = item.code;
 	const yes = document.createElement('label');
@@ -96,7 +98,9 @@ function showResult(t) {
 	$('uncertain').replaceChildren(...t.uncertain.map((u) => {
 		const li = document.createElement('li');
 		li.dataset.code = u.code;
-		li.textContent = u.message;
+		const what = document.createElement('strong');
+		what.textContent = 'If you do have this: ' + (itemText.get(u.code) || u.code).toLowerCase() + '. ';
+		li.append(what, u.message);
 		return li;
 	}));
 	const top = t.likely_causes[0];
