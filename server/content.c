@@ -282,6 +282,27 @@ static void hash_combinations(struct hh_sha256 *s, const struct hh_policy *p)
 	}
 }
 
+/* The interview decides what is asked, so it is part of the ruleset too. */
+static void hash_questions(struct hh_sha256 *s, const struct hh_content *c)
+{
+	hash_int(s, (long long)c->n_questions);
+	for (size_t i = 0; i < c->n_questions; i++) {
+		const struct hh_question *q = &c->questions[i];
+		hh_sha256_str(s, q->id);
+		hash_int(s, q->type);
+		hh_sha256_str(s, q->text);
+		hash_int(s, q->covers);
+		hash_int(s, q->field);
+		hash_int(s, q->min);
+		hash_int(s, q->max);
+		hash_int(s, (long long)q->n_items);
+		for (size_t k = 0; k < q->n_items; k++) {
+			hh_sha256_str(s, q->items[k].code);
+			hh_sha256_str(s, q->items[k].text);
+		}
+	}
+}
+
 /* The ruleset version names every input the triage engine reads. */
 static void compute_ruleset_version(struct hh_content *c)
 {
@@ -315,6 +336,7 @@ static void compute_ruleset_version(struct hh_content *c)
 		hash_ref(&s, &r->source);
 	}
 	hash_combinations(&s, p);
+	hash_questions(&s, c);
 	hash_int(&s, p->max_causes);
 	hash_int(&s, p->max_remedies);
 	/* Cause names and remedies shape the answer too. */
@@ -345,6 +367,10 @@ void hh_content_finish(struct hh_content *c)
 		qsort(c->remedies, c->n_remedies, sizeof(*c->remedies), cmp_remedy);
 	derive_remedy_causes(c);
 	order_symptoms(c);
+	/* After the symptoms settle: the interview looks items up per request, so once here. */
+	for (size_t i = 0; i < c->n_questions; i++)
+		for (size_t k = 0; k < c->questions[i].n_items; k++)
+			c->questions[i].items[k].symptom = hh_content_symptom(c, c->questions[i].items[k].code);
 	compute_ruleset_version(c);
 }
 

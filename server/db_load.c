@@ -513,6 +513,75 @@ static int load_combinations(struct load *l)
 	return rc;
 }
 
+/* ------------------------------------------------------------ interview */
+
+/* A question's items: columns 1 and 2 (code, text) of its rows. */
+static void fill_question_items(struct load *l, const PGresult *r, int *row, size_t i)
+{
+	struct hh_question *q = &l->c->questions[i];
+	int start = *row;
+	size_t n = take_rows(r, row, q->id);
+	q->items = hh_content_alloc(l->c, (n + 1) * sizeof(*q->items));
+	q->n_items = n;
+	for (size_t k = 0; k < n; k++) {
+		q->items[k].code = val(l, r, start + (int)k, 1);
+		q->items[k].text = val(l, r, start + (int)k, 2);
+	}
+}
+
+/* The names 0004_interview.sql allows; anything else is a database out of step with this binary. */
+static int question_row(struct load *l, const PGresult *r, int row, struct hh_question *q)
+{
+	const char *type = PQgetvalue(r, row, 1), *covers = PQgetvalue(r, row, 3);
+	enum hh_level level = HH_LEVEL_SELF_CARE;
+	q->id = val(l, r, row, 0);
+	q->text = val(l, r, row, 2);
+	q->checksum = val(l, r, row, 7);
+	q->type = strcmp(type, "integer") == 0 ? HH_QUESTION_INTEGER : HH_QUESTION_MULTIPLE;
+	if (q->type == HH_QUESTION_INTEGER) {
+		if (hh_rule_field_parse(PQgetvalue(r, row, 4), &q->field) < 0) {
+			hh_db_set_err(&l->db, "interview_questions", "unknown field");
+			return -1;
+		}
+		return val_int(l, r, row, 5, &q->min) < 0 || val_int(l, r, row, 6, &q->max) < 0 ? -1 : 0;
+	}
+	if (strcmp(covers, "pattern") == 0) {
+		q->covers = HH_QUESTION_PATTERNS;
+		return 0;
+	}
+	if (hh_level_parse(covers, &level) < 0) {
+		hh_db_set_err(&l->db, "interview_questions", "unknown covers");
+		return -1;
+	}
+	q->covers = (int)level;
+	return 0;
+}
+
+/* The interview of 0004_interview.sql, in asking order, each question with its items. */
+static int load_interview(struct load *l)
+{
+	PGresult *r = hh_db_exec(&l->db,
+				 "SELECT id, type, text, covers, field, min_value, max_value, checksum\n"
+				 " FROM interview_questions ORDER BY ordinal",
+				 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	l->c->questions = hh_content_alloc(l->c, (n + 1) * sizeof(*l->c->questions));
+	l->c->n_questions = n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = question_row(l, r, (int)i, &l->c->questions[i]);
+	PQclear(r);
+	if (rc == 0)
+		rc = load_children(l,
+				   "SELECT i.question_id, i.code, i.text FROM interview_items AS i\n"
+				   " JOIN interview_questions AS q ON q.id = i.question_id\n"
+				   " ORDER BY q.ordinal, i.ordinal",
+				   n, fill_question_items);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- load */
 
 static int load_all(struct load *l)
@@ -530,6 +599,8 @@ static int load_all(struct load *l)
 		rc = load_policy(l);
 	if (rc == 0)
 		rc = load_combinations(l);
+	if (rc == 0)
+		rc = load_interview(l);
 	return rc;
 }
 

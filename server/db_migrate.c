@@ -89,6 +89,7 @@ static const char *const sums_sql[HH_PLAN_KIND_COUNT] = {
 	[HH_PLAN_SYMPTOM] = "SELECT code, checksum FROM symptoms ORDER BY code COLLATE \"C\"",
 	[HH_PLAN_RULE] = "SELECT code, checksum FROM triage_rules ORDER BY code COLLATE \"C\"",
 	[HH_PLAN_COMBINATION] = "SELECT code, checksum FROM triage_combinations ORDER BY code COLLATE \"C\"",
+	[HH_PLAN_QUESTION] = "SELECT id, checksum FROM interview_questions ORDER BY id COLLATE \"C\"",
 	[HH_PLAN_POLICY] = "SELECT 'triage/policy.json', checksum FROM triage_policy",
 };
 
@@ -441,6 +442,55 @@ static int clear_combinations(struct run *r)
 	return q_exec(r, "DELETE FROM triage_combinations", 0, NULL);
 }
 
+/* ------------------------------------------------- interview questions */
+
+static int write_question_items(struct run *r, const struct hh_question *q)
+{
+	for (size_t i = 0; i < q->n_items; i++) {
+		char ord[24];
+		const char *params[] = {q->id, num(ord, (long long)i), q->items[i].code, q->items[i].text};
+		if (q_exec(r, "INSERT INTO interview_items (question_id, ordinal, code, text) VALUES ($1, $2, $3, $4)",
+			   4, params) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* After the symptoms the items name (0004_interview.sql); the checksum is the loader's. */
+static int write_interview(struct run *r, const struct hh_content *c)
+{
+	snprintf(r->what, sizeof(r->what), "triage/interview.json");
+	for (size_t i = 0; i < c->n_questions; i++) {
+		const struct hh_question *q = &c->questions[i];
+		int multiple = q->type == HH_QUESTION_MULTIPLE;
+		char ord[24], lo[24], hi[24];
+		const char *covers = q->covers == HH_QUESTION_PATTERNS ? "pattern" : hh_level_name((enum hh_level)q->covers);
+		const char *params[] = {q->id,
+					num(ord, (long long)i),
+					multiple ? "multiple" : "integer",
+					q->text,
+					multiple ? covers : NULL,
+					multiple ? NULL : hh_rule_field_name(q->field),
+					multiple ? NULL : num(lo, q->min),
+					multiple ? NULL : num(hi, q->max),
+					q->checksum};
+		if (q_exec(r,
+			   "INSERT INTO interview_questions (id, ordinal, type, text, covers, field, min_value,\n"
+			   " max_value, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			   9, params) < 0 ||
+		    write_question_items(r, q) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Before the symptoms go: the items reference them (the items cascade). */
+static int clear_interview(struct run *r)
+{
+	snprintf(r->what, sizeof(r->what), "clearing interview questions");
+	return q_exec(r, "DELETE FROM interview_questions", 0, NULL);
+}
+
 /*
  * Every row that is not an article, cause or remedy goes: links and lists
  * are rewritten in full, which is simpler than diffing ordered lists.
@@ -537,11 +587,11 @@ int hh_db_migrate_write(struct hh_db *db, const struct hh_db_content_write *w, l
 {
 	struct run r;
 	run_init(&r, db, err, errlen);
-	if (clear_combinations(&r) < 0)
+	if (clear_combinations(&r) < 0 || clear_interview(&r) < 0)
 		return -1;
 	if (clear_rows(&r) < 0 || write_entities(&r, w) < 0 || write_symptoms(&r, w) < 0 || write_policy(&r, w) < 0)
 		return -1;
-	if (write_combinations(&r, w) < 0)
+	if (write_combinations(&r, w) < 0 || write_interview(&r, w->c) < 0)
 		return -1;
 	snprintf(r.what, sizeof(r.what), "article search index");
 	if (q_exec(&r, "SELECT article_search_refresh()", 0, NULL) < 0 || write_files(&r, w) < 0)

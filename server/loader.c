@@ -30,13 +30,14 @@
 #include "healthhub/schema.h"
 #include "healthhub/walk.h"
 
-enum kind { KIND_ARTICLE, KIND_CAUSE, KIND_REMEDY, KIND_SYMPTOMS, KIND_POLICY };
+enum kind { KIND_ARTICLE, KIND_CAUSE, KIND_REMEDY, KIND_SYMPTOMS, KIND_POLICY, KIND_INTERVIEW };
 #define ENTITY_KINDS 3 /* articles, causes, remedies: one file per entity */
 
 static const char *const kind_dir[ENTITY_KINDS] = {"articles", "causes", "remedies"};
 static const char *const kind_noun[ENTITY_KINDS] = {"article", "cause", "remedy"};
 #define SYMPTOMS_PATH "triage/symptoms.json"
 #define POLICY_PATH "triage/policy.json"
+#define INTERVIEW_PATH "triage/interview.json" /* optional: without it, no guided questions */
 
 /* One file being checked. */
 struct src {
@@ -55,7 +56,7 @@ struct loader {
 	size_t errors;                             /* every problem found, shown or not */
 	struct src **srcs;                         /* every file parsed, in reading order */
 	size_t n_srcs;
-	struct src *symptoms, *policy;             /* the triage files, if read */
+	struct src *symptoms, *policy, *interview; /* the triage files, if read */
 	struct hh_walk_names names[ENTITY_KINDS];  /* which entity files exist */
 	struct hh_content_files files;             /* raw checksums, for migrate */
 };
@@ -108,6 +109,8 @@ static void check_src(struct src *s, struct hh_content *c)
 		hh_schema_symptoms(&s->f, root);
 	else if (s->kind == KIND_POLICY)
 		hh_schema_policy(&s->f, root, &c->policy);
+	else if (s->kind == KIND_INTERVIEW)
+		hh_schema_interview(&s->f, root);
 	else
 		parse_entity(s, root, c);
 	json_decref(root);
@@ -132,6 +135,8 @@ static struct src *src_new(struct loader *L, const char *rel, enum kind kind, co
 		L->symptoms = s;
 	else if (kind == KIND_POLICY)
 		L->policy = s;
+	else if (kind == KIND_INTERVIEW)
+		L->interview = s;
 	return s;
 }
 
@@ -356,6 +361,108 @@ static void check_references(struct loader *L)
 		check_orphan_remedies(L);
 }
 
+/* ------------------------------------------------------------ interview */
+
+/*
+ * The asking order API.md gives: emergency flags, urgent flags, the
+ * numbers, see_doctor flags, then the optional patterns. A file that asks
+ * a less urgent screen first is refused rather than re-ordered, so the file
+ * reads in the order people are asked.
+ */
+static int question_rank(const struct hh_question *q)
+{
+	if (q->type == HH_QUESTION_INTEGER)
+		return 2;
+	if (q->covers == HH_QUESTION_PATTERNS)
+		return 4;
+	return q->covers == HH_LEVEL_EMERGENCY ? 0 : q->covers == HH_LEVEL_URGENT ? 1 : 3;
+}
+
+/* An item's code must be a symptom of what its question covers. */
+static void check_item(struct loader *L, const struct hh_question *q, const char *code, const char *path)
+{
+	char shown[HH_FIELD_SHORT_LEN];
+	const struct hh_symptom *y = find_symptom(L->c, code);
+	hh_field_shorten(code, shown);
+	if (y == NULL) {
+		hh_field_fail(&L->interview->f, path, "unknown symptom code \"%s\" (no such code in %s)", shown,
+			      SYMPTOMS_PATH);
+		return;
+	}
+	int want = y->category == HH_CATEGORY_PATTERN ? HH_QUESTION_PATTERNS : (int)y->level;
+	if (q->covers != want)
+		hh_field_fail(&L->interview->f, path, "\"%s\" is %s; this question covers %s", shown,
+			      want == HH_QUESTION_PATTERNS ? "a pattern" : hh_level_name(y->level),
+			      q->covers == HH_QUESTION_PATTERNS ? "patterns" : hh_level_name((enum hh_level)q->covers));
+}
+
+/* How many items, over every question, name code. */
+static size_t code_uses(const struct hh_content *c, const char *code)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_questions; i++)
+		for (size_t k = 0; k < c->questions[i].n_items; k++)
+			n += c->questions[i].items[k].code != NULL && strcmp(c->questions[i].items[k].code, code) == 0;
+	return n;
+}
+
+static void check_question(struct loader *L, size_t idx, int *rank)
+{
+	char path[HH_FIELD_PATH_LEN];
+	const struct hh_question *q = &L->c->questions[idx];
+	int r = question_rank(q);
+	if (r < *rank) {
+		hh_field_path_fit(path, snprintf(path, sizeof(path), "questions[%zu]", idx));
+		hh_field_fail(&L->interview->f, path,
+			      "asked too late: the order is emergency, urgent, age and duration_days, see_doctor, "
+			      "then pattern");
+	}
+	*rank = r > *rank ? r : *rank;
+	for (size_t i = 0; i < idx; i++)
+		if (q->id != NULL && L->c->questions[i].id != NULL && strcmp(q->id, L->c->questions[i].id) == 0) {
+			hh_field_path_fit(path, snprintf(path, sizeof(path), "questions[%zu].id", idx));
+			hh_field_fail(&L->interview->f, path, "duplicate id \"%s\" (questions[%zu])", q->id, i);
+		}
+	for (size_t k = 0; k < q->n_items; k++) {
+		if (q->items[k].code == NULL)
+			continue;
+		hh_field_path_fit(path, snprintf(path, sizeof(path), "questions[%zu].items[%zu].code", idx, k));
+		check_item(L, q, q->items[k].code, path);
+	}
+}
+
+/* Every red flag and every pattern on exactly one question: none unasked, none asked twice. */
+static void check_coverage(struct loader *L)
+{
+	const struct hh_content *c = L->c;
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const char *code = c->symptoms[i].code;
+		size_t n = code != NULL ? code_uses(c, code) : 1;
+		if (n == 0)
+			hh_field_fail(&L->interview->f, "questions",
+				      "\"%s\" is on no question (add it to the one "
+				      "that covers %s)",
+				      code,
+				      c->symptoms[i].category == HH_CATEGORY_PATTERN
+					      ? "pattern"
+					      : hh_level_name(c->symptoms[i].level));
+		else if (n > 1)
+			hh_field_fail(&L->interview->f, "questions", "\"%s\" is on %zu questions (list it once)", code,
+				      n);
+	}
+}
+
+/* Only once symptoms.json read cleanly do we know every code there is. */
+static void check_interview(struct loader *L)
+{
+	int rank = 0;
+	if (L->interview == NULL || L->interview->f.errors > 0 || L->symptoms == NULL || L->symptoms->f.errors > 0)
+		return;
+	for (size_t i = 0; i < L->c->n_questions; i++)
+		check_question(L, i, &rank);
+	check_coverage(L);
+}
+
 /* Files past the per-file cap are summed up in one line each. */
 static void report_dropped(struct loader *L)
 {
@@ -443,6 +550,17 @@ static void loader_free(struct loader *L)
 	hh_content_free(L->c);
 }
 
+/* interview.json is optional: a folder without it has no guided questions (content/README.md). */
+static void read_interview(struct loader *L)
+{
+	struct stat st;
+	char *path = xasprintf("%s/%s", L->dir, INTERVIEW_PATH);
+	int present = stat(path, &st) == 0;
+	free(path);
+	if (present)
+		read_src(L, INTERVIEW_PATH, KIND_INTERVIEW);
+}
+
 static void read_folder(struct loader *L)
 {
 	struct stat st;
@@ -454,9 +572,11 @@ static void read_folder(struct loader *L)
 		read_entity_dir(L, (enum kind)k);
 	read_src(L, SYMPTOMS_PATH, KIND_SYMPTOMS);
 	read_src(L, POLICY_PATH, KIND_POLICY);
+	read_interview(L);
 	check_codes(L);
 	check_references(L);
 	check_combinations(L);
+	check_interview(L);
 }
 
 int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files,
@@ -492,8 +612,10 @@ static int kind_of(const char *rel, enum kind *out) HH_MUSTCHECK;
 
 static int kind_of(const char *rel, enum kind *out)
 {
-	if (strcmp(rel, SYMPTOMS_PATH) == 0 || strcmp(rel, POLICY_PATH) == 0) {
-		*out = strcmp(rel, SYMPTOMS_PATH) == 0 ? KIND_SYMPTOMS : KIND_POLICY;
+	if (strcmp(rel, SYMPTOMS_PATH) == 0 || strcmp(rel, POLICY_PATH) == 0 || strcmp(rel, INTERVIEW_PATH) == 0) {
+		*out = strcmp(rel, SYMPTOMS_PATH) == 0 ? KIND_SYMPTOMS
+		       : strcmp(rel, POLICY_PATH) == 0 ? KIND_POLICY
+						       : KIND_INTERVIEW;
 		return 0;
 	}
 	for (int k = 0; k < ENTITY_KINDS; k++) {

@@ -245,6 +245,9 @@ static void disk_side(struct disk *d)
 	v = disk_kind(d, HH_PLAN_COMBINATION, c->policy.n_combinations);
 	for (size_t i = 0; i < c->policy.n_combinations; i++)
 		v[i] = (struct hh_plan_item){c->policy.combinations[i].code, c->policy.combinations[i].checksum};
+	v = disk_kind(d, HH_PLAN_QUESTION, c->n_questions);
+	for (size_t i = 0; i < c->n_questions; i++)
+		v[i] = (struct hh_plan_item){c->questions[i].id, c->questions[i].checksum};
 	v = disk_kind(d, HH_PLAN_POLICY, 1);
 	v[0] = (struct hh_plan_item){"triage/policy.json", d->policy_sum};
 }

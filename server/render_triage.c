@@ -188,6 +188,83 @@ static void out_remedies(struct out *o, const struct hh_triage_result *r)
 	out_raw(o, "]");
 }
 
+/* ---- the guided interview (API.md "Guided interview") */
+
+static void out_int(struct out *o, long long v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "%lld", v);
+	out_raw(o, buf);
+}
+
+/* {"id","type","text","required", then items, or field, min and max}: the question object. */
+static void out_question(struct out *o, const struct hh_interview_result *iv)
+{
+	const struct hh_question *q = iv->next;
+	out_raw(o, "{");
+	out_key(o, "id", 1);
+	out_str(o, q->id);
+	out_key(o, "type", 0);
+	out_str(o, q->type == HH_QUESTION_INTEGER ? "integer" : "multiple");
+	out_key(o, "text", 0);
+	out_str(o, q->text);
+	out_key(o, "required", 0);
+	out_raw(o, iv->next_required ? "true" : "false");
+	if (q->type == HH_QUESTION_INTEGER) {
+		out_key(o, "field", 0);
+		out_str(o, hh_rule_field_name(q->field));
+		out_key(o, "min", 0);
+		out_int(o, q->min);
+		out_key(o, "max", 0);
+		out_int(o, q->max);
+	} else {
+		out_key(o, "items", 0);
+		out_raw(o, "[");
+		for (size_t i = 0; i < iv->n_items; i++) {
+			out_raw(o, i ? ",{" : "{");
+			out_key(o, "code", 1);
+			out_str(o, iv->items[i]->code);
+			out_key(o, "text", 0);
+			out_str(o, iv->items[i]->text);
+			out_raw(o, "}");
+		}
+		out_raw(o, "]");
+	}
+	out_raw(o, "}");
+}
+
+static void out_interview(struct out *o, const struct hh_interview_result *iv)
+{
+	out_key(o, "complete", 0);
+	out_raw(o, iv->complete ? "true" : "false");
+	out_key(o, "unanswered", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < iv->n_unanswered; i++) {
+		if (i)
+			out_raw(o, ",");
+		out_str(o, iv->unanswered[i]);
+	}
+	out_raw(o, "]");
+	out_key(o, "uncertain", 0);
+	out_raw(o, "[");
+	for (size_t i = 0; i < iv->n_uncertain; i++) {
+		out_raw(o, i ? ",{" : "{");
+		out_key(o, "code", 1);
+		out_str(o, iv->uncertain[i].code);
+		out_key(o, "level", 0);
+		out_str(o, hh_level_name(iv->uncertain[i].level));
+		out_key(o, "message", 0);
+		out_str(o, iv->uncertain[i].message);
+		out_raw(o, "}");
+	}
+	out_raw(o, "]");
+	out_key(o, "next_question", 0);
+	if (iv->next == NULL)
+		out_raw(o, "null");
+	else
+		out_question(o, iv);
+}
+
 char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result *r, size_t *len)
 {
 	struct out o = {0};
@@ -203,6 +280,8 @@ char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result
 	out_str(&o, c->policy.disclaimer);
 	out_key(&o, "ruleset_version", 0);
 	out_str(&o, c->ruleset_version);
+	/* After the fields clients already read, so their bytes and positions do not move. */
+	out_interview(&o, &r->interview);
 	out_raw(&o, "}");
 	o.p[o.len] = '\0';
 	*len = o.len;

@@ -520,3 +520,127 @@ void hh_schema_policy(struct hh_field_src *s, json_t *obj, struct hh_policy *p)
 	p->checksum = policy_checksum(s, obj);
 }
 
+/* ------------------------------------------------------------ interview */
+
+#define HH_SCHEMA_MAX_QUESTIONS 16 /* screens in an interview; 6 are asked today */
+
+static const char *const interview_keys[] = {"questions", NULL};
+static const char *const multiple_keys[] = {"id", "type", "text", "covers", "items", NULL};
+static const char *const integer_keys[] = {"id", "type", "text", "field", "min", "max", NULL};
+static const char *const item_keys[] = {"code", "text", NULL};
+
+/* "emergency", "urgent", "see_doctor" or "pattern": what a multiple question's items are. */
+static void covers_member(struct hh_field_src *s, json_t *obj, const char *path, struct hh_question *q)
+{
+	char field[HH_FIELD_PATH_LEN], shown[HH_FIELD_SHORT_LEN];
+	enum hh_level level;
+	const char *v = hh_field_value_member(s, obj, path, "covers", HH_FIELD_REQUIRED, hh_field_code);
+	if (v == NULL)
+		return;
+	if (strcmp(v, "pattern") == 0) {
+		q->covers = HH_QUESTION_PATTERNS;
+		return;
+	}
+	if (hh_level_parse(v, &level) == 0 && level != HH_LEVEL_SELF_CARE) {
+		q->covers = (int)level;
+		return;
+	}
+	hh_field_join_key(field, path, "covers");
+	hh_field_fail(s, field, "unknown \"%s\" (expected emergency, urgent, see_doctor or pattern)",
+		      hh_field_shorten(v, shown));
+}
+
+static void parse_items(struct hh_field_src *s, json_t *obj, const char *path, struct hh_question *q)
+{
+	char item[HH_FIELD_PATH_LEN], field[HH_FIELD_PATH_LEN];
+	json_t *arr = hh_field_array_member(s, obj, path, "items", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY);
+	if (arr == NULL)
+		return;
+	hh_field_join_key(field, path, "items");
+	if (json_array_size(arr) > HH_TRIAGE_MAX_SYMPTOMS) {
+		hh_field_fail(s, field, "has %zu items; at most %d are allowed", json_array_size(arr),
+			      HH_TRIAGE_MAX_SYMPTOMS);
+		return;
+	}
+	q->n_items = json_array_size(arr);
+	q->items = hh_content_alloc(s->c, (q->n_items + 1) * sizeof(*q->items));
+	for (size_t i = 0; i < q->n_items; i++) {
+		json_t *it = json_array_get(arr, i);
+		hh_field_join_index(item, field, i);
+		if (!json_is_object(it)) {
+			hh_field_wrong_type(s, item, "an object", it);
+			continue;
+		}
+		hh_field_keys(s, it, item, item_keys);
+		q->items[i].code = hh_field_value_member(s, it, item, "code", HH_FIELD_REQUIRED, hh_field_code);
+		q->items[i].text = hh_field_text_member(s, it, item, "text");
+	}
+}
+
+/*
+ * The bounds are the request's (API.md): written in the content so an app
+ * can show them, checked here so the two never disagree.
+ */
+static void parse_integer_question(struct hh_field_src *s, json_t *obj, const char *path, struct hh_question *q)
+{
+	char field[HH_FIELD_PATH_LEN];
+	hh_field_keys(s, obj, path, integer_keys);
+	if (rule_field_member(s, obj, path, &q->field) < 0)
+		return;
+	long long hi = hh_triage_field_max(q->field);
+	if (hh_field_int_member(s, obj, path, "min", 0, hi, &q->min) == 0 && q->min != 0) {
+		hh_field_join_key(field, path, "min");
+		hh_field_fail(s, field, "must be 0, the least the request accepts");
+	}
+	if (hh_field_int_member(s, obj, path, "max", 0, hi, &q->max) == 0 && q->max != hi) {
+		hh_field_join_key(field, path, "max");
+		hh_field_fail(s, field, "must be %lld, the most the request accepts for %s", hi,
+			      hh_rule_field_name(q->field));
+	}
+}
+
+static void parse_question(struct hh_field_src *s, json_t *obj, const char *path, struct hh_question *q)
+{
+	char field[HH_FIELD_PATH_LEN];
+	if (!json_is_object(obj)) {
+		hh_field_wrong_type(s, path, "an object", obj);
+		return;
+	}
+	q->checksum = entity_checksum(s, obj, path);
+	q->id = hh_field_value_member(s, obj, path, "id", HH_FIELD_REQUIRED, hh_field_code);
+	q->text = hh_field_text_member(s, obj, path, "text");
+	const char *type = hh_field_value_member(s, obj, path, "type", HH_FIELD_REQUIRED, hh_field_code);
+	if (type != NULL && strcmp(type, "multiple") == 0) {
+		q->type = HH_QUESTION_MULTIPLE;
+		hh_field_keys(s, obj, path, multiple_keys);
+		covers_member(s, obj, path, q);
+		parse_items(s, obj, path, q);
+	} else if (type != NULL && strcmp(type, "integer") == 0) {
+		q->type = HH_QUESTION_INTEGER;
+		parse_integer_question(s, obj, path, q);
+	} else if (type != NULL) {
+		hh_field_join_key(field, path, "type");
+		hh_field_fail(s, field, "unknown question type (expected multiple or integer)");
+	}
+}
+
+void hh_schema_interview(struct hh_field_src *s, json_t *obj)
+{
+	char item[HH_FIELD_PATH_LEN];
+	struct hh_content *c = s->c;
+	hh_field_keys(s, obj, "", interview_keys);
+	json_t *arr = hh_field_array_member(s, obj, "", "questions", HH_FIELD_REQUIRED | HH_FIELD_NONEMPTY);
+	if (arr == NULL)
+		return;
+	if (json_array_size(arr) > HH_SCHEMA_MAX_QUESTIONS) {
+		hh_field_fail(s, "questions", "has %zu questions; at most %d are allowed", json_array_size(arr),
+			      HH_SCHEMA_MAX_QUESTIONS);
+		return;
+	}
+	c->n_questions = json_array_size(arr);
+	c->questions = hh_content_alloc(c, (c->n_questions + 1) * sizeof(*c->questions));
+	for (size_t i = 0; i < c->n_questions; i++) {
+		hh_field_join_index(item, "questions", i);
+		parse_question(s, json_array_get(arr, i), item, &c->questions[i]);
+	}
+}

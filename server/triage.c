@@ -49,16 +49,42 @@ static int has_symptom(const struct hh_triage_input *in, const struct hh_symptom
 	return 0;
 }
 
+/* The three answer lists (API.md "Guided interview"), in the order they are parsed and reported. */
+enum answer_list { LIST_SYMPTOMS, LIST_ABSENT, LIST_UNKNOWN, LIST_COUNT };
+static const char *const list_names[LIST_COUNT] = {"symptoms", "absent", "unknown"};
+
+static const struct hh_symptom **list_slots(struct hh_triage_input *in, enum answer_list l, size_t **n)
+{
+	*n = l == LIST_SYMPTOMS ? &in->n_symptoms : l == LIST_ABSENT ? &in->n_absent : &in->n_unknown;
+	return l == LIST_SYMPTOMS ? in->symptoms : l == LIST_ABSENT ? in->absent : in->unknown;
+}
+
+/* The list y is already in, or LIST_COUNT. */
+static enum answer_list list_of(struct hh_triage_input *in, const struct hh_symptom *y)
+{
+	for (int l = 0; l < LIST_COUNT; l++) {
+		size_t *n;
+		const struct hh_symptom **v = list_slots(in, (enum answer_list)l, &n);
+		for (size_t i = 0; i < *n; i++)
+			if (v[i] == y)
+				return (enum answer_list)l;
+	}
+	return LIST_COUNT;
+}
+
 /*
  * Names the code back only when it has the shape of a code: anything else
  * could be long, or cut mid-character into invalid UTF-8 by the fixed-size
- * message buffer.
+ * message buffer. A code already answered (in this list or another) is
+ * refused: yes and no to the same question is not something to guess over.
  */
-static void take_symptom(const struct hh_content *c, struct hh_triage_input *in, const char *code, size_t idx,
-			 struct hh_field_errors *errs)
+static void take_code(const struct hh_content *c, struct hh_triage_input *in, enum answer_list l, const char *code,
+		      size_t idx, struct hh_field_errors *errs)
 {
 	char field[32];
-	snprintf(field, sizeof(field), "symptoms[%zu]", idx);
+	size_t *n;
+	const struct hh_symptom **v = list_slots(in, l, &n);
+	snprintf(field, sizeof(field), "%s[%zu]", list_names[l], idx);
 	if (!hh_is_code(code)) {
 		hh_field_errors_add(errs, field, "unknown symptom code: codes are lower-case snake_case, like \"chest_pain\"");
 		return;
@@ -68,18 +94,24 @@ static void take_symptom(const struct hh_content *c, struct hh_triage_input *in,
 		hh_field_errors_add(errs, field, "unknown symptom code \"%s\"", code);
 		return;
 	}
-	if (has_symptom(in, y)) {
+	enum answer_list was = list_of(in, y);
+	if (was == l) {
 		hh_field_errors_add(errs, field, "duplicate symptom code \"%s\"", code);
 		return;
 	}
-	if (in->n_symptoms < HH_TRIAGE_MAX_SYMPTOMS)
-		in->symptoms[in->n_symptoms++] = y;
+	if (was != LIST_COUNT) {
+		hh_field_errors_add(errs, field, "\"%s\" is in %s too: give each code in one list only", code,
+				    list_names[was]);
+		return;
+	}
+	if (*n < HH_TRIAGE_MAX_SYMPTOMS)
+		v[(*n)++] = y;
 }
 
-static void check_symptom_count(size_t total, struct hh_field_errors *errs)
+static void check_list_count(enum answer_list l, size_t total, struct hh_field_errors *errs)
 {
 	if (total > HH_TRIAGE_MAX_SYMPTOMS)
-		hh_field_errors_add(errs, "symptoms", "must list at most %d symptom codes", HH_TRIAGE_MAX_SYMPTOMS);
+		hh_field_errors_add(errs, list_names[l], "must list at most %d symptom codes", HH_TRIAGE_MAX_SYMPTOMS);
 }
 
 static void take_position(struct hh_triage_input *in, const char *name, size_t idx, struct hh_field_errors *errs)
@@ -152,7 +184,8 @@ static void unknown_field(const char *key, const char *what, struct hh_field_err
 
 /* ------------------------------------------------------------ JSON body */
 
-static const char *const known_fields[] = {"symptoms", "positions", "region", "duration_days", "age"};
+static const char *const known_fields[] = {"symptoms", "absent",        "unknown", "positions",
+					   "region",   "duration_days", "age"};
 
 static int is_known_field(const char *key)
 {
@@ -185,28 +218,30 @@ static int depth_ok(const char *s, size_t n)
 	return 1;
 }
 
-static void json_symptoms(const struct hh_content *c, json_t *v, struct hh_triage_input *in,
-			  struct hh_field_errors *errs)
+/* symptoms is required (it may be empty); absent and unknown are optional. */
+static void json_codes(const struct hh_content *c, json_t *v, enum answer_list l, struct hh_triage_input *in,
+		       struct hh_field_errors *errs)
 {
 	size_t i;
 	json_t *el;
 	if (v == NULL) {
-		hh_field_errors_add(errs, "symptoms", "is required (it may be an empty list)");
+		if (l == LIST_SYMPTOMS)
+			hh_field_errors_add(errs, "symptoms", "is required (it may be an empty list)");
 		return;
 	}
 	if (!json_is_array(v)) {
-		hh_field_errors_add(errs, "symptoms", "must be a list of symptom codes");
+		hh_field_errors_add(errs, list_names[l], "must be a list of symptom codes");
 		return;
 	}
 	/* The count first: past HH_MAX_FIELD_ERRORS later errors are only counted. */
-	check_symptom_count(json_array_size(v), errs);
+	check_list_count(l, json_array_size(v), errs);
 	json_array_foreach(v, i, el) {
 		char field[32];
-		snprintf(field, sizeof(field), "symptoms[%zu]", i);
+		snprintf(field, sizeof(field), "%s[%zu]", list_names[l], i);
 		if (!json_is_string(el))
 			hh_field_errors_add(errs, field, "must be a symptom code (a string)");
 		else
-			take_symptom(c, in, json_string_value(el), i, errs);
+			take_code(c, in, l, json_string_value(el), i, errs);
 	}
 }
 
@@ -256,7 +291,8 @@ static void json_fields(const struct hh_content *c, json_t *root, struct hh_tria
 {
 	const char *key;
 	json_t *v;
-	json_symptoms(c, json_object_get(root, "symptoms"), in, errs);
+	for (int l = 0; l < LIST_COUNT; l++)
+		json_codes(c, json_object_get(root, list_names[l]), (enum answer_list)l, in, errs);
 	json_positions(json_object_get(root, "positions"), in, errs);
 	json_region(json_object_get(root, "region"), in, errs);
 	json_number(json_object_get(root, "duration_days"), "duration_days", in, errs);
@@ -339,7 +375,19 @@ struct query_ctx {
 static void query_symptom(void *ctx, const char *elem, size_t idx)
 {
 	struct query_ctx *q = ctx;
-	take_symptom(q->c, q->in, elem, idx, q->errs);
+	take_code(q->c, q->in, LIST_SYMPTOMS, elem, idx, q->errs);
+}
+
+static void query_absent(void *ctx, const char *elem, size_t idx)
+{
+	struct query_ctx *q = ctx;
+	take_code(q->c, q->in, LIST_ABSENT, elem, idx, q->errs);
+}
+
+static void query_unknown(void *ctx, const char *elem, size_t idx)
+{
+	struct query_ctx *q = ctx;
+	take_code(q->c, q->in, LIST_UNKNOWN, elem, idx, q->errs);
 }
 
 static void query_position(void *ctx, const char *elem, size_t idx)
@@ -385,8 +433,14 @@ static void query_field(struct query_ctx *q, const char *key, const char *value)
 	if (value == NULL)
 		value = "";
 	if (strcmp(key, "symptoms") == 0) {
-		check_symptom_count(list_length(value), q->errs);
+		check_list_count(LIST_SYMPTOMS, list_length(value), q->errs);
 		split_list(value, query_symptom, q);
+	} else if (strcmp(key, "absent") == 0) {
+		check_list_count(LIST_ABSENT, list_length(value), q->errs);
+		split_list(value, query_absent, q);
+	} else if (strcmp(key, "unknown") == 0) {
+		check_list_count(LIST_UNKNOWN, list_length(value), q->errs);
+		split_list(value, query_unknown, q);
 	} else if (strcmp(key, "positions") == 0) {
 		split_list(value, query_position, q);
 	} else if (strcmp(key, "region") == 0) {
@@ -498,7 +552,7 @@ static int code_reported(const struct hh_triage_input *in, const char *code)
 }
 
 /* Every code of all_of, and one of any_of when it has any. A rule with no codes never fires. */
-static int combination_fires(const struct hh_triage_input *in, const struct hh_combination *k)
+int hh_triage_combination_fires(const struct hh_combination *k, const struct hh_triage_input *in)
 {
 	if (k->all_of.n == 0 && k->any_of.n == 0)
 		return 0;
@@ -530,7 +584,7 @@ static void eval_combinations(const struct hh_content *c, const struct hh_triage
 {
 	for (size_t i = 0; i < c->policy.n_combinations; i++) {
 		const struct hh_combination *k = &c->policy.combinations[i];
-		if (!combination_fires(in, k))
+		if (!hh_triage_combination_fires(k, in))
 			continue;
 		out->level = max_level(out->level, k->level);
 		if (out->n_combinations < HH_TRIAGE_MAX_COMBINATIONS)
@@ -541,7 +595,7 @@ static void eval_combinations(const struct hh_content *c, const struct hh_triage
 }
 
 /* Reported patterns plus the patterns the positions stand for. */
-static int pattern_reported(const struct hh_triage_input *in, const struct hh_symptom *y)
+int hh_triage_pattern_reported(const struct hh_triage_input *in, const struct hh_symptom *y)
 {
 	if (y->category != HH_CATEGORY_PATTERN)
 		return 0;
@@ -559,7 +613,7 @@ static size_t matched_patterns(const struct hh_content *c, const struct hh_triag
 {
 	size_t n = 0;
 	for (size_t i = 0; i < c->n_symptoms && n < HH_TRIAGE_MAX_SYMPTOMS; i++)
-		if (pattern_reported(in, &c->symptoms[i]))
+		if (hh_triage_pattern_reported(in, &c->symptoms[i]))
 			v[n++] = &c->symptoms[i];
 	return n;
 }
@@ -651,6 +705,25 @@ static void eval_remedies(const struct hh_content *c, struct hh_triage_result *o
 	}
 }
 
+/* The same three steps as hh_triage_eval, level only: no lists are filled or sorted. */
+enum hh_level hh_triage_level(const struct hh_content *c, const struct hh_triage_input *in)
+{
+	enum hh_level level = HH_LEVEL_SELF_CARE;
+	for (size_t i = 0; i < in->n_symptoms; i++)
+		if (in->symptoms[i]->category == HH_CATEGORY_RED_FLAG)
+			level = max_level(level, in->symptoms[i]->level);
+	for (size_t i = 0; i < c->policy.n_rules; i++) {
+		const struct hh_rule *r = &c->policy.rules[i];
+		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
+		if (v >= 0 && v >= r->min && v <= r->max)
+			level = max_level(level, r->level);
+	}
+	for (size_t i = 0; i < c->policy.n_combinations; i++)
+		if (hh_triage_combination_fires(&c->policy.combinations[i], in))
+			level = max_level(level, c->policy.combinations[i].level);
+	return level;
+}
+
 void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -658,6 +731,8 @@ void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in
 	eval_red_flags(in, out);
 	eval_rules(c, in, out);
 	eval_combinations(c, in, out);
+	/* Absent and unknown answers never change the level: they only decide what is still worth asking. */
+	hh_interview_eval(c, in, out->level, &out->interview);
 	/* At urgent and emergency a likely muscle cause would be false comfort. */
 	if (out->level >= HH_LEVEL_URGENT)
 		return;
@@ -672,23 +747,36 @@ static int cmp_code(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Appends "PREFIX" and the sorted codes of v at *used; key has room for every list at its longest. */
+static void key_codes(char *key, size_t cap, size_t *used, const char *prefix, const struct hh_symptom *const *v,
+		      size_t n)
+{
+	const char *codes[HH_TRIAGE_MAX_SYMPTOMS];
+	n = n < HH_TRIAGE_MAX_SYMPTOMS ? n : HH_TRIAGE_MAX_SYMPTOMS;
+	for (size_t i = 0; i < n; i++)
+		codes[i] = v[i]->code;
+	if (n > 1)
+		qsort(codes, n, sizeof(codes[0]), cmp_code);
+	if (*used < cap)
+		*used += (size_t)snprintf(key + *used, cap - *used, "%s", prefix);
+	for (size_t i = 0; i < n && *used < cap; i++)
+		*used += (size_t)snprintf(key + *used, cap - *used, "%s%s", i ? "," : "", codes[i]);
+}
+
 void hh_triage_input_key(const struct hh_triage_input *in, char *buf, size_t buflen)
 {
-	/* Room for every code at its longest (64) plus a comma, and the numbers. */
-	char key[HH_TRIAGE_MAX_SYMPTOMS * 65 + 128];
-	const char *codes[HH_TRIAGE_MAX_SYMPTOMS];
-	size_t n = in->n_symptoms < HH_TRIAGE_MAX_SYMPTOMS ? in->n_symptoms : HH_TRIAGE_MAX_SYMPTOMS;
-	size_t used;
+	/* Room for every code of the three lists at its longest (64) plus a comma, and the numbers. */
+	char key[LIST_COUNT * HH_TRIAGE_MAX_SYMPTOMS * 65 + 128];
+	size_t used = 0;
 
 	if (buflen == 0)
 		return;
-	for (size_t i = 0; i < n; i++)
-		codes[i] = in->symptoms[i]->code;
-	if (n > 1)
-		qsort(codes, n, sizeof(codes[0]), cmp_code);
-	used = (size_t)snprintf(key, sizeof(key), "s=");
-	for (size_t i = 0; i < n && used < sizeof(key); i++)
-		used += (size_t)snprintf(key + used, sizeof(key) - used, "%s%s", i ? "," : "", codes[i]);
+	key_codes(key, sizeof(key), &used, "s=", in->symptoms, in->n_symptoms);
+	/* Only when given, so a symptoms-only request keeps the key it always had. */
+	if (in->n_absent > 0)
+		key_codes(key, sizeof(key), &used, ";n=", in->absent, in->n_absent);
+	if (in->n_unknown > 0)
+		key_codes(key, sizeof(key), &used, ";u=", in->unknown, in->n_unknown);
 	if (used < sizeof(key))
 		snprintf(key + used, sizeof(key) - used, ";p=%u;r=%u;d=%lld;a=%lld", in->positions, in->region,
 			 in->duration_days, in->age);

@@ -175,6 +175,39 @@ struct hh_policy {
 	const char *checksum;
 };
 
+/*
+ * The guided interview (content/triage/interview.json): the questions an
+ * app is asked to show, in asking order. A "multiple" question groups red
+ * flags of one level (or the patterns) on one screen, each item with its
+ * own text; an "integer" question asks for age or duration_days. The
+ * loader checks that every red flag and every pattern is on exactly one
+ * multiple question, of its own level (or "pattern").
+ */
+enum hh_question_type {
+	HH_QUESTION_MULTIPLE = 0,
+	HH_QUESTION_INTEGER = 1,
+};
+
+struct hh_question_item {
+	const char *code;                 /* a symptom code */
+	const char *text;                 /* what the screen shows for it, plain language */
+	const struct hh_symptom *symptom; /* code's symptom, set by hh_content_finish (NULL if none) */
+};
+
+struct hh_question {
+	const char *id; /* snake_case, unique */
+	enum hh_question_type type;
+	const char *text;               /* e.g. "Do you have any of these?" */
+	int covers;                     /* multiple: the enum hh_level of its red flags, or -1 for the patterns */
+	struct hh_question_item *items; /* multiple: in showing order */
+	size_t n_items;
+	enum hh_rule_field field; /* integer: what it asks for */
+	long long min, max;       /* integer: the bounds the request accepts */
+	const char *checksum;     /* hh_sha256_json of its object; set by the file loader */
+};
+
+#define HH_QUESTION_PATTERNS (-1) /* hh_question.covers of the optional pattern screen */
+
 struct hh_arena;
 
 struct hh_content {
@@ -187,6 +220,8 @@ struct hh_content {
 	struct hh_symptom *symptoms; /* red flags by level (most urgent first), then patterns; in file order within */
 	size_t n_symptoms;
 	struct hh_policy policy;
+	struct hh_question *questions; /* the interview, in asking order; none without interview.json */
+	size_t n_questions;
 	int64_t version;             /* content version from the database; 0 from files */
 	const char *ruleset_version; /* hex digest of symptoms + policy (combinations included) */
 	struct hh_arena *arena;      /* owns every byte above */
@@ -204,8 +239,9 @@ const char *hh_content_strndup(struct hh_content *c, const char *s, size_t n);
 
 /*
  * After filling articles/causes/remedies/symptoms: sort by slug, derive
- * remedy->causes from cause->remedies, order symptoms, compute
- * ruleset_version. Call once, before publishing.
+ * remedy->causes from cause->remedies, order symptoms, point interview
+ * items at their symptoms, compute ruleset_version. Call once, before
+ * publishing.
  */
 void hh_content_finish(struct hh_content *c);
 

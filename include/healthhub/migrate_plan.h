@@ -26,6 +26,7 @@
 	X(SYMPTOM, "symptom")         \
 	X(RULE, "rule")               \
 	X(COMBINATION, "combination") \
+	X(QUESTION, "question")       \
 	X(POLICY, "policy")
 
 enum hh_plan_kind {
@@ -94,7 +95,7 @@ size_t hh_plan_count(const struct hh_plan *p, unsigned mask, enum hh_plan_state 
 #define HH_PLAN_ENTITIES                                                                                  \
 	(HH_PLAN_MASK(HH_PLAN_ARTICLE) | HH_PLAN_MASK(HH_PLAN_CAUSE) | HH_PLAN_MASK(HH_PLAN_REMEDY) |     \
 	 HH_PLAN_MASK(HH_PLAN_SYMPTOM) | HH_PLAN_MASK(HH_PLAN_RULE) | HH_PLAN_MASK(HH_PLAN_COMBINATION) | \
-	 HH_PLAN_MASK(HH_PLAN_POLICY))
+	 HH_PLAN_MASK(HH_PLAN_QUESTION) | HH_PLAN_MASK(HH_PLAN_POLICY))
 
 enum hh_plan_style {
 	HH_PLAN_CHANGES, /* "  cause changed: poor-posture", then the totals: migrate and --dry-run */

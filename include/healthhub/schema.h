@@ -39,4 +39,10 @@ void hh_schema_symptoms(struct hh_field_src *s, json_t *root);
 /* triage/policy.json into *out: advice, rules and combinations (their codes are cross-checked by the loader). */
 void hh_schema_policy(struct hh_field_src *s, json_t *root, struct hh_policy *out);
 
+/*
+ * triage/interview.json into s->c->questions, in file order. Item codes,
+ * their levels and the asking order are cross-checked by the loader.
+ */
+void hh_schema_interview(struct hh_field_src *s, json_t *root);
+
 #endif

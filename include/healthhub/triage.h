@@ -27,8 +27,9 @@
 #include "healthhub/common.h"
 #include "healthhub/content.h"
 #include "healthhub/error.h"
+#include "healthhub/interview.h"
 
-#define HH_TRIAGE_MAX_SYMPTOMS 64 /* codes per request; more is a 422 */
+#define HH_TRIAGE_MAX_SYMPTOMS 64 /* codes per list (symptoms, absent, unknown); more is a 422 */
 #define HH_TRIAGE_MAX_RULES 16    /* fired rules reported (all still count for the level) */
 #define HH_TRIAGE_MAX_COMBINATIONS \
 	32 /* combination rules in a policy (the loader's bound), so every one that fires is listed */
@@ -45,9 +46,18 @@
 #define HH_TRIAGE_AGE_MAX 130
 #define HH_TRIAGE_DURATION_DAYS_MAX 36500
 
+/*
+ * A request: what the person answered yes (symptoms), no (absent) and
+ * "I don't know" (unknown) to. A code is in at most one of the three lists;
+ * a code in none was not asked (API.md "Guided interview").
+ */
 struct hh_triage_input {
 	const struct hh_symptom *symptoms[HH_TRIAGE_MAX_SYMPTOMS]; /* borrowed; no duplicates */
 	size_t n_symptoms;
+	const struct hh_symptom *absent[HH_TRIAGE_MAX_SYMPTOMS]; /* answered no; borrowed */
+	size_t n_absent;
+	const struct hh_symptom *unknown[HH_TRIAGE_MAX_SYMPTOMS]; /* answered "I don't know"; borrowed */
+	size_t n_unknown;
 	unsigned positions;      /* enum hh_position bits */
 	unsigned region;         /* one enum hh_region bit or 0 */
 	long long duration_days; /* -1 when absent */
@@ -74,6 +84,7 @@ struct hh_triage_result {
 	size_t n_causes;
 	const struct hh_remedy *remedies[HH_TRIAGE_MAX_REMEDIES]; /* de-duplicated, in order */
 	size_t n_remedies;
+	struct hh_interview_result interview; /* complete, unanswered, uncertain, next_question */
 };
 
 /*
@@ -101,12 +112,27 @@ int hh_triage_parse_query(const struct hh_content *c, const char *const *keys, c
 /* HH_TRIAGE_AGE_MAX or HH_TRIAGE_DURATION_DAYS_MAX, for the field a rule tests. */
 long long hh_triage_field_max(enum hh_rule_field field);
 
-/* Applies the rules. Never fails; *out is overwritten. */
+/*
+ * The level alone: the highest level of any reported red flag, fired
+ * number rule or fired combination. hh_triage_eval's level; the interview
+ * asks it of hypothetical answers ("what if this were a yes?").
+ */
+enum hh_level hh_triage_level(const struct hh_content *c, const struct hh_triage_input *in);
+
+/* Whether k fires on in's symptoms (every all_of, and one any_of when it has any). */
+int hh_triage_combination_fires(const struct hh_combination *k, const struct hh_triage_input *in);
+
+/* Whether pattern y counts as reported: in symptoms, or stood for by one of the positions. */
+int hh_triage_pattern_reported(const struct hh_triage_input *in, const struct hh_symptom *y);
+
+/* Applies the rules and the interview (interview.h). Never fails; *out is overwritten. */
 void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out);
 
 /*
  * Writes a canonical form of the input into buf (always NUL-terminated):
- * "s=CODE,CODE;p=BITS;r=BIT;d=DAYS;a=AGE" with codes sorted. Inputs that
+ * "s=CODE,CODE;p=BITS;r=BIT;d=DAYS;a=AGE" with codes sorted, and when
+ * absent or unknown are not empty ";n=CODE,...;u=CODE,..." after s=, so a
+ * symptoms-only request keeps its key. Inputs that
  * mean the same thing get the same key. When that does not fit in buflen,
  * writes "sha256:" and the digest of it instead (fits HH_TRIAGE_KEY_MAX), so
  * a short buffer never makes two inputs collide. The key does not include

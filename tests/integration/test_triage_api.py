@@ -1,5 +1,7 @@
 """Triage over HTTP: the vocabulary, safety, every 4xx, and GET/POST agreement."""
 import json
+import os
+import shutil
 
 import hh
 
@@ -167,6 +169,123 @@ def test_errors(s):
     hh.is_problem(*s.request("PUT", "/v1/triage", {"Content-Type": "application/json"}, b"{}"), 405)
 
 
+# API.md, "Guided interview": absent and unknown answers, and what is still worth asking.
+def run_interview(s, has, age=30, days=5, limit=12):
+    """Answers next_question until there is none, as an app would; returns (answer, required screens)."""
+    body = {"symptoms": [], "absent": [], "unknown": []}
+    required = 0
+    for _ in range(limit):
+        d = answer(s, body)
+        q = d.get("next_question")
+        if q is None or not q.get("required"):
+            return d, required
+        required += 1
+        hh.check(d.get("complete") is False, "a required question only while incomplete: %r" % q.get("id"))
+        if q["type"] == "integer":
+            body[q["field"]] = age if q["field"] == "age" else days
+            hh.check(q["min"] == 0 and q["max"] in (130, 36500), "integer bounds: %r" % q)
+            continue
+        for item in q["items"]:
+            hh.check(item.get("text") and item.get("code"), "an item has a code and a text: %r" % item)
+            body["symptoms" if item["code"] in has else "absent"].append(item["code"])
+    hh.check(False, "the interview ended within %d screens" % limit)
+    return {}, required
+
+
+def test_interview(s):
+    vocab = s.get_json("/v1/symptoms").get("items", [])
+    flags = {lv: [i["code"] for i in vocab if i["level"] == lv and i["category"] == "red_flag"]
+             for lv in ("emergency", "urgent", "see_doctor")}
+    # symptoms alone: nothing else is taken as answered
+    d = answer(s, {"symptoms": []})
+    hh.check(d.get("level") == "self_care" and d.get("complete") is False, "nothing asked is not complete: %r" % d.get("complete"))
+    q = d.get("next_question") or {}
+    hh.check(q.get("id") == "emergency_signs" and q.get("type") == "multiple" and q.get("required") is True,
+             "the emergency signs come first: %r" % q)
+    hh.check(q.get("text") == "Do you have any of these?", "the screen text: %r" % q.get("text"))
+    hh.check([i["code"] for i in q.get("items", [])] == flags["emergency"], "every emergency sign on it, in order")
+    hh.check(set(d.get("unanswered", [])) >= set(CONTRACT["emergency"] + CONTRACT["urgent"]) | {"age", "duration_days"},
+             "unanswered lists the flags and numbers: %r" % d.get("unanswered"))
+    hh.check(d.get("uncertain") == [], "nothing uncertain yet")
+    # one screen of saddle numbness: emergency, complete, nothing more to ask
+    d = answer(s, {"symptoms": ["saddle_numbness"], "absent": [c for c in flags["emergency"] if c != "saddle_numbness"]})
+    hh.check(d.get("level") == "emergency" and d.get("complete") is True and d.get("next_question") is None,
+             "saddle numbness: emergency and complete: %r" % {k: d.get(k) for k in ("level", "complete", "unanswered")})
+    # a desk worker answering no to everything: complete self_care within 6 screens, then optional patterns
+    d, n = run_interview(s, set())
+    hh.check(d.get("level") == "self_care" and d.get("complete") is True and n <= 6,
+             "all no: complete self_care after %d screens: %r" % (n, d.get("level")))
+    q = d.get("next_question") or {}
+    hh.check(q.get("id") == "patterns" and q.get("required") is False, "patterns are optional after: %r" % q.get("id"))
+    # fever yes makes its infection-risk partners emergency questions (H-09), even at see_doctor level
+    d, n = run_interview(s, {"fever"})
+    hh.check(d.get("level") == "urgent" and d.get("complete") is True and n <= 6, "fever: urgent, complete, %d screens" % n)
+    d = answer(s, {"symptoms": ["fever"], "absent": flags["emergency"] + [c for c in flags["urgent"] if c != "fever"]})
+    hh.check(d.get("complete") is False and d.get("unanswered") == ["recent_spine_procedure"],
+             "fever leaves recent_spine_procedure open: %r" % d.get("unanswered"))
+    hh.check([i["code"] for i in (d.get("next_question") or {}).get("items", [])] == ["recent_spine_procedure"],
+             "and asks it: %r" % d.get("next_question"))
+    # "I don't know" is never a no: incomplete, listed in uncertain with what to do
+    body = {"symptoms": [], "absent": [c for c in flags["emergency"] if c != "chest_pain"] + flags["urgent"]
+            + flags["see_doctor"], "unknown": ["chest_pain"], "age": 30, "duration_days": 3}
+    d = answer(s, body)
+    hh.check(d.get("level") == "self_care" and d.get("complete") is False and d.get("unanswered") == ["chest_pain"],
+             "unknown chest pain keeps it open: %r" % d.get("unanswered"))
+    u = d.get("uncertain", [])
+    hh.check(len(u) == 1 and u[0].get("code") == "chest_pain" and u[0].get("level") == "emergency"
+             and "999" in u[0].get("message", ""), "uncertain says what to do: %r" % u)
+    hh.check(d.get("next_question") is None, "an unknown is not asked again: %r" % d.get("next_question"))
+    # GET and POST agree; the order of codes does not matter to the answer or its cache key
+    st, h, b = post(s, body)
+    query = ("symptoms=&absent=%s&unknown=chest_pain&age=30&duration_days=3" % ",".join(reversed(body["absent"])))
+    st2, h2, b2 = s.get("/v1/triage?" + query)
+    hh.check(st == 200 and st2 == 200 and b == b2, "GET and POST with absent/unknown agree:\n%r\n%r" % (b[:120], b2[:120]))
+    st3, h3, b3 = s.get("/v1/triage?" + query.replace("absent=%s" % ",".join(reversed(body["absent"])),
+                                                           "absent=%s" % ",".join(body["absent"])))
+    hh.check(b3 == b2 and h3.get("etag") == h2.get("etag"), "code order does not change the GET answer or ETag")
+    st4, h4, b4 = s.get("/v1/triage?symptoms=&age=30&duration_days=3")
+    hh.check(h4.get("etag") != h2.get("etag"), "absent/unknown are part of the cache key")
+    # the 422s: a code in two lists, a list that is not a list, an unknown code in any list, out-of-range numbers
+    st, h, b = post(s, {"symptoms": ["fever"], "absent": ["fever", "chest_pian"], "unknown": "chest_pain", "age": 131})
+    hh.is_problem(st, h, b, 422)
+    errs = {e["field"]: e["message"] for e in json.loads(b).get("errors", [])} if st == 422 else {}
+    for f in ("absent[0]", "absent[1]", "unknown", "age"):
+        hh.check(f in errs, "422 names %s: %r" % (f, errs))
+    hh.check("fever" in errs.get("absent[0]", ""), "the code in two lists is named: %r" % errs.get("absent[0]"))
+    hh.is_problem(*post(s, {"symptoms": [], "unknown": ["chest_pain", "chest_pain"]}), 422, "unknown[1]")
+    hh.is_problem(*post(s, {"symptoms": [], "absent": [], "unknown": ["nope"]}), 422, "unknown[0]")
+    hh.is_problem(*s.get("/v1/triage?symptoms=fever&unknown=fever"), 422, "unknown[0]")
+    hh.is_problem(*s.get("/v1/triage?symptoms=&absent=x_y"), 422, "absent[0]")
+    hh.is_problem(*s.get("/v1/triage?symptoms=&duration_days=36501"), 422, "duration_days")
+
+
+def test_interview_content(s):
+    """interview.json goes through migrate like every rule: planned, stored, served live, versioned."""
+    folder = hh.copy_content()
+    try:
+        before = answer(s, {"symptoms": []})
+        path = os.path.join(folder, "triage", "interview.json")
+        hh.edit_json(path, lambda doc: doc["questions"][0].update(text="Do you have any of these now?"))
+        r = hh.migrate(s.url, "--dry-run", content=folder)
+        hh.check("question changed: emergency_signs" in r.stdout, "dry run lists the question: %r" % r.stdout[-400:])
+        hh.migrate(s.url, content=folder)
+        ok = hh.poll(lambda: answer(s, {"symptoms": []}).get("next_question", {}).get("text")
+                     == "Do you have any of these now?", 10)
+        hh.check(ok, "the new screen text is served after migrate")
+        after = answer(s, {"symptoms": []})
+        hh.check(after.get("ruleset_version") != before.get("ruleset_version"), "the interview is part of ruleset_version")
+        # a red flag on no screen is refused, with the file and field, and nothing changes
+        hh.edit_json(path, lambda doc: doc["questions"][1]["items"].pop(0))
+        r = hh.migrate(s.url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "triage/interview.json" in r.stderr and '"fever" is on no question' in r.stderr,
+                 "migrate refuses a red flag on no screen: %r" % r.stderr[-400:])
+        hh.check(answer(s, {"symptoms": []}).get("ruleset_version") == after.get("ruleset_version"),
+                 "a refused migrate changes nothing")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        hh.migrate(s.url)
+
+
 def main():
     with hh.served_database("test_triage_api") as s:
         test_vocabulary(s)
@@ -174,6 +293,8 @@ def main():
         test_agreement(s)
         test_combinations(s)
         test_errors(s)
+        test_interview(s)
+        test_interview_content(s)
         hh.check(s.get("/healthz")[0] == 200, "alive after the errors")
     hh.done()
 

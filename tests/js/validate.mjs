@@ -304,6 +304,24 @@ async function main() {
 	await post('triage POST empty', JSON.stringify({ symptoms: [] }), 200);
 	await post('triage POST invalid', JSON.stringify({ symptoms: ['nope', 'nope'], age: 200, x: 1,
 		positions: ['upside'], region: 'lower_back', duration_days: 1.5 }), 422);
+	// the guided interview: absent and unknown answers, incomplete and complete answers, the next question
+	const symptoms = await (await fetch(`${base}/v1/symptoms`)).json();
+	const flags = symptoms.items.filter((i) => i.category === 'red_flag').map((i) => i.code);
+	const others = flags.filter((c) => c !== 'chest_pain');
+	await cached('triage GET interview: unknown, incomplete',
+		`/v1/triage?symptoms=&absent=${others.join(',')}&unknown=chest_pain&age=35&duration_days=5`);
+	await cached('triage GET interview: one screen',
+		'/v1/triage?symptoms=saddle_numbness&absent=chest_pain,fainting&unknown=major_trauma');
+	await check('triage GET interview: code in two lists', 'GET', '/v1/triage?symptoms=fever&absent=fever', 422);
+	await check('triage GET interview: unknown code', 'GET', '/v1/triage?symptoms=&unknown=nope', 422);
+	await post('triage POST interview: complete self_care', JSON.stringify({ symptoms: ['desk_slouching'],
+		absent: flags, age: 35, duration_days: 5 }), 200);
+	await post('triage POST interview: integer question next', JSON.stringify({ symptoms: [],
+		absent: flags.slice(0, 27), unknown: [] }), 200);
+	await post('triage POST interview: combination partner open', JSON.stringify({ symptoms: ['fever'],
+		absent: ['immunosuppressed'], unknown: ['iv_drug_use'] }), 200);
+	await post('triage POST interview: not a list', JSON.stringify({ symptoms: [], absent: 'fever' }), 422);
+	await post('triage POST interview: code in two lists', JSON.stringify({ symptoms: ['fever'], unknown: ['fever'] }), 422);
 	await post('triage POST not an object', '[1,2]', 422);
 	await post('triage POST malformed', '{"symptoms": [', 400);
 	await post('triage POST not JSON', 'symptoms=fever', 415, { 'Content-Type': 'text/plain' });

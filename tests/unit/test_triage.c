@@ -409,6 +409,71 @@ static void test_properties(const struct hh_content *c)
 	CHECK(order == 0);
 }
 
+/* ------------------------------------------------------------ the interview's fields */
+
+/* Random yes/no/unknown answers over every code, so next_question, uncertain and unanswered all vary. */
+static void random_answer_lists(const struct hh_content *c, struct hh_triage_input *in)
+{
+	random_input(c, in);
+	size_t asked = rng_below(101);
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		int dup = 0;
+		for (size_t k = 0; k < in->n_symptoms; k++)
+			dup |= in->symptoms[k] == y;
+		if (dup || rng_below(100) >= asked)
+			continue;
+		if (rng_below(5) == 0 && in->n_unknown < HH_TRIAGE_MAX_SYMPTOMS)
+			in->unknown[in->n_unknown++] = y;
+		else if (in->n_absent < HH_TRIAGE_MAX_SYMPTOMS)
+			in->absent[in->n_absent++] = y;
+	}
+}
+
+static void shuffle_list(const struct hh_symptom **v, size_t n)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rng_below(i);
+		const struct hh_symptom *tmp = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = tmp;
+	}
+}
+
+/* The render proof (same_as_jansson) and order independence, over the new fields too. */
+static void test_interview_properties(const struct hh_content *c)
+{
+	int bytes = 0, order = 0, next = 0, uncertain = 0;
+	const int rounds = 5000;
+	for (int i = 0; i < rounds; i++) {
+		struct hh_triage_input in, sh;
+		struct hh_triage_result r;
+		char k1[HH_TRIAGE_KEY_MAX], k2[HH_TRIAGE_KEY_MAX];
+		size_t l1 = 0, l2 = 0;
+		random_answer_lists(c, &in);
+		hh_triage_eval(c, &in, &r);
+		next += r.interview.next != NULL;
+		uncertain += r.interview.n_uncertain > 0;
+		bytes += !same_as_jansson(c, &in);
+		sh = in;
+		shuffle(&sh);
+		shuffle_list(sh.absent, sh.n_absent);
+		shuffle_list(sh.unknown, sh.n_unknown);
+		char *a = answer(c, &in, &l1), *b = answer(c, &sh, &l2);
+		hh_triage_input_key(&in, k1, sizeof(k1));
+		hh_triage_input_key(&sh, k2, sizeof(k2));
+		order += !(a != NULL && b != NULL && l1 == l2 && memcmp(a, b, l1) == 0 && strcmp(k1, k2) == 0);
+		free(a);
+		free(b);
+	}
+	printf("interview fields: %d random answer sets (%d with a next_question, %d with uncertain): %d not "
+	       "jansson's bytes, %d order\n",
+	       rounds, next, uncertain, bytes, order);
+	CHECK(next > rounds / 4 && uncertain > rounds / 20);
+	CHECK(bytes == 0);
+	CHECK(order == 0);
+}
+
 /* ------------------------------------------------------------ combinations */
 
 static void add_code(const struct hh_content *c, struct hh_triage_input *in, const char *code)
@@ -631,6 +696,17 @@ static void test_input_key(const struct hh_content *c)
 	CHECK(strcmp(ka, kb) != 0);
 	hh_triage_input_key(&all, tiny, sizeof(tiny));
 	CHECK(strlen(tiny) == sizeof(tiny) - 1);
+
+	/* absent and unknown are keyed, sorted; a symptoms-only key is what it always was. */
+	CHECK(get_query(c, "symptoms=fever&absent=iv_drug_use,chest_pain&unknown=immunosuppressed", &a, &errs) == 0);
+	CHECK(get_query(c, "unknown=immunosuppressed&absent=chest_pain,iv_drug_use&symptoms=fever", &b, &errs) == 0);
+	hh_triage_input_key(&a, ka, sizeof(ka));
+	hh_triage_input_key(&b, kb, sizeof(kb));
+	CHECK_STR(ka, "s=fever;n=chest_pain,iv_drug_use;u=immunosuppressed;p=0;r=0;d=-1;a=-1");
+	CHECK_STR(ka, kb);
+	CHECK(get_query(c, "symptoms=fever&absent=iv_drug_use,chest_pain,immunosuppressed", &b, &errs) == 0);
+	hh_triage_input_key(&b, kb, sizeof(kb));
+	CHECK(strcmp(ka, kb) != 0); /* "I don't know" and "no" are different answers */
 }
 
 static int group_has(json_t *groups, const char *level, const char *code)
@@ -762,6 +838,45 @@ static void test_post_validation(const struct hh_content *c)
 	post_422(c, "null", "body", "object");
 	/* Brackets inside strings are not nesting. */
 	post_422(c, "{\"symptoms\":[\"[[[[[[[[[[[[{{{{{{{{\"]}", "symptoms[0]", "unknown symptom code");
+}
+
+/* absent and unknown (API.md "Guided interview"): the same rules as symptoms, and one list per code. */
+static void test_answer_lists(const struct hh_content *c)
+{
+	struct hh_triage_input in;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind;
+	const char *body = "{\"symptoms\":[\"fever\"],\"absent\":[\"chest_pain\"],\"unknown\":[\"iv_drug_use\"]}";
+	CHECK(post_json(c, body, strlen(body), &in, &kind, &errs) == 0);
+	CHECK(in.n_symptoms == 1 && in.n_absent == 1 && in.n_unknown == 1);
+	CHECK_STR(in.absent[0]->code, "chest_pain");
+	CHECK_STR(in.unknown[0]->code, "iv_drug_use");
+	post_ok(c, "{\"symptoms\":[],\"absent\":[],\"unknown\":[]}");
+	post_422(c, "{\"symptoms\":[\"fever\"],\"absent\":[\"fever\"]}", "absent[0]", "\"fever\" is in symptoms too");
+	post_422(c, "{\"symptoms\":[],\"absent\":[\"fever\"],\"unknown\":[\"fever\"]}", "unknown[0]",
+		 "\"fever\" is in absent too");
+	post_422(c, "{\"symptoms\":[],\"unknown\":[\"fever\",\"fever\"]}", "unknown[1]", "duplicate");
+	post_422(c, "{\"symptoms\":[],\"absent\":\"fever\"}", "absent", "list");
+	post_422(c, "{\"symptoms\":[],\"unknown\":{}}", "unknown", "list");
+	post_422(c, "{\"symptoms\":[],\"absent\":[\"chest_pian\"]}", "absent[0]",
+		 "unknown symptom code \"chest_pian\"");
+	post_422(c, "{\"symptoms\":[],\"unknown\":[3]}", "unknown[0]", "string");
+	post_422(c, "{\"absent\":[]}", "symptoms", "required");
+	/* every offending field at once */
+	body = "{\"symptoms\":[\"fever\"],\"absent\":[\"fever\",\"nope\"],\"unknown\":\"x\",\"age\":200}";
+	CHECK(post_json(c, body, strlen(body), &in, &kind, &errs) == -1 && errs.n == 4);
+	CHECK(has_error(&errs, "absent[0]", "symptoms too") && has_error(&errs, "absent[1]", "nope"));
+	CHECK(has_error(&errs, "unknown", "list") && has_error(&errs, "age", "0 to 130"));
+	/* GET: comma-separated, the same messages */
+	errs = (struct hh_field_errors){0};
+	CHECK(get_query(c, "symptoms=fever&absent=chest_pain,saddle_numbness&unknown=", &in, &errs) == 0);
+	CHECK(in.n_absent == 2 && in.n_unknown == 0);
+	errs = (struct hh_field_errors){0};
+	CHECK(get_query(c, "symptoms=&absent=fever&unknown=fever", &in, &errs) == -1);
+	CHECK(has_error(&errs, "unknown[0]", "\"fever\" is in absent too"));
+	errs = (struct hh_field_errors){0};
+	CHECK(get_query(c, "symptoms=&absent=&absent=fever", &in, &errs) == -1 &&
+	      has_error(&errs, "absent", "repeated"));
 }
 
 static void test_post_every_error_listed(const struct hh_content *c)
@@ -906,6 +1021,12 @@ static const struct {
 	{"{\"symptoms\":[\"chest_pian\"],\"age\":12.5,\"region\":\"neck\"}", "symptoms=chest_pian&age=12.5&region=neck"},
 	{"{\"symptoms\":[\"fever\",\"fever\"],\"positions\":[\"up\"],\"duration_days\":-1}",
 	 "symptoms=fever,fever&positions=up&duration_days=-1"},
+	/* the guided interview's lists: answers, and the same 422s */
+	{"{\"symptoms\":[\"fever\"],\"absent\":[\"chest_pain\",\"iv_drug_use\"],\"unknown\":[\"immunosuppressed\"]}",
+	 "unknown=immunosuppressed&absent=iv_drug_use,chest_pain&symptoms=fever"},
+	{"{\"symptoms\":[],\"absent\":[],\"unknown\":[]}", "symptoms=&absent=&unknown="},
+	{"{\"symptoms\":[\"fever\"],\"absent\":[\"fever\",\"chest_pian\"],\"unknown\":[\"x\",\"fever\"]}",
+	 "symptoms=fever&absent=fever,chest_pian&unknown=x,fever"},
 };
 
 static int same_errors(const struct hh_field_errors *a, const struct hh_field_errors *b)
@@ -1025,7 +1146,9 @@ int main(void)
 	test_vocabulary(c);
 	test_post_validation(c);
 	test_post_every_error_listed(c);
+	test_answer_lists(c);
 	test_post_too_many(c);
+	test_interview_properties(c);
 	test_post_malformed(c);
 	test_get_validation(c);
 	test_get_post_agree(c);
