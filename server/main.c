@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "healthhub/config.h"
-#include "healthhub/http.h"
+#include "healthhub/serve.h"
 #include "healthhub/log.h"
 #include "healthhub/migrate.h"
 
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	if (hh_log_start() < 0)
 		fputs("healthhub: cannot start the log writer; logging synchronously\n", stderr);
 	if (cmd == HH_CMD_SERVE)
-		rc = hh_http_serve(&cfg);
+		rc = hh_serve(&cfg);
 	else
 		rc = run_migrate(cmd, &cfg);
 	hh_log_stop(); /* writes what is queued before exit */

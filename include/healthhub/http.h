@@ -37,6 +37,12 @@
 struct hh_search_job; /* handlers.c: a search waiting for the database */
 
 /* One server: set up at start, shared by every thread. */
+/* What a request learns from the daemon it arrived on (on_uri's cls). */
+struct hh_listener {
+	struct hh_server *srv;
+	int admin; /* 1: the --admin-port daemon */
+};
+
 struct hh_server {
 	const struct hh_config *cfg;
 	struct MHD_Daemon *daemon;
@@ -57,6 +63,7 @@ struct hh_server {
 	atomic_uint_fast64_t next_id;
 	char id_prefix[16];
 	char retry_after[16];          /* Retry-After of a 503 */
+	struct hh_listener listeners[2]; /* public, admin: the daemons' cls */
 };
 
 /* Everything one request needs, from the request line to the completion callback. */
@@ -91,7 +98,13 @@ struct hh_request {
  * Runs the server until SIGINT or SIGTERM, then drains in-flight requests.
  * Returns the process exit code (0 after a clean shutdown).
  */
-int hh_http_serve(const struct hh_config *cfg) HH_MUSTCHECK;
+/*
+ * Starts a daemon on fd (a listening socket from hh_listen_open, owned by the
+ * daemon from here; on failure the caller closes it) answering for srv.
+ * admin: the --admin-port daemon (a pool of 2, the least that does not
+ * stall; see config.c). NULL on failure (errno set).
+ */
+struct MHD_Daemon *hh_http_start(struct hh_server *srv, int fd, int admin);
 
 /* The published snapshot: a new reference (hh_ref_put it), or NULL before the first load. */
 struct hh_snapshot *hh_server_snapshot(struct hh_server *s);

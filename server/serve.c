@@ -1,0 +1,307 @@
+/*
+ * serve.c - `healthhub serve`: the server's lifecycle. Opens the listeners
+ * (a port in use is an error before anything starts), starts the purger,
+ * the reloader, the database pool and the daemons, publishes each new
+ * snapshot, waits for SIGINT/SIGTERM, drains and stops. The HTTP edge
+ * itself is http.c.
+ */
+#include "healthhub/serve.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "healthhub/dbpool.h"
+#include "healthhub/http.h"
+#include "healthhub/listen.h"
+#include "healthhub/log.h"
+#include "healthhub/purge.h"
+#include "healthhub/ratelimit.h"
+#include "healthhub/reload.h"
+
+static struct hh_server srv;
+
+/* ============================================================ snapshots */
+
+struct hh_snapshot *hh_server_snapshot(struct hh_server *s)
+{
+	pthread_mutex_lock(&s->snap_lock);
+	struct hh_snapshot *snap = s->snap;
+	if (snap)
+		hh_ref_get(&snap->ref);
+	pthread_mutex_unlock(&s->snap_lock);
+	return snap;
+}
+
+static void publish(struct hh_snapshot *snap, void *cls)
+{
+	struct hh_server *s = cls;
+	pthread_mutex_lock(&s->snap_lock);
+	struct hh_snapshot *old = s->snap;
+	s->snap = snap;
+	pthread_mutex_unlock(&s->snap_lock);
+	/* answers computed from the old content must not outlive it */
+	hh_lru_clear(s->search_lru);
+	hh_lru_clear(s->triage_lru);
+	hh_lru_clear(s->list_lru);
+	/*
+	 * Purge after our own swap, never before: a cache that refetches from
+	 * here from now on gets the new bytes, and one that refetched from an
+	 * instance still on the old version is purged again when that one
+	 * swaps. Diffing runs here, on the reloader thread; sending is on the
+	 * purge thread.
+	 */
+	if (old && s->purge) {
+		char *keys = hh_purge_diff(old, snap);
+		if (keys[0] != '\0')
+			hh_purge_keys(s->purge, keys);
+		free(keys);
+	}
+	if (old)
+		hh_ref_put(&old->ref);
+}
+
+/*
+ * Ready means this instance can answer: it holds content and is not
+ * draining. The database is deliberately left out: every instance shares
+ * it, so following it would take every instance out of a load balancer at
+ * once, while cached content is exactly what should keep being served.
+ */
+int hh_server_ready(struct hh_server *s)
+{
+	struct hh_snapshot *snap = hh_server_snapshot(s);
+	int ready = snap != NULL && !atomic_load(&s->draining);
+	if (snap)
+		hh_ref_put(&snap->ref);
+	return ready;
+}
+
+/* ============================================================ lifecycle */
+
+static void init_state(const struct hh_config *cfg)
+{
+	memset(&srv, 0, sizeof(srv));
+	srv.cfg = cfg;
+	pthread_mutex_init(&srv.snap_lock, NULL);
+	srv.search_lru = hh_lru_new((size_t)cfg->search_cache);
+	srv.triage_lru = hh_lru_new((size_t)cfg->triage_cache);
+	srv.list_lru = hh_lru_new((size_t)cfg->list_cache);
+	srv.limiter = hh_ratelimit_new(cfg->rate_limit, cfg->rate_burst, 65536);
+	snprintf(srv.id_prefix, sizeof(srv.id_prefix), "%x%04x", (unsigned)getpid(), (unsigned)(hh_wall_ms() & 0xffff));
+	snprintf(srv.retry_after, sizeof(srv.retry_after), "%d", 2);
+	char smax[40] = "";
+	if (cfg->s_maxage >= 0)
+		snprintf(smax, sizeof(smax), ", s-maxage=%ld", cfg->s_maxage);
+	snprintf(srv.cache_control, sizeof(srv.cache_control),
+		 "public, max-age=%ld%s, stale-while-revalidate=%ld, stale-if-error=%ld", cfg->max_age, smax,
+		 cfg->stale_while_revalidate, cfg->stale_if_error);
+	hh_cors_init(&srv.cors, cfg->cors_origins, cfg->cors_max_age);
+	srv.opts = (struct hh_snapshot_options){
+		.cors = &srv.cors, .cache_control = srv.cache_control, .public_url = cfg->public_url};
+}
+
+static void free_state(void)
+{
+	if (srv.snap)
+		hh_ref_put(&srv.snap->ref);
+	srv.snap = NULL;
+	hh_dbpool_free(srv.pool);
+	srv.pool = NULL;
+	hh_lru_free(srv.search_lru);
+	hh_lru_free(srv.triage_lru);
+	hh_lru_free(srv.list_lru);
+	hh_ratelimit_free(srv.limiter);
+	pthread_mutex_destroy(&srv.snap_lock);
+}
+
+#define DRAIN_QUIET_NS 500000000ull /* no request for this long: idle keep-alive connections may go */
+
+static unsigned open_connections(void)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return i ? i->num_connections : 0;
+}
+
+/*
+ * Stop accepting; answer what arrives on open connections with
+ * "Connection: close"; finish when nothing is in flight and either every
+ * connection has closed or none has sent a request for a moment (an idle
+ * keep-alive client may still be about to); bounded by the shutdown timeout.
+ */
+static void drain(const struct hh_config *cfg)
+{
+	atomic_store(&srv.draining, 1);
+	MHD_socket fd = MHD_quiesce_daemon(srv.daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	uint64_t deadline = hh_now_ns() + (uint64_t)cfg->shutdown_timeout * 1000000000ull;
+	while (hh_now_ns() < deadline) {
+		uint64_t quiet = hh_now_ns() - atomic_load(&srv.last_request_ns);
+		if (atomic_load(&srv.inflight) == 0 && (open_connections() == 0 || quiet >= DRAIN_QUIET_NS))
+			break;
+		usleep(10000);
+	}
+	char left[24];
+	snprintf(left, sizeof(left), "%zu", atomic_load(&srv.inflight));
+	hh_info("draining done", "#unfinished_requests", left);
+	hh_dbpool_stop(srv.pool); /* resumes every suspended request before MHD stops */
+	MHD_stop_daemon(srv.daemon);
+	if (srv.admin_daemon)
+		MHD_stop_daemon(srv.admin_daemon);
+}
+
+static int wait_for_signal(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	int sig = 0;
+	sigwait(&set, &sig);
+	return sig;
+}
+
+/* --public-url goes into every ld+json link: refuse one that would make broken links. */
+static int public_url_ok(const char *pub)
+{
+	size_t n = strlen(pub);
+	if (n == 0)
+		return 1;
+	int scheme = strncmp(pub, "https://", 8) == 0 || strncmp(pub, "http://", 7) == 0;
+	return scheme && pub[n - 1] != '/' && strpbrk(pub, " \t\"<>") == NULL;
+}
+
+/* Starts the --admin-port daemon on admin_fd (consumed; -1: none). 0 or -1 (logged). */
+static int start_admin(const struct hh_config *cfg, int admin_fd)
+{
+	if (admin_fd < 0)
+		return 0;
+	long port = hh_listen_port(admin_fd);
+	srv.admin_daemon = hh_http_start(&srv, admin_fd, 1);
+	if (srv.admin_daemon == NULL) {
+		hh_error("cannot start the admin HTTP daemon", "host", cfg->admin_host, "error", strerror(errno));
+		close(admin_fd);
+		return -1;
+	}
+	char text[16];
+	snprintf(text, sizeof(text), "%ld", port);
+	hh_info("admin listening", "host", cfg->admin_host, "#admin_port", text);
+	return 0;
+}
+
+/*
+ * Starts the purger, the reloader, the database pool and the daemons on fd
+ * and admin_fd (always consumed). 0 or -1 (logged).
+ */
+static int start(const struct hh_config *cfg, int fd, int admin_fd)
+{
+	srv.purge = hh_purge_start(cfg->purge_url, (size_t)cfg->purge_queue); /* before the first publish */
+	srv.reload = (cfg->purge_url[0] == '\0' || srv.purge) ? hh_reload_start(cfg, &srv.opts, publish, &srv) : NULL;
+	struct hh_dbpool_options po = {.database_url = cfg->database_url,
+				       .statement_timeout_ms = cfg->statement_timeout_ms,
+				       .workers = cfg->db_workers,
+				       .queue_limit = cfg->queue_limit};
+	srv.pool = srv.reload ? hh_dbpool_start(&po) : NULL;
+	if (srv.pool == NULL) {
+		hh_error("cannot start threads", NULL);
+		close(fd);
+		if (admin_fd >= 0)
+			close(admin_fd);
+		return -1;
+	}
+	srv.daemon = hh_http_start(&srv, fd, 0);
+	if (srv.daemon == NULL || start_admin(cfg, admin_fd) < 0) {
+		hh_error("cannot start the HTTP daemon", "host", cfg->host, "error", strerror(errno));
+		if (srv.daemon == NULL) {
+			close(fd);
+			if (admin_fd >= 0)
+				close(admin_fd);
+		} else {
+			MHD_stop_daemon(srv.daemon);
+		}
+		hh_dbpool_stop(srv.pool);
+		return -1;
+	}
+	char port[16];
+	snprintf(port, sizeof(port), "%ld", hh_listen_port(fd));
+	hh_info("listening", "host", cfg->host, "#port", port);
+	return 0;
+}
+
+/* Settings checked before anything starts; 0, or -1 (logged). */
+static int check_settings(const struct hh_config *cfg)
+{
+	char why[256];
+	if (!public_url_ok(cfg->public_url)) {
+		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url",
+			 cfg->public_url);
+		return -1;
+	}
+	if (hh_purge_urls_check(cfg->purge_url, why, sizeof(why)) < 0) {
+		hh_error("bad --purge-url", "error", why);
+		return -1;
+	}
+	if (cfg->admin_port != 0 && cfg->admin_port == cfg->port) {
+		hh_error("--admin-port must differ from --port", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the public and (with --admin-port) the admin listening sockets; 0, or -1 (logged). */
+static int open_listeners(const struct hh_config *cfg, int *fd, int *admin_fd)
+{
+	char why[256];
+	*admin_fd = -1;
+	*fd = hh_listen_open(cfg->host, cfg->port, (int)cfg->reuse_port, why, sizeof(why));
+	if (*fd < 0) {
+		hh_error("cannot listen", "error", why);
+		return -1;
+	}
+	if (cfg->admin_port == 0)
+		return 0;
+	*admin_fd = hh_listen_open(cfg->admin_host, cfg->admin_port, 0, why, sizeof(why));
+	if (*admin_fd < 0) {
+		hh_error("cannot listen on the admin port", "error", why);
+		close(*fd);
+		return -1;
+	}
+	return 0;
+}
+
+int hh_serve(const struct hh_config *cfg)
+{
+	/* Block the stop signals in every thread; the main thread waits for them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (check_settings(cfg) < 0)
+		return 2;
+	/* Listen first: a port in use is an error before anything else starts. */
+	int fd = -1, admin_fd = -1;
+	if (open_listeners(cfg, &fd, &admin_fd) < 0)
+		return 1;
+	init_state(cfg);
+	hh_config_log(cfg, HH_CMD_SERVE);
+	int rc = 1;
+	if (start(cfg, fd, admin_fd) < 0)
+		goto out;
+	int sig = wait_for_signal();
+	hh_info("stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	drain(cfg);
+	rc = 0;
+	hh_info("stopped", NULL);
+out:
+	hh_reload_stop(srv.reload);
+	hh_purge_stop(srv.purge); /* after the reloader: publish queues purges */
+	srv.purge = NULL;
+	free_state();
+	return rc;
+}
