@@ -37,6 +37,7 @@ static void bytes_put(struct hh_resource *res)
 {
 	if (atomic_fetch_sub_explicit(&res->bytes_refs, 1, memory_order_acq_rel) == 1) {
 		hh_rendition_free(&res->rend);
+		free(res->link);
 		free(res);
 	}
 }
@@ -88,6 +89,8 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		ok = MHD_add_response_header(r, "Content-Type", res->content_type) == MHD_YES;
 	if (ok && gzip)
 		ok = MHD_add_response_header(r, "Content-Encoding", "gzip") == MHD_YES;
+	if (ok && res->link != NULL)
+		ok = MHD_add_response_header(r, "Link", res->link) == MHD_YES;
 	if (!ok) {
 		MHD_destroy_response(r);
 		return NULL;
@@ -95,11 +98,14 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 	return r;
 }
 
-struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
-				    const char *content_type, const char *vary, const char *cache_control)
+/* hh_resource_new with a Link value (borrowed, copied; NULL or "" for none). */
+static struct hh_resource *resource_new_link(const struct hh_snapshot_options *o, char *body, size_t len,
+					     const char *content_type, const char *vary, const char *cache_control,
+					     const char *link)
 {
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
 	res->opts = o;
+	res->link = link != NULL && link[0] != '\0' ? xstrdup(link) : NULL;
 	hh_ref_init(&res->ref, resource_destroy);
 	atomic_init(&res->bytes_refs, 1);
 	res->content_type = content_type;
@@ -122,6 +128,12 @@ fail:
 	hh_error("prebuilding a response failed", "content_type", content_type);
 	hh_ref_put(&res->ref);
 	return NULL;
+}
+
+struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
+				    const char *content_type, const char *vary, const char *cache_control)
+{
+	return resource_new_link(o, body, len, content_type, vary, cache_control, NULL);
 }
 
 /* ------------------------------------------------------------ snapshots */
@@ -162,6 +174,76 @@ struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, j
 	return resource_from_json(o, j, JSON_TYPE, VARY_ENC);
 }
 
+struct hh_resource *hh_resource_from_json_link(const struct hh_snapshot_options *o, json_t *j, const char *link)
+{
+	if (j == NULL)
+		return NULL;
+	size_t len = 0;
+	char *body = hh_render_dump(j, &len);
+	json_decref(j);
+	return body ? resource_new_link(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, link) : NULL;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* j (a list answer) with "total" set to every match, not the page's count. j on success, NULL (freed) on failure. */
+static json_t *with_total(json_t *j, size_t total)
+{
+	if (j != NULL && json_object_set_new(j, "total", json_integer((json_int_t)total)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* Where the page [offset, offset + limit) of n items starts, and how many it holds. */
+static size_t page_span(const struct hh_list_params *p, size_t n, size_t *start)
+{
+	*start = (size_t)p->offset < n ? (size_t)p->offset : n;
+	return n - *start < (size_t)p->limit ? n - *start : (size_t)p->limit;
+}
+
+static json_t *page_json(const struct hh_content *c, enum hh_route_id id, const struct hh_list_params *p, size_t *total)
+{
+	size_t start = 0, n = 0;
+	json_t *j = NULL;
+	if (id == HH_ROUTE_ARTICLES) {
+		const struct hh_article **all = xcalloc(c->n_articles + 1, sizeof(*all));
+		for (size_t i = 0; i < c->n_articles; i++)
+			all[i] = &c->articles[i];
+		*total = c->n_articles;
+		n = page_span(p, *total, &start);
+		j = hh_render_article_list(c, all + start, n, (long long)*total);
+		free(all);
+	} else if (id == HH_ROUTE_CAUSES) {
+		const struct hh_cause **all = xcalloc(c->n_causes + 1, sizeof(*all));
+		*total = hh_filter_causes(c, p->position, p->region, all);
+		n = page_span(p, *total, &start);
+		j = with_total(hh_render_cause_list(c, all + start, n), *total);
+		free(all);
+	} else {
+		const struct hh_remedy **all = xcalloc(c->n_remedies + 1, sizeof(*all));
+		*total = hh_filter_remedies(c, p->cause, all);
+		n = page_span(p, *total, &start);
+		j = with_total(hh_render_remedy_list(c, all + start, n), *total);
+		free(all);
+	}
+	return j;
+}
+
+struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const struct hh_content *c,
+				     enum hh_route_id id, const struct hh_list_params *p)
+{
+	size_t total = 0;
+	json_t *j = page_json(c, id, p, &total);
+	char link[HH_LINK_MAX];
+	if (hh_key_page_links(id, p, (long long)total, link, sizeof(link)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return hh_resource_from_json_link(o, j, link);
+}
+
 /* Stores res (a new reference, stolen; NULL when building it failed) under key. 0 or -1. */
 static int add(struct hh_snapshot *s, const char *key, struct hh_resource *res)
 {
@@ -178,15 +260,14 @@ static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const cha
 	return add(s, key, resource_from_json(s->opts, j, type, vary));
 }
 
-/* Renders j (stolen) as JSON and stores it under the key of list request p. 0 or -1. */
-static int add_list(struct hh_snapshot *s, enum hh_route_id id, const struct hh_list_params *p, json_t *j)
+/* Builds the first page of list request p and stores it under its key. 0 or -1. */
+static int add_list(struct hh_snapshot *s, enum hh_route_id id, struct hh_list_params *p)
 {
 	char key[HH_KEY_MAX];
-	if (hh_key_list(id, p, key, sizeof(key)) < 0) {
-		json_decref(j);
+	p->limit = hh_list_default_limit(id);
+	if (hh_key_list(id, p, key, sizeof(key)) < 0)
 		return -1;
-	}
-	return add_json(s, key, j, JSON_TYPE, VARY_ENC);
+	return add(s, key, hh_snapshot_page(s->opts, s->content, id, p));
 }
 
 /* Renders j (stolen) and stores it under the key of item slug. 0 or -1. */
@@ -203,19 +284,15 @@ static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug
 static int add_articles(struct hh_snapshot *s)
 {
 	const struct hh_content *c = s->content;
-	const struct hh_article **items = xcalloc(c->n_articles + 1, sizeof(*items));
-	size_t page = c->n_articles < 20 ? c->n_articles : 20;
-	for (size_t i = 0; i < c->n_articles; i++)
-		items[i] = &c->articles[i];
-	struct hh_list_params first = {.limit = 20}; /* the default first page; others are built on demand */
-	int rc = add_list(s, HH_ROUTE_ARTICLES, &first, hh_render_article_list(c, items, page, (long long)c->n_articles));
-	free(items);
+	struct hh_list_params first = {0}; /* the default first page; others are built on demand */
+	int rc = add_list(s, HH_ROUTE_ARTICLES, &first);
 	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
 		json_t *help = hh_render_when_to_get_help(c);
 		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
 		if (rc == 0)
-			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
+			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1,
+				      hh_render_article_ldjson(c, a, s->opts->public_url));
 	}
 	return rc;
 }
@@ -223,19 +300,16 @@ static int add_articles(struct hh_snapshot *s)
 static int add_causes(struct hh_snapshot *s)
 {
 	const struct hh_content *c = s->content;
-	const struct hh_cause **items = xcalloc(c->n_causes + 1, sizeof(*items));
 	int rc = 0;
-	/* every position x region combination, "none" included */
+	/* the first page of every position x region combination, "none" included */
 	for (unsigned pos = 0; rc == 0 && pos <= HH_POSITION_COUNT; pos++) {
 		for (unsigned reg = 0; rc == 0 && reg <= HH_REGION_COUNT; reg++) {
-			struct hh_list_params p = {.limit = 20};
+			struct hh_list_params p = {0};
 			p.position = pos ? 1u << (pos - 1) : 0;
 			p.region = reg ? 1u << (reg - 1) : 0;
-			size_t n = hh_filter_causes(c, p.position, p.region, items);
-			rc = add_list(s, HH_ROUTE_CAUSES, &p, hh_render_cause_list(c, items, n));
+			rc = add_list(s, HH_ROUTE_CAUSES, &p);
 		}
 	}
-	free(items);
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++)
 		rc = add_item(s, HH_ROUTE_CAUSE, c->causes[i].slug, 0, hh_render_cause(c, &c->causes[i]));
 	return rc;
@@ -244,17 +318,13 @@ static int add_causes(struct hh_snapshot *s)
 static int add_remedies(struct hh_snapshot *s)
 {
 	const struct hh_content *c = s->content;
-	const struct hh_remedy **items = xcalloc(c->n_remedies + 1, sizeof(*items));
-	struct hh_list_params all = {.limit = 20};
-	size_t n = hh_filter_remedies(c, NULL, items);
-	int rc = add_list(s, HH_ROUTE_REMEDIES, &all, hh_render_remedy_list(c, items, n));
-	/* one list per cause the content holds: a cause it does not hold is a 422, decided by the content */
+	struct hh_list_params all = {0};
+	int rc = add_list(s, HH_ROUTE_REMEDIES, &all);
+	/* one first page per cause the content holds: a cause it does not hold is a 422, decided by the content */
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
-		struct hh_list_params p = {.limit = 20, .cause = c->causes[i].slug};
-		n = hh_filter_remedies(c, p.cause, items);
-		rc = add_list(s, HH_ROUTE_REMEDIES, &p, hh_render_remedy_list(c, items, n));
+		struct hh_list_params p = {.cause = c->causes[i].slug};
+		rc = add_list(s, HH_ROUTE_REMEDIES, &p);
 	}
-	free(items);
 	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++)
 		rc = add_item(s, HH_ROUTE_REMEDY, c->remedies[i].slug, 0, hh_render_remedy(c, &c->remedies[i]));
 	return rc;

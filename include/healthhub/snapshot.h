@@ -18,6 +18,7 @@
 #include "healthhub/cache.h"
 #include "healthhub/content.h"
 #include "healthhub/cors.h"
+#include "healthhub/router.h"
 
 /*
  * How answers are built, fixed at start-up and passed in (never read from a
@@ -34,13 +35,14 @@ struct hh_snapshot_options {
 int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r) HH_MUSTCHECK;
 
 struct hh_resource {
-	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
-	atomic_uint bytes_refs;     /* the resource itself + every MHD response made from the bytes */
+	struct hh_ref ref;      /* owners: a snapshot, an LRU, a request in flight */
+	atomic_uint bytes_refs; /* the resource itself + every MHD response made from the bytes */
 	struct hh_rendition rend;
-	const char *content_type;   /* static string */
-	const char *vary;           /* static string */
-	const char *cache_control;  /* static, or the options' */
+	const char *content_type;               /* static string */
+	const char *vary;                       /* static string */
+	const char *cache_control;              /* static, or the options' */
 	const struct hh_snapshot_options *opts; /* borrowed: headers of responses made later */
+	char *link;                             /* owned: RFC 8288 Link value of a list page, or NULL */
 	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt; ok_gz NULL without gzip */
 };
 
@@ -57,6 +59,18 @@ struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *b
  */
 struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len);
 struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, json_t *j);
+/* hh_resource_from_json whose answers carry "Link: link" (borrowed, copied; NULL or "" for none). */
+struct hh_resource *hh_resource_from_json_link(const struct hh_snapshot_options *o, json_t *j, const char *link);
+
+/*
+ * One page of a list route (ARTICLES, CAUSES or REMEDIES; p validated,
+ * without a search) from content c (borrowed): the page's items, "total"
+ * counting every match, and Link headers to the pages before and after.
+ * The snapshot prebuilds each list's first page with it; handlers build the
+ * others on demand. New reference or NULL.
+ */
+struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const struct hh_content *c,
+				     enum hh_route_id id, const struct hh_list_params *p);
 
 /*
  * A fresh response over the resource's bytes (for answers that need
@@ -67,8 +81,8 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 
 struct hh_snapshot {
 	struct hh_ref ref;
-	struct hh_content *content; /* owned */
-	struct hh_map *resources;   /* keys.h key -> struct hh_resource * (one reference each) */
+	struct hh_content *content;             /* owned */
+	struct hh_map *resources;               /* keys.h key -> struct hh_resource * (one reference each) */
 	const struct hh_snapshot_options *opts; /* borrowed: how its answers were built */
 	int64_t version;
 	int64_t built_at_ms;
