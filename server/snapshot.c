@@ -291,8 +291,7 @@ static int add_articles(struct hh_snapshot *s)
 		json_t *help = hh_render_when_to_get_help(c);
 		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
 		if (rc == 0)
-			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1,
-				      hh_render_article_ldjson(c, a, s->opts->public_url));
+			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
 	}
 	return rc;
 }

@@ -35,14 +35,14 @@ struct hh_snapshot_options {
 int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r) HH_MUSTCHECK;
 
 struct hh_resource {
-	struct hh_ref ref;      /* owners: a snapshot, an LRU, a request in flight */
-	atomic_uint bytes_refs; /* the resource itself + every MHD response made from the bytes */
+	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
+	atomic_uint bytes_refs;     /* the resource itself + every MHD response made from the bytes */
 	struct hh_rendition rend;
-	const char *content_type;               /* static string */
-	const char *vary;                       /* static string */
-	const char *cache_control;              /* static, or the options' */
+	const char *content_type;   /* static string */
+	const char *vary;           /* static string */
+	const char *cache_control;  /* static, or the options' */
 	const struct hh_snapshot_options *opts; /* borrowed: headers of responses made later */
-	char *link;                             /* owned: RFC 8288 Link value of a list page, or NULL */
+	char *link;                 /* owned: RFC 8288 Link value of a list page, or NULL */
 	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt; ok_gz NULL without gzip */
 };
 
@@ -81,8 +81,8 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 
 struct hh_snapshot {
 	struct hh_ref ref;
-	struct hh_content *content;             /* owned */
-	struct hh_map *resources;               /* keys.h key -> struct hh_resource * (one reference each) */
+	struct hh_content *content; /* owned */
+	struct hh_map *resources;   /* keys.h key -> struct hh_resource * (one reference each) */
 	const struct hh_snapshot_options *opts; /* borrowed: how its answers were built */
 	int64_t version;
 	int64_t built_at_ms;
