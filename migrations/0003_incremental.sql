@@ -5,8 +5,11 @@
 -- it, so a server at version V can read only what changed after V, and the
 -- removals since V, instead of the whole library (issue 12).
 
--- The content version of the migrate that last wrote the row (0: before
--- this migration, i.e. already in every server's snapshot once it reloads).
+-- content_state.version current when the row was last written (0: before
+-- this migration). A server that loaded version V reads the rows with
+-- changed_in >= V: migrate bumps the version first in its transaction and
+-- writes rows at V+1; a hand edit at V followed by a bump is caught too.
+-- Re-reading the previous change once more is the price of that simplicity.
 ALTER TABLE articles ADD COLUMN changed_in bigint NOT NULL DEFAULT 0;
 ALTER TABLE causes ADD COLUMN changed_in bigint NOT NULL DEFAULT 0;
 ALTER TABLE remedies ADD COLUMN changed_in bigint NOT NULL DEFAULT 0;
@@ -14,12 +17,12 @@ CREATE INDEX articles_changed_in_idx ON articles (changed_in);
 CREATE INDEX causes_changed_in_idx ON causes (changed_in);
 CREATE INDEX remedies_changed_in_idx ON remedies (changed_in);
 
--- Entities removed, with the content version that removed them; a slug
--- added again leaves this table.
+-- Entities removed, with content_state.version current when they were
+-- deleted; a slug written again leaves this table.
 CREATE TABLE content_removed (
 	kind    text NOT NULL CHECK (kind IN ('article', 'cause', 'remedy')),
 	slug    hh_slug NOT NULL,
-	version bigint NOT NULL CHECK (version > 0),
+	version bigint NOT NULL CHECK (version >= 0),
 	PRIMARY KEY (kind, slug)
 );
 
@@ -39,3 +42,35 @@ LANGUAGE sql AS $$
 			 FROM article_sections AS s WHERE s.article_slug = a.slug), '')), 'C')
 	WHERE a.slug = ANY (slugs);
 $$;
+
+-- Rows edited or deleted by hand (an operator's UPDATE, then a version
+-- bump) are tagged the same way as migrate's writes, so no change can
+-- bypass the servers' incremental reads. Rows a parent owns (sections,
+-- steps, links) are written only by migrate, with their parent.
+CREATE FUNCTION content_touch() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.changed_in := (SELECT version FROM content_state);
+	RETURN NEW;
+END $$;
+CREATE TRIGGER articles_touch BEFORE INSERT OR UPDATE ON articles
+	FOR EACH ROW EXECUTE FUNCTION content_touch();
+CREATE TRIGGER causes_touch BEFORE INSERT OR UPDATE ON causes
+	FOR EACH ROW EXECUTE FUNCTION content_touch();
+CREATE TRIGGER remedies_touch BEFORE INSERT OR UPDATE ON remedies
+	FOR EACH ROW EXECUTE FUNCTION content_touch();
+
+CREATE FUNCTION content_forget() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO content_removed (kind, slug, version)
+	VALUES (TG_ARGV[0], OLD.slug, (SELECT version FROM content_state))
+	ON CONFLICT (kind, slug) DO UPDATE SET version = EXCLUDED.version;
+	RETURN OLD;
+END $$;
+CREATE TRIGGER articles_forget AFTER DELETE ON articles
+	FOR EACH ROW EXECUTE FUNCTION content_forget('article');
+CREATE TRIGGER causes_forget AFTER DELETE ON causes
+	FOR EACH ROW EXECUTE FUNCTION content_forget('cause');
+CREATE TRIGGER remedies_forget AFTER DELETE ON remedies
+	FOR EACH ROW EXECUTE FUNCTION content_forget('remedy');

@@ -475,7 +475,7 @@ static int clear_changed(struct run *r, const struct hh_plan *plan)
 	return 0;
 }
 
-/* Deletes the removed entities and records them, so servers drop them without reading everything. */
+/* Deletes the removed entities; 0003's trigger records them, so servers drop them without reading everything. */
 static int delete_removed(struct run *r, const struct hh_plan *plan)
 {
 	static const enum hh_plan_kind order[] = {HH_PLAN_ARTICLE, HH_PLAN_CAUSE, HH_PLAN_REMEDY};
@@ -484,13 +484,9 @@ static int delete_removed(struct run *r, const struct hh_plan *plan)
 			const struct hh_plan_entry *e = &plan->v[i];
 			if (e->kind != order[k] || e->state != HH_PLAN_REMOVED)
 				continue;
-			const char *params[] = {e->key, hh_plan_kind_name(e->kind), r->version};
+			const char *params[] = {e->key};
 			snprintf(r->what, sizeof(r->what), "%s %s (removed)", hh_plan_kind_name(e->kind), e->key);
-			if (q_exec(r, delete_sql[e->kind], 1, params) < 0 ||
-			    q_exec(r,
-				   "INSERT INTO content_removed (slug, kind, version) VALUES ($1, $2, $3)\n"
-				   " ON CONFLICT (kind, slug) DO UPDATE SET version = EXCLUDED.version",
-				   3, params) < 0)
+			if (q_exec(r, delete_sql[e->kind], 1, params) < 0)
 				return -1;
 		}
 	return 0;

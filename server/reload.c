@@ -37,6 +37,7 @@ struct hh_reload {
 	int64_t notified;        /* highest version a notification announced */
 	unsigned backoff_ms;     /* reconnect backoff */
 	unsigned reload_backoff_ms; /* wait after a failed reload; 0 after a success */
+	struct hh_snapshot *last;   /* one reference to the last published snapshot: the next one shares with it */
 };
 
 char *hh_conninfo_with(const char *url, const char *key, const char *value)
@@ -124,8 +125,15 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 {
 	char err[256] = "";
 	struct hh_content *content = NULL;
+	struct hh_db_load_counts counts;
 	uint64_t t0 = hh_now_ns();
-	if (hh_db_load_content(r->read, &content, err, sizeof(err)) < 0) {
+	/*
+	 * Read only what changed since the published content; after a
+	 * reconnect (served < 0) read it all, since the database may not be
+	 * the one the last content came from.
+	 */
+	const struct hh_content *since = r->served >= 0 && r->last != NULL ? r->last->content : NULL;
+	if (hh_db_load_since(r->read, since, &content, &counts, err, sizeof(err)) < 0) {
 		hh_metrics_db_error();
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("content reload failed; serving the last good content", "error", err);
@@ -142,21 +150,30 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		return;
 	}
 	r->reload_backoff_ms = 0;
-	struct hh_snapshot *snap = hh_snapshot_build(content, r->opts);
+	struct hh_snapshot *snap = hh_snapshot_build_from(content, r->opts, r->last);
 	if (snap == NULL) {
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("building the content snapshot failed; serving the last good content", NULL);
 		r->served = version; /* the same bytes would fail again: wait for the next change */
 		return;
 	}
-	char v[32], ms[32], n[32];
+	char v[32], ms[32], n[32], shared[32], read[96];
 	snprintf(v, sizeof(v), "%lld", (long long)snap->version);
 	snprintf(ms, sizeof(ms), "%.1f", (double)(hh_now_ns() - t0) / 1e6);
 	snprintf(n, sizeof(n), "%zu", snap->n_resources);
+	snprintf(shared, sizeof(shared), "%zu", snap->n_shared);
+	snprintf(read, sizeof(read), "%s articles=%zu causes=%zu remedies=%zu removed=%zu kept=%zu",
+		 counts.full ? "full" : "changes", counts.articles, counts.causes, counts.remedies, counts.removed,
+		 counts.kept);
 	r->served = snap->version;
 	hh_metrics_reload(snap->version, hh_wall_ms(), 1);
+	hh_ref_get(&snap->ref); /* kept for the next build to share with */
 	r->publish(snap, r->cls);
-	hh_info("content loaded", "#version", v, "#ms", ms, "#responses", n);
+	struct hh_snapshot *prev = r->last;
+	r->last = snap;
+	if (prev != NULL)
+		hh_ref_put(&prev->ref);
+	hh_info("content loaded", "#version", v, "#ms", ms, "#responses", n, "#shared", shared, "read", read);
 }
 
 /* Waits up to ms for a notification or a stop; records announced versions. */
@@ -245,6 +262,8 @@ void hh_reload_stop(struct hh_reload *r)
 	if (write(r->wake[1], "x", 1) < 0)
 		hh_warn("waking the reloader failed", NULL);
 	pthread_join(r->thread, NULL);
+	if (r->last != NULL)
+		hh_ref_put(&r->last->ref);
 	close(r->wake[0]);
 	close(r->wake[1]);
 	free(r);

@@ -3,6 +3,7 @@
  */
 #include "healthhub/snapshot.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,12 @@ static void snapshot_destroy(struct hh_ref *ref)
 	hh_map_free(s->resources);
 	hh_content_free(s->content);
 	free(s);
+	/*
+	 * glibc keeps freed memory in its arenas: without this, RSS after a
+	 * reload stays at old + new snapshot (FIELD-NOTES: 483 -> 958 MiB at
+	 * 5,000 articles). Once per reload, on whichever thread let go last.
+	 */
+	malloc_trim(0);
 }
 
 struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len)
@@ -281,22 +288,102 @@ static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug
 	return add_json(s, key, j, ld ? LD_TYPE : JSON_TYPE, id == HH_ROUTE_ARTICLE ? VARY_ACCEPT_ENC : VARY_ENC);
 }
 
-static int add_articles(struct hh_snapshot *s)
+/* ------------------------------------------------------------- sharing */
+
+/*
+ * An answer is shared with the previous snapshot when every input of its
+ * bytes is unchanged: the entity itself (copied from the previous content
+ * by an incremental load, db_load.c: not read again because nothing wrote
+ * it), what it shows of other entities, and the options (the same for the
+ * server's life). A reload then renders and compresses only what changed
+ * (issue 12); a content read in full shares nothing.
+ */
+static int same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int same_strv(const struct hh_strv *a, const struct hh_strv *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Every cause (remedy) slug in v names an entity copied unchanged into c. */
+static int links_copied(const struct hh_content *c, const struct hh_strv *v, int causes)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct hh_cause *x = causes ? hh_content_cause(c, v->v[i]) : NULL;
+		const struct hh_remedy *y = causes ? NULL : hh_content_remedy(c, v->v[i]);
+		if (causes ? x == NULL || !x->copied : y == NULL || !y->copied)
+			return 0;
+	}
+	return 1;
+}
+
+static int article_unchanged(const struct hh_content *old, const struct hh_content *c, const struct hh_article *a)
+{
+	/* when_to_get_help comes from the triage rules: ruleset_version covers them */
+	return a->copied && hh_content_article(old, a->slug) != NULL &&
+	       same_str(old->ruleset_version, c->ruleset_version) && links_copied(c, &a->causes, 1) &&
+	       links_copied(c, &a->remedies, 0);
+}
+
+/* Stores the old snapshot's answer under key in s, with a new reference. 0, or -1 when old has none. */
+static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const char *key)
+{
+	struct hh_resource *res = hh_snapshot_get(old, key);
+	if (res == NULL)
+		return -1;
+	hh_ref_get(&res->ref);
+	s->n_shared++;
+	return add(s, key, res);
+}
+
+/* Shares the item's answers (ld: its ld+json form too) with old; 0, or -1 to build them anew. */
+static int share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id, const char *slug,
+		      int ld)
+{
+	char key[HH_KEY_MAX], key_ld[HH_KEY_MAX];
+	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0 || hh_snapshot_get(old, key) == NULL)
+		return -1;
+	if (ld && (hh_key_item(id, slug, 1, key_ld, sizeof(key_ld)) < 0 || hh_snapshot_get(old, key_ld) == NULL))
+		return -1;
+	if (share(s, old, key) < 0 || (ld && share(s, old, key_ld) < 0))
+		return -2; /* cannot happen once both were found; a hard failure */
+	return 0;
+}
+
+static int build_article(struct hh_snapshot *s, const struct hh_article *a)
+{
+	const struct hh_content *c = s->content;
+	json_t *help = hh_render_when_to_get_help(c);
+	int rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
+	if (rc == 0)
+		rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
+	return rc;
+}
+
+static int add_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
 	struct hh_list_params first = {0}; /* the default first page; others are built on demand */
 	int rc = add_list(s, HH_ROUTE_ARTICLES, &first);
 	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
-		json_t *help = hh_render_when_to_get_help(c);
-		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
-		if (rc == 0)
-			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
+		int shared = old != NULL && article_unchanged(old->content, c, a)
+				     ? share_item(s, old, HH_ROUTE_ARTICLE, a->slug, 1)
+				     : -1;
+		rc = shared == -1 ? build_article(s, a) : shared;
 	}
 	return rc;
 }
 
-static int add_causes(struct hh_snapshot *s)
+static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
 	int rc = 0;
@@ -309,12 +396,16 @@ static int add_causes(struct hh_snapshot *s)
 			rc = add_list(s, HH_ROUTE_CAUSES, &p);
 		}
 	}
-	for (size_t i = 0; rc == 0 && i < c->n_causes; i++)
-		rc = add_item(s, HH_ROUTE_CAUSE, c->causes[i].slug, 0, hh_render_cause(c, &c->causes[i]));
+	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
+		const struct hh_cause *x = &c->causes[i];
+		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
+		int shared = o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug, 0) : -1;
+		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, 0, hh_render_cause(c, x)) : shared;
+	}
 	return rc;
 }
 
-static int add_remedies(struct hh_snapshot *s)
+static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
 	struct hh_list_params all = {0};
@@ -324,8 +415,14 @@ static int add_remedies(struct hh_snapshot *s)
 		struct hh_list_params p = {.cause = c->causes[i].slug};
 		rc = add_list(s, HH_ROUTE_REMEDIES, &p);
 	}
-	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++)
-		rc = add_item(s, HH_ROUTE_REMEDY, c->remedies[i].slug, 0, hh_render_remedy(c, &c->remedies[i]));
+	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
+		const struct hh_remedy *x = &c->remedies[i];
+		const struct hh_remedy *o = old ? hh_content_remedy(old->content, x->slug) : NULL;
+		/* a remedy shows the causes that name it: those may change while it does not */
+		int same = o != NULL && x->copied && same_strv(&o->causes, &x->causes);
+		int shared = same ? share_item(s, old, HH_ROUTE_REMEDY, x->slug, 0) : -1;
+		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, 0, hh_render_remedy(c, x)) : shared;
+	}
 	return rc;
 }
 
@@ -339,6 +436,12 @@ static int add_static(struct hh_snapshot *s)
 
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
 {
+	return hh_snapshot_build_from(content, o, NULL);
+}
+
+struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const struct hh_snapshot_options *o,
+					   const struct hh_snapshot *old)
+{
 	struct hh_snapshot *s = xcalloc(1, sizeof(*s));
 	hh_ref_init(&s->ref, snapshot_destroy);
 	s->content = content;
@@ -346,10 +449,13 @@ struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct h
 	s->version = content->version;
 	s->built_at_ms = hh_wall_ms();
 	s->resources = hh_map_new(64 + 4 * (content->n_articles + content->n_causes + content->n_remedies));
-	if (add_articles(s) < 0 || add_causes(s) < 0 || add_remedies(s) < 0 || add_static(s) < 0) {
+	if (old != NULL && old->opts != o)
+		old = NULL; /* answers built with other options are not the same bytes */
+	if (add_articles(s, old) < 0 || add_causes(s, old) < 0 || add_remedies(s, old) < 0 || add_static(s) < 0) {
 		hh_ref_put(&s->ref);
 		return NULL;
 	}
+	malloc_trim(0); /* what rendering and compressing left in the arenas */
 	return s;
 }
 

@@ -87,6 +87,7 @@ struct hh_snapshot {
 	int64_t version;
 	int64_t built_at_ms;
 	size_t n_resources;
+	size_t n_shared;            /* of n_resources, answers shared with the previous snapshot */
 };
 
 /*
@@ -95,6 +96,14 @@ struct hh_snapshot {
  * New reference or NULL (content freed).
  */
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o);
+/*
+ * hh_snapshot_build, sharing with old (borrowed; NULL builds everything) every
+ * answer whose inputs did not change: the same resource, one more
+ * reference, so only what changed is rendered and compressed and the two
+ * snapshots hold one copy of the rest.
+ */
+struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const struct hh_snapshot_options *o,
+					   const struct hh_snapshot *old);
 /* Borrowed, or NULL. */
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
 
