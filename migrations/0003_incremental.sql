@@ -5,11 +5,11 @@
 -- it, so a server at version V can read only what changed after V, and the
 -- removals since V, instead of the whole library (issue 12).
 
--- content_state.version current when the row was last written (0: before
--- this migration). A server that loaded version V reads the rows with
--- changed_in >= V: migrate bumps the version first in its transaction and
--- writes rows at V+1; a hand edit at V followed by a bump is caught too.
--- Re-reading the previous change once more is the price of that simplicity.
+-- The content version that first shows the row as last written: the
+-- version current when it was written, plus one (migrate bumps the version
+-- after its writes; an operator's hand edit is followed by a bump too).
+-- 0: written before this migration. A server that loaded version V reads
+-- the rows with changed_in > V, and nothing else.
 ALTER TABLE articles ADD COLUMN changed_in bigint NOT NULL DEFAULT 0;
 ALTER TABLE causes ADD COLUMN changed_in bigint NOT NULL DEFAULT 0;
 ALTER TABLE remedies ADD COLUMN changed_in bigint NOT NULL DEFAULT 0;
@@ -17,12 +17,12 @@ CREATE INDEX articles_changed_in_idx ON articles (changed_in);
 CREATE INDEX causes_changed_in_idx ON causes (changed_in);
 CREATE INDEX remedies_changed_in_idx ON remedies (changed_in);
 
--- Entities removed, with content_state.version current when they were
--- deleted; a slug written again leaves this table.
+-- Entities removed, with the version that first shows them gone (current
+-- version plus one, as above); a slug written again leaves this table.
 CREATE TABLE content_removed (
 	kind    text NOT NULL CHECK (kind IN ('article', 'cause', 'remedy')),
 	slug    hh_slug NOT NULL,
-	version bigint NOT NULL CHECK (version >= 0),
+	version bigint NOT NULL CHECK (version > 0),
 	PRIMARY KEY (kind, slug)
 );
 
@@ -50,7 +50,7 @@ $$;
 CREATE FUNCTION content_touch() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	NEW.changed_in := (SELECT version FROM content_state);
+	NEW.changed_in := (SELECT version + 1 FROM content_state);
 	RETURN NEW;
 END $$;
 CREATE TRIGGER articles_touch BEFORE INSERT OR UPDATE ON articles
@@ -64,7 +64,7 @@ CREATE FUNCTION content_forget() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO content_removed (kind, slug, version)
-	VALUES (TG_ARGV[0], OLD.slug, (SELECT version FROM content_state))
+	VALUES (TG_ARGV[0], OLD.slug, (SELECT version + 1 FROM content_state))
 	ON CONFLICT (kind, slug) DO UPDATE SET version = EXCLUDED.version;
 	RETURN OLD;
 END $$;

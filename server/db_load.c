@@ -19,7 +19,7 @@
 struct load {
 	struct db_ctx db;
 	struct hh_content *c;
-	char since[24]; /* read entities with changed_in >= since ("-1": all), the one parameter of every query */
+	char since[24]; /* read entities with changed_in > since ("-1": all), the one parameter of every query */
 	const char *params[1]; /* {since} */
 	struct hh_db_load_counts *counts;
 };
@@ -195,7 +195,7 @@ static int load_articles(struct load *l)
 			       " array_to_string(regions, ','), to_char(reviewed_at, 'YYYY-MM-DD'),\n"
 			       " to_char(next_review_due, 'YYYY-MM-DD'),\n"
 			       " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),\n"
-			       " version, checksum FROM articles WHERE changed_in >= $1::bigint ORDER BY slug COLLATE \"C\"",
+			       " version, checksum FROM articles WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
 			       1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
@@ -208,23 +208,23 @@ static int load_articles(struct load *l)
 	PQclear(r);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, name FROM article_alternate_names\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in >= $1::bigint)\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_alt_names);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, id, heading, body FROM article_sections\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in >= $1::bigint)\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_sections);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, cause_slug FROM article_causes\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in >= $1::bigint)\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_causes);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, remedy_slug FROM article_remedies\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in >= $1::bigint)\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_remedies);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, title, url FROM article_references\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in >= $1::bigint)\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_refs);
 	return rc;
 }
@@ -262,7 +262,7 @@ static int load_causes(struct load *l)
 	PGresult *r = hh_db_exec(&l->db,
 			       "SELECT slug, name, summary, description, array_to_string(positions, ','),\n"
 			       " array_to_string(regions, ','), see_doctor_if, checksum\n"
-			       " FROM causes WHERE changed_in >= $1::bigint ORDER BY slug COLLATE \"C\"",
+			       " FROM causes WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
 			       1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
@@ -275,11 +275,11 @@ static int load_causes(struct load *l)
 	PQclear(r);
 	if (rc == 0)
 		rc = load_children(l, "SELECT cause_slug, remedy_slug FROM cause_remedies\n"
-				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in >= $1::bigint)\n"
+				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_remedies);
 	if (rc == 0)
 		rc = load_children(l, "SELECT cause_slug, title, url FROM cause_references\n"
-				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in >= $1::bigint)\n"
+				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_refs);
 	return rc;
 }
@@ -302,7 +302,7 @@ static int load_remedies(struct load *l)
 {
 	PGresult *r = hh_db_exec(&l->db,
 			       "SELECT slug, name, summary, description, checksum\n"
-			       " FROM remedies WHERE changed_in >= $1::bigint ORDER BY slug COLLATE \"C\"",
+			       " FROM remedies WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
 			       1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
@@ -319,11 +319,11 @@ static int load_remedies(struct load *l)
 	}
 	PQclear(r);
 	int rc = load_children(l, "SELECT remedy_slug, step FROM remedy_steps\n"
-				  " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in >= $1::bigint)\n"
+				  " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
 				  " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_steps);
 	if (rc == 0)
 		rc = load_children(l, "SELECT remedy_slug, title, url FROM remedy_references\n"
-				      " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in >= $1::bigint)\n"
+				      " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_remedy_refs);
 	return rc;
 }
@@ -477,7 +477,7 @@ struct removed {
 static int load_removed(struct load *l, struct removed *out)
 {
 	out->r = hh_db_exec(&l->db,
-			    "SELECT kind, slug FROM content_removed WHERE version >= $1::bigint\n"
+			    "SELECT kind, slug FROM content_removed WHERE version > $1::bigint\n"
 			    " ORDER BY kind, slug COLLATE \"C\"",
 			    1, l->params, PGRES_TUPLES_OK, NULL);
 	if (out->r == NULL)

@@ -606,7 +606,29 @@ static int analyze_changed(struct run *r, const struct hh_plan *plan)
 	return 0;
 }
 
-/* Bumps the content version first: every row written records it in changed_in. */
+/*
+ * The version this migrate will publish, read before any write (the
+ * advisory lock keeps other migrates out): rows record it in changed_in
+ * (0003's trigger computes the same value).
+ */
+static int next_version(struct run *r)
+{
+	snprintf(r->what, sizeof(r->what), "content_state");
+	PGresult *res = hh_db_exec(&r->x, "SELECT version + 1 FROM content_state", 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (res == NULL)
+		return -1;
+	long long v = 0;
+	int rc = PQntuples(res) == 1 ? hh_parse_int(PQgetvalue(res, 0, 0), 1, INT64_MAX, &v) : -1;
+	PQclear(res);
+	if (rc < 0) {
+		hh_db_set_err(&r->x, r->what, "no row");
+		return -1;
+	}
+	num(r->version, v);
+	return 0;
+}
+
+/* Bumps the content version, after the writes: their changed_in is this version. */
 static int bump_version(struct run *r, long long *version)
 {
 	snprintf(r->what, sizeof(r->what), "content_state");
@@ -645,11 +667,11 @@ int hh_db_migrate_write(struct hh_db *db, const struct hh_db_content_write *w, l
 	struct run r;
 	run_init(&r, db, err, errlen);
 	int triage = triage_changed(w->plan);
-	if (bump_version(&r, version) < 0 || (triage && clear_triage(&r) < 0) || clear_changed(&r, w->plan) < 0 ||
+	if (next_version(&r) < 0 || (triage && clear_triage(&r) < 0) || clear_changed(&r, w->plan) < 0 ||
 	    delete_removed(&r, w->plan) < 0 || write_changed(&r, w->c, w->plan) < 0 ||
 	    (triage && write_triage(&r, w) < 0))
 		return -1;
 	if (refresh_search(&r, w->plan) < 0 || write_files(&r, w) < 0 || analyze_changed(&r, w->plan) < 0)
 		return -1;
-	return notify(&r);
+	return bump_version(&r, version) < 0 ? -1 : notify(&r);
 }

@@ -102,8 +102,8 @@ struct hh_db_load_counts {
 /*
  * hh_db_load_content reading only what changed since old (borrowed; a
  * finished content, e.g. the last published snapshot's): the articles,
- * causes and remedies written at or after old->version (changed_in) with
- * the rows they own, the removals since then (0003's content_removed), and the small
+ * causes and remedies written after old->version (changed_in) with the
+ * rows they own, the removals since then (0003's content_removed), and the small
  * triage tables in full; every other entity is copied from old. NULL old,
  * or an old newer than the database, reads everything. Fills *counts.
  */
