@@ -33,7 +33,8 @@ int hh_gzip(const void *in, size_t n, char **out, size_t *out_len)
 		free(buf);
 		return -1;
 	}
-	*out = buf;
+	/* the buffer was sized for the worst case (at least the input): keep only what was produced */
+	*out = xrealloc(buf, produced > 0 ? produced : 1);
 	*out_len = produced;
 	return 0;
 }

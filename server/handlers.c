@@ -292,6 +292,14 @@ static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
 		rq->cache = HH_CACHE_HIT;
 		return hh_send_resource(rq, res);
 	}
+	const struct hh_article *a = rq->route.id == HH_ROUTE_ARTICLE ? hh_content_article(s->content, rq->route.slug) : NULL;
+	if (a != NULL && wants_ld(rq)) {
+		/* ld+json is not prebuilt (snapshot.c): built on first request into the bounded list cache */
+		enum MHD_Result rc;
+		if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
+			return rc;
+		return send_and_keep(rq, rq->srv->list_lru, key, hh_snapshot_article_ld(s, a));
+	}
 	if (content_has(s->content, rq->route.id, rq->route.slug))
 		return missing_entry(rq, "no prebuilt answer", key);
 	struct hh_error e;

@@ -4,6 +4,8 @@
 #include "healthhub/snapshot.h"
 
 #include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,42 +346,115 @@ static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const cha
 	return add(s, key, res);
 }
 
-/* Shares the item's answers (ld: its ld+json form too) with old; 0, or -1 to build them anew. */
-static int share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id, const char *slug,
-		      int ld)
+/* Shares the item's answer with old: 0, or -1 to build it anew. */
+static int share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id, const char *slug)
 {
-	char key[HH_KEY_MAX], key_ld[HH_KEY_MAX];
+	char key[HH_KEY_MAX];
 	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0 || hh_snapshot_get(old, key) == NULL)
 		return -1;
-	if (ld && (hh_key_item(id, slug, 1, key_ld, sizeof(key_ld)) < 0 || hh_snapshot_get(old, key_ld) == NULL))
-		return -1;
-	if (share(s, old, key) < 0 || (ld && share(s, old, key_ld) < 0))
-		return -2; /* cannot happen once both were found; a hard failure */
-	return 0;
+	return share(s, old, key) < 0 ? -2 : 0;
 }
 
-static int build_article(struct hh_snapshot *s, const struct hh_article *a)
+struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const struct hh_article *a)
 {
-	const struct hh_content *c = s->content;
-	json_t *help = hh_render_when_to_get_help(c);
-	int rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help)) : -1;
-	if (rc == 0)
-		rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url));
+	return resource_from_json(s->opts, hh_render_article_ldjson(s->content, a, s->opts->public_url), LD_TYPE,
+				  VARY_ACCEPT_ENC);
+}
+
+/* The article's JSON answer: a new reference or NULL. Pure over the content: runs on any thread. */
+static struct hh_resource *article_json(const struct hh_snapshot *s, const struct hh_article *a)
+{
+	json_t *help = hh_render_when_to_get_help(s->content);
+	json_t *j = help ? hh_render_article(s->content, a, help) : NULL;
+	return resource_from_json(s->opts, j, JSON_TYPE, VARY_ACCEPT_ENC);
+}
+
+/*
+ * Rendering and compressing articles is most of a cold start (zlib at level
+ * 9 above all): the articles to build are shared out between the calling
+ * thread and BUILD_THREADS - 1 helpers, each taking the next index, and
+ * the results are stored under their keys afterwards (the map is not
+ * thread-safe; the renderers and libmicrohttpd's response constructors are).
+ */
+#define BUILD_THREADS 2
+#define BUILD_MIN_PARALLEL 64 /* below this a thread costs more than it saves */
+
+struct build_job {
+	const struct hh_snapshot *s;
+	const struct hh_article **todo; /* borrowed from s->content */
+	struct hh_resource **out;       /* one per todo entry; NULL when building failed */
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *build_worker(void *arg)
+{
+	struct build_job *j = arg;
+	for (size_t i = atomic_fetch_add(&j->next, 1); i < j->n; i = atomic_fetch_add(&j->next, 1))
+		j->out[i] = article_json(j->s, j->todo[i]);
+	return NULL;
+}
+
+static void build_parallel(struct build_job *j)
+{
+	pthread_t helper[BUILD_THREADS - 1];
+	size_t started = 0;
+	for (size_t t = 0; j->n >= BUILD_MIN_PARALLEL && t < BUILD_THREADS - 1; t++)
+		if (pthread_create(&helper[started], NULL, build_worker, j) == 0)
+			started++;
+	build_worker(j); /* with no helper (failed to start), this thread builds them all */
+	for (size_t t = 0; t < started; t++)
+		pthread_join(helper[t], NULL);
+}
+
+/* Stores the built answers under their keys; 0 or -1 (every reference is consumed either way). */
+static int store_built(struct hh_snapshot *s, struct build_job *j)
+{
+	int rc = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		char key[HH_KEY_MAX];
+		if (rc == 0 && j->out[i] != NULL && hh_key_item(HH_ROUTE_ARTICLE, j->todo[i]->slug, 0, key, sizeof(key)) == 0)
+			rc = add(s, key, j->out[i]);
+		else {
+			if (j->out[i] != NULL)
+				hh_ref_put(&j->out[i]->ref);
+			rc = -1;
+		}
+	}
 	return rc;
 }
 
+/*
+ * Every article's JSON is prebuilt (the hot answer: what sites and apps
+ * fetch); its ld+json form is built on first request into the bounded list
+ * cache (hh_snapshot_article_ld), which keeps a 5,000-article library under
+ * its memory bound.
+ */
 static int add_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
 	struct hh_list_params first = {0}; /* the default first page; others are built on demand */
 	int rc = add_list(s, HH_ROUTE_ARTICLES, &first);
+	struct build_job j = {.s = s};
+	j.todo = xcalloc(c->n_articles + 1, sizeof(*j.todo));
+	j.out = xcalloc(c->n_articles + 1, sizeof(*j.out));
 	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
 		int shared = old != NULL && article_unchanged(old->content, c, a)
-				     ? share_item(s, old, HH_ROUTE_ARTICLE, a->slug, 1)
+				     ? share_item(s, old, HH_ROUTE_ARTICLE, a->slug)
 				     : -1;
-		rc = shared == -1 ? build_article(s, a) : shared;
+		if (shared == -1)
+			j.todo[j.n++] = a;
+		else
+			rc = shared;
 	}
+	if (rc == 0) {
+		atomic_init(&j.next, 0);
+		build_parallel(&j);
+		rc = store_built(s, &j);
+	}
+	free(j.todo);
+	free(j.out);
 	return rc;
 }
 
@@ -399,7 +474,7 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
 		const struct hh_cause *x = &c->causes[i];
 		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
-		int shared = o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug, 0) : -1;
+		int shared = o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : -1;
 		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, 0, hh_render_cause(c, x)) : shared;
 	}
 	return rc;
@@ -420,7 +495,7 @@ static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 		const struct hh_remedy *o = old ? hh_content_remedy(old->content, x->slug) : NULL;
 		/* a remedy shows the causes that name it: those may change while it does not */
 		int same = o != NULL && x->copied && same_strv(&o->causes, &x->causes);
-		int shared = same ? share_item(s, old, HH_ROUTE_REMEDY, x->slug, 0) : -1;
+		int shared = same ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
 		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, 0, hh_render_remedy(c, x)) : shared;
 	}
 	return rc;

@@ -104,6 +104,12 @@ struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct h
  */
 struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const struct hh_snapshot_options *o,
 					   const struct hh_snapshot *old);
+/*
+ * The ld+json answer of article a (borrowed from s's content), which
+ * snapshots do not prebuild: built on first request and kept in a bounded
+ * cache by the caller. New reference or NULL.
+ */
+struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const struct hh_article *a);
 /* Borrowed, or NULL. */
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
 
