@@ -218,7 +218,15 @@ static void derive_remedy_causes(struct hh_content *c)
 {
 	for (size_t r = 0; r < c->n_remedies; r++) {
 		struct hh_remedy *rem = &c->remedies[r];
-		rem->causes.v = hh_content_alloc(c, (c->n_causes + 1) * sizeof(char *));
+		size_t n = 0;
+		/* counted first: a list sized for every cause, per remedy, was megabytes at 5,000 articles */
+		for (size_t i = 0; i < c->n_causes; i++)
+			for (size_t k = 0; k < c->causes[i].remedies.n; k++)
+				if (strcmp(c->causes[i].remedies.v[k], rem->slug) == 0) {
+					n++;
+					break;
+				}
+		rem->causes.v = hh_content_alloc(c, (n + 1) * sizeof(char *));
 		rem->causes.n = 0;
 		for (size_t i = 0; i < c->n_causes; i++) {
 			const struct hh_cause *cause = &c->causes[i];

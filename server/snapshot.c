@@ -151,6 +151,12 @@ static void snapshot_destroy(struct hh_ref *ref)
 	struct hh_snapshot *s = (struct hh_snapshot *)ref;
 	hh_map_each(s->resources, put_resource);
 	hh_map_free(s->resources);
+	for (size_t i = 0; s->articles != NULL && i < s->content->n_articles; i++) {
+		struct hh_resource *res = atomic_load(&s->articles[i]);
+		if (res != NULL)
+			hh_ref_put(&res->ref);
+	}
+	free(s->articles);
 	hh_content_free(s->content);
 	free(s);
 	/*
@@ -407,55 +413,91 @@ static void build_parallel(struct build_job *j)
 		pthread_join(helper[t], NULL);
 }
 
-/* Stores the built answers under their keys; 0 or -1 (every reference is consumed either way). */
+/* Stores the built answers in their slots; 0 or -1 (every reference is consumed either way). */
 static int store_built(struct hh_snapshot *s, struct build_job *j)
 {
 	int rc = 0;
 	for (size_t i = 0; i < j->n; i++) {
-		char key[HH_KEY_MAX];
-		if (rc == 0 && j->out[i] != NULL && hh_key_item(HH_ROUTE_ARTICLE, j->todo[i]->slug, 0, key, sizeof(key)) == 0)
-			rc = add(s, key, j->out[i]);
-		else {
-			if (j->out[i] != NULL)
-				hh_ref_put(&j->out[i]->ref);
+		if (j->out[i] == NULL) {
 			rc = -1;
+			continue;
 		}
+		atomic_store(&s->articles[j->todo[i] - s->content->articles], j->out[i]);
+		s->n_resources++;
 	}
 	return rc;
 }
 
 /*
  * Every article's JSON is prebuilt (the hot answer: what sites and apps
- * fetch); its ld+json form is built on first request into the bounded list
- * cache (hh_snapshot_article_ld), which keeps a 5,000-article library under
- * its memory bound.
+ * fetch) into one slot per article: shared with the previous snapshot when
+ * unchanged, built now when it changed. A first snapshot (no previous one:
+ * a cold start) leaves the slots empty so the instance is ready at once;
+ * hh_snapshot_article fills a slot on first request and hh_snapshot_warm
+ * fills the rest behind. The ld+json form is built on first request into
+ * the bounded list cache (hh_snapshot_article_ld): that keeps a
+ * 5,000-article library under its memory bound.
  */
 static int add_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
 	struct hh_list_params first = {0}; /* the default first page; others are built on demand */
 	int rc = add_list(s, HH_ROUTE_ARTICLES, &first);
+	s->articles = xcalloc(c->n_articles + 1, sizeof(*s->articles));
+	if (old == NULL || rc < 0)
+		return rc;
 	struct build_job j = {.s = s};
 	j.todo = xcalloc(c->n_articles + 1, sizeof(*j.todo));
 	j.out = xcalloc(c->n_articles + 1, sizeof(*j.out));
-	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
+	for (size_t i = 0; i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
-		int shared = old != NULL && article_unchanged(old->content, c, a)
-				     ? share_item(s, old, HH_ROUTE_ARTICLE, a->slug)
-				     : -1;
-		if (shared == -1)
-			j.todo[j.n++] = a;
-		else
-			rc = shared;
+		const struct hh_article *o = article_unchanged(old->content, c, a) ? hh_content_article(old->content, a->slug)
+										  : NULL;
+		struct hh_resource *res = o != NULL ? atomic_load(&old->articles[o - old->content->articles]) : NULL;
+		if (res != NULL) {
+			hh_ref_get(&res->ref);
+			atomic_store(&s->articles[i], res);
+			s->n_shared++;
+			s->n_resources++;
+		} else if (o == NULL) {
+			j.todo[j.n++] = a; /* changed: built before it is published */
+		} /* unchanged but never built in old: left to the first request or the warm-up */
 	}
-	if (rc == 0) {
-		atomic_init(&j.next, 0);
-		build_parallel(&j);
-		rc = store_built(s, &j);
-	}
+	atomic_init(&j.next, 0);
+	build_parallel(&j);
+	rc = store_built(s, &j);
 	free(j.todo);
 	free(j.out);
 	return rc;
+}
+
+struct hh_resource *hh_snapshot_article(const struct hh_snapshot *s, const char *slug)
+{
+	const struct hh_article *a = hh_content_article(s->content, slug);
+	if (a == NULL)
+		return NULL;
+	_Atomic(struct hh_resource *) *slot = &s->articles[a - s->content->articles];
+	struct hh_resource *res = atomic_load(slot);
+	if (res != NULL)
+		return res;
+	struct hh_resource *fresh = article_json(s, a), *expected = NULL;
+	if (fresh == NULL)
+		return NULL;
+	/* two requests may build it at once: the first to store wins, the other lets its copy go */
+	if (atomic_compare_exchange_strong(slot, &expected, fresh))
+		return fresh;
+	hh_ref_put(&fresh->ref);
+	return expected;
+}
+
+size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop)
+{
+	size_t built = 0;
+	for (size_t i = 0; i < s->content->n_articles && !atomic_load(stop); i++)
+		if (atomic_load(&s->articles[i]) == NULL && hh_snapshot_article(s, s->content->articles[i].slug) != NULL)
+			built++;
+	malloc_trim(0);
+	return built;
 }
 
 static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
@@ -536,5 +578,7 @@ struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const str
 
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key)
 {
-	return hh_map_get(s->resources, key);
+	struct hh_resource *res = hh_map_get(s->resources, key);
+	const char *slug = res == NULL ? hh_key_article_slug(key) : NULL;
+	return slug != NULL ? hh_snapshot_article(s, slug) : res;
 }

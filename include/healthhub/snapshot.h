@@ -83,6 +83,8 @@ struct hh_snapshot {
 	struct hh_ref ref;
 	struct hh_content *content; /* owned */
 	struct hh_map *resources;   /* keys.h key -> struct hh_resource * (one reference each) */
+	_Atomic(struct hh_resource *) *articles; /* article JSON per content->articles index (one reference each);
+						    NULL until built (hh_snapshot_article) */
 	const struct hh_snapshot_options *opts; /* borrowed: how its answers were built */
 	int64_t version;
 	int64_t built_at_ms;
@@ -110,7 +112,20 @@ struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const str
  * cache by the caller. New reference or NULL.
  */
 struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const struct hh_article *a);
-/* Borrowed, or NULL. */
+/*
+ * The JSON answer of the article slug: its slot, filled on first use when
+ * the snapshot did not prebuild it (thread-safe: concurrent builders agree
+ * on one). Borrowed (the snapshot holds it), or NULL when the content has
+ * no such article or building failed.
+ */
+struct hh_resource *hh_snapshot_article(const struct hh_snapshot *s, const char *slug);
+/*
+ * Builds every article answer not built yet, until *stop is set; returns
+ * how many it built. Run after publishing a first snapshot, off the
+ * request path.
+ */
+size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop);
+/* Borrowed, or NULL (article answers through hh_snapshot_article). */
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
 
 /* Static bytes served at /openapi.json (generated at build time). */

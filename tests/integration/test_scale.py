@@ -46,6 +46,11 @@ def links(headers):
 
 def page(s, path):
     st, h, b = s.get(path)
+    for _ in range(10):  # a search is a 503 while the instance thinks the database is away (a loaded machine)
+        if st != 503 or "q=" not in path:
+            break
+        time.sleep(0.5)
+        st, h, b = s.get(path)
     check(st == 200, "GET %s: %d %r" % (path, st, b[:200]))
     return json.loads(b) if st == 200 else {"items": [], "total": -1}, links(h)
 
@@ -234,8 +239,8 @@ def test_deletion(url, folder, servers):
     for srv in servers:
         check(srv.get("/v1/articles/" + article)[0] == 404, "deleted article is a 404")
         check(article not in slugs(all_items(srv, "/v1/articles")), "deleted article in no article page")
-        hits = srv.get_json("/v1/articles?q=" + adoc["title"].replace(" ", "+"))
-        check(article not in slugs(hits.get("items", [])), "deleted article in no search")
+        hits = all_items(srv, "/v1/articles?q=" + adoc["title"].replace(" ", "+"))
+        check(article not in slugs(hits), "deleted article in no search")
         check(srv.get("/v1/causes/" + cause["slug"])[0] == 404, "deleted cause is a 404")
         for q in ("", "?position=standing", "?position=sitting", "?position=lying_down", "?region=upper_back",
                   "?region=middle_back", "?q=" + cause["name"].split()[0]):
