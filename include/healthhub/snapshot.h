@@ -4,8 +4,9 @@
  * A snapshot is built off to the side from a finished hh_content, then
  * published atomically; requests take a reference, so an old snapshot lives
  * until its last in-flight request is done. Every resource holds its body in
- * identity and gzip form and four prebuilt MHD responses (200 and 304, per
- * encoding) whose headers are complete before any thread can see them.
+ * identity and gzip form and a prebuilt MHD 200 response per encoding
+ * whose headers are complete before any thread can see them (304s are
+ * made per request: prebuilding them cost ~10% of the memory bound).
  */
 #ifndef HEALTHHUB_SNAPSHOT_H
 #define HEALTHHUB_SNAPSHOT_H
@@ -43,7 +44,8 @@ struct hh_resource {
 	const char *cache_control;  /* static, or the options' */
 	const struct hh_snapshot_options *opts; /* borrowed: headers of responses made later */
 	char *link;                 /* owned: RFC 8288 Link value of a list page, or NULL */
-	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt; ok_gz NULL without gzip */
+	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt 200s (ok_gz NULL without
+									    gzip); the 304s stay NULL */
 };
 
 /*
