@@ -279,13 +279,22 @@ static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const cha
 	return add(s, key, resource_from_json(s->opts, j, type, vary));
 }
 
-/* Builds the first page of list request p and stores it under its key. 0 or -1. */
-static int add_list(struct hh_snapshot *s, enum hh_route_id id, struct hh_list_params *p)
+static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const char *key);
+
+/*
+ * Builds the first page of list request p and stores it under its key, or
+ * shares it with same (the previous snapshot, when the page cannot have
+ * changed; NULL builds it). 0 or -1.
+ */
+static int add_list(struct hh_snapshot *s, enum hh_route_id id, struct hh_list_params *p,
+		    const struct hh_snapshot *same)
 {
 	char key[HH_KEY_MAX];
 	p->limit = hh_list_default_limit(id);
 	if (hh_key_list(id, p, key, sizeof(key)) < 0)
 		return -1;
+	if (same != NULL && hh_map_get(same->resources, key) != NULL)
+		return share(s, same, key);
 	return add(s, key, hh_snapshot_page(s->opts, s->content, id, p));
 }
 
@@ -343,6 +352,39 @@ static int article_unchanged(const struct hh_content *old, const struct hh_conte
 	return a->copied && hh_content_article(old, a->slug) != NULL &&
 	       same_str(old->ruleset_version, c->ruleset_version) && links_copied(c, &a->causes, 1) &&
 	       links_copied(c, &a->remedies, 0);
+}
+
+/*
+ * Lists: a page shows whole entities (causes, remedies with their derived
+ * causes) or summaries; it is unchanged when every entity it could show was
+ * copied and none was added or removed (same count).
+ */
+static int causes_same(const struct hh_content *old, const struct hh_content *c)
+{
+	for (size_t i = 0; i < c->n_causes; i++)
+		if (!c->causes[i].copied)
+			return 0;
+	return c->n_causes == old->n_causes;
+}
+
+static int remedies_same(const struct hh_content *old, const struct hh_content *c)
+{
+	for (size_t i = 0; i < c->n_remedies; i++)
+		if (!c->remedies[i].copied)
+			return 0;
+	return c->n_remedies == old->n_remedies && causes_same(old, c);
+}
+
+/* The default first page of articles: the same first slugs, each copied, and the same total. */
+static int first_articles_same(const struct hh_content *old, const struct hh_content *c)
+{
+	size_t n = (size_t)hh_list_default_limit(HH_ROUTE_ARTICLES);
+	if (c->n_articles != old->n_articles)
+		return 0;
+	for (size_t i = 0; i < n && i < c->n_articles; i++)
+		if (!c->articles[i].copied || strcmp(c->articles[i].slug, old->articles[i].slug) != 0)
+			return 0;
+	return 1;
 }
 
 /* Stores the old snapshot's answer under key in s, with a new reference. 0, or -1 when old has none. */
@@ -446,7 +488,7 @@ static int add_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
 	struct hh_list_params first = {0}; /* the default first page; others are built on demand */
-	int rc = add_list(s, HH_ROUTE_ARTICLES, &first);
+	int rc = add_list(s, HH_ROUTE_ARTICLES, &first, old && first_articles_same(old->content, c) ? old : NULL);
 	s->articles = xcalloc(c->n_articles + 1, sizeof(*s->articles));
 	if (old == NULL || rc < 0)
 		return rc;
@@ -507,6 +549,7 @@ size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop)
 static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
+	const struct hh_snapshot *same = old != NULL && causes_same(old->content, c) ? old : NULL;
 	int rc = 0;
 	/* the first page of every position x region combination, "none" included */
 	for (unsigned pos = 0; rc == 0 && pos <= HH_POSITION_COUNT; pos++) {
@@ -514,7 +557,7 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 			struct hh_list_params p = {0};
 			p.position = pos ? 1u << (pos - 1) : 0;
 			p.region = reg ? 1u << (reg - 1) : 0;
-			rc = add_list(s, HH_ROUTE_CAUSES, &p);
+			rc = add_list(s, HH_ROUTE_CAUSES, &p, same);
 		}
 	}
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
@@ -529,30 +572,41 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
+	const struct hh_snapshot *same = old != NULL && remedies_same(old->content, c) ? old : NULL;
 	struct hh_list_params all = {0};
-	int rc = add_list(s, HH_ROUTE_REMEDIES, &all);
+	int rc = add_list(s, HH_ROUTE_REMEDIES, &all, same);
 	/* one first page per cause the content holds: a cause it does not hold is a 422, decided by the content */
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
 		struct hh_list_params p = {.cause = c->causes[i].slug};
-		rc = add_list(s, HH_ROUTE_REMEDIES, &p);
+		rc = add_list(s, HH_ROUTE_REMEDIES, &p, same);
 	}
 	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
 		const struct hh_remedy *x = &c->remedies[i];
 		const struct hh_remedy *o = old ? hh_content_remedy(old->content, x->slug) : NULL;
 		/* a remedy shows the causes that name it: those may change while it does not */
-		int same = o != NULL && x->copied && same_strv(&o->causes, &x->causes);
-		int shared = same ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
+		int unchanged = o != NULL && x->copied && same_strv(&o->causes, &x->causes);
+		int shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
 		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, 0, hh_render_remedy(c, x)) : shared;
 	}
 	return rc;
 }
 
-static int add_static(struct hh_snapshot *s)
+static int add_static(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
-	char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
-	if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI), hh_resource_json(s->opts, doc, hh_openapi_json_len)) < 0)
-		return -1;
-	return add_json(s, hh_key_fixed(HH_ROUTE_SYMPTOMS), hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC);
+	const char *symptoms = hh_key_fixed(HH_ROUTE_SYMPTOMS);
+	/* the OpenAPI document is the same bytes for the process's life */
+	if (old != NULL && hh_map_get(old->resources, hh_key_fixed(HH_ROUTE_OPENAPI)) != NULL) {
+		if (share(s, old, hh_key_fixed(HH_ROUTE_OPENAPI)) < 0)
+			return -1;
+	} else {
+		char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
+		if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI), hh_resource_json(s->opts, doc, hh_openapi_json_len)) < 0)
+			return -1;
+	}
+	if (old != NULL && same_str(old->content->ruleset_version, s->content->ruleset_version) &&
+	    hh_map_get(old->resources, symptoms) != NULL)
+		return share(s, old, symptoms);
+	return add_json(s, symptoms, hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC);
 }
 
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
@@ -572,7 +626,7 @@ struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const str
 	s->resources = hh_map_new(64 + 4 * (content->n_articles + content->n_causes + content->n_remedies));
 	if (old != NULL && old->opts != o)
 		old = NULL; /* answers built with other options are not the same bytes */
-	if (add_articles(s, old) < 0 || add_causes(s, old) < 0 || add_remedies(s, old) < 0 || add_static(s) < 0) {
+	if (add_articles(s, old) < 0 || add_causes(s, old) < 0 || add_remedies(s, old) < 0 || add_static(s, old) < 0) {
 		hh_ref_put(&s->ref);
 		return NULL;
 	}
