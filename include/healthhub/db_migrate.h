@@ -68,7 +68,8 @@ struct hh_db_content_write {
  * tagged changed_in = the new version, removed ones deleted and recorded in
  * content_removed, the triage rows rewritten only when a triage file
  * changed; refreshes the search vectors of the written articles, records
- * the changed content files, ANALYZEs the tables of the kinds that changed,
+ * the changed content files, ANALYZEs the tables of the kinds of which 2%
+ * or more changed (a first load: all),
  * bumps content_state.version into *version and notifies
  * HH_DB_CONTENT_CHANNEL with it (both take effect at COMMIT). 0 or -1 (err
  * filled).
