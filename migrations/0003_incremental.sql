@@ -75,7 +75,7 @@ CREATE TRIGGER causes_forget AFTER DELETE ON causes
 CREATE TRIGGER remedies_forget AFTER DELETE ON remedies
 	FOR EACH ROW EXECUTE FUNCTION content_forget('remedy');
 
--- Ranking reads every matching article's tsvector (~14 KB, TOASTed): lz4
--- decompresses several times faster than the default pglz. Applies to the
+-- Ranking reads every matching article's tsvector (~14 KB, TOASTed): lz4 is
+-- built for fast decompression, unlike the default pglz. Applies to the
 -- vectors written from now on; a first load writes them all.
 ALTER TABLE articles ALTER COLUMN search SET COMPRESSION lz4;
