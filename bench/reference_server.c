@@ -30,27 +30,27 @@
 
 #include <microhttpd.h>
 
-#define REF_MAX_FILE (64u * 1024u * 1024u)	/* a bench body, not a file server */
+#define REF_MAX_FILE (64u * 1024u * 1024u) /* a bench body, not a file server */
 #define REF_MAX_HEADERS 32u
 #define REF_MAX_NAME 128u
 
 struct ref_opts {
-	unsigned port;			/* 0 = any free port */
-	unsigned threads;		/* MHD thread pool size */
-	const char *file;		/* body to serve */
-	const char *etag;		/* strong ETag with quotes; NULL = derive */
+	unsigned port;    /* 0 = any free port */
+	unsigned threads; /* MHD thread pool size */
+	const char *file; /* body to serve */
+	const char *etag; /* strong ETag with quotes; NULL = derive */
 	const char *content_type;
-	const char *cache_control;	/* NULL = no Cache-Control header */
-	const char *headers[REF_MAX_HEADERS];	/* extra "Name: value" lines, from argv */
+	const char *cache_control;            /* NULL = no Cache-Control header */
+	const char *headers[REF_MAX_HEADERS]; /* extra "Name: value" lines, from argv */
 	unsigned n_headers;
 };
 
 struct ref_state {
-	struct MHD_Response *ok;	/* 200 with the body; shared, read-only */
-	struct MHD_Response *not_modified;	/* 304, same ETag */
-	struct MHD_Response *bad_method;	/* 405 */
-	char etag[64];			/* ETag value, quotes included */
-	const char *etag_used;		/* points at opts->etag or etag[] */
+	struct MHD_Response *ok;           /* 200 with the body; shared, read-only */
+	struct MHD_Response *not_modified; /* 304, same ETag */
+	struct MHD_Response *bad_method;   /* 405 */
+	char etag[64];                     /* ETag value, quotes included */
+	const char *etag_used;             /* points at opts->etag or etag[] */
 };
 
 /* The connection's first-call marker: any non-NULL pointer will do. */
@@ -60,7 +60,8 @@ static void usage(FILE *out)
 {
 	fputs("usage: hh_reference_server --file PATH [--port N] [--etag TAG]\n"
 	      "       [--content-type T] [--cache-control V] [--threads N]\n"
-	      "       [--header \"Name: value\"]...\n", out);
+	      "       [--header \"Name: value\"]...\n",
+	      out);
 }
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
@@ -101,8 +102,7 @@ static int parse_one(struct ref_opts *o, const char *name, const char *val)
 		o->content_type = val;
 	else if (strcmp(name, "--cache-control") == 0)
 		o->cache_control = val;
-	else if (strcmp(name, "--header") == 0 && o->n_headers < REF_MAX_HEADERS &&
-		 strchr(val, ':') != NULL)
+	else if (strcmp(name, "--header") == 0 && o->n_headers < REF_MAX_HEADERS && strchr(val, ':') != NULL)
 		o->headers[o->n_headers++] = val;
 	else
 		return -1;
@@ -144,8 +144,7 @@ static int read_file(const char *path, char **out, size_t *len)
 	int rc = -1;
 
 	f = fopen(path, "rb");
-	if (f == NULL || fstat(fileno(f), &st) != 0 || st.st_size < 0 ||
-	    (unsigned long long)st.st_size > REF_MAX_FILE)
+	if (f == NULL || fstat(fileno(f), &st) != 0 || st.st_size < 0 || (unsigned long long)st.st_size > REF_MAX_FILE)
 		goto out;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL)
@@ -210,9 +209,8 @@ static int if_none_match_hits(const char *header, const char *etag)
 	return 0;
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
-			      const char *method, const char *version, const char *upload_data,
-			      size_t *upload_data_size, void **req_cls)
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+			      const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
 	struct ref_state *st = cls;
 	const char *inm;
@@ -226,7 +224,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
-		*upload_data_size = 0;	/* discard bodies; we answer once they are read */
+		*upload_data_size = 0; /* discard bodies; we answer once they are read */
 		return MHD_YES;
 	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
@@ -285,8 +283,8 @@ static int build_responses(struct ref_state *st, const struct ref_opts *o, char 
 	    add_header(st->ok, MHD_HTTP_HEADER_CACHE_CONTROL, o->cache_control) < 0 ||
 	    add_header(st->not_modified, MHD_HTTP_HEADER_ETAG, st->etag_used) < 0 ||
 	    add_header(st->not_modified, MHD_HTTP_HEADER_CACHE_CONTROL, o->cache_control) < 0 ||
-	    add_header(st->bad_method, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") < 0 ||
-	    add_extra_headers(st->ok, o) < 0 || add_extra_headers(st->not_modified, o) < 0)
+	    add_header(st->bad_method, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") < 0 || add_extra_headers(st->ok, o) < 0 ||
+	    add_extra_headers(st->not_modified, o) < 0)
 		return -1;
 	return 0;
 }
@@ -303,11 +301,9 @@ static void destroy_responses(struct ref_state *st)
 
 static struct MHD_Daemon *start_daemon(struct ref_state *st, const struct ref_opts *o)
 {
-	return MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-				(uint16_t)o->port, NULL, NULL, handle, st,
-				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)o->threads,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
-				MHD_OPTION_END);
+	return MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)o->port, NULL, NULL,
+				handle, st, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)o->threads,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000, MHD_OPTION_END);
 }
 
 /*
@@ -362,8 +358,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	fprintf(stderr, "{\"msg\":\"listening\",\"port\":%u}\n",
-		info != NULL ? (unsigned)info->port : o.port);
+	fprintf(stderr, "{\"msg\":\"listening\",\"port\":%u}\n", info != NULL ? (unsigned)info->port : o.port);
 	if (wait_for_stop(&set) == 0)
 		rc = 0;
 out:

@@ -13,7 +13,8 @@
 
 /* ------------------------------------------------------------ renditions */
 
-int hh_gzip(const void *in, size_t n, char **out, size_t *out_len)
+/* gzip-compresses in[0..n) into a new malloc'd buffer. 0 or -1. */
+static int gzip_bytes(const void *in, size_t n, char **out, size_t *out_len)
 {
 	z_stream z;
 	memset(&z, 0, sizeof(z));
@@ -55,7 +56,7 @@ int hh_rendition_build(struct hh_rendition *r, char *body, size_t len, size_t mi
 	snprintf(r->etag_gz, sizeof(r->etag_gz), "\"%.24s-gz\"", hex);
 	if (len < min_gzip)
 		return 0;
-	if (hh_gzip(body, len, &r->gz, &r->gz_len) < 0)
+	if (gzip_bytes(body, len, &r->gz, &r->gz_len) < 0)
 		return -1;
 	if (r->gz_len >= len) {
 		free(r->gz);
@@ -143,8 +144,8 @@ struct lru_node {
 	char *key;
 	uint64_t hash;
 	struct hh_ref *value;
-	struct lru_node *prev, *next;  /* recency list, most recent at head */
-	struct lru_node *chain;        /* hash bucket */
+	struct lru_node *prev, *next; /* recency list, most recent at head */
+	struct lru_node *chain;       /* hash bucket */
 };
 
 struct hh_lru {

@@ -16,14 +16,14 @@
 enum type { T_STR, T_INT, T_REAL, T_BOOL, T_LEVEL };
 
 struct setting {
-	const char *flag;  /* without the leading "--" */
-	const char *env;   /* NULL: flag only */
+	const char *flag; /* without the leading "--" */
+	const char *env;  /* NULL: flag only */
 	enum type type;
 	size_t offset;
-	double min, max;   /* numbers only */
-	const char *def;   /* default, as text */
-	unsigned cmds;     /* enum hh_command bits */
-	int secret;        /* never logged in full */
+	double min, max; /* numbers only */
+	const char *def; /* default, as text */
+	unsigned cmds;   /* enum hh_command bits */
+	int secret;      /* never logged in full */
 	const char *help;
 };
 
@@ -31,24 +31,27 @@ struct setting {
 #define M (HH_CMD_MIGRATE | HH_CMD_STATUS)
 #define OFF(f) offsetof(struct hh_config, f)
 
+static void usage(enum hh_command cmd, FILE *out);
+
 static const struct setting settings[] = {
 	{"database-url", "DATABASE_URL", T_STR, OFF(database_url), 0, 0, "", S | M, 1,
 	 "PostgreSQL connection string or URI (multi-host allowed)"},
 	{"host", "HOST", T_STR, OFF(host), 0, 0, "127.0.0.1", S, 0, "address to listen on"},
 	{"port", "PORT", T_INT, OFF(port), 0, 65535, "8080", S, 0, "TCP port (0: any free port)"},
 	{"reuse-port", "HH_REUSE_PORT", T_BOOL, OFF(reuse_port), 0, 1, "0", S, 0,
-	 "share the port with another server started with --reuse-port (zero-downtime restarts); 0: a port in use is an error"},
+	 "share the port with another server started with --reuse-port (zero-downtime restarts); 0: a port in use is "
+	 "an error"},
 	/* at least 2: libmicrohttpd ignores a pool of 1 and falls back to its single-thread
 	 * epoll mode, which stalls at exactly 128, 256, 512 and 1024 connections */
 	{"threads", "HH_THREADS", T_INT, OFF(threads), 2, 64, "2", S, 0, "HTTP worker threads (a pool; at least 2)"},
 	{"db-workers", "HH_DB_WORKERS", T_INT, OFF(db_workers), 1, 32, "2", S, 0,
 	 "threads (and database connections) for search requests"},
-	{"log-level", "HH_LOG_LEVEL", T_LEVEL, OFF(log_level), 0, 0, "info", S | M, 0,
-	 "debug, info, warn or error"},
+	{"log-level", "HH_LOG_LEVEL", T_LEVEL, OFF(log_level), 0, 0, "info", S | M, 0, "debug, info, warn or error"},
 	{"access-log", "HH_ACCESS_LOG", T_BOOL, OFF(access_log), 0, 1, "1", S, 0,
 	 "one JSON log line per request (1 or 0)"},
 	{"echo-request-id", "HH_ECHO_REQUEST_ID", T_BOOL, OFF(echo_request_id), 0, 1, "1", S, 0,
-	 "X-Request-Id on answers made for one request (errors, no-store answers: 1) or on none (0); never on a cacheable answer, which a shared cache may store"},
+	 "X-Request-Id on answers made for one request (errors, no-store answers: 1) or on none (0); never on a "
+	 "cacheable answer, which a shared cache may store"},
 	{"max-body-bytes", "HH_MAX_BODY_BYTES", T_INT, OFF(max_body_bytes), 64, 1048576, "16384", S, 0,
 	 "largest request body accepted (413 beyond)"},
 	{"connection-timeout", "HH_CONNECTION_TIMEOUT", T_INT, OFF(connection_timeout), 1, 3600, "15", S, 0,
@@ -62,9 +65,10 @@ static const struct setting settings[] = {
 	{"max-age", "HH_MAX_AGE", T_INT, OFF(max_age), 0, 31536000, "300", S, 0,
 	 "Cache-Control max-age of content, seconds"},
 	{"s-maxage", "HH_S_MAXAGE", T_INT, OFF(s_maxage), -1, 31536000, "-1", S, 0,
-	 "Cache-Control s-maxage of content for shared caches, seconds (-1: not sent, shared caches use max-age; with --purge-url a long one is safe)"},
-	{"stale-while-revalidate", "HH_STALE_WHILE_REVALIDATE", T_INT, OFF(stale_while_revalidate), 0, 31536000,
-	 "60", S, 0, "Cache-Control stale-while-revalidate, seconds"},
+	 "Cache-Control s-maxage of content for shared caches, seconds (-1: not sent, shared caches use max-age; with "
+	 "--purge-url a long one is safe)"},
+	{"stale-while-revalidate", "HH_STALE_WHILE_REVALIDATE", T_INT, OFF(stale_while_revalidate), 0, 31536000, "60",
+	 S, 0, "Cache-Control stale-while-revalidate, seconds"},
 	{"stale-if-error", "HH_STALE_IF_ERROR", T_INT, OFF(stale_if_error), 0, 31536000, "86400", S, 0,
 	 "Cache-Control stale-if-error, seconds"},
 	{"search-cache", "HH_SEARCH_CACHE", T_INT, OFF(search_cache), 0, 1000000, "1024", S, 0,
@@ -75,8 +79,8 @@ static const struct setting settings[] = {
 	 "article list pages kept in memory (entries)"},
 	{"reload-interval-ms", "HH_RELOAD_INTERVAL_MS", T_INT, OFF(reload_interval_ms), 50, 600000, "1000", S, 0,
 	 "how often the content version is checked when no notification arrives"},
-	{"statement-timeout-ms", "HH_STATEMENT_TIMEOUT_MS", T_INT, OFF(statement_timeout_ms), 10, 600000, "2000",
-	 S, 0, "longest a database query may run"},
+	{"statement-timeout-ms", "HH_STATEMENT_TIMEOUT_MS", T_INT, OFF(statement_timeout_ms), 10, 600000, "2000", S, 0,
+	 "longest a database query may run"},
 	{"queue-limit", "HH_QUEUE_LIMIT", T_INT, OFF(queue_limit), 1, 100000, "256", S, 0,
 	 "search requests waiting for a database worker (503 beyond)"},
 	{"shutdown-timeout", "HH_SHUTDOWN_TIMEOUT", T_INT, OFF(shutdown_timeout), 0, 600, "10", S, 0,
@@ -94,7 +98,8 @@ static const struct setting settings[] = {
 	{"public-url", "HH_PUBLIC_URL", T_STR, OFF(public_url), 0, 0, "", S, 0,
 	 "base URL of absolute links in schema.org answers, e.g. https://api.example.org (\"\": relative)"},
 	{"purge-url", "HH_PURGE_URL", T_STR, OFF(purge_url), 0, 0, "", S, 0,
-	 "comma-separated http:// URLs of shared caches sent PURGE with the changed surrogate keys (header xkey-purge) after each new content version (\"\": none)"},
+	 "comma-separated http:// URLs of shared caches sent PURGE with the changed surrogate keys (header xkey-purge) "
+	 "after each new content version (\"\": none)"},
 	{"purge-queue", "HH_PURGE_QUEUE", T_INT, OFF(purge_queue), 1, 100000, "1024", S, 0,
 	 "purge requests waiting or being retried at most (dropped and counted beyond)"},
 	{"admin-port", "HH_ADMIN_PORT", T_INT, OFF(admin_port), 0, 65535, "0", S, 0,
@@ -112,8 +117,7 @@ static const struct setting settings[] = {
 #undef S
 #undef M
 
-static int set_value(struct hh_config *cfg, const struct setting *s, const char *text, const char *from,
-		     FILE *err)
+static int set_value(struct hh_config *cfg, const struct setting *s, const char *text, const char *from, FILE *err)
 {
 	char *field = (char *)cfg + s->offset;
 	long long iv;
@@ -121,8 +125,8 @@ static int set_value(struct hh_config *cfg, const struct setting *s, const char 
 	case T_STR:
 	case T_LEVEL:
 		if (s->type == T_LEVEL && hh_log_level_parse(text) < 0) {
-			fprintf(err, "healthhub: %s: --%s must be one of debug, info, warn, error (got \"%s\")\n",
-				from, s->flag, text);
+			fprintf(err, "healthhub: %s: --%s must be one of debug, info, warn, error (got \"%s\")\n", from,
+				s->flag, text);
 			return -1;
 		}
 		free(*(char **)field);
@@ -142,8 +146,8 @@ static int set_value(struct hh_config *cfg, const struct setting *s, const char 
 		errno = 0;
 		double v = strtod(text, &end);
 		if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || v < s->min || v > s->max) {
-			fprintf(err, "healthhub: %s: --%s must be a number from %g to %g (got \"%s\")\n", from,
-				s->flag, s->min, s->max, text);
+			fprintf(err, "healthhub: %s: --%s must be a number from %g to %g (got \"%s\")\n", from, s->flag,
+				s->min, s->max, text);
 			return -1;
 		}
 		*(double *)field = v;
@@ -180,7 +184,7 @@ static int apply_args(struct hh_config *cfg, enum hh_command cmd, int argc, char
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			hh_config_usage(cmd, out);
+			usage(cmd, out);
 			return 1;
 		}
 		if (strncmp(arg, "--", 2) != 0) {
@@ -199,7 +203,8 @@ static int apply_args(struct hh_config *cfg, enum hh_command cmd, int argc, char
 		const char *value = eq ? eq + 1 : NULL;
 		/* a boolean takes an explicit 0/1 after it, or stands alone for 1 */
 		if (value == NULL && s->type == T_BOOL)
-			value = (i + 1 < argc && (!strcmp(argv[i + 1], "0") || !strcmp(argv[i + 1], "1"))) ? argv[++i] : "1";
+			value = (i + 1 < argc && (!strcmp(argv[i + 1], "0") || !strcmp(argv[i + 1], "1"))) ? argv[++i]
+													   : "1";
 		if (value == NULL && i + 1 < argc)
 			value = argv[++i];
 		if (value == NULL) {
@@ -242,7 +247,8 @@ static const char *type_hint(const struct setting *s)
 	}
 }
 
-void hh_config_usage(enum hh_command cmd, FILE *out)
+/* Usage of one command: its flags, environment variables and defaults. */
+static void usage(enum hh_command cmd, FILE *out)
 {
 	if (cmd == HH_CMD_SERVE)
 		fputs("usage: healthhub serve [options]\n\nRuns the HTTP server in the foreground until SIGINT or "

@@ -160,8 +160,7 @@ static PGresult *exec_prepared(struct hh_db *db, unsigned bit, const char *name,
 	return collect_bounded(db, deadline);
 }
 
-static PGresult *exec_checked(struct db_ctx *x, const char *sql, PGresult *r, ExecStatusType want,
-			      PGresult **failed);
+static PGresult *exec_checked(struct db_ctx *x, const char *sql, PGresult *r, ExecStatusType want, PGresult **failed);
 
 PGresult *hh_db_exec(struct db_ctx *x, const char *sql, int n, const char *const *params, ExecStatusType want,
 		     PGresult **failed)
@@ -189,8 +188,7 @@ static PGresult *db_exec_prepared(struct db_ctx *x, unsigned bit, const char *na
 }
 
 /* The result r of sql when its status is want; else NULL with the error in x (r into *failed, or freed). */
-static PGresult *exec_checked(struct db_ctx *x, const char *sql, PGresult *r, ExecStatusType want,
-			      PGresult **failed)
+static PGresult *exec_checked(struct db_ctx *x, const char *sql, PGresult *r, ExecStatusType want, PGresult **failed)
 {
 	ExecStatusType st = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == want || (want == PGRES_COMMAND_OK && st == PGRES_TUPLES_OK))
@@ -283,8 +281,8 @@ struct hh_db *hh_db_connect(const char *url, int statement_timeout_ms, char *err
 	char ms[24];
 	snprintf(ms, sizeof(ms), "%d", timeout);
 	const char *params[] = {ms};
-	PGresult *r = hh_db_exec(&x, "SELECT set_config('statement_timeout', $1, false)", 1, params,
-				 PGRES_TUPLES_OK, NULL);
+	PGresult *r =
+		hh_db_exec(&x, "SELECT set_config('statement_timeout', $1, false)", 1, params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		goto fail;
 	PQclear(r);
@@ -450,12 +448,11 @@ static const char *mask_array(unsigned mask, int count, const char *(*name)(unsi
 	return hh_bits_join(mask, count, name, "{", ",", "}", buf, len) == 0 ? buf : NULL;
 }
 
-static const char search_causes_sql[] =
-	"SELECT c.slug FROM causes AS c, websearch_to_tsquery('english', $1) AS q\n"
-	" WHERE c.search @@ q\n"
-	"  AND ($2::text[] IS NULL OR c.positions && $2::text[])\n"
-	"  AND ($3::text[] IS NULL OR c.regions && $3::text[])\n"
-	" ORDER BY ts_rank_cd(c.search, q) DESC, c.slug COLLATE \"C\"";
+static const char search_causes_sql[] = "SELECT c.slug FROM causes AS c, websearch_to_tsquery('english', $1) AS q\n"
+					" WHERE c.search @@ q\n"
+					"  AND ($2::text[] IS NULL OR c.positions && $2::text[])\n"
+					"  AND ($3::text[] IS NULL OR c.regions && $3::text[])\n"
+					" ORDER BY ts_rank_cd(c.search, q) DESC, c.slug COLLATE \"C\"";
 
 int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, unsigned regions,
 			struct hh_search_result *out, char *err, size_t errlen)

@@ -16,18 +16,18 @@
 /* A connection and its own client-side deadline (no process-wide state). */
 struct hh_db {
 	PGconn *pg;
-	int deadline_ms; /* per round trip: statement timeout + grace; 0 = wait for ever (migrate) */
-	int broken;      /* a round trip timed out or the link failed: only close() is left */
+	int deadline_ms;   /* per round trip: statement timeout + grace; 0 = wait for ever (migrate) */
+	int broken;        /* a round trip timed out or the link failed: only close() is left */
 	unsigned prepared; /* bits of the statements prepared on this connection (they die with it) */
 };
 
 /* One call's context: the connection, the caller's error buffer, why it failed. */
 struct db_ctx {
 	struct hh_db *db;
-	char *err;     /* caller's buffer, for the log only */
+	char *err; /* caller's buffer, for the log only */
 	size_t errlen;
 	const char *what; /* names the statement in err; NULL: its first line of SQL */
-	int rc;        /* why the last call failed: -1 or HH_DB_NOT_MIGRATED */
+	int rc;           /* why the last call failed: -1 or HH_DB_NOT_MIGRATED */
 };
 
 /* Fills x->err with "what: msg" on one line. */

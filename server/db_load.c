@@ -19,7 +19,7 @@
 struct load {
 	struct db_ctx db;
 	struct hh_content *c;
-	char since[24]; /* read entities with changed_in > since ("-1": all), the one parameter of every query */
+	char since[24];        /* read entities with changed_in > since ("-1": all), the one parameter of every query */
 	const char *params[1]; /* {since} */
 	struct hh_db_load_counts *counts;
 };
@@ -41,8 +41,8 @@ static int val_int(struct load *l, const PGresult *r, int row, int col, long lon
 }
 
 /* "standing,sitting" (array_to_string of a checked array) -> bit mask. */
-static int val_mask(struct load *l, const PGresult *r, int row, int col,
-		    int (*parse)(const char *, unsigned *), unsigned *out)
+static int val_mask(struct load *l, const PGresult *r, int row, int col, int (*parse)(const char *, unsigned *),
+		    unsigned *out)
 {
 	const char *s = PQgetvalue(r, row, col);
 	*out = 0;
@@ -94,8 +94,7 @@ static void fill_strv(struct load *l, const PGresult *r, int *row, const char *s
 }
 
 /* Columns 1 and 2 (title, url) of the parent's rows. */
-static void fill_refs(struct load *l, const PGresult *r, int *row, const char *slug,
-		      struct hh_reference_list *out)
+static void fill_refs(struct load *l, const PGresult *r, int *row, const char *slug, struct hh_reference_list *out)
 {
 	int start = *row;
 	size_t n = take_rows(r, row, slug);
@@ -192,13 +191,14 @@ static int article_row(struct load *l, const PGresult *r, int row, struct hh_art
 
 static int load_articles(struct load *l)
 {
-	PGresult *r = hh_db_exec(&l->db,
-			       "SELECT slug, title, summary, array_to_string(positions, ','),\n"
-			       " array_to_string(regions, ','), to_char(reviewed_at, 'YYYY-MM-DD'),\n"
-			       " to_char(next_review_due, 'YYYY-MM-DD'),\n"
-			       " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),\n"
-			       " version, checksum FROM articles WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
-			       1, l->params, PGRES_TUPLES_OK, NULL);
+	PGresult *r =
+		hh_db_exec(&l->db,
+			   "SELECT slug, title, summary, array_to_string(positions, ','),\n"
+			   " array_to_string(regions, ','), to_char(reviewed_at, 'YYYY-MM-DD'),\n"
+			   " to_char(next_review_due, 'YYYY-MM-DD'),\n"
+			   " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),\n"
+			   " version, checksum FROM articles WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
+			   1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -209,25 +209,35 @@ static int load_articles(struct load *l)
 		rc = article_row(l, r, (int)i, &l->c->articles[i]);
 	PQclear(r);
 	if (rc == 0)
-		rc = load_children(l, "SELECT article_slug, name FROM article_alternate_names\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_alt_names);
+		rc = load_children(l,
+				   "SELECT article_slug, name FROM article_alternate_names\n"
+				   " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY article_slug COLLATE \"C\", ordinal",
+				   n, fill_alt_names);
 	if (rc == 0)
-		rc = load_children(l, "SELECT article_slug, id, heading, body FROM article_sections\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_sections);
+		rc = load_children(l,
+				   "SELECT article_slug, id, heading, body FROM article_sections\n"
+				   " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY article_slug COLLATE \"C\", ordinal",
+				   n, fill_sections);
 	if (rc == 0)
-		rc = load_children(l, "SELECT article_slug, cause_slug FROM article_causes\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_causes);
+		rc = load_children(l,
+				   "SELECT article_slug, cause_slug FROM article_causes\n"
+				   " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY article_slug COLLATE \"C\", ordinal",
+				   n, fill_article_causes);
 	if (rc == 0)
-		rc = load_children(l, "SELECT article_slug, remedy_slug FROM article_remedies\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_remedies);
+		rc = load_children(l,
+				   "SELECT article_slug, remedy_slug FROM article_remedies\n"
+				   " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY article_slug COLLATE \"C\", ordinal",
+				   n, fill_article_remedies);
 	if (rc == 0)
-		rc = load_children(l, "SELECT article_slug, title, url FROM article_references\n"
-				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_refs);
+		rc = load_children(l,
+				   "SELECT article_slug, title, url FROM article_references\n"
+				   " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY article_slug COLLATE \"C\", ordinal",
+				   n, fill_article_refs);
 	return rc;
 }
 
@@ -262,10 +272,10 @@ static int cause_row(struct load *l, const PGresult *r, int row, struct hh_cause
 static int load_causes(struct load *l)
 {
 	PGresult *r = hh_db_exec(&l->db,
-			       "SELECT slug, name, summary, description, array_to_string(positions, ','),\n"
-			       " array_to_string(regions, ','), see_doctor_if, checksum\n"
-			       " FROM causes WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
-			       1, l->params, PGRES_TUPLES_OK, NULL);
+				 "SELECT slug, name, summary, description, array_to_string(positions, ','),\n"
+				 " array_to_string(regions, ','), see_doctor_if, checksum\n"
+				 " FROM causes WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
+				 1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -276,13 +286,17 @@ static int load_causes(struct load *l)
 		rc = cause_row(l, r, (int)i, &l->c->causes[i]);
 	PQclear(r);
 	if (rc == 0)
-		rc = load_children(l, "SELECT cause_slug, remedy_slug FROM cause_remedies\n"
-				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_remedies);
+		rc = load_children(l,
+				   "SELECT cause_slug, remedy_slug FROM cause_remedies\n"
+				   " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY cause_slug COLLATE \"C\", ordinal",
+				   n, fill_cause_remedies);
 	if (rc == 0)
-		rc = load_children(l, "SELECT cause_slug, title, url FROM cause_references\n"
-				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_refs);
+		rc = load_children(l,
+				   "SELECT cause_slug, title, url FROM cause_references\n"
+				   " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY cause_slug COLLATE \"C\", ordinal",
+				   n, fill_cause_refs);
 	return rc;
 }
 
@@ -303,9 +317,9 @@ static void fill_remedy_refs(struct load *l, const PGresult *r, int *row, size_t
 static int load_remedies(struct load *l)
 {
 	PGresult *r = hh_db_exec(&l->db,
-			       "SELECT slug, name, summary, description, checksum\n"
-			       " FROM remedies WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
-			       1, l->params, PGRES_TUPLES_OK, NULL);
+				 "SELECT slug, name, summary, description, checksum\n"
+				 " FROM remedies WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
+				 1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -320,13 +334,17 @@ static int load_remedies(struct load *l)
 		m->checksum = val(l, r, (int)i, 4);
 	}
 	PQclear(r);
-	int rc = load_children(l, "SELECT remedy_slug, step FROM remedy_steps\n"
-				  " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
-				  " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_steps);
+	int rc = load_children(l,
+			       "SELECT remedy_slug, step FROM remedy_steps\n"
+			       " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
+			       " ORDER BY remedy_slug COLLATE \"C\", ordinal",
+			       n, fill_steps);
 	if (rc == 0)
-		rc = load_children(l, "SELECT remedy_slug, title, url FROM remedy_references\n"
-				      " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
-				      " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_remedy_refs);
+		rc = load_children(l,
+				   "SELECT remedy_slug, title, url FROM remedy_references\n"
+				   " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
+				   " ORDER BY remedy_slug COLLATE \"C\", ordinal",
+				   n, fill_remedy_refs);
 	return rc;
 }
 
@@ -366,9 +384,9 @@ static int symptom_row(struct load *l, const PGresult *r, int row, struct hh_sym
 static int load_weights(struct load *l)
 {
 	PGresult *r = hh_db_exec(&l->db,
-			       "SELECT w.code, w.cause_slug, w.weight FROM symptom_weights AS w\n"
-			       " JOIN symptoms AS s USING (code) ORDER BY s.ordinal, w.ordinal",
-			       0, NULL, PGRES_TUPLES_OK, NULL);
+				 "SELECT w.code, w.cause_slug, w.weight FROM symptom_weights AS w\n"
+				 " JOIN symptoms AS s USING (code) ORDER BY s.ordinal, w.ordinal",
+				 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	int row = 0, rc = 0;
@@ -385,9 +403,9 @@ static int load_weights(struct load *l)
 static int load_symptoms(struct load *l)
 {
 	PGresult *r = hh_db_exec(&l->db,
-			       "SELECT code, question, category, level, message, source_title, source_url\n"
-			       " FROM symptoms ORDER BY ordinal",
-			       0, NULL, PGRES_TUPLES_OK, NULL);
+				 "SELECT code, question, category, level, message, source_title, source_url\n"
+				 " FROM symptoms ORDER BY ordinal",
+				 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -424,9 +442,9 @@ static int load_rules(struct load *l)
 {
 	struct hh_policy *p = &l->c->policy;
 	PGresult *r = hh_db_exec(&l->db,
-			       "SELECT code, field, min, max, level, message, source_title, source_url\n"
-			       " FROM triage_rules ORDER BY ordinal",
-			       0, NULL, PGRES_TUPLES_OK, NULL);
+				 "SELECT code, field, min, max, level, message, source_title, source_url\n"
+				 " FROM triage_rules ORDER BY ordinal",
+				 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -443,9 +461,9 @@ static int load_policy(struct load *l)
 {
 	struct hh_policy *p = &l->c->policy;
 	PGresult *r = hh_db_exec(&l->db,
-			       "SELECT disclaimer, advice_self_care, advice_see_doctor, advice_urgent,\n"
-			       " advice_emergency, max_causes, max_remedies FROM triage_policy",
-			       0, NULL, PGRES_TUPLES_OK, NULL);
+				 "SELECT disclaimer, advice_self_care, advice_see_doctor, advice_urgent,\n"
+				 " advice_emergency, max_causes, max_remedies FROM triage_policy",
+				 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	int rc = -1;
@@ -745,10 +763,4 @@ int hh_db_load_since(struct hh_db *db, const struct hh_content *old, struct hh_c
 	hh_content_finish(l.c);
 	*out = l.c;
 	return 0;
-}
-
-int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, size_t errlen)
-{
-	struct hh_db_load_counts counts;
-	return hh_db_load_since(db, NULL, out, &counts, err, errlen);
 }

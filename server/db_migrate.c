@@ -107,8 +107,8 @@ void hh_db_sums_free(struct hh_db_sums *s)
 	s->n = 0;
 }
 
-int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok, struct hh_db_sums *out,
-		       char *err, size_t errlen)
+int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok, struct hh_db_sums *out, char *err,
+		       size_t errlen)
 {
 	struct run r;
 	run_init(&r, db, err, errlen);
@@ -122,7 +122,8 @@ int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok,
 	int rows = PQntuples(res);
 	out->v = xcalloc((size_t)rows + 1, sizeof(*out->v));
 	for (int i = 0; i < rows; i++)
-		out->v[out->n++] = (struct hh_plan_item){xstrdup(PQgetvalue(res, i, 0)), xstrdup(PQgetvalue(res, i, 1))};
+		out->v[out->n++] =
+			(struct hh_plan_item){xstrdup(PQgetvalue(res, i, 0)), xstrdup(PQgetvalue(res, i, 1))};
 	PQclear(res);
 	return 0;
 }
@@ -133,8 +134,8 @@ int hh_db_migrate_state(struct hh_db *db, long long *version, char *updated, siz
 	struct run r;
 	run_init(&r, db, err, errlen);
 	snprintf(r.what, sizeof(r.what), "content_state");
-	PGresult *res = hh_db_exec(&r.x, "SELECT version, updated_at FROM content_state", 0, NULL, PGRES_TUPLES_OK,
-				   NULL);
+	PGresult *res =
+		hh_db_exec(&r.x, "SELECT version, updated_at FROM content_state", 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (res == NULL)
 		return r.x.rc;
 	int rc = HH_DB_NOT_MIGRATED;
@@ -233,7 +234,7 @@ static void mask_literal(unsigned mask, int count, const char *(*name)(unsigned)
 }
 
 /* Keeps version and updated_at of a row whose checksum did not change. */
-#define BUMP_IF_CHANGED                                                                   \
+#define BUMP_IF_CHANGED                                                                        \
 	" version = t.version + CASE WHEN t.checksum = EXCLUDED.checksum THEN 0 ELSE 1 END,\n" \
 	" updated_at = CASE WHEN t.checksum = EXCLUDED.checksum THEN t.updated_at ELSE now() END"
 
@@ -252,8 +253,10 @@ static int write_remedy(struct run *r, const struct hh_remedy *m)
 	if (write_strv(r, "INSERT INTO remedy_steps (remedy_slug, ordinal, step) VALUES ($1, $2, $3)", m->slug,
 		       &m->steps) < 0)
 		return -1;
-	return write_refs(r, "INSERT INTO remedy_references (remedy_slug, ordinal, title, url)"
-			     " VALUES ($1, $2, $3, $4)", m->slug, &m->references);
+	return write_refs(r,
+			  "INSERT INTO remedy_references (remedy_slug, ordinal, title, url)"
+			  " VALUES ($1, $2, $3, $4)",
+			  m->slug, &m->references);
 }
 
 static int write_cause(struct run *r, const struct hh_cause *c)
@@ -262,8 +265,8 @@ static int write_cause(struct run *r, const struct hh_cause *c)
 	snprintf(r->what, sizeof(r->what), "causes/%s.json", c->slug);
 	mask_literal(c->positions, HH_POSITION_COUNT, hh_position_name, pos, sizeof(pos));
 	mask_literal(c->regions, HH_REGION_COUNT, hh_region_name, reg, sizeof(reg));
-	const char *params[] = {c->slug, c->name, c->summary, c->description, pos, reg, c->see_doctor_if,
-				c->checksum, r->version};
+	const char *params[] = {c->slug, c->name,          c->summary,  c->description, pos,
+				reg,     c->see_doctor_if, c->checksum, r->version};
 	if (q_exec(r,
 		   "INSERT INTO causes AS t (slug, name, summary, description, positions, regions,\n"
 		   " see_doctor_if, checksum, changed_in) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)\n"
@@ -273,11 +276,13 @@ static int write_cause(struct run *r, const struct hh_cause *c)
 		   " checksum = EXCLUDED.checksum, changed_in = EXCLUDED.changed_in,\n" BUMP_IF_CHANGED,
 		   9, params) < 0)
 		return -1;
-	if (write_strv(r, "INSERT INTO cause_remedies (cause_slug, ordinal, remedy_slug) VALUES ($1, $2, $3)",
-		       c->slug, &c->remedies) < 0)
+	if (write_strv(r, "INSERT INTO cause_remedies (cause_slug, ordinal, remedy_slug) VALUES ($1, $2, $3)", c->slug,
+		       &c->remedies) < 0)
 		return -1;
-	return write_refs(r, "INSERT INTO cause_references (cause_slug, ordinal, title, url)"
-			     " VALUES ($1, $2, $3, $4)", c->slug, &c->references);
+	return write_refs(r,
+			  "INSERT INTO cause_references (cause_slug, ordinal, title, url)"
+			  " VALUES ($1, $2, $3, $4)",
+			  c->slug, &c->references);
 }
 
 static int write_sections(struct run *r, const struct hh_article *a)
@@ -300,13 +305,15 @@ static int write_article_lists(struct run *r, const struct hh_article *a)
 	if (write_strv(r, "INSERT INTO article_alternate_names (article_slug, ordinal, name) VALUES ($1, $2, $3)",
 		       a->slug, &a->alternate_names) < 0 ||
 	    write_sections(r, a) < 0 ||
-	    write_strv(r, "INSERT INTO article_causes (article_slug, ordinal, cause_slug) VALUES ($1, $2, $3)",
-		       a->slug, &a->causes) < 0 ||
+	    write_strv(r, "INSERT INTO article_causes (article_slug, ordinal, cause_slug) VALUES ($1, $2, $3)", a->slug,
+		       &a->causes) < 0 ||
 	    write_strv(r, "INSERT INTO article_remedies (article_slug, ordinal, remedy_slug) VALUES ($1, $2, $3)",
 		       a->slug, &a->remedies) < 0)
 		return -1;
-	return write_refs(r, "INSERT INTO article_references (article_slug, ordinal, title, url)"
-			     " VALUES ($1, $2, $3, $4)", a->slug, &a->references);
+	return write_refs(r,
+			  "INSERT INTO article_references (article_slug, ordinal, title, url)"
+			  " VALUES ($1, $2, $3, $4)",
+			  a->slug, &a->references);
 }
 
 static int write_article(struct run *r, const struct hh_article *a)
@@ -315,8 +322,8 @@ static int write_article(struct run *r, const struct hh_article *a)
 	snprintf(r->what, sizeof(r->what), "articles/%s.json", a->slug);
 	mask_literal(a->positions, HH_POSITION_COUNT, hh_position_name, pos, sizeof(pos));
 	mask_literal(a->regions, HH_REGION_COUNT, hh_region_name, reg, sizeof(reg));
-	const char *params[] = {a->slug, a->title, a->summary, pos, reg, a->reviewed_at, a->next_review_due,
-				a->checksum, r->version};
+	const char *params[] = {a->slug,        a->title,           a->summary,  pos,       reg,
+				a->reviewed_at, a->next_review_due, a->checksum, r->version};
 	if (q_exec(r,
 		   "INSERT INTO articles AS t (slug, title, summary, positions, regions, reviewed_at,\n"
 		   " next_review_due, checksum, changed_in) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)\n"
@@ -335,8 +342,7 @@ static int write_weights(struct run *r, const struct hh_symptom *y)
 		char ord[24], w[24];
 		const char *params[] = {y->code, num(ord, (long long)i), y->weights[i].cause,
 					num(w, y->weights[i].weight)};
-		if (q_exec(r,
-			   "INSERT INTO symptom_weights (code, ordinal, cause_slug, weight) VALUES ($1, $2, $3, $4)",
+		if (q_exec(r, "INSERT INTO symptom_weights (code, ordinal, cause_slug, weight) VALUES ($1, $2, $3, $4)",
 			   4, params) < 0)
 			return -1;
 	}
@@ -350,8 +356,14 @@ static int write_symptoms(struct run *r, const struct hh_db_content_write *p)
 	for (size_t i = 0; i < p->c->n_symptoms; i++) {
 		const struct hh_symptom *y = &p->c->symptoms[i];
 		char ord[24];
-		const char *params[] = {y->code, y->question, hh_category_name(y->category), hh_level_name(y->level),
-					y->message, y->source.title, y->source.url, num(ord, (long long)i),
+		const char *params[] = {y->code,
+					y->question,
+					hh_category_name(y->category),
+					hh_level_name(y->level),
+					y->message,
+					y->source.title,
+					y->source.url,
+					num(ord, (long long)i),
 					p->symptom_sums[i]};
 		if (q_exec(r,
 			   "INSERT INTO symptoms (code, question, category, level, message, source_title,\n"
@@ -369,9 +381,16 @@ static int write_rules(struct run *r, const struct hh_db_content_write *p)
 	for (size_t i = 0; i < pol->n_rules; i++) {
 		const struct hh_rule *u = &pol->rules[i];
 		char ord[24], min[24], max[24];
-		const char *params[] = {u->code, hh_rule_field_name(u->field), num(min, u->min), num(max, u->max),
-					hh_level_name(u->level), u->message, u->source.title, u->source.url,
-					num(ord, (long long)i), p->rule_sums[i]};
+		const char *params[] = {u->code,
+					hh_rule_field_name(u->field),
+					num(min, u->min),
+					num(max, u->max),
+					hh_level_name(u->level),
+					u->message,
+					u->source.title,
+					u->source.url,
+					num(ord, (long long)i),
+					p->rule_sums[i]};
 		if (q_exec(r,
 			   "INSERT INTO triage_rules (code, field, min, max, level, message, source_title,\n"
 			   " source_url, ordinal, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -386,9 +405,14 @@ static int write_policy(struct run *r, const struct hh_db_content_write *p)
 	const struct hh_policy *pol = &p->c->policy;
 	char mc[24], mr[24];
 	snprintf(r->what, sizeof(r->what), "triage/policy.json");
-	const char *params[] = {pol->disclaimer, pol->advice[HH_LEVEL_SELF_CARE], pol->advice[HH_LEVEL_SEE_DOCTOR],
-				pol->advice[HH_LEVEL_URGENT], pol->advice[HH_LEVEL_EMERGENCY],
-				num(mc, pol->max_causes), num(mr, pol->max_remedies), p->policy_sum};
+	const char *params[] = {pol->disclaimer,
+				pol->advice[HH_LEVEL_SELF_CARE],
+				pol->advice[HH_LEVEL_SEE_DOCTOR],
+				pol->advice[HH_LEVEL_URGENT],
+				pol->advice[HH_LEVEL_EMERGENCY],
+				num(mc, pol->max_causes),
+				num(mr, pol->max_remedies),
+				p->policy_sum};
 	if (q_exec(r,
 		   "INSERT INTO triage_policy (disclaimer, advice_self_care, advice_see_doctor,\n"
 		   " advice_urgent, advice_emergency, max_causes, max_remedies, checksum)\n"
@@ -466,7 +490,8 @@ static int write_interview(struct run *r, const struct hh_content *c)
 		const struct hh_question *q = &c->questions[i];
 		int multiple = q->type == HH_QUESTION_MULTIPLE;
 		char ord[24], lo[24], hi[24];
-		const char *covers = q->covers == HH_QUESTION_PATTERNS ? "pattern" : hh_level_name((enum hh_level)q->covers);
+		const char *covers =
+			q->covers == HH_QUESTION_PATTERNS ? "pattern" : hh_level_name((enum hh_level)q->covers);
 		const char *params[] = {q->id,
 					num(ord, (long long)i),
 					multiple ? "multiple" : "integer",

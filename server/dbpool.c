@@ -10,7 +10,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
 
@@ -22,7 +21,7 @@ struct hh_dbpool {
 	pthread_cond_t cond;
 	struct hh_dbpool_job *head, *tail;
 	size_t len;
-	int stopping;                    /* under lock: workers exit once the queue is empty */
+	int stopping; /* under lock: workers exit once the queue is empty */
 	pthread_t *workers;
 	size_t n_workers;
 	atomic_uint_fast64_t open_until_ns; /* breaker: until then, jobs fail fast */
@@ -44,8 +43,7 @@ static db_conn ensure_connected(const struct hh_dbpool *p, db_conn *c, char *err
 	return *c;
 }
 
-static int run_search(db_conn c, const struct hh_dbpool_job *j, struct hh_search_result *hits, char *err,
-		      size_t errlen)
+static int run_search(db_conn c, const struct hh_dbpool_job *j, struct hh_search_result *hits, char *err, size_t errlen)
 {
 	const struct hh_list_params *q = &j->params;
 	if (j->kind == HH_SEARCH_ARTICLES)

@@ -22,8 +22,8 @@ static char *xvasprintf(const char *fmt, va_list ap)
 	return p;
 }
 
-void hh_diags_vadd(struct hh_diags *d, const char *file, int line, int column, const char *field,
-		   const char *fmt, va_list ap)
+void hh_diags_vadd(struct hh_diags *d, const char *file, int line, int column, const char *field, const char *fmt,
+		   va_list ap)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 16;
@@ -37,8 +37,7 @@ void hh_diags_vadd(struct hh_diags *d, const char *file, int line, int column, c
 	g->field = xstrdup(field ? field : "");
 }
 
-void hh_diags_add(struct hh_diags *d, const char *file, int line, int column, const char *field,
-		  const char *fmt, ...)
+void hh_diags_add(struct hh_diags *d, const char *file, int line, int column, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

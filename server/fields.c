@@ -113,21 +113,14 @@ static void missing(struct hh_field_src *s, const char *obj_path, const char *ke
 const char *hh_field_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number with a fraction";
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number with a fraction";
 	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
 	}
 	return "an unknown type";
 }
@@ -251,8 +244,7 @@ const char *hh_field_text(struct hh_field_src *s, json_t *v, const char *path)
 
 typedef int (*format_fn)(const char *s);
 
-static const char *check_format(struct hh_field_src *s, json_t *v, const char *path, format_fn ok,
-				const char *what)
+static const char *check_format(struct hh_field_src *s, json_t *v, const char *path, format_fn ok, const char *what)
 {
 	char shown[HH_FIELD_SHORT_LEN];
 	if (!json_is_string(v)) {
@@ -315,8 +307,8 @@ const char *hh_field_date(struct hh_field_src *s, json_t *v, const char *path)
 
 static int is_host_char(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '.' || ch == '-' || ch == ':';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+	       ch == '-' || ch == ':';
 }
 
 /* Why an URL is refused, or NULL: absolute https, a host, printable ASCII only. */
@@ -354,8 +346,8 @@ static const char *check_url(struct hh_field_src *s, json_t *v, const char *path
 }
 
 /* The member key of obj checked by fn; NULL when missing or invalid. */
-const char *hh_field_value_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key,
-				  int flags, hh_field_value_fn fn)
+const char *hh_field_value_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key, int flags,
+				  hh_field_value_fn fn)
 {
 	char field[HH_FIELD_PATH_LEN];
 	json_t *v = hh_field_member(s, obj, path, key, flags);
@@ -371,7 +363,7 @@ const char *hh_field_text_member(struct hh_field_src *s, json_t *obj, const char
 }
 
 int hh_field_int_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key, long long min,
-		      long long max, long long *out)
+			long long max, long long *out)
 {
 	char field[HH_FIELD_PATH_LEN];
 	json_t *v = hh_field_member(s, obj, path, key, HH_FIELD_REQUIRED);
@@ -406,7 +398,7 @@ void hh_field_level_member(struct hh_field_src *s, json_t *obj, const char *path
 	}
 	if (hh_level_parse(json_string_value(v), out) < 0) {
 		hh_field_fail(s, field, "unknown level \"%s\" (expected emergency, urgent, see_doctor%s)",
-		     hh_field_shorten(json_string_value(v), shown), allow_self_care ? " or self_care" : "");
+			      hh_field_shorten(json_string_value(v), shown), allow_self_care ? " or self_care" : "");
 		return;
 	}
 	if (!allow_self_care && *out == HH_LEVEL_SELF_CARE)
@@ -537,8 +529,7 @@ void hh_field_references_member(struct hh_field_src *s, json_t *obj, int flags, 
 	}
 }
 
-void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags,
-			    struct hh_reference *out)
+void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags, struct hh_reference *out)
 {
 	char field[HH_FIELD_PATH_LEN];
 	json_t *v = hh_field_member(s, obj, path, "source", flags);

@@ -31,7 +31,7 @@ static const char TRIAGE_NOT_LOADED[] = "The triage rules are not loaded yet. Tr
 struct hh_search_job {
 	struct hh_dbpool_job job; /* first: the pool hands this pointer back */
 	struct hh_request *rq;
-	char key[HH_KEY_MAX];     /* where the answer is kept */
+	char key[HH_KEY_MAX]; /* where the answer is kept */
 };
 
 /* ================================================================= LRUs */
@@ -199,8 +199,8 @@ static int list_params(struct hh_request *rq, struct hh_list_params *p, enum MHD
 }
 
 /* List pages other than the prebuilt first ones, rendered from memory once and kept in the list LRU. */
-static enum MHD_Result list_page(struct hh_request *rq, const struct hh_snapshot *s,
-				 const struct hh_list_params *p, const char *key)
+static enum MHD_Result list_page(struct hh_request *rq, const struct hh_snapshot *s, const struct hh_list_params *p,
+				 const char *key)
 {
 	enum MHD_Result rc;
 	if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
@@ -209,8 +209,8 @@ static enum MHD_Result list_page(struct hh_request *rq, const struct hh_snapshot
 }
 
 /* The snapshot's prebuilt page under key, else one built on demand. */
-static enum MHD_Result send_page(struct hh_request *rq, const struct hh_snapshot *s,
-				 const struct hh_list_params *p, const char *key)
+static enum MHD_Result send_page(struct hh_request *rq, const struct hh_snapshot *s, const struct hh_list_params *p,
+				 const char *key)
 {
 	struct hh_resource *res = hh_snapshot_get(s, key);
 	if (res == NULL)
@@ -305,7 +305,8 @@ static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
 		rq->cache = HH_CACHE_HIT;
 		return hh_send_resource(rq, res);
 	}
-	const struct hh_article *a = rq->route.id == HH_ROUTE_ARTICLE ? hh_content_article(s->content, rq->route.slug) : NULL;
+	const struct hh_article *a =
+		rq->route.id == HH_ROUTE_ARTICLE ? hh_content_article(s->content, rq->route.slug) : NULL;
 	if (a != NULL && wants_ld(rq)) {
 		/* ld+json is not prebuilt (snapshot.c): built on first request into the bounded list cache */
 		enum MHD_Result rc;

@@ -26,8 +26,8 @@ static void block(struct hh_sha256 *s, const uint8_t *p)
 {
 	uint32_t w[64];
 	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+		       (uint32_t)p[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
 		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
 		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -47,8 +47,14 @@ static void block(struct hh_sha256 *s, const uint8_t *p)
 		b = a;
 		a = t1 + t2;
 	}
-	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
-	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+	s->h[0] += a;
+	s->h[1] += b;
+	s->h[2] += c;
+	s->h[3] += d;
+	s->h[4] += e;
+	s->h[5] += f;
+	s->h[6] += g;
+	s->h[7] += h;
 }
 
 void hh_sha256_init(struct hh_sha256 *s)
@@ -88,7 +94,7 @@ void hh_sha256_str(struct hh_sha256 *s, const char *str)
 		hh_sha256_update(s, str, strlen(str) + 1);
 }
 
-void hh_sha256_final(struct hh_sha256 *s, uint8_t out[32])
+static void sha256_final(struct hh_sha256 *s, uint8_t out[32])
 {
 	uint64_t bits = s->len * 8;
 	uint8_t pad = 0x80;
@@ -112,7 +118,7 @@ void hh_sha256_final_hex(struct hh_sha256 *s, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	uint8_t d[32];
-	hh_sha256_final(s, d);
+	sha256_final(s, d);
 	for (int i = 0; i < 32; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];

@@ -19,7 +19,6 @@
 #include "healthhub/ratelimit.h"
 #include "healthhub/render.h"
 
-
 /* ============================================================= requests */
 
 const char *hh_request_header(struct hh_request *rq, const char *name)
@@ -33,8 +32,9 @@ int hh_request_rate_limited(struct hh_request *rq)
 	char peer[INET6_ADDRSTRLEN] = "unknown", client[64];
 	if (ci != NULL && ci->client_addr != NULL) {
 		const struct sockaddr *sa = ci->client_addr;
-		const void *addr = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
-							      : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+		const void *addr = sa->sa_family == AF_INET6
+					   ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+					   : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
 		if (inet_ntop(sa->sa_family, addr, peer, sizeof(peer)) == NULL)
 			snprintf(peer, sizeof(peer), "unknown");
 	}
@@ -209,8 +209,7 @@ enum MHD_Result hh_send_internal(struct hh_request *rq, const char *detail)
 	return hh_send_problem(rq, &e);
 }
 
-enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh_request *rq,
-								       struct MHD_Response *r))
+enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh_request *rq, struct MHD_Response *r))
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
@@ -424,4 +423,3 @@ struct MHD_Daemon *hh_http_start(struct hh_server *srv, int fd, int admin)
 		(size_t)cfg->connection_memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, l, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 }
-

@@ -45,16 +45,16 @@ struct src {
 	char *rel;             /* relative path, e.g. "causes/x.json"; owned */
 	char *buf;             /* raw bytes, NUL-terminated; owned */
 	enum kind kind;
-	int has_entity;        /* an article/cause/remedy slot was filled */
-	size_t index;          /* that slot in L->c */
+	int has_entity; /* an article/cause/remedy slot was filled */
+	size_t index;   /* that slot in L->c */
 };
 
 struct loader {
-	const char *dir;                           /* content folder; NULL for check_file */
-	struct hh_content *c;                      /* being filled; owned until handed out */
-	struct hh_diags *diags;                    /* borrowed */
-	size_t errors;                             /* every problem found, shown or not */
-	struct src **srcs;                         /* every file parsed, in reading order */
+	const char *dir;        /* content folder; NULL for check_file */
+	struct hh_content *c;   /* being filled; owned until handed out */
+	struct hh_diags *diags; /* borrowed */
+	size_t errors;          /* every problem found, shown or not */
+	struct src **srcs;      /* every file parsed, in reading order */
 	size_t n_srcs;
 	struct src *symptoms, *policy, *interview; /* the triage files, if read */
 	struct hh_walk_names names[ENTITY_KINDS];  /* which entity files exist */
@@ -127,7 +127,12 @@ static struct src *src_new(struct loader *L, const char *rel, enum kind kind, co
 		memcpy(s->buf, buf, len);
 	s->buf[len] = '\0';
 	s->f = (struct hh_field_src){
-		.rel = s->rel, .buf = s->buf, .len = len, .c = L->c, .diags = L->diags, .total = &L->errors,
+		.rel = s->rel,
+		.buf = s->buf,
+		.len = len,
+		.c = L->c,
+		.diags = L->diags,
+		.total = &L->errors,
 	};
 	L->srcs = xrealloc(L->srcs, (L->n_srcs + 1) * sizeof(*L->srcs));
 	L->srcs[L->n_srcs++] = s;
@@ -169,14 +174,14 @@ static void check_duplicate_code(struct loader *L, struct src *s, const char *co
 	const struct hh_content *c = L->c;
 	for (size_t i = 0; i < before_symptom && i < c->n_symptoms; i++)
 		if (c->symptoms[i].code != NULL && strcmp(c->symptoms[i].code, code) == 0) {
-			hh_field_fail(&s->f, path, "duplicate code \"%s\" (symptoms[%zu] in %s has it already)",
-				      code, i, SYMPTOMS_PATH);
+			hh_field_fail(&s->f, path, "duplicate code \"%s\" (symptoms[%zu] in %s has it already)", code,
+				      i, SYMPTOMS_PATH);
 			return;
 		}
 	for (size_t i = 0; i < before_rule && i < c->policy.n_rules; i++)
 		if (c->policy.rules[i].code != NULL && strcmp(c->policy.rules[i].code, code) == 0) {
-			hh_field_fail(&s->f, path, "duplicate code \"%s\" (rules[%zu] in %s has it already)", code,
-				      i, POLICY_PATH);
+			hh_field_fail(&s->f, path, "duplicate code \"%s\" (rules[%zu] in %s has it already)", code, i,
+				      POLICY_PATH);
 			return;
 		}
 }
@@ -279,8 +284,7 @@ static void check_combinations(struct loader *L)
 			check_combination(L, i, &p->combinations[i]);
 }
 
-static void check_links(struct loader *L, struct src *s, const char *key, const struct hh_strv *v,
-			enum kind target)
+static void check_links(struct loader *L, struct src *s, const char *key, const struct hh_strv *v, enum kind target)
 {
 	char path[HH_FIELD_PATH_LEN], shown[HH_FIELD_SHORT_LEN];
 	for (size_t i = 0; i < v->n; i++) {
@@ -302,8 +306,8 @@ static void check_pattern_links(struct loader *L, struct src *s)
 		for (size_t k = 0; k < y->n_weights; k++) {
 			if (hh_walk_names_has(&L->names[KIND_CAUSE], y->weights[k].cause))
 				continue;
-			hh_field_path_fit(path, snprintf(path, sizeof(path), "symptoms[%zu].causes.%s", i,
-							 y->weights[k].cause));
+			hh_field_path_fit(
+				path, snprintf(path, sizeof(path), "symptoms[%zu].causes.%s", i, y->weights[k].cause));
 			hh_field_shorten(y->weights[k].cause, shown);
 			hh_field_fail(&s->f, path, "unknown cause \"%s\" (no file causes/%s.json)", shown, shown);
 		}
@@ -579,8 +583,7 @@ static void read_folder(struct loader *L)
 	check_interview(L);
 }
 
-int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files,
-		       struct hh_diags *diags)
+int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files, struct hh_diags *diags)
 {
 	struct loader L;
 	*out = NULL;

@@ -52,7 +52,10 @@ void hh_log_set_level(enum hh_log_level l)
 
 /* The bytes JSON strings cannot hold as they are: controls, quote, backslash, DEL. */
 static const unsigned char needs_escape[256] = {
-	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+	[0x00 ... 0x1f] = 1,
+	['"'] = 1,
+	['\\'] = 1,
+	[0x7f] = 1,
 };
 
 size_t hh_json_escape(char *buf, size_t cap, const char *s)
@@ -187,11 +190,11 @@ static size_t format_line(char *line, size_t cap, enum hh_log_level level, const
 
 /* ============================================================ the sink */
 
-#define RING_BYTES (1u << 20)        /* ~4,000 access lines: 60 ms at 70k req/s */
-#define BATCH_NS 10000000ull         /* an idle writer lets lines gather this long */
-#define POLL_MS 100                  /* a stalled sink is retried this often */
-#define STOP_NS 2000000000ull        /* hh_log_stop waits this long for a stalled sink */
-#define CHUNK_UNPOLLED (256u << 10)  /* one write to a file or socket, at most */
+#define RING_BYTES (1u << 20)       /* ~4,000 access lines: 60 ms at 70k req/s */
+#define BATCH_NS 10000000ull        /* an idle writer lets lines gather this long */
+#define POLL_MS 100                 /* a stalled sink is retried this often */
+#define STOP_NS 2000000000ull       /* hh_log_stop waits this long for a stalled sink */
+#define CHUNK_UNPOLLED (256u << 10) /* one write to a file or socket, at most */
 
 enum sink_kind {
 	SINK_FILE,   /* regular file, /dev/null: a write does not wait for a reader */
@@ -206,18 +209,18 @@ enum sink_kind {
  */
 static struct {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;    /* producers -> writer: lines are waiting */
-	pthread_cond_t exited;  /* writer -> hh_log_stop: done is set */
+	pthread_cond_t wake;   /* producers -> writer: lines are waiting */
+	pthread_cond_t exited; /* writer -> hh_log_stop: done is set */
 	pthread_t thread;
-	struct hh_logbuf buf;   /* live while accepting or the writer runs */
-	int fd;                 /* the sink (borrowed) */
+	struct hh_logbuf buf; /* live while accepting or the writer runs */
+	int fd;               /* the sink (borrowed) */
 	enum sink_kind kind;
-	int accepting;          /* lines go to the ring (else written synchronously) */
-	int idle;               /* the writer sleeps until signalled */
-	int stopping;           /* hh_log_stop asked the writer to drain and exit */
-	int done;               /* the writer has exited its loop */
-	int stuck;              /* a writer that never exited still holds buf: no restart */
-	int clock_set;          /* wake and exited wait on the monotonic clock */
+	int accepting; /* lines go to the ring (else written synchronously) */
+	int idle;      /* the writer sleeps until signalled */
+	int stopping;  /* hh_log_stop asked the writer to drain and exit */
+	int done;      /* the writer has exited its loop */
+	int stuck;     /* a writer that never exited still holds buf: no restart */
+	int clock_set; /* wake and exited wait on the monotonic clock */
 	uint64_t stop_deadline_ns;
 	uint64_t dropped_before; /* lines dropped by earlier writers: the counter never goes back */
 } w = {

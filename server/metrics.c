@@ -17,7 +17,7 @@
 #define N_BUCKETS 14
 
 static const double bucket_le[N_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-					     0.025,  0.05,    0.1,    0.25,  0.5,    1,     5};
+					    0.025,  0.05,    0.1,    0.25,  0.5,    1,     5};
 static const char *const method_names[N_METHODS] = {"GET", "HEAD", "POST", "OPTIONS", "OTHER"};
 
 static atomic_uint_fast64_t requests[HH_ROUTE__COUNT][N_METHODS][N_STATUS];
@@ -136,7 +136,9 @@ static void render_requests(struct buf *b)
 			for (int s = 0; s < N_STATUS; s++) {
 				uint64_t v = atomic_load_explicit(&requests[r][m][s], memory_order_relaxed);
 				if (v)
-					put(b, "healthhub_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
+					put(b,
+					    "healthhub_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} "
+					    "%llu\n",
 					    hh_route_pattern((enum hh_route_id)r), method_names[m], s,
 					    (unsigned long long)v);
 			}
@@ -155,7 +157,8 @@ static void render_latency(struct buf *b)
 				put(b, "healthhub_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
 				    route, bucket_le[i], (unsigned long long)cum);
 			else
-				put(b, "healthhub_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+				put(b,
+				    "healthhub_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
 				    route, (unsigned long long)cum);
 		}
 		put(b, "healthhub_http_request_duration_seconds_sum{route=\"%s\"} %.9f\n", route,
@@ -174,11 +177,12 @@ static void render_cache(struct buf *b, const struct hh_metrics_gauges *g)
 			put(b, "healthhub_cache_requests_total{route=\"%s\",outcome=\"%s\"} %llu\n",
 			    hh_route_pattern((enum hh_route_id)r), hh_cache_outcome_name((enum hh_cache_outcome)c),
 			    (unsigned long long)atomic_load(&cache[r][c]));
-	put(b, "# HELP healthhub_cache_entries Entries held by each bounded cache.\n"
-	       "# TYPE healthhub_cache_entries gauge\n"
-	       "healthhub_cache_entries{cache=\"search\"} %zu\n"
-	       "healthhub_cache_entries{cache=\"triage\"} %zu\n"
-	       "healthhub_cache_entries{cache=\"list\"} %zu\n",
+	put(b,
+	    "# HELP healthhub_cache_entries Entries held by each bounded cache.\n"
+	    "# TYPE healthhub_cache_entries gauge\n"
+	    "healthhub_cache_entries{cache=\"search\"} %zu\n"
+	    "healthhub_cache_entries{cache=\"triage\"} %zu\n"
+	    "healthhub_cache_entries{cache=\"list\"} %zu\n",
 	    g->search_cache_size, g->triage_cache_size, g->list_cache_size);
 }
 
@@ -188,44 +192,50 @@ char *hh_metrics_render(const struct hh_metrics_gauges *g, size_t *len)
 	render_requests(&b);
 	render_latency(&b);
 	render_cache(&b, g);
-	put(&b, "# HELP healthhub_db_errors_total Failed database operations.\n"
-		"# TYPE healthhub_db_errors_total counter\nhealthhub_db_errors_total %llu\n"
-		"# HELP healthhub_db_reconnects_total Database connections re-established.\n"
-		"# TYPE healthhub_db_reconnects_total counter\nhealthhub_db_reconnects_total %llu\n"
-		"# HELP healthhub_db_up Whether the last database contact succeeded.\n"
-		"# TYPE healthhub_db_up gauge\nhealthhub_db_up %d\n",
+	put(&b,
+	    "# HELP healthhub_db_errors_total Failed database operations.\n"
+	    "# TYPE healthhub_db_errors_total counter\nhealthhub_db_errors_total %llu\n"
+	    "# HELP healthhub_db_reconnects_total Database connections re-established.\n"
+	    "# TYPE healthhub_db_reconnects_total counter\nhealthhub_db_reconnects_total %llu\n"
+	    "# HELP healthhub_db_up Whether the last database contact succeeded.\n"
+	    "# TYPE healthhub_db_up gauge\nhealthhub_db_up %d\n",
 	    (unsigned long long)atomic_load(&db_errors), (unsigned long long)atomic_load(&db_reconnects), g->db_up);
-	put(&b, "# HELP healthhub_content_version Content version being served.\n"
-		"# TYPE healthhub_content_version gauge\nhealthhub_content_version %lld\n"
-		"# HELP healthhub_content_last_reload_timestamp_seconds When the served content was loaded.\n"
-		"# TYPE healthhub_content_last_reload_timestamp_seconds gauge\n"
-		"healthhub_content_last_reload_timestamp_seconds %.3f\n"
-		"# HELP healthhub_content_reloads_total Content reloads, by result.\n"
-		"# TYPE healthhub_content_reloads_total counter\n"
-		"healthhub_content_reloads_total{result=\"ok\"} %llu\n"
-		"healthhub_content_reloads_total{result=\"failed\"} %llu\n",
+	put(&b,
+	    "# HELP healthhub_content_version Content version being served.\n"
+	    "# TYPE healthhub_content_version gauge\nhealthhub_content_version %lld\n"
+	    "# HELP healthhub_content_last_reload_timestamp_seconds When the served content was loaded.\n"
+	    "# TYPE healthhub_content_last_reload_timestamp_seconds gauge\n"
+	    "healthhub_content_last_reload_timestamp_seconds %.3f\n"
+	    "# HELP healthhub_content_reloads_total Content reloads, by result.\n"
+	    "# TYPE healthhub_content_reloads_total counter\n"
+	    "healthhub_content_reloads_total{result=\"ok\"} %llu\n"
+	    "healthhub_content_reloads_total{result=\"failed\"} %llu\n",
 	    (long long)atomic_load(&content_version), (double)atomic_load(&last_reload_ms) / 1000.0,
 	    (unsigned long long)atomic_load(&reloads_ok), (unsigned long long)atomic_load(&reloads_failed));
-	put(&b, "# HELP healthhub_cdn_purges_total Purge requests to shared caches (one per URL and batch of keys), by "
-		"result: ok (2xx), error (failed attempt, retried), abandoned (retries used up), dropped (queue full).\n"
-		"# TYPE healthhub_cdn_purges_total counter\n");
+	put(&b,
+	    "# HELP healthhub_cdn_purges_total Purge requests to shared caches (one per URL and batch of keys), by "
+	    "result: ok (2xx), error (failed attempt, retried), abandoned (retries used up), dropped (queue full).\n"
+	    "# TYPE healthhub_cdn_purges_total counter\n");
 	for (int r = 0; r < HH_PURGE__COUNT; r++)
 		put(&b, "healthhub_cdn_purges_total{result=\"%s\"} %llu\n", purge_results[r],
 		    (unsigned long long)atomic_load(&purges[r]));
-	put(&b, "# HELP healthhub_cdn_purge_queue Purge batches waiting or being retried.\n"
-		"# TYPE healthhub_cdn_purge_queue gauge\nhealthhub_cdn_purge_queue %zu\n",
+	put(&b,
+	    "# HELP healthhub_cdn_purge_queue Purge batches waiting or being retried.\n"
+	    "# TYPE healthhub_cdn_purge_queue gauge\nhealthhub_cdn_purge_queue %zu\n",
 	    g->purge_queue);
-	put(&b, "# HELP healthhub_ready Whether the instance is ready to serve.\n"
-		"# TYPE healthhub_ready gauge\nhealthhub_ready %d\n"
-		"# HELP healthhub_db_queue_length Search requests waiting for a database worker.\n"
-		"# TYPE healthhub_db_queue_length gauge\nhealthhub_db_queue_length %zu\n"
-		"# HELP healthhub_http_inflight_requests Requests being handled.\n"
-		"# TYPE healthhub_http_inflight_requests gauge\nhealthhub_http_inflight_requests %zu\n"
-		"# HELP healthhub_process_resident_memory_bytes Resident set size.\n"
-		"# TYPE healthhub_process_resident_memory_bytes gauge\nhealthhub_process_resident_memory_bytes %ld\n",
+	put(&b,
+	    "# HELP healthhub_ready Whether the instance is ready to serve.\n"
+	    "# TYPE healthhub_ready gauge\nhealthhub_ready %d\n"
+	    "# HELP healthhub_db_queue_length Search requests waiting for a database worker.\n"
+	    "# TYPE healthhub_db_queue_length gauge\nhealthhub_db_queue_length %zu\n"
+	    "# HELP healthhub_http_inflight_requests Requests being handled.\n"
+	    "# TYPE healthhub_http_inflight_requests gauge\nhealthhub_http_inflight_requests %zu\n"
+	    "# HELP healthhub_process_resident_memory_bytes Resident set size.\n"
+	    "# TYPE healthhub_process_resident_memory_bytes gauge\nhealthhub_process_resident_memory_bytes %ld\n",
 	    g->ready, g->queue_length, g->inflight, rss_bytes());
-	put(&b, "# HELP healthhub_log_lines_dropped_total Log lines dropped because stderr did not take them in time.\n"
-		"# TYPE healthhub_log_lines_dropped_total counter\nhealthhub_log_lines_dropped_total %llu\n",
+	put(&b,
+	    "# HELP healthhub_log_lines_dropped_total Log lines dropped because stderr did not take them in time.\n"
+	    "# TYPE healthhub_log_lines_dropped_total counter\nhealthhub_log_lines_dropped_total %llu\n",
 	    (unsigned long long)hh_log_dropped());
 	*len = b.len;
 	return b.p;

@@ -188,7 +188,6 @@ static int read_migrations(const char *dir, struct migrations *m, FILE *err)
 	return rc;
 }
 
-
 /* --------------------------------------------------------- the disk side */
 
 /* The validated content, everything derived from it, and its side of the diff. */
@@ -306,7 +305,8 @@ static int read_db_side(struct run *r, unsigned mask, int missing_ok, struct db_
 	for (int k = 0; k < HH_PLAN_KIND_COUNT; k++) {
 		if (!(mask & HH_PLAN_MASK(k)))
 			continue;
-		if (hh_db_migrate_sums(r->db, (enum hh_plan_kind)k, missing_ok, &s->sums[k], r->msg, sizeof(r->msg)) < 0)
+		if (hh_db_migrate_sums(r->db, (enum hh_plan_kind)k, missing_ok, &s->sums[k], r->msg, sizeof(r->msg)) <
+		    0)
 			return db_failed(r);
 		s->side.v[k] = s->sums[k].v;
 		s->side.n[k] = s->sums[k].n;
@@ -514,7 +514,6 @@ static void file_checksum(const char *dir, const char *rel, char out[65])
 	free(buf);
 	free(why);
 }
-
 
 /* The content folder's raw files as the disk side (status reads files the loader might refuse). */
 struct raw_files {

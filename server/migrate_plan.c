@@ -69,8 +69,8 @@ static int first_of_key(const struct index *ix, const struct hh_plan_item *item)
 	return find(ix, item->key) == item;
 }
 
-static void add(struct hh_plan *p, enum hh_plan_kind kind, enum hh_plan_state state, const char *key,
-		const char *sum, const char *was)
+static void add(struct hh_plan *p, enum hh_plan_kind kind, enum hh_plan_state state, const char *key, const char *sum,
+		const char *was)
 {
 	p->v[p->n++] = (struct hh_plan_entry){kind, state, key, sum, was};
 	p->count[kind][state]++;
@@ -87,7 +87,7 @@ static void diff_kind(struct hh_plan *p, enum hh_plan_kind k, const struct hh_pl
 		if (!first_of_key(&ix_now, &now[i]))
 			continue;
 		const struct hh_plan_item *o = find(&ix_old, now[i].key);
-		enum hh_plan_state st = o == NULL                       ? HH_PLAN_ADDED
+		enum hh_plan_state st = o == NULL                         ? HH_PLAN_ADDED
 					: strcmp(o->sum, now[i].sum) == 0 ? HH_PLAN_SAME
 									  : HH_PLAN_CHANGED;
 		add(p, k, st, now[i].key, now[i].sum, o != NULL ? o->sum : NULL);

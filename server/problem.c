@@ -11,7 +11,8 @@ static json_t *errors_json(const struct hh_field_errors *errs)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < errs->n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "field", errs->v[i].field, "message", errs->v[i].message));
+		json_array_append_new(
+			a, json_pack("{s:s, s:s}", "field", errs->v[i].field, "message", errs->v[i].message));
 	return a;
 }
 

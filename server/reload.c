@@ -28,18 +28,18 @@ struct hh_reload {
 	hh_publish_fn publish;
 	void *cls;
 	pthread_t thread;
-	int wake[2];             /* pipe: a byte wakes the thread to stop */
+	int wake[2]; /* pipe: a byte wakes the thread to stop */
 	atomic_int stopping;
 	atomic_int_fast64_t last_ok_ms; /* wall time of the last successful version check */
-	struct hh_db *listen;    /* LISTEN connection (primary) */
-	struct hh_db *read;      /* content reads (may be a replica) */
-	int64_t served;          /* version of the published snapshot; -1 none */
-	int64_t notified;        /* highest version a notification announced */
-	unsigned backoff_ms;     /* reconnect backoff */
-	unsigned reload_backoff_ms; /* wait after a failed reload; 0 after a success */
-	struct hh_snapshot *last;   /* one reference to the last published snapshot: the next one shares with it */
-	pthread_t warm_thread;      /* builds the answers a first snapshot left to first requests */
-	int warming;                /* warm_thread runs (until joined) */
+	struct hh_db *listen;           /* LISTEN connection (primary) */
+	struct hh_db *read;             /* content reads (may be a replica) */
+	int64_t served;                 /* version of the published snapshot; -1 none */
+	int64_t notified;               /* highest version a notification announced */
+	unsigned backoff_ms;            /* reconnect backoff */
+	unsigned reload_backoff_ms;     /* wait after a failed reload; 0 after a success */
+	struct hh_snapshot *last;       /* one reference to the last published snapshot: the next one shares with it */
+	pthread_t warm_thread;          /* builds the answers a first snapshot left to first requests */
+	int warming;                    /* warm_thread runs (until joined) */
 	atomic_int warm_stop;
 	struct hh_snapshot *warm_snap; /* one reference, the warm thread's */
 };
@@ -83,7 +83,8 @@ static void warm_start(struct hh_reload *r, struct hh_snapshot *snap)
 		hh_ref_put(&snap->ref); /* first requests build them instead */
 }
 
-char *hh_conninfo_with(const char *url, const char *key, const char *value)
+/* A connection string with one parameter overridden: new string. */
+static char *conninfo_with(const char *url, const char *key, const char *value)
 {
 	int is_uri = strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
 	if (!is_uri)
@@ -116,7 +117,7 @@ static int connect_listen(struct hh_reload *r)
 {
 	char err[256];
 	const char *url = r->cfg->database_url;
-	char *primary = multi_host(url) ? hh_conninfo_with(url, "target_session_attrs", "read-write") : NULL;
+	char *primary = multi_host(url) ? conninfo_with(url, "target_session_attrs", "read-write") : NULL;
 	r->listen = hh_db_connect(primary ? primary : url, (int)r->cfg->statement_timeout_ms, err, sizeof(err));
 	free(primary);
 	if (r->listen == NULL) {
@@ -220,7 +221,8 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 	if (prev != NULL)
 		hh_ref_put(&prev->ref);
 	warm_start(r, snap);
-	hh_info("content loaded", "#version", v, "#ms", ms, "#read_ms", read_ms, "#responses", n, "#shared", shared, "read", read);
+	hh_info("content loaded", "#version", v, "#ms", ms, "#read_ms", read_ms, "#responses", n, "#shared", shared,
+		"read", read);
 }
 
 /* Waits up to ms for a notification or a stop; records announced versions. */

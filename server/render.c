@@ -100,7 +100,8 @@ static json_t *references_array(const struct hh_reference_list *r)
 
 /* ----------------------------------------------------------- articles */
 
-json_t *hh_render_article_summary(const struct hh_article *a)
+/* {slug, title, summary, updated_at}. a is borrowed. New reference. */
+static json_t *article_summary(const struct hh_article *a)
 {
 	json_t *o = json_object();
 	if (o == NULL)
@@ -122,7 +123,7 @@ json_t *hh_render_article_list(const struct hh_content *c, const struct hh_artic
 	if (set(o, "items", arr) < 0 || set(o, "total", json_integer(total)) < 0)
 		return fail(o);
 	for (size_t i = 0; i < n; i++)
-		if (push(arr, hh_render_article_summary(items[i])) < 0)
+		if (push(arr, article_summary(items[i])) < 0)
 			return fail(o);
 	return o;
 }
@@ -193,7 +194,8 @@ static int article_head(const struct hh_content *c, const struct hh_article *a, 
 /* The fields API.md lists after when_to_get_help. */
 static int article_tail(const struct hh_article *a, json_t *o)
 {
-	if (set(o, "positions", positions_array(a->positions)) < 0 || set(o, "regions", regions_array(a->regions)) < 0 ||
+	if (set(o, "positions", positions_array(a->positions)) < 0 ||
+	    set(o, "regions", regions_array(a->regions)) < 0 ||
 	    set(o, "references", references_array(&a->references)) < 0 ||
 	    set(o, "reviewed_at", str_or_null(a->reviewed_at)) < 0 ||
 	    set(o, "next_review_due", str_or_null(a->next_review_due)) < 0 ||
@@ -295,8 +297,7 @@ static json_t *topic_part(const char *aspect, const char *name)
 	json_t *o = json_object();
 	if (o == NULL)
 		return NULL;
-	if (set_str(o, "@type", "HealthTopicContent") < 0 || set_aspect(o, aspect) < 0 ||
-	    set_str(o, "name", name) < 0)
+	if (set_str(o, "@type", "HealthTopicContent") < 0 || set_aspect(o, aspect) < 0 || set_str(o, "name", name) < 0)
 		return fail(o);
 	return o;
 }
@@ -366,8 +367,7 @@ static json_t *remedy_part(const struct hh_content *c, const struct hh_article *
 	return o;
 }
 
-static json_t *ld_parts(const struct hh_content *c, const struct hh_article *a, const char *base,
-			const char *page_url)
+static json_t *ld_parts(const struct hh_content *c, const struct hh_article *a, const char *base, const char *page_url)
 {
 	json_t *arr = json_array();
 	if (arr == NULL)
@@ -412,8 +412,7 @@ static int ld_fill(json_t *o, const struct hh_content *c, const struct hh_articl
 	    set_str(o, "name", a->title) < 0 || set_str(o, "description", a->summary) < 0 ||
 	    set_str(o, "url", page_url) < 0 || set_str(o, "inLanguage", "en-GB") < 0 ||
 	    set(o, "about", ld_about(a)) < 0 || set(o, "alternateName", strv_array(&a->alternate_names)) < 0 ||
-	    set_opt_str(o, "lastReviewed", a->reviewed_at) < 0 ||
-	    set_opt_str(o, "dateModified", a->updated_at) < 0 ||
+	    set_opt_str(o, "lastReviewed", a->reviewed_at) < 0 || set_opt_str(o, "dateModified", a->updated_at) < 0 ||
 	    set(o, "citation", ld_citations(&a->references)) < 0 ||
 	    set(o, "hasPart", ld_parts(c, a, base, page_url)) < 0)
 		return -1;
@@ -443,8 +442,8 @@ json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x)
 		return NULL;
 	if (set_str(o, "slug", x->slug) < 0 || set_str(o, "name", x->name) < 0 ||
 	    set_str(o, "summary", x->summary) < 0 || set_str(o, "description", x->description) < 0 ||
-	    set(o, "positions", positions_array(x->positions)) < 0 || set(o, "regions", regions_array(x->regions)) < 0 ||
-	    set(o, "remedies", strv_array(&x->remedies)) < 0 ||
+	    set(o, "positions", positions_array(x->positions)) < 0 ||
+	    set(o, "regions", regions_array(x->regions)) < 0 || set(o, "remedies", strv_array(&x->remedies)) < 0 ||
 	    set(o, "see_doctor_if", str_or_null(x->see_doctor_if)) < 0 ||
 	    set(o, "references", references_array(&x->references)) < 0)
 		return fail(o);

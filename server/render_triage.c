@@ -51,8 +51,14 @@ static void out_str(struct out *o, const char *s)
 	out_grow(o, strlen(s) * 6 + 2);
 	o->p[o->len++] = '"';
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		const char *esc = *c == '"' ? "\\\"" : *c == '\\' ? "\\\\" : *c == '\n' ? "\\n" : *c == '\t' ? "\\t"
-				  : *c == '\r' ? "\\r" : *c == '\b' ? "\\b" : *c == '\f' ? "\\f" : NULL;
+		const char *esc = *c == '"'    ? "\\\""
+				  : *c == '\\' ? "\\\\"
+				  : *c == '\n' ? "\\n"
+				  : *c == '\t' ? "\\t"
+				  : *c == '\r' ? "\\r"
+				  : *c == '\b' ? "\\b"
+				  : *c == '\f' ? "\\f"
+					       : NULL;
 		if (esc != NULL) {
 			memcpy(o->p + o->len, esc, 2);
 			o->len += 2;

@@ -55,7 +55,8 @@ void hh_route_allow(enum hh_route_id id, char *buf, size_t cap)
 {
 	/* OPTIONS is answered on every route (preflight), so every Allow names it */
 	if (hh_bits_join(hh_route_methods(id) | HH_M_OPTIONS, (int)HH_ARRAY_LEN(method_names), method_bit_name, "",
-			 ", ", "", buf, cap) < 0 && cap > 0)
+			 ", ", "", buf, cap) < 0 &&
+	    cap > 0)
 		buf[0] = '\0';
 }
 
@@ -220,7 +221,8 @@ int hh_target_parse(const char *target, size_t len, char *path, size_t cap, stru
 	while (plen < len && target[plen] != '?' && target[plen] != '#')
 		plen++;
 	if (decode(target, plen, path, cap, 0) < 0) {
-		hh_field_errors_add(errs, "path", "the path has a bad percent-escape, a NUL byte, invalid UTF-8, or is too long");
+		hh_field_errors_add(errs, "path",
+				    "the path has a bad percent-escape, a NUL byte, invalid UTF-8, or is too long");
 		return -1;
 	}
 	if (plen < len && target[plen] == '?') {
@@ -279,15 +281,12 @@ long hh_list_default_limit(enum hh_route_id id)
 static int allowed(enum hh_route_id id, const char *key)
 {
 	switch (id) {
-	case HH_ROUTE_ARTICLES:
-		return !strcmp(key, "q") || !strcmp(key, "limit") || !strcmp(key, "offset");
+	case HH_ROUTE_ARTICLES: return !strcmp(key, "q") || !strcmp(key, "limit") || !strcmp(key, "offset");
 	case HH_ROUTE_CAUSES:
 		return !strcmp(key, "q") || !strcmp(key, "position") || !strcmp(key, "region") ||
 		       !strcmp(key, "limit") || !strcmp(key, "offset");
-	case HH_ROUTE_REMEDIES:
-		return !strcmp(key, "cause") || !strcmp(key, "limit") || !strcmp(key, "offset");
-	default:
-		return 0;
+	case HH_ROUTE_REMEDIES: return !strcmp(key, "cause") || !strcmp(key, "limit") || !strcmp(key, "offset");
+	default: return 0;
 	}
 }
 

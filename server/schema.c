@@ -47,8 +47,8 @@ json_t *hh_schema_load(struct hh_field_src *s)
 	json_error_t err;
 	json_t *root = json_loadb(s->buf, s->len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL) {
-		hh_field_fail_at(s, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
-				 "invalid JSON: %s", err.text);
+		hh_field_fail_at(s, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0, "invalid JSON: %s",
+				 err.text);
 		return NULL;
 	}
 	if (!json_is_object(root))
@@ -75,7 +75,7 @@ static const char *entity_slug(struct hh_field_src *s, json_t *obj)
 	size_t n = strlen(slug);
 	if (strncmp(base, slug, n) != 0 || strcmp(base + n, ".json") != 0)
 		hh_field_fail(s, "slug", "slug \"%s\" does not match the file name %s (it must be %s.json)",
-		     hh_field_shorten(slug, shown), base, slug);
+			      hh_field_shorten(slug, shown), base, slug);
 	return slug;
 }
 
@@ -124,18 +124,16 @@ static void sections_member(struct hh_field_src *s, json_t *obj, struct hh_artic
 static void review_dates(struct hh_field_src *s, json_t *obj, struct hh_article *a)
 {
 	a->reviewed_at = hh_field_value_member(s, obj, "", "reviewed_at", HH_FIELD_REQUIRED, hh_field_date);
-	a->next_review_due =
-		hh_field_value_member(s, obj, "", "next_review_due", HH_FIELD_REQUIRED, hh_field_date);
+	a->next_review_due = hh_field_value_member(s, obj, "", "next_review_due", HH_FIELD_REQUIRED, hh_field_date);
 	/* YYYY-MM-DD compares as text. */
-	if (a->reviewed_at != NULL && a->next_review_due != NULL &&
-	    strcmp(a->next_review_due, a->reviewed_at) <= 0)
+	if (a->reviewed_at != NULL && a->next_review_due != NULL && strcmp(a->next_review_due, a->reviewed_at) <= 0)
 		hh_field_fail(s, "next_review_due", "%s must be after reviewed_at (%s)", a->next_review_due,
 			      a->reviewed_at);
 }
 
 static const char *const article_keys[] = {
-	"slug", "title", "summary", "alternate_names", "positions", "regions", "sections",
-	"causes", "remedies", "references", "reviewed_at", "next_review_due", NULL,
+	"slug",   "title",    "summary",    "alternate_names", "positions",       "regions", "sections",
+	"causes", "remedies", "references", "reviewed_at",     "next_review_due", NULL,
 };
 
 void hh_schema_article(struct hh_field_src *s, json_t *obj, struct hh_article *a)
@@ -159,8 +157,8 @@ void hh_schema_article(struct hh_field_src *s, json_t *obj, struct hh_article *a
 }
 
 static const char *const cause_keys[] = {
-	"slug", "name", "summary", "description", "positions", "regions", "remedies",
-	"see_doctor_if", "references", NULL,
+	"slug",    "name",     "summary",       "description", "positions",
+	"regions", "remedies", "see_doctor_if", "references",  NULL,
 };
 
 void hh_schema_cause(struct hh_field_src *s, json_t *obj, struct hh_cause *c)
@@ -172,8 +170,7 @@ void hh_schema_cause(struct hh_field_src *s, json_t *obj, struct hh_cause *c)
 	c->description = hh_field_text_member(s, obj, "", "description");
 	c->positions = hh_field_bits_member(s, obj, "positions", &hh_field_positions);
 	c->regions = hh_field_bits_member(s, obj, "regions", &hh_field_regions);
-	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_slug,
-			     &c->remedies);
+	hh_field_strv_member(s, obj, "", "remedies", HH_FIELD_REQUIRED | HH_FIELD_UNIQUE, hh_field_slug, &c->remedies);
 	/* Required so that "no advice" is a decision, written as null. */
 	json_t *v = hh_field_member(s, obj, "", "see_doctor_if", HH_FIELD_REQUIRED);
 	if (v != NULL && !json_is_null(v))
@@ -200,8 +197,7 @@ void hh_schema_remedy(struct hh_field_src *s, json_t *obj, struct hh_remedy *r)
 
 /* ------------------------------------------------------------ triage */
 
-static void check_weight(struct hh_field_src *s, const char *slug, json_t *v, const char *path,
-			 struct hh_symptom *y)
+static void check_weight(struct hh_field_src *s, const char *slug, json_t *v, const char *path, struct hh_symptom *y)
 {
 	char shown[HH_FIELD_SHORT_LEN];
 	if (!hh_is_slug(slug)) {
@@ -264,8 +260,7 @@ static const char *const symptom_keys[] = {
 	"code", "question", "category", "level", "message", "source", "causes", NULL,
 };
 
-static int category_member(struct hh_field_src *s, json_t *obj, const char *path,
-			   enum hh_category *out) HH_MUSTCHECK;
+static int category_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_category *out) HH_MUSTCHECK;
 
 static int category_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_category *out)
 {
@@ -280,7 +275,7 @@ static int category_member(struct hh_field_src *s, json_t *obj, const char *path
 	}
 	if (hh_category_parse(json_string_value(v), out) < 0) {
 		hh_field_fail(s, field, "unknown category \"%s\" (expected red_flag or pattern)",
-		     hh_field_shorten(json_string_value(v), shown));
+			      hh_field_shorten(json_string_value(v), shown));
 		return -1;
 	}
 	return 0;
@@ -338,7 +333,7 @@ static int rule_field_member(struct hh_field_src *s, json_t *obj, const char *pa
 	}
 	if (hh_rule_field_parse(json_string_value(v), out) < 0) {
 		hh_field_fail(s, field, "unknown field \"%s\" (expected age or duration_days)",
-		     hh_field_shorten(json_string_value(v), shown));
+			      hh_field_shorten(json_string_value(v), shown));
 		return -1;
 	}
 	return 0;
@@ -379,8 +374,7 @@ static const char *const combination_keys[] = {
 };
 
 /* all_of or any_of: optional, but never an empty list (it would read as a condition). 0, or -1 if empty. */
-static int combination_list(struct hh_field_src *s, json_t *obj, const char *path, const char *key,
-			    struct hh_strv *out)
+static int combination_list(struct hh_field_src *s, json_t *obj, const char *path, const char *key, struct hh_strv *out)
 {
 	char field[HH_FIELD_PATH_LEN];
 	json_t *v = json_object_get(obj, key);
@@ -397,8 +391,7 @@ static int combination_list(struct hh_field_src *s, json_t *obj, const char *pat
  * A code in both lists, or too few codes to be a combination: the rule is
  * not what it says. The count is not judged after an empty list was refused.
  */
-static void combination_shape(struct hh_field_src *s, const char *path, const struct hh_combination *k,
-			      int lists_ok)
+static void combination_shape(struct hh_field_src *s, const char *path, const struct hh_combination *k, int lists_ok)
 {
 	char field[HH_FIELD_PATH_LEN];
 	for (size_t i = 0; i < k->any_of.n; i++)

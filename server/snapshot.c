@@ -134,15 +134,10 @@ static void resource_meta(struct hh_resource *res, const struct hh_resource_meta
 		res->last_modified[0] = '\0';
 }
 
-struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
-				    const char *content_type, const char *vary, const char *cache_control)
-{
-	return hh_resource_new_meta(o, body, len, content_type, vary, cache_control, NULL);
-}
-
-struct hh_resource *hh_resource_new_meta(const struct hh_snapshot_options *o, char *body, size_t len,
-					 const char *content_type, const char *vary, const char *cache_control,
-					 const struct hh_resource_meta *m)
+/* A resource from a body (steals the malloc'd body); m as for hh_resource_json_meta. */
+static struct hh_resource *resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
+					const char *content_type, const char *vary, const char *cache_control,
+					const struct hh_resource_meta *m)
 {
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
 	resource_meta(res, m);
@@ -204,15 +199,10 @@ static void snapshot_destroy(struct hh_ref *ref)
 	malloc_trim(0);
 }
 
-struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len)
-{
-	return hh_resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control);
-}
-
 struct hh_resource *hh_resource_json_meta(const struct hh_snapshot_options *o, char *body, size_t len,
 					  const struct hh_resource_meta *m)
 {
-	return hh_resource_new_meta(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, m);
+	return resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, m);
 }
 
 /* Renders j (stolen) to bytes of the given type. New reference or NULL. */
@@ -224,12 +214,7 @@ static struct hh_resource *resource_from_json(const struct hh_snapshot_options *
 	size_t len = 0;
 	char *body = hh_render_dump(j, &len);
 	json_decref(j);
-	return body ? hh_resource_new_meta(o, body, len, type, vary, o->cache_control, m) : NULL;
-}
-
-struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, json_t *j)
-{
-	return resource_from_json(o, j, JSON_TYPE, VARY_ENC, NULL);
+	return body ? resource_new(o, body, len, type, vary, o->cache_control, m) : NULL;
 }
 
 struct hh_resource *hh_resource_from_json_meta(const struct hh_snapshot_options *o, json_t *j,
@@ -258,8 +243,7 @@ static void article_keys(const struct hh_article *a, struct hh_keybuf *kb)
 }
 
 /* A list of articles: the list's key first, then each article shown; *modified = the newest. */
-void hh_article_list_meta(const struct hh_article *const *items, size_t n, struct hh_keybuf *kb,
-			  time_t *modified)
+void hh_article_list_meta(const struct hh_article *const *items, size_t n, struct hh_keybuf *kb, time_t *modified)
 {
 	hh_keybuf_add(kb, "articles", NULL);
 	*modified = 0;
@@ -609,8 +593,8 @@ static int add_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
 	j.out = xcalloc(c->n_articles + 1, sizeof(*j.out));
 	for (size_t i = 0; i < c->n_articles; i++) {
 		const struct hh_article *a = &c->articles[i];
-		const struct hh_article *o = article_unchanged(old->content, c, a) ? hh_content_article(old->content, a->slug)
-										  : NULL;
+		const struct hh_article *o =
+			article_unchanged(old->content, c, a) ? hh_content_article(old->content, a->slug) : NULL;
 		struct hh_resource *res = o != NULL ? atomic_load(&old->articles[o - old->content->articles]) : NULL;
 		if (res != NULL) {
 			hh_ref_get(&res->ref);
@@ -683,7 +667,8 @@ size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop)
 {
 	size_t built = 0;
 	for (size_t i = 0; i < s->content->n_articles && !atomic_load(stop); i++)
-		if (atomic_load(&s->articles[i]) == NULL && hh_snapshot_article(s, s->content->articles[i].slug) != NULL)
+		if (atomic_load(&s->articles[i]) == NULL &&
+		    hh_snapshot_article(s, s->content->articles[i].slug) != NULL)
 			built++;
 	malloc_trim(0);
 	return built;

@@ -86,7 +86,8 @@ static void take_code(const struct hh_content *c, struct hh_triage_input *in, en
 	const struct hh_symptom **v = list_slots(in, l, &n);
 	snprintf(field, sizeof(field), "%s[%zu]", list_names[l], idx);
 	if (!hh_is_code(code)) {
-		hh_field_errors_add(errs, field, "unknown symptom code: codes are lower-case snake_case, like \"chest_pain\"");
+		hh_field_errors_add(errs, field,
+				    "unknown symptom code: codes are lower-case snake_case, like \"chest_pain\"");
 		return;
 	}
 	const struct hh_symptom *y = hh_content_symptom(c, code);
@@ -235,7 +236,8 @@ static void json_codes(const struct hh_content *c, json_t *v, enum answer_list l
 	}
 	/* The count first: past HH_MAX_FIELD_ERRORS later errors are only counted. */
 	check_list_count(l, json_array_size(v), errs);
-	json_array_foreach(v, i, el) {
+	json_array_foreach(v, i, el)
+	{
 		char field[32];
 		snprintf(field, sizeof(field), "%s[%zu]", list_names[l], i);
 		if (!json_is_string(el))
@@ -255,7 +257,8 @@ static void json_positions(json_t *v, struct hh_triage_input *in, struct hh_fiel
 		hh_field_errors_add(errs, "positions", "must be a list of positions");
 		return;
 	}
-	json_array_foreach(v, i, el) {
+	json_array_foreach(v, i, el)
+	{
 		char field[32];
 		snprintf(field, sizeof(field), "positions[%zu]", i);
 		if (!json_is_string(el))
@@ -297,7 +300,8 @@ static void json_fields(const struct hh_content *c, json_t *root, struct hh_tria
 	json_region(json_object_get(root, "region"), in, errs);
 	json_number(json_object_get(root, "duration_days"), "duration_days", in, errs);
 	json_number(json_object_get(root, "age"), "age", in, errs);
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		if (!is_known_field(key))
 			unknown_field(key, "unknown field", errs);
 	}
@@ -417,8 +421,7 @@ static int parse_json_integer_text(const char *s, long long *out)
 	return 0;
 }
 
-static void query_number(const char *field, const char *value, struct hh_triage_input *in,
-			 struct hh_field_errors *errs)
+static void query_number(const char *field, const char *value, struct hh_triage_input *in, struct hh_field_errors *errs)
 {
 	long long v;
 	if (parse_json_integer_text(value, &v) < 0)
@@ -465,7 +468,8 @@ static void query_shape(const char *const *keys, size_t n, struct hh_field_error
 		if (!is_known_field(keys[i]))
 			unknown_field(keys[i], "unknown parameter", errs);
 		else if (find_key(keys, n, keys[i]) < i)
-			hh_field_errors_add(errs, keys[i], "repeated parameter: give it once (lists are comma-separated)");
+			hh_field_errors_add(errs, keys[i],
+					    "repeated parameter: give it once (lists are comma-separated)");
 	}
 }
 

@@ -18,9 +18,9 @@
 #define HH_ETAG_MAX 48
 
 struct hh_rendition {
-	char *body;                /* owned, malloc'd */
+	char *body; /* owned, malloc'd */
 	size_t len;
-	char *gz;                  /* owned; NULL when gzip would not be smaller */
+	char *gz; /* owned; NULL when gzip would not be smaller */
 	size_t gz_len;
 	char etag[HH_ETAG_MAX];    /* "\"<24 hex>\"": derived from the bytes only */
 	char etag_gz[HH_ETAG_MAX]; /* "\"<24 hex>-gz\"" */
@@ -33,9 +33,6 @@ struct hh_rendition {
  */
 int hh_rendition_build(struct hh_rendition *r, char *body, size_t len, size_t min_gzip) HH_MUSTCHECK;
 void hh_rendition_free(struct hh_rendition *r);
-
-/* gzip-compresses in[0..n) into a new malloc'd buffer. 0 or -1. */
-int hh_gzip(const void *in, size_t n, char **out, size_t *out_len) HH_MUSTCHECK;
 
 /*
  * Does an If-None-Match header value match etag? Weak comparison (RFC 9110

@@ -19,42 +19,42 @@ enum hh_command {
 
 struct hh_config {
 	/* serve and migrate */
-	char *database_url;     /* libpq connection string or URI; "" = libpq defaults */
+	char *database_url; /* libpq connection string or URI; "" = libpq defaults */
 	/* serve */
-	char *host;             /* address to listen on */
-	long port;              /* TCP port; 0 = any free port */
-	long reuse_port;        /* 1: SO_REUSEPORT, another server may share the port on purpose */
-	long threads;           /* MHD thread pool size */
-	long db_workers;        /* threads running database-bound requests */
-	char *log_level;        /* debug, info, warn, error */
-	long access_log;        /* one JSON line per request: 1 on, 0 off */
-	long echo_request_id;   /* X-Request-Id on answers made for one request (1) or none (0); never on cacheable ones */
-	long max_body_bytes;    /* request body limit (413 beyond) */
-	long connection_timeout;/* seconds of inactivity before a connection is closed */
-	long connection_limit;  /* total concurrent connections */
-	long per_ip_limit;      /* concurrent connections per client address; 0 = no limit */
-	long connection_memory; /* bytes per connection for headers and buffers */
-	long max_age;           /* Cache-Control max-age for content, seconds */
-	long s_maxage;          /* Cache-Control s-maxage, seconds; -1 = not sent */
+	char *host;           /* address to listen on */
+	long port;            /* TCP port; 0 = any free port */
+	long reuse_port;      /* 1: SO_REUSEPORT, another server may share the port on purpose */
+	long threads;         /* MHD thread pool size */
+	long db_workers;      /* threads running database-bound requests */
+	char *log_level;      /* debug, info, warn, error */
+	long access_log;      /* one JSON line per request: 1 on, 0 off */
+	long echo_request_id; /* X-Request-Id on answers made for one request (1) or none (0); never on cacheable ones */
+	long max_body_bytes;  /* request body limit (413 beyond) */
+	long connection_timeout; /* seconds of inactivity before a connection is closed */
+	long connection_limit;   /* total concurrent connections */
+	long per_ip_limit;       /* concurrent connections per client address; 0 = no limit */
+	long connection_memory;  /* bytes per connection for headers and buffers */
+	long max_age;            /* Cache-Control max-age for content, seconds */
+	long s_maxage;           /* Cache-Control s-maxage, seconds; -1 = not sent */
 	long stale_while_revalidate;
 	long stale_if_error;
-	long search_cache;      /* entries in the search result cache */
-	long triage_cache;      /* entries in the triage GET cache */
-	long list_cache;        /* entries in the article page cache */
-	long reload_interval_ms;/* fallback content-version check period */
+	long search_cache;       /* entries in the search result cache */
+	long triage_cache;       /* entries in the triage GET cache */
+	long list_cache;         /* entries in the article page cache */
+	long reload_interval_ms; /* fallback content-version check period */
 	long statement_timeout_ms;
-	long queue_limit;       /* database-bound requests waiting at most */
-	long shutdown_timeout;  /* seconds to drain in-flight requests */
-	char *cors_origins;     /* "*" or a comma-separated allow-list; "" = CORS off */
-	long cors_max_age;      /* Access-Control-Max-Age, seconds */
-	double rate_limit;      /* requests per second per client; 0 = off */
-	long rate_burst;        /* bucket size */
-	char *trusted_proxies;  /* comma-separated proxy addresses whose X-Forwarded-For is believed */
-	char *public_url;       /* e.g. https://api.example.org: base of absolute links; "" = relative */
-	char *purge_url;        /* comma-separated http:// URLs of shared caches to purge; "" = none */
-	long purge_queue;       /* purge batches waiting at most */
-	long admin_port;        /* 0 = operational endpoints on the public port */
-	char *admin_host;       /* address of the admin listener */
+	long queue_limit;      /* database-bound requests waiting at most */
+	long shutdown_timeout; /* seconds to drain in-flight requests */
+	char *cors_origins;    /* "*" or a comma-separated allow-list; "" = CORS off */
+	long cors_max_age;     /* Access-Control-Max-Age, seconds */
+	double rate_limit;     /* requests per second per client; 0 = off */
+	long rate_burst;       /* bucket size */
+	char *trusted_proxies; /* comma-separated proxy addresses whose X-Forwarded-For is believed */
+	char *public_url;      /* e.g. https://api.example.org: base of absolute links; "" = relative */
+	char *purge_url;       /* comma-separated http:// URLs of shared caches to purge; "" = none */
+	long purge_queue;      /* purge batches waiting at most */
+	long admin_port;       /* 0 = operational endpoints on the public port */
+	char *admin_host;      /* address of the admin listener */
 	/* migrate */
 	char *migrations_dir;
 	char *content_dir;
@@ -69,8 +69,6 @@ struct hh_config {
 int hh_config_load(struct hh_config *cfg, enum hh_command cmd, int argc, char **argv, FILE *out,
 		   FILE *err) HH_MUSTCHECK;
 void hh_config_free(struct hh_config *cfg);
-/* Usage of one command: its flags, environment variables and defaults. */
-void hh_config_usage(enum hh_command cmd, FILE *out);
 /* The settings table as a markdown table (for the README). */
 void hh_config_markdown(FILE *out);
 /* The database URL with any password replaced by "***": new string. */

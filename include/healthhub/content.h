@@ -98,7 +98,7 @@ struct hh_cause {
 	const char *see_doctor_if; /* plain text or NULL */
 	struct hh_reference_list references;
 	const char *checksum;
-	int copied;                /* 1: copied unchanged from the previous content */
+	int copied; /* 1: copied unchanged from the previous content */
 };
 
 struct hh_remedy {
@@ -110,7 +110,7 @@ struct hh_remedy {
 	struct hh_strv causes; /* derived: causes whose remedies[] name this one */
 	struct hh_reference_list references;
 	const char *checksum;
-	int copied;            /* 1: copied unchanged from the previous content */
+	int copied; /* 1: copied unchanged from the previous content */
 };
 
 /* How strongly a pattern code points at a cause, 1..100. */
@@ -123,12 +123,12 @@ struct hh_symptom {
 	const char *code;     /* snake_case */
 	const char *question; /* what an app asks, plain language */
 	enum hh_category category;
-	enum hh_level level;  /* least level this code alone raises to; self_care for patterns */
-	const char *message;  /* red flags: what to do, plain language; patterns: NULL */
+	enum hh_level level;        /* least level this code alone raises to; self_care for patterns */
+	const char *message;        /* red flags: what to do, plain language; patterns: NULL */
 	struct hh_reference source; /* red flags: required; patterns: title/url may be NULL */
 	struct hh_weight *weights;  /* patterns: causes this code points at */
 	size_t n_weights;
-	const char *checksum;       /* hh_sha256_json of its object; set by the file loader */
+	const char *checksum; /* hh_sha256_json of its object; set by the file loader */
 };
 
 /* A rule over a number in the request (age, duration_days). */
@@ -138,9 +138,9 @@ enum hh_rule_field {
 };
 
 struct hh_rule {
-	const char *code;  /* e.g. "age_50_or_over" */
+	const char *code; /* e.g. "age_50_or_over" */
 	enum hh_rule_field field;
-	long long min;     /* fires when min <= value <= max */
+	long long min; /* fires when min <= value <= max */
 	long long max;
 	enum hh_level level;
 	const char *message;
@@ -216,9 +216,9 @@ struct hh_arena;
 struct hh_content {
 	struct hh_article *articles; /* sorted by slug */
 	size_t n_articles;
-	struct hh_cause *causes;     /* sorted by slug */
+	struct hh_cause *causes; /* sorted by slug */
 	size_t n_causes;
-	struct hh_remedy *remedies;  /* sorted by slug */
+	struct hh_remedy *remedies; /* sorted by slug */
 	size_t n_remedies;
 	struct hh_symptom *symptoms; /* red flags by level (most urgent first), then patterns; in file order within */
 	size_t n_symptoms;

@@ -68,8 +68,7 @@ int hh_db_listen(struct hh_db *db, char *err, size_t errlen) HH_MUSTCHECK;
  * Raises *version to the highest version a notification announced.
  * Returns 0 (also on a plain timeout) or -1 when the link failed (err filled).
  */
-int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, char *err,
-		      size_t errlen) HH_MUSTCHECK;
+int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, char *err, size_t errlen) HH_MUSTCHECK;
 
 /*
  * Reads content_state.version into *version. Returns 0, -1 on a database
@@ -78,29 +77,26 @@ int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, 
  */
 int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen) HH_MUSTCHECK;
 
-/*
- * Reads the whole content in one REPEATABLE READ READ ONLY transaction and
- * builds a finished content (hh_content_finish done): the same lists in the
- * same order as the files held, plus version, per-article updated_at
- * (RFC 3339 UTC, "YYYY-MM-DDTHH:MM:SSZ") and version, and checksums.
- * On success returns 0 and *out is a new content the caller frees with
- * hh_content_free(). Returns -1 (err filled) or HH_DB_NOT_MIGRATED with
- * *out NULL. The connection must not be inside a transaction.
- */
-int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, size_t errlen) HH_MUSTCHECK;
-
 /* What a load read: the entities it fetched from the database, and how. */
 struct hh_db_load_counts {
-	int full;          /* 1: the whole content was read; 0: only what changed since old */
-	size_t articles;   /* rows read (changed or added since old; all on a full read) */
+	int full;        /* 1: the whole content was read; 0: only what changed since old */
+	size_t articles; /* rows read (changed or added since old; all on a full read) */
 	size_t causes;
 	size_t remedies;
-	size_t removed;    /* entities removed since old */
-	size_t kept;       /* entities copied from old, unread */
+	size_t removed; /* entities removed since old */
+	size_t kept;    /* entities copied from old, unread */
 };
 
 /*
- * hh_db_load_content reading only what changed since old (borrowed; a
+ * Reads the content in one REPEATABLE READ READ ONLY transaction and builds
+ * a finished content (hh_content_finish done): the same lists in the same
+ * order as the files held, plus version, per-article updated_at (RFC 3339
+ * UTC, "YYYY-MM-DDTHH:MM:SSZ") and version, and checksums. On success
+ * returns 0 and *out is a new content the caller frees with
+ * hh_content_free(). Returns -1 (err filled) or HH_DB_NOT_MIGRATED with
+ * *out NULL. The connection must not be inside a transaction.
+ *
+ * It reads only what changed since old (borrowed; a
  * finished content, e.g. the last published snapshot's): the articles,
  * causes and remedies written after old->version (changed_in) with the
  * rows they own, the removals since then (0003's content_removed), and the small
@@ -112,9 +108,9 @@ int hh_db_load_since(struct hh_db *db, const struct hh_content *old, struct hh_c
 
 /* A page of search hits. The caller owns it: free with hh_search_result_free(). */
 struct hh_search_result {
-	char **slugs;     /* n slugs, best match first; each and the array are owned */
+	char **slugs; /* n slugs, best match first; each and the array are owned */
 	size_t n;
-	long long total;  /* every match, not only this page */
+	long long total; /* every match, not only this page */
 };
 
 /* Frees the slugs and resets *r to empty. NULL is allowed. */

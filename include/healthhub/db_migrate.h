@@ -41,8 +41,8 @@ void hh_db_sums_free(struct hh_db_sums *s);
  * database never migrated (no such table) reads as empty. Fills *out (free
  * with hh_db_sums_free(), also on failure). 0 or -1 (err filled).
  */
-int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok, struct hh_db_sums *out,
-		       char *err, size_t errlen) HH_MUSTCHECK;
+int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok, struct hh_db_sums *out, char *err,
+		       size_t errlen) HH_MUSTCHECK;
 
 /*
  * Runs a migration file's SQL as it is (several statements, trusted) and
@@ -59,7 +59,7 @@ struct hh_db_content_write {
 	const char (*symptom_sums)[65]; /* one per c->symptoms */
 	const char (*rule_sums)[65];    /* one per c->policy.rules */
 	const char *policy_sum;
-	const struct hh_plan *plan;     /* its removed articles, causes and remedies are deleted */
+	const struct hh_plan *plan; /* its removed articles, causes and remedies are deleted */
 };
 
 /*

@@ -30,13 +30,13 @@ struct hh_dbpool_job;
 typedef void (*hh_dbpool_done_fn)(struct hh_dbpool_job *j, int status, const struct hh_search_result *hits);
 
 struct hh_dbpool_job {
-	struct hh_dbpool_job *next;   /* the pool's queue link */
-	uint64_t queued_ns;           /* set by hh_dbpool_submit */
+	struct hh_dbpool_job *next; /* the pool's queue link */
+	uint64_t queued_ns;         /* set by hh_dbpool_submit */
 	enum hh_search_kind kind;
 	struct hh_list_params params; /* validated; params.q points into params.norm_q */
 	const char *request_id;       /* borrowed, for log lines */
 	hh_dbpool_done_fn done;
-	void *cls;                    /* the submitter's */
+	void *cls; /* the submitter's */
 };
 
 struct hh_dbpool_options {

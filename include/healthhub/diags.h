@@ -28,10 +28,10 @@ struct hh_diags {
 };
 
 /* Appends one problem; file and field are copied (NULL counts as ""). */
-void hh_diags_add(struct hh_diags *d, const char *file, int line, int column, const char *field,
-		  const char *fmt, ...) HH_PRINTF(6, 7);
-void hh_diags_vadd(struct hh_diags *d, const char *file, int line, int column, const char *field,
-		   const char *fmt, va_list ap) HH_PRINTF(6, 0);
+void hh_diags_add(struct hh_diags *d, const char *file, int line, int column, const char *field, const char *fmt, ...)
+	HH_PRINTF(6, 7);
+void hh_diags_vadd(struct hh_diags *d, const char *file, int line, int column, const char *field, const char *fmt,
+		   va_list ap) HH_PRINTF(6, 0);
 /* Writes each as "file:line[:column]: field: message\n". */
 void hh_diags_print(const struct hh_diags *d, FILE *out);
 void hh_diags_free(struct hh_diags *d);

@@ -14,28 +14,30 @@
 #include "healthhub/common.h"
 
 /*  X(kind, status, title, type-slug) */
-#define HH_ERROR_KINDS(X)                                                            \
-	X(HH_E_BAD_REQUEST, 400, "Bad Request", "bad-request")                       \
-	X(HH_E_MALFORMED_JSON, 400, "Malformed JSON", "malformed-json")              \
-	X(HH_E_INVALID_PARAMETER, 400, "Invalid Parameter", "invalid-parameter")     \
-	X(HH_E_NOT_FOUND, 404, "Not Found", "not-found")                             \
-	X(HH_E_METHOD_NOT_ALLOWED, 405, "Method Not Allowed", "method-not-allowed")  \
-	X(HH_E_NOT_ACCEPTABLE, 406, "Not Acceptable", "not-acceptable")              \
-	X(HH_E_LENGTH_REQUIRED, 411, "Length Required", "length-required")           \
-	X(HH_E_TOO_LARGE, 413, "Content Too Large", "content-too-large")             \
-	X(HH_E_URI_TOO_LONG, 414, "URI Too Long", "uri-too-long")                    \
+#define HH_ERROR_KINDS(X)                                                                       \
+	X(HH_E_BAD_REQUEST, 400, "Bad Request", "bad-request")                                  \
+	X(HH_E_MALFORMED_JSON, 400, "Malformed JSON", "malformed-json")                         \
+	X(HH_E_INVALID_PARAMETER, 400, "Invalid Parameter", "invalid-parameter")                \
+	X(HH_E_NOT_FOUND, 404, "Not Found", "not-found")                                        \
+	X(HH_E_METHOD_NOT_ALLOWED, 405, "Method Not Allowed", "method-not-allowed")             \
+	X(HH_E_NOT_ACCEPTABLE, 406, "Not Acceptable", "not-acceptable")                         \
+	X(HH_E_LENGTH_REQUIRED, 411, "Length Required", "length-required")                      \
+	X(HH_E_TOO_LARGE, 413, "Content Too Large", "content-too-large")                        \
+	X(HH_E_URI_TOO_LONG, 414, "URI Too Long", "uri-too-long")                               \
 	X(HH_E_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported Media Type", "unsupported-media-type") \
-	X(HH_E_VALIDATION, 422, "Unprocessable Content", "validation-failed")        \
-	X(HH_E_RATE_LIMITED, 429, "Too Many Requests", "rate-limited")               \
-	X(HH_E_HEADERS_TOO_LARGE, 431, "Request Header Fields Too Large", "headers-too-large") \
-	X(HH_E_INTERNAL, 500, "Internal Server Error", "internal")                    \
+	X(HH_E_VALIDATION, 422, "Unprocessable Content", "validation-failed")                   \
+	X(HH_E_RATE_LIMITED, 429, "Too Many Requests", "rate-limited")                          \
+	X(HH_E_HEADERS_TOO_LARGE, 431, "Request Header Fields Too Large", "headers-too-large")  \
+	X(HH_E_INTERNAL, 500, "Internal Server Error", "internal")                              \
 	X(HH_E_UNAVAILABLE, 503, "Service Unavailable", "unavailable")
 
 enum hh_error_kind {
 #define HH_X(kind, status, title, type) kind,
+	/* clang-format off */ /* the X-macro expands to "a, b, c," */
 	HH_ERROR_KINDS(HH_X)
 #undef HH_X
 	HH_E__COUNT
+	/* clang-format on */
 };
 
 int hh_error_status(enum hh_error_kind k);

@@ -35,8 +35,8 @@ enum {
 
 /* One file being checked. The caller owns it and every pointer in it. */
 struct hh_field_src {
-	const char *rel;        /* relative path, e.g. "causes/x.json"; borrowed */
-	const char *buf;        /* raw bytes, NUL-terminated; borrowed */
+	const char *rel; /* relative path, e.g. "causes/x.json"; borrowed */
+	const char *buf; /* raw bytes, NUL-terminated; borrowed */
 	size_t len;
 	struct hh_content *c;   /* arena checked strings are copied into; borrowed */
 	struct hh_diags *diags; /* where problems go; borrowed */
@@ -88,8 +88,8 @@ const char *hh_field_date(struct hh_field_src *s, json_t *v, const char *path);
 /* ---- members of obj at path */
 
 /* The member key checked by fn; NULL when missing or invalid. */
-const char *hh_field_value_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key,
-				  int flags, hh_field_value_fn fn);
+const char *hh_field_value_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key, int flags,
+				  hh_field_value_fn fn);
 /* A required text member. */
 const char *hh_field_text_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key);
 /* A required integer in [min, max]: 0 and *out set, or -1 (reported). */
@@ -123,7 +123,6 @@ unsigned hh_field_bits_member(struct hh_field_src *s, json_t *obj, const char *k
 /* Root-level "references": [{title, url}...]. */
 void hh_field_references_member(struct hh_field_src *s, json_t *obj, int flags, struct hh_reference_list *out);
 /* "source": {title, url} of obj at path. */
-void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags,
-			    struct hh_reference *out);
+void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags, struct hh_reference *out);
 
 #endif

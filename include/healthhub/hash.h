@@ -11,16 +11,15 @@
 
 struct hh_sha256 {
 	uint32_t h[8];
-	uint64_t len;      /* bytes hashed so far */
+	uint64_t len; /* bytes hashed so far */
 	uint8_t buf[64];
-	size_t used;       /* bytes waiting in buf */
+	size_t used; /* bytes waiting in buf */
 };
 
 void hh_sha256_init(struct hh_sha256 *s);
 void hh_sha256_update(struct hh_sha256 *s, const void *data, size_t n);
 /* Feeds a string and its terminating NUL, so ("ab","c") != ("a","bc"); NULL feeds one 0xff byte. */
 void hh_sha256_str(struct hh_sha256 *s, const char *str);
-void hh_sha256_final(struct hh_sha256 *s, uint8_t out[32]);
 /* Lower-case hex of the digest of data: out must hold 65 bytes. */
 void hh_sha256_hex(const void *data, size_t n, char out[65]);
 void hh_sha256_final_hex(struct hh_sha256 *s, char out[65]);

@@ -47,22 +47,22 @@ struct hh_server {
 	const struct hh_config *cfg;
 	struct MHD_Daemon *daemon;
 	struct MHD_Daemon *admin_daemon; /* --admin-port: the operational endpoints only; NULL when off */
-	struct hh_purge *purge;        /* --purge-url: NULL when off */
+	struct hh_purge *purge;          /* --purge-url: NULL when off */
 	pthread_mutex_t snap_lock;
-	struct hh_snapshot *snap;      /* published snapshot (one reference) */
+	struct hh_snapshot *snap; /* published snapshot (one reference) */
 	struct hh_reload *reload;
-	struct hh_dbpool *pool;        /* runs searches */
+	struct hh_dbpool *pool; /* runs searches */
 	struct hh_lru *search_lru, *triage_lru, *list_lru;
-	struct hh_ratelimit *limiter;  /* NULL when rate limiting is off */
+	struct hh_ratelimit *limiter; /* NULL when rate limiting is off */
 	struct hh_cors cors;
 	struct hh_snapshot_options opts; /* how every answer is built; outlives every snapshot */
-	char cache_control[160];       /* opts.cache_control's bytes */
-	atomic_int draining;           /* SIGTERM seen: not ready, every answer closes its connection */
+	char cache_control[160];         /* opts.cache_control's bytes */
+	atomic_int draining;             /* SIGTERM seen: not ready, every answer closes its connection */
 	atomic_size_t inflight;
 	atomic_uint_fast64_t last_request_ns; /* when the last request started, for the drain */
 	atomic_uint_fast64_t next_id;
 	char id_prefix[16];
-	char retry_after[16];          /* Retry-After of a 503 */
+	char retry_after[16];            /* Retry-After of a 503 */
 	struct hh_listener listeners[2]; /* public, admin: the daemons' cls */
 };
 
@@ -73,21 +73,21 @@ struct hh_request {
 	struct MHD_Connection *conn;
 	size_t target_len;
 	int target_too_long;
-	int seen;                    /* headers have been seen (second call onwards) */
+	int seen; /* headers have been seen (second call onwards) */
 	enum hh_method method;
 	struct hh_route route;
-	char *body;                  /* POST body, up to max_body_bytes */
+	char *body; /* POST body, up to max_body_bytes */
 	size_t body_len;
 	int body_too_large;
 	char id[40];
 	int id_from_client;
-	int admin;                   /* arrived on the --admin-port listener */
+	int admin; /* arrived on the --admin-port listener */
 	int status;
 	enum hh_cache_outcome cache;
-	struct hh_search_job *job;   /* a suspended search (owned), until the worker resumes us */
-	struct hh_resource *answer;  /* set by a worker before resuming (a reference) */
-	int answer_status;           /* or an error status the worker chose */
-	char retry_after[24];        /* for a 429: seconds until the client's next token */
+	struct hh_search_job *job;  /* a suspended search (owned), until the worker resumes us */
+	struct hh_resource *answer; /* set by a worker before resuming (a reference) */
+	int answer_status;          /* or an error status the worker chose */
+	char retry_after[24];       /* for a 429: seconds until the client's next token */
 	/* Large buffers last: only the fields above are zeroed for each request. */
 	char path[HH_PATH_MAX];
 	struct hh_query query;
@@ -135,7 +135,6 @@ enum MHD_Result hh_send_error(struct hh_request *rq, enum hh_error_kind kind, co
 /* A 500 with the generic public message; detail (private) goes to the log only. */
 enum MHD_Result hh_send_internal(struct hh_request *rq, const char *detail);
 /* An empty 204 carrying the headers extra adds (for preflights); extra returns 0 or -1. */
-enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh_request *rq,
-								       struct MHD_Response *r));
+enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh_request *rq, struct MHD_Response *r));
 
 #endif

@@ -59,7 +59,6 @@ const char *hh_key_fixed(enum hh_route_id id);
  * answer (and its ETag) never outlives the rules that made it. buf must hold
  * HH_TRIAGE_KEY_MAX plus the version. 0, or -1 when buf is too small.
  */
-int hh_key_triage(const char *ruleset_version, const struct hh_triage_input *in, char *buf,
-		  size_t cap) HH_MUSTCHECK;
+int hh_key_triage(const char *ruleset_version, const struct hh_triage_input *in, char *buf, size_t cap) HH_MUSTCHECK;
 
 #endif

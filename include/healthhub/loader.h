@@ -17,7 +17,7 @@
 
 /* One file that was read, with the sha256 of its bytes. */
 struct hh_content_file {
-	char *path;     /* relative to the content folder */
+	char *path; /* relative to the content folder */
 	char checksum[65];
 };
 

@@ -42,9 +42,9 @@ void hh_log_write(enum hh_log_level level, const char *msg, ...) __attribute__((
 /* Writes one line: msg plus every member of fields (borrowed). */
 void hh_log_json(enum hh_log_level level, const char *msg, json_t *fields);
 
-#define hh_log(level, ...)                                   \
-	do {                                                 \
-		if ((level) >= hh_log_threshold)             \
+#define hh_log(level, ...)                                        \
+	do {                                                      \
+		if ((level) >= hh_log_threshold)                  \
 			hh_log_write((level), __VA_ARGS__, NULL); \
 	} while (0)
 #define hh_debug(...) hh_log(HH_LOG_DEBUG, __VA_ARGS__)

@@ -12,9 +12,9 @@
 #include "healthhub/router.h"
 
 enum hh_cache_outcome {
-	HH_CACHE_NONE = 0,   /* not a cacheable request */
-	HH_CACHE_HIT,        /* served from a prebuilt or cached response */
-	HH_CACHE_MISS,       /* computed (and stored) */
+	HH_CACHE_NONE = 0, /* not a cacheable request */
+	HH_CACHE_HIT,      /* served from a prebuilt or cached response */
+	HH_CACHE_MISS,     /* computed (and stored) */
 	HH_CACHE__COUNT
 };
 
@@ -28,10 +28,10 @@ void hh_metrics_reload(int64_t content_version, int64_t at_ms, int ok);
 
 /* What became of one purge request (purge.c). */
 enum hh_purge_result {
-	HH_PURGE_OK = 0,     /* the cache answered 2xx */
-	HH_PURGE_ERROR,      /* an attempt failed (it is retried) */
-	HH_PURGE_ABANDONED,  /* every retry failed */
-	HH_PURGE_DROPPED,    /* the queue was full */
+	HH_PURGE_OK = 0,    /* the cache answered 2xx */
+	HH_PURGE_ERROR,     /* an attempt failed (it is retried) */
+	HH_PURGE_ABANDONED, /* every retry failed */
+	HH_PURGE_DROPPED,   /* the queue was full */
 	HH_PURGE__COUNT
 };
 void hh_metrics_purge(enum hh_purge_result r);

@@ -31,9 +31,11 @@
 
 enum hh_plan_kind {
 #define X(id, name) HH_PLAN_##id,
+	/* clang-format off */ /* the X-macro expands to "a, b, c," */
 	HH_PLAN_KINDS(X)
 #undef X
 	HH_PLAN_KIND_COUNT
+	/* clang-format on */
 };
 
 enum hh_plan_state {

@@ -25,8 +25,7 @@
  * request_id are borrowed; an empty instance is written as "/". NULL when
  * jansson fails (e.g. instance is not UTF-8 and "/" fails too).
  */
-char *hh_problem_body(const struct hh_error *e, const char *instance, const char *request_id,
-		      size_t *len) HH_MUSTCHECK;
+char *hh_problem_body(const struct hh_error *e, const char *instance, const char *request_id, size_t *len) HH_MUSTCHECK;
 
 /* What a problem's headers depend on besides its kind (borrowed strings). */
 struct hh_problem_headers {

@@ -39,7 +39,4 @@ void hh_reload_stop(struct hh_reload *r);
 /* 1 when the last version check succeeded recently (within the staleness bound). */
 int hh_reload_db_up(struct hh_reload *r);
 
-/* A connection string with one parameter overridden: new string. */
-char *hh_conninfo_with(const char *url, const char *key, const char *value);
-
 #endif

@@ -31,9 +31,6 @@
 #include "healthhub/content.h"
 #include "healthhub/triage.h" /* struct hh_triage_result */
 
-/* {slug, title, summary, updated_at}. a is borrowed. New reference. */
-json_t *hh_render_article_summary(const struct hh_article *a) HH_MUSTCHECK;
-
 /*
  * {"items": [summary...], "total": total}. items (n borrowed pointers into c)
  * is one page; total is the count before paging. New reference.
@@ -71,8 +68,7 @@ json_t *hh_render_article_ldjson(const struct hh_content *c, const struct hh_art
 json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x) HH_MUSTCHECK;
 
 /* {"items": [cause...], "total": n}; items are full causes. New reference. */
-json_t *hh_render_cause_list(const struct hh_content *c, const struct hh_cause *const *items,
-			     size_t n) HH_MUSTCHECK;
+json_t *hh_render_cause_list(const struct hh_content *c, const struct hh_cause *const *items, size_t n) HH_MUSTCHECK;
 
 /*
  * One remedy: slug, name, summary, description, steps, causes (cause slugs,
@@ -81,8 +77,7 @@ json_t *hh_render_cause_list(const struct hh_content *c, const struct hh_cause *
 json_t *hh_render_remedy(const struct hh_content *c, const struct hh_remedy *x) HH_MUSTCHECK;
 
 /* {"items": [remedy...], "total": n}; items are full remedies. New reference. */
-json_t *hh_render_remedy_list(const struct hh_content *c, const struct hh_remedy *const *items,
-			      size_t n) HH_MUSTCHECK;
+json_t *hh_render_remedy_list(const struct hh_content *c, const struct hh_remedy *const *items, size_t n) HH_MUSTCHECK;
 
 /*
  * Causes whose positions include every bit of position_bits and whose

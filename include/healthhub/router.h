@@ -11,19 +11,19 @@
 #include "healthhub/common.h"
 #include "healthhub/error.h"
 
-#define HH_ROUTES(X)                                                          \
-	X(HH_ROUTE_ARTICLES, "/v1/articles", HH_M_READ)                       \
-	X(HH_ROUTE_ARTICLE, "/v1/articles/{slug}", HH_M_READ)                 \
-	X(HH_ROUTE_CAUSES, "/v1/causes", HH_M_READ)                           \
-	X(HH_ROUTE_CAUSE, "/v1/causes/{slug}", HH_M_READ)                     \
-	X(HH_ROUTE_REMEDIES, "/v1/remedies", HH_M_READ)                       \
-	X(HH_ROUTE_REMEDY, "/v1/remedies/{slug}", HH_M_READ)                  \
-	X(HH_ROUTE_SYMPTOMS, "/v1/symptoms", HH_M_READ)                       \
-	X(HH_ROUTE_TRIAGE, "/v1/triage", HH_M_READ | HH_M_POST)               \
-	X(HH_ROUTE_HEALTHZ, "/healthz", HH_M_READ)                            \
-	X(HH_ROUTE_READYZ, "/readyz", HH_M_READ)                              \
-	X(HH_ROUTE_METRICS, "/metrics", HH_M_READ)                            \
-	X(HH_ROUTE_OPENAPI, "/openapi.json", HH_M_READ)                       \
+#define HH_ROUTES(X)                                            \
+	X(HH_ROUTE_ARTICLES, "/v1/articles", HH_M_READ)         \
+	X(HH_ROUTE_ARTICLE, "/v1/articles/{slug}", HH_M_READ)   \
+	X(HH_ROUTE_CAUSES, "/v1/causes", HH_M_READ)             \
+	X(HH_ROUTE_CAUSE, "/v1/causes/{slug}", HH_M_READ)       \
+	X(HH_ROUTE_REMEDIES, "/v1/remedies", HH_M_READ)         \
+	X(HH_ROUTE_REMEDY, "/v1/remedies/{slug}", HH_M_READ)    \
+	X(HH_ROUTE_SYMPTOMS, "/v1/symptoms", HH_M_READ)         \
+	X(HH_ROUTE_TRIAGE, "/v1/triage", HH_M_READ | HH_M_POST) \
+	X(HH_ROUTE_HEALTHZ, "/healthz", HH_M_READ)              \
+	X(HH_ROUTE_READYZ, "/readyz", HH_M_READ)                \
+	X(HH_ROUTE_METRICS, "/metrics", HH_M_READ)              \
+	X(HH_ROUTE_OPENAPI, "/openapi.json", HH_M_READ)         \
 	X(HH_ROUTE_NOT_FOUND, "unmatched", 0)
 
 enum hh_method {
@@ -37,9 +37,11 @@ enum hh_method {
 
 enum hh_route_id {
 #define HH_X(id, pattern, methods) id,
+	/* clang-format off */ /* the X-macro expands to "a, b, c," */
 	HH_ROUTES(HH_X)
 #undef HH_X
 	HH_ROUTE__COUNT
+	/* clang-format on */
 };
 
 #define HH_SLUG_MAX 64
@@ -95,12 +97,12 @@ const char *hh_query_get(const struct hh_query *q, const char *key);
 
 /* Validated parameters of the content list endpoints. */
 struct hh_list_params {
-	const char *q;      /* normalised search text (borrowed from norm_q) or NULL */
-	long limit;         /* 1..HH_LIST_LIMIT_MAX; default hh_list_default_limit() */
-	long offset;        /* 0..HH_LIST_OFFSET_MAX, default 0 */
-	unsigned position;  /* causes: one enum hh_position bit or 0 */
-	unsigned region;    /* causes: one enum hh_region bit or 0 */
-	const char *cause;  /* remedies: cause slug (borrowed) or NULL */
+	const char *q;     /* normalised search text (borrowed from norm_q) or NULL */
+	long limit;        /* 1..HH_LIST_LIMIT_MAX; default hh_list_default_limit() */
+	long offset;       /* 0..HH_LIST_OFFSET_MAX, default 0 */
+	unsigned position; /* causes: one enum hh_position bit or 0 */
+	unsigned region;   /* causes: one enum hh_region bit or 0 */
+	const char *cause; /* remedies: cause slug (borrowed) or NULL */
 	char norm_q[256];
 };
 

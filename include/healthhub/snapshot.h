@@ -63,45 +63,34 @@ void hh_keybuf_add(struct hh_keybuf *kb, const char *prefix, const char *name);
  * snapshot (search hits, other pages) to carry the same keys as the
  * prebuilt ones (the list's key first, so purging it reaches every page).
  */
-void hh_article_list_meta(const struct hh_article *const *items, size_t n, struct hh_keybuf *kb,
-			  time_t *modified);
+void hh_article_list_meta(const struct hh_article *const *items, size_t n, struct hh_keybuf *kb, time_t *modified);
 void hh_cause_list_keys(const struct hh_cause *const *items, size_t n, struct hh_keybuf *kb);
 void hh_remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct hh_keybuf *kb);
 
 struct hh_resource {
-	struct hh_ref ref;          /* owners: a snapshot, an LRU, a request in flight */
-	atomic_uint bytes_refs;     /* the resource itself + every MHD response made from the bytes */
+	struct hh_ref ref;      /* owners: a snapshot, an LRU, a request in flight */
+	atomic_uint bytes_refs; /* the resource itself + every MHD response made from the bytes */
 	struct hh_rendition rend;
-	const char *content_type;   /* static string */
-	const char *vary;           /* static string */
-	const char *cache_control;  /* static, or the options' */
+	const char *content_type;               /* static string */
+	const char *vary;                       /* static string */
+	const char *cache_control;              /* static, or the options' */
 	const struct hh_snapshot_options *opts; /* borrowed: headers of responses made later */
-	char *surrogate;            /* owned, or NULL: the Surrogate-Key value */
-	char *key;                  /* owned, or NULL: its keys.h key in a snapshot (purge diffs) */
-	time_t modified;            /* 0: no Last-Modified */
-	char last_modified[32];     /* IMF-fixdate of modified, or "" */
-	char *link;                 /* owned: RFC 8288 Link value of a list page, or NULL */
+	char *surrogate;                        /* owned, or NULL: the Surrogate-Key value */
+	char *key;                              /* owned, or NULL: its keys.h key in a snapshot (purge diffs) */
+	time_t modified;                        /* 0: no Last-Modified */
+	char last_modified[32];                 /* IMF-fixdate of modified, or "" */
+	char *link;                             /* owned: RFC 8288 Link value of a list page, or NULL */
 	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt 200s (ok_gz NULL without
 									    gzip); the 304s stay NULL */
 };
 
 /*
- * A resource from a body (steals the malloc'd body). New reference, or NULL
- * if zlib or MHD failed (body freed).
- */
-struct hh_resource *hh_resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
-				    const char *content_type, const char *vary, const char *cache_control);
-/* The same with surrogate keys and a modification time (m borrowed; NULL = none). */
-struct hh_resource *hh_resource_new_meta(const struct hh_snapshot_options *o, char *body, size_t len,
-					 const char *content_type, const char *vary, const char *cache_control,
-					 const struct hh_resource_meta *m);
-/*
  * A cacheable JSON resource (JSON content type, Vary: Accept-Encoding, the
- * options' Cache-Control): from bytes (malloc'd, stolen) or from a value
- * (stolen; NULL in gives NULL out). New reference or NULL.
+ * options' Cache-Control) with surrogate keys, modification time and Link
+ * (m borrowed; NULL = none): from bytes (malloc'd, stolen) or from a value
+ * (stolen; NULL in gives NULL out). New reference, or NULL if zlib or MHD
+ * failed (body freed).
  */
-struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len);
-struct hh_resource *hh_resource_from_json(const struct hh_snapshot_options *o, json_t *j);
 struct hh_resource *hh_resource_json_meta(const struct hh_snapshot_options *o, char *body, size_t len,
 					  const struct hh_resource_meta *m);
 struct hh_resource *hh_resource_from_json_meta(const struct hh_snapshot_options *o, json_t *j,
@@ -128,11 +117,11 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 
 struct hh_snapshot {
 	struct hh_ref ref;
-	struct hh_content *content; /* owned */
-	struct hh_map *resources;   /* keys.h key -> struct hh_resource * (one reference each) */
+	struct hh_content *content;              /* owned */
+	struct hh_map *resources;                /* keys.h key -> struct hh_resource * (one reference each) */
 	_Atomic(struct hh_resource *) *articles; /* article JSON per content->articles index (one reference each);
 						    NULL until built (hh_snapshot_article) */
-	const struct hh_snapshot_options *opts; /* borrowed: how its answers were built */
+	const struct hh_snapshot_options *opts;  /* borrowed: how its answers were built */
 	int64_t version;
 	int64_t built_at_ms;
 	size_t n_resources;

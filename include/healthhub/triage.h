@@ -65,9 +65,9 @@ struct hh_triage_input {
 };
 
 struct hh_triage_cause {
-	const struct hh_cause *cause;                   /* borrowed */
-	double score;                                   /* 0..1 */
-	const char *matched[HH_TRIAGE_MAX_SYMPTOMS];    /* pattern codes, content order */
+	const struct hh_cause *cause;                /* borrowed */
+	double score;                                /* 0..1 */
+	const char *matched[HH_TRIAGE_MAX_SYMPTOMS]; /* pattern codes, content order */
 	size_t n_matched;
 };
 

@@ -11,24 +11,24 @@
 static int check_failures;
 static int check_count;
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		check_count++;                                                       \
-		if (!(cond)) {                                                       \
-			check_failures++;                                            \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		check_count++;                                                                   \
+		if (!(cond)) {                                                                   \
+			check_failures++;                                                        \
 			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                    \
+		}                                                                                \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                              \
-	do {                                                                         \
-		const char *check_a_ = (a), *check_b_ = (b);                         \
-		check_count++;                                                       \
-		if (check_a_ == NULL || check_b_ == NULL || strcmp(check_a_, check_b_) != 0) { \
-			check_failures++;                                            \
-			fprintf(stderr, "%s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__, \
+#define CHECK_STR(a, b)                                                                          \
+	do {                                                                                     \
+		const char *check_a_ = (a), *check_b_ = (b);                                     \
+		check_count++;                                                                   \
+		if (check_a_ == NULL || check_b_ == NULL || strcmp(check_a_, check_b_) != 0) {   \
+			check_failures++;                                                        \
+			fprintf(stderr, "%s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__,         \
 				check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)"); \
-		}                                                                    \
+		}                                                                                \
 	} while (0)
 
 static inline int check_done(void)

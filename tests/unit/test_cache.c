@@ -93,7 +93,7 @@ static void lru(void)
 	hh_lru_put(l, "b", &b->ref);
 	struct hh_ref *got = hh_lru_get(l, "a"); /* a is now the most recent */
 	CHECK(got == &a->ref);
-	hh_lru_put(l, "c", &c->ref);             /* evicts b, the least recent */
+	hh_lru_put(l, "c", &c->ref); /* evicts b, the least recent */
 	CHECK(hh_lru_get(l, "b") == NULL);
 	/* a reference held outside keeps an evicted value alive */
 	hh_ref_put(&b->ref);

@@ -138,8 +138,9 @@ static void help_and_redaction(void)
 int main(void)
 {
 	/* the tests set the environment themselves: start from none of ours */
-	const char *vars[] = {"PORT", "HOST", "HH_THREADS", "HH_DB_WORKERS", "HH_CORS_ORIGINS", "HH_ACCESS_LOG",
-			      "HH_PUBLIC_URL", "HH_RATE_LIMIT", "HH_ECHO_REQUEST_ID", "DATABASE_URL"};
+	const char *vars[] = {
+		"PORT",          "HOST",          "HH_THREADS",    "HH_DB_WORKERS",      "HH_CORS_ORIGINS",
+		"HH_ACCESS_LOG", "HH_PUBLIC_URL", "HH_RATE_LIMIT", "HH_ECHO_REQUEST_ID", "DATABASE_URL"};
 	for (size_t i = 0; i < HH_ARRAY_LEN(vars); i++)
 		unsetenv(vars[i]);
 	defaults();

@@ -44,7 +44,8 @@ static void canonical_lists(void)
 		  key_of(HH_ROUTE_ARTICLES, "/v1/articles?limit=5&q=upper%20back", b, sizeof(b)));
 	CHECK_STR(a, "/v1/articles?limit=5&offset=0&q=upper back");
 	/* a search always names its page, so page 1 and page 2 of the same search differ */
-	CHECK_STR(key_of(HH_ROUTE_ARTICLES, "/v1/articles?q=back", a, sizeof(a)), "/v1/articles?limit=20&offset=0&q=back");
+	CHECK_STR(key_of(HH_ROUTE_ARTICLES, "/v1/articles?q=back", a, sizeof(a)),
+		  "/v1/articles?limit=20&offset=0&q=back");
 	CHECK(strcmp(a, key_of(HH_ROUTE_ARTICLES, "/v1/articles?q=back&offset=20", b, sizeof(b))) != 0);
 	CHECK_STR(key_of(HH_ROUTE_REMEDIES, "/v1/remedies?cause=poor-posture", a, sizeof(a)),
 		  "/v1/remedies?cause=poor-posture");
@@ -129,14 +130,17 @@ static void snapshot_uses_the_same_keys(void)
 	if (s == NULL)
 		return;
 	const char *targets[][2] = {
-		{"a", "/v1/articles"}, {"c", "/v1/causes"}, {"c", "/v1/causes?position=lying_down"},
-		{"c", "/v1/causes?region=middle_back&position=standing"}, {"r", "/v1/remedies"},
+		{"a", "/v1/articles"},
+		{"c", "/v1/causes"},
+		{"c", "/v1/causes?position=lying_down"},
+		{"c", "/v1/causes?region=middle_back&position=standing"},
+		{"r", "/v1/remedies"},
 	};
 	char key[HH_KEY_MAX];
 	for (size_t i = 0; i < HH_ARRAY_LEN(targets); i++) {
-		enum hh_route_id id = targets[i][0][0] == 'a' ? HH_ROUTE_ARTICLES
+		enum hh_route_id id = targets[i][0][0] == 'a'   ? HH_ROUTE_ARTICLES
 				      : targets[i][0][0] == 'c' ? HH_ROUTE_CAUSES
-								 : HH_ROUTE_REMEDIES;
+								: HH_ROUTE_REMEDIES;
 		key_of(id, targets[i][1], key, sizeof(key));
 		CHECK(hh_snapshot_get(s, key) != NULL);
 	}

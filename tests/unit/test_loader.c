@@ -504,14 +504,16 @@ static void test_check_file(void)
 	deep[k] = '\0';
 	expect_check("remedies/x.json", deep, "remedies/x.json:1: JSON is nested more than 32 levels deep");
 	expect_check("notes/x.json", "{}", "notes/x.json:0: is not a content file path");
-	expect_check("causes/x.json", "{\n  \"slug\": \"x\",\n  \"slug\": \"y\"\n}",
-		     "causes/x.json:3:");
-	expect_check("remedies/a.json", "{\n \"slug\": 7\n}", "remedies/a.json:2: slug: must be a string, not an integer\n");
+	expect_check("causes/x.json", "{\n  \"slug\": \"x\",\n  \"slug\": \"y\"\n}", "causes/x.json:3:");
+	expect_check("remedies/a.json", "{\n \"slug\": 7\n}",
+		     "remedies/a.json:2: slug: must be a string, not an integer\n");
 	expect_check("remedies/a.json", "{\n \"slug\": 7\n}", "remedies/a.json:1: name: required field is missing\n");
-	expect_check("triage/symptoms.json", "{\"symptoms\": [{\"code\": \"a\", \"question\": \"Q?\", \"category\": \"x\"}]}",
+	expect_check("triage/symptoms.json",
+		     "{\"symptoms\": [{\"code\": \"a\", \"question\": \"Q?\", \"category\": \"x\"}]}",
 		     "symptoms[0].category: unknown category \"x\"");
 	/* Long and control-character text is shortened in messages. */
-	expect_check("causes/x.json", "{\"slug\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\\n\"}",
+	expect_check("causes/x.json",
+		     "{\"slug\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\\n\"}",
 		     "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...\" is not a valid slug");
 	/* Many problems in one file: the rest are counted, not listed. */
 	struct hh_diags d = {0};
@@ -535,15 +537,14 @@ static void test_check_file(void)
 
 static char *policy_with_rule(const char *field, long long max)
 {
-	return xasprintf("{\"rules\": [{\"code\": \"r\", \"field\": \"%s\", \"min\": 0, \"max\": %lld}]}", field,
-			 max);
+	return xasprintf("{\"rules\": [{\"code\": \"r\", \"field\": \"%s\", \"min\": 0, \"max\": %lld}]}", field, max);
 }
 
 /* A rule's range is the range a triage request accepts for its field: defined once, in triage.h. */
 static void test_rule_bounds(void)
 {
-	char *want_age = xasprintf("rules[0].max: must be from 0 to %d, not %d", HH_TRIAGE_AGE_MAX,
-				   HH_TRIAGE_AGE_MAX + 1);
+	char *want_age =
+		xasprintf("rules[0].max: must be from 0 to %d, not %d", HH_TRIAGE_AGE_MAX, HH_TRIAGE_AGE_MAX + 1);
 	char *want_days = xasprintf("rules[0].max: must be from 0 to %d, not %d", HH_TRIAGE_DURATION_DAYS_MAX,
 				    HH_TRIAGE_DURATION_DAYS_MAX + 1);
 	char *age = policy_with_rule("age", HH_TRIAGE_AGE_MAX + 1);

@@ -79,10 +79,10 @@ static void entities(void)
 
 static void listing(void)
 {
-	static const struct hh_plan_item disk_m[] = {{"0001_schema.sql", "aa"}, {"0002_more.sql", "bb"},
-						     {"0003_new.sql", "cc"}};
-	static const struct hh_plan_item db_m[] = {{"0000_old.sql", "00"}, {"0001_schema.sql", "aa"},
-						   {"0002_more.sql", "b0"}};
+	static const struct hh_plan_item disk_m[] = {
+		{"0001_schema.sql", "aa"}, {"0002_more.sql", "bb"}, {"0003_new.sql", "cc"}};
+	static const struct hh_plan_item db_m[] = {
+		{"0000_old.sql", "00"}, {"0001_schema.sql", "aa"}, {"0002_more.sql", "b0"}};
 	static const struct hh_plan_item disk_f[] = {{"causes/a.json", "f1"}, {"causes/b.json", "f2"}};
 	static const struct hh_plan_item db_f[] = {{"causes/a.json", "f0"}, {"causes/c.json", "f3"}};
 	struct hh_plan_side disk = {0}, db = {0};

@@ -40,22 +40,33 @@ static void fill_causes(struct hh_content *c)
 	c->causes = hh_content_alloc(c, 3 * sizeof(*c->causes));
 	/* Not in slug order: hh_content_finish sorts. */
 	c->causes[0] = (struct hh_cause){
-		.slug = "poor-posture", .name = "Poor posture", .summary = "Slouching strains muscles.",
-		.description = "Sitting hunched for hours.", .positions = HH_POS_STANDING | HH_POS_SITTING,
+		.slug = "poor-posture",
+		.name = "Poor posture",
+		.summary = "Slouching strains muscles.",
+		.description = "Sitting hunched for hours.",
+		.positions = HH_POS_STANDING | HH_POS_SITTING,
 		.regions = HH_REGION_UPPER_BACK | HH_REGION_MIDDLE_BACK,
 		.remedies = STRV(c, "improve-posture", "exercise"),
 		.references = one_ref(c, "Back pain - NHS", "https://www.nhs.uk/conditions/back-pain/"),
 	};
 	c->causes[1] = (struct hh_cause){
-		.slug = "muscle-strain", .name = "Muscle strain", .summary = "Overworked muscles.",
-		.description = "Lifting or twisting.", .positions = HH_POS_STANDING | HH_POS_LYING_DOWN,
-		.regions = HH_REGION_MIDDLE_BACK, .remedies = STRV(c, "heat-therapy", "exercise"),
+		.slug = "muscle-strain",
+		.name = "Muscle strain",
+		.summary = "Overworked muscles.",
+		.description = "Lifting or twisting.",
+		.positions = HH_POS_STANDING | HH_POS_LYING_DOWN,
+		.regions = HH_REGION_MIDDLE_BACK,
+		.remedies = STRV(c, "heat-therapy", "exercise"),
 		.see_doctor_if = "It has not eased after 2 weeks.",
 	};
 	c->causes[2] = (struct hh_cause){
-		.slug = "inactivity", .name = "Inactivity", .summary = "Too little movement.",
-		.description = "Muscles weaken \xe2\x80\x93 and stiffen.", .positions = HH_POS_SITTING | HH_POS_LYING_DOWN,
-		.regions = HH_REGION_UPPER_BACK, .remedies = STRV(c, "exercise"),
+		.slug = "inactivity",
+		.name = "Inactivity",
+		.summary = "Too little movement.",
+		.description = "Muscles weaken \xe2\x80\x93 and stiffen.",
+		.positions = HH_POS_SITTING | HH_POS_LYING_DOWN,
+		.regions = HH_REGION_UPPER_BACK,
+		.remedies = STRV(c, "exercise"),
 	};
 }
 
@@ -64,16 +75,25 @@ static void fill_remedies(struct hh_content *c)
 	c->n_remedies = 3;
 	c->remedies = hh_content_alloc(c, 3 * sizeof(*c->remedies));
 	c->remedies[0] = (struct hh_remedy){
-		.slug = "improve-posture", .name = "Improve posture", .summary = "Sit tall.",
-		.description = "Set up your desk.", .steps = STRV(c, "Raise the screen.", "Feet flat."),
+		.slug = "improve-posture",
+		.name = "Improve posture",
+		.summary = "Sit tall.",
+		.description = "Set up your desk.",
+		.steps = STRV(c, "Raise the screen.", "Feet flat."),
 	};
 	c->remedies[1] = (struct hh_remedy){
-		.slug = "heat-therapy", .name = "Heat therapy", .summary = "Warmth relaxes muscles.",
-		.description = "Use a heat pack.", .steps = STRV(c, "Wrap it in a towel."),
+		.slug = "heat-therapy",
+		.name = "Heat therapy",
+		.summary = "Warmth relaxes muscles.",
+		.description = "Use a heat pack.",
+		.steps = STRV(c, "Wrap it in a towel."),
 	};
 	c->remedies[2] = (struct hh_remedy){
-		.slug = "exercise", .name = "Exercise", .summary = "Move every day.",
-		.description = "Gentle stretches.", .steps = STRV(c, "Walk.", "Stretch."),
+		.slug = "exercise",
+		.name = "Exercise",
+		.summary = "Move every day.",
+		.description = "Gentle stretches.",
+		.steps = STRV(c, "Walk.", "Stretch."),
 		.references = one_ref(c, "Exercise - NHS", "https://www.nhs.uk/live-well/exercise/"),
 	};
 }
@@ -86,23 +106,36 @@ static void fill_articles(struct hh_content *c)
 	s[0] = (struct hh_section){"overview", "Overview", "Common.\n\nUsually gets better."};
 	s[1] = (struct hh_section){"when-to-get-help", "When to get help", "Call 999 if..."};
 	c->articles[0] = (struct hh_article){
-		.slug = "upper-middle-back-muscle-soreness", .title = "Middle and upper back muscle soreness",
+		.slug = "upper-middle-back-muscle-soreness",
+		.title = "Middle and upper back muscle soreness",
 		.summary = "Sore muscles between the shoulders.",
-		.alternate_names = STRV(c, "upper back pain", "middle back pain"), .sections = s, .n_sections = 2,
+		.alternate_names = STRV(c, "upper back pain", "middle back pain"),
+		.sections = s,
+		.n_sections = 2,
 		.causes = STRV(c, "poor-posture", "muscle-strain", "inactivity"),
 		.remedies = STRV(c, "improve-posture", "exercise", "heat-therapy"),
 		.positions = HH_POS_STANDING | HH_POS_SITTING | HH_POS_LYING_DOWN,
 		.regions = HH_REGION_UPPER_BACK | HH_REGION_MIDDLE_BACK,
 		.references = one_ref(c, "Back pain - NHS", "https://www.nhs.uk/conditions/back-pain/"),
-		.reviewed_at = "2026-11-24", .next_review_due = "2027-11-24", .updated_at = "2026-11-25T10:00:00Z",
+		.reviewed_at = "2026-11-24",
+		.next_review_due = "2027-11-24",
+		.updated_at = "2026-11-25T10:00:00Z",
 		.version = 3,
 	};
 	struct hh_section *t = hh_content_alloc(c, sizeof(*t));
 	t[0] = (struct hh_section){"causes", "Causes", "Desks."};
 	c->articles[1] = (struct hh_article){
-		.slug = "desk-back", .title = "Desk back", .summary = "Pain from desks.", .alternate_names = NO_STRV,
-		.sections = t, .n_sections = 1, .causes = STRV(c, "poor-posture"), .remedies = STRV(c, "exercise"),
-		.positions = HH_POS_SITTING, .regions = HH_REGION_UPPER_BACK, .reviewed_at = "2026-01-02",
+		.slug = "desk-back",
+		.title = "Desk back",
+		.summary = "Pain from desks.",
+		.alternate_names = NO_STRV,
+		.sections = t,
+		.n_sections = 1,
+		.causes = STRV(c, "poor-posture"),
+		.remedies = STRV(c, "exercise"),
+		.positions = HH_POS_SITTING,
+		.regions = HH_REGION_UPPER_BACK,
+		.reviewed_at = "2026-01-02",
 		.next_review_due = "2027-01-02",
 	};
 }
@@ -145,10 +178,12 @@ static void test_causes(const struct hh_content *c)
 		    "\"see_doctor_if\":null,\"references\":[{\"title\":\"Back pain - NHS\","
 		    "\"url\":\"https://www.nhs.uk/conditions/back-pain/\"}]}");
 	/* UTF-8 stays UTF-8 (no \u escapes), see_doctor_if text when set. */
-	check_bytes(hh_render_cause(c, hh_content_cause(c, "inactivity")),
-		    "{\"slug\":\"inactivity\",\"name\":\"Inactivity\",\"summary\":\"Too little movement.\","
-		    "\"description\":\"Muscles weaken \xe2\x80\x93 and stiffen.\",\"positions\":[\"sitting\",\"lying_down\"],"
-		    "\"regions\":[\"upper_back\"],\"remedies\":[\"exercise\"],\"see_doctor_if\":null,\"references\":[]}");
+	check_bytes(
+		hh_render_cause(c, hh_content_cause(c, "inactivity")),
+		"{\"slug\":\"inactivity\",\"name\":\"Inactivity\",\"summary\":\"Too little movement.\","
+		"\"description\":\"Muscles weaken \xe2\x80\x93 and "
+		"stiffen.\",\"positions\":[\"sitting\",\"lying_down\"],"
+		"\"regions\":[\"upper_back\"],\"remedies\":[\"exercise\"],\"see_doctor_if\":null,\"references\":[]}");
 	check_bytes(hh_render_cause(c, hh_content_cause(c, "muscle-strain")),
 		    "{\"slug\":\"muscle-strain\",\"name\":\"Muscle strain\",\"summary\":\"Overworked muscles.\","
 		    "\"description\":\"Lifting or twisting.\",\"positions\":[\"standing\",\"lying_down\"],"
@@ -278,31 +313,36 @@ static void test_article_summaries(const struct hh_content *c)
 static void test_article(const struct hh_content *c)
 {
 	const struct hh_article *a = hh_content_article(c, "upper-middle-back-muscle-soreness");
-	check_bytes(hh_render_article(c, a, help()),
-		    "{\"slug\":\"upper-middle-back-muscle-soreness\",\"title\":\"Middle and upper back muscle soreness\","
-		    "\"summary\":\"Sore muscles between the shoulders.\","
-		    "\"alternate_names\":[\"upper back pain\",\"middle back pain\"],"
-		    "\"sections\":[{\"id\":\"overview\",\"heading\":\"Overview\",\"body\":\"Common.\\n\\nUsually gets better.\"},"
-		    "{\"id\":\"when-to-get-help\",\"heading\":\"When to get help\",\"body\":\"Call 999 if...\"}],"
-		    "\"causes\":[{\"slug\":\"poor-posture\",\"name\":\"Poor posture\",\"summary\":\"Slouching strains muscles.\"},"
-		    "{\"slug\":\"muscle-strain\",\"name\":\"Muscle strain\",\"summary\":\"Overworked muscles.\"},"
-		    "{\"slug\":\"inactivity\",\"name\":\"Inactivity\",\"summary\":\"Too little movement.\"}],"
-		    "\"remedies\":[{\"slug\":\"improve-posture\",\"name\":\"Improve posture\",\"summary\":\"Sit tall.\"},"
-		    "{\"slug\":\"exercise\",\"name\":\"Exercise\",\"summary\":\"Move every day.\"},"
-		    "{\"slug\":\"heat-therapy\",\"name\":\"Heat therapy\",\"summary\":\"Warmth relaxes muscles.\"}],"
-		    "\"when_to_get_help\":{\"emergency\":[\"Chest pain: call 999.\"]},"
-		    "\"positions\":[\"standing\",\"sitting\",\"lying_down\"],\"regions\":[\"upper_back\",\"middle_back\"],"
-		    "\"references\":[{\"title\":\"Back pain - NHS\",\"url\":\"https://www.nhs.uk/conditions/back-pain/\"}],"
-		    "\"reviewed_at\":\"2026-11-24\",\"next_review_due\":\"2027-11-24\","
-		    "\"updated_at\":\"2026-11-25T10:00:00Z\",\"version\":3}");
-	check_bytes(hh_render_article(c, hh_content_article(c, "desk-back"), help()),
-		    "{\"slug\":\"desk-back\",\"title\":\"Desk back\",\"summary\":\"Pain from desks.\","
-		    "\"alternate_names\":[],\"sections\":[{\"id\":\"causes\",\"heading\":\"Causes\",\"body\":\"Desks.\"}],"
-		    "\"causes\":[{\"slug\":\"poor-posture\",\"name\":\"Poor posture\",\"summary\":\"Slouching strains muscles.\"}],"
-		    "\"remedies\":[{\"slug\":\"exercise\",\"name\":\"Exercise\",\"summary\":\"Move every day.\"}],"
-		    "\"when_to_get_help\":{\"emergency\":[\"Chest pain: call 999.\"]},"
-		    "\"positions\":[\"sitting\"],\"regions\":[\"upper_back\"],\"references\":[],"
-		    "\"reviewed_at\":\"2026-01-02\",\"next_review_due\":\"2027-01-02\",\"updated_at\":null,\"version\":0}");
+	check_bytes(
+		hh_render_article(c, a, help()),
+		"{\"slug\":\"upper-middle-back-muscle-soreness\",\"title\":\"Middle and upper back muscle soreness\","
+		"\"summary\":\"Sore muscles between the shoulders.\","
+		"\"alternate_names\":[\"upper back pain\",\"middle back pain\"],"
+		"\"sections\":[{\"id\":\"overview\",\"heading\":\"Overview\",\"body\":\"Common.\\n\\nUsually gets "
+		"better.\"},"
+		"{\"id\":\"when-to-get-help\",\"heading\":\"When to get help\",\"body\":\"Call 999 if...\"}],"
+		"\"causes\":[{\"slug\":\"poor-posture\",\"name\":\"Poor posture\",\"summary\":\"Slouching strains "
+		"muscles.\"},"
+		"{\"slug\":\"muscle-strain\",\"name\":\"Muscle strain\",\"summary\":\"Overworked muscles.\"},"
+		"{\"slug\":\"inactivity\",\"name\":\"Inactivity\",\"summary\":\"Too little movement.\"}],"
+		"\"remedies\":[{\"slug\":\"improve-posture\",\"name\":\"Improve posture\",\"summary\":\"Sit tall.\"},"
+		"{\"slug\":\"exercise\",\"name\":\"Exercise\",\"summary\":\"Move every day.\"},"
+		"{\"slug\":\"heat-therapy\",\"name\":\"Heat therapy\",\"summary\":\"Warmth relaxes muscles.\"}],"
+		"\"when_to_get_help\":{\"emergency\":[\"Chest pain: call 999.\"]},"
+		"\"positions\":[\"standing\",\"sitting\",\"lying_down\"],\"regions\":[\"upper_back\",\"middle_back\"],"
+		"\"references\":[{\"title\":\"Back pain - NHS\",\"url\":\"https://www.nhs.uk/conditions/back-pain/\"}],"
+		"\"reviewed_at\":\"2026-11-24\",\"next_review_due\":\"2027-11-24\","
+		"\"updated_at\":\"2026-11-25T10:00:00Z\",\"version\":3}");
+	check_bytes(
+		hh_render_article(c, hh_content_article(c, "desk-back"), help()),
+		"{\"slug\":\"desk-back\",\"title\":\"Desk back\",\"summary\":\"Pain from desks.\","
+		"\"alternate_names\":[],\"sections\":[{\"id\":\"causes\",\"heading\":\"Causes\",\"body\":\"Desks.\"}],"
+		"\"causes\":[{\"slug\":\"poor-posture\",\"name\":\"Poor posture\",\"summary\":\"Slouching strains "
+		"muscles.\"}],"
+		"\"remedies\":[{\"slug\":\"exercise\",\"name\":\"Exercise\",\"summary\":\"Move every day.\"}],"
+		"\"when_to_get_help\":{\"emergency\":[\"Chest pain: call 999.\"]},"
+		"\"positions\":[\"sitting\"],\"regions\":[\"upper_back\"],\"references\":[],"
+		"\"reviewed_at\":\"2026-01-02\",\"next_review_due\":\"2027-01-02\",\"updated_at\":null,\"version\":0}");
 	/* No red flags, no article. */
 	CHECK(hh_render_article(c, a, NULL) == NULL);
 }
@@ -413,8 +453,8 @@ static void test_invalid_utf8(void)
 	struct hh_content *c = make_content();
 	c->causes[1].see_doctor_if = "bad \xff byte";
 	c->remedies[0].steps.v[1] = "\xc3\x28";
-	c->articles[0].sections[0].body = "\xe2\x82";       /* desk-back */
-	c->articles[1].references.v[0].title = "\xff";       /* upper-middle-... */
+	c->articles[0].sections[0].body = "\xe2\x82";  /* desk-back */
+	c->articles[1].references.v[0].title = "\xff"; /* upper-middle-... */
 	CHECK(hh_render_cause(c, &c->causes[1]) == NULL);
 	CHECK(hh_render_cause_list(c, (const struct hh_cause *const[]){&c->causes[1]}, 1) == NULL);
 	CHECK(hh_render_remedy(c, &c->remedies[0]) == NULL);

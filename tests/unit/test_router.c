@@ -116,10 +116,12 @@ static void list_params(void)
 	CHECK_STR(p.q, "upper back");
 	CHECK(hh_key_list(HH_ROUTE_ARTICLES, &p, key, sizeof(key)) == 0);
 	CHECK_STR(key, "/v1/articles?limit=5&offset=0&q=upper back");
-	const char *bad[] = {"/v1/articles?limit=abc", "/v1/articles?limit=0", "/v1/articles?limit=101",
-			     "/v1/articles?limit=-1", "/v1/articles?offset=-1", "/v1/articles?limit=+5",
-			     "/v1/articles?limit=%205", "/v1/articles?q=", "/v1/articles?q=%20%20",
-			     "/v1/articles?position=sitting", "/v1/articles?limit=1&limit=2"};
+	const char *bad[] = {"/v1/articles?limit=abc",      "/v1/articles?limit=0",
+			     "/v1/articles?limit=101",      "/v1/articles?limit=-1",
+			     "/v1/articles?offset=-1",      "/v1/articles?limit=+5",
+			     "/v1/articles?limit=%205",     "/v1/articles?q=",
+			     "/v1/articles?q=%20%20",       "/v1/articles?position=sitting",
+			     "/v1/articles?limit=1&limit=2"};
 	for (size_t i = 0; i < HH_ARRAY_LEN(bad); i++) {
 		int rc = list(HH_ROUTE_ARTICLES, bad[i], &p, &e);
 		CHECK(rc == -1 && e.n >= 1);

@@ -143,8 +143,8 @@ static void check_render_shape(const struct hh_content *c, const struct hh_triag
 	size_t len = 0, flags = 0;
 	char *s = answer(c, in, &len);
 	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
-	static const char *const keys[] = {"level", "red_flags", "likely_causes", "remedies", "advice", "disclaimer",
-					   "ruleset_version"};
+	static const char *const keys[] = {"level",  "red_flags",  "likely_causes",  "remedies",
+					   "advice", "disclaimer", "ruleset_version"};
 	for (size_t i = 0; i < HH_ARRAY_LEN(keys); i++)
 		if (json_object_get(j, keys[i]) == NULL)
 			fprintf(stderr, "%s:%d: answer has no \"%s\"\n", VIGNETTES, lineno, keys[i]);
@@ -369,7 +369,8 @@ static int same_as_jansson(const struct hh_content *c, const struct hh_triage_in
 	char *again = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
 	int same = again != NULL && strcmp(again, s) == 0;
 	if (!same)
-		fprintf(stderr, "answer differs from jansson's bytes:\n%s\n%s\n", s ? s : "(null)", again ? again : "(null)");
+		fprintf(stderr, "answer differs from jansson's bytes:\n%s\n%s\n", s ? s : "(null)",
+			again ? again : "(null)");
 	free(again);
 	json_decref(j);
 	free(s);
@@ -643,7 +644,8 @@ static void test_render_example(const struct hh_content *c)
 	/* Emergency: the flag with its source, no causes, no self-care remedies. */
 	CHECK(get_query(c, "symptoms=desk_slouching,fever,chest_pain", &in, &errs) == 0);
 	s = answer(c, &in, &len);
-	CHECK(s != NULL && strstr(s, "\"red_flags\":[{\"code\":\"chest_pain\",\"level\":\"emergency\",\"message\":") != NULL);
+	CHECK(s != NULL &&
+	      strstr(s, "\"red_flags\":[{\"code\":\"chest_pain\",\"level\":\"emergency\",\"message\":") != NULL);
 	CHECK(s != NULL && strstr(s, "},{\"code\":\"fever\",\"level\":\"urgent\"") != NULL);
 	CHECK(s != NULL && strstr(s, "\"likely_causes\":[],\"remedies\":[]") != NULL);
 	CHECK(s != NULL && strstr(s, "\"url\":\"https://www.nhs.uk/conditions/heart-attack/\"") != NULL);
@@ -713,7 +715,8 @@ static int group_has(json_t *groups, const char *level, const char *code)
 {
 	size_t i;
 	json_t *item;
-	json_array_foreach(json_object_get(groups, level), i, item) {
+	json_array_foreach(json_object_get(groups, level), i, item)
+	{
 		if (strcmp(json_string_value(json_object_get(item, "code")), code) == 0)
 			return json_object_get(json_object_get(item, "source"), "url") != NULL;
 	}
@@ -1010,7 +1013,8 @@ static const struct {
 	const char *json, *query;
 } same_inputs[] = {
 	{"{\"symptoms\":[]}", "symptoms="},
-	{"{\"symptoms\":[\"desk_slouching\",\"worse_sitting\"],\"age\":30}", "symptoms=desk_slouching,worse_sitting&age=30"},
+	{"{\"symptoms\":[\"desk_slouching\",\"worse_sitting\"],\"age\":30}",
+	 "symptoms=desk_slouching,worse_sitting&age=30"},
 	{"{\"age\":50,\"symptoms\":[\"fever\",\"weak_core\"]}", "symptoms=weak_core,fever&age=50"},
 	{"{\"symptoms\":[\"chest_pain\",\"getting_worse\"],\"duration_days\":40,\"region\":\"upper_back\"}",
 	 "region=upper_back&duration_days=40&symptoms=getting_worse,chest_pain"},
@@ -1018,7 +1022,8 @@ static const struct {
 	 "positions=sitting,lying_down&symptoms=stress_tension"},
 	{"{\"symptoms\":[\"uneven_shoulders\",\"previous_injury\"],\"age\":19,\"duration_days\":27}",
 	 "symptoms=previous_injury,uneven_shoulders&age=19&duration_days=27"},
-	{"{\"symptoms\":[\"chest_pian\"],\"age\":12.5,\"region\":\"neck\"}", "symptoms=chest_pian&age=12.5&region=neck"},
+	{"{\"symptoms\":[\"chest_pian\"],\"age\":12.5,\"region\":\"neck\"}",
+	 "symptoms=chest_pian&age=12.5&region=neck"},
 	{"{\"symptoms\":[\"fever\",\"fever\"],\"positions\":[\"up\"],\"duration_days\":-1}",
 	 "symptoms=fever,fever&positions=up&duration_days=-1"},
 	/* the guided interview's lists: answers, and the same 422s */
@@ -1092,7 +1097,8 @@ static int walk_bounds(json_t *v)
 	json_t *sub;
 	size_t i;
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, sub) {
+		json_array_foreach(v, i, sub)
+		{
 			found += walk_bounds(sub);
 		}
 		return found;
@@ -1103,11 +1109,13 @@ static int walk_bounds(json_t *v)
 	if (json_is_string(name) && is_bounded(json_string_value(name)) && json_is_object(schema))
 		found += check_bound(json_string_value(name), schema);
 	json_t *props = json_object_get(v, "properties");
-	json_object_foreach(props, key, sub) {
+	json_object_foreach(props, key, sub)
+	{
 		if (is_bounded(key) && json_is_object(sub))
 			found += check_bound(key, sub);
 	}
-	json_object_foreach(v, key, sub) {
+	json_object_foreach(v, key, sub)
+	{
 		found += walk_bounds(sub);
 	}
 	return found;
