@@ -221,6 +221,23 @@ static struct hh_plan_item *disk_kind(struct disk *d, enum hh_plan_kind k, size_
 	return d->items[k];
 }
 
+/* Countries by code, translations by path (content/README-i18n.md), each with its file's checksum. */
+static void disk_i18n(struct disk *d)
+{
+	const struct hh_content *c = d->c;
+	size_t n = 0;
+	struct hh_plan_item *v = disk_kind(d, HH_PLAN_COUNTRY, c->n_countries);
+	for (size_t i = 0; i < c->n_countries; i++)
+		v[i] = (struct hh_plan_item){c->countries[i].code, c->countries[i].checksum};
+	for (size_t i = 0; i < c->n_docs; i++)
+		n += strncmp(c->docs[i].path, "countries/", 10) != 0;
+	v = disk_kind(d, HH_PLAN_TRANSLATION, n);
+	n = 0;
+	for (size_t i = 0; i < c->n_docs; i++)
+		if (strncmp(c->docs[i].path, "countries/", 10) != 0)
+			v[n++] = (struct hh_plan_item){c->docs[i].path, c->docs[i].checksum};
+}
+
 static void disk_side(struct disk *d)
 {
 	const struct hh_content *c = d->c;
@@ -250,6 +267,7 @@ static void disk_side(struct disk *d)
 		v[i] = (struct hh_plan_item){c->questions[i].id, c->questions[i].checksum};
 	v = disk_kind(d, HH_PLAN_POLICY, 1);
 	v[0] = (struct hh_plan_item){"triage/policy.json", d->policy_sum};
+	disk_i18n(d);
 }
 
 static int validate(struct run *r, struct disk *d)

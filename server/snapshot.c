@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
+#include "healthhub/i18n.h"
 #include "healthhub/keys.h"
 #include "healthhub/negotiate.h"
 #include "healthhub/log.h"
@@ -20,6 +23,23 @@ static const char JSON_TYPE[] = "application/json; charset=utf-8";
 static const char LD_TYPE[] = "application/ld+json; charset=utf-8";
 static const char VARY_ENC[] = "Accept-Encoding";
 static const char VARY_ACCEPT_ENC[] = "Accept, Accept-Encoding";
+/*
+ * With countries and languages, every content answer may differ by
+ * Accept-Language, so it always says so (whether or not this request sent
+ * the header): a shared cache then never serves one reader's language to
+ * another. The static strings keep prebuilt responses free of allocation.
+ */
+static const char VARY_ENC_LANG[] = "Accept-Encoding, Accept-Language";
+static const char VARY_ACCEPT_ENC_LANG[] = "Accept, Accept-Encoding, Accept-Language";
+
+static const char *vary_with_language(const struct hh_snapshot_options *o, const char *vary)
+{
+	if (o == NULL || o->content_language == NULL || vary == NULL)
+		return vary;
+	if (strcmp(vary, VARY_ENC) == 0)
+		return VARY_ENC_LANG;
+	return strcmp(vary, VARY_ACCEPT_ENC) == 0 ? VARY_ACCEPT_ENC_LANG : vary;
+}
 
 int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r)
 {
@@ -96,6 +116,8 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		ok = MHD_add_response_header(r, "Last-Modified", res->last_modified) == MHD_YES;
 	if (ok && gzip)
 		ok = MHD_add_response_header(r, "Content-Encoding", "gzip") == MHD_YES;
+	if (ok && res->opts != NULL && res->opts->content_language != NULL)
+		ok = MHD_add_response_header(r, "Content-Language", res->opts->content_language) == MHD_YES;
 	if (!ok) {
 		MHD_destroy_response(r);
 		return NULL;
@@ -114,12 +136,34 @@ void hh_keybuf_add(struct hh_keybuf *kb, const char *prefix, const char *name)
 		kb->len += (size_t)n;
 }
 
-/* Copies the meta (borrowed) into res: Surrogate-Key and Last-Modified. */
-static void resource_meta(struct hh_resource *res, const struct hh_resource_meta *m)
+/*
+ * The same bytes in two countries are still two answers (their headers
+ * differ, and a purge of one must not keep the other): a variant's ETag
+ * names it. The default keeps the bytes-only ETag it always had.
+ */
+static void variant_etags(struct hh_rendition *r, const struct hh_snapshot_options *o)
+{
+	char hex[32];
+	if (o == NULL || o->variant == NULL || sscanf(r->etag, "\"%24[0-9a-f]\"", hex) != 1)
+		return;
+	snprintf(r->etag, sizeof(r->etag), "\"%s.%s\"", hex, o->variant);
+	snprintf(r->etag_gz, sizeof(r->etag_gz), "\"%s.%s-gz\"", hex, o->variant);
+}
+
+/*
+ * Copies the meta (borrowed) into res: Surrogate-Key and Last-Modified. A
+ * variant's answers also carry "lang/es country/US", so a purge can reach
+ * one language or country; the entity keys stay shared, so a purge of
+ * "article/x" reaches every language's copy.
+ */
+static void resource_meta(struct hh_resource *res, const struct hh_snapshot_options *o,
+			  const struct hh_resource_meta *m)
 {
 	if (m == NULL)
 		return;
-	if (m->keys != NULL && m->keys[0] != '\0')
+	if (m->keys != NULL && m->keys[0] != '\0' && o != NULL && o->variant != NULL)
+		res->surrogate = xasprintf("%s lang/%.2s country/%s", m->keys, o->variant, o->variant + 3);
+	else if (m->keys != NULL && m->keys[0] != '\0')
 		res->surrogate = xstrdup(m->keys);
 	res->modified = m->modified;
 	if (m->modified > 0 && hh_http_date_format(m->modified, res->last_modified, sizeof(res->last_modified)) < 0)
@@ -137,15 +181,16 @@ struct hh_resource *hh_resource_new_meta(const struct hh_snapshot_options *o, ch
 					 const struct hh_resource_meta *m)
 {
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
-	resource_meta(res, m);
+	resource_meta(res, o, m);
 	res->opts = o;
 	hh_ref_init(&res->ref, resource_destroy);
 	atomic_init(&res->bytes_refs, 1);
 	res->content_type = content_type;
-	res->vary = vary;
+	res->vary = vary_with_language(o, vary);
 	res->cache_control = cache_control;
 	if (hh_rendition_build(&res->rend, body, len, MIN_GZIP) < 0)
 		goto fail;
+	variant_etags(&res->rend, o);
 	res->ok = hh_resource_response(res, 0, 0);
 	res->not_modified = hh_resource_response(res, 0, 1);
 	if (res->ok == NULL || res->not_modified == NULL)
@@ -173,10 +218,15 @@ static void put_resource(void *value)
 static void snapshot_destroy(struct hh_ref *ref)
 {
 	struct hh_snapshot *s = (struct hh_snapshot *)ref;
+	/* variants borrow from base: they go first, base last */
+	for (size_t i = 0; i < s->n_variants; i++)
+		hh_ref_put(&s->variants[i]->ref);
+	free(s->variants);
 	hh_map_each(s->resources, put_resource);
 	hh_map_free(s->resources);
 	free(s->all);
 	hh_content_free(s->content);
+	hh_content_free(s->base);
 	free(s);
 }
 
@@ -413,7 +463,7 @@ static int add_static(struct hh_snapshot *s)
 			&symptoms);
 }
 
-struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
+static struct hh_snapshot *build_one(struct hh_content *content, const struct hh_snapshot_options *o)
 {
 	struct hh_snapshot *s = xcalloc(1, sizeof(*s));
 	hh_ref_init(&s->ref, snapshot_destroy);
@@ -427,6 +477,117 @@ struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct h
 		return NULL;
 	}
 	return s;
+}
+
+/* ------------------------------------------------------------ variants */
+
+/*
+ * A variant's options: the server's, plus its language and tag. Resources
+ * keep a borrowed pointer to their options and may outlive their snapshot
+ * (in an LRU, in flight), so these live as long as the process: interned
+ * per (options, language, country), a handful in all, never freed.
+ */
+struct interned {
+	struct hh_snapshot_options o;
+	const struct hh_snapshot_options *from;
+	char variant[8]; /* "es-US" */
+	struct interned *next;
+};
+
+static pthread_mutex_t interned_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct interned *interned_head;
+
+static const struct hh_snapshot_options *variant_opts(const struct hh_snapshot_options *o, enum hh_lang lang,
+						      const char *country, int is_default)
+{
+	char tag[8];
+	snprintf(tag, sizeof(tag), "%.2s-%.2s", hh_lang_name(lang), country);
+	pthread_mutex_lock(&interned_lock);
+	struct interned *i = interned_head;
+	while (i != NULL && !(i->from == o && strcmp(i->variant, tag) == 0 && (i->o.variant == NULL) == is_default))
+		i = i->next;
+	if (i == NULL) {
+		i = xcalloc(1, sizeof(*i));
+		i->from = o;
+		memcpy(i->variant, tag, sizeof(tag));
+		i->o = *o;
+		i->o.content_language = hh_lang_name(lang);
+		i->o.variant = is_default ? NULL : i->variant;
+		i->next = interned_head;
+		interned_head = i;
+	}
+	pthread_mutex_unlock(&interned_lock);
+	return &i->o;
+}
+
+static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_lang lang,
+					 const struct hh_country *k, const struct hh_snapshot_options *o, int is_default)
+{
+	/* on failure build_one's snapshot, and with it the variant content, is released */
+	return build_one(hh_i18n_variant(base, lang, k), variant_opts(o, lang, k->code, is_default));
+}
+
+/*
+ * Every (language, country) is prebuilt: with 2 languages and 2 countries
+ * that is 4 snapshots, each as large as one was before (measured in the
+ * README: a few hundred KiB for today's content). The default (country, en)
+ * stays the published snapshot, so its hot path is one map lookup as
+ * before; another variant costs one more pointer walk over a short list.
+ */
+static struct hh_snapshot *build_all(struct hh_content *base, const struct hh_snapshot_options *o)
+{
+	const char *want = o->default_country != NULL ? o->default_country : "GB";
+	const struct hh_country *def = hh_i18n_country(base, want);
+	if (def == NULL) {
+		hh_error("the deployment's country has no content file (countries/CC.json)", "country", want);
+		hh_content_free(base);
+		return NULL;
+	}
+	struct hh_snapshot *s = build_variant(base, HH_LANG_EN, def, o, 1);
+	if (s == NULL) {
+		hh_content_free(base);
+		return NULL;
+	}
+	s->base = base;
+	s->variants = xcalloc(HH_LANG_COUNT * base->n_countries + 1, sizeof(*s->variants));
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		for (size_t i = 0; i < base->n_countries; i++) {
+			/* a language without a translation is answered in English (hh_snapshot_variant) */
+			if ((l == HH_LANG_EN && &base->countries[i] == def) ||
+			    (l != HH_LANG_EN && base->translations[l] == NULL))
+				continue;
+			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, &base->countries[i], o, 0);
+			if (v == NULL) {
+				hh_ref_put(&s->ref);
+				return NULL;
+			}
+			s->variants[s->n_variants++] = v;
+		}
+	return s;
+}
+
+struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
+{
+	if (content->n_countries > 0)
+		return build_all(content, o);
+	return build_one(content, o);
+}
+
+const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country)
+{
+	const struct hh_content *c = s->content;
+	if (c->country == NULL)
+		return s; /* no countries: one content for all */
+	if (lang == c->lang && (country == NULL || strcmp(country, c->country->code) == 0))
+		return s;
+	const char *want = country != NULL ? country : c->country->code;
+	for (size_t i = 0; i < s->n_variants; i++) {
+		const struct hh_content *v = s->variants[i]->content;
+		if (v->lang == lang && strcmp(v->country->code, want) == 0)
+			return s->variants[i];
+	}
+	/* no translation in that language: the country's English, which says Content-Language: en */
+	return lang != HH_LANG_EN ? hh_snapshot_variant(s, HH_LANG_EN, country) : NULL;
 }
 
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key)

@@ -29,6 +29,10 @@ struct hh_snapshot_options {
 	const struct hh_cors *cors; /* borrowed: CORS "*" headers go into prebuilt responses */
 	const char *cache_control;  /* for cacheable content */
 	const char *public_url;     /* base of absolute links in ld+json; "" = relative */
+	const char *default_country; /* the deployment's country (--country); NULL: GB */
+	/* Set per (language, country) by hh_snapshot_build on interned copies; leave NULL. */
+	const char *content_language; /* Content-Language of every answer; NULL: none (no countries) */
+	const char *variant;          /* "es-US": ETag and Surrogate-Key suffix; NULL for the default */
 };
 
 /* Adds the headers every answer carries: security headers, and CORS "*" when configured. 0 or -1. */
@@ -118,6 +122,11 @@ struct hh_snapshot {
 	int64_t built_at_ms;
 	size_t n_resources;
 	struct hh_resource **all;   /* every resource of the map, in build order (borrowed from it) */
+	/* Countries and languages (issue 15): the published snapshot is the default (country, en);
+	 * every other (language, country) is a snapshot of its own, owned by it. */
+	struct hh_content *base;    /* owned: what every variant's content borrows from; NULL in a variant */
+	struct hh_snapshot **variants; /* owned references: the other (language, country) snapshots */
+	size_t n_variants;
 };
 
 /*
@@ -126,6 +135,14 @@ struct hh_snapshot {
  * New reference or NULL (content freed).
  */
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o);
+/*
+ * The snapshot for (lang, country) of a published snapshot s: borrowed (it
+ * lives as long as s), s itself for the default, or NULL when no country
+ * has that code. country NULL: the default country. A content without
+ * countries has one variant: s, for every language.
+ */
+const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country);
+
 /* Borrowed, or NULL. */
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
 
