@@ -157,13 +157,25 @@ static void *dup_array(struct variant *v, const void *src, size_t n, size_t size
 	return d;
 }
 
-static void variant_articles(struct variant *v, const struct hh_content *src)
+/* What the database says of an article (its version and time) is the English row's: a translation has none. */
+static void article_state(struct hh_article *a, const struct hh_content *base)
+{
+	const struct hh_article *en = hh_content_article(base, a->slug);
+	if (en != NULL) {
+		a->updated_at = en->updated_at;
+		a->version = en->version;
+	}
+}
+
+static void variant_articles(struct variant *v, const struct hh_content *src, const struct hh_content *base)
 {
 	struct hh_content *o = v->out;
 	o->articles = dup_array(v, src->articles, src->n_articles, sizeof(*o->articles));
 	o->n_articles = src->n_articles;
 	for (size_t i = 0; i < o->n_articles; i++) {
 		struct hh_article *a = &o->articles[i];
+		if (src != base)
+			article_state(a, base);
 		a->title = T(v, a->title);
 		a->summary = T(v, a->summary);
 		a->alternate_names = strv_resolved(v, &a->alternate_names);
@@ -240,7 +252,7 @@ struct hh_content *hh_i18n_variant(const struct hh_content *base, enum hh_lang l
 	const struct hh_content *tr = lang != HH_LANG_EN ? base->translations[lang] : NULL;
 	const struct hh_content *src = tr != NULL ? tr : base;
 	struct variant v = {.out = hh_content_new(), .k = k, .lang = lang};
-	variant_articles(&v, src);
+	variant_articles(&v, src, base);
 	variant_entities(&v, src);
 	variant_triage(&v, src);
 	variant_questions(&v, src->n_questions > 0 ? src : base);

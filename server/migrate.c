@@ -506,7 +506,9 @@ out:
 /* The content folder's files as the loader names them: "causes/x.json". */
 static void content_paths(const char *dir, struct strlist *paths)
 {
-	static const char *const subdirs[] = {"articles", "causes", "remedies", "triage"};
+	/* the folders loader.c reads: English, the countries, each language version (content/README-i18n.md) */
+	static const char *const subdirs[] = {"articles",    "causes",    "remedies",    "triage",   "countries",
+					      "es/articles", "es/causes", "es/remedies", "es/triage"};
 	for (size_t i = 0; i < HH_ARRAY_LEN(subdirs); i++) {
 		struct strlist names = {0};
 		char *sub = xasprintf("%s/%s", dir, subdirs[i]);
