@@ -597,8 +597,8 @@ static int load_interview(struct load *l)
 static int load_i18n(struct load *l)
 {
 	/* a failed SELECT would abort the load's transaction: ask first whether 0005 is there */
-	PGresult *r = hh_db_exec(&l->db, "SELECT to_regclass('translations') IS NOT NULL", 0, NULL, PGRES_TUPLES_OK,
-				 NULL);
+	PGresult *r =
+		hh_db_exec(&l->db, "SELECT to_regclass('translations') IS NOT NULL", 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	int present = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;

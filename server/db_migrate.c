@@ -598,8 +598,8 @@ static int write_country(struct run *r, const struct hh_country *k, const struct
 	for (int l = 0; l < HH_LANG_COUNT; l++)
 		for (size_t i = 0; i < k->keys.n; i++) {
 			const char *t[] = {k->code, hh_lang_name((enum hh_lang)l), k->keys.v[i], k->values[l][i]};
-			if (q_exec(r, "INSERT INTO country_terms (country, lang, key, value) VALUES ($1, $2, $3, $4)", 4,
-				   t) < 0)
+			if (q_exec(r, "INSERT INTO country_terms (country, lang, key, value) VALUES ($1, $2, $3, $4)",
+				   4, t) < 0)
 				return -1;
 		}
 	return 0;

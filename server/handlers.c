@@ -121,9 +121,9 @@ static void search_done(struct hh_dbpool_job *j, int status, const struct hh_sea
 	if (status == 200) {
 		struct hh_snapshot *s = hh_server_snapshot(rq->srv);
 		/* the hits are rendered in the request's language and country (the same snapshot family) */
-		const struct hh_snapshot *v = s ? hh_snapshot_variant(s, (enum hh_lang)j->params.lang,
-								      sj->country[0] ? sj->country : NULL)
-						: NULL;
+		const struct hh_snapshot *v =
+			s ? hh_snapshot_variant(s, (enum hh_lang)j->params.lang, sj->country[0] ? sj->country : NULL)
+			  : NULL;
 		rq->answer = v ? render_hits(v, j->kind, hits) : NULL;
 		if (s)
 			hh_ref_put(&s->ref);
@@ -473,13 +473,14 @@ static const char *const lang_offers[HH_LANG_COUNT] = {"en", "es"}; /* hh_lang o
  * Takes lang= and country= out of the query (every endpoint accepts them,
  * so no handler's own parser sees them); a repeated one is reported.
  */
-static void take_locale(struct hh_request *rq, const char **lang, const char **country,
-			struct hh_field_errors *errs)
+static void take_locale(struct hh_request *rq, const char **lang, const char **country, struct hh_field_errors *errs)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < rq->query.n; i++) {
 		const struct hh_param *q = &rq->query.v[i];
-		const char **slot = strcmp(q->key, "lang") == 0 ? lang : strcmp(q->key, "country") == 0 ? country : NULL;
+		const char **slot = strcmp(q->key, "lang") == 0      ? lang
+				    : strcmp(q->key, "country") == 0 ? country
+								     : NULL;
 		if (slot == NULL) {
 			rq->query.v[k++] = *q;
 			continue;
@@ -497,8 +498,7 @@ static void take_locale(struct hh_request *rq, const char **lang, const char **c
  * deployment's default. An unknown value is a 400 naming the parameter (a
  * 422 in triage, whose answers are validated as a whole). NULL after answering.
  */
-static const struct hh_snapshot *choose_variant(struct hh_request *rq, const struct hh_snapshot *s,
-						enum MHD_Result *rc)
+static const struct hh_snapshot *choose_variant(struct hh_request *rq, const struct hh_snapshot *s, enum MHD_Result *rc)
 {
 	const char *lv = NULL, *cv = NULL;
 	struct hh_field_errors errs;
@@ -513,7 +513,8 @@ static const struct hh_snapshot *choose_variant(struct hh_request *rq, const str
 	}
 	const struct hh_snapshot *v = errs.n == 0 ? hh_snapshot_variant(s, lang, cv) : NULL;
 	if (v == NULL && errs.n == 0)
-		hh_field_errors_add(&errs, "country", "no content for this country (an ISO 3166-1 code such as GB or US)");
+		hh_field_errors_add(&errs, "country",
+				    "no content for this country (an ISO 3166-1 code such as GB or US)");
 	if (errs.n > 0) {
 		struct hh_error e;
 		int triage = rq->route.id == HH_ROUTE_TRIAGE;

@@ -63,11 +63,11 @@ struct loader {
 	struct hh_walk_names names[ENTITY_KINDS];  /* which entity files exist */
 	struct hh_content_files files;             /* raw checksums, for migrate */
 	/* Language versions and countries (issue 15). */
-	const char *prefix;                 /* "" for English, "es/" for a language version */
-	const struct hh_i18n_doc *docs;     /* read from these instead of dir (db_load.c); borrowed */
+	const char *prefix;             /* "" for English, "es/" for a language version */
+	const struct hh_i18n_doc *docs; /* read from these instead of dir (db_load.c); borrowed */
 	size_t n_docs;
-	json_t *combinations;               /* a language version's triage/combinations.json array; owned */
-	struct hh_content *keep;            /* where raw i18n files are kept (the English content); borrowed */
+	json_t *combinations;    /* a language version's triage/combinations.json array; owned */
+	struct hh_content *keep; /* where raw i18n files are kept (the English content); borrowed */
 };
 
 void hh_content_files_free(struct hh_content_files *f)
@@ -521,7 +521,6 @@ static void report_dropped(struct loader *L)
 	}
 }
 
-
 static void files_add(struct hh_content_files *f, const char *rel, const char *buf, size_t len)
 {
 	f->v = xrealloc(f->v, (f->n + 1) * sizeof(*f->v));
@@ -917,7 +916,8 @@ static const char *lang_rest(struct loader *L, const char *rel)
 /* countries/CC.json, or a language's combinations file: kinds read_dir reads by their own rules. */
 static int check_special(struct loader *L, const char *relpath, const char *rest, const char *buf, size_t len)
 {
-	if (strncmp(relpath, COUNTRIES_DIR "/", sizeof(COUNTRIES_DIR)) == 0 && strchr(relpath + sizeof(COUNTRIES_DIR), '/') == NULL) {
+	if (strncmp(relpath, COUNTRIES_DIR "/", sizeof(COUNTRIES_DIR)) == 0 &&
+	    strchr(relpath + sizeof(COUNTRIES_DIR), '/') == NULL) {
 		alloc_slots(L->c, KIND_COUNTRY, 1);
 		check_src(L, src_new(L, relpath, KIND_COUNTRY, buf, len), L->c);
 		return 1;

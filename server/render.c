@@ -194,7 +194,8 @@ static int article_head(const struct hh_content *c, const struct hh_article *a, 
 /* The fields API.md lists after when_to_get_help. */
 static int article_tail(const struct hh_article *a, json_t *o)
 {
-	if (set(o, "positions", positions_array(a->positions)) < 0 || set(o, "regions", regions_array(a->regions)) < 0 ||
+	if (set(o, "positions", positions_array(a->positions)) < 0 ||
+	    set(o, "regions", regions_array(a->regions)) < 0 ||
 	    set(o, "references", references_array(&a->references)) < 0 ||
 	    set(o, "reviewed_at", str_or_null(a->reviewed_at)) < 0 ||
 	    set(o, "next_review_due", str_or_null(a->next_review_due)) < 0 ||
@@ -423,10 +424,9 @@ static int ld_fill(json_t *o, const struct hh_content *c, const struct hh_articl
 	language_tag(c, tag);
 	if (set_str(o, "@context", "https://schema.org") < 0 || set_str(o, "@type", "MedicalWebPage") < 0 ||
 	    set_str(o, "name", a->title) < 0 || set_str(o, "description", a->summary) < 0 ||
-	    set_str(o, "url", page_url) < 0 || set_str(o, "inLanguage", tag) < 0 ||
-	    set(o, "about", ld_about(a)) < 0 || set(o, "alternateName", strv_array(&a->alternate_names)) < 0 ||
-	    set_opt_str(o, "lastReviewed", a->reviewed_at) < 0 ||
-	    set_opt_str(o, "dateModified", a->updated_at) < 0 ||
+	    set_str(o, "url", page_url) < 0 || set_str(o, "inLanguage", tag) < 0 || set(o, "about", ld_about(a)) < 0 ||
+	    set(o, "alternateName", strv_array(&a->alternate_names)) < 0 ||
+	    set_opt_str(o, "lastReviewed", a->reviewed_at) < 0 || set_opt_str(o, "dateModified", a->updated_at) < 0 ||
 	    set(o, "citation", ld_citations(&a->references)) < 0 ||
 	    set(o, "hasPart", ld_parts(c, a, base, page_url)) < 0)
 		return -1;
@@ -456,8 +456,8 @@ json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x)
 		return NULL;
 	if (set_str(o, "slug", x->slug) < 0 || set_str(o, "name", x->name) < 0 ||
 	    set_str(o, "summary", x->summary) < 0 || set_str(o, "description", x->description) < 0 ||
-	    set(o, "positions", positions_array(x->positions)) < 0 || set(o, "regions", regions_array(x->regions)) < 0 ||
-	    set(o, "remedies", strv_array(&x->remedies)) < 0 ||
+	    set(o, "positions", positions_array(x->positions)) < 0 ||
+	    set(o, "regions", regions_array(x->regions)) < 0 || set(o, "remedies", strv_array(&x->remedies)) < 0 ||
 	    set(o, "see_doctor_if", str_or_null(x->see_doctor_if)) < 0 ||
 	    set(o, "references", references_array(&x->references)) < 0 ||
 	    set_opt_str(o, "translation_review", x->translation_review) < 0)

@@ -99,9 +99,10 @@ static void init_state(const struct hh_config *cfg)
 		 "public, max-age=%ld%s, stale-while-revalidate=%ld, stale-if-error=%ld", cfg->max_age, smax,
 		 cfg->stale_while_revalidate, cfg->stale_if_error);
 	hh_cors_init(&srv.cors, cfg->cors_origins, cfg->cors_max_age);
-	srv.opts = (struct hh_snapshot_options){
-		.cors = &srv.cors, .cache_control = srv.cache_control, .public_url = cfg->public_url,
-		.default_country = cfg->country};
+	srv.opts = (struct hh_snapshot_options){.cors = &srv.cors,
+						.cache_control = srv.cache_control,
+						.public_url = cfg->public_url,
+						.default_country = cfg->country};
 }
 
 static void free_state(void)

@@ -520,8 +520,8 @@ static const struct hh_snapshot_options *variant_opts(const struct hh_snapshot_o
 	return &i->o;
 }
 
-static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_lang lang,
-					 const struct hh_country *k, const struct hh_snapshot_options *o, int is_default)
+static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_lang lang, const struct hh_country *k,
+					 const struct hh_snapshot_options *o, int is_default)
 {
 	/* on failure build_one's snapshot, and with it the variant content, is released */
 	return build_one(hh_i18n_variant(base, lang, k), variant_opts(o, lang, k->code, is_default));

@@ -263,7 +263,7 @@ struct hh_content {
 	/* Countries and languages (issue 15). */
 	struct hh_country *countries; /* sorted by code; none: texts must hold no placeholder */
 	size_t n_countries;
-	struct hh_i18n_doc *docs;     /* countries/ and language files as read; none from the database's base */
+	struct hh_i18n_doc *docs; /* countries/ and language files as read; none from the database's base */
 	size_t n_docs;
 	/* The other languages' texts: translations[HH_LANG_ES] is a whole content whose texts are
 	 * Spanish (non-text fields equal this one's). [HH_LANG_EN] is NULL. Owned. */

@@ -97,7 +97,7 @@ size_t hh_plan_count(const struct hh_plan *p, unsigned mask, enum hh_plan_state 
 #define HH_PLAN_ENTITIES                                                                                  \
 	(HH_PLAN_MASK(HH_PLAN_ARTICLE) | HH_PLAN_MASK(HH_PLAN_CAUSE) | HH_PLAN_MASK(HH_PLAN_REMEDY) |     \
 	 HH_PLAN_MASK(HH_PLAN_SYMPTOM) | HH_PLAN_MASK(HH_PLAN_RULE) | HH_PLAN_MASK(HH_PLAN_COMBINATION) | \
-	 HH_PLAN_MASK(HH_PLAN_QUESTION) | HH_PLAN_MASK(HH_PLAN_POLICY) | HH_PLAN_MASK(HH_PLAN_COUNTRY) |    \
+	 HH_PLAN_MASK(HH_PLAN_QUESTION) | HH_PLAN_MASK(HH_PLAN_POLICY) | HH_PLAN_MASK(HH_PLAN_COUNTRY) |  \
 	 HH_PLAN_MASK(HH_PLAN_TRANSLATION))
 
 enum hh_plan_style {

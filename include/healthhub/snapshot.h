@@ -124,7 +124,7 @@ struct hh_snapshot {
 	struct hh_resource **all;   /* every resource of the map, in build order (borrowed from it) */
 	/* Countries and languages (issue 15): the published snapshot is the default (country, en);
 	 * every other (language, country) is a snapshot of its own, owned by it. */
-	struct hh_content *base;    /* owned: what every variant's content borrows from; NULL in a variant */
+	struct hh_content *base;       /* owned: what every variant's content borrows from; NULL in a variant */
 	struct hh_snapshot **variants; /* owned references: the other (language, country) snapshots */
 	size_t n_variants;
 };

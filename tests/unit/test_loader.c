@@ -238,7 +238,7 @@ static int reformat_copy(const char *src, const char *dst, const struct hh_conte
 static void remove_copy(const char *dst, const struct hh_content_files *files)
 {
 	static const char *const subdirs[] = {"es/articles", "es/causes", "es/remedies", "es/triage", "es",
-					      "articles", "causes", "remedies", "triage", "countries"};
+					      "articles",    "causes",    "remedies",    "triage",    "countries"};
 	for (size_t i = 0; i < files->n; i++) {
 		char *p = xasprintf("%s/%s", dst, files->v[i].path);
 		unlink(p);
