@@ -18,7 +18,12 @@ int hh_gzip(const void *in, size_t n, char **out, size_t *out_len)
 	z_stream z;
 	memset(&z, 0, sizeof(z));
 	/* 15 + 16: gzip wrapper; the header has no name and mtime 0, so the bytes are stable */
-	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+	/*
+	 * Level 6 (zlib's default): measured on a 21 KB article, 381 us against
+	 * level 9's 648 us for 0.2% more bytes; compressing every article is
+	 * most of a cold start at 5,000 articles (issue 12).
+	 */
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	size_t cap = deflateBound(&z, (uLong)n) + 32;
 	char *buf = xmalloc(cap);
@@ -33,7 +38,8 @@ int hh_gzip(const void *in, size_t n, char **out, size_t *out_len)
 		free(buf);
 		return -1;
 	}
-	*out = buf;
+	/* the buffer was sized for the worst case (at least the input): keep only what was produced */
+	*out = xrealloc(buf, produced > 0 ? produced : 1);
 	*out_len = produced;
 	return 0;
 }

@@ -220,7 +220,15 @@ static void derive_remedy_causes(struct hh_content *c)
 {
 	for (size_t r = 0; r < c->n_remedies; r++) {
 		struct hh_remedy *rem = &c->remedies[r];
-		rem->causes.v = hh_content_alloc(c, (c->n_causes + 1) * sizeof(char *));
+		size_t n = 0;
+		/* counted first: a list sized for every cause, per remedy, was megabytes at 5,000 articles */
+		for (size_t i = 0; i < c->n_causes; i++)
+			for (size_t k = 0; k < c->causes[i].remedies.n; k++)
+				if (strcmp(c->causes[i].remedies.v[k], rem->slug) == 0) {
+					n++;
+					break;
+				}
+		rem->causes.v = hh_content_alloc(c, (n + 1) * sizeof(char *));
 		rem->causes.n = 0;
 		for (size_t i = 0; i < c->n_causes; i++) {
 			const struct hh_cause *cause = &c->causes[i];
@@ -408,4 +416,81 @@ const struct hh_symptom *hh_content_symptom(const struct hh_content *c, const ch
 		if (strcmp(c->symptoms[i].code, code) == 0)
 			return &c->symptoms[i];
 	return NULL;
+}
+
+/* ----------------------------------------------------------------- copies */
+
+/*
+ * Deep copies into c's arena, for a reload that reads only what changed:
+ * the unchanged entities of the previous content are copied (a memcpy per
+ * string, far cheaper than reading and parsing them again from the
+ * database), so each content still owns every byte it points to.
+ */
+static void copy_strv(struct hh_content *c, struct hh_strv *dst, const struct hh_strv *src)
+{
+	dst->v = hh_content_alloc(c, (src->n + 1) * sizeof(*dst->v));
+	dst->n = src->n;
+	for (size_t i = 0; i < src->n; i++)
+		dst->v[i] = hh_content_strdup(c, src->v[i]);
+}
+
+static void copy_refs(struct hh_content *c, struct hh_reference_list *dst, const struct hh_reference_list *src)
+{
+	dst->v = hh_content_alloc(c, (src->n + 1) * sizeof(*dst->v));
+	dst->n = src->n;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[i].title = hh_content_strdup(c, src->v[i].title);
+		dst->v[i].url = hh_content_strdup(c, src->v[i].url);
+	}
+}
+
+void hh_content_copy_article(struct hh_content *c, struct hh_article *dst, const struct hh_article *src)
+{
+	*dst = *src;
+	dst->slug = hh_content_strdup(c, src->slug);
+	dst->title = hh_content_strdup(c, src->title);
+	dst->summary = hh_content_strdup(c, src->summary);
+	copy_strv(c, &dst->alternate_names, &src->alternate_names);
+	dst->sections = hh_content_alloc(c, (src->n_sections + 1) * sizeof(*dst->sections));
+	for (size_t i = 0; i < src->n_sections; i++) {
+		dst->sections[i].id = hh_content_strdup(c, src->sections[i].id);
+		dst->sections[i].heading = hh_content_strdup(c, src->sections[i].heading);
+		dst->sections[i].body = hh_content_strdup(c, src->sections[i].body);
+	}
+	copy_strv(c, &dst->causes, &src->causes);
+	copy_strv(c, &dst->remedies, &src->remedies);
+	copy_refs(c, &dst->references, &src->references);
+	dst->reviewed_at = hh_content_strdup(c, src->reviewed_at);
+	dst->next_review_due = hh_content_strdup(c, src->next_review_due);
+	dst->updated_at = hh_content_strdup(c, src->updated_at);
+	dst->checksum = hh_content_strdup(c, src->checksum);
+	dst->copied = 1;
+}
+
+void hh_content_copy_cause(struct hh_content *c, struct hh_cause *dst, const struct hh_cause *src)
+{
+	*dst = *src;
+	dst->slug = hh_content_strdup(c, src->slug);
+	dst->name = hh_content_strdup(c, src->name);
+	dst->summary = hh_content_strdup(c, src->summary);
+	dst->description = hh_content_strdup(c, src->description);
+	copy_strv(c, &dst->remedies, &src->remedies);
+	dst->see_doctor_if = hh_content_strdup(c, src->see_doctor_if);
+	copy_refs(c, &dst->references, &src->references);
+	dst->checksum = hh_content_strdup(c, src->checksum);
+	dst->copied = 1;
+}
+
+void hh_content_copy_remedy(struct hh_content *c, struct hh_remedy *dst, const struct hh_remedy *src)
+{
+	*dst = *src;
+	dst->slug = hh_content_strdup(c, src->slug);
+	dst->name = hh_content_strdup(c, src->name);
+	dst->summary = hh_content_strdup(c, src->summary);
+	dst->description = hh_content_strdup(c, src->description);
+	copy_strv(c, &dst->steps, &src->steps);
+	dst->causes = (struct hh_strv){0}; /* derived again by hh_content_finish() */
+	copy_refs(c, &dst->references, &src->references);
+	dst->checksum = hh_content_strdup(c, src->checksum);
+	dst->copied = 1;
 }

@@ -23,6 +23,9 @@
 struct load {
 	struct db_ctx db;
 	struct hh_content *c;
+	char since[24]; /* read entities with changed_in > since ("-1": all), the one parameter of every query */
+	const char *params[1]; /* {since} */
+	struct hh_db_load_counts *counts;
 };
 
 /* An arena copy of a column; NULL for SQL NULL. */
@@ -117,7 +120,9 @@ typedef void (*fill_fn)(struct load *l, const PGresult *r, int *row, size_t pare
  */
 static int load_children(struct load *l, const char *sql, size_t n_parents, fill_fn fill)
 {
-	PGresult *r = hh_db_exec(&l->db, sql, 0, NULL, PGRES_TUPLES_OK, NULL);
+	/* entity children are read since l->since ($1); triage children (combination parts, interview items) whole */
+	int n_params = strstr(sql, "$1") != NULL ? 1 : 0;
+	PGresult *r = hh_db_exec(&l->db, sql, n_params, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	int row = 0;
@@ -196,8 +201,8 @@ static int load_articles(struct load *l)
 			       " array_to_string(regions, ','), to_char(reviewed_at, 'YYYY-MM-DD'),\n"
 			       " to_char(next_review_due, 'YYYY-MM-DD'),\n"
 			       " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),\n"
-			       " version, checksum FROM articles ORDER BY slug COLLATE \"C\"",
-			       0, NULL, PGRES_TUPLES_OK, NULL);
+			       " version, checksum FROM articles WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
+			       1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -209,18 +214,23 @@ static int load_articles(struct load *l)
 	PQclear(r);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, name FROM article_alternate_names\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_alt_names);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, id, heading, body FROM article_sections\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_sections);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, cause_slug FROM article_causes\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_causes);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, remedy_slug FROM article_remedies\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_remedies);
 	if (rc == 0)
 		rc = load_children(l, "SELECT article_slug, title, url FROM article_references\n"
+				      " WHERE article_slug IN (SELECT slug FROM articles WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY article_slug COLLATE \"C\", ordinal", n, fill_article_refs);
 	return rc;
 }
@@ -258,8 +268,8 @@ static int load_causes(struct load *l)
 	PGresult *r = hh_db_exec(&l->db,
 			       "SELECT slug, name, summary, description, array_to_string(positions, ','),\n"
 			       " array_to_string(regions, ','), see_doctor_if, checksum\n"
-			       " FROM causes ORDER BY slug COLLATE \"C\"",
-			       0, NULL, PGRES_TUPLES_OK, NULL);
+			       " FROM causes WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
+			       1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -271,9 +281,11 @@ static int load_causes(struct load *l)
 	PQclear(r);
 	if (rc == 0)
 		rc = load_children(l, "SELECT cause_slug, remedy_slug FROM cause_remedies\n"
+				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_remedies);
 	if (rc == 0)
 		rc = load_children(l, "SELECT cause_slug, title, url FROM cause_references\n"
+				      " WHERE cause_slug IN (SELECT slug FROM causes WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY cause_slug COLLATE \"C\", ordinal", n, fill_cause_refs);
 	return rc;
 }
@@ -296,8 +308,8 @@ static int load_remedies(struct load *l)
 {
 	PGresult *r = hh_db_exec(&l->db,
 			       "SELECT slug, name, summary, description, checksum\n"
-			       " FROM remedies ORDER BY slug COLLATE \"C\"",
-			       0, NULL, PGRES_TUPLES_OK, NULL);
+			       " FROM remedies WHERE changed_in > $1::bigint ORDER BY slug COLLATE \"C\"",
+			       1, l->params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
@@ -313,9 +325,11 @@ static int load_remedies(struct load *l)
 	}
 	PQclear(r);
 	int rc = load_children(l, "SELECT remedy_slug, step FROM remedy_steps\n"
+				  " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
 				  " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_steps);
 	if (rc == 0)
 		rc = load_children(l, "SELECT remedy_slug, title, url FROM remedy_references\n"
+				      " WHERE remedy_slug IN (SELECT slug FROM remedies WHERE changed_in > $1::bigint)\n"
 				      " ORDER BY remedy_slug COLLATE \"C\", ordinal", n, fill_remedy_refs);
 	return rc;
 }
@@ -628,17 +642,120 @@ static int load_i18n(struct load *l)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- merge */
+
+/* Slugs removed since l->since, per kind, sorted like strcmp (COLLATE "C"). */
+struct removed {
+	PGresult *r; /* kind, slug rows */
+};
+
+static int load_removed(struct load *l, struct removed *out)
+{
+	out->r = hh_db_exec(&l->db,
+			    "SELECT kind, slug FROM content_removed WHERE version > $1::bigint\n"
+			    " ORDER BY kind, slug COLLATE \"C\"",
+			    1, l->params, PGRES_TUPLES_OK, NULL);
+	if (out->r == NULL)
+		return l->db.rc;
+	l->counts->removed = (size_t)PQntuples(out->r);
+	return 0;
+}
+
+static int is_removed(const struct removed *d, const char *kind, const char *slug)
+{
+	/* few rows per reload: a linear scan is enough */
+	for (int i = 0; i < PQntuples(d->r); i++)
+		if (strcmp(PQgetvalue(d->r, i, 0), kind) == 0 && strcmp(PQgetvalue(d->r, i, 1), slug) == 0)
+			return 1;
+	return 0;
+}
+
+/* The entities read (changed since old, sorted) plus every other entity of old not removed, copied. */
+static void keep_articles(struct load *l, const struct hh_content *old, const struct removed *d)
+{
+	struct hh_content *c = l->c;
+	struct hh_article *v = hh_content_alloc(c, (c->n_articles + old->n_articles + 1) * sizeof(*v));
+	size_t n = c->n_articles;
+	memcpy(v, c->articles, n * sizeof(*v));
+	for (size_t i = 0; i < old->n_articles; i++) {
+		const struct hh_article *a = &old->articles[i];
+		if (hh_content_article(c, a->slug) == NULL && !is_removed(d, "article", a->slug))
+			hh_content_copy_article(c, &v[n++], a);
+	}
+	l->counts->kept += n - c->n_articles;
+	c->articles = v;
+	c->n_articles = n;
+}
+
+static void keep_causes(struct load *l, const struct hh_content *old, const struct removed *d)
+{
+	struct hh_content *c = l->c;
+	struct hh_cause *v = hh_content_alloc(c, (c->n_causes + old->n_causes + 1) * sizeof(*v));
+	size_t n = c->n_causes;
+	memcpy(v, c->causes, n * sizeof(*v));
+	for (size_t i = 0; i < old->n_causes; i++) {
+		const struct hh_cause *x = &old->causes[i];
+		if (hh_content_cause(c, x->slug) == NULL && !is_removed(d, "cause", x->slug))
+			hh_content_copy_cause(c, &v[n++], x);
+	}
+	l->counts->kept += n - c->n_causes;
+	c->causes = v;
+	c->n_causes = n;
+}
+
+static void keep_remedies(struct load *l, const struct hh_content *old, const struct removed *d)
+{
+	struct hh_content *c = l->c;
+	struct hh_remedy *v = hh_content_alloc(c, (c->n_remedies + old->n_remedies + 1) * sizeof(*v));
+	size_t n = c->n_remedies;
+	memcpy(v, c->remedies, n * sizeof(*v));
+	for (size_t i = 0; i < old->n_remedies; i++) {
+		const struct hh_remedy *x = &old->remedies[i];
+		if (hh_content_remedy(c, x->slug) == NULL && !is_removed(d, "remedy", x->slug))
+			hh_content_copy_remedy(c, &v[n++], x);
+	}
+	l->counts->kept += n - c->n_remedies;
+	c->remedies = v;
+	c->n_remedies = n;
+}
+
+static int merge_old(struct load *l, const struct hh_content *old)
+{
+	struct removed d = {0};
+	int rc = load_removed(l, &d);
+	if (rc < 0)
+		return rc;
+	keep_articles(l, old, &d);
+	keep_causes(l, old, &d);
+	keep_remedies(l, old, &d);
+	PQclear(d.r);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- load */
 
-static int load_all(struct load *l)
+static int load_all(struct load *l, const struct hh_content *old)
 {
 	int rc = hh_db_content_version(l->db.db, &l->c->version, l->db.err, l->db.errlen);
-	if (rc == 0)
-		rc = load_remedies(l);
+	if (rc < 0)
+		return rc;
+	/* an old content newer than the database (restored, re-created): read it all */
+	if (old == NULL || old->version > l->c->version)
+		old = NULL;
+	l->counts->full = old == NULL;
+	snprintf(l->since, sizeof(l->since), "%lld", old != NULL ? (long long)old->version : -1LL);
+	rc = load_remedies(l);
 	if (rc == 0)
 		rc = load_causes(l);
 	if (rc == 0)
 		rc = load_articles(l);
+	if (rc == 0) {
+		l->counts->articles = l->c->n_articles;
+		l->counts->causes = l->c->n_causes;
+		l->counts->remedies = l->c->n_remedies;
+	}
+	if (rc == 0 && old != NULL)
+		rc = merge_old(l, old);
 	if (rc == 0)
 		rc = load_symptoms(l);
 	if (rc == 0)
@@ -652,16 +769,19 @@ static int load_all(struct load *l)
 	return rc;
 }
 
-int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, size_t errlen)
+int hh_db_load_since(struct hh_db *db, const struct hh_content *old, struct hh_content **out,
+		     struct hh_db_load_counts *counts, char *err, size_t errlen)
 {
-	struct load l = {.db = {.db = db, .err = err, .errlen = errlen}};
+	struct load l = {.db = {.db = db, .err = err, .errlen = errlen}, .counts = counts};
+	l.params[0] = l.since;
+	memset(counts, 0, sizeof(*counts));
 	*out = NULL;
 	/* One snapshot: a migrate committing mid-read must not mix versions. */
 	int rc = hh_db_command(&l.db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL);
 	if (rc < 0)
 		return rc;
 	l.c = hh_content_new();
-	rc = load_all(&l);
+	rc = load_all(&l, old);
 	if (rc == 0)
 		rc = hh_db_command(&l.db, "COMMIT", 0, NULL);
 	if (rc < 0) {
@@ -675,3 +795,8 @@ int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, siz
 	return 0;
 }
 
+int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, size_t errlen)
+{
+	struct hh_db_load_counts counts;
+	return hh_db_load_since(db, NULL, out, &counts, err, errlen);
+}

@@ -24,6 +24,7 @@
 struct run {
 	struct db_ctx x;
 	char what[192];
+	char version[24]; /* the content version being written, as text: rows record it in changed_in */
 };
 
 static void run_init(struct run *r, struct hh_db *db, char *err, size_t errlen)
@@ -242,13 +243,14 @@ static void mask_literal(unsigned mask, int count, const char *(*name)(unsigned)
 static int write_remedy(struct run *r, const struct hh_remedy *m)
 {
 	snprintf(r->what, sizeof(r->what), "remedies/%s.json", m->slug);
-	const char *params[] = {m->slug, m->name, m->summary, m->description, m->checksum};
+	const char *params[] = {m->slug, m->name, m->summary, m->description, m->checksum, r->version};
 	if (q_exec(r,
-		   "INSERT INTO remedies AS t (slug, name, summary, description, checksum)\n"
-		   " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO UPDATE SET\n"
+		   "INSERT INTO remedies AS t (slug, name, summary, description, checksum, changed_in)\n"
+		   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (slug) DO UPDATE SET\n"
 		   " name = EXCLUDED.name, summary = EXCLUDED.summary,\n"
-		   " description = EXCLUDED.description, checksum = EXCLUDED.checksum,\n" BUMP_IF_CHANGED,
-		   5, params) < 0)
+		   " description = EXCLUDED.description, checksum = EXCLUDED.checksum,\n"
+		   " changed_in = EXCLUDED.changed_in,\n" BUMP_IF_CHANGED,
+		   6, params) < 0)
 		return -1;
 	if (write_strv(r, "INSERT INTO remedy_steps (remedy_slug, ordinal, step) VALUES ($1, $2, $3)", m->slug,
 		       &m->steps) < 0)
@@ -264,15 +266,15 @@ static int write_cause(struct run *r, const struct hh_cause *c)
 	mask_literal(c->positions, HH_POSITION_COUNT, hh_position_name, pos, sizeof(pos));
 	mask_literal(c->regions, HH_REGION_COUNT, hh_region_name, reg, sizeof(reg));
 	const char *params[] = {c->slug, c->name, c->summary, c->description, pos, reg, c->see_doctor_if,
-				c->checksum};
+				c->checksum, r->version};
 	if (q_exec(r,
 		   "INSERT INTO causes AS t (slug, name, summary, description, positions, regions,\n"
-		   " see_doctor_if, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
+		   " see_doctor_if, checksum, changed_in) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)\n"
 		   " ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, summary = EXCLUDED.summary,\n"
 		   " description = EXCLUDED.description, positions = EXCLUDED.positions,\n"
 		   " regions = EXCLUDED.regions, see_doctor_if = EXCLUDED.see_doctor_if,\n"
-		   " checksum = EXCLUDED.checksum,\n" BUMP_IF_CHANGED,
-		   8, params) < 0)
+		   " checksum = EXCLUDED.checksum, changed_in = EXCLUDED.changed_in,\n" BUMP_IF_CHANGED,
+		   9, params) < 0)
 		return -1;
 	if (write_strv(r, "INSERT INTO cause_remedies (cause_slug, ordinal, remedy_slug) VALUES ($1, $2, $3)",
 		       c->slug, &c->remedies) < 0)
@@ -317,15 +319,15 @@ static int write_article(struct run *r, const struct hh_article *a)
 	mask_literal(a->positions, HH_POSITION_COUNT, hh_position_name, pos, sizeof(pos));
 	mask_literal(a->regions, HH_REGION_COUNT, hh_region_name, reg, sizeof(reg));
 	const char *params[] = {a->slug, a->title, a->summary, pos, reg, a->reviewed_at, a->next_review_due,
-				a->checksum};
+				a->checksum, r->version};
 	if (q_exec(r,
 		   "INSERT INTO articles AS t (slug, title, summary, positions, regions, reviewed_at,\n"
-		   " next_review_due, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
+		   " next_review_due, checksum, changed_in) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)\n"
 		   " ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, summary = EXCLUDED.summary,\n"
 		   " positions = EXCLUDED.positions, regions = EXCLUDED.regions,\n"
 		   " reviewed_at = EXCLUDED.reviewed_at, next_review_due = EXCLUDED.next_review_due,\n"
-		   " checksum = EXCLUDED.checksum,\n" BUMP_IF_CHANGED,
-		   8, params) < 0)
+		   " checksum = EXCLUDED.checksum, changed_in = EXCLUDED.changed_in,\n" BUMP_IF_CHANGED,
+		   9, params) < 0)
 		return -1;
 	return write_article_lists(r, a);
 }
@@ -493,78 +495,252 @@ static int clear_interview(struct run *r)
 	snprintf(r->what, sizeof(r->what), "clearing interview questions");
 	return q_exec(r, "DELETE FROM interview_questions", 0, NULL);
 }
+/* -------------------------------------------------- writing what changed */
 
 /*
- * Every row that is not an article, cause or remedy goes: links and lists
- * are rewritten in full, which is simpler than diffing ordered lists.
+ * A migrate writes only what its plan says changed (issue 12): an entity
+ * whose checksum is unchanged is not touched, so PostgreSQL's work (row
+ * versions, tsvector recomputation, index entries, WAL) is bounded by the
+ * change, not by the library. Lists owned by an entity are rewritten whole
+ * when the entity changed: simpler than diffing ordered lists, and bounded
+ * by that entity.
  */
-static int clear_rows(struct run *r)
+
+static int is_written(const struct hh_plan_entry *e, enum hh_plan_kind kind)
 {
-	static const char *const tables[] = {
-		"DELETE FROM article_alternate_names", "DELETE FROM article_sections",
-		"DELETE FROM article_causes", "DELETE FROM article_remedies",
-		"DELETE FROM article_references", "DELETE FROM cause_remedies",
-		"DELETE FROM cause_references", "DELETE FROM remedy_steps",
-		"DELETE FROM remedy_references", "DELETE FROM symptom_weights",
-		"DELETE FROM symptoms", "DELETE FROM triage_rules",
-		"DELETE FROM triage_policy", "DELETE FROM content_files",
+	return e->kind == kind && (e->state == HH_PLAN_ADDED || e->state == HH_PLAN_CHANGED);
+}
+
+/* Did any triage file change? The triage rows are few and ordered across files: rewritten together. */
+static int triage_changed(const struct hh_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->v[i].kind == HH_PLAN_FILE && plan->v[i].state != HH_PLAN_SAME &&
+		    strncmp(plan->v[i].key, "triage/", 7) == 0)
+			return 1;
+	return 0;
+}
+
+static int clear_triage(struct run *r)
+{
+	static const char *const sql[] = {
+		"DELETE FROM symptom_weights",
+		"DELETE FROM symptoms",
+		"DELETE FROM triage_rules",
+		"DELETE FROM triage_policy",
 	};
-	snprintf(r->what, sizeof(r->what), "clearing content rows");
-	for (size_t i = 0; i < HH_ARRAY_LEN(tables); i++)
-		if (q_exec(r, tables[i], 0, NULL) < 0)
+	/* the combination parts and interview items reference the symptoms: they go first */
+	if (clear_combinations(r) < 0 || clear_interview(r) < 0)
+		return -1;
+	snprintf(r->what, sizeof(r->what), "clearing the triage rows");
+	for (size_t i = 0; i < HH_ARRAY_LEN(sql); i++)
+		if (q_exec(r, sql[i], 0, NULL) < 0)
 			return -1;
 	return 0;
+}
+
+/* The rows each kind owns or links from, deleted before a changed entity is rewritten (one round trip). */
+static const char *const clear_children_sql[HH_PLAN_KIND_COUNT] = {
+	[HH_PLAN_ARTICLE] = "WITH n AS (DELETE FROM article_alternate_names WHERE article_slug = $1),\n"
+			    " s AS (DELETE FROM article_sections WHERE article_slug = $1),\n"
+			    " c AS (DELETE FROM article_causes WHERE article_slug = $1),\n"
+			    " m AS (DELETE FROM article_remedies WHERE article_slug = $1)\n"
+			    "DELETE FROM article_references WHERE article_slug = $1",
+	[HH_PLAN_CAUSE] = "WITH m AS (DELETE FROM cause_remedies WHERE cause_slug = $1)\n"
+			  "DELETE FROM cause_references WHERE cause_slug = $1",
+	[HH_PLAN_REMEDY] = "WITH s AS (DELETE FROM remedy_steps WHERE remedy_slug = $1)\n"
+			   "DELETE FROM remedy_references WHERE remedy_slug = $1",
+};
+
+static const char *const delete_sql[HH_PLAN_KIND_COUNT] = {
+	[HH_PLAN_ARTICLE] = "DELETE FROM articles WHERE slug = $1",
+	[HH_PLAN_CAUSE] = "DELETE FROM causes WHERE slug = $1",
+	[HH_PLAN_REMEDY] = "DELETE FROM remedies WHERE slug = $1",
+};
+
+/*
+ * First the links out of changed entities, then the removed entities: a
+ * removed cause may still be named by the old rows of an article that
+ * changed to stop naming it, and links never cascade.
+ */
+static int clear_changed(struct run *r, const struct hh_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct hh_plan_entry *e = &plan->v[i];
+		if (e->state != HH_PLAN_CHANGED || clear_children_sql[e->kind] == NULL)
+			continue;
+		const char *params[] = {e->key};
+		snprintf(r->what, sizeof(r->what), "%s %s (changed)", hh_plan_kind_name(e->kind), e->key);
+		if (q_exec(r, clear_children_sql[e->kind], 1, params) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Deletes the removed entities; 0003's trigger records them, so servers drop them without reading everything. */
+static int delete_removed(struct run *r, const struct hh_plan *plan)
+{
+	static const enum hh_plan_kind order[] = {HH_PLAN_ARTICLE, HH_PLAN_CAUSE, HH_PLAN_REMEDY};
+	for (size_t k = 0; k < HH_ARRAY_LEN(order); k++)
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct hh_plan_entry *e = &plan->v[i];
+			if (e->kind != order[k] || e->state != HH_PLAN_REMOVED)
+				continue;
+			const char *params[] = {e->key};
+			snprintf(r->what, sizeof(r->what), "%s %s (removed)", hh_plan_kind_name(e->kind), e->key);
+			if (q_exec(r, delete_sql[e->kind], 1, params) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* Remedies before causes before articles: each links only to earlier ones. */
+static int write_changed(struct run *r, const struct hh_content *c, const struct hh_plan *plan)
+{
+	static const enum hh_plan_kind order[] = {HH_PLAN_REMEDY, HH_PLAN_CAUSE, HH_PLAN_ARTICLE};
+	for (size_t k = 0; k < HH_ARRAY_LEN(order); k++)
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct hh_plan_entry *e = &plan->v[i];
+			int rc = 0;
+			if (!is_written(e, order[k]))
+				continue;
+			if (e->kind == HH_PLAN_REMEDY)
+				rc = hh_content_remedy(c, e->key) ? write_remedy(r, hh_content_remedy(c, e->key)) : -1;
+			else if (e->kind == HH_PLAN_CAUSE)
+				rc = hh_content_cause(c, e->key) ? write_cause(r, hh_content_cause(c, e->key)) : -1;
+			else
+				rc = hh_content_article(c, e->key) ? write_article(r, hh_content_article(c, e->key))
+								   : -1;
+			if (rc < 0)
+				return -1;
+		}
+	/* a slug written again is no longer removed */
+	snprintf(r->what, sizeof(r->what), "content_removed");
+	const char *params[] = {r->version};
+	return q_exec(r,
+		      "DELETE FROM content_removed AS d WHERE\n"
+		      " (d.kind = 'article' AND d.slug IN (SELECT slug FROM articles WHERE changed_in = $1)) OR\n"
+		      " (d.kind = 'cause' AND d.slug IN (SELECT slug FROM causes WHERE changed_in = $1)) OR\n"
+		      " (d.kind = 'remedy' AND d.slug IN (SELECT slug FROM remedies WHERE changed_in = $1))",
+		      1, params);
+}
+
+/* Recomputes the search vector of the written articles only (0003's article_search_refresh(text[])). */
+static int refresh_search(struct run *r, const struct hh_plan *plan)
+{
+	size_t cap = 64, used = 0;
+	char *arr = xmalloc(cap);
+	arr[used++] = '{';
+	for (size_t i = 0; i < plan->n; i++) {
+		if (!is_written(&plan->v[i], HH_PLAN_ARTICLE))
+			continue;
+		size_t n = strlen(plan->v[i].key);
+		if (used + n + 3 > cap) {
+			cap = (used + n + 3) * 2;
+			arr = xrealloc(arr, cap);
+		}
+		if (used > 1)
+			arr[used++] = ',';
+		memcpy(arr + used, plan->v[i].key, n); /* slugs are kebab-case: no quoting needed */
+		used += n;
+	}
+	arr[used++] = '}';
+	arr[used] = '\0';
+	int rc = 0;
+	if (used > 2) {
+		const char *params[] = {arr};
+		snprintf(r->what, sizeof(r->what), "article search index");
+		rc = q_exec(r, "SELECT article_search_refresh($1::text[])", 1, params);
+	}
+	free(arr);
+	return rc;
 }
 
 static int write_files(struct run *r, const struct hh_db_content_write *p)
 {
 	snprintf(r->what, sizeof(r->what), "content_files");
-	for (size_t i = 0; i < p->files->n; i++) {
-		const char *params[] = {p->files->v[i].path, p->files->v[i].checksum};
-		if (q_exec(r, "INSERT INTO content_files (path, checksum) VALUES ($1, $2)", 2, params) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-
-/* Deletes the removed entities of kind (rows of table) that the plan lists. */
-static int delete_removed(struct run *r, const struct hh_plan *plan, enum hh_plan_kind kind, const char *sql,
-			  const char *dir)
-{
-	for (size_t i = 0; i < plan->n; i++) {
-		const struct hh_plan_entry *e = &plan->v[i];
-		if (e->kind != kind || e->state != HH_PLAN_REMOVED)
+	for (size_t i = 0; i < p->plan->n; i++) {
+		const struct hh_plan_entry *e = &p->plan->v[i];
+		if (e->kind != HH_PLAN_FILE || e->state == HH_PLAN_SAME)
 			continue;
-		const char *params[] = {e->key};
-		snprintf(r->what, sizeof(r->what), "%s/%s.json (removed)", dir, e->key);
-		if (q_exec(r, sql, 1, params) < 0)
+		const char *params[] = {e->key, e->sum};
+		int rc = e->state == HH_PLAN_REMOVED
+				 ? q_exec(r, "DELETE FROM content_files WHERE path = $1", 1, params)
+				 : q_exec(r,
+					  "INSERT INTO content_files (path, checksum) VALUES ($1, $2)\n"
+					  " ON CONFLICT (path) DO UPDATE SET checksum = EXCLUDED.checksum, loaded_at = "
+					  "now()",
+					  2, params);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int write_entities(struct run *r, const struct hh_db_content_write *p)
+#define ANALYZE_SHARE 50 /* analyze a kind when at least 1/50 (2%) of its rows changed */
+
+/* The tables each kind's rows live in: what ANALYZE refreshes when the kind changed. */
+static const char *const kind_tables[HH_PLAN_KIND_COUNT] = {
+	[HH_PLAN_ARTICLE] = "articles, article_alternate_names, article_sections, article_causes,"
+			    " article_remedies, article_references",
+	[HH_PLAN_CAUSE] = "causes, cause_remedies, cause_references",
+	[HH_PLAN_REMEDY] = "remedies, remedy_steps, remedy_references",
+	[HH_PLAN_SYMPTOM] = "symptoms, symptom_weights",
+	[HH_PLAN_RULE] = "triage_rules",
+};
+
+/*
+ * Statistics for what changed, in the same transaction (ANALYZE, unlike
+ * VACUUM, may run in one): right after a bulk load the planner otherwise
+ * guesses, prefers a sequential scan over TOASTed tsvectors and search
+ * slows tenfold (FIELD-NOTES). ANALYZE samples at most 30,000 rows a table,
+ * so its cost is bounded whatever the library's size.
+ */
+static int analyze_changed(struct run *r, const struct hh_plan *plan)
 {
-	const struct hh_content *c = p->c;
-	if (delete_removed(r, p->plan, HH_PLAN_ARTICLE, "DELETE FROM articles WHERE slug = $1", "articles") < 0 ||
-	    delete_removed(r, p->plan, HH_PLAN_CAUSE, "DELETE FROM causes WHERE slug = $1", "causes") < 0 ||
-	    delete_removed(r, p->plan, HH_PLAN_REMEDY, "DELETE FROM remedies WHERE slug = $1", "remedies") < 0)
-		return -1;
-	/* Remedies before causes before articles: each links only to earlier ones. */
-	for (size_t i = 0; i < c->n_remedies; i++)
-		if (write_remedy(r, &c->remedies[i]) < 0)
+	for (int k = 0; k < HH_PLAN_KIND_COUNT; k++) {
+		size_t changed = hh_plan_changes(plan, HH_PLAN_MASK(k));
+		size_t all = changed + hh_plan_count(plan, HH_PLAN_MASK(k), HH_PLAN_SAME);
+		/*
+		 * A change of ANALYZE_SHARE or more of a kind's rows (a first load
+		 * is all of them): a few edits do not move the statistics, and
+		 * analyzing 5,000 TOASTed tsvectors was a quarter of a one-article
+		 * migrate; autovacuum still counts them towards its own threshold.
+		 */
+		if (kind_tables[k] == NULL || changed == 0 || changed * ANALYZE_SHARE < all)
+			continue;
+		char sql[256];
+		snprintf(sql, sizeof(sql), "ANALYZE %s", kind_tables[k]);
+		snprintf(r->what, sizeof(r->what), "analyze %s", hh_plan_kind_name((enum hh_plan_kind)k));
+		if (q_exec(r, sql, 0, NULL) < 0)
 			return -1;
-	for (size_t i = 0; i < c->n_causes; i++)
-		if (write_cause(r, &c->causes[i]) < 0)
-			return -1;
-	for (size_t i = 0; i < c->n_articles; i++)
-		if (write_article(r, &c->articles[i]) < 0)
-			return -1;
+	}
 	return 0;
 }
 
-/* Bumps the content version and tells every server; both take effect at COMMIT. */
+/*
+ * The version this migrate will publish, read before any write (the
+ * advisory lock keeps other migrates out): rows record it in changed_in
+ * (0003's trigger computes the same value).
+ */
+static int next_version(struct run *r)
+{
+	snprintf(r->what, sizeof(r->what), "content_state");
+	PGresult *res = hh_db_exec(&r->x, "SELECT version + 1 FROM content_state", 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (res == NULL)
+		return -1;
+	long long v = 0;
+	int rc = PQntuples(res) == 1 ? hh_parse_int(PQgetvalue(res, 0, 0), 1, INT64_MAX, &v) : -1;
+	PQclear(res);
+	if (rc < 0) {
+		hh_db_set_err(&r->x, r->what, "no row");
+		return -1;
+	}
+	num(r->version, v);
+	return 0;
+}
+
+/* Bumps the content version, after the writes: their changed_in is this version. */
 static int bump_version(struct run *r, long long *version)
 {
 	snprintf(r->what, sizeof(r->what), "content_state");
@@ -580,8 +756,15 @@ static int bump_version(struct run *r, long long *version)
 		hh_db_set_err(&r->x, r->what, "no row");
 		return -1;
 	}
-	char v[24];
-	const char *params[] = {HH_DB_CONTENT_CHANNEL, num(v, *version)};
+	num(r->version, *version);
+	return 0;
+}
+
+/* Tells every server; takes effect at COMMIT. */
+static int notify(struct run *r)
+{
+	const char *params[] = {HH_DB_CONTENT_CHANNEL, r->version};
+	snprintf(r->what, sizeof(r->what), "notify");
 	return q_exec(r, "SELECT pg_notify($1, $2)", 2, params);
 }
 
@@ -661,21 +844,29 @@ static int write_i18n(struct run *r, const struct hh_content *c)
 	return q_exec(r, translation_search_sql, 0, NULL);
 }
 
+static int write_triage(struct run *r, const struct hh_db_content_write *w)
+{
+	return write_symptoms(r, w) < 0 || write_policy(r, w) < 0 || write_combinations(r, w) < 0 ||
+			       write_interview(r, w->c) < 0
+		       ? -1
+		       : 0;
+}
+
 int hh_db_migrate_write(struct hh_db *db, const struct hh_db_content_write *w, long long *version, char *err,
 			size_t errlen)
 {
 	struct run r;
 	run_init(&r, db, err, errlen);
-	if (clear_combinations(&r) < 0 || clear_interview(&r) < 0)
+	int triage = triage_changed(w->plan);
+	if (next_version(&r) < 0 || (triage && clear_triage(&r) < 0) || clear_changed(&r, w->plan) < 0 ||
+	    delete_removed(&r, w->plan) < 0 || write_changed(&r, w->c, w->plan) < 0 ||
+	    (triage && write_triage(&r, w) < 0))
 		return -1;
-	if (clear_rows(&r) < 0 || write_entities(&r, w) < 0 || write_symptoms(&r, w) < 0 || write_policy(&r, w) < 0)
+	if (refresh_search(&r, w->plan) < 0 || write_files(&r, w) < 0 || analyze_changed(&r, w->plan) < 0)
 		return -1;
-	if (write_combinations(&r, w) < 0 || write_interview(&r, w->c) < 0)
+	/* countries and translations: rewritten whole when one of them changed (a few dozen rows) */
+	if (hh_plan_changes(w->plan, HH_PLAN_MASK(HH_PLAN_COUNTRY) | HH_PLAN_MASK(HH_PLAN_TRANSLATION)) > 0 &&
+	    write_i18n(&r, w->c) < 0)
 		return -1;
-	snprintf(r.what, sizeof(r.what), "article search index");
-	if (q_exec(&r, "SELECT article_search_refresh()", 0, NULL) < 0 || write_files(&r, w) < 0)
-		return -1;
-	if (write_i18n(&r, w->c) < 0)
-		return -1;
-	return bump_version(&r, version);
+	return bump_version(&r, version) < 0 ? -1 : notify(&r);
 }

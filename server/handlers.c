@@ -82,14 +82,16 @@ static enum MHD_Result send_prebuilt(struct hh_request *rq, const struct hh_snap
 
 /* =============================================================== search */
 
-/* Renders the search hits from the snapshot's content. New reference or NULL. */
+/* Renders the search hits from the snapshot's content, paged as p asks, with Link headers. New reference or NULL. */
 static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_search_kind kind,
-				       const struct hh_search_result *hits)
+				       const struct hh_list_params *p, const struct hh_search_result *hits)
 {
 	const struct hh_content *c = s->content;
 	json_t *body = NULL;
 	struct hh_keybuf kb = {.len = 0};
 	struct hh_resource_meta m = {.keys = kb.buf};
+	long long total = hits->total;
+	enum hh_route_id id = HH_ROUTE_ARTICLES;
 	if (kind == HH_SEARCH_ARTICLES) {
 		const struct hh_article **items = xcalloc(hits->n + 1, sizeof(*items));
 		size_t n = 0;
@@ -100,15 +102,26 @@ static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_sear
 		hh_article_list_meta(items, n, &kb, &m.modified);
 		free(items);
 	} else {
+		/* the database ranks every matching cause; the page is cut here */
 		const struct hh_cause **items = xcalloc(hits->n + 1, sizeof(*items));
 		size_t n = 0;
 		for (size_t i = 0; i < hits->n; i++)
 			if ((items[n] = hh_content_cause(c, hits->slugs[i])) != NULL)
 				n++;
-		body = hh_render_cause_list(c, items, n);
-		hh_cause_list_keys(items, n, &kb);
+		size_t start = (size_t)p->offset < n ? (size_t)p->offset : n;
+		size_t len = n - start < (size_t)p->limit ? n - start : (size_t)p->limit;
+		body = hh_render_cause_list(c, items + start, len);
+		hh_cause_list_keys(items + start, len, &kb);
+		total = (long long)n;
+		if (body != NULL && json_object_set_new(body, "total", json_integer((json_int_t)n)) < 0)
+			body = (json_decref(body), NULL);
 		free(items);
+		id = HH_ROUTE_CAUSES;
 	}
+	char link[HH_LINK_MAX];
+	if (hh_key_page_links(id, p, total, link, sizeof(link)) < 0)
+		link[0] = '\0';
+	m.link = link;
 	return hh_resource_from_json_meta(s->opts, body, &m);
 }
 
@@ -124,7 +137,7 @@ static void search_done(struct hh_dbpool_job *j, int status, const struct hh_sea
 		const struct hh_snapshot *v =
 			s ? hh_snapshot_variant(s, (enum hh_lang)j->params.lang, sj->country[0] ? sj->country : NULL)
 			  : NULL;
-		rq->answer = v ? render_hits(v, j->kind, hits) : NULL;
+		rq->answer = v ? render_hits(v, j->kind, &j->params, hits) : NULL;
 		if (s)
 			hh_ref_put(&s->ref);
 		if (rq->answer)
@@ -194,24 +207,31 @@ static int list_params(struct hh_request *rq, struct hh_list_params *p, enum MHD
 	return -1;
 }
 
-/* Article pages other than the first default page, rendered from memory. */
-static enum MHD_Result article_page(struct hh_request *rq, const struct hh_snapshot *s,
-				    const struct hh_list_params *p, const char *key)
+/* List pages other than the prebuilt first ones, rendered from memory once and kept in the list LRU. */
+static enum MHD_Result list_page(struct hh_request *rq, const struct hh_snapshot *s,
+				 const struct hh_list_params *p, const char *key)
 {
 	enum MHD_Result rc;
 	if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
 		return rc;
-	const struct hh_content *c = s->content;
-	const struct hh_article **items = xcalloc((size_t)p->limit + 1, sizeof(*items));
-	size_t n = 0;
-	for (size_t i = (size_t)p->offset; i < c->n_articles && n < (size_t)p->limit; i++)
-		items[n++] = &c->articles[i];
-	json_t *j = hh_render_article_list(c, items, n, (long long)c->n_articles);
-	struct hh_keybuf kb = {.len = 0};
-	struct hh_resource_meta m = {.keys = kb.buf};
-	hh_article_list_meta(items, n, &kb, &m.modified);
-	free(items);
-	return send_and_keep(rq, rq->srv->list_lru, key, hh_resource_from_json_meta(s->opts, j, &m));
+	return send_and_keep(rq, rq->srv->list_lru, key, hh_snapshot_page(s->opts, s->content, rq->route.id, p));
+}
+
+/* The snapshot's prebuilt page under key, else one built on demand. */
+static enum MHD_Result send_page(struct hh_request *rq, const struct hh_snapshot *s,
+				 const struct hh_list_params *p, const char *key)
+{
+	struct hh_resource *res = hh_snapshot_get(s, key);
+	if (res != NULL) {
+		rq->cache = HH_CACHE_HIT;
+		return hh_send_resource(rq, res);
+	}
+	/* a page built on demand is kept in an LRU shared by every language and country */
+	char kept[HH_KEY_MAX];
+	snprintf(kept, sizeof(kept), "%s", key);
+	if (hh_key_variant(kept, sizeof(kept), s->opts->variant) < 0)
+		return missing_entry(rq, "list key", NULL);
+	return list_page(rq, s, p, kept);
 }
 
 static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
@@ -223,17 +243,12 @@ static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot 
 		return rc;
 	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
 		return missing_entry(rq, "list key", NULL);
-	struct hh_resource *res = p.q != NULL ? NULL : hh_snapshot_get(s, key);
 	/* what an LRU keeps is shared by every language and country: its key names them */
-	if (res == NULL && hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
+	if (p.q != NULL && hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
 	if (p.q != NULL)
 		return search(rq, HH_SEARCH_ARTICLES, &p, key);
-	/* only the default first page is prebuilt; other pages are rendered once and kept */
-	if (res == NULL)
-		return article_page(rq, s, &p, key);
-	rq->cache = HH_CACHE_HIT;
-	return hh_send_resource(rq, res);
+	return send_page(rq, s, &p, key); /* only the default first page is prebuilt */
 }
 
 static enum MHD_Result causes(struct hh_request *rq, const struct hh_snapshot *s)
@@ -249,7 +264,7 @@ static enum MHD_Result causes(struct hh_request *rq, const struct hh_snapshot *s
 		return missing_entry(rq, "list key", NULL);
 	if (p.q != NULL)
 		return search(rq, HH_SEARCH_CAUSES, &p, key);
-	return send_prebuilt(rq, s, key); /* every position x region filter is prebuilt */
+	return send_page(rq, s, &p, key); /* the first page of every position x region filter is prebuilt */
 }
 
 static enum MHD_Result remedies(struct hh_request *rq, const struct hh_snapshot *s)
@@ -269,7 +284,7 @@ static enum MHD_Result remedies(struct hh_request *rq, const struct hh_snapshot 
 	}
 	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
 		return missing_entry(rq, "list key", NULL);
-	return send_prebuilt(rq, s, key); /* the whole list and one per cause are prebuilt */
+	return send_page(rq, s, &p, key); /* the first page of the list and of each cause's are prebuilt */
 }
 
 /*
@@ -309,6 +324,17 @@ static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
 	if (res != NULL) {
 		rq->cache = HH_CACHE_HIT;
 		return hh_send_resource(rq, res);
+	}
+	const struct hh_article *a = rq->route.id == HH_ROUTE_ARTICLE ? hh_content_article(s->content, rq->route.slug) : NULL;
+	if (a != NULL && wants_ld(rq)) {
+		/* ld+json is not prebuilt (snapshot.c): built on first request into the bounded list cache,
+		 * whose keys name the language and country */
+		enum MHD_Result rc;
+		if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
+			return missing_entry(rq, "item key", NULL);
+		if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
+			return rc;
+		return send_and_keep(rq, rq->srv->list_lru, key, hh_snapshot_article_ld(s, a));
 	}
 	if (content_has(s->content, rq->route.id, rq->route.slug))
 		return missing_entry(rq, "no prebuilt answer", key);

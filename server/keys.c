@@ -29,7 +29,9 @@ int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, 
 	size_t used = 0;
 	char sep = '?';
 	int rc = append(buf, cap, &used, "%s", hh_route_pattern(id));
-	if (rc == 0 && id == HH_ROUTE_ARTICLES && (p->limit != 20 || p->offset != 0 || p->q)) {
+	/* articles spell paging out with a search too (as before); other lists only off their first page */
+	int paged = p->limit != hh_list_default_limit(id) || p->offset != 0;
+	if (rc == 0 && (paged || (id == HH_ROUTE_ARTICLES && p->q))) {
 		rc = append(buf, cap, &used, "?limit=%ld&offset=%ld", p->limit, p->offset);
 		sep = '&';
 	}
@@ -50,6 +52,67 @@ int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, 
 	return rc;
 }
 
+/* Appends s percent-encoded as a query value (RFC 3986 unreserved characters kept). */
+static int append_encoded(char *buf, size_t cap, size_t *used, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int rc = 0;
+	for (; rc == 0 && *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+		int plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+			    ch == '-' || ch == '.' || ch == '_' || ch == '~';
+		rc = plain ? append(buf, cap, used, "%c", ch)
+			   : append(buf, cap, used, "%%%c%c", hex[ch >> 4], hex[ch & 15]);
+	}
+	return rc;
+}
+
+/* "<URL of the page at offset>; rel=REL": filters first, then q, then limit and offset, always spelled out. */
+static int append_link(char *buf, size_t cap, size_t *used, enum hh_route_id id, const struct hh_list_params *p,
+		       long offset, const char *rel)
+{
+	char sep = '?';
+	int rc = append(buf, cap, used, "%s<%s", *used > 0 ? ", " : "", hh_route_pattern(id));
+	if (rc == 0 && p->position) {
+		rc = append(buf, cap, used, "%cposition=%s", sep, hh_position_name(p->position));
+		sep = '&';
+	}
+	if (rc == 0 && p->region) {
+		rc = append(buf, cap, used, "%cregion=%s", sep, hh_region_name(p->region));
+		sep = '&';
+	}
+	if (rc == 0 && p->cause) {
+		rc = append(buf, cap, used, "%ccause=%s", sep, p->cause);
+		sep = '&';
+	}
+	if (rc == 0 && p->q) {
+		rc = append(buf, cap, used, "%cq=", sep);
+		sep = '&';
+		if (rc == 0)
+			rc = append_encoded(buf, cap, used, p->q);
+	}
+	if (rc == 0)
+		rc = append(buf, cap, used, "%climit=%ld&offset=%ld>; rel=\"%s\"", sep, p->limit, offset, rel);
+	return rc;
+}
+
+int hh_key_page_links(enum hh_route_id id, const struct hh_list_params *p, long long total, char *buf, size_t cap)
+{
+	size_t used = 0;
+	int rc = cap > 0 ? 0 : -1;
+	if (rc == 0)
+		buf[0] = '\0';
+	if (rc == 0 && p->offset > 0) {
+		/* the page before, but never past the last page with items: a page past the end points back in */
+		long last = total > 0 ? (long)((total - 1) / p->limit) * p->limit : 0;
+		long prev = p->offset - p->limit < last ? p->offset - p->limit : last;
+		rc = append_link(buf, cap, &used, id, p, prev > 0 ? prev : 0, "prev");
+	}
+	if (rc == 0 && (long long)p->offset + p->limit < total)
+		rc = append_link(buf, cap, &used, id, p, p->offset + p->limit, "next");
+	return rc;
+}
+
 int hh_key_item(enum hh_route_id id, const char *slug, int ld, char *buf, size_t cap)
 {
 	/* the item routes' patterns end in "{slug}": the key is the pattern with the slug in place */
@@ -60,6 +123,15 @@ int hh_key_item(enum hh_route_id id, const char *slug, int ld, char *buf, size_t
 	size_t used = 0;
 	return append(buf, cap, &used, "%.*s%s%s", (int)(brace - pattern), pattern, slug,
 		      ld && id == HH_ROUTE_ARTICLE ? "#ld" : "");
+}
+
+const char *hh_key_article_slug(const char *key)
+{
+	const char *pattern = hh_route_pattern(HH_ROUTE_ARTICLE);
+	size_t prefix = (size_t)(strchr(pattern, '{') - pattern);
+	if (strncmp(key, pattern, prefix) != 0 || strchr(key + prefix, '#') != NULL || strchr(key + prefix, '/'))
+		return NULL;
+	return key[prefix] != '\0' ? key + prefix : NULL;
 }
 
 const char *hh_key_fixed(enum hh_route_id id)

@@ -9,10 +9,10 @@
  *   2. BEGIN, take an advisory lock (two migrates queue, never interleave);
  *   3. refuse if an applied migration file was edited, else apply the
  *      pending ones in name order, recording each with its sha256;
- *   4. if the content files differ from the ones last loaded, replace every
- *      content row (articles, causes and remedies keep their version and
- *      updated_at when their checksum is unchanged), bump the content
- *      version and NOTIFY;
+ *   4. if the content files differ from the ones last loaded, write the
+ *      entities whose checksum changed (and only those: the cost of a
+ *      migrate follows the change, not the library), bump the content
+ *      version, ANALYZE what changed and NOTIFY;
  *   5. COMMIT, or ROLLBACK on any error and on --dry-run.
  * So the database holds either the old state or the whole new one.
  */

@@ -2,8 +2,8 @@
  * migrate_plan.c - the pure diff behind `migrate`, `--dry-run` and
  * `migrate status`, and its one printer.
  *
- * Lists are compared by linear search: a content folder holds hundreds of
- * entities, not millions, and a diff runs once per migrate.
+ * Lists are compared through a sorted index per side and kind (binary
+ * search): a library holds thousands of entities.
  */
 #include "healthhub/migrate_plan.h"
 
@@ -21,19 +21,52 @@ const char *hh_plan_kind_name(enum hh_plan_kind k)
 	return (unsigned)k < HH_PLAN_KIND_COUNT ? kind_names[k] : "?";
 }
 
-/* The first item with key, or NULL. */
-static const struct hh_plan_item *find(const struct hh_plan_item *v, size_t n, const char *key)
+/*
+ * A side's items sorted by key (ties by position): a library of thousands
+ * of files made the linear searches quadratic (tens of millions of strcmp
+ * per migrate at 5,000 articles, issue 12). Lookups are binary searches.
+ */
+struct index {
+	const struct hh_plan_item **p; /* owned array; items borrowed */
+	size_t n;
+};
+
+static int cmp_item(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].key, key) == 0)
-			return &v[i];
-	return NULL;
+	const struct hh_plan_item *x = *(const struct hh_plan_item *const *)a;
+	const struct hh_plan_item *y = *(const struct hh_plan_item *const *)b;
+	int c = strcmp(x->key, y->key);
+	return c != 0 ? c : (x > y) - (x < y);
 }
 
-/* Is v[i] the first occurrence of its key (a duplicate is diffed once)? */
-static int first_of_key(const struct hh_plan_item *v, size_t i)
+static void index_build(struct index *ix, const struct hh_plan_item *v, size_t n)
 {
-	return find(v, i, v[i].key) == NULL;
+	ix->p = xcalloc(n + 1, sizeof(*ix->p));
+	ix->n = n;
+	for (size_t i = 0; i < n; i++)
+		ix->p[i] = &v[i];
+	if (n > 1)
+		qsort(ix->p, n, sizeof(*ix->p), cmp_item);
+}
+
+/* The first item with key (its first occurrence), or NULL. */
+static const struct hh_plan_item *find(const struct index *ix, const char *key)
+{
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->p[mid]->key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->n && strcmp(ix->p[lo]->key, key) == 0 ? ix->p[lo] : NULL;
+}
+
+/* Is item the first occurrence of its key (a duplicate is diffed once)? */
+static int first_of_key(const struct index *ix, const struct hh_plan_item *item)
+{
+	return find(ix, item->key) == item;
 }
 
 static void add(struct hh_plan *p, enum hh_plan_kind kind, enum hh_plan_state state, const char *key,
@@ -47,18 +80,23 @@ static void diff_kind(struct hh_plan *p, enum hh_plan_kind k, const struct hh_pl
 		      const struct hh_plan_side *db)
 {
 	const struct hh_plan_item *now = disk->v[k], *old = db->v[k];
+	struct index ix_now, ix_old;
+	index_build(&ix_now, now, disk->n[k]);
+	index_build(&ix_old, old, db->n[k]);
 	for (size_t i = 0; i < disk->n[k]; i++) {
-		if (!first_of_key(now, i))
+		if (!first_of_key(&ix_now, &now[i]))
 			continue;
-		const struct hh_plan_item *o = find(old, db->n[k], now[i].key);
+		const struct hh_plan_item *o = find(&ix_old, now[i].key);
 		enum hh_plan_state st = o == NULL                       ? HH_PLAN_ADDED
 					: strcmp(o->sum, now[i].sum) == 0 ? HH_PLAN_SAME
 									  : HH_PLAN_CHANGED;
 		add(p, k, st, now[i].key, now[i].sum, o != NULL ? o->sum : NULL);
 	}
 	for (size_t i = 0; i < db->n[k]; i++)
-		if (first_of_key(old, i) && find(now, disk->n[k], old[i].key) == NULL)
+		if (first_of_key(&ix_old, &old[i]) && find(&ix_now, old[i].key) == NULL)
 			add(p, k, HH_PLAN_REMOVED, old[i].key, NULL, old[i].sum);
+	free(ix_now.p);
+	free(ix_old.p);
 }
 
 void hh_plan_diff(const struct hh_plan_side *disk, const struct hh_plan_side *db, struct hh_plan *out)

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "healthhub/keys.h"
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
 
@@ -481,11 +482,36 @@ static void keyset_add_first(struct keyset *ks, const char *surrogate)
 /* Adds the own key of each answer of a that b lacks or holds with other bytes. */
 static void diff_one_way(const struct hh_snapshot *a, const struct hh_snapshot *b, struct keyset *ks)
 {
-	for (size_t i = 0; i < a->n_resources; i++) {
+	for (size_t i = 0; i < a->n_all; i++) {
 		const struct hh_resource *ra = a->all[i];
 		const struct hh_resource *rb = ra->key ? hh_snapshot_get(b, ra->key) : NULL;
+		if (rb == ra)
+			continue; /* shared by the reload: unchanged, no need to compare */
 		if (rb == NULL || strcmp(ra->rend.etag, rb->rend.etag) != 0)
 			keyset_add_first(ks, ra->surrogate);
+	}
+}
+
+/*
+ * Article answers live in slots, shared or built on first request, so they
+ * are diffed from the content (hh_snapshot_article_differs), never by
+ * building them: an article changed or added in new, or gone from it.
+ */
+static void diff_articles(const struct hh_snapshot *old, const struct hh_snapshot *new, struct keyset *ks)
+{
+	char key[HH_KEY_MAX];
+	for (size_t i = 0; i < new->content->n_articles; i++) {
+		if (!hh_snapshot_article_differs(old, new, i))
+			continue;
+		snprintf(key, sizeof(key), "article/%s", new->content->articles[i].slug);
+		keyset_add_first(ks, key);
+	}
+	for (size_t i = 0; i < old->content->n_articles; i++) {
+		const char *slug = old->content->articles[i].slug;
+		if (hh_content_article(new->content, slug) != NULL)
+			continue;
+		snprintf(key, sizeof(key), "article/%s", slug);
+		keyset_add_first(ks, key);
 	}
 }
 
@@ -494,6 +520,7 @@ char *hh_purge_diff(const struct hh_snapshot *old, const struct hh_snapshot *new
 	struct keyset ks = {.seen = hh_map_new(64 + new->n_resources)};
 	diff_one_way(new, old, &ks);
 	diff_one_way(old, new, &ks);
+	diff_articles(old, new, &ks);
 	if (ks.n > 0)
 		keyset_add_first(&ks, "triage");
 	size_t len = 1;

@@ -37,7 +37,51 @@ struct hh_reload {
 	int64_t notified;        /* highest version a notification announced */
 	unsigned backoff_ms;     /* reconnect backoff */
 	unsigned reload_backoff_ms; /* wait after a failed reload; 0 after a success */
+	struct hh_snapshot *last;   /* one reference to the last published snapshot: the next one shares with it */
+	pthread_t warm_thread;      /* builds the answers a first snapshot left to first requests */
+	int warming;                /* warm_thread runs (until joined) */
+	atomic_int warm_stop;
+	struct hh_snapshot *warm_snap; /* one reference, the warm thread's */
 };
+
+/* ------------------------------------------------------------- warm-up */
+
+static void *warm_main(void *arg)
+{
+	struct hh_reload *r = arg;
+	uint64_t t0 = hh_now_ns();
+	size_t built = hh_snapshot_warm(r->warm_snap, &r->warm_stop);
+	if (built > 0) {
+		char n[32], ms[32];
+		snprintf(n, sizeof(n), "%zu", built);
+		snprintf(ms, sizeof(ms), "%.1f", (double)(hh_now_ns() - t0) / 1e6);
+		hh_info("content warmed", "#articles", n, "#ms", ms);
+	}
+	hh_ref_put(&r->warm_snap->ref);
+	return NULL;
+}
+
+static void warm_join(struct hh_reload *r)
+{
+	if (!r->warming)
+		return;
+	atomic_store(&r->warm_stop, 1);
+	pthread_join(r->warm_thread, NULL);
+	r->warming = 0;
+}
+
+/* Builds what snap left unbuilt on a thread of its own, so the reloader keeps listening meanwhile. */
+static void warm_start(struct hh_reload *r, struct hh_snapshot *snap)
+{
+	warm_join(r);
+	hh_ref_get(&snap->ref);
+	r->warm_snap = snap;
+	atomic_store(&r->warm_stop, 0);
+	if (pthread_create(&r->warm_thread, NULL, warm_main, r) == 0)
+		r->warming = 1;
+	else
+		hh_ref_put(&snap->ref); /* first requests build them instead */
+}
 
 char *hh_conninfo_with(const char *url, const char *key, const char *value)
 {
@@ -124,8 +168,15 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 {
 	char err[256] = "";
 	struct hh_content *content = NULL;
+	struct hh_db_load_counts counts;
 	uint64_t t0 = hh_now_ns();
-	if (hh_db_load_content(r->read, &content, err, sizeof(err)) < 0) {
+	/*
+	 * Read only what changed since the published content; after a
+	 * reconnect (served < 0) read it all, since the database may not be
+	 * the one the last content came from.
+	 */
+	const struct hh_content *since = r->served >= 0 && r->last != NULL ? r->last->content : NULL;
+	if (hh_db_load_since(r->read, since, &content, &counts, err, sizeof(err)) < 0) {
 		hh_metrics_db_error();
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("content reload failed; serving the last good content", "error", err);
@@ -142,21 +193,34 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		return;
 	}
 	r->reload_backoff_ms = 0;
-	struct hh_snapshot *snap = hh_snapshot_build(content, r->opts);
+	uint64_t t_read = hh_now_ns();
+	warm_join(r); /* the CPU goes to the new snapshot; it shares what the warm-up built */
+	struct hh_snapshot *snap = hh_snapshot_build_from(content, r->opts, r->last);
 	if (snap == NULL) {
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("building the content snapshot failed; serving the last good content", NULL);
 		r->served = version; /* the same bytes would fail again: wait for the next change */
 		return;
 	}
-	char v[32], ms[32], n[32];
+	char v[32], ms[32], read_ms[32], n[32], shared[32], read[96];
 	snprintf(v, sizeof(v), "%lld", (long long)snap->version);
 	snprintf(ms, sizeof(ms), "%.1f", (double)(hh_now_ns() - t0) / 1e6);
+	snprintf(read_ms, sizeof(read_ms), "%.1f", (double)(t_read - t0) / 1e6);
 	snprintf(n, sizeof(n), "%zu", snap->n_resources);
+	snprintf(shared, sizeof(shared), "%zu", snap->n_shared);
+	snprintf(read, sizeof(read), "%s articles=%zu causes=%zu remedies=%zu removed=%zu kept=%zu",
+		 counts.full ? "full" : "changes", counts.articles, counts.causes, counts.remedies, counts.removed,
+		 counts.kept);
 	r->served = snap->version;
 	hh_metrics_reload(snap->version, hh_wall_ms(), 1);
+	hh_ref_get(&snap->ref); /* kept for the next build to share with */
 	r->publish(snap, r->cls);
-	hh_info("content loaded", "#version", v, "#ms", ms, "#responses", n);
+	struct hh_snapshot *prev = r->last;
+	r->last = snap;
+	if (prev != NULL)
+		hh_ref_put(&prev->ref);
+	warm_start(r, snap);
+	hh_info("content loaded", "#version", v, "#ms", ms, "#read_ms", read_ms, "#responses", n, "#shared", shared, "read", read);
 }
 
 /* Waits up to ms for a notification or a stop; records announced versions. */
@@ -245,6 +309,9 @@ void hh_reload_stop(struct hh_reload *r)
 	if (write(r->wake[1], "x", 1) < 0)
 		hh_warn("waking the reloader failed", NULL);
 	pthread_join(r->thread, NULL);
+	warm_join(r);
+	if (r->last != NULL)
+		hh_ref_put(&r->last->ref);
 	close(r->wake[0]);
 	close(r->wake[1]);
 	free(r);

@@ -270,15 +270,22 @@ static int normalise_q(const char *in, char *out, size_t cap)
 	return o > 0 ? 0 : -1;
 }
 
+long hh_list_default_limit(enum hh_route_id id)
+{
+	/* articles keep their short first page; causes and remedies were whole lists, now pages of 100 */
+	return id == HH_ROUTE_ARTICLES ? 20 : 100;
+}
+
 static int allowed(enum hh_route_id id, const char *key)
 {
 	switch (id) {
 	case HH_ROUTE_ARTICLES:
 		return !strcmp(key, "q") || !strcmp(key, "limit") || !strcmp(key, "offset");
 	case HH_ROUTE_CAUSES:
-		return !strcmp(key, "q") || !strcmp(key, "position") || !strcmp(key, "region");
+		return !strcmp(key, "q") || !strcmp(key, "position") || !strcmp(key, "region") ||
+		       !strcmp(key, "limit") || !strcmp(key, "offset");
 	case HH_ROUTE_REMEDIES:
-		return !strcmp(key, "cause");
+		return !strcmp(key, "cause") || !strcmp(key, "limit") || !strcmp(key, "offset");
 	default:
 		return 0;
 	}
@@ -318,7 +325,7 @@ int hh_list_params_parse(enum hh_route_id id, const struct hh_query *q, struct h
 {
 	size_t before = errs->n;
 	memset(p, 0, sizeof(*p));
-	p->limit = 20;
+	p->limit = hh_list_default_limit(id);
 	check_names(id, q, errs);
 	const char *v = hh_query_get(q, "q");
 	if (v != NULL && allowed(id, "q")) {
@@ -327,10 +334,9 @@ int hh_list_params_parse(enum hh_route_id id, const struct hh_query *q, struct h
 		else
 			p->q = p->norm_q;
 	}
-	if (id == HH_ROUTE_ARTICLES) {
-		parse_number(q, "limit", 1, 100, &p->limit, errs);
-		parse_number(q, "offset", 0, 100000, &p->offset, errs);
-	}
+	/* every list pages the same way (allowed() refuses the names elsewhere) */
+	parse_number(q, "limit", 1, HH_LIST_LIMIT_MAX, &p->limit, errs);
+	parse_number(q, "offset", 0, HH_LIST_OFFSET_MAX, &p->offset, errs);
 	v = hh_query_get(q, "position");
 	if (v != NULL && id == HH_ROUTE_CAUSES && hh_position_parse(v, &p->position) < 0)
 		hh_field_errors_add(errs, "position", "must be one of standing, sitting, lying_down");

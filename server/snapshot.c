@@ -3,6 +3,9 @@
  */
 #include "healthhub/snapshot.h"
 
+#include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,7 @@ static void bytes_put(struct hh_resource *res)
 		hh_rendition_free(&res->rend);
 		free(res->surrogate);
 		free(res->key);
+		free(res->link);
 		free(res);
 	}
 }
@@ -118,6 +122,8 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		ok = MHD_add_response_header(r, "Content-Encoding", "gzip") == MHD_YES;
 	if (ok && res->opts != NULL && res->opts->content_language != NULL)
 		ok = MHD_add_response_header(r, "Content-Language", res->opts->content_language) == MHD_YES;
+	if (ok && res->link != NULL)
+		ok = MHD_add_response_header(r, "Link", res->link) == MHD_YES;
 	if (!ok) {
 		MHD_destroy_response(r);
 		return NULL;
@@ -151,7 +157,7 @@ static void variant_etags(struct hh_rendition *r, const struct hh_snapshot_optio
 }
 
 /*
- * Copies the meta (borrowed) into res: Surrogate-Key and Last-Modified. A
+ * Copies the meta (borrowed) into res: Surrogate-Key, Last-Modified and Link. A
  * variant's answers also carry "lang/es country/US", so a purge can reach
  * one language or country; the entity keys stay shared, so a purge of
  * "article/x" reaches every language's copy.
@@ -166,6 +172,8 @@ static void resource_meta(struct hh_resource *res, const struct hh_snapshot_opti
 	else if (m->keys != NULL && m->keys[0] != '\0')
 		res->surrogate = xstrdup(m->keys);
 	res->modified = m->modified;
+	if (m->link != NULL && m->link[0] != '\0')
+		res->link = xstrdup(m->link);
 	if (m->modified > 0 && hh_http_date_format(m->modified, res->last_modified, sizeof(res->last_modified)) < 0)
 		res->last_modified[0] = '\0';
 }
@@ -191,14 +199,18 @@ struct hh_resource *hh_resource_new_meta(const struct hh_snapshot_options *o, ch
 	if (hh_rendition_build(&res->rend, body, len, MIN_GZIP) < 0)
 		goto fail;
 	variant_etags(&res->rend, o);
+	/*
+	 * Only the 200s are prebuilt: a prebuilt response costs about a
+	 * kilobyte of headers, and at 5,000 articles the two 304s of every
+	 * answer were ~10% of the memory bound; a 304 is made per request
+	 * (http.c falls back to hh_resource_response when one is NULL).
+	 */
 	res->ok = hh_resource_response(res, 0, 0);
-	res->not_modified = hh_resource_response(res, 0, 1);
-	if (res->ok == NULL || res->not_modified == NULL)
+	if (res->ok == NULL)
 		goto fail;
 	if (res->rend.gz != NULL) {
 		res->ok_gz = hh_resource_response(res, 1, 0);
-		res->not_modified_gz = hh_resource_response(res, 1, 1);
-		if (res->ok_gz == NULL || res->not_modified_gz == NULL)
+		if (res->ok_gz == NULL)
 			goto fail;
 	}
 	return res;
@@ -225,9 +237,21 @@ static void snapshot_destroy(struct hh_ref *ref)
 	hh_map_each(s->resources, put_resource);
 	hh_map_free(s->resources);
 	free(s->all);
+	for (size_t i = 0; s->articles != NULL && i < s->content->n_articles; i++) {
+		struct hh_resource *res = atomic_load(&s->articles[i]);
+		if (res != NULL)
+			hh_ref_put(&res->ref);
+	}
+	free(s->articles);
 	hh_content_free(s->content);
 	hh_content_free(s->base);
 	free(s);
+	/*
+	 * glibc keeps freed memory in its arenas: without this, RSS after a
+	 * reload stays at old + new snapshot (FIELD-NOTES: 483 -> 958 MiB at
+	 * 5,000 articles). Once per reload, on whichever thread let go last.
+	 */
+	malloc_trim(0);
 }
 
 struct hh_resource *hh_resource_json(const struct hh_snapshot_options *o, char *body, size_t len)
@@ -311,16 +335,85 @@ void hh_remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct 
 		hh_keybuf_add(kb, "remedy/", items[i]->slug);
 }
 
+/* ---------------------------------------------------------------- pages */
+
+/* j (a list answer) with "total" set to every match, not the page's count. j on success, NULL (freed) on failure. */
+static json_t *with_total(json_t *j, size_t total)
+{
+	if (j != NULL && json_object_set_new(j, "total", json_integer((json_int_t)total)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* Where the page [offset, offset + limit) of n items starts, and how many it holds. */
+static size_t page_span(const struct hh_list_params *p, size_t n, size_t *start)
+{
+	*start = (size_t)p->offset < n ? (size_t)p->offset : n;
+	return n - *start < (size_t)p->limit ? n - *start : (size_t)p->limit;
+}
+
+/* The page's body; its keys (the list's, then each item's) into kb, and for articles the newest updated_at into *modified. */
+static json_t *page_json(const struct hh_content *c, enum hh_route_id id, const struct hh_list_params *p, size_t *total,
+			 struct hh_keybuf *kb, time_t *modified)
+{
+	size_t start = 0, n = 0;
+	json_t *j = NULL;
+	if (id == HH_ROUTE_ARTICLES) {
+		const struct hh_article **all = xcalloc(c->n_articles + 1, sizeof(*all));
+		for (size_t i = 0; i < c->n_articles; i++)
+			all[i] = &c->articles[i];
+		*total = c->n_articles;
+		n = page_span(p, *total, &start);
+		j = hh_render_article_list(c, all + start, n, (long long)*total);
+		hh_article_list_meta(all + start, n, kb, modified);
+		free(all);
+	} else if (id == HH_ROUTE_CAUSES) {
+		const struct hh_cause **all = xcalloc(c->n_causes + 1, sizeof(*all));
+		*total = hh_filter_causes(c, p->position, p->region, all);
+		n = page_span(p, *total, &start);
+		j = with_total(hh_render_cause_list(c, all + start, n), *total);
+		hh_cause_list_keys(all + start, n, kb);
+		free(all);
+	} else {
+		const struct hh_remedy **all = xcalloc(c->n_remedies + 1, sizeof(*all));
+		*total = hh_filter_remedies(c, p->cause, all);
+		n = page_span(p, *total, &start);
+		j = with_total(hh_render_remedy_list(c, all + start, n), *total);
+		hh_remedy_list_keys(all + start, n, kb);
+		free(all);
+	}
+	return j;
+}
+
+struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const struct hh_content *c,
+				     enum hh_route_id id, const struct hh_list_params *p)
+{
+	size_t total = 0;
+	struct hh_keybuf kb = {.len = 0};
+	char link[HH_LINK_MAX];
+	struct hh_resource_meta m = {.keys = kb.buf, .link = link};
+	json_t *j = page_json(c, id, p, &total, &kb, &m.modified);
+	if (hh_key_page_links(id, p, (long long)total, link, sizeof(link)) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return hh_resource_from_json_meta(o, j, &m);
+}
+
 /* Stores res (a new reference, stolen; NULL when building it failed) under key. 0 or -1. */
 static int add(struct hh_snapshot *s, const char *key, struct hh_resource *res)
 {
 	if (res == NULL)
 		return -1;
-	res->key = xstrdup(key);
+	if (res->key == NULL) /* a shared answer keeps the key it was built under (the same one) */
+		res->key = xstrdup(key);
 	hh_map_put(s->resources, key, res);
-	if (s->n_resources % 64 == 0)
-		s->all = xrealloc(s->all, (s->n_resources + 64) * sizeof(*s->all));
-	s->all[s->n_resources++] = res;
+	if (s->n_all % 64 == 0)
+		s->all = xrealloc(s->all, (s->n_all + 64) * sizeof(*s->all));
+	s->all[s->n_all++] = res;
+	s->n_resources++;
 	return 0;
 }
 
@@ -331,16 +424,23 @@ static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const cha
 	return add(s, key, resource_from_json(s->opts, j, type, vary, m));
 }
 
-/* Renders j (stolen) as JSON and stores it under the key of list request p. 0 or -1. */
-static int add_list(struct hh_snapshot *s, enum hh_route_id id, const struct hh_list_params *p, json_t *j,
-		    const struct hh_resource_meta *m)
+static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const char *key);
+
+/*
+ * Builds the first page of list request p and stores it under its key, or
+ * shares it with same (the previous snapshot, when the page cannot have
+ * changed; NULL builds it). 0 or -1.
+ */
+static int add_list(struct hh_snapshot *s, enum hh_route_id id, struct hh_list_params *p,
+		    const struct hh_snapshot *same)
 {
 	char key[HH_KEY_MAX];
-	if (hh_key_list(id, p, key, sizeof(key)) < 0) {
-		json_decref(j);
+	p->limit = hh_list_default_limit(id);
+	if (hh_key_list(id, p, key, sizeof(key)) < 0)
 		return -1;
-	}
-	return add_json(s, key, j, JSON_TYPE, VARY_ENC, m);
+	if (same != NULL && hh_map_get(same->resources, key) != NULL)
+		return share(s, same, key);
+	return add(s, key, hh_snapshot_page(s->opts, s->content, id, p));
 }
 
 /* Renders j (stolen) and stores it under the key of item slug. 0 or -1. */
@@ -355,38 +455,174 @@ static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug
 	return add_json(s, key, j, ld ? LD_TYPE : JSON_TYPE, id == HH_ROUTE_ARTICLE ? VARY_ACCEPT_ENC : VARY_ENC, m);
 }
 
-/* The first default page of /v1/articles, with its keys and newest date. 0 or -1. */
-static int add_article_page(struct hh_snapshot *s)
+/* ------------------------------------------------------------- sharing */
+
+/*
+ * An answer is shared with the previous snapshot when every input of its
+ * bytes is unchanged: the entity itself (copied from the previous content
+ * by an incremental load, db_load.c: not read again because nothing wrote
+ * it), what it shows of other entities, and the options (the same for the
+ * server's life). A reload then renders and compresses only what changed
+ * (issue 12); a content read in full shares nothing.
+ */
+static int same_str(const char *a, const char *b)
 {
-	const struct hh_content *c = s->content;
-	const struct hh_article **items = xcalloc(c->n_articles + 1, sizeof(*items));
-	size_t page = c->n_articles < 20 ? c->n_articles : 20;
-	for (size_t i = 0; i < c->n_articles; i++)
-		items[i] = &c->articles[i];
-	struct hh_keybuf kb = {.len = 0};
-	struct hh_resource_meta m = {.keys = kb.buf};
-	hh_article_list_meta(items, page, &kb, &m.modified);
-	struct hh_list_params first = {.limit = 20}; /* the default first page; others are built on demand */
-	int rc = add_list(s, HH_ROUTE_ARTICLES, &first, hh_render_article_list(c, items, page, (long long)c->n_articles),
-			  &m);
-	free(items);
-	return rc;
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-static int add_articles(struct hh_snapshot *s)
+static int same_strv(const struct hh_strv *a, const struct hh_strv *b)
 {
-	const struct hh_content *c = s->content;
-	int rc = add_article_page(s);
-	for (size_t i = 0; rc == 0 && i < c->n_articles; i++) {
-		const struct hh_article *a = &c->articles[i];
-		struct hh_keybuf kb = {.len = 0};
-		article_keys(a, &kb);
-		struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a)};
-		json_t *help = hh_render_when_to_get_help(c);
-		rc = help ? add_item(s, HH_ROUTE_ARTICLE, a->slug, 0, hh_render_article(c, a, help), &m) : -1;
-		if (rc == 0)
-			rc = add_item(s, HH_ROUTE_ARTICLE, a->slug, 1, hh_render_article_ldjson(c, a, s->opts->public_url),
-				      &m);
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Every cause (remedy) slug in v names an entity copied unchanged into c. */
+static int links_copied(const struct hh_content *c, const struct hh_strv *v, int causes)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct hh_cause *x = causes ? hh_content_cause(c, v->v[i]) : NULL;
+		const struct hh_remedy *y = causes ? NULL : hh_content_remedy(c, v->v[i]);
+		if (causes ? x == NULL || !x->copied : y == NULL || !y->copied)
+			return 0;
+	}
+	return 1;
+}
+
+static int article_unchanged(const struct hh_content *old, const struct hh_content *c, const struct hh_article *a)
+{
+	/* when_to_get_help comes from the triage rules: ruleset_version covers them */
+	return a->copied && hh_content_article(old, a->slug) != NULL &&
+	       same_str(old->ruleset_version, c->ruleset_version) && links_copied(c, &a->causes, 1) &&
+	       links_copied(c, &a->remedies, 0);
+}
+
+/*
+ * Lists: a page shows whole entities (causes, remedies with their derived
+ * causes) or summaries; it is unchanged when every entity it could show was
+ * copied and none was added or removed (same count).
+ */
+static int causes_same(const struct hh_content *old, const struct hh_content *c)
+{
+	for (size_t i = 0; i < c->n_causes; i++)
+		if (!c->causes[i].copied)
+			return 0;
+	return c->n_causes == old->n_causes;
+}
+
+static int remedies_same(const struct hh_content *old, const struct hh_content *c)
+{
+	for (size_t i = 0; i < c->n_remedies; i++)
+		if (!c->remedies[i].copied)
+			return 0;
+	return c->n_remedies == old->n_remedies && causes_same(old, c);
+}
+
+/* The default first page of articles: the same first slugs, each copied, and the same total. */
+static int first_articles_same(const struct hh_content *old, const struct hh_content *c)
+{
+	size_t n = (size_t)hh_list_default_limit(HH_ROUTE_ARTICLES);
+	if (c->n_articles != old->n_articles)
+		return 0;
+	for (size_t i = 0; i < n && i < c->n_articles; i++)
+		if (!c->articles[i].copied || strcmp(c->articles[i].slug, old->articles[i].slug) != 0)
+			return 0;
+	return 1;
+}
+
+/* Stores the old snapshot's answer under key in s, with a new reference. 0, or -1 when old has none. */
+static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const char *key)
+{
+	struct hh_resource *res = hh_snapshot_get(old, key);
+	if (res == NULL)
+		return -1;
+	hh_ref_get(&res->ref);
+	s->n_shared++;
+	return add(s, key, res);
+}
+
+/* Shares the item's answer with old: 0, or -1 to build it anew. */
+static int share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id, const char *slug)
+{
+	char key[HH_KEY_MAX];
+	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0 || hh_snapshot_get(old, key) == NULL)
+		return -1;
+	return share(s, old, key) < 0 ? -2 : 0;
+}
+
+/* Both forms of an article, built whenever, carry what the prebuilt ones did: its keys and updated_at. */
+struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const struct hh_article *a)
+{
+	struct hh_keybuf kb = {.len = 0};
+	article_keys(a, &kb);
+	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a)};
+	return resource_from_json(s->opts, hh_render_article_ldjson(s->content, a, s->opts->public_url), LD_TYPE,
+				  VARY_ACCEPT_ENC, &m);
+}
+
+/* The article's JSON answer: a new reference or NULL. Pure over the content: runs on any thread. */
+static struct hh_resource *article_json(const struct hh_snapshot *s, const struct hh_article *a)
+{
+	json_t *help = hh_render_when_to_get_help(s->content);
+	json_t *j = help ? hh_render_article(s->content, a, help) : NULL;
+	struct hh_keybuf kb = {.len = 0};
+	article_keys(a, &kb);
+	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a)};
+	return resource_from_json(s->opts, j, JSON_TYPE, VARY_ACCEPT_ENC, &m);
+}
+
+/*
+ * Rendering and compressing articles is most of a cold start (zlib at level
+ * 9 above all): the articles to build are shared out between the calling
+ * thread and BUILD_THREADS - 1 helpers, each taking the next index, and
+ * the results are stored under their keys afterwards (the map is not
+ * thread-safe; the renderers and libmicrohttpd's response constructors are).
+ */
+#define BUILD_THREADS 2
+#define BUILD_MIN_PARALLEL 64 /* below this a thread costs more than it saves */
+
+struct build_job {
+	const struct hh_snapshot *s;
+	const struct hh_article **todo; /* borrowed from s->content */
+	struct hh_resource **out;       /* one per todo entry; NULL when building failed */
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *build_worker(void *arg)
+{
+	struct build_job *j = arg;
+	for (size_t i = atomic_fetch_add(&j->next, 1); i < j->n; i = atomic_fetch_add(&j->next, 1))
+		j->out[i] = article_json(j->s, j->todo[i]);
+	return NULL;
+}
+
+static void build_parallel(struct build_job *j)
+{
+	pthread_t helper[BUILD_THREADS - 1];
+	size_t started = 0;
+	for (size_t t = 0; j->n >= BUILD_MIN_PARALLEL && t < BUILD_THREADS - 1; t++)
+		if (pthread_create(&helper[started], NULL, build_worker, j) == 0)
+			started++;
+	build_worker(j); /* with no helper (failed to start), this thread builds them all */
+	for (size_t t = 0; t < started; t++)
+		pthread_join(helper[t], NULL);
+}
+
+/* Stores the built answers in their slots; 0 or -1 (every reference is consumed either way). */
+static int store_built(struct hh_snapshot *s, struct build_job *j)
+{
+	int rc = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		if (j->out[i] == NULL) {
+			rc = -1;
+			continue;
+		}
+		atomic_store(&s->articles[j->todo[i] - s->content->articles], j->out[i]);
+		s->n_resources++;
 	}
 	return rc;
 }
@@ -400,70 +636,188 @@ static void item_keys(const char *self, const char *slug, const char *link, cons
 		hh_keybuf_add(kb, link, links->v[i]);
 }
 
-static int add_causes(struct hh_snapshot *s)
+/*
+ * Every article's JSON is prebuilt (the hot answer: what sites and apps
+ * fetch) into one slot per article: shared with the previous snapshot when
+ * unchanged, built now when it changed. A first snapshot (no previous one:
+ * a cold start) leaves the slots empty so the instance is ready at once;
+ * hh_snapshot_article fills a slot on first request and hh_snapshot_warm
+ * fills the rest behind. The ld+json form is built on first request into
+ * the bounded list cache (hh_snapshot_article_ld): that keeps a
+ * 5,000-article library under its memory bound.
+ */
+static int add_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
-	const struct hh_cause **items = xcalloc(c->n_causes + 1, sizeof(*items));
+	struct hh_list_params first = {0}; /* the default first page; others are built on demand */
+	int rc = add_list(s, HH_ROUTE_ARTICLES, &first, old && first_articles_same(old->content, c) ? old : NULL);
+	s->articles = xcalloc(c->n_articles + 1, sizeof(*s->articles));
+	if (old == NULL || rc < 0)
+		return rc;
+	struct build_job j = {.s = s};
+	j.todo = xcalloc(c->n_articles + 1, sizeof(*j.todo));
+	j.out = xcalloc(c->n_articles + 1, sizeof(*j.out));
+	for (size_t i = 0; i < c->n_articles; i++) {
+		const struct hh_article *a = &c->articles[i];
+		const struct hh_article *o = article_unchanged(old->content, c, a) ? hh_content_article(old->content, a->slug)
+										  : NULL;
+		struct hh_resource *res = o != NULL ? atomic_load(&old->articles[o - old->content->articles]) : NULL;
+		if (res != NULL) {
+			hh_ref_get(&res->ref);
+			atomic_store(&s->articles[i], res);
+			s->n_shared++;
+			s->n_resources++;
+		} else if (o == NULL) {
+			j.todo[j.n++] = a; /* changed: built before it is published */
+		} /* unchanged but never built in old: left to the first request or the warm-up */
+	}
+	atomic_init(&j.next, 0);
+	build_parallel(&j);
+	rc = store_built(s, &j);
+	free(j.todo);
+	free(j.out);
+	return rc;
+}
+
+struct hh_resource *hh_snapshot_article(const struct hh_snapshot *s, const char *slug)
+{
+	const struct hh_article *a = hh_content_article(s->content, slug);
+	if (a == NULL)
+		return NULL;
+	_Atomic(struct hh_resource *) *slot = &s->articles[a - s->content->articles];
+	struct hh_resource *res = atomic_load(slot);
+	if (res != NULL)
+		return res;
+	struct hh_resource *fresh = article_json(s, a), *expected = NULL;
+	if (fresh == NULL)
+		return NULL;
+	/* two requests may build it at once: the first to store wins, the other lets its copy go */
+	if (atomic_compare_exchange_strong(slot, &expected, fresh))
+		return fresh;
+	hh_ref_put(&fresh->ref);
+	return expected;
+}
+
+/*
+ * The purge diff's view of an article slot: sharing and lazy slots mean the
+ * two answers may not both exist, so it is decided from what is known, the
+ * cheapest first: the same answer shared by pointer; both built (their
+ * ETags); copied unchanged by an incremental reload with unchanged links
+ * and rules (as add_articles decides sharing); else the two renderings
+ * compared uncompressed (a content read in full marks nothing copied).
+ */
+int hh_snapshot_article_differs(const struct hh_snapshot *old, const struct hh_snapshot *s, size_t i)
+{
+	const struct hh_article *a = &s->content->articles[i];
+	const struct hh_article *o = hh_content_article(old->content, a->slug);
+	if (o == NULL)
+		return 1;
+	struct hh_resource *rn = atomic_load(&s->articles[i]);
+	struct hh_resource *ro = atomic_load(&old->articles[o - old->content->articles]);
+	if (rn != NULL && rn == ro)
+		return 0;
+	if (rn != NULL && ro != NULL)
+		return strcmp(rn->rend.etag, ro->rend.etag) != 0;
+	if (article_unchanged(old->content, s->content, a))
+		return 0;
+	json_t *hn = hh_render_when_to_get_help(s->content), *ho = hh_render_when_to_get_help(old->content);
+	json_t *jn = hn ? hh_render_article(s->content, a, hn) : NULL;
+	json_t *jo = ho ? hh_render_article(old->content, o, ho) : NULL;
+	int differs = jn == NULL || jo == NULL || !json_equal(jn, jo) || article_time(a) != article_time(o);
+	json_decref(jn);
+	json_decref(jo);
+	return differs;
+}
+
+size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop)
+{
+	size_t built = 0;
+	for (size_t i = 0; i < s->content->n_articles && !atomic_load(stop); i++)
+		if (atomic_load(&s->articles[i]) == NULL && hh_snapshot_article(s, s->content->articles[i].slug) != NULL)
+			built++;
+	malloc_trim(0);
+	return built;
+}
+
+static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
+{
+	const struct hh_content *c = s->content;
+	const struct hh_snapshot *same = old != NULL && causes_same(old->content, c) ? old : NULL;
 	int rc = 0;
-	/* every position x region combination, "none" included */
+	/* the first page of every position x region combination, "none" included */
 	for (unsigned pos = 0; rc == 0 && pos <= HH_POSITION_COUNT; pos++) {
 		for (unsigned reg = 0; rc == 0 && reg <= HH_REGION_COUNT; reg++) {
-			struct hh_list_params p = {.limit = 20};
+			struct hh_list_params p = {0};
 			p.position = pos ? 1u << (pos - 1) : 0;
 			p.region = reg ? 1u << (reg - 1) : 0;
-			size_t n = hh_filter_causes(c, p.position, p.region, items);
-			struct hh_keybuf kb = {.len = 0};
-			hh_cause_list_keys(items, n, &kb);
-			struct hh_resource_meta m = {.keys = kb.buf};
-			rc = add_list(s, HH_ROUTE_CAUSES, &p, hh_render_cause_list(c, items, n), &m);
+			rc = add_list(s, HH_ROUTE_CAUSES, &p, same);
 		}
 	}
-	free(items);
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
+		const struct hh_cause *x = &c->causes[i];
+		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
+		int shared = o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : -1;
 		struct hh_keybuf kb = {.len = 0};
-		item_keys("cause/", c->causes[i].slug, "remedy/", &c->causes[i].remedies, &kb);
 		struct hh_resource_meta m = {.keys = kb.buf};
-		rc = add_item(s, HH_ROUTE_CAUSE, c->causes[i].slug, 0, hh_render_cause(c, &c->causes[i]), &m);
+		if (shared == -1)
+			item_keys("cause/", x->slug, "remedy/", &x->remedies, &kb);
+		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, 0, hh_render_cause(c, x), &m) : shared;
 	}
 	return rc;
 }
 
-static int add_remedies(struct hh_snapshot *s)
+static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
 	const struct hh_content *c = s->content;
-	const struct hh_remedy **items = xcalloc(c->n_remedies + 1, sizeof(*items));
-	int rc = 0;
-	/* the whole list (i == 0), then one per cause the content holds: another cause is a 422 */
-	for (size_t i = 0; rc == 0 && i <= c->n_causes; i++) {
-		struct hh_list_params p = {.limit = 20, .cause = i ? c->causes[i - 1].slug : NULL};
-		size_t n = hh_filter_remedies(c, p.cause, items);
-		struct hh_keybuf kb = {.len = 0};
-		hh_remedy_list_keys(items, n, &kb);
-		struct hh_resource_meta m = {.keys = kb.buf};
-		rc = add_list(s, HH_ROUTE_REMEDIES, &p, hh_render_remedy_list(c, items, n), &m);
+	const struct hh_snapshot *same = old != NULL && remedies_same(old->content, c) ? old : NULL;
+	struct hh_list_params all = {0};
+	int rc = add_list(s, HH_ROUTE_REMEDIES, &all, same);
+	/* one first page per cause the content holds: a cause it does not hold is a 422, decided by the content */
+	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
+		struct hh_list_params p = {.cause = c->causes[i].slug};
+		rc = add_list(s, HH_ROUTE_REMEDIES, &p, same);
 	}
-	free(items);
 	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
+		const struct hh_remedy *x = &c->remedies[i];
+		const struct hh_remedy *o = old ? hh_content_remedy(old->content, x->slug) : NULL;
+		/* a remedy shows the causes that name it: those may change while it does not */
+		int unchanged = o != NULL && x->copied && same_strv(&o->causes, &x->causes);
+		int shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
 		struct hh_keybuf kb = {.len = 0};
-		item_keys("remedy/", c->remedies[i].slug, "cause/", &c->remedies[i].causes, &kb);
 		struct hh_resource_meta m = {.keys = kb.buf};
-		rc = add_item(s, HH_ROUTE_REMEDY, c->remedies[i].slug, 0, hh_render_remedy(c, &c->remedies[i]), &m);
+		if (shared == -1)
+			item_keys("remedy/", x->slug, "cause/", &x->causes, &kb);
+		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, 0, hh_render_remedy(c, x), &m) : shared;
 	}
 	return rc;
 }
 
-static int add_static(struct hh_snapshot *s)
+static int add_static(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
-	char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
-	struct hh_resource_meta openapi = {.keys = "openapi"}, symptoms = {.keys = "symptoms"};
-	if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI), hh_resource_json_meta(s->opts, doc, hh_openapi_json_len, &openapi)) <
-	    0)
-		return -1;
-	return add_json(s, hh_key_fixed(HH_ROUTE_SYMPTOMS), hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC,
-			&symptoms);
+	const char *symptoms = hh_key_fixed(HH_ROUTE_SYMPTOMS);
+	struct hh_resource_meta openapi_m = {.keys = "openapi"}, symptoms_m = {.keys = "symptoms"};
+	/* the OpenAPI document is the same bytes for the process's life */
+	if (old != NULL && hh_map_get(old->resources, hh_key_fixed(HH_ROUTE_OPENAPI)) != NULL) {
+		if (share(s, old, hh_key_fixed(HH_ROUTE_OPENAPI)) < 0)
+			return -1;
+	} else {
+		char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
+		if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI),
+			hh_resource_json_meta(s->opts, doc, hh_openapi_json_len, &openapi_m)) < 0)
+			return -1;
+	}
+	if (old != NULL && same_str(old->content->ruleset_version, s->content->ruleset_version) &&
+	    hh_map_get(old->resources, symptoms) != NULL)
+		return share(s, old, symptoms);
+	return add_json(s, symptoms, hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC, &symptoms_m);
 }
 
-static struct hh_snapshot *build_one(struct hh_content *content, const struct hh_snapshot_options *o)
+static struct hh_snapshot *build_all(struct hh_content *base, const struct hh_snapshot_options *o,
+				     const struct hh_snapshot *old);
+
+/* One snapshot of one content (one language and country, or a content without countries). */
+static struct hh_snapshot *build_one(struct hh_content *content, const struct hh_snapshot_options *o,
+				     const struct hh_snapshot *old)
 {
 	struct hh_snapshot *s = xcalloc(1, sizeof(*s));
 	hh_ref_init(&s->ref, snapshot_destroy);
@@ -472,11 +826,22 @@ static struct hh_snapshot *build_one(struct hh_content *content, const struct hh
 	s->version = content->version;
 	s->built_at_ms = hh_wall_ms();
 	s->resources = hh_map_new(64 + 4 * (content->n_articles + content->n_causes + content->n_remedies));
-	if (add_articles(s) < 0 || add_causes(s) < 0 || add_remedies(s) < 0 || add_static(s) < 0) {
+	if (old != NULL && old->opts != o)
+		old = NULL; /* answers built with other options are not the same bytes */
+	if (add_articles(s, old) < 0 || add_causes(s, old) < 0 || add_remedies(s, old) < 0 || add_static(s, old) < 0) {
 		hh_ref_put(&s->ref);
 		return NULL;
 	}
+	malloc_trim(0); /* what rendering and compressing left in the arenas */
 	return s;
+}
+
+struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const struct hh_snapshot_options *o,
+					   const struct hh_snapshot *old)
+{
+	if (content->n_countries > 0)
+		return build_all(content, o, old);
+	return build_one(content, o, old);
 }
 
 /* ------------------------------------------------------------ variants */
@@ -520,21 +885,40 @@ static const struct hh_snapshot_options *variant_opts(const struct hh_snapshot_o
 	return &i->o;
 }
 
+/*
+ * What a variant may share with the previous snapshot family: the old
+ * variant of the same language and country when its English entities'
+ * "copied" marks still tell the truth about the resolved bytes, that is
+ * when the country's terms did not change. A translation is read whole at
+ * every reload (nothing in it is marked copied), so a Spanish variant
+ * shares nothing and builds its articles lazily, as a first snapshot does.
+ */
+static const struct hh_snapshot *old_variant(const struct hh_snapshot *old, enum hh_lang lang,
+					     const struct hh_country *k)
+{
+	const struct hh_snapshot *v = old != NULL && lang == HH_LANG_EN ? hh_snapshot_variant(old, lang, k->code) : NULL;
+	if (v == NULL || v->content->country == NULL || v->content->lang != lang)
+		return NULL;
+	return strcmp(v->content->country->checksum, k->checksum) == 0 ? v : NULL;
+}
+
 static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_lang lang, const struct hh_country *k,
-					 const struct hh_snapshot_options *o, int is_default)
+					 const struct hh_snapshot_options *o, int is_default, const struct hh_snapshot *old)
 {
 	/* on failure build_one's snapshot, and with it the variant content, is released */
-	return build_one(hh_i18n_variant(base, lang, k), variant_opts(o, lang, k->code, is_default));
+	return build_one(hh_i18n_variant(base, lang, k), variant_opts(o, lang, k->code, is_default),
+			 old_variant(old, lang, k));
 }
 
 /*
- * Every (language, country) is prebuilt: with 2 languages and 2 countries
- * that is 4 snapshots, each as large as one was before (measured in the
- * README: a few hundred KiB for today's content). The default (country, en)
- * stays the published snapshot, so its hot path is one map lookup as
- * before; another variant costs one more pointer walk over a short list.
+ * Every (language, country) is a snapshot: with 2 languages and 2 countries
+ * that is 4. The default (country, en) is the published snapshot, so its
+ * hot path is one map lookup as before; another variant costs a walk over
+ * a short list. Articles are built lazily in every variant (slots), so a
+ * variant nobody asks for costs its lists, causes and remedies only.
  */
-static struct hh_snapshot *build_all(struct hh_content *base, const struct hh_snapshot_options *o)
+static struct hh_snapshot *build_all(struct hh_content *base, const struct hh_snapshot_options *o,
+				     const struct hh_snapshot *old)
 {
 	const char *want = o->default_country != NULL ? o->default_country : "GB";
 	const struct hh_country *def = hh_i18n_country(base, want);
@@ -543,7 +927,7 @@ static struct hh_snapshot *build_all(struct hh_content *base, const struct hh_sn
 		hh_content_free(base);
 		return NULL;
 	}
-	struct hh_snapshot *s = build_variant(base, HH_LANG_EN, def, o, 1);
+	struct hh_snapshot *s = build_variant(base, HH_LANG_EN, def, o, 1, old);
 	if (s == NULL) {
 		hh_content_free(base);
 		return NULL;
@@ -556,7 +940,7 @@ static struct hh_snapshot *build_all(struct hh_content *base, const struct hh_sn
 			if ((l == HH_LANG_EN && &base->countries[i] == def) ||
 			    (l != HH_LANG_EN && base->translations[l] == NULL))
 				continue;
-			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, &base->countries[i], o, 0);
+			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, &base->countries[i], o, 0, old);
 			if (v == NULL) {
 				hh_ref_put(&s->ref);
 				return NULL;
@@ -568,9 +952,7 @@ static struct hh_snapshot *build_all(struct hh_content *base, const struct hh_sn
 
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
 {
-	if (content->n_countries > 0)
-		return build_all(content, o);
-	return build_one(content, o);
+	return hh_snapshot_build_from(content, o, NULL);
 }
 
 const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country)
@@ -592,5 +974,7 @@ const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum 
 
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key)
 {
-	return hh_map_get(s->resources, key);
+	struct hh_resource *res = hh_map_get(s->resources, key);
+	const char *slug = res == NULL ? hh_key_article_slug(key) : NULL;
+	return slug != NULL ? hh_snapshot_article(s, slug) : res;
 }

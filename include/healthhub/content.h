@@ -85,6 +85,7 @@ struct hh_article {
 	int64_t version;             /* bumped when this article changes; 0 from files */
 	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;        /* sha256 hex of the canonical entity; set by loaders */
+	int copied;                  /* 1: copied unchanged from the previous content (hh_content_copy_*) */
 };
 
 struct hh_cause {
@@ -99,6 +100,7 @@ struct hh_cause {
 	struct hh_reference_list references;
 	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;
+	int copied;                /* 1: copied unchanged from the previous content */
 };
 
 struct hh_remedy {
@@ -111,6 +113,7 @@ struct hh_remedy {
 	struct hh_reference_list references;
 	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;
+	int copied;            /* 1: copied unchanged from the previous content */
 };
 
 /* How strongly a pattern code points at a cause, 1..100. */
@@ -292,6 +295,16 @@ const char *hh_content_strndup(struct hh_content *c, const char *s, size_t n);
  * publishing.
  */
 void hh_content_finish(struct hh_content *c);
+
+/*
+ * Deep copies of src (borrowed, any content) into *dst with every byte in
+ * c's arena, for reloads that read only what changed; each is marked
+ * copied, which lets a snapshot share its answers. A remedy's derived
+ * causes are left empty: hh_content_finish() derives them again.
+ */
+void hh_content_copy_article(struct hh_content *c, struct hh_article *dst, const struct hh_article *src);
+void hh_content_copy_cause(struct hh_content *c, struct hh_cause *dst, const struct hh_cause *src);
+void hh_content_copy_remedy(struct hh_content *c, struct hh_remedy *dst, const struct hh_remedy *src);
 
 /* Lookups by slug or code (binary search / linear for symptoms): borrowed or NULL. */
 const struct hh_article *hh_content_article(const struct hh_content *c, const char *slug);

@@ -89,6 +89,27 @@ int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t 
  */
 int hh_db_load_content(struct hh_db *db, struct hh_content **out, char *err, size_t errlen) HH_MUSTCHECK;
 
+/* What a load read: the entities it fetched from the database, and how. */
+struct hh_db_load_counts {
+	int full;          /* 1: the whole content was read; 0: only what changed since old */
+	size_t articles;   /* rows read (changed or added since old; all on a full read) */
+	size_t causes;
+	size_t remedies;
+	size_t removed;    /* entities removed since old */
+	size_t kept;       /* entities copied from old, unread */
+};
+
+/*
+ * hh_db_load_content reading only what changed since old (borrowed; a
+ * finished content, e.g. the last published snapshot's): the articles,
+ * causes and remedies written after old->version (changed_in) with the
+ * rows they own, the removals since then (0003's content_removed), and the small
+ * triage tables in full; every other entity is copied from old. NULL old,
+ * or an old newer than the database, reads everything. Fills *counts.
+ */
+int hh_db_load_since(struct hh_db *db, const struct hh_content *old, struct hh_content **out,
+		     struct hh_db_load_counts *counts, char *err, size_t errlen) HH_MUSTCHECK;
+
 /* A page of search hits. The caller owns it: free with hh_search_result_free(). */
 struct hh_search_result {
 	char **slugs;     /* n slugs, best match first; each and the array are owned */

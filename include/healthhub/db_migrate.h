@@ -63,11 +63,16 @@ struct hh_db_content_write {
 };
 
 /*
- * Replaces the content rows with w's (articles, causes and remedies keep
- * version and updated_at when their checksum is unchanged), refreshes the
- * search index, records the content files, bumps content_state.version into
- * *version and notifies HH_DB_CONTENT_CHANNEL with it (both take effect at
- * COMMIT). 0 or -1 (err filled).
+ * Writes what w->plan says changed, and nothing else: added and changed
+ * articles, causes and remedies (with the lists they own) are rewritten and
+ * tagged changed_in = the new version, removed ones deleted and recorded in
+ * content_removed, the triage rows rewritten only when a triage file
+ * changed; refreshes the search vectors of the written articles, records
+ * the changed content files, ANALYZEs the tables of the kinds of which 2%
+ * or more changed (a first load: all),
+ * bumps content_state.version into *version and notifies
+ * HH_DB_CONTENT_CHANNEL with it (both take effect at COMMIT). 0 or -1 (err
+ * filled).
  */
 int hh_db_migrate_write(struct hh_db *db, const struct hh_db_content_write *w, long long *version, char *err,
 			size_t errlen) HH_MUSTCHECK;

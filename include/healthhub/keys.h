@@ -22,10 +22,24 @@
 /*
  * A validated list request, e.g. "/v1/causes?position=sitting": the path,
  * then the non-default parameters in a fixed order (limit and offset are
- * written for any article page but the default first one, and with a
- * search). 0, or -1 when buf (cap bytes) is too small.
+ * written for any page but the route's default first one, and with an
+ * article search). 0, or -1 when buf (cap bytes) is too small.
  */
 int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, size_t cap) HH_MUSTCHECK;
+
+#define HH_LINK_MAX 1400 /* two links of a validated request, q percent-encoded */
+
+/*
+ * The RFC 8288 Link header value of a page of total matches, e.g.
+ * '</v1/causes?limit=100&offset=0>; rel="prev", </v1/causes?limit=100&offset=200>; rel="next"'
+ * (relative references; limit and offset spelled out). prev exists when
+ * offset > 0 (a page past the end points back to the last page with items),
+ * next when items remain after the page; "" when neither. Written here
+ * because a link is a request in the same canonical order as a key.
+ * 0, or -1 when buf (cap bytes) is too small.
+ */
+int hh_key_page_links(enum hh_route_id id, const struct hh_list_params *p, long long total, char *buf,
+		      size_t cap) HH_MUSTCHECK;
 
 /*
  * One item, e.g. "/v1/causes/poor-posture"; ld selects the article's
@@ -33,6 +47,9 @@ int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, 
  * 0, or -1 when buf is too small or id has no {slug}.
  */
 int hh_key_item(enum hh_route_id id, const char *slug, int ld, char *buf, size_t cap) HH_MUSTCHECK;
+
+/* The slug in an article's JSON item key (borrowed from key), or NULL for any other key. */
+const char *hh_key_article_slug(const char *key);
 
 /* The key of a route without parameters (/v1/symptoms, /openapi.json): static. */
 const char *hh_key_fixed(enum hh_route_id id);

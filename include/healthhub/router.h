@@ -96,14 +96,21 @@ const char *hh_query_get(const struct hh_query *q, const char *key);
 /* Validated parameters of the content list endpoints. */
 struct hh_list_params {
 	const char *q;      /* normalised search text (borrowed from norm_q) or NULL */
-	long limit;         /* articles: 1..100, default 20 */
-	long offset;        /* articles: 0..100000, default 0 */
+	long limit;         /* 1..HH_LIST_LIMIT_MAX; default hh_list_default_limit() */
+	long offset;        /* 0..HH_LIST_OFFSET_MAX, default 0 */
 	unsigned position;  /* causes: one enum hh_position bit or 0 */
 	unsigned region;    /* causes: one enum hh_region bit or 0 */
 	const char *cause;  /* remedies: cause slug (borrowed) or NULL */
 	int lang;           /* enum hh_lang of the answer: which text ?q= searches (set by the handler) */
 	char norm_q[256];
 };
+
+/* Paging bounds of every list (API.md): larger is a 400 naming the parameter. */
+#define HH_LIST_LIMIT_MAX 100
+#define HH_LIST_OFFSET_MAX 100000
+
+/* The default page size of a list route: 20 for articles, 100 for causes and remedies. */
+long hh_list_default_limit(enum hh_route_id id);
 
 /*
  * Validates the query of a list route: unknown and repeated parameters,

@@ -4,8 +4,9 @@
  * A snapshot is built off to the side from a finished hh_content, then
  * published atomically; requests take a reference, so an old snapshot lives
  * until its last in-flight request is done. Every resource holds its body in
- * identity and gzip form and four prebuilt MHD responses (200 and 304, per
- * encoding) whose headers are complete before any thread can see them.
+ * identity and gzip form and a prebuilt MHD 200 response per encoding
+ * whose headers are complete before any thread can see them (304s are
+ * made per request: prebuilding them cost ~10% of the memory bound).
  */
 #ifndef HEALTHHUB_SNAPSHOT_H
 #define HEALTHHUB_SNAPSHOT_H
@@ -19,6 +20,7 @@
 #include "healthhub/cache.h"
 #include "healthhub/content.h"
 #include "healthhub/cors.h"
+#include "healthhub/router.h"
 
 /*
  * How answers are built, fixed at start-up and passed in (never read from a
@@ -47,6 +49,7 @@ int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *
 struct hh_resource_meta {
 	const char *keys; /* borrowed; NULL: no Surrogate-Key */
 	time_t modified;
+	const char *link; /* borrowed; NULL or "": no Link (RFC 8288 prev/next of a list page) */
 };
 
 /* A growing space-separated key list, bounded so a header stays small. */
@@ -81,7 +84,9 @@ struct hh_resource {
 	char *key;                  /* owned, or NULL: its keys.h key in a snapshot (purge diffs) */
 	time_t modified;            /* 0: no Last-Modified */
 	char last_modified[32];     /* IMF-fixdate of modified, or "" */
-	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt; ok_gz NULL without gzip */
+	char *link;                 /* owned: RFC 8288 Link value of a list page, or NULL */
+	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt 200s (ok_gz NULL without
+									    gzip); the 304s stay NULL */
 };
 
 /*
@@ -107,6 +112,18 @@ struct hh_resource *hh_resource_from_json_meta(const struct hh_snapshot_options 
 					       const struct hh_resource_meta *m);
 
 /*
+ * One page of a list route (ARTICLES, CAUSES or REMEDIES; p validated,
+ * without a search) from content c (borrowed): the page's items, "total"
+ * counting every match, Link headers to the pages before and after, and
+ * the Surrogate-Key of the list and the page's items (articles: the
+ * newest updated_at of the page as Last-Modified).
+ * The snapshot prebuilds each list's first page with it; handlers build the
+ * others on demand. New reference or NULL.
+ */
+struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const struct hh_content *c,
+				     enum hh_route_id id, const struct hh_list_params *p);
+
+/*
  * A fresh response over the resource's bytes (for answers that need
  * per-request headers); the bytes stay alive until MHD lets it go. NULL on
  * failure. The caller adds headers and destroys it after queueing.
@@ -117,11 +134,16 @@ struct hh_snapshot {
 	struct hh_ref ref;
 	struct hh_content *content; /* owned */
 	struct hh_map *resources;   /* keys.h key -> struct hh_resource * (one reference each) */
+	_Atomic(struct hh_resource *) *articles; /* article JSON per content->articles index (one reference each);
+						    NULL until built (hh_snapshot_article) */
 	const struct hh_snapshot_options *opts; /* borrowed: how its answers were built */
 	int64_t version;
 	int64_t built_at_ms;
 	size_t n_resources;
-	struct hh_resource **all;   /* every resource of the map, in build order (borrowed from it) */
+	size_t n_shared;          /* of n_resources, answers shared with the previous snapshot */
+	struct hh_resource **all; /* every resource of the map, in build order (borrowed from it);
+				       article slots are not in it (purge diffs them by content) */
+	size_t n_all;
 	/* Countries and languages (issue 15): the published snapshot is the default (country, en);
 	 * every other (language, country) is a snapshot of its own, owned by it. */
 	struct hh_content *base;       /* owned: what every variant's content borrows from; NULL in a variant */
@@ -143,7 +165,40 @@ struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct h
  */
 const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country);
 
-/* Borrowed, or NULL. */
+/*
+ * hh_snapshot_build, sharing with old (borrowed; NULL builds everything) every
+ * answer whose inputs did not change: the same resource, one more
+ * reference, so only what changed is rendered and compressed and the two
+ * snapshots hold one copy of the rest.
+ */
+struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const struct hh_snapshot_options *o,
+					   const struct hh_snapshot *old);
+/*
+ * The ld+json answer of article a (borrowed from s's content), which
+ * snapshots do not prebuild: built on first request and kept in a bounded
+ * cache by the caller. New reference or NULL.
+ */
+struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const struct hh_article *a);
+/*
+ * The JSON answer of the article slug: its slot, filled on first use when
+ * the snapshot did not prebuild it (thread-safe: concurrent builders agree
+ * on one). Borrowed (the snapshot holds it), or NULL when the content has
+ * no such article or building failed.
+ */
+struct hh_resource *hh_snapshot_article(const struct hh_snapshot *s, const char *slug);
+/*
+ * Builds every article answer not built yet, until *stop is set; returns
+ * how many it built. Run after publishing a first snapshot, off the
+ * request path.
+ */
+size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop);
+/*
+ * Whether article i of s's content answers other bytes (or another
+ * Last-Modified) than in old, or is new: 1, else 0. For the purge diff:
+ * article answers are not in s->all (shared or built lazily in slots).
+ */
+int hh_snapshot_article_differs(const struct hh_snapshot *old, const struct hh_snapshot *s, size_t i);
+/* Borrowed, or NULL (article answers through hh_snapshot_article). */
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
 
 /* Static bytes served at /openapi.json (generated at build time). */

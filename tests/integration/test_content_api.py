@@ -254,7 +254,8 @@ def test_cause_filters(s, details):
 
     for query, field in (("position=upside_down", "position"), ("position=Standing", "position"),
                          ("region=lower_back", "region"), ("region=", "region"), ("colour=red", "colour"),
-                         ("region=upper_back&region=middle_back", "region"), ("limit=5", "limit")):
+                         ("region=upper_back&region=middle_back", "region"), ("limit=101", "limit"),
+                         ("offset=-1", "offset"), ("offset=100001", "offset")):
         problem(s.get("/v1/causes?" + query), 400, field, "/v1/causes?" + query)
 
 

@@ -2,7 +2,8 @@
  * test_purge.c - what a purge names (purge.c, snapshot.c): the surrogate
  * keys on prebuilt answers, the diff between two snapshots (only the own
  * keys of answers whose bytes changed, appeared or vanished, plus
- * "triage"), and the purge URL check.
+ * "triage"), the same with answers shared by a reload or built lazily,
+ * and the purge URL check.
  *
  * Runs from the source tree (ctest sets WORKING_DIRECTORY): "content" is the real content.
  */
@@ -19,7 +20,7 @@
 static struct hh_snapshot_options opts;
 static struct hh_cors cors;
 
-static struct hh_snapshot *build(const char *cause_summary)
+static struct hh_content *load(void)
 {
 	struct hh_content *c = NULL;
 	struct hh_content_files files = {0};
@@ -30,6 +31,12 @@ static struct hh_snapshot *build(const char *cause_summary)
 	}
 	hh_content_files_free(&files);
 	hh_diags_free(&diags);
+	return c;
+}
+
+static struct hh_snapshot *build(const char *cause_summary)
+{
+	struct hh_content *c = load();
 	if (c == NULL)
 		return NULL;
 	for (size_t i = 0; cause_summary && i < c->n_causes; i++)
@@ -110,6 +117,92 @@ static void diff(const struct hh_snapshot *old, const struct hh_snapshot *same, 
 	free(back);
 }
 
+/* The content again, every entity marked copied, as an incremental reload marks what it did not read. */
+static struct hh_content *load_copied(void)
+{
+	struct hh_content *c = load();
+	for (size_t i = 0; c != NULL && i < c->n_articles; i++)
+		c->articles[i].copied = 1;
+	for (size_t i = 0; c != NULL && i < c->n_causes; i++)
+		c->causes[i].copied = 1;
+	for (size_t i = 0; c != NULL && i < c->n_remedies; i++)
+		c->remedies[i].copied = 1;
+	return c;
+}
+
+static void put(struct hh_snapshot *s)
+{
+	if (s != NULL)
+		hh_ref_put(&s->ref);
+}
+
+static const char ARTICLE[] = "upper-middle-back-muscle-soreness";
+
+/* Answers built outside the prebuilt map carry the same keys: lazy article forms, other pages. */
+static void lazy_keys(const struct hh_snapshot *s)
+{
+	const struct hh_article *a = hh_content_article(s->content, ARTICLE);
+	struct hh_resource *ld = a ? hh_snapshot_article_ld(s, a) : NULL;
+	CHECK(ld != NULL && ld->surrogate != NULL && strncmp(ld->surrogate, "article/upper-middle", 20) == 0);
+	CHECK(ld != NULL && has_key(ld->surrogate, "cause/poor-posture"));
+	if (ld)
+		hh_ref_put(&ld->ref);
+	struct hh_list_params p = {.limit = 1, .offset = 1};
+	struct hh_resource *page = hh_snapshot_page(s->opts, s->content, HH_ROUTE_CAUSES, &p);
+	char want[128]; /* the list, then the page's one item */
+	snprintf(want, sizeof(want), "causes cause/%s", s->content->causes[1].slug);
+	CHECK(page != NULL && page->surrogate != NULL && strcmp(page->surrogate, want) == 0);
+	CHECK(page != NULL && page->link != NULL && strstr(page->link, "rel=\"prev\"") != NULL);
+	if (page)
+		hh_ref_put(&page->ref);
+}
+
+/*
+ * Reloads share answers by pointer and build article answers lazily: the
+ * diff must skip what is shared, decide unbuilt articles from the content,
+ * and still name a changed or removed article (with its lists and triage).
+ */
+static void lazy_and_shared(void)
+{
+	struct hh_snapshot *old = build(NULL);
+	struct hh_snapshot *next = old ? hh_snapshot_build_from(load_copied(), &opts, old) : NULL;
+	CHECK(next != NULL && next->n_shared > 0);
+	char *k = next ? hh_purge_diff(old, next) : NULL;
+	CHECK(k != NULL && strcmp(k, "") == 0); /* nothing changed, no article slot built on either side */
+	free(k);
+	struct hh_resource *built = old ? hh_snapshot_article(old, ARTICLE) : NULL;
+	struct hh_snapshot *shared = old ? hh_snapshot_build_from(load_copied(), &opts, old) : NULL;
+	CHECK(built != NULL && shared != NULL && hh_snapshot_article(shared, ARTICLE) == built); /* by pointer */
+	k = shared ? hh_purge_diff(old, shared) : NULL;
+	CHECK(k != NULL && strcmp(k, "") == 0);
+	free(k);
+	/* the article read again with a new summary; neither side has built it */
+	struct hh_snapshot *lazy_old = build(NULL);
+	struct hh_content *c = load_copied();
+	struct hh_article *a = c ? (struct hh_article *)hh_content_article(c, ARTICLE) : NULL;
+	if (a != NULL) {
+		a->copied = 0;
+		a->summary = hh_content_strdup(c, "A changed summary.");
+	}
+	struct hh_snapshot *edited = a ? hh_snapshot_build(c, &opts) : NULL;
+	k = edited && lazy_old ? hh_purge_diff(lazy_old, edited) : NULL;
+	CHECK(k != NULL && has_key(k, "article/upper-middle-back-muscle-soreness") && has_key(k, "articles"));
+	CHECK(k != NULL && has_key(k, "triage") && !has_key(k, "cause/poor-posture"));
+	free(k);
+	/* the article removed: its key and the list it was on */
+	struct hh_content *gone = load_copied();
+	if (gone != NULL)
+		gone->n_articles = 0;
+	struct hh_snapshot *removed = gone && old ? hh_snapshot_build_from(gone, &opts, old) : NULL;
+	k = removed ? hh_purge_diff(old, removed) : NULL;
+	CHECK(k != NULL && has_key(k, "article/upper-middle-back-muscle-soreness") && has_key(k, "articles"));
+	printf("diff after the article was removed: %s\n", k ? k : "(none)");
+	free(k);
+	struct hh_snapshot *all[] = {old, next, shared, lazy_old, edited, removed};
+	for (size_t i = 0; i < HH_ARRAY_LEN(all); i++)
+		put(all[i]);
+}
+
 static void urls(void)
 {
 	char why[256];
@@ -134,7 +227,9 @@ int main(void)
 	if (old && same && changed) {
 		surrogate_keys(old);
 		diff(old, same, changed);
+		lazy_keys(old);
 	}
+	lazy_and_shared();
 	urls();
 	struct hh_snapshot *all[] = {old, same, changed};
 	for (size_t i = 0; i < 3; i++)
