@@ -249,6 +249,33 @@ def test_loader_refuses(url):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_reload(s):
+    """A country's term or a Spanish text changed by migrate reaches the running server, and
+    only where it belongs (each variant shares with its own previous answers only)."""
+    folder = hh.copy_content(languages=True)
+    try:
+        hh.edit_json(os.path.join(folder, "countries", "US.json"),
+                     lambda d: d["terms"]["en"].update(emergency_department="the ER"))
+        hh.edit_json(os.path.join(folder, "es", "causes", "poor-posture.json"),
+                     lambda d: d.update(summary=d["summary"] + " Cambiado por la prueba."))
+        gb_before = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
+        hh.migrate(s.url, content=folder)
+        s.wait_for(lambda: "the ER" in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US")), 20,
+                   "the US term change served")
+        s.wait_for(lambda: "Cambiado" in s.get_json("/v1/causes/poor-posture?lang=es")["summary"], 20,
+                   "the Spanish change served")
+        hh.check("Cambiado" in s.get_json("/v1/causes/poor-posture?lang=es&country=US")["summary"],
+                 "the Spanish change is served for the US too")
+        hh.check("Cambiado" not in s.get_json("/v1/causes/poor-posture")["summary"], "English unchanged")
+        gb = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
+        hh.check(gb.get("red_flags") == gb_before.get("red_flags"), "GB answers unchanged by a US term")
+        hh.check("the ER" not in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US&lang=es")),
+                 "the English term does not leak into Spanish")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        hh.migrate(s.url)
+
+
 def test_storage(url):
     rows = hh.psql(url, "SELECT code || ' ' || emergency_number FROM countries ORDER BY code").splitlines()
     hh.check(rows == ["GB 999", "US 911"], "countries stored: %r" % rows)
@@ -267,6 +294,7 @@ def main():
         test_cache_keys(s)
         test_search(s)
         test_loader_refuses(s.url)
+        test_reload(s)
         hh.check(s.get("/healthz")[0] == 200, "alive")
     test_default_country(hh.migrated_database("test_i18n_default"))
     hh.done()
