@@ -271,6 +271,15 @@ def test_reload(s):
         hh.check(gb.get("red_flags") == gb_before.get("red_flags"), "GB answers unchanged by a US term")
         hh.check("the ER" not in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US&lang=es")),
                  "the English term does not leak into Spanish")
+        # entities an incremental reload kept from the previous content still resolve per country
+        for country in ("US", "GB"):
+            for path in ("/v1/causes/injury", "/v1/remedies/consult-professional", "/v1/articles/" + ARTICLE):
+                text = json.dumps(texts(s.get_json("%s?country=%s" % (path, country))), ensure_ascii=False)
+                bad = FORBIDDEN[country].search(text)
+                hh.check(bad is None and "{" not in text.replace('{"', "").replace("{}", ""),
+                         "after a reload %s for %s names %r" % (path, country, bad and bad.group(0)))
+        hh.check("the ER" in s.get_json("/v1/causes/injury?country=US")["see_doctor_if"],
+                 "a kept cause shows the changed US term: %r" % s.get_json("/v1/causes/injury?country=US")["see_doctor_if"])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         hh.migrate(s.url)
