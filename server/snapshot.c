@@ -230,9 +230,7 @@ static void snapshot_destroy(struct hh_ref *ref)
 {
 	struct hh_snapshot *s = (struct hh_snapshot *)ref;
 	/* variants borrow from base: they go first, base last */
-	for (size_t i = 0; i < s->n_variants; i++)
-		hh_ref_put(&s->variants[i]->ref);
-	free(s->variants);
+	hh_snapshot_variants_free(s->variants);
 	hh_map_each(s->resources, put_resource);
 	hh_map_free(s->resources);
 	free(s->all);

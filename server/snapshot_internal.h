@@ -15,4 +15,7 @@ struct hh_snapshot *hh_snapshot_build_one(struct hh_content *content, const stru
 struct hh_snapshot *hh_snapshot_build_variants(struct hh_content *base, const struct hh_snapshot_options *o,
 					       const struct hh_snapshot *old);
 
+/* Releases a family of variants (each snapshot's reference) and the family. snapshot_i18n.c */
+void hh_snapshot_variants_free(struct hh_variants *f);
+
 #endif

@@ -130,6 +130,8 @@ struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const 
  */
 struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified);
 
+struct hh_variants;
+
 struct hh_snapshot {
 	struct hh_ref ref;
 	struct hh_content *content; /* owned */
@@ -145,10 +147,9 @@ struct hh_snapshot {
 				       article slots are not in it (purge diffs them by content) */
 	size_t n_all;
 	/* Countries and languages (issue 15): the published snapshot is the default (country, en);
-	 * every other (language, country) is a snapshot of its own, owned by it. */
+	 * every other (language, country) is a snapshot of its own, in its family, built on first request. */
 	struct hh_content *base;       /* owned: what every variant's content borrows from; NULL in a variant */
-	struct hh_snapshot **variants; /* owned references: the other (language, country) snapshots */
-	size_t n_variants;
+	struct hh_variants *variants;  /* owned: the family (snapshot_i18n.c); NULL in a variant */
 };
 
 /*
@@ -160,8 +161,10 @@ struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct h
 /*
  * The snapshot for (lang, country) of a published snapshot s: borrowed (it
  * lives as long as s), s itself for the default, or NULL when no country
- * has that code. country NULL: the default country. A content without
- * countries has one variant: s, for every language.
+ * has that code (or building it failed, logged). country NULL: the default
+ * country. A language without a translation gives the country's English. A
+ * variant is built on its first request (thread-safe: one builder, others
+ * wait). A content without countries has one variant: s, for every language.
  */
 const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country);
 
