@@ -95,6 +95,9 @@ static const struct setting settings[] = {
 	 "requests a client may send at once before the rate applies"},
 	{"trusted-proxies", "HH_TRUSTED_PROXIES", T_STR, OFF(trusted_proxies), 0, 0, "", S, 0,
 	 "comma-separated proxy addresses whose X-Forwarded-For is believed"},
+	{"country", "HH_COUNTRY", T_STR, OFF(country), 0, 0, "GB", S, 0,
+	 "the deployment's default country (ISO 3166-1 alpha-2, a content/countries/CC.json); ?country= overrides per "
+	 "request"},
 	{"public-url", "HH_PUBLIC_URL", T_STR, OFF(public_url), 0, 0, "", S, 0,
 	 "base URL of absolute links in schema.org answers, e.g. https://api.example.org (\"\": relative)"},
 	{"purge-url", "HH_PURGE_URL", T_STR, OFF(purge_url), 0, 0, "", S, 0,

@@ -34,6 +34,8 @@ void hh_content_free(struct hh_content *c)
 {
 	if (c == NULL)
 		return;
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		hh_content_free(c->translations[l]);
 	struct hh_arena_block *b = c->arena->head;
 	while (b != NULL) {
 		struct hh_arena_block *next = b->next;

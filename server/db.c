@@ -15,6 +15,7 @@
  * (statement_timeout) when it runs again.
  */
 #include "db_internal.h"
+#include "healthhub/router.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -472,4 +473,62 @@ int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, uns
 	out->total = (long long)out->n;
 	PQclear(r);
 	return 0;
+}
+
+/* ------------------------------------------------- search in another language */
+
+/*
+ * The same searches over translation_search (0005_i18n.sql), whose text was
+ * indexed with the language's own configuration ('spanish'): the query is
+ * parsed with the same one, so "dolor de espalda" stems as the text did.
+ */
+static const char search_translated_articles_sql[] =
+	"WITH m AS (SELECT t.slug, ts_rank_cd(t.search, q) AS rank\n"
+	"  FROM translation_search AS t,\n"
+	"   websearch_to_tsquery((CASE $4 WHEN 'es' THEN 'spanish' ELSE 'simple' END)::regconfig, $1) AS q\n"
+	"  WHERE t.lang = $4 AND t.kind = 'article' AND t.search @@ q)\n"
+	"SELECT t.total, p.slug FROM (SELECT count(*) AS total FROM m) AS t\n"
+	"LEFT JOIN LATERAL (SELECT slug, rank FROM m ORDER BY rank DESC, slug COLLATE \"C\"\n"
+	"  LIMIT $2 OFFSET $3) AS p ON true\n"
+	"ORDER BY p.rank DESC, p.slug COLLATE \"C\"";
+
+static const char search_translated_causes_sql[] =
+	"SELECT c.slug FROM causes AS c JOIN translation_search AS t ON t.slug = c.slug,\n"
+	"  websearch_to_tsquery((CASE $4 WHEN 'es' THEN 'spanish' ELSE 'simple' END)::regconfig, $1) AS q\n"
+	" WHERE t.lang = $4 AND t.kind = 'cause' AND t.search @@ q\n"
+	"  AND ($2::text[] IS NULL OR c.positions && $2::text[])\n"
+	"  AND ($3::text[] IS NULL OR c.regions && $3::text[])\n"
+	" ORDER BY ts_rank_cd(t.search, q) DESC, c.slug COLLATE \"C\"";
+
+int hh_db_search_translated(struct hh_db *db, const char *lang, int articles, const struct hh_list_params *p,
+			    struct hh_search_result *out, char *err, size_t errlen)
+{
+	struct db_ctx x = {.db = db, .err = err, .errlen = errlen};
+	char a[96], b[96];
+	memset(out, 0, sizeof(*out));
+	if (articles) {
+		snprintf(a, sizeof(a), "%ld", p->limit > 0 ? p->limit : 0);
+		snprintf(b, sizeof(b), "%ld", p->offset > 0 ? p->offset : 0);
+	}
+	const char *params[] = {
+		p->q != NULL ? p->q : "",
+		articles ? a : mask_array(p->position, HH_POSITION_COUNT, hh_position_name, a, sizeof(a)),
+		articles ? b : mask_array(p->region, HH_REGION_COUNT, hh_region_name, b, sizeof(b)),
+		lang,
+	};
+	PGresult *r = hh_db_exec(&x, articles ? search_translated_articles_sql : search_translated_causes_sql, 4,
+				 params, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return -1;
+	int rc = 0;
+	long long total = 0;
+	if (articles && (PQntuples(r) < 1 || hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &total) < 0)) {
+		hh_db_set_err(&x, "search articles", "bad total");
+		rc = -1;
+	} else {
+		take_slugs(r, articles ? 1 : 0, out);
+		out->total = articles ? total : (long long)out->n;
+	}
+	PQclear(r);
+	return rc;
 }

@@ -12,7 +12,11 @@
 #include "db_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "healthhub/diags.h"
+#include "healthhub/loader.h"
 
 /* ------------------------------------------------------- value helpers */
 
@@ -614,6 +618,48 @@ static int load_interview(struct load *l)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- countries and languages */
+
+/*
+ * The country and language files of 0005_i18n.sql, parsed with the schema
+ * migrate checked them with (loader.c), into l->c's countries and
+ * translations. Before 0005 is applied there are none: the content then has
+ * no placeholders either (migrate refuses them without countries).
+ */
+static int load_i18n(struct load *l)
+{
+	/* a failed SELECT would abort the load's transaction: ask first whether 0005 is there */
+	PGresult *r =
+		hh_db_exec(&l->db, "SELECT to_regclass('translations') IS NOT NULL", 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	int present = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!present)
+		return 0;
+	r = hh_db_exec(&l->db,
+		       "SELECT 'countries/' || code || '.json', document::text FROM countries\n"
+		       "UNION ALL SELECT path, document::text FROM translations ORDER BY 1",
+		       0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	size_t n = (size_t)PQntuples(r);
+	struct hh_i18n_doc *docs = xcalloc(n + 1, sizeof(*docs));
+	for (size_t i = 0; i < n; i++)
+		docs[i] = (struct hh_i18n_doc){PQgetvalue(r, (int)i, 0), PQgetvalue(r, (int)i, 1), NULL};
+	struct hh_diags diags = {0};
+	int rc = hh_loader_read_i18n(l->c, docs, n, &diags);
+	if (rc < 0) {
+		const struct hh_diag *d0 = diags.n > 0 ? &diags.v[0] : NULL;
+		hh_db_set_err(&l->db, "countries and translations", d0 != NULL ? d0->message : "invalid");
+		rc = -1;
+	}
+	hh_diags_free(&diags);
+	free(docs);
+	PQclear(r);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- merge */
 
 /* Slugs removed since l->since, per kind, sorted like strcmp (COLLATE "C"). */
@@ -736,6 +782,8 @@ static int load_all(struct load *l, const struct hh_content *old)
 		rc = load_combinations(l);
 	if (rc == 0)
 		rc = load_interview(l);
+	if (rc == 0)
+		rc = load_i18n(l);
 	return rc;
 }
 

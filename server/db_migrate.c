@@ -8,6 +8,7 @@
  * migration early.
  */
 #include "healthhub/db_migrate.h"
+#include "healthhub/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,8 @@ static const char *const sums_sql[HH_PLAN_KIND_COUNT] = {
 	[HH_PLAN_COMBINATION] = "SELECT code, checksum FROM triage_combinations ORDER BY code COLLATE \"C\"",
 	[HH_PLAN_QUESTION] = "SELECT id, checksum FROM interview_questions ORDER BY id COLLATE \"C\"",
 	[HH_PLAN_POLICY] = "SELECT 'triage/policy.json', checksum FROM triage_policy",
+	[HH_PLAN_COUNTRY] = "SELECT code, checksum FROM countries ORDER BY code COLLATE \"C\"",
+	[HH_PLAN_TRANSLATION] = "SELECT path, checksum FROM translations ORDER BY path COLLATE \"C\"",
 };
 
 void hh_db_sums_free(struct hh_db_sums *s)
@@ -790,6 +793,82 @@ static int notify(struct run *r)
 	return q_exec(r, "SELECT pg_notify($1, $2)", 2, params);
 }
 
+/* ---------------------------------------------------------------- countries and languages */
+
+static int write_country(struct run *r, const struct hh_country *k, const struct hh_i18n_doc *doc)
+{
+	const char *params[] = {k->code, k->emergency_number, doc->body, k->checksum};
+	snprintf(r->what, sizeof(r->what), "%s", doc->path);
+	if (q_exec(r,
+		   "INSERT INTO countries (code, emergency_number, document, checksum) VALUES ($1, $2, $3::jsonb, $4)",
+		   4, params) < 0)
+		return -1;
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		for (size_t i = 0; i < k->keys.n; i++) {
+			const char *t[] = {k->code, hh_lang_name((enum hh_lang)l), k->keys.v[i], k->values[l][i]};
+			if (q_exec(r, "INSERT INTO country_terms (country, lang, key, value) VALUES ($1, $2, $3, $4)",
+				   4, t) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+static int write_translation(struct run *r, const struct hh_i18n_doc *doc)
+{
+	char lang[8];
+	const char *slash = strchr(doc->path, '/');
+	size_t n = slash != NULL ? (size_t)(slash - doc->path) : 0;
+	snprintf(lang, sizeof(lang), "%.*s", (int)(n < sizeof(lang) ? n : 0), doc->path);
+	const char *params[] = {doc->path, lang, doc->body, doc->checksum};
+	snprintf(r->what, sizeof(r->what), "%s", doc->path);
+	return q_exec(r,
+		      "INSERT INTO translations (path, lang, document, translation_review, checksum)\n"
+		      " VALUES ($1, $2, $3::jsonb, $3::jsonb->>'translation_review', $4)",
+		      4, params);
+}
+
+/* The search text of every translated article and cause, in its language's configuration. */
+static const char translation_search_sql[] =
+	"INSERT INTO translation_search (lang, kind, slug, search)\n"
+	" SELECT t.lang, k.kind, t.document->>'slug',\n"
+	"  setweight(to_tsvector(cfg, coalesce(t.document->>'title', t.document->>'name', '') || ' ' ||\n"
+	"   coalesce((SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(\n"
+	"    coalesce(t.document->'alternate_names', '[]')) AS x), '')), 'A') ||\n"
+	"  setweight(to_tsvector(cfg, coalesce(t.document->>'summary', '')), 'B') ||\n"
+	"  setweight(to_tsvector(cfg, coalesce(t.document->>'description', '') || ' ' ||\n"
+	"   coalesce((SELECT string_agg((s->>'heading') || ' ' || (s->>'body'), ' ')\n"
+	"    FROM jsonb_array_elements(coalesce(t.document->'sections', '[]')) AS s), '')), 'C')\n"
+	" FROM translations AS t,\n"
+	"  LATERAL (SELECT CASE WHEN t.path LIKE t.lang || '/articles/%' THEN 'article' ELSE 'cause' END) AS k(kind),\n"
+	"  LATERAL (SELECT (CASE t.lang WHEN 'es' THEN 'spanish' ELSE 'simple' END)::regconfig) AS c(cfg)\n"
+	" WHERE t.path LIKE t.lang || '/articles/%' OR t.path LIKE t.lang || '/causes/%'";
+
+static int write_i18n(struct run *r, const struct hh_content *c)
+{
+	static const char *const clear[] = {"DELETE FROM translation_search", "DELETE FROM translations",
+					    "DELETE FROM country_terms", "DELETE FROM countries"};
+	snprintf(r->what, sizeof(r->what), "clearing countries and translations");
+	for (size_t i = 0; i < HH_ARRAY_LEN(clear); i++)
+		if (q_exec(r, clear[i], 0, NULL) < 0)
+			return -1;
+	for (size_t i = 0; i < c->n_docs; i++) {
+		const struct hh_i18n_doc *doc = &c->docs[i];
+		int rc = 0;
+		if (strncmp(doc->path, "countries/", 10) == 0) {
+			const struct hh_country *k = NULL;
+			for (size_t j = 0; j < c->n_countries && k == NULL; j++)
+				k = strcmp(c->countries[j].checksum, doc->checksum) == 0 ? &c->countries[j] : NULL;
+			rc = k != NULL ? write_country(r, k, doc) : 0;
+		} else {
+			rc = write_translation(r, doc);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	snprintf(r->what, sizeof(r->what), "translation search index");
+	return q_exec(r, translation_search_sql, 0, NULL);
+}
+
 static int write_triage(struct run *r, const struct hh_db_content_write *w)
 {
 	return write_symptoms(r, w) < 0 || write_policy(r, w) < 0 || write_combinations(r, w) < 0 ||
@@ -809,6 +888,10 @@ int hh_db_migrate_write(struct hh_db *db, const struct hh_db_content_write *w, l
 	    (triage && write_triage(&r, w) < 0))
 		return -1;
 	if (refresh_search(&r, w->plan) < 0 || write_files(&r, w) < 0 || analyze_changed(&r, w->plan) < 0)
+		return -1;
+	/* countries and translations: rewritten whole when one of them changed (a few dozen rows) */
+	if (hh_plan_changes(w->plan, HH_PLAN_MASK(HH_PLAN_COUNTRY) | HH_PLAN_MASK(HH_PLAN_TRANSLATION)) > 0 &&
+	    write_i18n(&r, w->c) < 0)
 		return -1;
 	return bump_version(&r, version) < 0 ? -1 : notify(&r);
 }

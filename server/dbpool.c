@@ -5,6 +5,7 @@
  * that a change of the db API touches only those lines.
  */
 #include "healthhub/dbpool.h"
+#include "healthhub/i18n.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -46,6 +47,9 @@ static db_conn ensure_connected(const struct hh_dbpool *p, db_conn *c, char *err
 static int run_search(db_conn c, const struct hh_dbpool_job *j, struct hh_search_result *hits, char *err, size_t errlen)
 {
 	const struct hh_list_params *q = &j->params;
+	if (q->lang != HH_LANG_EN)
+		return hh_db_search_translated(c, hh_lang_name((enum hh_lang)q->lang), j->kind == HH_SEARCH_ARTICLES, q,
+					       hits, err, errlen);
 	if (j->kind == HH_SEARCH_ARTICLES)
 		return hh_db_search_articles(c, q->q, (int)q->limit, (int)q->offset, hits, err, errlen);
 	return hh_db_search_causes(c, q->q, q->position, q->region, hits, err, errlen);

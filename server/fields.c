@@ -529,6 +529,11 @@ void hh_field_references_member(struct hh_field_src *s, json_t *obj, int flags, 
 	}
 }
 
+void hh_field_reference(struct hh_field_src *s, json_t *v, const char *path, struct hh_reference *out)
+{
+	check_reference(s, v, path, out);
+}
+
 void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags, struct hh_reference *out)
 {
 	char field[HH_FIELD_PATH_LEN];

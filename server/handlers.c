@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "healthhub/dbpool.h"
+#include "healthhub/i18n.h"
 #include "healthhub/keys.h"
 #include "healthhub/negotiate.h"
 #include "healthhub/ops.h"
@@ -32,6 +33,7 @@ struct hh_search_job {
 	struct hh_dbpool_job job; /* first: the pool hands this pointer back */
 	struct hh_request *rq;
 	char key[HH_KEY_MAX]; /* where the answer is kept */
+	char country[4];      /* the answer's country ("" = the default); job.params.lang its language */
 };
 
 /* ================================================================= LRUs */
@@ -131,7 +133,11 @@ static void search_done(struct hh_dbpool_job *j, int status, const struct hh_sea
 	rq->answer_status = status;
 	if (status == 200) {
 		struct hh_snapshot *s = hh_server_snapshot(rq->srv);
-		rq->answer = s ? render_hits(s, j->kind, &j->params, hits) : NULL;
+		/* the hits are rendered in the request's language and country (the same snapshot family) */
+		const struct hh_snapshot *v =
+			s ? hh_snapshot_variant(s, (enum hh_lang)j->params.lang, sj->country[0] ? sj->country : NULL)
+			  : NULL;
+		rq->answer = v ? render_hits(v, j->kind, &j->params, hits) : NULL;
 		if (s)
 			hh_ref_put(&s->ref);
 		if (rq->answer)
@@ -160,6 +166,7 @@ static enum MHD_Result search(struct hh_request *rq, enum hh_search_kind kind, c
 	sj->job.done = search_done;
 	sj->rq = rq;
 	snprintf(sj->key, sizeof(sj->key), "%s", key);
+	snprintf(sj->country, sizeof(sj->country), "%s", rq->country != NULL ? rq->country : "");
 	rq->job = sj;
 	rq->answer_status = 503; /* what a refused job answers */
 	hh_request_suspend(rq);
@@ -190,8 +197,10 @@ static int list_params(struct hh_request *rq, struct hh_list_params *p, enum MHD
 {
 	struct hh_field_errors errs;
 	hh_field_errors_init(&errs);
-	if (hh_list_params_parse(rq->route.id, &rq->query, p, &errs) == 0)
+	if (hh_list_params_parse(rq->route.id, &rq->query, p, &errs) == 0) {
+		p->lang = (int)rq->lang; /* ?q= searches the reader's language */
 		return 0;
+	}
 	struct hh_error e;
 	hh_error_set(&e, HH_E_INVALID_PARAMETER, "A query parameter is not valid; see errors.")->fields = &errs;
 	*rc = hh_send_problem(rq, &e);
@@ -213,10 +222,16 @@ static enum MHD_Result send_page(struct hh_request *rq, const struct hh_snapshot
 				 const char *key)
 {
 	struct hh_resource *res = hh_snapshot_get(s, key);
-	if (res == NULL)
-		return list_page(rq, s, p, key);
-	rq->cache = HH_CACHE_HIT;
-	return hh_send_resource(rq, res);
+	if (res != NULL) {
+		rq->cache = HH_CACHE_HIT;
+		return hh_send_resource(rq, res);
+	}
+	/* a page built on demand is kept in an LRU shared by every language and country */
+	char kept[HH_KEY_MAX];
+	snprintf(kept, sizeof(kept), "%s", key);
+	if (hh_key_variant(kept, sizeof(kept), s->opts->variant) < 0)
+		return missing_entry(rq, "list key", NULL);
+	return list_page(rq, s, p, kept);
 }
 
 static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
@@ -227,6 +242,9 @@ static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot 
 	if (list_params(rq, &p, &rc) < 0)
 		return rc;
 	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
+		return missing_entry(rq, "list key", NULL);
+	/* what an LRU keeps is shared by every language and country: its key names them */
+	if (p.q != NULL && hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
 	if (p.q != NULL)
 		return search(rq, HH_SEARCH_ARTICLES, &p, key);
@@ -241,6 +259,8 @@ static enum MHD_Result causes(struct hh_request *rq, const struct hh_snapshot *s
 	if (list_params(rq, &p, &rc) < 0)
 		return rc;
 	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
+		return missing_entry(rq, "list key", NULL);
+	if (p.q != NULL && hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
 	if (p.q != NULL)
 		return search(rq, HH_SEARCH_CAUSES, &p, key);
@@ -308,8 +328,11 @@ static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
 	const struct hh_article *a =
 		rq->route.id == HH_ROUTE_ARTICLE ? hh_content_article(s->content, rq->route.slug) : NULL;
 	if (a != NULL && wants_ld(rq)) {
-		/* ld+json is not prebuilt (snapshot.c): built on first request into the bounded list cache */
+		/* ld+json is not prebuilt (snapshot.c): built on first request into the bounded list cache,
+		 * whose keys name the language and country */
 		enum MHD_Result rc;
+		if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
+			return missing_entry(rq, "item key", NULL);
 		if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
 			return rc;
 		return send_and_keep(rq, rq->srv->list_lru, key, hh_snapshot_article_ld(s, a));
@@ -339,8 +362,10 @@ static enum MHD_Result triage_answer(struct hh_request *rq, const struct hh_snap
 	char *body = hh_render_triage(s->content, &result, &len);
 	if (body == NULL)
 		return hh_send_internal(rq, "rendering the triage answer failed");
-	if (cache_key == NULL)
+	if (cache_key == NULL) {
+		rq->content_language = s->opts->content_language; /* a resource says it itself */
 		return hh_send_bytes(rq, 200, body, len, HH_JSON_TYPE, "no-store");
+	}
 	/* a triage answer shows the rules (any content change purges "triage") and causes and remedies */
 	struct hh_keybuf kb = {.len = 0};
 	struct hh_resource_meta m = {.keys = kb.buf};
@@ -376,7 +401,8 @@ static enum MHD_Result triage_get(struct hh_request *rq, const struct hh_snapsho
 	if (hh_triage_parse_query(s->content, keys, values, rq->query.n, &in, &errs) < 0)
 		return triage_invalid(rq, HH_E_VALIDATION, &errs);
 	char key[HH_KEY_MAX];
-	if (hh_key_triage(s->content->ruleset_version, &in, key, sizeof(key)) < 0)
+	if (hh_key_triage(s->content->ruleset_version, &in, key, sizeof(key)) < 0 ||
+	    hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "triage key", NULL);
 	enum MHD_Result rc;
 	if (send_from_lru(rq, rq->srv->triage_lru, key, &rc))
@@ -466,14 +492,79 @@ static enum MHD_Result refuse_parameters(struct hh_request *rq)
 	return hh_send_problem(rq, &e);
 }
 
+/* ================================================= language and country */
+
+static const char *const lang_offers[HH_LANG_COUNT] = {"en", "es"}; /* hh_lang order */
+
+/*
+ * Takes lang= and country= out of the query (every endpoint accepts them,
+ * so no handler's own parser sees them); a repeated one is reported.
+ */
+static void take_locale(struct hh_request *rq, const char **lang, const char **country, struct hh_field_errors *errs)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < rq->query.n; i++) {
+		const struct hh_param *q = &rq->query.v[i];
+		const char **slot = strcmp(q->key, "lang") == 0      ? lang
+				    : strcmp(q->key, "country") == 0 ? country
+								     : NULL;
+		if (slot == NULL) {
+			rq->query.v[k++] = *q;
+			continue;
+		}
+		if (*slot != NULL)
+			hh_field_errors_add(errs, q->key, "given more than once");
+		*slot = q->value;
+	}
+	rq->query.n = k;
+}
+
+/*
+ * The snapshot of the request's language and country: ?lang= wins, then
+ * Accept-Language (RFC 9110 12.5.4), then English; ?country= or the
+ * deployment's default. An unknown value is a 400 naming the parameter (a
+ * 422 in triage, whose answers are validated as a whole). NULL after answering.
+ */
+static const struct hh_snapshot *choose_variant(struct hh_request *rq, const struct hh_snapshot *s, enum MHD_Result *rc)
+{
+	const char *lv = NULL, *cv = NULL;
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
+	take_locale(rq, &lv, &cv, &errs);
+	enum hh_lang lang = HH_LANG_EN;
+	if (lv != NULL && hh_lang_parse(lv, &lang) < 0)
+		hh_field_errors_add(&errs, "lang", "unknown language (the service has en and es)");
+	if (lv == NULL) {
+		int i = hh_accept_language_choose(hh_request_header(rq, "Accept-Language"), lang_offers, HH_LANG_COUNT);
+		lang = i >= 0 ? (enum hh_lang)i : HH_LANG_EN;
+	}
+	const struct hh_snapshot *v = errs.n == 0 ? hh_snapshot_variant(s, lang, cv) : NULL;
+	if (v == NULL && errs.n == 0)
+		hh_field_errors_add(&errs, "country",
+				    "no content for this country (an ISO 3166-1 code such as GB or US)");
+	if (errs.n > 0) {
+		struct hh_error e;
+		int triage = rq->route.id == HH_ROUTE_TRIAGE;
+		hh_error_set(&e, triage ? HH_E_VALIDATION : HH_E_INVALID_PARAMETER,
+			     "The language or country is not one this service has; see errors.")
+			->fields = &errs;
+		*rc = hh_send_problem(rq, &e);
+		return NULL;
+	}
+	rq->lang = lang;
+	rq->country = cv;
+	return v;
+}
+
 static enum MHD_Result with_snapshot(struct hh_request *rq, const struct route_handler *h)
 {
-	if (!h->own_query && rq->query.n > 0)
-		return refuse_parameters(rq);
 	struct hh_snapshot *s = hh_server_snapshot(rq->srv);
 	if (s == NULL)
 		return hh_send_error(rq, HH_E_UNAVAILABLE, h->not_loaded ? h->not_loaded : CONTENT_NOT_LOADED);
-	enum MHD_Result rc = h->content(rq, s);
+	enum MHD_Result rc = MHD_NO;
+	const struct hh_snapshot *v = choose_variant(rq, s, &rc);
+	if (v != NULL)
+		rc = !h->own_query && rq->query.n > 0 ? refuse_parameters(rq) : h->content(rq, v);
 	hh_ref_put(&s->ref);
 	return rc;
 }

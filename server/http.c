@@ -155,7 +155,9 @@ enum MHD_Result hh_send_bytes(struct hh_request *rq, int status, char *body, siz
 {
 	struct MHD_Response *r = own_response(rq, body, len);
 	if (r != NULL && (MHD_add_response_header(r, "Content-Type", type) != MHD_YES ||
-			  MHD_add_response_header(r, "Cache-Control", cache_control) != MHD_YES)) {
+			  MHD_add_response_header(r, "Cache-Control", cache_control) != MHD_YES ||
+			  (rq->content_language != NULL &&
+			   MHD_add_response_header(r, "Content-Language", rq->content_language) != MHD_YES))) {
 		MHD_destroy_response(r);
 		r = NULL;
 	}

@@ -147,3 +147,11 @@ int hh_key_triage(const char *ruleset_version, const struct hh_triage_input *in,
 	hh_triage_input_key(in, buf + used, cap - used);
 	return 0;
 }
+
+int hh_key_variant(char *buf, size_t cap, const char *variant)
+{
+	if (variant == NULL)
+		return 0; /* the default language and country: keys as they always were */
+	size_t used = strlen(buf);
+	return append(buf, cap, &used, "|%s", variant);
+}

@@ -27,17 +27,20 @@
 
 #include "healthhub/fields.h"
 #include "healthhub/hash.h"
+#include "healthhub/i18n.h"
 #include "healthhub/schema.h"
 #include "healthhub/walk.h"
 
-enum kind { KIND_ARTICLE, KIND_CAUSE, KIND_REMEDY, KIND_SYMPTOMS, KIND_POLICY, KIND_INTERVIEW };
+enum kind { KIND_ARTICLE, KIND_CAUSE, KIND_REMEDY, KIND_SYMPTOMS, KIND_POLICY, KIND_INTERVIEW, KIND_COUNTRY };
 #define ENTITY_KINDS 3 /* articles, causes, remedies: one file per entity */
 
 static const char *const kind_dir[ENTITY_KINDS] = {"articles", "causes", "remedies"};
 static const char *const kind_noun[ENTITY_KINDS] = {"article", "cause", "remedy"};
 #define SYMPTOMS_PATH "triage/symptoms.json"
 #define POLICY_PATH "triage/policy.json"
-#define INTERVIEW_PATH "triage/interview.json" /* optional: without it, no guided questions */
+#define INTERVIEW_PATH "triage/interview.json"       /* optional: without it, no guided questions */
+#define COMBINATIONS_PATH "triage/combinations.json" /* a language version's combination messages */
+#define COUNTRIES_DIR "countries"
 
 /* One file being checked. */
 struct src {
@@ -59,6 +62,12 @@ struct loader {
 	struct src *symptoms, *policy, *interview; /* the triage files, if read */
 	struct hh_walk_names names[ENTITY_KINDS];  /* which entity files exist */
 	struct hh_content_files files;             /* raw checksums, for migrate */
+	/* Language versions and countries (issue 15). */
+	const char *prefix;             /* "" for English, "es/" for a language version */
+	const struct hh_i18n_doc *docs; /* read from these instead of dir (db_load.c); borrowed */
+	size_t n_docs;
+	json_t *combinations;    /* a language version's triage/combinations.json array; owned */
+	struct hh_content *keep; /* where raw i18n files are kept (the English content); borrowed */
 };
 
 void hh_content_files_free(struct hh_content_files *f)
@@ -100,19 +109,57 @@ static void parse_entity(struct src *s, json_t *obj, struct hh_content *c)
 	}
 }
 
-static void check_src(struct src *s, struct hh_content *c)
+/* A language version's review state, taken out of root so the English schema checks the rest. */
+static const char *take_review(struct src *s, json_t *root)
+{
+	json_t *v = json_object_get(root, "translation_review");
+	const char *val = json_is_string(v) ? json_string_value(v) : NULL;
+	const char *out = NULL;
+	if (v == NULL)
+		hh_field_fail(&s->f, "translation_review",
+			      "missing (\"pending\" until a qualified reviewer signs the translation off, then "
+			      "\"reviewed\")");
+	else if (val == NULL || (strcmp(val, "pending") != 0 && strcmp(val, "reviewed") != 0))
+		hh_field_fail(&s->f, "translation_review", "must be \"pending\" or \"reviewed\"");
+	else
+		out = strcmp(val, "pending") == 0 ? "pending" : "reviewed";
+	json_object_del(root, "translation_review");
+	return out;
+}
+
+/* Entities carry their own state; the triage files share one (pending if any is). */
+static void set_review(struct src *s, struct hh_content *c, const char *review)
+{
+	if (s->has_entity && s->kind == KIND_ARTICLE)
+		c->articles[s->index].translation_review = review;
+	else if (s->has_entity && s->kind == KIND_CAUSE)
+		c->causes[s->index].translation_review = review;
+	else if (s->has_entity && s->kind == KIND_REMEDY)
+		c->remedies[s->index].translation_review = review;
+	else if (c->translation_review == NULL || strcmp(review, "pending") == 0)
+		c->translation_review = review;
+}
+
+static void check_src(struct loader *L, struct src *s, struct hh_content *c)
 {
 	json_t *root = hh_schema_load(&s->f);
 	if (root == NULL)
 		return;
+	const char *review = L->prefix != NULL && L->prefix[0] != '\0' ? take_review(s, root) : NULL;
+	if (s->kind == KIND_POLICY && L->combinations != NULL)
+		json_object_set(root, "combinations", L->combinations);
 	if (s->kind == KIND_SYMPTOMS)
 		hh_schema_symptoms(&s->f, root);
 	else if (s->kind == KIND_POLICY)
 		hh_schema_policy(&s->f, root, &c->policy);
 	else if (s->kind == KIND_INTERVIEW)
 		hh_schema_interview(&s->f, root);
+	else if (s->kind == KIND_COUNTRY)
+		hh_schema_country(&s->f, root, &c->countries[c->n_countries++]);
 	else
 		parse_entity(s, root, c);
+	if (review != NULL)
+		set_review(s, c, review);
 	json_decref(root);
 }
 
@@ -478,8 +525,6 @@ static void report_dropped(struct loader *L)
 	}
 }
 
-/* ------------------------------------------------------------ the folder */
-
 static void files_add(struct hh_content_files *f, const char *rel, const char *buf, size_t len)
 {
 	f->v = xrealloc(f->v, (f->n + 1) * sizeof(*f->v));
@@ -493,25 +538,92 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const struct hh_content_file *)a)->path, ((const struct hh_content_file *)b)->path);
 }
 
-static void read_src(struct loader *L, const char *rel, enum kind kind)
+/* The bytes of a kept file (docs mode), copied as hh_walk_read would. */
+static int doc_read(const struct loader *L, const char *rel, char **buf, size_t *len, char **why)
+{
+	for (size_t i = 0; i < L->n_docs; i++)
+		if (strcmp(L->docs[i].path, rel) == 0) {
+			*len = strlen(L->docs[i].body);
+			*buf = xstrndup(L->docs[i].body, *len);
+			return 0;
+		}
+	*why = xasprintf("is missing");
+	return -1;
+}
+
+/* Language and country files are kept whole: migrate stores them, db_load reads them back. */
+static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len)
+{
+	struct hh_content *k = L->keep;
+	if (k == NULL)
+		return;
+	struct hh_i18n_doc *v = hh_content_alloc(k, (k->n_docs + 1) * sizeof(*v));
+	if (k->n_docs > 0)
+		memcpy(v, k->docs, k->n_docs * sizeof(*v));
+	char sum[65];
+	hh_sha256_hex(buf, len, sum);
+	v[k->n_docs] = (struct hh_i18n_doc){hh_content_strdup(k, rel), hh_content_strndup(k, buf, len),
+					    hh_content_strdup(k, sum)};
+	k->docs = v;
+	k->n_docs++;
+}
+
+static void read_src(struct loader *L, const char *name, enum kind kind)
 {
 	char *buf = NULL, *why = NULL;
 	size_t len = 0;
-	if (hh_walk_read(L->dir, rel, &buf, &len, &why) < 0) {
+	char *rel = xasprintf("%s%s", L->prefix != NULL ? L->prefix : "", name);
+	int rc = L->docs != NULL ? doc_read(L, rel, &buf, &len, &why) : hh_walk_read(L->dir, rel, &buf, &len, &why);
+	if (rc < 0) {
 		loader_fail(L, rel, "%s", why);
 		free(why);
+		free(rel);
 		return;
 	}
 	files_add(&L->files, rel, buf, len);
+	if ((L->prefix != NULL && L->prefix[0] != '\0') || kind == KIND_COUNTRY)
+		keep_doc(L, rel, buf, len);
 	struct src *s = src_new(L, rel, kind, buf, len);
 	free(buf);
-	check_src(s, L->c);
+	free(rel);
+	check_src(L, s, L->c);
+}
+
+/* The stems of the kept files under sub/ (docs mode), sorted as hh_walk_list sorts. */
+static void docs_list(const struct loader *L, const char *sub, struct hh_walk_names *out)
+{
+	size_t n = strlen(sub);
+	for (size_t i = 0; i < L->n_docs; i++) {
+		const char *p = L->docs[i].path;
+		if (strncmp(p, sub, n) != 0 || p[n] != '/' || strchr(p + n + 1, '/') != NULL)
+			continue;
+		char *stem = hh_walk_stem(p + n + 1);
+		if (stem == NULL)
+			continue;
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v[out->n++] = stem;
+	}
+}
+
+/* Lists sub (relative to the prefix) from the folder or the kept files. */
+static int list_names(struct loader *L, const char *sub, struct hh_walk_names *out, char **why)
+{
+	char *full = xasprintf("%s%s", L->prefix != NULL ? L->prefix : "", sub);
+	int rc = 0;
+	if (L->docs != NULL)
+		docs_list(L, full, out);
+	else
+		rc = hh_walk_list(L->dir, full, out, why);
+	free(full);
+	return rc;
 }
 
 /* Sizes the entity array for every file, so parse_entity never grows it. */
 static void alloc_slots(struct hh_content *c, enum kind k, size_t n)
 {
-	if (k == KIND_ARTICLE)
+	if (k == KIND_COUNTRY)
+		c->countries = hh_content_alloc(c, (n + 1) * sizeof(*c->countries));
+	else if (k == KIND_ARTICLE)
 		c->articles = hh_content_alloc(c, (n + 1) * sizeof(*c->articles));
 	else if (k == KIND_CAUSE)
 		c->causes = hh_content_alloc(c, (n + 1) * sizeof(*c->causes));
@@ -523,7 +635,7 @@ static void read_entity_dir(struct loader *L, enum kind k)
 {
 	char *why = NULL;
 	const struct hh_walk_names *nm = &L->names[k];
-	if (hh_walk_list(L->dir, kind_dir[k], &L->names[k], &why) < 0) {
+	if (list_names(L, kind_dir[k], &L->names[k], &why) < 0) {
 		loader_fail(L, kind_dir[k], "%s", why);
 		free(why);
 	}
@@ -552,6 +664,7 @@ static void loader_free(struct loader *L)
 		hh_walk_names_free(&L->names[k]);
 	hh_content_files_free(&L->files);
 	hh_content_free(L->c);
+	json_decref(L->combinations);
 }
 
 /* interview.json is optional: a folder without it has no guided questions (content/README.md). */
@@ -564,6 +677,159 @@ static void read_interview(struct loader *L)
 	if (present)
 		read_src(L, INTERVIEW_PATH, KIND_INTERVIEW);
 }
+
+/* ------------------------------------------------------------ countries and languages */
+
+static int cmp_country(const void *a, const void *b)
+{
+	const struct hh_country *x = a, *y = b;
+	return strcmp(x->code ? x->code : "", y->code ? y->code : "");
+}
+
+/* countries/CC.json, one per country; every country must have the first one's term keys. */
+static void read_countries(struct loader *L)
+{
+	struct hh_walk_names names = {0};
+	char *why = NULL;
+	if (L->docs == NULL) {
+		struct stat st;
+		char *path = xasprintf("%s/%s", L->dir, COUNTRIES_DIR);
+		int present = stat(path, &st) == 0;
+		free(path);
+		if (!present)
+			return; /* no countries: texts may hold no placeholder (checked below) */
+	}
+	if (list_names(L, COUNTRIES_DIR, &names, &why) < 0) {
+		loader_fail(L, COUNTRIES_DIR, "%s", why);
+		free(why);
+	}
+	alloc_slots(L->c, KIND_COUNTRY, names.n);
+	for (size_t i = 0; i < names.n; i++) {
+		char *rel = xasprintf("%s/%s.json", COUNTRIES_DIR, names.v[i]);
+		read_src(L, rel, KIND_COUNTRY);
+		free(rel);
+	}
+	hh_walk_names_free(&names);
+	if (L->c->n_countries > 1)
+		qsort(L->c->countries, L->c->n_countries, sizeof(*L->c->countries), cmp_country);
+	hh_i18n_check_countries(L->c, L->diags, &L->errors);
+}
+
+/* A language version's combination messages: its own file, merged into its policy before the schema. */
+static void read_lang_combinations(struct loader *T)
+{
+	char *buf = NULL, *why = NULL;
+	size_t len = 0;
+	char *rel = xasprintf("%s%s", T->prefix, COMBINATIONS_PATH);
+	int rc = T->docs != NULL ? doc_read(T, rel, &buf, &len, &why) : hh_walk_read(T->dir, rel, &buf, &len, &why);
+	if (rc < 0) {
+		free(why); /* optional: a policy without combinations is judged against English below */
+		free(rel);
+		return;
+	}
+	files_add(&T->files, rel, buf, len);
+	keep_doc(T, rel, buf, len);
+	struct src *s = src_new(T, rel, KIND_POLICY, buf, len);
+	T->policy = NULL; /* registered for its diagnostics only */
+	json_t *root = hh_schema_load(&s->f);
+	if (root != NULL) {
+		const char *review = take_review(s, root);
+		hh_field_keys(&s->f, root, "", (const char *const[]){"combinations", NULL});
+		json_t *arr = json_object_get(root, "combinations");
+		T->combinations = json_is_array(arr) ? json_incref(arr) : NULL;
+		if (review != NULL && strcmp(review, "pending") == 0)
+			T->c->translation_review = review;
+		json_decref(root);
+	}
+	free(buf);
+	free(rel);
+}
+
+static void merge_files(struct loader *L, struct loader *T)
+{
+	for (size_t i = 0; i < T->files.n; i++) {
+		L->files.v = xrealloc(L->files.v, (L->files.n + 1) * sizeof(*L->files.v));
+		L->files.v[L->files.n++] = T->files.v[i];
+	}
+	free(T->files.v);
+	T->files.v = NULL;
+	T->files.n = 0;
+}
+
+/* LANG/: the same tree as English, every text translated, every other field the same. */
+static void read_language(struct loader *L, enum hh_lang lang)
+{
+	struct loader T;
+	char *prefix = xasprintf("%s/", hh_lang_name(lang));
+	loader_init(&T, L->dir, L->diags);
+	T.prefix = prefix;
+	T.docs = L->docs;
+	T.n_docs = L->n_docs;
+	T.keep = L->c;
+	read_lang_combinations(&T);
+	for (int k = 0; k < ENTITY_KINDS; k++)
+		read_entity_dir(&T, (enum kind)k);
+	read_src(&T, SYMPTOMS_PATH, KIND_SYMPTOMS);
+	read_src(&T, POLICY_PATH, KIND_POLICY);
+	report_dropped(&T);
+	L->errors += T.errors;
+	if (T.errors == 0 && L->docs == NULL)
+		hh_i18n_compare(L->c, T.c, prefix, L->diags, &L->errors);
+	if (T.errors == 0) {
+		hh_content_finish(T.c);
+		L->c->translations[lang] = T.c;
+		T.c = NULL;
+	}
+	merge_files(L, &T);
+	loader_free(&T);
+	free(prefix);
+}
+
+static int language_present(const struct loader *L, enum hh_lang lang)
+{
+	char *prefix = xasprintf("%s/", hh_lang_name(lang));
+	int present = 0;
+	for (size_t i = 0; L->docs != NULL && i < L->n_docs && !present; i++)
+		present = strncmp(L->docs[i].path, prefix, strlen(prefix)) == 0;
+	if (L->docs == NULL) {
+		struct stat st;
+		char *path = xasprintf("%s/%s", L->dir, prefix);
+		present = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		free(path);
+	}
+	free(prefix);
+	return present;
+}
+
+/* Countries, then every language folder present, then every text's placeholders. */
+static void read_i18n(struct loader *L)
+{
+	read_countries(L);
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		if (l != HH_LANG_EN && language_present(L, (enum hh_lang)l))
+			read_language(L, (enum hh_lang)l);
+	if (L->docs == NULL)
+		hh_i18n_check_placeholders(L->c, L->diags, &L->errors);
+}
+
+int hh_loader_read_i18n(struct hh_content *base, const struct hh_i18n_doc *docs, size_t n, struct hh_diags *diags)
+{
+	struct loader L;
+	loader_init(&L, NULL, diags);
+	hh_content_free(L.c);
+	L.c = base; /* filled in place: countries, translations */
+	L.docs = docs;
+	L.n_docs = n;
+	L.keep = NULL;
+	read_i18n(&L);
+	report_dropped(&L);
+	L.c = NULL;
+	int rc = L.errors > 0 ? -1 : 0;
+	loader_free(&L);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the folder */
 
 static void read_folder(struct loader *L)
 {
@@ -581,6 +847,8 @@ static void read_folder(struct loader *L)
 	check_references(L);
 	check_combinations(L);
 	check_interview(L);
+	L->keep = L->c;
+	read_i18n(L);
 }
 
 int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files, struct hh_diags *diags)
@@ -636,19 +904,58 @@ static int kind_of(const char *rel, enum kind *out)
 	return -1;
 }
 
+/* "es/causes/x.json" -> L->prefix "es/", returns "causes/x.json"; English paths unchanged. */
+static const char *lang_rest(struct loader *L, const char *rel)
+{
+	static const char *const prefixes[HH_LANG_COUNT] = {"", "es/"}; /* the folders of hh_lang_name */
+	for (int l = 1; l < HH_LANG_COUNT; l++)
+		if (strncmp(rel, prefixes[l], strlen(prefixes[l])) == 0) {
+			L->prefix = prefixes[l];
+			return rel + strlen(prefixes[l]);
+		}
+	return rel;
+}
+
+/* countries/CC.json, or a language's combinations file: kinds read_dir reads by their own rules. */
+static int check_special(struct loader *L, const char *relpath, const char *rest, const char *buf, size_t len)
+{
+	if (strncmp(relpath, COUNTRIES_DIR "/", sizeof(COUNTRIES_DIR)) == 0 &&
+	    strchr(relpath + sizeof(COUNTRIES_DIR), '/') == NULL) {
+		alloc_slots(L->c, KIND_COUNTRY, 1);
+		check_src(L, src_new(L, relpath, KIND_COUNTRY, buf, len), L->c);
+		return 1;
+	}
+	if (L->prefix != NULL && strcmp(rest, COMBINATIONS_PATH) == 0) {
+		struct hh_i18n_doc doc = {relpath, NULL, NULL};
+		char *copy = xstrndup(buf, len);
+		doc.body = copy;
+		L->docs = &doc;
+		L->n_docs = 1;
+		read_lang_combinations(L);
+		L->docs = NULL;
+		L->n_docs = 0;
+		free(copy);
+		return 1;
+	}
+	return 0;
+}
+
 int hh_loader_check_file(const char *relpath, const char *buf, size_t len, struct hh_diags *diags)
 {
 	struct loader L;
 	enum kind kind;
 	loader_init(&L, NULL, diags);
-	if (kind_of(relpath, &kind) < 0)
-		loader_fail(&L, relpath, "is not a content file path (articles/, causes/, remedies/ or triage/)");
-	else if (len > HH_WALK_MAX_FILE)
+	const char *rest = lang_rest(&L, relpath);
+	if (len > HH_WALK_MAX_FILE)
 		loader_fail(&L, relpath, "is %zu bytes; the limit is %d", len, HH_WALK_MAX_FILE);
+	else if (check_special(&L, relpath, rest, buf, len))
+		;
+	else if (kind_of(rest, &kind) < 0)
+		loader_fail(&L, relpath, "is not a content file path (articles/, causes/, remedies/ or triage/)");
 	else {
 		if (kind < ENTITY_KINDS)
 			alloc_slots(L.c, kind, 1);
-		check_src(src_new(&L, relpath, kind, buf, len), L.c);
+		check_src(&L, src_new(&L, relpath, kind, buf, len), L.c);
 		check_codes(&L);
 	}
 	report_dropped(&L);

@@ -220,6 +220,23 @@ static struct hh_plan_item *disk_kind(struct disk *d, enum hh_plan_kind k, size_
 	return d->items[k];
 }
 
+/* Countries by code, translations by path (content/README-i18n.md), each with its file's checksum. */
+static void disk_i18n(struct disk *d)
+{
+	const struct hh_content *c = d->c;
+	size_t n = 0;
+	struct hh_plan_item *v = disk_kind(d, HH_PLAN_COUNTRY, c->n_countries);
+	for (size_t i = 0; i < c->n_countries; i++)
+		v[i] = (struct hh_plan_item){c->countries[i].code, c->countries[i].checksum};
+	for (size_t i = 0; i < c->n_docs; i++)
+		n += strncmp(c->docs[i].path, "countries/", 10) != 0;
+	v = disk_kind(d, HH_PLAN_TRANSLATION, n);
+	n = 0;
+	for (size_t i = 0; i < c->n_docs; i++)
+		if (strncmp(c->docs[i].path, "countries/", 10) != 0)
+			v[n++] = (struct hh_plan_item){c->docs[i].path, c->docs[i].checksum};
+}
+
 static void disk_side(struct disk *d)
 {
 	const struct hh_content *c = d->c;
@@ -249,6 +266,7 @@ static void disk_side(struct disk *d)
 		v[i] = (struct hh_plan_item){c->questions[i].id, c->questions[i].checksum};
 	v = disk_kind(d, HH_PLAN_POLICY, 1);
 	v[0] = (struct hh_plan_item){"triage/policy.json", d->policy_sum};
+	disk_i18n(d);
 }
 
 static int validate(struct run *r, struct disk *d)
@@ -488,7 +506,9 @@ out:
 /* The content folder's files as the loader names them: "causes/x.json". */
 static void content_paths(const char *dir, struct strlist *paths)
 {
-	static const char *const subdirs[] = {"articles", "causes", "remedies", "triage"};
+	/* the folders loader.c reads: English, the countries, each language version (content/README-i18n.md) */
+	static const char *const subdirs[] = {"articles",    "causes",    "remedies",    "triage",   "countries",
+					      "es/articles", "es/causes", "es/remedies", "es/triage"};
 	for (size_t i = 0; i < HH_ARRAY_LEN(subdirs); i++) {
 		struct strlist names = {0};
 		char *sub = xasprintf("%s/%s", dir, subdirs[i]);

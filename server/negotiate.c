@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -157,6 +158,95 @@ int hh_accept_choose(const char *accept, const char *const *offers, size_t n_off
 		if (q > best_q) {
 			best_q = q;
 			best = (int)i;
+		}
+	}
+	return best;
+}
+
+/* ================================================================ Accept-Language */
+
+/* One language-range of Accept-Language: [tag, tag + n) and its q; 0, or -1 when unreadable. */
+static int parse_lang_range(const char *p, size_t n, const char **tag, size_t *tn, int *q)
+{
+	const char *semi = memchr(p, ';', n);
+	*tag = p;
+	*tn = semi ? (size_t)(semi - p) : n;
+	trim(tag, tn);
+	*q = 1000;
+	if (*tn == 0)
+		return -1;
+	for (size_t i = 0; i < *tn; i++)
+		if (!isalnum((unsigned char)(*tag)[i]) && (*tag)[i] != '-' && (*tag)[i] != '*')
+			return -1;
+	if (semi == NULL)
+		return 0;
+	const char *v = semi + 1;
+	size_t vn = n - (size_t)(v - p);
+	trim(&v, &vn);
+	if (vn < 2 || (v[0] != 'q' && v[0] != 'Q') || v[1] != '=')
+		return -1;
+	v += 2;
+	vn -= 2;
+	trim(&v, &vn);
+	*q = parse_q(v, vn);
+	return *q < 0 ? -1 : 0;
+}
+
+/*
+ * How specifically a range names offer: 3 equal, 2 the range is a
+ * sub-tag of offer ("es-MX" names "es": RFC 4647 lookup, which falls back
+ * by truncating the range), 1 offer is a sub-tag of the range (basic
+ * filtering), 0 "*" (any), -1 no match. Case-insensitive (RFC 4647 2.1).
+ */
+static int lang_match(const char *tag, size_t tn, const char *offer)
+{
+	size_t on = strlen(offer);
+	if (tn == 1 && tag[0] == '*')
+		return 0;
+	if (tn == on && strncasecmp(tag, offer, on) == 0)
+		return 3;
+	if (tn > on && tag[on] == '-' && strncasecmp(tag, offer, on) == 0)
+		return 2;
+	if (on > tn && offer[tn] == '-' && strncasecmp(tag, offer, tn) == 0)
+		return 1;
+	return -1;
+}
+
+/* The q the header gives offer: that of its most specific matching range (-1: none matches). */
+static int lang_quality(const char *header, const char *offer, int *first)
+{
+	int best_spec = -1, q = -1, pos = 0;
+	*first = INT32_MAX;
+	for (const char *p = header; *p; pos++) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		const char *tag;
+		size_t tn;
+		int rq;
+		int spec = parse_lang_range(p, n, &tag, &tn, &rq) == 0 ? lang_match(tag, tn, offer) : -1;
+		if (spec > best_spec) {
+			best_spec = spec;
+			q = rq;
+			*first = pos;
+		}
+		p = comma ? comma + 1 : p + n;
+	}
+	return q;
+}
+
+int hh_accept_language_choose(const char *header, const char *const *offers, size_t n_offers)
+{
+	int best = -1, best_q = 0, best_pos = INT32_MAX;
+	if (header == NULL)
+		return -1;
+	for (size_t i = 0; i < n_offers; i++) {
+		int pos = 0;
+		int q = lang_quality(header, offers[i], &pos);
+		/* higher q wins; on a tie, the range the reader listed first */
+		if (q > best_q || (q == best_q && q > 0 && pos < best_pos)) {
+			best = (int)i;
+			best_q = q;
+			best_pos = pos;
 		}
 	}
 	return best;

@@ -2,6 +2,7 @@
  * purge.c - purge by surrogate key on content change (see purge.h).
  */
 #include "healthhub/purge.h"
+#include "healthhub/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -515,12 +516,68 @@ static void diff_articles(const struct hh_snapshot *old, const struct hh_snapsho
 	}
 }
 
+static int same_sum(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* Whether two translations differ in any entity, symptom or the policy (their checksums). */
+static int translation_differs(const struct hh_content *a, const struct hh_content *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	if (a->n_articles != b->n_articles || a->n_causes != b->n_causes || a->n_remedies != b->n_remedies ||
+	    a->n_symptoms != b->n_symptoms || !same_sum(a->policy.checksum, b->policy.checksum))
+		return 1;
+	for (size_t i = 0; i < a->n_articles; i++)
+		if (!same_sum(a->articles[i].checksum, b->articles[i].checksum))
+			return 1;
+	for (size_t i = 0; i < a->n_causes; i++)
+		if (!same_sum(a->causes[i].checksum, b->causes[i].checksum))
+			return 1;
+	for (size_t i = 0; i < a->n_remedies; i++)
+		if (!same_sum(a->remedies[i].checksum, b->remedies[i].checksum))
+			return 1;
+	for (size_t i = 0; i < a->n_symptoms; i++)
+		if (!same_sum(a->symptoms[i].checksum, b->symptoms[i].checksum))
+			return 1;
+	return 0;
+}
+
+/*
+ * Other languages and countries (issue 15) are built on demand, so they are
+ * diffed from the content as read: a country whose terms changed purges
+ * "country/CC", a changed translation "lang/xx" (every variant answer
+ * carries both keys; the entity keys above reach every variant already).
+ */
+static void diff_i18n(const struct hh_snapshot *old, const struct hh_snapshot *new, struct keyset *ks)
+{
+	char key[32];
+	const struct hh_content *a = old->base, *b = new->base;
+	if (a == NULL || b == NULL)
+		return;
+	for (size_t i = 0; i < b->n_countries; i++) {
+		const struct hh_country *k = hh_i18n_country(a, b->countries[i].code);
+		if (k != NULL && same_sum(k->checksum, b->countries[i].checksum))
+			continue;
+		snprintf(key, sizeof(key), "country/%s", b->countries[i].code);
+		keyset_add_first(ks, key);
+	}
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		if (l == HH_LANG_EN || !translation_differs(a->translations[l], b->translations[l]))
+			continue;
+		snprintf(key, sizeof(key), "lang/%s", hh_lang_name((enum hh_lang)l));
+		keyset_add_first(ks, key);
+	}
+}
+
 char *hh_purge_diff(const struct hh_snapshot *old, const struct hh_snapshot *new)
 {
 	struct keyset ks = {.seen = hh_map_new(64 + new->n_resources)};
 	diff_one_way(new, old, &ks);
 	diff_one_way(old, new, &ks);
 	diff_articles(old, new, &ks);
+	diff_i18n(old, new, &ks);
 	if (ks.n > 0)
 		keyset_add_first(&ks, "triage");
 	size_t len = 1;

@@ -176,7 +176,10 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 	 * reconnect (served < 0) read it all, since the database may not be
 	 * the one the last content came from.
 	 */
-	const struct hh_content *since = r->served >= 0 && r->last != NULL ? r->last->content : NULL;
+	/* the content as read (placeholders, every language), not the default variant resolved from it */
+	const struct hh_snapshot *last = r->last;
+	const struct hh_content *since =
+		r->served >= 0 && last != NULL ? (last->base != NULL ? last->base : last->content) : NULL;
 	if (hh_db_load_since(r->read, since, &content, &counts, err, sizeof(err)) < 0) {
 		hh_metrics_db_error();
 		hh_metrics_reload(version, hh_wall_ms(), 0);

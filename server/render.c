@@ -6,6 +6,7 @@
  * *_set_new) so a failure anywhere unwinds with one json_decref.
  */
 #include "healthhub/render.h"
+#include "healthhub/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,8 @@ static int article_tail(const struct hh_article *a, json_t *o)
 	    set(o, "references", references_array(&a->references)) < 0 ||
 	    set(o, "reviewed_at", str_or_null(a->reviewed_at)) < 0 ||
 	    set(o, "next_review_due", str_or_null(a->next_review_due)) < 0 ||
-	    set(o, "updated_at", str_or_null(a->updated_at)) < 0 || set(o, "version", json_integer(a->version)) < 0)
+	    set(o, "updated_at", str_or_null(a->updated_at)) < 0 || set(o, "version", json_integer(a->version)) < 0 ||
+	    set_opt_str(o, "translation_review", a->translation_review) < 0)
 		return -1;
 	return 0;
 }
@@ -405,13 +407,24 @@ static json_t *ld_about(const struct hh_article *a)
 	return o;
 }
 
+/* The page's BCP 47 tag: its language as written for its country ("en-GB", "es-US"). */
+static void language_tag(const struct hh_content *c, char out[8])
+{
+	if (c->country == NULL)
+		snprintf(out, 8, "en-GB"); /* a content without countries is the GB English it always was */
+	else
+		snprintf(out, 8, "%.2s-%.2s", hh_lang_name(c->lang), c->country->code);
+}
+
 static int ld_fill(json_t *o, const struct hh_content *c, const struct hh_article *a, const char *base,
 		   const char *page_url)
 {
+	char tag[8];
+	language_tag(c, tag);
 	if (set_str(o, "@context", "https://schema.org") < 0 || set_str(o, "@type", "MedicalWebPage") < 0 ||
 	    set_str(o, "name", a->title) < 0 || set_str(o, "description", a->summary) < 0 ||
-	    set_str(o, "url", page_url) < 0 || set_str(o, "inLanguage", "en-GB") < 0 ||
-	    set(o, "about", ld_about(a)) < 0 || set(o, "alternateName", strv_array(&a->alternate_names)) < 0 ||
+	    set_str(o, "url", page_url) < 0 || set_str(o, "inLanguage", tag) < 0 || set(o, "about", ld_about(a)) < 0 ||
+	    set(o, "alternateName", strv_array(&a->alternate_names)) < 0 ||
 	    set_opt_str(o, "lastReviewed", a->reviewed_at) < 0 || set_opt_str(o, "dateModified", a->updated_at) < 0 ||
 	    set(o, "citation", ld_citations(&a->references)) < 0 ||
 	    set(o, "hasPart", ld_parts(c, a, base, page_url)) < 0)
@@ -445,7 +458,8 @@ json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x)
 	    set(o, "positions", positions_array(x->positions)) < 0 ||
 	    set(o, "regions", regions_array(x->regions)) < 0 || set(o, "remedies", strv_array(&x->remedies)) < 0 ||
 	    set(o, "see_doctor_if", str_or_null(x->see_doctor_if)) < 0 ||
-	    set(o, "references", references_array(&x->references)) < 0)
+	    set(o, "references", references_array(&x->references)) < 0 ||
+	    set_opt_str(o, "translation_review", x->translation_review) < 0)
 		return fail(o);
 	return o;
 }
@@ -473,7 +487,8 @@ json_t *hh_render_remedy(const struct hh_content *c, const struct hh_remedy *x)
 	if (set_str(o, "slug", x->slug) < 0 || set_str(o, "name", x->name) < 0 ||
 	    set_str(o, "summary", x->summary) < 0 || set_str(o, "description", x->description) < 0 ||
 	    set(o, "steps", strv_array(&x->steps)) < 0 || set(o, "causes", strv_array(&x->causes)) < 0 ||
-	    set(o, "references", references_array(&x->references)) < 0)
+	    set(o, "references", references_array(&x->references)) < 0 ||
+	    set_opt_str(o, "translation_review", x->translation_review) < 0)
 		return fail(o);
 	return o;
 }
@@ -602,7 +617,8 @@ json_t *hh_render_symptoms(const struct hh_content *c)
 	for (size_t i = 0; items != NULL && i < c->n_symptoms; i++)
 		if (push(items, symptom_item(&c->symptoms[i])) < 0)
 			items = fail(items);
-	if (o == NULL || set(o, "items", items) < 0 || set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0)
+	if (o == NULL || set(o, "items", items) < 0 || set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0 ||
+	    set_opt_str(o, "translation_review", c->translation_review) < 0)
 		return fail(o);
 	return o;
 }

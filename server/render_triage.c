@@ -288,6 +288,17 @@ char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result
 	out_str(&o, c->ruleset_version);
 	/* After the fields clients already read, so their bytes and positions do not move. */
 	out_interview(&o, &r->interview);
+	if (c->country != NULL) {
+		/* which country's services the advice names, and the number a call button dials */
+		out_key(&o, "country", 0);
+		out_str(&o, c->country->code);
+		out_key(&o, "emergency_number", 0);
+		out_str(&o, c->country->emergency_number);
+	}
+	if (c->translation_review != NULL) {
+		out_key(&o, "translation_review", 0);
+		out_str(&o, c->translation_review);
+	}
 	out_raw(&o, "}");
 	o.p[o.len] = '\0';
 	*len = o.len;

@@ -637,3 +637,93 @@ void hh_schema_interview(struct hh_field_src *s, json_t *obj)
 		parse_question(s, json_array_get(arr, i), item, &c->questions[i]);
 	}
 }
+
+/* ------------------------------------------------------------ countries */
+
+static const char *const country_keys[] = {"code", "name", "emergency_number", "terms", "sources", NULL};
+
+/* ISO 3166-1 alpha-2, upper case, and the file's name. */
+static const char *country_code(struct hh_field_src *s, json_t *obj)
+{
+	json_t *v = hh_field_member(s, obj, "", "code", HH_FIELD_REQUIRED);
+	const char *code = json_is_string(v) ? json_string_value(v) : NULL;
+	if (v == NULL)
+		return NULL;
+	if (code == NULL || strlen(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z') {
+		hh_field_fail(s, "code", "must be an ISO 3166-1 alpha-2 code in upper case (\"GB\", \"US\")");
+		return NULL;
+	}
+	const char *slash = strrchr(s->rel, '/');
+	const char *base = slash ? slash + 1 : s->rel;
+	if (strncmp(base, code, 2) != 0 || strcmp(base + 2, ".json") != 0)
+		hh_field_fail(s, "code", "code \"%s\" does not match the file name %s (it must be %s.json)", code, base,
+			      code);
+	return hh_content_strdup(s->c, code);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* terms.LANG: {key: text}; the keys of the first language set the order every language follows. */
+static void country_terms(struct hh_field_src *s, json_t *terms, enum hh_lang l, struct hh_country *k)
+{
+	char path[HH_FIELD_PATH_LEN];
+	static const char *const langs[HH_LANG_COUNT] = {"en", "es"};
+	hh_field_join_key(path, "terms", langs[l]);
+	json_t *obj = hh_field_member(s, terms, "terms", langs[l], HH_FIELD_REQUIRED);
+	if (obj == NULL)
+		return;
+	if (!json_is_object(obj)) {
+		hh_field_wrong_type(s, path, "object", obj);
+		return;
+	}
+	if (k->keys.v == NULL) {
+		k->keys.n = json_object_size(obj);
+		k->keys.v = hh_content_alloc(s->c, (k->keys.n + 1) * sizeof(char *));
+		size_t i = 0;
+		const char *key;
+		json_t *val;
+		json_object_foreach(obj, key, val) k->keys.v[i++] = hh_content_strdup(s->c, key);
+		qsort(k->keys.v, k->keys.n, sizeof(char *), cmp_cstr);
+	}
+	k->values[l] = hh_content_alloc(s->c, (k->keys.n + 1) * sizeof(char *));
+	for (size_t i = 0; i < k->keys.n; i++) {
+		const char *t = hh_field_text_member(s, obj, path, k->keys.v[i]);
+		if (t != NULL && strpbrk(t, "{}") != NULL)
+			hh_field_fail(s, path, "%s: a term holds no { or } (no nested placeholders)", k->keys.v[i]);
+		k->values[l][i] = t != NULL ? t : "";
+	}
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val) if (bsearch(&key, k->keys.v, k->keys.n, sizeof(char *), cmp_cstr) == NULL)
+		hh_field_fail(s, path, "%s: not a term of terms.%s (every language has the same keys)", key, langs[0]);
+}
+
+void hh_schema_country(struct hh_field_src *s, json_t *obj, struct hh_country *k)
+{
+	char path[HH_FIELD_PATH_LEN];
+	static const char *const langs[HH_LANG_COUNT] = {"en", "es"};
+	hh_field_keys(s, obj, "", country_keys);
+	k->code = country_code(s, obj);
+	k->emergency_number = hh_field_text_member(s, obj, "", "emergency_number");
+	json_t *name = hh_field_member(s, obj, "", "name", HH_FIELD_REQUIRED);
+	json_t *terms = hh_field_member(s, obj, "", "terms", HH_FIELD_REQUIRED);
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		if (json_is_object(name))
+			k->name[l] = hh_field_text_member(s, name, "name", langs[l]);
+		if (json_is_object(terms))
+			country_terms(s, terms, (enum hh_lang)l, k);
+	}
+	json_t *src = hh_field_array_member(s, obj, "", "sources", HH_FIELD_REQUIRED);
+	k->sources.n = src != NULL ? json_array_size(src) : 0;
+	k->sources.v = hh_content_alloc(s->c, (k->sources.n + 1) * sizeof(*k->sources.v));
+	for (size_t i = 0; i < k->sources.n; i++) {
+		hh_field_join_index(path, "sources", i);
+		hh_field_reference(s, json_array_get(src, i), path, &k->sources.v[i]);
+	}
+	char hex[65];
+	hh_sha256_hex(s->buf, s->len, hex);
+	k->checksum = hh_content_strdup(s->c, hex);
+}

@@ -99,8 +99,10 @@ static void init_state(const struct hh_config *cfg)
 		 "public, max-age=%ld%s, stale-while-revalidate=%ld, stale-if-error=%ld", cfg->max_age, smax,
 		 cfg->stale_while_revalidate, cfg->stale_if_error);
 	hh_cors_init(&srv.cors, cfg->cors_origins, cfg->cors_max_age);
-	srv.opts = (struct hh_snapshot_options){
-		.cors = &srv.cors, .cache_control = srv.cache_control, .public_url = cfg->public_url};
+	srv.opts = (struct hh_snapshot_options){.cors = &srv.cors,
+						.cache_control = srv.cache_control,
+						.public_url = cfg->public_url,
+						.default_country = cfg->country};
 }
 
 static void free_state(void)
@@ -238,6 +240,11 @@ static int check_settings(const struct hh_config *cfg)
 	if (!public_url_ok(cfg->public_url)) {
 		hh_error("--public-url must be an absolute http(s) URL without a trailing slash", "public-url",
 			 cfg->public_url);
+		return -1;
+	}
+	const char *cc = cfg->country != NULL ? cfg->country : "";
+	if (strlen(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') {
+		hh_error("--country must be an ISO 3166-1 alpha-2 code in upper case, e.g. GB or US", "country", cc);
 		return -1;
 	}
 	if (hh_purge_urls_check(cfg->purge_url, why, sizeof(why)) < 0) {

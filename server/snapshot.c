@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/i18n.h"
 #include "healthhub/keys.h"
+#include "snapshot_internal.h"
 #include "healthhub/negotiate.h"
 #include "healthhub/log.h"
 #include "healthhub/render.h"
@@ -23,6 +25,23 @@ static const char JSON_TYPE[] = "application/json; charset=utf-8";
 static const char LD_TYPE[] = "application/ld+json; charset=utf-8";
 static const char VARY_ENC[] = "Accept-Encoding";
 static const char VARY_ACCEPT_ENC[] = "Accept, Accept-Encoding";
+/*
+ * With countries and languages, every content answer may differ by
+ * Accept-Language, so it always says so (whether or not this request sent
+ * the header): a shared cache then never serves one reader's language to
+ * another. The static strings keep prebuilt responses free of allocation.
+ */
+static const char VARY_ENC_LANG[] = "Accept-Encoding, Accept-Language";
+static const char VARY_ACCEPT_ENC_LANG[] = "Accept, Accept-Encoding, Accept-Language";
+
+static const char *vary_with_language(const struct hh_snapshot_options *o, const char *vary)
+{
+	if (o == NULL || o->content_language == NULL || vary == NULL)
+		return vary;
+	if (strcmp(vary, VARY_ENC) == 0)
+		return VARY_ENC_LANG;
+	return strcmp(vary, VARY_ACCEPT_ENC) == 0 ? VARY_ACCEPT_ENC_LANG : vary;
+}
 
 int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r)
 {
@@ -100,6 +119,8 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		ok = MHD_add_response_header(r, "Last-Modified", res->last_modified) == MHD_YES;
 	if (ok && gzip)
 		ok = MHD_add_response_header(r, "Content-Encoding", "gzip") == MHD_YES;
+	if (ok && res->opts != NULL && res->opts->content_language != NULL)
+		ok = MHD_add_response_header(r, "Content-Language", res->opts->content_language) == MHD_YES;
 	if (ok && res->link != NULL)
 		ok = MHD_add_response_header(r, "Link", res->link) == MHD_YES;
 	if (!ok) {
@@ -120,12 +141,34 @@ void hh_keybuf_add(struct hh_keybuf *kb, const char *prefix, const char *name)
 		kb->len += (size_t)n;
 }
 
-/* Copies the meta (borrowed) into res: Surrogate-Key, Last-Modified and Link. */
-static void resource_meta(struct hh_resource *res, const struct hh_resource_meta *m)
+/*
+ * The same bytes in two countries are still two answers (their headers
+ * differ, and a purge of one must not keep the other): a variant's ETag
+ * names it. The default keeps the bytes-only ETag it always had.
+ */
+static void variant_etags(struct hh_rendition *r, const struct hh_snapshot_options *o)
+{
+	char hex[32];
+	if (o == NULL || o->variant == NULL || sscanf(r->etag, "\"%24[0-9a-f]\"", hex) != 1)
+		return;
+	snprintf(r->etag, sizeof(r->etag), "\"%s.%s\"", hex, o->variant);
+	snprintf(r->etag_gz, sizeof(r->etag_gz), "\"%s.%s-gz\"", hex, o->variant);
+}
+
+/*
+ * Copies the meta (borrowed) into res: Surrogate-Key, Last-Modified and Link. A
+ * variant's answers also carry "lang/es country/US", so a purge can reach
+ * one language or country; the entity keys stay shared, so a purge of
+ * "article/x" reaches every language's copy.
+ */
+static void resource_meta(struct hh_resource *res, const struct hh_snapshot_options *o,
+			  const struct hh_resource_meta *m)
 {
 	if (m == NULL)
 		return;
-	if (m->keys != NULL && m->keys[0] != '\0')
+	if (m->keys != NULL && m->keys[0] != '\0' && o != NULL && o->variant != NULL)
+		res->surrogate = xasprintf("%s lang/%.2s country/%s", m->keys, o->variant, o->variant + 3);
+	else if (m->keys != NULL && m->keys[0] != '\0')
 		res->surrogate = xstrdup(m->keys);
 	res->modified = m->modified;
 	if (m->link != NULL && m->link[0] != '\0')
@@ -140,15 +183,16 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 					const struct hh_resource_meta *m)
 {
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
-	resource_meta(res, m);
+	resource_meta(res, o, m);
 	res->opts = o;
 	hh_ref_init(&res->ref, resource_destroy);
 	atomic_init(&res->bytes_refs, 1);
 	res->content_type = content_type;
-	res->vary = vary;
+	res->vary = vary_with_language(o, vary);
 	res->cache_control = cache_control;
 	if (hh_rendition_build(&res->rend, body, len, MIN_GZIP) < 0)
 		goto fail;
+	variant_etags(&res->rend, o);
 	/*
 	 * Only the 200s are prebuilt: a prebuilt response costs about a
 	 * kilobyte of headers, and at 5,000 articles the two 304s of every
@@ -180,6 +224,8 @@ static void put_resource(void *value)
 static void snapshot_destroy(struct hh_ref *ref)
 {
 	struct hh_snapshot *s = (struct hh_snapshot *)ref;
+	/* variants borrow from base: they go first, base last */
+	hh_snapshot_variants_free(s->variants);
 	hh_map_each(s->resources, put_resource);
 	hh_map_free(s->resources);
 	free(s->all);
@@ -190,6 +236,7 @@ static void snapshot_destroy(struct hh_ref *ref)
 	}
 	free(s->articles);
 	hh_content_free(s->content);
+	hh_content_free(s->base);
 	free(s);
 	/*
 	 * glibc keeps freed memory in its arenas: without this, RSS after a
@@ -747,13 +794,9 @@ static int add_static(struct hh_snapshot *s, const struct hh_snapshot *old)
 	return add_json(s, symptoms, hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC, &symptoms_m);
 }
 
-struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
-{
-	return hh_snapshot_build_from(content, o, NULL);
-}
-
-struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const struct hh_snapshot_options *o,
-					   const struct hh_snapshot *old)
+/* One snapshot of one content (one language and country, or a content without countries). */
+struct hh_snapshot *hh_snapshot_build_one(struct hh_content *content, const struct hh_snapshot_options *o,
+					  const struct hh_snapshot *old)
 {
 	struct hh_snapshot *s = xcalloc(1, sizeof(*s));
 	hh_ref_init(&s->ref, snapshot_destroy);
@@ -770,6 +813,19 @@ struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const str
 	}
 	malloc_trim(0); /* what rendering and compressing left in the arenas */
 	return s;
+}
+
+struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const struct hh_snapshot_options *o,
+					   const struct hh_snapshot *old)
+{
+	if (content->n_countries > 0)
+		return hh_snapshot_build_variants(content, o, old); /* snapshot_i18n.c */
+	return hh_snapshot_build_one(content, o, old);
+}
+
+struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
+{
+	return hh_snapshot_build_from(content, o, NULL);
 }
 
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key)

@@ -50,6 +50,7 @@ struct hh_config {
 	double rate_limit;     /* requests per second per client; 0 = off */
 	long rate_burst;       /* bucket size */
 	char *trusted_proxies; /* comma-separated proxy addresses whose X-Forwarded-For is believed */
+	char *country;         /* default country code, e.g. "GB" (content/countries/CC.json) */
 	char *public_url;      /* e.g. https://api.example.org: base of absolute links; "" = relative */
 	char *purge_url;       /* comma-separated http:// URLs of shared caches to purge; "" = none */
 	long purge_queue;      /* purge batches waiting at most */

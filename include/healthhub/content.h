@@ -79,12 +79,13 @@ struct hh_article {
 	unsigned positions;      /* enum hh_position bits */
 	unsigned regions;        /* enum hh_region bits */
 	struct hh_reference_list references;
-	const char *reviewed_at;     /* YYYY-MM-DD */
-	const char *next_review_due; /* YYYY-MM-DD */
-	const char *updated_at;      /* RFC 3339 UTC; from the database, NULL from files */
-	int64_t version;             /* bumped when this article changes; 0 from files */
-	const char *checksum;        /* sha256 hex of the canonical entity; set by loaders */
-	int copied;                  /* 1: copied unchanged from the previous content (hh_content_copy_*) */
+	const char *reviewed_at;        /* YYYY-MM-DD */
+	const char *next_review_due;    /* YYYY-MM-DD */
+	const char *updated_at;         /* RFC 3339 UTC; from the database, NULL from files */
+	int64_t version;                /* bumped when this article changes; 0 from files */
+	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
+	const char *checksum;           /* sha256 hex of the canonical entity; set by loaders */
+	int copied;                     /* 1: copied unchanged from the previous content (hh_content_copy_*) */
 };
 
 struct hh_cause {
@@ -97,6 +98,7 @@ struct hh_cause {
 	struct hh_strv remedies;   /* remedy slugs: the one place links are declared */
 	const char *see_doctor_if; /* plain text or NULL */
 	struct hh_reference_list references;
+	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;
 	int copied; /* 1: copied unchanged from the previous content */
 };
@@ -109,6 +111,7 @@ struct hh_remedy {
 	struct hh_strv steps;
 	struct hh_strv causes; /* derived: causes whose remedies[] name this one */
 	struct hh_reference_list references;
+	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;
 	int copied; /* 1: copied unchanged from the previous content */
 };
@@ -211,6 +214,39 @@ struct hh_question {
 
 #define HH_QUESTION_PATTERNS (-1) /* hh_question.covers of the optional pattern screen */
 
+/*
+ * Languages the service has (issue 15). English is the reference: its files
+ * are the source of every non-text field; another language's files carry the
+ * same fields with the texts translated.
+ */
+enum hh_lang {
+	HH_LANG_EN = 0,
+	HH_LANG_ES = 1,
+};
+#define HH_LANG_COUNT 2
+
+/*
+ * A country's care routes (content/countries/CC.json): the terms a text's
+ * {placeholder} stands for, per language. Every country has the same keys
+ * (the loader checks), so any text resolves in any country.
+ */
+struct hh_country {
+	const char *code;             /* ISO 3166-1 alpha-2, upper case: "GB" */
+	const char *emergency_number; /* what a triage answer's call button dials */
+	const char *name[HH_LANG_COUNT];
+	struct hh_strv keys;                /* term keys, sorted */
+	const char **values[HH_LANG_COUNT]; /* values[lang][i] is keys.v[i] in lang */
+	struct hh_reference_list sources;
+	const char *checksum; /* sha256 hex of the file's bytes */
+};
+
+/* A language or country file kept as read, for storage (db_migrate.c) and reload (db_load.c). */
+struct hh_i18n_doc {
+	const char *path; /* relative to the content folder: "countries/GB.json", "es/causes/x.json" */
+	const char *body; /* the file's bytes, NUL-terminated */
+	const char *checksum;
+};
+
 struct hh_arena;
 
 struct hh_content {
@@ -227,7 +263,19 @@ struct hh_content {
 	size_t n_questions;
 	int64_t version;             /* content version from the database; 0 from files */
 	const char *ruleset_version; /* hex digest of symptoms + policy (combinations included) */
-	struct hh_arena *arena;      /* owns every byte above */
+	/* Countries and languages (issue 15). */
+	struct hh_country *countries; /* sorted by code; none: texts must hold no placeholder */
+	size_t n_countries;
+	struct hh_i18n_doc *docs; /* countries/ and language files as read; none from the database's base */
+	size_t n_docs;
+	/* The other languages' texts: translations[HH_LANG_ES] is a whole content whose texts are
+	 * Spanish (non-text fields equal this one's). [HH_LANG_EN] is NULL. Owned. */
+	struct hh_content *translations[HH_LANG_COUNT];
+	const char *translation_review; /* a translation: "pending" or "reviewed" (its triage files); else NULL */
+	/* A variant (hh_i18n_variant): texts resolved for one language and country. */
+	enum hh_lang lang;
+	const struct hh_country *country; /* borrowed from the base; NULL: not a variant */
+	struct hh_arena *arena;           /* owns every byte above */
 };
 
 /* New empty content with its arena. Never NULL (aborts on OOM). */

@@ -135,4 +135,14 @@ int hh_db_search_articles(struct hh_db *db, const char *q, int limit, int offset
 int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, unsigned regions,
 			struct hh_search_result *out, char *err, size_t errlen) HH_MUSTCHECK;
 
+/*
+ * The same searches in another language (lang "es"): articles (articles 1:
+ * p->limit, p->offset, total counted) or causes (p->position, p->region),
+ * over the translated texts with that language's text-search
+ * configuration. 0, or -1 with err.
+ */
+struct hh_list_params;
+int hh_db_search_translated(struct hh_db *db, const char *lang, int articles, const struct hh_list_params *p,
+			    struct hh_search_result *out, char *err, size_t errlen) HH_MUSTCHECK;
+
 #endif

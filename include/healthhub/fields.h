@@ -123,6 +123,8 @@ unsigned hh_field_bits_member(struct hh_field_src *s, json_t *obj, const char *k
 /* Root-level "references": [{title, url}...]. */
 void hh_field_references_member(struct hh_field_src *s, json_t *obj, int flags, struct hh_reference_list *out);
 /* "source": {title, url} of obj at path. */
+/* One {title, url} object at path (url https). */
+void hh_field_reference(struct hh_field_src *s, json_t *v, const char *path, struct hh_reference *out);
 void hh_field_source_member(struct hh_field_src *s, json_t *obj, const char *path, int flags, struct hh_reference *out);
 
 #endif

@@ -84,10 +84,13 @@ struct hh_request {
 	int admin; /* arrived on the --admin-port listener */
 	int status;
 	enum hh_cache_outcome cache;
-	struct hh_search_job *job;  /* a suspended search (owned), until the worker resumes us */
-	struct hh_resource *answer; /* set by a worker before resuming (a reference) */
-	int answer_status;          /* or an error status the worker chose */
-	char retry_after[24];       /* for a 429: seconds until the client's next token */
+	struct hh_search_job *job;    /* a suspended search (owned), until the worker resumes us */
+	struct hh_resource *answer;   /* set by a worker before resuming (a reference) */
+	int answer_status;            /* or an error status the worker chose */
+	char retry_after[24];         /* for a 429: seconds until the client's next token */
+	enum hh_lang lang;            /* the answer's language (?lang=, Accept-Language, else en) */
+	const char *country;          /* ?country= (borrowed from query), or NULL: the default */
+	const char *content_language; /* Content-Language of an answer sent as bytes, or NULL */
 	/* Large buffers last: only the fields above are zeroed for each request. */
 	char path[HH_PATH_MAX];
 	struct hh_query query;

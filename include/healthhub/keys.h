@@ -61,4 +61,13 @@ const char *hh_key_fixed(enum hh_route_id id);
  */
 int hh_key_triage(const char *ruleset_version, const struct hh_triage_input *in, char *buf, size_t cap) HH_MUSTCHECK;
 
+/*
+ * Appends the language and country of a variant ("es-US") to a key built
+ * above, in place, for what is kept across snapshots (the LRUs): the same
+ * search or triage in two languages are two answers. variant NULL (the
+ * default language and country): the key is left as it was, so default
+ * keys never change. 0, or -1 when it does not fit in cap.
+ */
+int hh_key_variant(char *buf, size_t cap, const char *variant) HH_MUSTCHECK;
+
 #endif

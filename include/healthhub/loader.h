@@ -46,4 +46,14 @@ int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_conte
  */
 int hh_loader_check_file(const char *relpath, const char *buf, size_t len, struct hh_diags *diags) HH_MUSTCHECK;
 
+/*
+ * Reads the country and language files kept in the database (db_load.c)
+ * into base, in place: base->countries and base->translations[]. docs and
+ * their strings are borrowed for the call only (what base keeps is copied
+ * into its arena). The English checks ran at migrate; these files are
+ * parsed with the same schema. 0, or -1 with diags filled.
+ */
+int hh_loader_read_i18n(struct hh_content *base, const struct hh_i18n_doc *docs, size_t n,
+			struct hh_diags *diags) HH_MUSTCHECK;
+
 #endif

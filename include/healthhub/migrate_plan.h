@@ -27,7 +27,9 @@
 	X(RULE, "rule")               \
 	X(COMBINATION, "combination") \
 	X(QUESTION, "question")       \
-	X(POLICY, "policy")
+	X(POLICY, "policy")           \
+	X(COUNTRY, "country")         \
+	X(TRANSLATION, "translation")
 
 enum hh_plan_kind {
 #define X(id, name) HH_PLAN_##id,
@@ -97,7 +99,8 @@ size_t hh_plan_count(const struct hh_plan *p, unsigned mask, enum hh_plan_state 
 #define HH_PLAN_ENTITIES                                                                                  \
 	(HH_PLAN_MASK(HH_PLAN_ARTICLE) | HH_PLAN_MASK(HH_PLAN_CAUSE) | HH_PLAN_MASK(HH_PLAN_REMEDY) |     \
 	 HH_PLAN_MASK(HH_PLAN_SYMPTOM) | HH_PLAN_MASK(HH_PLAN_RULE) | HH_PLAN_MASK(HH_PLAN_COMBINATION) | \
-	 HH_PLAN_MASK(HH_PLAN_QUESTION) | HH_PLAN_MASK(HH_PLAN_POLICY))
+	 HH_PLAN_MASK(HH_PLAN_QUESTION) | HH_PLAN_MASK(HH_PLAN_POLICY) | HH_PLAN_MASK(HH_PLAN_COUNTRY) |  \
+	 HH_PLAN_MASK(HH_PLAN_TRANSLATION))
 
 enum hh_plan_style {
 	HH_PLAN_CHANGES, /* "  cause changed: poor-posture", then the totals: migrate and --dry-run */

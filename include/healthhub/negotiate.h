@@ -31,6 +31,17 @@ int hh_accept_quality(const char *accept, const char *type);
 int hh_accept_choose(const char *accept, const char *const *offers, size_t n_offers);
 
 /*
+ * Accept-Language (RFC 9110 12.5.4): the index of the offered language tag
+ * ("en", "es") the header prefers, or -1 when the header is absent or
+ * accepts none of them (the caller then answers in its default language).
+ * q-values as Accept's; a range names an offer when it is the same tag,
+ * a sub-tag of it ("es-MX" names "es"), a prefix of it, or "*"; the most
+ * specific range naming an offer gives its q; on equal q the range listed
+ * first wins. A malformed element is skipped.
+ */
+int hh_accept_language_choose(const char *header, const char *const *offers, size_t n_offers);
+
+/*
  * Parses an HTTP-date in any of the three forms a recipient must accept
  * (IMF-fixdate, RFC 850, asctime) into *out (UTC). 0, or -1 when malformed.
  */

@@ -103,6 +103,7 @@ struct hh_list_params {
 	unsigned position; /* causes: one enum hh_position bit or 0 */
 	unsigned region;   /* causes: one enum hh_region bit or 0 */
 	const char *cause; /* remedies: cause slug (borrowed) or NULL */
+	int lang;          /* enum hh_lang of the answer: which text ?q= searches (set by the handler) */
 	char norm_q[256];
 };
 

@@ -45,4 +45,7 @@ void hh_schema_policy(struct hh_field_src *s, json_t *root, struct hh_policy *ou
  */
 void hh_schema_interview(struct hh_field_src *s, json_t *root);
 
+/* countries/CC.json: code, name and terms per language, emergency_number, sources (https). */
+void hh_schema_country(struct hh_field_src *s, json_t *root, struct hh_country *out);
+
 #endif

@@ -28,9 +28,13 @@
  * outlive every snapshot and resource built with them.
  */
 struct hh_snapshot_options {
-	const struct hh_cors *cors; /* borrowed: CORS "*" headers go into prebuilt responses */
-	const char *cache_control;  /* for cacheable content */
-	const char *public_url;     /* base of absolute links in ld+json; "" = relative */
+	const struct hh_cors *cors;  /* borrowed: CORS "*" headers go into prebuilt responses */
+	const char *cache_control;   /* for cacheable content */
+	const char *public_url;      /* base of absolute links in ld+json; "" = relative */
+	const char *default_country; /* the deployment's country (--country); NULL: GB */
+	/* Set per (language, country) by hh_snapshot_build on interned copies; leave NULL. */
+	const char *content_language; /* Content-Language of every answer; NULL: none (no countries) */
+	const char *variant;          /* "es-US": ETag and Surrogate-Key suffix; NULL for the default */
 };
 
 /* Adds the headers every answer carries: security headers, and CORS "*" when configured. 0 or -1. */
@@ -115,6 +119,8 @@ struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const 
  */
 struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified);
 
+struct hh_variants;
+
 struct hh_snapshot {
 	struct hh_ref ref;
 	struct hh_content *content;              /* owned */
@@ -129,6 +135,10 @@ struct hh_snapshot {
 	struct hh_resource **all; /* every resource of the map, in build order (borrowed from it);
 				       article slots are not in it (purge diffs them by content) */
 	size_t n_all;
+	/* Countries and languages (issue 15): the published snapshot is the default (country, en);
+	 * every other (language, country) is a snapshot of its own, in its family, built on first request. */
+	struct hh_content *base;      /* owned: what every variant's content borrows from; NULL in a variant */
+	struct hh_variants *variants; /* owned: the family (snapshot_i18n.c); NULL in a variant */
 };
 
 /*
@@ -137,6 +147,16 @@ struct hh_snapshot {
  * New reference or NULL (content freed).
  */
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o);
+/*
+ * The snapshot for (lang, country) of a published snapshot s: borrowed (it
+ * lives as long as s), s itself for the default, or NULL when no country
+ * has that code (or building it failed, logged). country NULL: the default
+ * country. A language without a translation gives the country's English. A
+ * variant is built on its first request (thread-safe: one builder, others
+ * wait). A content without countries has one variant: s, for every language.
+ */
+const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country);
+
 /*
  * hh_snapshot_build, sharing with old (borrowed; NULL builds everything) every
  * answer whose inputs did not change: the same resource, one more

@@ -105,11 +105,16 @@ def migrate(url, *args, content=CONTENT, migrations=MIGRATIONS, check=True):
     return r
 
 
-def copy_content(dst=None):
-    """A private, editable copy of content/; returns its path."""
+def copy_content(dst=None, languages=False):
+    """A private, editable copy of content/; returns its path.
+
+    Without languages, the copy is English only (with the countries): a test
+    that adds or edits English files then need not also write their Spanish
+    versions, which the loader requires for every English file once es/ is
+    there. test_i18n.py copies with languages=True."""
     d = dst or tempfile.mkdtemp(prefix="hh-content-")
     shutil.rmtree(d, ignore_errors=True)
-    shutil.copytree(CONTENT, d)
+    shutil.copytree(CONTENT, d, ignore=None if languages else shutil.ignore_patterns("es"))
     return d
 
 

@@ -27,7 +27,8 @@ def sha256_file(path):
 def content_files(folder):
     """Relative paths of the content files, as migrate records them."""
     out = []
-    for sub in ("articles", "causes", "remedies", "triage"):
+    for sub in ("articles", "causes", "remedies", "triage", "countries",
+                "es/articles", "es/causes", "es/remedies", "es/triage"):
         d = os.path.join(folder, sub)
         if os.path.isdir(d):
             out += ["%s/%s" % (sub, n) for n in sorted(os.listdir(d)) if n.endswith(".json")]

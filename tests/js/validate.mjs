@@ -333,6 +333,27 @@ async function main() {
 		headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'POST' } });
 	await check('triage 405', 'DELETE', '/v1/triage', 405);
 
+	// countries and languages (issue 15): Spanish, US, negotiation and the refusals
+	await cached('article es', `/v1/articles/${article}?lang=es`);
+	await cached('article es US', `/v1/articles/${article}?lang=es&country=US`);
+	await cached('article Accept-Language es-MX', `/v1/articles/${article}`, { 'Accept-Language': 'es-MX,en;q=0.5' });
+	await cached('article ld+json es', `/v1/articles/${article}?lang=es`, { Accept: 'application/ld+json' });
+	await cached('articles es', '/v1/articles?lang=es');
+	await cached('articles search es', '/v1/articles?q=dolor%20de%20espalda&lang=es');
+	await cached('causes es US', '/v1/causes?lang=es&country=US');
+	await cached('cause es', `/v1/causes/${cause}?lang=es`);
+	await cached('remedies US', '/v1/remedies?country=US');
+	await cached('remedy es US', `/v1/remedies/${remedy}?lang=es&country=US`);
+	await cached('symptoms es', '/v1/symptoms?lang=es');
+	await cached('triage GET US', '/v1/triage?symptoms=chest_pain&country=US');
+	await cached('triage GET es US', '/v1/triage?symptoms=chest_pain,fever&lang=es&country=US');
+	await post('triage POST es', JSON.stringify({ symptoms: ['fever'] }), 200, { ...JSON_CT, 'Accept-Language': 'es' });
+	await check('openapi lang', 'GET', '/openapi.json?lang=es', 200);
+	await check('article unknown lang', 'GET', `/v1/articles/${article}?lang=fr`, 400);
+	await check('causes unknown country', 'GET', '/v1/causes?country=ZZ', 400);
+	await check('triage GET unknown country', 'GET', '/v1/triage?symptoms=fever&country=ZZ', 422);
+	await check('triage GET unknown lang', 'GET', '/v1/triage?symptoms=fever&lang=de', 422);
+
 	// operations
 	await check('healthz', 'GET', '/healthz', 200);
 	await check('healthz 405', 'POST', '/healthz', 405, { headers: JSON_CT, body: '{}' });

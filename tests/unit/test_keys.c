@@ -159,7 +159,18 @@ static void snapshot_uses_the_same_keys(void)
 		}
 	CHECK(hh_snapshot_get(s, hh_key_fixed(HH_ROUTE_SYMPTOMS)) != NULL);
 	CHECK(hh_snapshot_get(s, hh_key_fixed(HH_ROUTE_OPENAPI)) != NULL);
-	CHECK(s->opts == &o); /* built with the options it was given, no global */
+	/* built with the options it was given (a per-language copy of them), no global */
+	CHECK(s->opts->cache_control == o.cache_control && s->opts->cors == o.cors);
+	CHECK(s->opts->variant == NULL && s->opts->content_language != NULL);
+	/* every other language and country is prebuilt beside it, with its own keys' answers */
+	const struct hh_snapshot *us = hh_snapshot_variant(s, HH_LANG_ES, "US");
+	CHECK(us != NULL && us != s && us->opts->variant != NULL && strcmp(us->opts->variant, "es-US") == 0);
+	CHECK(us != NULL && hh_snapshot_get(us, hh_key_fixed(HH_ROUTE_SYMPTOMS)) != NULL);
+	CHECK(hh_snapshot_variant(s, HH_LANG_EN, "ZZ") == NULL);
+	CHECK(hh_snapshot_variant(s, HH_LANG_EN, NULL) == s);
+	char k[HH_KEY_MAX] = "triage|x";
+	CHECK(hh_key_variant(k, sizeof(k), NULL) == 0 && strcmp(k, "triage|x") == 0);
+	CHECK(hh_key_variant(k, sizeof(k), "es-US") == 0 && strcmp(k, "triage|x|es-US") == 0);
 	hh_ref_put(&s->ref);
 }
 

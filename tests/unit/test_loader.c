@@ -7,6 +7,7 @@
  * that the printed diagnostics must contain.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,17 +204,24 @@ static void test_invalid_cases(void)
 /* ------------------------------------------------------------ checksums */
 
 /* Rewrites every file of files from src into dst with other white space. */
-static int reformat_copy(const char *src, const char *dst, const struct hh_content_files *files)
+/* mkdir -p of path's parent folders under dst (language and country folders only when used). */
+static int make_parents(const char *dst, const char *path)
 {
-	static const char *const subdirs[] = {"articles", "causes", "remedies", "triage"};
-	for (size_t i = 0; i < HH_ARRAY_LEN(subdirs); i++) {
-		char *p = xasprintf("%s/%s", dst, subdirs[i]);
-		int rc = mkdir(p, 0700);
-		free(p);
-		if (rc < 0)
+	for (const char *p = strchr(path, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		char *dir = xasprintf("%s/%.*s", dst, (int)(p - path), path);
+		int rc = mkdir(dir, 0700);
+		free(dir);
+		if (rc < 0 && errno != EEXIST)
 			return -1;
 	}
+	return 0;
+}
+
+static int reformat_copy(const char *src, const char *dst, const struct hh_content_files *files)
+{
 	for (size_t i = 0; i < files->n; i++) {
+		if (make_parents(dst, files->v[i].path) < 0)
+			return -1;
 		char *in = xasprintf("%s/%s", src, files->v[i].path);
 		char *out = xasprintf("%s/%s", dst, files->v[i].path);
 		json_t *j = json_load_file(in, 0, NULL);
@@ -229,7 +237,8 @@ static int reformat_copy(const char *src, const char *dst, const struct hh_conte
 
 static void remove_copy(const char *dst, const struct hh_content_files *files)
 {
-	static const char *const subdirs[] = {"articles", "causes", "remedies", "triage"};
+	static const char *const subdirs[] = {"es/articles", "es/causes", "es/remedies", "es/triage", "es",
+					      "articles",    "causes",    "remedies",    "triage",    "countries"};
 	for (size_t i = 0; i < files->n; i++) {
 		char *p = xasprintf("%s/%s", dst, files->v[i].path);
 		unlink(p);

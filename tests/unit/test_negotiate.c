@@ -84,8 +84,37 @@ static void test_dates(void)
 	CHECK(hh_rfc3339_parse("1994-11-06T08:49:37Zx", &t) < 0);
 }
 
+/* Accept-Language, RFC 9110 12.5.4: which of en, es (in the service's order) a header picks. */
+static void test_accept_language(void)
+{
+	static const char *const langs[] = {"en", "es"};
+	const size_t n = HH_ARRAY_LEN(langs);
+	CHECK(hh_accept_language_choose(NULL, langs, n) == -1); /* absent: the caller's default */
+	CHECK(hh_accept_language_choose("es", langs, n) == 1);
+	CHECK(hh_accept_language_choose("ES", langs, n) == 1);    /* tags are case-insensitive */
+	CHECK(hh_accept_language_choose("es-MX", langs, n) == 1); /* a sub-tag names its language */
+	CHECK(hh_accept_language_choose("es-419,es;q=0.9", langs, n) == 1);
+	CHECK(hh_accept_language_choose("en-US,en;q=0.9,es;q=0.8", langs, n) == 0);
+	CHECK(hh_accept_language_choose("fr-CH, fr;q=0.9, es;q=0.5, *;q=0.1", langs, n) == 1); /* q-values */
+	CHECK(hh_accept_language_choose("es;q=0.4, en;q=0.8", langs, n) == 0);
+	CHECK(hh_accept_language_choose("en;q=0.4, es;q=0.8", langs, n) == 1);
+	CHECK(hh_accept_language_choose("*", langs, n) == 0);         /* any: the first offered */
+	CHECK(hh_accept_language_choose("es;q=0, *", langs, n) == 0); /* q=0 refuses es even under * */
+	CHECK(hh_accept_language_choose("*;q=0.5, es", langs, n) == 1);
+	CHECK(hh_accept_language_choose("fr", langs, n) == -1); /* unknown: fall back to English */
+	CHECK(hh_accept_language_choose("de-DE, fr;q=0.5", langs, n) == -1);
+	CHECK(hh_accept_language_choose("en;q=0, es;q=0", langs, n) == -1);
+	CHECK(hh_accept_language_choose("es, en", langs, n) == 1); /* equal q: the reader's first */
+	CHECK(hh_accept_language_choose("en, es", langs, n) == 0);
+	CHECK(hh_accept_language_choose("esp", langs, n) == -1);       /* not a sub-tag of es */
+	CHECK(hh_accept_language_choose("es;q=2, en", langs, n) == 0); /* a bad q drops that element */
+	CHECK(hh_accept_language_choose(" , ;q=1, es ", langs, n) == 1);
+	CHECK(hh_accept_language_choose("", langs, n) == -1);
+}
+
 int main(void)
 {
+	test_accept_language();
 	test_choice();
 	test_quality();
 	test_malformed();

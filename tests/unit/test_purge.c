@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "healthhub/i18n.h"
 #include "healthhub/keys.h"
 #include "healthhub/loader.h"
 #include "healthhub/purge.h"
@@ -203,6 +204,42 @@ static void lazy_and_shared(void)
 		put(all[i]);
 }
 
+/* A Spanish text or a country's term changed: its variants' keys are purged, nothing else. */
+static void i18n_keys(const struct hh_snapshot *old)
+{
+	struct hh_content *c = load();
+	struct hh_content *es = c != NULL ? c->translations[HH_LANG_ES] : NULL;
+	CHECK(es != NULL && es->n_causes > 0);
+	if (es == NULL) {
+		hh_content_free(c);
+		return;
+	}
+	es->causes[0].checksum = "0000"; /* as a changed file reads */
+	struct hh_snapshot *s = hh_snapshot_build(c, &opts);
+	char *k = s ? hh_purge_diff(old, s) : NULL;
+	CHECK(k != NULL && has_key(k, "lang/es") && !has_key(k, "country/US") && !has_key(k, "country/GB"));
+	free(k);
+	if (s != NULL)
+		hh_ref_put(&s->ref);
+	c = load();
+	for (size_t i = 0; c != NULL && i < c->n_countries; i++)
+		if (strcmp(c->countries[i].code, "US") == 0)
+			c->countries[i].checksum = "1111";
+	s = c != NULL ? hh_snapshot_build(c, &opts) : NULL;
+	k = s ? hh_purge_diff(old, s) : NULL;
+	CHECK(k != NULL && has_key(k, "country/US") && !has_key(k, "lang/es") && !has_key(k, "country/GB"));
+	free(k);
+	if (s != NULL)
+		hh_ref_put(&s->ref);
+	/* a variant's answers carry its keys beside the entity's */
+	const struct hh_snapshot *v = hh_snapshot_variant(old, HH_LANG_ES, "US");
+	char key[HH_KEY_MAX];
+	CHECK(hh_key_item(HH_ROUTE_CAUSE, "poor-posture", 0, key, sizeof(key)) == 0);
+	struct hh_resource *r = v ? hh_snapshot_get(v, key) : NULL;
+	CHECK(v != NULL && v != old && r != NULL && has_key(r->surrogate, "cause/poor-posture") &&
+	      has_key(r->surrogate, "lang/es") && has_key(r->surrogate, "country/US"));
+}
+
 static void urls(void)
 {
 	char why[256];
@@ -228,6 +265,7 @@ int main(void)
 		surrogate_keys(old);
 		diff(old, same, changed);
 		lazy_keys(old);
+		i18n_keys(old);
 	}
 	lazy_and_shared();
 	urls();

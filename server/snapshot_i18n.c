@@ -1,0 +1,230 @@
+/*
+ * snapshot_i18n.c - one snapshot per language and country (issue 15).
+ *
+ * The published snapshot is the deployment's country in English; it owns
+ * a snapshot for every other (language, country), each built from a
+ * content whose texts i18n.c resolved, and each sharing with its own
+ * previous variant what did not change (snapshot.c does the building).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthhub/i18n.h"
+#include "healthhub/log.h"
+#include "healthhub/snapshot.h"
+#include "snapshot_internal.h"
+
+/*
+ * A variant's options: the server's, plus its language and tag. Resources
+ * keep a borrowed pointer to their options and may outlive their snapshot
+ * (in an LRU, in flight), so these live as long as the process: interned
+ * per (options, language, country), a handful in all, never freed.
+ */
+struct interned {
+	struct hh_snapshot_options o;
+	const struct hh_snapshot_options *from;
+	char variant[8]; /* "es-US" */
+	struct interned *next;
+};
+
+static pthread_mutex_t interned_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct interned *interned_head;
+
+static const struct hh_snapshot_options *variant_opts(const struct hh_snapshot_options *o, enum hh_lang lang,
+						      const char *country, int is_default)
+{
+	char tag[8];
+	snprintf(tag, sizeof(tag), "%.2s-%.2s", hh_lang_name(lang), country);
+	pthread_mutex_lock(&interned_lock);
+	struct interned *i = interned_head;
+	while (i != NULL && !(i->from == o && strcmp(i->variant, tag) == 0 && (i->o.variant == NULL) == is_default))
+		i = i->next;
+	if (i == NULL) {
+		i = xcalloc(1, sizeof(*i));
+		i->from = o;
+		memcpy(i->variant, tag, sizeof(tag));
+		i->o = *o;
+		i->o.content_language = hh_lang_name(lang);
+		i->o.variant = is_default ? NULL : i->variant;
+		i->next = interned_head;
+		interned_head = i;
+	}
+	pthread_mutex_unlock(&interned_lock);
+	return &i->o;
+}
+
+/*
+ * The other (language, country) snapshots of a family, built on first
+ * request: a deployment pays memory only for the variants its readers ask
+ * for (bench/README.md: a prebuilt US variant cost 43 MiB at 5,000
+ * articles). At most HH_LANG_COUNT x countries slots, so the cache is
+ * bounded by the content. Owned by the default snapshot.
+ */
+struct hh_variants {
+	pthread_mutex_t lock; /* one builder at a time; readers never take it */
+	const struct hh_snapshot_options *o;
+	size_t n_countries;
+	_Atomic(struct hh_snapshot *) *slot; /* [lang * n_countries + country]; NULL until built */
+};
+
+void hh_snapshot_variants_free(struct hh_variants *f)
+{
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < HH_LANG_COUNT * f->n_countries; i++) {
+		struct hh_snapshot *v = atomic_load(&f->slot[i]);
+		if (v != NULL)
+			hh_ref_put(&v->ref);
+	}
+	pthread_mutex_destroy(&f->lock);
+	free(f->slot);
+	free(f);
+}
+
+/* The slot of (lang, k) in s's family, or NULL (s has no family). */
+static _Atomic(struct hh_snapshot *) *slot_of(const struct hh_snapshot *s, enum hh_lang lang,
+					      const struct hh_country *k)
+{
+	if (s->variants == NULL || s->base == NULL)
+		return NULL;
+	return &s->variants->slot[(size_t)lang * s->variants->n_countries + (size_t)(k - s->base->countries)];
+}
+
+/* The country of base with code, or NULL; code NULL: the default's. */
+static const struct hh_country *country_of(const struct hh_snapshot *s, const char *code)
+{
+	return code == NULL ? s->content->country : hh_i18n_country(s->base, code);
+}
+
+/*
+ * What a variant may share with the previous snapshot family: the old
+ * variant of the same language and country, if it was built, when its
+ * English entities' "copied" marks still tell the truth about the resolved
+ * bytes, that is when the country's terms did not change. A translation is
+ * read whole at every reload (nothing in it is marked copied), so a Spanish
+ * variant shares nothing and builds its articles lazily, as a first
+ * snapshot does. Never builds anything in old.
+ */
+static const struct hh_snapshot *old_variant(const struct hh_snapshot *old, enum hh_lang lang,
+					     const struct hh_country *k)
+{
+	if (old == NULL || old->base == NULL || lang != HH_LANG_EN)
+		return NULL;
+	const struct hh_country *ok = hh_i18n_country(old->base, k->code);
+	if (ok == NULL || strcmp(ok->checksum, k->checksum) != 0)
+		return NULL;
+	if (old->content->country == ok && old->content->lang == lang)
+		return old;
+	_Atomic(struct hh_snapshot *) *slot = slot_of(old, lang, ok);
+	return slot != NULL ? atomic_load(slot) : NULL;
+}
+
+static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_lang lang, const struct hh_country *k,
+					 const struct hh_snapshot_options *o, int is_default,
+					 const struct hh_snapshot *old)
+{
+	/* on failure build_one's snapshot, and with it the variant content, is released */
+	return hh_snapshot_build_one(hh_i18n_variant(base, lang, k), variant_opts(o, lang, k->code, is_default),
+				     old_variant(old, lang, k));
+}
+
+/*
+ * Variants readers asked for in the previous family are built now, sharing
+ * with it what did not change, so a reload does not make their next reader
+ * wait; the others stay unbuilt until asked for.
+ */
+static int rebuild_asked(struct hh_snapshot *s, const struct hh_snapshot *old)
+{
+	const struct hh_content *base = s->base;
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		for (size_t i = 0; i < base->n_countries; i++) {
+			const struct hh_country *k = &base->countries[i];
+			const struct hh_country *ok =
+				old != NULL && old->base != NULL ? hh_i18n_country(old->base, k->code) : NULL;
+			_Atomic(struct hh_snapshot *) *was = ok != NULL ? slot_of(old, (enum hh_lang)l, ok) : NULL;
+			if (was == NULL || atomic_load(was) == NULL ||
+			    (l != HH_LANG_EN && base->translations[l] == NULL))
+				continue;
+			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, k, s->variants->o, 0, old);
+			if (v == NULL)
+				return -1;
+			atomic_store(slot_of(s, (enum hh_lang)l, k), v);
+		}
+	return 0;
+}
+
+/*
+ * The default (country, en) is the published snapshot, so its hot path is
+ * one map lookup as before; every other (language, country) is a snapshot
+ * of its own in the family, built on first request (hh_snapshot_variant).
+ */
+struct hh_snapshot *hh_snapshot_build_variants(struct hh_content *base, const struct hh_snapshot_options *o,
+					       const struct hh_snapshot *old)
+{
+	const char *want = o->default_country != NULL ? o->default_country : "GB";
+	const struct hh_country *def = hh_i18n_country(base, want);
+	if (def == NULL) {
+		hh_error("the deployment's country has no content file (countries/CC.json)", "country", want);
+		hh_content_free(base);
+		return NULL;
+	}
+	struct hh_snapshot *s = build_variant(base, HH_LANG_EN, def, o, 1, old);
+	if (s == NULL) {
+		hh_content_free(base);
+		return NULL;
+	}
+	s->base = base;
+	s->variants = xcalloc(1, sizeof(*s->variants));
+	pthread_mutex_init(&s->variants->lock, NULL);
+	s->variants->o = o;
+	s->variants->n_countries = base->n_countries;
+	s->variants->slot = xcalloc(HH_LANG_COUNT * base->n_countries + 1, sizeof(*s->variants->slot));
+	if (rebuild_asked(s, old) < 0) {
+		hh_ref_put(&s->ref);
+		return NULL;
+	}
+	return s;
+}
+
+/* Builds (lang, k) of s's family once, whoever asks first; the others wait for it. */
+static const struct hh_snapshot *build_on_demand(const struct hh_snapshot *s, enum hh_lang lang,
+						 const struct hh_country *k)
+{
+	_Atomic(struct hh_snapshot *) *slot = slot_of(s, lang, k);
+	struct hh_snapshot *v = atomic_load(slot);
+	if (v != NULL)
+		return v;
+	pthread_mutex_lock(&s->variants->lock);
+	v = atomic_load(slot);
+	if (v == NULL) {
+		v = build_variant(s->base, lang, k, s->variants->o, 0, NULL);
+		if (v != NULL)
+			atomic_store(slot, v);
+		else
+			hh_error("building a language and country variant failed", "country", k->code);
+	}
+	pthread_mutex_unlock(&s->variants->lock);
+	return v;
+}
+
+const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country)
+{
+	const struct hh_content *c = s->content;
+	if (c->country == NULL)
+		return s; /* no countries: one content for all */
+	if (lang == c->lang && (country == NULL || strcmp(country, c->country->code) == 0))
+		return s;
+	if (s->base == NULL)
+		return NULL; /* a variant has no family of its own */
+	const struct hh_country *k = country_of(s, country);
+	if (k == NULL)
+		return NULL;
+	/* no translation in that language: the country's English, which says Content-Language: en */
+	if (lang != HH_LANG_EN && s->base->translations[lang] == NULL)
+		lang = HH_LANG_EN;
+	if (lang == c->lang && k == c->country)
+		return s;
+	return build_on_demand(s, lang, k);
+}

@@ -1,0 +1,313 @@
+"""Countries and languages over HTTP (issue 15): every red flag names the right country's
+services, in English and Spanish; no English left in Spanish answers; negotiation; cache
+keys per language and country; Spanish search; the deployment's default country; the
+loader refusing a broken Spanish file."""
+import json
+import os
+import re
+import shutil
+import urllib.parse
+
+import hh
+
+# What a person in one country must never be told to do (content/README-i18n.md).
+FORBIDDEN = {
+    "US": re.compile(r"999|NHS|A&E|\bGP\b|\b111\b|physiotherap", re.I),
+    "GB": re.compile(r"911|emergency room|urgent care|sala de emergencias", re.I),
+}
+NUMBER = {"GB": "999", "US": "911"}
+LANGS = ("en", "es")
+ARTICLE = "upper-middle-back-muscle-soreness"
+
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def texts(x):
+    """The texts a person reads: without citations (source, references: the clinical pages a
+    rule comes from, which stay the same for every reader) and without slugs."""
+    if isinstance(x, dict):
+        return {k: texts(v) for k, v in x.items() if k not in ("source", "references", "citation", "id")}
+    if isinstance(x, list):
+        return [texts(v) for v in x if not (isinstance(v, str) and SLUG.match(v))]
+    return x
+
+
+def triage(s, query, headers=None):
+    st, h, b = s.get("/v1/triage?" + query, headers)
+    hh.check(st == 200, "GET /v1/triage?%s: %d %r" % (query, st, b[:200]))
+    return h, (json.loads(b) if st == 200 else {})
+
+
+def red_flags(s):
+    d = s.get_json("/v1/symptoms")
+    return [(i["code"], i["level"]) for i in d["items"] if i["category"] == "red_flag"]
+
+
+def test_red_flags(s):
+    """Every red flag, in every country and language: the right number, no other country's services."""
+    flags = red_flags(s)
+    hh.check(len(flags) >= 30, "at least 30 red flags: %d" % len(flags))
+    for country in ("GB", "US"):
+        for lang in LANGS:
+            for code, level in flags:
+                h, d = triage(s, "symptoms=%s&country=%s&lang=%s" % (code, country, lang))
+                text = json.dumps(texts(d), ensure_ascii=False)
+                tag = "%s %s %s" % (country, lang, code)
+                hh.check(d.get("country") == country, "%s: country %r" % (tag, d.get("country")))
+                hh.check(d.get("emergency_number") == NUMBER[country], "%s: emergency_number %r"
+                         % (tag, d.get("emergency_number")))
+                hh.check(h.get("content-language") == lang, "%s: Content-Language %r" % (tag, h.get("content-language")))
+                bad = FORBIDDEN[country].search(text)
+                hh.check(bad is None, "%s names another country's service %r: %s" % (tag, bad and bad.group(0), text[:300]))
+                hh.check("{" not in text.replace('{"', "").replace("{}", ""), "%s: a placeholder left: %s" % (tag, text[:300]))
+                flag = [f for f in d.get("red_flags", []) if f["code"] == code]
+                if level == "emergency" and flag:
+                    hh.check(NUMBER[country] in flag[0]["message"], "%s: the emergency message names %s: %r"
+                             % (tag, NUMBER[country], flag[0]["message"]))
+                if lang == "es":
+                    hh.check(d.get("translation_review") == "pending", "%s: translation_review pending" % tag)
+    # combinations say it too
+    for country in ("GB", "US"):
+        for lang in LANGS:
+            h, d = triage(s, "symptoms=fever,immunosuppressed&country=%s&lang=%s" % (country, lang))
+            combo = [f for f in d.get("red_flags", []) if f["code"] == "fever_with_infection_risk"]
+            hh.check(bool(combo) and NUMBER[country] in combo[0]["message"],
+                     "%s %s: the combination names %s: %r" % (country, lang, NUMBER[country], combo))
+
+
+def strings(x, out):
+    """Every string in a JSON document, but slugs, codes, URLs and dates."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k not in ("slug", "code", "url", "reviewed_at", "next_review_due", "updated_at",
+                         "ruleset_version", "translation_review", "level", "category"):
+                strings(v, out)
+    elif isinstance(x, list):
+        for v in x:
+            strings(v, out)
+    elif isinstance(x, str):
+        out.add(x)
+    return out
+
+
+def english_left(s, path):
+    """Long strings of the Spanish answer that are identical in the English one (references aside)."""
+    en = texts(s.get_json(path + ("&" if "?" in path else "?") + "lang=en"))
+    es = texts(s.get_json(path + ("&" if "?" in path else "?") + "lang=es"))
+    same = {t for t in strings(es, set()) & strings(en, set()) if len(t) >= 20}
+    return es, same
+
+
+def test_no_english_left(s):
+    paths = ["/v1/articles/" + ARTICLE, "/v1/articles", "/v1/causes", "/v1/remedies", "/v1/symptoms"]
+    causes = [c["slug"] for c in s.get_json("/v1/causes")["items"]]
+    remedies = [r["slug"] for r in s.get_json("/v1/remedies")["items"]]
+    paths += ["/v1/causes/" + c for c in causes] + ["/v1/remedies/" + r for r in remedies]
+    for path in paths:
+        for country in ("GB", "US"):
+            es, same = english_left(s, path + "?country=" + country)
+            hh.check(not same, "%s (%s): English left in the Spanish answer: %r" % (path, country, sorted(same)[:3]))
+        st, h, _ = s.get(path + "?lang=es")
+        hh.check(h.get("content-language") == "es", "%s?lang=es: Content-Language %r" % (path, h.get("content-language")))
+    art = s.get_json("/v1/articles/%s?lang=es" % ARTICLE)
+    hh.check(art.get("translation_review") == "pending", "the Spanish article says its review is pending")
+    hh.check("translation_review" not in s.get_json("/v1/articles/" + ARTICLE), "English has no translation_review")
+    st, h, b = s.get("/v1/articles/%s?lang=es&country=US" % ARTICLE, {"Accept": "application/ld+json"})
+    ld = json.loads(b) if st == 200 else {}
+    hh.check(ld.get("inLanguage") == "es-US", "ld+json inLanguage es-US: %r" % ld.get("inLanguage"))
+    ld = s.get_json("/v1/articles/" + ARTICLE, {"Accept": "application/ld+json"})
+    hh.check(ld.get("inLanguage") == "en-GB", "the default ld+json stays en-GB: %r" % ld.get("inLanguage"))
+
+
+def lang_of(s, path, headers):
+    st, h, b = s.get(path, headers)
+    hh.check(st == 200, "GET %s %r: %d" % (path, headers, st))
+    return h.get("content-language"), h
+
+
+def test_negotiation(s):
+    path = "/v1/causes/poor-posture"
+    cases = [
+        ({}, "en"),
+        ({"Accept-Language": "es"}, "es"),
+        ({"Accept-Language": "es-MX"}, "es"),
+        ({"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}, "es"),
+        ({"Accept-Language": "fr-CH, fr;q=0.9, es;q=0.5"}, "es"),
+        ({"Accept-Language": "es;q=0.4, en;q=0.8"}, "en"),
+        ({"Accept-Language": "*"}, "en"),
+        ({"Accept-Language": "es;q=0, *"}, "en"),
+        ({"Accept-Language": "fr"}, "en"),
+        ({"Accept-Language": "de-DE"}, "en"),
+    ]
+    for headers, want in cases:
+        got, h = lang_of(s, path, headers)
+        hh.check(got == want, "%r: Content-Language %r, wanted %r" % (headers, got, want))
+        hh.check("accept-language" in h.get("vary", "").lower(), "%r: Vary names Accept-Language: %r"
+                 % (headers, h.get("vary")))
+    got, _ = lang_of(s, path + "?lang=en", {"Accept-Language": "es"})
+    hh.check(got == "en", "lang=en wins over Accept-Language: es (%r)" % got)
+    got, _ = lang_of(s, path + "?lang=es", {"Accept-Language": "en"})
+    hh.check(got == "es", "lang=es wins over Accept-Language: en (%r)" % got)
+    es = s.get_json(path, {"Accept-Language": "es-MX"})
+    hh.check(es == s.get_json(path + "?lang=es"), "es-MX is served the es text")
+    # refusals name the parameter: 400 on content, 422 in triage
+    for p, field in (("/v1/articles/%s?lang=fr" % ARTICLE, "lang"), ("/v1/causes?country=ZZ", "country"),
+                     ("/v1/symptoms?country=XX", "country"), ("/v1/remedies/exercise?lang=EN", "lang")):
+        st, h, b = s.get(p)
+        errs = json.loads(b).get("errors", []) if b else []
+        hh.check(st == 400 and any(e["field"] == field for e in errs), "%s: 400 naming %s: %d %r" % (p, field, st, b[:200]))
+    for q, field in (("symptoms=fever&country=ZZ", "country"), ("symptoms=fever&lang=de", "lang")):
+        st, h, b = s.get("/v1/triage?" + q)
+        errs = json.loads(b).get("errors", []) if b else []
+        hh.check(st == 422 and any(e["field"] == field for e in errs), "triage %s: 422 naming %s: %d %r" % (q, field, st, b[:200]))
+    st, h, b = s.request("POST", "/v1/triage?country=ZZ", {"Content-Type": "application/json"}, b'{"symptoms":[]}')
+    hh.check(st == 422, "POST triage with an unknown country: 422, got %d" % st)
+    st, h, b = s.request("POST", "/v1/triage?country=US", {"Content-Type": "application/json", "Accept-Language": "es"},
+                         b'{"symptoms":["chest_pain"]}')
+    d = json.loads(b) if st == 200 else {}
+    hh.check(st == 200 and d.get("emergency_number") == "911" and h.get("content-language") == "es",
+             "POST triage in es for the US: %d %r %r" % (st, h.get("content-language"), d.get("emergency_number")))
+
+
+def test_cache_keys(s):
+    """ETags and surrogate keys differ per language and country; a 304 only for the same one."""
+    path = "/v1/causes/poor-posture"
+    seen = {}
+    for q in ("", "?country=US", "?lang=es", "?lang=es&country=US"):
+        st, h, _ = s.get(path + q)
+        seen[q] = h
+        hh.check(st == 200 and h.get("etag"), "%s%s: ETag" % (path, q))
+    etags = [h.get("etag") for h in seen.values()]
+    hh.check(len(set(etags)) == 4, "four ETags for four languages and countries: %r" % etags)
+    st, _, _ = s.get(path + "?lang=es", {"If-None-Match": seen["?lang=es"]["etag"]})
+    hh.check(st == 304, "es with its own ETag: 304, got %d" % st)
+    st, _, _ = s.get(path + "?lang=es", {"If-None-Match": seen[""]["etag"]})
+    hh.check(st == 200, "es with the English ETag: 200, got %d" % st)
+    sk = seen["?lang=es&country=US"].get("surrogate-key", "")
+    hh.check("lang/es" in sk.split() and "country/US" in sk.split() and "cause/poor-posture" in sk.split(),
+             "a variant's Surrogate-Key names its language and country: %r" % sk)
+    hh.check("lang/" not in seen[""].get("surrogate-key", ""), "the default keys are unchanged: %r"
+             % seen[""].get("surrogate-key"))
+    # a search kept in the LRU is kept per language
+    a = s.get_json("/v1/causes?q=posture")
+    b = s.get_json("/v1/causes?q=posture&country=US")
+    hh.check(a.get("total") == b.get("total"), "the same search in two countries finds the same causes")
+
+
+def test_search(s):
+    q = urllib.parse.quote("dolor de espalda")
+    d = s.get_json("/v1/articles?q=%s&lang=es" % q)
+    slugs = [i["slug"] for i in d.get("items", [])]
+    hh.check(ARTICLE in slugs, "Spanish search \"dolor de espalda\" finds the article: %r" % d)
+    d = s.get_json("/v1/articles?q=%s&lang=es" % urllib.parse.quote("espalda"))
+    hh.check(d.get("total", 0) >= 1 and d["items"][0]["title"] != s.get_json("/v1/articles")["items"][0]["title"],
+             "a Spanish search answers with Spanish titles: %r" % d)
+    d = s.get_json("/v1/causes?q=%s&lang=es" % urllib.parse.quote("postura"))
+    hh.check("poor-posture" in [i["slug"] for i in d.get("items", [])], "Spanish cause search: %r" % d)
+    d = s.get_json("/v1/articles?q=posture")
+    hh.check(d.get("total", 0) >= 1, "English search unchanged: %r" % d)
+
+
+def test_default_country(url):
+    for args, env in ((["--country", "US"], None), ([], {"HH_COUNTRY": "US"})):
+        with hh.Server(url, *args, env=env) as s:
+            h, d = triage(s, "symptoms=chest_pain")
+            hh.check(d.get("country") == "US" and d.get("emergency_number") == "911",
+                     "%r %r: the deployment's default is the US: %r" % (args, env, d.get("country")))
+            hh.check(FORBIDDEN["US"].search(json.dumps(texts(d))) is None, "a US default names no GB service")
+            h, d = triage(s, "symptoms=chest_pain&country=GB")
+            hh.check(d.get("emergency_number") == "999", "?country=GB still answers for GB")
+    r = hh.run("serve", "--country", "gb", "--port", "0", "--database-url", url, timeout=20)
+    hh.check(r.returncode != 0 and "country" in r.stdout + r.stderr, "--country gb is refused at start: %r"
+             % (r.stdout + r.stderr)[-300:])
+
+
+def test_loader_refuses(url):
+    folder = hh.copy_content(languages=True)
+    try:
+        path = os.path.join(folder, "es", "causes", "poor-posture.json")
+        hh.edit_json(path, lambda d: d.pop("description"))
+        r = hh.migrate(url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "es/causes/poor-posture.json" in r.stderr and "description" in r.stderr,
+                 "migrate refuses a Spanish file without a field, naming file and field: %r" % r.stderr[-300:])
+        shutil.rmtree(folder)
+        folder = hh.copy_content(languages=True)
+        os.rename(os.path.join(folder, "es", "remedies", "exercise.json"),
+                  os.path.join(folder, "es", "remedies", "exercises.json"))
+        r = hh.migrate(url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "es/remedies/exercise" in r.stderr, "a Spanish slug mismatch is refused: %r"
+                 % r.stderr[-300:])
+        shutil.rmtree(folder)
+        folder = hh.copy_content(languages=True)
+        hh.edit_json(os.path.join(folder, "triage", "policy.json"),
+                     lambda d: d["advice"].update(urgent="Call {emergencyy_number}."))
+        r = hh.migrate(url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "triage/policy.json" in r.stderr and "{emergencyy_number}" in r.stderr,
+                 "an unknown placeholder is refused, naming it: %r" % r.stderr[-300:])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_reload(s):
+    """A country's term or a Spanish text changed by migrate reaches the running server, and
+    only where it belongs (each variant shares with its own previous answers only)."""
+    folder = hh.copy_content(languages=True)
+    try:
+        hh.edit_json(os.path.join(folder, "countries", "US.json"),
+                     lambda d: d["terms"]["en"].update(emergency_department="the ER"))
+        hh.edit_json(os.path.join(folder, "es", "causes", "poor-posture.json"),
+                     lambda d: d.update(summary=d["summary"] + " Cambiado por la prueba."))
+        gb_before = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
+        hh.migrate(s.url, content=folder)
+        s.wait_for(lambda: "the ER" in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US")), 20,
+                   "the US term change served")
+        s.wait_for(lambda: "Cambiado" in s.get_json("/v1/causes/poor-posture?lang=es")["summary"], 20,
+                   "the Spanish change served")
+        hh.check("Cambiado" in s.get_json("/v1/causes/poor-posture?lang=es&country=US")["summary"],
+                 "the Spanish change is served for the US too")
+        hh.check("Cambiado" not in s.get_json("/v1/causes/poor-posture")["summary"], "English unchanged")
+        gb = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
+        hh.check(gb.get("red_flags") == gb_before.get("red_flags"), "GB answers unchanged by a US term")
+        hh.check("the ER" not in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US&lang=es")),
+                 "the English term does not leak into Spanish")
+        # entities an incremental reload kept from the previous content still resolve per country
+        for country in ("US", "GB"):
+            for path in ("/v1/causes/injury", "/v1/remedies/consult-professional", "/v1/articles/" + ARTICLE):
+                text = json.dumps(texts(s.get_json("%s?country=%s" % (path, country))), ensure_ascii=False)
+                bad = FORBIDDEN[country].search(text)
+                hh.check(bad is None and "{" not in text.replace('{"', "").replace("{}", ""),
+                         "after a reload %s for %s names %r" % (path, country, bad and bad.group(0)))
+        hh.check("the ER" in s.get_json("/v1/causes/injury?country=US")["see_doctor_if"],
+                 "a kept cause shows the changed US term: %r" % s.get_json("/v1/causes/injury?country=US")["see_doctor_if"])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        hh.migrate(s.url)
+
+
+def test_storage(url):
+    rows = hh.psql(url, "SELECT code || ' ' || emergency_number FROM countries ORDER BY code").splitlines()
+    hh.check(rows == ["GB 999", "US 911"], "countries stored: %r" % rows)
+    n = int(hh.psql(url, "SELECT count(*) FROM translations WHERE lang = 'es' AND translation_review = 'pending'"))
+    hh.check(n >= 16, "the Spanish files are stored, pending review: %d" % n)
+    terms = int(hh.psql(url, "SELECT count(*) FROM country_terms"))
+    hh.check(terms == 2 * 2 * 11, "every term of every country and language: %d" % terms)
+
+
+def main():
+    with hh.served_database("test_i18n") as s:
+        test_storage(s.url)
+        test_red_flags(s)
+        test_no_english_left(s)
+        test_negotiation(s)
+        test_cache_keys(s)
+        test_search(s)
+        test_loader_refuses(s.url)
+        test_reload(s)
+        hh.check(s.get("/healthz")[0] == 200, "alive")
+    test_default_country(hh.migrated_database("test_i18n_default"))
+    hh.done()
+
+
+if __name__ == "__main__":
+    main()
