@@ -234,7 +234,12 @@ static enum MHD_Result send_page(struct hh_request *rq, const struct hh_snapshot
 	return list_page(rq, s, p, kept);
 }
 
-static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
+/*
+ * /v1/articles and /v1/causes: a search when ?q= is given (what an LRU keeps
+ * is shared by every language and country, so its key names the variant),
+ * else a page (only the default first page of each filter is prebuilt).
+ */
+static enum MHD_Result list_or_search(struct hh_request *rq, const struct hh_snapshot *s, enum hh_search_kind kind)
 {
 	struct hh_list_params p;
 	char key[HH_KEY_MAX];
@@ -243,28 +248,21 @@ static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot 
 		return rc;
 	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
 		return missing_entry(rq, "list key", NULL);
-	/* what an LRU keeps is shared by every language and country: its key names them */
-	if (p.q != NULL && hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
+	if (p.q == NULL)
+		return send_page(rq, s, &p, key);
+	if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
-	if (p.q != NULL)
-		return search(rq, HH_SEARCH_ARTICLES, &p, key);
-	return send_page(rq, s, &p, key); /* only the default first page is prebuilt */
+	return search(rq, kind, &p, key);
+}
+
+static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
+{
+	return list_or_search(rq, s, HH_SEARCH_ARTICLES);
 }
 
 static enum MHD_Result causes(struct hh_request *rq, const struct hh_snapshot *s)
 {
-	struct hh_list_params p;
-	char key[HH_KEY_MAX];
-	enum MHD_Result rc;
-	if (list_params(rq, &p, &rc) < 0)
-		return rc;
-	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
-		return missing_entry(rq, "list key", NULL);
-	if (p.q != NULL && hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
-		return missing_entry(rq, "list key", NULL);
-	if (p.q != NULL)
-		return search(rq, HH_SEARCH_CAUSES, &p, key);
-	return send_page(rq, s, &p, key); /* the first page of every position x region filter is prebuilt */
+	return list_or_search(rq, s, HH_SEARCH_CAUSES);
 }
 
 static enum MHD_Result remedies(struct hh_request *rq, const struct hh_snapshot *s)
