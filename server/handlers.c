@@ -33,15 +33,23 @@ struct hh_search_job {
 	struct hh_dbpool_job job; /* first: the pool hands this pointer back */
 	struct hh_request *rq;
 	char key[HH_KEY_MAX]; /* where the answer is kept */
+	int64_t version;      /* the content version the request saw (hh_key_versioned) */
 	char country[4];      /* the answer's country ("" = the default); job.params.lang its language */
 };
 
 /* ================================================================= LRUs */
 
-/* Sends the answer the LRU holds under key: 1 (with *rc) on a hit, 0 on a miss. */
-static int send_from_lru(struct hh_request *rq, struct hh_lru *lru, const char *key, enum MHD_Result *rc)
+#define LRU_KEY_MAX (HH_KEY_MAX + 24)
+
+/*
+ * Sends the answer the LRU holds under key for content version (see
+ * hh_key_versioned): 1 (with *rc) on a hit, 0 on a miss.
+ */
+static int send_from_lru(struct hh_request *rq, struct hh_lru *lru, const char *key, int64_t version,
+			 enum MHD_Result *rc)
 {
-	struct hh_ref *hit = hh_lru_get(lru, key);
+	char lkey[LRU_KEY_MAX];
+	struct hh_ref *hit = hh_key_versioned(key, version, lkey, sizeof(lkey)) == 0 ? hh_lru_get(lru, lkey) : NULL;
 	rq->cache = hit ? HH_CACHE_HIT : HH_CACHE_MISS;
 	if (hit == NULL)
 		return 0;
@@ -50,13 +58,18 @@ static int send_from_lru(struct hh_request *rq, struct hh_lru *lru, const char *
 	return 1;
 }
 
-/* Stores a freshly built answer (res: a new reference, stolen; NULL if building failed) in lru and sends it. */
-static enum MHD_Result send_and_keep(struct hh_request *rq, struct hh_lru *lru, const char *key,
+/*
+ * Stores a freshly built answer (res: a new reference, stolen; NULL if
+ * building failed) in lru under key for content version, and sends it.
+ */
+static enum MHD_Result send_and_keep(struct hh_request *rq, struct hh_lru *lru, const char *key, int64_t version,
 				     struct hh_resource *res)
 {
 	if (res == NULL)
 		return hh_send_internal(rq, "building an answer failed");
-	hh_lru_put(lru, key, &res->ref);
+	char lkey[LRU_KEY_MAX];
+	if (hh_key_versioned(key, version, lkey, sizeof(lkey)) == 0)
+		hh_lru_put(lru, lkey, &res->ref);
 	enum MHD_Result rc = hh_send_resource(rq, res);
 	hh_ref_put(&res->ref);
 	return rc;
@@ -140,21 +153,22 @@ static void search_done(struct hh_dbpool_job *j, int status, const struct hh_sea
 		rq->answer = v ? render_hits(v, j->kind, &j->params, hits) : NULL;
 		if (s)
 			hh_ref_put(&s->ref);
-		if (rq->answer)
-			hh_lru_put(j->kind == HH_SEARCH_ARTICLES ? rq->srv->list_lru : rq->srv->search_lru, sj->key,
+		char lkey[LRU_KEY_MAX];
+		if (rq->answer && hh_key_versioned(sj->key, sj->version, lkey, sizeof(lkey)) == 0)
+			hh_lru_put(j->kind == HH_SEARCH_ARTICLES ? rq->srv->list_lru : rq->srv->search_lru, lkey,
 				   &rq->answer->ref);
-		else
+		else if (rq->answer == NULL)
 			rq->answer_status = 500;
 	}
 	hh_request_resume(rq);
 }
 
 static enum MHD_Result search(struct hh_request *rq, enum hh_search_kind kind, const struct hh_list_params *p,
-			      const char *key)
+			      const char *key, int64_t version)
 {
 	struct hh_server *srv = rq->srv;
 	enum MHD_Result rc;
-	if (send_from_lru(rq, kind == HH_SEARCH_ARTICLES ? srv->list_lru : srv->search_lru, key, &rc))
+	if (send_from_lru(rq, kind == HH_SEARCH_ARTICLES ? srv->list_lru : srv->search_lru, key, version, &rc))
 		return rc;
 	if (!hh_reload_db_up(srv->reload))
 		return hh_send_error(rq, HH_E_UNAVAILABLE, SEARCH_DOWN);
@@ -166,6 +180,7 @@ static enum MHD_Result search(struct hh_request *rq, enum hh_search_kind kind, c
 	sj->job.done = search_done;
 	sj->rq = rq;
 	snprintf(sj->key, sizeof(sj->key), "%s", key);
+	sj->version = version;
 	snprintf(sj->country, sizeof(sj->country), "%s", rq->country != NULL ? rq->country : "");
 	rq->job = sj;
 	rq->answer_status = 503; /* what a refused job answers */
@@ -212,9 +227,10 @@ static enum MHD_Result list_page(struct hh_request *rq, const struct hh_snapshot
 				 const char *key)
 {
 	enum MHD_Result rc;
-	if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
+	if (send_from_lru(rq, rq->srv->list_lru, key, s->version, &rc))
 		return rc;
-	return send_and_keep(rq, rq->srv->list_lru, key, hh_snapshot_page(s->opts, s->content, rq->route.id, p));
+	return send_and_keep(rq, rq->srv->list_lru, key, s->version,
+			     hh_snapshot_page(s->opts, s->content, rq->route.id, p));
 }
 
 /* The snapshot's prebuilt page under key, else one built on demand. */
@@ -252,7 +268,7 @@ static enum MHD_Result list_or_search(struct hh_request *rq, const struct hh_sna
 		return send_page(rq, s, &p, key);
 	if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
-	return search(rq, kind, &p, key);
+	return search(rq, kind, &p, key, s->version);
 }
 
 static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
@@ -331,9 +347,9 @@ static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
 		enum MHD_Result rc;
 		if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 			return missing_entry(rq, "item key", NULL);
-		if (send_from_lru(rq, rq->srv->list_lru, key, &rc))
+		if (send_from_lru(rq, rq->srv->list_lru, key, s->version, &rc))
 			return rc;
-		return send_and_keep(rq, rq->srv->list_lru, key, hh_snapshot_article_ld(s, a));
+		return send_and_keep(rq, rq->srv->list_lru, key, s->version, hh_snapshot_article_ld(s, a));
 	}
 	if (content_has(s->content, rq->route.id, rq->route.slug))
 		return missing_entry(rq, "no prebuilt answer", key);
@@ -372,7 +388,8 @@ static enum MHD_Result triage_answer(struct hh_request *rq, const struct hh_snap
 		hh_keybuf_add(&kb, "cause/", result.causes[i].cause->slug);
 	for (size_t i = 0; i < result.n_remedies; i++)
 		hh_keybuf_add(&kb, "remedy/", result.remedies[i]->slug);
-	return send_and_keep(rq, rq->srv->triage_lru, cache_key, hh_resource_json_meta(s->opts, body, len, &m));
+	return send_and_keep(rq, rq->srv->triage_lru, cache_key, s->version,
+			     hh_resource_json_meta(s->opts, body, len, &m));
 }
 
 static enum MHD_Result triage_invalid(struct hh_request *rq, enum hh_error_kind kind,
@@ -403,7 +420,7 @@ static enum MHD_Result triage_get(struct hh_request *rq, const struct hh_snapsho
 	    hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "triage key", NULL);
 	enum MHD_Result rc;
-	if (send_from_lru(rq, rq->srv->triage_lru, key, &rc))
+	if (send_from_lru(rq, rq->srv->triage_lru, key, s->version, &rc))
 		return rc;
 	return triage_answer(rq, s, &in, key);
 }

@@ -155,3 +155,9 @@ int hh_key_variant(char *buf, size_t cap, const char *variant)
 	size_t used = strlen(buf);
 	return append(buf, cap, &used, "|%s", variant);
 }
+
+int hh_key_versioned(const char *key, int64_t version, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s@%lld", key, (long long)version);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}

@@ -70,4 +70,13 @@ int hh_key_triage(const char *ruleset_version, const struct hh_triage_input *in,
  */
 int hh_key_variant(char *buf, size_t cap, const char *variant) HH_MUSTCHECK;
 
+/*
+ * The key under which an answer built on demand from content version
+ * `version` is kept in an LRU: key + "@" + version. A request that still
+ * holds the previous snapshot may store its answer after a reload cleared
+ * the LRU; naming the version keeps that stale answer from ever being found.
+ * 0, or -1 when it does not fit in cap.
+ */
+int hh_key_versioned(const char *key, int64_t version, char *out, size_t cap) HH_MUSTCHECK;
+
 #endif
