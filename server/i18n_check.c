@@ -199,6 +199,31 @@ static void cmp_policy(struct cmp *x, const struct hh_content *en, const struct 
 	}
 }
 
+/* The interview: same screens in the same order, same item codes; only the texts differ. */
+static void cmp_interview(struct cmp *x, const struct hh_content *en, const struct hh_content *tr)
+{
+	char field[96];
+	snprintf(x->file, sizeof(x->file), "%striage/interview.json", x->prefix);
+	if (en->n_questions != tr->n_questions) {
+		differs(x, "questions", "number of questions");
+		return;
+	}
+	for (size_t i = 0; i < en->n_questions; i++) {
+		const struct hh_question *a = &en->questions[i], *b = &tr->questions[i];
+		snprintf(field, sizeof(field), "questions[%zu]", i);
+		if (!same_str(a->id, b->id) || a->type != b->type || a->covers != b->covers || a->field != b->field ||
+		    a->min != b->min || a->max != b->max || a->n_items != b->n_items) {
+			differs(x, field, "id, type, covers, field, min, max or number of items");
+			continue;
+		}
+		for (size_t k = 0; k < a->n_items; k++)
+			if (!same_str(a->items[k].code, b->items[k].code)) {
+				snprintf(field, sizeof(field), "questions[%zu].items[%zu].code", i, k);
+				differs(x, field, "code");
+			}
+	}
+}
+
 void hh_i18n_compare(const struct hh_content *en, const struct hh_content *tr, const char *prefix, struct hh_diags *d,
 		     size_t *errors)
 {
@@ -209,6 +234,7 @@ void hh_i18n_compare(const struct hh_content *en, const struct hh_content *tr, c
 	cmp_extra(&x, en, tr);
 	cmp_symptoms(&x, en, tr);
 	cmp_policy(&x, en, tr);
+	cmp_interview(&x, en, tr);
 }
 
 /* ------------------------------------------------------------ placeholders */

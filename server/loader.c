@@ -395,6 +395,29 @@ static void read_lang_combinations(struct loader *T)
 	free(rel);
 }
 
+/*
+ * A language version's interview screens: required when English has an
+ * interview, so a folder cannot ship Spanish answers with English screens.
+ * From the database (docs mode) a missing one is tolerated: a server newer
+ * than its last migrate then shows the English screens, as before this file
+ * existed, instead of refusing every translation; migrate adds it.
+ */
+static void read_lang_interview(struct loader *L, struct loader *T)
+{
+	if (L->c->n_questions == 0 && L->interview == NULL)
+		return;
+	if (T->docs != NULL) {
+		char *rel = xasprintf("%s%s", T->prefix, INTERVIEW_PATH);
+		int present = 0;
+		for (size_t i = 0; i < T->n_docs && !present; i++)
+			present = strcmp(T->docs[i].path, rel) == 0;
+		free(rel);
+		if (!present)
+			return;
+	}
+	read_src(T, INTERVIEW_PATH, KIND_INTERVIEW);
+}
+
 static void merge_files(struct loader *L, struct loader *T)
 {
 	for (size_t i = 0; i < T->files.n; i++) {
@@ -421,6 +444,7 @@ static void read_language(struct loader *L, enum hh_lang lang)
 		read_entity_dir(&T, (enum kind)k);
 	read_src(&T, SYMPTOMS_PATH, KIND_SYMPTOMS);
 	read_src(&T, POLICY_PATH, KIND_POLICY);
+	read_lang_interview(L, &T);
 	report_dropped(&T);
 	L->errors += T.errors;
 	if (T.errors == 0 && L->docs == NULL)

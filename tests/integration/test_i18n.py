@@ -223,6 +223,34 @@ def test_default_country(url):
              % (r.stdout + r.stderr)[-300:])
 
 
+def next_question(s, country, lang):
+    """The first screen of a triage answer with nothing answered (POST {"symptoms": []})."""
+    st, h, b = s.request("POST", "/v1/triage?country=%s&lang=%s" % (country, lang),
+                         {"Content-Type": "application/json"}, b'{"symptoms":[]}')
+    hh.check(st == 200, "POST triage %s %s: %d %r" % (country, lang, st, b[:200]))
+    d = json.loads(b) if st == 200 else {}
+    return h, d.get("next_question") or {}
+
+
+def screen_texts(q):
+    return [q.get("text")] + [i.get("text") for i in q.get("items", [])]
+
+
+def test_interview(s):
+    """The interview screens are translated: a Spanish answer's next_question has no English text."""
+    for country in ("GB", "US"):
+        _, en = next_question(s, country, "en")
+        h, es = next_question(s, country, "es")
+        hh.check(en.get("id") == "emergency_signs" and len(en.get("items", [])) >= 10,
+                 "%s: the first screen in English: %r" % (country, en))
+        hh.check(h.get("content-language") == "es", "%s: Content-Language %r" % (country, h.get("content-language")))
+        hh.check(es.get("id") == en.get("id") and [i.get("code") for i in es.get("items", [])]
+                 == [i.get("code") for i in en.get("items", [])], "%s: the same screen and codes in Spanish" % country)
+        same = set(filter(None, screen_texts(es))) & set(filter(None, screen_texts(en)))
+        hh.check(not same and all(screen_texts(es)), "%s: English left in the Spanish screen: %r" % (country, same))
+        hh.check("¿" in es.get("text", ""), "%s: the Spanish question: %r" % (country, es.get("text")))
+
+
 def test_loader_refuses(url):
     folder = hh.copy_content(languages=True)
     try:
@@ -245,6 +273,27 @@ def test_loader_refuses(url):
         r = hh.migrate(url, content=folder, check=False)
         hh.check(r.returncode != 0 and "triage/policy.json" in r.stderr and "{emergencyy_number}" in r.stderr,
                  "an unknown placeholder is refused, naming it: %r" % r.stderr[-300:])
+        shutil.rmtree(folder)
+        folder = hh.copy_content(languages=True)
+        hh.edit_json(os.path.join(folder, "es", "triage", "interview.json"),
+                     lambda d: d["questions"][1]["items"][0].pop("text"))
+        r = hh.migrate(url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "es/triage/interview.json" in r.stderr
+                 and "questions[1].items[0].text" in r.stderr,
+                 "a Spanish screen item without its text is refused, naming file and field: %r" % r.stderr[-300:])
+        shutil.rmtree(folder)
+        folder = hh.copy_content(languages=True)
+        hh.edit_json(os.path.join(folder, "es", "triage", "interview.json"),
+                     lambda d: d["questions"][2].update(max=120))
+        r = hh.migrate(url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "es/triage/interview.json" in r.stderr and "questions[2]" in r.stderr,
+                 "a Spanish screen with other bounds is refused: %r" % r.stderr[-300:])
+        shutil.rmtree(folder)
+        folder = hh.copy_content(languages=True)
+        os.remove(os.path.join(folder, "es", "triage", "interview.json"))
+        r = hh.migrate(url, content=folder, check=False)
+        hh.check(r.returncode != 0 and "es/triage/interview.json" in r.stderr,
+                 "a Spanish version without its interview screens is refused: %r" % r.stderr[-300:])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -258,6 +307,8 @@ def test_reload(s):
                      lambda d: d["terms"]["en"].update(emergency_department="the ER"))
         hh.edit_json(os.path.join(folder, "es", "causes", "poor-posture.json"),
                      lambda d: d.update(summary=d["summary"] + " Cambiado por la prueba."))
+        hh.edit_json(os.path.join(folder, "es", "triage", "interview.json"),
+                     lambda d: d["questions"][0].update(text="¿Tiene ahora alguna de estas cosas?"))
         gb_before = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
         hh.migrate(s.url, content=folder)
         s.wait_for(lambda: "the ER" in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US")), 20,
@@ -267,6 +318,11 @@ def test_reload(s):
         hh.check("Cambiado" in s.get_json("/v1/causes/poor-posture?lang=es&country=US")["summary"],
                  "the Spanish change is served for the US too")
         hh.check("Cambiado" not in s.get_json("/v1/causes/poor-posture")["summary"], "English unchanged")
+        for country in ("GB", "US"):
+            s.wait_for(lambda: next_question(s, country, "es")[1].get("text") == "¿Tiene ahora alguna de estas cosas?",
+                       20, "the Spanish screen change served for %s" % country)
+        hh.check(next_question(s, "GB", "en")[1].get("text") == "Do you have any of these?",
+                 "the English screen unchanged by a Spanish one")
         gb = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
         hh.check(gb.get("red_flags") == gb_before.get("red_flags"), "GB answers unchanged by a US term")
         hh.check("the ER" not in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US&lang=es")),
@@ -290,6 +346,9 @@ def test_storage(url):
     hh.check(rows == ["GB 999", "US 911"], "countries stored: %r" % rows)
     n = int(hh.psql(url, "SELECT count(*) FROM translations WHERE lang = 'es' AND translation_review = 'pending'"))
     hh.check(n >= 16, "the Spanish files are stored, pending review: %d" % n)
+    n = int(hh.psql(url, "SELECT count(*) FROM translations WHERE path = 'es/triage/interview.json'"
+                         " AND translation_review = 'pending'"))
+    hh.check(n == 1, "the Spanish interview screens are stored, pending review: %d" % n)
     terms = int(hh.psql(url, "SELECT count(*) FROM country_terms"))
     hh.check(terms == 2 * 2 * 11, "every term of every country and language: %d" % terms)
 
@@ -300,6 +359,7 @@ def main():
         test_red_flags(s)
         test_no_english_left(s)
         test_negotiation(s)
+        test_interview(s)
         test_cache_keys(s)
         test_search(s)
         test_loader_refuses(s.url)
