@@ -494,3 +494,18 @@ void hh_content_copy_remedy(struct hh_content *c, struct hh_remedy *dst, const s
 	dst->checksum = hh_content_strdup(c, src->checksum);
 	dst->copied = 1;
 }
+
+int hh_str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+int hh_strv_same(const struct hh_strv *a, const struct hh_strv *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!hh_str_same(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}

@@ -16,34 +16,19 @@
 		(*errors)++;                                         \
 	} while (0)
 
-static int same_str(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static int same_strv(const struct hh_strv *a, const struct hh_strv *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (!same_str(a->v[i], b->v[i]))
-			return 0;
-	return 1;
-}
-
 void hh_i18n_check_countries(const struct hh_content *c, struct hh_diags *d, size_t *errors)
 {
 	char file[96];
 	for (size_t i = 0; i < c->n_countries; i++) {
 		const struct hh_country *k = &c->countries[i];
 		snprintf(file, sizeof(file), "countries/%s.json", k->code ? k->code : "?");
-		if (i > 0 && !same_strv(&k->keys, &c->countries[0].keys))
+		if (i > 0 && !hh_strv_same(&k->keys, &c->countries[0].keys))
 			FAIL(file, "terms",
 			     "has other term keys than countries/%s.json (every country has the same keys)",
 			     c->countries[0].code ? c->countries[0].code : "?");
 		for (int l = 0; l < HH_LANG_COUNT; l++) {
 			const char *t = hh_i18n_term(k, (enum hh_lang)l, "emergency_number", 16);
-			if (t == NULL || !same_str(t, k->emergency_number))
+			if (t == NULL || !hh_str_same(t, k->emergency_number))
 				FAIL(file, "emergency_number", "must equal terms.%s.emergency_number",
 				     hh_lang_name((enum hh_lang)l));
 		}
@@ -81,16 +66,17 @@ static void cmp_articles(struct cmp *x, const struct hh_content *en, const struc
 		}
 		if (a->positions != b->positions || a->regions != b->regions)
 			differs(x, "positions", "positions or regions");
-		if (!same_strv(&a->causes, &b->causes) || !same_strv(&a->remedies, &b->remedies))
+		if (!hh_strv_same(&a->causes, &b->causes) || !hh_strv_same(&a->remedies, &b->remedies))
 			differs(x, "causes", "causes or remedies");
-		if (!same_str(a->reviewed_at, b->reviewed_at) || !same_str(a->next_review_due, b->next_review_due))
+		if (!hh_str_same(a->reviewed_at, b->reviewed_at) ||
+		    !hh_str_same(a->next_review_due, b->next_review_due))
 			differs(x, "reviewed_at", "review dates");
 		if (a->n_sections != b->n_sections) {
 			differs(x, "sections", "number of sections");
 			continue;
 		}
 		for (size_t k = 0; k < a->n_sections; k++)
-			if (!same_str(a->sections[k].id, b->sections[k].id)) {
+			if (!hh_str_same(a->sections[k].id, b->sections[k].id)) {
 				snprintf(field, sizeof(field), "sections[%zu].id", k);
 				differs(x, field, "section id");
 			}
@@ -111,7 +97,7 @@ static void cmp_causes(struct cmp *x, const struct hh_content *en, const struct 
 		}
 		if (a->positions != b->positions || a->regions != b->regions)
 			differs(x, "positions", "positions or regions");
-		if (!same_strv(&a->remedies, &b->remedies))
+		if (!hh_strv_same(&a->remedies, &b->remedies))
 			differs(x, "remedies", "remedies");
 		if ((a->see_doctor_if == NULL) != (b->see_doctor_if == NULL))
 			differs(x, "see_doctor_if", "null in one language only");
@@ -164,7 +150,7 @@ static void cmp_symptoms(struct cmp *x, const struct hh_content *en, const struc
 	for (size_t i = 0; i < en->n_symptoms; i++) {
 		const struct hh_symptom *a = &en->symptoms[i], *b = &tr->symptoms[i];
 		snprintf(field, sizeof(field), "symptoms[%zu]", i);
-		if (!same_str(a->code, b->code))
+		if (!hh_str_same(a->code, b->code))
 			differs(x, field, "code");
 		else if (a->category != b->category || a->level != b->level || a->n_weights != b->n_weights)
 			differs(x, field, "category, level or causes");
@@ -183,7 +169,7 @@ static void cmp_policy(struct cmp *x, const struct hh_content *en, const struct 
 	for (size_t i = 0; i < a->n_rules && i < b->n_rules; i++) {
 		const struct hh_rule *p = &a->rules[i], *q = &b->rules[i];
 		snprintf(field, sizeof(field), "rules[%zu]", i);
-		if (!same_str(p->code, q->code) || p->field != q->field || p->min != q->min || p->max != q->max ||
+		if (!hh_str_same(p->code, q->code) || p->field != q->field || p->min != q->min || p->max != q->max ||
 		    p->level != q->level)
 			differs(x, field, "code, field, bounds or level");
 	}
@@ -193,8 +179,8 @@ static void cmp_policy(struct cmp *x, const struct hh_content *en, const struct 
 	for (size_t i = 0; i < a->n_combinations && i < b->n_combinations; i++) {
 		const struct hh_combination *p = &a->combinations[i], *q = &b->combinations[i];
 		snprintf(field, sizeof(field), "combinations[%zu]", i);
-		if (!same_str(p->code, q->code) || p->level != q->level || !same_strv(&p->all_of, &q->all_of) ||
-		    !same_strv(&p->any_of, &q->any_of))
+		if (!hh_str_same(p->code, q->code) || p->level != q->level || !hh_strv_same(&p->all_of, &q->all_of) ||
+		    !hh_strv_same(&p->any_of, &q->any_of))
 			differs(x, field, "code, level, all_of or any_of");
 	}
 }
@@ -211,13 +197,13 @@ static void cmp_interview(struct cmp *x, const struct hh_content *en, const stru
 	for (size_t i = 0; i < en->n_questions; i++) {
 		const struct hh_question *a = &en->questions[i], *b = &tr->questions[i];
 		snprintf(field, sizeof(field), "questions[%zu]", i);
-		if (!same_str(a->id, b->id) || a->type != b->type || a->covers != b->covers || a->field != b->field ||
-		    a->min != b->min || a->max != b->max || a->n_items != b->n_items) {
+		if (!hh_str_same(a->id, b->id) || a->type != b->type || a->covers != b->covers ||
+		    a->field != b->field || a->min != b->min || a->max != b->max || a->n_items != b->n_items) {
 			differs(x, field, "id, type, covers, field, min, max or number of items");
 			continue;
 		}
 		for (size_t k = 0; k < a->n_items; k++)
-			if (!same_str(a->items[k].code, b->items[k].code)) {
+			if (!hh_str_same(a->items[k].code, b->items[k].code)) {
 				snprintf(field, sizeof(field), "questions[%zu].items[%zu].code", i, k);
 				differs(x, field, "code");
 			}

@@ -446,20 +446,6 @@ static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug
  * server's life). A reload then renders and compresses only what changed
  * (issue 12); a content read in full shares nothing.
  */
-static int same_str(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static int same_strv(const struct hh_strv *a, const struct hh_strv *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return 0;
-	return 1;
-}
 
 /* Every cause (remedy) slug in v names an entity copied unchanged into c. */
 static int links_copied(const struct hh_content *c, const struct hh_strv *v, int causes)
@@ -477,7 +463,7 @@ static int article_unchanged(const struct hh_content *old, const struct hh_conte
 {
 	/* when_to_get_help comes from the triage rules: ruleset_version covers them */
 	return a->copied && hh_content_article(old, a->slug) != NULL &&
-	       same_str(old->ruleset_version, c->ruleset_version) && links_copied(c, &a->causes, 1) &&
+	       hh_str_same(old->ruleset_version, c->ruleset_version) && links_copied(c, &a->causes, 1) &&
 	       links_copied(c, &a->remedies, 0);
 }
 
@@ -763,7 +749,7 @@ static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 		const struct hh_remedy *x = &c->remedies[i];
 		const struct hh_remedy *o = old ? hh_content_remedy(old->content, x->slug) : NULL;
 		/* a remedy shows the causes that name it: those may change while it does not */
-		int unchanged = o != NULL && x->copied && same_strv(&o->causes, &x->causes);
+		int unchanged = o != NULL && x->copied && hh_strv_same(&o->causes, &x->causes);
 		int shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
 		struct hh_keybuf kb = {.len = 0};
 		struct hh_resource_meta m = {.keys = kb.buf};
@@ -788,7 +774,7 @@ static int add_static(struct hh_snapshot *s, const struct hh_snapshot *old)
 			hh_resource_json_meta(s->opts, doc, hh_openapi_json_len, &openapi_m)) < 0)
 			return -1;
 	}
-	if (old != NULL && same_str(old->content->ruleset_version, s->content->ruleset_version) &&
+	if (old != NULL && hh_str_same(old->content->ruleset_version, s->content->ruleset_version) &&
 	    hh_map_get(old->resources, symptoms) != NULL)
 		return share(s, old, symptoms);
 	return add_json(s, symptoms, hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC, &symptoms_m);

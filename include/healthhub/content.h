@@ -51,6 +51,11 @@ struct hh_strv {
 	size_t n;
 };
 
+/* 1 when both are NULL or both hold the same text. */
+int hh_str_same(const char *a, const char *b);
+/* 1 when both lists hold the same texts in the same order. */
+int hh_strv_same(const struct hh_strv *a, const struct hh_strv *b);
+
 struct hh_reference {
 	const char *title; /* e.g. "Back pain - NHS" */
 	const char *url;   /* absolute https URL */
