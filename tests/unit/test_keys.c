@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixture.h"
 #include "healthhub/keys.h"
 #include "healthhub/loader.h"
 #include "healthhub/snapshot.h"
@@ -101,27 +102,13 @@ static void triage_keys(void)
 	CHECK(hh_key_triage("v1", &in, a, 20) == -1);
 }
 
-static struct hh_content *load_content(void)
-{
-	struct hh_content *c = NULL;
-	struct hh_content_files files = {0};
-	struct hh_diags diags = {0};
-	if (hh_loader_read_dir("content", &c, &files, &diags) < 0) {
-		hh_diags_print(&diags, stderr);
-		c = NULL;
-	}
-	hh_content_files_free(&files);
-	hh_diags_free(&diags);
-	return c;
-}
-
 /* Every request the handlers answer from the snapshot finds its entry under the handlers' key. */
 static void snapshot_uses_the_same_keys(void)
 {
 	struct hh_cors cors;
 	hh_cors_init(&cors, "*", 600);
 	struct hh_snapshot_options o = {.cors = &cors, .cache_control = "public, max-age=1", .public_url = ""};
-	struct hh_content *c = load_content();
+	struct hh_content *c = fixture_content("content");
 	CHECK(c != NULL);
 	if (c == NULL)
 		return;

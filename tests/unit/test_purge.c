@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixture.h"
 #include "healthhub/i18n.h"
 #include "healthhub/keys.h"
 #include "healthhub/loader.h"
@@ -21,23 +22,9 @@
 static struct hh_snapshot_options opts;
 static struct hh_cors cors;
 
-static struct hh_content *load(void)
-{
-	struct hh_content *c = NULL;
-	struct hh_content_files files = {0};
-	struct hh_diags diags = {0};
-	if (hh_loader_read_dir("content", &c, &files, &diags) < 0) {
-		hh_diags_print(&diags, stderr);
-		c = NULL;
-	}
-	hh_content_files_free(&files);
-	hh_diags_free(&diags);
-	return c;
-}
-
 static struct hh_snapshot *build(const char *cause_summary)
 {
-	struct hh_content *c = load();
+	struct hh_content *c = fixture_content("content");
 	if (c == NULL)
 		return NULL;
 	for (size_t i = 0; cause_summary && i < c->n_causes; i++)
@@ -121,7 +108,7 @@ static void diff(const struct hh_snapshot *old, const struct hh_snapshot *same, 
 /* The content again, every entity marked copied, as an incremental reload marks what it did not read. */
 static struct hh_content *load_copied(void)
 {
-	struct hh_content *c = load();
+	struct hh_content *c = fixture_content("content");
 	for (size_t i = 0; c != NULL && i < c->n_articles; i++)
 		c->articles[i].copied = 1;
 	for (size_t i = 0; c != NULL && i < c->n_causes; i++)
@@ -207,7 +194,7 @@ static void lazy_and_shared(void)
 /* A Spanish text or a country's term changed: its variants' keys are purged, nothing else. */
 static void i18n_keys(const struct hh_snapshot *old)
 {
-	struct hh_content *c = load();
+	struct hh_content *c = fixture_content("content");
 	struct hh_content *es = c != NULL ? c->translations[HH_LANG_ES] : NULL;
 	CHECK(es != NULL && es->n_causes > 0);
 	if (es == NULL) {
@@ -221,7 +208,7 @@ static void i18n_keys(const struct hh_snapshot *old)
 	free(k);
 	if (s != NULL)
 		hh_ref_put(&s->ref);
-	c = load();
+	c = fixture_content("content");
 	for (size_t i = 0; c != NULL && i < c->n_countries; i++)
 		if (strcmp(c->countries[i].code, "US") == 0)
 			c->countries[i].checksum = "1111";

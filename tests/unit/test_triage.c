@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "check.h"
+#include "fixture.h"
 #include "healthhub/loader.h"
 #include "healthhub/render.h"
 #include "healthhub/snapshot.h" /* hh_openapi_json, the served document */
@@ -23,20 +24,6 @@
 #define MAX_PARAMS 16
 
 /* ------------------------------------------------------------ helpers */
-
-static struct hh_content *load_content(void)
-{
-	struct hh_content *c = NULL;
-	struct hh_content_files files = {0};
-	struct hh_diags diags = {0};
-	if (hh_loader_read_dir("content", &c, &files, &diags) < 0) {
-		hh_diags_print(&diags, stderr);
-		c = NULL;
-	}
-	hh_content_files_free(&files);
-	hh_diags_free(&diags);
-	return c;
-}
 
 static int has_error(const struct hh_field_errors *e, const char *field, const char *needle)
 {
@@ -1140,7 +1127,7 @@ static void test_openapi_bounds(void)
 
 int main(void)
 {
-	struct hh_content *c = load_content();
+	struct hh_content *c = fixture_content("content");
 	CHECK(c != NULL);
 	if (c == NULL)
 		return check_done();
