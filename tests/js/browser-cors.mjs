@@ -15,34 +15,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
+import { LAUNCH, WAIT_MS, check, finish } from './browser-common.mjs';
+
 const ARTICLE = '/v1/articles/upper-middle-back-muscle-soreness';
 const CAUSES = ['muscle-strain', 'poor-posture', 'muscle-imbalance', 'inactivity', 'stress-tension',
 	'injury', 'repetitive-movements', 'underlying-conditions'];
-const WAIT_MS = 15000;
 
-// Without the background-networking flags Chromium keeps dialling Google's
-// hosts, which this closed network refuses. launch() gives every run a fresh,
-// empty user-data-dir of its own and removes it on close.
-const LAUNCH = {
-	executablePath: process.env.HH_CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
-
-let passed = 0;
-const failures = [];
-
-function check(cond, msg) {
-	if (cond) {
-		passed++;
-		console.log('ok - ' + msg);
-	} else {
-		failures.push(msg);
-		console.log('not ok - ' + msg);
-	}
-	return cond;
-}
 
 function parseArgs(argv) {
 	const o = { page: null, allowed: [], blocked: [], screenshots: null };
@@ -170,8 +148,7 @@ async function main() {
 	} finally {
 		await browser.close();
 	}
-	console.log('browser-cors: ' + passed + ' passed, ' + failures.length + ' failed');
-	return failures.length ? 1 : 0;
+	return finish('browser-cors');
 }
 
 process.exitCode = await main();

@@ -16,28 +16,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const WAIT_MS = 15000;
+import { LAUNCH, WAIT_MS, check, finish } from './browser-common.mjs';
+
 const MAX_SCREENS = 12;
-const LAUNCH = {
-	executablePath: process.env.HH_CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
-
-let passed = 0;
-const failures = [];
-
-function check(cond, msg) {
-	if (cond) {
-		passed++;
-		console.log('ok - ' + msg);
-	} else {
-		failures.push(msg);
-		console.log('not ok - ' + msg);
-	}
-	return cond;
-}
 
 function parseArgs(argv) {
 	const o = { page: null, api: null, screenshots: null };
@@ -165,8 +146,7 @@ async function main() {
 	} finally {
 		await browser.close();
 	}
-	console.log('browser-interview: ' + passed + ' passed, ' + failures.length + ' failed');
-	return failures.length ? 1 : 0;
+	return finish('browser-interview');
 }
 
 process.exitCode = await main();
