@@ -123,14 +123,10 @@ static int triage_code_known(const struct hh_content *c, const char *code)
 static int entity_known(const struct hh_content *c, enum hh_citation_kind kind, const char *slug)
 {
 	switch (kind) {
-	case HH_CITE_ARTICLE:
-		return hh_content_article(c, slug) != NULL;
-	case HH_CITE_CAUSE:
-		return hh_content_cause(c, slug) != NULL;
-	case HH_CITE_REMEDY:
-		return hh_content_remedy(c, slug) != NULL;
-	case HH_CITE_TRIAGE:
-		return triage_code_known(c, slug);
+	case HH_CITE_ARTICLE: return hh_content_article(c, slug) != NULL;
+	case HH_CITE_CAUSE: return hh_content_cause(c, slug) != NULL;
+	case HH_CITE_REMEDY: return hh_content_remedy(c, slug) != NULL;
+	case HH_CITE_TRIAGE: return triage_code_known(c, slug);
 	}
 	return 0;
 }
@@ -159,8 +155,7 @@ void hh_i18n_check_citations(const struct hh_content *c, struct hh_diags *d, siz
 static const struct hh_citation *find(const struct hh_country *k, enum hh_citation_kind kind, const char *key)
 {
 	struct hh_citation probe = {.kind = kind, .key = key};
-	return key != NULL ? bsearch(&probe, k->citations, k->n_citations, sizeof(*k->citations), cmp_citation)
-			   : NULL;
+	return key != NULL ? bsearch(&probe, k->citations, k->n_citations, sizeof(*k->citations), cmp_citation) : NULL;
 }
 
 static struct hh_reference cite_one(const struct hh_country *k, const char *code)
