@@ -114,6 +114,11 @@ def test_citations(s):
             us = cited(s.get_json("%s?country=US&lang=%s" % (path, lang)), [])
             bad = [r for r in us if r is not None and uk.search(r.get("url", "") or r.get("@id", ""))]
             hh.check(not bad, "%s (US %s) cites a UK page: %r" % (path, lang, bad[:2]))
+            for country in ("GB", "US"):  # every text and citation of articles, causes, remedies
+                text = json.dumps(shown(s.get_json("%s?country=%s&lang=%s" % (path, country, lang))), ensure_ascii=False)
+                bad = FORBIDDEN[country].search(text)
+                hh.check(bad is None, "%s (%s %s) names another country's service %r" % (path, country, lang,
+                                                                                       bad and bad.group(0)))
         st, h, b = s.get("/v1/articles/%s?country=US&lang=%s" % (ARTICLE, lang), {"Accept": "application/ld+json"})
         hh.check(st == 200 and not uk.search(b.decode()), "ld+json (US %s) cites no UK page" % lang)
         gb = s.get_json("/v1/symptoms?country=GB&lang=" + lang)
