@@ -146,6 +146,10 @@ static void random_person(const struct hh_content *c, struct person *p)
 	}
 	p->age = below(4) == 0 ? (long long)below(131) : 20 + (long long)below(30);
 	p->days = below(4) == 0 ? (long long)below(400) : (long long)below(28);
+	/* nobody has a sign outside the ages it applies to (a pregnancy at 70) */
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (!hh_triage_flag_applies(&c->symptoms[i], p->age))
+			p->t[i] = T_NO;
 }
 
 /* A random partial answer set: each symptom yes, no, unknown or not asked; numbers given or not. */
@@ -198,16 +202,18 @@ static int listed(const struct hh_interview_result *iv, const char *code)
 /* complete + self_care: every red flag answered no, both numbers known and firing no rule. */
 static int safe_self_care(const struct hh_content *c, const struct hh_triage_input *in)
 {
-	for (size_t i = 0; i < c->n_symptoms; i++)
-		if (c->symptoms[i].category == HH_CATEGORY_RED_FLAG &&
-		    !in_list(in->absent, in->n_absent, &c->symptoms[i]))
-			return 0;
 	if (in->age < 0 || in->duration_days < 0)
 		return 0;
+	/* a red flag outside its ages counts as answered no (API.md) */
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (c->symptoms[i].category == HH_CATEGORY_RED_FLAG &&
+		    !in_list(in->absent, in->n_absent, &c->symptoms[i]) &&
+		    hh_triage_flag_applies(&c->symptoms[i], in->age))
+			return 0;
 	for (size_t i = 0; i < c->policy.n_rules; i++) {
 		const struct hh_rule *r = &c->policy.rules[i];
 		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
-		if (v >= r->min && v <= r->max)
+		if (r->kind == HH_RULE_NUMBER && v >= r->min && v <= r->max)
 			return 0;
 	}
 	return 1;
@@ -216,15 +222,17 @@ static int safe_self_care(const struct hh_content *c, const struct hh_triage_inp
 /* complete means final: no way of answering what is left (yes to all of it, numbers anywhere) raises it. */
 static int complete_is_final(const struct hh_content *c, const struct hh_triage_input *in, enum hh_level level)
 {
-	struct hh_triage_input worst = *in;
-	for (size_t i = 0; i < c->n_symptoms; i++)
-		if (!in_list(in->symptoms, in->n_symptoms, &c->symptoms[i]) &&
-		    !in_list(in->absent, in->n_absent, &c->symptoms[i]))
-			add(worst.symptoms, &worst.n_symptoms, &c->symptoms[i]);
-	static const long long probes[] = {0, 15, 16, 19, 20, 49, 50, 130, 27, 28, 36500};
+	static const long long probes[] = {0, 4, 5, 15, 16, 19, 20, 49, 50, 64, 65, 130, 7, 8, 27, 28, 36500};
 	for (size_t a = 0; a < sizeof(probes) / sizeof(probes[0]); a++) {
+		struct hh_triage_input worst = *in;
 		worst.age = in->age >= 0 ? in->age : probes[a];
 		worst.duration_days = in->duration_days >= 0 ? in->duration_days : probes[a];
+		/* a yes to everything not answered no (a sign outside its ages is answered no) */
+		for (size_t i = 0; i < c->n_symptoms; i++)
+			if (!in_list(in->symptoms, in->n_symptoms, &c->symptoms[i]) &&
+			    !in_list(in->absent, in->n_absent, &c->symptoms[i]) &&
+			    hh_triage_flag_applies(&c->symptoms[i], in->age))
+				add(worst.symptoms, &worst.n_symptoms, &c->symptoms[i]);
 		if (hh_triage_level(c, &worst) > level)
 			return 0;
 	}
@@ -271,11 +279,12 @@ static void check_answer_set(const struct hh_content *c, const struct hh_triage_
 	add(more.symptoms, &more.n_symptoms, y);
 	hh_triage_eval(c, &more, &r2);
 	t->yes_lowered += r2.level < r.level;
+	enum hh_level yes = r2.level;
 	more = *in;
 	add(more.unknown, &more.n_unknown, y);
 	hh_triage_eval(c, &more, &r2);
-	/* never lowers the level, never completes what was open */
-	t->unknown_moved += r2.level != r.level || (r2.interview.complete && !iv->complete);
+	/* never lowers the level, never gives more than a yes, never completes what was open */
+	t->unknown_moved += r2.level < r.level || r2.level > yes || (r2.interview.complete && !iv->complete);
 }
 
 static void test_answer_sets(const struct hh_content *c)
@@ -337,7 +346,7 @@ static int any_order(const struct hh_content *c, const struct person *p, struct 
 static int same_outcome(const struct hh_triage_result *a, const struct hh_triage_result *b)
 {
 	if (a->level != b->level || a->interview.complete != b->interview.complete ||
-	    a->interview.n_uncertain != b->interview.n_uncertain)
+	    a->interview.n_uncertain != b->interview.n_uncertain || a->route != b->route)
 		return 0;
 	for (size_t i = 0; i < a->interview.n_uncertain; i++)
 		if (strcmp(a->interview.uncertain[i].code, b->interview.uncertain[i].code) != 0 ||
@@ -530,45 +539,60 @@ static json_t *question(json_t *root, size_t i)
 
 static void drop_fever(json_t *root)
 {
-	CHECK(json_array_remove(json_object_get(question(root, 1), "items"), 0) == 0); /* fever */
+	CHECK(json_array_remove(json_object_get(question(root, 2), "items"), 0) == 0); /* fever */
 }
 
 static void typo_key(json_t *root)
 {
-	json_t *q = question(root, 0);
+	json_t *q = question(root, 1);
 	CHECK(json_object_set(q, "covres", json_object_get(q, "covers")) == 0);
 	CHECK(json_object_del(q, "covers") == 0);
 }
 
 static void wrong_level(json_t *root)
 {
-	json_t *item = json_array_get(json_object_get(question(root, 0), "items"), 0); /* chest_pain */
-	CHECK(json_array_append(json_object_get(question(root, 1), "items"), item) == 0);
-	CHECK(json_array_remove(json_object_get(question(root, 0), "items"), 0) == 0);
+	json_t *item = json_array_get(json_object_get(question(root, 1), "items"), 0); /* chest_pain */
+	CHECK(json_array_append(json_object_get(question(root, 2), "items"), item) == 0);
+	CHECK(json_array_remove(json_object_get(question(root, 1), "items"), 0) == 0);
 }
 
 static void narrow_bounds(json_t *root)
 {
-	CHECK(json_object_set_new(question(root, 2), "max", json_integer(120)) == 0);
+	CHECK(json_object_set_new(question(root, 0), "max", json_integer(120)) == 0);
 }
 
+/* The urgent screen before the emergency one. */
 static void swap_order(json_t *root)
 {
 	json_t *qs = json_object_get(root, "questions");
-	json_t *first = json_incref(json_array_get(qs, 0));
-	CHECK(json_array_remove(qs, 0) == 0 && json_array_insert_new(qs, 1, first) == 0);
+	json_t *first = json_incref(json_array_get(qs, 1));
+	CHECK(json_array_remove(qs, 1) == 0 && json_array_insert_new(qs, 2, first) == 0);
+}
+
+/* Age after the duration (allowed anywhere before the see_doctor screen, but not after it). */
+static void age_late(json_t *root)
+{
+	json_t *qs = json_object_get(root, "questions");
+	json_t *age = json_incref(json_array_get(qs, 0));
+	CHECK(json_array_remove(qs, 0) == 0 && json_array_insert_new(qs, 4, age) == 0);
+}
+
+/* The emergency screen as a checklist: an unticked item would become a no. */
+static void emergency_checklist(json_t *root)
+{
+	CHECK(json_object_set_new(question(root, 1), "type", json_string("multiple")) == 0);
 }
 
 static void unknown_code(json_t *root)
 {
-	json_t *item = json_array_get(json_object_get(question(root, 0), "items"), 0);
+	json_t *item = json_array_get(json_object_get(question(root, 1), "items"), 0);
 	CHECK(json_object_set_new(item, "code", json_string("chest_pian")) == 0);
 }
 
 static void twice(json_t *root)
 {
-	json_t *fever = json_array_get(json_object_get(question(root, 1), "items"), 0);
-	CHECK(json_array_append(json_object_get(question(root, 1), "items"), fever) == 0);
+	json_t *fever = json_array_get(json_object_get(question(root, 2), "items"), 0);
+	CHECK(json_array_append(json_object_get(question(root, 2), "items"), fever) == 0);
 }
 
 static int has_diag(const struct hh_diags *d, const char *needle)
@@ -591,6 +615,8 @@ static void test_content_checks(void)
 		{wrong_level, "\"chest_pain\" is emergency; this question covers urgent"},
 		{narrow_bounds, "must be 130"},
 		{swap_order, "asked too late"},
+		{age_late, "asked too late"},
+		{emergency_checklist, "the emergency signs are asked one by one: use \"each\""},
 		{unknown_code, "unknown symptom code \"chest_pian\""},
 		{twice, "\"fever\" is on 2 questions"},
 	};
@@ -624,13 +650,14 @@ static void test_content_checks(void)
 /* The content's interview: the order and the screen texts API.md describes. */
 static void test_content(const struct hh_content *c)
 {
-	static const char *const ids[] = {"emergency_signs", "urgent_signs",     "age",
-					  "duration",        "see_doctor_signs", "patterns"};
+	static const char *const ids[] = {"age",      "emergency_signs",  "urgent_signs",
+					  "duration", "see_doctor_signs", "patterns"};
 	CHECK(c->n_questions == sizeof(ids) / sizeof(ids[0]));
 	for (size_t i = 0; i < c->n_questions && i < sizeof(ids) / sizeof(ids[0]); i++)
 		CHECK_STR(c->questions[i].id, ids[i]);
-	CHECK_STR(c->questions[0].text, "Do you have any of these?");
-	CHECK(c->questions[2].type == HH_QUESTION_INTEGER && c->questions[2].max == HH_TRIAGE_AGE_MAX);
+	/* age first: it decides which questions apply; the emergency signs one by one */
+	CHECK(c->questions[0].type == HH_QUESTION_INTEGER && c->questions[0].max == HH_TRIAGE_AGE_MAX);
+	CHECK(c->questions[1].type == HH_QUESTION_EACH && c->questions[1].covers == HH_LEVEL_EMERGENCY);
 	CHECK(c->questions[3].field == HH_RULE_DURATION_DAYS && c->questions[3].max == HH_TRIAGE_DURATION_DAYS_MAX);
 	for (size_t i = 0; i < c->n_questions; i++)
 		for (size_t k = 0; k < c->questions[i].n_items; k++)
