@@ -1065,7 +1065,8 @@ static void test_vocabulary(const struct hh_content *c)
 		CHECK(json_array_size(json_object_get(help, hh_level_name((enum hh_level)l))) == want);
 	}
 	CHECK(c->policy.n_combinations >= 6);
-	CHECK(flags >= 35);
+	CHECK(flags >= 46);
+	CHECK(c->n_symptoms >= 58);
 	CHECK(json_array_size(json_object_get(sy, "items")) == c->n_symptoms);
 	/* ages, where a red flag has them, as the request's numbers */
 	for (size_t i = 0; i < c->n_symptoms; i++) {
