@@ -19,7 +19,9 @@
 #include "healthhub/loader.h"
 #include "healthhub/triage.h"
 
-#define VIGNETTES "tests/data/triage/interview.txt"
+/* The first review's interview vignettes, then the second's (routes, ages, the "each" screen). */
+static const char *const vignette_files[] = {"tests/data/triage/interview.txt",
+					     "tests/data/triage/interview-rules.txt"};
 #define MAX_SCREENS 20 /* a run that needs more is a failure, not a hang */
 
 static struct hh_content *load_dir(const char *dir, struct hh_diags *diags)
@@ -259,7 +261,8 @@ static void check_answer_set(const struct hh_content *c, const struct hh_triage_
 	/* An unknown red flag whose own level is above the answer's is open, and uncertain. */
 	for (size_t i = 0; i < in->n_unknown; i++) {
 		const struct hh_symptom *y = in->unknown[i];
-		if (y->category != HH_CATEGORY_RED_FLAG || y->level <= r.level)
+		/* (outside its ages a red flag counts as answered no, whatever the answer) */
+		if (y->category != HH_CATEGORY_RED_FLAG || y->level <= r.level || !hh_triage_flag_applies(y, in->age))
 			continue;
 		t->unknown_as_no += iv->complete || !listed(iv, y->code);
 		int found = 0;
@@ -393,7 +396,7 @@ static void test_people(const struct hh_content *c)
 /* ------------------------------------------------------------ vignettes */
 
 struct vtally {
-	int cases, exact, under, over, complete_wrong, too_many, max_screens;
+	int cases, exact, under, over, complete_wrong, route_wrong, too_many, max_screens;
 	long screens;
 };
 
@@ -413,8 +416,12 @@ static int set_truths(const struct hh_content *c, struct person *p, char *list, 
 	return 0;
 }
 
-static int parse_token(const struct hh_content *c, struct person *p, char *tok, int *want_complete)
+static int parse_token(const struct hh_content *c, struct person *p, char *tok, int *want_complete, const char **route)
 {
+	if (strncmp(tok, "route=", 6) == 0) {
+		*route = tok + 6;
+		return 0;
+	}
 	if (strcmp(tok, "complete") == 0 || strcmp(tok, "incomplete") == 0) {
 		*want_complete = strcmp(tok, "complete") == 0;
 		return 0;
@@ -446,20 +453,21 @@ static size_t tokens(char *s, char **out, size_t max)
 	}
 }
 
-static void run_vignette(const struct hh_content *c, char *line, int lineno, struct vtally *t)
+static void run_vignette(const struct hh_content *c, const char *file, char *line, int lineno, struct vtally *t)
 {
 	struct person p = {.age = 35, .days = 7};
+	const char *route = NULL;
 	enum hh_level want;
 	int want_complete = -1, bad = 0;
 	char *toks[16];
 	size_t n = tokens(line, toks, 16);
 	if (n == 0 || hh_level_parse(toks[0], &want) < 0) {
-		fprintf(stderr, "%s:%d: bad level\n", VIGNETTES, lineno);
+		fprintf(stderr, "%s:%d: bad level\n", file, lineno);
 		CHECK(0);
 		return;
 	}
 	for (size_t i = 1; i < n; i++)
-		bad |= parse_token(c, &p, toks[i], &want_complete) < 0;
+		bad |= parse_token(c, &p, toks[i], &want_complete, &route) < 0;
 	CHECK(!bad && want_complete >= 0);
 	struct hh_triage_input in;
 	struct hh_triage_result r;
@@ -469,20 +477,22 @@ static void run_vignette(const struct hh_content *c, char *line, int lineno, str
 	t->under += r.level < want;
 	t->over += r.level > want;
 	t->complete_wrong += r.interview.complete != want_complete;
+	const char *got_route = r.route != NULL ? r.route->code : "none";
+	int route_wrong = route != NULL && strcmp(route, got_route) != 0;
+	t->route_wrong += route_wrong;
 	t->too_many += screens > 6;
 	t->screens += screens;
 	t->max_screens = screens > t->max_screens ? screens : t->max_screens;
-	if (r.level != want || r.interview.complete != want_complete || screens > 6)
-		fprintf(stderr, "%s:%d: got %s %s after %d screens\n", VIGNETTES, lineno, hh_level_name(r.level),
-			r.interview.complete ? "complete" : "incomplete", screens);
+	if (r.level != want || r.interview.complete != want_complete || screens > 6 || route_wrong)
+		fprintf(stderr, "%s:%d: got %s %s route %s after %d screens\n", file, lineno, hh_level_name(r.level),
+			r.interview.complete ? "complete" : "incomplete", got_route, screens);
 }
 
-static void test_vignettes(const struct hh_content *c)
+static void test_vignette_file(const struct hh_content *c, const char *path, struct vtally *t)
 {
 	char line[1024];
 	int lineno = 0;
-	struct vtally t = {0};
-	FILE *f = fopen(VIGNETTES, "r");
+	FILE *f = fopen(path, "r");
 	CHECK(f != NULL);
 	if (f == NULL)
 		return;
@@ -494,17 +504,25 @@ static void test_vignettes(const struct hh_content *c)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strspn(line, " \t") == strlen(line))
 			continue;
-		run_vignette(c, line, lineno, &t);
+		run_vignette(c, path, line, lineno, t);
 	}
 	fclose(f);
+}
+
+static void test_vignettes(const struct hh_content *c)
+{
+	struct vtally t = {0};
+	for (size_t i = 0; i < sizeof(vignette_files) / sizeof(vignette_files[0]); i++)
+		test_vignette_file(c, vignette_files[i], &t);
 	printf("interview vignettes: %d cases, %d exact level, %d under-triaged, %d over-triaged, %d completeness "
-	       "wrong, required questions mean %.2f max %d (limit 6)\n",
-	       t.cases, t.exact, t.under, t.over, t.complete_wrong, t.cases ? (double)t.screens / t.cases : 0.0,
-	       t.max_screens);
+	       "wrong, %d route wrong, required questions mean %.2f max %d (limit 6)\n",
+	       t.cases, t.exact, t.under, t.over, t.complete_wrong, t.route_wrong,
+	       t.cases ? (double)t.screens / t.cases : 0.0, t.max_screens);
 	CHECK(t.cases >= 30);
 	CHECK(t.exact == t.cases);
 	CHECK(t.under == 0);
 	CHECK(t.complete_wrong == 0);
+	CHECK(t.route_wrong == 0);
 	CHECK(t.too_many == 0);
 }
 
@@ -666,6 +684,63 @@ static void test_content(const struct hh_content *c)
 										: 110u)); /* a line or two on a phone */
 }
 
+/* Everything answered no but code (left unasked) and the yes codes; age as given, 7 days. */
+static void all_no_but(const struct hh_content *c, struct hh_triage_input *in, const char *open, const char *yes,
+		       long long age)
+{
+	empty_input(in);
+	in->age = age;
+	in->duration_days = 7;
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		if (y->category != HH_CATEGORY_RED_FLAG || strcmp(y->code, open) == 0)
+			continue;
+		if (strstr(yes, y->code) != NULL)
+			add(in->symptoms, &in->n_symptoms, y);
+		else
+			add(in->absent, &in->n_absent, y);
+	}
+}
+
+/*
+ * A question that could change the route is required even at the level the
+ * answer already has; outside its ages it is not asked and counts as no.
+ */
+static void test_route_question(const struct hh_content *c)
+{
+	struct hh_triage_input in;
+	struct hh_triage_result r;
+	const struct hh_symptom *pregnant = hh_content_symptom(c, "pregnant");
+	CHECK(pregnant != NULL && pregnant->ages.given && pregnant->ages.min == 12 && pregnant->ages.max == 55);
+	/* 30, fever: urgent, and pregnancy is still asked, required, on the see_doctor screen */
+	all_no_but(c, &in, "pregnant", "fever", 30);
+	hh_triage_eval(c, &in, &r);
+	CHECK(r.level == HH_LEVEL_URGENT && !r.interview.complete && r.interview.next_required);
+	CHECK(r.interview.n_unanswered == 1 && strcmp(r.interview.unanswered[0], "pregnant") == 0);
+	CHECK(r.interview.next != NULL && r.interview.n_items == 1 &&
+	      strcmp(r.interview.items[0]->code, "pregnant") == 0);
+	/* the same at 70, or at 11: not asked, complete */
+	for (int k = 0; k < 2; k++) {
+		all_no_but(c, &in, "pregnant", "fever", k == 0 ? 70 : 11);
+		hh_triage_eval(c, &in, &r);
+		CHECK(r.level == HH_LEVEL_URGENT && r.interview.complete && r.interview.next == NULL &&
+		      r.route == NULL);
+	}
+	/* age not given (nothing on it could raise urgent): pregnancy might apply, so it is asked */
+	all_no_but(c, &in, "pregnant", "fever", -1);
+	hh_triage_eval(c, &in, &r);
+	CHECK(!r.interview.complete && r.interview.n_items == 1 && strcmp(r.interview.items[0]->code, "pregnant") == 0);
+	/* at emergency the route cannot apply: not asked */
+	all_no_but(c, &in, "pregnant", "fever,chest_pain", 30);
+	hh_triage_eval(c, &in, &r);
+	CHECK(r.level == HH_LEVEL_EMERGENCY && r.interview.complete && r.route == NULL);
+	/* answered yes at urgent: the route fires, the level stays */
+	all_no_but(c, &in, "", "fever,pregnant", 30);
+	hh_triage_eval(c, &in, &r);
+	CHECK(r.level == HH_LEVEL_URGENT && r.interview.complete && r.route != NULL &&
+	      strcmp(r.route->code, "pregnant_with_urgent_sign") == 0);
+}
+
 int main(void)
 {
 	struct hh_diags diags = {0};
@@ -678,6 +753,7 @@ int main(void)
 		return check_done();
 	test_content(c);
 	test_vignettes(c);
+	test_route_question(c);
 	test_answer_sets(c);
 	test_people(c);
 	test_content_checks();
