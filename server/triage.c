@@ -552,7 +552,8 @@ static int floor_fires(const struct hh_rule *r, const struct hh_triage_input *in
 	return 0;
 }
 
-int hh_triage_rule_fires(const struct hh_rule *r, const struct hh_triage_input *in)
+/* Whether rule r fires on in: its number within [min, max], or a floor's unknown red flag. */
+static int rule_fires(const struct hh_rule *r, const struct hh_triage_input *in)
 {
 	if (r->kind == HH_RULE_UNKNOWN_FLOOR)
 		return floor_fires(r, in);
@@ -565,7 +566,7 @@ static void eval_rules(const struct hh_content *c, const struct hh_triage_input 
 {
 	for (size_t i = 0; i < c->policy.n_rules; i++) {
 		const struct hh_rule *r = &c->policy.rules[i];
-		if (!hh_triage_rule_fires(r, in))
+		if (!rule_fires(r, in))
 			continue;
 		out->level = max_level(out->level, r->level);
 		if (out->n_rules < HH_TRIAGE_MAX_RULES)
@@ -617,7 +618,7 @@ static int cmp_combination(const void *a, const void *b)
  * After the red flags and the rules: max_level() means a combination can
  * only raise the level. The loader bounds the policy to
  * HH_TRIAGE_MAX_COMBINATIONS rules, so every one that fires is listed.
- * Route rules raise nothing: hh_triage_route picks one once the level is known.
+ * Route rules raise nothing: route_at picks one once the level is known.
  */
 static void eval_combinations(const struct hh_content *c, const struct hh_triage_input *in,
 			      struct hh_triage_result *out)
@@ -634,7 +635,8 @@ static void eval_combinations(const struct hh_content *c, const struct hh_triage
 		qsort(out->combinations, out->n_combinations, sizeof(out->combinations[0]), cmp_combination);
 }
 
-const struct hh_combination *hh_triage_route(const struct hh_content *c, const struct hh_triage_input *in,
+/* The first route rule, in content order, that fires at level; NULL if none. */
+static const struct hh_combination *route_at(const struct hh_content *c, const struct hh_triage_input *in,
 					     enum hh_level level)
 {
 	for (size_t i = 0; i < c->policy.n_combinations; i++) {
@@ -764,7 +766,7 @@ enum hh_level hh_triage_level(const struct hh_content *c, const struct hh_triage
 		if (in->symptoms[i]->category == HH_CATEGORY_RED_FLAG)
 			level = max_level(level, in->symptoms[i]->level);
 	for (size_t i = 0; i < c->policy.n_rules; i++)
-		if (hh_triage_rule_fires(&c->policy.rules[i], in))
+		if (rule_fires(&c->policy.rules[i], in))
 			level = max_level(level, c->policy.rules[i].level);
 	for (size_t i = 0; i < c->policy.n_combinations; i++) {
 		const struct hh_combination *k = &c->policy.combinations[i];
@@ -781,7 +783,7 @@ void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in
 	eval_red_flags(in, out);
 	eval_rules(c, in, out);
 	eval_combinations(c, in, out);
-	out->route = hh_triage_route(c, in, out->level);
+	out->route = route_at(c, in, out->level);
 	/*
 	 * Absent answers never change the level, and unknown ones only through a
 	 * floor rule: they decide what is still worth asking.

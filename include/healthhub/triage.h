@@ -128,19 +128,12 @@ enum hh_level hh_triage_level(const struct hh_content *c, const struct hh_triage
 /*
  * Whether k fires on in (every all_of, one any_of when it has any, age and
  * duration_days within its ranges; a range is never met by a number not
- * given). For a route rule, the codes alone: hh_triage_route adds the level.
+ * given). For a route rule, the codes alone: hh_triage_eval adds the level.
  */
 int hh_triage_combination_fires(const struct hh_combination *k, const struct hh_triage_input *in);
 
-/* Whether rule r fires on in: its number within [min, max], or a floor's unknown red flag. */
-int hh_triage_rule_fires(const struct hh_rule *r, const struct hh_triage_input *in);
-
 /* Whether red flag y applies at age (-1: not given, so it may): outside its ages it counts as no. */
 int hh_triage_flag_applies(const struct hh_symptom *y, long long age);
-
-/* The first route rule, in content order, that fires at level; NULL if none. */
-const struct hh_combination *hh_triage_route(const struct hh_content *c, const struct hh_triage_input *in,
-					     enum hh_level level);
 
 /* Whether pattern y counts as reported: in symptoms, or stood for by one of the positions. */
 int hh_triage_pattern_reported(const struct hh_triage_input *in, const struct hh_symptom *y);
