@@ -46,6 +46,33 @@ def test_vocabulary(s):
             hh.check(item["level"] == level, "%s has level %s, wanted %s" % (code, item["level"], level))
             hh.check(item["category"] == ("pattern" if level == "self_care" else "red_flag"), "%s category" % code)
             hh.check(len(item.get("question", "")) > 5, "%s has a question" % code)
+    # a red flag for some ages only says so (stored and read back by the server)
+    hh.check(items.get("pregnant", {}).get("ages") == {"min": 12, "max": 55}, "pregnant has ages 12-55: %r"
+             % items.get("pregnant", {}).get("ages"))
+    hh.check("ages" not in items.get("fever", {}), "fever applies at every age")
+
+
+def test_second_review_rules(s):
+    """The rule kinds of the second clinical review, through the database and the server."""
+    d = answer(s, {"symptoms": ["minor_fall_or_knock"], "age": 70})
+    hh.check(d.get("level") == "urgent" and [r["code"] for r in d.get("rules", [])][:1] == ["minor_fall_older_age"],
+             "a small fall at 70: urgent, the rule on age listed first: %r" % d.get("rules"))
+    d = answer(s, {"symptoms": ["minor_fall_or_knock"], "age": 64})
+    hh.check(d.get("level") == "see_doctor", "a small fall at 64: see_doctor: %r" % d.get("level"))
+    d = answer(s, {"symptoms": ["getting_worse"], "age": 65})
+    hh.check(d.get("level") == "see_doctor" and "duration_days" in d.get("unanswered", []),
+             "65 and getting worse, days not given: the rule waits, days asked: %r" % d.get("unanswered"))
+    d = answer(s, {"symptoms": ["getting_worse"], "age": 65, "duration_days": 7})
+    hh.check(d.get("level") == "urgent", "65, getting worse, 7 days: urgent: %r" % d.get("level"))
+    d = answer(s, {"symptoms": ["fever", "arm_weakness"]})
+    hh.check(d.get("level") == "emergency" and d.get("red_flags", [{}])[0].get("code") == "fever_with_weakness",
+             "fever with arm weakness: emergency: %r" % d.get("red_flags", [{}])[0])
+    us = s.get_json("/v1/triage?symptoms=fever,pregnant&country=US")
+    hh.check(us.get("level") == "urgent" and "911" in us.get("advice", "") and "999" not in us.get("advice", ""),
+             "the US maternity route names 911, not 999: %r" % us.get("advice"))
+    es = s.get_json("/v1/triage?symptoms=fever,pregnant&lang=es")
+    hh.check(es.get("level") == "urgent" and "matrona" in es.get("advice", ""),
+             "the Spanish maternity route: %r" % es.get("advice"))
 
 
 def test_safety(s):
@@ -303,6 +330,7 @@ def test_interview_content(s):
 def main():
     with hh.served_database("test_triage_api") as s:
         test_vocabulary(s)
+        test_second_review_rules(s)
         test_safety(s)
         test_agreement(s)
         test_combinations(s)
