@@ -20,8 +20,8 @@
 #include "healthhub/snapshot.h" /* hh_openapi_json, the served document */
 #include "healthhub/triage.h"
 
-/* The vignette files: the first review's, then the second's (the rules on numbers, routes and floors). */
-static const char *const vignette_files[] = {"tests/data/triage/vignettes.txt",
+/* The vignette files: the first review's, then the second's (new flags; rules on numbers, routes and floors). */
+static const char *const vignette_files[] = {"tests/data/triage/vignettes.txt", "tests/data/triage/vignettes-flags.txt",
 					     "tests/data/triage/vignettes-rules.txt"};
 #define MAX_PARAMS 16
 
