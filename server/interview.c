@@ -3,15 +3,18 @@
  * function of the rules, the questions and the answers (interview.h).
  *
  * The one idea: a question is worth asking when a yes to it could still
- * raise the level. A red flag can do that through its own level, or through
- * a combination rule above the level whose parts the person has not ruled
- * out by answering no (hazard H-09: with cancer_history unanswered or yes,
- * arm_weakness is an emergency question). "I don't know" rules nothing out,
- * so it keeps a flag unanswered and the interview incomplete (hazard H-07).
- * As answers come in the level only rises and combinations are only ruled
- * out, so what is worth asking only shrinks: every question is asked at
- * most once, and answering all at once gives what answering one by one
- * gives.
+ * raise the level, or change the care route. A red flag can raise it
+ * through its own level, or through a combination rule above the level
+ * whose parts the person has not ruled out by answering no, nor by a number
+ * outside its ranges (hazard H-09: with cancer_history unanswered or yes,
+ * arm_weakness is an emergency question). It can change the route through a
+ * route rule at the level, or at one the level could still reach (so
+ * pregnancy is asked at urgent, before the answer is final). "I don't know"
+ * rules nothing out, so it keeps a flag unanswered and the interview
+ * incomplete (hazard H-07). As answers come in the level only rises, the
+ * level it could reach only falls, and combinations are only ruled out, so
+ * what is worth asking only shrinks: every question is asked at most once,
+ * and answering all at once gives what answering one by one gives.
  */
 #include "healthhub/interview.h"
 
