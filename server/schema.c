@@ -455,11 +455,13 @@ static int combination_list(struct hh_field_src *s, json_t *obj, const char *pat
  * condition (a code, or a range on age or duration_days); a route rule
  * needs a code, and tests no number (its level is where it applies).
  */
-static void combination_shape(struct hh_field_src *s, const char *path, const struct hh_combination *k, int lists_ok)
+static void combination_shape(struct hh_field_src *s, json_t *obj, const char *path, const struct hh_combination *k,
+			      int lists_ok)
 {
 	char field[HH_FIELD_PATH_LEN];
 	size_t codes = k->all_of.n + (k->any_of.n > 0);
-	size_t ranges = (size_t)k->age.given + (size_t)k->duration_days.given;
+	/* a range written counts even when it was refused: that is reported at the range */
+	size_t ranges = (json_object_get(obj, "age") != NULL) + (json_object_get(obj, "duration_days") != NULL);
 	for (size_t i = 0; i < k->any_of.n; i++)
 		for (size_t j = 0; k->any_of.v[i] != NULL && j < k->all_of.n; j++)
 			if (k->all_of.v[j] != NULL && strcmp(k->all_of.v[j], k->any_of.v[i]) == 0) {
@@ -495,7 +497,7 @@ static void parse_combination(struct hh_field_src *s, json_t *obj, const char *p
 	range_member(s, obj, path, "duration_days", HH_TRIAGE_DURATION_DAYS_MAX, &k->duration_days);
 	if (json_object_get(obj, "route") != NULL)
 		k->route = hh_field_text_member(s, obj, path, "route");
-	combination_shape(s, path, k, all_ok && any_ok);
+	combination_shape(s, obj, path, k, all_ok && any_ok);
 	hh_field_level_member(s, obj, path, 0, &k->level);
 	k->message = hh_field_text_member(s, obj, path, "message");
 	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &k->source);
