@@ -162,6 +162,27 @@ const char *hh_rule_field_name(enum hh_rule_field f)
 	return f == HH_RULE_AGE ? "age" : "duration_days";
 }
 
+static const char *const question_type_names[] = {"multiple", "integer", "each"};
+
+const char *hh_question_type_name(enum hh_question_type t)
+{
+	return (size_t)t < HH_ARRAY_LEN(question_type_names) ? question_type_names[t] : "unknown";
+}
+
+int hh_question_type_parse(const char *s, enum hh_question_type *out)
+{
+	int i = parse_name(s, question_type_names, (int)HH_ARRAY_LEN(question_type_names));
+	if (i < 0)
+		return -1;
+	*out = (enum hh_question_type)i;
+	return 0;
+}
+
+int hh_range_holds(const struct hh_range *r, long long v)
+{
+	return !r->given || (v >= 0 && v >= r->min && v <= r->max);
+}
+
 int hh_rule_field_parse(const char *s, enum hh_rule_field *out)
 {
 	static const char *const names[] = {"age", "duration_days"};
@@ -278,6 +299,13 @@ static void hash_strv(struct hh_sha256 *s, const struct hh_strv *v)
 		hh_sha256_str(s, v->v[i]);
 }
 
+static void hash_range(struct hh_sha256 *s, const struct hh_range *r)
+{
+	hash_int(s, r->given);
+	hash_int(s, r->given ? r->min : 0);
+	hash_int(s, r->given ? r->max : 0);
+}
+
 static void hash_combinations(struct hh_sha256 *s, const struct hh_policy *p)
 {
 	hash_int(s, (long long)p->n_combinations);
@@ -286,7 +314,10 @@ static void hash_combinations(struct hh_sha256 *s, const struct hh_policy *p)
 		hh_sha256_str(s, k->code);
 		hash_strv(s, &k->all_of);
 		hash_strv(s, &k->any_of);
+		hash_range(s, &k->age);
+		hash_range(s, &k->duration_days);
 		hash_int(s, k->level);
+		hh_sha256_str(s, k->route);
 		hh_sha256_str(s, k->message);
 		hash_ref(s, &k->source);
 	}
@@ -326,6 +357,7 @@ static void compute_ruleset_version(struct hh_content *c)
 		hash_int(&s, y->level);
 		hh_sha256_str(&s, y->message);
 		hash_ref(&s, &y->source);
+		hash_range(&s, &y->ages);
 		for (size_t k = 0; k < y->n_weights; k++) {
 			hh_sha256_str(&s, y->weights[k].cause);
 			hash_int(&s, y->weights[k].weight);
@@ -338,6 +370,8 @@ static void compute_ruleset_version(struct hh_content *c)
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct hh_rule *r = &p->rules[i];
 		hh_sha256_str(&s, r->code);
+		hash_int(&s, r->kind);
+		hash_int(&s, r->unknown_level);
 		hash_int(&s, r->field);
 		hash_int(&s, r->min);
 		hash_int(&s, r->max);

@@ -44,6 +44,15 @@ static int val_int(struct load *l, const PGresult *r, int row, int col, long lon
 	return -1;
 }
 
+/* Columns col and col + 1 as a range: not given when NULL (0006 holds both NULL or neither). */
+static int val_range(struct load *l, const PGresult *r, int row, int col, struct hh_range *out)
+{
+	out->given = !PQgetisnull(r, row, col);
+	if (!out->given)
+		return 0;
+	return val_int(l, r, row, col, &out->min) < 0 || val_int(l, r, row, col + 1, &out->max) < 0 ? -1 : 0;
+}
+
 /* "standing,sitting" (array_to_string of a checked array) -> bit mask. */
 static int val_mask(struct load *l, const PGresult *r, int row, int col, int (*parse)(const char *, unsigned *),
 		    unsigned *out)
@@ -382,6 +391,8 @@ static int symptom_row(struct load *l, const PGresult *r, int row, struct hh_sym
 		hh_db_set_err(&l->db, "symptoms", "unknown category");
 		return -1;
 	}
+	if (val_range(l, r, row, 7, &y->ages) < 0)
+		return -1;
 	return val_level(l, r, row, 3, &y->level);
 }
 
@@ -407,8 +418,8 @@ static int load_weights(struct load *l)
 static int load_symptoms(struct load *l)
 {
 	PGresult *r = hh_db_exec(&l->db,
-				 "SELECT code, question, category, level, message, source_title, source_url\n"
-				 " FROM symptoms ORDER BY ordinal",
+				 "SELECT code, question, category, level, message, source_title, source_url,\n"
+				 " age_min, age_max FROM symptoms ORDER BY ordinal",
 				 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
@@ -424,6 +435,7 @@ static int load_symptoms(struct load *l)
 
 /* -------------------------------------------------------------- policy */
 
+/* A number rule (field, min, max) or a floor on "I don't know" answers (unknown_level, column 8). */
 static int rule_row(struct load *l, const PGresult *r, int row, struct hh_rule *u)
 {
 	long long min = 0, max = 0;
@@ -431,6 +443,12 @@ static int rule_row(struct load *l, const PGresult *r, int row, struct hh_rule *
 	u->message = val(l, r, row, 5);
 	u->source.title = val(l, r, row, 6);
 	u->source.url = val(l, r, row, 7);
+	if (!PQgetisnull(r, row, 8)) {
+		u->kind = HH_RULE_UNKNOWN_FLOOR;
+		if (val_level(l, r, row, 8, &u->unknown_level) < 0)
+			return -1;
+		return val_level(l, r, row, 4, &u->level);
+	}
 	if (hh_rule_field_parse(PQgetvalue(r, row, 1), &u->field) < 0) {
 		hh_db_set_err(&l->db, "triage_rules", "unknown field");
 		return -1;
@@ -446,8 +464,8 @@ static int load_rules(struct load *l)
 {
 	struct hh_policy *p = &l->c->policy;
 	PGresult *r = hh_db_exec(&l->db,
-				 "SELECT code, field, min, max, level, message, source_title, source_url\n"
-				 " FROM triage_rules ORDER BY ordinal",
+				 "SELECT code, field, min, max, level, message, source_title, source_url,\n"
+				 " unknown_level FROM triage_rules ORDER BY ordinal",
 				 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
@@ -520,6 +538,9 @@ static int combination_row(struct load *l, const PGresult *r, int row, struct hh
 	k->source.title = val(l, r, row, 3);
 	k->source.url = val(l, r, row, 4);
 	k->checksum = val(l, r, row, 5);
+	k->route = val(l, r, row, 10);
+	if (val_range(l, r, row, 6, &k->age) < 0 || val_range(l, r, row, 8, &k->duration_days) < 0)
+		return -1;
 	return val_level(l, r, row, 1, &k->level);
 }
 
@@ -528,7 +549,8 @@ static int load_combinations(struct load *l)
 {
 	struct hh_policy *p = &l->c->policy;
 	PGresult *r = hh_db_exec(&l->db,
-				 "SELECT code, level, message, source_title, source_url, checksum\n"
+				 "SELECT code, level, message, source_title, source_url, checksum,\n"
+				 " age_min, age_max, duration_min, duration_max, route\n"
 				 " FROM triage_combinations ORDER BY ordinal",
 				 0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
@@ -573,7 +595,10 @@ static int question_row(struct load *l, const PGresult *r, int row, struct hh_qu
 	q->id = val(l, r, row, 0);
 	q->text = val(l, r, row, 2);
 	q->checksum = val(l, r, row, 7);
-	q->type = strcmp(type, "integer") == 0 ? HH_QUESTION_INTEGER : HH_QUESTION_MULTIPLE;
+	if (hh_question_type_parse(type, &q->type) < 0) {
+		hh_db_set_err(&l->db, "interview_questions", "unknown type");
+		return -1;
+	}
 	if (q->type == HH_QUESTION_INTEGER) {
 		if (hh_rule_field_parse(PQgetvalue(r, row, 4), &q->field) < 0) {
 			hh_db_set_err(&l->db, "interview_questions", "unknown field");

@@ -46,6 +46,17 @@ static const char *num(char buf[24], long long v)
 	return buf;
 }
 
+/* A range's bounds as parameters: NULL when the range is not given. */
+static const char *range_min(char buf[24], const struct hh_range *r)
+{
+	return r->given ? num(buf, r->min) : NULL;
+}
+
+static const char *range_max(char buf[24], const struct hh_range *r)
+{
+	return r->given ? num(buf, r->max) : NULL;
+}
+
 /* ------------------------------------------------------- transaction */
 
 int hh_db_migrate_begin(struct hh_db *db, char *err, size_t errlen)
@@ -358,7 +369,7 @@ static int write_symptoms(struct run *r, const struct hh_db_content_write *p)
 	snprintf(r->what, sizeof(r->what), "triage/symptoms.json");
 	for (size_t i = 0; i < p->c->n_symptoms; i++) {
 		const struct hh_symptom *y = &p->c->symptoms[i];
-		char ord[24];
+		char ord[24], lo[24], hi[24];
 		const char *params[] = {y->code,
 					y->question,
 					hh_category_name(y->category),
@@ -367,11 +378,14 @@ static int write_symptoms(struct run *r, const struct hh_db_content_write *p)
 					y->source.title,
 					y->source.url,
 					num(ord, (long long)i),
-					p->symptom_sums[i]};
+					p->symptom_sums[i],
+					range_min(lo, &y->ages),
+					range_max(hi, &y->ages)};
 		if (q_exec(r,
 			   "INSERT INTO symptoms (code, question, category, level, message, source_title,\n"
-			   " source_url, ordinal, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-			   9, params) < 0 ||
+			   " source_url, ordinal, checksum, age_min, age_max)\n"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+			   11, params) < 0 ||
 		    write_weights(r, y) < 0)
 			return -1;
 	}
@@ -383,21 +397,24 @@ static int write_rules(struct run *r, const struct hh_db_content_write *p)
 	const struct hh_policy *pol = &p->c->policy;
 	for (size_t i = 0; i < pol->n_rules; i++) {
 		const struct hh_rule *u = &pol->rules[i];
+		int number = u->kind == HH_RULE_NUMBER;
 		char ord[24], min[24], max[24];
 		const char *params[] = {u->code,
-					hh_rule_field_name(u->field),
-					num(min, u->min),
-					num(max, u->max),
+					number ? hh_rule_field_name(u->field) : NULL,
+					number ? num(min, u->min) : NULL,
+					number ? num(max, u->max) : NULL,
 					hh_level_name(u->level),
 					u->message,
 					u->source.title,
 					u->source.url,
 					num(ord, (long long)i),
-					p->rule_sums[i]};
+					p->rule_sums[i],
+					number ? NULL : hh_level_name(u->unknown_level)};
 		if (q_exec(r,
 			   "INSERT INTO triage_rules (code, field, min, max, level, message, source_title,\n"
-			   " source_url, ordinal, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-			   10, params) < 0)
+			   " source_url, ordinal, checksum, unknown_level)\n"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+			   11, params) < 0)
 			return -1;
 	}
 	return 0;
@@ -450,13 +467,24 @@ static int write_combinations(struct run *r, const struct hh_db_content_write *p
 	snprintf(r->what, sizeof(r->what), "triage/policy.json (combinations)");
 	for (size_t i = 0; i < pol->n_combinations; i++) {
 		const struct hh_combination *k = &pol->combinations[i];
-		char ord[24];
-		const char *params[] = {k->code,       hh_level_name(k->level), k->message, k->source.title,
-					k->source.url, num(ord, (long long)i),  k->checksum};
+		char ord[24], a0[24], a1[24], d0[24], d1[24];
+		const char *params[] = {k->code,
+					hh_level_name(k->level),
+					k->message,
+					k->source.title,
+					k->source.url,
+					num(ord, (long long)i),
+					k->checksum,
+					range_min(a0, &k->age),
+					range_max(a1, &k->age),
+					range_min(d0, &k->duration_days),
+					range_max(d1, &k->duration_days),
+					k->route};
 		if (q_exec(r,
 			   "INSERT INTO triage_combinations (code, level, message, source_title, source_url,\n"
-			   " ordinal, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			   7, params) < 0 ||
+			   " ordinal, checksum, age_min, age_max, duration_min, duration_max, route)\n"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+			   12, params) < 0 ||
 		    write_combination_parts(r, k, "all_of", &k->all_of) < 0 ||
 		    write_combination_parts(r, k, "any_of", &k->any_of) < 0)
 			return -1;
@@ -491,13 +519,13 @@ static int write_interview(struct run *r, const struct hh_content *c)
 	snprintf(r->what, sizeof(r->what), "triage/interview.json");
 	for (size_t i = 0; i < c->n_questions; i++) {
 		const struct hh_question *q = &c->questions[i];
-		int multiple = q->type == HH_QUESTION_MULTIPLE;
+		int multiple = q->type != HH_QUESTION_INTEGER;
 		char ord[24], lo[24], hi[24];
 		const char *covers =
 			q->covers == HH_QUESTION_PATTERNS ? "pattern" : hh_level_name((enum hh_level)q->covers);
 		const char *params[] = {q->id,
 					num(ord, (long long)i),
-					multiple ? "multiple" : "integer",
+					hh_question_type_name(q->type),
 					q->text,
 					multiple ? covers : NULL,
 					multiple ? NULL : hh_rule_field_name(q->field),

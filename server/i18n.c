@@ -228,8 +228,10 @@ static void variant_triage(struct variant *v, const struct hh_content *src)
 	for (size_t i = 0; i < p->n_rules; i++)
 		p->rules[i].message = T(v, p->rules[i].message);
 	p->combinations = dup_array(v, src->policy.combinations, p->n_combinations, sizeof(*p->combinations));
-	for (size_t i = 0; i < p->n_combinations; i++)
+	for (size_t i = 0; i < p->n_combinations; i++) {
 		p->combinations[i].message = T(v, p->combinations[i].message);
+		p->combinations[i].route = T(v, p->combinations[i].route);
+	}
 }
 
 /* The interview: the translation's when it has one, else the base's (English). */

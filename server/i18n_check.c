@@ -139,6 +139,11 @@ static void cmp_extra(struct cmp *x, const struct hh_content *en, const struct h
 		}
 }
 
+static int range_same(const struct hh_range *a, const struct hh_range *b)
+{
+	return a->given == b->given && (!a->given || (a->min == b->min && a->max == b->max));
+}
+
 static void cmp_symptoms(struct cmp *x, const struct hh_content *en, const struct hh_content *tr)
 {
 	char field[96];
@@ -154,6 +159,8 @@ static void cmp_symptoms(struct cmp *x, const struct hh_content *en, const struc
 			differs(x, field, "code");
 		else if (a->category != b->category || a->level != b->level || a->n_weights != b->n_weights)
 			differs(x, field, "category, level or causes");
+		else if (!range_same(&a->ages, &b->ages))
+			differs(x, field, "ages");
 	}
 }
 
@@ -169,9 +176,9 @@ static void cmp_policy(struct cmp *x, const struct hh_content *en, const struct 
 	for (size_t i = 0; i < a->n_rules && i < b->n_rules; i++) {
 		const struct hh_rule *p = &a->rules[i], *q = &b->rules[i];
 		snprintf(field, sizeof(field), "rules[%zu]", i);
-		if (!hh_str_same(p->code, q->code) || p->field != q->field || p->min != q->min || p->max != q->max ||
-		    p->level != q->level)
-			differs(x, field, "code, field, bounds or level");
+		if (!hh_str_same(p->code, q->code) || p->kind != q->kind || p->field != q->field || p->min != q->min ||
+		    p->max != q->max || p->unknown_level != q->unknown_level || p->level != q->level)
+			differs(x, field, "code, field, unknown, bounds or level");
 	}
 	snprintf(x->file, sizeof(x->file), "%striage/combinations.json", x->prefix);
 	if (a->n_combinations != b->n_combinations)
@@ -180,8 +187,9 @@ static void cmp_policy(struct cmp *x, const struct hh_content *en, const struct 
 		const struct hh_combination *p = &a->combinations[i], *q = &b->combinations[i];
 		snprintf(field, sizeof(field), "combinations[%zu]", i);
 		if (!hh_str_same(p->code, q->code) || p->level != q->level || !hh_strv_same(&p->all_of, &q->all_of) ||
-		    !hh_strv_same(&p->any_of, &q->any_of))
-			differs(x, field, "code, level, all_of or any_of");
+		    !hh_strv_same(&p->any_of, &q->any_of) || !range_same(&p->age, &q->age) ||
+		    !range_same(&p->duration_days, &q->duration_days) || (p->route == NULL) != (q->route == NULL))
+			differs(x, field, "code, level, all_of, any_of, age, duration_days or whether it has a route");
 	}
 }
 
@@ -307,6 +315,10 @@ static void ph_triage(struct ph *x, const struct hh_content *c, const char *pref
 	for (size_t i = 0; i < c->policy.n_combinations; i++) {
 		snprintf(field, sizeof(field), "combinations[%zu].message", i);
 		ph_text(x, field, c->policy.combinations[i].message);
+		if (c->policy.combinations[i].route != NULL) {
+			snprintf(field, sizeof(field), "combinations[%zu].route", i);
+			ph_text(x, field, c->policy.combinations[i].route);
+		}
 	}
 	snprintf(x->file, sizeof(x->file), "%striage/interview.json", prefix);
 	for (size_t i = 0; i < c->n_questions; i++) {

@@ -106,8 +106,11 @@ static const struct hh_symptom *part_flag(struct loader *L, const char *code, co
 static void check_combination(struct loader *L, size_t idx, const struct hh_combination *k)
 {
 	char path[HH_FIELD_PATH_LEN], level[HH_FIELD_PATH_LEN];
-	/* self_care is refused by the schema (or the level was missing): judged there, not here. */
-	int judged = k->level != HH_LEVEL_SELF_CARE;
+	/*
+	 * self_care is refused by the schema (or the level was missing): judged
+	 * there, not here. A route rule raises nothing, so it adds a route, not a level.
+	 */
+	int judged = k->level != HH_LEVEL_SELF_CARE && k->route == NULL;
 	int any_raises = k->any_of.n == 0 || !judged;
 	hh_field_path_fit(level, snprintf(level, sizeof(level), "combinations[%zu].level", idx));
 	for (size_t i = 0; i < k->all_of.n; i++) {
@@ -225,9 +228,10 @@ void hh_loader_check_references(struct loader *L)
 
 /*
  * The asking order API.md gives: emergency flags, urgent flags, the
- * numbers, see_doctor flags, then the optional patterns. A file that asks
- * a less urgent screen first is refused rather than re-ordered, so the file
- * reads in the order people are asked.
+ * numbers, see_doctor flags, then the optional patterns; age may come
+ * first (it decides which questions apply). A file that asks a less urgent
+ * screen first is refused rather than re-ordered, so the file reads in the
+ * order people are asked.
  */
 static int question_rank(const struct hh_question *q)
 {
@@ -236,6 +240,11 @@ static int question_rank(const struct hh_question *q)
 	if (q->covers == HH_QUESTION_PATTERNS)
 		return 4;
 	return q->covers == HH_LEVEL_EMERGENCY ? 0 : q->covers == HH_LEVEL_URGENT ? 1 : 3;
+}
+
+static int may_come_first(const struct hh_question *q)
+{
+	return q->type == HH_QUESTION_INTEGER && q->field == HH_RULE_AGE;
 }
 
 /* An item's code must be a symptom of what its question covers. */
@@ -274,10 +283,18 @@ static void check_question(struct loader *L, size_t idx, int *rank)
 	if (r < *rank) {
 		hh_field_path_fit(path, snprintf(path, sizeof(path), "questions[%zu]", idx));
 		hh_field_fail(&L->interview->f, path,
-			      "asked too late: the order is emergency, urgent, age and duration_days, see_doctor, "
-			      "then pattern");
+			      "asked too late: the order is (age,) emergency, urgent, age and duration_days, "
+			      "see_doctor, then pattern");
 	}
-	*rank = r > *rank ? r : *rank;
+	if (!may_come_first(q))
+		*rank = r > *rank ? r : *rank;
+	/* Nothing may become a no by being left unticked on the emergency screen (API.md). */
+	if (q->type == HH_QUESTION_MULTIPLE && q->covers == HH_LEVEL_EMERGENCY) {
+		hh_field_path_fit(path, snprintf(path, sizeof(path), "questions[%zu].type", idx));
+		hh_field_fail(&L->interview->f, path,
+			      "the emergency signs are asked one by one: use \"each\" (yes, no or \"I don't "
+			      "know\" for every item)");
+	}
 	for (size_t i = 0; i < idx; i++)
 		if (q->id != NULL && L->c->questions[i].id != NULL && strcmp(q->id, L->c->questions[i].id) == 0) {
 			hh_field_path_fit(path, snprintf(path, sizeof(path), "questions[%zu].id", idx));

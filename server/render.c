@@ -609,6 +609,10 @@ static json_t *symptom_item(const struct hh_symptom *y)
 		return fail(o);
 	if (y->category == HH_CATEGORY_RED_FLAG && set(o, "source", source_json(&y->source)) < 0)
 		return fail(o);
+	/* only where the flag applies to some ages: outside them it is not asked and counts as no */
+	if (y->ages.given &&
+	    set(o, "ages", json_pack("{sIsI}", "min", (json_int_t)y->ages.min, "max", (json_int_t)y->ages.max)) < 0)
+		return fail(o);
 	return o;
 }
 

@@ -115,23 +115,32 @@ static void out_flag(struct out *o, const char *code, enum hh_level level, const
 	out_raw(o, "}");
 }
 
+/* A combination that tests a number is a rule on numbers: the answer lists it under rules. */
+static int tests_numbers(const struct hh_combination *k)
+{
+	return k->age.given || k->duration_days.given;
+}
+
 /*
- * red_flags: the reported red flags and the combinations that fired, in one
- * list, most urgent first. Both come sorted (level desc, then code); they
- * are merged with a combination first at equal level, since its message says
- * why the flags after it matter more together.
+ * red_flags: the reported red flags and the combinations of codes alone
+ * that fired, in one list, most urgent first. Both come sorted (level desc,
+ * then code); they are merged with a combination first at equal level,
+ * since its message says why the flags after it matter more together.
  */
 static void out_red_flags(struct out *o, const struct hh_triage_result *r)
 {
-	size_t i = 0, k = 0;
+	const struct hh_combination *cb[HH_TRIAGE_MAX_COMBINATIONS];
+	size_t n = 0, i = 0, k = 0;
+	for (size_t j = 0; j < r->n_combinations; j++)
+		if (!tests_numbers(r->combinations[j]))
+			cb[n++] = r->combinations[j];
 	out_key(o, "red_flags", 0);
 	out_raw(o, "[");
-	while (i < r->n_red_flags || k < r->n_combinations) {
+	while (i < r->n_red_flags || k < n) {
 		out_raw(o, i + k ? ",{" : "{");
-		if (k < r->n_combinations &&
-		    (i == r->n_red_flags || r->combinations[k]->level >= r->red_flags[i]->level)) {
-			const struct hh_combination *cb = r->combinations[k++];
-			out_flag(o, cb->code, cb->level, cb->message, &cb->source);
+		if (k < n && (i == r->n_red_flags || cb[k]->level >= r->red_flags[i]->level)) {
+			out_flag(o, cb[k]->code, cb[k]->level, cb[k]->message, &cb[k]->source);
+			k++;
 		} else {
 			const struct hh_symptom *y = r->red_flags[i++];
 			out_flag(o, y->code, y->level, y->message, &y->source);
@@ -141,18 +150,51 @@ static void out_red_flags(struct out *o, const struct hh_triage_result *r)
 	out_raw(o, "]");
 }
 
-static void out_flags(struct out *o, const struct hh_triage_result *r)
+/* One entry of rules: a number or floor rule, a combination on numbers, or the route rule. */
+struct rule_entry {
+	const char *code;
+	enum hh_level level;
+	const char *message;
+	const struct hh_reference *source;
+};
+
+static int cmp_entry(const void *a, const void *b)
 {
-	out_red_flags(o, r);
+	const struct rule_entry *x = a, *y = b;
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+/* rules: every fired rule that is not about red flags alone, most urgent first, then by code. */
+static void out_rules(struct out *o, const struct hh_triage_result *r)
+{
+	struct rule_entry v[HH_TRIAGE_MAX_RULES + HH_TRIAGE_MAX_COMBINATIONS + 1];
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_rules; i++)
+		v[n++] = (struct rule_entry){r->rules[i]->code, r->rules[i]->level, r->rules[i]->message,
+					     &r->rules[i]->source};
+	for (size_t i = 0; i < r->n_combinations; i++)
+		if (tests_numbers(r->combinations[i]))
+			v[n++] = (struct rule_entry){r->combinations[i]->code, r->combinations[i]->level,
+						     r->combinations[i]->message, &r->combinations[i]->source};
+	if (r->route != NULL)
+		v[n++] = (struct rule_entry){r->route->code, r->route->level, r->route->message, &r->route->source};
+	qsort(v, n, sizeof(v[0]), cmp_entry);
 	out_key(o, "rules", 0);
 	out_raw(o, "[");
-	for (size_t i = 0; i < r->n_rules; i++) {
-		const struct hh_rule *rule = r->rules[i];
+	for (size_t i = 0; i < n; i++) {
 		out_raw(o, i ? ",{" : "{");
-		out_flag(o, rule->code, rule->level, rule->message, &rule->source);
+		out_flag(o, v[i].code, v[i].level, v[i].message, v[i].source);
 		out_raw(o, "}");
 	}
 	out_raw(o, "]");
+}
+
+static void out_flags(struct out *o, const struct hh_triage_result *r)
+{
+	out_red_flags(o, r);
+	out_rules(o, r);
 }
 
 static void out_causes(struct out *o, const struct hh_triage_result *r)
@@ -215,7 +257,7 @@ static void out_question(struct out *o, const struct hh_interview_result *iv)
 	out_key(o, "id", 1);
 	out_str(o, q->id);
 	out_key(o, "type", 0);
-	out_str(o, q->type == HH_QUESTION_INTEGER ? "integer" : "multiple");
+	out_str(o, hh_question_type_name(q->type));
 	out_key(o, "text", 0);
 	out_str(o, q->text);
 	out_key(o, "required", 0);
@@ -285,7 +327,8 @@ char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result
 	out_causes(&o, r);
 	out_remedies(&o, r);
 	out_key(&o, "advice", 0);
-	out_str(&o, c->policy.advice[r->level]);
+	/* a route rule's route replaces the level's advice (the level itself is unchanged) */
+	out_str(&o, r->route != NULL ? r->route->route : c->policy.advice[r->level]);
 	out_key(&o, "disclaimer", 0);
 	out_str(&o, c->policy.disclaimer);
 	out_key(&o, "ruleset_version", 0);

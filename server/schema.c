@@ -198,6 +198,33 @@ void hh_schema_remedy(struct hh_field_src *s, json_t *obj, struct hh_remedy *r)
 
 /* ------------------------------------------------------------ triage */
 
+static const char *const range_keys[] = {"min", "max", NULL};
+
+/*
+ * An optional inclusive range of a request number: {"min": N, "max": M},
+ * both within the request's bounds for that number (0..hi), min <= max.
+ */
+static void range_member(struct hh_field_src *s, json_t *obj, const char *path, const char *key, long long hi,
+			 struct hh_range *out)
+{
+	char field[HH_FIELD_PATH_LEN];
+	json_t *v = hh_field_member(s, obj, path, key, HH_FIELD_OPTIONAL);
+	if (v == NULL)
+		return;
+	hh_field_join_key(field, path, key);
+	if (!json_is_object(v)) {
+		hh_field_wrong_type(s, field, "an object {\"min\": N, \"max\": M}", v);
+		return;
+	}
+	hh_field_keys(s, v, field, range_keys);
+	int have_min = hh_field_int_member(s, v, field, "min", 0, hi, &out->min) == 0;
+	int have_max = hh_field_int_member(s, v, field, "max", 0, hi, &out->max) == 0;
+	if (have_min && have_max && out->min > out->max)
+		hh_field_fail(s, field, "min (%lld) must not be greater than max (%lld)", out->min, out->max);
+	else
+		out->given = have_min && have_max;
+}
+
 static void check_weight(struct hh_field_src *s, const char *slug, json_t *v, const char *path, struct hh_symptom *y)
 {
 	char shown[HH_FIELD_SHORT_LEN];
@@ -246,6 +273,7 @@ static void parse_red_flag(struct hh_field_src *s, json_t *obj, const char *path
 	y->message = hh_field_text_member(s, obj, path, "message");
 	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &y->source);
 	hh_field_forbid(s, obj, path, "causes", "a red flag has no causes (only patterns point at causes)");
+	range_member(s, obj, path, "ages", HH_TRIAGE_AGE_MAX, &y->ages);
 }
 
 static void parse_pattern(struct hh_field_src *s, json_t *obj, const char *path, struct hh_symptom *y)
@@ -253,12 +281,13 @@ static void parse_pattern(struct hh_field_src *s, json_t *obj, const char *path,
 	y->level = HH_LEVEL_SELF_CARE;
 	hh_field_forbid(s, obj, path, "level", "a pattern has no level (it is always self_care)");
 	hh_field_forbid(s, obj, path, "message", "a pattern has no message");
+	hh_field_forbid(s, obj, path, "ages", "a pattern is asked at every age (only red flags have ages)");
 	hh_field_source_member(s, obj, path, HH_FIELD_OPTIONAL, &y->source);
 	weights_member(s, obj, path, y);
 }
 
 static const char *const symptom_keys[] = {
-	"code", "question", "category", "level", "message", "source", "causes", NULL,
+	"code", "question", "category", "level", "message", "source", "causes", "ages", NULL,
 };
 
 static int category_member(struct hh_field_src *s, json_t *obj, const char *path, enum hh_category *out) HH_MUSTCHECK;
@@ -341,8 +370,33 @@ static int rule_field_member(struct hh_field_src *s, json_t *obj, const char *pa
 }
 
 static const char *const rule_keys[] = {
-	"code", "field", "min", "max", "level", "message", "source", NULL,
+	"code", "field", "min", "max", "unknown", "level", "message", "source", NULL,
 };
+
+/*
+ * A floor rule: {"unknown": LEVEL, "level": ...}. Its level must be below
+ * the unknown level: "I don't know" never counts as much as a yes.
+ */
+static void parse_floor_rule(struct hh_field_src *s, json_t *obj, const char *path, struct hh_rule *r)
+{
+	char field[HH_FIELD_PATH_LEN];
+	static const char *const number_only[] = {"field", "min", "max"};
+	r->kind = HH_RULE_UNKNOWN_FLOOR;
+	for (size_t i = 0; i < HH_ARRAY_LEN(number_only); i++)
+		hh_field_forbid(s, obj, path, number_only[i],
+				"a rule on \"unknown\" answers tests no number (give either unknown or field)");
+	const char *u = hh_field_value_member(s, obj, path, "unknown", HH_FIELD_REQUIRED, hh_field_code);
+	hh_field_join_key(field, path, "unknown");
+	if (u != NULL && (hh_level_parse(u, &r->unknown_level) < 0 || r->unknown_level == HH_LEVEL_SELF_CARE)) {
+		r->unknown_level = HH_LEVEL_SELF_CARE;
+		hh_field_fail(s, field,
+			      "must be emergency, urgent or see_doctor: the level of the red flags it is for");
+	}
+	hh_field_level_member(s, obj, path, 0, &r->level);
+	if (r->unknown_level != HH_LEVEL_SELF_CARE && r->level >= r->unknown_level)
+		hh_field_fail(s, field, "a rule on \"I don't know\" must give less than a yes: %s is not below %s",
+			      hh_level_name(r->level), hh_level_name(r->unknown_level));
+}
 
 static void parse_rule(struct hh_field_src *s, json_t *obj, const char *path, struct hh_rule *r)
 {
@@ -354,6 +408,12 @@ static void parse_rule(struct hh_field_src *s, json_t *obj, const char *path, st
 	hh_field_keys(s, obj, path, rule_keys);
 	r->checksum = entity_checksum(s, obj, path);
 	r->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
+	if (json_object_get(obj, "unknown") != NULL) {
+		parse_floor_rule(s, obj, path, r);
+		r->message = hh_field_text_member(s, obj, path, "message");
+		hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &r->source);
+		return;
+	}
 	int have_field = rule_field_member(s, obj, path, &r->field) == 0;
 	/* The same bounds the triage request accepts for the field. */
 	long long hi = hh_triage_field_max(have_field ? r->field : HH_RULE_DURATION_DAYS);
@@ -371,7 +431,7 @@ static void parse_rule(struct hh_field_src *s, json_t *obj, const char *path, st
 /* ------------------------------------------------------------ combinations */
 
 static const char *const combination_keys[] = {
-	"code", "all_of", "any_of", "level", "message", "source", NULL,
+	"code", "all_of", "any_of", "age", "duration_days", "level", "route", "message", "source", NULL,
 };
 
 /* all_of or any_of: optional, but never an empty list (it would read as a condition). 0, or -1 if empty. */
@@ -389,25 +449,37 @@ static int combination_list(struct hh_field_src *s, json_t *obj, const char *pat
 }
 
 /*
- * A code in both lists, or too few codes to be a combination: the rule is
- * not what it says. The count is not judged after an empty list was refused.
+ * A code in both lists, or too few conditions to be a combination: the rule
+ * is not what it says. The count is not judged after an empty list was
+ * refused. A rule that raises the level needs a code and one more
+ * condition (a code, or a range on age or duration_days); a route rule
+ * needs a code, and tests no number (its level is where it applies).
  */
-static void combination_shape(struct hh_field_src *s, const char *path, const struct hh_combination *k, int lists_ok)
+static void combination_shape(struct hh_field_src *s, json_t *obj, const char *path, const struct hh_combination *k,
+			      int lists_ok)
 {
 	char field[HH_FIELD_PATH_LEN];
+	size_t codes = k->all_of.n + (k->any_of.n > 0);
+	/* a range written counts even when it was refused: that is reported at the range */
+	size_t ranges = (json_object_get(obj, "age") != NULL) + (json_object_get(obj, "duration_days") != NULL);
 	for (size_t i = 0; i < k->any_of.n; i++)
 		for (size_t j = 0; k->any_of.v[i] != NULL && j < k->all_of.n; j++)
 			if (k->all_of.v[j] != NULL && strcmp(k->all_of.v[j], k->any_of.v[i]) == 0) {
 				hh_field_path_fit(field, snprintf(field, sizeof(field), "%s.any_of[%zu]", path, i));
 				hh_field_fail(s, field, "\"%s\" is in all_of too (list it once)", k->any_of.v[i]);
 			}
-	/* Fewer than two reported codes would only restate one red flag's level. */
-	if (lists_ok && k->all_of.n + (k->any_of.n > 0) < 2) {
-		hh_field_join_key(field, path, k->all_of.n > 0 ? "all_of" : "any_of");
+	if (!lists_ok)
+		return;
+	hh_field_join_key(field, path, k->all_of.n > 0 ? "all_of" : "any_of");
+	if (codes == 0)
+		hh_field_fail(s, field, "a combination needs at least one red flag (all_of or any_of)");
+	else if (k->route != NULL && ranges > 0)
+		hh_field_fail(s, path, "a route rule tests codes only (leave out age and duration_days)");
+	/* Fewer than two conditions would only restate one red flag's level. */
+	else if (k->route == NULL && codes + ranges < 2)
 		hh_field_fail(s, field,
-			      "a combination needs at least two codes reported together "
-			      "(all_of with two or more, or all_of and any_of)");
-	}
+			      "a combination needs at least two conditions together (all_of with two or more "
+			      "codes, or all_of and any_of, or codes and a range on age or duration_days)");
 }
 
 static void parse_combination(struct hh_field_src *s, json_t *obj, const char *path, struct hh_combination *k)
@@ -421,7 +493,11 @@ static void parse_combination(struct hh_field_src *s, json_t *obj, const char *p
 	k->code = hh_field_value_member(s, obj, path, "code", HH_FIELD_REQUIRED, hh_field_code);
 	int all_ok = combination_list(s, obj, path, "all_of", &k->all_of) == 0;
 	int any_ok = combination_list(s, obj, path, "any_of", &k->any_of) == 0;
-	combination_shape(s, path, k, all_ok && any_ok);
+	range_member(s, obj, path, "age", HH_TRIAGE_AGE_MAX, &k->age);
+	range_member(s, obj, path, "duration_days", HH_TRIAGE_DURATION_DAYS_MAX, &k->duration_days);
+	if (json_object_get(obj, "route") != NULL)
+		k->route = hh_field_text_member(s, obj, path, "route");
+	combination_shape(s, obj, path, k, all_ok && any_ok);
 	hh_field_level_member(s, obj, path, 0, &k->level);
 	k->message = hh_field_text_member(s, obj, path, "message");
 	hh_field_source_member(s, obj, path, HH_FIELD_REQUIRED, &k->source);
@@ -604,17 +680,17 @@ static void parse_question(struct hh_field_src *s, json_t *obj, const char *path
 	q->id = hh_field_value_member(s, obj, path, "id", HH_FIELD_REQUIRED, hh_field_code);
 	q->text = hh_field_text_member(s, obj, path, "text");
 	const char *type = hh_field_value_member(s, obj, path, "type", HH_FIELD_REQUIRED, hh_field_code);
-	if (type != NULL && strcmp(type, "multiple") == 0) {
-		q->type = HH_QUESTION_MULTIPLE;
+	if (type == NULL)
+		return;
+	if (hh_question_type_parse(type, &q->type) < 0) {
+		hh_field_join_key(field, path, "type");
+		hh_field_fail(s, field, "unknown question type (expected each, multiple or integer)");
+	} else if (q->type == HH_QUESTION_INTEGER) {
+		parse_integer_question(s, obj, path, q);
+	} else {
 		hh_field_keys(s, obj, path, multiple_keys);
 		covers_member(s, obj, path, q);
 		parse_items(s, obj, path, q);
-	} else if (type != NULL && strcmp(type, "integer") == 0) {
-		q->type = HH_QUESTION_INTEGER;
-		parse_integer_question(s, obj, path, q);
-	} else if (type != NULL) {
-		hh_field_join_key(field, path, "type");
-		hh_field_fail(s, field, "unknown question type (expected multiple or integer)");
 	}
 }
 

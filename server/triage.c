@@ -530,13 +530,43 @@ static void eval_red_flags(const struct hh_triage_input *in, struct hh_triage_re
 		qsort(out->red_flags, out->n_red_flags, sizeof(out->red_flags[0]), cmp_flag);
 }
 
+/*
+ * Whether red flag y applies at the request's age: a flag with ages is
+ * not asked outside them, and an answer other than yes counts as no there
+ * (API.md: "outside it, it is not asked and counts as answered no").
+ */
+int hh_triage_flag_applies(const struct hh_symptom *y, long long age)
+{
+	return !y->ages.given || age < 0 || (age >= y->ages.min && age <= y->ages.max);
+}
+
+/* A floor fires on an "I don't know" to a red flag at its unknown level or above, at the person's age. */
+static int floor_fires(const struct hh_rule *r, const struct hh_triage_input *in)
+{
+	for (size_t i = 0; i < in->n_unknown; i++) {
+		const struct hh_symptom *y = in->unknown[i];
+		if (y->category == HH_CATEGORY_RED_FLAG && y->level >= r->unknown_level &&
+		    hh_triage_flag_applies(y, in->age))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether rule r fires on in: its number within [min, max], or a floor's unknown red flag. */
+static int rule_fires(const struct hh_rule *r, const struct hh_triage_input *in)
+{
+	if (r->kind == HH_RULE_UNKNOWN_FLOOR)
+		return floor_fires(r, in);
+	long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
+	return v >= 0 && v >= r->min && v <= r->max;
+}
+
 /* Every fired rule counts for the level, even past what the result can list. */
 static void eval_rules(const struct hh_content *c, const struct hh_triage_input *in, struct hh_triage_result *out)
 {
 	for (size_t i = 0; i < c->policy.n_rules; i++) {
 		const struct hh_rule *r = &c->policy.rules[i];
-		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
-		if (v < 0 || v < r->min || v > r->max)
+		if (!rule_fires(r, in))
 			continue;
 		out->level = max_level(out->level, r->level);
 		if (out->n_rules < HH_TRIAGE_MAX_RULES)
@@ -555,10 +585,16 @@ static int code_reported(const struct hh_triage_input *in, const char *code)
 	return 0;
 }
 
-/* Every code of all_of, and one of any_of when it has any. A rule with no codes never fires. */
+/*
+ * Every code of all_of, one of any_of when it has any, and the numbers
+ * within the ranges (a range is never met by a number not given). A rule
+ * with no codes never fires. A route rule's level is checked by its caller.
+ */
 int hh_triage_combination_fires(const struct hh_combination *k, const struct hh_triage_input *in)
 {
 	if (k->all_of.n == 0 && k->any_of.n == 0)
+		return 0;
+	if (!hh_range_holds(&k->age, in->age) || !hh_range_holds(&k->duration_days, in->duration_days))
 		return 0;
 	for (size_t i = 0; i < k->all_of.n; i++)
 		if (!code_reported(in, k->all_of.v[i]))
@@ -579,16 +615,17 @@ static int cmp_combination(const void *a, const void *b)
 }
 
 /*
- * After the red flags and the number rules: max_level() means a combination
- * can only raise the level. The loader bounds the policy to
+ * After the red flags and the rules: max_level() means a combination can
+ * only raise the level. The loader bounds the policy to
  * HH_TRIAGE_MAX_COMBINATIONS rules, so every one that fires is listed.
+ * Route rules raise nothing: route_at picks one once the level is known.
  */
 static void eval_combinations(const struct hh_content *c, const struct hh_triage_input *in,
 			      struct hh_triage_result *out)
 {
 	for (size_t i = 0; i < c->policy.n_combinations; i++) {
 		const struct hh_combination *k = &c->policy.combinations[i];
-		if (!hh_triage_combination_fires(k, in))
+		if (k->route != NULL || !hh_triage_combination_fires(k, in))
 			continue;
 		out->level = max_level(out->level, k->level);
 		if (out->n_combinations < HH_TRIAGE_MAX_COMBINATIONS)
@@ -596,6 +633,18 @@ static void eval_combinations(const struct hh_content *c, const struct hh_triage
 	}
 	if (out->n_combinations > 1)
 		qsort(out->combinations, out->n_combinations, sizeof(out->combinations[0]), cmp_combination);
+}
+
+/* The first route rule, in content order, that fires at level; NULL if none. */
+static const struct hh_combination *route_at(const struct hh_content *c, const struct hh_triage_input *in,
+					     enum hh_level level)
+{
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		if (k->route != NULL && k->level == level && hh_triage_combination_fires(k, in))
+			return k;
+	}
+	return NULL;
 }
 
 /* Reported patterns plus the patterns the positions stand for. */
@@ -716,15 +765,14 @@ enum hh_level hh_triage_level(const struct hh_content *c, const struct hh_triage
 	for (size_t i = 0; i < in->n_symptoms; i++)
 		if (in->symptoms[i]->category == HH_CATEGORY_RED_FLAG)
 			level = max_level(level, in->symptoms[i]->level);
-	for (size_t i = 0; i < c->policy.n_rules; i++) {
-		const struct hh_rule *r = &c->policy.rules[i];
-		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
-		if (v >= 0 && v >= r->min && v <= r->max)
-			level = max_level(level, r->level);
+	for (size_t i = 0; i < c->policy.n_rules; i++)
+		if (rule_fires(&c->policy.rules[i], in))
+			level = max_level(level, c->policy.rules[i].level);
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		if (k->route == NULL && hh_triage_combination_fires(k, in))
+			level = max_level(level, k->level);
 	}
-	for (size_t i = 0; i < c->policy.n_combinations; i++)
-		if (hh_triage_combination_fires(&c->policy.combinations[i], in))
-			level = max_level(level, c->policy.combinations[i].level);
 	return level;
 }
 
@@ -735,7 +783,11 @@ void hh_triage_eval(const struct hh_content *c, const struct hh_triage_input *in
 	eval_red_flags(in, out);
 	eval_rules(c, in, out);
 	eval_combinations(c, in, out);
-	/* Absent and unknown answers never change the level: they only decide what is still worth asking. */
+	out->route = route_at(c, in, out->level);
+	/*
+	 * Absent answers never change the level, and unknown ones only through a
+	 * floor rule: they decide what is still worth asking.
+	 */
 	hh_interview_eval(c, in, out->level, &out->interview);
 	/* At urgent and emergency a likely muscle cause would be false comfort. */
 	if (out->level >= HH_LEVEL_URGENT)

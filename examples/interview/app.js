@@ -1,7 +1,9 @@
 // app.js - the interview demo's only script. It keeps the person's answers
 // (yes, no, "I don't know", age, days), posts them all to /v1/triage after
 // every screen, and shows whatever next_question the service returns: the
-// app never decides what to ask. Text is written with textContent only.
+// app never decides what to ask. The emergency signs ("each") are answered one by
+// one, yes, no or "I don't know"; other screens are checklists. Text is written with
+// textContent only.
 'use strict';
 
 const LEVELS = {
@@ -45,7 +47,7 @@ async function ask(api) {
 	return body;
 }
 
-// One row per item: "yes" is the box, "I don't know" a second box; neither ticked is a no.
+// A "multiple" row: "yes" is the box, "I don't know" a second box; neither ticked is a no.
 function itemRow(item) {
 	itemText.set(item.code, item.text);
 	const li = document.createElement('li');
@@ -69,12 +71,38 @@ function itemRow(item) {
 	return li;
 }
 
+// An "each" row (the emergency signs): yes, no or "I don't know", none chosen until the
+// person chooses, so nothing becomes a no by being left alone.
+function eachRow(item) {
+	itemText.set(item.code, item.text);
+	const li = document.createElement('li');
+	li.dataset.code = item.code;
+	const group = document.createElement('fieldset');
+	group.className = 'each';
+	const legend = document.createElement('legend');
+	legend.textContent = item.text;
+	group.append(legend);
+	for (const [value, label] of [['yes', 'Yes'], ['no', 'No'], ['unsure', "I don't know"]]) {
+		const l = document.createElement('label');
+		const r = document.createElement('input');
+		r.type = 'radio';
+		r.name = 'each-' + item.code;
+		r.value = value;
+		l.append(r, ' ' + label);
+		group.append(l, ' ');
+	}
+	li.append(group);
+	return li;
+}
+
 function showQuestion(q) {
 	current = q;
 	const form = $('screen');
-	$('question-text').textContent = q.text + (q.type === 'multiple' ? ' Tick any that apply.' : '');
+	const hint = q.type === 'multiple' ? ' Tick any that apply.' : '';
+	$('question-text').textContent = q.text + hint;
 	$('optional-note').hidden = q.required;
-	$('items').replaceChildren(...(q.type === 'multiple' ? q.items.map(itemRow) : []));
+	const rows = q.type === 'multiple' ? q.items.map(itemRow) : q.type === 'each' ? q.items.map(eachRow) : [];
+	$('items').replaceChildren(...rows);
 	$('number-block').hidden = q.type !== 'integer';
 	if (q.type === 'integer') {
 		$('number-label').textContent = q.text;
@@ -83,6 +111,7 @@ function showQuestion(q) {
 		$('number').value = '';
 	}
 	form.dataset.question = q.id;
+	form.dataset.type = q.type;
 	form.dataset.required = String(q.required);
 	form.dataset.state = 'question';
 	form.hidden = false;
@@ -92,7 +121,8 @@ function showResult(t) {
 	const r = $('result');
 	r.dataset.level = t.level;
 	r.dataset.complete = String(t.complete);
-	$('level').textContent = LEVELS[t.level] || t.level;
+	$('level').textContent = t.level === 'emergency' && t.emergency_number ? 'Call ' + t.emergency_number + ' now'
+		: LEVELS[t.level] || t.level;
 	$('advice').textContent = t.advice;
 	$('incomplete-note').hidden = t.complete;
 	$('uncertain').replaceChildren(...t.uncertain.map((u) => {
@@ -101,6 +131,13 @@ function showResult(t) {
 		const what = document.createElement('strong');
 		what.textContent = 'If you do have this: ' + (itemText.get(u.code) || u.code).toLowerCase() + '. ';
 		li.append(what, u.message);
+		return li;
+	}));
+	// rules that fired (a floor on "I don't know", a rule on age or days, the route rule): why the level is what it is
+	$('rules').replaceChildren(...t.rules.map((rule) => {
+		const li = document.createElement('li');
+		li.dataset.code = rule.code;
+		li.textContent = rule.message;
 		return li;
 	}));
 	const top = t.likely_causes[0];
@@ -130,9 +167,20 @@ function show(t) {
 	}
 }
 
+// The "each" items not answered yet (the screen cannot go on until there are none).
+function unansweredEach(q, form) {
+	return q.items.filter((item) => form.querySelector('input[name="each-' + item.code + '"]:checked') === null);
+}
+
 function record(q, form) {
 	if (q.type === 'integer') {
 		answers[q.field] = Number($('number').value);
+		return;
+	}
+	if (q.type === 'each') {
+		const list = { yes: 'symptoms', no: 'absent', unsure: 'unknown' };
+		for (const item of q.items)
+			answers[list[form.querySelector('input[name="each-' + item.code + '"]:checked').value]].push(item.code);
 		return;
 	}
 	const ticked = (name) => new Set(Array.from(form.querySelectorAll('input[name="' + name + '"]:checked'), (i) => i.value));
@@ -147,6 +195,12 @@ async function next(api, form) {
 	const q = current;
 	if (q.type === 'integer' && !$('number').checkValidity()) {
 		$('error').textContent = 'Please give a whole number from ' + q.min + ' to ' + q.max + '.';
+		return;
+	}
+	const left = q.type === 'each' ? unansweredEach(q, form) : [];
+	if (left.length > 0) {
+		$('error').textContent = 'Please answer yes, no or "I don\'t know" for every item (' + left.length + ' left).';
+		form.dataset.left = String(left.length);
 		return;
 	}
 	$('error').textContent = '';

@@ -127,6 +127,19 @@ struct hh_weight {
 	int weight;
 };
 
+/*
+ * An inclusive range of a request number (age or duration_days). A range
+ * not given tests nothing; a range given is never met by a number the
+ * request does not give.
+ */
+struct hh_range {
+	int given; /* 0: no bound (a zeroed struct is no bound) */
+	long long min, max;
+};
+
+/* Whether v (-1: not given) is inside r; a range not given holds for every v. */
+int hh_range_holds(const struct hh_range *r, long long v);
+
 struct hh_symptom {
 	const char *code;     /* snake_case */
 	const char *question; /* what an app asks, plain language */
@@ -136,6 +149,8 @@ struct hh_symptom {
 	struct hh_reference source; /* red flags: required; patterns: title/url may be NULL */
 	struct hh_weight *weights;  /* patterns: causes this code points at */
 	size_t n_weights;
+	/* red flags: the ages it applies to; outside them it is not asked and counts as answered no */
+	struct hh_range ages;
 	const char *checksum; /* hh_sha256_json of its object; set by the file loader */
 };
 
@@ -145,11 +160,24 @@ enum hh_rule_field {
 	HH_RULE_DURATION_DAYS = 1,
 };
 
+/*
+ * A rule of policy.json "rules": a number rule fires when the request's
+ * number is within [min, max]; a floor rule fires when a red flag at
+ * unknown_level or above is answered "I don't know" (an unknown emergency
+ * sign makes the answer at least urgent).
+ */
+enum hh_rule_kind {
+	HH_RULE_NUMBER = 0,
+	HH_RULE_UNKNOWN_FLOOR = 1,
+};
+
 struct hh_rule {
 	const char *code; /* e.g. "age_50_or_over" */
-	enum hh_rule_field field;
-	long long min; /* fires when min <= value <= max */
+	enum hh_rule_kind kind;
+	enum hh_rule_field field; /* number rules */
+	long long min;            /* number rules: fires when min <= value <= max */
 	long long max;
+	enum hh_level unknown_level; /* floor rules: the least level of a red flag whose "I don't know" fires it */
 	enum hh_level level;
 	const char *message;
 	struct hh_reference source;
@@ -159,16 +187,25 @@ struct hh_rule {
 /*
  * A combination rule: red flags that matter more together than apart. It
  * fires when every code of all_of is reported and, when any_of is not
- * empty, at least one of any_of; it then raises the level to at least its
- * own (it never lowers anything). The loader checks that every code is a
- * red flag and that the rule can raise the level above what its parts give.
+ * empty, at least one of any_of, and the request's age and duration_days
+ * are within the rule's ranges (a range is never met by a number not
+ * given); it then raises the level to at least its own (it never lowers
+ * anything). The loader checks that every code is a red flag and that the
+ * rule can raise the level above what its parts give.
+ *
+ * A route rule (route != NULL) raises nothing: when its condition holds
+ * and the answer's level is exactly its level, its route replaces the
+ * level's advice (pregnant with an urgent sign: the maternity route).
  */
 struct hh_combination {
-	const char *code;      /* snake_case; shares the name space of symptoms and rules */
-	struct hh_strv all_of; /* red flag codes, every one must be reported; may be empty */
-	struct hh_strv any_of; /* red flag codes, one is enough; empty: no such condition */
-	enum hh_level level;
-	const char *message; /* why together they matter, and what to do */
+	const char *code;              /* snake_case; shares the name space of symptoms and rules */
+	struct hh_strv all_of;         /* red flag codes, every one must be reported; may be empty */
+	struct hh_strv any_of;         /* red flag codes, one is enough; empty: no such condition */
+	struct hh_range age;           /* inclusive; not given: any age */
+	struct hh_range duration_days; /* inclusive; not given: any duration */
+	enum hh_level level;           /* raised to; a route rule: the level it applies at */
+	const char *route;             /* a route rule's advice; NULL: the rule raises the level */
+	const char *message;           /* why together they matter, and what to do */
 	struct hh_reference source;
 	const char *checksum; /* hh_sha256_json of its object; set by the file loader */
 };
@@ -197,6 +234,7 @@ struct hh_policy {
 enum hh_question_type {
 	HH_QUESTION_MULTIPLE = 0,
 	HH_QUESTION_INTEGER = 1,
+	HH_QUESTION_EACH = 2, /* items as multiple, each answered yes, no or "I don't know" */
 };
 
 struct hh_question_item {
@@ -352,6 +390,8 @@ const char *hh_region_name(unsigned bit);
 int hh_region_parse(const char *s, unsigned *bit) HH_MUSTCHECK;
 const char *hh_rule_field_name(enum hh_rule_field f);
 int hh_rule_field_parse(const char *s, enum hh_rule_field *out) HH_MUSTCHECK;
+const char *hh_question_type_name(enum hh_question_type t);
+int hh_question_type_parse(const char *s, enum hh_question_type *out) HH_MUSTCHECK;
 
 /* Format checks shared by loader, router and validation. */
 int hh_is_slug(const char *s); /* lower-case kebab-case, 1..64 chars */

@@ -9,10 +9,13 @@
  * In short (docs/clinical-policy.md, "The guided interview"):
  *   - an unanswered red flag is one answered neither yes nor no ("I don't
  *     know" included) that could raise the level: its own level is above
- *     it, or it is part of a combination above it that the no answers have
- *     not ruled out (hazard H-09);
- *   - age and duration_days are unanswered while missing and a rule on them
- *     is above the level;
+ *     it, or it is part of a combination above it that the no answers and
+ *     the numbers have not ruled out (hazard H-09); or that could change
+ *     the care route: part of a route rule at the level, or at a level the
+ *     open questions could still raise it to. A flag outside its ages (the
+ *     age given) counts as answered no;
+ *   - age and duration_days are unanswered while missing and a rule, or a
+ *     combination not ruled out, on them is above the level;
  *   - complete: nothing is unanswered;
  *   - next: the first question, in the content's order, with an item (or
  *     number) that is unanswered and not yet asked; once complete, the

@@ -7,8 +7,13 @@
  * The rules are content (content/triage/symptoms.json and policy.json); docs/clinical-policy.md
  * explains them. In short:
  *   - the level is the highest level of any reported red flag, fired
- *     age/duration rule or fired combination rule, self_care when none
- *     fires (a combination can only raise it);
+ *     rule (on age, duration_days, or an "I don't know" to an emergency
+ *     sign) or fired combination rule, self_care when none fires (a
+ *     combination can only raise it);
+ *   - a route rule raises nothing: at its level, its route replaces the
+ *     advice (pregnant with an urgent sign: the maternity route);
+ *   - a red flag with ages is, outside them, not asked and any answer but
+ *     yes counts as no;
  *   - patterns (and positions, which stand for the worse_sitting,
  *     worse_standing and worse_lying_down patterns) only rank causes;
  *   - a cause's score is the mean of its weights over the matched patterns,
@@ -75,8 +80,9 @@ struct hh_triage_result {
 	enum hh_level level;
 	const struct hh_symptom *red_flags[HH_TRIAGE_MAX_SYMPTOMS]; /* level desc, then code */
 	size_t n_red_flags;
-	const struct hh_rule *rules[HH_TRIAGE_MAX_RULES]; /* fired rules, level desc, then code */
+	const struct hh_rule *rules[HH_TRIAGE_MAX_RULES]; /* fired number and floor rules, level desc, then code */
 	size_t n_rules;
+	const struct hh_combination *route; /* the route rule that fired (its route is the advice), or NULL */
 	/* fired combination rules, level desc, then code; the answer lists them in red_flags */
 	const struct hh_combination *combinations[HH_TRIAGE_MAX_COMBINATIONS];
 	size_t n_combinations;
@@ -119,8 +125,15 @@ long long hh_triage_field_max(enum hh_rule_field field);
  */
 enum hh_level hh_triage_level(const struct hh_content *c, const struct hh_triage_input *in);
 
-/* Whether k fires on in's symptoms (every all_of, and one any_of when it has any). */
+/*
+ * Whether k fires on in (every all_of, one any_of when it has any, age and
+ * duration_days within its ranges; a range is never met by a number not
+ * given). For a route rule, the codes alone: hh_triage_eval adds the level.
+ */
 int hh_triage_combination_fires(const struct hh_combination *k, const struct hh_triage_input *in);
+
+/* Whether red flag y applies at age (-1: not given, so it may): outside its ages it counts as no. */
+int hh_triage_flag_applies(const struct hh_symptom *y, long long age);
 
 /* Whether pattern y counts as reported: in symptoms, or stood for by one of the positions. */
 int hh_triage_pattern_reported(const struct hh_triage_input *in, const struct hh_symptom *y);

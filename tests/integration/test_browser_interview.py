@@ -2,11 +2,15 @@
 
 examples/ is served by python3 -m http.server on its own origin and driven in
 Debian's headless Chromium by tests/js/browser-interview.mjs against the real
-server (default CORS "*"): a person with saddle numbness reaches `emergency`
-after one screen; a person with only desk-related soreness reaches a complete
+server (default CORS "*"): age comes first, then the emergency signs, each
+answered yes, no or "I don't know" (the screen does not go on while one is
+left unanswered). A person with saddle numbness reaches `emergency` after those
+two screens; a person with only desk-related soreness reaches a complete
 `self_care` in at most 6 screens (then the optional pattern question ranks
-poor posture first); a person unsure about chest pain is told the answer is
-not complete, and what to do if it is chest pain.
+poor posture first); a person unsure about chest pain gets `urgent`, is told the
+answer is not complete, and what to do if it is chest pain; a pregnant person
+with a high temperature is asked about pregnancy at `urgent` and given the
+maternity route.
 
 Needs /usr/bin/chromium (Debian package chromium) and Node.js with npm.
 """

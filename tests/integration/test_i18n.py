@@ -314,9 +314,9 @@ def test_default_country(url):
 
 
 def next_question(s, country, lang):
-    """The first screen of a triage answer with nothing answered (POST {"symptoms": []})."""
+    """The first screen after age of a triage answer with nothing else answered (the emergency signs)."""
     st, h, b = s.request("POST", "/v1/triage?country=%s&lang=%s" % (country, lang),
-                         {"Content-Type": "application/json"}, b'{"symptoms":[]}')
+                         {"Content-Type": "application/json"}, b'{"symptoms":[],"age":30}')
     hh.check(st == 200, "POST triage %s %s: %d %r" % (country, lang, st, b[:200]))
     d = json.loads(b) if st == 200 else {}
     return h, d.get("next_question") or {}
@@ -398,7 +398,7 @@ def test_reload(s):
         hh.edit_json(os.path.join(folder, "es", "causes", "poor-posture.json"),
                      lambda d: d.update(summary=d["summary"] + " Cambiado por la prueba."))
         hh.edit_json(os.path.join(folder, "es", "triage", "interview.json"),
-                     lambda d: d["questions"][0].update(text="¿Tiene ahora alguna de estas cosas?"))
+                     lambda d: d["questions"][1].update(text="¿Tiene ahora alguna de estas cosas?"))
         gb_before = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
         hh.migrate(s.url, content=folder)
         s.wait_for(lambda: "the ER" in json.dumps(s.get_json("/v1/triage?symptoms=major_trauma&country=US")), 20,
@@ -411,7 +411,7 @@ def test_reload(s):
         for country in ("GB", "US"):
             s.wait_for(lambda: next_question(s, country, "es")[1].get("text") == "¿Tiene ahora alguna de estas cosas?",
                        20, "the Spanish screen change served for %s" % country)
-        hh.check(next_question(s, "GB", "en")[1].get("text") == "Do you have any of these?",
+        hh.check(next_question(s, "GB", "en")[1].get("text", "").startswith("Do you have any of these?"),
                  "the English screen unchanged by a Spanish one")
         gb = s.get_json("/v1/triage?symptoms=chest_pain,major_trauma&country=GB")
         hh.check(gb.get("red_flags") == gb_before.get("red_flags"), "GB answers unchanged by a US term")

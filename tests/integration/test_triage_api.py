@@ -46,6 +46,33 @@ def test_vocabulary(s):
             hh.check(item["level"] == level, "%s has level %s, wanted %s" % (code, item["level"], level))
             hh.check(item["category"] == ("pattern" if level == "self_care" else "red_flag"), "%s category" % code)
             hh.check(len(item.get("question", "")) > 5, "%s has a question" % code)
+    # a red flag for some ages only says so (stored and read back by the server)
+    hh.check(items.get("pregnant", {}).get("ages") == {"min": 12, "max": 55}, "pregnant has ages 12-55: %r"
+             % items.get("pregnant", {}).get("ages"))
+    hh.check("ages" not in items.get("fever", {}), "fever applies at every age")
+
+
+def test_second_review_rules(s):
+    """The rule kinds of the second clinical review, through the database and the server."""
+    d = answer(s, {"symptoms": ["minor_fall_or_knock"], "age": 70})
+    hh.check(d.get("level") == "urgent" and [r["code"] for r in d.get("rules", [])][:1] == ["minor_fall_older_age"],
+             "a small fall at 70: urgent, the rule on age listed first: %r" % d.get("rules"))
+    d = answer(s, {"symptoms": ["minor_fall_or_knock"], "age": 64})
+    hh.check(d.get("level") == "see_doctor", "a small fall at 64: see_doctor: %r" % d.get("level"))
+    d = answer(s, {"symptoms": ["getting_worse"], "age": 65})
+    hh.check(d.get("level") == "see_doctor" and "duration_days" in d.get("unanswered", []),
+             "65 and getting worse, days not given: the rule waits, days asked: %r" % d.get("unanswered"))
+    d = answer(s, {"symptoms": ["getting_worse"], "age": 65, "duration_days": 7})
+    hh.check(d.get("level") == "urgent", "65, getting worse, 7 days: urgent: %r" % d.get("level"))
+    d = answer(s, {"symptoms": ["fever", "arm_weakness"]})
+    hh.check(d.get("level") == "emergency" and d.get("red_flags", [{}])[0].get("code") == "fever_with_weakness",
+             "fever with arm weakness: emergency: %r" % d.get("red_flags", [{}])[0])
+    us = s.get_json("/v1/triage?symptoms=fever,pregnant&country=US")
+    hh.check(us.get("level") == "urgent" and "911" in us.get("advice", "") and "999" not in us.get("advice", ""),
+             "the US maternity route names 911, not 999: %r" % us.get("advice"))
+    es = s.get_json("/v1/triage?symptoms=fever,pregnant&lang=es")
+    hh.check(es.get("level") == "urgent" and "matrona" in es.get("advice", ""),
+             "the Spanish maternity route: %r" % es.get("advice"))
 
 
 def test_safety(s):
@@ -200,9 +227,13 @@ def test_interview(s):
     d = answer(s, {"symptoms": []})
     hh.check(d.get("level") == "self_care" and d.get("complete") is False, "nothing asked is not complete: %r" % d.get("complete"))
     q = d.get("next_question") or {}
-    hh.check(q.get("id") == "emergency_signs" and q.get("type") == "multiple" and q.get("required") is True,
-             "the emergency signs come first: %r" % q)
-    hh.check(q.get("text") == "Do you have any of these?", "the screen text: %r" % q.get("text"))
+    # age first: it decides which questions apply (a child under 5, the ages of pregnancy)
+    hh.check(q.get("id") == "age" and q.get("type") == "integer" and q.get("required") is True,
+             "age comes first: %r" % q)
+    q = answer(s, {"symptoms": [], "age": 30}).get("next_question") or {}
+    hh.check(q.get("id") == "emergency_signs" and q.get("type") == "each" and q.get("required") is True,
+             "then the emergency signs, each answered yes, no or I don't know: %r" % q)
+    hh.check(q.get("text", "").startswith("Do you have any of these?"), "the screen text: %r" % q.get("text"))
     hh.check([i["code"] for i in q.get("items", [])] == flags["emergency"], "every emergency sign on it, in order")
     hh.check(set(d.get("unanswered", [])) >= set(CONTRACT["emergency"] + CONTRACT["urgent"]) | {"age", "duration_days"},
              "unanswered lists the flags and numbers: %r" % d.get("unanswered"))
@@ -221,16 +252,26 @@ def test_interview(s):
     d, n = run_interview(s, {"fever"})
     hh.check(d.get("level") == "urgent" and d.get("complete") is True and n <= 6, "fever: urgent, complete, %d screens" % n)
     d = answer(s, {"symptoms": ["fever"], "absent": flags["emergency"] + [c for c in flags["urgent"] if c != "fever"]})
-    hh.check(d.get("complete") is False and d.get("unanswered") == ["recent_spine_procedure"],
-             "fever leaves recent_spine_procedure open: %r" % d.get("unanswered"))
-    hh.check([i["code"] for i in (d.get("next_question") or {}).get("items", [])] == ["recent_spine_procedure"],
-             "and asks it: %r" % d.get("next_question"))
+    # ... and pregnancy, which would change the care route at urgent (the maternity route)
+    hh.check(d.get("complete") is False and d.get("unanswered") == ["recent_spine_procedure", "pregnant"],
+             "fever leaves recent_spine_procedure and pregnant open: %r" % d.get("unanswered"))
+    hh.check([i["code"] for i in (d.get("next_question") or {}).get("items", [])] == ["pregnant", "recent_spine_procedure"],
+             "and asks them: %r" % d.get("next_question"))
+    d = answer(s, {"symptoms": ["fever", "pregnant"], "absent": flags["emergency"] + [c for c in flags["urgent"] if c != "fever"]
+                   + ["recent_spine_procedure"], "age": 30})
+    hh.check(d.get("level") == "urgent" and d.get("complete") is True
+             and any(r.get("code") == "pregnant_with_urgent_sign" for r in d.get("rules", []))
+             and "maternity unit" in d.get("advice", ""),
+             "pregnant with fever: urgent, the maternity route: %r" % {k: d.get(k) for k in ("level", "advice", "rules")})
     # "I don't know" is never a no: incomplete, listed in uncertain with what to do
     body = {"symptoms": [], "absent": [c for c in flags["emergency"] if c != "chest_pain"] + flags["urgent"]
             + flags["see_doctor"], "unknown": ["chest_pain"], "age": 30, "duration_days": 3}
     d = answer(s, body)
-    hh.check(d.get("level") == "self_care" and d.get("complete") is False and d.get("unanswered") == ["chest_pain"],
-             "unknown chest pain keeps it open: %r" % d.get("unanswered"))
+    # at least urgent (speak to someone now), and still open
+    hh.check(d.get("level") == "urgent" and d.get("complete") is False and d.get("unanswered") == ["chest_pain"],
+             "unknown chest pain: urgent, and it stays open: %r" % {k: d.get(k) for k in ("level", "unanswered")})
+    hh.check([r.get("code") for r in d.get("rules", [])] == ["unsure_of_emergency_sign"],
+             "the floor is listed in rules: %r" % d.get("rules"))
     u = d.get("uncertain", [])
     hh.check(len(u) == 1 and u[0].get("code") == "chest_pain" and u[0].get("level") == "emergency"
              and "999" in u[0].get("message", ""), "uncertain says what to do: %r" % u)
@@ -265,17 +306,17 @@ def test_interview_content(s):
     try:
         before = answer(s, {"symptoms": []})
         path = os.path.join(folder, "triage", "interview.json")
-        hh.edit_json(path, lambda doc: doc["questions"][0].update(text="Do you have any of these now?"))
+        hh.edit_json(path, lambda doc: doc["questions"][1].update(text="Do you have any of these now?"))
         r = hh.migrate(s.url, "--dry-run", content=folder)
         hh.check("question changed: emergency_signs" in r.stdout, "dry run lists the question: %r" % r.stdout[-400:])
         hh.migrate(s.url, content=folder)
-        ok = hh.poll(lambda: answer(s, {"symptoms": []}).get("next_question", {}).get("text")
+        ok = hh.poll(lambda: answer(s, {"symptoms": [], "age": 30}).get("next_question", {}).get("text")
                      == "Do you have any of these now?", 10)
         hh.check(ok, "the new screen text is served after migrate")
         after = answer(s, {"symptoms": []})
         hh.check(after.get("ruleset_version") != before.get("ruleset_version"), "the interview is part of ruleset_version")
         # a red flag on no screen is refused, with the file and field, and nothing changes
-        hh.edit_json(path, lambda doc: doc["questions"][1]["items"].pop(0))
+        hh.edit_json(path, lambda doc: doc["questions"][2]["items"].pop(0))
         r = hh.migrate(s.url, content=folder, check=False)
         hh.check(r.returncode != 0 and "triage/interview.json" in r.stderr and '"fever" is on no question' in r.stderr,
                  "migrate refuses a red flag on no screen: %r" % r.stderr[-400:])
@@ -289,6 +330,7 @@ def test_interview_content(s):
 def main():
     with hh.served_database("test_triage_api") as s:
         test_vocabulary(s)
+        test_second_review_rules(s)
         test_safety(s)
         test_agreement(s)
         test_combinations(s)

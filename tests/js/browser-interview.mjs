@@ -5,12 +5,16 @@
 //   node tests/js/browser-interview.mjs --page http://127.0.0.1:S/interview/index.html \
 //        --api http://127.0.0.1:A [--screenshots DIR]
 //
-// People, each answering every screen as they would (ticking what they have,
-// "I don't know" where unsure, typing their age and days):
-//   - saddle numbness: emergency after the first screen;
+// People, each answering every screen as they would (age first; the emergency
+// signs one by one, yes, no or "I don't know"; ticking what they have on the
+// other screens, "I don't know" where unsure; typing their age and days):
+//   - saddle numbness: emergency after age and the emergency screen;
 //   - only desk-related soreness: a complete self_care in at most 6 screens,
 //     then the optional pattern question ranks poor posture first;
-//   - unsure about chest pain: not complete, and told what to do if it is.
+//   - unsure about chest pain: urgent (speak to someone now), not complete, and
+//     told what to do if it is;
+//   - pregnant with a high temperature: urgent, and the maternity route;
+//   - an emergency screen with an item left unanswered does not go on.
 // Exit 0 when every check passes, 1 otherwise, 2 on bad usage.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +50,12 @@ async function answerScreen(page, p) {
 	if (await page.isVisible('#number')) {
 		const field = id === 'age' ? 'age' : 'days';
 		await page.fill('#number', String(p[field]));
+	} else if ((await page.getAttribute('#screen', 'data-type')) === 'each') {
+		// every item answered, no by choice: nothing is left for a default to decide
+		for (const code of await page.$$eval('#items > li', (lis) => lis.map((li) => li.dataset.code))) {
+			const v = p.yes.includes(code) ? 'yes' : (p.unsure || []).includes(code) ? 'unsure' : 'no';
+			await page.check(`#items > li[data-code="${code}"] input[value="${v}"]`);
+		}
 	} else {
 		for (const code of await page.$$eval('#items > li', (lis) => lis.map((li) => li.dataset.code))) {
 			if (p.yes.includes(code))
@@ -115,11 +125,42 @@ async function desk(page, tag) {
 	check(await page.isVisible('#top-cause'), tag + 'most likely cause shown: ' + (await page.textContent('#top-cause')));
 }
 
+async function maternity(page, tag) {
+	check(/maternity unit/.test(await page.textContent('#advice')), tag + 'the advice is the maternity route: ' +
+		(await page.textContent('#advice')));
+}
+
+// On the emergency screen, answering one item and pressing Next: refused, nothing sent.
+async function leftUnanswered(browser, o) {
+	const tag = '[each-left-unanswered] ';
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(o.page + '?api=' + encodeURIComponent(o.api), { waitUntil: 'load' });
+	await settled(page);
+	await page.fill('#number', '40');
+	await page.click('#next');
+	await page.waitForSelector('#screen[data-question="emergency_signs"][data-state="question"]', { timeout: WAIT_MS });
+	check((await page.getAttribute('#screen', 'data-type')) === 'each', tag + 'the emergency screen is "each"');
+	const codes = await page.$$eval('#items > li', (lis) => lis.map((li) => li.dataset.code));
+	check(codes.length >= 11, tag + 'every emergency sign is on it: ' + codes.length);
+	check((await page.$$eval('#items input[type="radio"]:checked', (v) => v.length)) === 0, tag + 'nothing is pre-chosen');
+	await page.check(`#items > li[data-code="${codes[0]}"] input[value="no"]`);
+	await page.click('#next');
+	await page.waitForSelector('#screen[data-left]', { state: 'attached', timeout: WAIT_MS });
+	check((await page.getAttribute('#screen', 'data-question')) === 'emergency_signs' &&
+		(await page.getAttribute('#screen', 'data-left')) === String(codes.length - 1),
+		tag + 'the screen stays, with ' + (codes.length - 1) + ' items left');
+	check(/every item/.test(await page.textContent('#error')), tag + 'and says why: ' + (await page.textContent('#error')));
+	await context.close();
+}
+
 async function unsure(page, tag) {
 	const codes = await page.$$eval('#uncertain > li', (lis) => lis.map((li) => li.dataset.code));
 	check(codes.length === 1 && codes[0] === 'chest_pain', tag + 'uncertain lists chest_pain: ' + codes.join(','));
 	check(/999/.test(await page.textContent('#uncertain')), tag + 'and says to call 999 if it is');
 	check(await page.isVisible('#incomplete-note'), tag + 'the page says the answer may not be complete');
+	check((await page.$$eval('#rules > li', (lis) => lis.map((li) => li.dataset.code))).includes('unsure_of_emergency_sign'),
+		tag + 'and why it is urgent: ' + (await page.textContent('#rules')));
 }
 
 async function main() {
@@ -134,13 +175,17 @@ async function main() {
 	try {
 		console.log('browser-interview: ' + browser.version() + ', page ' + o.page + ', api ' + o.api);
 		const saddle = await run(browser, o, 'saddle-numbness', { yes: ['saddle_numbness'], age: 40, days: 2 },
-			{ level: 'emergency', complete: true, maxScreens: 1 });
-		check(saddle.length === 1 && saddle[0] === 'emergency_signs', '[saddle-numbness] one screen, the emergency signs');
+			{ level: 'emergency', complete: true, maxScreens: 2 });
+		check(saddle.join(',') === 'age,emergency_signs', '[saddle-numbness] age, then the emergency signs: ' + saddle.join(','));
 		const d = await run(browser, o, 'desk-soreness', { yes: [], age: 35, days: 5 },
 			{ level: 'self_care', complete: true, maxScreens: 6, check: desk });
 		console.log('browser-interview: desk soreness reached a complete self_care in ' + d.length + ' screens');
 		await run(browser, o, 'unsure-chest-pain', { yes: [], unsure: ['chest_pain'], age: 35, days: 5 },
-			{ level: 'self_care', complete: false, maxScreens: 6, check: unsure });
+			{ level: 'urgent', complete: false, maxScreens: 6, check: unsure });
+		const m = await run(browser, o, 'pregnant-fever', { yes: ['fever', 'pregnant'], age: 30, days: 2 },
+			{ level: 'urgent', complete: true, maxScreens: 6, check: maternity });
+		check(m.includes('see_doctor_signs'), '[pregnant-fever] pregnancy is asked at urgent: ' + m.join(','));
+		await leftUnanswered(browser, o);
 	} catch (e) {
 		check(false, 'unexpected error: ' + (e.stack || e));
 	} finally {

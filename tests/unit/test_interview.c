@@ -19,7 +19,9 @@
 #include "healthhub/loader.h"
 #include "healthhub/triage.h"
 
-#define VIGNETTES "tests/data/triage/interview.txt"
+/* The first review's interview vignettes, then the second's (routes, ages, the "each" screen). */
+static const char *const vignette_files[] = {"tests/data/triage/interview.txt",
+					     "tests/data/triage/interview-rules.txt"};
 #define MAX_SCREENS 20 /* a run that needs more is a failure, not a hang */
 
 static struct hh_content *load_dir(const char *dir, struct hh_diags *diags)
@@ -146,6 +148,10 @@ static void random_person(const struct hh_content *c, struct person *p)
 	}
 	p->age = below(4) == 0 ? (long long)below(131) : 20 + (long long)below(30);
 	p->days = below(4) == 0 ? (long long)below(400) : (long long)below(28);
+	/* nobody has a sign outside the ages it applies to (a pregnancy at 70) */
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (!hh_triage_flag_applies(&c->symptoms[i], p->age))
+			p->t[i] = T_NO;
 }
 
 /* A random partial answer set: each symptom yes, no, unknown or not asked; numbers given or not. */
@@ -198,16 +204,18 @@ static int listed(const struct hh_interview_result *iv, const char *code)
 /* complete + self_care: every red flag answered no, both numbers known and firing no rule. */
 static int safe_self_care(const struct hh_content *c, const struct hh_triage_input *in)
 {
-	for (size_t i = 0; i < c->n_symptoms; i++)
-		if (c->symptoms[i].category == HH_CATEGORY_RED_FLAG &&
-		    !in_list(in->absent, in->n_absent, &c->symptoms[i]))
-			return 0;
 	if (in->age < 0 || in->duration_days < 0)
 		return 0;
+	/* a red flag outside its ages counts as answered no (API.md) */
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (c->symptoms[i].category == HH_CATEGORY_RED_FLAG &&
+		    !in_list(in->absent, in->n_absent, &c->symptoms[i]) &&
+		    hh_triage_flag_applies(&c->symptoms[i], in->age))
+			return 0;
 	for (size_t i = 0; i < c->policy.n_rules; i++) {
 		const struct hh_rule *r = &c->policy.rules[i];
 		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
-		if (v >= r->min && v <= r->max)
+		if (r->kind == HH_RULE_NUMBER && v >= r->min && v <= r->max)
 			return 0;
 	}
 	return 1;
@@ -216,15 +224,17 @@ static int safe_self_care(const struct hh_content *c, const struct hh_triage_inp
 /* complete means final: no way of answering what is left (yes to all of it, numbers anywhere) raises it. */
 static int complete_is_final(const struct hh_content *c, const struct hh_triage_input *in, enum hh_level level)
 {
-	struct hh_triage_input worst = *in;
-	for (size_t i = 0; i < c->n_symptoms; i++)
-		if (!in_list(in->symptoms, in->n_symptoms, &c->symptoms[i]) &&
-		    !in_list(in->absent, in->n_absent, &c->symptoms[i]))
-			add(worst.symptoms, &worst.n_symptoms, &c->symptoms[i]);
-	static const long long probes[] = {0, 15, 16, 19, 20, 49, 50, 130, 27, 28, 36500};
+	static const long long probes[] = {0, 4, 5, 15, 16, 19, 20, 49, 50, 64, 65, 130, 7, 8, 27, 28, 36500};
 	for (size_t a = 0; a < sizeof(probes) / sizeof(probes[0]); a++) {
+		struct hh_triage_input worst = *in;
 		worst.age = in->age >= 0 ? in->age : probes[a];
 		worst.duration_days = in->duration_days >= 0 ? in->duration_days : probes[a];
+		/* a yes to everything not answered no (a sign outside its ages is answered no) */
+		for (size_t i = 0; i < c->n_symptoms; i++)
+			if (!in_list(in->symptoms, in->n_symptoms, &c->symptoms[i]) &&
+			    !in_list(in->absent, in->n_absent, &c->symptoms[i]) &&
+			    hh_triage_flag_applies(&c->symptoms[i], in->age))
+				add(worst.symptoms, &worst.n_symptoms, &c->symptoms[i]);
 		if (hh_triage_level(c, &worst) > level)
 			return 0;
 	}
@@ -251,7 +261,8 @@ static void check_answer_set(const struct hh_content *c, const struct hh_triage_
 	/* An unknown red flag whose own level is above the answer's is open, and uncertain. */
 	for (size_t i = 0; i < in->n_unknown; i++) {
 		const struct hh_symptom *y = in->unknown[i];
-		if (y->category != HH_CATEGORY_RED_FLAG || y->level <= r.level)
+		/* (outside its ages a red flag counts as answered no, whatever the answer) */
+		if (y->category != HH_CATEGORY_RED_FLAG || y->level <= r.level || !hh_triage_flag_applies(y, in->age))
 			continue;
 		t->unknown_as_no += iv->complete || !listed(iv, y->code);
 		int found = 0;
@@ -271,11 +282,12 @@ static void check_answer_set(const struct hh_content *c, const struct hh_triage_
 	add(more.symptoms, &more.n_symptoms, y);
 	hh_triage_eval(c, &more, &r2);
 	t->yes_lowered += r2.level < r.level;
+	enum hh_level yes = r2.level;
 	more = *in;
 	add(more.unknown, &more.n_unknown, y);
 	hh_triage_eval(c, &more, &r2);
-	/* never lowers the level, never completes what was open */
-	t->unknown_moved += r2.level != r.level || (r2.interview.complete && !iv->complete);
+	/* never lowers the level, never gives more than a yes, never completes what was open */
+	t->unknown_moved += r2.level < r.level || r2.level > yes || (r2.interview.complete && !iv->complete);
 }
 
 static void test_answer_sets(const struct hh_content *c)
@@ -337,7 +349,7 @@ static int any_order(const struct hh_content *c, const struct person *p, struct 
 static int same_outcome(const struct hh_triage_result *a, const struct hh_triage_result *b)
 {
 	if (a->level != b->level || a->interview.complete != b->interview.complete ||
-	    a->interview.n_uncertain != b->interview.n_uncertain)
+	    a->interview.n_uncertain != b->interview.n_uncertain || a->route != b->route)
 		return 0;
 	for (size_t i = 0; i < a->interview.n_uncertain; i++)
 		if (strcmp(a->interview.uncertain[i].code, b->interview.uncertain[i].code) != 0 ||
@@ -384,7 +396,7 @@ static void test_people(const struct hh_content *c)
 /* ------------------------------------------------------------ vignettes */
 
 struct vtally {
-	int cases, exact, under, over, complete_wrong, too_many, max_screens;
+	int cases, exact, under, over, complete_wrong, route_wrong, too_many, max_screens;
 	long screens;
 };
 
@@ -404,8 +416,12 @@ static int set_truths(const struct hh_content *c, struct person *p, char *list, 
 	return 0;
 }
 
-static int parse_token(const struct hh_content *c, struct person *p, char *tok, int *want_complete)
+static int parse_token(const struct hh_content *c, struct person *p, char *tok, int *want_complete, const char **route)
 {
+	if (strncmp(tok, "route=", 6) == 0) {
+		*route = tok + 6;
+		return 0;
+	}
 	if (strcmp(tok, "complete") == 0 || strcmp(tok, "incomplete") == 0) {
 		*want_complete = strcmp(tok, "complete") == 0;
 		return 0;
@@ -437,20 +453,21 @@ static size_t tokens(char *s, char **out, size_t max)
 	}
 }
 
-static void run_vignette(const struct hh_content *c, char *line, int lineno, struct vtally *t)
+static void run_vignette(const struct hh_content *c, const char *file, char *line, int lineno, struct vtally *t)
 {
 	struct person p = {.age = 35, .days = 7};
+	const char *route = NULL;
 	enum hh_level want;
 	int want_complete = -1, bad = 0;
 	char *toks[16];
 	size_t n = tokens(line, toks, 16);
 	if (n == 0 || hh_level_parse(toks[0], &want) < 0) {
-		fprintf(stderr, "%s:%d: bad level\n", VIGNETTES, lineno);
+		fprintf(stderr, "%s:%d: bad level\n", file, lineno);
 		CHECK(0);
 		return;
 	}
 	for (size_t i = 1; i < n; i++)
-		bad |= parse_token(c, &p, toks[i], &want_complete) < 0;
+		bad |= parse_token(c, &p, toks[i], &want_complete, &route) < 0;
 	CHECK(!bad && want_complete >= 0);
 	struct hh_triage_input in;
 	struct hh_triage_result r;
@@ -460,20 +477,22 @@ static void run_vignette(const struct hh_content *c, char *line, int lineno, str
 	t->under += r.level < want;
 	t->over += r.level > want;
 	t->complete_wrong += r.interview.complete != want_complete;
+	const char *got_route = r.route != NULL ? r.route->code : "none";
+	int route_wrong = route != NULL && strcmp(route, got_route) != 0;
+	t->route_wrong += route_wrong;
 	t->too_many += screens > 6;
 	t->screens += screens;
 	t->max_screens = screens > t->max_screens ? screens : t->max_screens;
-	if (r.level != want || r.interview.complete != want_complete || screens > 6)
-		fprintf(stderr, "%s:%d: got %s %s after %d screens\n", VIGNETTES, lineno, hh_level_name(r.level),
-			r.interview.complete ? "complete" : "incomplete", screens);
+	if (r.level != want || r.interview.complete != want_complete || screens > 6 || route_wrong)
+		fprintf(stderr, "%s:%d: got %s %s route %s after %d screens\n", file, lineno, hh_level_name(r.level),
+			r.interview.complete ? "complete" : "incomplete", got_route, screens);
 }
 
-static void test_vignettes(const struct hh_content *c)
+static void test_vignette_file(const struct hh_content *c, const char *path, struct vtally *t)
 {
 	char line[1024];
 	int lineno = 0;
-	struct vtally t = {0};
-	FILE *f = fopen(VIGNETTES, "r");
+	FILE *f = fopen(path, "r");
 	CHECK(f != NULL);
 	if (f == NULL)
 		return;
@@ -485,17 +504,25 @@ static void test_vignettes(const struct hh_content *c)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strspn(line, " \t") == strlen(line))
 			continue;
-		run_vignette(c, line, lineno, &t);
+		run_vignette(c, path, line, lineno, t);
 	}
 	fclose(f);
+}
+
+static void test_vignettes(const struct hh_content *c)
+{
+	struct vtally t = {0};
+	for (size_t i = 0; i < sizeof(vignette_files) / sizeof(vignette_files[0]); i++)
+		test_vignette_file(c, vignette_files[i], &t);
 	printf("interview vignettes: %d cases, %d exact level, %d under-triaged, %d over-triaged, %d completeness "
-	       "wrong, required questions mean %.2f max %d (limit 6)\n",
-	       t.cases, t.exact, t.under, t.over, t.complete_wrong, t.cases ? (double)t.screens / t.cases : 0.0,
-	       t.max_screens);
+	       "wrong, %d route wrong, required questions mean %.2f max %d (limit 6)\n",
+	       t.cases, t.exact, t.under, t.over, t.complete_wrong, t.route_wrong,
+	       t.cases ? (double)t.screens / t.cases : 0.0, t.max_screens);
 	CHECK(t.cases >= 30);
 	CHECK(t.exact == t.cases);
 	CHECK(t.under == 0);
 	CHECK(t.complete_wrong == 0);
+	CHECK(t.route_wrong == 0);
 	CHECK(t.too_many == 0);
 }
 
@@ -530,45 +557,60 @@ static json_t *question(json_t *root, size_t i)
 
 static void drop_fever(json_t *root)
 {
-	CHECK(json_array_remove(json_object_get(question(root, 1), "items"), 0) == 0); /* fever */
+	CHECK(json_array_remove(json_object_get(question(root, 2), "items"), 0) == 0); /* fever */
 }
 
 static void typo_key(json_t *root)
 {
-	json_t *q = question(root, 0);
+	json_t *q = question(root, 1);
 	CHECK(json_object_set(q, "covres", json_object_get(q, "covers")) == 0);
 	CHECK(json_object_del(q, "covers") == 0);
 }
 
 static void wrong_level(json_t *root)
 {
-	json_t *item = json_array_get(json_object_get(question(root, 0), "items"), 0); /* chest_pain */
-	CHECK(json_array_append(json_object_get(question(root, 1), "items"), item) == 0);
-	CHECK(json_array_remove(json_object_get(question(root, 0), "items"), 0) == 0);
+	json_t *item = json_array_get(json_object_get(question(root, 1), "items"), 0); /* chest_pain */
+	CHECK(json_array_append(json_object_get(question(root, 2), "items"), item) == 0);
+	CHECK(json_array_remove(json_object_get(question(root, 1), "items"), 0) == 0);
 }
 
 static void narrow_bounds(json_t *root)
 {
-	CHECK(json_object_set_new(question(root, 2), "max", json_integer(120)) == 0);
+	CHECK(json_object_set_new(question(root, 0), "max", json_integer(120)) == 0);
 }
 
+/* The urgent screen before the emergency one. */
 static void swap_order(json_t *root)
 {
 	json_t *qs = json_object_get(root, "questions");
-	json_t *first = json_incref(json_array_get(qs, 0));
-	CHECK(json_array_remove(qs, 0) == 0 && json_array_insert_new(qs, 1, first) == 0);
+	json_t *first = json_incref(json_array_get(qs, 1));
+	CHECK(json_array_remove(qs, 1) == 0 && json_array_insert_new(qs, 2, first) == 0);
+}
+
+/* Age after the duration (allowed anywhere before the see_doctor screen, but not after it). */
+static void age_late(json_t *root)
+{
+	json_t *qs = json_object_get(root, "questions");
+	json_t *age = json_incref(json_array_get(qs, 0));
+	CHECK(json_array_remove(qs, 0) == 0 && json_array_insert_new(qs, 4, age) == 0);
+}
+
+/* The emergency screen as a checklist: an unticked item would become a no. */
+static void emergency_checklist(json_t *root)
+{
+	CHECK(json_object_set_new(question(root, 1), "type", json_string("multiple")) == 0);
 }
 
 static void unknown_code(json_t *root)
 {
-	json_t *item = json_array_get(json_object_get(question(root, 0), "items"), 0);
+	json_t *item = json_array_get(json_object_get(question(root, 1), "items"), 0);
 	CHECK(json_object_set_new(item, "code", json_string("chest_pian")) == 0);
 }
 
 static void twice(json_t *root)
 {
-	json_t *fever = json_array_get(json_object_get(question(root, 1), "items"), 0);
-	CHECK(json_array_append(json_object_get(question(root, 1), "items"), fever) == 0);
+	json_t *fever = json_array_get(json_object_get(question(root, 2), "items"), 0);
+	CHECK(json_array_append(json_object_get(question(root, 2), "items"), fever) == 0);
 }
 
 static int has_diag(const struct hh_diags *d, const char *needle)
@@ -591,6 +633,8 @@ static void test_content_checks(void)
 		{wrong_level, "\"chest_pain\" is emergency; this question covers urgent"},
 		{narrow_bounds, "must be 130"},
 		{swap_order, "asked too late"},
+		{age_late, "asked too late"},
+		{emergency_checklist, "the emergency signs are asked one by one: use \"each\""},
 		{unknown_code, "unknown symptom code \"chest_pian\""},
 		{twice, "\"fever\" is on 2 questions"},
 	};
@@ -624,19 +668,77 @@ static void test_content_checks(void)
 /* The content's interview: the order and the screen texts API.md describes. */
 static void test_content(const struct hh_content *c)
 {
-	static const char *const ids[] = {"emergency_signs", "urgent_signs",     "age",
-					  "duration",        "see_doctor_signs", "patterns"};
+	static const char *const ids[] = {"age",      "emergency_signs",  "urgent_signs",
+					  "duration", "see_doctor_signs", "patterns"};
 	CHECK(c->n_questions == sizeof(ids) / sizeof(ids[0]));
 	for (size_t i = 0; i < c->n_questions && i < sizeof(ids) / sizeof(ids[0]); i++)
 		CHECK_STR(c->questions[i].id, ids[i]);
-	CHECK_STR(c->questions[0].text, "Do you have any of these?");
-	CHECK(c->questions[2].type == HH_QUESTION_INTEGER && c->questions[2].max == HH_TRIAGE_AGE_MAX);
+	/* age first: it decides which questions apply; the emergency signs one by one */
+	CHECK(c->questions[0].type == HH_QUESTION_INTEGER && c->questions[0].max == HH_TRIAGE_AGE_MAX);
+	CHECK(c->questions[1].type == HH_QUESTION_EACH && c->questions[1].covers == HH_LEVEL_EMERGENCY);
 	CHECK(c->questions[3].field == HH_RULE_DURATION_DAYS && c->questions[3].max == HH_TRIAGE_DURATION_DAYS_MAX);
 	for (size_t i = 0; i < c->n_questions; i++)
 		for (size_t k = 0; k < c->questions[i].n_items; k++)
 			CHECK(strlen(c->questions[i].items[k].text) <= (c->questions[i].covers == HH_LEVEL_EMERGENCY
 										? 170u
 										: 110u)); /* a line or two on a phone */
+}
+
+/* Everything answered no but code (left unasked) and the yes codes; age as given, 7 days. */
+static void all_no_but(const struct hh_content *c, struct hh_triage_input *in, const char *open, const char *yes,
+		       long long age)
+{
+	empty_input(in);
+	in->age = age;
+	in->duration_days = 7;
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		if (y->category != HH_CATEGORY_RED_FLAG || strcmp(y->code, open) == 0)
+			continue;
+		if (strstr(yes, y->code) != NULL)
+			add(in->symptoms, &in->n_symptoms, y);
+		else
+			add(in->absent, &in->n_absent, y);
+	}
+}
+
+/*
+ * A question that could change the route is required even at the level the
+ * answer already has; outside its ages it is not asked and counts as no.
+ */
+static void test_route_question(const struct hh_content *c)
+{
+	struct hh_triage_input in;
+	struct hh_triage_result r;
+	const struct hh_symptom *pregnant = hh_content_symptom(c, "pregnant");
+	CHECK(pregnant != NULL && pregnant->ages.given && pregnant->ages.min == 12 && pregnant->ages.max == 55);
+	/* 30, fever: urgent, and pregnancy is still asked, required, on the see_doctor screen */
+	all_no_but(c, &in, "pregnant", "fever", 30);
+	hh_triage_eval(c, &in, &r);
+	CHECK(r.level == HH_LEVEL_URGENT && !r.interview.complete && r.interview.next_required);
+	CHECK(r.interview.n_unanswered == 1 && strcmp(r.interview.unanswered[0], "pregnant") == 0);
+	CHECK(r.interview.next != NULL && r.interview.n_items == 1 &&
+	      strcmp(r.interview.items[0]->code, "pregnant") == 0);
+	/* the same at 70, or at 11: not asked, complete */
+	for (int k = 0; k < 2; k++) {
+		all_no_but(c, &in, "pregnant", "fever", k == 0 ? 70 : 11);
+		hh_triage_eval(c, &in, &r);
+		CHECK(r.level == HH_LEVEL_URGENT && r.interview.complete && r.interview.next == NULL &&
+		      r.route == NULL);
+	}
+	/* age not given (nothing on it could raise urgent): pregnancy might apply, so it is asked */
+	all_no_but(c, &in, "pregnant", "fever", -1);
+	hh_triage_eval(c, &in, &r);
+	CHECK(!r.interview.complete && r.interview.n_items == 1 && strcmp(r.interview.items[0]->code, "pregnant") == 0);
+	/* at emergency the route cannot apply: not asked */
+	all_no_but(c, &in, "pregnant", "fever,chest_pain", 30);
+	hh_triage_eval(c, &in, &r);
+	CHECK(r.level == HH_LEVEL_EMERGENCY && r.interview.complete && r.route == NULL);
+	/* answered yes at urgent: the route fires, the level stays */
+	all_no_but(c, &in, "", "fever,pregnant", 30);
+	hh_triage_eval(c, &in, &r);
+	CHECK(r.level == HH_LEVEL_URGENT && r.interview.complete && r.route != NULL &&
+	      strcmp(r.route->code, "pregnant_with_urgent_sign") == 0);
 }
 
 int main(void)
@@ -651,6 +753,7 @@ int main(void)
 		return check_done();
 	test_content(c);
 	test_vignettes(c);
+	test_route_question(c);
 	test_answer_sets(c);
 	test_people(c);
 	test_content_checks();

@@ -614,7 +614,7 @@ static void test_combination_checksums(void)
 		CHECK_STR(a->policy.combinations[1].checksum, b->policy.combinations[1].checksum);
 		CHECK_STR(a->policy.checksum, b->policy.checksum);
 		CHECK(strcmp(a->ruleset_version, b->ruleset_version) != 0);
-		CHECK(a->policy.combinations[0].all_of.n == 1 && a->policy.combinations[0].any_of.n == 3);
+		CHECK(a->policy.combinations[0].all_of.n == 1 && a->policy.combinations[0].any_of.n == 4);
 	}
 	remove_copy(tmp, &fa);
 	hh_content_free(a);

@@ -20,7 +20,9 @@
 #include "healthhub/snapshot.h" /* hh_openapi_json, the served document */
 #include "healthhub/triage.h"
 
-#define VIGNETTES "tests/data/triage/vignettes.txt"
+/* The vignette files: the first review's, then the second's (new flags; rules on numbers, routes and floors). */
+static const char *const vignette_files[] = {"tests/data/triage/vignettes.txt", "tests/data/triage/vignettes-flags.txt",
+					     "tests/data/triage/vignettes-rules.txt"};
 #define MAX_PARAMS 16
 
 /* ------------------------------------------------------------ helpers */
@@ -99,15 +101,28 @@ static int input_has(const struct hh_triage_input *in, const char *code)
 	return 0;
 }
 
-/* The combination's condition as docs/clinical-policy.md states it: all of all_of, one of any_of. */
+/* A number inside an inclusive range as the policy page states it: never met by a number not given. */
+static int oracle_in(const struct hh_range *r, long long v)
+{
+	return !r->given || (v >= 0 && r->min <= v && v <= r->max);
+}
+
+/*
+ * The combination's condition as docs/clinical-policy.md states it: all of
+ * all_of, one of any_of, and the numbers within the ranges. Route rules
+ * raise nothing, so they are not "fired" here.
+ */
 static int oracle_fires(const struct hh_combination *k, const struct hh_triage_input *in)
 {
 	size_t all = 0, any = 0;
+	if (k->route != NULL)
+		return 0;
 	for (size_t i = 0; i < k->all_of.n; i++)
 		all += input_has(in, k->all_of.v[i]);
 	for (size_t i = 0; i < k->any_of.n; i++)
 		any += input_has(in, k->any_of.v[i]);
-	return all == k->all_of.n && (k->any_of.n == 0 || any > 0);
+	return all == k->all_of.n && (k->any_of.n == 0 || any > 0) && oracle_in(&k->age, in->age) &&
+	       oracle_in(&k->duration_days, in->duration_days);
 }
 
 static size_t fired_combinations(const struct hh_content *c, const struct hh_triage_input *in)
@@ -118,10 +133,45 @@ static size_t fired_combinations(const struct hh_content *c, const struct hh_tri
 	return n;
 }
 
+/* Combinations on red flags alone are listed in red_flags; those on numbers too, in rules. */
+static size_t fired_code_combinations(const struct hh_content *c, const struct hh_triage_input *in)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		n += !k->age.given && !k->duration_days.given && oracle_fires(k, in);
+	}
+	return n;
+}
+
+/* Is y answered "I don't know" where it applies (its ages, when the age is given)? */
+static int oracle_unknown_counts(const struct hh_triage_input *in, const struct hh_symptom *y)
+{
+	for (size_t i = 0; i < in->n_unknown; i++)
+		if (in->unknown[i] == y)
+			return !y->ages.given || in->age < 0 || (in->age >= y->ages.min && in->age <= y->ages.max);
+	return 0;
+}
+
+/* A rule as the policy page states it: its number within bounds, or an unknown red flag at its level or above. */
+static int oracle_rule_fires(const struct hh_content *c, const struct hh_rule *r, const struct hh_triage_input *in)
+{
+	if (r->kind == HH_RULE_NUMBER) {
+		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
+		return v >= 0 && v >= r->min && v <= r->max;
+	}
+	for (size_t i = 0; i < c->n_symptoms; i++)
+		if (c->symptoms[i].category == HH_CATEGORY_RED_FLAG && c->symptoms[i].level >= r->unknown_level &&
+		    oracle_unknown_counts(in, &c->symptoms[i]))
+			return 1;
+	return 0;
+}
+
 /* ------------------------------------------------------------ vignettes */
 
 struct tally {
-	int cases, exact, under, over, bad_top, bad_line;
+	const char *file;
+	int cases, exact, under, over, bad_top, bad_line, bad_rule;
 };
 
 /* The render must carry every field API.md names, and one entry per red flag and fired combination. */
@@ -134,11 +184,19 @@ static void check_render_shape(const struct hh_content *c, const struct hh_triag
 					   "advice", "disclaimer", "ruleset_version"};
 	for (size_t i = 0; i < HH_ARRAY_LEN(keys); i++)
 		if (json_object_get(j, keys[i]) == NULL)
-			fprintf(stderr, "%s:%d: answer has no \"%s\"\n", VIGNETTES, lineno, keys[i]);
+			fprintf(stderr, "line %d: answer has no \"%s\"\n", lineno, keys[i]);
 	for (size_t i = 0; i < in->n_symptoms; i++)
 		flags += in->symptoms[i]->category == HH_CATEGORY_RED_FLAG;
-	flags += fired_combinations(c, in);
+	flags += fired_code_combinations(c, in);
 	CHECK(j != NULL && json_array_size(json_object_get(j, "red_flags")) == flags);
+	/* rules: the fired rules, the combinations on numbers, and the route rule if one fired */
+	size_t rules = fired_combinations(c, in) - fired_code_combinations(c, in);
+	struct hh_triage_result r;
+	hh_triage_eval(c, in, &r);
+	for (size_t i = 0; i < c->policy.n_rules; i++)
+		rules += oracle_rule_fires(c, &c->policy.rules[i], in);
+	rules += r.route != NULL;
+	CHECK(j != NULL && json_array_size(json_object_get(j, "rules")) == rules);
 	CHECK(json_array_size(json_object_get(j, "likely_causes")) <= 3);
 	CHECK(json_array_size(json_object_get(j, "remedies")) <= 5);
 	json_decref(j);
@@ -151,7 +209,7 @@ static void check_top(const struct hh_triage_result *r, const char *top, int lin
 	if (top == NULL || strcmp(top, got) == 0)
 		return;
 	t->bad_top++;
-	fprintf(stderr, "%s:%d: top cause %s, expected %s\n", VIGNETTES, lineno, got, top);
+	fprintf(stderr, "%s:%d: top cause %s, expected %s\n", t->file, lineno, got, top);
 }
 
 static void tally_level(enum hh_level got, enum hh_level want, int lineno, struct tally *t)
@@ -164,15 +222,49 @@ static void tally_level(enum hh_level got, enum hh_level want, int lineno, struc
 		t->under++;
 	else
 		t->over++;
-	fprintf(stderr, "%s:%d: %s-triaged: got %s, expected %s\n", VIGNETTES, lineno, got < want ? "UNDER" : "over",
+	fprintf(stderr, "%s:%d: %s-triaged: got %s, expected %s\n", t->file, lineno, got < want ? "UNDER" : "over",
 		hh_level_name(got), hh_level_name(want));
 }
 
-/* One line: LEVEL [top=X] [k=v ...] [# comment]. */
+/* rule=CODE: the answer's rules list CODE (a rule on numbers, a floor, or a route rule). */
+static void check_rule_listed(const struct hh_content *c, const struct hh_triage_input *in, const char *code,
+			      int lineno, struct tally *t)
+{
+	size_t len = 0;
+	if (code == NULL)
+		return;
+	char *s = answer(c, in, &len);
+	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+	size_t i;
+	json_t *item;
+	int found = 0;
+	json_array_foreach(json_object_get(j, "rules"), i, item)
+	{
+		found |= strcmp(json_string_value(json_object_get(item, "code")), code) == 0;
+	}
+	if (!found) {
+		t->bad_rule++;
+		fprintf(stderr, "%s:%d: rules do not list %s: %s\n", t->file, lineno, code, s ? s : "(null)");
+	}
+	json_decref(j);
+	free(s);
+}
+
+/* route=CODE: that route rule fired and its route is the advice; route=none: none fired. */
+static void check_route(const struct hh_triage_result *r, const char *code, int lineno, struct tally *t)
+{
+	const char *got = r->route != NULL ? r->route->code : "none";
+	if (code == NULL || strcmp(code, got) == 0)
+		return;
+	t->bad_rule++;
+	fprintf(stderr, "%s:%d: route %s, expected %s\n", t->file, lineno, got, code);
+}
+
+/* One line: LEVEL [top=X] [rule=CODE] [route=CODE|none] [k=v ...] [# comment]. */
 static void run_vignette(const struct hh_content *c, char *line, int lineno, struct tally *t)
 {
 	char *tok[MAX_PARAMS + 2];
-	const char *keys[MAX_PARAMS], *values[MAX_PARAMS], *top = NULL;
+	const char *keys[MAX_PARAMS], *values[MAX_PARAMS], *top = NULL, *rule = NULL, *route = NULL;
 	size_t ntok = 0, n = 0;
 	enum hh_level want;
 	struct hh_triage_input in;
@@ -199,6 +291,10 @@ static void run_vignette(const struct hh_content *c, char *line, int lineno, str
 		*eq = '\0';
 		if (strcmp(tok[i], "top") == 0) {
 			top = eq + 1;
+		} else if (strcmp(tok[i], "rule") == 0) {
+			rule = eq + 1;
+		} else if (strcmp(tok[i], "route") == 0) {
+			route = eq + 1;
 		} else {
 			keys[n] = tok[i];
 			values[n++] = eq + 1;
@@ -206,39 +302,56 @@ static void run_vignette(const struct hh_content *c, char *line, int lineno, str
 	}
 	if (hh_level_parse(tok[0], &want) < 0 || hh_triage_parse_query(c, keys, values, n, &in, &errs) < 0) {
 		t->bad_line++;
-		fprintf(stderr, "%s:%d: bad vignette line\n", VIGNETTES, lineno);
+		fprintf(stderr, "%s:%d: bad vignette line\n", t->file, lineno);
 		print_errors("vignette", &errs);
 		return;
 	}
 	hh_triage_eval(c, &in, &r);
 	tally_level(r.level, want, lineno, t);
 	check_top(&r, top, lineno, t);
+	check_rule_listed(c, &in, rule, lineno, t);
+	check_route(&r, route, lineno, t);
 	check_render_shape(c, &in, lineno);
 }
 
-/* The vignette files: the first review's, then one per later change (each its own file, so they merge apart). */
-static const char *const vignette_files[] = {VIGNETTES, "tests/data/triage/vignettes-flags.txt"};
+static void test_vignette_file(const struct hh_content *c, const char *path, struct tally *t)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0;
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	t->file = path;
+	while (fgets(line, sizeof(line), f) != NULL)
+		run_vignette(c, line, ++lineno, t);
+	fclose(f);
+}
 
 static void test_vignettes(const struct hh_content *c)
 {
-	char line[1024];
 	struct tally t = {0};
-	for (size_t i = 0; i < sizeof(vignette_files) / sizeof(vignette_files[0]); i++) {
-		FILE *f = fopen(vignette_files[i], "r");
-		int lineno = 0;
-		CHECK(f != NULL);
-		if (f == NULL)
-			continue;
-		while (fgets(line, sizeof(line), f) != NULL)
-			run_vignette(c, line, ++lineno, &t);
-		fclose(f);
+	for (size_t i = 0; i < HH_ARRAY_LEN(vignette_files); i++) {
+		struct tally one = {0};
+		test_vignette_file(c, vignette_files[i], &one);
+		printf("vignettes %s: %d cases, %d exact, %d under-triaged, %d over-triaged\n", vignette_files[i],
+		       one.cases, one.exact, one.under, one.over);
+		t.cases += one.cases;
+		t.exact += one.exact;
+		t.under += one.under;
+		t.over += one.over;
+		t.bad_top += one.bad_top;
+		t.bad_line += one.bad_line;
+		t.bad_rule += one.bad_rule;
 	}
-	printf("vignettes: %d cases, %d exact, %d under-triaged, %d over-triaged\n", t.cases, t.exact, t.under, t.over);
+	printf("vignettes: %d cases, %d exact, %d under-triaged, %d over-triaged, %d rule or route wrong\n", t.cases,
+	       t.exact, t.under, t.over, t.bad_rule);
 	CHECK(t.cases >= 60);
 	CHECK(t.under == 0);
 	CHECK(t.exact == t.cases);
 	CHECK(t.bad_top == 0);
 	CHECK(t.bad_line == 0);
+	CHECK(t.bad_rule == 0);
 }
 
 /* ------------------------------------------------------------ properties */
@@ -259,17 +372,40 @@ static size_t rng_below(size_t n)
 	return (size_t)(rng() % n);
 }
 
+/* Is y in any of the three answer lists? */
+static int input_answers(const struct hh_triage_input *in, const struct hh_symptom *y)
+{
+	for (size_t i = 0; i < in->n_symptoms; i++)
+		if (in->symptoms[i] == y)
+			return 1;
+	for (size_t i = 0; i < in->n_absent; i++)
+		if (in->absent[i] == y)
+			return 1;
+	for (size_t i = 0; i < in->n_unknown; i++)
+		if (in->unknown[i] == y)
+			return 1;
+	return 0;
+}
+
+/* Some yes answers, and now and then a red flag answered no or "I don't know", so the floor fires too. */
 static void random_input(const struct hh_content *c, struct hh_triage_input *in)
 {
 	size_t want = rng_below(8);
 	memset(in, 0, sizeof(*in));
 	for (size_t k = 0; k < want; k++) {
 		const struct hh_symptom *y = &c->symptoms[rng_below(c->n_symptoms)];
-		int dup = 0;
-		for (size_t i = 0; i < in->n_symptoms; i++)
-			dup |= in->symptoms[i] == y;
-		if (!dup)
+		if (!input_answers(in, y))
 			in->symptoms[in->n_symptoms++] = y;
+	}
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		size_t r = rng_below(40);
+		if (y->category != HH_CATEGORY_RED_FLAG || input_answers(in, y) || r > 5)
+			continue;
+		if (r == 0)
+			in->unknown[in->n_unknown++] = y;
+		else
+			in->absent[in->n_absent++] = y;
 	}
 	in->positions = (unsigned)rng_below(8);
 	in->region = (unsigned)rng_below(3) == 2 ? 0 : 1u << rng_below(2);
@@ -286,8 +422,7 @@ static enum hh_level oracle_level(const struct hh_content *c, const struct hh_tr
 			l = in->symptoms[i]->level;
 	for (size_t i = 0; i < c->policy.n_rules; i++) {
 		const struct hh_rule *r = &c->policy.rules[i];
-		long long v = r->field == HH_RULE_AGE ? in->age : in->duration_days;
-		if (v >= 0 && v >= r->min && v <= r->max && r->level > l)
+		if (oracle_rule_fires(c, r, in) && r->level > l)
 			l = r->level;
 	}
 	for (size_t i = 0; i < c->policy.n_combinations; i++) {
@@ -298,16 +433,13 @@ static enum hh_level oracle_level(const struct hh_content *c, const struct hh_tr
 	return l;
 }
 
-/* A symptom of the category not yet in the input, or NULL. */
+/* A symptom of the category not yet answered in the input, or NULL. */
 static const struct hh_symptom *pick_new(const struct hh_content *c, const struct hh_triage_input *in,
 					 enum hh_category cat)
 {
 	for (int tries = 0; tries < 100; tries++) {
 		const struct hh_symptom *y = &c->symptoms[rng_below(c->n_symptoms)];
-		int dup = 0;
-		for (size_t i = 0; i < in->n_symptoms; i++)
-			dup |= in->symptoms[i] == y;
-		if (y->category == cat && !dup)
+		if (y->category == cat && !input_answers(in, y))
 			return y;
 	}
 	return NULL;
@@ -319,6 +451,37 @@ static enum hh_level level_with(const struct hh_content *c, struct hh_triage_inp
 	in.symptoms[in.n_symptoms++] = y;
 	hh_triage_eval(c, &in, &r);
 	return r.level;
+}
+
+/* The level with y answered no (absent) or "I don't know" (unknown) as well. */
+static enum hh_level level_answered(const struct hh_content *c, struct hh_triage_input in, const struct hh_symptom *y,
+				    int unknown)
+{
+	if (unknown)
+		in.unknown[in.n_unknown++] = y;
+	else
+		in.absent[in.n_absent++] = y;
+	return hh_triage_level(c, &in);
+}
+
+/* A route rule that fired: at its own level, its codes reported, and the level is what it would be without it. */
+static int route_sound(const struct hh_content *c, const struct hh_triage_input *in, const struct hh_triage_result *r)
+{
+	struct hh_content plain = *c; /* shallow: the same content without its route rules */
+	struct hh_combination kept[HH_TRIAGE_MAX_COMBINATIONS];
+	size_t n = 0;
+	for (size_t i = 0; i < c->policy.n_combinations; i++)
+		if (c->policy.combinations[i].route == NULL)
+			kept[n++] = c->policy.combinations[i];
+	plain.policy.combinations = kept;
+	plain.policy.n_combinations = n;
+	if (hh_triage_level(&plain, in) != r->level)
+		return 0;
+	if (r->route == NULL)
+		return 1;
+	struct hh_combination codes = *r->route;
+	codes.route = NULL;
+	return r->route->level == r->level && oracle_fires(&codes, in);
 }
 
 static void shuffle(struct hh_triage_input *in)
@@ -372,6 +535,7 @@ static int same_as_jansson(const struct hh_content *c, const struct hh_triage_in
 static void test_properties(const struct hh_content *c)
 {
 	int bad_oracle = 0, lowered = 0, below_flag = 0, pattern_moved = 0, order = 0, bytes = 0;
+	int no_raised = 0, unknown_low = 0, unknown_high = 0, route_bad = 0, routes = 0, floors = 0;
 	const int rounds = 5000;
 	for (int i = 0; i < rounds; i++) {
 		struct hh_triage_input in;
@@ -379,11 +543,21 @@ static void test_properties(const struct hh_content *c)
 		random_input(c, &in);
 		hh_triage_eval(c, &in, &r);
 		bad_oracle += r.level != oracle_level(c, &in);
+		routes += r.route != NULL;
+		for (size_t k = 0; k < r.n_rules; k++)
+			floors += r.rules[k]->kind == HH_RULE_UNKNOWN_FLOOR;
+		route_bad += !route_sound(c, &in, &r);
 		const struct hh_symptom *flag = pick_new(c, &in, HH_CATEGORY_RED_FLAG);
 		if (flag != NULL) {
-			enum hh_level l = level_with(c, in, flag);
-			lowered += l < r.level;
-			below_flag += l < flag->level;
+			enum hh_level yes = level_with(c, in, flag);
+			enum hh_level no = level_answered(c, in, flag, 0);
+			enum hh_level unknown = level_answered(c, in, flag, 1);
+			lowered += yes < r.level;
+			below_flag += yes < flag->level;
+			no_raised += no > r.level;
+			/* an unknown is never a no, and never more than a yes */
+			unknown_low += unknown < no;
+			unknown_high += unknown > yes;
 		}
 		const struct hh_symptom *pat = pick_new(c, &in, HH_CATEGORY_PATTERN);
 		if (pat != NULL)
@@ -391,13 +565,20 @@ static void test_properties(const struct hh_content *c)
 		order += !order_independent(c, &in);
 		bytes += !same_as_jansson(c, &in);
 	}
-	printf("properties: %d random inputs, %d oracle, %d lowered, %d below flag, %d pattern moved, %d order, "
-	       "%d not jansson's bytes\n",
-	       rounds, bad_oracle, lowered, below_flag, pattern_moved, order, bytes);
+	printf("properties: %d random inputs (%d with a floor rule, %d with a route): %d oracle, %d lowered by a yes, "
+	       "%d below flag, %d raised by a no, %d unknown below no, %d unknown above yes, %d route unsound, "
+	       "%d pattern moved, %d order, %d not jansson's bytes\n",
+	       rounds, floors, routes, bad_oracle, lowered, below_flag, no_raised, unknown_low, unknown_high, route_bad,
+	       pattern_moved, order, bytes);
 	CHECK(bytes == 0);
 	CHECK(bad_oracle == 0);
 	CHECK(lowered == 0);
 	CHECK(below_flag == 0);
+	CHECK(no_raised == 0);
+	CHECK(unknown_low == 0);
+	CHECK(unknown_high == 0);
+	CHECK(route_bad == 0);
+	CHECK(floors > rounds / 50);
 	CHECK(pattern_moved == 0);
 	CHECK(order == 0);
 }
@@ -411,10 +592,7 @@ static void random_answer_lists(const struct hh_content *c, struct hh_triage_inp
 	size_t asked = rng_below(101);
 	for (size_t i = 0; i < c->n_symptoms; i++) {
 		const struct hh_symptom *y = &c->symptoms[i];
-		int dup = 0;
-		for (size_t k = 0; k < in->n_symptoms; k++)
-			dup |= in->symptoms[k] == y;
-		if (dup || rng_below(100) >= asked)
+		if (input_answers(in, y) || rng_below(100) >= asked)
 			continue;
 		if (rng_below(5) == 0 && in->n_unknown < HH_TRIAGE_MAX_SYMPTOMS)
 			in->unknown[in->n_unknown++] = y;
@@ -487,6 +665,13 @@ static void random_combination_input(const struct hh_content *c, struct hh_triag
 	for (size_t i = 0; i < k->any_of.n; i++)
 		if (rng_below(3) == 0)
 			add_code(c, in, k->any_of.v[i]);
+	/* inside the ranges half the time, on a bound now and then */
+	if (k->age.given && rng_below(2) == 0)
+		in->age = rng_below(4) == 0 ? (rng_below(2) ? k->age.min : k->age.max)
+					    : k->age.min + (long long)rng_below((size_t)(k->age.max - k->age.min + 1));
+	if (k->duration_days.given && rng_below(2) == 0)
+		in->duration_days = k->duration_days.min +
+				    (long long)rng_below((size_t)(k->duration_days.max - k->duration_days.min + 1));
 	shuffle(in);
 }
 
@@ -574,30 +759,157 @@ static void check_combination_answer(const struct hh_content *c, const struct hh
 	free(s);
 }
 
-/* Every combination by hand: each part alone keeps its own level; all_of with each any_of fires. */
+/* The request's numbers inside k's ranges (at a bound, by side: 0 min, 1 max), or not given. */
+static void set_numbers(struct hh_triage_input *in, const struct hh_combination *k, int side)
+{
+	in->age = !k->age.given ? -1 : side ? k->age.max : k->age.min;
+	in->duration_days = !k->duration_days.given ? -1 : side ? k->duration_days.max : k->duration_days.min;
+}
+
+/* k's codes: all of all_of, and any_of[a] when a is in range. */
+static void set_codes(const struct hh_content *c, struct hh_triage_input *in, const struct hh_combination *k, size_t a)
+{
+	in->n_symptoms = 0;
+	for (size_t p = 0; p < k->all_of.n; p++)
+		add_code(c, in, k->all_of.v[p]);
+	if (a < k->any_of.n)
+		add_code(c, in, k->any_of.v[a]);
+}
+
+/* Just outside one range (the other numbers inside): 0 when that side is the request's own bound. */
+static int set_outside(struct hh_triage_input *in, const struct hh_combination *k, int which, int side)
+{
+	const struct hh_range *r = which == 0 ? &k->age : &k->duration_days;
+	long long hi = hh_triage_field_max(which == 0 ? HH_RULE_AGE : HH_RULE_DURATION_DAYS);
+	long long v = side ? r->max + 1 : r->min - 1;
+	if (!r->given || v < 0 || v > hi)
+		return 0;
+	set_numbers(in, k, 0);
+	if (which == 0)
+		in->age = v;
+	else
+		in->duration_days = v;
+	return 1;
+}
+
+/*
+ * Every combination by hand: each code alone keeps its own level; all_of
+ * with each any_of, with the numbers on either bound of their ranges,
+ * fires; the numbers just outside a range, or not given, do not.
+ */
 static void test_combination_parts(const struct hh_content *c)
 {
 	for (size_t i = 0; i < c->policy.n_combinations; i++) {
 		const struct hh_combination *k = &c->policy.combinations[i];
 		struct hh_triage_input in = {.duration_days = -1, .age = -1};
 		struct hh_triage_result r;
+		if (k->route != NULL)
+			continue; /* test_route_rules */
 		for (size_t p = 0; p < k->all_of.n + k->any_of.n; p++) {
 			const char *code = p < k->all_of.n ? k->all_of.v[p] : k->any_of.v[p - k->all_of.n];
 			in.n_symptoms = 0;
+			in.age = in.duration_days = -1;
 			add_code(c, &in, code);
 			hh_triage_eval(c, &in, &r);
 			CHECK(in.n_symptoms == 1 && r.level == in.symptoms[0]->level && r.n_combinations == 0);
 			check_combination_answer(c, &in, k, 0);
 		}
-		for (size_t a = 0; a < k->any_of.n; a++) {
-			in.n_symptoms = 0;
-			for (size_t p = 0; p < k->all_of.n; p++)
-				add_code(c, &in, k->all_of.v[p]);
-			check_combination_answer(c, &in, k, k->any_of.n == 0);
-			add_code(c, &in, k->any_of.v[a]);
-			check_combination_answer(c, &in, k, 1);
+		size_t choices = k->any_of.n > 0 ? k->any_of.n : 1;
+		for (size_t a = 0; a < choices; a++) {
+			set_codes(c, &in, k, a);
+			for (int side = 0; side < 2; side++) {
+				set_numbers(&in, k, side);
+				check_combination_answer(c, &in, k, 1);
+			}
+			for (int which = 0; which < 2; which++)
+				for (int side = 0; side < 2; side++)
+					if (set_outside(&in, k, which, side))
+						check_combination_answer(c, &in, k, 0);
+			if (k->age.given || k->duration_days.given) {
+				in.age = in.duration_days = -1; /* never met by a number not given */
+				check_combination_answer(c, &in, k, 0);
+			}
+			if (k->any_of.n > 0) {
+				set_codes(c, &in, k, k->any_of.n); /* all_of without any_of */
+				set_numbers(&in, k, 0);
+				check_combination_answer(c, &in, k, 0);
+			}
 		}
 	}
+}
+
+/*
+ * Route rules change the advice, never the level: at their level with
+ * their codes they fire and their route is the advice; below or above it,
+ * or without their codes, the level's advice stands.
+ */
+static void test_route_rules(const struct hh_content *c)
+{
+	int tested = 0, fired = 0, stood = 0;
+	for (size_t i = 0; i < c->policy.n_combinations; i++) {
+		const struct hh_combination *k = &c->policy.combinations[i];
+		if (k->route == NULL)
+			continue;
+		tested++;
+		/* the rule's codes with each red flag in turn: below, at and above the rule's level */
+		for (size_t f = 0; f < c->n_symptoms; f++) {
+			const struct hh_symptom *y = &c->symptoms[f];
+			struct hh_triage_input in = {.duration_days = -1, .age = 30};
+			struct hh_triage_result r;
+			size_t len = 0;
+			set_codes(c, &in, k, 0);
+			if (y->category != HH_CATEGORY_RED_FLAG || input_has(&in, y->code))
+				continue;
+			add_code(c, &in, y->code);
+			hh_triage_eval(c, &in, &r);
+			/* the level is what it would be without route rules; the route fires at its level only */
+			CHECK(route_sound(c, &in, &r));
+			CHECK((r.route == k) == (r.level == k->level));
+			fired += r.route == k;
+			stood += r.route == NULL;
+			char *s = hh_render_triage(c, &r, &len);
+			json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+			const char *advice = json_string_value(json_object_get(j, "advice"));
+			CHECK(advice != NULL);
+			if (advice != NULL)
+				CHECK_STR(advice, r.route == k ? k->route : c->policy.advice[r.level]);
+			json_decref(j);
+			free(s);
+		}
+	}
+	CHECK(tested >= 1 && fired > 0 && stood > 0);
+}
+
+/* An "I don't know" to an emergency sign: at least urgent, listed in rules, and still uncertain and open. */
+static void test_unknown_floor(const struct hh_content *c)
+{
+	int floors = 0;
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		const struct hh_symptom *y = &c->symptoms[i];
+		struct hh_triage_input in = {.duration_days = 7, .age = 35};
+		struct hh_triage_result r;
+		if (y->category != HH_CATEGORY_RED_FLAG)
+			continue;
+		in.unknown[in.n_unknown++] = y;
+		hh_triage_eval(c, &in, &r);
+		int fired = 0;
+		for (size_t k = 0; k < r.n_rules; k++)
+			fired |= r.rules[k]->kind == HH_RULE_UNKNOWN_FLOOR;
+		if (y->level == HH_LEVEL_EMERGENCY && hh_triage_flag_applies(y, in.age)) {
+			floors++;
+			CHECK(r.level == HH_LEVEL_URGENT && fired);
+			CHECK(!r.interview.complete && r.interview.n_uncertain == 1);
+			CHECK(r.interview.n_uncertain == 1 && r.interview.uncertain[0].level == HH_LEVEL_EMERGENCY &&
+			      strcmp(r.interview.uncertain[0].code, y->code) == 0);
+		} else {
+			CHECK(r.level == HH_LEVEL_SELF_CARE && !fired);
+		}
+		/* a yes is still more than an unknown, and a no is less */
+		in.n_unknown = 0;
+		in.symptoms[in.n_symptoms++] = y;
+		CHECK(hh_triage_level(c, &in) >= r.level);
+	}
+	CHECK(floors >= 11);
 }
 
 /* ------------------------------------------------------------ engine details */
@@ -733,13 +1045,29 @@ static void test_vocabulary(const struct hh_content *c)
 	/* Combinations are listed at their own level, from the same rules triage applies. */
 	for (size_t i = 0; i < c->policy.n_combinations; i++)
 		CHECK(group_has(help, hh_level_name(c->policy.combinations[i].level), c->policy.combinations[i].code));
-	CHECK(c->policy.n_combinations == 2);
-	CHECK(flags == 46);
-	CHECK(json_array_size(json_object_get(help, "emergency")) == 16 + 2);
-	CHECK(json_array_size(json_object_get(help, "urgent")) == 20);
-	CHECK(json_array_size(json_object_get(help, "see_doctor")) == 10 + c->policy.n_rules);
+	/* each level's group: its red flags, rules and combinations, nothing else */
+	for (int l = HH_LEVEL_SEE_DOCTOR; l <= HH_LEVEL_EMERGENCY; l++) {
+		size_t want = 0;
+		for (size_t i = 0; i < c->n_symptoms; i++)
+			want += c->symptoms[i].category == HH_CATEGORY_RED_FLAG && (int)c->symptoms[i].level == l;
+		for (size_t i = 0; i < c->policy.n_rules; i++)
+			want += (int)c->policy.rules[i].level == l;
+		for (size_t i = 0; i < c->policy.n_combinations; i++)
+			want += (int)c->policy.combinations[i].level == l;
+		CHECK(json_array_size(json_object_get(help, hh_level_name((enum hh_level)l))) == want);
+	}
+	CHECK(c->policy.n_combinations >= 6);
+	CHECK(flags >= 46);
+	CHECK(c->n_symptoms >= 58);
 	CHECK(json_array_size(json_object_get(sy, "items")) == c->n_symptoms);
-	CHECK(c->n_symptoms == 58);
+	/* ages, where a red flag has them, as the request's numbers */
+	for (size_t i = 0; i < c->n_symptoms; i++) {
+		json_t *ages = json_object_get(json_array_get(json_object_get(sy, "items"), i), "ages");
+		CHECK((ages != NULL) == c->symptoms[i].ages.given);
+		if (ages != NULL)
+			CHECK(json_integer_value(json_object_get(ages, "min")) == c->symptoms[i].ages.min &&
+			      json_integer_value(json_object_get(ages, "max")) == c->symptoms[i].ages.max);
+	}
 	CHECK(json_is_string(json_object_get(sy, "ruleset_version")));
 	json_t *first = json_array_get(json_object_get(sy, "items"), 0);
 	CHECK_STR(json_string_value(json_object_get(first, "level")), "emergency");
@@ -1140,6 +1468,8 @@ int main(void)
 	test_properties(c);
 	test_combination_properties(c);
 	test_combination_parts(c);
+	test_route_rules(c);
+	test_unknown_floor(c);
 	test_single_patterns_unambiguous(c);
 	test_render_example(c);
 	test_input_key(c);
