@@ -195,8 +195,13 @@ static void *linger_main(void *arg)
 		int n = epoll_wait(l->epfd, ev, 64, 50);
 		for (int i = 0; i < n; i++) {
 			struct lingering *g = ev[i].data.ptr;
-			if (g == NULL) /* the wake-up: stopping */
+			if (g == NULL) { /* the wake-up (stopping): read it, or it stays readable */
+				uint64_t v;
+				if (read(l->wake, &v, sizeof(v)) < 0) {
+					/* EAGAIN: already read */
+				}
 				continue;
+			}
 			if (drain_input(g->fd, &g->bytes) == DRAIN_DONE) {
 				pthread_mutex_lock(&l->lock);
 				finish(l, g);

@@ -117,6 +117,8 @@ static void free_state(void)
 	hh_lru_free(srv.triage_lru);
 	hh_lru_free(srv.list_lru);
 	hh_ratelimit_free(srv.limiter);
+	hh_linger_stop(srv.linger); /* NULL after a drain, which stops it once the daemons are gone */
+	srv.linger = NULL;
 	pthread_mutex_destroy(&srv.snap_lock);
 }
 
@@ -246,8 +248,8 @@ static int start(const struct hh_config *cfg, int fd, int admin_fd)
 				       .workers = cfg->db_workers,
 				       .queue_limit = cfg->queue_limit};
 	srv.pool = srv.reload ? hh_dbpool_start(&po) : NULL;
-	srv.linger = srv.pool ? hh_linger_start() : NULL;
-	if (srv.linger == NULL) {
+	srv.linger = hh_linger_start(); /* before the daemons: every connection they close goes through it */
+	if (srv.pool == NULL || srv.linger == NULL) {
 		hh_error("cannot start threads", NULL);
 		close(fd);
 		if (admin_fd >= 0)
@@ -266,8 +268,6 @@ static int start(const struct hh_config *cfg, int fd, int admin_fd)
 			MHD_stop_daemon(srv.daemon);
 		}
 		hh_dbpool_stop(srv.pool);
-		hh_linger_stop(srv.linger);
-		srv.linger = NULL;
 		return -1;
 	}
 	char port[16];
