@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 
 #include "healthhub/handlers.h"
 #include "healthhub/listen.h"
@@ -547,22 +548,65 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	atomic_fetch_sub(&srv->inflight, 1);
 }
 
+/* One open connection (MHD's socket context), listed in srv->conns. */
+struct hh_conn {
+	int fd;
+	struct hh_conn *prev, *next;
+};
+
 /*
- * Every connection ends here, just before libmicrohttpd closes its socket
- * (it has shut the write side down already, MHD_connection_mark_closed_):
- * when the client may still send, the socket is kept and closed the
- * lingering way (listen.h), so that the close does not send RST.
+ * Every connection is listed from its start to its end, so that the drain
+ * can see which ones hold a request not read yet. It ends here just before
+ * libmicrohttpd closes its socket (having shut the write side down already,
+ * MHD_connection_mark_closed_): when the client may still send, the socket
+ * is kept and closed the lingering way (listen.h), so that the close does
+ * not send RST.
  */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
-	(void)socket_context;
-	const struct hh_listener *l = cls;
-	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
-		return;
+	struct hh_server *srv = ((const struct hh_listener *)cls)->srv;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct hh_conn *c = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		c = xmalloc(sizeof(*c));
+		*c = (struct hh_conn){.fd = ci ? ci->connect_fd : -1};
+		pthread_mutex_lock(&srv->conns_lock);
+		c->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = c;
+		srv->conns = c;
+		pthread_mutex_unlock(&srv->conns_lock);
+		*socket_context = c;
+		return;
+	}
+	if (c != NULL) { /* unlisted before the socket closes: the drain never looks at a reused descriptor */
+		pthread_mutex_lock(&srv->conns_lock);
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			srv->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		pthread_mutex_unlock(&srv->conns_lock);
+		free(c);
+		*socket_context = NULL;
+	}
 	if (ci != NULL)
-		hh_linger_keep(l->srv->linger, ci->connect_fd);
+		hh_linger_keep(srv->linger, ci->connect_fd);
+}
+
+unsigned hh_http_unread_connections(struct hh_server *srv)
+{
+	unsigned n = 0;
+	pthread_mutex_lock(&srv->conns_lock);
+	for (const struct hh_conn *c = srv->conns; c != NULL; c = c->next) {
+		int unread = 0;
+		if (c->fd >= 0 && ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0)
+			n++;
+	}
+	pthread_mutex_unlock(&srv->conns_lock);
+	return n;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -87,6 +87,7 @@ static void init_state(const struct hh_config *cfg)
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg = cfg;
 	pthread_mutex_init(&srv.snap_lock, NULL);
+	pthread_mutex_init(&srv.conns_lock, NULL);
 	srv.search_lru = hh_lru_new((size_t)cfg->search_cache);
 	srv.triage_lru = hh_lru_new((size_t)cfg->triage_cache);
 	srv.list_lru = hh_lru_new((size_t)cfg->list_cache);
@@ -120,6 +121,7 @@ static void free_state(void)
 	hh_linger_stop(srv.linger); /* NULL after a drain, which stops it once the daemons are gone */
 	srv.linger = NULL;
 	pthread_mutex_destroy(&srv.snap_lock);
+	pthread_mutex_destroy(&srv.conns_lock);
 }
 
 #define DRAIN_QUIET_NS 1000000000ull   /* no request begun or ended for this long: idle connections may go */
@@ -164,10 +166,10 @@ static void stop_accepting(void)
  * After SIGTERM: readiness says 503 and every answer says "Connection:
  * close" (http.c), so each kept-alive client sends at most one more
  * request, which is answered. New connections stop (stop_accepting). The
- * drain ends when nothing is in flight and either every connection has
- * closed or none has begun or ended a request for DRAIN_QUIET_NS (a
- * kept-alive connection idle since before SIGTERM may never send again);
- * bounded by the shutdown timeout. Connections libmicrohttpd closes then
+ * drain ends when nothing is in flight, no socket holds a request not read
+ * yet, and either every connection has closed or none has begun or ended a
+ * request for DRAIN_QUIET_NS (a kept-alive connection idle since before
+ * SIGTERM may never send again); bounded by the shutdown timeout. Connections libmicrohttpd closes then
  * end the lingering way (listen.h), so none is reset under an answer.
  */
 static void drain(const struct hh_config *cfg)
@@ -178,7 +180,8 @@ static void drain(const struct hh_config *cfg)
 	uint64_t deadline = hh_now_ns() + (uint64_t)cfg->shutdown_timeout * 1000000000ull;
 	while (hh_now_ns() < deadline) {
 		uint64_t quiet = hh_now_ns() - atomic_load(&srv.last_request_ns);
-		if (atomic_load(&srv.inflight) == 0 && (open_connections() == 0 || quiet >= DRAIN_QUIET_NS))
+		if (atomic_load(&srv.inflight) == 0 && (open_connections() == 0 || quiet >= DRAIN_QUIET_NS) &&
+		    hh_http_unread_connections(&srv) == 0)
 			break;
 		usleep(10000);
 	}

@@ -36,6 +36,7 @@
 
 struct hh_search_job; /* handlers.c: a search waiting for the database */
 struct hh_linger;     /* listen.h: connections closed the lingering way */
+struct hh_conn;       /* http.c: one open connection, for the drain */
 
 /* One server: set up at start, shared by every thread. */
 /* What a request learns from the daemon it arrived on (on_uri's cls). */
@@ -62,6 +63,8 @@ struct hh_server {
 	atomic_size_t inflight;
 	atomic_uint_fast64_t last_request_ns; /* when a request last started or ended, for the drain */
 	struct hh_linger *linger;             /* closes every connection of both daemons (listen.h) */
+	pthread_mutex_t conns_lock;           /* conns; held while a socket of it is looked at */
+	struct hh_conn *conns;                /* every open connection of both daemons */
 	atomic_uint_fast64_t next_id;
 	char id_prefix[16];
 	char retry_after[16];            /* Retry-After of a 503 */
@@ -111,6 +114,13 @@ struct hh_request {
  * stall; see config.c). NULL on failure (errno set).
  */
 struct MHD_Daemon *hh_http_start(struct hh_server *srv, int fd, int admin);
+
+/*
+ * Open connections whose socket holds request bytes not read yet: a request
+ * has begun arriving there, though no callback has seen it (the drain waits
+ * for it to be answered rather than close the connection under it).
+ */
+unsigned hh_http_unread_connections(struct hh_server *srv);
 
 /* The published snapshot: a new reference (hh_ref_put it), or NULL before the first load. */
 struct hh_snapshot *hh_server_snapshot(struct hh_server *s);
