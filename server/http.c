@@ -11,8 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 
 #include "healthhub/handlers.h"
+#include "healthhub/listen.h"
 #include "healthhub/log.h"
 #include "healthhub/negotiate.h"
 #include "healthhub/problem.h"
@@ -71,16 +74,15 @@ void hh_request_resume(struct hh_request *rq)
  */
 static int needs_own_response(struct hh_request *rq)
 {
-	(void)rq;
-	return rq->srv->cors.list || atomic_load(&rq->srv->draining);
+	return rq->srv->cors.list || rq->close || atomic_load(&rq->srv->draining);
 }
 
 /* with_id: the answer is made for this request only (never stored by a shared cache). */
 static int add_request_headers(struct hh_request *rq, struct MHD_Response *r, int with_id)
 {
 	int ok = 1;
-	/* while draining, tell keep-alive clients not to send another request here */
-	if (atomic_load(&rq->srv->draining))
+	/* while draining, tell keep-alive clients not to send another request here; after a framing error, close */
+	if (rq->close || atomic_load(&rq->srv->draining))
 		ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
 	if (ok && with_id && rq->srv->cfg->echo_request_id)
 		ok = MHD_add_response_header(r, "X-Request-Id", rq->id) == MHD_YES;
@@ -223,35 +225,161 @@ enum MHD_Result hh_send_no_content(struct hh_request *rq, int (*extra)(struct hh
 	return queue(rq, 204, r, 1);
 }
 
+/* ============================================================== framing */
+
+void hh_framing_add(struct hh_framing *f, const char *name, const char *value)
+{
+	if (name == NULL)
+		return;
+	if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->content_lengths++ == 0)
+			f->content_length = value;
+	} else if (strcasecmp(name, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		if (f->transfer_encodings++ == 0)
+			f->transfer_encoding = value;
+	}
+}
+
+/* RFC 9110 5.6.2 tchar */
+static int is_tchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* 1 when v is one or more digits whose value fits 64 bits (no sign, no space, no list). */
+static int plain_length(const char *v)
+{
+	uint64_t n = 0;
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return 0;
+		unsigned d = (unsigned)(*v - '0');
+		if (n > (UINT64_MAX - d) / 10)
+			return 0;
+		n = n * 10 + d;
+	}
+	return 1;
+}
+
+/*
+ * The transfer codings of one Transfer-Encoding value: 0 for exactly one
+ * "chunked", 501 when a well-formed coding other than chunked is named,
+ * 400 for anything else (an empty list, chunked twice, not a token).
+ */
+static int te_verdict(const char *v, const char **why)
+{
+	int chunked = 0, unknown = 0, bad = 0;
+	const char *p = v;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *start = p;
+		while (*p != '\0' && *p != ',')
+			p++;
+		const char *end = p;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		size_t n = (size_t)(end - start);
+		if (n == 7 && strncasecmp(start, "chunked", 7) == 0)
+			chunked++;
+		else if (n > 0) {
+			for (const char *c = start; c < end; c++)
+				if (!is_tchar((unsigned char)*c))
+					bad = 1;
+			unknown = 1;
+		}
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	if (bad || (!unknown && chunked != 1)) {
+		*why = "Transfer-Encoding must be exactly \"chunked\".";
+		return 400;
+	}
+	if (unknown) {
+		*why = "Only the chunked transfer coding is implemented.";
+		return 501;
+	}
+	return 0;
+}
+
+int hh_framing_verdict(const struct hh_framing *f, int http10, const char **why)
+{
+	if (f->transfer_encodings > 0) {
+		if (f->content_lengths > 0) {
+			*why = "Content-Length and Transfer-Encoding must not both be sent.";
+			return 400;
+		}
+		if (http10) {
+			*why = "Transfer-Encoding is not allowed in an HTTP/1.0 request.";
+			return 400;
+		}
+		if (f->transfer_encodings > 1) {
+			*why = "Transfer-Encoding must be sent once.";
+			return 400;
+		}
+		return te_verdict(f->transfer_encoding ? f->transfer_encoding : "", why);
+	}
+	if (f->content_lengths > 1) {
+		*why = "Content-Length must be sent once.";
+		return 400;
+	}
+	if (f->content_lengths == 1 && !plain_length(f->content_length)) {
+		*why = "Content-Length must be a number of bytes.";
+		return 400;
+	}
+	return 0;
+}
+
 /* ============================================================ callbacks */
 
-static enum MHD_Result header_name_check(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+struct header_scan {
+	int bad_name;            /* a field name with white space in it */
+	struct hh_framing frame; /* the framing fields, every instance */
+};
+
+static enum MHD_Result header_scan(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	(void)value;
-	int *bad = cls;
+	struct header_scan *scan = cls;
 	if (key != NULL && strpbrk(key, " \t") != NULL)
-		*bad = 1;
+		scan->bad_name = 1;
+	hh_framing_add(&scan->frame, key, value);
 	return MHD_YES;
 }
 
 /*
- * Framing problems RFC 9112 says a server must refuse: no Host on HTTP/1.1
- * (3.2), white space in a field name (5.1), and Content-Length together with
- * Transfer-Encoding (6.1), the shape of request smuggling. NULL when fine.
+ * Framing problems RFC 9112 says a server must refuse, checked before any
+ * body byte is read: no Host on HTTP/1.1 (3.2), white space in a field name
+ * (5.1), and a body whose end is uncertain (6: hh_framing_verdict), the
+ * shape of request smuggling. The last closes the connection after the
+ * answer (rq->close): its bytes can no longer be told from a next request.
+ * MHD_get_connection_values walks every field as sent, duplicates included
+ * (MHD_lookup_connection_value would see only the first). 0, or the status
+ * to answer with *why.
  */
-static const char *framing_problem(struct hh_request *rq, const char *version)
+static int framing_problem(struct hh_request *rq, const char *version, const char **why)
 {
-	int bad_name = 0;
-	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, header_name_check, &bad_name);
-	if (bad_name)
-		return "A header field name contains white space.";
-	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && hh_request_header(rq, MHD_HTTP_HEADER_HOST) == NULL)
-		return "HTTP/1.1 requests need a Host header.";
-	if (hh_request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL &&
-	    hh_request_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
-		return "Content-Length and Transfer-Encoding must not both be sent.";
-	return NULL;
+	struct header_scan scan;
+	memset(&scan, 0, sizeof(scan));
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, header_scan, &scan);
+	int status = hh_framing_verdict(&scan.frame, strcmp(version, MHD_HTTP_VERSION_1_0) == 0, why);
+	if (status != 0) {
+		rq->close = 1;
+		return status;
+	}
+	if (scan.bad_name) {
+		*why = "A header field name contains white space.";
+		return 400;
+	}
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && hh_request_header(rq, MHD_HTTP_HEADER_HOST) == NULL) {
+		*why = "HTTP/1.1 requests need a Host header.";
+		return 400;
+	}
+	return 0;
 }
 
 /* Takes the client's X-Request-Id when it is printable ASCII that fits, so its logs and ours line up. */
@@ -274,9 +402,10 @@ static enum MHD_Result on_headers(struct hh_request *rq, const char *method, con
 	hh_field_errors_init(&errs);
 	struct hh_error e;
 	rq->method = hh_method_parse(method);
-	const char *framing = framing_problem(rq, version);
-	if (framing != NULL)
-		return hh_send_error(rq, HH_E_BAD_REQUEST, framing);
+	const char *why = NULL;
+	int framing = framing_problem(rq, version, &why);
+	if (framing != 0)
+		return hh_send_error(rq, framing == 501 ? HH_E_NOT_IMPLEMENTED : HH_E_BAD_REQUEST, why);
 	take_request_id(rq);
 	if (rq->target_too_long)
 		return hh_send_error(rq, HH_E_URI_TOO_LONG, "The request target is too long.");
@@ -415,7 +544,69 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct hh_server *srv = rq->srv;
 	free(rq);
 	*req_cls = NULL;
+	atomic_store(&srv->last_request_ns, hh_now_ns()); /* an idle keep-alive connection is idle from here */
 	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* One open connection (MHD's socket context), listed in srv->conns. */
+struct hh_conn {
+	int fd;
+	struct hh_conn *prev, *next;
+};
+
+/*
+ * Every connection is listed from its start to its end, so that the drain
+ * can see which ones hold a request not read yet. It ends here just before
+ * libmicrohttpd closes its socket (having shut the write side down already,
+ * MHD_connection_mark_closed_): when the client may still send, the socket
+ * is kept and closed the lingering way (listen.h), so that the close does
+ * not send RST.
+ */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct hh_server *srv = ((const struct hh_listener *)cls)->srv;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct hh_conn *c = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		c = xmalloc(sizeof(*c));
+		*c = (struct hh_conn){.fd = ci ? ci->connect_fd : -1};
+		pthread_mutex_lock(&srv->conns_lock);
+		c->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = c;
+		srv->conns = c;
+		pthread_mutex_unlock(&srv->conns_lock);
+		*socket_context = c;
+		return;
+	}
+	if (c != NULL) { /* unlisted before the socket closes: the drain never looks at a reused descriptor */
+		pthread_mutex_lock(&srv->conns_lock);
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			srv->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		pthread_mutex_unlock(&srv->conns_lock);
+		free(c);
+		*socket_context = NULL;
+	}
+	if (ci != NULL)
+		hh_linger_keep(srv->linger, ci->connect_fd);
+}
+
+unsigned hh_http_unread_connections(struct hh_server *srv)
+{
+	unsigned n = 0;
+	pthread_mutex_lock(&srv->conns_lock);
+	for (const struct hh_conn *c = srv->conns; c != NULL; c = c->next) {
+		int unread = 0;
+		if (c->fd >= 0 && ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0)
+			n++;
+	}
+	pthread_mutex_unlock(&srv->conns_lock);
+	return n;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -444,5 +635,6 @@ struct MHD_Daemon *hh_http_start(struct hh_server *srv, int fd, int admin)
 		(unsigned int)cfg->connection_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->connection_limit,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)cfg->connection_memory, MHD_OPTION_URI_LOG_CALLBACK, on_uri, l, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+		on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, l, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		NULL, MHD_OPTION_END);
 }

@@ -23,6 +23,7 @@
 #include "healthhub/reload.h"
 
 static struct hh_server srv;
+static int listen_fd = -1; /* the public listening socket (the daemon's), for the drain */
 
 /* ============================================================ snapshots */
 
@@ -86,6 +87,7 @@ static void init_state(const struct hh_config *cfg)
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg = cfg;
 	pthread_mutex_init(&srv.snap_lock, NULL);
+	pthread_mutex_init(&srv.conns_lock, NULL);
 	srv.search_lru = hh_lru_new((size_t)cfg->search_cache);
 	srv.triage_lru = hh_lru_new((size_t)cfg->triage_cache);
 	srv.list_lru = hh_lru_new((size_t)cfg->list_cache);
@@ -116,10 +118,15 @@ static void free_state(void)
 	hh_lru_free(srv.triage_lru);
 	hh_lru_free(srv.list_lru);
 	hh_ratelimit_free(srv.limiter);
+	hh_linger_stop(srv.linger); /* NULL after a drain, which stops it once the daemons are gone */
+	srv.linger = NULL;
 	pthread_mutex_destroy(&srv.snap_lock);
+	pthread_mutex_destroy(&srv.conns_lock);
 }
 
-#define DRAIN_QUIET_NS 500000000ull /* no request for this long: idle keep-alive connections may go */
+#define DRAIN_QUIET_NS 1000000000ull   /* no request begun or ended for this long: idle connections may go */
+#define QUEUE_WAIT_MIN_NS 100000000ull /* handshakes under way when SYNs stop complete within a round trip */
+#define QUEUE_WAIT_MAX_NS 1000000000ull
 
 static unsigned open_connections(void)
 {
@@ -128,31 +135,68 @@ static unsigned open_connections(void)
 }
 
 /*
- * Stop accepting; answer what arrives on open connections with
- * "Connection: close"; finish when nothing is in flight and either every
- * connection has closed or none has sent a request for a moment (an idle
- * keep-alive client may still be about to); bounded by the shutdown timeout.
+ * Stops taking connections without resetting one. Every connection the
+ * kernel completed is in the listening socket's accept queue, and its
+ * client may have sent a request already: closing the socket would reset
+ * them all. So new SYNs are refused first (listen.h), the daemon accepts
+ * what is queued, and only an empty queue is closed. A client connecting
+ * meanwhile retries its SYN and is refused once the socket is closed.
+ */
+static void stop_accepting(void)
+{
+	uint64_t t0 = hh_now_ns();
+	if (hh_listen_refuse_new(listen_fd) == 0) {
+		while (hh_now_ns() - t0 < QUEUE_WAIT_MAX_NS) {
+			long queued = hh_listen_queued(listen_fd);
+			if (queued < 0 || (queued == 0 && hh_now_ns() - t0 >= QUEUE_WAIT_MIN_NS))
+				break;
+			usleep(2000);
+		}
+	} else {
+		hh_warn("cannot refuse new connections before closing the listener: those queued are reset", "error",
+			strerror(errno));
+	}
+	MHD_socket fd = MHD_quiesce_daemon(srv.daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	listen_fd = -1;
+}
+
+/*
+ * After SIGTERM: readiness says 503 and every answer says "Connection:
+ * close" (http.c), so each kept-alive client sends at most one more
+ * request, which is answered. New connections stop (stop_accepting). The
+ * drain ends when nothing is in flight, no socket holds a request not read
+ * yet, and either every connection has closed or none has begun or ended a
+ * request for DRAIN_QUIET_NS (a kept-alive connection idle since before
+ * SIGTERM may never send again); bounded by the shutdown timeout. Connections libmicrohttpd closes then
+ * end the lingering way (listen.h), so none is reset under an answer.
  */
 static void drain(const struct hh_config *cfg)
 {
 	atomic_store(&srv.draining, 1);
-	MHD_socket fd = MHD_quiesce_daemon(srv.daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	atomic_store(&srv.last_request_ns, hh_now_ns());
+	stop_accepting();
 	uint64_t deadline = hh_now_ns() + (uint64_t)cfg->shutdown_timeout * 1000000000ull;
 	while (hh_now_ns() < deadline) {
 		uint64_t quiet = hh_now_ns() - atomic_load(&srv.last_request_ns);
-		if (atomic_load(&srv.inflight) == 0 && (open_connections() == 0 || quiet >= DRAIN_QUIET_NS))
+		if (atomic_load(&srv.inflight) == 0 && (open_connections() == 0 || quiet >= DRAIN_QUIET_NS) &&
+		    hh_http_unread_connections(&srv) == 0)
 			break;
 		usleep(10000);
 	}
-	char left[24];
+	char left[24], conns[24], lingering[24];
 	snprintf(left, sizeof(left), "%zu", atomic_load(&srv.inflight));
-	hh_info("draining done", "#unfinished_requests", left);
+	snprintf(conns, sizeof(conns), "%u", open_connections());
+	snprintf(lingering, sizeof(lingering), "%zu", hh_linger_count(srv.linger));
+	hh_info("draining done", "#unfinished_requests", left, "#idle_connections", conns, "#lingering_closes",
+		lingering);
 	hh_dbpool_stop(srv.pool); /* resumes every suspended request before MHD stops */
 	MHD_stop_daemon(srv.daemon);
 	if (srv.admin_daemon)
 		MHD_stop_daemon(srv.admin_daemon);
+	hh_linger_stop(srv.linger); /* the last closes: at most HH_LINGER_MS */
+	srv.linger = NULL;
 }
 
 static int wait_for_signal(void)
@@ -207,7 +251,8 @@ static int start(const struct hh_config *cfg, int fd, int admin_fd)
 				       .workers = cfg->db_workers,
 				       .queue_limit = cfg->queue_limit};
 	srv.pool = srv.reload ? hh_dbpool_start(&po) : NULL;
-	if (srv.pool == NULL) {
+	srv.linger = hh_linger_start(); /* before the daemons: every connection they close goes through it */
+	if (srv.pool == NULL || srv.linger == NULL) {
 		hh_error("cannot start threads", NULL);
 		close(fd);
 		if (admin_fd >= 0)
@@ -215,6 +260,7 @@ static int start(const struct hh_config *cfg, int fd, int admin_fd)
 		return -1;
 	}
 	srv.daemon = hh_http_start(&srv, fd, 0);
+	listen_fd = srv.daemon ? fd : -1;
 	if (srv.daemon == NULL || start_admin(cfg, admin_fd) < 0) {
 		hh_error("cannot start the HTTP daemon", "host", cfg->host, "error", strerror(errno));
 		if (srv.daemon == NULL) {

@@ -29,6 +29,7 @@
 	X(HH_E_RATE_LIMITED, 429, "Too Many Requests", "rate-limited")                          \
 	X(HH_E_HEADERS_TOO_LARGE, 431, "Request Header Fields Too Large", "headers-too-large")  \
 	X(HH_E_INTERNAL, 500, "Internal Server Error", "internal")                              \
+	X(HH_E_NOT_IMPLEMENTED, 501, "Not Implemented", "not-implemented")                      \
 	X(HH_E_UNAVAILABLE, 503, "Service Unavailable", "unavailable")
 
 enum hh_error_kind {

@@ -35,6 +35,8 @@
 #define HH_JSON_TYPE "application/json; charset=utf-8" /* answers built per request */
 
 struct hh_search_job; /* handlers.c: a search waiting for the database */
+struct hh_linger;     /* listen.h: connections closed the lingering way */
+struct hh_conn;       /* http.c: one open connection, for the drain */
 
 /* One server: set up at start, shared by every thread. */
 /* What a request learns from the daemon it arrived on (on_uri's cls). */
@@ -59,7 +61,10 @@ struct hh_server {
 	char cache_control[160];         /* opts.cache_control's bytes */
 	atomic_int draining;             /* SIGTERM seen: not ready, every answer closes its connection */
 	atomic_size_t inflight;
-	atomic_uint_fast64_t last_request_ns; /* when the last request started, for the drain */
+	atomic_uint_fast64_t last_request_ns; /* when a request last started or ended, for the drain */
+	struct hh_linger *linger;             /* closes every connection of both daemons (listen.h) */
+	pthread_mutex_t conns_lock;           /* conns; held while a socket of it is looked at */
+	struct hh_conn *conns;                /* every open connection of both daemons */
 	atomic_uint_fast64_t next_id;
 	char id_prefix[16];
 	char retry_after[16];            /* Retry-After of a 503 */
@@ -91,6 +96,7 @@ struct hh_request {
 	enum hh_lang lang;            /* the answer's language (?lang=, Accept-Language, else en) */
 	const char *country;          /* ?country= (borrowed from query), or NULL: the default */
 	const char *content_language; /* Content-Language of an answer sent as bytes, or NULL */
+	int close;                    /* the answer closes the connection (a framing error: nothing after it is read) */
 	/* Large buffers last: only the fields above are zeroed for each request. */
 	char path[HH_PATH_MAX];
 	struct hh_query query;
@@ -109,10 +115,39 @@ struct hh_request {
  */
 struct MHD_Daemon *hh_http_start(struct hh_server *srv, int fd, int admin);
 
+/*
+ * Open connections whose socket holds request bytes not read yet: a request
+ * has begun arriving there, though no callback has seen it (the drain waits
+ * for it to be answered rather than close the connection under it).
+ */
+unsigned hh_http_unread_connections(struct hh_server *srv);
+
 /* The published snapshot: a new reference (hh_ref_put it), or NULL before the first load. */
 struct hh_snapshot *hh_server_snapshot(struct hh_server *s);
 /* 1 while content is loaded and the server is not draining (readiness). */
 int hh_server_ready(struct hh_server *s);
+
+/*
+ * How a request says where its body ends (RFC 9112 6), checked before any
+ * body byte is read: every Content-Length and Transfer-Encoding field as
+ * sent, duplicates included. A pure core, fuzzed by tests/fuzz/fuzz_target.c.
+ */
+struct hh_framing {
+	unsigned content_lengths;      /* Content-Length fields seen */
+	unsigned transfer_encodings;   /* Transfer-Encoding fields seen */
+	const char *content_length;    /* the first one's value (borrowed) */
+	const char *transfer_encoding; /* the first one's value (borrowed) */
+};
+/* Counts one header field (name and value borrowed; names are case-insensitive). */
+void hh_framing_add(struct hh_framing *f, const char *name, const char *value);
+/*
+ * 0 when the framing is sound; else the status to answer (400, or 501 for a
+ * transfer coding we do not implement) with *why, a public message. Refused:
+ * a repeated Content-Length, one that is not plain digits or does not fit 64
+ * bits, a Transfer-Encoding other than exactly one "chunked", both fields,
+ * and Transfer-Encoding on HTTP/1.0 (http10 non-zero).
+ */
+int hh_framing_verdict(const struct hh_framing *f, int http10, const char **why) HH_MUSTCHECK;
 
 /* A request header's value (borrowed), or NULL. */
 const char *hh_request_header(struct hh_request *rq, const char *name);

@@ -1,7 +1,10 @@
 /*
- * fuzz_target.c - libFuzzer harness for request-target handling: the raw
- * target a client sends, through hh_target_parse, hh_route_match and, for
- * every list route, hh_list_params_parse and hh_list_params_key.
+ * fuzz_target.c - libFuzzer harness for what the HTTP edge decides from a
+ * request's head: the raw target a client sends, through hh_target_parse,
+ * hh_route_match and, for every list route, hh_list_params_parse and
+ * hh_list_params_key; and the same bytes read as header lines ("Name:
+ * value", one a line) through the framing check (hh_framing_add,
+ * hh_framing_verdict: repeated or malformed Content-Length, Transfer-Encoding).
  *
  * The input is the raw target bytes, exactly as long as libFuzzer gives
  * them (no NUL added), so a read past len is caught. The server hands the
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/http.h"
 #include "healthhub/keys.h"
 #include "healthhub/router.h"
 
@@ -32,12 +36,63 @@ static void list_params(const struct hh_query *q)
 	}
 }
 
+/*
+ * The input as a request head: each line with a colon is a field, its value
+ * without the white space around it (as libmicrohttpd hands them to us); a
+ * line holding "HTTP/1.0" makes it an HTTP/1.0 request. The verdict is 0, 400
+ * or 501, and a refusal always says why.
+ */
+static void framing(const uint8_t *data, size_t size)
+{
+	char *head = xmalloc(size + 1);
+	memcpy(head, data, size);
+	head[size] = '\0';
+	struct hh_framing f;
+	memset(&f, 0, sizeof(f));
+	int http10 = 0;
+	char *line = head;
+	while (line != NULL) {
+		char *next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		size_t n = strlen(line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		char *colon = strchr(line, ':');
+		if (strstr(line, "HTTP/1.0") != NULL)
+			http10 = 1;
+		if (colon != NULL) {
+			*colon = '\0';
+			char *value = colon + 1;
+			while (*value == ' ' || *value == '\t')
+				value++;
+			char *end = value + strlen(value);
+			while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
+				*--end = '\0';
+			hh_framing_add(&f, line, value);
+		}
+		line = next;
+	}
+	const char *why = NULL;
+	int v = hh_framing_verdict(&f, http10, &why);
+	if (v != 0 && v != 400 && v != 501)
+		__builtin_trap();
+	if (v != 0 && (why == NULL || why[0] == '\0'))
+		__builtin_trap();
+	/* a body of certain length: at most one of each field, never both */
+	if (v == 0 &&
+	    (f.content_lengths > 1 || f.transfer_encodings > 1 || (f.content_lengths > 0 && f.transfer_encodings > 0)))
+		__builtin_trap();
+	free(head);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > TARGET_MAX)
 		return 0;
+	framing(data, size);
 	char *target = xmalloc(size ? size : 1);
 	memcpy(target, data, size);
 	char path[1024]; /* HH_PATH_MAX in include/healthhub/http.h */
