@@ -209,12 +209,13 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		r->served = version; /* the same bytes would fail again: wait for the next change */
 		return;
 	}
-	char v[32], ms[32], read_ms[32], n[32], shared[32], read[96];
+	char v[32], ms[32], read_ms[32], n[32], shared[32], variants[32], read[96];
 	snprintf(v, sizeof(v), "%lld", (long long)snap->version);
 	snprintf(ms, sizeof(ms), "%.1f", (double)(hh_now_ns() - t0) / 1e6);
 	snprintf(read_ms, sizeof(read_ms), "%.1f", (double)(t_read - t0) / 1e6);
 	snprintf(n, sizeof(n), "%zu", snap->n_resources);
 	snprintf(shared, sizeof(shared), "%zu", snap->n_shared);
+	snprintf(variants, sizeof(variants), "%zu", snap->n_variants);
 	snprintf(read, sizeof(read), "%s articles=%zu causes=%zu remedies=%zu removed=%zu kept=%zu",
 		 counts.full ? "full" : "changes", counts.articles, counts.causes, counts.remedies, counts.removed,
 		 counts.kept);
@@ -231,7 +232,7 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		hh_reaper_reap(r->opts->reaper, 1);
 	warm_start(r, snap);
 	hh_info("content loaded", "#version", v, "#ms", ms, "#read_ms", read_ms, "#responses", n, "#shared", shared,
-		"read", read);
+		"#variants", variants, "read", read);
 }
 
 /* Waits up to ms for a notification or a stop; records announced versions. */

@@ -140,6 +140,7 @@ static int make_family(struct hh_snapshot *s, const struct hh_snapshot_options *
 			if (v == NULL)
 				return -1;
 			*slot_of(s, (enum hh_lang)l, k) = v;
+			s->n_variants++;
 		}
 	return 0;
 }

@@ -143,6 +143,7 @@ struct hh_snapshot {
 	 * built with it on the reloader, whose answers are each built on first request. */
 	struct hh_content *base;       /* owned: what every variant's content borrows from; NULL in a variant */
 	struct hh_variants *variants;  /* owned: the family (snapshot_i18n.c); NULL in a variant */
+	size_t n_variants;             /* snapshots in the family besides this one */
 	struct hh_snapshot *next_dead; /* in its reaper's queue, once released */
 };
 
