@@ -168,7 +168,8 @@ struct hh_cache *hh_cache_new(size_t capacity, size_t expected)
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->done, NULL);
 	c->capacity = capacity;
-	size_t want = capacity != HH_CACHE_UNBOUNDED && capacity > expected ? capacity : expected;
+	/* an unbounded table starts small and grows with what is built; expected sizes the prebuilt map */
+	size_t want = capacity != HH_CACHE_UNBOUNDED ? capacity : 8;
 	c->nbuckets = 16;
 	while (c->nbuckets < want * 2 && c->nbuckets < ((size_t)1 << 24))
 		c->nbuckets *= 2;

@@ -592,7 +592,7 @@ static struct hh_resource *article_json(const struct hh_snapshot *s, const struc
  * Rendering and compressing articles is most of a cold start (zlib at level
  * 9 above all): the articles to build are shared out between the calling
  * thread and BUILD_THREADS - 1 helpers, each taking the next index, and
- * the results are stored under their keys afterwards (the map is not
+ * the results are stored in their slots afterwards (the snapshot is not
  * thread-safe; the renderers and libmicrohttpd's response constructors are).
  */
 #define BUILD_THREADS 2

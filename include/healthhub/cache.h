@@ -90,7 +90,7 @@ struct hh_cache;
 
 #define HH_CACHE_UNBOUNDED SIZE_MAX
 
-/* A new cache of at most capacity on-demand entries (expected: a sizing hint). Caller frees. */
+/* A new cache of at most capacity on-demand entries (expected: how many prebuilt, a sizing hint). Caller frees. */
 struct hh_cache *hh_cache_new(size_t capacity, size_t expected);
 /* Releases every entry's reference and the cache. */
 void hh_cache_free(struct hh_cache *c);

@@ -135,7 +135,7 @@ struct hh_snapshot {
 	int64_t built_at_ms;
 	size_t n_resources;
 	size_t n_shared;          /* of n_resources, answers shared with the previous snapshot */
-	struct hh_resource **all; /* every resource of the map, in build order (borrowed from it);
+	struct hh_resource **all; /* every prebuilt resource, in build order (borrowed from the cache);
 				       article slots are not in it (purge diffs them by content) */
 	size_t n_all;
 	/* Countries and languages (issue 15): the published snapshot is the default (country, en), with
