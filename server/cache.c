@@ -361,9 +361,9 @@ void hh_cache_put(struct hh_cache *c, const char *key, struct hh_ref *value)
 	pthread_mutex_lock(&c->lock);
 	struct node *old = *find_slot(c, key, h);
 	if (old != NULL && old->value == NULL) {
-		old->value = value; /* a build in flight: this value answers its waiters */
-		pthread_cond_broadcast(&c->done);
+		/* a build in flight owns its entry until it fills it: that answer is kept, not this one */
 		pthread_mutex_unlock(&c->lock);
+		hh_ref_put(value);
 		return;
 	}
 	if (old != NULL) {
