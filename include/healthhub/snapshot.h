@@ -138,7 +138,7 @@ struct hh_snapshot {
 	struct hh_resource **all; /* every prebuilt resource, in build order (borrowed from the cache);
 				       article slots are not in it (purge diffs them by content) */
 	size_t n_all;
-	/* Countries and languages (issue 15): the published snapshot is the default (country, en), with
+	/* Countries and languages: the published snapshot is the default (country, en), with
 	 * every answer prebuilt; every other (language, country) is a snapshot of its own in its family,
 	 * built with it on the reloader, whose answers are each built on first request. */
 	struct hh_content *base;       /* owned: what every variant's content borrows from; NULL in a variant */

@@ -1,4 +1,4 @@
-"""The first request of another language or country (review P3): every variant is made with
+"""The first request of another language or country: every variant is made with
 the snapshot on the reloader, before it is published, and each of its answers is built on
 its own first request. So the first requests of a variant, many at once, are each answered
 correctly (built once: every reader of a path gets the same bytes), while /healthz keeps
