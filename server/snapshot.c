@@ -75,7 +75,7 @@ static void bytes_released(void *cls)
 static void resource_destroy(struct hh_ref *ref)
 {
 	struct hh_resource *res = (struct hh_resource *)ref;
-	struct MHD_Response *all[] = {res->ok, res->ok_gz, res->not_modified, res->not_modified_gz};
+	struct MHD_Response *all[] = {res->ok, res->ok_gz};
 	for (size_t i = 0; i < HH_ARRAY_LEN(all); i++)
 		if (all[i] != NULL)
 			MHD_destroy_response(all[i]);

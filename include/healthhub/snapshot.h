@@ -86,8 +86,8 @@ struct hh_resource {
 	time_t modified;                        /* 0: no Last-Modified */
 	char last_modified[32];                 /* IMF-fixdate of modified, or "" */
 	char *link;                             /* owned: RFC 8288 Link value of a list page, or NULL */
-	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt 200s (ok_gz NULL without
-									    gzip); the 304s stay NULL */
+	struct MHD_Response *ok, *ok_gz;        /* prebuilt 200s (ok_gz NULL without gzip); 304s are made
+						   per request */
 };
 
 /*
