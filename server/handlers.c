@@ -365,10 +365,9 @@ static int content_has(const struct hh_content *c, enum hh_route_id id, const ch
 static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
 {
 	char key[HH_KEY_MAX];
-	if (hh_key_item(rq->route.id, rq->route.slug, rq->route.id == HH_ROUTE_ARTICLE && wants_ld(rq), key,
-			sizeof(key)) < 0)
-		return missing_entry(rq, "item key", NULL);
 	int ld = rq->route.id == HH_ROUTE_ARTICLE && wants_ld(rq);
+	if (hh_key_item(rq->route.id, rq->route.slug, ld, key, sizeof(key)) < 0)
+		return missing_entry(rq, "item key", NULL);
 	struct hh_answer_of w = {.id = rq->route.id, .slug = rq->route.slug};
 	struct hh_resource *res = ld ? NULL : hh_snapshot_answer(s, key, &w);
 	if (res != NULL) {
