@@ -1,5 +1,5 @@
 /*
- * cache.c - renditions, ETag matching, the LRU and the static map.
+ * cache.c - renditions, ETag matching, the cache of answers and the static map.
  */
 #include "healthhub/cache.h"
 
@@ -138,168 +138,291 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-/* ------------------------------------------------------------------ LRU */
+/* ---------------------------------------------------------------- cache */
 
-struct lru_node {
+struct hh_map;
+static void *map_get_hashed(const struct hh_map *m, const char *key, uint64_t h);
+static void map_each(struct hh_map *m, void (*fn)(void *value));
+
+struct node {
 	char *key;
 	uint64_t hash;
-	struct hh_ref *value;
-	struct lru_node *prev, *next; /* recency list, most recent at head */
-	struct lru_node *chain;       /* hash bucket */
+	struct hh_ref *value;     /* NULL while its one builder builds it */
+	struct node *prev, *next; /* recency list, most recent at head */
+	struct node *chain;       /* hash bucket */
 };
 
-struct hh_lru {
-	pthread_mutex_t lock;
+struct hh_cache {
+	struct hh_map *fixed; /* prebuilt: filled before the cache is shared, then read without the lock */
+	pthread_mutex_t lock; /* the on-demand table */
+	pthread_cond_t done;  /* a build finished (its waiters look again) */
 	size_t capacity, size, nbuckets;
-	struct lru_node **buckets;
-	struct lru_node *head, *tail;
+	struct node **buckets;
+	struct node *head, *tail;
 	uint64_t hits, misses;
 };
 
-struct hh_lru *hh_lru_new(size_t capacity)
+struct hh_cache *hh_cache_new(size_t capacity, size_t expected)
 {
-	struct hh_lru *l = xcalloc(1, sizeof(*l));
-	pthread_mutex_init(&l->lock, NULL);
-	l->capacity = capacity;
-	l->nbuckets = 16;
-	while (l->nbuckets < capacity * 2)
-		l->nbuckets *= 2;
-	l->buckets = xcalloc(l->nbuckets, sizeof(*l->buckets));
-	return l;
+	struct hh_cache *c = xcalloc(1, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->done, NULL);
+	c->capacity = capacity;
+	/* an unbounded table starts small and grows with what is built; expected sizes the prebuilt map */
+	size_t want = capacity != HH_CACHE_UNBOUNDED ? capacity : 8;
+	c->nbuckets = 16;
+	while (c->nbuckets < want * 2 && c->nbuckets < ((size_t)1 << 24))
+		c->nbuckets *= 2;
+	c->buckets = xcalloc(c->nbuckets, sizeof(*c->buckets));
+	c->fixed = hh_map_new(expected);
+	return c;
 }
 
-static void unlink_node(struct hh_lru *l, struct lru_node *n)
+void hh_cache_prebuilt(struct hh_cache *c, const char *key, struct hh_ref *value)
+{
+	hh_ref_get(value);
+	hh_map_put(c->fixed, key, value);
+}
+
+static void unlink_node(struct hh_cache *c, struct node *n)
 {
 	if (n->prev)
 		n->prev->next = n->next;
 	else
-		l->head = n->next;
+		c->head = n->next;
 	if (n->next)
 		n->next->prev = n->prev;
 	else
-		l->tail = n->prev;
+		c->tail = n->prev;
 	n->prev = n->next = NULL;
 }
 
-static void push_front(struct hh_lru *l, struct lru_node *n)
+static void push_front(struct hh_cache *c, struct node *n)
 {
-	n->next = l->head;
+	n->next = c->head;
 	n->prev = NULL;
-	if (l->head)
-		l->head->prev = n;
-	l->head = n;
-	if (l->tail == NULL)
-		l->tail = n;
+	if (c->head)
+		c->head->prev = n;
+	c->head = n;
+	if (c->tail == NULL)
+		c->tail = n;
 }
 
-static struct lru_node **find_slot(struct hh_lru *l, const char *key, uint64_t h)
+static struct node **find_slot(struct hh_cache *c, const char *key, uint64_t h)
 {
-	struct lru_node **slot = &l->buckets[h & (l->nbuckets - 1)];
+	struct node **slot = &c->buckets[h & (c->nbuckets - 1)];
 	while (*slot && ((*slot)->hash != h || strcmp((*slot)->key, key) != 0))
 		slot = &(*slot)->chain;
 	return slot;
 }
 
 /* Removes the node from its bucket and the list; the caller drops the value. */
-static void remove_node(struct hh_lru *l, struct lru_node *n)
+static void remove_node(struct hh_cache *c, struct node *n)
 {
-	struct lru_node **slot = find_slot(l, n->key, n->hash);
+	struct node **slot = find_slot(c, n->key, n->hash);
 	*slot = n->chain;
-	unlink_node(l, n);
-	l->size--;
+	unlink_node(c, n);
+	c->size--;
 }
 
-static void free_node(struct lru_node *n)
+static void free_node(struct node *n)
 {
 	hh_ref_put(n->value);
 	free(n->key);
 	free(n);
 }
 
-struct hh_ref *hh_lru_get(struct hh_lru *l, const char *key)
+/* An unbounded table keeps about one node per bucket: doubles it when fuller. */
+static void grow(struct hh_cache *c)
 {
-	uint64_t h = fnv1a(key);
-	pthread_mutex_lock(&l->lock);
-	struct lru_node *n = *find_slot(l, key, h);
-	struct hh_ref *v = NULL;
-	if (n != NULL) {
-		unlink_node(l, n);
-		push_front(l, n);
-		v = n->value;
-		hh_ref_get(v);
-		l->hits++;
-	} else {
-		l->misses++;
+	if (c->size < c->nbuckets || c->nbuckets >= ((size_t)1 << 24))
+		return;
+	size_t nb = c->nbuckets * 2;
+	struct node **b = xcalloc(nb, sizeof(*b));
+	for (size_t i = 0; i < c->nbuckets; i++) {
+		struct node *n = c->buckets[i];
+		while (n) {
+			struct node *next = n->chain;
+			n->chain = b[n->hash & (nb - 1)];
+			b[n->hash & (nb - 1)] = n;
+			n = next;
+		}
 	}
-	pthread_mutex_unlock(&l->lock);
-	return v;
+	free(c->buckets);
+	c->buckets = b;
+	c->nbuckets = nb;
 }
 
-void hh_lru_put(struct hh_lru *l, const char *key, struct hh_ref *value)
+/* Inserts a node for key (value may be NULL: being built) as the most recent; *evicted: a node to free. */
+static struct node *insert(struct hh_cache *c, const char *key, uint64_t h, struct hh_ref *value, struct node **evicted)
 {
-	if (l->capacity == 0)
-		return;
-	uint64_t h = fnv1a(key);
-	struct lru_node *evicted = NULL, *replaced = NULL;
-	hh_ref_get(value);
-	pthread_mutex_lock(&l->lock);
-	struct lru_node **slot = find_slot(l, key, h);
-	if (*slot != NULL) {
-		replaced = *slot;
-		remove_node(l, replaced);
+	*evicted = NULL;
+	if (c->capacity != HH_CACHE_UNBOUNDED && c->size >= c->capacity) {
+		struct node *t = c->tail;
+		while (t != NULL && t->value == NULL)
+			t = t->prev; /* an entry being built is never evicted: its builder fills it */
+		if (t != NULL) {
+			remove_node(c, t);
+			*evicted = t;
+		}
 	}
-	if (l->size >= l->capacity) {
-		evicted = l->tail;
-		remove_node(l, evicted);
-	}
-	struct lru_node *n = xcalloc(1, sizeof(*n));
+	struct node *n = xcalloc(1, sizeof(*n));
 	n->key = xstrdup(key);
 	n->hash = h;
 	n->value = value;
-	slot = find_slot(l, key, h);
+	struct node **slot = find_slot(c, key, h);
 	*slot = n;
-	push_front(l, n);
-	l->size++;
-	pthread_mutex_unlock(&l->lock);
-	/* values are released outside the lock: their destructors may be slow */
+	push_front(c, n);
+	c->size++;
+	if (c->capacity == HH_CACHE_UNBOUNDED)
+		grow(c);
+	return n;
+}
+
+struct hh_ref *hh_cache_get(struct hh_cache *c, const char *key)
+{
+	uint64_t h = fnv1a(key);
+	struct hh_ref *v = map_get_hashed(c->fixed, key, h);
+	if (v != NULL) {
+		hh_ref_get(v);
+		return v;
+	}
+	pthread_mutex_lock(&c->lock);
+	struct node *n = *find_slot(c, key, h);
+	if (n != NULL && n->value != NULL) {
+		unlink_node(c, n);
+		push_front(c, n);
+		v = n->value;
+		hh_ref_get(v);
+		c->hits++;
+	} else {
+		c->misses++;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return v;
+}
+
+struct hh_ref *hh_cache_get_or_build(struct hh_cache *c, const char *key, struct hh_ref *(*build)(void *arg), void *arg,
+				     int *built)
+{
+	uint64_t h = fnv1a(key);
+	struct hh_ref *v = map_get_hashed(c->fixed, key, h);
+	if (built != NULL)
+		*built = 0;
+	if (v != NULL) {
+		hh_ref_get(v);
+		return v;
+	}
+	pthread_mutex_lock(&c->lock);
+	struct node *n;
+	while ((n = *find_slot(c, key, h)) != NULL && n->value == NULL)
+		pthread_cond_wait(&c->done, &c->lock); /* its builder is at work: one answer's wait */
+	if (n != NULL) {
+		unlink_node(c, n);
+		push_front(c, n);
+		v = n->value;
+		hh_ref_get(v);
+		c->hits++;
+		pthread_mutex_unlock(&c->lock);
+		return v;
+	}
+	c->misses++;
+	struct node *evicted = NULL;
+	n = c->capacity > 0 ? insert(c, key, h, NULL, &evicted) : NULL;
+	pthread_mutex_unlock(&c->lock);
+	if (evicted)
+		free_node(evicted); /* outside the lock: a destructor may be slow */
+	v = build(arg);
+	if (built != NULL)
+		*built = v != NULL;
+	if (n == NULL)
+		return v; /* capacity 0: stores nothing */
+	pthread_mutex_lock(&c->lock);
+	if (v != NULL) {
+		hh_ref_get(v); /* the cache's own */
+		n->value = v;
+	} else {
+		remove_node(c, n); /* a waiter becomes the next builder */
+		free(n->key);
+		free(n);
+	}
+	pthread_cond_broadcast(&c->done);
+	pthread_mutex_unlock(&c->lock);
+	return v;
+}
+
+void hh_cache_put(struct hh_cache *c, const char *key, struct hh_ref *value)
+{
+	if (c->capacity == 0)
+		return;
+	uint64_t h = fnv1a(key);
+	struct node *evicted = NULL, *replaced = NULL;
+	hh_ref_get(value);
+	pthread_mutex_lock(&c->lock);
+	struct node *old = *find_slot(c, key, h);
+	if (old != NULL && old->value == NULL) {
+		/* a build in flight owns its entry until it fills it: that answer is kept, not this one */
+		pthread_mutex_unlock(&c->lock);
+		hh_ref_put(value);
+		return;
+	}
+	if (old != NULL) {
+		remove_node(c, old);
+		replaced = old;
+	}
+	insert(c, key, h, value, &evicted);
+	pthread_mutex_unlock(&c->lock);
 	if (replaced)
 		free_node(replaced);
 	if (evicted)
 		free_node(evicted);
 }
 
-void hh_lru_clear(struct hh_lru *l)
+void hh_cache_clear(struct hh_cache *c)
 {
-	pthread_mutex_lock(&l->lock);
-	struct lru_node *n = l->head;
-	l->head = l->tail = NULL;
-	memset(l->buckets, 0, l->nbuckets * sizeof(*l->buckets));
-	l->size = 0;
-	pthread_mutex_unlock(&l->lock);
-	while (n) {
-		struct lru_node *next = n->next;
-		free_node(n);
-		n = next;
+	struct node *drop = NULL;
+	pthread_mutex_lock(&c->lock);
+	for (struct node *n = c->head, *next; n != NULL; n = next) {
+		next = n->next;
+		if (n->value == NULL)
+			continue; /* its builder still owns it */
+		remove_node(c, n);
+		n->next = drop;
+		drop = n;
+	}
+	pthread_mutex_unlock(&c->lock);
+	while (drop) {
+		struct node *next = drop->next;
+		free_node(drop);
+		drop = next;
 	}
 }
 
-void hh_lru_stats(struct hh_lru *l, uint64_t *hits, uint64_t *misses, size_t *size)
+void hh_cache_stats(struct hh_cache *c, uint64_t *hits, uint64_t *misses, size_t *size)
 {
-	pthread_mutex_lock(&l->lock);
-	*hits = l->hits;
-	*misses = l->misses;
-	*size = l->size;
-	pthread_mutex_unlock(&l->lock);
+	pthread_mutex_lock(&c->lock);
+	*hits = c->hits;
+	*misses = c->misses;
+	*size = c->size;
+	pthread_mutex_unlock(&c->lock);
 }
 
-void hh_lru_free(struct hh_lru *l)
+static void put_value(void *value)
 {
-	if (l == NULL)
+	hh_ref_put(value);
+}
+
+void hh_cache_free(struct hh_cache *c)
+{
+	if (c == NULL)
 		return;
-	hh_lru_clear(l);
-	pthread_mutex_destroy(&l->lock);
-	free(l->buckets);
-	free(l);
+	hh_cache_clear(c);
+	map_each(c->fixed, put_value);
+	hh_map_free(c->fixed);
+	pthread_cond_destroy(&c->done);
+	pthread_mutex_destroy(&c->lock);
+	free(c->buckets);
+	free(c);
 }
 
 /* ---------------------------------------------------------- static map */
@@ -337,16 +460,21 @@ void hh_map_put(struct hh_map *m, const char *key, void *value)
 	*b = n;
 }
 
-void *hh_map_get(const struct hh_map *m, const char *key)
+static void *map_get_hashed(const struct hh_map *m, const char *key, uint64_t h)
 {
-	uint64_t h = fnv1a(key);
 	for (struct map_node *n = m->buckets[h & (m->nbuckets - 1)]; n; n = n->chain)
 		if (n->hash == h && strcmp(n->key, key) == 0)
 			return n->value;
 	return NULL;
 }
 
-void hh_map_each(struct hh_map *m, void (*fn)(void *value))
+void *hh_map_get(const struct hh_map *m, const char *key)
+{
+	return map_get_hashed(m, key, fnv1a(key));
+}
+
+/* Calls fn on every value, e.g. to free them. */
+static void map_each(struct hh_map *m, void (*fn)(void *value))
 {
 	for (size_t i = 0; i < m->nbuckets; i++)
 		for (struct map_node *n = m->buckets[i]; n; n = n->chain)

@@ -37,19 +37,28 @@ struct hh_search_job {
 	char country[4];      /* the answer's country ("" = the default); job.params.lang its language */
 };
 
-/* ================================================================= LRUs */
+/* =============================================================== caches */
+
+/*
+ * Every cached answer comes from one kind of cache (cache.h): the
+ * snapshot's (prebuilt, or built on first request and kept for the
+ * snapshot's life: hh_snapshot_answer) or, for answers without bound
+ * (other pages, ld+json, triage, searches), the server's bounded caches,
+ * whose keys name the content version (hh_key_versioned) and the variant.
+ */
 
 #define LRU_KEY_MAX (HH_KEY_MAX + 24)
 
 /*
  * Sends the answer the LRU holds under key for content version (see
- * hh_key_versioned): 1 (with *rc) on a hit, 0 on a miss.
+ * hh_key_versioned): 1 (with *rc) on a hit, 0 on a miss. For searches,
+ * whose answers are built on a database worker.
  */
-static int send_from_lru(struct hh_request *rq, struct hh_lru *lru, const char *key, int64_t version,
+static int send_from_lru(struct hh_request *rq, struct hh_cache *lru, const char *key, int64_t version,
 			 enum MHD_Result *rc)
 {
 	char lkey[LRU_KEY_MAX];
-	struct hh_ref *hit = hh_key_versioned(key, version, lkey, sizeof(lkey)) == 0 ? hh_lru_get(lru, lkey) : NULL;
+	struct hh_ref *hit = hh_key_versioned(key, version, lkey, sizeof(lkey)) == 0 ? hh_cache_get(lru, lkey) : NULL;
 	rq->cache = hit ? HH_CACHE_HIT : HH_CACHE_MISS;
 	if (hit == NULL)
 		return 0;
@@ -58,21 +67,31 @@ static int send_from_lru(struct hh_request *rq, struct hh_lru *lru, const char *
 	return 1;
 }
 
-/*
- * Stores a freshly built answer (res: a new reference, stolen; NULL if
- * building failed) in lru under key for content version, and sends it.
- */
-static enum MHD_Result send_and_keep(struct hh_request *rq, struct hh_lru *lru, const char *key, int64_t version,
-				     struct hh_resource *res)
+/* Sends res (a new reference, put here; NULL: building failed, a logged 500). */
+static enum MHD_Result send_answer(struct hh_request *rq, struct hh_resource *res)
 {
 	if (res == NULL)
 		return hh_send_internal(rq, "building an answer failed");
-	char lkey[LRU_KEY_MAX];
-	if (hh_key_versioned(key, version, lkey, sizeof(lkey)) == 0)
-		hh_lru_put(lru, lkey, &res->ref);
 	enum MHD_Result rc = hh_send_resource(rq, res);
 	hh_ref_put(&res->ref);
 	return rc;
+}
+
+/*
+ * Sends the answer lru holds under key for content version, built by
+ * build(arg) when it holds none (once: concurrent requests for it wait
+ * for that build) and kept.
+ */
+static enum MHD_Result send_cached(struct hh_request *rq, struct hh_cache *lru, const char *key, int64_t version,
+				   struct hh_ref *(*build)(void *arg), void *arg)
+{
+	char lkey[LRU_KEY_MAX];
+	if (hh_key_versioned(key, version, lkey, sizeof(lkey)) < 0)
+		return hh_send_internal(rq, "a cache key does not fit");
+	int built = 0;
+	struct hh_ref *r = hh_cache_get_or_build(lru, lkey, build, arg, &built);
+	rq->cache = r != NULL && !built ? HH_CACHE_HIT : HH_CACHE_MISS;
+	return send_answer(rq, (struct hh_resource *)r);
 }
 
 /* A key that could not be built, or a prebuilt entry the snapshot lacks: a bug, never a crash. */
@@ -83,14 +102,15 @@ static enum MHD_Result missing_entry(struct hh_request *rq, const char *what, co
 	return hh_send_internal(rq, detail);
 }
 
-/* Sends the snapshot's entry under key, or a logged 500 when it has none. */
-static enum MHD_Result send_prebuilt(struct hh_request *rq, const struct hh_snapshot *s, const char *key)
+/* Sends the snapshot's answer under key (w: what it shows), or a logged 500 when it has none. */
+static enum MHD_Result send_kept(struct hh_request *rq, const struct hh_snapshot *s, const char *key,
+				 const struct hh_answer_of *w)
 {
-	struct hh_resource *res = hh_snapshot_get(s, key);
+	struct hh_resource *res = hh_snapshot_answer(s, key, w);
 	if (res == NULL)
-		return missing_entry(rq, "no prebuilt answer", key);
+		return missing_entry(rq, "no answer", key);
 	rq->cache = HH_CACHE_HIT;
-	return hh_send_resource(rq, res);
+	return send_answer(rq, res);
 }
 
 /* =============================================================== search */
@@ -155,8 +175,8 @@ static void search_done(struct hh_dbpool_job *j, int status, const struct hh_sea
 			hh_ref_put(&s->ref);
 		char lkey[LRU_KEY_MAX];
 		if (rq->answer && hh_key_versioned(sj->key, sj->version, lkey, sizeof(lkey)) == 0)
-			hh_lru_put(j->kind == HH_SEARCH_ARTICLES ? rq->srv->list_lru : rq->srv->search_lru, lkey,
-				   &rq->answer->ref);
+			hh_cache_put(j->kind == HH_SEARCH_ARTICLES ? rq->srv->list_lru : rq->srv->search_lru, lkey,
+				     &rq->answer->ref);
 		else if (rq->answer == NULL)
 			rq->answer_status = 500;
 	}
@@ -222,32 +242,46 @@ static int list_params(struct hh_request *rq, struct hh_list_params *p, enum MHD
 	return -1;
 }
 
-/* List pages other than the prebuilt first ones, rendered from memory once and kept in the list LRU. */
-static enum MHD_Result list_page(struct hh_request *rq, const struct hh_snapshot *s, const struct hh_list_params *p,
-				 const char *key)
+/* What an answer of the bounded caches is built from. */
+struct build_arg {
+	const struct hh_snapshot *s;
+	enum hh_route_id id;
+	const struct hh_list_params *p;   /* a page */
+	const struct hh_article *a;       /* an ld+json form */
+	const struct hh_triage_input *in; /* a triage answer */
+};
+
+static struct hh_ref *build_page(void *arg)
 {
-	enum MHD_Result rc;
-	if (send_from_lru(rq, rq->srv->list_lru, key, s->version, &rc))
-		return rc;
-	return send_and_keep(rq, rq->srv->list_lru, key, s->version,
-			     hh_snapshot_page(s->opts, s->content, rq->route.id, p));
+	const struct build_arg *b = arg;
+	struct hh_resource *res = hh_snapshot_page(b->s->opts, b->s->content, b->id, b->p);
+	return res != NULL ? &res->ref : NULL;
 }
 
-/* The snapshot's prebuilt page under key, else one built on demand. */
+static struct hh_ref *build_ld(void *arg)
+{
+	const struct build_arg *b = arg;
+	struct hh_resource *res = hh_snapshot_article_ld(b->s, b->a);
+	return res != NULL ? &res->ref : NULL;
+}
+
+/* The snapshot's page under key (its default first page of a filter), else one kept in the list cache. */
 static enum MHD_Result send_page(struct hh_request *rq, const struct hh_snapshot *s, const struct hh_list_params *p,
 				 const char *key)
 {
-	struct hh_resource *res = hh_snapshot_get(s, key);
+	struct hh_answer_of w = {.id = rq->route.id, .p = p};
+	struct hh_resource *res = hh_snapshot_answer(s, key, &w);
 	if (res != NULL) {
 		rq->cache = HH_CACHE_HIT;
-		return hh_send_resource(rq, res);
+		return send_answer(rq, res);
 	}
 	/* a page built on demand is kept in an LRU shared by every language and country */
 	char kept[HH_KEY_MAX];
 	snprintf(kept, sizeof(kept), "%s", key);
 	if (hh_key_variant(kept, sizeof(kept), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
-	return list_page(rq, s, p, kept);
+	struct build_arg b = {.s = s, .id = rq->route.id, .p = p};
+	return send_cached(rq, rq->srv->list_lru, kept, s->version, build_page, &b);
 }
 
 /*
@@ -331,55 +365,52 @@ static int content_has(const struct hh_content *c, enum hh_route_id id, const ch
 static enum MHD_Result item(struct hh_request *rq, const struct hh_snapshot *s)
 {
 	char key[HH_KEY_MAX];
-	if (hh_key_item(rq->route.id, rq->route.slug, rq->route.id == HH_ROUTE_ARTICLE && wants_ld(rq), key,
-			sizeof(key)) < 0)
+	int ld = rq->route.id == HH_ROUTE_ARTICLE && wants_ld(rq);
+	if (hh_key_item(rq->route.id, rq->route.slug, ld, key, sizeof(key)) < 0)
 		return missing_entry(rq, "item key", NULL);
-	struct hh_resource *res = hh_snapshot_get(s, key);
+	struct hh_answer_of w = {.id = rq->route.id, .slug = rq->route.slug};
+	struct hh_resource *res = ld ? NULL : hh_snapshot_answer(s, key, &w);
 	if (res != NULL) {
 		rq->cache = HH_CACHE_HIT;
-		return hh_send_resource(rq, res);
+		return send_answer(rq, res);
 	}
 	const struct hh_article *a =
 		rq->route.id == HH_ROUTE_ARTICLE ? hh_content_article(s->content, rq->route.slug) : NULL;
-	if (a != NULL && wants_ld(rq)) {
+	if (a != NULL && ld) {
 		/* ld+json is not prebuilt (snapshot.c): built on first request into the bounded list cache,
 		 * whose keys name the language and country */
-		enum MHD_Result rc;
 		if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 			return missing_entry(rq, "item key", NULL);
-		if (send_from_lru(rq, rq->srv->list_lru, key, s->version, &rc))
-			return rc;
-		return send_and_keep(rq, rq->srv->list_lru, key, s->version, hh_snapshot_article_ld(s, a));
+		struct build_arg b = {.s = s, .a = a};
+		return send_cached(rq, rq->srv->list_lru, key, s->version, build_ld, &b);
 	}
 	if (content_has(s->content, rq->route.id, rq->route.slug))
-		return missing_entry(rq, "no prebuilt answer", key);
+		return missing_entry(rq, "no answer", key);
 	struct hh_error e;
 	hh_error_set(&e, HH_E_NOT_FOUND, "Nothing is published under \"%s\".", rq->route.slug);
 	return hh_send_problem(rq, &e);
 }
 
-/* /v1/symptoms and /openapi.json: prebuilt with every snapshot. */
+/* /v1/symptoms and /openapi.json: prebuilt with the default snapshot, built on first request in a variant. */
 static enum MHD_Result fixed(struct hh_request *rq, const struct hh_snapshot *s)
 {
-	return send_prebuilt(rq, s, hh_key_fixed(rq->route.id));
+	struct hh_answer_of w = {.id = rq->route.id};
+	return send_kept(rq, s, hh_key_fixed(rq->route.id), &w);
 }
 
 /* =============================================================== triage */
 
-/* Evaluates in; a GET answer (cache_key set) is cacheable, a POST answer is no-store. */
-static enum MHD_Result triage_answer(struct hh_request *rq, const struct hh_snapshot *s,
-				     const struct hh_triage_input *in, const char *cache_key)
+/* The cacheable answer of a triage GET (b->in evaluated): a new reference or NULL. */
+static struct hh_ref *build_triage(void *arg)
 {
+	const struct build_arg *b = arg;
+	const struct hh_snapshot *s = b->s;
 	struct hh_triage_result result;
-	hh_triage_eval(s->content, in, &result);
+	hh_triage_eval(s->content, b->in, &result);
 	size_t len = 0;
 	char *body = hh_render_triage(s->content, &result, &len);
 	if (body == NULL)
-		return hh_send_internal(rq, "rendering the triage answer failed");
-	if (cache_key == NULL) {
-		rq->content_language = s->opts->content_language; /* a resource says it itself */
-		return hh_send_bytes(rq, 200, body, len, HH_JSON_TYPE, "no-store");
-	}
+		return NULL;
 	/* a triage answer shows the rules (any content change purges "triage") and causes and remedies */
 	struct hh_keybuf kb = {.len = 0};
 	struct hh_resource_meta m = {.keys = kb.buf};
@@ -388,8 +419,8 @@ static enum MHD_Result triage_answer(struct hh_request *rq, const struct hh_snap
 		hh_keybuf_add(&kb, "cause/", result.causes[i].cause->slug);
 	for (size_t i = 0; i < result.n_remedies; i++)
 		hh_keybuf_add(&kb, "remedy/", result.remedies[i]->slug);
-	return send_and_keep(rq, rq->srv->triage_lru, cache_key, s->version,
-			     hh_resource_json_meta(s->opts, body, len, &m));
+	struct hh_resource *res = hh_resource_json_meta(s->opts, body, len, &m);
+	return res != NULL ? &res->ref : NULL;
 }
 
 static enum MHD_Result triage_invalid(struct hh_request *rq, enum hh_error_kind kind,
@@ -419,10 +450,8 @@ static enum MHD_Result triage_get(struct hh_request *rq, const struct hh_snapsho
 	if (hh_key_triage(s->content->ruleset_version, &in, key, sizeof(key)) < 0 ||
 	    hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "triage key", NULL);
-	enum MHD_Result rc;
-	if (send_from_lru(rq, rq->srv->triage_lru, key, s->version, &rc))
-		return rc;
-	return triage_answer(rq, s, &in, key);
+	struct build_arg b = {.s = s, .in = &in};
+	return send_cached(rq, rq->srv->triage_lru, key, s->version, build_triage, &b);
 }
 
 static int json_media_type(const char *ct)
@@ -450,7 +479,15 @@ static enum MHD_Result triage_post(struct hh_request *rq, const struct hh_snapsh
 	enum hh_error_kind kind = HH_E_VALIDATION;
 	if (hh_triage_parse_json(s->content, rq->body ? rq->body : "", rq->body_len, &in, &kind, &errs) < 0)
 		return triage_invalid(rq, kind, &errs);
-	return triage_answer(rq, s, &in, NULL);
+	/* a POST answer is no-store: evaluated and sent, never kept */
+	struct hh_triage_result result;
+	hh_triage_eval(s->content, &in, &result);
+	size_t len = 0;
+	char *body = hh_render_triage(s->content, &result, &len);
+	if (body == NULL)
+		return hh_send_internal(rq, "rendering the triage answer failed");
+	rq->content_language = s->opts->content_language; /* a resource says it itself */
+	return hh_send_bytes(rq, 200, body, len, HH_JSON_TYPE, "no-store");
 }
 
 static enum MHD_Result triage(struct hh_request *rq, const struct hh_snapshot *s)

@@ -125,15 +125,6 @@ int hh_key_item(enum hh_route_id id, const char *slug, int ld, char *buf, size_t
 		      ld && id == HH_ROUTE_ARTICLE ? "#ld" : "");
 }
 
-const char *hh_key_article_slug(const char *key)
-{
-	const char *pattern = hh_route_pattern(HH_ROUTE_ARTICLE);
-	size_t prefix = (size_t)(strchr(pattern, '{') - pattern);
-	if (strncmp(key, pattern, prefix) != 0 || strchr(key + prefix, '#') != NULL || strchr(key + prefix, '/'))
-		return NULL;
-	return key[prefix] != '\0' ? key + prefix : NULL;
-}
-
 const char *hh_key_fixed(enum hh_route_id id)
 {
 	return hh_route_pattern(id);

@@ -40,9 +40,9 @@ enum MHD_Result hh_ops_metrics(struct hh_request *rq)
 				      .inflight = atomic_load(&srv->inflight),
 				      .queue_length = hh_dbpool_queue_length(srv->pool),
 				      .purge_queue = hh_purge_pending(srv->purge)};
-	hh_lru_stats(srv->search_lru, &hits, &misses, &g.search_cache_size);
-	hh_lru_stats(srv->triage_lru, &hits, &misses, &g.triage_cache_size);
-	hh_lru_stats(srv->list_lru, &hits, &misses, &g.list_cache_size);
+	hh_cache_stats(srv->search_lru, &hits, &misses, &g.search_cache_size);
+	hh_cache_stats(srv->triage_lru, &hits, &misses, &g.triage_cache_size);
+	hh_cache_stats(srv->list_lru, &hits, &misses, &g.list_cache_size);
 	size_t len = 0;
 	char *text = hh_metrics_render(&g, &len);
 	if (text == NULL)

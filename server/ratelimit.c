@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define KEY_MAX 64
-#define STRIPES 64
+#define STRIPES HH_RATELIMIT_STRIPES
 
 struct slot {
 	char key[KEY_MAX];
@@ -26,12 +26,12 @@ struct hh_ratelimit {
 
 struct hh_ratelimit *hh_ratelimit_new(double rate, long burst, unsigned slots)
 {
-	if (rate <= 0)
+	if (rate <= 0 || slots == 0 || slots % STRIPES != 0)
 		return NULL;
 	struct hh_ratelimit *r = xcalloc(1, sizeof(*r));
 	r->rate = rate;
 	r->burst = burst > 0 ? (double)burst : 1.0;
-	r->nslots = slots ? slots : 1;
+	r->nslots = slots;
 	r->slots = xcalloc(r->nslots, sizeof(*r->slots));
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_init(&r->locks[i], NULL);
@@ -58,9 +58,9 @@ static uint32_t hash(const char *s)
 
 long hh_ratelimit_take(struct hh_ratelimit *r, const char *client, uint64_t now_ns)
 {
-	uint32_t h = hash(client);
-	struct slot *s = &r->slots[h % r->nslots];
-	pthread_mutex_t *lock = &r->locks[h % STRIPES];
+	uint32_t i = hash(client) % r->nslots;
+	struct slot *s = &r->slots[i];
+	pthread_mutex_t *lock = &r->locks[i % STRIPES]; /* the slot's stripe: one slot, one lock */
 	long wait = 0;
 	pthread_mutex_lock(lock);
 	if (strncmp(s->key, client, KEY_MAX - 1) != 0) {

@@ -7,6 +7,7 @@
 #include "healthhub/reload.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,16 +31,16 @@ struct hh_reload {
 	pthread_t thread;
 	int wake[2]; /* pipe: a byte wakes the thread to stop */
 	atomic_int stopping;
-	atomic_int_fast64_t last_ok_ms; /* wall time of the last successful version check */
-	struct hh_db *listen;           /* LISTEN connection (primary) */
-	struct hh_db *read;             /* content reads (may be a replica) */
-	int64_t served;                 /* version of the published snapshot; -1 none */
-	int64_t notified;               /* highest version a notification announced */
-	unsigned backoff_ms;            /* reconnect backoff */
-	unsigned reload_backoff_ms;     /* wait after a failed reload; 0 after a success */
-	struct hh_snapshot *last;       /* one reference to the last published snapshot: the next one shares with it */
-	pthread_t warm_thread;          /* builds the answers a first snapshot left to first requests */
-	int warming;                    /* warm_thread runs (until joined) */
+	atomic_uint_fast64_t last_ok_ns; /* hh_now_ns (monotonic) of the last successful version check; 0 none */
+	struct hh_db *listen;            /* LISTEN connection (primary) */
+	struct hh_db *read;              /* content reads (may be a replica) */
+	int64_t served;                  /* version of the published snapshot; -1 none */
+	int64_t notified;                /* highest version a notification announced */
+	unsigned backoff_ms;             /* reconnect backoff */
+	unsigned reload_backoff_ms;      /* wait after a failed reload; 0 after a success */
+	struct hh_snapshot *last;        /* one reference to the last published snapshot: the next one shares with it */
+	pthread_t warm_thread;           /* builds the answers a first snapshot left to first requests */
+	int warming;                     /* warm_thread runs (until joined) */
 	atomic_int warm_stop;
 	struct hh_snapshot *warm_snap; /* one reference, the warm thread's */
 };
@@ -51,6 +52,8 @@ static void *warm_main(void *arg)
 	struct hh_reload *r = arg;
 	uint64_t t0 = hh_now_ns();
 	size_t built = hh_snapshot_warm(r->warm_snap, &r->warm_stop);
+	/* what rendering left in the arenas; this thread answers no request, so its lock stalls none */
+	malloc_trim(0);
 	if (built > 0) {
 		char n[32], ms[32];
 		snprintf(n, sizeof(n), "%zu", built);
@@ -206,12 +209,13 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		r->served = version; /* the same bytes would fail again: wait for the next change */
 		return;
 	}
-	char v[32], ms[32], read_ms[32], n[32], shared[32], read[96];
+	char v[32], ms[32], read_ms[32], n[32], shared[32], variants[32], read[96];
 	snprintf(v, sizeof(v), "%lld", (long long)snap->version);
 	snprintf(ms, sizeof(ms), "%.1f", (double)(hh_now_ns() - t0) / 1e6);
 	snprintf(read_ms, sizeof(read_ms), "%.1f", (double)(t_read - t0) / 1e6);
 	snprintf(n, sizeof(n), "%zu", snap->n_resources);
 	snprintf(shared, sizeof(shared), "%zu", snap->n_shared);
+	snprintf(variants, sizeof(variants), "%zu", snap->n_variants);
 	snprintf(read, sizeof(read), "%s articles=%zu causes=%zu remedies=%zu removed=%zu kept=%zu",
 		 counts.full ? "full" : "changes", counts.articles, counts.causes, counts.remedies, counts.removed,
 		 counts.kept);
@@ -223,9 +227,12 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 	r->last = snap;
 	if (prev != NULL)
 		hh_ref_put(&prev->ref);
+	/* the old version goes here, or on a later check once its last request is done; trimmed either way */
+	if (r->opts->reaper != NULL)
+		hh_reaper_reap(r->opts->reaper, 1);
 	warm_start(r, snap);
 	hh_info("content loaded", "#version", v, "#ms", ms, "#read_ms", read_ms, "#responses", n, "#shared", shared,
-		"read", read);
+		"#variants", variants, "read", read);
 }
 
 /* Waits up to ms for a notification or a stop; records announced versions. */
@@ -251,7 +258,7 @@ static void step(struct hh_reload *r)
 	int64_t version = 0;
 	int rc = hh_db_content_version(r->read, &version, err, sizeof(err));
 	if (rc == HH_DB_NOT_MIGRATED) {
-		atomic_store(&r->last_ok_ms, hh_wall_ms());
+		atomic_store(&r->last_ok_ns, hh_now_ns());
 		hh_warn("database has no content yet: run healthhub migrate", NULL);
 		wait_notify(r, r->cfg->reload_interval_ms);
 		return;
@@ -262,7 +269,7 @@ static void step(struct hh_reload *r)
 		drop(r);
 		return;
 	}
-	atomic_store(&r->last_ok_ms, hh_wall_ms());
+	atomic_store(&r->last_ok_ns, hh_now_ns());
 	if (version != r->served)
 		load_and_publish(r, version);
 	if (r->notified > version) {
@@ -277,8 +284,12 @@ static void step(struct hh_reload *r)
 static void *reload_main(void *arg)
 {
 	struct hh_reload *r = arg;
-	while (!atomic_load(&r->stopping))
+	while (!atomic_load(&r->stopping)) {
 		step(r);
+		/* snapshots whose last request let go since: destroyed here, never on a request thread */
+		if (r->opts->reaper != NULL)
+			hh_reaper_reap(r->opts->reaper, 0);
+	}
 	drop(r);
 	return NULL;
 }
@@ -324,9 +335,14 @@ void hh_reload_stop(struct hh_reload *r)
 
 int hh_reload_db_up(struct hh_reload *r)
 {
-	/* a check older than three intervals (at least 3 s) means the database is down or hung */
-	int64_t bound = r->cfg->reload_interval_ms * 3;
-	if (bound < 3000)
-		bound = 3000;
-	return hh_wall_ms() - atomic_load(&r->last_ok_ms) <= bound;
+	/*
+	 * A check older than three intervals (at least 3 s) means the database
+	 * is down or hung. Monotonic: a wall clock stepped forward (NTP) must
+	 * not make a healthy database look down.
+	 */
+	uint64_t bound_ms = (uint64_t)r->cfg->reload_interval_ms * 3;
+	if (bound_ms < 3000)
+		bound_ms = 3000;
+	uint64_t last = atomic_load(&r->last_ok_ns);
+	return last != 0 && hh_now_ns() - last <= bound_ms * 1000000ull;
 }

@@ -134,12 +134,15 @@ static int valid_utf8(const unsigned char *s, size_t n)
 }
 
 /*
- * Percent-decodes src[0..len) into dst (plus_space: '+' means ' ', as in
- * queries). Returns the decoded length or -1 on a bad escape or a NUL.
+ * Percent-decodes src[0..len) into dst (cap bytes, the NUL included;
+ * plus_space: '+' means ' ', as in queries). Returns the decoded length or
+ * -1 on a bad escape, a NUL, or when it does not fit.
  */
 static long decode(const char *src, size_t len, char *dst, size_t cap, int plus_space)
 {
 	size_t o = 0;
+	if (cap == 0)
+		return -1; /* not even room for the NUL */
 	for (size_t i = 0; i < len; i++) {
 		char c = src[i];
 		if (c == '%') {

@@ -45,9 +45,9 @@ static void publish(struct hh_snapshot *snap, void *cls)
 	s->snap = snap;
 	pthread_mutex_unlock(&s->snap_lock);
 	/* answers computed from the old content must not outlive it */
-	hh_lru_clear(s->search_lru);
-	hh_lru_clear(s->triage_lru);
-	hh_lru_clear(s->list_lru);
+	hh_cache_clear(s->search_lru);
+	hh_cache_clear(s->triage_lru);
+	hh_cache_clear(s->list_lru);
 	/*
 	 * Purge after our own swap, never before: a cache that refetches from
 	 * here from now on gets the new bytes, and one that refetched from an
@@ -88,9 +88,9 @@ static void init_state(const struct hh_config *cfg)
 	srv.cfg = cfg;
 	pthread_mutex_init(&srv.snap_lock, NULL);
 	pthread_mutex_init(&srv.conns_lock, NULL);
-	srv.search_lru = hh_lru_new((size_t)cfg->search_cache);
-	srv.triage_lru = hh_lru_new((size_t)cfg->triage_cache);
-	srv.list_lru = hh_lru_new((size_t)cfg->list_cache);
+	srv.search_lru = hh_cache_new((size_t)cfg->search_cache, 0);
+	srv.triage_lru = hh_cache_new((size_t)cfg->triage_cache, 0);
+	srv.list_lru = hh_cache_new((size_t)cfg->list_cache, 0);
 	srv.limiter = hh_ratelimit_new(cfg->rate_limit, cfg->rate_burst, 65536);
 	snprintf(srv.id_prefix, sizeof(srv.id_prefix), "%x%04x", (unsigned)getpid(), (unsigned)(hh_wall_ms() & 0xffff));
 	snprintf(srv.retry_after, sizeof(srv.retry_after), "%d", 2);
@@ -104,7 +104,8 @@ static void init_state(const struct hh_config *cfg)
 	srv.opts = (struct hh_snapshot_options){.cors = &srv.cors,
 						.cache_control = srv.cache_control,
 						.public_url = cfg->public_url,
-						.default_country = cfg->country};
+						.default_country = cfg->country,
+						.reaper = hh_reaper_new()};
 }
 
 static void free_state(void)
@@ -114,14 +115,16 @@ static void free_state(void)
 	srv.snap = NULL;
 	hh_dbpool_free(srv.pool);
 	srv.pool = NULL;
-	hh_lru_free(srv.search_lru);
-	hh_lru_free(srv.triage_lru);
-	hh_lru_free(srv.list_lru);
+	hh_cache_free(srv.search_lru);
+	hh_cache_free(srv.triage_lru);
+	hh_cache_free(srv.list_lru);
 	hh_ratelimit_free(srv.limiter);
 	hh_linger_stop(srv.linger); /* NULL after a drain, which stops it once the daemons are gone */
 	srv.linger = NULL;
 	pthread_mutex_destroy(&srv.snap_lock);
 	pthread_mutex_destroy(&srv.conns_lock);
+	hh_reaper_free(srv.opts.reaper); /* last: the reloader, requests and workers have let every snapshot go */
+	srv.opts.reaper = NULL;
 }
 
 #define DRAIN_QUIET_NS 1000000000ull   /* no request begun or ended for this long: idle connections may go */

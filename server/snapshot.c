@@ -75,7 +75,7 @@ static void bytes_released(void *cls)
 static void resource_destroy(struct hh_ref *ref)
 {
 	struct hh_resource *res = (struct hh_resource *)ref;
-	struct MHD_Response *all[] = {res->ok, res->ok_gz, res->not_modified, res->not_modified_gz};
+	struct MHD_Response *all[] = {res->ok, res->ok_gz};
 	for (size_t i = 0; i < HH_ARRAY_LEN(all); i++)
 		if (all[i] != NULL)
 			MHD_destroy_response(all[i]);
@@ -216,18 +216,11 @@ fail:
 
 /* ------------------------------------------------------------ snapshots */
 
-static void put_resource(void *value)
+static void snapshot_free(struct hh_snapshot *s)
 {
-	hh_ref_put(&((struct hh_resource *)value)->ref);
-}
-
-static void snapshot_destroy(struct hh_ref *ref)
-{
-	struct hh_snapshot *s = (struct hh_snapshot *)ref;
-	/* variants borrow from base: they go first, base last */
+	/* variants borrow from base: they go first (into the reaper's queue when there is one), base last */
 	hh_snapshot_variants_free(s->variants);
-	hh_map_each(s->resources, put_resource);
-	hh_map_free(s->resources);
+	hh_cache_free(s->answers);
 	free(s->all);
 	for (size_t i = 0; s->articles != NULL && i < s->content->n_articles; i++) {
 		struct hh_resource *res = atomic_load(&s->articles[i]);
@@ -238,12 +231,72 @@ static void snapshot_destroy(struct hh_ref *ref)
 	hh_content_free(s->content);
 	hh_content_free(s->base);
 	free(s);
+}
+
+/* ---------------------------------------------------------------- reaper */
+
+struct hh_reaper {
+	pthread_mutex_t lock;
+	struct hh_snapshot *dead; /* released, not destroyed yet */
+};
+
+/* The last reference is gone: queued for the reloader, never destroyed on a request thread. */
+static void snapshot_released(struct hh_ref *ref)
+{
+	struct hh_snapshot *s = (struct hh_snapshot *)ref;
+	struct hh_reaper *r = s->opts != NULL ? s->opts->reaper : NULL;
+	if (r == NULL) {
+		snapshot_free(s);
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	s->next_dead = r->dead;
+	r->dead = s;
+	pthread_mutex_unlock(&r->lock);
+}
+
+struct hh_reaper *hh_reaper_new(void)
+{
+	struct hh_reaper *r = xcalloc(1, sizeof(*r));
+	pthread_mutex_init(&r->lock, NULL);
+	return r;
+}
+
+size_t hh_reaper_reap(struct hh_reaper *r, int trim)
+{
+	size_t n = 0;
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		struct hh_snapshot *s = r->dead;
+		r->dead = NULL;
+		pthread_mutex_unlock(&r->lock);
+		if (s == NULL)
+			break;
+		while (s != NULL) { /* a family's variants queue themselves as it goes: the loop takes them next */
+			struct hh_snapshot *next = s->next_dead;
+			snapshot_free(s);
+			s = next;
+			n++;
+		}
+	}
 	/*
 	 * glibc keeps freed memory in its arenas: without this, RSS after a
-	 * reload stays at old + new snapshot (FIELD-NOTES: 483 -> 958 MiB at
-	 * 5,000 articles). Once per reload, on whichever thread let go last.
+	 * reload stays at old + new snapshot (483 -> 958 MiB at 5,000
+	 * articles). It locks every arena while it runs, so only here, on the
+	 * reloader, once per reload.
 	 */
-	malloc_trim(0);
+	if (n > 0 || trim)
+		malloc_trim(0);
+	return n;
+}
+
+void hh_reaper_free(struct hh_reaper *r)
+{
+	if (r == NULL)
+		return;
+	hh_reaper_reap(r, 0);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
 }
 
 struct hh_resource *hh_resource_json_meta(const struct hh_snapshot_options *o, char *body, size_t len,
@@ -390,19 +443,13 @@ static int add(struct hh_snapshot *s, const char *key, struct hh_resource *res)
 		return -1;
 	if (res->key == NULL) /* a shared answer keeps the key it was built under (the same one) */
 		res->key = xstrdup(key);
-	hh_map_put(s->resources, key, res);
+	hh_cache_prebuilt(s->answers, key, &res->ref);
+	hh_ref_put(&res->ref); /* the cache holds it; s->all borrows it */
 	if (s->n_all % 64 == 0)
 		s->all = xrealloc(s->all, (s->n_all + 64) * sizeof(*s->all));
 	s->all[s->n_all++] = res;
 	s->n_resources++;
 	return 0;
-}
-
-/* Renders j (stolen) and stores it under key. 0 or -1. */
-static int add_json(struct hh_snapshot *s, const char *key, json_t *j, const char *type, const char *vary,
-		    const struct hh_resource_meta *m)
-{
-	return add(s, key, resource_from_json(s->opts, j, type, vary, m));
 }
 
 static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const char *key);
@@ -419,21 +466,21 @@ static int add_list(struct hh_snapshot *s, enum hh_route_id id, struct hh_list_p
 	p->limit = hh_list_default_limit(id);
 	if (hh_key_list(id, p, key, sizeof(key)) < 0)
 		return -1;
-	if (same != NULL && hh_map_get(same->resources, key) != NULL)
+	if (same != NULL && hh_snapshot_get(same, key) != NULL)
 		return share(s, same, key);
 	return add(s, key, hh_snapshot_page(s->opts, s->content, id, p));
 }
 
-/* Renders j (stolen) and stores it under the key of item slug. 0 or -1. */
-static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug, int ld, json_t *j,
-		    const struct hh_resource_meta *m)
+/* Stores res (a new reference, stolen; NULL when building failed) under the key of item slug. 0 or -1. */
+static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug, struct hh_resource *res)
 {
 	char key[HH_KEY_MAX];
-	if (hh_key_item(id, slug, ld, key, sizeof(key)) < 0) {
-		json_decref(j);
+	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0) {
+		if (res != NULL)
+			hh_ref_put(&res->ref);
 		return -1;
 	}
-	return add_json(s, key, j, ld ? LD_TYPE : JSON_TYPE, id == HH_ROUTE_ARTICLE ? VARY_ACCEPT_ENC : VARY_ENC, m);
+	return add(s, key, res);
 }
 
 /* ------------------------------------------------------------- sharing */
@@ -545,7 +592,7 @@ static struct hh_resource *article_json(const struct hh_snapshot *s, const struc
  * Rendering and compressing articles is most of a cold start (zlib at level
  * 9 above all): the articles to build are shared out between the calling
  * thread and BUILD_THREADS - 1 helpers, each taking the next index, and
- * the results are stored under their keys afterwards (the map is not
+ * the results are stored in their slots afterwards (the snapshot is not
  * thread-safe; the renderers and libmicrohttpd's response constructors are).
  */
 #define BUILD_THREADS 2
@@ -604,6 +651,69 @@ static void item_keys(const char *self, const char *slug, const char *link, cons
 }
 
 /*
+ * Article i of s in its slot, shared with old when it cannot have changed
+ * (one more reference): 1; 0 when unchanged but never built in old; -1 when
+ * changed or new.
+ */
+static int share_article(struct hh_snapshot *s, const struct hh_snapshot *old, size_t i)
+{
+	const struct hh_article *a = &s->content->articles[i];
+	const struct hh_article *o =
+		article_unchanged(old->content, s->content, a) ? hh_content_article(old->content, a->slug) : NULL;
+	if (o == NULL)
+		return -1;
+	struct hh_resource *res = atomic_load(&old->articles[o - old->content->articles]);
+	if (res == NULL)
+		return 0;
+	hh_ref_get(&res->ref);
+	atomic_store(&s->articles[i], res);
+	s->n_shared++;
+	s->n_resources++;
+	return 1;
+}
+
+/* A lazy snapshot's slots: only what old built and is unchanged; the rest on first request. */
+static void share_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
+{
+	s->articles = xcalloc(s->content->n_articles + 1, sizeof(*s->articles));
+	for (size_t i = 0; old != NULL && i < s->content->n_articles; i++)
+		(void)share_article(s, old, i);
+}
+
+/* The answer of cause x (NULL gives NULL), or of remedy x: a new reference or NULL. */
+static struct hh_resource *cause_answer(const struct hh_snapshot *s, const struct hh_cause *x)
+{
+	if (x == NULL)
+		return NULL;
+	struct hh_keybuf kb = {.len = 0};
+	struct hh_resource_meta m = {.keys = kb.buf};
+	item_keys("cause/", x->slug, "remedy/", &x->remedies, &kb);
+	return resource_from_json(s->opts, hh_render_cause(s->content, x), JSON_TYPE, VARY_ENC, &m);
+}
+
+static struct hh_resource *remedy_answer(const struct hh_snapshot *s, const struct hh_remedy *x)
+{
+	if (x == NULL)
+		return NULL;
+	struct hh_keybuf kb = {.len = 0};
+	struct hh_resource_meta m = {.keys = kb.buf};
+	item_keys("remedy/", x->slug, "cause/", &x->causes, &kb);
+	return resource_from_json(s->opts, hh_render_remedy(s->content, x), JSON_TYPE, VARY_ENC, &m);
+}
+
+/* /v1/symptoms or /openapi.json (the same bytes for the process's life): a new reference or NULL. */
+static struct hh_resource *fixed_answer(const struct hh_snapshot *s, enum hh_route_id id)
+{
+	if (id == HH_ROUTE_OPENAPI) {
+		struct hh_resource_meta m = {.keys = "openapi"};
+		return hh_resource_json_meta(s->opts, xstrndup(hh_openapi_json, hh_openapi_json_len),
+					     hh_openapi_json_len, &m);
+	}
+	struct hh_resource_meta m = {.keys = "symptoms"};
+	return resource_from_json(s->opts, hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC, &m);
+}
+
+/*
  * Every article's JSON is prebuilt (the hot answer: what sites and apps
  * fetch) into one slot per article: shared with the previous snapshot when
  * unchanged, built now when it changed. A first snapshot (no previous one:
@@ -624,20 +734,10 @@ static int add_articles(struct hh_snapshot *s, const struct hh_snapshot *old)
 	struct build_job j = {.s = s};
 	j.todo = xcalloc(c->n_articles + 1, sizeof(*j.todo));
 	j.out = xcalloc(c->n_articles + 1, sizeof(*j.out));
-	for (size_t i = 0; i < c->n_articles; i++) {
-		const struct hh_article *a = &c->articles[i];
-		const struct hh_article *o =
-			article_unchanged(old->content, c, a) ? hh_content_article(old->content, a->slug) : NULL;
-		struct hh_resource *res = o != NULL ? atomic_load(&old->articles[o - old->content->articles]) : NULL;
-		if (res != NULL) {
-			hh_ref_get(&res->ref);
-			atomic_store(&s->articles[i], res);
-			s->n_shared++;
-			s->n_resources++;
-		} else if (o == NULL) {
-			j.todo[j.n++] = a; /* changed: built before it is published */
-		} /* unchanged but never built in old: left to the first request or the warm-up */
-	}
+	for (size_t i = 0; i < c->n_articles; i++)
+		if (share_article(s, old, i) < 0)
+			j.todo[j.n++] = &c->articles[i]; /* changed: built before it is published */
+	/* unchanged but never built in old: left to the first request or the warm-up */
 	atomic_init(&j.next, 0);
 	build_parallel(&j);
 	rc = store_built(s, &j);
@@ -703,7 +803,6 @@ size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop)
 		if (atomic_load(&s->articles[i]) == NULL &&
 		    hh_snapshot_article(s, s->content->articles[i].slug) != NULL)
 			built++;
-	malloc_trim(0);
 	return built;
 }
 
@@ -725,11 +824,7 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 		const struct hh_cause *x = &c->causes[i];
 		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
 		int shared = o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : -1;
-		struct hh_keybuf kb = {.len = 0};
-		struct hh_resource_meta m = {.keys = kb.buf};
-		if (shared == -1)
-			item_keys("cause/", x->slug, "remedy/", &x->remedies, &kb);
-		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, 0, hh_render_cause(c, x), &m) : shared;
+		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, cause_answer(s, x)) : shared;
 	}
 	return rc;
 }
@@ -751,53 +846,54 @@ static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 		/* a remedy shows the causes that name it: those may change while it does not */
 		int unchanged = o != NULL && x->copied && hh_strv_same(&o->causes, &x->causes);
 		int shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
-		struct hh_keybuf kb = {.len = 0};
-		struct hh_resource_meta m = {.keys = kb.buf};
-		if (shared == -1)
-			item_keys("remedy/", x->slug, "cause/", &x->causes, &kb);
-		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, 0, hh_render_remedy(c, x), &m) : shared;
+		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, remedy_answer(s, x)) : shared;
 	}
 	return rc;
 }
 
 static int add_static(struct hh_snapshot *s, const struct hh_snapshot *old)
 {
-	const char *symptoms = hh_key_fixed(HH_ROUTE_SYMPTOMS);
-	struct hh_resource_meta openapi_m = {.keys = "openapi"}, symptoms_m = {.keys = "symptoms"};
+	const char *symptoms = hh_key_fixed(HH_ROUTE_SYMPTOMS), *openapi = hh_key_fixed(HH_ROUTE_OPENAPI);
 	/* the OpenAPI document is the same bytes for the process's life */
-	if (old != NULL && hh_map_get(old->resources, hh_key_fixed(HH_ROUTE_OPENAPI)) != NULL) {
-		if (share(s, old, hh_key_fixed(HH_ROUTE_OPENAPI)) < 0)
+	if (old != NULL && hh_snapshot_get(old, openapi) != NULL) {
+		if (share(s, old, openapi) < 0)
 			return -1;
-	} else {
-		char *doc = xstrndup(hh_openapi_json, hh_openapi_json_len);
-		if (add(s, hh_key_fixed(HH_ROUTE_OPENAPI),
-			hh_resource_json_meta(s->opts, doc, hh_openapi_json_len, &openapi_m)) < 0)
-			return -1;
+	} else if (add(s, openapi, fixed_answer(s, HH_ROUTE_OPENAPI)) < 0) {
+		return -1;
 	}
 	if (old != NULL && hh_str_same(old->content->ruleset_version, s->content->ruleset_version) &&
-	    hh_map_get(old->resources, symptoms) != NULL)
+	    hh_snapshot_get(old, symptoms) != NULL)
 		return share(s, old, symptoms);
-	return add_json(s, symptoms, hh_render_symptoms(s->content), JSON_TYPE, VARY_ENC, &symptoms_m);
+	return add(s, symptoms, fixed_answer(s, HH_ROUTE_SYMPTOMS));
 }
 
-/* One snapshot of one content (one language and country, or a content without countries). */
+/*
+ * One snapshot of one content (one language and country, or a content
+ * without countries). Prebuilt: every answer but the articles' left to
+ * hh_snapshot_warm. Lazy (a variant): nothing is built here but the shared
+ * article slots, every answer is built on its first request, on its own.
+ */
 struct hh_snapshot *hh_snapshot_build_one(struct hh_content *content, const struct hh_snapshot_options *o,
-					  const struct hh_snapshot *old)
+					  const struct hh_snapshot *old, int lazy)
 {
 	struct hh_snapshot *s = xcalloc(1, sizeof(*s));
-	hh_ref_init(&s->ref, snapshot_destroy);
+	hh_ref_init(&s->ref, snapshot_released);
 	s->content = content;
 	s->opts = o;
 	s->version = content->version;
 	s->built_at_ms = hh_wall_ms();
-	s->resources = hh_map_new(64 + 4 * (content->n_articles + content->n_causes + content->n_remedies));
+	size_t expected = 64 + 4 * (content->n_articles + content->n_causes + content->n_remedies);
+	s->answers = hh_cache_new(HH_CACHE_UNBOUNDED, lazy ? 64 : expected);
 	if (old != NULL && old->opts != o)
 		old = NULL; /* answers built with other options are not the same bytes */
+	if (lazy) {
+		share_articles(s, old);
+		return s;
+	}
 	if (add_articles(s, old) < 0 || add_causes(s, old) < 0 || add_remedies(s, old) < 0 || add_static(s, old) < 0) {
 		hh_ref_put(&s->ref);
 		return NULL;
 	}
-	malloc_trim(0); /* what rendering and compressing left in the arenas */
 	return s;
 }
 
@@ -806,7 +902,7 @@ struct hh_snapshot *hh_snapshot_build_from(struct hh_content *content, const str
 {
 	if (content->n_countries > 0)
 		return hh_snapshot_build_variants(content, o, old); /* snapshot_i18n.c */
-	return hh_snapshot_build_one(content, o, old);
+	return hh_snapshot_build_one(content, o, old, 0);
 }
 
 struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct hh_snapshot_options *o)
@@ -816,7 +912,65 @@ struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct h
 
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key)
 {
-	struct hh_resource *res = hh_map_get(s->resources, key);
-	const char *slug = res == NULL ? hh_key_article_slug(key) : NULL;
-	return slug != NULL ? hh_snapshot_article(s, slug) : res;
+	struct hh_ref *r = hh_cache_get(s->answers, key);
+	/* borrowed: s's cache keeps its own reference for s's life (it never evicts) */
+	if (r != NULL)
+		hh_ref_put(r);
+	return (struct hh_resource *)r;
+}
+
+/* Whether s keeps the answer of w: what a prebuilt snapshot builds, for what its content holds. */
+static int keeps(const struct hh_snapshot *s, const struct hh_answer_of *w)
+{
+	const struct hh_content *c = s->content;
+	const struct hh_list_params *p = w->p;
+	switch (w->id) {
+	case HH_ROUTE_ARTICLES:
+	case HH_ROUTE_CAUSES:
+	case HH_ROUTE_REMEDIES:
+		return p != NULL && p->q == NULL && p->offset == 0 && p->limit == hh_list_default_limit(w->id) &&
+		       (p->cause == NULL || hh_content_cause(c, p->cause) != NULL);
+	case HH_ROUTE_CAUSE: return w->slug != NULL && hh_content_cause(c, w->slug) != NULL;
+	case HH_ROUTE_REMEDY: return w->slug != NULL && hh_content_remedy(c, w->slug) != NULL;
+	case HH_ROUTE_SYMPTOMS:
+	case HH_ROUTE_OPENAPI: return 1;
+	default: return 0;
+	}
+}
+
+struct answer_build {
+	const struct hh_snapshot *s;
+	const struct hh_answer_of *w;
+};
+
+/* For hh_cache_get_or_build: the answer of b->w, a new reference or NULL. */
+static struct hh_ref *build_answer(void *arg)
+{
+	const struct answer_build *b = arg;
+	const struct hh_snapshot *s = b->s;
+	const struct hh_answer_of *w = b->w;
+	struct hh_resource *res = NULL;
+	if (w->id == HH_ROUTE_CAUSE)
+		res = cause_answer(s, hh_content_cause(s->content, w->slug));
+	else if (w->id == HH_ROUTE_REMEDY)
+		res = remedy_answer(s, hh_content_remedy(s->content, w->slug));
+	else if (w->id == HH_ROUTE_SYMPTOMS || w->id == HH_ROUTE_OPENAPI)
+		res = fixed_answer(s, w->id);
+	else
+		res = hh_snapshot_page(s->opts, s->content, w->id, w->p);
+	return res != NULL ? &res->ref : NULL;
+}
+
+struct hh_resource *hh_snapshot_answer(const struct hh_snapshot *s, const char *key, const struct hh_answer_of *w)
+{
+	if (w->id == HH_ROUTE_ARTICLE) {
+		struct hh_resource *res = w->slug != NULL ? hh_snapshot_article(s, w->slug) : NULL;
+		if (res != NULL)
+			hh_ref_get(&res->ref);
+		return res;
+	}
+	if (!keeps(s, w))
+		return NULL;
+	struct answer_build b = {.s = s, .w = w};
+	return (struct hh_resource *)hh_cache_get_or_build(s->answers, key, build_answer, &b, NULL);
 }

@@ -56,36 +56,33 @@ static const struct hh_snapshot_options *variant_opts(const struct hh_snapshot_o
 }
 
 /*
- * The other (language, country) snapshots of a family, built on first
- * request: a deployment pays memory only for the variants its readers ask
- * for (bench/README.md: a prebuilt US variant cost 43 MiB at 5,000
- * articles). At most HH_LANG_COUNT x countries slots, so the cache is
- * bounded by the content. Owned by the default snapshot.
+ * The other (language, country) snapshots of a family, made with it on the
+ * reloader before it is published: each holds its resolved content (texts
+ * borrowed from the base where no placeholder was resolved) and builds each
+ * of its answers on first request, on its own (hh_snapshot_answer), so a
+ * request never builds a whole snapshot and a deployment pays memory only
+ * for the answers its readers ask for (bench/README.md: a prebuilt US
+ * variant cost 33-43 MiB at 5,000 articles). Filled before publishing,
+ * read-only after: lookups take no lock. Owned by the default snapshot.
  */
 struct hh_variants {
-	pthread_mutex_t lock; /* one builder at a time; readers never take it */
-	const struct hh_snapshot_options *o;
 	size_t n_countries;
-	_Atomic(struct hh_snapshot *) *slot; /* [lang * n_countries + country]; NULL until built */
+	struct hh_snapshot **slot; /* [lang * n_countries + country]; NULL: the default, or no translation */
 };
 
 void hh_snapshot_variants_free(struct hh_variants *f)
 {
 	if (f == NULL)
 		return;
-	for (size_t i = 0; i < HH_LANG_COUNT * f->n_countries; i++) {
-		struct hh_snapshot *v = atomic_load(&f->slot[i]);
-		if (v != NULL)
-			hh_ref_put(&v->ref);
-	}
-	pthread_mutex_destroy(&f->lock);
+	for (size_t i = 0; i < HH_LANG_COUNT * f->n_countries; i++)
+		if (f->slot[i] != NULL)
+			hh_ref_put(&f->slot[i]->ref);
 	free(f->slot);
 	free(f);
 }
 
 /* The slot of (lang, k) in s's family, or NULL (s has no family). */
-static _Atomic(struct hh_snapshot *) *slot_of(const struct hh_snapshot *s, enum hh_lang lang,
-					      const struct hh_country *k)
+static struct hh_snapshot **slot_of(const struct hh_snapshot *s, enum hh_lang lang, const struct hh_country *k)
 {
 	if (s->variants == NULL || s->base == NULL)
 		return NULL;
@@ -100,12 +97,11 @@ static const struct hh_country *country_of(const struct hh_snapshot *s, const ch
 
 /*
  * What a variant may share with the previous snapshot family: the old
- * variant of the same language and country, if it was built, when its
- * English entities' "copied" marks still tell the truth about the resolved
- * bytes, that is when the country's terms did not change. A translation is
- * read whole at every reload (nothing in it is marked copied), so a Spanish
- * variant shares nothing and builds its articles lazily, as a first
- * snapshot does. Never builds anything in old.
+ * variant of the same language and country, when its English entities'
+ * "copied" marks still tell the truth about the resolved bytes, that is
+ * when the country's terms did not change. A translation is read whole at
+ * every reload (nothing in it is marked copied), so a Spanish variant
+ * shares nothing. Never builds anything in old.
  */
 static const struct hh_snapshot *old_variant(const struct hh_snapshot *old, enum hh_lang lang,
 					     const struct hh_country *k)
@@ -117,8 +113,8 @@ static const struct hh_snapshot *old_variant(const struct hh_snapshot *old, enum
 		return NULL;
 	if (old->content->country == ok && old->content->lang == lang)
 		return old;
-	_Atomic(struct hh_snapshot *) *slot = slot_of(old, lang, ok);
-	return slot != NULL ? atomic_load(slot) : NULL;
+	struct hh_snapshot **slot = slot_of(old, lang, ok);
+	return slot != NULL ? *slot : NULL;
 }
 
 static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_lang lang, const struct hh_country *k,
@@ -127,38 +123,32 @@ static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_
 {
 	/* on failure build_one's snapshot, and with it the variant content, is released */
 	return hh_snapshot_build_one(hh_i18n_variant(base, lang, k), variant_opts(o, lang, k->code, is_default),
-				     old_variant(old, lang, k));
+				     old_variant(old, lang, k), !is_default);
 }
 
-/*
- * Variants readers asked for in the previous family are built now, sharing
- * with it what did not change, so a reload does not make their next reader
- * wait; the others stay unbuilt until asked for.
- */
-static int rebuild_asked(struct hh_snapshot *s, const struct hh_snapshot *old)
+/* Makes every other (language, country) of s's family: a resolved content each, no answer built. */
+static int make_family(struct hh_snapshot *s, const struct hh_snapshot_options *o, const struct hh_snapshot *old)
 {
 	const struct hh_content *base = s->base;
 	for (int l = 0; l < HH_LANG_COUNT; l++)
 		for (size_t i = 0; i < base->n_countries; i++) {
 			const struct hh_country *k = &base->countries[i];
-			const struct hh_country *ok =
-				old != NULL && old->base != NULL ? hh_i18n_country(old->base, k->code) : NULL;
-			_Atomic(struct hh_snapshot *) *was = ok != NULL ? slot_of(old, (enum hh_lang)l, ok) : NULL;
-			if (was == NULL || atomic_load(was) == NULL ||
+			if ((l == HH_LANG_EN && k == s->content->country) ||
 			    (l != HH_LANG_EN && base->translations[l] == NULL))
-				continue;
-			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, k, s->variants->o, 0, old);
+				continue; /* the default itself; a language without translation is its English */
+			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, k, o, 0, old);
 			if (v == NULL)
 				return -1;
-			atomic_store(slot_of(s, (enum hh_lang)l, k), v);
+			*slot_of(s, (enum hh_lang)l, k) = v;
+			s->n_variants++;
 		}
 	return 0;
 }
 
 /*
  * The default (country, en) is the published snapshot, so its hot path is
- * one map lookup as before; every other (language, country) is a snapshot
- * of its own in the family, built on first request (hh_snapshot_variant).
+ * one lookup of a prebuilt answer; every other (language, country) is a
+ * snapshot of its own in the family (hh_snapshot_variant).
  */
 struct hh_snapshot *hh_snapshot_build_variants(struct hh_content *base, const struct hh_snapshot_options *o,
 					       const struct hh_snapshot *old)
@@ -177,36 +167,14 @@ struct hh_snapshot *hh_snapshot_build_variants(struct hh_content *base, const st
 	}
 	s->base = base;
 	s->variants = xcalloc(1, sizeof(*s->variants));
-	pthread_mutex_init(&s->variants->lock, NULL);
-	s->variants->o = o;
 	s->variants->n_countries = base->n_countries;
 	s->variants->slot = xcalloc(HH_LANG_COUNT * base->n_countries + 1, sizeof(*s->variants->slot));
-	if (rebuild_asked(s, old) < 0) {
+	if (make_family(s, o, old) < 0) {
+		hh_error("building a language and country variant failed", NULL);
 		hh_ref_put(&s->ref);
 		return NULL;
 	}
 	return s;
-}
-
-/* Builds (lang, k) of s's family once, whoever asks first; the others wait for it. */
-static const struct hh_snapshot *build_on_demand(const struct hh_snapshot *s, enum hh_lang lang,
-						 const struct hh_country *k)
-{
-	_Atomic(struct hh_snapshot *) *slot = slot_of(s, lang, k);
-	struct hh_snapshot *v = atomic_load(slot);
-	if (v != NULL)
-		return v;
-	pthread_mutex_lock(&s->variants->lock);
-	v = atomic_load(slot);
-	if (v == NULL) {
-		v = build_variant(s->base, lang, k, s->variants->o, 0, NULL);
-		if (v != NULL)
-			atomic_store(slot, v);
-		else
-			hh_error("building a language and country variant failed", "country", k->code);
-	}
-	pthread_mutex_unlock(&s->variants->lock);
-	return v;
 }
 
 const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country)
@@ -226,5 +194,5 @@ const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum 
 		lang = HH_LANG_EN;
 	if (lang == c->lang && k == c->country)
 		return s;
-	return build_on_demand(s, lang, k);
+	return *slot_of(s, lang, k);
 }

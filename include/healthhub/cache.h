@@ -1,7 +1,7 @@
 /*
  * cache.h - the pure half of caching: renditions (a body in identity and
- * gzip encodings with their strong ETags) and a bounded, thread-safe LRU of
- * reference-counted values. No MHD here: the HTTP layer wraps renditions in
+ * gzip encodings with their strong ETags) and the one thread-safe cache of
+ * reference-counted values (prebuilt, or built once on demand). No MHD here: the HTTP layer wraps renditions in
  * prebuilt responses and stores those.
  */
 #ifndef HEALTHHUB_CACHE_H
@@ -67,20 +67,50 @@ static inline void hh_ref_put(struct hh_ref *r)
 		r->destroy(r);
 }
 
-/* ------------------------------------------------------------------ LRU */
+/* ---------------------------------------------------------------- cache */
 
-struct hh_lru;
+/*
+ * The one cache of answers: string keys to reference-counted values (any
+ * struct beginning with, or holding, a struct hh_ref), thread-safe, modelled
+ * on lwan's cache_get_and_ref_entry / unref. Every lookup hands out a new
+ * reference that the caller puts back with hh_ref_put; the cache holds one
+ * reference of its own per entry.
+ *
+ * Two kinds of entries share the one interface:
+ * - prebuilt: stored by hh_cache_prebuilt before the cache is shared (by
+ *   the one thread that builds it), then read without any lock;
+ * - on demand: hh_cache_get_or_build builds a missing entry once, whoever
+ *   asks first; concurrent askers of the same key wait for that one build
+ *   (never for another key's), under a mutex held only around the table.
+ * A bounded cache (capacity entries) evicts the least recently used entry
+ * built on demand; HH_CACHE_UNBOUNDED never evicts (for caches bounded by
+ * the content, such as a snapshot's); capacity 0 stores nothing.
+ */
+struct hh_cache;
 
-/* A cache of at most capacity entries (0 = caches nothing). New, caller frees. */
-struct hh_lru *hh_lru_new(size_t capacity);
-void hh_lru_free(struct hh_lru *lru);
-/* A new reference to the value under key, or NULL. Counts a hit or a miss. */
-struct hh_ref *hh_lru_get(struct hh_lru *lru, const char *key);
-/* Stores value under key (the LRU takes its own reference), evicting the least recently used. */
-void hh_lru_put(struct hh_lru *lru, const char *key, struct hh_ref *value);
-/* Drops every entry (e.g. when the content version changes). */
-void hh_lru_clear(struct hh_lru *lru);
-void hh_lru_stats(struct hh_lru *lru, uint64_t *hits, uint64_t *misses, size_t *size);
+#define HH_CACHE_UNBOUNDED SIZE_MAX
+
+/* A new cache of at most capacity on-demand entries (expected: how many prebuilt, a sizing hint). Caller frees. */
+struct hh_cache *hh_cache_new(size_t capacity, size_t expected);
+/* Releases every entry's reference and the cache. */
+void hh_cache_free(struct hh_cache *c);
+/* Stores value under key as prebuilt (the cache takes its own reference): only before the cache is shared. */
+void hh_cache_prebuilt(struct hh_cache *c, const char *key, struct hh_ref *value);
+/* A new reference to the value under key, or NULL. Counts a hit or a miss (on-demand entries). */
+struct hh_ref *hh_cache_get(struct hh_cache *c, const char *key);
+/*
+ * A new reference to the value under key, built by build(arg) (a new
+ * reference, or NULL on failure) when the cache holds none. *built (may be
+ * NULL) says whether this call built it. NULL when building failed.
+ */
+struct hh_ref *hh_cache_get_or_build(struct hh_cache *c, const char *key, struct hh_ref *(*build)(void *arg), void *arg,
+				     int *built);
+/* Stores value under key as built on demand (the cache takes its own reference), replacing what was there. */
+void hh_cache_put(struct hh_cache *c, const char *key, struct hh_ref *value);
+/* Drops every on-demand entry (builds in flight finish and are kept). */
+void hh_cache_clear(struct hh_cache *c);
+/* Hits and misses of on-demand lookups, and the number of on-demand entries. */
+void hh_cache_stats(struct hh_cache *c, uint64_t *hits, uint64_t *misses, size_t *size);
 
 /* ---------------------------------------------------------- static map */
 
@@ -90,8 +120,6 @@ struct hh_map *hh_map_new(size_t expected);
 /* Adds key (copied) -> value (borrowed pointer; the map frees nothing but its keys). */
 void hh_map_put(struct hh_map *m, const char *key, void *value);
 void *hh_map_get(const struct hh_map *m, const char *key);
-/* Calls fn on every value, e.g. to free them. */
-void hh_map_each(struct hh_map *m, void (*fn)(void *value));
 void hh_map_free(struct hh_map *m);
 
 #endif

@@ -53,9 +53,9 @@ struct hh_server {
 	pthread_mutex_t snap_lock;
 	struct hh_snapshot *snap; /* published snapshot (one reference) */
 	struct hh_reload *reload;
-	struct hh_dbpool *pool; /* runs searches */
-	struct hh_lru *search_lru, *triage_lru, *list_lru;
-	struct hh_ratelimit *limiter; /* NULL when rate limiting is off */
+	struct hh_dbpool *pool;                              /* runs searches */
+	struct hh_cache *search_lru, *triage_lru, *list_lru; /* bounded: least recently used go */
+	struct hh_ratelimit *limiter;                        /* NULL when rate limiting is off */
 	struct hh_cors cors;
 	struct hh_snapshot_options opts; /* how every answer is built; outlives every snapshot */
 	char cache_control[160];         /* opts.cache_control's bytes */

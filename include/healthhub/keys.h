@@ -48,9 +48,6 @@ int hh_key_page_links(enum hh_route_id id, const struct hh_list_params *p, long 
  */
 int hh_key_item(enum hh_route_id id, const char *slug, int ld, char *buf, size_t cap) HH_MUSTCHECK;
 
-/* The slug in an article's JSON item key (borrowed from key), or NULL for any other key. */
-const char *hh_key_article_slug(const char *key);
-
 /* The key of a route without parameters (/v1/symptoms, /openapi.json): static. */
 const char *hh_key_fixed(enum hh_route_id id);
 

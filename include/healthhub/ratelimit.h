@@ -15,7 +15,14 @@
 
 struct hh_ratelimit;
 
-/* rate: tokens per second (> 0); burst: bucket size; slots: table size. New, or NULL when rate is 0. */
+/* Slots are locked in this many stripes; a slot's stripe is its index modulo this. */
+#define HH_RATELIMIT_STRIPES 64
+
+/*
+ * rate: tokens per second (> 0); burst: bucket size; slots: table size, a
+ * multiple of HH_RATELIMIT_STRIPES (every stripe guards as many slots).
+ * New, or NULL when rate is 0 or slots is not such a multiple.
+ */
 struct hh_ratelimit *hh_ratelimit_new(double rate, long burst, unsigned slots);
 void hh_ratelimit_free(struct hh_ratelimit *r);
 /*

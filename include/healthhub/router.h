@@ -62,7 +62,13 @@ struct hh_param {
 struct hh_query {
 	struct hh_param v[HH_MAX_PARAMS];
 	size_t n;
-	char buf[HH_QUERY_MAX + 1]; /* decoded keys and values, NUL-separated */
+	/*
+	 * Decoded keys and values, each NUL-terminated. Decoding never lengthens
+	 * the raw query, but a parameter costs two NULs for its one '&' (none
+	 * for a key without '='), so the worst case is the query plus two bytes
+	 * per parameter.
+	 */
+	char buf[HH_QUERY_MAX + 2 * HH_MAX_PARAMS];
 };
 
 /*

@@ -32,6 +32,8 @@ struct hh_snapshot_options {
 	const char *cache_control;   /* for cacheable content */
 	const char *public_url;      /* base of absolute links in ld+json; "" = relative */
 	const char *default_country; /* the deployment's country (--country); NULL: GB */
+	struct hh_reaper *reaper;    /* where snapshots released on other threads wait to be destroyed;
+					NULL: destroyed by whichever thread lets go last (tests) */
 	/* Set per (language, country) by hh_snapshot_build on interned copies; leave NULL. */
 	const char *content_language; /* Content-Language of every answer; NULL: none (no countries) */
 	const char *variant;          /* "es-US": ETag and Surrogate-Key suffix; NULL for the default */
@@ -84,8 +86,8 @@ struct hh_resource {
 	time_t modified;                        /* 0: no Last-Modified */
 	char last_modified[32];                 /* IMF-fixdate of modified, or "" */
 	char *link;                             /* owned: RFC 8288 Link value of a list page, or NULL */
-	struct MHD_Response *ok, *ok_gz, *not_modified, *not_modified_gz; /* prebuilt 200s (ok_gz NULL without
-									    gzip); the 304s stay NULL */
+	struct MHD_Response *ok, *ok_gz;        /* prebuilt 200s (ok_gz NULL without gzip); 304s are made
+						   per request */
 };
 
 /*
@@ -124,7 +126,8 @@ struct hh_variants;
 struct hh_snapshot {
 	struct hh_ref ref;
 	struct hh_content *content;              /* owned */
-	struct hh_map *resources;                /* keys.h key -> struct hh_resource * (one reference each) */
+	struct hh_cache *answers;                /* keys.h key -> struct hh_resource *: prebuilt, or built on
+						    demand (hh_snapshot_answer) and kept for the snapshot's life */
 	_Atomic(struct hh_resource *) *articles; /* article JSON per content->articles index (one reference each);
 						    NULL until built (hh_snapshot_article) */
 	const struct hh_snapshot_options *opts;  /* borrowed: how its answers were built */
@@ -132,13 +135,16 @@ struct hh_snapshot {
 	int64_t built_at_ms;
 	size_t n_resources;
 	size_t n_shared;          /* of n_resources, answers shared with the previous snapshot */
-	struct hh_resource **all; /* every resource of the map, in build order (borrowed from it);
+	struct hh_resource **all; /* every prebuilt resource, in build order (borrowed from the cache);
 				       article slots are not in it (purge diffs them by content) */
 	size_t n_all;
-	/* Countries and languages (issue 15): the published snapshot is the default (country, en);
-	 * every other (language, country) is a snapshot of its own, in its family, built on first request. */
-	struct hh_content *base;      /* owned: what every variant's content borrows from; NULL in a variant */
-	struct hh_variants *variants; /* owned: the family (snapshot_i18n.c); NULL in a variant */
+	/* Countries and languages: the published snapshot is the default (country, en), with
+	 * every answer prebuilt; every other (language, country) is a snapshot of its own in its family,
+	 * built with it on the reloader, whose answers are each built on first request. */
+	struct hh_content *base;       /* owned: what every variant's content borrows from; NULL in a variant */
+	struct hh_variants *variants;  /* owned: the family (snapshot_i18n.c); NULL in a variant */
+	size_t n_variants;             /* snapshots in the family besides this one */
+	struct hh_snapshot *next_dead; /* in its reaper's queue, once released */
 };
 
 /*
@@ -150,10 +156,11 @@ struct hh_snapshot *hh_snapshot_build(struct hh_content *content, const struct h
 /*
  * The snapshot for (lang, country) of a published snapshot s: borrowed (it
  * lives as long as s), s itself for the default, or NULL when no country
- * has that code (or building it failed, logged). country NULL: the default
- * country. A language without a translation gives the country's English. A
- * variant is built on its first request (thread-safe: one builder, others
- * wait). A content without countries has one variant: s, for every language.
+ * has that code. country NULL: the default country. A language without a
+ * translation gives the country's English. A lookup: every variant was made
+ * with s, off the request path (its answers are built on first request,
+ * each on its own: hh_snapshot_answer). A content without countries has
+ * one variant: s, for every language.
  */
 const struct hh_snapshot *hh_snapshot_variant(const struct hh_snapshot *s, enum hh_lang lang, const char *country);
 
@@ -190,8 +197,43 @@ size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop);
  * article answers are not in s->all (shared or built lazily in slots).
  */
 int hh_snapshot_article_differs(const struct hh_snapshot *old, const struct hh_snapshot *s, size_t i);
-/* Borrowed, or NULL (article answers through hh_snapshot_article). */
+/*
+ * The answer under key that s holds now, prebuilt or already built on
+ * demand: borrowed (s holds it for its life), or NULL. Builds nothing;
+ * article answers are in their slots (hh_snapshot_article).
+ */
 struct hh_resource *hh_snapshot_get(const struct hh_snapshot *s, const char *key);
+
+/* What an answer shows, to build it on demand: its route and slug (items) or parameters (lists). */
+struct hh_answer_of {
+	enum hh_route_id id;
+	const char *slug;               /* ARTICLE, CAUSE, REMEDY */
+	const struct hh_list_params *p; /* ARTICLES, CAUSES, REMEDIES */
+};
+
+/*
+ * The answer of s under key (keys.h; w says what it shows): prebuilt, or
+ * built now on its own (concurrent askers of that key wait for that one
+ * answer, nobody else waits) and kept for s's life. A new reference; NULL
+ * when s keeps no such answer (a list page other than a route's default
+ * first one, a search, an ld+json form: the caller's bounded cache builds
+ * those), when the content has no such entity, or when building failed.
+ */
+struct hh_resource *hh_snapshot_answer(const struct hh_snapshot *s, const char *key, const struct hh_answer_of *w);
+
+/*
+ * Snapshots released on a thread that answers requests are not destroyed
+ * there: destroying one frees a whole content version and then gives the
+ * memory back with malloc_trim, which locks every malloc arena. The last
+ * hh_ref_put queues it on the reaper of its options; the reloader destroys
+ * what is queued (hh_reaper_reap), after each reload and each check.
+ */
+struct hh_reaper;
+struct hh_reaper *hh_reaper_new(void);
+/* Destroys every queued snapshot, then trims the heap when it destroyed any or trim is set. How many. */
+size_t hh_reaper_reap(struct hh_reaper *r, int trim);
+/* Reaps what is left, then frees the reaper (after the last snapshot is released). */
+void hh_reaper_free(struct hh_reaper *r);
 
 /* Static bytes served at /openapi.json (generated at build time). */
 extern const char hh_openapi_json[];

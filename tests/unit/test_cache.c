@@ -1,6 +1,9 @@
-/* test_cache.c - renditions, ETag matching, Accept-Encoding, the LRU. */
+/* test_cache.c - renditions, ETag matching, Accept-Encoding, the cache of answers. */
 #include "check.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <zlib.h>
 
@@ -87,18 +90,18 @@ static struct item *item_new(int *freed)
 static void lru(void)
 {
 	int freed = 0;
-	struct hh_lru *l = hh_lru_new(2);
+	struct hh_cache *l = hh_cache_new(2, 0);
 	struct item *a = item_new(&freed), *b = item_new(&freed), *c = item_new(&freed);
-	hh_lru_put(l, "a", &a->ref);
-	hh_lru_put(l, "b", &b->ref);
-	struct hh_ref *got = hh_lru_get(l, "a"); /* a is now the most recent */
+	hh_cache_put(l, "a", &a->ref);
+	hh_cache_put(l, "b", &b->ref);
+	struct hh_ref *got = hh_cache_get(l, "a"); /* a is now the most recent */
 	CHECK(got == &a->ref);
-	hh_lru_put(l, "c", &c->ref); /* evicts b, the least recent */
-	CHECK(hh_lru_get(l, "b") == NULL);
+	hh_cache_put(l, "c", &c->ref); /* evicts b, the least recent */
+	CHECK(hh_cache_get(l, "b") == NULL);
 	/* a reference held outside keeps an evicted value alive */
 	hh_ref_put(&b->ref);
 	CHECK(freed == 1);
-	hh_lru_clear(l);
+	hh_cache_clear(l);
 	CHECK(freed == 1); /* a and c are still referenced here */
 	hh_ref_put(got);
 	hh_ref_put(&a->ref);
@@ -106,16 +109,141 @@ static void lru(void)
 	CHECK(freed == 3);
 	uint64_t hits, misses;
 	size_t size;
-	hh_lru_stats(l, &hits, &misses, &size);
+	hh_cache_stats(l, &hits, &misses, &size);
 	CHECK(hits == 1 && misses == 1 && size == 0);
-	hh_lru_free(l);
-	struct hh_lru *none = hh_lru_new(0);
+	hh_cache_free(l);
+	struct hh_cache *none = hh_cache_new(0, 0);
 	struct item *d = item_new(&freed);
-	hh_lru_put(none, "d", &d->ref); /* caches nothing */
-	CHECK(hh_lru_get(none, "d") == NULL);
+	hh_cache_put(none, "d", &d->ref); /* caches nothing */
+	CHECK(hh_cache_get(none, "d") == NULL);
 	hh_ref_put(&d->ref);
 	CHECK(freed == 4);
-	hh_lru_free(none);
+	hh_cache_free(none);
+}
+
+/* ------------------------------------------------- get-and-ref, build once */
+
+struct builder {
+	atomic_int calls;
+	int *freed;
+	atomic_int hold;    /* while set, a build waits (to make builds overlap without timing) */
+	atomic_int started; /* builds that began */
+	int fail;           /* the next build fails */
+};
+
+static struct hh_ref *build_item(void *arg)
+{
+	struct builder *b = arg;
+	atomic_fetch_add(&b->calls, 1);
+	atomic_fetch_add(&b->started, 1);
+	while (atomic_load(&b->hold))
+		sched_yield();
+	if (b->fail) {
+		b->fail = 0;
+		return NULL;
+	}
+	return &item_new(b->freed)->ref;
+}
+
+static void prebuilt_and_get_and_ref(void)
+{
+	int freed = 0;
+	struct hh_cache *c = hh_cache_new(HH_CACHE_UNBOUNDED, 4);
+	struct item *p = item_new(&freed);
+	hh_cache_prebuilt(c, "p", &p->ref);
+	hh_ref_put(&p->ref); /* the cache holds it now */
+	struct builder b = {.freed = &freed};
+	int built = -1;
+	struct hh_ref *got = hh_cache_get_or_build(c, "p", build_item, &b, &built);
+	CHECK(got == &p->ref && built == 0 && atomic_load(&b.calls) == 0); /* prebuilt: never built again */
+	hh_ref_put(got);
+	CHECK(freed == 0);
+	/* an entry built on demand is built once, then handed out with a reference each time */
+	struct hh_ref *x1 = hh_cache_get_or_build(c, "x", build_item, &b, &built);
+	CHECK(x1 != NULL && built == 1);
+	struct hh_ref *x2 = hh_cache_get_or_build(c, "x", build_item, &b, &built);
+	CHECK(x2 == x1 && built == 0 && atomic_load(&b.calls) == 1);
+	CHECK(hh_cache_get(c, "x") == x1);
+	hh_ref_put(x1);
+	hh_ref_put(x1);
+	hh_ref_put(x2);
+	CHECK(freed == 0); /* the cache's own reference keeps it */
+	/* a failed build stores nothing: the next asker builds */
+	b.fail = 1;
+	CHECK(hh_cache_get_or_build(c, "y", build_item, &b, &built) == NULL && built == 0);
+	struct hh_ref *y = hh_cache_get_or_build(c, "y", build_item, &b, &built);
+	CHECK(y != NULL && built == 1 && atomic_load(&b.calls) == 3);
+	/* release: freeing the cache drops its references; one held outside outlives it */
+	hh_cache_free(c);
+	CHECK(freed == 2); /* p and x; y is still held */
+	hh_ref_put(y);
+	CHECK(freed == 3);
+	/* a cache that stores nothing still builds for each asker */
+	struct hh_cache *none = hh_cache_new(0, 0);
+	struct hh_ref *z = hh_cache_get_or_build(none, "z", build_item, &b, &built);
+	CHECK(z != NULL && built == 1);
+	hh_ref_put(z);
+	CHECK(freed == 4);
+	hh_cache_free(none);
+}
+
+#define ASKERS 8
+
+struct asker {
+	pthread_t t;
+	struct hh_cache *c;
+	struct builder *b;
+	const char *key;
+	struct hh_ref *got;
+	atomic_int done;
+};
+
+static void *ask(void *arg)
+{
+	struct asker *a = arg;
+	a->got = hh_cache_get_or_build(a->c, a->key, build_item, a->b, NULL);
+	atomic_store(&a->done, 1);
+	return NULL;
+}
+
+static void build_once_under_concurrency(void)
+{
+	int freed = 0;
+	struct hh_cache *c = hh_cache_new(16, 0);
+	struct builder b = {.freed = &freed};
+	atomic_store(&b.hold, 1);
+	struct asker as[ASKERS];
+	for (int i = 0; i < ASKERS; i++) {
+		as[i] = (struct asker){.c = c, .b = &b, .key = "same"};
+		atomic_init(&as[i].done, 0);
+		CHECK(pthread_create(&as[i].t, NULL, ask, &as[i]) == 0);
+	}
+	while (atomic_load(&b.started) == 0)
+		sched_yield();
+	/* while "same" is being built, another key is answered: its asker waits for nobody */
+	struct builder other = {.freed = &freed};
+	struct hh_ref *o = hh_cache_get_or_build(c, "other", build_item, &other, NULL);
+	CHECK(o != NULL && atomic_load(&other.calls) == 1);
+	int finished = 0;
+	for (int i = 0; i < ASKERS; i++)
+		finished += atomic_load(&as[i].done);
+	CHECK(finished == 0); /* every asker of "same" waits for the one build */
+	struct item *late = item_new(&freed);
+	hh_cache_put(c, "same", &late->ref); /* the build in flight keeps its entry: this one is not kept */
+	hh_ref_put(&late->ref);
+	CHECK(freed == 1);
+	atomic_store(&b.hold, 0);
+	for (int i = 0; i < ASKERS; i++)
+		pthread_join(as[i].t, NULL);
+	CHECK(atomic_load(&b.calls) == 1); /* built once */
+	for (int i = 0; i < ASKERS; i++) {
+		CHECK(as[i].got != NULL && as[i].got == as[0].got);
+		hh_ref_put(as[i].got);
+	}
+	hh_ref_put(o);
+	CHECK(freed == 1);
+	hh_cache_free(c);
+	CHECK(freed == 3);
 }
 
 int main(void)
@@ -124,5 +252,7 @@ int main(void)
 	etags();
 	encodings();
 	lru();
+	prebuilt_and_get_and_ref();
+	build_once_under_concurrency();
 	return check_done();
 }

@@ -101,6 +101,15 @@ static void test_minimal(void)
 	CHECK(cause != NULL && cause->see_doctor_if == NULL);
 	const struct hh_remedy *r = hh_content_remedy(c, "heat-therapy");
 	CHECK(r != NULL && r->causes.n == 2 && r->steps.n == 2);
+	/* derived from the causes that name it, in the causes' order, each once */
+	CHECK(r != NULL && r->causes.n == 2 && strcmp(r->causes.v[0], r->causes.v[1]) < 0);
+	for (size_t i = 0; r != NULL && i < r->causes.n; i++) {
+		const struct hh_cause *x = hh_content_cause(c, r->causes.v[i]);
+		int names = 0;
+		for (size_t k = 0; x != NULL && k < x->remedies.n; k++)
+			names += strcmp(x->remedies.v[k], "heat-therapy") == 0;
+		CHECK(names == 1);
+	}
 	CHECK_STR(c->symptoms[0].code, "chest_pain");
 	CHECK(c->symptoms[2].category == HH_CATEGORY_PATTERN && c->symptoms[2].n_weights == 2);
 	CHECK(c->symptoms[2].weights[0].weight == 80);

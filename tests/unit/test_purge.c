@@ -53,7 +53,10 @@ static const char *keys_of(const struct hh_snapshot *s, enum hh_route_id id, con
 	char key[HH_KEY_MAX];
 	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0)
 		return NULL;
-	const struct hh_resource *r = hh_snapshot_get(s, key);
+	struct hh_answer_of w = {.id = id, .slug = slug};
+	struct hh_resource *r = hh_snapshot_answer(s, key, &w);
+	if (r != NULL)
+		hh_ref_put(&r->ref); /* the snapshot keeps it */
 	return r ? r->surrogate : NULL;
 }
 
@@ -222,7 +225,10 @@ static void i18n_keys(const struct hh_snapshot *old)
 	const struct hh_snapshot *v = hh_snapshot_variant(old, HH_LANG_ES, "US");
 	char key[HH_KEY_MAX];
 	CHECK(hh_key_item(HH_ROUTE_CAUSE, "poor-posture", 0, key, sizeof(key)) == 0);
-	struct hh_resource *r = v ? hh_snapshot_get(v, key) : NULL;
+	struct hh_answer_of w = {.id = HH_ROUTE_CAUSE, .slug = "poor-posture"};
+	struct hh_resource *r = v ? hh_snapshot_answer(v, key, &w) : NULL;
+	if (r != NULL)
+		hh_ref_put(&r->ref); /* the variant keeps it */
 	CHECK(v != NULL && v != old && r != NULL && has_key(r->surrogate, "cause/poor-posture") &&
 	      has_key(r->surrogate, "lang/es") && has_key(r->surrogate, "country/US"));
 }

@@ -1,6 +1,8 @@
 /* test_ratelimit.c - token buckets and client addresses behind proxies. */
 #include "check.h"
 
+#include <stdio.h>
+
 #include "healthhub/ratelimit.h"
 
 #define SEC 1000000000ull
@@ -30,6 +32,33 @@ static void buckets(void)
 	hh_ratelimit_free(r);
 }
 
+/*
+ * A slot is guarded by its own stripe's lock, derived from the slot (not
+ * from the client's hash), so two clients in one slot always share a lock;
+ * a table whose size is not a multiple of the stripes is refused.
+ */
+static void slots_and_stripes(void)
+{
+	CHECK(hh_ratelimit_new(2.0, 3, 1000) == NULL);
+	CHECK(hh_ratelimit_new(2.0, 3, 0) == NULL);
+	CHECK(hh_ratelimit_new(2.0, 3, HH_RATELIMIT_STRIPES / 2) == NULL);
+	/* one slot per stripe: every client shares the table; a newcomer in a taken slot starts full */
+	struct hh_ratelimit *r = hh_ratelimit_new(1.0, 1, HH_RATELIMIT_STRIPES);
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	uint64_t t = 10 * SEC;
+	int limited = 0;
+	char client[32];
+	for (int i = 0; i < 4 * HH_RATELIMIT_STRIPES; i++) {
+		snprintf(client, sizeof(client), "10.0.%d.%d", i / 250, i % 250);
+		limited += hh_ratelimit_take(r, client, t) != 0;
+	}
+	CHECK(limited == 0);                         /* each first request passes, whoever held the slot */
+	CHECK(hh_ratelimit_take(r, client, t) >= 1); /* the slot's holder is limited */
+	hh_ratelimit_free(r);
+}
+
 static void addresses(void)
 {
 	char out[64];
@@ -48,6 +77,7 @@ static void addresses(void)
 int main(void)
 {
 	buckets();
+	slots_and_stripes();
 	addresses();
 	return check_done();
 }

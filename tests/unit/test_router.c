@@ -1,6 +1,9 @@
 /* test_router.c - routes, request-target decoding and list parameters. */
 #include "check.h"
 
+#include <stddef.h>
+#include <stdlib.h>
+
 #include "healthhub/content.h"
 #include "healthhub/keys.h"
 #include "healthhub/router.h"
@@ -142,10 +145,53 @@ static void list_params(void)
 	CHECK(list(HH_ROUTE_REMEDIES, "/v1/remedies?q=heat", &p, &e) == -1);
 }
 
+/*
+ * A parameter without '=' costs two NULs for one raw byte, so the decoded
+ * query can outgrow the raw one: "/v1/causes?a&" and 2,045 'b's (a query of
+ * 2,047 bytes) once wrote one byte past hh_query.buf. The struct is
+ * allocated to end exactly where buf ends, so ASan reports any write past it
+ * (tail padding would hide it in a plain sizeof allocation).
+ */
+static void query_worst_case(void)
+{
+	size_t end = offsetof(struct hh_query, buf) + sizeof(((struct hh_query *)0)->buf);
+	CHECK(end == sizeof(struct hh_query)); /* no tail padding for a stray byte to hide in */
+	struct hh_query *q = malloc(end);
+	char *target = malloc(16 + 2045);
+	CHECK(q != NULL && target != NULL);
+	if (q == NULL || target == NULL) {
+		free(q);
+		free(target);
+		return;
+	}
+	memset(q, 0, end);
+	int n = snprintf(target, 16, "/v1/causes?a&");
+	memset(target + n, 'b', 2045);
+	target[n + 2045] = '\0';
+	char path[256];
+	struct hh_field_errors errs;
+	hh_field_errors_init(&errs);
+	CHECK(strlen(target) - strlen("/v1/causes?") == 2047);
+	CHECK(hh_target_parse(target, strlen(target), path, sizeof(path), q, &errs) == 0);
+	CHECK_STR(path, "/v1/causes");
+	CHECK(q->n == 2 && strcmp(q->v[0].key, "a") == 0 && q->v[0].value[0] == '\0');
+	CHECK(q->n == 2 && strlen(q->v[1].key) == 2045 && q->v[1].value[0] == '\0');
+	/* as many empty parameters as allowed, each two NULs: still within buf */
+	char many[3 * HH_MAX_PARAMS + 16] = "/v1/causes?";
+	for (int i = 0; i < HH_MAX_PARAMS; i++)
+		strcat(many, "x&");
+	memset(q, 0, end);
+	hh_field_errors_init(&errs);
+	CHECK(hh_target_parse(many, strlen(many), path, sizeof(path), q, &errs) == 0 && q->n == HH_MAX_PARAMS);
+	free(target);
+	free(q);
+}
+
 int main(void)
 {
 	routes();
 	targets();
+	query_worst_case();
 	list_params();
 	return check_done();
 }
