@@ -729,12 +729,12 @@ static void test_vocabulary(const struct hh_content *c)
 	for (size_t i = 0; i < c->policy.n_combinations; i++)
 		CHECK(group_has(help, hh_level_name(c->policy.combinations[i].level), c->policy.combinations[i].code));
 	CHECK(c->policy.n_combinations == 2);
-	CHECK(flags == 35);
-	CHECK(json_array_size(json_object_get(help, "emergency")) == 11 + 2);
-	CHECK(json_array_size(json_object_get(help, "urgent")) == 16);
-	CHECK(json_array_size(json_object_get(help, "see_doctor")) == 8 + c->policy.n_rules);
+	CHECK(flags == 46);
+	CHECK(json_array_size(json_object_get(help, "emergency")) == 16 + 2);
+	CHECK(json_array_size(json_object_get(help, "urgent")) == 20);
+	CHECK(json_array_size(json_object_get(help, "see_doctor")) == 10 + c->policy.n_rules);
 	CHECK(json_array_size(json_object_get(sy, "items")) == c->n_symptoms);
-	CHECK(c->n_symptoms == 47);
+	CHECK(c->n_symptoms == 58);
 	CHECK(json_is_string(json_object_get(sy, "ruleset_version")));
 	json_t *first = json_array_get(json_object_get(sy, "items"), 0);
 	CHECK_STR(json_string_value(json_object_get(first, "level")), "emergency");
