@@ -23,6 +23,7 @@ struct tok {
 	unsigned start, end; /* code points */
 	char punct;          /* 0 for a word; '.' ends a sentence (also "!?;" and a new line) */
 	int digits;          /* a word of digits */
+	int decimal;         /* digits with a fraction ("1.8"): never an age or a duration */
 	long long value;     /* its value */
 	/* filled after matching */
 	int kind;      /* enum hh_tp_trigger_kind + 1 of a trigger this token belongs to, or 0 */
@@ -36,6 +37,7 @@ struct match {
 	const struct hh_phrase *p;
 	int from, to; /* tokens, to exclusive */
 	int gapped;
+	int weight; /* the phrase's words, gaps left out: a more specific phrase weighs more */
 	int gaps[HH_PHRASE_MAX_WORDS][2]; /* token ranges the gaps skipped */
 	int n_gaps;
 };
@@ -191,6 +193,16 @@ static void tokenize(struct reader *r, const struct cps *c)
 		unsigned x = c->cp[i];
 		if (hh_tp_is_word_char(x)) {
 			i = read_word(r, c, i);
+			continue;
+		}
+		if (x == '.' && r->n > 0 && r->t[r->n - 1].digits && r->t[r->n - 1].end == i && i + 1 < c->n &&
+		    is_digit(c->cp[i + 1])) {
+			size_t f = i + 1; /* "1.8 m": one number */
+			while (f < c->n && is_digit(c->cp[f]))
+				f++;
+			r->t[r->n - 1].decimal = 1;
+			r->t[r->n - 1].end = (unsigned)f;
+			i = f;
 			continue;
 		}
 		char p = punct_of(x);
@@ -391,6 +403,9 @@ static void try_phrase(struct reader *r, const struct hh_phrase *p, int i)
 	m->from = i;
 	m->to = e;
 	m->gapped = m->n_gaps > 0;
+	m->weight = 0;
+	for (size_t k = 0; k < p->n_words; k++)
+		m->weight += strcmp(p->words[k], "*") != 0;
 	r->n_m++;
 }
 
@@ -452,6 +467,8 @@ static int cmp_match(const void *a, const void *b)
 {
 	const struct match *x = a, *y = b;
 	int lx = x->to - x->from, ly = y->to - y->from;
+	if (x->weight != y->weight)
+		return y->weight - x->weight;
 	if (lx != ly)
 		return ly - lx;
 	if (x->gapped != y->gapped)
@@ -461,7 +478,12 @@ static int cmp_match(const void *a, const void *b)
 	return (x->p > y->p) - (x->p < y->p);
 }
 
-/* Longest first; a match inside an accepted one of the same target kind, or overlapping one of its code, goes. */
+/*
+ * Heaviest first. A match goes when it lies inside an accepted one of its
+ * code, or of another code whose phrase has more words ("lifting boxes"
+ * holds "lifting"; "coughed * hurts" does not hide "coughed * blood"), or
+ * overlaps one of its code.
+ */
 static void select_matches(struct reader *r, int *keep)
 {
 	qsort(r->m, (size_t)r->n_m, sizeof(*r->m), cmp_match);
@@ -474,7 +496,8 @@ static void select_matches(struct reader *r, int *keep)
 				continue;
 			int inside = a->from >= b->from && a->to <= b->to;
 			int overlap = a->from < b->to && b->from < a->to;
-			if (inside || (overlap && strcmp(a->p->name, b->p->name) == 0))
+			int same = strcmp(a->p->name, b->p->name) == 0;
+			if ((inside && (same || b->weight > a->weight)) || (overlap && same))
 				keep[i] = 0;
 		}
 	}
@@ -548,6 +571,7 @@ static void find_triggers(struct reader *r)
 
 struct scope {
 	int neg, hedge;
+	int other; /* someone else's: "my sister has", "mi madre tuvo" (ConText's experiencer) */
 };
 
 static void apply_kind(struct scope *s, int kind)
@@ -579,6 +603,9 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			apply_kind(s, t->kind);
 			j = t->trig_from;
 		}
+		if (!t->punct && hh_tp_in(r->L->family, t->w))
+			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
+				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
 		if (!t->punct && !t->covered)
 			words++;
 	}
@@ -616,12 +643,13 @@ static void scope_inside(const struct reader *r, const struct match *m, struct s
 		}
 }
 
-static enum hh_mention_status status_of(const struct reader *r, const struct match *m)
+static enum hh_mention_status status_of(const struct reader *r, const struct match *m, int *other)
 {
-	struct scope s = {0, 0};
+	struct scope s = {0, 0, 0};
 	scope_before(r, m, &s);
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
+	*other = s.other;
 	return s.hedge ? HH_MENTION_UNCERTAIN : s.neg ? HH_MENTION_DENIED : HH_MENTION_PRESENT;
 }
 
@@ -648,6 +676,8 @@ static int read_number(const struct reader *r, int i, struct number *out)
 	out->from = i;
 	out->loose = 0;
 	if (t[i].digits) {
+		if (t[i].decimal)
+			return 0;
 		out->value = t[i].value;
 		out->to = i + 1;
 		return 1;
@@ -776,6 +806,9 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	int e = j + 1;
 	if (u->days == 0)
 		return e;
+	for (int k = n->from - 2; k < n->from; k++)
+		if (k >= 0 && !r->t[k].punct && hh_tp_in(r->L->not_duration, r->t[k].w))
+			return e; /* "embarazada de 34 semanas" */
 	if (hh_tp_in(r->L->years, u->word)) {
 		int old = list_at(r, r->L->age_after, e);
 		int cue = list_before(r, r->L->dur_before, n->from) || list_at(r, r->L->dur_after, e);
@@ -801,8 +834,11 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	int after_ok = e >= r->n || r->t[e].punct || !r->t[e].digits;
 	if (!after_ok)
 		return 0;
-	if (list_before(r, r->L->age_before, n->from) || (e < r->n && hh_tp_in(sex_words, r->t[e].w))) {
-		found_age(r, out, n->value, n->from, e < r->n && hh_tp_in(sex_words, r->t[e].w) ? e + 1 : e);
+	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w) ? e
+		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
+											       : -1;
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0) {
+		found_age(r, out, n->value, n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
 	return 0;
@@ -828,11 +864,42 @@ static int read_since(const struct reader *r, int i, struct hh_textparse_result 
 	return 0;
 }
 
+/* "last week", "the past fortnight", "la semana pasada": one of the unit. */
+static int read_last_unit(const struct reader *r, int i, struct hh_textparse_result *out)
+{
+	const struct hh_tp_unit *u = unit_at(r, i);
+	if (u == NULL || u->days == 0 || hh_tp_in(r->L->years, u->word) || r->t[i].w[strlen(r->t[i].w) - 1] == 's')
+		return 0;
+	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w)) {
+		found_duration(r, out, u->days, i - 1, i + 1);
+		return i + 1;
+	}
+	if (i + 1 < r->n && !r->t[i + 1].punct && hh_tp_in(r->L->unit_last, r->t[i + 1].w)) {
+		found_duration(r, out, u->days, i, i + 2);
+		return i + 2;
+	}
+	return 0;
+}
+
+/* No duration read: "this morning", "ayer" alone date the start. */
+static void read_day_words(const struct reader *r, struct hh_textparse_result *out)
+{
+	for (int i = 0; i < r->n && out->request.duration_days < 0; i++) {
+		int n = list_at(r, r->L->yesterday, i);
+		if (n > 0)
+			found_duration(r, out, 1, i, i + n);
+		else if ((n = list_at(r, r->L->today, i)) > 0)
+			found_duration(r, out, 0, i, i + n);
+	}
+}
+
 static void read_numbers(const struct reader *r, struct hh_textparse_result *out)
 {
 	for (int i = 0; i < r->n;) {
 		struct number n;
 		int next = read_since(r, i, out);
+		if (next == 0)
+			next = read_last_unit(r, i, out);
 		if (next == 0 && read_number(r, i, &n)) {
 			next = read_fraction(r, &n, out);
 			if (next == 0)
@@ -844,6 +911,7 @@ static void read_numbers(const struct reader *r, struct hh_textparse_result *out
 		}
 		i = next > i ? next : i + 1;
 	}
+	read_day_words(r, out);
 }
 
 /* ------------------------------------------------------------------ the request */
@@ -913,8 +981,11 @@ static void cover(struct reader *r, const struct match *m)
 static void add_code_mention(const struct hh_content *c, const struct reader *r, const struct match *m,
 			     struct hh_textparse_result *out)
 {
-	enum hh_mention_status st = status_of(r, m);
+	int other = 0;
+	enum hh_mention_status st = status_of(r, m, &other);
 	unsigned start = r->t[m->from].start, end = r->t[m->to - 1].end;
+	if (other)
+		return; /* a relative's history is not the person's */
 	if (m->p->target == HH_PHRASE_REGION) {
 		unsigned bit = 0;
 		if (st == HH_MENTION_PRESENT && hh_region_parse(m->p->name, &bit) == 0) {
@@ -1054,6 +1125,8 @@ int hh_textparse_is_trigger_word(enum hh_lang lang, const char *word, int as_pre
 		if (k == HH_TP_TERM || k == HH_TP_SOFT || k == HH_TP_SUBJ || k == HH_TP_PSEUDO)
 			continue;
 		const char *w = L->triggers[i].words;
+		if (!as_prefix && strchr(w, ' ') != NULL)
+			continue; /* a word alone negates only when it is a trigger alone */
 		/* every word of the trigger */
 		while (*w != '\0') {
 			const char *sp = strchr(w, ' ');

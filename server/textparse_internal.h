@@ -70,6 +70,9 @@ struct hh_tp_lang {
 	const char *const *no_correct;   /* real words one typo from a phrase word, never corrected */
 	const char *const *yesterday;    /* "yesterday", "ayer": since then, one day */
 	const char *const *today;        /* "today", "hoy", "this morning": since then, zero days */
+	const char *const *unit_last;    /* "last", "past" before a unit, "pasada" after: one of it */
+	const char *const *family;       /* "sister", "madre": with a family verb, someone else's history */
+	const char *const *family_verbs; /* "has", "had", "tiene" */
 };
 
 /* The lists of lang (never NULL). */

@@ -51,6 +51,10 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"no", HH_TP_POST_NEG},
 	{"negative", HH_TP_POST_NEG},
 	{"either", HH_TP_POST_NEG},
+	{"normal", HH_TP_POST_NEG},
+	{"fine", HH_TP_POST_NEG},
+	{"ok", HH_TP_POST_NEG},
+	{"okay", HH_TP_POST_NEG},
 	{"maybe", HH_TP_PRE_HEDGE},
 	{"might", HH_TP_PRE_HEDGE},
 	{"may", HH_TP_PRE_HEDGE},
@@ -252,7 +256,7 @@ static const struct hh_tp_unit en_units[] = {
 
 static const char *const en_years[] = {"years", "year", NULL};
 static const char *const en_age_after[] = {"old", NULL};
-static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", NULL};
+static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", "shes", "hes", NULL};
 static const char *const en_dur_before[] = {"for", "since", "past", "last", "about", "around", "almost",
 					    "nearly", "over", "lasted", "lasting", "been", NULL};
 static const char *const en_dur_after[] = {"ago", "now", "straight", "running", "already", NULL};
@@ -264,6 +268,12 @@ static const char *const en_no_correct[] = {"setting", "sifting", "getting", "bi
 					    "weight",  "height",  "fainter", "painter", "waiting", NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
+static const char *const en_unit_last[] = {"last", "past", NULL};
+static const char *const en_family[] = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "son",
+					"daughter", "grandma", "grandmother", "grandad", "grandfather", "aunt", "uncle",
+					"cousin", "friend", "family", "nan", "granny", "grandpa", "mums", "moms", NULL};
+static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers",
+					      NULL};
 
 /* ------------------------------------------------------------------ Spanish */
 
@@ -291,6 +301,9 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"ninguno", HH_TP_POST_NEG},
 	{"negativo", HH_TP_POST_NEG},
 	{"descartado", HH_TP_POST_NEG},
+	{"normal", HH_TP_POST_NEG},
+	{"normales", HH_TP_POST_NEG},
+	{"bien", HH_TP_POST_NEG},
 	{"creo que", HH_TP_PRE_HEDGE},
 	{"creo", HH_TP_PRE_HEDGE},
 	{"no creo que", HH_TP_PRE_HEDGE},
@@ -401,16 +414,22 @@ static const char *const es_joiners[] = {"y", NULL};
 static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", NULL};
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
+static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
+static const char *const es_family[] = {"madre", "padre", "mama", "papa", "hermana", "hermano", "abuela", "abuelo",
+					"tia", "tio", "prima", "primo", "hija", "hijo", "esposo", "esposa", "marido",
+					"familia", "amiga", "amigo", NULL};
+static const char *const es_family_verbs[] = {"tiene", "tuvo", "tenia", "padece", "murio", "sufre", "sufrio",
+					      "ha tenido", NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] = {en_triggers, HH_ARRAY_LEN(en_triggers), en_abbrevs, HH_ARRAY_LEN(en_abbrevs), en_numwords,
 			HH_ARRAY_LEN(en_numwords), en_units, HH_ARRAY_LEN(en_units), en_years, en_age_after,
 			en_age_before, en_dur_before, en_dur_after, en_not_duration, en_joiners, en_no_correct,
-			en_yesterday, en_today},
+			en_yesterday, en_today, en_unit_last, en_family, en_family_verbs},
 	[HH_LANG_ES] = {es_triggers, HH_ARRAY_LEN(es_triggers), es_abbrevs, HH_ARRAY_LEN(es_abbrevs), es_numwords,
 			HH_ARRAY_LEN(es_numwords), es_units, HH_ARRAY_LEN(es_units), es_years, es_age_after,
 			es_age_before, es_dur_before, es_dur_after, es_not_duration, es_joiners, es_no_correct,
-			es_yesterday, es_today},
+			es_yesterday, es_today, es_unit_last, es_family, es_family_verbs},
 };
 
 const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)

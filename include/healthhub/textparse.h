@@ -87,7 +87,11 @@ const char *hh_mention_status_name(enum hh_mention_status s);
  */
 int hh_textparse_phrase_words(enum hh_lang lang, const char *phrase, char words[][32], size_t max);
 
-/* 1 when word (normalised) is, or begins, a negation or hedging word of lang: phrases may not hold one alone. */
+/*
+ * 1 when word (normalised) is a one-word negation or hedging trigger of lang
+ * ("no", "sin"), or with as_prefix, begins a word of any trigger ("nev"
+ * begins "never"): a phrase may not be made of the one, nor stem the other.
+ */
 int hh_textparse_is_trigger_word(enum hh_lang lang, const char *word, int as_prefix);
 
 #endif
