@@ -493,7 +493,7 @@ static void read_phrases(struct loader *L, enum hh_lang lang)
 		present = stat(path, &st) == 0;
 		free(path);
 	}
-	int rc = !present ? -1
+	int rc = !present          ? -1
 		 : L->docs != NULL ? doc_read(L, rel, &buf, &len, &why)
 				   : hh_walk_read(L->dir, rel, &buf, &len, &why);
 	if (rc < 0) {
@@ -640,6 +640,15 @@ static int check_special(struct loader *L, const char *relpath, const char *rest
 	    strchr(relpath + sizeof(COUNTRIES_DIR), '/') == NULL) {
 		alloc_slots(L->c, KIND_COUNTRY, 1);
 		check_src(L, src_new(L, relpath, KIND_COUNTRY, buf, len), L->c);
+		return 1;
+	}
+	if (strcmp(rest, PHRASES_PATH) == 0) {
+		/* alone, without the symptoms: every check but the codes' existence */
+		struct src *s = src_new(L, relpath, KIND_PHRASES, buf, len);
+		json_t *root = hh_schema_load(&s->f);
+		if (root != NULL)
+			(void)hh_phrases_schema(&s->f, root, L->prefix != NULL ? HH_LANG_ES : HH_LANG_EN, L->c);
+		json_decref(root);
 		return 1;
 	}
 	if (L->prefix != NULL && strcmp(rest, COMBINATIONS_PATH) == 0) {

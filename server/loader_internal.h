@@ -16,7 +16,16 @@
 #include "healthhub/loader.h"
 #include "healthhub/walk.h"
 
-enum kind { KIND_ARTICLE, KIND_CAUSE, KIND_REMEDY, KIND_SYMPTOMS, KIND_POLICY, KIND_INTERVIEW, KIND_COUNTRY, KIND_PHRASES };
+enum kind {
+	KIND_ARTICLE,
+	KIND_CAUSE,
+	KIND_REMEDY,
+	KIND_SYMPTOMS,
+	KIND_POLICY,
+	KIND_INTERVIEW,
+	KIND_COUNTRY,
+	KIND_PHRASES
+};
 #define ENTITY_KINDS 3 /* articles, causes, remedies: one file per entity */
 
 static const char *const kind_dir[ENTITY_KINDS] __attribute__((unused)) = {"articles", "causes", "remedies"};

@@ -16,12 +16,67 @@
 #include "healthhub/hash.h"
 #include "healthhub/textparse.h"
 
-/* A phrase as checked: its normalised words joined by spaces, for the duplicate checks. */
+/*
+ * The phrases seen so far, for the duplicate checks: an open-addressing
+ * table keyed by "CC|words" ("|words" for every country) and by "*|words"
+ * (in any country), each with the code or region that first gave it.
+ */
 struct seen {
-	char *key;         /* "COUNTRY|words" with COUNTRY "" for every country */
-	const char *owner; /* code or region */
-	const char *path;  /* where it was first given */
+	char *key; /* owned; NULL: a free slot */
+	const char *owner;
 };
+
+struct seen_table {
+	struct seen *v;
+	size_t cap, n; /* cap a power of two */
+};
+
+static size_t key_hash(const char *k)
+{
+	size_t h = 2166136261u;
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+static struct seen *seen_slot(const struct seen_table *t, const char *key)
+{
+	size_t i = key_hash(key) & (t->cap - 1);
+	while (t->v[i].key != NULL && strcmp(t->v[i].key, key) != 0)
+		i = (i + 1) & (t->cap - 1);
+	return &t->v[i];
+}
+
+static const char *seen_get(const struct seen_table *t, const char *key)
+{
+	return t->cap > 0 ? seen_slot(t, key)->owner : NULL;
+}
+
+static void seen_put(struct seen_table *t, const char *key, const char *owner)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		struct seen_table g = {xcalloc(t->cap ? t->cap * 2 : 256, sizeof(*g.v)), t->cap ? t->cap * 2 : 256, 0};
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->v[i].key != NULL) {
+				*seen_slot(&g, t->v[i].key) = t->v[i];
+				g.n++;
+			}
+		free(t->v);
+		*t = g;
+	}
+	struct seen *e = seen_slot(t, key);
+	if (e->key == NULL) {
+		*e = (struct seen){xstrdup(key), owner};
+		t->n++;
+	}
+}
+
+static void seen_free(struct seen_table *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->v[i].key);
+	free(t->v);
+}
 
 struct build {
 	struct hh_field_src *s;
@@ -29,8 +84,7 @@ struct build {
 	struct hh_content *c;
 	struct hh_phrase *v;
 	size_t n, cap;
-	struct seen *seen;
-	size_t n_seen;
+	struct seen_table seen;
 	int bad;
 };
 
@@ -47,37 +101,16 @@ static void fail(struct build *b, const char *path, const char *fmt, ...)
 	b->bad = 1;
 }
 
-static const char *find_seen(const struct build *b, const char *key)
-{
-	for (size_t i = 0; i < b->n_seen; i++)
-		if (strcmp(b->seen[i].key, key) == 0)
-			return b->seen[i].owner;
-	return NULL;
-}
-
-static void remember(struct build *b, const char *key, const char *owner)
-{
-	b->seen = xrealloc(b->seen, (b->n_seen + 1) * sizeof(*b->seen));
-	b->seen[b->n_seen++] = (struct seen){xstrdup(key), owner, NULL};
-}
-
 /* The same words under two names in one country (a shared phrase counts in every country). */
 static int duplicate(struct build *b, const char *path, const char *words, const char *country, const char *owner)
 {
-	char key[HH_PHRASE_MAX_CHARS * 2 + 8];
-	const char *clash = NULL;
+	char key[HH_PHRASE_MAX_CHARS * 2 + 8], any[HH_PHRASE_MAX_CHARS * 2 + 8], shared[HH_PHRASE_MAX_CHARS * 2 + 8];
 	snprintf(key, sizeof(key), "%s|%s", country ? country : "", words);
-	clash = find_seen(b, key);
-	if (clash == NULL && country == NULL) {
-		for (size_t i = 0; i < b->n_seen && clash == NULL; i++) {
-			const char *bar = strchr(b->seen[i].key, '|');
-			if (bar != NULL && strcmp(bar + 1, words) == 0)
-				clash = b->seen[i].owner;
-		}
-	} else if (clash == NULL) {
-		snprintf(key, sizeof(key), "|%s", words);
-		clash = find_seen(b, key);
-	}
+	snprintf(any, sizeof(any), "*|%s", words);
+	snprintf(shared, sizeof(shared), "|%s", words);
+	const char *clash = country == NULL ? seen_get(&b->seen, any) : seen_get(&b->seen, key);
+	if (clash == NULL && country != NULL)
+		clash = seen_get(&b->seen, shared);
 	if (clash != NULL) {
 		if (strcmp(clash, owner) == 0)
 			fail(b, path, "is given twice for %s", owner);
@@ -85,8 +118,8 @@ static int duplicate(struct build *b, const char *path, const char *words, const
 			fail(b, path, "also names %s: a phrase names one thing", clash);
 		return 1;
 	}
-	snprintf(key, sizeof(key), "%s|%s", country ? country : "", words);
-	remember(b, key, owner);
+	seen_put(&b->seen, key, owner);
+	seen_put(&b->seen, any, owner);
 	return 0;
 }
 
@@ -109,7 +142,8 @@ static int check_words(struct build *b, const char *path, char words[][32], int 
 			if (len - 1 < 3)
 				return fail(b, path, "has a stem \"%s*\" shorter than 3 letters", words[i]), -1;
 			if (hh_textparse_is_trigger_word(b->lang, words[i], 1))
-				return fail(b, path, "has a stem \"%s*\" that begins a negation or hedging word", words[i]),
+				return fail(b, path, "has a stem \"%s*\" that begins a negation or hedging word",
+					    words[i]),
 				       -1;
 			words[i][len - 1] = '*';
 		}
@@ -184,7 +218,7 @@ static void add_codes(struct build *b, const char *path, json_t *codes, const ch
 	{
 		char p[HH_FIELD_PATH_LEN];
 		hh_field_join_key(p, path, code);
-		if (hh_content_symptom(b->c, code) == NULL) {
+		if (b->c->n_symptoms > 0 && hh_content_symptom(b->c, code) == NULL) {
 			fail(b, p, "is not a symptom code (%s)", "triage/symptoms.json");
 			continue;
 		}
@@ -299,11 +333,14 @@ static struct hh_phrasebook *compile(struct build *b)
 			vocab[u++] = vocab[i];
 	book->vocab = vocab;
 	book->n_vocab = u;
+	book->stem_first = hh_content_alloc(b->c, (b->n + 1) * sizeof(*book->stem_first));
+	for (size_t i = 0; i < b->n; i++)
+		if (book->v[i].stem[0])
+			book->stem_first[book->n_stem_first++] = &book->v[i];
 	return book;
 }
 
-struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang,
-					struct hh_content *c)
+struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c)
 {
 	struct build b = {.s = s, .lang = lang, .c = c};
 	if (!json_is_object(root)) {
@@ -320,9 +357,7 @@ struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, en
 	if (json_object_get(root, "countries") != NULL)
 		add_countries(&b, json_object_get(root, "countries"));
 	struct hh_phrasebook *book = b.bad || s->errors > 0 ? NULL : compile(&b);
-	for (size_t i = 0; i < b.n_seen; i++)
-		free(b.seen[i].key);
-	free(b.seen);
+	seen_free(&b.seen);
 	free(b.v);
 	return book;
 }

@@ -13,13 +13,13 @@
 #include "textparse_internal.h"
 
 #define WORD_MAX 32
-#define SCOPE_WORDS 6   /* words a pre-trigger reaches (NegEx uses 5) */
-#define POST_PUNCT 2    /* punctuation marks between a mention and a post-trigger */
-#define MAX_MATCHES 512 /* phrase matches considered per text */
+#define SCOPE_WORDS 6    /* words a pre-trigger reaches (NegEx uses 5) */
+#define POST_PUNCT 2     /* punctuation marks between a mention and a post-trigger */
+#define MAX_MATCHES 2048 /* phrase matches considered per text (4,000 code points make a few hundred) */
 
 struct tok {
-	char w[WORD_MAX];   /* normalised word, or the punctuation mark */
-	const char *alt;    /* a phrase word one typo away (borrowed from the phrasebook), or NULL */
+	char w[WORD_MAX];    /* normalised word, or the punctuation mark */
+	const char *alt;     /* a phrase word one typo away (borrowed from the phrasebook), or NULL */
 	unsigned start, end; /* code points */
 	char punct;          /* 0 for a word; '.' ends a sentence (also "!?;" and a new line) */
 	int digits;          /* a word of digits */
@@ -37,7 +37,7 @@ struct match {
 	const struct hh_phrase *p;
 	int from, to; /* tokens, to exclusive */
 	int gapped;
-	int weight; /* the phrase's words, gaps left out: a more specific phrase weighs more */
+	int weight;                       /* the phrase's words, gaps left out: a more specific phrase weighs more */
 	int gaps[HH_PHRASE_MAX_WORDS][2]; /* token ranges the gaps skipped */
 	int n_gaps;
 };
@@ -49,7 +49,7 @@ struct reader {
 	const char *country;
 	struct tok *t;
 	int n, cap;
-	struct match m[MAX_MATCHES];
+	struct match *m; /* MAX_MATCHES of them (the thread's scratch) */
 	int n_m;
 };
 
@@ -98,16 +98,13 @@ static char punct_of(unsigned cp)
 	case '?':
 	case ';':
 	case '\n':
-	case 0x2026: /* ellipsis */
-		return '.';
+	case 0x2026: /* ellipsis */ return '.';
 	case ',':
 	case ':':
 	case '/':
 	case '(':
-	case ')':
-		return (char)cp;
-	default:
-		return 0;
+	case ')': return (char)cp;
+	default: return 0;
 	}
 }
 
@@ -117,9 +114,17 @@ struct cps {
 	size_t n;
 };
 
+static void decode_into(const char *text, size_t len, struct cps *out);
+
 static void decode(const char *text, size_t len, struct cps *out)
 {
-	out->cp = xmalloc((len + 1) * sizeof(*out->cp));
+	out->cp = xmalloc((len + 1) * sizeof(*out->cp)); /* a code point takes a byte at least */
+	decode_into(text, len, out);
+}
+
+/* Into out->cp, which holds HH_TEXTPARSE_MAX_CODEPOINTS: the rest of a longer text is not read. */
+static void decode_into(const char *text, size_t len, struct cps *out)
+{
 	out->n = 0;
 	size_t i = 0;
 	while (i < len && out->n < HH_TEXTPARSE_MAX_CODEPOINTS)
@@ -130,7 +135,8 @@ static void decode(const char *text, size_t len, struct cps *out)
 static size_t skip_markup(const struct cps *c, size_t i)
 {
 	unsigned x = c->cp[i];
-	if (x == '<' && i + 1 < c->n && (hh_tp_is_word_char(c->cp[i + 1]) || c->cp[i + 1] == '/' || c->cp[i + 1] == '!')) {
+	if (x == '<' && i + 1 < c->n &&
+	    (hh_tp_is_word_char(c->cp[i + 1]) || c->cp[i + 1] == '/' || c->cp[i + 1] == '!')) {
 		for (size_t k = i + 1; k < c->n && k < i + 200; k++)
 			if (c->cp[k] == '>')
 				return k + 1;
@@ -222,7 +228,7 @@ static void tokenize(struct reader *r, const struct cps *c)
 static const char *abbrev_of(const struct hh_tp_lang *L, const char *key)
 {
 	for (size_t i = 0; i < L->n_abbrevs; i++)
-		if (strcmp(L->abbrevs[i].from, key) == 0)
+		if (L->abbrevs[i].from[0] == key[0] && strcmp(L->abbrevs[i].from, key) == 0)
 			return L->abbrevs[i].to;
 	return NULL;
 }
@@ -326,9 +332,18 @@ static void correct_typos(struct reader *r)
 		const char *key = t->w;
 		if (bsearch(&key, b->vocab, b->n_vocab, sizeof(*b->vocab), cmp_str) != NULL)
 			continue;
-		for (size_t k = 0; k < b->n_vocab && t->alt == NULL; k++) {
+		/* the words of the same first letter: vocab is sorted */
+		size_t lo = 0, hi = b->n_vocab;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if ((unsigned char)b->vocab[mid][0] < (unsigned char)t->w[0])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < b->n_vocab && b->vocab[k][0] == t->w[0] && t->alt == NULL; k++) {
 			size_t m = strlen(b->vocab[k]);
-			if (m >= 6 && b->vocab[k][0] == t->w[0] && one_edit(t->w, n, b->vocab[k], m))
+			if (m >= 6 && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
 				t->alt = b->vocab[k];
 		}
 	}
@@ -350,7 +365,7 @@ static int plural_same(const char *a, const char *b)
 
 static int word_matches(const char *pw, int stem, const struct tok *t)
 {
-	if (t->punct)
+	if (t->punct || (pw[0] != t->w[0] && (t->alt == NULL || pw[0] != t->alt[0])))
 		return 0;
 	if (stem) {
 		size_t n = strlen(pw);
@@ -392,7 +407,8 @@ static int match_from(const struct reader *r, const struct hh_phrase *p, size_t 
 
 static void try_phrase(struct reader *r, const struct hh_phrase *p, int i)
 {
-	if (r->n_m >= MAX_MATCHES || (p->country != NULL && (r->country == NULL || strcmp(p->country, r->country) != 0)))
+	if (r->n_m >= MAX_MATCHES ||
+	    (p->country != NULL && (r->country == NULL || strcmp(p->country, r->country) != 0)))
 		return;
 	struct match *m = &r->m[r->n_m];
 	memset(m, 0, sizeof(*m));
@@ -452,9 +468,9 @@ static void find_phrases(struct reader *r)
 			snprintf(forms[nf++], WORD_MAX, "%.*s", (int)n - 2, t->w);
 		for (int f = 0; f < nf; f++)
 			try_first(r, forms[f], i);
-		for (size_t k = 0; k < b->n; k++)
-			if (b->v[k].stem[0] && word_matches(b->v[k].words[0], 1, t))
-				try_phrase(r, &b->v[k], i);
+		for (size_t k = 0; k < b->n_stem_first; k++)
+			if (word_matches(b->stem_first[k]->words[0], 1, t))
+				try_phrase(r, b->stem_first[k], i);
 		/* a singular phrase word read in the plural ("leg" for "legs") */
 		char plural[WORD_MAX + 2];
 		snprintf(plural, sizeof(plural), "%ss", t->w);
@@ -546,6 +562,8 @@ static void find_triggers(struct reader *r)
 			r->t[i].trig_from = i;
 		}
 		for (size_t k = 0; k < L->n_triggers; k++) {
+			if (L->triggers[k].words[0] != r->t[i].w[0])
+				continue;
 			int n = trigger_at(r, L->triggers[k].words, i);
 			if (n == 0)
 				continue;
@@ -657,8 +675,8 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 
 static const struct hh_tp_numword *numword(const struct hh_tp_lang *L, const struct tok *t)
 {
-	for (size_t i = 0; !t->punct && i < L->n_numwords; i++)
-		if (strcmp(L->numwords[i].word, t->w) == 0)
+	for (size_t i = 0; !t->punct && !t->digits && i < L->n_numwords; i++)
+		if (L->numwords[i].word[0] == t->w[0] && strcmp(L->numwords[i].word, t->w) == 0)
 			return &L->numwords[i];
 	return NULL;
 }
@@ -694,8 +712,8 @@ static int read_number(const struct reader *r, int i, struct number *out)
 			j++;
 		}
 		out->loose = 1;
-	} else if (w->kind == HH_TP_NUM_HUNDRED || (j < r->n && numword(r->L, &t[j]) != NULL &&
-						      numword(r->L, &t[j])->kind == HH_TP_NUM_HUNDRED)) {
+	} else if (w->kind == HH_TP_NUM_HUNDRED ||
+		   (j < r->n && numword(r->L, &t[j]) != NULL && numword(r->L, &t[j])->kind == HH_TP_NUM_HUNDRED)) {
 		if (w->kind != HH_TP_NUM_HUNDRED)
 			j++;
 		v = 100;
@@ -724,7 +742,7 @@ static const struct hh_tp_unit *unit_at(const struct reader *r, int j)
 	if (j >= r->n || r->t[j].punct)
 		return NULL;
 	for (size_t i = 0; i < r->L->n_units; i++)
-		if (strcmp(r->L->units[i].word, r->t[j].w) == 0)
+		if (r->L->units[i].word[0] == r->t[j].w[0] && strcmp(r->L->units[i].word, r->t[j].w) == 0)
 			return &r->L->units[i];
 	return NULL;
 }
@@ -834,7 +852,7 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	int after_ok = e >= r->n || r->t[e].punct || !r->t[e].digits;
 	if (!after_ok)
 		return 0;
-	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w) ? e
+	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w)                                   ? e
 		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
 											       : -1;
 	if (list_before(r, r->L->age_before, n->from) || sex >= 0) {
@@ -847,8 +865,8 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 /* "since yesterday", "desde ayer": one day; "since this morning": zero. */
 static int read_since(const struct reader *r, int i, struct hh_textparse_result *out)
 {
-	static const char *const since[] = {"since", "desde", "started", "began", "start", "empezo", "comenzo",
-					    "empezo", NULL};
+	static const char *const since[] = {"since",  "desde",   "started", "began", "start",
+					    "empezo", "comenzo", "empezo",  NULL};
 	if (r->t[i].punct || !hh_tp_in(since, r->t[i].w))
 		return 0;
 	int n = list_at(r, r->L->yesterday, i + 1);
@@ -926,8 +944,8 @@ static int list_has(const struct hh_symptom *const *v, size_t n, const struct hh
 
 static unsigned position_of(const char *code)
 {
-	return strcmp(code, "worse_sitting") == 0    ? HH_POS_SITTING
-	       : strcmp(code, "worse_standing") == 0 ? HH_POS_STANDING
+	return strcmp(code, "worse_sitting") == 0      ? HH_POS_SITTING
+	       : strcmp(code, "worse_standing") == 0   ? HH_POS_STANDING
 	       : strcmp(code, "worse_lying_down") == 0 ? HH_POS_LYING_DOWN
 						       : 0;
 }
@@ -942,10 +960,10 @@ static void build_request(const struct hh_content *c, struct hh_textparse_result
 			const struct hh_symptom *y = m->symptom;
 			if (m->kind != HH_MENTION_CODE || (int)m->status != (int[]){0, 2, 1}[pass])
 				continue;
-			int seen = list_has(in->symptoms, in->n_symptoms, y) || list_has(in->unknown, in->n_unknown, y) ||
-				   list_has(in->absent, in->n_absent, y);
-			if (seen || in->n_symptoms >= HH_TRIAGE_MAX_SYMPTOMS || in->n_unknown >= HH_TRIAGE_MAX_SYMPTOMS ||
-			    in->n_absent >= HH_TRIAGE_MAX_SYMPTOMS)
+			int seen = list_has(in->symptoms, in->n_symptoms, y) ||
+				   list_has(in->unknown, in->n_unknown, y) || list_has(in->absent, in->n_absent, y);
+			if (seen || in->n_symptoms >= HH_TRIAGE_MAX_SYMPTOMS ||
+			    in->n_unknown >= HH_TRIAGE_MAX_SYMPTOMS || in->n_absent >= HH_TRIAGE_MAX_SYMPTOMS)
 				continue;
 			if (pass == 0)
 				in->symptoms[in->n_symptoms++] = y;
@@ -1016,29 +1034,45 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 	}
 }
 
+/*
+ * Each thread's buffers, kept from one parse to the next: once warm, a
+ * parse allocates nothing (freeing a 4,000-code-point text's buffers gave
+ * memory back to the kernel every time, a system call per request).
+ */
+struct scratch {
+	struct reader raw, r;
+	unsigned cp[HH_TEXTPARSE_MAX_CODEPOINTS + 1];
+	struct match m[MAX_MATCHES];
+	int keep[MAX_MATCHES];
+};
+
+static __thread struct scratch *tls_scratch;
+
 void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *country, const char *text, size_t len,
 		  struct hh_textparse_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->request.age = -1;
 	out->request.duration_days = -1;
-	struct reader raw = {.lang = lang, .L = hh_tp_lang_of(lang)};
-	struct reader *r = xcalloc(1, sizeof(*r));
-	r->lang = lang;
-	r->L = raw.L;
+	if (tls_scratch == NULL)
+		tls_scratch = xcalloc(1, sizeof(*tls_scratch));
+	struct scratch *w = tls_scratch;
+	struct reader *raw = &w->raw, *r = &w->r;
+	raw->n = r->n = r->n_m = 0;
+	r->m = w->m;
+	raw->lang = r->lang = lang;
+	raw->L = r->L = hh_tp_lang_of(lang);
 	r->book = c != NULL && (unsigned)lang < HH_LANG_COUNT ? c->phrases[lang] : NULL;
 	r->country = country;
-	struct cps cps;
-	decode(text, len, &cps);
-	tokenize(&raw, &cps);
-	expand(&raw, r);
-	free(raw.t);
-	free(cps.cp);
+	struct cps cps = {w->cp, 0};
+	decode_into(text, len, &cps);
+	tokenize(raw, &cps);
+	expand(raw, r);
 	correct_typos(r);
 	/* strong boundaries first: a gap may not cross them */
 	find_triggers(r);
 	find_phrases(r);
-	int *keep = xcalloc((size_t)r->n_m + 1, sizeof(*keep));
+	int *keep = w->keep;
 	select_matches(r, keep);
 	for (int i = 0; i < r->n_m; i++)
 		if (keep[i] && r->m[i].p->target == HH_PHRASE_CODE)
@@ -1053,9 +1087,6 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	read_numbers(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
 	build_request(c, out);
-	free(keep);
-	free(r->t);
-	free(r);
 }
 
 /* ------------------------------------------------------------------ phrases as content */

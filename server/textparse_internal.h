@@ -60,8 +60,8 @@ struct hh_tp_lang {
 	size_t n_numwords;
 	const struct hh_tp_unit *units; /* duration units and units that disqualify a number */
 	size_t n_units;
-	const char *const *years;     /* "years", "anos": age or duration by context */
-	const char *const *age_after; /* "old", "yo": a years number followed by one is an age */
+	const char *const *years;        /* "years", "anos": age or duration by context */
+	const char *const *age_after;    /* "old", "yo": a years number followed by one is an age */
 	const char *const *age_before;   /* "aged", "im", "tengo": an age follows */
 	const char *const *dur_before;   /* "for", "since", "hace": a duration follows */
 	const char *const *dur_after;    /* "ago": a duration came before */

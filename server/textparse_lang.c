@@ -243,37 +243,36 @@ static const struct hh_tp_numword en_numwords[] = {
 };
 
 static const struct hh_tp_unit en_units[] = {
-	{"day", 1},      {"days", 1},         {"night", 1},        {"nights", 1},      {"week", 7},
-	{"weeks", 7},    {"fortnight", 14},   {"fortnights", 14},  {"month", 30},      {"months", 30},
-	{"year", 365},   {"years", 365},      {"hour", 0},         {"hours", 0},       {"minutes", 0},
-	{"minute", 0},   {"kg", 0},           {"kgs", 0},          {"kilos", 0},       {"kilo", 0},
-	{"lbs", 0},      {"lb", 0},           {"pounds", 0},       {"pound", 0},       {"stone", 0},
-	{"st", 0},       {"times", 0},        {"cm", 0},           {"mg", 0},          {"am", 0},
-	{"pm", 0},       {"percent", 0},      {"degrees", 0},      {"c", 0},           {"f", 0},
-	{"miles", 0},    {"km", 0},           {"feet", 0},         {"ft", 0},          {"kids", 0},
-	{"children", 0}, {"tablets", 0},      {"pills", 0},        {"cups", 0},        {"steps", 0},
+	{"day", 1},        {"days", 1},        {"night", 1},   {"nights", 1},  {"week", 7},     {"weeks", 7},
+	{"fortnight", 14}, {"fortnights", 14}, {"month", 30},  {"months", 30}, {"year", 365},   {"years", 365},
+	{"hour", 0},       {"hours", 0},       {"minutes", 0}, {"minute", 0},  {"kg", 0},       {"kgs", 0},
+	{"kilos", 0},      {"kilo", 0},        {"lbs", 0},     {"lb", 0},      {"pounds", 0},   {"pound", 0},
+	{"stone", 0},      {"st", 0},          {"times", 0},   {"cm", 0},      {"mg", 0},       {"am", 0},
+	{"pm", 0},         {"percent", 0},     {"degrees", 0}, {"c", 0},       {"f", 0},        {"miles", 0},
+	{"km", 0},         {"feet", 0},        {"ft", 0},      {"kids", 0},    {"children", 0}, {"tablets", 0},
+	{"pills", 0},      {"cups", 0},        {"steps", 0},
 };
 
 static const char *const en_years[] = {"years", "year", NULL};
 static const char *const en_age_after[] = {"old", NULL};
 static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", "shes", "hes", NULL};
-static const char *const en_dur_before[] = {"for", "since", "past", "last", "about", "around", "almost",
-					    "nearly", "over", "lasted", "lasting", "been", NULL};
+static const char *const en_dur_before[] = {"for",    "since", "past",   "last",    "about", "around", "almost",
+					    "nearly", "over",  "lasted", "lasting", "been",  NULL};
 static const char *const en_dur_after[] = {"ago", "now", "straight", "running", "already", NULL};
 static const char *const en_not_duration[] = {"pregnant", "postpartum", "old", NULL};
 static const char *const en_joiners[] = {"and", NULL};
-static const char *const en_no_correct[] = {"setting", "sifting", "getting", "bitter", "through", "thought",
-					    "breath",  "breathe", "string",  "string", "stinging", "reaching",
-					    "teaching", "beating", "heating", "walked", "talking", "chess",
-					    "weight",  "height",  "fainter", "painter", "waiting", NULL};
+static const char *const en_no_correct[] = {"setting",  "sifting", "getting", "bitter",  "through",  "thought",
+					    "breath",   "breathe", "string",  "string",  "stinging", "reaching",
+					    "teaching", "beating", "heating", "walked",  "talking",  "chess",
+					    "weight",   "height",  "fainter", "painter", "waiting",  NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
 static const char *const en_unit_last[] = {"last", "past", NULL};
-static const char *const en_family[] = {"mum", "mom", "mother", "dad", "father", "sister", "brother", "wife", "son",
-					"daughter", "grandma", "grandmother", "grandad", "grandfather", "aunt", "uncle",
-					"cousin", "friend", "family", "nan", "granny", "grandpa", "mums", "moms", NULL};
-static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers",
-					      NULL};
+static const char *const en_family[] = {
+	"mum",      "mom",     "mother",      "dad",     "father",      "sister", "brother", "wife",   "son",
+	"daughter", "grandma", "grandmother", "grandad", "grandfather", "aunt",   "uncle",   "cousin", "friend",
+	"family",   "nan",     "granny",      "grandpa", "mums",        "moms",   NULL};
+static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers", NULL};
 
 /* ------------------------------------------------------------------ Spanish */
 
@@ -364,50 +363,77 @@ static const struct hh_tp_trigger es_triggers[] = {
 };
 
 static const struct hh_tp_abbrev es_abbrevs[] = {
-	{"q", "que"},        {"k", "que"},         {"xq", "porque"},     {"pq", "porque"},     {"porq", "porque"},
-	{"xk", "porque"},    {"tb", "tambien"},    {"tmb", "tambien"},   {"tambn", "tambien"}, {"d", "de"},
-	{"x", "por"},        {"sem", "semanas"},   {"sems", "semanas"},  {"ns", "no se"},      {"nose", "no se"},
-	{"nse", "no se"},    {"dias", "dias"},     {"hrs", "horas"},     {"hs", "horas"},      {"mins", "minutos"},
-	{"espalada", "espalda"}, {"espaldar", "espalda"}, {"fiebr", "fiebre"}, {"fievre", "fiebre"},
-	{"calentura", "fiebre"}, {"temperatura", "temperatura"}, {"duelen", "duele"}, {"dolia", "duele"},
-	{"dolores", "dolor"}, {"molestia", "dolor"}, {"molestias", "dolor"}, {"omoplatos", "omoplato"},
-	{"omoplatos", "omoplato"}, {"peor", "peor"}, {"empeora", "peor"}, {"empeoran", "peor"},
+	{"q", "que"},
+	{"k", "que"},
+	{"xq", "porque"},
+	{"pq", "porque"},
+	{"porq", "porque"},
+	{"xk", "porque"},
+	{"tb", "tambien"},
+	{"tmb", "tambien"},
+	{"tambn", "tambien"},
+	{"d", "de"},
+	{"x", "por"},
+	{"sem", "semanas"},
+	{"sems", "semanas"},
+	{"ns", "no se"},
+	{"nose", "no se"},
+	{"nse", "no se"},
+	{"dias", "dias"},
+	{"hrs", "horas"},
+	{"hs", "horas"},
+	{"mins", "minutos"},
+	{"espalada", "espalda"},
+	{"espaldar", "espalda"},
+	{"fiebr", "fiebre"},
+	{"fievre", "fiebre"},
+	{"calentura", "fiebre"},
+	{"temperatura", "temperatura"},
+	{"duelen", "duele"},
+	{"dolia", "duele"},
+	{"dolores", "dolor"},
+	{"molestia", "dolor"},
+	{"molestias", "dolor"},
+	{"omoplatos", "omoplato"},
+	{"omoplatos", "omoplato"},
+	{"peor", "peor"},
+	{"empeora", "peor"},
+	{"empeoran", "peor"},
 };
 
 static const struct hh_tp_numword es_numwords[] = {
-	{"cero", 0, HH_TP_NUM_UNIT},         {"uno", 1, HH_TP_NUM_UNIT},           {"dos", 2, HH_TP_NUM_UNIT},
-	{"tres", 3, HH_TP_NUM_UNIT},         {"cuatro", 4, HH_TP_NUM_UNIT},        {"cinco", 5, HH_TP_NUM_UNIT},
-	{"seis", 6, HH_TP_NUM_UNIT},         {"siete", 7, HH_TP_NUM_UNIT},         {"ocho", 8, HH_TP_NUM_UNIT},
-	{"nueve", 9, HH_TP_NUM_UNIT},        {"diez", 10, HH_TP_NUM_UNIT},         {"once", 11, HH_TP_NUM_UNIT},
-	{"doce", 12, HH_TP_NUM_UNIT},        {"trece", 13, HH_TP_NUM_UNIT},        {"catorce", 14, HH_TP_NUM_UNIT},
-	{"quince", 15, HH_TP_NUM_UNIT},      {"dieciseis", 16, HH_TP_NUM_UNIT},    {"diecisiete", 17, HH_TP_NUM_UNIT},
-	{"dieciocho", 18, HH_TP_NUM_UNIT},   {"diecinueve", 19, HH_TP_NUM_UNIT},   {"veinte", 20, HH_TP_NUM_TEN},
-	{"veintiuno", 21, HH_TP_NUM_UNIT},   {"veintiun", 21, HH_TP_NUM_UNIT},     {"veintiuna", 21, HH_TP_NUM_UNIT},
-	{"veintidos", 22, HH_TP_NUM_UNIT},   {"veintitres", 23, HH_TP_NUM_UNIT},   {"veinticuatro", 24, HH_TP_NUM_UNIT},
-	{"veinticinco", 25, HH_TP_NUM_UNIT}, {"veintiseis", 26, HH_TP_NUM_UNIT},   {"veintisiete", 27, HH_TP_NUM_UNIT},
-	{"veintiocho", 28, HH_TP_NUM_UNIT},  {"veintinueve", 29, HH_TP_NUM_UNIT},  {"treinta", 30, HH_TP_NUM_TEN},
-	{"cuarenta", 40, HH_TP_NUM_TEN},     {"cincuenta", 50, HH_TP_NUM_TEN},     {"sesenta", 60, HH_TP_NUM_TEN},
-	{"setenta", 70, HH_TP_NUM_TEN},      {"ochenta", 80, HH_TP_NUM_TEN},       {"noventa", 90, HH_TP_NUM_TEN},
-	{"cien", 100, HH_TP_NUM_HUNDRED},    {"ciento", 100, HH_TP_NUM_HUNDRED},   {"un", 1, HH_TP_NUM_ARTICLE},
-	{"una", 1, HH_TP_NUM_ARTICLE},       {"par", 2, HH_TP_NUM_VAGUE},          {"unos", 3, HH_TP_NUM_VAGUE},
-	{"unas", 3, HH_TP_NUM_VAGUE},        {"varios", 3, HH_TP_NUM_VAGUE},       {"varias", 3, HH_TP_NUM_VAGUE},
+	{"cero", 0, HH_TP_NUM_UNIT},         {"uno", 1, HH_TP_NUM_UNIT},          {"dos", 2, HH_TP_NUM_UNIT},
+	{"tres", 3, HH_TP_NUM_UNIT},         {"cuatro", 4, HH_TP_NUM_UNIT},       {"cinco", 5, HH_TP_NUM_UNIT},
+	{"seis", 6, HH_TP_NUM_UNIT},         {"siete", 7, HH_TP_NUM_UNIT},        {"ocho", 8, HH_TP_NUM_UNIT},
+	{"nueve", 9, HH_TP_NUM_UNIT},        {"diez", 10, HH_TP_NUM_UNIT},        {"once", 11, HH_TP_NUM_UNIT},
+	{"doce", 12, HH_TP_NUM_UNIT},        {"trece", 13, HH_TP_NUM_UNIT},       {"catorce", 14, HH_TP_NUM_UNIT},
+	{"quince", 15, HH_TP_NUM_UNIT},      {"dieciseis", 16, HH_TP_NUM_UNIT},   {"diecisiete", 17, HH_TP_NUM_UNIT},
+	{"dieciocho", 18, HH_TP_NUM_UNIT},   {"diecinueve", 19, HH_TP_NUM_UNIT},  {"veinte", 20, HH_TP_NUM_TEN},
+	{"veintiuno", 21, HH_TP_NUM_UNIT},   {"veintiun", 21, HH_TP_NUM_UNIT},    {"veintiuna", 21, HH_TP_NUM_UNIT},
+	{"veintidos", 22, HH_TP_NUM_UNIT},   {"veintitres", 23, HH_TP_NUM_UNIT},  {"veinticuatro", 24, HH_TP_NUM_UNIT},
+	{"veinticinco", 25, HH_TP_NUM_UNIT}, {"veintiseis", 26, HH_TP_NUM_UNIT},  {"veintisiete", 27, HH_TP_NUM_UNIT},
+	{"veintiocho", 28, HH_TP_NUM_UNIT},  {"veintinueve", 29, HH_TP_NUM_UNIT}, {"treinta", 30, HH_TP_NUM_TEN},
+	{"cuarenta", 40, HH_TP_NUM_TEN},     {"cincuenta", 50, HH_TP_NUM_TEN},    {"sesenta", 60, HH_TP_NUM_TEN},
+	{"setenta", 70, HH_TP_NUM_TEN},      {"ochenta", 80, HH_TP_NUM_TEN},      {"noventa", 90, HH_TP_NUM_TEN},
+	{"cien", 100, HH_TP_NUM_HUNDRED},    {"ciento", 100, HH_TP_NUM_HUNDRED},  {"un", 1, HH_TP_NUM_ARTICLE},
+	{"una", 1, HH_TP_NUM_ARTICLE},       {"par", 2, HH_TP_NUM_VAGUE},         {"unos", 3, HH_TP_NUM_VAGUE},
+	{"unas", 3, HH_TP_NUM_VAGUE},        {"varios", 3, HH_TP_NUM_VAGUE},      {"varias", 3, HH_TP_NUM_VAGUE},
 };
 
 static const struct hh_tp_unit es_units[] = {
-	{"dia", 1},       {"dias", 1},        {"noche", 1},     {"noches", 1},     {"semana", 7},
-	{"semanas", 7},   {"quincena", 15},   {"quincenas", 15}, {"mes", 30},      {"meses", 30},
-	{"ano", 365},     {"anos", 365},      {"hora", 0},      {"horas", 0},      {"minuto", 0},
-	{"minutos", 0},   {"kg", 0},          {"kilos", 0},     {"kilo", 0},       {"kilogramos", 0},
-	{"libras", 0},    {"veces", 0},       {"cm", 0},        {"mg", 0},         {"grados", 0},
-	{"hijos", 0},     {"pastillas", 0},   {"pasos", 0},     {"km", 0},         {"metros", 0},
+	{"dia", 1},       {"dias", 1},       {"noche", 1},     {"noches", 1},  {"semana", 7}, {"semanas", 7},
+	{"quincena", 15}, {"quincenas", 15}, {"mes", 30},      {"meses", 30},  {"ano", 365},  {"anos", 365},
+	{"hora", 0},      {"horas", 0},      {"minuto", 0},    {"minutos", 0}, {"kg", 0},     {"kilos", 0},
+	{"kilo", 0},      {"kilogramos", 0}, {"libras", 0},    {"veces", 0},   {"cm", 0},     {"mg", 0},
+	{"grados", 0},    {"hijos", 0},      {"pastillas", 0}, {"pasos", 0},   {"km", 0},     {"metros", 0},
 };
 
 static const char *const es_years[] = {"anos", "ano", NULL};
 static const char *const es_age_after[] = {"de edad", "edad", NULL};
 static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", NULL};
-static const char *const es_dur_before[] = {"hace", "durante", "desde", "por", "llevo", "lleva", "llevamos",
-					    "ultimos", "ultimas", "pasados", "pasadas", "casi", "como", "mas de",
-					    NULL};
+static const char *const es_dur_before[] = {"hace",    "durante",  "desde",   "por",     "llevo",
+					    "lleva",   "llevamos", "ultimos", "ultimas", "pasados",
+					    "pasadas", "casi",     "como",    "mas de",  NULL};
 static const char *const es_dur_after[] = {"ya", "seguidos", "seguidas", NULL};
 static const char *const es_not_duration[] = {"embarazada", "embarazo", "de embarazo", "de gestacion", NULL};
 static const char *const es_joiners[] = {"y", NULL};
@@ -415,21 +441,35 @@ static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "senta
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
-static const char *const es_family[] = {"madre", "padre", "mama", "papa", "hermana", "hermano", "abuela", "abuelo",
-					"tia", "tio", "prima", "primo", "hija", "hijo", "esposo", "esposa", "marido",
-					"familia", "amiga", "amigo", NULL};
-static const char *const es_family_verbs[] = {"tiene", "tuvo", "tenia", "padece", "murio", "sufre", "sufrio",
-					      "ha tenido", NULL};
+static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
+					"abuelo", "tia",    "tio",    "prima",   "primo",   "hija",    "hijo",
+					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   NULL};
+static const char *const es_family_verbs[] = {"tiene", "tuvo",   "tenia",     "padece", "murio",
+					      "sufre", "sufrio", "ha tenido", NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
-	[HH_LANG_EN] = {en_triggers, HH_ARRAY_LEN(en_triggers), en_abbrevs, HH_ARRAY_LEN(en_abbrevs), en_numwords,
-			HH_ARRAY_LEN(en_numwords), en_units, HH_ARRAY_LEN(en_units), en_years, en_age_after,
-			en_age_before, en_dur_before, en_dur_after, en_not_duration, en_joiners, en_no_correct,
-			en_yesterday, en_today, en_unit_last, en_family, en_family_verbs},
-	[HH_LANG_ES] = {es_triggers, HH_ARRAY_LEN(es_triggers), es_abbrevs, HH_ARRAY_LEN(es_abbrevs), es_numwords,
-			HH_ARRAY_LEN(es_numwords), es_units, HH_ARRAY_LEN(es_units), es_years, es_age_after,
-			es_age_before, es_dur_before, es_dur_after, es_not_duration, es_joiners, es_no_correct,
-			es_yesterday, es_today, es_unit_last, es_family, es_family_verbs},
+	[HH_LANG_EN] = {en_triggers,    HH_ARRAY_LEN(en_triggers),
+			en_abbrevs,     HH_ARRAY_LEN(en_abbrevs),
+			en_numwords,    HH_ARRAY_LEN(en_numwords),
+			en_units,       HH_ARRAY_LEN(en_units),
+			en_years,       en_age_after,
+			en_age_before,  en_dur_before,
+			en_dur_after,   en_not_duration,
+			en_joiners,     en_no_correct,
+			en_yesterday,   en_today,
+			en_unit_last,   en_family,
+			en_family_verbs},
+	[HH_LANG_ES] = {es_triggers,    HH_ARRAY_LEN(es_triggers),
+			es_abbrevs,     HH_ARRAY_LEN(es_abbrevs),
+			es_numwords,    HH_ARRAY_LEN(es_numwords),
+			es_units,       HH_ARRAY_LEN(es_units),
+			es_years,       es_age_after,
+			es_age_before,  es_dur_before,
+			es_dur_after,   es_not_duration,
+			es_joiners,     es_no_correct,
+			es_yesterday,   es_today,
+			es_unit_last,   es_family,
+			es_family_verbs},
 };
 
 const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)

@@ -48,6 +48,8 @@ struct hh_phrasebook {
 	size_t n;
 	const char **vocab; /* every whole word of a phrase, sorted, unique: what a typo is corrected to */
 	size_t n_vocab;
+	const struct hh_phrase **stem_first; /* the phrases whose first word is a stem ("tingl*") */
+	size_t n_stem_first;
 };
 
 /*
@@ -56,11 +58,11 @@ struct hh_phrasebook {
  * region, a phrase empty, too long, of more than HH_PHRASE_MAX_WORDS words,
  * starting or ending with a gap, made only of negation or hedging words,
  * or whose words begin a negation or hedging word ("no*"), a phrase given
- * twice or under two codes (in one country), an unknown country. Returns
- * the phrasebook in c's arena, or NULL when anything was wrong.
+ * twice or under two codes (in one country), an unknown country. A c
+ * without symptoms (a file checked alone) leaves the codes unchecked.
+ * Returns the phrasebook in c's arena, or NULL when anything was wrong.
  */
-struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang,
-					struct hh_content *c);
+struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c);
 
 /* Adds book (NULL allowed) to a running ruleset digest: hh_content_finish calls it. */
 struct hh_sha256;

@@ -30,10 +30,10 @@
 #define MAX_CODES 96
 
 struct tally {
-	int tp, fp, fn;                 /* code+status pairs */
-	int rf_gold, rf_found;          /* red flags labelled present/uncertain, read present/uncertain */
-	int rf_absent;                  /* red flags put in absent (must stay 0) */
-	int neg_n, neg_ok;              /* labelled codes the reader found: denied call right */
+	int tp, fp, fn;        /* code+status pairs */
+	int rf_gold, rf_found; /* red flags labelled present/uncertain, read present/uncertain */
+	int rf_absent;         /* red flags put in absent (must stay 0) */
+	int neg_n, neg_ok;     /* labelled codes the reader found: denied call right */
 	int age_n, age_ok, dur_n, dur_ok;
 	int messages;
 	int code_tp[MAX_CODES], code_fp[MAX_CODES], code_fn[MAX_CODES];
@@ -41,7 +41,6 @@ struct tally {
 
 static struct hh_content *C;
 static int verbose;
-
 
 static int has(const struct hh_symptom *const *v, size_t n, const struct hh_symptom *y)
 {
@@ -107,7 +106,8 @@ static void score_one(json_t *msg, struct tally *t)
 				t->code_fn[i]++;
 			}
 			if (verbose && (got != NULL || want != NULL))
-				printf("  %s %s: read %s, labelled %s\n", id, y->code, got ? got : "-", want ? want : "-");
+				printf("  %s %s: read %s, labelled %s\n", id, y->code, got ? got : "-",
+				       want ? want : "-");
 		}
 		if (want != NULL && y->category == HH_CATEGORY_RED_FLAG && strcmp(want, "denied") != 0) {
 			t->rf_gold++;

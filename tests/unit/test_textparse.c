@@ -21,6 +21,7 @@
 #include "healthhub/phrases.h"
 #include "healthhub/schema.h"
 #include "healthhub/textparse.h"
+#include "healthhub/triage_parse.h"
 
 static struct hh_content *C;
 
@@ -49,10 +50,10 @@ static int in_list(const struct hh_symptom *const *v, size_t n, const char *code
 static char where(const struct hh_textparse_result *r, const char *code)
 {
 	const struct hh_triage_input *in = &r->request;
-	return in_list(in->symptoms, in->n_symptoms, code)  ? 'S'
-	       : in_list(in->absent, in->n_absent, code)    ? 'A'
-	       : in_list(in->unknown, in->n_unknown, code)  ? 'U'
-							    : '-';
+	return in_list(in->symptoms, in->n_symptoms, code) ? 'S'
+	       : in_list(in->absent, in->n_absent, code)   ? 'A'
+	       : in_list(in->unknown, in->n_unknown, code) ? 'U'
+							   : '-';
 }
 
 static void dump(const char *text, const struct hh_textparse_result *r)
@@ -193,18 +194,18 @@ static void test_region_and_positions(void)
 /* ------------------------------------------------------------------ properties */
 
 static const char *const pieces_en[] = {
-	"no",       "not",        "never",    "without", "maybe",   "I think",  "chest pain", "fever",
-	"numb legs", "and",       "or",       "but",     ",",       ".",        "my",         "I",
-	"pain",     "worse",      "sitting",  "denies",  "haven't", "might",    "not sure",   "cough",
-	"45",       "weeks",      "y/o",      "idk",     "bc",      "tingling", "arms",       "lost weight",
-	"rash",     "one side",   "can't",    "walk",    "sick",    "sweaty",   "🙂",         "<b>",
-	"nor",      "neither",    "hurts",    "when",    "breathe", "in",       "a",          "the",
+	"no",        "not",      "never",   "without", "maybe",   "I think",  "chest pain", "fever",
+	"numb legs", "and",      "or",      "but",     ",",       ".",        "my",         "I",
+	"pain",      "worse",    "sitting", "denies",  "haven't", "might",    "not sure",   "cough",
+	"45",        "weeks",    "y/o",     "idk",     "bc",      "tingling", "arms",       "lost weight",
+	"rash",      "one side", "can't",   "walk",    "sick",    "sweaty",   "🙂",       "<b>",
+	"nor",       "neither",  "hurts",   "when",    "breathe", "in",       "a",          "the",
 };
 static const char *const pieces_es[] = {
-	"no",      "sin",      "nunca",   "tampoco", "ni",      "creo que", "puede que", "no sé si",
-	"fiebre",  "dolor",    "pecho",   "piernas", "dormidas", "y",       "o",         "pero",
-	",",       ".",        "tengo",   "me",      "duele",   "al",       "respirar",  "años",
-	"45",      "semanas",  "quizás",  "mareo",   "hormigueo", "brazo",  "sangre",    "orina",
+	"no",     "sin",     "nunca",  "tampoco", "ni",        "creo que", "puede que", "no sé si",
+	"fiebre", "dolor",   "pecho",  "piernas", "dormidas",  "y",        "o",         "pero",
+	",",      ".",       "tengo",  "me",      "duele",     "al",       "respirar",  "años",
+	"45",     "semanas", "quizás", "mareo",   "hormigueo", "brazo",    "sangre",    "orina",
 };
 
 static unsigned rng = 12345;
@@ -265,9 +266,10 @@ static void property(enum hh_lang lang, const char *const *pieces, size_t n_piec
 
 static void test_properties(void)
 {
-	static const char *const den_en[] = {"No chest pain", "I don't have a fever", "no numbness or tingling",
-					     "never had cancer", "Denies weight loss", "no fever, no rash, no cough",
-					     "not worse when sitting", "Without any dizziness"};
+	static const char *const den_en[] = {"No chest pain",           "I don't have a fever",
+					     "no numbness or tingling", "never had cancer",
+					     "Denies weight loss",      "no fever, no rash, no cough",
+					     "not worse when sitting",  "Without any dizziness"};
 	static const char *const den_es[] = {"No tengo fiebre", "sin dolor en el pecho", "ni mareo ni sudores",
 					     "nunca he tenido cáncer", "tampoco hormigueo"};
 	property(HH_LANG_EN, pieces_en, HH_ARRAY_LEN(pieces_en), den_en, HH_ARRAY_LEN(den_en));
@@ -302,18 +304,22 @@ static void test_phrase_checks(void)
 {
 	const char *rel = "triage/phrases.json";
 	CHECK(phrases_diags(rel, "{\"codes\": {\"no_such_code\": {\"phrases\": [\"x y\"]}}}", "not a symptom code"));
-	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"fever\"]}, \"chest_pain\": {\"phrases\": [\"Fever\"]}}}",
-			    "also names fever"));
+	CHECK(phrases_diags(
+		rel, "{\"codes\": {\"fever\": {\"phrases\": [\"fever\"]}, \"chest_pain\": {\"phrases\": [\"Fever\"]}}}",
+		"also names fever"));
 	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"fever\", \"fevers\"]}}}", "given twice"));
 	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"nev*\"]}}}", "begins a negation"));
-	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"no never\"]}}}", "negation or hedging words only"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"no never\"]}}}",
+			    "negation or hedging words only"));
 	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"\"]}}}", "has no words"));
 	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"* fever\"]}}}", "start or end with a gap"));
 	CHECK(phrases_diags(rel,
-			    "{\"codes\": {\"fever\": {\"phrases\": [\"a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r\"]}}}",
+			    "{\"codes\": {\"fever\": {\"phrases\": [\"a b c d e f g h i j k l m n o p q r s t u v w x "
+			    "y z a b c d e f g h i j k l m n o p q r\"]}}}",
 			    "longer than"));
-	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"one two three four five six seven eight nine\"]}}}",
-			    "more than"));
+	CHECK(phrases_diags(
+		rel, "{\"codes\": {\"fever\": {\"phrases\": [\"one two three four five six seven eight nine\"]}}}",
+		"more than"));
 	CHECK(phrases_diags("es/triage/phrases.json", "{\"codes\": {\"fever\": {\"phrases\": [\"sin\"]}}}",
 			    "negation or hedging words only"));
 }
@@ -328,6 +334,71 @@ static void test_ruleset_version_covers_phrases(void)
 	hh_content_finish(c2);
 	CHECK(strcmp(before, c2->ruleset_version) != 0);
 	hh_content_free(c2);
+}
+
+/* ------------------------------------------------------------------ the endpoint's pure parts */
+
+static int body_kind(const char *body, enum hh_error_kind want, const char *field)
+{
+	struct hh_parse_body b;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind = HH_E_INTERNAL;
+	hh_field_errors_init(&errs);
+	int rc = hh_parse_body_check(body, strlen(body), &b, &kind, &errs);
+	int named = field == NULL;
+	for (size_t i = 0; i < errs.n; i++)
+		named |= strcmp(errs.v[i].field, field) == 0;
+	hh_parse_body_free(&b);
+	return rc < 0 && kind == want && named;
+}
+
+static void test_body_and_answer(void)
+{
+	struct hh_parse_body b;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind;
+	hh_field_errors_init(&errs);
+	const char *ok = "{\"text\": \"\u00a1No chest pain!\", \"lang\": \"en\"}";
+	CHECK(hh_parse_body_check(ok, strlen(ok), &b, &kind, &errs) == 0 && b.has_lang && b.lang == HH_LANG_EN);
+	struct hh_textparse_result r;
+	hh_textparse(C, b.lang, "GB", b.text, b.len, &r);
+	size_t len = 0;
+	char *out = hh_render_parse(C, b.lang, b.text, b.len, &r, &len);
+	json_t *a = out != NULL ? json_loadb(out, len, 0, NULL) : NULL;
+	json_t *m = json_array_get(json_object_get(a, "mentions"), 0);
+	CHECK(a != NULL && json_array_size(json_object_get(json_object_get(a, "request"), "symptoms")) == 0);
+	CHECK(json_object_get(json_object_get(a, "request"), "absent") == NULL);
+	CHECK(json_object_get(json_object_get(a, "request"), "age") == NULL);
+	CHECK_STR(json_string_value(json_object_get(m, "text")), "chest pain");
+	CHECK_STR(json_string_value(json_object_get(m, "status")), "denied");
+	CHECK(json_integer_value(json_object_get(m, "start")) == 4 &&
+	      json_integer_value(json_object_get(m, "end")) == 14);
+	CHECK_STR(json_string_value(json_object_get(a, "ruleset_version")), C->ruleset_version);
+	json_decref(a);
+	free(out);
+	hh_parse_body_free(&b);
+
+	CHECK(body_kind("{\"text\": 5}", HH_E_VALIDATION, "text"));
+	CHECK(body_kind("{\"lang\": \"es\"}", HH_E_VALIDATION, "text"));
+	CHECK(body_kind("{\"text\": \"x\", \"lang\": \"fr\"}", HH_E_VALIDATION, "lang"));
+	CHECK(body_kind("{\"text\": \"x\", \"symptoms\": []}", HH_E_VALIDATION, "symptoms"));
+	CHECK(body_kind("[\"x\"]", HH_E_VALIDATION, "body"));
+	CHECK(body_kind("{\"text\": \"x\"", HH_E_MALFORMED_JSON, NULL));
+	CHECK(body_kind("{\"text\": \"a\\u0000b\"}", HH_E_VALIDATION, "text"));
+	CHECK(body_kind("{\"text\": [[[[[[[[\"deep\"]]]]]]]]}", HH_E_MALFORMED_JSON, NULL));
+	char *big = xmalloc(4 * 4001 + 32);
+	size_t n = (size_t)snprintf(big, 32, "{\"text\": \"");
+	for (int i = 0; i < 4001; i++) {
+		memcpy(big + n, "\xc3\xa9", 2); /* e acute: 4,001 code points, 8,002 bytes */
+		n += 2;
+	}
+	memcpy(big + n, "\"}", 3);
+	CHECK(body_kind(big, HH_E_TOO_LARGE, NULL));
+	big[n - 2] = '"';
+	big[n - 1] = '}';
+	big[n] = '\0';
+	CHECK(!body_kind(big, HH_E_TOO_LARGE, NULL)); /* 4,000 are read */
+	free(big);
 }
 
 int main(int argc, char **argv)
@@ -353,6 +424,7 @@ int main(int argc, char **argv)
 	test_properties();
 	test_phrase_checks();
 	test_ruleset_version_covers_phrases();
+	test_body_and_answer();
 	hh_content_free(C);
 	return check_done();
 }
