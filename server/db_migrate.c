@@ -94,8 +94,8 @@ static const char *const sums_sql[HH_PLAN_KIND_COUNT] = {
 	[HH_PLAN_QUESTION] = "SELECT id, checksum FROM interview_questions ORDER BY id COLLATE \"C\"",
 	[HH_PLAN_POLICY] = "SELECT 'triage/policy.json', checksum FROM triage_policy",
 	[HH_PLAN_COUNTRY] = "SELECT code, checksum FROM countries ORDER BY code COLLATE \"C\"",
-	[HH_PLAN_TRANSLATION] = "SELECT path, checksum FROM (SELECT path, checksum FROM translations UNION ALL\n"
-				" SELECT path, checksum FROM phrases) AS t ORDER BY path COLLATE \"C\"",
+	[HH_PLAN_TRANSLATION] = ("SELECT path, checksum FROM (SELECT path, checksum FROM translations UNION ALL"
+				 " SELECT path, checksum FROM phrases) AS t ORDER BY path COLLATE \"C\""),
 };
 
 void hh_db_sums_free(struct hh_db_sums *s)

@@ -213,13 +213,18 @@ int main(int argc, char **argv)
 	memset(&en, 0, sizeof(en));
 	memset(&es, 0, sizeof(es));
 	memset(&all, 0, sizeof(all));
+	struct tally late;
+	memset(&late, 0, sizeof(late));
 	score_file("tests/data/freetext/labelled-en.jsonl", &en);
 	score_file("tests/data/freetext/labelled-es.jsonl", &es);
+	/* written after the phrases were last tuned: a fairer guess at unseen messages (reported, not a target) */
+	score_file("tests/data/freetext/labelled-late.jsonl", &late);
 	add(&all, &en);
 	add(&all, &es);
 	report("English", &en, verbose);
 	report("Spanish", &es, verbose);
 	struct figures g = report("Both", &all, 1);
+	report("Written after tuning (not counted above)", &late, verbose);
 	CHECK(all.messages >= 150);
 	CHECK(all.rf_absent == 0);
 	CHECK(g.rf_recall >= 0.95);
