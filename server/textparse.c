@@ -886,7 +886,7 @@ static int read_since(const struct reader *r, int i, struct hh_textparse_result 
 static int read_last_unit(const struct reader *r, int i, struct hh_textparse_result *out)
 {
 	const struct hh_tp_unit *u = unit_at(r, i);
-	if (u == NULL || u->days == 0 || hh_tp_in(r->L->years, u->word) || r->t[i].w[strlen(r->t[i].w) - 1] == 's')
+	if (u == NULL || u->days == 0 || hh_tp_in(r->L->years, u->word))
 		return 0;
 	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w)) {
 		found_duration(r, out, u->days, i - 1, i + 1);

@@ -77,6 +77,9 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"wonder if", HH_TP_PRE_HEDGE},
 	{"wondering if", HH_TP_PRE_HEDGE},
 	{"could be", HH_TP_PRE_HEDGE},
+	{"could this be", HH_TP_PRE_HEDGE},
+	{"could it be", HH_TP_PRE_HEDGE},
+	{"is it", HH_TP_PRE_HEDGE},
 	{"could have", HH_TP_PRE_HEDGE},
 	{"suspect", HH_TP_PRE_HEDGE},
 	{"cant tell", HH_TP_PRE_HEDGE},
@@ -243,14 +246,14 @@ static const struct hh_tp_numword en_numwords[] = {
 };
 
 static const struct hh_tp_unit en_units[] = {
-	{"day", 1},        {"days", 1},        {"night", 1},   {"nights", 1},  {"week", 7},     {"weeks", 7},
-	{"fortnight", 14}, {"fortnights", 14}, {"month", 30},  {"months", 30}, {"year", 365},   {"years", 365},
-	{"hour", 0},       {"hours", 0},       {"minutes", 0}, {"minute", 0},  {"kg", 0},       {"kgs", 0},
-	{"kilos", 0},      {"kilo", 0},        {"lbs", 0},     {"lb", 0},      {"pounds", 0},   {"pound", 0},
-	{"stone", 0},      {"st", 0},          {"times", 0},   {"cm", 0},      {"mg", 0},       {"am", 0},
-	{"pm", 0},         {"percent", 0},     {"degrees", 0}, {"c", 0},       {"f", 0},        {"miles", 0},
-	{"km", 0},         {"feet", 0},        {"ft", 0},      {"kids", 0},    {"children", 0}, {"tablets", 0},
-	{"pills", 0},      {"cups", 0},        {"steps", 0},
+	{"day", 1},        {"days", 1},        {"night", 1},    {"nights", 1},  {"week", 7},   {"weeks", 7},
+	{"fortnight", 14}, {"fortnights", 14}, {"month", 30},   {"months", 30}, {"year", 365}, {"years", 365},
+	{"hour", 0},       {"hours", 0},       {"minutes", 0},  {"minute", 0},  {"kg", 0},     {"kgs", 0},
+	{"kilos", 0},      {"kilo", 0},        {"lbs", 0},      {"lb", 0},      {"pounds", 0}, {"pound", 0},
+	{"stone", 0},      {"st", 0},          {"times", 0},    {"cm", 0},      {"mg", 0},     {"am", 0},
+	{"pm", 0},         {"percent", 0},     {"degrees", 0},  {"miles", 0},   {"km", 0},     {"feet", 0},
+	{"ft", 0},         {"kids", 0},        {"children", 0}, {"tablets", 0}, {"pills", 0},  {"cups", 0},
+	{"steps", 0},
 };
 
 static const char *const en_years[] = {"years", "year", NULL};
@@ -323,6 +326,8 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no estoy segura", HH_TP_PRE_HEDGE},
 	{"es posible que", HH_TP_PRE_HEDGE},
 	{"sospecho", HH_TP_PRE_HEDGE},
+	{"podria ser", HH_TP_PRE_HEDGE},
+	{"sera", HH_TP_PRE_HEDGE},
 	{"podria", HH_TP_PRE_HEDGE},
 	{"no recuerdo", HH_TP_PRE_HEDGE},
 	{"ni idea", HH_TP_PRE_HEDGE},
