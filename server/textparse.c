@@ -862,23 +862,29 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	return 0;
 }
 
-/* "since yesterday", "desde ayer": one day; "since this morning": zero. */
-static int read_since(const struct reader *r, int i, struct hh_textparse_result *out)
+/*
+ * "since yesterday", "woke up this morning with it", "desde ayer", "me cai esta
+ * manana": a day word dates the start when a word of onset comes just before
+ * it (five words, one clause); "coughed up blood this morning" dates nothing.
+ */
+static int read_day_word(const struct reader *r, int i, struct hh_textparse_result *out)
 {
-	static const char *const since[] = {"since",  "desde",   "started", "began", "start",
-					    "empezo", "comenzo", "empezo",  NULL};
-	if (r->t[i].punct || !hh_tp_in(since, r->t[i].w))
+	static const char *const onset[] = {"since",  "started",  "start",    "began",   "begun",   "woke",    "woken",
+					    "came",   "happened", "fell",     "hurt",    "injured", "did",     "desde",
+					    "empezo", "comenzo",  "desperte", "cai",     "paso",    "lesione", "hice",
+					    "wake",   "after",    "tras",     "despues", NULL};
+	int days = 1, n = list_at(r, r->L->yesterday, i);
+	if (n == 0) {
+		days = 0;
+		n = list_at(r, r->L->today, i);
+	}
+	if (n == 0)
 		return 0;
-	int n = list_at(r, r->L->yesterday, i + 1);
-	if (n > 0) {
-		found_duration(r, out, 1, i, i + 1 + n);
-		return i + 1 + n;
-	}
-	n = list_at(r, r->L->today, i + 1);
-	if (n > 0) {
-		found_duration(r, out, 0, i, i + 1 + n);
-		return i + 1 + n;
-	}
+	for (int k = i - 1; k >= 0 && k >= i - 5 && r->t[k].punct != '.'; k--)
+		if (!r->t[k].punct && hh_tp_in(onset, r->t[k].w)) {
+			found_duration(r, out, days, k, i + n);
+			return i + n;
+		}
 	return 0;
 }
 
@@ -899,23 +905,11 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	return 0;
 }
 
-/* No duration read: "this morning", "ayer" alone date the start. */
-static void read_day_words(const struct reader *r, struct hh_textparse_result *out)
-{
-	for (int i = 0; i < r->n && out->request.duration_days < 0; i++) {
-		int n = list_at(r, r->L->yesterday, i);
-		if (n > 0)
-			found_duration(r, out, 1, i, i + n);
-		else if ((n = list_at(r, r->L->today, i)) > 0)
-			found_duration(r, out, 0, i, i + n);
-	}
-}
-
 static void read_numbers(const struct reader *r, struct hh_textparse_result *out)
 {
 	for (int i = 0; i < r->n;) {
 		struct number n;
-		int next = read_since(r, i, out);
+		int next = read_day_word(r, i, out);
 		if (next == 0)
 			next = read_last_unit(r, i, out);
 		if (next == 0 && read_number(r, i, &n)) {
@@ -929,7 +923,6 @@ static void read_numbers(const struct reader *r, struct hh_textparse_result *out
 		}
 		i = next > i ? next : i + 1;
 	}
-	read_day_words(r, out);
 }
 
 /* ------------------------------------------------------------------ the request */
