@@ -609,6 +609,12 @@ static int starts_clause(const struct reader *r, int j)
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
 	int words = 0, soft = 0;
+	/* the mention itself opens a clause: "no falls, started on its own" */
+	if (m->from > 0 && r->t[m->from - 1].kind == HH_TP_SOFT + 1)
+		for (size_t k = 0; k < r->L->n_triggers; k++)
+			if (r->L->triggers[k].kind == HH_TP_SUBJ &&
+			    words_at(r, r->L->triggers[k].words, m->from, 1) > 0)
+				return;
 	for (int j = m->from - 1; j >= 0 && words < SCOPE_WORDS; j--) {
 		const struct tok *t = &r->t[j];
 		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, j))

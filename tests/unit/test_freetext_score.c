@@ -2,7 +2,8 @@
  * test_freetext_score.c - scores the free-text reader against the labelled
  * messages of tests/data/freetext/labelled-*.jsonl (one JSON object a line:
  * id, lang, country, text, labels {code: present|denied|uncertain}, age,
- * duration_days) and fails under the targets of issue 23:
+ * duration_days) and fails under the targets of issue 23 (labelled-unseen.jsonl,
+ * when present, is scored apart and only reported):
  *
  *   red-flag recall >= 0.95  a red flag labelled present or uncertain is read present or uncertain
  *   red flags in absent == 0 (also checked by construction in test_textparse)
@@ -216,14 +217,15 @@ int main(int argc, char **argv)
 	memset(&late, 0, sizeof(late));
 	score_file("tests/data/freetext/labelled-en.jsonl", &en);
 	score_file("tests/data/freetext/labelled-es.jsonl", &es);
-	/* written after the phrases were last tuned: a fairer guess at unseen messages (reported, not a target) */
+	/* messages nobody tuned the phrases on (a held-out set dropped here): reported apart, not a target */
 	score_file("tests/data/freetext/labelled-unseen.jsonl", &late);
 	add(&all, &en);
 	add(&all, &es);
 	report("English", &en, verbose);
 	report("Spanish", &es, verbose);
 	struct figures g = report("Both", &all, 1);
-	report("Written after tuning (not counted above)", &late, verbose);
+	if (late.messages > 0)
+		report("Held out (labelled-unseen.jsonl, not counted above)", &late, verbose);
 	CHECK(all.messages >= 150);
 	CHECK(all.rf_absent == 0);
 	CHECK(g.rf_recall >= 0.95);
