@@ -263,6 +263,7 @@ struct hh_content *hh_i18n_variant(const struct hh_content *base, enum hh_lang l
 	v.out->translation_review = src->translation_review;
 	v.out->lang = lang;
 	v.out->country = k;
+	hh_i18n_apply_citations(v.out, k);
 	hh_content_finish(v.out);
 	return v.out;
 }

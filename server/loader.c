@@ -525,8 +525,10 @@ static void read_i18n(struct loader *L)
 	for (int l = 0; l < HH_LANG_COUNT; l++)
 		if (l == HH_LANG_EN || language_present(L, (enum hh_lang)l))
 			read_phrases(L, (enum hh_lang)l);
-	if (L->docs == NULL)
+	if (L->docs == NULL) {
 		hh_i18n_check_placeholders(L->c, L->diags, &L->errors);
+		hh_i18n_check_citations(L->c, L->diags, &L->errors);
+	}
 }
 
 int hh_loader_read_i18n(struct hh_content *base, const struct hh_i18n_doc *docs, size_t n, struct hh_diags *diags)

@@ -545,6 +545,8 @@ size_t hh_filter_remedies(const struct hh_content *c, const char *cause_slug, co
 
 static json_t *source_json(const struct hh_reference *ref)
 {
+	if (ref->url == NULL)
+		return json_null(); /* this country cites nothing for it (citations.c) */
 	json_t *o = json_object();
 	if (o == NULL || set(o, "title", str_or_null(ref->title)) < 0 || set(o, "url", str_or_null(ref->url)) < 0)
 		return fail(o);

@@ -103,6 +103,10 @@ static void out_flag(struct out *o, const char *code, enum hh_level level, const
 	out_key(o, "message", 0);
 	out_str(o, message);
 	out_key(o, "source", 0);
+	if (src->url == NULL) {
+		out_raw(o, "null"); /* this country cites nothing for it (citations.c) */
+		return;
+	}
 	out_raw(o, "{");
 	out_key(o, "title", 1);
 	out_str(o, src->title);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "healthhub/hash.h"
+#include "healthhub/i18n.h"
 #include "healthhub/triage.h" /* the bounds of a rule's numbers */
 
 /* ------------------------------------------------------------ files */
@@ -640,7 +641,7 @@ void hh_schema_interview(struct hh_field_src *s, json_t *obj)
 
 /* ------------------------------------------------------------ countries */
 
-static const char *const country_keys[] = {"code", "name", "emergency_number", "terms", "sources", NULL};
+static const char *const country_keys[] = {"code", "name", "emergency_number", "terms", "sources", "citations", NULL};
 
 /* ISO 3166-1 alpha-2, upper case, and the file's name. */
 static const char *country_code(struct hh_field_src *s, json_t *obj)
@@ -723,6 +724,7 @@ void hh_schema_country(struct hh_field_src *s, json_t *obj, struct hh_country *k
 		hh_field_join_index(path, "sources", i);
 		hh_field_reference(s, json_array_get(src, i), path, &k->sources.v[i]);
 	}
+	hh_i18n_parse_citations(s, obj, k);
 	char hex[65];
 	hh_sha256_hex(s->buf, s->len, hex);
 	k->checksum = hh_content_strdup(s->c, hex);

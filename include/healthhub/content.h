@@ -230,6 +230,20 @@ enum hh_lang {
 };
 #define HH_LANG_COUNT 2
 
+/* One entry of a country's "citations": what one rule or entity cites there. */
+enum hh_citation_kind {
+	HH_CITE_TRIAGE = 0, /* a red flag, rule or combination code: refs has 0 or 1 entry */
+	HH_CITE_ARTICLE = 1,
+	HH_CITE_CAUSE = 2,
+	HH_CITE_REMEDY = 3,
+};
+
+struct hh_citation {
+	enum hh_citation_kind kind;
+	const char *key;               /* code or slug */
+	struct hh_reference_list refs; /* empty: cites nothing in this country */
+};
+
 /*
  * A country's care routes (content/countries/CC.json): the terms a text's
  * {placeholder} stands for, per language. Every country has the same keys
@@ -242,6 +256,16 @@ struct hh_country {
 	struct hh_strv keys;                /* term keys, sorted */
 	const char **values[HH_LANG_COUNT]; /* values[lang][i] is keys.v[i] in lang */
 	struct hh_reference_list sources;
+	/*
+	 * What this country's answers cite (countries/CC.json "citations"):
+	 * with has_citations, a red flag, rule, combination, article, cause or
+	 * remedy cites what its entry says here, and nothing when it has no
+	 * entry or a null one (never another country's page); without, the
+	 * content's own sources. See citations.c.
+	 */
+	int has_citations;
+	struct hh_citation *citations; /* sorted by kind, then key */
+	size_t n_citations;
 	const char *checksum; /* sha256 hex of the file's bytes */
 };
 

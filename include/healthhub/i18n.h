@@ -64,4 +64,15 @@ void hh_i18n_compare(const struct hh_content *en, const struct hh_content *tr, c
 /* Every {placeholder} in every text of c and its translations is a term key of every country. */
 void hh_i18n_check_placeholders(const struct hh_content *c, struct hh_diags *d, size_t *errors);
 
+/* ---- per-country citations (citations.c) */
+
+struct hh_field_src;
+struct json_t;
+/* A country file's optional "citations" member, into k (the schema of countries/CC.json). */
+void hh_i18n_parse_citations(struct hh_field_src *s, struct json_t *obj, struct hh_country *k);
+/* Every code and slug a country cites for is one of c's red flags, rules, combinations or entities. */
+void hh_i18n_check_citations(const struct hh_content *c, struct hh_diags *d, size_t *errors);
+/* A variant's sources and references become those k cites (nothing for what it has none of). */
+void hh_i18n_apply_citations(struct hh_content *v, const struct hh_country *k);
+
 #endif

@@ -12,7 +12,7 @@ import hh
 
 # What a person in one country must never be told to do (content/README-i18n.md).
 FORBIDDEN = {
-    "US": re.compile(r"999|NHS|A&E|\bGP\b|\b111\b|physiotherap", re.I),
+    "US": re.compile(r"999|NHS|A&E|\bGP\b|\b111\b|physiotherap|nice\.org\.uk", re.I),
     "GB": re.compile(r"911|emergency room|urgent care|sala de emergencias", re.I),
 }
 NUMBER = {"GB": "999", "US": "911"}
@@ -30,6 +30,17 @@ def texts(x):
         return {k: texts(v) for k, v in x.items() if k not in ("source", "references", "citation", "id")}
     if isinstance(x, list):
         return [texts(v) for v in x if not (isinstance(v, str) and SLUG.match(v))]
+    return x
+
+
+def shown(x):
+    """What a person reads or follows: the texts and the citations (a US reader must not be
+    sent to an NHS page that says "call 999"), without ids, slugs and the ruleset_version (a hex
+    digest may well contain "999")."""
+    if isinstance(x, dict):
+        return {k: shown(v) for k, v in x.items() if k not in ("id", "ruleset_version")}
+    if isinstance(x, list):
+        return [shown(v) for v in x if not (isinstance(v, str) and SLUG.match(v))]
     return x
 
 
@@ -52,7 +63,7 @@ def test_red_flags(s):
         for lang in LANGS:
             for code, level in flags:
                 h, d = triage(s, "symptoms=%s&country=%s&lang=%s" % (code, country, lang))
-                text = json.dumps(texts(d), ensure_ascii=False)
+                text = json.dumps(shown(d), ensure_ascii=False)
                 tag = "%s %s %s" % (country, lang, code)
                 hh.check(d.get("country") == country, "%s: country %r" % (tag, d.get("country")))
                 hh.check(d.get("emergency_number") == NUMBER[country], "%s: emergency_number %r"
@@ -74,6 +85,85 @@ def test_red_flags(s):
             combo = [f for f in d.get("red_flags", []) if f["code"] == "fever_with_infection_risk"]
             hh.check(bool(combo) and NUMBER[country] in combo[0]["message"],
                      "%s %s: the combination names %s: %r" % (country, lang, NUMBER[country], combo))
+
+
+def cited(x, out):
+    """Every {title, url} (or null source) cited anywhere in an answer."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if k in ("source", "references", "citation"):
+                for ref in (v if isinstance(v, list) else [v]):
+                    out.append(ref)
+            else:
+                cited(v, out)
+    elif isinstance(x, list):
+        for v in x:
+            cited(v, out)
+    return out
+
+
+def test_citations(s):
+    """Sources per country (API.md "Country and language"): a US answer cites US pages (or, where
+    none supports the rule, nothing, never an NHS or NICE page); GB keeps the NHS/NICE sources."""
+    causes = [c["slug"] for c in s.get_json("/v1/causes")["items"]]
+    remedies = [r["slug"] for r in s.get_json("/v1/remedies")["items"]]
+    paths = ["/v1/symptoms", "/v1/articles/" + ARTICLE] + ["/v1/causes/" + c for c in causes] + \
+        ["/v1/remedies/" + r for r in remedies]
+    uk = re.compile(r"nhs\.uk|nice\.org\.uk")
+    for lang in LANGS:
+        for path in paths:
+            us = cited(s.get_json("%s?country=US&lang=%s" % (path, lang)), [])
+            bad = [r for r in us if r is not None and uk.search(r.get("url", "") or r.get("@id", ""))]
+            hh.check(not bad, "%s (US %s) cites a UK page: %r" % (path, lang, bad[:2]))
+            for country in ("GB", "US"):  # every text and citation of articles, causes, remedies
+                text = json.dumps(shown(s.get_json("%s?country=%s&lang=%s" % (path, country, lang))), ensure_ascii=False)
+                bad = FORBIDDEN[country].search(text)
+                hh.check(bad is None, "%s (%s %s) names another country's service %r" % (path, country, lang,
+                                                                                       bad and bad.group(0)))
+        st, h, b = s.get("/v1/articles/%s?country=US&lang=%s" % (ARTICLE, lang), {"Accept": "application/ld+json"})
+        hh.check(st == 200 and not uk.search(b.decode()), "ld+json (US %s) cites no UK page" % lang)
+        gb = s.get_json("/v1/symptoms?country=GB&lang=" + lang)
+        us = s.get_json("/v1/symptoms?country=US&lang=" + lang)
+        gbs = [i for i in gb["items"] if i["category"] == "red_flag"]
+        hh.check(all(i["source"] and uk.search(i["source"]["url"]) for i in gbs), "GB cites NHS/NICE for every red flag")
+        usl = {i["code"]: i["source"] for i in us["items"] if i["category"] == "red_flag"}
+        hh.check(usl["chest_pain"]["url"].startswith("https://medlineplus.gov/"), "US chest_pain cites MedlinePlus: %r"
+                 % usl["chest_pain"])
+        hh.check(usl["no_clear_cause"] is None, "US no_clear_cause cites nothing (no US page supports it): %r"
+                 % usl["no_clear_cause"])
+        hh.check(gb["ruleset_version"] != us["ruleset_version"], "the citations are part of the ruleset_version")
+        # the same in a triage answer and in the article's "when to get help"
+        h, d = triage(s, "symptoms=no_clear_cause,chest_pain&country=US&lang=" + lang)
+        src = {f["code"]: f["source"] for f in d.get("red_flags", [])}
+        hh.check(src.get("no_clear_cause", 0) is None and "medlineplus" in (src.get("chest_pain") or {}).get("url", ""),
+                 "US triage answer: %r" % src)
+        help_ = s.get_json("/v1/articles/%s?country=US&lang=%s" % (ARTICLE, lang))["when_to_get_help"]
+        urgent = {i["code"]: i["source"] for i in help_["urgent"]}
+        hh.check(urgent.get("no_clear_cause", 0) is None, "US article: no_clear_cause cites nothing: %r"
+                 % urgent.get("no_clear_cause"))
+
+
+def test_safety_net(s):
+    """Every level's advice names the emergency number, in every country and language (H7)."""
+    for country in ("GB", "US"):
+        for lang in LANGS:
+            for query, level in (("symptoms=&age=30&duration_days=3", "self_care"),
+                                 ("symptoms=getting_worse", "see_doctor"),
+                                 ("symptoms=fever", "urgent"), ("symptoms=chest_pain", "emergency")):
+                h, d = triage(s, "%s&country=%s&lang=%s" % (query, country, lang))
+                tag = "%s %s %s" % (country, lang, level)
+                hh.check(d.get("level") == level, "%s: level %r" % (tag, d.get("level")))
+                hh.check(NUMBER[country] in d.get("advice", ""), "%s: the advice names %s: %r"
+                         % (tag, NUMBER[country], d.get("advice")))
+            h, d = triage(s, "symptoms=getting_worse&country=%s&lang=%s" % (country, lang))
+            if country == "US":
+                hh.check("insurance" in d["advice"] or "seguro" in d["advice"],
+                         "%s %s: the see_doctor safety net is more than a nurse line: %r" % (country, lang, d["advice"]))
+            h, d = triage(s, "symptoms=pain_breathing_in&country=%s&lang=%s" % (country, lang))
+            msg = d["red_flags"][0]["message"] if d.get("red_flags") else ""
+            if country == "US":
+                hh.check("urgent care" not in msg and ("emergency room" in msg or "sala de emergencias" in msg),
+                         "US %s: a possible clot goes to the doctor or the ER, not urgent care first: %r" % (lang, msg))
 
 
 def strings(x, out):
@@ -350,13 +440,15 @@ def test_storage(url):
                          " AND translation_review = 'pending'"))
     hh.check(n == 1, "the Spanish interview screens are stored, pending review: %d" % n)
     terms = int(hh.psql(url, "SELECT count(*) FROM country_terms"))
-    hh.check(terms == 2 * 2 * 11, "every term of every country and language: %d" % terms)
+    hh.check(terms == 2 * 2 * 17, "every term of every country and language: %d" % terms)
 
 
 def main():
     with hh.served_database("test_i18n") as s:
         test_storage(s.url)
         test_red_flags(s)
+        test_citations(s)
+        test_safety_net(s)
         test_no_english_left(s)
         test_negotiation(s)
         test_interview(s)

@@ -131,6 +131,14 @@ def test_change(url):
         dropped = json.load(f)["rules"][-1]["code"]
     edit_json(os.path.join(d, "triage", "policy.json"), drop_last_rule)
 
+    def drop_citation(k):  # a country's citation of a removed rule is refused: it goes too
+        k["citations"]["triage"].pop(dropped)
+    for cc in os.listdir(os.path.join(d, "countries")):
+        with open(os.path.join(d, "countries", cc)) as f:
+            cites = json.load(f).get("citations", {}).get("triage", {})
+        if dropped in cites:
+            edit_json(os.path.join(d, "countries", cc), drop_citation)
+
     s = status(url, content=d)
     check(status_line(s.stdout, "changed", "causes/poor-posture.json"),
           "status marks an edited file changed: %r" % s.stdout)

@@ -293,6 +293,11 @@ async function main() {
 		'/v1/triage?symptoms=worse_sitting&region=upper_back&duration_days=30&age=55');
 	await cached('triage GET empty', '/v1/triage?symptoms=');
 	await check('triage GET emergency', 'GET', '/v1/triage?symptoms=chest_pain,fever', 200);
+	// sources per country: a US answer cites a US page, or nothing (source null)
+	await check('triage GET US, a flag with no US source', 'GET', '/v1/triage?symptoms=no_clear_cause,chest_pain&country=US', 200);
+	await check('symptoms US (some sources null)', 'GET', '/v1/symptoms?country=US', 200);
+	await check('article US (when to get help, null sources)', 'GET',
+		'/v1/articles/upper-middle-back-muscle-soreness?country=US&lang=es', 200);
 	await check('triage GET unknown code', 'GET', '/v1/triage?symptoms=nope&age=200', 422);
 	await check('triage GET missing symptoms', 'GET', '/v1/triage', 422);
 	await check('triage GET bad target', 'GET', '/v1/triage?symptoms=%zz', 400);

@@ -144,10 +144,72 @@ static void test_content(void)
 	hh_content_free(c);
 }
 
+static int url_is(const struct hh_reference *r, const char *prefix)
+{
+	return r->url != NULL && strncmp(r->url, prefix, strlen(prefix)) == 0;
+}
+
+/* Every citation of a variant: red flags, rules, combinations, entities. None may match bad. */
+static void check_citations(const struct hh_content *v, const char *bad)
+{
+	for (size_t i = 0; i < v->n_symptoms; i++)
+		CHECK(!mentions(v->symptoms[i].source.url, bad));
+	for (size_t i = 0; i < v->policy.n_rules; i++)
+		CHECK(!mentions(v->policy.rules[i].source.url, bad));
+	for (size_t i = 0; i < v->policy.n_combinations; i++)
+		CHECK(!mentions(v->policy.combinations[i].source.url, bad));
+	for (size_t i = 0; i < v->n_articles; i++)
+		for (size_t k = 0; k < v->articles[i].references.n; k++)
+			CHECK(!mentions(v->articles[i].references.v[k].url, bad));
+	for (size_t i = 0; i < v->n_causes; i++)
+		for (size_t k = 0; k < v->causes[i].references.n; k++)
+			CHECK(!mentions(v->causes[i].references.v[k].url, bad));
+	for (size_t i = 0; i < v->n_remedies; i++)
+		for (size_t k = 0; k < v->remedies[i].references.n; k++)
+			CHECK(!mentions(v->remedies[i].references.v[k].url, bad));
+}
+
+/* Sources per country (countries/US.json "citations"): US pages or nothing; GB keeps NHS/NICE. */
+static void test_citations(void)
+{
+	struct hh_content *c = NULL;
+	struct hh_content_files files;
+	struct hh_diags d = {0};
+	CHECK(hh_loader_read_dir(CONTENT, &c, &files, &d) == 0);
+	const struct hh_country *gb = c != NULL ? hh_i18n_country(c, "GB") : NULL;
+	const struct hh_country *us = c != NULL ? hh_i18n_country(c, "US") : NULL;
+	CHECK(gb != NULL && us != NULL && !gb->has_citations && us->has_citations);
+	for (int l = 0; gb != NULL && us != NULL && l < HH_LANG_COUNT; l++) {
+		struct hh_content *g = hh_i18n_variant(c, (enum hh_lang)l, gb);
+		struct hh_content *u = hh_i18n_variant(c, (enum hh_lang)l, us);
+		check_citations(u, "nhs\\.uk|nice\\.org\\.uk");
+		const struct hh_symptom *gy = hh_content_symptom(g, "chest_pain"),
+					*uy = hh_content_symptom(u, "chest_pain");
+		CHECK(gy != NULL && url_is(&gy->source, "https://www.nhs.uk/"));
+		CHECK(gy != NULL && mentions(gy->source.url, "nhs\\.uk|nice\\.org\\.uk")); /* the pattern finds them */
+		CHECK(uy != NULL && url_is(&uy->source, "https://medlineplus.gov/"));
+		/* no US page supports it: nothing, not the NHS page */
+		const struct hh_symptom *nc = hh_content_symptom(u, "no_clear_cause");
+		CHECK(nc != NULL && nc->source.url == NULL && nc->source.title == NULL);
+		CHECK(hh_content_symptom(g, "no_clear_cause") != NULL &&
+		      url_is(&hh_content_symptom(g, "no_clear_cause")->source, "https://www.nhs.uk/"));
+		/* the base content is untouched: the variant has its own copies */
+		CHECK(url_is(&hh_content_symptom(c, "chest_pain")->source, "https://www.nhs.uk/"));
+		const struct hh_article *ua = u->n_articles > 0 ? &u->articles[0] : NULL;
+		CHECK(ua != NULL && ua->references.n > 0 && url_is(&ua->references.v[0], "https://medlineplus.gov/"));
+		hh_content_free(u);
+		hh_content_free(g);
+	}
+	hh_content_files_free(&files);
+	hh_diags_free(&d);
+	hh_content_free(c);
+}
+
 int main(void)
 {
 	test_resolve();
 	test_check();
 	test_content();
+	test_citations();
 	return check_done();
 }
