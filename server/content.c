@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "healthhub/hash.h"
+#include "healthhub/phrases.h"
 
 /* ---------------------------------------------------------------- arena */
 
@@ -396,6 +397,8 @@ static void compute_ruleset_version(struct hh_content *c)
 	}
 	hash_combinations(&s, p);
 	hash_questions(&s, c);
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		hh_phrases_hash(&s, c->phrases[l]); /* what free text reads into a request */
 	hash_int(&s, p->max_causes);
 	hash_int(&s, p->max_remedies);
 	/* Cause names and remedies shape the answer too. */

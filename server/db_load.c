@@ -662,9 +662,17 @@ static int load_i18n(struct load *l)
 	PQclear(r);
 	if (!present)
 		return 0;
+	r = hh_db_exec(&l->db, "SELECT to_regclass('phrases') IS NOT NULL", 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (r == NULL)
+		return l->db.rc;
+	int phrases = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0; /* 0006 */
+	PQclear(r);
 	r = hh_db_exec(&l->db,
-		       "SELECT 'countries/' || code || '.json', document::text FROM countries\n"
-		       "UNION ALL SELECT path, document::text FROM translations ORDER BY 1",
+		       phrases ? "SELECT 'countries/' || code || '.json', document::text FROM countries\n"
+				 "UNION ALL SELECT path, document::text FROM translations\n"
+				 "UNION ALL SELECT path, document::text FROM phrases ORDER BY 1"
+			       : "SELECT 'countries/' || code || '.json', document::text FROM countries\n"
+				 "UNION ALL SELECT path, document::text FROM translations ORDER BY 1",
 		       0, NULL, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;

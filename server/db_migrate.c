@@ -105,7 +105,8 @@ static const char *const sums_sql[HH_PLAN_KIND_COUNT] = {
 	[HH_PLAN_QUESTION] = "SELECT id, checksum FROM interview_questions ORDER BY id COLLATE \"C\"",
 	[HH_PLAN_POLICY] = "SELECT 'triage/policy.json', checksum FROM triage_policy",
 	[HH_PLAN_COUNTRY] = "SELECT code, checksum FROM countries ORDER BY code COLLATE \"C\"",
-	[HH_PLAN_TRANSLATION] = "SELECT path, checksum FROM translations ORDER BY path COLLATE \"C\"",
+	[HH_PLAN_TRANSLATION] = ("SELECT path, checksum FROM (SELECT path, checksum FROM translations UNION ALL"
+				 " SELECT path, checksum FROM phrases) AS t ORDER BY path COLLATE \"C\""),
 };
 
 void hh_db_sums_free(struct hh_db_sums *s)
@@ -841,6 +842,20 @@ static int write_country(struct run *r, const struct hh_country *k, const struct
 	return 0;
 }
 
+/* A language's phrases file (0007_phrases.sql): kept whole, read back by db_load.c. */
+static int write_phrases(struct run *r, const struct hh_i18n_doc *doc)
+{
+	const char *params[] = {doc->path, doc->body, doc->checksum};
+	snprintf(r->what, sizeof(r->what), "%s", doc->path);
+	return q_exec(r, "INSERT INTO phrases (path, document, checksum) VALUES ($1, $2::jsonb, $3)", 3, params);
+}
+
+static int is_phrases(const char *path)
+{
+	size_t n = strlen(path), k = strlen("triage/phrases.json");
+	return n >= k && strcmp(path + n - k, "triage/phrases.json") == 0;
+}
+
 static int write_translation(struct run *r, const struct hh_i18n_doc *doc)
 {
 	char lang[8];
@@ -874,7 +889,8 @@ static const char translation_search_sql[] =
 static int write_i18n(struct run *r, const struct hh_content *c)
 {
 	static const char *const clear[] = {"DELETE FROM translation_search", "DELETE FROM translations",
-					    "DELETE FROM country_terms", "DELETE FROM countries"};
+					    "DELETE FROM phrases", "DELETE FROM country_terms",
+					    "DELETE FROM countries"};
 	snprintf(r->what, sizeof(r->what), "clearing countries and translations");
 	for (size_t i = 0; i < HH_ARRAY_LEN(clear); i++)
 		if (q_exec(r, clear[i], 0, NULL) < 0)
@@ -888,7 +904,7 @@ static int write_i18n(struct run *r, const struct hh_content *c)
 				k = strcmp(c->countries[j].checksum, doc->checksum) == 0 ? &c->countries[j] : NULL;
 			rc = k != NULL ? write_country(r, k, doc) : 0;
 		} else {
-			rc = write_translation(r, doc);
+			rc = is_phrases(doc->path) ? write_phrases(r, doc) : write_translation(r, doc);
 		}
 		if (rc < 0)
 			return -1;

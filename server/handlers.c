@@ -23,6 +23,7 @@
 #include "healthhub/reload.h"
 #include "healthhub/render.h"
 #include "healthhub/triage.h"
+#include "healthhub/triage_parse.h"
 
 static const char SEARCH_DOWN[] = "Search needs the database, which is not reachable. Try again soon.";
 static const char CONTENT_NOT_LOADED[] = "Content is not loaded yet. Try again soon.";
@@ -464,6 +465,11 @@ static int json_media_type(const char *ct)
 	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+int hh_is_json_media_type(const char *ct)
+{
+	return json_media_type(ct);
+}
+
 static enum MHD_Result triage_post(struct hh_request *rq, const struct hh_snapshot *s)
 {
 	struct hh_error e;
@@ -526,6 +532,7 @@ static const struct route_handler routes[HH_ROUTE__COUNT] = {
 	[HH_ROUTE_REMEDY] = {.content = item},
 	[HH_ROUTE_SYMPTOMS] = {.content = fixed},
 	[HH_ROUTE_TRIAGE] = {.content = triage, .own_query = 1, .not_loaded = TRIAGE_NOT_LOADED},
+	[HH_ROUTE_TRIAGE_PARSE] = {.content = hh_handle_triage_parse, .not_loaded = TRIAGE_NOT_LOADED},
 	[HH_ROUTE_HEALTHZ] = {.op = hh_ops_healthz, .own_query = 1},
 	[HH_ROUTE_READYZ] = {.op = hh_ops_readyz, .own_query = 1},
 	[HH_ROUTE_METRICS] = {.op = hh_ops_metrics, .own_query = 1},
@@ -596,7 +603,7 @@ static const struct hh_snapshot *choose_variant(struct hh_request *rq, const str
 				    "no content for this country (an ISO 3166-1 code such as GB or US)");
 	if (errs.n > 0) {
 		struct hh_error e;
-		int triage = rq->route.id == HH_ROUTE_TRIAGE;
+		int triage = rq->route.id == HH_ROUTE_TRIAGE || rq->route.id == HH_ROUTE_TRIAGE_PARSE;
 		hh_error_set(&e, triage ? HH_E_VALIDATION : HH_E_INVALID_PARAMETER,
 			     "The language or country is not one this service has; see errors.")
 			->fields = &errs;

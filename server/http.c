@@ -21,6 +21,7 @@
 #include "healthhub/problem.h"
 #include "healthhub/ratelimit.h"
 #include "healthhub/render.h"
+#include "healthhub/triage_parse.h"
 
 /* ============================================================= requests */
 
@@ -395,6 +396,13 @@ static void take_request_id(struct hh_request *rq)
 	rq->id_from_client = 1;
 }
 
+/* The body limit of the request's route: free text takes up to 64 KiB (triage_parse.h). */
+static long body_limit(const struct hh_request *rq)
+{
+	long limit = rq->srv->cfg->max_body_bytes;
+	return rq->route.id == HH_ROUTE_TRIAGE_PARSE && limit < HH_PARSE_MAX_BODY ? HH_PARSE_MAX_BODY : limit;
+}
+
 /* The first call: route the request, and decide 413 from Content-Length before reading any body. */
 static enum MHD_Result on_headers(struct hh_request *rq, const char *method, const char *version)
 {
@@ -416,8 +424,8 @@ static enum MHD_Result on_headers(struct hh_request *rq, const char *method, con
 	hh_route_match(rq->path, &rq->route);
 	const char *cl = hh_request_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	long long n = 0;
-	if (cl != NULL && hh_parse_int(cl, 0, INT64_MAX, &n) == 0 && n > rq->srv->cfg->max_body_bytes) {
-		hh_error_set(&e, HH_E_TOO_LARGE, "The body is larger than %ld bytes.", rq->srv->cfg->max_body_bytes);
+	if (cl != NULL && hh_parse_int(cl, 0, INT64_MAX, &n) == 0 && n > body_limit(rq)) {
+		hh_error_set(&e, HH_E_TOO_LARGE, "The body is larger than %ld bytes.", body_limit(rq));
 		return hh_send_problem(rq, &e);
 	}
 	return MHD_YES;
@@ -427,7 +435,7 @@ static void on_body(struct hh_request *rq, const char *data, size_t n)
 {
 	if (rq->body_too_large)
 		return;
-	if (rq->body_len + n > (size_t)rq->srv->cfg->max_body_bytes) {
+	if (rq->body_len + n > (size_t)body_limit(rq)) {
 		/* chunked bodies are counted too; the rest is read and dropped */
 		rq->body_too_large = 1;
 		free(rq->body);
@@ -436,7 +444,7 @@ static void on_body(struct hh_request *rq, const char *data, size_t n)
 		return;
 	}
 	if (rq->body == NULL)
-		rq->body = xmalloc((size_t)rq->srv->cfg->max_body_bytes + 1);
+		rq->body = xmalloc((size_t)body_limit(rq) + 1);
 	memcpy(rq->body + rq->body_len, data, n);
 	rq->body_len += n;
 }

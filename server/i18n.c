@@ -260,6 +260,7 @@ struct hh_content *hh_i18n_variant(const struct hh_content *base, enum hh_lang l
 	variant_questions(&v, src->n_questions > 0 ? src : base);
 	v.out->version = base->version;
 	v.out->countries = base->countries;
+	memcpy(v.out->phrases, base->phrases, sizeof(v.out->phrases));
 	v.out->n_countries = base->n_countries;
 	v.out->translation_review = src->translation_review;
 	v.out->lang = lang;

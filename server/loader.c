@@ -29,6 +29,7 @@
 #include "healthhub/fields.h"
 #include "healthhub/hash.h"
 #include "healthhub/i18n.h"
+#include "healthhub/phrases.h"
 #include "healthhub/schema.h"
 #include "healthhub/walk.h"
 
@@ -475,6 +476,45 @@ static int language_present(const struct loader *L, enum hh_lang lang)
 	return present;
 }
 
+/*
+ * A language's triage/phrases.json (optional: without it free text reads
+ * numbers only), checked against the symptom codes and countries, kept
+ * whole like the language files so that the server reads it back.
+ */
+static void read_phrases(struct loader *L, enum hh_lang lang)
+{
+	char *buf = NULL, *why = NULL;
+	size_t len = 0;
+	char *rel = lang == HH_LANG_EN ? xstrdup(PHRASES_PATH) : xasprintf("%s/%s", hh_lang_name(lang), PHRASES_PATH);
+	int present = 1;
+	if (L->docs == NULL) {
+		struct stat st;
+		char *path = xasprintf("%s/%s", L->dir, rel);
+		present = stat(path, &st) == 0;
+		free(path);
+	}
+	int rc = !present          ? -1
+		 : L->docs != NULL ? doc_read(L, rel, &buf, &len, &why)
+				   : hh_walk_read(L->dir, rel, &buf, &len, &why);
+	if (rc < 0) {
+		if (present && L->docs == NULL)
+			loader_fail(L, rel, "%s", why);
+		free(why);
+		free(rel);
+		return;
+	}
+	files_add(&L->files, rel, buf, len);
+	keep_doc(L, rel, buf, len);
+	struct src *s = src_new(L, rel, KIND_PHRASES, buf, len);
+	json_t *root = hh_schema_load(&s->f);
+	if (root != NULL) {
+		L->c->phrases[lang] = hh_phrases_schema(&s->f, root, lang, L->c);
+		json_decref(root);
+	}
+	free(buf);
+	free(rel);
+}
+
 /* Countries, then every language folder present, then every text's placeholders. */
 static void read_i18n(struct loader *L)
 {
@@ -482,6 +522,9 @@ static void read_i18n(struct loader *L)
 	for (int l = 0; l < HH_LANG_COUNT; l++)
 		if (l != HH_LANG_EN && language_present(L, (enum hh_lang)l))
 			read_language(L, (enum hh_lang)l);
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		if (l == HH_LANG_EN || language_present(L, (enum hh_lang)l))
+			read_phrases(L, (enum hh_lang)l);
 	if (L->docs == NULL) {
 		hh_i18n_check_placeholders(L->c, L->diags, &L->errors);
 		hh_i18n_check_citations(L->c, L->diags, &L->errors);
@@ -599,6 +642,15 @@ static int check_special(struct loader *L, const char *relpath, const char *rest
 	    strchr(relpath + sizeof(COUNTRIES_DIR), '/') == NULL) {
 		alloc_slots(L->c, KIND_COUNTRY, 1);
 		check_src(L, src_new(L, relpath, KIND_COUNTRY, buf, len), L->c);
+		return 1;
+	}
+	if (strcmp(rest, PHRASES_PATH) == 0) {
+		/* alone, without the symptoms: every check but the codes' existence */
+		struct src *s = src_new(L, relpath, KIND_PHRASES, buf, len);
+		json_t *root = hh_schema_load(&s->f);
+		if (root != NULL)
+			(void)hh_phrases_schema(&s->f, root, L->prefix != NULL ? HH_LANG_ES : HH_LANG_EN, L->c);
+		json_decref(root);
 		return 1;
 	}
 	if (L->prefix != NULL && strcmp(rest, COMBINATIONS_PATH) == 0) {

@@ -16,7 +16,16 @@
 #include "healthhub/loader.h"
 #include "healthhub/walk.h"
 
-enum kind { KIND_ARTICLE, KIND_CAUSE, KIND_REMEDY, KIND_SYMPTOMS, KIND_POLICY, KIND_INTERVIEW, KIND_COUNTRY };
+enum kind {
+	KIND_ARTICLE,
+	KIND_CAUSE,
+	KIND_REMEDY,
+	KIND_SYMPTOMS,
+	KIND_POLICY,
+	KIND_INTERVIEW,
+	KIND_COUNTRY,
+	KIND_PHRASES
+};
 #define ENTITY_KINDS 3 /* articles, causes, remedies: one file per entity */
 
 static const char *const kind_dir[ENTITY_KINDS] __attribute__((unused)) = {"articles", "causes", "remedies"};
@@ -26,6 +35,7 @@ static const char *const kind_noun[ENTITY_KINDS] __attribute__((unused)) = {"art
 #define INTERVIEW_PATH "triage/interview.json"       /* optional: without it, no guided questions */
 #define COMBINATIONS_PATH "triage/combinations.json" /* a language version's combination messages */
 #define COUNTRIES_DIR "countries"
+#define PHRASES_PATH "triage/phrases.json" /* optional, per language: the words of free text */
 
 /* One file being checked. */
 struct src {

@@ -228,6 +228,9 @@ async function main() {
 		ev.preventDefault();
 		next(api, form);
 	});
+	// ?freetext=1: the person's own words first (freetext.js), confirmed, then the questions
+	if (new URLSearchParams(location.search).has('freetext') && window.hhFreeText)
+		await window.hhFreeText(api, answers);
 	try {
 		show(await ask(api));
 	} catch (e) {

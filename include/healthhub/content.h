@@ -315,6 +315,7 @@ struct hh_i18n_doc {
 };
 
 struct hh_arena;
+struct hh_phrasebook;
 
 struct hh_content {
 	struct hh_article *articles; /* sorted by slug */
@@ -328,6 +329,8 @@ struct hh_content {
 	struct hh_policy policy;
 	struct hh_question *questions; /* the interview, in asking order; none without interview.json */
 	size_t n_questions;
+	/* The words that name each code, per language (phrases.h): the base's own; a variant borrows them. */
+	const struct hh_phrasebook *phrases[HH_LANG_COUNT];
 	int64_t version;             /* content version from the database; 0 from files */
 	const char *ruleset_version; /* hex digest of symptoms + policy (combinations included) */
 	/* Countries and languages (issue 15). */

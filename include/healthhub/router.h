@@ -20,6 +20,7 @@
 	X(HH_ROUTE_REMEDY, "/v1/remedies/{slug}", HH_M_READ)    \
 	X(HH_ROUTE_SYMPTOMS, "/v1/symptoms", HH_M_READ)         \
 	X(HH_ROUTE_TRIAGE, "/v1/triage", HH_M_READ | HH_M_POST) \
+	X(HH_ROUTE_TRIAGE_PARSE, "/v1/triage/parse", HH_M_POST) \
 	X(HH_ROUTE_HEALTHZ, "/healthz", HH_M_READ)              \
 	X(HH_ROUTE_READYZ, "/readyz", HH_M_READ)                \
 	X(HH_ROUTE_METRICS, "/metrics", HH_M_READ)              \

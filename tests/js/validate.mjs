@@ -338,6 +338,22 @@ async function main() {
 		headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'POST' } });
 	await check('triage 405', 'DELETE', '/v1/triage', 405);
 
+	// free text (issue 23): what was read, and every refusal
+	const parse = (label, body, want, headers = JSON_CT, query = '') =>
+		check(label, 'POST', '/v1/triage/parse' + query, want, { headers, body });
+	await parse('parse', JSON.stringify({ text: '45 y/o, ache between my shoulder blades for 2 wks, worse at my desk, ' +
+		'no fever but my legs feel numb', lang: 'en' }), 200);
+	await parse('parse es US', JSON.stringify({ text: 'creo que tengo fiebre, sesenta y ocho años' }), 200, JSON_CT,
+		'?lang=es&country=US');
+	await parse('parse nothing', JSON.stringify({ text: '' }), 200);
+	await parse('parse too long', JSON.stringify({ text: 'x'.repeat(4001) }), 413);
+	await parse('parse body too large', JSON.stringify({ text: 'x', pad: 'y'.repeat(70000) }), 413);
+	await parse('parse not a string', JSON.stringify({ text: 5 }), 422);
+	await parse('parse unknown lang', JSON.stringify({ text: 'x', lang: 'fr' }), 422);
+	await parse('parse malformed', '{"text": ', 400);
+	await parse('parse not JSON', 'text=x', 415, { 'Content-Type': 'text/plain' });
+	await check('parse 405', 'GET', '/v1/triage/parse', 405);
+
 	// countries and languages (issue 15): Spanish, US, negotiation and the refusals
 	await cached('article es', `/v1/articles/${article}?lang=es`);
 	await cached('article es US', `/v1/articles/${article}?lang=es&country=US`);

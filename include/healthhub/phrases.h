@@ -1,0 +1,71 @@
+/*
+ * phrases.h - the words that name each triage code, per language
+ * (content/triage/phrases.json, content/es/triage/phrases.json): checked
+ * like every content file, compiled into a phrasebook the free-text reader
+ * (textparse.h) looks words up in, and part of the ruleset version.
+ *
+ * A phrase is a few words, normalised as the reader normalises text (case,
+ * accents, abbreviations: textparse.h). Inside a phrase, "*" stands for up
+ * to four words of the same clause ("pain * chest" reads "pain in my
+ * chest") and a word ending in "*" for any word it begins ("tingl*" reads
+ * "tingling", "tingly"). A code's "partial" phrases name only part of what
+ * its question asks ("numbness" for leg_weakness_numbness): they can make
+ * the code "I don't know", never a yes, and a denial of them denies nothing.
+ */
+#ifndef HEALTHHUB_PHRASES_H
+#define HEALTHHUB_PHRASES_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "healthhub/content.h"
+#include "healthhub/fields.h"
+
+#define HH_PHRASE_MAX_WORDS 8  /* words (and gaps) in one phrase */
+#define HH_PHRASE_MAX_CHARS 80 /* bytes of one phrase as written */
+#define HH_PHRASE_GAP 4        /* words a "*" may stand for */
+
+enum hh_phrase_target {
+	HH_PHRASE_CODE = 0,   /* names a symptom code */
+	HH_PHRASE_REGION = 1, /* names a region (upper_back, middle_back) */
+};
+
+struct hh_phrase {
+	enum hh_phrase_target target;
+	const char *name;    /* the code or region name */
+	int partial;         /* 1: names part of the code's question only */
+	const char *country; /* "GB": this country only; NULL: every country */
+	const char **words;  /* normalised words; "*" is a gap */
+	unsigned char *stem; /* stem[i]: words[i] matches any word it begins */
+	size_t n_words;
+};
+
+/* One language's phrases, compiled. Lives in a content's arena. */
+struct hh_phrasebook {
+	enum hh_lang lang;
+	struct hh_phrase *v; /* sorted by first word, then longer first */
+	size_t n;
+	const char **vocab; /* every whole word of a phrase, sorted, unique: what a typo is corrected to */
+	size_t n_vocab;
+	const struct hh_phrase **stem_first; /* the phrases whose first word is a stem ("tingl*") */
+	size_t n_stem_first;
+};
+
+/*
+ * Checks a phrases file (root, borrowed) of language lang against the
+ * symptom codes of c, reporting every problem on s: unknown code or
+ * region, a phrase empty, too long, of more than HH_PHRASE_MAX_WORDS words,
+ * starting or ending with a gap, made only of negation or hedging words,
+ * or whose words begin a negation or hedging word ("no*"), a phrase given
+ * twice or under two codes (in one country), an unknown country. A c
+ * without symptoms (a file checked alone) leaves the codes unchecked.
+ * Returns the phrasebook in c's arena, or NULL when anything was wrong.
+ */
+struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c);
+
+/* Adds book (NULL allowed) to a running ruleset digest: hh_content_finish calls it. */
+struct hh_sha256;
+void hh_phrases_hash(struct hh_sha256 *h, const struct hh_phrasebook *book);
+
+#endif

@@ -1,0 +1,1172 @@
+/*
+ * textparse.c - the free-text reader (textparse.h): words, phrases,
+ * negation and hedging scopes, numbers. The word lists are in
+ * textparse_lang.c, the phrases in the content (phrases.c).
+ */
+#include "healthhub/textparse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthhub/phrases.h"
+
+#include "textparse_internal.h"
+
+#define WORD_MAX 32
+#define SCOPE_WORDS 6    /* words a pre-trigger reaches (NegEx uses 5) */
+#define POST_PUNCT 2     /* punctuation marks between a mention and a post-trigger */
+#define MAX_MATCHES 2048 /* phrase matches considered per text (4,000 code points make a few hundred) */
+
+struct tok {
+	char w[WORD_MAX];    /* normalised word, or the punctuation mark */
+	const char *alt;     /* a phrase word one typo away (borrowed from the phrasebook), or NULL */
+	unsigned start, end; /* code points */
+	char punct;          /* 0 for a word; '.' ends a sentence (also "!?;" and a new line) */
+	int digits;          /* a word of digits */
+	int decimal;         /* digits with a fraction ("1.8"): never an age or a duration */
+	long long value;     /* its value */
+	/* filled after matching */
+	int kind;      /* enum hh_tp_trigger_kind + 1 of a trigger this token belongs to, or 0 */
+	int trig_from; /* first token of that trigger */
+	int post_kind; /* the same for post-triggers starting here */
+	int post_len;
+	int covered; /* inside an accepted code phrase */
+};
+
+struct match {
+	const struct hh_phrase *p;
+	int from, to; /* tokens, to exclusive */
+	int gapped;
+	int weight;                       /* the phrase's words, gaps left out: a more specific phrase weighs more */
+	int gaps[HH_PHRASE_MAX_WORDS][2]; /* token ranges the gaps skipped */
+	int n_gaps;
+};
+
+struct reader {
+	enum hh_lang lang;
+	const struct hh_tp_lang *L;
+	const struct hh_phrasebook *book;
+	const char *country;
+	struct tok *t;
+	int n, cap;
+	struct match *m; /* MAX_MATCHES of them (the thread's scratch) */
+	int n_m;
+};
+
+const char *hh_mention_status_name(enum hh_mention_status s)
+{
+	return s == HH_MENTION_DENIED ? "denied" : s == HH_MENTION_UNCERTAIN ? "uncertain" : "present";
+}
+
+/* ------------------------------------------------------------------ tokens */
+
+static struct tok *tok_push(struct reader *r)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 256;
+		r->t = xrealloc(r->t, (size_t)r->cap * sizeof(*r->t));
+	}
+	struct tok *t = &r->t[r->n++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+/* One code point of s at *i (valid UTF-8 is assumed; a bad byte reads as itself). */
+static unsigned next_cp(const unsigned char *s, size_t len, size_t *i)
+{
+	unsigned c = s[*i];
+	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+	if (*i + n > len)
+		n = 1;
+	unsigned cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+	for (size_t k = 1; k < n; k++)
+		cp = (cp << 6) | (s[*i + k] & 0x3F);
+	*i += n;
+	return cp;
+}
+
+static int is_apostrophe(unsigned cp)
+{
+	return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0xB4 || cp == '`';
+}
+
+static char punct_of(unsigned cp)
+{
+	switch (cp) {
+	case '.':
+	case '!':
+	case '?':
+	case ';':
+	case '\n':
+	case 0x2026: /* ellipsis */ return '.';
+	case ',':
+	case ':':
+	case '/':
+	case '(':
+	case ')': return (char)cp;
+	default: return 0;
+	}
+}
+
+/* The code points of text, each folded, for the tokenizer. */
+struct cps {
+	unsigned *cp;
+	size_t n;
+};
+
+static void decode_into(const char *text, size_t len, struct cps *out);
+
+static void decode(const char *text, size_t len, struct cps *out)
+{
+	out->cp = xmalloc((len + 1) * sizeof(*out->cp)); /* a code point takes a byte at least */
+	decode_into(text, len, out);
+}
+
+/* Into out->cp, which holds HH_TEXTPARSE_MAX_CODEPOINTS: the rest of a longer text is not read. */
+static void decode_into(const char *text, size_t len, struct cps *out)
+{
+	out->n = 0;
+	size_t i = 0;
+	while (i < len && out->n < HH_TEXTPARSE_MAX_CODEPOINTS)
+		out->cp[out->n++] = next_cp((const unsigned char *)text, len, &i);
+}
+
+/* Skips an HTML tag ("<b>", "</p>", "<br/>") or entity ("&amp;") at i: the index after it, or i. */
+static size_t skip_markup(const struct cps *c, size_t i)
+{
+	unsigned x = c->cp[i];
+	if (x == '<' && i + 1 < c->n &&
+	    (hh_tp_is_word_char(c->cp[i + 1]) || c->cp[i + 1] == '/' || c->cp[i + 1] == '!')) {
+		for (size_t k = i + 1; k < c->n && k < i + 200; k++)
+			if (c->cp[k] == '>')
+				return k + 1;
+	}
+	if (x == '&') {
+		size_t k = i + 1;
+		while (k < c->n && k < i + 10 && (hh_tp_is_word_char(c->cp[k]) || c->cp[k] == '#'))
+			k++;
+		if (k < c->n && k > i + 1 && c->cp[k] == ';')
+			return k + 1;
+	}
+	return i;
+}
+
+static int is_digit(unsigned cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+/* A word from i: letters and digits apart ("45yo" is two), apostrophes inside dropped. */
+static size_t read_word(struct reader *r, const struct cps *c, size_t i)
+{
+	struct tok *t = tok_push(r);
+	size_t len = 0;
+	int digits = is_digit(c->cp[i]);
+	t->start = (unsigned)i;
+	t->digits = digits;
+	while (i < c->n) {
+		unsigned x = c->cp[i];
+		if (is_apostrophe(x) && i + 1 < c->n && hh_tp_is_word_char(c->cp[i + 1]) && !digits) {
+			i++;
+			continue;
+		}
+		if (!hh_tp_is_word_char(x) || is_digit(x) != digits)
+			break;
+		char buf[8];
+		size_t n = hh_tp_fold(x, buf);
+		if (len + n < WORD_MAX) {
+			memcpy(t->w + len, buf, n);
+			len += n;
+		}
+		if (digits && t->value < 1000000000)
+			t->value = t->value * 10 + (x - '0');
+		i++;
+	}
+	t->w[len] = '\0';
+	t->end = (unsigned)i;
+	return i;
+}
+
+static void tokenize(struct reader *r, const struct cps *c)
+{
+	size_t i = 0;
+	while (i < c->n) {
+		size_t k = skip_markup(c, i);
+		if (k != i) {
+			i = k;
+			continue;
+		}
+		unsigned x = c->cp[i];
+		if (hh_tp_is_word_char(x)) {
+			i = read_word(r, c, i);
+			continue;
+		}
+		if (x == '.' && r->n > 0 && r->t[r->n - 1].digits && r->t[r->n - 1].end == i && i + 1 < c->n &&
+		    is_digit(c->cp[i + 1])) {
+			size_t f = i + 1; /* "1.8 m": one number */
+			while (f < c->n && is_digit(c->cp[f]))
+				f++;
+			r->t[r->n - 1].decimal = 1;
+			r->t[r->n - 1].end = (unsigned)f;
+			i = f;
+			continue;
+		}
+		char p = punct_of(x);
+		if (p != 0) {
+			struct tok *t = tok_push(r);
+			t->punct = p;
+			t->w[0] = p;
+			t->start = (unsigned)i;
+			t->end = (unsigned)i + 1;
+		}
+		i++;
+	}
+}
+
+/* ------------------------------------------------------------------ abbreviations */
+
+static const char *abbrev_of(const struct hh_tp_lang *L, const char *key)
+{
+	for (size_t i = 0; i < L->n_abbrevs; i++)
+		if (L->abbrevs[i].from[0] == key[0] && strcmp(L->abbrevs[i].from, key) == 0)
+			return L->abbrevs[i].to;
+	return NULL;
+}
+
+/* Replaces tokens [i, i+span) by the words of to, each with the span's offsets. */
+static void emit_words(struct reader *out, const struct tok *first, const struct tok *last, const char *to)
+{
+	const char *p = to;
+	while (*p != '\0') {
+		const char *sp = strchr(p, ' ');
+		size_t n = sp != NULL ? (size_t)(sp - p) : strlen(p);
+		struct tok *t = tok_push(out);
+		snprintf(t->w, sizeof(t->w), "%.*s", (int)n, p);
+		t->start = first->start;
+		t->end = last->end;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+/* "y/o", "w/o", "b/c", "y.o", "w/": joined keys looked up before single words. */
+static int expand_joined(const struct reader *in, struct reader *out, int i)
+{
+	const struct tok *t = in->t;
+	if (t[i].punct || i + 1 >= in->n || (t[i + 1].punct != '/' && t[i + 1].punct != '.'))
+		return 0;
+	char key[WORD_MAX * 2 + 2];
+	if (i + 2 < in->n && !t[i + 2].punct && t[i + 2].start == t[i + 1].end && t[i + 1].start == t[i].end) {
+		snprintf(key, sizeof(key), "%s%c%s", t[i].w, t[i + 1].punct, t[i + 2].w);
+		const char *to = abbrev_of(in->L, key);
+		if (to != NULL) {
+			emit_words(out, &t[i], &t[i + 2], to);
+			return 3;
+		}
+	}
+	if (t[i + 1].start == t[i].end) {
+		snprintf(key, sizeof(key), "%s%c", t[i].w, t[i + 1].punct);
+		const char *to = abbrev_of(in->L, key);
+		if (to != NULL) {
+			emit_words(out, &t[i], &t[i + 1], to);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static void expand(const struct reader *in, struct reader *out)
+{
+	for (int i = 0; i < in->n;) {
+		int used = expand_joined(in, out, i);
+		if (used > 0) {
+			i += used;
+			continue;
+		}
+		const struct tok *t = &in->t[i];
+		const char *to = t->punct || t->digits ? NULL : abbrev_of(in->L, t->w);
+		if (to != NULL)
+			emit_words(out, t, t, to);
+		else
+			*tok_push(out) = *t;
+		i++;
+	}
+}
+
+/* ------------------------------------------------------------------ typos */
+
+/* 1 when a and b are one edit apart (insert, delete, substitute, or swap of neighbours). */
+static int one_edit(const char *a, size_t na, const char *b, size_t nb)
+{
+	if (na > nb)
+		return one_edit(b, nb, a, na);
+	if (nb - na > 1)
+		return 0;
+	size_t i = 0;
+	while (i < na && a[i] == b[i])
+		i++;
+	if (i == na)
+		return nb - na == 1;
+	if (na == nb) {
+		if (strcmp(a + i + 1, b + i + 1) == 0)
+			return 1;
+		return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] && strcmp(a + i + 2, b + i + 2) == 0;
+	}
+	return strcmp(a + i, b + i + 1) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void correct_typos(struct reader *r)
+{
+	const struct hh_phrasebook *b = r->book;
+	for (int i = 0; b != NULL && i < r->n; i++) {
+		struct tok *t = &r->t[i];
+		size_t n = strlen(t->w);
+		if (t->punct || t->digits || n < 6 || hh_tp_in(r->L->no_correct, t->w))
+			continue;
+		const char *key = t->w;
+		if (bsearch(&key, b->vocab, b->n_vocab, sizeof(*b->vocab), cmp_str) != NULL)
+			continue;
+		/* the words of the same first letter: vocab is sorted */
+		size_t lo = 0, hi = b->n_vocab;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if ((unsigned char)b->vocab[mid][0] < (unsigned char)t->w[0])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < b->n_vocab && b->vocab[k][0] == t->w[0] && t->alt == NULL; k++) {
+			size_t m = strlen(b->vocab[k]);
+			if (m >= 6 && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
+				t->alt = b->vocab[k];
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ phrases */
+
+static int plural_same(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na < nb)
+		return plural_same(b, a);
+	if (na == nb + 1 && a[na - 1] == 's')
+		return strncmp(a, b, nb) == 0;
+	if (na == nb + 2 && a[na - 2] == 'e' && a[na - 1] == 's')
+		return strncmp(a, b, nb) == 0;
+	return 0;
+}
+
+static int word_matches(const char *pw, int stem, const struct tok *t)
+{
+	if (t->punct || (pw[0] != t->w[0] && (t->alt == NULL || pw[0] != t->alt[0])))
+		return 0;
+	if (stem) {
+		size_t n = strlen(pw);
+		return strncmp(t->w, pw, n) == 0 || (t->alt != NULL && strncmp(t->alt, pw, n) == 0);
+	}
+	return strcmp(t->w, pw) == 0 || (t->alt != NULL && strcmp(t->alt, pw) == 0) || plural_same(t->w, pw);
+}
+
+/* A gap may not cross a sentence, a comma or a strong clause boundary ("but"). */
+static int gap_stops(const struct tok *t)
+{
+	return t->punct == '.' || t->punct == ',' || t->kind == HH_TP_TERM + 1;
+}
+
+/* Matches p's words k.. at token j: the token after the match, or -1. Gaps: shortest first. */
+static int match_from(const struct reader *r, const struct hh_phrase *p, size_t k, int j, struct match *m)
+{
+	if (k == p->n_words)
+		return j;
+	if (strcmp(p->words[k], "*") == 0) {
+		for (int skip = 0; skip <= HH_PHRASE_GAP && j + skip <= r->n; skip++) {
+			if (skip > 0 && gap_stops(&r->t[j + skip - 1]))
+				return -1;
+			int g = m->n_gaps;
+			m->gaps[g][0] = j;
+			m->gaps[g][1] = j + skip;
+			m->n_gaps = g + 1;
+			int e = match_from(r, p, k + 1, j + skip, m);
+			if (e >= 0)
+				return e;
+			m->n_gaps = g;
+		}
+		return -1;
+	}
+	if (j >= r->n || !word_matches(p->words[k], p->stem[k], &r->t[j]))
+		return -1;
+	return match_from(r, p, k + 1, j + 1, m);
+}
+
+static void try_phrase(struct reader *r, const struct hh_phrase *p, int i)
+{
+	if (r->n_m >= MAX_MATCHES ||
+	    (p->country != NULL && (r->country == NULL || strcmp(p->country, r->country) != 0)))
+		return;
+	struct match *m = &r->m[r->n_m];
+	memset(m, 0, sizeof(*m));
+	int e = match_from(r, p, 0, i, m);
+	if (e < 0)
+		return;
+	m->p = p;
+	m->from = i;
+	m->to = e;
+	m->gapped = m->n_gaps > 0;
+	m->weight = 0;
+	for (size_t k = 0; k < p->n_words; k++)
+		m->weight += strcmp(p->words[k], "*") != 0;
+	r->n_m++;
+}
+
+static int cmp_first_word(const char *key, const struct hh_phrase *p)
+{
+	return strcmp(key, p->words[0]);
+}
+
+/* Every phrase whose first word is exactly key. */
+static void try_first(struct reader *r, const char *key, int i)
+{
+	const struct hh_phrasebook *b = r->book;
+	size_t lo = 0, hi = b->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_first_word(key, &b->v[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < b->n && cmp_first_word(key, &b->v[k]) == 0; k++)
+		if (!b->v[k].stem[0])
+			try_phrase(r, &b->v[k], i);
+}
+
+static void find_phrases(struct reader *r)
+{
+	const struct hh_phrasebook *b = r->book;
+	if (b == NULL)
+		return;
+	for (int i = 0; i < r->n; i++) {
+		const struct tok *t = &r->t[i];
+		if (t->punct)
+			continue;
+		char forms[4][WORD_MAX];
+		int nf = 0;
+		size_t n = strlen(t->w);
+		snprintf(forms[nf++], WORD_MAX, "%s", t->w);
+		if (t->alt != NULL)
+			snprintf(forms[nf++], WORD_MAX, "%s", t->alt);
+		if (n > 3 && t->w[n - 1] == 's')
+			snprintf(forms[nf++], WORD_MAX, "%.*s", (int)n - 1, t->w);
+		if (n > 4 && t->w[n - 1] == 's' && t->w[n - 2] == 'e')
+			snprintf(forms[nf++], WORD_MAX, "%.*s", (int)n - 2, t->w);
+		for (int f = 0; f < nf; f++)
+			try_first(r, forms[f], i);
+		for (size_t k = 0; k < b->n_stem_first; k++)
+			if (word_matches(b->stem_first[k]->words[0], 1, t))
+				try_phrase(r, b->stem_first[k], i);
+		/* a singular phrase word read in the plural ("leg" for "legs") */
+		char plural[WORD_MAX + 2];
+		snprintf(plural, sizeof(plural), "%ss", t->w);
+		if (strlen(plural) < WORD_MAX)
+			try_first(r, plural, i);
+	}
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+	const struct match *x = a, *y = b;
+	int lx = x->to - x->from, ly = y->to - y->from;
+	if (x->weight != y->weight)
+		return y->weight - x->weight;
+	if (lx != ly)
+		return ly - lx;
+	if (x->gapped != y->gapped)
+		return x->gapped - y->gapped;
+	if (x->from != y->from)
+		return x->from - y->from;
+	return (x->p > y->p) - (x->p < y->p);
+}
+
+/*
+ * Heaviest first. A match goes when it lies inside an accepted one of its
+ * code, or of another code whose phrase has more words ("lifting boxes"
+ * holds "lifting"; "coughed * hurts" does not hide "coughed * blood"), or
+ * overlaps one of its code.
+ */
+static void select_matches(struct reader *r, int *keep)
+{
+	qsort(r->m, (size_t)r->n_m, sizeof(*r->m), cmp_match);
+	for (int i = 0; i < r->n_m; i++) {
+		const struct match *a = &r->m[i];
+		keep[i] = 1;
+		for (int k = 0; k < i && keep[i]; k++) {
+			const struct match *b = &r->m[k];
+			if (!keep[k] || b->p->target != a->p->target)
+				continue;
+			int inside = a->from >= b->from && a->to <= b->to;
+			int overlap = a->from < b->to && b->from < a->to;
+			int same = strcmp(a->p->name, b->p->name) == 0;
+			if ((inside && (same || b->weight > a->weight)) || (overlap && same))
+				keep[i] = 0;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ triggers */
+
+/* Do words (space-separated) match the tokens at i (any_word: covered ones too)? Its length in tokens, or 0. */
+static int words_at(const struct reader *r, const char *words, int i, int any_word)
+{
+	int k = i;
+	const char *p = words;
+	while (*p != '\0') {
+		const char *sp = strchr(p, ' ');
+		size_t n = sp != NULL ? (size_t)(sp - p) : strlen(p);
+		if (k >= r->n || r->t[k].punct || (r->t[k].covered && !any_word) || strlen(r->t[k].w) != n ||
+		    strncmp(r->t[k].w, p, n) != 0)
+			return 0;
+		k++;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return k - i;
+}
+
+/* A trigger: words outside any accepted phrase. */
+static int trigger_at(const struct reader *r, const char *words, int i)
+{
+	return words_at(r, words, i, 0);
+}
+
+static int is_post(enum hh_tp_trigger_kind k)
+{
+	return k == HH_TP_POST_NEG || k == HH_TP_POST_HEDGE;
+}
+
+/* Marks each token with the longest trigger it starts (pre and post apart); tokens inside one are skipped. */
+static void find_triggers(struct reader *r)
+{
+	const struct hh_tp_lang *L = r->L;
+	for (int i = 0; i < r->n;) {
+		int best = 0, kind = 0, post_best = 0, post_kind = 0;
+		if (r->t[i].punct == ',') {
+			r->t[i].kind = HH_TP_SOFT + 1;
+			r->t[i].trig_from = i;
+		}
+		for (size_t k = 0; k < L->n_triggers; k++) {
+			if (L->triggers[k].words[0] != r->t[i].w[0])
+				continue;
+			int n = trigger_at(r, L->triggers[k].words, i);
+			if (n == 0)
+				continue;
+			if (is_post(L->triggers[k].kind) && n > post_best) {
+				post_best = n;
+				post_kind = (int)L->triggers[k].kind + 1;
+			} else if (!is_post(L->triggers[k].kind) && n > best) {
+				best = n;
+				kind = (int)L->triggers[k].kind + 1;
+			}
+		}
+		r->t[i].post_kind = post_kind;
+		r->t[i].post_len = post_best;
+		for (int k = 0; k < best; k++) {
+			r->t[i + k].kind = kind;
+			r->t[i + k].trig_from = i;
+		}
+		i += best > 0 ? best : 1;
+	}
+}
+
+/* ------------------------------------------------------------------ status */
+
+struct scope {
+	int neg, hedge;
+	int other; /* someone else's: "my sister has", "mi madre tuvo" (ConText's experiencer) */
+};
+
+static void apply_kind(struct scope *s, int kind)
+{
+	if (kind == HH_TP_PRE_NEG + 1 || kind == HH_TP_POST_NEG + 1)
+		s->neg = 1;
+	if (kind == HH_TP_PRE_HEDGE + 1 || kind == HH_TP_POST_HEDGE + 1)
+		s->hedge = 1;
+}
+
+static int starts_clause(const struct reader *r, int j)
+{
+	return r->t[j].kind == HH_TP_SUBJ + 1 && j > 0 && r->t[j - 1].kind == HH_TP_SOFT + 1;
+}
+
+/* Pre-triggers before m, walking back over at most SCOPE_WORDS words to a clause boundary. */
+static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
+{
+	int words = 0, soft = 0;
+	/* the mention itself opens a clause: "no falls, started on its own" */
+	if (m->from > 0 && r->t[m->from - 1].kind == HH_TP_SOFT + 1)
+		for (size_t k = 0; k < r->L->n_triggers; k++)
+			if (r->L->triggers[k].kind == HH_TP_SUBJ &&
+			    words_at(r, r->L->triggers[k].words, m->from, 1) > 0)
+				return;
+	for (int j = m->from - 1; j >= 0 && words < SCOPE_WORDS; j--) {
+		const struct tok *t = &r->t[j];
+		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, j))
+			return;
+		if (t->kind == HH_TP_SOFT + 1)
+			soft = 1;
+		if (soft && m->gapped)
+			return; /* after "and" or ",", only a list of plain phrases shares the negation */
+		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
+			apply_kind(s, t->kind);
+			j = t->trig_from;
+		}
+		if (!t->punct && hh_tp_in(r->L->family, t->w))
+			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
+				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
+		if (!t->punct && !t->covered)
+			words++;
+	}
+}
+
+/* A post-trigger right after m (punctuation between at most), itself ending a clause. */
+static void scope_after(const struct reader *r, const struct match *m, struct scope *s)
+{
+	int j = m->to, punct = 0;
+	while (j < r->n && r->t[j].punct && r->t[j].punct != '.' && punct < POST_PUNCT) {
+		j++;
+		punct++;
+	}
+	if (j < r->n && r->t[j].punct == '.' && punct < POST_PUNCT)
+		j++; /* "fever? no" */
+	if (j >= r->n || r->t[j].post_kind == 0)
+		return;
+	int e = j + r->t[j].post_len;
+	if (e < r->n && !r->t[e].punct && r->t[e].kind != HH_TP_TERM + 1 && r->t[e].kind != HH_TP_SOFT + 1 &&
+	    r->t[e].kind != HH_TP_SUBJ + 1)
+		return;
+	apply_kind(s, r->t[j].post_kind);
+}
+
+/* Triggers inside a phrase's gaps: "legs are not numb", "legs might be numb". */
+static void scope_inside(const struct reader *r, const struct match *m, struct scope *s)
+{
+	for (int g = 0; g < m->n_gaps; g++)
+		for (int j = m->gaps[g][0]; j < m->gaps[g][1]; j++) {
+			int k = r->t[j].kind;
+			if (k == HH_TP_PRE_NEG + 1 || k == HH_TP_PRE_HEDGE + 1)
+				apply_kind(s, k);
+			if (r->t[j].post_kind == HH_TP_POST_HEDGE + 1)
+				apply_kind(s, r->t[j].post_kind);
+		}
+}
+
+static enum hh_mention_status status_of(const struct reader *r, const struct match *m, int *other)
+{
+	struct scope s = {0, 0, 0};
+	scope_before(r, m, &s);
+	scope_after(r, m, &s);
+	scope_inside(r, m, &s);
+	*other = s.other;
+	return s.hedge ? HH_MENTION_UNCERTAIN : s.neg ? HH_MENTION_DENIED : HH_MENTION_PRESENT;
+}
+
+/* ------------------------------------------------------------------ numbers */
+
+static const struct hh_tp_numword *numword(const struct hh_tp_lang *L, const struct tok *t)
+{
+	for (size_t i = 0; !t->punct && !t->digits && i < L->n_numwords; i++)
+		if (L->numwords[i].word[0] == t->w[0] && strcmp(L->numwords[i].word, t->w) == 0)
+			return &L->numwords[i];
+	return NULL;
+}
+
+struct number {
+	long long value;
+	int from, to; /* tokens */
+	int loose;    /* "a", "couple", "unos": a number only before a unit */
+};
+
+/* A number written in digits or words at i. */
+static int read_number(const struct reader *r, int i, struct number *out)
+{
+	const struct tok *t = r->t;
+	out->from = i;
+	out->loose = 0;
+	if (t[i].digits) {
+		if (t[i].decimal)
+			return 0;
+		out->value = t[i].value;
+		out->to = i + 1;
+		return 1;
+	}
+	const struct hh_tp_numword *w = numword(r->L, &t[i]);
+	if (w == NULL)
+		return 0;
+	int j = i + 1;
+	long long v = w->value;
+	if (w->kind == HH_TP_NUM_ARTICLE || w->kind == HH_TP_NUM_VAGUE) {
+		const struct hh_tp_numword *x = j < r->n ? numword(r->L, &t[j]) : NULL;
+		if (x != NULL && x->kind == HH_TP_NUM_VAGUE) {
+			v = x->value;
+			j++;
+		}
+		out->loose = 1;
+	} else if (w->kind == HH_TP_NUM_HUNDRED ||
+		   (j < r->n && numword(r->L, &t[j]) != NULL && numword(r->L, &t[j])->kind == HH_TP_NUM_HUNDRED)) {
+		if (w->kind != HH_TP_NUM_HUNDRED)
+			j++;
+		v = 100;
+		if (j < r->n && hh_tp_in(r->L->joiners, t[j].w))
+			j++;
+		struct number rest;
+		if (j < r->n && !t[j].digits && read_number(r, j, &rest) && !rest.loose && rest.value < 100) {
+			v += rest.value;
+			j = rest.to;
+		}
+	} else if (w->kind == HH_TP_NUM_TEN) {
+		int k = j < r->n && hh_tp_in(r->L->joiners, t[j].w) ? j + 1 : j;
+		const struct hh_tp_numword *u = k < r->n ? numword(r->L, &t[k]) : NULL;
+		if (u != NULL && u->kind == HH_TP_NUM_UNIT && u->value >= 1 && u->value <= 9) {
+			v += u->value;
+			j = k + 1;
+		}
+	}
+	out->value = v;
+	out->to = j;
+	return 1;
+}
+
+static const struct hh_tp_unit *unit_at(const struct reader *r, int j)
+{
+	if (j >= r->n || r->t[j].punct)
+		return NULL;
+	for (size_t i = 0; i < r->L->n_units; i++)
+		if (r->L->units[i].word[0] == r->t[j].w[0] && strcmp(r->L->units[i].word, r->t[j].w) == 0)
+			return &r->L->units[i];
+	return NULL;
+}
+
+/* Does a word of list (each may be two words) start at token j? Its length in tokens, or 0. */
+static int list_at(const struct reader *r, const char *const *list, int j)
+{
+	int best = 0;
+	for (size_t i = 0; list[i] != NULL; i++) {
+		int n = j < r->n ? words_at(r, list[i], j, 1) : 0;
+		best = n > best ? n : best;
+	}
+	return best;
+}
+
+/* Does a word of list end just before token j (skipping ":")? */
+static int list_before(const struct reader *r, const char *const *list, int j)
+{
+	if (j > 0 && r->t[j - 1].punct == ':')
+		j--;
+	for (int k = 1; k <= 2 && j - k >= 0; k++)
+		if (list_at(r, list, j - k) == k)
+			return 1;
+	return 0;
+}
+
+static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind kind, long long value, unsigned start,
+			unsigned end)
+{
+	if (out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+		return;
+	struct hh_mention *m = &out->mentions[out->n_mentions++];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->value = value;
+	m->start = start;
+	m->end = end;
+}
+
+static void found_age(const struct reader *r, struct hh_textparse_result *out, long long v, int from, int to)
+{
+	if (v < 0 || v > HH_TRIAGE_AGE_MAX)
+		return;
+	add_mention(out, HH_MENTION_AGE, v, r->t[from].start, r->t[to - 1].end);
+	if (out->request.age < 0)
+		out->request.age = v;
+}
+
+static void found_duration(const struct reader *r, struct hh_textparse_result *out, long long v, int from, int to)
+{
+	if (v < 0 || v > HH_TRIAGE_DURATION_DAYS_MAX)
+		return;
+	add_mention(out, HH_MENTION_DURATION, v, r->t[from].start, r->t[to - 1].end);
+	if (out->request.duration_days < 0)
+		out->request.duration_days = v;
+}
+
+/* "2/52" weeks, "3/7" days, "2/12" months (clinical shorthand); "7/10" is a score: nothing. */
+static int read_fraction(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
+{
+	int j = n->to;
+	if (!r->t[n->from].digits || j + 1 >= r->n || r->t[j].punct != '/' || !r->t[j + 1].digits)
+		return 0;
+	long long d = r->t[j + 1].value, per = d == 52 ? 7 : d == 7 ? 1 : d == 12 ? 30 : 0;
+	if (per > 0)
+		found_duration(r, out, n->value * per, n->from, j + 2);
+	return j + 2;
+}
+
+/* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
+static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
+{
+	int j = n->to;
+	if (j < r->n && (strcmp(r->t[j].w, "of") == 0 || strcmp(r->t[j].w, "de") == 0) && n->loose)
+		j++; /* "a couple of days", "un par de dias" */
+	const struct hh_tp_unit *u = unit_at(r, j);
+	if (u == NULL)
+		return 0;
+	int e = j + 1;
+	if (u->days == 0)
+		return e;
+	for (int k = n->from - 2; k < n->from; k++)
+		if (k >= 0 && !r->t[k].punct && hh_tp_in(r->L->not_duration, r->t[k].w))
+			return e; /* "embarazada de 34 semanas" */
+	if (hh_tp_in(r->L->years, u->word)) {
+		int old = list_at(r, r->L->age_after, e);
+		int cue = list_before(r, r->L->dur_before, n->from) || list_at(r, r->L->dur_after, e);
+		if (old > 0 || (!cue && !n->loose)) {
+			found_age(r, out, n->value, n->from, e + old);
+			return e + old;
+		}
+	}
+	if (list_at(r, r->L->not_duration, e) > 0)
+		return e + list_at(r, r->L->not_duration, e);
+	found_duration(r, out, n->value * u->days, n->from, e);
+	return e;
+}
+
+static const char *const sex_words[] = {"m", "f", "male", "female", "man", "woman", "guy", "mujer", "hombre", NULL};
+
+/* A bare number: an age when the words around say so ("I'm 45", "aged 45", "45M", "tengo 45"). */
+static int read_bare(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
+{
+	if (n->loose)
+		return 0;
+	int e = n->to;
+	int after_ok = e >= r->n || r->t[e].punct || !r->t[e].digits;
+	if (!after_ok)
+		return 0;
+	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w)                                   ? e
+		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
+											       : -1;
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0) {
+		found_age(r, out, n->value, n->from, sex >= 0 ? sex + 1 : e);
+		return e;
+	}
+	return 0;
+}
+
+/*
+ * "since yesterday", "woke up this morning with it", "desde ayer", "me cai esta
+ * manana": a day word dates the start when a word of onset comes just before
+ * it (five words, one clause); "coughed up blood this morning" dates nothing.
+ */
+static int read_day_word(const struct reader *r, int i, struct hh_textparse_result *out)
+{
+	static const char *const onset[] = {"since",  "started",  "start",    "began",   "begun",   "woke",    "woken",
+					    "came",   "happened", "fell",     "hurt",    "injured", "did",     "desde",
+					    "empezo", "comenzo",  "desperte", "cai",     "paso",    "lesione", "hice",
+					    "wake",   "after",    "tras",     "despues", NULL};
+	int days = 1, n = list_at(r, r->L->yesterday, i);
+	if (n == 0) {
+		days = 0;
+		n = list_at(r, r->L->today, i);
+	}
+	if (n == 0)
+		return 0;
+	for (int k = i - 1; k >= 0 && k >= i - 5 && r->t[k].punct != '.'; k--)
+		if (!r->t[k].punct && hh_tp_in(onset, r->t[k].w)) {
+			found_duration(r, out, days, k, i + n);
+			return i + n;
+		}
+	return 0;
+}
+
+/* "last week", "the past fortnight", "la semana pasada": one of the unit. */
+static int read_last_unit(const struct reader *r, int i, struct hh_textparse_result *out)
+{
+	const struct hh_tp_unit *u = unit_at(r, i);
+	if (u == NULL || u->days == 0 || hh_tp_in(r->L->years, u->word))
+		return 0;
+	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w)) {
+		found_duration(r, out, u->days, i - 1, i + 1);
+		return i + 1;
+	}
+	if (i + 1 < r->n && !r->t[i + 1].punct && hh_tp_in(r->L->unit_last, r->t[i + 1].w)) {
+		found_duration(r, out, u->days, i, i + 2);
+		return i + 2;
+	}
+	return 0;
+}
+
+static void read_numbers(const struct reader *r, struct hh_textparse_result *out)
+{
+	for (int i = 0; i < r->n;) {
+		struct number n;
+		int next = read_day_word(r, i, out);
+		if (next == 0)
+			next = read_last_unit(r, i, out);
+		if (next == 0 && read_number(r, i, &n)) {
+			next = read_fraction(r, &n, out);
+			if (next == 0)
+				next = read_with_unit(r, &n, out);
+			if (next == 0)
+				next = read_bare(r, &n, out);
+			if (next == 0)
+				next = n.to;
+		}
+		i = next > i ? next : i + 1;
+	}
+}
+
+/* ------------------------------------------------------------------ the request */
+
+static int list_has(const struct hh_symptom *const *v, size_t n, const struct hh_symptom *y)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == y)
+			return 1;
+	return 0;
+}
+
+static unsigned position_of(const char *code)
+{
+	return strcmp(code, "worse_sitting") == 0      ? HH_POS_SITTING
+	       : strcmp(code, "worse_standing") == 0   ? HH_POS_STANDING
+	       : strcmp(code, "worse_lying_down") == 0 ? HH_POS_LYING_DOWN
+						       : 0;
+}
+
+/* present > uncertain > denied, per code; a red flag is never absent. */
+static void build_request(const struct hh_content *c, struct hh_textparse_result *out)
+{
+	struct hh_triage_input *in = &out->request;
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < out->n_mentions; i++) {
+			const struct hh_mention *m = &out->mentions[i];
+			const struct hh_symptom *y = m->symptom;
+			if (m->kind != HH_MENTION_CODE || (int)m->status != (int[]){0, 2, 1}[pass])
+				continue;
+			int seen = list_has(in->symptoms, in->n_symptoms, y) ||
+				   list_has(in->unknown, in->n_unknown, y) || list_has(in->absent, in->n_absent, y);
+			if (seen || in->n_symptoms >= HH_TRIAGE_MAX_SYMPTOMS ||
+			    in->n_unknown >= HH_TRIAGE_MAX_SYMPTOMS || in->n_absent >= HH_TRIAGE_MAX_SYMPTOMS)
+				continue;
+			if (pass == 0)
+				in->symptoms[in->n_symptoms++] = y;
+			else if (pass == 1)
+				in->unknown[in->n_unknown++] = y;
+			else if (y->category == HH_CATEGORY_PATTERN)
+				in->absent[in->n_absent++] = y;
+		}
+	(void)c;
+}
+
+static int cmp_mention(const void *a, const void *b)
+{
+	const struct hh_mention *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* The words of a match are no triggers; its gaps' words still may be ("legs are not numb"). */
+static void cover(struct reader *r, const struct match *m)
+{
+	for (int j = m->from; j < m->to; j++) {
+		int in_gap = 0;
+		for (int g = 0; g < m->n_gaps; g++)
+			in_gap |= j >= m->gaps[g][0] && j < m->gaps[g][1];
+		r->t[j].covered = !in_gap;
+	}
+}
+
+static void add_code_mention(const struct hh_content *c, const struct reader *r, const struct match *m,
+			     struct hh_textparse_result *out)
+{
+	int other = 0;
+	enum hh_mention_status st = status_of(r, m, &other);
+	unsigned start = r->t[m->from].start, end = r->t[m->to - 1].end;
+	if (other)
+		return; /* a relative's history is not the person's */
+	if (m->p->target == HH_PHRASE_REGION) {
+		unsigned bit = 0;
+		if (st == HH_MENTION_PRESENT && hh_region_parse(m->p->name, &bit) == 0) {
+			add_mention(out, HH_MENTION_REGION, bit, start, end);
+			if (out->request.region == 0)
+				out->request.region = bit;
+		}
+		return;
+	}
+	const struct hh_symptom *y = hh_content_symptom(c, m->p->name);
+	if (y == NULL || (m->p->partial && st == HH_MENTION_DENIED))
+		return; /* a denial of part of a question denies nothing */
+	if (m->p->partial)
+		st = HH_MENTION_UNCERTAIN;
+	if (out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+		return;
+	struct hh_mention *x = &out->mentions[out->n_mentions++];
+	memset(x, 0, sizeof(*x));
+	x->kind = HH_MENTION_CODE;
+	x->symptom = y;
+	x->status = st;
+	x->start = start;
+	x->end = end;
+	unsigned pos = position_of(y->code);
+	if (pos != 0 && st == HH_MENTION_PRESENT) {
+		add_mention(out, HH_MENTION_POSITION, pos, start, end);
+		out->request.positions |= pos;
+	}
+}
+
+/*
+ * Each thread's buffers, kept from one parse to the next: once warm, a
+ * parse allocates nothing (freeing a 4,000-code-point text's buffers gave
+ * memory back to the kernel every time, a system call per request).
+ */
+struct scratch {
+	struct reader raw, r;
+	unsigned cp[HH_TEXTPARSE_MAX_CODEPOINTS + 1];
+	struct match m[MAX_MATCHES];
+	int keep[MAX_MATCHES];
+};
+
+static __thread struct scratch *tls_scratch;
+
+void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *country, const char *text, size_t len,
+		  struct hh_textparse_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->request.age = -1;
+	out->request.duration_days = -1;
+	if (tls_scratch == NULL)
+		tls_scratch = xcalloc(1, sizeof(*tls_scratch));
+	struct scratch *w = tls_scratch;
+	struct reader *raw = &w->raw, *r = &w->r;
+	raw->n = r->n = r->n_m = 0;
+	r->m = w->m;
+	raw->lang = r->lang = lang;
+	raw->L = r->L = hh_tp_lang_of(lang);
+	r->book = c != NULL && (unsigned)lang < HH_LANG_COUNT ? c->phrases[lang] : NULL;
+	r->country = country;
+	struct cps cps = {w->cp, 0};
+	decode_into(text, len, &cps);
+	tokenize(raw, &cps);
+	expand(raw, r);
+	correct_typos(r);
+	/* strong boundaries first: a gap may not cross them */
+	find_triggers(r);
+	find_phrases(r);
+	int *keep = w->keep;
+	select_matches(r, keep);
+	for (int i = 0; i < r->n_m; i++)
+		if (keep[i] && r->m[i].p->target == HH_PHRASE_CODE)
+			cover(r, &r->m[i]);
+	/* again, now that words inside phrases ("lost weight without trying") are no triggers */
+	for (int j = 0; j < r->n; j++)
+		r->t[j].kind = r->t[j].post_kind = r->t[j].post_len = 0;
+	find_triggers(r);
+	for (int i = 0; i < r->n_m; i++)
+		if (keep[i])
+			add_code_mention(c, r, &r->m[i], out);
+	read_numbers(r, out);
+	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
+	build_request(c, out);
+}
+
+/* ------------------------------------------------------------------ phrases as content */
+
+/* The words of one space-separated chunk of a phrase, appended to words; -1 when they do not fit. */
+static int chunk_words(enum hh_lang lang, const char *chunk, size_t len, char words[][32], size_t max, size_t *n)
+{
+	struct reader raw = {.lang = lang, .L = hh_tp_lang_of(lang)};
+	struct reader r = {.lang = lang, .L = raw.L};
+	struct cps cps;
+	int rc = 0;
+	decode(chunk, len, &cps);
+	tokenize(&raw, &cps);
+	expand(&raw, &r);
+	for (int i = 0; i < r.n && rc == 0; i++) {
+		if (r.t[i].punct)
+			continue;
+		if (*n >= max || strlen(r.t[i].w) >= 31)
+			rc = -1;
+		else
+			snprintf(words[(*n)++], 32, "%s", r.t[i].w);
+	}
+	free(cps.cp);
+	free(raw.t);
+	free(r.t);
+	return rc;
+}
+
+int hh_textparse_phrase_words(enum hh_lang lang, const char *phrase, char words[][32], size_t max)
+{
+	size_t n = 0;
+	const char *p = phrase;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (len == 0)
+			break;
+		if (len == 1 && *p == '*') {
+			if (n >= max)
+				return -1;
+			snprintf(words[n++], 32, "*");
+		} else {
+			int stem = p[len - 1] == '*';
+			size_t before = n;
+			if (chunk_words(lang, p, stem ? len - 1 : len, words, max, &n) < 0)
+				return -1;
+			if (stem && n > before) {
+				size_t k = strlen(words[n - 1]);
+				if (k + 1 >= 32)
+					return -1;
+				words[n - 1][k] = '*';
+				words[n - 1][k + 1] = '\0';
+			}
+		}
+		p += len;
+	}
+	return (int)n;
+}
+
+int hh_textparse_is_trigger_word(enum hh_lang lang, const char *word, int as_prefix)
+{
+	const struct hh_tp_lang *L = hh_tp_lang_of(lang);
+	size_t n = strlen(word);
+	for (size_t i = 0; i < L->n_triggers; i++) {
+		enum hh_tp_trigger_kind k = L->triggers[i].kind;
+		if (k == HH_TP_TERM || k == HH_TP_SOFT || k == HH_TP_SUBJ || k == HH_TP_PSEUDO)
+			continue;
+		const char *w = L->triggers[i].words;
+		if (!as_prefix && strchr(w, ' ') != NULL)
+			continue; /* a word alone negates only when it is a trigger alone */
+		/* every word of the trigger */
+		while (*w != '\0') {
+			const char *sp = strchr(w, ' ');
+			size_t m = sp != NULL ? (size_t)(sp - w) : strlen(w);
+			if ((as_prefix && n <= m && strncmp(w, word, n) == 0) || (m == n && strncmp(w, word, n) == 0))
+				return 1;
+			w += m;
+			while (*w == ' ')
+				w++;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * textparse_internal.h - the per-language word lists of the free-text reader
+ * (textparse_lang.c), shared with the reader (textparse.c) and the phrase
+ * checks (phrases.c). Every word here is already normalised: lower case, no
+ * accents, no apostrophes ("dont", "no se si").
+ */
+#ifndef HEALTHHUB_TEXTPARSE_INTERNAL_H
+#define HEALTHHUB_TEXTPARSE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "healthhub/content.h"
+
+enum hh_tp_trigger_kind {
+	HH_TP_PRE_NEG,    /* negates what follows: "no", "without", "sin" */
+	HH_TP_POST_NEG,   /* negates what came just before: "none", "tampoco" */
+	HH_TP_PRE_HEDGE,  /* makes what follows uncertain: "maybe", "creo que" */
+	HH_TP_POST_HEDGE, /* makes what came just before uncertain: "i think", "o no" */
+	HH_TP_TERM,       /* ends a scope: "but", "pero", a new subject */
+	HH_TP_SOFT,       /* ends a scope except for a list of plain phrases: "and", "or", "," */
+	HH_TP_SUBJ,       /* a new subject: ends a scope when it follows a soft one ("and my legs") */
+	HH_TP_PSEUDO,     /* looks like a trigger, is not: "not only", "no doubt" */
+};
+
+struct hh_tp_trigger {
+	const char *words; /* space-separated */
+	enum hh_tp_trigger_kind kind;
+};
+
+struct hh_tp_abbrev {
+	const char *from; /* one word, or words joined by "/" or "." as typed ("y/o") */
+	const char *to;   /* space-separated words; "" drops it */
+};
+
+enum hh_tp_num_kind {
+	HH_TP_NUM_UNIT,    /* 0..19 (and Spanish 21..29 in one word) */
+	HH_TP_NUM_TEN,     /* 20, 30, ... 90 */
+	HH_TP_NUM_HUNDRED, /* "hundred", "cien" */
+	HH_TP_NUM_ARTICLE, /* "a", "an", "un", "una": one, before a unit only */
+	HH_TP_NUM_VAGUE,   /* "couple" 2, "few" 3, "par" 2: before a unit only */
+};
+
+struct hh_tp_numword {
+	const char *word;
+	int value;
+	enum hh_tp_num_kind kind;
+};
+
+struct hh_tp_unit {
+	const char *word;
+	int days; /* days in one; 0: a unit that is not a duration (kg, hours) */
+};
+
+struct hh_tp_lang {
+	const struct hh_tp_trigger *triggers;
+	size_t n_triggers;
+	const struct hh_tp_abbrev *abbrevs;
+	size_t n_abbrevs;
+	const struct hh_tp_numword *numwords;
+	size_t n_numwords;
+	const struct hh_tp_unit *units; /* duration units and units that disqualify a number */
+	size_t n_units;
+	const char *const *years;        /* "years", "anos": age or duration by context */
+	const char *const *age_after;    /* "old", "yo": a years number followed by one is an age */
+	const char *const *age_before;   /* "aged", "im", "tengo": an age follows */
+	const char *const *dur_before;   /* "for", "since", "hace": a duration follows */
+	const char *const *dur_after;    /* "ago": a duration came before */
+	const char *const *not_duration; /* "pregnant", "embarazada": after a unit, not the pain's duration */
+	const char *const *joiners;      /* "and", "y": joins number words ("sesenta y ocho") */
+	const char *const *no_correct;   /* real words one typo from a phrase word, never corrected */
+	const char *const *yesterday;    /* "yesterday", "ayer": since then, one day */
+	const char *const *today;        /* "today", "hoy", "this morning": since then, zero days */
+	const char *const *unit_last;    /* "last", "past" before a unit, "pasada" after: one of it */
+	const char *const *family;       /* "sister", "madre": with a family verb, someone else's history */
+	const char *const *family_verbs; /* "has", "had", "tiene" */
+};
+
+/* The lists of lang (never NULL). */
+const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang);
+
+/* 1 when word is in the NULL-terminated list. */
+int hh_tp_in(const char *const *list, const char *word);
+
+/* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
+size_t hh_tp_fold(unsigned cp, char out[8]);
+
+/* 1 for code points that are part of a word (letters, digits, marks). */
+int hh_tp_is_word_char(unsigned cp);
+
+#endif

@@ -1,0 +1,546 @@
+/*
+ * textparse_lang.c - what the free-text reader knows of English and Spanish
+ * besides the phrases (which are content): negation and hedging triggers
+ * (NegEx-style: Chapman et al. 2001, with the Spanish lists of its later
+ * adaptations), abbreviations and common misspellings, number words and
+ * units. And the folding of one code point, done with ICU (case folding and
+ * canonical decomposition: "Á" -> "a", "ñ" -> "n").
+ */
+#include "textparse_internal.h"
+
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+
+/* ------------------------------------------------------------------ English */
+
+static const struct hh_tp_trigger en_triggers[] = {
+	{"no", HH_TP_PRE_NEG},
+	{"not", HH_TP_PRE_NEG},
+	{"never", HH_TP_PRE_NEG},
+	{"without", HH_TP_PRE_NEG},
+	{"denies", HH_TP_PRE_NEG},
+	{"deny", HH_TP_PRE_NEG},
+	{"denied", HH_TP_PRE_NEG},
+	{"havent", HH_TP_PRE_NEG},
+	{"hasnt", HH_TP_PRE_NEG},
+	{"hadnt", HH_TP_PRE_NEG},
+	{"dont", HH_TP_PRE_NEG},
+	{"doesnt", HH_TP_PRE_NEG},
+	{"didnt", HH_TP_PRE_NEG},
+	{"isnt", HH_TP_PRE_NEG},
+	{"arent", HH_TP_PRE_NEG},
+	{"wasnt", HH_TP_PRE_NEG},
+	{"werent", HH_TP_PRE_NEG},
+	{"nor", HH_TP_PRE_NEG},
+	{"neither", HH_TP_PRE_NEG},
+	{"none", HH_TP_PRE_NEG},
+	{"free of", HH_TP_PRE_NEG},
+	{"negative for", HH_TP_PRE_NEG},
+	{"no sign of", HH_TP_PRE_NEG},
+	{"no signs of", HH_TP_PRE_NEG},
+	{"no longer", HH_TP_PRE_NEG},
+	{"nothing like", HH_TP_PRE_NEG},
+	{"absence of", HH_TP_PRE_NEG},
+	{"none", HH_TP_POST_NEG},
+	{"denied", HH_TP_POST_NEG},
+	{"ruled out", HH_TP_POST_NEG},
+	{"not really", HH_TP_POST_NEG},
+	{"nope", HH_TP_POST_NEG},
+	{"no", HH_TP_POST_NEG},
+	{"negative", HH_TP_POST_NEG},
+	{"either", HH_TP_POST_NEG},
+	{"normal", HH_TP_POST_NEG},
+	{"fine", HH_TP_POST_NEG},
+	{"ok", HH_TP_POST_NEG},
+	{"okay", HH_TP_POST_NEG},
+	{"maybe", HH_TP_PRE_HEDGE},
+	{"might", HH_TP_PRE_HEDGE},
+	{"may", HH_TP_PRE_HEDGE},
+	{"perhaps", HH_TP_PRE_HEDGE},
+	{"possibly", HH_TP_PRE_HEDGE},
+	{"possible", HH_TP_PRE_HEDGE},
+	{"probably", HH_TP_PRE_HEDGE},
+	{"i think", HH_TP_PRE_HEDGE},
+	{"think", HH_TP_PRE_HEDGE},
+	{"i guess", HH_TP_PRE_HEDGE},
+	{"i suppose", HH_TP_PRE_HEDGE},
+	{"not sure", HH_TP_PRE_HEDGE},
+	{"unsure", HH_TP_PRE_HEDGE},
+	{"not certain", HH_TP_PRE_HEDGE},
+	{"uncertain", HH_TP_PRE_HEDGE},
+	{"dont know", HH_TP_PRE_HEDGE},
+	{"do not know", HH_TP_PRE_HEDGE},
+	{"dont think", HH_TP_PRE_HEDGE},
+	{"do not think", HH_TP_PRE_HEDGE},
+	{"wonder if", HH_TP_PRE_HEDGE},
+	{"wondering if", HH_TP_PRE_HEDGE},
+	{"could be", HH_TP_PRE_HEDGE},
+	{"could this be", HH_TP_PRE_HEDGE},
+	{"could it be", HH_TP_PRE_HEDGE},
+	{"could have", HH_TP_PRE_HEDGE},
+	{"suspect", HH_TP_PRE_HEDGE},
+	{"cant tell", HH_TP_PRE_HEDGE},
+	{"hard to say", HH_TP_PRE_HEDGE},
+	{"not sure if", HH_TP_PRE_HEDGE},
+	{"dont remember", HH_TP_PRE_HEDGE},
+	{"cant remember", HH_TP_PRE_HEDGE},
+	{"i think", HH_TP_POST_HEDGE},
+	{"maybe", HH_TP_POST_HEDGE},
+	{"perhaps", HH_TP_POST_HEDGE},
+	{"possibly", HH_TP_POST_HEDGE},
+	{"probably", HH_TP_POST_HEDGE},
+	{"not sure", HH_TP_POST_HEDGE},
+	{"i dont know", HH_TP_POST_HEDGE},
+	{"or not", HH_TP_POST_HEDGE},
+	{"i guess", HH_TP_POST_HEDGE},
+	{"or something", HH_TP_POST_HEDGE},
+	{"not only", HH_TP_PSEUDO},
+	{"not just", HH_TP_PSEUDO},
+	{"no doubt", HH_TP_PSEUDO},
+	{"no idea", HH_TP_PRE_HEDGE},
+	{"not getting better", HH_TP_PSEUDO},
+	{"no better", HH_TP_PSEUDO},
+	{"not better", HH_TP_PSEUDO},
+	{"no matter", HH_TP_PSEUDO},
+	{"but", HH_TP_TERM},
+	{"however", HH_TP_TERM},
+	{"although", HH_TP_TERM},
+	{"though", HH_TP_TERM},
+	{"except", HH_TP_TERM},
+	{"apart from", HH_TP_TERM},
+	{"aside from", HH_TP_TERM},
+	{"besides", HH_TP_TERM},
+	{"yet", HH_TP_TERM},
+	{"still", HH_TP_TERM},
+	{"which", HH_TP_TERM},
+	{"because", HH_TP_TERM},
+	{"since", HH_TP_TERM},
+	{"now", HH_TP_TERM},
+	{"then", HH_TP_TERM},
+	{"anyway", HH_TP_TERM},
+	{"other than", HH_TP_TERM},
+	{"i", HH_TP_SUBJ},
+	{"im", HH_TP_SUBJ},
+	{"ive", HH_TP_SUBJ},
+	{"my", HH_TP_SUBJ},
+	{"it", HH_TP_SUBJ},
+	{"its", HH_TP_SUBJ},
+	{"there", HH_TP_SUBJ},
+	{"she", HH_TP_SUBJ},
+	{"he", HH_TP_SUBJ},
+	{"started", HH_TP_SUBJ},
+	{"began", HH_TP_SUBJ},
+	{"and", HH_TP_SOFT},
+	{"or", HH_TP_SOFT},
+	{"plus", HH_TP_SOFT},
+	{"also", HH_TP_SOFT},
+};
+
+static const struct hh_tp_abbrev en_abbrevs[] = {
+	{"y/o", "years old"},
+	{"y.o", "years old"},
+	{"yo", "years old"},
+	{"yro", "years old"},
+	{"yrs", "years"},
+	{"yr", "year"},
+	{"w/o", "without"},
+	{"b/c", "because"},
+	{"w/", "with"},
+	{"wks", "weeks"},
+	{"wk", "week"},
+	{"wkz", "weeks"},
+	{"mths", "months"},
+	{"mth", "month"},
+	{"mos", "months"},
+	{"mnths", "months"},
+	{"hrs", "hours"},
+	{"hr", "hour"},
+	{"mins", "minutes"},
+	{"min", "minutes"},
+	{"bc", "because"},
+	{"cuz", "because"},
+	{"coz", "because"},
+	{"cos", "because"},
+	{"bcos", "because"},
+	{"idk", "i dont know"},
+	{"dunno", "dont know"},
+	{"tbh", ""},
+	{"lol", ""},
+	{"pls", ""},
+	{"plz", ""},
+	{"u", "you"},
+	{"ur", "your"},
+	{"b4", "before"},
+	{"cannot", "cant"},
+	{"cant", "cant"},
+	{"aint", "dont"},
+	{"wont", "wont"},
+	{"temp", "temperature"},
+	{"temps", "temperature"},
+	{"temprature", "temperature"},
+	{"temperture", "temperature"},
+	{"tempreture", "temperature"},
+	{"feaver", "fever"},
+	{"fevers", "fever"},
+	{"fevr", "fever"},
+	{"numbess", "numbness"},
+	{"numbnes", "numbness"},
+	{"numbnness", "numbness"},
+	{"brething", "breathing"},
+	{"breating", "breathing"},
+	{"breathin", "breathing"},
+	{"stomache", "stomach"},
+	{"stomch", "stomach"},
+	{"tummy", "tummy"},
+	{"naseous", "nauseous"},
+	{"nauseus", "nauseous"},
+	{"nausous", "nauseous"},
+	{"nauseated", "nauseous"},
+	{"dizzey", "dizzy"},
+	{"weigth", "weight"},
+	{"wieght", "weight"},
+	{"coughin", "coughing"},
+	{"sneezin", "sneezing"},
+	{"tingleing", "tingling"},
+	{"tinglin", "tingling"},
+	{"shoulderblade", "shoulder blade"},
+	{"shoulderblades", "shoulder blades"},
+	{"midback", "middle back"},
+	{"mid", "middle"},
+	{"centre", "center"},
+	{"lyin", "lying"},
+	{"sittin", "sitting"},
+	{"standin", "standing"},
+	{"laying", "lying"},
+	{"lay", "lie"},
+	{"worst", "worse"},
+	{"wose", "worse"},
+	{"woke", "wake"},
+	{"waking", "wake"},
+	{"wakes", "wake"},
+	{"hurting", "hurts"},
+	{"hurt", "hurts"},
+	{"aches", "ache"},
+	{"aching", "ache"},
+	{"achy", "ache"},
+	{"pains", "pain"},
+	{"painful", "pain"},
+	{"sore", "pain"},
+	{"soreness", "pain"},
+};
+
+static const struct hh_tp_numword en_numwords[] = {
+	{"zero", 0, HH_TP_NUM_UNIT},      {"one", 1, HH_TP_NUM_UNIT},       {"two", 2, HH_TP_NUM_UNIT},
+	{"three", 3, HH_TP_NUM_UNIT},     {"four", 4, HH_TP_NUM_UNIT},      {"five", 5, HH_TP_NUM_UNIT},
+	{"six", 6, HH_TP_NUM_UNIT},       {"seven", 7, HH_TP_NUM_UNIT},     {"eight", 8, HH_TP_NUM_UNIT},
+	{"nine", 9, HH_TP_NUM_UNIT},      {"ten", 10, HH_TP_NUM_UNIT},      {"eleven", 11, HH_TP_NUM_UNIT},
+	{"twelve", 12, HH_TP_NUM_UNIT},   {"thirteen", 13, HH_TP_NUM_UNIT}, {"fourteen", 14, HH_TP_NUM_UNIT},
+	{"fifteen", 15, HH_TP_NUM_UNIT},  {"sixteen", 16, HH_TP_NUM_UNIT},  {"seventeen", 17, HH_TP_NUM_UNIT},
+	{"eighteen", 18, HH_TP_NUM_UNIT}, {"nineteen", 19, HH_TP_NUM_UNIT}, {"twenty", 20, HH_TP_NUM_TEN},
+	{"thirty", 30, HH_TP_NUM_TEN},    {"forty", 40, HH_TP_NUM_TEN},     {"fourty", 40, HH_TP_NUM_TEN},
+	{"fifty", 50, HH_TP_NUM_TEN},     {"sixty", 60, HH_TP_NUM_TEN},     {"seventy", 70, HH_TP_NUM_TEN},
+	{"eighty", 80, HH_TP_NUM_TEN},    {"ninety", 90, HH_TP_NUM_TEN},    {"hundred", 100, HH_TP_NUM_HUNDRED},
+	{"a", 1, HH_TP_NUM_ARTICLE},      {"an", 1, HH_TP_NUM_ARTICLE},     {"couple", 2, HH_TP_NUM_VAGUE},
+	{"few", 3, HH_TP_NUM_VAGUE},      {"several", 3, HH_TP_NUM_VAGUE},
+};
+
+static const struct hh_tp_unit en_units[] = {
+	{"day", 1},        {"days", 1},        {"night", 1},    {"nights", 1},  {"week", 7},   {"weeks", 7},
+	{"fortnight", 14}, {"fortnights", 14}, {"month", 30},   {"months", 30}, {"year", 365}, {"years", 365},
+	{"hour", 0},       {"hours", 0},       {"minutes", 0},  {"minute", 0},  {"kg", 0},     {"kgs", 0},
+	{"kilos", 0},      {"kilo", 0},        {"lbs", 0},      {"lb", 0},      {"pounds", 0}, {"pound", 0},
+	{"stone", 0},      {"st", 0},          {"times", 0},    {"cm", 0},      {"mg", 0},     {"am", 0},
+	{"pm", 0},         {"percent", 0},     {"degrees", 0},  {"miles", 0},   {"km", 0},     {"feet", 0},
+	{"ft", 0},         {"kids", 0},        {"children", 0}, {"tablets", 0}, {"pills", 0},  {"cups", 0},
+	{"steps", 0},
+};
+
+static const char *const en_years[] = {"years", "year", NULL};
+static const char *const en_age_after[] = {"old", NULL};
+static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", "shes", "hes", NULL};
+static const char *const en_dur_before[] = {"for",    "since", "past",   "last",    "about", "around", "almost",
+					    "nearly", "over",  "lasted", "lasting", "been",  NULL};
+static const char *const en_dur_after[] = {"ago", "now", "straight", "running", "already", NULL};
+static const char *const en_not_duration[] = {"pregnant", "postpartum", "old", NULL};
+static const char *const en_joiners[] = {"and", NULL};
+static const char *const en_no_correct[] = {"setting",  "sifting", "getting", "bitter",  "through",  "thought",
+					    "breath",   "breathe", "string",  "string",  "stinging", "reaching",
+					    "teaching", "beating", "heating", "walked",  "talking",  "chess",
+					    "weight",   "height",  "fainter", "painter", "waiting",  NULL};
+static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
+static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
+static const char *const en_unit_last[] = {"last", "past", NULL};
+static const char *const en_family[] = {
+	"mum",      "mom",     "mother",      "dad",     "father",      "sister", "brother", "wife",   "son",
+	"daughter", "grandma", "grandmother", "grandad", "grandfather", "aunt",   "uncle",   "cousin", "friend",
+	"family",   "nan",     "granny",      "grandpa", "mums",        "moms",   NULL};
+static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers", NULL};
+
+/* ------------------------------------------------------------------ Spanish */
+
+static const struct hh_tp_trigger es_triggers[] = {
+	{"no", HH_TP_PRE_NEG},
+	{"nunca", HH_TP_PRE_NEG},
+	{"jamas", HH_TP_PRE_NEG},
+	{"sin", HH_TP_PRE_NEG},
+	{"tampoco", HH_TP_PRE_NEG},
+	{"ni", HH_TP_PRE_NEG},
+	{"ningun", HH_TP_PRE_NEG},
+	{"ninguna", HH_TP_PRE_NEG},
+	{"ninguno", HH_TP_PRE_NEG},
+	{"nada de", HH_TP_PRE_NEG},
+	{"niega", HH_TP_PRE_NEG},
+	{"niego", HH_TP_PRE_NEG},
+	{"ausencia de", HH_TP_PRE_NEG},
+	{"ya no", HH_TP_PRE_NEG},
+	{"no tengo", HH_TP_PRE_NEG},
+	{"no he tenido", HH_TP_PRE_NEG},
+	{"no hay", HH_TP_PRE_NEG},
+	{"tampoco", HH_TP_POST_NEG},
+	{"no", HH_TP_POST_NEG},
+	{"nada", HH_TP_POST_NEG},
+	{"ninguno", HH_TP_POST_NEG},
+	{"negativo", HH_TP_POST_NEG},
+	{"descartado", HH_TP_POST_NEG},
+	{"normal", HH_TP_POST_NEG},
+	{"normales", HH_TP_POST_NEG},
+	{"bien", HH_TP_POST_NEG},
+	{"creo que", HH_TP_PRE_HEDGE},
+	{"creo", HH_TP_PRE_HEDGE},
+	{"no creo que", HH_TP_PRE_HEDGE},
+	{"no creo", HH_TP_PRE_HEDGE},
+	{"no se si", HH_TP_PRE_HEDGE},
+	{"no se", HH_TP_PRE_HEDGE},
+	{"puede que", HH_TP_PRE_HEDGE},
+	{"puede ser", HH_TP_PRE_HEDGE},
+	{"quizas", HH_TP_PRE_HEDGE},
+	{"quiza", HH_TP_PRE_HEDGE},
+	{"tal vez", HH_TP_PRE_HEDGE},
+	{"a lo mejor", HH_TP_PRE_HEDGE},
+	{"posiblemente", HH_TP_PRE_HEDGE},
+	{"probablemente", HH_TP_PRE_HEDGE},
+	{"me parece que", HH_TP_PRE_HEDGE},
+	{"parece que", HH_TP_PRE_HEDGE},
+	{"no estoy seguro", HH_TP_PRE_HEDGE},
+	{"no estoy segura", HH_TP_PRE_HEDGE},
+	{"es posible que", HH_TP_PRE_HEDGE},
+	{"sospecho", HH_TP_PRE_HEDGE},
+	{"podria ser", HH_TP_PRE_HEDGE},
+	{"sera", HH_TP_PRE_HEDGE},
+	{"podria", HH_TP_PRE_HEDGE},
+	{"no recuerdo", HH_TP_PRE_HEDGE},
+	{"ni idea", HH_TP_PRE_HEDGE},
+	{"creo", HH_TP_POST_HEDGE},
+	{"quizas", HH_TP_POST_HEDGE},
+	{"quiza", HH_TP_POST_HEDGE},
+	{"tal vez", HH_TP_POST_HEDGE},
+	{"a lo mejor", HH_TP_POST_HEDGE},
+	{"no se", HH_TP_POST_HEDGE},
+	{"o no", HH_TP_POST_HEDGE},
+	{"puede", HH_TP_POST_HEDGE},
+	{"no solo", HH_TP_PSEUDO},
+	{"no mejora", HH_TP_PSEUDO},
+	{"sin duda", HH_TP_PSEUDO},
+	{"no importa", HH_TP_PSEUDO},
+	{"pero", HH_TP_TERM},
+	{"aunque", HH_TP_TERM},
+	{"sin embargo", HH_TP_TERM},
+	{"excepto", HH_TP_TERM},
+	{"salvo", HH_TP_TERM},
+	{"menos", HH_TP_TERM},
+	{"porque", HH_TP_TERM},
+	{"ya que", HH_TP_TERM},
+	{"ahora", HH_TP_TERM},
+	{"desde", HH_TP_TERM},
+	{"yo", HH_TP_SUBJ},
+	{"mis", HH_TP_SUBJ},
+	{"mi", HH_TP_SUBJ},
+	{"me", HH_TP_SUBJ},
+	{"tengo", HH_TP_SUBJ},
+	{"estoy", HH_TP_SUBJ},
+	{"empezo", HH_TP_SUBJ},
+	{"comenzo", HH_TP_SUBJ},
+	{"y", HH_TP_SOFT},
+	{"e", HH_TP_SOFT},
+	{"o", HH_TP_SOFT},
+	{"u", HH_TP_SOFT},
+	{"tambien", HH_TP_SOFT},
+	{"ademas", HH_TP_SOFT},
+};
+
+static const struct hh_tp_abbrev es_abbrevs[] = {
+	{"q", "que"},
+	{"k", "que"},
+	{"xq", "porque"},
+	{"pq", "porque"},
+	{"porq", "porque"},
+	{"xk", "porque"},
+	{"tb", "tambien"},
+	{"tmb", "tambien"},
+	{"tambn", "tambien"},
+	{"d", "de"},
+	{"x", "por"},
+	{"sem", "semanas"},
+	{"sems", "semanas"},
+	{"ns", "no se"},
+	{"nose", "no se"},
+	{"nse", "no se"},
+	{"dias", "dias"},
+	{"hrs", "horas"},
+	{"hs", "horas"},
+	{"mins", "minutos"},
+	{"espalada", "espalda"},
+	{"espaldar", "espalda"},
+	{"fiebr", "fiebre"},
+	{"fievre", "fiebre"},
+	{"calentura", "fiebre"},
+	{"temperatura", "temperatura"},
+	{"duelen", "duele"},
+	{"dolia", "duele"},
+	{"dolores", "dolor"},
+	{"molestia", "dolor"},
+	{"molestias", "dolor"},
+	{"omoplatos", "omoplato"},
+	{"omoplatos", "omoplato"},
+	{"peor", "peor"},
+	{"empeora", "peor"},
+	{"empeoran", "peor"},
+};
+
+static const struct hh_tp_numword es_numwords[] = {
+	{"cero", 0, HH_TP_NUM_UNIT},         {"uno", 1, HH_TP_NUM_UNIT},          {"dos", 2, HH_TP_NUM_UNIT},
+	{"tres", 3, HH_TP_NUM_UNIT},         {"cuatro", 4, HH_TP_NUM_UNIT},       {"cinco", 5, HH_TP_NUM_UNIT},
+	{"seis", 6, HH_TP_NUM_UNIT},         {"siete", 7, HH_TP_NUM_UNIT},        {"ocho", 8, HH_TP_NUM_UNIT},
+	{"nueve", 9, HH_TP_NUM_UNIT},        {"diez", 10, HH_TP_NUM_UNIT},        {"once", 11, HH_TP_NUM_UNIT},
+	{"doce", 12, HH_TP_NUM_UNIT},        {"trece", 13, HH_TP_NUM_UNIT},       {"catorce", 14, HH_TP_NUM_UNIT},
+	{"quince", 15, HH_TP_NUM_UNIT},      {"dieciseis", 16, HH_TP_NUM_UNIT},   {"diecisiete", 17, HH_TP_NUM_UNIT},
+	{"dieciocho", 18, HH_TP_NUM_UNIT},   {"diecinueve", 19, HH_TP_NUM_UNIT},  {"veinte", 20, HH_TP_NUM_TEN},
+	{"veintiuno", 21, HH_TP_NUM_UNIT},   {"veintiun", 21, HH_TP_NUM_UNIT},    {"veintiuna", 21, HH_TP_NUM_UNIT},
+	{"veintidos", 22, HH_TP_NUM_UNIT},   {"veintitres", 23, HH_TP_NUM_UNIT},  {"veinticuatro", 24, HH_TP_NUM_UNIT},
+	{"veinticinco", 25, HH_TP_NUM_UNIT}, {"veintiseis", 26, HH_TP_NUM_UNIT},  {"veintisiete", 27, HH_TP_NUM_UNIT},
+	{"veintiocho", 28, HH_TP_NUM_UNIT},  {"veintinueve", 29, HH_TP_NUM_UNIT}, {"treinta", 30, HH_TP_NUM_TEN},
+	{"cuarenta", 40, HH_TP_NUM_TEN},     {"cincuenta", 50, HH_TP_NUM_TEN},    {"sesenta", 60, HH_TP_NUM_TEN},
+	{"setenta", 70, HH_TP_NUM_TEN},      {"ochenta", 80, HH_TP_NUM_TEN},      {"noventa", 90, HH_TP_NUM_TEN},
+	{"cien", 100, HH_TP_NUM_HUNDRED},    {"ciento", 100, HH_TP_NUM_HUNDRED},  {"un", 1, HH_TP_NUM_ARTICLE},
+	{"una", 1, HH_TP_NUM_ARTICLE},       {"par", 2, HH_TP_NUM_VAGUE},         {"unos", 3, HH_TP_NUM_VAGUE},
+	{"unas", 3, HH_TP_NUM_VAGUE},        {"varios", 3, HH_TP_NUM_VAGUE},      {"varias", 3, HH_TP_NUM_VAGUE},
+};
+
+static const struct hh_tp_unit es_units[] = {
+	{"dia", 1},       {"dias", 1},       {"noche", 1},     {"noches", 1},  {"semana", 7}, {"semanas", 7},
+	{"quincena", 15}, {"quincenas", 15}, {"mes", 30},      {"meses", 30},  {"ano", 365},  {"anos", 365},
+	{"hora", 0},      {"horas", 0},      {"minuto", 0},    {"minutos", 0}, {"kg", 0},     {"kilos", 0},
+	{"kilo", 0},      {"kilogramos", 0}, {"libras", 0},    {"veces", 0},   {"cm", 0},     {"mg", 0},
+	{"grados", 0},    {"hijos", 0},      {"pastillas", 0}, {"pasos", 0},   {"km", 0},     {"metros", 0},
+};
+
+static const char *const es_years[] = {"anos", "ano", NULL};
+static const char *const es_age_after[] = {"de edad", "edad", NULL};
+static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", NULL};
+static const char *const es_dur_before[] = {"hace",    "durante",  "desde",   "por",     "llevo",
+					    "lleva",   "llevamos", "ultimos", "ultimas", "pasados",
+					    "pasadas", "casi",     "como",    "mas de",  NULL};
+static const char *const es_dur_after[] = {"ya", "seguidos", "seguidas", NULL};
+static const char *const es_not_duration[] = {"embarazada", "embarazo", "de embarazo", "de gestacion", NULL};
+static const char *const es_joiners[] = {"y", NULL};
+static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", NULL};
+static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
+static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
+static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
+static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
+					"abuelo", "tia",    "tio",    "prima",   "primo",   "hija",    "hijo",
+					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   NULL};
+static const char *const es_family_verbs[] = {"tiene", "tuvo",   "tenia",     "padece", "murio",
+					      "sufre", "sufrio", "ha tenido", NULL};
+
+static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
+	[HH_LANG_EN] = {en_triggers,    HH_ARRAY_LEN(en_triggers),
+			en_abbrevs,     HH_ARRAY_LEN(en_abbrevs),
+			en_numwords,    HH_ARRAY_LEN(en_numwords),
+			en_units,       HH_ARRAY_LEN(en_units),
+			en_years,       en_age_after,
+			en_age_before,  en_dur_before,
+			en_dur_after,   en_not_duration,
+			en_joiners,     en_no_correct,
+			en_yesterday,   en_today,
+			en_unit_last,   en_family,
+			en_family_verbs},
+	[HH_LANG_ES] = {es_triggers,    HH_ARRAY_LEN(es_triggers),
+			es_abbrevs,     HH_ARRAY_LEN(es_abbrevs),
+			es_numwords,    HH_ARRAY_LEN(es_numwords),
+			es_units,       HH_ARRAY_LEN(es_units),
+			es_years,       es_age_after,
+			es_age_before,  es_dur_before,
+			es_dur_after,   es_not_duration,
+			es_joiners,     es_no_correct,
+			es_yesterday,   es_today,
+			es_unit_last,   es_family,
+			es_family_verbs},
+};
+
+const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)
+{
+	return (unsigned)lang < HH_LANG_COUNT ? &langs[lang] : &langs[HH_LANG_EN];
+}
+
+int hh_tp_in(const char *const *list, const char *word)
+{
+	for (size_t i = 0; list != NULL && list[i] != NULL; i++)
+		if (strcmp(list[i], word) == 0)
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ folding */
+
+static size_t put_utf8(unsigned cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+int hh_tp_is_word_char(unsigned cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+	return u_isalnum((UChar32)cp) || u_getCombiningClass((UChar32)cp) != 0 ||
+	       u_charType((UChar32)cp) == U_NON_SPACING_MARK;
+}
+
+size_t hh_tp_fold(unsigned cp, char out[8])
+{
+	if (cp < 0x80) {
+		out[0] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+		return 1;
+	}
+	UChar32 c = u_foldCase((UChar32)cp, U_FOLD_CASE_DEFAULT);
+	if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK)
+		return 0; /* a combining accent typed on its own */
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+	UChar d[8];
+	int32_t n = U_SUCCESS(err) ? unorm2_getDecomposition(nfd, c, d, 8, &err) : -1;
+	if (n > 0 && U_SUCCESS(err) && !U16_IS_SURROGATE(d[0]))
+		c = d[0]; /* the base letter: the rest are accents */
+	return put_utf8((unsigned)c, out);
+}

@@ -1,0 +1,238 @@
+/*
+ * test_freetext_score.c - scores the free-text reader against the labelled
+ * messages of tests/data/freetext/labelled-*.jsonl (one JSON object a line:
+ * id, lang, country, text, labels {code: present|denied|uncertain}, age,
+ * duration_days) and fails under the targets of issue 23 (labelled-unseen.jsonl,
+ * when present, is scored apart and only reported):
+ *
+ *   red-flag recall >= 0.95  a red flag labelled present or uncertain is read present or uncertain
+ *   red flags in absent == 0 (also checked by construction in test_textparse)
+ *   F1 on code+status >= 0.85
+ *   negation >= 0.85          of the labelled codes the reader found, the denied/not-denied call is right
+ *   age >= 0.90, duration >= 0.85  over the messages where the label or the reader gives a number
+ *
+ * The code's status read: in symptoms -> present, unknown -> uncertain,
+ * absent -> denied, else a denied mention -> denied. Prints per-code
+ * precision and recall, and every figure per language and overall.
+ * `test_freetext_score -v` also prints every miss.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "check.h"
+#include "fixture.h"
+
+#include "healthhub/i18n.h"
+#include "healthhub/textparse.h"
+
+#define MAX_CODES 96
+
+struct tally {
+	int tp, fp, fn;        /* code+status pairs */
+	int rf_gold, rf_found; /* red flags labelled present/uncertain, read present/uncertain */
+	int rf_absent;         /* red flags put in absent (must stay 0) */
+	int neg_n, neg_ok;     /* labelled codes the reader found: denied call right */
+	int age_n, age_ok, dur_n, dur_ok;
+	int messages;
+	int code_tp[MAX_CODES], code_fp[MAX_CODES], code_fn[MAX_CODES];
+};
+
+static struct hh_content *C;
+static int verbose;
+
+static int has(const struct hh_symptom *const *v, size_t n, const struct hh_symptom *y)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == y)
+			return 1;
+	return 0;
+}
+
+/* What the reader says of y: "present", "uncertain", "denied" or NULL. */
+static const char *read_status(const struct hh_textparse_result *r, const struct hh_symptom *y)
+{
+	const struct hh_triage_input *in = &r->request;
+	if (has(in->symptoms, in->n_symptoms, y))
+		return "present";
+	if (has(in->unknown, in->n_unknown, y))
+		return "uncertain";
+	if (has(in->absent, in->n_absent, y))
+		return "denied";
+	for (size_t i = 0; i < r->n_mentions; i++)
+		if (r->mentions[i].kind == HH_MENTION_CODE && r->mentions[i].symptom == y &&
+		    r->mentions[i].status == HH_MENTION_DENIED)
+			return "denied";
+	return NULL;
+}
+
+static long long number(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+static void score_one(json_t *msg, struct tally *t)
+{
+	const char *id = json_string_value(json_object_get(msg, "id"));
+	const char *text = json_string_value(json_object_get(msg, "text"));
+	const char *country = json_string_value(json_object_get(msg, "country"));
+	enum hh_lang lang = HH_LANG_EN;
+	json_t *labels = json_object_get(msg, "labels");
+	CHECK(text != NULL && json_is_object(labels) &&
+	      hh_lang_parse(json_string_value(json_object_get(msg, "lang")), &lang) == 0);
+	if (text == NULL || !json_is_object(labels))
+		return;
+	struct hh_textparse_result *r = xmalloc(sizeof(*r));
+	hh_textparse(C, lang, country, text, strlen(text), r);
+	t->messages++;
+	for (size_t i = 0; i < r->request.n_absent; i++)
+		t->rf_absent += r->request.absent[i]->category == HH_CATEGORY_RED_FLAG;
+	for (size_t i = 0; i < C->n_symptoms && i < MAX_CODES; i++) {
+		const struct hh_symptom *y = &C->symptoms[i];
+		const char *got = read_status(r, y);
+		const char *want = json_string_value(json_object_get(labels, y->code));
+		if (want != NULL && got != NULL && strcmp(want, got) == 0) {
+			t->tp++;
+			t->code_tp[i]++;
+		} else {
+			if (got != NULL) {
+				t->fp++;
+				t->code_fp[i]++;
+			}
+			if (want != NULL) {
+				t->fn++;
+				t->code_fn[i]++;
+			}
+			if (verbose && (got != NULL || want != NULL))
+				printf("  %s %s: read %s, labelled %s\n", id, y->code, got ? got : "-",
+				       want ? want : "-");
+		}
+		if (want != NULL && y->category == HH_CATEGORY_RED_FLAG && strcmp(want, "denied") != 0) {
+			t->rf_gold++;
+			t->rf_found += got != NULL && strcmp(got, "denied") != 0;
+		}
+		if (want != NULL && got != NULL) {
+			t->neg_n++;
+			t->neg_ok += (strcmp(want, "denied") == 0) == (strcmp(got, "denied") == 0);
+		}
+	}
+	long long age = number(msg, "age"), days = number(msg, "duration_days");
+	if (age >= 0 || r->request.age >= 0) {
+		t->age_n++;
+		t->age_ok += age == r->request.age;
+		if (verbose && age != r->request.age)
+			printf("  %s age: read %lld, labelled %lld\n", id, r->request.age, age);
+	}
+	if (days >= 0 || r->request.duration_days >= 0) {
+		t->dur_n++;
+		t->dur_ok += days == r->request.duration_days;
+		if (verbose && days != r->request.duration_days)
+			printf("  %s duration_days: read %lld, labelled %lld\n", id, r->request.duration_days, days);
+	}
+	free(r);
+}
+
+static void score_file(const char *path, struct tally *t)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return; /* the unseen batch may be absent */
+	char line[16384];
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '\n' || line[0] == '#')
+			continue;
+		json_error_t err;
+		json_t *msg = json_loads(line, 0, &err);
+		if (msg == NULL)
+			fprintf(stderr, "%s:%d: %s\n", path, err.line, err.text);
+		CHECK(msg != NULL);
+		if (msg != NULL)
+			score_one(msg, t);
+		json_decref(msg);
+	}
+	fclose(f);
+}
+
+static double ratio(int a, int b)
+{
+	return b > 0 ? (double)a / b : 1.0;
+}
+
+struct figures {
+	double f1, rf_recall, negation, age, duration;
+};
+
+static struct figures report(const char *what, const struct tally *t, int per_code)
+{
+	struct figures g;
+	double p = ratio(t->tp, t->tp + t->fp), r = ratio(t->tp, t->tp + t->fn);
+	g.f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+	g.rf_recall = ratio(t->rf_found, t->rf_gold);
+	g.negation = ratio(t->neg_ok, t->neg_n);
+	g.age = ratio(t->age_ok, t->age_n);
+	g.duration = ratio(t->dur_ok, t->dur_n);
+	printf("%s: %d messages\n", what, t->messages);
+	printf("  code+status  precision %.3f  recall %.3f  F1 %.3f  (%d right, %d wrong reads, %d missed)\n", p, r,
+	       g.f1, t->tp, t->fp, t->fn);
+	printf("  red-flag recall %.3f (%d/%d)  red flags in absent: %d\n", g.rf_recall, t->rf_found, t->rf_gold,
+	       t->rf_absent);
+	printf("  negation accuracy %.3f (%d/%d)\n", g.negation, t->neg_ok, t->neg_n);
+	printf("  age accuracy %.3f (%d/%d)  duration accuracy %.3f (%d/%d)\n", g.age, t->age_ok, t->age_n, g.duration,
+	       t->dur_ok, t->dur_n);
+	if (per_code) {
+		printf("  %-28s %9s %9s %5s\n", "code", "precision", "recall", "n");
+		for (size_t i = 0; i < C->n_symptoms && i < MAX_CODES; i++) {
+			int tp = t->code_tp[i], fp = t->code_fp[i], fn = t->code_fn[i];
+			if (tp + fp + fn == 0)
+				continue;
+			printf("  %-28s %9.2f %9.2f %5d\n", C->symptoms[i].code, ratio(tp, tp + fp), ratio(tp, tp + fn),
+			       tp + fn);
+		}
+	}
+	return g;
+}
+
+static void add(struct tally *sum, const struct tally *t)
+{
+	int *a = (int *)sum;
+	const int *b = (const int *)t;
+	for (size_t i = 0; i < sizeof(*t) / sizeof(int); i++)
+		a[i] += b[i];
+}
+
+int main(int argc, char **argv)
+{
+	verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+	C = fixture_content("content");
+	if (C == NULL)
+		return 1;
+	struct tally en, es, all;
+	memset(&en, 0, sizeof(en));
+	memset(&es, 0, sizeof(es));
+	memset(&all, 0, sizeof(all));
+	struct tally late;
+	memset(&late, 0, sizeof(late));
+	score_file("tests/data/freetext/labelled-en.jsonl", &en);
+	score_file("tests/data/freetext/labelled-es.jsonl", &es);
+	/* messages nobody tuned the phrases on (a held-out set dropped here): reported apart, not a target */
+	score_file("tests/data/freetext/labelled-unseen.jsonl", &late);
+	add(&all, &en);
+	add(&all, &es);
+	report("English", &en, verbose);
+	report("Spanish", &es, verbose);
+	struct figures g = report("Both", &all, 1);
+	if (late.messages > 0)
+		report("Held out (labelled-unseen.jsonl, not counted above)", &late, verbose);
+	CHECK(all.messages >= 150);
+	CHECK(all.rf_absent == 0);
+	CHECK(g.rf_recall >= 0.95);
+	CHECK(g.f1 >= 0.85);
+	CHECK(g.negation >= 0.85);
+	CHECK(g.age >= 0.90);
+	CHECK(g.duration >= 0.85);
+	hh_content_free(C);
+	return check_done();
+}

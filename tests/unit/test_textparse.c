@@ -1,0 +1,430 @@
+/*
+ * test_textparse.c - the free-text reader (textparse.h) over the
+ * repository's content: fixed cases for every kind of reading, the phrase
+ * checks of migrate, and two properties over random texts: no text ever
+ * puts a red flag in absent, and adding a denial elsewhere never removes a
+ * present red flag.
+ *
+ * `test_textparse --read LANG COUNTRY TEXT` prints what the reader read
+ * (for writing cases; never used by ctest).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fixture.h"
+
+#include "healthhub/diags.h"
+#include "healthhub/i18n.h"
+#include "healthhub/loader.h"
+#include "healthhub/phrases.h"
+#include "healthhub/schema.h"
+#include "healthhub/textparse.h"
+#include "healthhub/triage_parse.h"
+
+static struct hh_content *C;
+
+static void parse(const char *text, enum hh_lang lang, const char *country, struct hh_textparse_result *out)
+{
+	hh_textparse(C, lang, country, text, strlen(text), out);
+}
+
+static const struct hh_mention *code_mention(const struct hh_textparse_result *r, const char *code)
+{
+	for (size_t i = 0; i < r->n_mentions; i++)
+		if (r->mentions[i].kind == HH_MENTION_CODE && strcmp(r->mentions[i].symptom->code, code) == 0)
+			return &r->mentions[i];
+	return NULL;
+}
+
+static int in_list(const struct hh_symptom *const *v, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i]->code, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* The code's place in the request: 'S' symptoms, 'A' absent, 'U' unknown, '-' none. */
+static char where(const struct hh_textparse_result *r, const char *code)
+{
+	const struct hh_triage_input *in = &r->request;
+	return in_list(in->symptoms, in->n_symptoms, code) ? 'S'
+	       : in_list(in->absent, in->n_absent, code)   ? 'A'
+	       : in_list(in->unknown, in->n_unknown, code) ? 'U'
+							   : '-';
+}
+
+static void dump(const char *text, const struct hh_textparse_result *r)
+{
+	for (size_t i = 0; i < r->n_mentions; i++) {
+		const struct hh_mention *m = &r->mentions[i];
+		if (m->kind == HH_MENTION_CODE)
+			printf("  %s %s", m->symptom->code, hh_mention_status_name(m->status));
+		else
+			printf("  %s=%lld", (const char *[]){"", "age", "duration_days", "region", "position"}[m->kind],
+			       m->value);
+		printf(" [%zu,%zu)\n", m->start, m->end);
+	}
+	(void)text;
+	printf("  age=%lld duration_days=%lld region=%u positions=%u\n", r->request.age, r->request.duration_days,
+	       r->request.region, r->request.positions);
+}
+
+/* ------------------------------------------------------------------ fixed cases */
+
+struct expect {
+	const char *text;
+	enum hh_lang lang;
+	const char *country;
+	const char *code;
+	char where; /* S, A, U or - */
+};
+
+static const struct expect cases[] = {
+	{"I have chest pain", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"no chest pain", HH_LANG_EN, "GB", "chest_pain", '-'},
+	{"maybe a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"I don't think I have a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"not sure if I have a temperature", HH_LANG_EN, "GB", "fever", 'U'},
+	{"idk if i had a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"worse when I sit at my desk", HH_LANG_EN, "GB", "worse_sitting", 'S'},
+	{"it's not worse when sitting", HH_LANG_EN, "GB", "worse_sitting", 'A'},
+	{"no fever but my legs feel numb", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	{"no fever and my legs feel numb", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	{"no fever or numbness", HH_LANG_EN, "GB", "leg_weakness_numbness", '-'},
+	{"my legs are not numb", HH_LANG_EN, "GB", "leg_weakness_numbness", '-'},
+	{"I've lost weight without trying", HH_LANG_EN, "GB", "unexplained_weight_loss", 'S'},
+	{"I feel sick and sweaty", HH_LANG_EN, "GB", "sweating_sick_dizzy", 'S'},
+	{"I've been feeling sick", HH_LANG_EN, "US", "sweating_sick_dizzy", '-'},
+	{"I've been feeling sick", HH_LANG_EN, "GB", "sweating_sick_dizzy", 'S'},
+	{"<b>chest&nbsp;pain</b>", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"Tengo dolor en el pecho", HH_LANG_ES, "GB", "chest_pain", 'S'},
+	{"No tengo fiebre", HH_LANG_ES, "GB", "fever", '-'},
+	{"creo que tengo fiebre", HH_LANG_ES, "GB", "fever", 'U'},
+	{"ni fiebre ni escalofríos", HH_LANG_ES, "GB", "fever", '-'},
+	{"no sé si tengo fiebre", HH_LANG_ES, "GB", "fever", 'U'},
+	{"puede que tenga fiebre", HH_LANG_ES, "GB", "fever", 'U'},
+	{"sin fiebre, pero me duele el pecho", HH_LANG_ES, "GB", "chest_pain", 'S'},
+	{"no me duele al sentarme", HH_LANG_ES, "GB", "worse_sitting", 'A'},
+};
+
+static void test_cases(void)
+{
+	for (size_t i = 0; i < HH_ARRAY_LEN(cases); i++) {
+		struct hh_textparse_result r;
+		parse(cases[i].text, cases[i].lang, cases[i].country, &r);
+		char w = where(&r, cases[i].code);
+		if (w != cases[i].where) {
+			fprintf(stderr, "case \"%s\": %s is %c, want %c\n", cases[i].text, cases[i].code, w,
+				cases[i].where);
+			dump(cases[i].text, &r);
+		}
+		CHECK(w == cases[i].where);
+	}
+}
+
+static void test_denied_red_flag_is_a_mention(void)
+{
+	struct hh_textparse_result r;
+	parse("no chest pain", HH_LANG_EN, "GB", &r);
+	const struct hh_mention *m = code_mention(&r, "chest_pain");
+	CHECK(m != NULL && m->status == HH_MENTION_DENIED && m->start == 3 && m->end == 13);
+	CHECK(where(&r, "chest_pain") == '-');
+}
+
+struct number_case {
+	const char *text;
+	enum hh_lang lang;
+	long long age, days;
+};
+
+static const struct number_case numbers[] = {
+	{"45 y/o, ache for 2 wks", HH_LANG_EN, 45, 14},
+	{"I'm forty five and it started a fortnight ago", HH_LANG_EN, 45, 14},
+	{"forty-five year old, pain for three days", HH_LANG_EN, 45, 3},
+	{"pain 2/52, weigh 80 kg, 5 hours a day at a desk", HH_LANG_EN, -1, 14},
+	{"I'm 12 weeks pregnant and it hurts since yesterday", HH_LANG_EN, -1, 1},
+	{"aged 67, for a couple of months", HH_LANG_EN, 67, 60},
+	{"pain 7/10 for 10 days", HH_LANG_EN, -1, 10},
+	{"tengo sesenta y ocho años y me duele desde hace quince días", HH_LANG_ES, 68, 15},
+	{"mujer de 45 años, dolor desde hace 3 semanas", HH_LANG_ES, 45, 21},
+	{"llevo un mes así, peso 70 kilos", HH_LANG_ES, -1, 30},
+	{"desde ayer", HH_LANG_ES, -1, 1},
+};
+
+static void test_numbers(void)
+{
+	for (size_t i = 0; i < HH_ARRAY_LEN(numbers); i++) {
+		struct hh_textparse_result r;
+		parse(numbers[i].text, numbers[i].lang, "GB", &r);
+		if (r.request.age != numbers[i].age || r.request.duration_days != numbers[i].days) {
+			fprintf(stderr, "numbers \"%s\": age %lld days %lld, want %lld %lld\n", numbers[i].text,
+				r.request.age, r.request.duration_days, numbers[i].age, numbers[i].days);
+			dump(numbers[i].text, &r);
+		}
+		CHECK(r.request.age == numbers[i].age);
+		CHECK(r.request.duration_days == numbers[i].days);
+	}
+}
+
+static void test_offsets_are_code_points(void)
+{
+	struct hh_textparse_result r;
+	const char *t = "¡Ay! Tengo fiebre 🤒 y dolor en el pecho";
+	parse(t, HH_LANG_ES, "GB", &r);
+	const struct hh_mention *m = code_mention(&r, "fever");
+	CHECK(m != NULL && m->start == 11 && m->end == 17);
+	m = code_mention(&r, "chest_pain");
+	CHECK(m != NULL && m->start == 22 && m->end == 39);
+}
+
+static void test_region_and_positions(void)
+{
+	struct hh_textparse_result r;
+	parse("dull ache between my shoulder blades, worse at my desk", HH_LANG_EN, "GB", &r);
+	CHECK(r.request.region == HH_REGION_UPPER_BACK);
+	CHECK(r.request.positions == HH_POS_SITTING);
+	parse("dolor en el centro de la espalda, peor tumbada", HH_LANG_ES, "GB", &r);
+	CHECK(r.request.region == HH_REGION_MIDDLE_BACK);
+	CHECK(r.request.positions == HH_POS_LYING_DOWN);
+}
+
+/* ------------------------------------------------------------------ properties */
+
+static const char *const pieces_en[] = {
+	"no",        "not",      "never",   "without", "maybe",   "I think",  "chest pain", "fever",
+	"numb legs", "and",      "or",      "but",     ",",       ".",        "my",         "I",
+	"pain",      "worse",    "sitting", "denies",  "haven't", "might",    "not sure",   "cough",
+	"45",        "weeks",    "y/o",     "idk",     "bc",      "tingling", "arms",       "lost weight",
+	"rash",      "one side", "can't",   "walk",    "sick",    "sweaty",   "🙂",       "<b>",
+	"nor",       "neither",  "hurts",   "when",    "breathe", "in",       "a",          "the",
+};
+static const char *const pieces_es[] = {
+	"no",     "sin",     "nunca",  "tampoco", "ni",        "creo que", "puede que", "no sé si",
+	"fiebre", "dolor",   "pecho",  "piernas", "dormidas",  "y",        "o",         "pero",
+	",",      ".",       "tengo",  "me",      "duele",     "al",       "respirar",  "años",
+	"45",     "semanas", "quizás", "mareo",   "hormigueo", "brazo",    "sangre",    "orina",
+};
+
+static unsigned rng = 12345;
+static unsigned next_rand(void)
+{
+	rng = rng * 1103515245u + 12345u;
+	return (rng >> 16) & 0x7fff;
+}
+
+static void random_text(char *buf, size_t cap, const char *const *pieces, size_t n_pieces, int words)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < words; i++) {
+		const char *p = pieces[next_rand() % n_pieces];
+		int k = snprintf(buf + len, cap - len, "%s%s", i ? " " : "", p);
+		if (k < 0 || (size_t)k >= cap - len)
+			break;
+		len += (size_t)k;
+	}
+}
+
+static int red_flag_absent(const struct hh_textparse_result *r)
+{
+	for (size_t i = 0; i < r->request.n_absent; i++)
+		if (r->request.absent[i]->category == HH_CATEGORY_RED_FLAG)
+			return 1;
+	return 0;
+}
+
+static void property(enum hh_lang lang, const char *const *pieces, size_t n_pieces, const char *const *denials,
+		     size_t n_denials)
+{
+	char text[1024], more[2048];
+	for (int round = 0; round < 3000; round++) {
+		struct hh_textparse_result a, b;
+		random_text(text, sizeof(text), pieces, n_pieces, 1 + (int)(next_rand() % 24));
+		parse(text, lang, (next_rand() & 1) ? "GB" : "US", &a);
+		CHECK(!red_flag_absent(&a));
+		/* a denial as a sentence of its own, before or after */
+		const char *d = denials[next_rand() % n_denials];
+		if (next_rand() & 1)
+			snprintf(more, sizeof(more), "%s. %s", d, text);
+		else
+			snprintf(more, sizeof(more), "%s. %s", text, d);
+		parse(more, lang, "GB", &b);
+		parse(text, lang, "GB", &a);
+		CHECK(!red_flag_absent(&b));
+		for (size_t i = 0; i < a.request.n_symptoms; i++) {
+			const struct hh_symptom *y = a.request.symptoms[i];
+			if (y->category == HH_CATEGORY_RED_FLAG && where(&b, y->code) != 'S') {
+				fprintf(stderr, "denial removed %s: \"%s\" -> \"%s\"\n", y->code, text, more);
+				CHECK(0);
+			}
+		}
+	}
+}
+
+static void test_properties(void)
+{
+	static const char *const den_en[] = {"No chest pain",           "I don't have a fever",
+					     "no numbness or tingling", "never had cancer",
+					     "Denies weight loss",      "no fever, no rash, no cough",
+					     "not worse when sitting",  "Without any dizziness"};
+	static const char *const den_es[] = {"No tengo fiebre", "sin dolor en el pecho", "ni mareo ni sudores",
+					     "nunca he tenido cáncer", "tampoco hormigueo"};
+	property(HH_LANG_EN, pieces_en, HH_ARRAY_LEN(pieces_en), den_en, HH_ARRAY_LEN(den_en));
+	property(HH_LANG_ES, pieces_es, HH_ARRAY_LEN(pieces_es), den_es, HH_ARRAY_LEN(den_es));
+}
+
+/* ------------------------------------------------------------------ the phrase checks */
+
+static int phrases_diags(const char *rel, const char *body, const char *want)
+{
+	struct hh_diags d = {0};
+	size_t total = 0;
+	struct hh_field_src src = {.rel = rel, .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
+	enum hh_lang lang = strncmp(rel, "es/", 3) == 0 ? HH_LANG_ES : HH_LANG_EN;
+	json_t *root = hh_schema_load(&src);
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, lang, C) : NULL;
+	json_decref(root);
+	int found = 0;
+	for (size_t i = 0; i < d.n; i++)
+		if (strstr(d.v[i].message, want) != NULL)
+			found = 1;
+	if (!found) {
+		fprintf(stderr, "no \"%s\" for %s:\n", want, body);
+		hh_diags_print(&d, stderr);
+	}
+	hh_field_src_free(&src);
+	hh_diags_free(&d);
+	return book == NULL && found;
+}
+
+static void test_phrase_checks(void)
+{
+	const char *rel = "triage/phrases.json";
+	CHECK(phrases_diags(rel, "{\"codes\": {\"no_such_code\": {\"phrases\": [\"x y\"]}}}", "not a symptom code"));
+	CHECK(phrases_diags(
+		rel, "{\"codes\": {\"fever\": {\"phrases\": [\"fever\"]}, \"chest_pain\": {\"phrases\": [\"Fever\"]}}}",
+		"also names fever"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"fever\", \"fevers\"]}}}", "given twice"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"nev*\"]}}}", "begins a negation"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"no never\"]}}}",
+			    "negation or hedging words only"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"\"]}}}", "has no words"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"phrases\": [\"* fever\"]}}}", "start or end with a gap"));
+	CHECK(phrases_diags(rel,
+			    "{\"codes\": {\"fever\": {\"phrases\": [\"a b c d e f g h i j k l m n o p q r s t u v w x "
+			    "y z a b c d e f g h i j k l m n o p q r\"]}}}",
+			    "longer than"));
+	CHECK(phrases_diags(
+		rel, "{\"codes\": {\"fever\": {\"phrases\": [\"one two three four five six seven eight nine\"]}}}",
+		"more than"));
+	CHECK(phrases_diags("es/triage/phrases.json", "{\"codes\": {\"fever\": {\"phrases\": [\"sin\"]}}}",
+			    "negation or hedging words only"));
+}
+
+static void test_ruleset_version_covers_phrases(void)
+{
+	CHECK(C->phrases[HH_LANG_EN] != NULL && C->phrases[HH_LANG_ES] != NULL);
+	struct hh_content *c2 = fixture_content("content");
+	CHECK(c2 != NULL);
+	const char *before = c2->ruleset_version;
+	c2->phrases[HH_LANG_ES] = NULL;
+	hh_content_finish(c2);
+	CHECK(strcmp(before, c2->ruleset_version) != 0);
+	hh_content_free(c2);
+}
+
+/* ------------------------------------------------------------------ the endpoint's pure parts */
+
+static int body_kind(const char *body, enum hh_error_kind want, const char *field)
+{
+	struct hh_parse_body b;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind = HH_E_INTERNAL;
+	hh_field_errors_init(&errs);
+	int rc = hh_parse_body_check(body, strlen(body), &b, &kind, &errs);
+	int named = field == NULL;
+	for (size_t i = 0; i < errs.n; i++)
+		named |= strcmp(errs.v[i].field, field) == 0;
+	hh_parse_body_free(&b);
+	return rc < 0 && kind == want && named;
+}
+
+static void test_body_and_answer(void)
+{
+	struct hh_parse_body b;
+	struct hh_field_errors errs;
+	enum hh_error_kind kind;
+	hh_field_errors_init(&errs);
+	const char *ok = "{\"text\": \"\u00a1No chest pain!\", \"lang\": \"en\"}";
+	CHECK(hh_parse_body_check(ok, strlen(ok), &b, &kind, &errs) == 0 && b.has_lang && b.lang == HH_LANG_EN);
+	struct hh_textparse_result r;
+	hh_textparse(C, b.lang, "GB", b.text, b.len, &r);
+	size_t len = 0;
+	char *out = hh_render_parse(C, b.lang, b.text, b.len, &r, &len);
+	json_t *a = out != NULL ? json_loadb(out, len, 0, NULL) : NULL;
+	json_t *m = json_array_get(json_object_get(a, "mentions"), 0);
+	CHECK(a != NULL && json_array_size(json_object_get(json_object_get(a, "request"), "symptoms")) == 0);
+	CHECK(json_object_get(json_object_get(a, "request"), "absent") == NULL);
+	CHECK(json_object_get(json_object_get(a, "request"), "age") == NULL);
+	CHECK_STR(json_string_value(json_object_get(m, "text")), "chest pain");
+	CHECK_STR(json_string_value(json_object_get(m, "status")), "denied");
+	CHECK(json_integer_value(json_object_get(m, "start")) == 4 &&
+	      json_integer_value(json_object_get(m, "end")) == 14);
+	CHECK_STR(json_string_value(json_object_get(a, "ruleset_version")), C->ruleset_version);
+	json_decref(a);
+	free(out);
+	hh_parse_body_free(&b);
+
+	CHECK(body_kind("{\"text\": 5}", HH_E_VALIDATION, "text"));
+	CHECK(body_kind("{\"lang\": \"es\"}", HH_E_VALIDATION, "text"));
+	CHECK(body_kind("{\"text\": \"x\", \"lang\": \"fr\"}", HH_E_VALIDATION, "lang"));
+	CHECK(body_kind("{\"text\": \"x\", \"symptoms\": []}", HH_E_VALIDATION, "symptoms"));
+	CHECK(body_kind("[\"x\"]", HH_E_VALIDATION, "body"));
+	CHECK(body_kind("{\"text\": \"x\"", HH_E_MALFORMED_JSON, NULL));
+	CHECK(body_kind("{\"text\": \"a\\u0000b\"}", HH_E_VALIDATION, "text"));
+	CHECK(body_kind("{\"text\": [[[[[[[[\"deep\"]]]]]]]]}", HH_E_MALFORMED_JSON, NULL));
+	char *big = xmalloc(4 * 4001 + 32);
+	size_t n = (size_t)snprintf(big, 32, "{\"text\": \"");
+	for (int i = 0; i < 4001; i++) {
+		memcpy(big + n, "\xc3\xa9", 2); /* e acute: 4,001 code points, 8,002 bytes */
+		n += 2;
+	}
+	memcpy(big + n, "\"}", 3);
+	CHECK(body_kind(big, HH_E_TOO_LARGE, NULL));
+	big[n - 2] = '"';
+	big[n - 1] = '}';
+	big[n] = '\0';
+	CHECK(!body_kind(big, HH_E_TOO_LARGE, NULL)); /* 4,000 are read */
+	free(big);
+}
+
+int main(int argc, char **argv)
+{
+	C = fixture_content("content");
+	if (C == NULL)
+		return 1;
+	if (argc == 5 && strcmp(argv[1], "--read") == 0) {
+		enum hh_lang lang = HH_LANG_EN;
+		if (hh_lang_parse(argv[2], &lang) < 0)
+			return 2;
+		struct hh_textparse_result r;
+		parse(argv[4], lang, argv[3], &r);
+		dump(argv[4], &r);
+		hh_content_free(C);
+		return 0;
+	}
+	test_cases();
+	test_denied_red_flag_is_a_mention();
+	test_numbers();
+	test_offsets_are_code_points();
+	test_region_and_positions();
+	test_properties();
+	test_phrase_checks();
+	test_ruleset_version_covers_phrases();
+	test_body_and_answer();
+	hh_content_free(C);
+	return check_done();
+}
