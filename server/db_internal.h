@@ -18,7 +18,6 @@ struct hh_db {
 	PGconn *pg;
 	int deadline_ms;   /* per round trip: statement timeout + grace; 0 = wait for ever (migrate) */
 	int broken;        /* a round trip timed out or the link failed: only close() is left */
-	unsigned prepared; /* bits of the statements prepared on this connection (they die with it) */
 };
 
 /* One call's context: the connection, the caller's error buffer, why it failed. */
