@@ -178,8 +178,7 @@ static void index_snapshot(struct hh_reload *r, struct hh_snapshot *snap, char *
 	const struct hh_search *old = last != NULL ? atomic_load(&last->search) : NULL;
 	const struct hh_content *old_content = old != NULL ? (last->base != NULL ? last->base : last->content) : NULL;
 	struct hh_search_stats st;
-	struct hh_search *ix =
-		hh_search_build(snap->base != NULL ? snap->base : snap->content, old, old_content, &st);
+	struct hh_search *ix = hh_search_build(snap->base != NULL ? snap->base : snap->content, old, old_content, &st);
 	atomic_store(&snap->search, ix);
 	if (ix == NULL) {
 		snprintf(what, cap, "failed");

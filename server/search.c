@@ -27,11 +27,11 @@
 static const char *const table_names[N_TABLES] = {"a0", "a1", "c0", "c1"};
 
 struct ix_table {
-	char **slugs;        /* slugs[rowid - 1] (owned), NULL where a row was taken out */
-	size_t n_slugs;      /* rows ever given (the next rowid is n_slugs + 1) */
-	int64_t *rowid_of;   /* rowid of the built-from content's entity i */
-	size_t n_rowid;      /* that content's entity count */
-	int indexed;         /* 0: the language had no translation (queries go to English) */
+	char **slugs;      /* slugs[rowid - 1] (owned), NULL where a row was taken out */
+	size_t n_slugs;    /* rows ever given (the next rowid is n_slugs + 1) */
+	int64_t *rowid_of; /* rowid of the built-from content's entity i */
+	size_t n_rowid;    /* that content's entity count */
+	int indexed;       /* 0: the language had no translation (queries go to English) */
 };
 
 /* A reader: one thread at a time. */
@@ -186,8 +186,8 @@ static int64_t new_rowid(struct ix_table *t, const char *slug)
  * deleted with their old texts and inserted again, new ones inserted, gone
  * ones deleted. Both contents are sorted by slug.
  */
-static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_table *ot,
-			const struct hh_content *oc, const struct hh_content *c, struct hh_search_stats *stats)
+static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_table *ot, const struct hh_content *oc,
+			const struct hh_content *c, struct hh_search_stats *stats)
 {
 	int kind = k >= 2 ? HH_SEARCH_CAUSES : HH_SEARCH_ARTICLES;
 	char sql[160];
@@ -270,8 +270,8 @@ static size_t db_bytes(sqlite3 *db)
 	if (p != NULL)
 		return (size_t)n;
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1,
-			       &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1, &st,
+			       NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -595,8 +595,7 @@ struct word_hit {
 };
 
 /* The words of text, each with the term it matches; into *v (grown). Returns the count. */
-static size_t scan(struct hh_stemmer *st, const struct terms *t, const char *text, struct word_hit **v,
-		   size_t *cap)
+static size_t scan(struct hh_stemmer *st, const struct terms *t, const char *text, struct word_hit **v, size_t *cap)
 {
 	size_t n = 0, pos = 0, len = strlen(text);
 	struct hh_word w;
@@ -807,7 +806,8 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			int64_t rowid = sqlite3_column_int64(st, 0);
 			const char *slug = rowid >= 1 && (size_t)rowid <= tab->n_slugs ? tab->slugs[rowid - 1] : NULL;
-			if (slug == NULL || (kind == HH_SEARCH_CAUSES && !cause_passes(shown, slug, positions, regions)))
+			if (slug == NULL ||
+			    (kind == HH_SEARCH_CAUSES && !cause_passes(shown, slug, positions, regions)))
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 256;

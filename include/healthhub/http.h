@@ -33,7 +33,6 @@
 #define HH_PATH_MAX 1024
 #define HH_JSON_TYPE "application/json; charset=utf-8" /* answers built per request */
 
-
 /* One server: set up at start, shared by every thread. */
 /* What a request learns from the daemon it arrived on (on_uri's cls). */
 struct hh_listener {
@@ -82,10 +81,10 @@ struct hh_request {
 	int status;
 	enum hh_cache_outcome cache;
 	const struct hh_snapshot *root; /* the published snapshot a content handler runs under (borrowed) */
-	char retry_after[24];         /* for a 429: seconds until the client's next token */
-	enum hh_lang lang;            /* the answer's language (?lang=, Accept-Language, else en) */
-	const char *country;          /* ?country= (borrowed from query), or NULL: the default */
-	const char *content_language; /* Content-Language of an answer sent as bytes, or NULL */
+	char retry_after[24];           /* for a 429: seconds until the client's next token */
+	enum hh_lang lang;              /* the answer's language (?lang=, Accept-Language, else en) */
+	const char *country;            /* ?country= (borrowed from query), or NULL: the default */
+	const char *content_language;   /* Content-Language of an answer sent as bytes, or NULL */
 	/* Large buffers last: only the fields above are zeroed for each request. */
 	char path[HH_PATH_MAX];
 	struct hh_query query;

@@ -41,12 +41,12 @@ struct hh_search;
 
 /* What building a generation did. */
 struct hh_search_stats {
-	int full;        /* 1: every entity indexed; 0: changes applied to a copy of the previous generation */
-	size_t added;    /* entity texts indexed (over both languages) */
-	size_t removed;  /* entity texts taken out (replaced or gone) */
-	size_t bytes;    /* the generation's database size */
-	double ms;       /* wall time of the build */
-	double copy_ms;  /* of which: copying the previous generation */
+	int full;       /* 1: every entity indexed; 0: changes applied to a copy of the previous generation */
+	size_t added;   /* entity texts indexed (over both languages) */
+	size_t removed; /* entity texts taken out (replaced or gone) */
+	size_t bytes;   /* the generation's database size */
+	double ms;      /* wall time of the build */
+	double copy_ms; /* of which: copying the previous generation */
 };
 
 /*
