@@ -387,7 +387,7 @@ static struct ix_conn *conn_take(struct hh_search *ix)
 		cn->stem[l] = hh_stemmer_new((enum hh_lang)l);
 	/* pages are read in place from the shared memory, not copied into a cache per connection */
 	if (cn->db == NULL || cn->stem[HH_LANG_COUNT - 1] == NULL ||
-	    exec(cn->db, "PRAGMA mmap_size=4294967296; PRAGMA cache_size=-256") < 0) {
+	    exec(cn->db, "PRAGMA mmap_size=4294967296; PRAGMA cache_size=-2048") < 0) {
 		conn_free(cn);
 		return NULL;
 	}
@@ -694,19 +694,24 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 	return j;
 }
 
+#define SNIPPET_SCAN 600 /* words read at most once a text with a match is found */
+
 /*
  * The snippet of an entity: from the first of its texts with the most
- * matched terms (texts[0] is shown when none matches: the summary).
+ * matched terms (texts[0] is shown when none matches: the summary). The
+ * search stops at a text with every term, or once a match is found and
+ * SNIPPET_SCAN words were read: a results page costs a bounded time.
  */
 static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char *const *texts, size_t n_texts)
 {
 	struct word_hit *v = NULL;
-	size_t cap = 0, best = 0;
+	size_t cap = 0, best = 0, read = 0;
 	int best_score = 0;
 	for (size_t i = 0; i < n_texts && t->n > 0; i++) {
 		if (texts[i] == NULL)
 			continue;
 		size_t n = scan(st, t, texts[i], &v, &cap);
+		read += n;
 		int score = distinct(v, 0, n);
 		if (score > best_score) {
 			best_score = score;
@@ -714,6 +719,8 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char 
 			if ((size_t)score == t->n)
 				break;
 		}
+		if (best_score > 0 && read >= SNIPPET_SCAN)
+			break;
 	}
 	const char *text = texts[best] ? texts[best] : "";
 	size_t n = scan(st, t, text, &v, &cap);

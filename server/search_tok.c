@@ -78,12 +78,24 @@ static int is_word_cp(uint32_t cp)
 	return 1;
 }
 
+/* ASCII letters and digits: the common case, without decoding */
+static int ascii_word(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
 int hh_word_next(const char *text, size_t len, size_t *pos, struct hh_word *w)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = *pos;
 	uint32_t cp = 0;
 	while (i < len) {
+		if (s[i] < 0x80) {
+			if (ascii_word(s[i]))
+				break;
+			i++;
+			continue;
+		}
 		size_t k = utf8_decode(s + i, len - i, &cp);
 		if (k > 0 && is_word_cp(cp))
 			break;
@@ -95,6 +107,12 @@ int hh_word_next(const char *text, size_t len, size_t *pos, struct hh_word *w)
 	}
 	w->start = i;
 	while (i < len) {
+		if (s[i] < 0x80) {
+			if (!ascii_word(s[i]))
+				break;
+			i++;
+			continue;
+		}
 		size_t k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0 || !is_word_cp(cp))
 			break;
@@ -124,10 +142,24 @@ static uint32_t lower_cp(uint32_t cp)
 /* Latin-1 lower-case letters 0xE0..0xFF without their accents ('\0': keep as is). */
 static const char unaccent_e0[] = "aaaaaaaceeeeiiii\0nooooo\0ouuuuy\0y";
 
+/*
+ * Words repeat (Zipf): the terms of recent words are kept in a small
+ * direct-mapped table, so most words are neither looked up in the stop
+ * list nor stemmed again. Only words up to CACHED_MAX bytes are kept.
+ */
+#define CACHE_SLOTS 4096
+#define CACHED_MAX 23
+struct cached {
+	unsigned char wlen, tlen; /* tlen 0: a stop word; wlen 0: empty slot */
+	char word[CACHED_MAX];
+	char term[CACHED_MAX];
+};
+
 struct hh_stemmer {
 	struct sb_stemmer *sb;
 	const char *const *stop;
 	size_t n_stop;
+	struct cached *cache; /* CACHE_SLOTS */
 };
 
 struct hh_stemmer *hh_stemmer_new(enum hh_lang lang)
@@ -140,6 +172,7 @@ struct hh_stemmer *hh_stemmer_new(enum hh_lang lang)
 	}
 	st->stop = lang == HH_LANG_ES ? hh_stop_spanish : hh_stop_english;
 	st->n_stop = lang == HH_LANG_ES ? hh_stop_spanish_n : hh_stop_english_n;
+	st->cache = xcalloc(CACHE_SLOTS, sizeof(*st->cache));
 	return st;
 }
 
@@ -148,6 +181,7 @@ void hh_stemmer_free(struct hh_stemmer *st)
 	if (st == NULL)
 		return;
 	sb_stemmer_delete(st->sb);
+	free(st->cache);
 	free(st);
 }
 
@@ -155,6 +189,8 @@ static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
+
+static size_t stem_term(struct hh_stemmer *st, const char *low, size_t n, char *term);
 
 size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *term)
 {
@@ -172,6 +208,31 @@ size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *
 		i += k;
 	}
 	low[n] = '\0';
+	struct cached *slot = NULL;
+	if (n > 0 && n <= CACHED_MAX) {
+		uint32_t h = 2166136261u; /* FNV-1a */
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)low[i]) * 16777619u;
+		slot = &st->cache[h % CACHE_SLOTS];
+		if (slot->wlen == n && memcmp(slot->word, low, n) == 0) {
+			memcpy(term, slot->term, slot->tlen);
+			term[slot->tlen] = '\0';
+			return slot->tlen;
+		}
+	}
+	size_t out = stem_term(st, low, n, term);
+	if (slot != NULL && out <= CACHED_MAX) {
+		slot->wlen = (unsigned char)n;
+		memcpy(slot->word, low, n);
+		slot->tlen = (unsigned char)out;
+		memcpy(slot->term, term, out);
+	}
+	return out;
+}
+
+/* The term of a folded word (low, n bytes, NUL-terminated): 0 for a stop word. */
+static size_t stem_term(struct hh_stemmer *st, const char *low, size_t n, char *term)
+{
 	const char *key = low;
 	if (bsearch(&key, st->stop, st->n_stop, sizeof(*st->stop), cmp_str) != NULL)
 		return 0;

@@ -140,8 +140,9 @@ struct hh_snapshot {
 	 * every other (language, country) is a snapshot of its own, in its family, built on first request. */
 	struct hh_content *base;      /* owned: what every variant's content borrows from; NULL in a variant */
 	struct hh_variants *variants; /* owned: the family (snapshot_i18n.c); NULL in a variant */
-	/* The search index of base (search.h), owned: set by the reloader before publishing, never
-	 * changed after; NULL in a variant (variants search their family's), or when building failed. */
+	/* The search index of base (search.h), owned: set once by the reloader (before publishing, or
+	 * right after a first publish of a large library), never changed after; NULL in a variant
+	 * (variants search their family's), until it is set, or when building failed. */
 	_Atomic(struct hh_search *) search;
 };
 
