@@ -45,6 +45,9 @@ size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *
 /* The first byte of w's folded term (a cheap test before stemming: stems keep the first letter). */
 char hh_term_first(const char *text, struct hh_word w);
 
+/* The FTS5 API of db, or NULL. */
+fts5_api *hh_fts5_api(sqlite3 *db);
+
 /* Registers the FTS5 tokenizer "hh" (argument "en" or "es") on db. SQLITE_OK or an error code. */
 int hh_tokenizer_register(sqlite3 *db);
 

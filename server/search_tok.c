@@ -325,16 +325,21 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
 	return SQLITE_OK;
 }
 
-int hh_tokenizer_register(sqlite3 *db)
+fts5_api *hh_fts5_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
-	if (rc == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
 		sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
+	return api;
+}
+
+int hh_tokenizer_register(sqlite3 *db)
+{
+	fts5_api *api = hh_fts5_api(db);
 	if (api == NULL)
 		return SQLITE_ERROR;
 	static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
