@@ -13,6 +13,7 @@
  */
 #include "healthhub/search.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -32,6 +33,9 @@ struct ix_table {
 	int64_t *rowid_of; /* rowid of the built-from content's entity i */
 	size_t n_rowid;    /* that content's entity count */
 	int indexed;       /* 0: the language had no translation (queries go to English) */
+	uint32_t *doclen;  /* doclen[rowid]: tokens of the row (all columns), 0 for none */
+	size_t n_doclen;
+	double avgdl; /* mean tokens per row */
 };
 
 /* A reader: one thread at a time. */
@@ -256,6 +260,57 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 	return failed ? -1 : 0;
 }
 
+/* An FTS5 varint (SQLite's: 7 bits a byte, high bit set on all but the last), at most 5 bytes read. */
+static size_t get_varint32(const unsigned char *p, size_t n, uint32_t *v)
+{
+	uint32_t x = 0;
+	for (size_t i = 0; i < n && i < 5; i++) {
+		x = (x << 7) | (p[i] & 0x7F);
+		if (!(p[i] & 0x80)) {
+			*v = x;
+			return i + 1;
+		}
+	}
+	*v = x;
+	return n < 5 ? n : 5;
+}
+
+/*
+ * Every row's length in tokens, from FTS5's own %_docsize table, so ranking
+ * (rank_function) reads it from an array instead of a lookup per row.
+ */
+static int read_doclen(sqlite3 *db, int k, struct ix_table *t)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT id, sz FROM %s_docsize", table_names[k]);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		hh_error("search index: reading lengths failed", "error", sqlite3_errmsg(db), NULL);
+		return -1;
+	}
+	t->n_doclen = t->n_slugs + 1;
+	t->doclen = xcalloc(t->n_doclen, sizeof(*t->doclen));
+	double total = 0, rows = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_bytes(st, 1), at = 0;
+		uint32_t len = 0, v;
+		while (p != NULL && at < n) {
+			at += get_varint32(p + at, n - at, &v);
+			len += v;
+		}
+		if (id >= 1 && (size_t)id < t->n_doclen)
+			t->doclen[id] = len;
+		total += len;
+		rows++;
+	}
+	sqlite3_finalize(st);
+	t->avgdl = rows > 0 && total > 0 ? total / rows : 1.0;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static const struct hh_content *lang_content(const struct hh_content *c, int k)
 {
 	if (c == NULL)
@@ -327,6 +382,9 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 			goto fail;
 	if (exec(ix->owner, "COMMIT") < 0)
 		goto fail;
+	for (int k = 0; k < N_TABLES; k++)
+		if (read_doclen(ix->owner, k, &ix->tables[k]) < 0)
+			goto fail;
 	ix->bytes = db_bytes(ix->owner);
 	stats->bytes = ix->bytes;
 	stats->ms = (double)(hh_now_ns() - t0) / 1e6;
@@ -360,6 +418,7 @@ void hh_search_free(struct hh_search *ix)
 			free(ix->tables[k].slugs[i]);
 		free(ix->tables[k].slugs);
 		free(ix->tables[k].rowid_of);
+		free(ix->tables[k].doclen);
 	}
 	pthread_mutex_destroy(&ix->lock);
 	free(ix);
@@ -368,6 +427,88 @@ void hh_search_free(struct hh_search *ix)
 size_t hh_search_bytes(const struct hh_search *ix)
 {
 	return ix ? ix->bytes : 0;
+}
+
+/* ============================================================== ranking */
+
+/*
+ * hh_rank(table, k): FTS5's bm25() (k1 1.2, b 0.75, columns weighted 1.0,
+ * 0.4, 0.2), computed the same way with two costs taken out: the row's
+ * length comes from ix_table.doclen instead of a query of %_docsize per
+ * row, and each phrase's hits are walked with xPhraseFirst/xPhraseNext
+ * instead of xInst's merged, sorted array of every phrase's. Lower is
+ * better, as bm25(). The table index k is the second argument.
+ */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+static const double column_weight[3] = {1.0, 0.4, 0.2};
+
+struct rank_data {
+	int n_phrases;
+	double idf[]; /* per phrase */
+};
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
+{
+	(void)api;
+	(void)fts;
+	(*(sqlite3_int64 *)cls)++;
+	return SQLITE_OK;
+}
+
+/* The query's idf per phrase (as bm25: from the rows each phrase matches), computed on its first row. */
+static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts)
+{
+	struct rank_data *d = api->xGetAuxdata(fts, 0);
+	if (d != NULL)
+		return d;
+	int n = api->xPhraseCount(fts);
+	sqlite3_int64 rows = 0;
+	if (api->xRowCount(fts, &rows) != SQLITE_OK)
+		return NULL;
+	d = sqlite3_malloc64(sizeof(*d) + (size_t)(n > 0 ? n : 1) * sizeof(double));
+	if (d == NULL)
+		return NULL;
+	d->n_phrases = n;
+	for (int i = 0; i < n; i++) {
+		sqlite3_int64 hits = 0;
+		if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
+			sqlite3_free(d);
+			return NULL;
+		}
+		double idf = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
+		d->idf[i] = idf > 0.0 ? idf : 1e-6;
+	}
+	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
+		return NULL;
+	return d;
+}
+
+static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+			  sqlite3_value **argv)
+{
+	const struct hh_search *ix = api->xUserData(fts);
+	int k = argc > 0 ? sqlite3_value_int(argv[0]) : -1;
+	struct rank_data *d = k >= 0 && k < N_TABLES ? rank_data(api, fts) : NULL;
+	if (d == NULL) {
+		sqlite3_result_error(ctx, "hh_rank failed", -1);
+		return;
+	}
+	const struct ix_table *t = &ix->tables[k];
+	sqlite3_int64 rowid = api->xRowid(fts);
+	double len = rowid >= 0 && (size_t)rowid < t->n_doclen ? (double)t->doclen[rowid] : t->avgdl;
+	double norm = RANK_K1 * (1.0 - RANK_B + RANK_B * len / t->avgdl);
+	double score = 0.0;
+	for (int p = 0; p < d->n_phrases; p++) {
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		double freq = 0.0;
+		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+			freq += col < 3 ? column_weight[col] : 1.0;
+		if (freq > 0.0)
+			score += d->idf[p] * freq * (RANK_K1 + 1.0) / (freq + norm);
+	}
+	sqlite3_result_double(ctx, -1.0 * score);
 }
 
 /* ========================================================== connections */
@@ -385,6 +526,11 @@ static struct ix_conn *conn_take(struct hh_search *ix)
 	cn->db = open_db(ix->uri, 1);
 	for (int l = 0; cn->db != NULL && l < HH_LANG_COUNT; l++)
 		cn->stem[l] = hh_stemmer_new((enum hh_lang)l);
+	fts5_api *api = cn->db != NULL ? hh_fts5_api(cn->db) : NULL;
+	if (api == NULL || api->xCreateFunction(api, "hh_rank", ix, rank_function, NULL) != SQLITE_OK) {
+		conn_free(cn);
+		return NULL;
+	}
 	/* pages are read in place from the shared memory, not copied into a cache per connection */
 	if (cn->db == NULL || cn->stem[HH_LANG_COUNT - 1] == NULL ||
 	    exec(cn->db, "PRAGMA mmap_size=4294967296; PRAGMA cache_size=-2048") < 0) {
@@ -594,15 +740,41 @@ struct word_hit {
 	int term; /* index in terms, or -1 */
 };
 
+static char ascii_lower(unsigned char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/*
+ * Whether word w of text may have one of t's terms, from its first two
+ * letters (Snowball's English and Spanish stemmers never change them):
+ * most words are then never stemmed. Non-ASCII starts fall back to the
+ * first letter (accents are taken off after stemming).
+ */
+static int may_match(const char *text, struct hh_word w, const struct terms *t)
+{
+	const unsigned char *s = (const unsigned char *)text + w.start;
+	if (w.end - w.start >= 2 && s[0] < 0x80 && s[1] < 0x80) {
+		char a = ascii_lower(s[0]), b = ascii_lower(s[1]);
+		for (size_t i = 0; i < t->n; i++)
+			if (t->v[i][0] == a && (t->v[i][1] == '\0' || t->v[i][1] == b))
+				return 1;
+		return 0;
+	}
+	char f = hh_term_first(text, w);
+	if (f == '\0')
+		return 1;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i][0] == f)
+			return 1;
+	return 0;
+}
+
 /* The words of text, each with the term it matches; into *v (grown). Returns the count. */
 static size_t scan(struct hh_stemmer *st, const struct terms *t, const char *text, struct word_hit **v, size_t *cap)
 {
 	size_t n = 0, pos = 0, len = strlen(text);
 	struct hh_word w;
-	char firsts[MAX_TERMS + 1];
-	for (size_t i = 0; i < t->n; i++)
-		firsts[i] = t->v[i][0];
-	firsts[t->n] = '\0';
 	char term[HH_TERM_MAX + 1];
 	while (hh_word_next(text, len, &pos, &w)) {
 		if (n == *cap) {
@@ -611,8 +783,7 @@ static size_t scan(struct hh_stemmer *st, const struct terms *t, const char *tex
 		}
 		(*v)[n].w = w;
 		(*v)[n].term = -1;
-		char f = hh_term_first(text, w);
-		if ((f == '\0' || memchr(firsts, f, t->n) != NULL) && hh_term(st, text, w, term) > 0)
+		if (may_match(text, w, t) && hh_term(st, text, w, term) > 0)
 			for (size_t i = 0; i < t->n; i++)
 				if (strcmp(term, t->v[i]) == 0) {
 					(*v)[n].term = (int)i;
@@ -694,7 +865,7 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 	return j;
 }
 
-#define SNIPPET_SCAN 600 /* words read at most once a text with a match is found */
+#define SNIPPET_SCAN 250 /* words read at most once a text with a match is found */
 
 /*
  * The snippet of an entity: from the first of its texts with the most
@@ -802,8 +973,8 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 	int rc = SQLITE_OK;
 	if (cn->match[k] == NULL) {
 		char sql[128];
-		snprintf(sql, sizeof(sql), "SELECT rowid, bm25(%s, 1.0, 0.4, 0.2) FROM %s WHERE %s MATCH ?1",
-			 table_names[k], table_names[k], table_names[k]);
+		snprintf(sql, sizeof(sql), "SELECT rowid, hh_rank(%s, %d) FROM %s WHERE %s MATCH ?1", table_names[k], k,
+			 table_names[k], table_names[k]);
 		rc = sqlite3_prepare_v3(cn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &cn->match[k], NULL);
 	}
 	sqlite3_stmt *st = cn->match[k];
