@@ -1007,7 +1007,8 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 		out->total = (long long)n;
 		size_t from = (size_t)offset < n ? (size_t)offset : n;
 		size_t to = n - from < (size_t)limit ? n : from + (size_t)limit;
-		qsort(v, n, sizeof(*v), cmp_scored);
+		if (n > 1)
+			qsort(v, n, sizeof(*v), cmp_scored);
 		out->n = to - from;
 		out->slugs = xcalloc(out->n + 1, sizeof(*out->slugs));
 		out->snippets = xcalloc(out->n + 1, sizeof(*out->snippets));
