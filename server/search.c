@@ -865,7 +865,7 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 	return j;
 }
 
-#define SNIPPET_SCAN 250 /* words read at most once a text with a match is found */
+#define SNIPPET_SCAN 120 /* words read at most once a text with a match is found */
 
 /*
  * The snippet of an entity: from the first of its texts with the most
@@ -875,8 +875,8 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
  */
 static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char *const *texts, size_t n_texts)
 {
-	struct word_hit *v = NULL;
-	size_t cap = 0, best = 0, read = 0;
+	struct word_hit *v = NULL, *kept = NULL; /* the words of the text being read, of the best one */
+	size_t cap = 0, kept_cap = 0, kept_n = 0, best = 0, read = 0;
 	int best_score = 0;
 	for (size_t i = 0; i < n_texts && t->n > 0; i++) {
 		if (texts[i] == NULL)
@@ -887,6 +887,13 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char 
 		if (score > best_score) {
 			best_score = score;
 			best = i;
+			struct word_hit *swap = kept; /* keep these words; read the next text into the old buffer */
+			size_t swap_cap = kept_cap;
+			kept = v;
+			kept_cap = cap;
+			kept_n = n;
+			v = swap;
+			cap = swap_cap;
 			if ((size_t)score == t->n)
 				break;
 		}
@@ -894,9 +901,11 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char 
 			break;
 	}
 	const char *text = texts[best] ? texts[best] : "";
-	size_t n = scan(st, t, text, &v, &cap);
-	json_t *j = cut(text, v, n);
+	if (best_score == 0) /* nothing matched: the first text, unmarked */
+		kept_n = scan(st, t, text, &kept, &kept_cap);
+	json_t *j = cut(text, kept, kept_n);
 	free(v);
+	free(kept);
 	return j;
 }
 
