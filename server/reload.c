@@ -180,7 +180,10 @@ static void index_snapshot(struct hh_reload *r, struct hh_snapshot *snap, char *
 	const struct hh_search *old = last != NULL ? atomic_load(&last->search) : NULL;
 	const struct hh_content *old_content = old != NULL ? (last->base != NULL ? last->base : last->content) : NULL;
 	struct hh_search_stats st;
-	struct hh_search *ix = hh_search_build(snap->base != NULL ? snap->base : snap->content, old, old_content, &st);
+	const struct hh_content *content = snap->base != NULL ? snap->base : snap->content;
+	struct hh_search *ix = hh_search_build(content, old, old_content, &st);
+	if (ix == NULL && old != NULL) /* whole, rather than no search until the next change */
+		ix = hh_search_build(content, NULL, NULL, &st);
 	atomic_store(&snap->search, ix);
 	if (ix == NULL) {
 		snprintf(what, cap, "failed");
