@@ -10,8 +10,6 @@
 
 /* Answers a request whose headers (and body) are in: rate limit, method check, then its route's handler. */
 enum MHD_Result hh_handle(struct hh_request *rq);
-/* Answers a search request the database pool resumed; frees rq->job. */
-enum MHD_Result hh_handle_resumed(struct hh_request *rq);
 
 /* 1 when a Content-Type names JSON (application/json, any parameters): POST bodies must. */
 int hh_is_json_media_type(const char *ct);

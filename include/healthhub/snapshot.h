@@ -122,6 +122,7 @@ struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const 
 struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified);
 
 struct hh_variants;
+struct hh_search;
 
 struct hh_snapshot {
 	struct hh_ref ref;
@@ -145,6 +146,10 @@ struct hh_snapshot {
 	struct hh_variants *variants;  /* owned: the family (snapshot_i18n.c); NULL in a variant */
 	size_t n_variants;             /* snapshots in the family besides this one */
 	struct hh_snapshot *next_dead; /* in its reaper's queue, once released */
+	/* The search index of base (search.h), owned: set once by the reloader (before publishing, or
+	 * right after a first publish of a large library), never changed after; NULL in a variant
+	 * (variants search their family's), until it is set, or when building failed. */
+	_Atomic(struct hh_search *) search;
 };
 
 /*
