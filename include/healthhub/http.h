@@ -91,7 +91,7 @@ struct hh_request {
 	enum hh_lang lang;              /* the answer's language (?lang=, Accept-Language, else en) */
 	const char *country;            /* ?country= (borrowed from query), or NULL: the default */
 	const char *content_language;   /* Content-Language of an answer sent as bytes, or NULL */
-	int close;                      /* the answer closes the connection (a framing error: nothing after it is read) */
+	int close; /* the answer closes the connection (a framing error: nothing after it is read) */
 	/* Large buffers last: only the fields above are zeroed for each request. */
 	char path[HH_PATH_MAX];
 	struct hh_query query;
