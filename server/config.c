@@ -114,7 +114,11 @@ static const struct setting settings[] = {
 	{"content", "HH_CONTENT_DIR", T_STR, OFF(content_dir), 0, 0, HH_SOURCE_DIR "/content", M, 0,
 	 "folder of content files"},
 	{"dry-run", NULL, T_BOOL, OFF(dry_run), 0, 1, "0", HH_CMD_MIGRATE, 0,
-	 "validate and show what would change, write nothing"},
+	 "validate and show what would change, field by field, write nothing"},
+	{"author", "HH_AUTHOR", T_STR, OFF(author), 0, 0, "", HH_CMD_MIGRATE, 0,
+	 "who made this content version, recorded in its history (\"\": the operating-system user@host)"},
+	{"message", NULL, T_STR, OFF(message), 0, 0, "", HH_CMD_MIGRATE, 0,
+	 "why, recorded in the content version's history"},
 };
 
 #undef S

@@ -221,6 +221,12 @@ int hh_db_command(struct db_ctx *x, const char *sql, int n, const char *const *p
 	return 0;
 }
 
+long long hh_db_int(const PGresult *r, int row, int col)
+{
+	long long v = 0;
+	return hh_parse_int(PQgetvalue(r, row, col), INT64_MIN, INT64_MAX, &v) == 0 ? v : 0;
+}
+
 void hh_db_rollback_quietly(struct db_ctx *x)
 {
 	if (!x->db->broken)
@@ -352,22 +358,19 @@ int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, 
 int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen)
 {
 	struct db_ctx x = {.db = db, .err = err, .errlen = errlen};
-	PGresult *r = hh_db_exec(&x, "SELECT version FROM content_state", 0, NULL, PGRES_TUPLES_OK, NULL);
+	PGresult *r = hh_db_exec(&x, "SELECT coalesce(max(version), 0) FROM content_versions", 0, NULL, PGRES_TUPLES_OK,
+				 NULL);
 	if (r == NULL)
 		return x.rc;
 	int rc = HH_DB_NOT_MIGRATED;
 	long long v = 0;
-	if (PQntuples(r) != 1) {
-		hh_db_set_err(&x, "content_state", "no row");
-		goto out;
-	}
-	if (hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &v) < 0) {
-		hh_db_set_err(&x, "content_state", "bad version");
+	if (PQntuples(r) != 1 || hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &v) < 0) {
+		hh_db_set_err(&x, "content_versions", "bad version");
 		rc = -1;
 		goto out;
 	}
 	if (v == 0) {
-		hh_db_set_err(&x, "content_state", "no content loaded yet");
+		hh_db_set_err(&x, "content_versions", "no content loaded yet");
 		goto out;
 	}
 	*version = v;
@@ -408,7 +411,8 @@ static void take_slugs(const PGresult *r, int col, struct hh_search_result *out)
  */
 static const char search_articles_sql[] =
 	"WITH m AS (SELECT a.slug, ts_rank_cd(a.search, q) AS rank\n"
-	"  FROM articles AS a, websearch_to_tsquery('english', $1) AS q WHERE a.search @@ q)\n"
+	"  FROM search_docs AS a, websearch_to_tsquery('english', $1) AS q\n"
+	"  WHERE a.kind = 'article' AND a.lang = 'en' AND a.search @@ q)\n"
 	"SELECT t.total, p.slug FROM (SELECT count(*) AS total FROM m) AS t\n"
 	"LEFT JOIN LATERAL (SELECT slug, rank FROM m ORDER BY rank DESC, slug COLLATE \"C\"\n"
 	"  LIMIT $2 OFFSET $3) AS p ON true\n"
@@ -449,11 +453,12 @@ static const char *mask_array(unsigned mask, int count, const char *(*name)(unsi
 	return hh_bits_join(mask, count, name, "{", ",", "}", buf, len) == 0 ? buf : NULL;
 }
 
-static const char search_causes_sql[] = "SELECT c.slug FROM causes AS c, websearch_to_tsquery('english', $1) AS q\n"
-					" WHERE c.search @@ q\n"
-					"  AND ($2::text[] IS NULL OR c.positions && $2::text[])\n"
-					"  AND ($3::text[] IS NULL OR c.regions && $3::text[])\n"
-					" ORDER BY ts_rank_cd(c.search, q) DESC, c.slug COLLATE \"C\"";
+static const char search_causes_sql[] =
+	"SELECT c.slug FROM search_docs AS c, websearch_to_tsquery('english', $1) AS q\n"
+	" WHERE c.kind = 'cause' AND c.lang = 'en' AND c.search @@ q\n"
+	"  AND ($2::text[] IS NULL OR c.positions && $2::text[])\n"
+	"  AND ($3::text[] IS NULL OR c.regions && $3::text[])\n"
+	" ORDER BY ts_rank_cd(c.search, q) DESC, c.slug COLLATE \"C\"";
 
 int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, unsigned regions,
 			struct hh_search_result *out, char *err, size_t errlen)
@@ -478,14 +483,14 @@ int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, uns
 /* ------------------------------------------------- search in another language */
 
 /*
- * The same searches over translation_search (0005_i18n.sql), whose text was
- * indexed with the language's own configuration ('spanish'): the query is
+ * The same searches over another language's search_docs (0010_documents.sql), whose text was
+ * indexed with the language's own configuration (languages.search_config): the query is
  * parsed with the same one, so "dolor de espalda" stems as the text did.
  */
 static const char search_translated_articles_sql[] =
 	"WITH m AS (SELECT t.slug, ts_rank_cd(t.search, q) AS rank\n"
-	"  FROM translation_search AS t,\n"
-	"   websearch_to_tsquery((CASE $4 WHEN 'es' THEN 'spanish' ELSE 'simple' END)::regconfig, $1) AS q\n"
+	"  FROM search_docs AS t JOIN languages AS l ON l.code = t.lang,\n"
+	"   websearch_to_tsquery(l.search_config, $1) AS q\n"
 	"  WHERE t.lang = $4 AND t.kind = 'article' AND t.search @@ q)\n"
 	"SELECT t.total, p.slug FROM (SELECT count(*) AS total FROM m) AS t\n"
 	"LEFT JOIN LATERAL (SELECT slug, rank FROM m ORDER BY rank DESC, slug COLLATE \"C\"\n"
@@ -493,12 +498,12 @@ static const char search_translated_articles_sql[] =
 	"ORDER BY p.rank DESC, p.slug COLLATE \"C\"";
 
 static const char search_translated_causes_sql[] =
-	"SELECT c.slug FROM causes AS c JOIN translation_search AS t ON t.slug = c.slug,\n"
-	"  websearch_to_tsquery((CASE $4 WHEN 'es' THEN 'spanish' ELSE 'simple' END)::regconfig, $1) AS q\n"
+	"SELECT t.slug FROM search_docs AS t JOIN languages AS l ON l.code = t.lang,\n"
+	"  websearch_to_tsquery(l.search_config, $1) AS q\n"
 	" WHERE t.lang = $4 AND t.kind = 'cause' AND t.search @@ q\n"
-	"  AND ($2::text[] IS NULL OR c.positions && $2::text[])\n"
-	"  AND ($3::text[] IS NULL OR c.regions && $3::text[])\n"
-	" ORDER BY ts_rank_cd(t.search, q) DESC, c.slug COLLATE \"C\"";
+	"  AND ($2::text[] IS NULL OR t.positions && $2::text[])\n"
+	"  AND ($3::text[] IS NULL OR t.regions && $3::text[])\n"
+	" ORDER BY ts_rank_cd(t.search, q) DESC, t.slug COLLATE \"C\"";
 
 int hh_db_search_translated(struct hh_db *db, const char *lang, int articles, const struct hh_list_params *p,
 			    struct hh_search_result *out, char *err, size_t errlen)

@@ -188,28 +188,42 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const struct hh_content_file *)a)->path, ((const struct hh_content_file *)b)->path);
 }
 
-/* The bytes of a kept file (docs mode), copied as hh_walk_read would. */
+static int cmp_doc_path(const void *key, const void *doc)
+{
+	return strcmp(key, ((const struct hh_i18n_doc *)doc)->path);
+}
+
+/* The document file rel (docs mode: L->docs sorted by path), or NULL. */
+static const struct hh_i18n_doc *doc_find(const struct loader *L, const char *rel)
+{
+	return L->n_docs > 0 ? bsearch(rel, L->docs, L->n_docs, sizeof(*L->docs), cmp_doc_path) : NULL;
+}
+
+/* The bytes of a document file (docs mode), copied as hh_walk_read would. */
 static int doc_read(const struct loader *L, const char *rel, char **buf, size_t *len, char **why)
 {
-	for (size_t i = 0; i < L->n_docs; i++)
-		if (strcmp(L->docs[i].path, rel) == 0) {
-			*len = strlen(L->docs[i].body);
-			*buf = xstrndup(L->docs[i].body, *len);
-			return 0;
-		}
+	const struct hh_i18n_doc *d = doc_find(L, rel);
+	if (d != NULL) {
+		*len = strlen(d->body);
+		*buf = xstrndup(d->body, *len);
+		return 0;
+	}
 	*why = xasprintf("is missing");
 	return -1;
 }
 
-/* Language and country files are kept whole: migrate stores them, db_load reads them back. */
+/* Every file read from a folder is kept whole: migrate stores them as documents (docstore.h). */
 static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len)
 {
 	struct hh_content *k = L->keep;
 	if (k == NULL)
 		return;
-	struct hh_i18n_doc *v = hh_content_alloc(k, (k->n_docs + 1) * sizeof(*v));
-	if (k->n_docs > 0)
-		memcpy(v, k->docs, k->n_docs * sizeof(*v));
+	struct hh_i18n_doc *v = k->docs;
+	if ((k->n_docs & (k->n_docs - 1)) == 0) { /* 0, 1, 2, 4...: doubled, so keeping n files costs O(n) */
+		v = hh_content_alloc(k, (k->n_docs * 2 + 1) * sizeof(*v));
+		if (k->n_docs > 0)
+			memcpy(v, k->docs, k->n_docs * sizeof(*v));
+	}
 	char sum[65];
 	hh_sha256_hex(buf, len, sum);
 	v[k->n_docs] = (struct hh_i18n_doc){hh_content_strdup(k, rel), hh_content_strndup(k, buf, len),
@@ -231,8 +245,7 @@ static void read_src(struct loader *L, const char *name, enum kind kind)
 		return;
 	}
 	files_add(&L->files, rel, buf, len);
-	if ((L->prefix != NULL && L->prefix[0] != '\0') || kind == KIND_COUNTRY)
-		keep_doc(L, rel, buf, len);
+	keep_doc(L, rel, buf, len);
 	struct src *s = src_new(L, rel, kind, buf, len);
 	free(buf);
 	free(rel);
@@ -320,6 +333,11 @@ static void loader_free(struct loader *L)
 /* interview.json is optional: a folder without it has no guided questions (content/README.md). */
 static void read_interview(struct loader *L)
 {
+	if (L->docs != NULL) {
+		if (doc_find(L, INTERVIEW_PATH) != NULL)
+			read_src(L, INTERVIEW_PATH, KIND_INTERVIEW);
+		return;
+	}
 	struct stat st;
 	char *path = xasprintf("%s/%s", L->dir, INTERVIEW_PATH);
 	int present = stat(path, &st) == 0;
@@ -408,9 +426,7 @@ static void read_lang_interview(struct loader *L, struct loader *T)
 		return;
 	if (T->docs != NULL) {
 		char *rel = xasprintf("%s%s", T->prefix, INTERVIEW_PATH);
-		int present = 0;
-		for (size_t i = 0; i < T->n_docs && !present; i++)
-			present = strcmp(T->docs[i].path, rel) == 0;
+		int present = doc_find(T, rel) != NULL;
 		free(rel);
 		if (!present)
 			return;
@@ -438,7 +454,7 @@ static void read_language(struct loader *L, enum hh_lang lang)
 	T.prefix = prefix;
 	T.docs = L->docs;
 	T.n_docs = L->n_docs;
-	T.keep = L->c;
+	T.keep = L->keep;
 	read_lang_combinations(&T);
 	for (int k = 0; k < ENTITY_KINDS; k++)
 		read_entity_dir(&T, (enum kind)k);
@@ -486,29 +502,12 @@ static void read_i18n(struct loader *L)
 		hh_i18n_check_placeholders(L->c, L->diags, &L->errors);
 }
 
-int hh_loader_read_i18n(struct hh_content *base, const struct hh_i18n_doc *docs, size_t n, struct hh_diags *diags)
-{
-	struct loader L;
-	loader_init(&L, NULL, diags);
-	hh_content_free(L.c);
-	L.c = base; /* filled in place: countries, translations */
-	L.docs = docs;
-	L.n_docs = n;
-	L.keep = NULL;
-	read_i18n(&L);
-	report_dropped(&L);
-	L.c = NULL;
-	int rc = L.errors > 0 ? -1 : 0;
-	loader_free(&L);
-	return rc;
-}
-
 /* ------------------------------------------------------------ the folder */
 
 static void read_folder(struct loader *L)
 {
 	struct stat st;
-	if (stat(L->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (L->docs == NULL && (stat(L->dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		loader_fail(L, L->dir, "is not a readable content folder");
 		return;
 	}
@@ -517,37 +516,59 @@ static void read_folder(struct loader *L)
 	read_src(L, SYMPTOMS_PATH, KIND_SYMPTOMS);
 	read_src(L, POLICY_PATH, KIND_POLICY);
 	read_interview(L);
-	hh_loader_check_codes(L);
-	hh_loader_check_references(L);
-	hh_loader_check_combinations(L);
-	hh_loader_check_interview(L);
-	L->keep = L->c;
+	/* documents were checked whole by the migrate that stored them; a reload reads only some */
+	if (L->docs == NULL) {
+		hh_loader_check_codes(L);
+		hh_loader_check_references(L);
+		hh_loader_check_combinations(L);
+		hh_loader_check_interview(L);
+	}
 	read_i18n(L);
+}
+
+/* The run shared by a folder and documents: *out unfinished (the caller finishes it), files sorted. */
+static int read_all(struct loader *L, struct hh_content **out, struct hh_content_files *files)
+{
+	*out = NULL;
+	read_folder(L);
+	report_dropped(L);
+	if (L->errors > 0) {
+		loader_free(L);
+		return -1;
+	}
+	*out = L->c;
+	L->c = NULL;
+	if (L->files.n > 1)
+		qsort(L->files.v, L->files.n, sizeof(*L->files.v), cmp_file);
+	if (files != NULL) {
+		*files = L->files;
+		L->files.v = NULL;
+		L->files.n = 0;
+	}
+	loader_free(L);
+	return 0;
 }
 
 int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files, struct hh_diags *diags)
 {
 	struct loader L;
-	*out = NULL;
 	files->v = NULL;
 	files->n = 0;
 	loader_init(&L, dir, diags);
-	read_folder(&L);
-	report_dropped(&L);
-	if (L.errors > 0) {
-		loader_free(&L);
+	L.keep = L.c;
+	if (read_all(&L, out, files) < 0)
 		return -1;
-	}
-	hh_content_finish(L.c);
-	*out = L.c;
-	L.c = NULL;
-	if (L.files.n > 1)
-		qsort(L.files.v, L.files.n, sizeof(*L.files.v), cmp_file);
-	*files = L.files;
-	L.files.v = NULL;
-	L.files.n = 0;
-	loader_free(&L);
+	hh_content_finish(*out);
 	return 0;
+}
+
+int hh_loader_read_docs(const struct hh_i18n_doc *docs, size_t n, struct hh_content **out, struct hh_diags *diags)
+{
+	struct loader L;
+	loader_init(&L, NULL, diags);
+	L.docs = docs;
+	L.n_docs = n;
+	return read_all(&L, out, NULL);
 }
 
 /* ------------------------------------------------------------ one file alone */

@@ -36,6 +36,8 @@ static int run_migrate(enum hh_command cmd, const struct hh_config *cfg)
 		.migrations_dir = cfg->migrations_dir,
 		.content_dir = cfg->content_dir,
 		.dry_run = (int)cfg->dry_run,
+		.author = cfg->author,
+		.message = cfg->message,
 	};
 	if (cmd == HH_CMD_STATUS)
 		return hh_migrate_status(&o, stdout, stderr);

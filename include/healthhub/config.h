@@ -60,6 +60,8 @@ struct hh_config {
 	char *migrations_dir;
 	char *content_dir;
 	long dry_run;
+	char *author;  /* "" = user@host */
+	char *message; /* recorded with the content version */
 };
 
 /*

@@ -23,6 +23,8 @@ struct hh_migrate_opts {
 	const char *migrations_dir; /* folder of NNNN_name.sql files */
 	const char *content_dir;    /* content folder (content/README.md) */
 	int dry_run;                /* report what would change, write nothing */
+	const char *author;         /* recorded with the content version; NULL or "": user@host */
+	const char *message;        /* recorded with the content version */
 };
 
 /*
@@ -40,5 +42,18 @@ int hh_migrate_run(const struct hh_migrate_opts *o, FILE *out, FILE *err) HH_MUS
  * folder cannot be read.
  */
 int hh_migrate_status(const struct hh_migrate_opts *o, FILE *out, FILE *err) HH_MUSTCHECK;
+
+/*
+ * Makes content version *version (author NULL or "": user@host) with the
+ * documents plan says changed: added and changed ones from docs, removals
+ * of those in was (both sorted); then NOTIFY. Inside the caller's
+ * transaction (hh_db_migrate_begin). 0 or -1 (err filled).
+ */
+struct hh_db;
+struct hh_docs;
+struct hh_plan;
+int hh_migrate_write_docs(struct hh_db *db, const struct hh_docs *docs, const struct hh_plan *plan,
+			  const struct hh_docs *was, const char *author, const char *message, const char *action,
+			  long long *version, char *err, size_t errlen) HH_MUSTCHECK;
 
 #endif

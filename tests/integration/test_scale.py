@@ -99,7 +99,7 @@ def wait_version(servers, version, seconds=20):
 
 
 def content_version(url):
-    return int(psql(url, "SELECT version FROM content_state"))
+    return int(psql(url, "SELECT max(version) FROM content_versions"))
 
 
 def rss_kib(pid):
