@@ -507,8 +507,9 @@ static int load_content(struct run *r, const struct disk *d, int migrations_appl
 		rc = print_field_diff(r, d, &plan);
 		goto out;
 	}
-	if (hh_migrate_write_docs(r->db, &d->docs, &plan, &was, r->o->author, r->o->message, "migrate", &version,
-				  r->msg, sizeof(r->msg)) < 0)
+	if (hh_migrate_write_docs(r->db, &d->docs, &plan, &was, r->o->author, r->o->message,
+				  r->o->action != NULL ? r->o->action : "migrate", &version, r->msg,
+				  sizeof(r->msg)) < 0)
 		rc = db_failed(r);
 	if (rc == 0)
 		fprintf(r->out, "loaded content version %lld (%zu articles, %zu causes, %zu remedies, %zu symptoms)\n",

@@ -25,6 +25,7 @@ struct hh_migrate_opts {
 	int dry_run;                /* report what would change, write nothing */
 	const char *author;         /* recorded with the content version; NULL or "": user@host */
 	const char *message;        /* recorded with the content version */
+	const char *action;         /* "migrate" (NULL) or "rollback": recorded with the content version */
 };
 
 /*
