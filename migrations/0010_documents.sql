@@ -31,7 +31,7 @@ CREATE TABLE content_versions (
 	created_at timestamptz NOT NULL DEFAULT now(),
 	author     text NOT NULL,                         -- --author, or the OS user@host
 	message    text NOT NULL DEFAULT '',
-	action     text NOT NULL CHECK (action IN ('migrate', 'rollback', 'upgrade')),
+	action     text NOT NULL CHECK (action IN ('migrate', 'rollback', 'upgrade', 'approve', 'revoke')),
 	db_role    text NOT NULL DEFAULT session_user     -- the database role that wrote it
 );
 
@@ -76,7 +76,8 @@ CREATE TABLE search_docs (
 );
 CREATE INDEX search_docs_idx ON search_docs USING gin (search);
 
-CREATE FUNCTION search_docs_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: the roles that write documents need no right on this derived table.
+CREATE FUNCTION search_docs_refresh() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	cfg regconfig;
 	d jsonb := NEW.body;

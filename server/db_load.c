@@ -18,25 +18,51 @@
 
 #include "healthhub/diags.h"
 #include "healthhub/docstore.h"
+#include "healthhub/i18n.h"
 #include "healthhub/loader.h"
 
+/*
+ * $1 the version the server has (-1: none), $2 the newest, $3 serve only
+ * signed-off texts. Per entity to read (its document changed, or its
+ * sign-off, or a shared one): the newest document, or under $3 the newest
+ * that is signed off or a removal (no row: never signed off, not served),
+ * with its sign-off when it has one.
+ */
 static const char changed_sql[] =
-	"SELECT d.name, d.lang, d.version, d.body::text,\n"
-	" to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')\n"
-	" FROM documents AS d JOIN content_versions AS v ON v.version = d.version\n"
-	" JOIN (SELECT name, lang, max(version) AS v FROM documents WHERE version > $1::bigint AND version <= "
-	"$2::bigint\n"
-	"  GROUP BY name, lang\n"
-	"  UNION SELECT name, lang, max(version) FROM documents WHERE version <= $2::bigint\n"
-	"  AND NOT (lang = 'en' AND kind IN ('article', 'cause', 'remedy')) GROUP BY name, lang) AS m\n"
-	" ON d.name = m.name AND d.lang = m.lang AND d.version = m.v\n"
-	" ORDER BY d.name COLLATE \"C\", d.lang COLLATE \"C\"";
+	"WITH st AS (SELECT DISTINCT ON (name, lang, checksum) name, lang, checksum, action, role,\n"
+	"  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS at\n"
+	"  FROM signoffs WHERE made_in <= $2::bigint ORDER BY name, lang, checksum, id DESC),\n"
+	" ok AS (SELECT * FROM st WHERE action = 'approve'),\n"
+	" changed AS (SELECT name, lang FROM documents WHERE version > $1::bigint AND version <= $2::bigint\n"
+	"  UNION SELECT name, lang FROM signoffs WHERE made_in > $1::bigint AND made_in <= $2::bigint\n"
+	"  UNION SELECT name, lang FROM documents WHERE version <= $2::bigint\n"
+	"   AND NOT (lang = 'en' AND kind IN ('article', 'cause', 'remedy'))),\n"
+	" pick AS (SELECT c.name, c.lang, (SELECT max(d.version) FROM documents AS d\n"
+	"   WHERE d.name = c.name AND d.lang = c.lang AND d.version <= $2::bigint AND (NOT $3::boolean OR d.body IS "
+	"NULL\n"
+	"    OR EXISTS (SELECT 1 FROM ok WHERE ok.name = d.name AND ok.lang = d.lang AND ok.checksum = d.checksum))) "
+	"AS v\n"
+	"  FROM changed AS c)\n"
+	"SELECT p.name, p.lang, coalesce(d.version, 0), d.body::text,\n"
+	" to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ok.at, ok.role\n"
+	" FROM pick AS p LEFT JOIN documents AS d ON d.name = p.name AND d.lang = p.lang AND d.version = p.v\n"
+	" LEFT JOIN content_versions AS v ON v.version = d.version\n"
+	" LEFT JOIN ok ON ok.name = d.name AND ok.lang = d.lang AND ok.checksum = d.checksum\n"
+	" ORDER BY p.name COLLATE \"C\", p.lang COLLATE \"C\"";
+
+/* What the database says of one document read: when its version was made, its sign-off. */
+struct doc_state {
+	char when[24];
+	char approved_at[24]; /* "" when not signed off */
+	char role[64];
+};
 
 struct load {
 	struct db_ctx db;
-	struct hh_docs docs;  /* what was read; body NULL: removed */
-	char (*when)[24];     /* per docs.v[i]: when its version was made */
-	struct hh_content *c; /* being built */
+	struct hh_docs docs;     /* what was read; body NULL: removed */
+	struct doc_state *state; /* per docs.v[i] */
+	int require_approval;    /* serve only signed-off texts */
+	struct hh_content *c;    /* being built */
 	struct hh_db_load_counts *counts;
 };
 
@@ -45,20 +71,23 @@ static int read_docs(struct load *l, long long since, long long version)
 	char s[24], v[24];
 	snprintf(s, sizeof(s), "%lld", since);
 	snprintf(v, sizeof(v), "%lld", version);
-	const char *params[] = {s, v};
-	PGresult *r = hh_db_exec(&l->db, changed_sql, 2, params, PGRES_TUPLES_OK, NULL);
+	const char *params[] = {s, v, l->require_approval ? "t" : "f"};
+	PGresult *r = hh_db_exec(&l->db, changed_sql, 3, params, PGRES_TUPLES_OK, NULL);
 	if (r == NULL)
 		return l->db.rc;
 	size_t n = (size_t)PQntuples(r);
 	l->docs.v = xcalloc(n + 1, sizeof(*l->docs.v));
-	l->when = xcalloc(n + 1, sizeof(*l->when));
+	l->state = xcalloc(n + 1, sizeof(*l->state));
 	for (size_t i = 0; i < n; i++) {
 		struct hh_doc *d = &l->docs.v[l->docs.n++];
 		d->name = xstrdup(PQgetvalue(r, (int)i, 0));
 		snprintf(d->lang, sizeof(d->lang), "%s", PQgetvalue(r, (int)i, 1));
 		d->version = hh_db_int(r, (int)i, 2);
 		d->body = PQgetisnull(r, (int)i, 3) ? NULL : xstrdup(PQgetvalue(r, (int)i, 3));
-		snprintf(l->when[i], sizeof(l->when[i]), "%s", PQgetvalue(r, (int)i, 4));
+		struct doc_state *st = &l->state[i];
+		snprintf(st->when, sizeof(st->when), "%s", PQgetvalue(r, (int)i, 4));
+		snprintf(st->approved_at, sizeof(st->approved_at), "%s", PQgetvalue(r, (int)i, 5));
+		snprintf(st->role, sizeof(st->role), "%s", PQgetvalue(r, (int)i, 6));
 	}
 	PQclear(r);
 	return 0;
@@ -87,18 +116,49 @@ static int parse_docs(struct load *l)
 	return rc;
 }
 
-/* An article's version and updated_at: the content version that introduced its document. */
-static void stamp_articles(struct load *l)
+/* The state of the document name read in lang, or NULL. */
+static const struct doc_state *state_of(const struct load *l, const char *kind, const char *slug, const char *lang)
 {
-	for (size_t i = 0; i < l->c->n_articles; i++) {
-		struct hh_article *a = &l->c->articles[i];
-		char name[256];
-		snprintf(name, sizeof(name), "article/%s", a->slug);
-		const struct hh_doc *d = hh_docs_find(&l->docs, name, "en");
-		if (d == NULL)
+	char name[256];
+	snprintf(name, sizeof(name), "%s%s%s", kind, slug != NULL ? "/" : "", slug != NULL ? slug : "");
+	const struct hh_doc *d = hh_docs_find(&l->docs, name, lang);
+	return d != NULL ? &l->state[d - l->docs.v] : NULL;
+}
+
+static void set_review(struct hh_content *c, struct hh_review *r, const struct doc_state *st)
+{
+	int approved = st != NULL && st->approved_at[0] != '\0';
+	r->state = approved ? "approved" : "pending";
+	r->approved_at = approved ? hh_content_strdup(c, st->approved_at) : NULL;
+	r->role = approved ? hh_content_strdup(c, st->role) : NULL;
+}
+
+/*
+ * What the documents say besides their fields: each text's sign-off, and an
+ * article's version and updated_at (the content version that introduced
+ * its document), in English and in each translation read.
+ */
+static void stamp(struct load *l)
+{
+	for (int k = 0; k < HH_LANG_COUNT; k++) {
+		struct hh_content *c = k == HH_LANG_EN ? l->c : l->c->translations[k];
+		const char *lang = hh_lang_name((enum hh_lang)k);
+		if (c == NULL)
 			continue;
-		a->version = d->version;
-		a->updated_at = hh_content_strdup(l->c, l->when[d - l->docs.v]);
+		for (size_t i = 0; i < c->n_articles; i++) {
+			struct hh_article *a = &c->articles[i];
+			const struct doc_state *st = state_of(l, "article", a->slug, lang);
+			set_review(c, &a->review, st);
+			if (st != NULL && k == HH_LANG_EN) {
+				a->version = l->docs.v[st - l->state].version;
+				a->updated_at = hh_content_strdup(c, st->when);
+			}
+		}
+		for (size_t i = 0; i < c->n_causes; i++)
+			set_review(c, &c->causes[i].review, state_of(l, "cause", c->causes[i].slug, lang));
+		for (size_t i = 0; i < c->n_remedies; i++)
+			set_review(c, &c->remedies[i].review, state_of(l, "remedy", c->remedies[i].slug, lang));
+		set_review(c, &c->triage_review, state_of(l, "triage", NULL, lang));
 	}
 }
 
@@ -152,7 +212,7 @@ static int load_all(struct load *l, const struct hh_content *old)
 	if (rc < 0)
 		return rc;
 	l->c->version = version;
-	stamp_articles(l);
+	stamp(l);
 	l->counts->articles = l->c->n_articles;
 	l->counts->causes = l->c->n_causes;
 	l->counts->remedies = l->c->n_remedies;
@@ -163,10 +223,11 @@ static int load_all(struct load *l, const struct hh_content *old)
 	return 0;
 }
 
-int hh_db_load_since(struct hh_db *db, const struct hh_content *old, struct hh_content **out,
+int hh_db_load_since(struct hh_db *db, const struct hh_content *old, int require_approval, struct hh_content **out,
 		     struct hh_db_load_counts *counts, char *err, size_t errlen)
 {
-	struct load l = {.db = {.db = db, .err = err, .errlen = errlen}, .counts = counts};
+	struct load l = {
+		.db = {.db = db, .err = err, .errlen = errlen}, .counts = counts, .require_approval = require_approval};
 	memset(counts, 0, sizeof(*counts));
 	*out = NULL;
 	/* One snapshot: a migrate committing mid-read must not mix versions. */
@@ -177,7 +238,7 @@ int hh_db_load_since(struct hh_db *db, const struct hh_content *old, struct hh_c
 	if (rc == 0)
 		rc = hh_db_command(&l.db, "COMMIT", 0, NULL);
 	hh_docs_free(&l.docs);
-	free(l.when);
+	free(l.state);
 	if (rc < 0) {
 		/* Best effort: the error that matters is already in err. */
 		hh_db_rollback_quietly(&l.db);

@@ -377,3 +377,105 @@ int hh_db_version_at(struct hh_db *db, const char *date, long long *version, cha
 	PQclear(res);
 	return rc;
 }
+
+/* ------------------------------------------------------------ sign-off */
+
+/* The latest sign-off record of each text, as of now: approve or revoke. */
+#define SIGNOFF_STATE                                                                                          \
+	"WITH st AS (SELECT DISTINCT ON (name, lang, checksum) name, lang, checksum, action, role, by_name,\n" \
+	"  created_at FROM signoffs ORDER BY name, lang, checksum, id DESC)\n"
+
+int hh_db_signoff(struct hh_db *db, const struct hh_db_signoff *s, long long *made_in, long long *doc_version,
+		  char *err, size_t errlen)
+{
+	struct run r;
+	char v[24];
+	run_init(&r, db, err, errlen);
+	snprintf(r.what, sizeof(r.what), "%s %s@%lld", s->action, s->name, s->version);
+	const char *lock[] = {MIGRATE_LOCK_KEY};
+	if (q_exec(&r, "BEGIN", 0, NULL) < 0 || q_exec(&r, "SELECT pg_advisory_xact_lock($1::bigint)", 1, lock) < 0)
+		return -1;
+	/* the document the entity had at that version, and whether that text is signed off now */
+	const char *find[] = {s->name, s->lang, num(v, s->version)};
+	PGresult *res = hh_db_exec(
+		&r.x,
+		SIGNOFF_STATE "SELECT d.version, d.checksum, coalesce(st.action, '') FROM documents AS d\n"
+			      " LEFT JOIN st ON st.name = d.name AND st.lang = d.lang AND st.checksum = d.checksum\n"
+			      " WHERE d.name = $1 AND d.lang = $2 AND d.version <= $3::bigint\n"
+			      " ORDER BY d.version DESC LIMIT 1",
+		3, find, PGRES_TUPLES_OK, NULL);
+	int rc = -1;
+	char sum[65] = "", state[16] = "";
+	if (res != NULL && PQntuples(res) == 1 && !PQgetisnull(res, 0, 1)) {
+		*doc_version = hh_db_int(res, 0, 0);
+		snprintf(sum, sizeof(sum), "%s", PQgetvalue(res, 0, 1));
+		snprintf(state, sizeof(state), "%s", PQgetvalue(res, 0, 2));
+		rc = 0;
+	} else if (res != NULL) {
+		hh_db_set_err(&r.x, r.what,
+			      "no such text: that entity had no document at that version (healthhub history)");
+	}
+	PQclear(res);
+	if (rc == 0 && strcmp(s->action, "revoke") == 0 && strcmp(state, "approve") != 0) {
+		hh_db_set_err(&r.x, r.what, "that text is not signed off: nothing to revoke");
+		rc = -1;
+	}
+	if (rc == 0 && strcmp(s->action, "approve") == 0 && strcmp(state, "approve") == 0) {
+		hh_db_set_err(&r.x, r.what, "that text is already signed off");
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = hh_db_version_new(db, s->by, s->note, s->action, made_in, err, errlen);
+	char m[24], dv[24];
+	const char *ins[] = {num(m, *made_in),
+			     s->name,
+			     s->lang,
+			     num(dv, *doc_version),
+			     sum,
+			     s->action,
+			     s->by,
+			     s->role != NULL ? s->role : "",
+			     s->note != NULL ? s->note : ""};
+	if (rc == 0)
+		rc = q_exec(
+			&r,
+			"INSERT INTO signoffs (made_in, name, lang, version, checksum, action, by_name, role, note)\n"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			9, ins);
+	if (rc == 0)
+		rc = hh_db_notify(db, *made_in, err, errlen);
+	if (rc == 0)
+		rc = q_exec(&r, "COMMIT", 0, NULL);
+	if (rc < 0)
+		hh_db_rollback_quietly(&r.x);
+	return rc;
+}
+
+int hh_db_pending(struct hh_db *db, struct hh_docs *out, char *err, size_t errlen)
+{
+	struct run r;
+	run_init(&r, db, err, errlen);
+	memset(out, 0, sizeof(*out));
+	snprintf(r.what, sizeof(r.what), "pending");
+	PGresult *res = hh_db_exec(
+		&r.x,
+		SIGNOFF_STATE "SELECT d.name, d.lang, d.version, d.checksum FROM documents AS d\n"
+			      " JOIN (SELECT name, lang, max(version) AS v FROM documents GROUP BY name, lang) AS m\n"
+			      "  ON d.name = m.name AND d.lang = m.lang AND d.version = m.v\n"
+			      " LEFT JOIN st ON st.name = d.name AND st.lang = d.lang AND st.checksum = d.checksum\n"
+			      " WHERE d.body IS NOT NULL AND coalesce(st.action, '') <> 'approve'\n"
+			      " ORDER BY d.lang <> 'en', d.lang, d.name COLLATE \"C\"",
+		0, NULL, PGRES_TUPLES_OK, NULL);
+	if (res == NULL)
+		return r.x.rc;
+	out->v = xcalloc((size_t)PQntuples(res) + 1, sizeof(*out->v));
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct hh_doc *d = &out->v[out->n++];
+		d->name = xstrdup(PQgetvalue(res, i, 0));
+		snprintf(d->lang, sizeof(d->lang), "%s", PQgetvalue(res, i, 1));
+		d->version = hh_db_int(res, i, 2);
+		snprintf(d->checksum, sizeof(d->checksum), "%s", PQgetvalue(res, i, 3));
+	}
+	PQclear(res);
+	return 0;
+}

@@ -1,7 +1,8 @@
 /*
- * history.c - `healthhub history`, `show`, `diff` and `rollback`: the
- * content's past, read from its documents (docstore.h), and a rollback as a
- * new content version made by an ordinary migrate of the restored documents.
+ * history.c - `healthhub history`, `show`, `diff`, `rollback`, `approve`,
+ * `revoke` and `pending`: the content's past, read from its documents
+ * (docstore.h), a rollback as a new content version made by an ordinary
+ * migrate of the restored documents, and clinical sign-off of texts.
  * The SQL is db_migrate.c's; what changed is docstore.c's diff.
  */
 #include "healthhub/history.h"
@@ -21,7 +22,7 @@
 #include "healthhub/migrate.h"
 
 struct args {
-	const char *database_url, *content_dir, *migrations_dir, *lang, *author, *message;
+	const char *database_url, *content_dir, *migrations_dir, *lang, *author, *message, *by, *role, *note;
 	long long limit, to;
 	int json, help;
 	const char *pos[3];
@@ -59,13 +60,16 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 	a->lang = "en";
 	for (int i = 0; i < argc; i++) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char **str = strcmp(k, "--database-url") == 0 ? &a->database_url
-				   : strcmp(k, "--content") == 0    ? &a->content_dir
-				   : strcmp(k, "--migrations") == 0 ? &a->migrations_dir
-				   : strcmp(k, "--lang") == 0       ? &a->lang
-				   : strcmp(k, "--author") == 0     ? &a->author
-				   : strcmp(k, "--message") == 0    ? &a->message
-								    : NULL;
+		const char **str = strcmp(k, "--database-url") == 0                         ? &a->database_url
+				   : strcmp(k, "--content") == 0                            ? &a->content_dir
+				   : strcmp(k, "--migrations") == 0                         ? &a->migrations_dir
+				   : strcmp(k, "--lang") == 0                               ? &a->lang
+				   : strcmp(k, "--author") == 0                             ? &a->author
+				   : strcmp(k, "--message") == 0                            ? &a->message
+				   : strcmp(k, "--by") == 0                                 ? &a->by
+				   : strcmp(k, "--role") == 0                               ? &a->role
+				   : strcmp(k, "--note") == 0 || strcmp(k, "--reason") == 0 ? &a->note
+											    : NULL;
 		long long *num = strcmp(k, "--limit") == 0 ? &a->limit : strcmp(k, "--to") == 0 ? &a->to : NULL;
 		if (strcmp(k, "--help") == 0 || strcmp(k, "-h") == 0)
 			a->help = 1;
@@ -400,6 +404,82 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------ sign-off */
+
+static int signoff(struct cmd *c, const char *action)
+{
+	char name[300], date[8];
+	long long version = 0, made_in = 0, doc_version = 0;
+	int approve = strcmp(action, "approve") == 0;
+	if (c->a->n_pos != 1 || hh_doc_ref_parse(c->a->pos[0], name, sizeof(name), &version, date, sizeof(date)) < 0 ||
+	    version == 0) {
+		fprintf(stderr, "healthhub %s: NAME@VERSION is needed, with an exact version (healthhub pending)\n",
+			action);
+		return 2;
+	}
+	if (c->a->by == NULL || *c->a->by == '\0' || (approve && (c->a->role == NULL || *c->a->role == '\0')) ||
+	    (!approve && (c->a->note == NULL || *c->a->note == '\0'))) {
+		fprintf(stderr, "healthhub %s: %s\n", action,
+			approve ? "--by NAME and --role ROLE are needed" : "--by NAME and --reason TEXT are needed");
+		return 2;
+	}
+	struct hh_db_signoff s = {.action = action,
+				  .name = name,
+				  .lang = c->a->lang,
+				  .version = version,
+				  .by = c->a->by,
+				  .role = c->a->role,
+				  .note = c->a->note};
+	if (hh_db_signoff(c->db, &s, &made_in, &doc_version, c->msg, sizeof(c->msg)) < 0)
+		return failed(c, approve ? "not approved" : "not revoked");
+	printf("%s %s (%s) as introduced by version %lld; recorded as content version %lld\n",
+	       approve ? "approved" : "revoked", name, c->a->lang, doc_version, made_in);
+	return 0;
+}
+
+static int run_approve(struct cmd *c)
+{
+	return signoff(c, "approve");
+}
+
+static int run_revoke(struct cmd *c)
+{
+	return signoff(c, "revoke");
+}
+
+static int run_pending(struct cmd *c)
+{
+	struct hh_docs d = {0};
+	if (hh_db_pending(c->db, &d, c->msg, sizeof(c->msg)) < 0)
+		return failed(c, "cannot read the sign-offs");
+	json_t *arr = c->a->json ? json_array() : NULL;
+	const char *lang = "";
+	for (size_t i = 0; i < d.n; i++) {
+		const struct hh_doc *x = &d.v[i];
+		if (arr != NULL) {
+			json_array_append_new(arr,
+					      json_pack("{ss ss sI ss}", "name", x->name, "lang", x->lang, "version",
+							(json_int_t)x->version, "checksum", x->checksum));
+			continue;
+		}
+		if (strcmp(lang, x->lang) != 0)
+			printf("%s:\n", strcmp(x->lang, "en") == 0 ? "content" : "translations");
+		lang = x->lang;
+		printf("  %s@%lld%s%s\n", x->name, x->version, strcmp(x->lang, "en") != 0 ? " --lang " : "",
+		       strcmp(x->lang, "en") != 0 ? x->lang : "");
+	}
+	if (arr != NULL) {
+		char *t = json_dumps(arr, JSON_INDENT(2));
+		printf("%s\n", t != NULL ? t : "[]");
+		free(t);
+		json_decref(arr);
+	} else if (d.n == 0) {
+		printf("every text is signed off\n");
+	}
+	hh_docs_free(&d);
+	return 0;
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 static const struct {
@@ -424,6 +504,19 @@ static const struct {
 	 "migrate (servers and caches follow), then writes the restored documents back to the content folder so that "
 	 "the next migrate does not re-apply what was undone. History keeps every version.",
 	 run_rollback},
+	{"approve",
+	 "approve NAME@VERSION --by NAME --role ROLE [--note TEXT] [--lang L]\n\nSigns off the text NAME had "
+	 "at VERSION (bound to its checksum: it holds for every version with the same text). Recorded with "
+	 "the database role that ran it; servers and caches follow.",
+	 run_approve},
+	{"revoke",
+	 "revoke NAME@VERSION --by NAME --reason TEXT [--lang L]\n\nWithdraws the sign-off of the text NAME had "
+	 "at VERSION (recorded, never deleted); servers and caches follow.",
+	 run_revoke},
+	{"pending",
+	 "pending [--json]\n\nThe entities whose newest text is not signed off, as NAME@VERSION; "
+	 "translations separately.",
+	 run_pending},
 };
 
 int hh_history_is_command(const char *name)

@@ -254,12 +254,13 @@ struct hh_content *hh_i18n_variant(const struct hh_content *base, enum hh_lang l
 	struct variant v = {.out = hh_content_new(), .k = k, .lang = lang};
 	variant_articles(&v, src, base);
 	variant_entities(&v, src);
-	variant_triage(&v, src);
+	variant_triage(&v, src->n_symptoms > 0 ? src : base); /* a translation's ruleset may not be served */
 	variant_questions(&v, src->n_questions > 0 ? src : base);
 	v.out->version = base->version;
 	v.out->countries = base->countries;
 	v.out->n_countries = base->n_countries;
 	v.out->translation_review = src->translation_review;
+	v.out->triage_review = (src->n_symptoms > 0 ? src : base)->triage_review;
 	v.out->lang = lang;
 	v.out->country = k;
 	hh_content_finish(v.out);

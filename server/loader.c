@@ -458,9 +458,13 @@ static void read_language(struct loader *L, enum hh_lang lang)
 	read_lang_combinations(&T);
 	for (int k = 0; k < ENTITY_KINDS; k++)
 		read_entity_dir(&T, (enum kind)k);
-	read_src(&T, SYMPTOMS_PATH, KIND_SYMPTOMS);
-	read_src(&T, POLICY_PATH, KIND_POLICY);
-	read_lang_interview(L, &T);
+	char *policy = xasprintf("%s%s", prefix, POLICY_PATH);
+	if (L->docs == NULL || doc_find(L, policy) != NULL) { /* documents: the ruleset may not be signed off */
+		read_src(&T, SYMPTOMS_PATH, KIND_SYMPTOMS);
+		read_src(&T, POLICY_PATH, KIND_POLICY);
+		read_lang_interview(L, &T);
+	}
+	free(policy);
 	report_dropped(&T);
 	L->errors += T.errors;
 	if (T.errors == 0 && L->docs == NULL)
@@ -513,9 +517,12 @@ static void read_folder(struct loader *L)
 	}
 	for (int k = 0; k < ENTITY_KINDS; k++)
 		read_entity_dir(L, (enum kind)k);
-	read_src(L, SYMPTOMS_PATH, KIND_SYMPTOMS);
-	read_src(L, POLICY_PATH, KIND_POLICY);
-	read_interview(L);
+	/* documents without the ruleset: never signed off under --require-approval (triage answers 503) */
+	if (L->docs == NULL || doc_find(L, POLICY_PATH) != NULL) {
+		read_src(L, SYMPTOMS_PATH, KIND_SYMPTOMS);
+		read_src(L, POLICY_PATH, KIND_POLICY);
+		read_interview(L);
+	}
 	/* documents were checked whole by the migrate that stored them; a reload reads only some */
 	if (L->docs == NULL) {
 		hh_loader_check_codes(L);

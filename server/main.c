@@ -27,6 +27,8 @@ static void usage(FILE *out)
 	      "  show              an entity's document at a version or a date\n"
 	      "  diff              what changed between two versions, field by field\n"
 	      "  rollback          a new version whose content is that of an earlier one\n"
+	      "  approve, revoke   sign a text off (or withdraw it): NAME@VERSION --by --role\n"
+	      "  pending           the texts not signed off\n"
 	      "\n"
 	      "  healthhub COMMAND --help   options of a command\n"
 	      "  healthhub --version        print the version\n"

@@ -55,6 +55,7 @@ struct hh_config {
 	char *purge_url;       /* comma-separated http:// URLs of shared caches to purge; "" = none */
 	long purge_queue;      /* purge batches waiting at most */
 	long admin_port;       /* 0 = operational endpoints on the public port */
+	long require_approval; /* 1: serve signed-off texts only */
 	char *admin_host;      /* address of the admin listener */
 	/* migrate */
 	char *migrations_dir;

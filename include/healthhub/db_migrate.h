@@ -113,6 +113,31 @@ int hh_db_history(struct hh_db *db, const char *name, const char *lang, long lon
 /* The newest version created at or before date (ISO 8601), into *version (0: none). 0 or -1. */
 int hh_db_version_at(struct hh_db *db, const char *date, long long *version, char *err, size_t errlen) HH_MUSTCHECK;
 
+/* A sign-off record to make (healthhub approve / revoke). Borrowed strings. */
+struct hh_db_signoff {
+	const char *action; /* "approve" or "revoke" */
+	const char *name, *lang;
+	long long version; /* NAME@VERSION: the document the entity had at that content version */
+	const char *by;    /* the person */
+	const char *role;  /* their role (approve) */
+	const char *note;  /* --note, or the revocation's --reason */
+};
+
+/*
+ * Records s in a transaction of its own, under migrate's lock: content
+ * version *made_in (action approve or revoke, author s->by) and the record,
+ * bound to the text's checksum; NOTIFY. *doc_version: the version that
+ * introduced the text. Refuses an entity with no text at that version, an
+ * approval of a text already signed off, a revocation of one that is not.
+ * 0 or -1 (err filled; PostgreSQL's "permission denied" for a role without
+ * the grant).
+ */
+int hh_db_signoff(struct hh_db *db, const struct hh_db_signoff *s, long long *made_in, long long *doc_version,
+		  char *err, size_t errlen) HH_MUSTCHECK;
+
+/* The newest documents whose text is not signed off (name, lang, version, checksum): English first. */
+int hh_db_pending(struct hh_db *db, struct hh_docs *out, char *err, size_t errlen) HH_MUSTCHECK;
+
 /*
  * The newest content version (and, when updated is not NULL, when it was
  * made, as text). Returns 0, HH_DB_NOT_MIGRATED when the table or its row is missing,
