@@ -41,7 +41,7 @@ CREATE TABLE documents (
 	lang     text NOT NULL REFERENCES languages,
 	kind     text NOT NULL CHECK (kind = split_part(name, '/', 1)),
 	checksum text CHECK (checksum ~ '^[0-9a-f]{64}$'),  -- sha256 of the canonical JSON; NULL: removed
-	body     jsonb,                                     -- the document; NULL: removed in this version
+	body     json,                                      -- the document, canonical text; NULL: removed in this version
 	PRIMARY KEY (name, lang, version),
 	CHECK ((checksum IS NULL) = (body IS NULL))
 );
@@ -80,7 +80,7 @@ CREATE INDEX search_docs_idx ON search_docs USING gin (search);
 CREATE FUNCTION search_docs_refresh() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
 	cfg regconfig;
-	d jsonb := NEW.body;
+	d jsonb := NEW.body::jsonb;
 BEGIN
 	IF NEW.kind NOT IN ('article', 'cause') THEN
 		RETURN NEW;

@@ -249,7 +249,7 @@ int hh_db_doc_write(struct hh_db *db, long long version, const struct hh_doc *d,
 	const char *params[] = {num(v, version), d->name, d->lang, d->body != NULL ? d->checksum : NULL, d->body};
 	return q_exec(&r,
 		      "INSERT INTO documents (version, name, lang, kind, checksum, body)\n"
-		      " VALUES ($1, $2, $3, split_part($2, '/', 1), $4, $5::jsonb)",
+		      " VALUES ($1, $2, $3, split_part($2, '/', 1), $4, $5::json)",
 		      5, params);
 }
 

@@ -29,7 +29,7 @@ void hh_docs_free(struct hh_docs *d)
 
 void hh_docs_add(struct hh_docs *d, const char *name, const char *lang, const char *body, long long version)
 {
-	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
+	d->v = hh_grow(d->v, d->n, sizeof(*d->v));
 	struct hh_doc *x = &d->v[d->n++];
 	memset(x, 0, sizeof(*x));
 	x->name = xstrdup(name);
@@ -124,7 +124,7 @@ static json_t *triage_of(const struct hh_i18n_doc *files, size_t n, const char *
 	return obj;
 }
 
-int hh_docs_from_files(const struct hh_i18n_doc *files, size_t n, struct hh_docs *out)
+int hh_docs_from_files(const struct hh_i18n_doc *files, size_t n, int canonical_in, struct hh_docs *out)
 {
 	char triage_done[64] = ""; /* " en es": the languages whose triage document is made */
 	memset(out, 0, sizeof(*out));
@@ -138,6 +138,10 @@ int hh_docs_from_files(const struct hh_i18n_doc *files, size_t n, struct hh_docs
 			continue; /* the language's triage document is made at its first file */
 		if (member != NULL && strlen(triage_done) + strlen(tag) < sizeof(triage_done))
 			strcat(triage_done, tag);
+		if (member == NULL && canonical_in) { /* the loader's kept files: canonical already */
+			hh_docs_add(out, name, lang, files[i].body, 0);
+			continue;
+		}
 		json_t *v = member != NULL ? triage_of(files, n, lang) : json_loads(files[i].body, 0, NULL);
 		if (v == NULL)
 			goto fail;
@@ -166,8 +170,9 @@ void hh_doc_files_free(struct hh_doc_files *f)
 
 static void files_add(struct hh_doc_files *f, char *path, const json_t *v, int pretty)
 {
-	f->v = xrealloc(f->v, (f->n + 1) * sizeof(*f->v));
+	f->v = hh_grow(f->v, f->n, sizeof(*f->v));
 	f->v[f->n].path = path;
+	f->v[f->n].checksum[0] = '\0';
 	f->v[f->n].body = json_dumps(v, pretty ? JSON_INDENT(2) : JSON_COMPACT);
 	if (pretty && f->v[f->n].body != NULL) {
 		char *b = xasprintf("%s\n", f->v[f->n].body);
@@ -202,9 +207,10 @@ int hh_docs_to_files(const struct hh_docs *d, int pretty, struct hh_doc_files *o
 		const char *prefix = strcmp(x->lang, "en") == 0 ? "" : x->lang, *slash = *prefix ? "/" : "";
 		hh_doc_kind(x->name, kind, sizeof(kind));
 		if (!pretty && dir_of(kind) != NULL) { /* one file, as it is: the loader parses it once */
-			out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+			out->v = hh_grow(out->v, out->n, sizeof(*out->v));
 			out->v[out->n].path =
 				xasprintf("%s%s%s%s.json", prefix, slash, dir_of(kind), strchr(x->name, '/') + 1);
+			snprintf(out->v[out->n].checksum, sizeof(out->v[out->n].checksum), "%s", x->checksum);
 			out->v[out->n++].body = xstrdup(x->body);
 			continue;
 		}
@@ -236,7 +242,8 @@ struct hh_i18n_doc *hh_doc_files_view(const struct hh_doc_files *files)
 {
 	struct hh_i18n_doc *v = xcalloc(files->n + 1, sizeof(*v));
 	for (size_t i = 0; i < files->n; i++)
-		v[i] = (struct hh_i18n_doc){files->v[i].path, files->v[i].body, NULL};
+		v[i] = (struct hh_i18n_doc){files->v[i].path, files->v[i].body,
+					    files->v[i].checksum[0] != '\0' ? files->v[i].checksum : NULL};
 	return v;
 }
 

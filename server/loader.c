@@ -104,11 +104,25 @@ static void set_review(struct src *s, struct hh_content *c, const char *review)
 		c->translation_review = review;
 }
 
+static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len);
+
+/* The file's canonical text, kept for migrate (L->keep). */
+static void keep_canonical(struct loader *L, const char *rel, const json_t *root)
+{
+	if (L->keep == NULL)
+		return;
+	char *canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	if (canon != NULL)
+		keep_doc(L, rel, canon, strlen(canon));
+	free(canon);
+}
+
 static void check_src(struct loader *L, struct src *s, struct hh_content *c)
 {
 	json_t *root = hh_schema_load(&s->f);
 	if (root == NULL)
 		return;
+	keep_canonical(L, s->rel, root);
 	const char *review = L->prefix != NULL && L->prefix[0] != '\0' ? take_review(s, root) : NULL;
 	if (s->kind == KIND_POLICY && L->combinations != NULL)
 		json_object_set(root, "combinations", L->combinations);
@@ -145,7 +159,7 @@ static struct src *src_new(struct loader *L, const char *rel, enum kind kind, co
 		.diags = L->diags,
 		.total = &L->errors,
 	};
-	L->srcs = xrealloc(L->srcs, (L->n_srcs + 1) * sizeof(*L->srcs));
+	L->srcs = hh_grow(L->srcs, L->n_srcs, sizeof(*L->srcs));
 	L->srcs[L->n_srcs++] = s;
 	if (kind == KIND_SYMPTOMS)
 		L->symptoms = s;
@@ -177,7 +191,7 @@ static void report_dropped(struct loader *L)
 
 static void files_add(struct hh_content_files *f, const char *rel, const char *buf, size_t len)
 {
-	f->v = xrealloc(f->v, (f->n + 1) * sizeof(*f->v));
+	f->v = hh_grow(f->v, f->n, sizeof(*f->v));
 	f->v[f->n].path = xstrdup(rel);
 	hh_sha256_hex(buf, len, f->v[f->n].checksum);
 	f->n++;
@@ -212,7 +226,11 @@ static int doc_read(const struct loader *L, const char *rel, char **buf, size_t 
 	return -1;
 }
 
-/* Every file read from a folder is kept whole: migrate stores them as documents (docstore.h). */
+/*
+ * Every file read from a folder is kept as its canonical JSON (compact, keys
+ * sorted) with that text's sha256: migrate stores them as documents
+ * (docstore.h) without parsing them again.
+ */
 static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len)
 {
 	struct hh_content *k = L->keep;
@@ -244,9 +262,14 @@ static void read_src(struct loader *L, const char *name, enum kind kind)
 		free(rel);
 		return;
 	}
-	files_add(&L->files, rel, buf, len);
-	keep_doc(L, rel, buf, len);
+	if (L->docs == NULL) /* a folder's files: their checksums are migrate's (documents have theirs) */
+		files_add(&L->files, rel, buf, len);
 	struct src *s = src_new(L, rel, kind, buf, len);
+	/* an English entity's document: its checksum is the entity's (a translation's drops translation_review) */
+	const struct hh_i18n_doc *doc =
+		L->docs != NULL && (L->prefix == NULL || L->prefix[0] == '\0') && kind < ENTITY_KINDS ? doc_find(L, rel)
+												      : NULL;
+	s->f.checksum = doc != NULL ? doc->checksum : NULL;
 	free(buf);
 	free(rel);
 	check_src(L, s, L->c);
@@ -263,7 +286,7 @@ static void docs_list(const struct loader *L, const char *sub, struct hh_walk_na
 		char *stem = hh_walk_stem(p + n + 1);
 		if (stem == NULL)
 			continue;
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v = hh_grow(out->v, out->n, sizeof(*out->v));
 		out->v[out->n++] = stem;
 	}
 }
@@ -396,11 +419,11 @@ static void read_lang_combinations(struct loader *T)
 		return;
 	}
 	files_add(&T->files, rel, buf, len);
-	keep_doc(T, rel, buf, len);
 	struct src *s = src_new(T, rel, KIND_POLICY, buf, len);
 	T->policy = NULL; /* registered for its diagnostics only */
 	json_t *root = hh_schema_load(&s->f);
 	if (root != NULL) {
+		keep_canonical(T, rel, root);
 		const char *review = take_review(s, root);
 		hh_field_keys(&s->f, root, "", (const char *const[]){"combinations", NULL});
 		json_t *arr = json_object_get(root, "combinations");
@@ -437,7 +460,7 @@ static void read_lang_interview(struct loader *L, struct loader *T)
 static void merge_files(struct loader *L, struct loader *T)
 {
 	for (size_t i = 0; i < T->files.n; i++) {
-		L->files.v = xrealloc(L->files.v, (L->files.n + 1) * sizeof(*L->files.v));
+		L->files.v = hh_grow(L->files.v, L->files.n, sizeof(*L->files.v));
 		L->files.v[L->files.n++] = T->files.v[i];
 	}
 	free(T->files.v);

@@ -292,7 +292,7 @@ static int validate(struct run *r, struct disk *d)
 		return -1;
 	}
 	hh_diags_free(&diags);
-	if (hh_docs_from_files(d->c->docs, d->c->n_docs, &d->docs) < 0) {
+	if (hh_docs_from_files(d->c->docs, d->c->n_docs, 1, &d->docs) < 0) {
 		fprintf(r->err, "healthhub migrate: %s: a file no document holds\n", r->o->content_dir);
 		return -1;
 	}
@@ -614,7 +614,7 @@ static int folder_docs(const char *dir, struct hh_docs *docs)
 	struct hh_i18n_doc *files = xcalloc(paths.n + 1, sizeof(*files));
 	for (size_t i = 0; i < paths.n; i++)
 		files[i] = (struct hh_i18n_doc){paths.v[i], bodies.v[i], NULL};
-	int rc = hh_docs_from_files(files, paths.n, docs);
+	int rc = hh_docs_from_files(files, paths.n, 0, docs);
 	free(files);
 	strlist_free(&paths);
 	strlist_free(&bodies);

@@ -55,15 +55,17 @@ int hh_doc_of_path(const char *path, char *name, size_t name_len, char lang[8], 
 
 /*
  * Groups a folder's files (path, body) into documents, canonical and
- * checksummed, sorted. 0, or -1 when a file is not JSON or its path names
- * no document (the loader refuses both first).
+ * checksummed, sorted. canonical_in: the bodies are canonical already (the
+ * loader's kept files: not parsed again). 0, or -1 when a file is not JSON
+ * or its path names no document (the loader refuses both first).
  */
-int hh_docs_from_files(const struct hh_i18n_doc *files, size_t n, struct hh_docs *out) HH_MUSTCHECK;
+int hh_docs_from_files(const struct hh_i18n_doc *files, size_t n, int canonical_in, struct hh_docs *out) HH_MUSTCHECK;
 
 /* One file a document stands for: path relative to the content folder, body owned. */
 struct hh_doc_file {
 	char *path;
 	char *body;
+	char checksum[65]; /* the document's, for a file that is a whole document as stored; else "" */
 };
 
 struct hh_doc_files {

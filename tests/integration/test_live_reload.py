@@ -29,8 +29,8 @@ def sql_change(url, summary, notify=False):
               "  SELECT max(version) + 1, 'a script', 'migrate' FROM content_versions;"
               " INSERT INTO documents (version, name, lang, kind, checksum, body)"
               "  SELECT (SELECT max(version) FROM content_versions), name, lang, kind,"
-              "   encode(sha256(convert_to(b::text, 'UTF8')), 'hex'), b FROM"
-              "   (SELECT name, lang, kind, jsonb_set(body, '{summary}', to_jsonb('%s'::text)) AS b FROM documents"
+              "   encode(sha256(convert_to(b::text, 'UTF8')), 'hex'), b::json FROM"
+              "   (SELECT name, lang, kind, jsonb_set(body::jsonb, '{summary}', to_jsonb('%s'::text)) AS b FROM documents"
               "    WHERE name = 'cause/%s' AND lang = 'en' ORDER BY version DESC LIMIT 1) AS x;%s COMMIT"
          % (summary, CAUSE, " SELECT pg_notify('healthhub_content', max(version)::text) FROM content_versions;"
             if notify else ""))

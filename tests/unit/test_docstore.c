@@ -50,7 +50,7 @@ static void round_trip(void)
 		{"es/causes/b.json", "{ \"name\": \"Be\", \"slug\": \"b\" }", NULL},
 	};
 	struct hh_docs d;
-	CHECK(hh_docs_from_files(files, 4, &d) == 0);
+	CHECK(hh_docs_from_files(files, 4, 0, &d) == 0);
 	CHECK(d.n == 3); /* cause/b en, cause/b es, triage */
 	const struct hh_doc *t = hh_docs_find(&d, "triage", "en");
 	CHECK(t != NULL &&
@@ -81,7 +81,7 @@ static void round_trip(void)
 	hh_docs_free(&d);
 
 	const struct hh_i18n_doc bad[] = {{"causes/x.json", "{ not json", NULL}};
-	CHECK(hh_docs_from_files(bad, 1, &d) < 0 && d.n == 0);
+	CHECK(hh_docs_from_files(bad, 1, 0, &d) < 0 && d.n == 0);
 }
 
 static void diff(void)
