@@ -21,7 +21,7 @@
 CREATE TABLE languages (
 	code          text PRIMARY KEY CHECK (code ~ '^[a-z]{2}$'),
 	folder        text NOT NULL UNIQUE,      -- "" for English, "es/" for Spanish
-	search_config regconfig NOT NULL,        -- PostgreSQL's text-search configuration
+	search_config regconfig NOT NULL,        -- the text-search configuration its stemming follows
 	name          text NOT NULL
 );
 INSERT INTO languages VALUES ('en', '', 'english', 'English'), ('es', 'es/', 'spanish', 'Español');
@@ -62,49 +62,6 @@ CREATE TRIGGER documents_append_only BEFORE UPDATE OR DELETE ON documents
 CREATE TRIGGER documents_no_truncate BEFORE TRUNCATE ON documents
 	FOR EACH STATEMENT EXECUTE FUNCTION hh_append_only();
 
--- Full-text search of the current articles and causes, derived from their
--- documents by a trigger (no C code writes it). It goes once search is
--- answered from memory.
-CREATE TABLE search_docs (
-	kind      text NOT NULL CHECK (kind IN ('article', 'cause')),
-	lang      text NOT NULL REFERENCES languages,
-	slug      text NOT NULL,
-	positions text[] NOT NULL,
-	regions   text[] NOT NULL,
-	search    tsvector NOT NULL,
-	PRIMARY KEY (kind, lang, slug)
-);
-CREATE INDEX search_docs_idx ON search_docs USING gin (search);
-
--- SECURITY DEFINER: the roles that write documents need no right on this derived table.
-CREATE FUNCTION search_docs_refresh() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-DECLARE
-	cfg regconfig;
-	d jsonb := NEW.body::jsonb;
-BEGIN
-	IF NEW.kind NOT IN ('article', 'cause') THEN
-		RETURN NEW;
-	END IF;
-	DELETE FROM search_docs WHERE kind = NEW.kind AND lang = NEW.lang AND slug = split_part(NEW.name, '/', 2);
-	IF d IS NULL THEN
-		RETURN NEW;
-	END IF;
-	SELECT search_config INTO cfg FROM languages WHERE code = NEW.lang;
-	INSERT INTO search_docs VALUES (NEW.kind, NEW.lang, split_part(NEW.name, '/', 2),
-		ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'positions', '[]'))),
-		ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'regions', '[]'))),
-		setweight(to_tsvector(cfg, coalesce(d->>'title', d->>'name', '') || ' ' ||
-			coalesce((SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(
-				coalesce(d->'alternate_names', '[]')) AS x), '')), 'A') ||
-		setweight(to_tsvector(cfg, coalesce(d->>'summary', '')), 'B') ||
-		setweight(to_tsvector(cfg, coalesce(d->>'description', '') || ' ' ||
-			coalesce((SELECT string_agg((s->>'heading') || ' ' || (s->>'body'), ' ')
-				FROM jsonb_array_elements(coalesce(d->'sections', '[]')) AS s), '')), 'C'));
-	RETURN NEW;
-END $$;
-CREATE TRIGGER documents_search AFTER INSERT ON documents
-	FOR EACH ROW EXECUTE FUNCTION search_docs_refresh();
-
 -- The upgrade: the version served so far starts the history.
 INSERT INTO content_versions (version, created_at, author, message, action)
 	SELECT version, updated_at, 'upgrade', 'history starts here: the content loaded before documents', 'upgrade'
@@ -118,4 +75,5 @@ DROP TABLE IF EXISTS phrases, translation_search, translations, country_terms, c
 	article_references, article_remedies, article_causes, article_sections, article_alternate_names, articles,
 	cause_references, cause_remedies, causes, remedy_references, remedy_steps, remedies,
 	content_removed, content_files, content_state CASCADE;
+-- Search is answered from memory (server/search.c): no search vectors are kept.
 DROP FUNCTION IF EXISTS article_search_refresh(), article_search_refresh(text[]), content_touch(), content_forget() CASCADE;

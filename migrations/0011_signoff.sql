@@ -50,7 +50,7 @@ BEGIN
 		END IF;
 	END LOOP;
 END $$;
-GRANT SELECT ON languages, content_versions, documents, signoffs, search_docs TO
+GRANT SELECT ON languages, content_versions, documents, signoffs TO
 	healthhub_server, healthhub_writer, healthhub_approver;
 GRANT INSERT ON content_versions, documents TO healthhub_writer;
 GRANT INSERT ON content_versions, signoffs TO healthhub_approver;

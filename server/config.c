@@ -31,6 +31,12 @@ struct setting {
 #define M (HH_CMD_MIGRATE | HH_CMD_STATUS)
 #define OFF(f) offsetof(struct hh_config, f)
 
+/* Settings still accepted (any value), warned about and ignored: what they tuned is gone. */
+static int deprecated(const char *flag)
+{
+	return strcmp(flag, "db-workers") == 0 || strcmp(flag, "queue-limit") == 0;
+}
+
 static void usage(enum hh_command cmd, FILE *out);
 
 static const struct setting settings[] = {
@@ -45,7 +51,7 @@ static const struct setting settings[] = {
 	 * epoll mode, which stalls at exactly 128, 256, 512 and 1024 connections */
 	{"threads", "HH_THREADS", T_INT, OFF(threads), 2, 64, "2", S, 0, "HTTP worker threads (a pool; at least 2)"},
 	{"db-workers", "HH_DB_WORKERS", T_INT, OFF(db_workers), 1, 32, "2", S, 0,
-	 "threads (and database connections) for search requests"},
+	 "deprecated, ignored (searches are answered from memory)"},
 	{"log-level", "HH_LOG_LEVEL", T_LEVEL, OFF(log_level), 0, 0, "info", S | M, 0, "debug, info, warn or error"},
 	{"access-log", "HH_ACCESS_LOG", T_BOOL, OFF(access_log), 0, 1, "1", S, 0,
 	 "one JSON log line per request (1 or 0)"},
@@ -82,7 +88,7 @@ static const struct setting settings[] = {
 	{"statement-timeout-ms", "HH_STATEMENT_TIMEOUT_MS", T_INT, OFF(statement_timeout_ms), 10, 600000, "2000", S, 0,
 	 "longest a database query may run"},
 	{"queue-limit", "HH_QUEUE_LIMIT", T_INT, OFF(queue_limit), 1, 100000, "256", S, 0,
-	 "search requests waiting for a database worker (503 beyond)"},
+	 "deprecated, ignored (searches are answered from memory)"},
 	{"shutdown-timeout", "HH_SHUTDOWN_TIMEOUT", T_INT, OFF(shutdown_timeout), 0, 600, "10", S, 0,
 	 "seconds to finish in-flight requests after SIGTERM"},
 	{"cors-origins", "HH_CORS_ORIGINS", T_STR, OFF(cors_origins), 0, 0, "*", S, 0,
@@ -129,6 +135,14 @@ static const struct setting settings[] = {
 static int set_value(struct hh_config *cfg, const struct setting *s, const char *text, const char *from, FILE *err)
 {
 	char *field = (char *)cfg + s->offset;
+	if (deprecated(s->flag) && strcmp(from, "default") != 0) {
+		/* a deployment that sets it keeps starting */
+		fprintf(err,
+			"healthhub: warning: %s: --%s is deprecated and ignored: searches are answered from memory, "
+			"with no database workers or queue\n",
+			from, s->flag);
+		return 0;
+	}
 	long long iv;
 	switch (s->type) {
 	case T_STR:

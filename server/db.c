@@ -1,6 +1,6 @@
 /*
  * db.c - connections to PostgreSQL and every round trip on them: connect,
- * bounded queries, LISTEN and notifications, the content version, search.
+ * bounded queries, LISTEN and notifications, the content version.
  * The whole-content load is in db_load.c, migrate's statements in
  * db_migrate.c; all three share db_internal.h.
  *
@@ -130,37 +130,6 @@ static PGresult *exec_bounded(struct hh_db *db, const char *sql, int n, const ch
 	return collect_bounded(db, deadline);
 }
 
-/*
- * A search statement, prepared once per connection as a generic plan:
- * planning a tsquery against a tsvector column's statistics cost ~3.6 ms a
- * search at 1,000 articles (EXPLAIN's Planning Time), more than running it;
- * the generic plan is the GIN bitmap scan the custom plans chose. Prepared
- * statements die with the session, so the bit lives on the connection.
- */
-static PGresult *exec_prepared(struct hh_db *db, unsigned bit, const char *name, const char *sql, int n,
-			       const char *const *params)
-{
-	uint64_t deadline = deadline_from_now(db->deadline_ms);
-	if (!(db->prepared & bit)) {
-		if (PQsendQuery(db->pg, "SET plan_cache_mode TO force_generic_plan") == 0 ||
-		    flush_bounded(db, deadline) < 0)
-			return NULL;
-		PGresult *set = collect_bounded(db, deadline);
-		int ok = set != NULL && PQresultStatus(set) == PGRES_COMMAND_OK;
-		PQclear(set);
-		if (!ok || PQsendPrepare(db->pg, name, sql, n, NULL) == 0 || flush_bounded(db, deadline) < 0)
-			return NULL;
-		PGresult *prep = collect_bounded(db, deadline);
-		if (prep == NULL || PQresultStatus(prep) != PGRES_COMMAND_OK)
-			return prep; /* the error result, reported like a failed query */
-		PQclear(prep);
-		db->prepared |= bit;
-	}
-	if (PQsendQueryPrepared(db->pg, name, n, params, NULL, NULL, 0) == 0 || flush_bounded(db, deadline) < 0)
-		return NULL;
-	return collect_bounded(db, deadline);
-}
-
 static PGresult *exec_checked(struct db_ctx *x, const char *sql, PGresult *r, ExecStatusType want, PGresult **failed);
 
 PGresult *hh_db_exec(struct db_ctx *x, const char *sql, int n, const char *const *params, ExecStatusType want,
@@ -174,18 +143,6 @@ PGresult *hh_db_exec(struct db_ctx *x, const char *sql, int n, const char *const
 		return NULL;
 	}
 	return exec_checked(x, sql, exec_bounded(x->db, sql, n, params), want, failed);
-}
-
-/* hh_db_exec of a search statement prepared on the connection (bit and name: one per statement). */
-static PGresult *db_exec_prepared(struct db_ctx *x, unsigned bit, const char *name, const char *sql, int n,
-				  const char *const *params)
-{
-	x->rc = -1;
-	if (x->db->broken) {
-		hh_db_set_err(x, "query", "the connection is broken");
-		return NULL;
-	}
-	return exec_checked(x, sql, exec_prepared(x->db, bit, name, sql, n, params), PGRES_TUPLES_OK, NULL);
 }
 
 /* The result r of sql when its status is want; else NULL with the error in x (r into *failed, or freed). */
@@ -376,164 +333,6 @@ int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t 
 	*version = v;
 	rc = 0;
 out:
-	PQclear(r);
-	return rc;
-}
-
-/* -------------------------------------------------------------- search */
-
-void hh_search_result_free(struct hh_search_result *r)
-{
-	if (r == NULL)
-		return;
-	for (size_t i = 0; i < r->n; i++)
-		free(r->slugs[i]);
-	free(r->slugs);
-	r->slugs = NULL;
-	r->n = 0;
-	r->total = 0;
-}
-
-/* Slugs from column col of every row where it is not NULL. */
-static void take_slugs(const PGresult *r, int col, struct hh_search_result *out)
-{
-	int rows = PQntuples(r);
-	out->slugs = xcalloc((size_t)rows + 1, sizeof(*out->slugs));
-	out->n = 0;
-	for (int i = 0; i < rows; i++)
-		if (!PQgetisnull(r, i, col))
-			out->slugs[out->n++] = xstrdup(PQgetvalue(r, i, col));
-}
-
-/*
- * One round trip for the page and the total: the LEFT JOIN keeps one row
- * (slug NULL) when the page is empty, so the total still arrives.
- */
-static const char search_articles_sql[] =
-	"WITH m AS (SELECT a.slug, ts_rank_cd(a.search, q) AS rank\n"
-	"  FROM search_docs AS a, websearch_to_tsquery('english', $1) AS q\n"
-	"  WHERE a.kind = 'article' AND a.lang = 'en' AND a.search @@ q)\n"
-	"SELECT t.total, p.slug FROM (SELECT count(*) AS total FROM m) AS t\n"
-	"LEFT JOIN LATERAL (SELECT slug, rank FROM m ORDER BY rank DESC, slug COLLATE \"C\"\n"
-	"  LIMIT $2 OFFSET $3) AS p ON true\n"
-	"ORDER BY p.rank DESC, p.slug COLLATE \"C\"";
-
-int hh_db_search_articles(struct hh_db *db, const char *q, int limit, int offset, struct hh_search_result *out,
-			  char *err, size_t errlen)
-{
-	struct db_ctx x = {.db = db, .err = err, .errlen = errlen};
-	char lim[24], off[24];
-	snprintf(lim, sizeof(lim), "%d", limit > 0 ? limit : 0);
-	snprintf(off, sizeof(off), "%d", offset > 0 ? offset : 0);
-	const char *params[] = {q != NULL ? q : "", lim, off};
-	memset(out, 0, sizeof(*out));
-	PGresult *r = db_exec_prepared(&x, 1u << 0, "hh_search_articles", search_articles_sql, 3, params);
-	if (r == NULL)
-		return -1;
-	int rc = 0;
-	long long total = 0;
-	if (PQntuples(r) < 1 || hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &total) < 0) {
-		hh_db_set_err(&x, "search articles", "bad total");
-		rc = -1;
-		goto out;
-	}
-	take_slugs(r, 1, out);
-	out->total = total;
-out:
-	PQclear(r);
-	return rc;
-}
-
-/* "{standing,sitting}" for a mask, or NULL (no filter) for 0. */
-static const char *mask_array(unsigned mask, int count, const char *(*name)(unsigned), char *buf, size_t len)
-{
-	if (mask == 0)
-		return NULL;
-	/* only unknown bits give "{}", which matches nothing */
-	return hh_bits_join(mask, count, name, "{", ",", "}", buf, len) == 0 ? buf : NULL;
-}
-
-static const char search_causes_sql[] =
-	"SELECT c.slug FROM search_docs AS c, websearch_to_tsquery('english', $1) AS q\n"
-	" WHERE c.kind = 'cause' AND c.lang = 'en' AND c.search @@ q\n"
-	"  AND ($2::text[] IS NULL OR c.positions && $2::text[])\n"
-	"  AND ($3::text[] IS NULL OR c.regions && $3::text[])\n"
-	" ORDER BY ts_rank_cd(c.search, q) DESC, c.slug COLLATE \"C\"";
-
-int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, unsigned regions,
-			struct hh_search_result *out, char *err, size_t errlen)
-{
-	struct db_ctx x = {.db = db, .err = err, .errlen = errlen};
-	char pos[96], reg[96];
-	const char *params[] = {
-		q != NULL ? q : "",
-		mask_array(positions, HH_POSITION_COUNT, hh_position_name, pos, sizeof(pos)),
-		mask_array(regions, HH_REGION_COUNT, hh_region_name, reg, sizeof(reg)),
-	};
-	memset(out, 0, sizeof(*out));
-	PGresult *r = db_exec_prepared(&x, 1u << 1, "hh_search_causes", search_causes_sql, 3, params);
-	if (r == NULL)
-		return -1;
-	take_slugs(r, 0, out);
-	out->total = (long long)out->n;
-	PQclear(r);
-	return 0;
-}
-
-/* ------------------------------------------------- search in another language */
-
-/*
- * The same searches over another language's search_docs (0010_documents.sql), whose text was
- * indexed with the language's own configuration (languages.search_config): the query is
- * parsed with the same one, so "dolor de espalda" stems as the text did.
- */
-static const char search_translated_articles_sql[] =
-	"WITH m AS (SELECT t.slug, ts_rank_cd(t.search, q) AS rank\n"
-	"  FROM search_docs AS t JOIN languages AS l ON l.code = t.lang,\n"
-	"   websearch_to_tsquery(l.search_config, $1) AS q\n"
-	"  WHERE t.lang = $4 AND t.kind = 'article' AND t.search @@ q)\n"
-	"SELECT t.total, p.slug FROM (SELECT count(*) AS total FROM m) AS t\n"
-	"LEFT JOIN LATERAL (SELECT slug, rank FROM m ORDER BY rank DESC, slug COLLATE \"C\"\n"
-	"  LIMIT $2 OFFSET $3) AS p ON true\n"
-	"ORDER BY p.rank DESC, p.slug COLLATE \"C\"";
-
-static const char search_translated_causes_sql[] =
-	"SELECT t.slug FROM search_docs AS t JOIN languages AS l ON l.code = t.lang,\n"
-	"  websearch_to_tsquery(l.search_config, $1) AS q\n"
-	" WHERE t.lang = $4 AND t.kind = 'cause' AND t.search @@ q\n"
-	"  AND ($2::text[] IS NULL OR t.positions && $2::text[])\n"
-	"  AND ($3::text[] IS NULL OR t.regions && $3::text[])\n"
-	" ORDER BY ts_rank_cd(t.search, q) DESC, t.slug COLLATE \"C\"";
-
-int hh_db_search_translated(struct hh_db *db, const char *lang, int articles, const struct hh_list_params *p,
-			    struct hh_search_result *out, char *err, size_t errlen)
-{
-	struct db_ctx x = {.db = db, .err = err, .errlen = errlen};
-	char a[96], b[96];
-	memset(out, 0, sizeof(*out));
-	if (articles) {
-		snprintf(a, sizeof(a), "%ld", p->limit > 0 ? p->limit : 0);
-		snprintf(b, sizeof(b), "%ld", p->offset > 0 ? p->offset : 0);
-	}
-	const char *params[] = {
-		p->q != NULL ? p->q : "",
-		articles ? a : mask_array(p->position, HH_POSITION_COUNT, hh_position_name, a, sizeof(a)),
-		articles ? b : mask_array(p->region, HH_REGION_COUNT, hh_region_name, b, sizeof(b)),
-		lang,
-	};
-	PGresult *r = hh_db_exec(&x, articles ? search_translated_articles_sql : search_translated_causes_sql, 4,
-				 params, PGRES_TUPLES_OK, NULL);
-	if (r == NULL)
-		return -1;
-	int rc = 0;
-	long long total = 0;
-	if (articles && (PQntuples(r) < 1 || hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &total) < 0)) {
-		hh_db_set_err(&x, "search articles", "bad total");
-		rc = -1;
-	} else {
-		take_slugs(r, articles ? 1 : 0, out);
-		out->total = articles ? total : (long long)out->n;
-	}
 	PQclear(r);
 	return rc;
 }

@@ -16,9 +16,8 @@
 /* A connection and its own client-side deadline (no process-wide state). */
 struct hh_db {
 	PGconn *pg;
-	int deadline_ms;   /* per round trip: statement timeout + grace; 0 = wait for ever (migrate) */
-	int broken;        /* a round trip timed out or the link failed: only close() is left */
-	unsigned prepared; /* bits of the statements prepared on this connection (they die with it) */
+	int deadline_ms; /* per round trip: statement timeout + grace; 0 = wait for ever (migrate) */
+	int broken;      /* a round trip timed out or the link failed: only close() is left */
 };
 
 /* One call's context: the connection, the caller's error buffer, why it failed. */

@@ -15,27 +15,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include "healthhub/dbpool.h"
 #include "healthhub/i18n.h"
 #include "healthhub/keys.h"
 #include "healthhub/negotiate.h"
 #include "healthhub/ops.h"
 #include "healthhub/reload.h"
 #include "healthhub/render.h"
+#include "healthhub/search.h"
 #include "healthhub/triage.h"
 
-static const char SEARCH_DOWN[] = "Search needs the database, which is not reachable. Try again soon.";
+static const char SEARCH_NOT_READY[] = "The search index is not built yet. Try again soon.";
 static const char CONTENT_NOT_LOADED[] = "Content is not loaded yet. Try again soon.";
 static const char TRIAGE_NOT_LOADED[] = "The triage rules are not loaded yet. Try again soon.";
-
-/* A search waiting for the database; owned by its request (rq->job). */
-struct hh_search_job {
-	struct hh_dbpool_job job; /* first: the pool hands this pointer back */
-	struct hh_request *rq;
-	char key[HH_KEY_MAX]; /* where the answer is kept */
-	int64_t version;      /* the content version the request saw (hh_key_versioned) */
-	char country[4];      /* the answer's country ("" = the default); job.params.lang its language */
-};
 
 /* ================================================================= LRUs */
 
@@ -95,114 +86,93 @@ static enum MHD_Result send_prebuilt(struct hh_request *rq, const struct hh_snap
 
 /* =============================================================== search */
 
-/* Renders the search hits from the snapshot's content, paged as p asks, with Link headers. New reference or NULL. */
+/* Adds each hit's snippet (stolen) to the items of a rendered list. */
+static void add_snippets(json_t *body, struct hh_search_page *hits)
+{
+	json_t *items = json_object_get(body, "items");
+	for (size_t i = 0; i < hits->n && i < json_array_size(items); i++)
+		if (hits->snippets[i] != NULL) {
+			json_object_set_new(json_array_get(items, i), "snippet", hits->snippets[i]);
+			hits->snippets[i] = NULL;
+		}
+}
+
+/* Drops the hits the content does not hold (items[i] NULL: never expected, the index is built from it). */
+static void compact(const void **items, struct hh_search_page *hits)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < hits->n; i++) {
+		if (items[i] == NULL) {
+			json_decref(hits->snippets[i]);
+			continue;
+		}
+		items[n] = items[i];
+		hits->slugs[n] = hits->slugs[i];
+		hits->snippets[n++] = hits->snippets[i];
+	}
+	hits->n = n;
+}
+
+/* Renders a page of hits from the snapshot's content, with Link headers. New reference or NULL. */
 static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_search_kind kind,
-				       const struct hh_list_params *p, const struct hh_search_result *hits)
+				       const struct hh_list_params *p, struct hh_search_page *hits)
 {
 	const struct hh_content *c = s->content;
 	json_t *body = NULL;
 	struct hh_keybuf kb = {.len = 0};
 	struct hh_resource_meta m = {.keys = kb.buf};
-	long long total = hits->total;
 	enum hh_route_id id = HH_ROUTE_ARTICLES;
 	if (kind == HH_SEARCH_ARTICLES) {
 		const struct hh_article **items = xcalloc(hits->n + 1, sizeof(*items));
-		size_t n = 0;
 		for (size_t i = 0; i < hits->n; i++)
-			if ((items[n] = hh_content_article(c, hits->slugs[i])) != NULL)
-				n++;
-		body = hh_render_article_list(c, items, n, hits->total);
-		hh_article_list_meta(items, n, &kb, &m.modified);
+			items[i] = hh_content_article(c, hits->slugs[i]);
+		compact((const void **)items, hits);
+		body = hh_render_article_list(c, items, hits->n, hits->total);
+		hh_article_list_meta(items, hits->n, &kb, &m.modified);
 		free(items);
 	} else {
-		/* the database ranks every matching cause; the page is cut here */
 		const struct hh_cause **items = xcalloc(hits->n + 1, sizeof(*items));
-		size_t n = 0;
 		for (size_t i = 0; i < hits->n; i++)
-			if ((items[n] = hh_content_cause(c, hits->slugs[i])) != NULL)
-				n++;
-		size_t start = (size_t)p->offset < n ? (size_t)p->offset : n;
-		size_t len = n - start < (size_t)p->limit ? n - start : (size_t)p->limit;
-		body = hh_render_cause_list(c, items + start, len);
-		hh_cause_list_keys(items + start, len, &kb);
-		total = (long long)n;
-		if (body != NULL && json_object_set_new(body, "total", json_integer((json_int_t)n)) < 0)
+			items[i] = hh_content_cause(c, hits->slugs[i]);
+		compact((const void **)items, hits);
+		body = hh_render_cause_list(c, items, hits->n);
+		hh_cause_list_keys(items, hits->n, &kb);
+		if (body != NULL && json_object_set_new(body, "total", json_integer((json_int_t)hits->total)) < 0)
 			body = (json_decref(body), NULL);
 		free(items);
 		id = HH_ROUTE_CAUSES;
 	}
+	if (body != NULL)
+		add_snippets(body, hits);
 	char link[HH_LINK_MAX];
-	if (hh_key_page_links(id, p, total, link, sizeof(link)) < 0)
+	if (hh_key_page_links(id, p, hits->total, link, sizeof(link)) < 0)
 		link[0] = '\0';
 	m.link = link;
 	return hh_resource_from_json_meta(s->opts, body, &m);
 }
 
-/* On a database worker: render, keep and hand the answer to the request, then wake it. */
-static void search_done(struct hh_dbpool_job *j, int status, const struct hh_search_result *hits)
+/*
+ * A search, answered from the index of the published snapshot the request
+ * holds (rq->root), shown from the variant s: hits, totals and ETags are
+ * of one content version. Kept in an LRU under the versioned key.
+ */
+static enum MHD_Result search(struct hh_request *rq, const struct hh_snapshot *s, enum hh_search_kind kind,
+			      const struct hh_list_params *p, const char *key)
 {
-	struct hh_search_job *sj = (struct hh_search_job *)j;
-	struct hh_request *rq = sj->rq;
-	rq->answer_status = status;
-	if (status == 200) {
-		struct hh_snapshot *s = hh_server_snapshot(rq->srv);
-		/* the hits are rendered in the request's language and country (the same snapshot family) */
-		const struct hh_snapshot *v =
-			s ? hh_snapshot_variant(s, (enum hh_lang)j->params.lang, sj->country[0] ? sj->country : NULL)
-			  : NULL;
-		rq->answer = v ? render_hits(v, j->kind, &j->params, hits) : NULL;
-		if (s)
-			hh_ref_put(&s->ref);
-		char lkey[LRU_KEY_MAX];
-		if (rq->answer && hh_key_versioned(sj->key, sj->version, lkey, sizeof(lkey)) == 0)
-			hh_lru_put(j->kind == HH_SEARCH_ARTICLES ? rq->srv->list_lru : rq->srv->search_lru, lkey,
-				   &rq->answer->ref);
-		else if (rq->answer == NULL)
-			rq->answer_status = 500;
-	}
-	hh_request_resume(rq);
-}
-
-static enum MHD_Result search(struct hh_request *rq, enum hh_search_kind kind, const struct hh_list_params *p,
-			      const char *key, int64_t version)
-{
-	struct hh_server *srv = rq->srv;
+	struct hh_lru *lru = kind == HH_SEARCH_ARTICLES ? rq->srv->list_lru : rq->srv->search_lru;
 	enum MHD_Result rc;
-	if (send_from_lru(rq, kind == HH_SEARCH_ARTICLES ? srv->list_lru : srv->search_lru, key, version, &rc))
+	if (send_from_lru(rq, lru, key, s->version, &rc))
 		return rc;
-	if (!hh_reload_db_up(srv->reload))
-		return hh_send_error(rq, HH_E_UNAVAILABLE, SEARCH_DOWN);
-	struct hh_search_job *sj = xcalloc(1, sizeof(*sj));
-	sj->job.kind = kind;
-	sj->job.params = *p;
-	sj->job.params.q = p->q ? sj->job.params.norm_q : NULL;
-	sj->job.request_id = rq->id;
-	sj->job.done = search_done;
-	sj->rq = rq;
-	snprintf(sj->key, sizeof(sj->key), "%s", key);
-	sj->version = version;
-	snprintf(sj->country, sizeof(sj->country), "%s", rq->country != NULL ? rq->country : "");
-	rq->job = sj;
-	rq->answer_status = 503; /* what a refused job answers */
-	hh_request_suspend(rq);
-	if (hh_dbpool_submit(srv->pool, &sj->job) < 0)
-		hh_request_resume(rq);
-	return MHD_YES;
-}
-
-enum MHD_Result hh_handle_resumed(struct hh_request *rq)
-{
-	struct hh_resource *res = rq->answer;
-	free(rq->job);
-	rq->job = NULL;
-	rq->answer = NULL;
-	if (res == NULL && rq->answer_status == 500)
-		return hh_send_internal(rq, "rendering search hits failed");
-	if (res == NULL)
-		return hh_send_error(rq, HH_E_UNAVAILABLE, SEARCH_DOWN);
-	enum MHD_Result rc = hh_send_resource(rq, res);
-	hh_ref_put(&res->ref);
-	return rc;
+	struct hh_search *ix = rq->root != NULL ? atomic_load(&rq->root->search) : NULL;
+	if (ix == NULL)
+		return hh_send_error(rq, HH_E_UNAVAILABLE, SEARCH_NOT_READY);
+	struct hh_search_page hits;
+	if (hh_search_query(ix, kind, (enum hh_lang)p->lang, p->q, s->content, p->position, p->region, p->limit,
+			    p->offset, &hits) < 0)
+		return hh_send_internal(rq, "searching failed");
+	struct hh_resource *res = render_hits(s, kind, p, &hits);
+	hh_search_page_free(&hits);
+	return send_and_keep(rq, lru, key, s->version, res);
 }
 
 /* ============================================================== content */
@@ -268,7 +238,7 @@ static enum MHD_Result list_or_search(struct hh_request *rq, const struct hh_sna
 		return send_page(rq, s, &p, key);
 	if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
-	return search(rq, kind, &p, key, s->version);
+	return search(rq, s, kind, &p, key);
 }
 
 static enum MHD_Result articles(struct hh_request *rq, const struct hh_snapshot *s)
@@ -581,6 +551,7 @@ static enum MHD_Result with_snapshot(struct hh_request *rq, const struct route_h
 		return hh_send_error(rq, HH_E_UNAVAILABLE, h->not_loaded ? h->not_loaded : CONTENT_NOT_LOADED);
 	enum MHD_Result rc = MHD_NO;
 	const struct hh_snapshot *v = choose_variant(rq, s, &rc);
+	rq->root = s;
 	if (v != NULL)
 		rc = !h->own_query && rq->query.n > 0 ? refuse_parameters(rq) : h->content(rq, v);
 	hh_ref_put(&s->ref);

@@ -46,16 +46,6 @@ int hh_request_rate_limited(struct hh_request *rq)
 	return wait > 0;
 }
 
-void hh_request_suspend(struct hh_request *rq)
-{
-	MHD_suspend_connection(rq->conn);
-}
-
-void hh_request_resume(struct hh_request *rq)
-{
-	MHD_resume_connection(rq->conn);
-}
-
 /* ============================================================== sending */
 
 /*
@@ -331,8 +321,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (rq->job != NULL)
-		return hh_handle_resumed(rq);
 	return hh_handle(rq);
 }
 
@@ -408,9 +396,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	hh_metrics_request(rq->route.id, rq->method, rq->status, ns, rq->cache);
 	if (rq->srv->cfg->access_log && hh_log_threshold <= HH_LOG_INFO)
 		access_log(rq, ns);
-	if (rq->answer)
-		hh_ref_put(&rq->answer->ref);
-	free(rq->job);
 	free(rq->body);
 	struct hh_server *srv = rq->srv;
 	free(rq);
@@ -437,7 +422,7 @@ struct MHD_Daemon *hh_http_start(struct hh_server *srv, int fd, int admin)
 	const struct hh_config *cfg = srv->cfg;
 	struct hh_listener *l = &srv->listeners[admin ? 1 : 0];
 	*l = (struct hh_listener){.srv = srv, .admin = admin};
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	return MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_THREAD_POOL_SIZE, admin ? 2u : (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,

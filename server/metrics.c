@@ -242,13 +242,13 @@ char *hh_metrics_render(const struct hh_metrics_gauges *g, size_t *len)
 	put(&b,
 	    "# HELP healthhub_ready Whether the instance is ready to serve.\n"
 	    "# TYPE healthhub_ready gauge\nhealthhub_ready %d\n"
-	    "# HELP healthhub_db_queue_length Search requests waiting for a database worker.\n"
-	    "# TYPE healthhub_db_queue_length gauge\nhealthhub_db_queue_length %zu\n"
+	    "# HELP healthhub_search_index_bytes Size of the served content's search index (both languages).\n"
+	    "# TYPE healthhub_search_index_bytes gauge\nhealthhub_search_index_bytes %zu\n"
 	    "# HELP healthhub_http_inflight_requests Requests being handled.\n"
 	    "# TYPE healthhub_http_inflight_requests gauge\nhealthhub_http_inflight_requests %zu\n"
 	    "# HELP healthhub_process_resident_memory_bytes Resident set size.\n"
 	    "# TYPE healthhub_process_resident_memory_bytes gauge\nhealthhub_process_resident_memory_bytes %ld\n",
-	    g->ready, g->queue_length, g->inflight, rss_bytes());
+	    g->ready, g->search_index_bytes, g->inflight, rss_bytes());
 	put(&b,
 	    "# HELP healthhub_log_lines_dropped_total Log lines dropped because stderr did not take them in time.\n"
 	    "# TYPE healthhub_log_lines_dropped_total counter\nhealthhub_log_lines_dropped_total %llu\n",

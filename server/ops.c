@@ -3,7 +3,7 @@
  */
 #include "healthhub/ops.h"
 
-#include "healthhub/dbpool.h"
+#include "healthhub/search.h"
 #include "healthhub/metrics.h"
 #include "healthhub/purge.h"
 #include "healthhub/reload.h"
@@ -38,11 +38,14 @@ enum MHD_Result hh_ops_metrics(struct hh_request *rq)
 	struct hh_metrics_gauges g = {.ready = hh_server_ready(srv),
 				      .db_up = hh_reload_db_up(srv->reload),
 				      .inflight = atomic_load(&srv->inflight),
-				      .queue_length = hh_dbpool_queue_length(srv->pool),
 				      .purge_queue = hh_purge_pending(srv->purge)};
 	hh_lru_stats(srv->search_lru, &hits, &misses, &g.search_cache_size);
 	hh_lru_stats(srv->triage_lru, &hits, &misses, &g.triage_cache_size);
 	hh_lru_stats(srv->list_lru, &hits, &misses, &g.list_cache_size);
+	struct hh_snapshot *s = hh_server_snapshot(srv);
+	g.search_index_bytes = s != NULL ? hh_search_bytes(atomic_load(&s->search)) : 0;
+	if (s != NULL)
+		hh_ref_put(&s->ref);
 	size_t len = 0;
 	char *text = hh_metrics_render(&g, &len);
 	if (text == NULL)

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "healthhub/dbpool.h"
 #include "healthhub/http.h"
 #include "healthhub/listen.h"
 #include "healthhub/log.h"
@@ -110,8 +109,6 @@ static void free_state(void)
 	if (srv.snap)
 		hh_ref_put(&srv.snap->ref);
 	srv.snap = NULL;
-	hh_dbpool_free(srv.pool);
-	srv.pool = NULL;
 	hh_lru_free(srv.search_lru);
 	hh_lru_free(srv.triage_lru);
 	hh_lru_free(srv.list_lru);
@@ -149,7 +146,6 @@ static void drain(const struct hh_config *cfg)
 	char left[24];
 	snprintf(left, sizeof(left), "%zu", atomic_load(&srv.inflight));
 	hh_info("draining done", "#unfinished_requests", left);
-	hh_dbpool_stop(srv.pool); /* resumes every suspended request before MHD stops */
 	MHD_stop_daemon(srv.daemon);
 	if (srv.admin_daemon)
 		MHD_stop_daemon(srv.admin_daemon);
@@ -195,19 +191,14 @@ static int start_admin(const struct hh_config *cfg, int admin_fd)
 }
 
 /*
- * Starts the purger, the reloader, the database pool and the daemons on fd
+ * Starts the purger, the reloader and the daemons on fd
  * and admin_fd (always consumed). 0 or -1 (logged).
  */
 static int start(const struct hh_config *cfg, int fd, int admin_fd)
 {
 	srv.purge = hh_purge_start(cfg->purge_url, (size_t)cfg->purge_queue); /* before the first publish */
 	srv.reload = (cfg->purge_url[0] == '\0' || srv.purge) ? hh_reload_start(cfg, &srv.opts, publish, &srv) : NULL;
-	struct hh_dbpool_options po = {.database_url = cfg->database_url,
-				       .statement_timeout_ms = cfg->statement_timeout_ms,
-				       .workers = cfg->db_workers,
-				       .queue_limit = cfg->queue_limit};
-	srv.pool = srv.reload ? hh_dbpool_start(&po) : NULL;
-	if (srv.pool == NULL) {
+	if (srv.reload == NULL) {
 		hh_error("cannot start threads", NULL);
 		close(fd);
 		if (admin_fd >= 0)
@@ -224,7 +215,6 @@ static int start(const struct hh_config *cfg, int fd, int admin_fd)
 		} else {
 			MHD_stop_daemon(srv.daemon);
 		}
-		hh_dbpool_stop(srv.pool);
 		return -1;
 	}
 	char port[16];

@@ -17,6 +17,7 @@
 #include "healthhub/log.h"
 #include "healthhub/render.h"
 #include "healthhub/router.h"
+#include "healthhub/search.h"
 #include "healthhub/triage.h"
 
 #define MIN_GZIP 256
@@ -235,6 +236,7 @@ static void snapshot_destroy(struct hh_ref *ref)
 			hh_ref_put(&res->ref);
 	}
 	free(s->articles);
+	hh_search_free(atomic_load(&s->search));
 	hh_content_free(s->content);
 	hh_content_free(s->base);
 	free(s);

@@ -25,7 +25,7 @@ struct hh_config {
 	long port;            /* TCP port; 0 = any free port */
 	long reuse_port;      /* 1: SO_REUSEPORT, another server may share the port on purpose */
 	long threads;         /* MHD thread pool size */
-	long db_workers;      /* threads running database-bound requests */
+	long db_workers;      /* deprecated, ignored (searches run in memory) */
 	char *log_level;      /* debug, info, warn, error */
 	long access_log;      /* one JSON line per request: 1 on, 0 off */
 	long echo_request_id; /* X-Request-Id on answers made for one request (1) or none (0); never on cacheable ones */
@@ -43,7 +43,7 @@ struct hh_config {
 	long list_cache;         /* entries in the article page cache */
 	long reload_interval_ms; /* fallback content-version check period */
 	long statement_timeout_ms;
-	long queue_limit;      /* database-bound requests waiting at most */
+	long queue_limit;      /* deprecated, ignored (searches run in memory) */
 	long shutdown_timeout; /* seconds to drain in-flight requests */
 	char *cors_origins;    /* "*" or a comma-separated allow-list; "" = CORS off */
 	long cors_max_age;     /* Access-Control-Max-Age, seconds */

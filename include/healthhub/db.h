@@ -1,6 +1,6 @@
 /*
  * db.h - the server's access to PostgreSQL: connections, content
- * notifications, the content version, the whole content, full-text search.
+ * notifications, the content version, the whole content.
  *
  * This module (server/db*.c) is the only code that speaks libpq. A
  * connection is a struct hh_db that carries its own deadline: every round
@@ -105,44 +105,5 @@ struct hh_db_load_counts {
  */
 int hh_db_load_since(struct hh_db *db, const struct hh_content *old, int require_approval, struct hh_content **out,
 		     struct hh_db_load_counts *counts, char *err, size_t errlen) HH_MUSTCHECK;
-
-/* A page of search hits. The caller owns it: free with hh_search_result_free(). */
-struct hh_search_result {
-	char **slugs; /* n slugs, best match first; each and the array are owned */
-	size_t n;
-	long long total; /* every match, not only this page */
-};
-
-/* Frees the slugs and resets *r to empty. NULL is allowed. */
-void hh_search_result_free(struct hh_search_result *r);
-
-/*
- * Full-text search over articles (title, alternate names, summary, sections)
- * with websearch_to_tsquery('english', q), ranked by ts_rank_cd, ties by
- * slug. Fills *out with the page [offset, offset + limit) and the total.
- * A query with no searchable words (only stop words, punctuation) is not an
- * error: it matches nothing. Returns 0 or -1 (err filled, *out empty).
- */
-int hh_db_search_articles(struct hh_db *db, const char *q, int limit, int offset, struct hh_search_result *out,
-			  char *err, size_t errlen) HH_MUSTCHECK;
-
-/*
- * Full-text search over causes (name, summary, description), every match,
- * ranked as above. positions and regions are enum hh_position / hh_region
- * masks; 0 means no filter, otherwise a cause matches when it lists at least
- * one of the given positions (regions). Returns 0 or -1 (err filled).
- */
-int hh_db_search_causes(struct hh_db *db, const char *q, unsigned positions, unsigned regions,
-			struct hh_search_result *out, char *err, size_t errlen) HH_MUSTCHECK;
-
-/*
- * The same searches in another language (lang "es"): articles (articles 1:
- * p->limit, p->offset, total counted) or causes (p->position, p->region),
- * over the translated texts with that language's text-search
- * configuration. 0, or -1 with err.
- */
-struct hh_list_params;
-int hh_db_search_translated(struct hh_db *db, const char *lang, int articles, const struct hh_list_params *p,
-			    struct hh_search_result *out, char *err, size_t errlen) HH_MUSTCHECK;
 
 #endif

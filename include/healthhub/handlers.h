@@ -10,7 +10,5 @@
 
 /* Answers a request whose headers (and body) are in: rate limit, method check, then its route's handler. */
 enum MHD_Result hh_handle(struct hh_request *rq);
-/* Answers a search request the database pool resumed; frees rq->job. */
-enum MHD_Result hh_handle_resumed(struct hh_request *rq);
 
 #endif

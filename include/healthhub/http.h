@@ -2,12 +2,11 @@
  * http.h - the libmicrohttpd edge: the server's state, one request's state,
  * and the ways an answer is sent. Everything that decides *what* to answer
  * lives in handlers.c (content, search, triage, preflight), ops.c (health,
- * readiness, metrics), problem.c, cors.c and dbpool.c.
+ * readiness, metrics), problem.c and cors.c.
  *
- * Threads: MHD's pool answers requests from the published snapshot and
- * never touches the database. Searches that miss every cache are suspended
- * and handed to the database pool, whose workers resume them with an
- * answer. The reloader thread (reload.c) publishes new snapshots; after each
+ * Threads: MHD's pool answers every request from the published snapshot
+ * (searches from its index, search.h) and never touches the database, nor
+ * waits for anything but the CPU. The reloader thread (reload.c) publishes new snapshots; after each
  * swap it diffs old and new and queues purges (purge.h), which a thread per
  * purge URL sends. With --admin-port a second daemon (a pool of 2) answers
  * the operational endpoints, and the public one answers them 404.
@@ -34,8 +33,6 @@
 #define HH_PATH_MAX 1024
 #define HH_JSON_TYPE "application/json; charset=utf-8" /* answers built per request */
 
-struct hh_search_job; /* handlers.c: a search waiting for the database */
-
 /* One server: set up at start, shared by every thread. */
 /* What a request learns from the daemon it arrived on (on_uri's cls). */
 struct hh_listener {
@@ -51,7 +48,6 @@ struct hh_server {
 	pthread_mutex_t snap_lock;
 	struct hh_snapshot *snap; /* published snapshot (one reference) */
 	struct hh_reload *reload;
-	struct hh_dbpool *pool; /* runs searches */
 	struct hh_lru *search_lru, *triage_lru, *list_lru;
 	struct hh_ratelimit *limiter; /* NULL when rate limiting is off */
 	struct hh_cors cors;
@@ -84,13 +80,11 @@ struct hh_request {
 	int admin; /* arrived on the --admin-port listener */
 	int status;
 	enum hh_cache_outcome cache;
-	struct hh_search_job *job;    /* a suspended search (owned), until the worker resumes us */
-	struct hh_resource *answer;   /* set by a worker before resuming (a reference) */
-	int answer_status;            /* or an error status the worker chose */
-	char retry_after[24];         /* for a 429: seconds until the client's next token */
-	enum hh_lang lang;            /* the answer's language (?lang=, Accept-Language, else en) */
-	const char *country;          /* ?country= (borrowed from query), or NULL: the default */
-	const char *content_language; /* Content-Language of an answer sent as bytes, or NULL */
+	const struct hh_snapshot *root; /* the published snapshot a content handler runs under (borrowed) */
+	char retry_after[24];           /* for a 429: seconds until the client's next token */
+	enum hh_lang lang;              /* the answer's language (?lang=, Accept-Language, else en) */
+	const char *country;            /* ?country= (borrowed from query), or NULL: the default */
+	const char *content_language;   /* Content-Language of an answer sent as bytes, or NULL */
 	/* Large buffers last: only the fields above are zeroed for each request. */
 	char path[HH_PATH_MAX];
 	struct hh_query query;
@@ -118,9 +112,6 @@ int hh_server_ready(struct hh_server *s);
 const char *hh_request_header(struct hh_request *rq, const char *name);
 /* 1 when the client (after trusted proxies) has no token left; sets rq->retry_after. */
 int hh_request_rate_limited(struct hh_request *rq);
-/* Parks the request while a worker runs its search; resume makes MHD call us again. */
-void hh_request_suspend(struct hh_request *rq);
-void hh_request_resume(struct hh_request *rq);
 
 /* ---- sending: each returns what the MHD access handler must return */
 

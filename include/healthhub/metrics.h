@@ -45,7 +45,7 @@ struct hh_metrics_gauges {
 	int ready;
 	int db_up;
 	size_t search_cache_size, triage_cache_size, list_cache_size;
-	size_t queue_length;
+	size_t search_index_bytes; /* the published snapshot's index */
 	size_t inflight;
 	size_t purge_queue; /* purge batches waiting or being retried */
 };

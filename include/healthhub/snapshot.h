@@ -120,6 +120,7 @@ struct hh_resource *hh_snapshot_page(const struct hh_snapshot_options *o, const 
 struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified);
 
 struct hh_variants;
+struct hh_search;
 
 struct hh_snapshot {
 	struct hh_ref ref;
@@ -139,6 +140,10 @@ struct hh_snapshot {
 	 * every other (language, country) is a snapshot of its own, in its family, built on first request. */
 	struct hh_content *base;      /* owned: what every variant's content borrows from; NULL in a variant */
 	struct hh_variants *variants; /* owned: the family (snapshot_i18n.c); NULL in a variant */
+	/* The search index of base (search.h), owned: set once by the reloader (before publishing, or
+	 * right after a first publish of a large library), never changed after; NULL in a variant
+	 * (variants search their family's), until it is set, or when building failed. */
+	_Atomic(struct hh_search *) search;
 };
 
 /*

@@ -110,16 +110,25 @@ static void bounds_and_bad_values(void)
 	const char *other_cmd[] = {"--dry-run", NULL}; /* a migrate flag is unknown to serve */
 	refused(other_cmd, "unknown option \"--dry-run\"", NULL);
 	/* a bad environment value names the variable */
-	setenv("HH_DB_WORKERS", "0", 1);
+	setenv("HH_THREADS", "1", 1);
 	const char *none[] = {NULL};
-	refused(none, "HH_DB_WORKERS", "--db-workers must be a whole number from 1 to 32");
-	unsetenv("HH_DB_WORKERS");
+	refused(none, "HH_THREADS", "--threads must be a whole number from 2 to 64");
+	unsetenv("HH_THREADS");
 	/* in bounds at both ends */
 	struct hh_config cfg;
 	char msg[512];
-	const char *edges[] = {"--threads", "64", "--db-workers", "1", "--rate-limit", "0.5", NULL};
+	const char *edges[] = {"--threads", "64", "--rate-limit", "0.5", NULL};
 	CHECK(load(&cfg, msg, sizeof(msg), edges) == 0);
-	CHECK(cfg.threads == 64 && cfg.db_workers == 1 && cfg.rate_limit == 0.5);
+	CHECK(cfg.threads == 64 && cfg.rate_limit == 0.5);
+	hh_config_free(&cfg);
+	/* settings of the search workers that went: still accepted (any value), with a warning, ignored */
+	setenv("HH_DB_WORKERS", "0", 1);
+	const char *gone[] = {"--queue-limit", "5", NULL};
+	CHECK(load(&cfg, msg, sizeof(msg), gone) == 0);
+	CHECK(strstr(msg, "HH_DB_WORKERS: --db-workers is deprecated and ignored") != NULL);
+	CHECK(strstr(msg, "command line: --queue-limit is deprecated and ignored") != NULL);
+	CHECK(cfg.queue_limit == 256 && cfg.db_workers == 2);
+	unsetenv("HH_DB_WORKERS");
 	hh_config_free(&cfg);
 }
 

@@ -1,0 +1,1033 @@
+/*
+ * search.c - the search index (see search.h): building a generation,
+ * queries, snippets.
+ *
+ * Tables: a0/a1 articles in English/Spanish, c0/c1 causes; each a
+ * contentless FTS5 table of three columns, t (title, alternate names;
+ * cause name), s (summary), b (sections; cause description), so BM25 can
+ * weigh them as PostgreSQL's setweight A, B and C did. The texts live in
+ * the content: the index keeps only its postings and, per table, which slug
+ * each rowid is (slugs[rowid - 1]) and which rowid each entity of the
+ * content it was built from has (rowid_of[i], in the content's order), so the
+ * next generation can take out exactly the rows that changed.
+ */
+#include "healthhub/search.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "healthhub/log.h"
+#include "search_internal.h"
+
+#define N_TABLES 4 /* kind * HH_LANG_COUNT + lang */
+static const char *const table_names[N_TABLES] = {"a0", "a1", "c0", "c1"};
+
+struct ix_table {
+	char **slugs;      /* slugs[rowid - 1] (owned), NULL where a row was taken out */
+	size_t n_slugs;    /* rows ever given (the next rowid is n_slugs + 1) */
+	int64_t *rowid_of; /* rowid of the built-from content's entity i */
+	size_t n_rowid;    /* that content's entity count */
+	int indexed;       /* 0: the language had no translation (queries go to English) */
+	uint32_t *doclen;  /* doclen[rowid]: tokens of the row (all columns), 0 for none */
+	size_t n_doclen;
+	double avgdl; /* mean tokens per row */
+};
+
+/* A reader: one thread at a time. */
+struct ix_conn {
+	struct ix_conn *next;
+	sqlite3 *db;
+	sqlite3_stmt *match[N_TABLES];
+	struct hh_stemmer *stem[HH_LANG_COUNT];
+};
+
+struct hh_search {
+	char uri[96];   /* file:/hh-search-<pid>-<n>?vfs=memdb */
+	sqlite3 *owner; /* the writer while building; then keeps the database alive */
+	struct ix_table tables[N_TABLES];
+	size_t bytes;
+	pthread_mutex_t lock; /* guards idle */
+	struct ix_conn *idle;
+};
+
+static atomic_uint_fast64_t generation_counter;
+
+static int table_of(enum hh_search_kind kind, enum hh_lang lang)
+{
+	return (kind == HH_SEARCH_CAUSES ? 2 : 0) + (lang == HH_LANG_ES ? 1 : 0);
+}
+
+/* ================================================================ texts */
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	size_t n = strlen(s);
+	if (b->len + n + 2 > b->cap) {
+		b->cap = (b->len + n + 2) * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	if (b->len > 0)
+		b->p[b->len++] = ' ';
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* The three column texts of an entity (into f[0..2], reset first). */
+struct entity_text {
+	struct sbuf f[3];
+};
+
+static size_t entity_count(const struct hh_content *c, int kind)
+{
+	if (c == NULL)
+		return 0;
+	return kind == HH_SEARCH_CAUSES ? c->n_causes : c->n_articles;
+}
+
+static const char *entity_slug(const struct hh_content *c, int kind, size_t i)
+{
+	return kind == HH_SEARCH_CAUSES ? c->causes[i].slug : c->articles[i].slug;
+}
+
+static void entity_text(const struct hh_content *c, int kind, size_t i, struct entity_text *t)
+{
+	for (int k = 0; k < 3; k++) {
+		t->f[k].len = 0;
+		if (t->f[k].p != NULL)
+			t->f[k].p[0] = '\0';
+	}
+	if (kind == HH_SEARCH_CAUSES) {
+		const struct hh_cause *x = &c->causes[i];
+		sb_add(&t->f[0], x->name);
+		sb_add(&t->f[1], x->summary);
+		sb_add(&t->f[2], x->description);
+		return;
+	}
+	const struct hh_article *a = &c->articles[i];
+	sb_add(&t->f[0], a->title);
+	for (size_t k = 0; k < a->alternate_names.n; k++)
+		sb_add(&t->f[0], a->alternate_names.v[k]);
+	sb_add(&t->f[1], a->summary);
+	for (size_t k = 0; k < a->n_sections; k++) {
+		sb_add(&t->f[2], a->sections[k].heading);
+		sb_add(&t->f[2], a->sections[k].body);
+	}
+}
+
+static void entity_text_free(struct entity_text *t)
+{
+	for (int k = 0; k < 3; k++)
+		free(t->f[k].p);
+}
+
+static int texts_same(const struct entity_text *a, const struct entity_text *b)
+{
+	for (int k = 0; k < 3; k++)
+		if (a->f[k].len != b->f[k].len || (a->f[k].len > 0 && memcmp(a->f[k].p, b->f[k].p, a->f[k].len) != 0))
+			return 0;
+	return 1;
+}
+
+/* ================================================================ build */
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		hh_error("search index", "sql", sql, "error", msg ? msg : sqlite3_errstr(rc), NULL);
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static sqlite3 *open_db(const char *uri, int readonly)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+		    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (sqlite3_open_v2(uri, &db, flags, NULL) != SQLITE_OK || hh_tokenizer_register(db) != SQLITE_OK) {
+		hh_error("search index: opening the database failed", "error", db ? sqlite3_errmsg(db) : "no memory",
+			 NULL);
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* Writes one row: insert (del 0) or the 'delete' of a contentless table (del 1), with its texts. */
+static int write_row(sqlite3_stmt *st, int64_t rowid, const struct entity_text *t)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, rowid);
+	for (int k = 0; k < 3; k++)
+		sqlite3_bind_text(st, 2 + k, t->f[k].p ? t->f[k].p : "", (int)t->f[k].len, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+static int64_t new_rowid(struct ix_table *t, const char *slug)
+{
+	t->slugs = xrealloc(t->slugs, (t->n_slugs + 1) * sizeof(*t->slugs));
+	t->slugs[t->n_slugs++] = xstrdup(slug);
+	return (int64_t)t->n_slugs;
+}
+
+/*
+ * Brings table k of the new generation from old content oc (with its
+ * rowids in ot; oc NULL: empty) to content c: rows whose texts changed are
+ * deleted with their old texts and inserted again, new ones inserted, gone
+ * ones deleted. Both contents are sorted by slug.
+ */
+static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_table *ot, const struct hh_content *oc,
+			const struct hh_content *c, struct hh_search_stats *stats)
+{
+	int kind = k >= 2 ? HH_SEARCH_CAUSES : HH_SEARCH_ARTICLES;
+	char sql[160];
+	sqlite3_stmt *ins = NULL, *del = NULL;
+	snprintf(sql, sizeof(sql), "INSERT INTO %s(rowid, t, s, b) VALUES (?1, ?2, ?3, ?4)", table_names[k]);
+	int rc = sqlite3_prepare_v2(db, sql, -1, &ins, NULL);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s(%s, rowid, t, s, b) VALUES ('delete', ?1, ?2, ?3, ?4)",
+		 table_names[k], table_names[k]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, sql, -1, &del, NULL);
+	if (rc != SQLITE_OK) {
+		hh_error("search index: preparing failed", "error", sqlite3_errmsg(db), NULL);
+		sqlite3_finalize(ins);
+		sqlite3_finalize(del);
+		return -1;
+	}
+	/* the slugs carry over; rows taken out leave a hole */
+	t->n_slugs = ot ? ot->n_slugs : 0;
+	t->slugs = xcalloc(t->n_slugs + 1, sizeof(*t->slugs));
+	for (size_t i = 0; ot && i < ot->n_slugs; i++)
+		t->slugs[i] = ot->slugs[i] ? xstrdup(ot->slugs[i]) : NULL;
+	size_t n = entity_count(c, kind), on = ot && oc ? entity_count(oc, kind) : 0;
+	t->n_rowid = n;
+	t->rowid_of = xcalloc(n + 1, sizeof(*t->rowid_of));
+	t->indexed = c != NULL;
+	struct entity_text nt = {0}, otx = {0};
+	int failed = 0;
+	size_t i = 0, j = 0;
+	while (!failed && (i < n || j < on)) {
+		int cmp = i >= n ? 1 : j >= on ? -1 : strcmp(entity_slug(c, kind, i), entity_slug(oc, kind, j));
+		if (cmp > 0) { /* gone */
+			int64_t rowid = ot->rowid_of[j];
+			entity_text(oc, kind, j, &otx);
+			failed = write_row(del, rowid, &otx) < 0;
+			free(t->slugs[rowid - 1]);
+			t->slugs[rowid - 1] = NULL;
+			stats->removed++;
+			j++;
+			continue;
+		}
+		entity_text(c, kind, i, &nt);
+		if (cmp < 0) { /* new */
+			t->rowid_of[i] = new_rowid(t, entity_slug(c, kind, i));
+			failed = write_row(ins, t->rowid_of[i], &nt) < 0;
+			stats->added++;
+			i++;
+			continue;
+		}
+		int64_t rowid = ot->rowid_of[j];
+		t->rowid_of[i] = rowid;
+		entity_text(oc, kind, j, &otx);
+		if (!texts_same(&nt, &otx)) {
+			failed = write_row(del, rowid, &otx) < 0 || write_row(ins, rowid, &nt) < 0;
+			stats->removed++;
+			stats->added++;
+		}
+		i++;
+		j++;
+	}
+	if (failed)
+		hh_error("search index: writing failed", "error", sqlite3_errmsg(db), NULL);
+	entity_text_free(&nt);
+	entity_text_free(&otx);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(del);
+	return failed ? -1 : 0;
+}
+
+/* An FTS5 varint (SQLite's: 7 bits a byte, high bit set on all but the last), at most 5 bytes read. */
+static size_t get_varint32(const unsigned char *p, size_t n, uint32_t *v)
+{
+	uint32_t x = 0;
+	for (size_t i = 0; i < n && i < 5; i++) {
+		x = (x << 7) | (p[i] & 0x7F);
+		if (!(p[i] & 0x80)) {
+			*v = x;
+			return i + 1;
+		}
+	}
+	*v = x;
+	return n < 5 ? n : 5;
+}
+
+/*
+ * Every row's length in tokens, from FTS5's own %_docsize table, so ranking
+ * (rank_function) reads it from an array instead of a lookup per row.
+ */
+static int read_doclen(sqlite3 *db, int k, struct ix_table *t)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT id, sz FROM %s_docsize", table_names[k]);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		hh_error("search index: reading lengths failed", "error", sqlite3_errmsg(db), NULL);
+		return -1;
+	}
+	t->n_doclen = t->n_slugs + 1;
+	t->doclen = xcalloc(t->n_doclen, sizeof(*t->doclen));
+	double total = 0, rows = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_bytes(st, 1), at = 0;
+		uint32_t len = 0, v;
+		while (p != NULL && at < n) {
+			at += get_varint32(p + at, n - at, &v);
+			len += v;
+		}
+		if (id >= 1 && (size_t)id < t->n_doclen)
+			t->doclen[id] = len;
+		total += len;
+		rows++;
+	}
+	sqlite3_finalize(st);
+	t->avgdl = rows > 0 && total > 0 ? total / rows : 1.0;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const struct hh_content *lang_content(const struct hh_content *c, int k)
+{
+	if (c == NULL)
+		return NULL;
+	return (k & 1) ? c->translations[HH_LANG_ES] : c;
+}
+
+static size_t db_bytes(sqlite3 *db)
+{
+	sqlite3_int64 n = 0;
+	unsigned char *p = sqlite3_serialize(db, "main", &n, SQLITE_SERIALIZE_NOCOPY);
+	if (p != NULL)
+		return (size_t)n;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return (size_t)n;
+}
+
+struct hh_search *hh_search_build(const struct hh_content *content, const struct hh_search *old,
+				  const struct hh_content *old_content, struct hh_search_stats *stats)
+{
+	struct hh_search_stats dummy;
+	if (stats == NULL)
+		stats = &dummy;
+	memset(stats, 0, sizeof(*stats));
+	uint64_t t0 = hh_now_ns();
+	if (old != NULL && old_content == NULL)
+		old = NULL;
+	struct hh_search *ix = xcalloc(1, sizeof(*ix));
+	pthread_mutex_init(&ix->lock, NULL);
+	snprintf(ix->uri, sizeof(ix->uri), "file:/hh-search-%ld-%llu?vfs=memdb", (long)getpid(),
+		 (unsigned long long)atomic_fetch_add(&generation_counter, 1));
+	ix->owner = open_db(ix->uri, 0);
+	if (ix->owner == NULL)
+		goto fail;
+	/* the database is this process's memory: no journal, no sync */
+	if (exec(ix->owner, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF") < 0)
+		goto fail;
+	if (old != NULL) {
+		sqlite3_backup *b = sqlite3_backup_init(ix->owner, "main", old->owner, "main");
+		int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+		sqlite3_backup_finish(b);
+		if (rc != SQLITE_DONE) {
+			hh_error("search index: copying the last generation failed", "error", sqlite3_errmsg(ix->owner),
+				 NULL);
+			goto fail;
+		}
+	} else {
+		for (int k = 0; k < N_TABLES; k++) {
+			char sql[160];
+			snprintf(sql, sizeof(sql),
+				 "CREATE VIRTUAL TABLE %s USING fts5(t, s, b, content='', tokenize='hh %s')",
+				 table_names[k], (k & 1) ? "es" : "en");
+			if (exec(ix->owner, sql) < 0)
+				goto fail;
+		}
+	}
+	stats->full = old == NULL;
+	stats->copy_ms = (double)(hh_now_ns() - t0) / 1e6;
+	if (exec(ix->owner, "BEGIN") < 0)
+		goto fail;
+	for (int k = 0; k < N_TABLES; k++)
+		if (update_table(ix->owner, k, &ix->tables[k], old ? &old->tables[k] : NULL,
+				 old ? lang_content(old_content, k) : NULL, lang_content(content, k), stats) < 0)
+			goto fail;
+	if (exec(ix->owner, "COMMIT") < 0)
+		goto fail;
+	for (int k = 0; k < N_TABLES; k++)
+		if (read_doclen(ix->owner, k, &ix->tables[k]) < 0)
+			goto fail;
+	ix->bytes = db_bytes(ix->owner);
+	stats->bytes = ix->bytes;
+	stats->ms = (double)(hh_now_ns() - t0) / 1e6;
+	return ix;
+fail:
+	hh_search_free(ix);
+	return NULL;
+}
+
+static void conn_free(struct ix_conn *cn)
+{
+	for (int k = 0; k < N_TABLES; k++)
+		sqlite3_finalize(cn->match[k]);
+	sqlite3_close(cn->db);
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		hh_stemmer_free(cn->stem[l]);
+	free(cn);
+}
+
+void hh_search_free(struct hh_search *ix)
+{
+	if (ix == NULL)
+		return;
+	for (struct ix_conn *cn = ix->idle, *next; cn != NULL; cn = next) {
+		next = cn->next;
+		conn_free(cn);
+	}
+	sqlite3_close(ix->owner); /* the last connection: the memdb goes with it */
+	for (int k = 0; k < N_TABLES; k++) {
+		for (size_t i = 0; i < ix->tables[k].n_slugs; i++)
+			free(ix->tables[k].slugs[i]);
+		free(ix->tables[k].slugs);
+		free(ix->tables[k].rowid_of);
+		free(ix->tables[k].doclen);
+	}
+	pthread_mutex_destroy(&ix->lock);
+	free(ix);
+}
+
+size_t hh_search_bytes(const struct hh_search *ix)
+{
+	return ix ? ix->bytes : 0;
+}
+
+/* ============================================================== ranking */
+
+/*
+ * hh_rank(table, k): FTS5's bm25() (k1 1.2, b 0.75, columns weighted 1.0,
+ * 0.4, 0.2), computed the same way with two costs taken out: the row's
+ * length comes from ix_table.doclen instead of a query of %_docsize per
+ * row, and each phrase's hits are walked with xPhraseFirst/xPhraseNext
+ * instead of xInst's merged, sorted array of every phrase's. Lower is
+ * better, as bm25(). The table index k is the second argument.
+ */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+static const double column_weight[3] = {1.0, 0.4, 0.2};
+
+struct rank_data {
+	int n_phrases;
+	double idf[]; /* per phrase */
+};
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
+{
+	(void)api;
+	(void)fts;
+	(*(sqlite3_int64 *)cls)++;
+	return SQLITE_OK;
+}
+
+/* The query's idf per phrase (as bm25: from the rows each phrase matches), computed on its first row. */
+static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts)
+{
+	struct rank_data *d = api->xGetAuxdata(fts, 0);
+	if (d != NULL)
+		return d;
+	int n = api->xPhraseCount(fts);
+	sqlite3_int64 rows = 0;
+	if (api->xRowCount(fts, &rows) != SQLITE_OK)
+		return NULL;
+	d = sqlite3_malloc64(sizeof(*d) + (size_t)(n > 0 ? n : 1) * sizeof(double));
+	if (d == NULL)
+		return NULL;
+	d->n_phrases = n;
+	for (int i = 0; i < n; i++) {
+		sqlite3_int64 hits = 0;
+		if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
+			sqlite3_free(d);
+			return NULL;
+		}
+		double idf = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
+		d->idf[i] = idf > 0.0 ? idf : 1e-6;
+	}
+	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
+		return NULL;
+	return d;
+}
+
+static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+			  sqlite3_value **argv)
+{
+	const struct hh_search *ix = api->xUserData(fts);
+	int k = argc > 0 ? sqlite3_value_int(argv[0]) : -1;
+	struct rank_data *d = k >= 0 && k < N_TABLES ? rank_data(api, fts) : NULL;
+	if (d == NULL) {
+		sqlite3_result_error(ctx, "hh_rank failed", -1);
+		return;
+	}
+	const struct ix_table *t = &ix->tables[k];
+	sqlite3_int64 rowid = api->xRowid(fts);
+	double len = rowid >= 0 && (size_t)rowid < t->n_doclen ? (double)t->doclen[rowid] : t->avgdl;
+	double norm = RANK_K1 * (1.0 - RANK_B + RANK_B * len / t->avgdl);
+	double score = 0.0;
+	for (int p = 0; p < d->n_phrases; p++) {
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		double freq = 0.0;
+		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+			freq += col < 3 ? column_weight[col] : 1.0;
+		if (freq > 0.0)
+			score += d->idf[p] * freq * (RANK_K1 + 1.0) / (freq + norm);
+	}
+	sqlite3_result_double(ctx, -1.0 * score);
+}
+
+/* ========================================================== connections */
+
+static struct ix_conn *conn_take(struct hh_search *ix)
+{
+	pthread_mutex_lock(&ix->lock);
+	struct ix_conn *cn = ix->idle;
+	if (cn != NULL)
+		ix->idle = cn->next;
+	pthread_mutex_unlock(&ix->lock);
+	if (cn != NULL)
+		return cn;
+	cn = xcalloc(1, sizeof(*cn));
+	cn->db = open_db(ix->uri, 1);
+	for (int l = 0; cn->db != NULL && l < HH_LANG_COUNT; l++)
+		cn->stem[l] = hh_stemmer_new((enum hh_lang)l);
+	fts5_api *api = cn->db != NULL ? hh_fts5_api(cn->db) : NULL;
+	if (api == NULL || api->xCreateFunction(api, "hh_rank", ix, rank_function, NULL) != SQLITE_OK) {
+		conn_free(cn);
+		return NULL;
+	}
+	/* pages are read in place from the shared memory, not copied into a cache per connection */
+	if (cn->db == NULL || cn->stem[HH_LANG_COUNT - 1] == NULL ||
+	    exec(cn->db, "PRAGMA mmap_size=4294967296; PRAGMA cache_size=-2048") < 0) {
+		conn_free(cn);
+		return NULL;
+	}
+	return cn;
+}
+
+static void conn_give(struct hh_search *ix, struct ix_conn *cn)
+{
+	pthread_mutex_lock(&ix->lock);
+	cn->next = ix->idle;
+	ix->idle = cn;
+	pthread_mutex_unlock(&ix->lock);
+}
+
+/* ================================================================ query */
+
+#define MAX_TERMS 32
+
+struct terms {
+	char v[MAX_TERMS][HH_TERM_MAX + 1];
+	size_t n;
+};
+
+static void terms_add(struct terms *t, const char *term)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i], term) == 0)
+			return;
+	if (t->n < MAX_TERMS)
+		snprintf(t->v[t->n++], sizeof(t->v[0]), "%s", term);
+}
+
+struct out {
+	char *buf;
+	size_t cap, len;
+	int overflow;
+};
+
+static void out_add(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > o->cap) {
+		o->overflow = 1;
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	out_add(o, s, strlen(s));
+}
+
+/*
+ * One item of the query (a word or a quoted phrase, [s, e) of q) as an FTS5
+ * string: its words, space-separated, in double quotes (a word holds no
+ * quote, so nothing inside is syntax). Adds its terms to t (when t).
+ * Returns 0 when it has no searchable term (stop words, punctuation).
+ */
+static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, struct out *o, struct terms *t)
+{
+	size_t pos = s;
+	struct hh_word w;
+	char term[HH_TERM_MAX + 1];
+	int terms = 0;
+	while (hh_word_next(q, e, &pos, &w))
+		if (hh_term(st, q, w, term) > 0) {
+			terms++;
+			if (t != NULL)
+				terms_add(t, term);
+		}
+	if (terms == 0)
+		return 0;
+	out_str(o, "\"");
+	pos = s;
+	int first = 1;
+	while (hh_word_next(q, e, &pos, &w)) {
+		if (!first)
+			out_str(o, " ");
+		out_add(o, q + w.start, w.end - w.start);
+		first = 0;
+	}
+	out_str(o, "\"");
+	return 1;
+}
+
+/* A parsed item: [s, e) of the query, excluded or not. */
+struct item {
+	size_t s, e;
+	int neg, or_;
+};
+
+#define MAX_ITEMS 64
+
+static size_t parse_items(const char *q, struct item *items)
+{
+	size_t n = 0, len = strlen(q), i = 0;
+	while (i < len && n < MAX_ITEMS) {
+		while (i < len && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r'))
+			i++;
+		if (i >= len)
+			break;
+		struct item it = {0};
+		if (q[i] == '-' && i + 1 < len && q[i + 1] != ' ') {
+			it.neg = 1;
+			i++;
+		}
+		if (q[i] == '"') {
+			size_t close = i + 1;
+			while (close < len && q[close] != '"')
+				close++;
+			it.s = i + 1;
+			it.e = close;
+			i = close < len ? close + 1 : len;
+		} else {
+			it.s = i;
+			while (i < len && q[i] != ' ' && q[i] != '\t' && q[i] != '\n' && q[i] != '\r' && q[i] != '"')
+				i++;
+			it.e = i;
+			it.or_ = !it.neg && it.e - it.s == 2 && (q[it.s] | 32) == 'o' && (q[it.s + 1] | 32) == 'r';
+		}
+		items[n++] = it;
+	}
+	return n;
+}
+
+/*
+ * q as an FTS5 expression into o: ( a AND b NOT c ) OR ( d ): or-groups of
+ * required items, each group less its excluded ones; a group with nothing
+ * required is left out (FTS5 has no "everything but"). Adds the required
+ * terms to t. Returns how many groups it wrote.
+ */
+static int expression(struct hh_stemmer *st, const char *q, struct out *o, struct terms *t)
+{
+	struct item items[MAX_ITEMS];
+	size_t n = parse_items(q, items);
+	int groups = 0;
+	size_t g = 0;
+	while (g < n) {
+		size_t end = g;
+		while (end < n && !items[end].or_)
+			end++;
+		/* the group [g, end): required items first, then the excluded */
+		size_t mark = o->len;
+		if (groups > 0)
+			out_str(o, " OR ");
+		out_str(o, "(");
+		int pos = 0;
+		for (size_t i = g; i < end; i++) {
+			if (items[i].neg)
+				continue;
+			size_t before = o->len;
+			if (pos > 0)
+				out_str(o, " AND ");
+			if (item_expr(st, q, items[i].s, items[i].e, o, t))
+				pos++;
+			else
+				o->len = before;
+		}
+		for (size_t i = g; pos > 0 && i < end; i++) {
+			if (!items[i].neg)
+				continue;
+			size_t before = o->len;
+			out_str(o, " NOT ");
+			if (!item_expr(st, q, items[i].s, items[i].e, o, NULL))
+				o->len = before;
+		}
+		out_str(o, ")");
+		if (pos > 0)
+			groups++;
+		else
+			o->len = mark;
+		if (o->buf != NULL && o->len < o->cap)
+			o->buf[o->len] = '\0';
+		g = end + 1;
+	}
+	return groups;
+}
+
+int hh_search_expression(const char *q, enum hh_lang lang, char *buf, size_t cap)
+{
+	struct hh_stemmer *st = hh_stemmer_new(lang);
+	if (st == NULL || cap == 0) {
+		hh_stemmer_free(st);
+		return -1;
+	}
+	struct out o = {.buf = buf, .cap = cap};
+	buf[0] = '\0';
+	int groups = expression(st, q, &o, NULL);
+	hh_stemmer_free(st);
+	if (o.overflow)
+		return -1;
+	return groups > 0 ? (int)o.len : 0;
+}
+
+/* ============================================================= snippets */
+
+#define SNIPPET_WORDS 24 /* words a snippet shows */
+#define SNIPPET_BEFORE 4 /* words shown before the first match */
+
+struct word_hit {
+	struct hh_word w;
+	int term; /* index in terms, or -1 */
+};
+
+static char ascii_lower(unsigned char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/*
+ * Whether word w of text may have one of t's terms, from its first two
+ * letters (Snowball's English and Spanish stemmers never change them):
+ * most words are then never stemmed. Non-ASCII starts fall back to the
+ * first letter (accents are taken off after stemming).
+ */
+static int may_match(const char *text, struct hh_word w, const struct terms *t)
+{
+	const unsigned char *s = (const unsigned char *)text + w.start;
+	if (w.end - w.start >= 2 && s[0] < 0x80 && s[1] < 0x80) {
+		char a = ascii_lower(s[0]), b = ascii_lower(s[1]);
+		for (size_t i = 0; i < t->n; i++)
+			if (t->v[i][0] == a && (t->v[i][1] == '\0' || t->v[i][1] == b))
+				return 1;
+		return 0;
+	}
+	char f = hh_term_first(text, w);
+	if (f == '\0')
+		return 1;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i][0] == f)
+			return 1;
+	return 0;
+}
+
+/* The words of text, each with the term it matches; into *v (grown). Returns the count. */
+static size_t scan(struct hh_stemmer *st, const struct terms *t, const char *text, struct word_hit **v, size_t *cap)
+{
+	size_t n = 0, pos = 0, len = strlen(text);
+	struct hh_word w;
+	char term[HH_TERM_MAX + 1];
+	while (hh_word_next(text, len, &pos, &w)) {
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*v = xrealloc(*v, *cap * sizeof(**v));
+		}
+		(*v)[n].w = w;
+		(*v)[n].term = -1;
+		if (may_match(text, w, t) && hh_term(st, text, w, term) > 0)
+			for (size_t i = 0; i < t->n; i++)
+				if (strcmp(term, t->v[i]) == 0) {
+					(*v)[n].term = (int)i;
+					break;
+				}
+		n++;
+	}
+	return n;
+}
+
+static int distinct(const struct word_hit *v, size_t from, size_t to)
+{
+	uint32_t seen = 0;
+	int n = 0;
+	for (size_t i = from; i < to; i++)
+		if (v[i].term >= 0 && !(seen & (1u << v[i].term))) {
+			seen |= 1u << v[i].term;
+			n++;
+		}
+	return n;
+}
+
+static size_t code_points(const char *s, size_t n)
+{
+	size_t cp = 0;
+	for (size_t i = 0; i < n; i++)
+		cp += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return cp;
+}
+
+/* The snippet of the best window of text (v: its n words): {"text","marks"}. */
+static json_t *cut(const char *text, const struct word_hit *v, size_t n)
+{
+	size_t best = 0;
+	int best_score = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].term < 0)
+			continue;
+		size_t from = i > SNIPPET_BEFORE ? i - SNIPPET_BEFORE : 0;
+		int score = distinct(v, from, from + SNIPPET_WORDS < n ? from + SNIPPET_WORDS : n);
+		if (score > best_score) {
+			best_score = score;
+			best = from;
+		}
+	}
+	size_t to = best + SNIPPET_WORDS < n ? best + SNIPPET_WORDS : n;
+	size_t s = best > 0 ? v[best].w.start : 0;
+	size_t e = to < n ? v[to - 1].w.end : strlen(text);
+	static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
+	size_t len = (best > 0 ? 4 : 0) + (e - s) + (to < n ? 4 : 0);
+	char *buf = xmalloc(len + 1);
+	size_t o = 0;
+	if (best > 0) {
+		memcpy(buf, ellipsis, 3);
+		buf[3] = ' ';
+		o = 4;
+	}
+	for (size_t i = s; i < e; i++)
+		buf[o++] = text[i] == '\n' || text[i] == '\r' || text[i] == '\t' ? ' ' : text[i];
+	if (to < n) {
+		buf[o++] = ' ';
+		memcpy(buf + o, ellipsis, 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	json_t *marks = json_array();
+	size_t base = best > 0 ? 2 : 0, at = s, cp = base;
+	for (size_t i = best; i < to; i++) {
+		if (v[i].term < 0)
+			continue;
+		cp += code_points(text + at, v[i].w.start - at);
+		size_t wl = code_points(text + v[i].w.start, v[i].w.end - v[i].w.start);
+		json_array_append_new(marks, json_pack("[II]", (json_int_t)cp, (json_int_t)(cp + wl)));
+		cp += wl;
+		at = v[i].w.end;
+	}
+	json_t *j = json_pack("{s:s%,s:o}", "text", buf, o, "marks", marks);
+	free(buf);
+	return j;
+}
+
+#define SNIPPET_SCAN 250 /* words read at most once a text with a match is found */
+
+/*
+ * The snippet of an entity: from the first of its texts with the most
+ * matched terms (texts[0] is shown when none matches: the summary). The
+ * search stops at a text with every term, or once a match is found and
+ * SNIPPET_SCAN words were read: a results page costs a bounded time.
+ */
+static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char *const *texts, size_t n_texts)
+{
+	struct word_hit *v = NULL;
+	size_t cap = 0, best = 0, read = 0;
+	int best_score = 0;
+	for (size_t i = 0; i < n_texts && t->n > 0; i++) {
+		if (texts[i] == NULL)
+			continue;
+		size_t n = scan(st, t, texts[i], &v, &cap);
+		read += n;
+		int score = distinct(v, 0, n);
+		if (score > best_score) {
+			best_score = score;
+			best = i;
+			if ((size_t)score == t->n)
+				break;
+		}
+		if (best_score > 0 && read >= SNIPPET_SCAN)
+			break;
+	}
+	const char *text = texts[best] ? texts[best] : "";
+	size_t n = scan(st, t, text, &v, &cap);
+	json_t *j = cut(text, v, n);
+	free(v);
+	return j;
+}
+
+static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, const struct hh_content *shown,
+			      enum hh_search_kind kind, const char *slug)
+{
+	const char *texts[64];
+	size_t n = 0;
+	if (kind == HH_SEARCH_CAUSES) {
+		const struct hh_cause *c = hh_content_cause(shown, slug);
+		if (c == NULL)
+			return NULL;
+		texts[n++] = c->summary;
+		texts[n++] = c->description;
+		texts[n++] = c->name;
+	} else {
+		const struct hh_article *a = hh_content_article(shown, slug);
+		if (a == NULL)
+			return NULL;
+		texts[n++] = a->summary;
+		for (size_t i = 0; i < a->n_sections && n < 62; i++)
+			texts[n++] = a->sections[i].body;
+		texts[n++] = a->title;
+	}
+	return snippet(st, t, texts, n);
+}
+
+/* ========================================================= run a query */
+
+struct scored {
+	double score; /* bm25: lower is better */
+	const char *slug;
+};
+
+static int cmp_scored(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return strcmp(x->slug, y->slug);
+}
+
+static int cause_passes(const struct hh_content *shown, const char *slug, unsigned positions, unsigned regions)
+{
+	if (positions == 0 && regions == 0)
+		return 1;
+	const struct hh_cause *c = hh_content_cause(shown, slug);
+	return c != NULL && (positions == 0 || (c->positions & positions)) && (regions == 0 || (c->regions & regions));
+}
+
+int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang lang, const char *q,
+		    const struct hh_content *shown, unsigned positions, unsigned regions, long limit, long offset,
+		    struct hh_search_page *out)
+{
+	memset(out, 0, sizeof(*out));
+	int k = table_of(kind, lang);
+	if (!ix->tables[k].indexed) {
+		lang = HH_LANG_EN;
+		k = table_of(kind, lang);
+	}
+	const struct ix_table *tab = &ix->tables[k];
+	struct ix_conn *cn = conn_take(ix);
+	if (cn == NULL)
+		return -1;
+	char expr[2048];
+	struct out o = {.buf = expr, .cap = sizeof(expr)};
+	expr[0] = '\0';
+	struct terms t = {.n = 0};
+	int groups = expression(cn->stem[lang], q, &o, &t);
+	if (groups == 0 || o.overflow) { /* nothing searchable: no hits */
+		conn_give(ix, cn);
+		return 0;
+	}
+	int rc = SQLITE_OK;
+	if (cn->match[k] == NULL) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "SELECT rowid, hh_rank(%s, %d) FROM %s WHERE %s MATCH ?1", table_names[k], k,
+			 table_names[k], table_names[k]);
+		rc = sqlite3_prepare_v3(cn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &cn->match[k], NULL);
+	}
+	sqlite3_stmt *st = cn->match[k];
+	struct scored *v = NULL;
+	size_t n = 0, cap = 0;
+	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, expr, (int)o.len, SQLITE_STATIC)) == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t rowid = sqlite3_column_int64(st, 0);
+			const char *slug = rowid >= 1 && (size_t)rowid <= tab->n_slugs ? tab->slugs[rowid - 1] : NULL;
+			if (slug == NULL ||
+			    (kind == HH_SEARCH_CAUSES && !cause_passes(shown, slug, positions, regions)))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[n].score = sqlite3_column_double(st, 1);
+			v[n].slug = slug;
+			n++;
+		}
+	}
+	int failed = rc != SQLITE_DONE;
+	if (failed)
+		hh_error("search query failed", "error", sqlite3_errmsg(cn->db), "match", expr, NULL);
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	if (!failed) {
+		out->total = (long long)n;
+		size_t from = (size_t)offset < n ? (size_t)offset : n;
+		size_t to = n - from < (size_t)limit ? n : from + (size_t)limit;
+		qsort(v, n, sizeof(*v), cmp_scored);
+		out->n = to - from;
+		out->slugs = xcalloc(out->n + 1, sizeof(*out->slugs));
+		out->snippets = xcalloc(out->n + 1, sizeof(*out->snippets));
+		for (size_t i = 0; i < out->n; i++) {
+			out->slugs[i] = v[from + i].slug;
+			out->snippets[i] = entity_snippet(cn->stem[lang], &t, shown, kind, out->slugs[i]);
+		}
+	}
+	free(v);
+	conn_give(ix, cn);
+	return failed ? -1 : 0;
+}
+
+void hh_search_page_free(struct hh_search_page *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; p->snippets && i < p->n; i++)
+		json_decref(p->snippets[i]);
+	free(p->snippets);
+	free(p->slugs);
+	memset(p, 0, sizeof(*p));
+}
