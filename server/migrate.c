@@ -587,7 +587,7 @@ out:
 /* ----------------------------------------------------------- status */
 
 /* The content folder's files as documents (unvalidated: status reads what the loader might refuse). */
-static int folder_docs(const char *dir, struct hh_docs *docs)
+static int folder_docs(const char *dir, struct hh_docs *docs, struct strlist *refused)
 {
 	/* the folders loader.c reads: English, the countries, each language version (content/README-i18n.md) */
 	static const char *const subdirs[] = {"articles",    "causes",    "remedies",    "triage",   "countries",
@@ -603,6 +603,10 @@ static int folder_docs(const char *dir, struct hh_docs *docs)
 				if (hh_walk_read(dir, rel, &buf, &len, &why) == 0) {
 					strlist_add(&paths, rel);
 					strlist_add(&bodies, buf);
+				} else { /* in the loader's words: migrate refuses it the same way */
+					char *line = xasprintf("  refused   (refused: %s) %s", why, rel);
+					strlist_add(refused, line);
+					free(line);
 				}
 				free(buf);
 				free(why);
@@ -643,6 +647,7 @@ int hh_migrate_status(const struct hh_migrate_opts *o, FILE *out, FILE *err)
 	struct db_side db = {0};
 	struct hh_plan plan = {0};
 	struct hh_plan_item *mig_items = NULL;
+	struct strlist refused = {0};
 	int rc = 1, folder = 0;
 	if (check_opts(o, err) < 0 || read_migrations(o->migrations_dir, &m, err) < 0 || connect_db(&r) < 0)
 		goto out;
@@ -653,13 +658,15 @@ int hh_migrate_status(const struct hh_migrate_opts *o, FILE *out, FILE *err)
 		goto out;
 	}
 	mig_items = migration_items(&m, &disk);
-	folder = folder_docs(o->content_dir, &disk_docs);
+	folder = folder_docs(o->content_dir, &disk_docs, &refused);
 	doc_side(&disk_docs, &disk_s, &disk);
 	doc_side(&db_docs, &db_s, &db.side);
 	hh_plan_diff(&disk, &db.side, &plan);
 	fprintf(out, "migrations (%s):\n", o->migrations_dir);
 	hh_plan_print(&plan, HH_PLAN_MASK(HH_PLAN_MIGRATION), HH_PLAN_LISTING, out);
 	fprintf(out, "content documents (%s):\n", o->content_dir);
+	for (size_t i = 0; i < refused.n; i++)
+		fprintf(out, "%s\n", refused.v[i]);
 	if (folder < 0)
 		fprintf(out, "  (a file is not JSON: `healthhub migrate --dry-run` says which)\n");
 	else
@@ -674,6 +681,7 @@ out:
 	hh_docs_free(&disk_docs);
 	hh_docs_free(&db_docs);
 	free(mig_items);
+	strlist_free(&refused);
 	hh_db_close(r.db);
 	migrations_free(&m);
 	return rc;

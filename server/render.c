@@ -117,7 +117,7 @@ static json_t *article_summary(const struct hh_article *a)
 		return NULL;
 	if (set_str(o, "slug", a->slug) < 0 || set_str(o, "title", a->title) < 0 ||
 	    set_str(o, "summary", a->summary) < 0 || set(o, "updated_at", str_or_null(a->updated_at)) < 0 ||
-	    set(o, "review", hh_render_review(&a->review)) < 0)
+	    set(o, "review", hh_render_review(&a->review)) < 0 || set_opt_str(o, "lang", a->lang) < 0)
 		return fail(o);
 	return o;
 }
@@ -211,7 +211,7 @@ static int article_tail(const struct hh_article *a, json_t *o)
 	    set(o, "next_review_due", str_or_null(a->next_review_due)) < 0 ||
 	    set(o, "updated_at", str_or_null(a->updated_at)) < 0 || set(o, "version", json_integer(a->version)) < 0 ||
 	    set_opt_str(o, "translation_review", a->translation_review) < 0 ||
-	    set(o, "review", hh_render_review(&a->review)) < 0)
+	    set(o, "review", hh_render_review(&a->review)) < 0 || set_opt_str(o, "lang", a->lang) < 0)
 		return -1;
 	return 0;
 }
@@ -470,7 +470,7 @@ json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x)
 	    set(o, "see_doctor_if", str_or_null(x->see_doctor_if)) < 0 ||
 	    set(o, "references", references_array(&x->references)) < 0 ||
 	    set_opt_str(o, "translation_review", x->translation_review) < 0 ||
-	    set(o, "review", hh_render_review(&x->review)) < 0)
+	    set(o, "review", hh_render_review(&x->review)) < 0 || set_opt_str(o, "lang", x->lang) < 0)
 		return fail(o);
 	return o;
 }
@@ -500,7 +500,7 @@ json_t *hh_render_remedy(const struct hh_content *c, const struct hh_remedy *x)
 	    set(o, "steps", strv_array(&x->steps)) < 0 || set(o, "causes", strv_array(&x->causes)) < 0 ||
 	    set(o, "references", references_array(&x->references)) < 0 ||
 	    set_opt_str(o, "translation_review", x->translation_review) < 0 ||
-	    set(o, "review", hh_render_review(&x->review)) < 0)
+	    set(o, "review", hh_render_review(&x->review)) < 0 || set_opt_str(o, "lang", x->lang) < 0)
 		return fail(o);
 	return o;
 }

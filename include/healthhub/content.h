@@ -102,6 +102,7 @@ struct hh_article {
 	const char *checksum;           /* sha256 hex of the canonical entity; set by loaders */
 	int copied;                     /* 1: copied unchanged from the previous content (hh_content_copy_*) */
 	struct hh_review review;        /* its sign-off */
+	const char *lang; /* in a variant of another language: "en" when it has no translation; else NULL */
 };
 
 struct hh_cause {
@@ -118,6 +119,7 @@ struct hh_cause {
 	const char *checksum;
 	int copied;              /* 1: copied unchanged from the previous content */
 	struct hh_review review; /* its sign-off */
+	const char *lang;        /* in a variant of another language: "en" when it has no translation; else NULL */
 };
 
 struct hh_remedy {
@@ -132,6 +134,7 @@ struct hh_remedy {
 	const char *checksum;
 	int copied;              /* 1: copied unchanged from the previous content */
 	struct hh_review review; /* its sign-off */
+	const char *lang;        /* in a variant of another language: "en" when it has no translation; else NULL */
 };
 
 /* How strongly a pattern code points at a cause, 1..100. */

@@ -18,6 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hh  # noqa: E402
 from hh import (CONTENT, MIGRATIONS, SECOND, BIN, check, copy_content, done, edit_json,  # noqa: E402
                 have_second_article, merge_second_article, migrate, migrated_database, new_database, psql, run)
 
@@ -341,6 +342,29 @@ def test_upgrade():
           "the next change is version 3: %r" % r.stdout)
 
 
+def test_partial_spanish():
+    """A language may cover part of the library: an untranslated cause is served in English, said so."""
+    url = new_database("migrate_partial")
+    d = copy_content(languages=True)
+    os.remove(os.path.join(d, "es", "causes", "injury.json"))
+    r = migrate(url, content=d)
+    check("loaded content version 1" in r.stdout, "a partial translation migrates: %r" % (r.stdout + r.stderr))
+    with hh.Server(url) as s:
+        st, _, b = s.get("/v1/causes/injury?lang=es")
+        c = json.loads(b)
+        check(st == 200 and c.get("lang") == "en" and c["name"] == "Injury or an old back problem",
+              "the untranslated cause is served in English, lang en: %r" % c.get("name"))
+        st, _, b = s.get("/v1/causes?lang=es")
+        items = {i["slug"]: i for i in json.loads(b)["items"]}
+        check("injury" in items and items["injury"].get("lang") == "en", "the list keeps it, lang en")
+        check("lang" not in items["poor-posture"] and items["poor-posture"]["name"] != "Poor posture",
+              "translated items are Spanish, without lang")
+    os.remove(os.path.join(d, "causes", "muscle-strain.json"))  # the English goes: so must the translation
+    r = migrate(url, content=d, check=False)
+    check(r.returncode == 1 and "es/causes/muscle-strain.json" in r.stderr, "a translation without its English"
+          " is refused: %r" % r.stderr)
+
+
 if __name__ == "__main__":
     url = test_first_load_and_noop()
     changed = test_change(url)
@@ -352,4 +376,5 @@ if __name__ == "__main__":
     test_second_article()
     test_unreachable_database()
     test_upgrade()
+    test_partial_spanish()
     done()
