@@ -42,6 +42,8 @@ CREATE TABLE documents (
 	kind     text NOT NULL CHECK (kind = split_part(name, '/', 1)),
 	checksum text CHECK (checksum ~ '^[0-9a-f]{64}$'),  -- sha256 of the canonical JSON; NULL: removed
 	body     json,                                      -- the document, canonical text; NULL: removed in this version
+	translates bigint,  -- a translation: the version of the English document it translates (served only while
+	                    -- that is the English served; after an English change the English is served instead)
 	PRIMARY KEY (name, lang, version),
 	CHECK ((checksum IS NULL) = (body IS NULL))
 );

@@ -45,7 +45,10 @@ static const char changed_sql[] =
 	"  FROM changed AS c)\n"
 	"SELECT p.name, p.lang, coalesce(d.version, 0), d.body::text,\n"
 	" to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ok.at, ok.role,\n"
-	" coalesce(d.checksum, '')\n"
+	" coalesce(d.checksum, ''),\n"
+	" p.lang <> 'en' AND d.translates IS DISTINCT FROM (SELECT max(e.version) FROM documents AS e\n"
+	"  WHERE e.name = p.name AND e.lang = 'en' AND e.version <= $2::bigint AND (NOT $3::boolean OR e.body IS NULL\n"
+	"   OR EXISTS (SELECT 1 FROM ok WHERE ok.name = e.name AND ok.lang = 'en' AND ok.checksum = e.checksum)))\n"
 	" FROM pick AS p LEFT JOIN documents AS d ON d.name = p.name AND d.lang = p.lang AND d.version = p.v\n"
 	" LEFT JOIN content_versions AS v ON v.version = d.version\n"
 	" LEFT JOIN ok ON ok.name = d.name AND ok.lang = d.lang AND ok.checksum = d.checksum";
@@ -118,6 +121,10 @@ static int read_docs(struct load *l, long long since, long long version)
 		d->version = hh_db_int(r, (int)i, 2);
 		d->body = PQgetisnull(r, (int)i, 3) ? NULL : xstrdup(PQgetvalue(r, (int)i, 3));
 		snprintf(d->checksum, sizeof(d->checksum), "%s", PQgetvalue(r, (int)i, 7));
+		if (strcmp(d->lang, "en") != 0 && d->body != NULL && strcmp(PQgetvalue(r, (int)i, 8), "t") == 0) {
+			free(d->body); /* stale: it translates another English text than the one served */
+			d->body = NULL;
+		}
 		struct doc_state *st = &l->state[i];
 		snprintf(st->when, sizeof(st->when), "%s", PQgetvalue(r, (int)i, 4));
 		snprintf(st->approved_at, sizeof(st->approved_at), "%s", PQgetvalue(r, (int)i, 5));

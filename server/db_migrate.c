@@ -248,8 +248,9 @@ int hh_db_doc_write(struct hh_db *db, long long version, const struct hh_doc *d,
 	snprintf(r.what, sizeof(r.what), "%s (%s)", d->name, d->lang);
 	const char *params[] = {num(v, version), d->name, d->lang, d->body != NULL ? d->checksum : NULL, d->body};
 	return q_exec(&r,
-		      "INSERT INTO documents (version, name, lang, kind, checksum, body)\n"
-		      " VALUES ($1, $2, $3, split_part($2, '/', 1), $4, $5::json)",
+		      "INSERT INTO documents (version, name, lang, kind, checksum, body, translates)\n"
+		      " VALUES ($1, $2, $3, split_part($2, '/', 1), $4, $5::json, CASE WHEN $3 <> 'en' THEN\n"
+		      "  (SELECT max(e.version) FROM documents AS e WHERE e.name = $2 AND e.lang = 'en') END)",
 		      5, params);
 }
 

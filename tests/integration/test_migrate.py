@@ -359,6 +359,20 @@ def test_partial_spanish():
         check("injury" in items and items["injury"].get("lang") == "en", "the list keeps it, lang en")
         check("lang" not in items["poor-posture"] and items["poor-posture"]["name"] != "Poor posture",
               "translated items are Spanish, without lang")
+        # a translation names the English version it translates: an English correction is served in
+        # English (never behind an old translation) until the translation is brought up to date
+        edit_json(os.path.join(d, "causes", "poor-posture.json"), lambda c: c.update(summary="A correction."))
+        migrate(url, content=d)
+        hh.poll(lambda: json.loads(s.get("/v1/causes/poor-posture?lang=es")[2]).get("summary") == "A correction.", 5)
+        c = json.loads(s.get("/v1/causes/poor-posture?lang=es")[2])
+        check(c.get("summary") == "A correction." and c.get("lang") == "en",
+              "a stale translation gives way to the English: %r" % c.get("summary"))
+        edit_json(os.path.join(d, "es", "causes", "poor-posture.json"), lambda c: c.update(summary="Una correccion."))
+        migrate(url, content=d)
+        hh.poll(lambda: json.loads(s.get("/v1/causes/poor-posture?lang=es")[2]).get("summary") == "Una correccion.", 5)
+        c = json.loads(s.get("/v1/causes/poor-posture?lang=es")[2])
+        check(c.get("summary") == "Una correccion." and "lang" not in c, "the updated translation is served: %r"
+              % c.get("summary"))
     os.remove(os.path.join(d, "causes", "muscle-strain.json"))  # the English goes: so must the translation
     r = migrate(url, content=d, check=False)
     check(r.returncode == 1 and "es/causes/muscle-strain.json" in r.stderr, "a translation without its English"
