@@ -398,9 +398,14 @@ static char *default_author(void)
 	return xasprintf("%s@%s", user != NULL && *user ? user : "unknown", host);
 }
 
-int hh_migrate_write_docs(struct hh_db *db, const struct hh_docs *docs, const struct hh_plan *plan,
-			  const struct hh_docs *was, const char *author, const char *message, const char *action,
-			  long long *version, char *err, size_t errlen)
+/*
+ * Makes content version *version (author NULL or "": user@host) with the
+ * documents plan says changed: added and changed ones from docs, removals
+ * of those in was; then NOTIFY. 0 or -1 (err filled).
+ */
+static int write_docs(struct hh_db *db, const struct hh_docs *docs, const struct hh_plan *plan,
+		      const struct hh_docs *was, const char *author, const char *message, const char *action,
+		      long long *version, char *err, size_t errlen)
 {
 	char *who = author != NULL && *author ? xstrdup(author) : default_author();
 	int rc = hh_db_version_new(db, who, message, action, version, err, errlen);
@@ -507,9 +512,8 @@ static int load_content(struct run *r, const struct disk *d, int migrations_appl
 		rc = print_field_diff(r, d, &plan);
 		goto out;
 	}
-	if (hh_migrate_write_docs(r->db, &d->docs, &plan, &was, r->o->author, r->o->message,
-				  r->o->action != NULL ? r->o->action : "migrate", &version, r->msg,
-				  sizeof(r->msg)) < 0)
+	if (write_docs(r->db, &d->docs, &plan, &was, r->o->author, r->o->message,
+		       r->o->action != NULL ? r->o->action : "migrate", &version, r->msg, sizeof(r->msg)) < 0)
 		rc = db_failed(r);
 	if (rc == 0)
 		fprintf(r->out, "loaded content version %lld (%zu articles, %zu causes, %zu remedies, %zu symptoms)\n",

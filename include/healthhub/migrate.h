@@ -44,17 +44,4 @@ int hh_migrate_run(const struct hh_migrate_opts *o, FILE *out, FILE *err) HH_MUS
  */
 int hh_migrate_status(const struct hh_migrate_opts *o, FILE *out, FILE *err) HH_MUSTCHECK;
 
-/*
- * Makes content version *version (author NULL or "": user@host) with the
- * documents plan says changed: added and changed ones from docs, removals
- * of those in was (both sorted); then NOTIFY. Inside the caller's
- * transaction (hh_db_migrate_begin). 0 or -1 (err filled).
- */
-struct hh_db;
-struct hh_docs;
-struct hh_plan;
-int hh_migrate_write_docs(struct hh_db *db, const struct hh_docs *docs, const struct hh_plan *plan,
-			  const struct hh_docs *was, const char *author, const char *message, const char *action,
-			  long long *version, char *err, size_t errlen) HH_MUSTCHECK;
-
 #endif

@@ -65,9 +65,6 @@ json_t *hh_render_article_ldjson(const struct hh_content *c, const struct hh_art
  * remedies (remedy slugs), see_doctor_if (text or null), references.
  * New reference.
  */
-/* {state, approved_at, role}: the sign-off every content and triage answer carries ("review"). */
-json_t *hh_render_review(const struct hh_review *r) HH_MUSTCHECK;
-
 json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x) HH_MUSTCHECK;
 
 /* {"items": [cause...], "total": n}; items are full causes. New reference. */
