@@ -5,9 +5,11 @@
  * migrate of the restored documents, and clinical sign-off of texts.
  * The SQL is db_migrate.c's; what changed is docstore.c's diff.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "healthhub/history.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +307,14 @@ out:
 	hh_doc_files_free(&now);
 }
 
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
 /* The library as it will be: the current documents with name's (in --lang, or all) replaced by target's. */
 static void restored_set(const struct hh_docs *current, const struct hh_docs *target, const char *name,
 			 const char *lang, struct hh_docs *out)
@@ -389,12 +399,8 @@ static int run_rollback(struct cmd *c)
 	printf("wrote the restored documents to %s\n", c->a->content_dir);
 	rc = 0;
 out:
-	if (dir != NULL) {
-		char *cmd = xasprintf("rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "healthhub rollback: could not remove %s\n", dir);
-		free(cmd);
-	}
+	if (dir != NULL && nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		fprintf(stderr, "healthhub rollback: could not remove %s\n", dir);
 	free(message);
 	hh_docs_free(&current);
 	hh_docs_free(&target);
