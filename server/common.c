@@ -124,3 +124,10 @@ int hh_bits_join(unsigned bits, int count, const char *(*name)(unsigned bit), co
 	}
 	return 0;
 }
+
+void *hh_grow(void *v, size_t n, size_t size)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return v;
+	return xrealloc(v, (n != 0 ? 2 * n : 1) * size);
+}

@@ -115,12 +115,18 @@ static const struct setting settings[] = {
 	 "serve /metrics, /healthz and /readyz on this port only, 404 on the public port (0: on the public port)"},
 	{"admin-host", "HH_ADMIN_HOST", T_STR, OFF(admin_host), 0, 0, "127.0.0.1", S, 0,
 	 "address the --admin-port listener binds"},
+	{"require-approval", "HH_REQUIRE_APPROVAL", T_BOOL, OFF(require_approval), 0, 1, "0", S, 0,
+	 "serve each entity's newest signed-off text only (healthhub approve); never signed off: 404, triage 503"},
 	{"migrations", "HH_MIGRATIONS_DIR", T_STR, OFF(migrations_dir), 0, 0, HH_SOURCE_DIR "/migrations", M, 0,
 	 "folder of numbered SQL migrations"},
 	{"content", "HH_CONTENT_DIR", T_STR, OFF(content_dir), 0, 0, HH_SOURCE_DIR "/content", M, 0,
 	 "folder of content files"},
 	{"dry-run", NULL, T_BOOL, OFF(dry_run), 0, 1, "0", HH_CMD_MIGRATE, 0,
-	 "validate and show what would change, write nothing"},
+	 "validate and show what would change, field by field, write nothing"},
+	{"author", "HH_AUTHOR", T_STR, OFF(author), 0, 0, "", HH_CMD_MIGRATE, 0,
+	 "who made this content version, recorded in its history (\"\": the operating-system user@host)"},
+	{"message", NULL, T_STR, OFF(message), 0, 0, "", HH_CMD_MIGRATE, 0,
+	 "why, recorded in the content version's history"},
 };
 
 #undef S

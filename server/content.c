@@ -401,6 +401,10 @@ static void compute_ruleset_version(struct hh_content *c)
 		hh_phrases_hash(&s, c->phrases[l]); /* what free text reads into a request */
 	hash_int(&s, p->max_causes);
 	hash_int(&s, p->max_remedies);
+	/* every triage answer says the ruleset's sign-off */
+	hh_sha256_str(&s, c->triage_review.state);
+	hh_sha256_str(&s, c->triage_review.approved_at);
+	hh_sha256_str(&s, c->triage_review.role);
 	/* Cause names and remedies shape the answer too. */
 	for (size_t i = 0; i < c->n_causes; i++) {
 		hh_sha256_str(&s, c->causes[i].slug);
@@ -434,6 +438,23 @@ void hh_content_finish(struct hh_content *c)
 		for (size_t k = 0; k < c->questions[i].n_items; k++)
 			c->questions[i].items[k].symptom = hh_content_symptom(c, c->questions[i].items[k].code);
 	compute_ruleset_version(c);
+}
+
+static int unapproved(const struct hh_review *r)
+{
+	return r->state == NULL || strcmp(r->state, "approved") != 0;
+}
+
+size_t hh_content_unapproved(const struct hh_content *c)
+{
+	size_t n = c->n_symptoms > 0 && unapproved(&c->triage_review);
+	for (size_t i = 0; i < c->n_articles; i++)
+		n += unapproved(&c->articles[i].review);
+	for (size_t i = 0; i < c->n_causes; i++)
+		n += unapproved(&c->causes[i].review);
+	for (size_t i = 0; i < c->n_remedies; i++)
+		n += unapproved(&c->remedies[i].review);
+	return n;
 }
 
 /* --------------------------------------------------------------- lookup */
@@ -496,6 +517,13 @@ static void copy_refs(struct hh_content *c, struct hh_reference_list *dst, const
 	}
 }
 
+static void copy_review(struct hh_content *c, struct hh_review *dst, const struct hh_review *src)
+{
+	dst->state = hh_content_strdup(c, src->state);
+	dst->approved_at = hh_content_strdup(c, src->approved_at);
+	dst->role = hh_content_strdup(c, src->role);
+}
+
 void hh_content_copy_article(struct hh_content *c, struct hh_article *dst, const struct hh_article *src)
 {
 	*dst = *src;
@@ -516,6 +544,7 @@ void hh_content_copy_article(struct hh_content *c, struct hh_article *dst, const
 	dst->next_review_due = hh_content_strdup(c, src->next_review_due);
 	dst->updated_at = hh_content_strdup(c, src->updated_at);
 	dst->checksum = hh_content_strdup(c, src->checksum);
+	copy_review(c, &dst->review, &src->review);
 	dst->copied = 1;
 }
 
@@ -530,6 +559,7 @@ void hh_content_copy_cause(struct hh_content *c, struct hh_cause *dst, const str
 	dst->see_doctor_if = hh_content_strdup(c, src->see_doctor_if);
 	copy_refs(c, &dst->references, &src->references);
 	dst->checksum = hh_content_strdup(c, src->checksum);
+	copy_review(c, &dst->review, &src->review);
 	dst->copied = 1;
 }
 
@@ -544,6 +574,7 @@ void hh_content_copy_remedy(struct hh_content *c, struct hh_remedy *dst, const s
 	dst->causes = (struct hh_strv){0}; /* derived again by hh_content_finish() */
 	copy_refs(c, &dst->references, &src->references);
 	dst->checksum = hh_content_strdup(c, src->checksum);
+	copy_review(c, &dst->review, &src->review);
 	dst->copied = 1;
 }
 

@@ -178,6 +178,12 @@ int hh_db_command(struct db_ctx *x, const char *sql, int n, const char *const *p
 	return 0;
 }
 
+long long hh_db_int(const PGresult *r, int row, int col)
+{
+	long long v = 0;
+	return hh_parse_int(PQgetvalue(r, row, col), INT64_MIN, INT64_MAX, &v) == 0 ? v : 0;
+}
+
 void hh_db_rollback_quietly(struct db_ctx *x)
 {
 	if (!x->db->broken)
@@ -309,22 +315,19 @@ int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, 
 int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen)
 {
 	struct db_ctx x = {.db = db, .err = err, .errlen = errlen};
-	PGresult *r = hh_db_exec(&x, "SELECT version FROM content_state", 0, NULL, PGRES_TUPLES_OK, NULL);
+	PGresult *r = hh_db_exec(&x, "SELECT coalesce(max(version), 0) FROM content_versions", 0, NULL, PGRES_TUPLES_OK,
+				 NULL);
 	if (r == NULL)
 		return x.rc;
 	int rc = HH_DB_NOT_MIGRATED;
 	long long v = 0;
-	if (PQntuples(r) != 1) {
-		hh_db_set_err(&x, "content_state", "no row");
-		goto out;
-	}
-	if (hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &v) < 0) {
-		hh_db_set_err(&x, "content_state", "bad version");
+	if (PQntuples(r) != 1 || hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &v) < 0) {
+		hh_db_set_err(&x, "content_versions", "bad version");
 		rc = -1;
 		goto out;
 	}
 	if (v == 0) {
-		hh_db_set_err(&x, "content_state", "no content loaded yet");
+		hh_db_set_err(&x, "content_versions", "no content loaded yet");
 		goto out;
 	}
 	*version = v;

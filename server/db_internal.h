@@ -50,6 +50,9 @@ PGresult *hh_db_exec(struct db_ctx *x, const char *sql, int n, const char *const
 /* hh_db_exec for a statement run for its effect: 0 or x->rc. */
 int hh_db_command(struct db_ctx *x, const char *sql, int n, const char *const *params) HH_MUSTCHECK;
 
+/* The integer in a result's cell (a bigint column), or 0 when it is not one. */
+long long hh_db_int(const PGresult *r, int row, int col);
+
 /* Best-effort ROLLBACK, skipped on a broken connection (it would only wait out the deadline). */
 void hh_db_rollback_quietly(struct db_ctx *x);
 

@@ -463,6 +463,9 @@ static enum MHD_Result triage_post(struct hh_request *rq, const struct hh_snapsh
 
 static enum MHD_Result triage(struct hh_request *rq, const struct hh_snapshot *s)
 {
+	/* no ruleset is served (under --require-approval: never signed off): never a guess */
+	if (s->content->n_symptoms == 0)
+		return hh_send_error(rq, HH_E_UNAVAILABLE, "The triage rules are not signed off. Try again later.");
 	return rq->method == HH_M_POST ? triage_post(rq, s) : triage_get(rq, s);
 }
 

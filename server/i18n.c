@@ -127,7 +127,8 @@ char *hh_i18n_resolve(const char *text, const struct hh_country *k, enum hh_lang
 struct variant {
 	struct hh_content *out; /* being filled */
 	const struct hh_country *k;
-	enum hh_lang lang;
+	enum hh_lang lang;     /* the terms texts are resolved with (English for an untranslated entity) */
+	enum hh_lang out_lang; /* the variant's language */
 };
 
 /* text resolved, in the variant's arena. */
@@ -167,15 +168,35 @@ static void article_state(struct hh_article *a, const struct hh_content *base)
 	}
 }
 
+/*
+ * A translation may cover part of the library: src's entities, then each
+ * English one it lacks, in English (lang "en"). n, the array, and how many of
+ * base's were added; the caller's arrays are re-sorted by hh_content_finish.
+ */
+#define WITH_ENGLISH(out, n_out, field, count, type, find)                                    \
+	do {                                                                                  \
+		size_t n_ = src->count;                                                       \
+		type *v_ = hh_content_alloc(o, (src->count + base->count + 1) * sizeof(*v_)); \
+		if (src->count > 0)                                                           \
+			memcpy(v_, src->field, src->count * sizeof(*v_));                     \
+		for (size_t i_ = 0; src != base && i_ < base->count; i_++)                    \
+			if (find(src, base->field[i_].slug) == NULL) {                        \
+				v_[n_] = base->field[i_];                                     \
+				v_[n_++].lang = "en";                                         \
+			}                                                                     \
+		out = v_;                                                                     \
+		n_out = n_;                                                                   \
+	} while (0)
+
 static void variant_articles(struct variant *v, const struct hh_content *src, const struct hh_content *base)
 {
 	struct hh_content *o = v->out;
-	o->articles = dup_array(v, src->articles, src->n_articles, sizeof(*o->articles));
-	o->n_articles = src->n_articles;
+	WITH_ENGLISH(o->articles, o->n_articles, articles, n_articles, struct hh_article, hh_content_article);
 	for (size_t i = 0; i < o->n_articles; i++) {
 		struct hh_article *a = &o->articles[i];
 		if (src != base)
 			article_state(a, base);
+		v->lang = a->lang != NULL ? HH_LANG_EN : v->out_lang; /* an untranslated one reads in English */
 		a->title = T(v, a->title);
 		a->summary = T(v, a->summary);
 		a->alternate_names = strv_resolved(v, &a->alternate_names);
@@ -187,22 +208,22 @@ static void variant_articles(struct variant *v, const struct hh_content *src, co
 	}
 }
 
-static void variant_entities(struct variant *v, const struct hh_content *src)
+static void variant_entities(struct variant *v, const struct hh_content *src, const struct hh_content *base)
 {
 	struct hh_content *o = v->out;
-	o->causes = dup_array(v, src->causes, src->n_causes, sizeof(*o->causes));
-	o->n_causes = src->n_causes;
+	WITH_ENGLISH(o->causes, o->n_causes, causes, n_causes, struct hh_cause, hh_content_cause);
 	for (size_t i = 0; i < o->n_causes; i++) {
 		struct hh_cause *c = &o->causes[i];
+		v->lang = c->lang != NULL ? HH_LANG_EN : v->out_lang;
 		c->name = T(v, c->name);
 		c->summary = T(v, c->summary);
 		c->description = T(v, c->description);
 		c->see_doctor_if = T(v, c->see_doctor_if);
 	}
-	o->remedies = dup_array(v, src->remedies, src->n_remedies, sizeof(*o->remedies));
-	o->n_remedies = src->n_remedies;
+	WITH_ENGLISH(o->remedies, o->n_remedies, remedies, n_remedies, struct hh_remedy, hh_content_remedy);
 	for (size_t i = 0; i < o->n_remedies; i++) {
 		struct hh_remedy *r = &o->remedies[i];
+		v->lang = r->lang != NULL ? HH_LANG_EN : v->out_lang;
 		r->name = T(v, r->name);
 		r->summary = T(v, r->summary);
 		r->description = T(v, r->description);
@@ -253,16 +274,18 @@ struct hh_content *hh_i18n_variant(const struct hh_content *base, enum hh_lang l
 {
 	const struct hh_content *tr = lang != HH_LANG_EN ? base->translations[lang] : NULL;
 	const struct hh_content *src = tr != NULL ? tr : base;
-	struct variant v = {.out = hh_content_new(), .k = k, .lang = lang};
+	struct variant v = {.out = hh_content_new(), .k = k, .lang = lang, .out_lang = lang};
 	variant_articles(&v, src, base);
-	variant_entities(&v, src);
-	variant_triage(&v, src);
+	variant_entities(&v, src, base);
+	v.lang = lang;
+	variant_triage(&v, src->n_symptoms > 0 ? src : base); /* a translation's ruleset may not be served */
 	variant_questions(&v, src->n_questions > 0 ? src : base);
 	v.out->version = base->version;
 	v.out->countries = base->countries;
 	memcpy(v.out->phrases, base->phrases, sizeof(v.out->phrases));
 	v.out->n_countries = base->n_countries;
 	v.out->translation_review = src->translation_review;
+	v.out->triage_review = (src->n_symptoms > 0 ? src : base)->triage_review;
 	v.out->lang = lang;
 	v.out->country = k;
 	hh_i18n_apply_citations(v.out, k);

@@ -105,11 +105,25 @@ static void set_review(struct src *s, struct hh_content *c, const char *review)
 		c->translation_review = review;
 }
 
+static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len);
+
+/* The file's canonical text, kept for migrate (L->keep). */
+static void keep_canonical(struct loader *L, const char *rel, const json_t *root)
+{
+	if (L->keep == NULL)
+		return;
+	char *canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	if (canon != NULL)
+		keep_doc(L, rel, canon, strlen(canon));
+	free(canon);
+}
+
 static void check_src(struct loader *L, struct src *s, struct hh_content *c)
 {
 	json_t *root = hh_schema_load(&s->f);
 	if (root == NULL)
 		return;
+	keep_canonical(L, s->rel, root);
 	const char *review = L->prefix != NULL && L->prefix[0] != '\0' ? take_review(s, root) : NULL;
 	if (s->kind == KIND_POLICY && L->combinations != NULL)
 		json_object_set(root, "combinations", L->combinations);
@@ -146,7 +160,7 @@ static struct src *src_new(struct loader *L, const char *rel, enum kind kind, co
 		.diags = L->diags,
 		.total = &L->errors,
 	};
-	L->srcs = xrealloc(L->srcs, (L->n_srcs + 1) * sizeof(*L->srcs));
+	L->srcs = hh_grow(L->srcs, L->n_srcs, sizeof(*L->srcs));
 	L->srcs[L->n_srcs++] = s;
 	if (kind == KIND_SYMPTOMS)
 		L->symptoms = s;
@@ -178,7 +192,7 @@ static void report_dropped(struct loader *L)
 
 static void files_add(struct hh_content_files *f, const char *rel, const char *buf, size_t len)
 {
-	f->v = xrealloc(f->v, (f->n + 1) * sizeof(*f->v));
+	f->v = hh_grow(f->v, f->n, sizeof(*f->v));
 	f->v[f->n].path = xstrdup(rel);
 	hh_sha256_hex(buf, len, f->v[f->n].checksum);
 	f->n++;
@@ -189,28 +203,46 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const struct hh_content_file *)a)->path, ((const struct hh_content_file *)b)->path);
 }
 
-/* The bytes of a kept file (docs mode), copied as hh_walk_read would. */
+static int cmp_doc_path(const void *key, const void *doc)
+{
+	return strcmp(key, ((const struct hh_i18n_doc *)doc)->path);
+}
+
+/* The document file rel (docs mode: L->docs sorted by path), or NULL. */
+static const struct hh_i18n_doc *doc_find(const struct loader *L, const char *rel)
+{
+	return L->n_docs > 0 ? bsearch(rel, L->docs, L->n_docs, sizeof(*L->docs), cmp_doc_path) : NULL;
+}
+
+/* The bytes of a document file (docs mode), copied as hh_walk_read would. */
 static int doc_read(const struct loader *L, const char *rel, char **buf, size_t *len, char **why)
 {
-	for (size_t i = 0; i < L->n_docs; i++)
-		if (strcmp(L->docs[i].path, rel) == 0) {
-			*len = strlen(L->docs[i].body);
-			*buf = xstrndup(L->docs[i].body, *len);
-			return 0;
-		}
+	const struct hh_i18n_doc *d = doc_find(L, rel);
+	if (d != NULL) {
+		*len = strlen(d->body);
+		*buf = xstrndup(d->body, *len);
+		return 0;
+	}
 	*why = xasprintf("is missing");
 	return -1;
 }
 
-/* Language and country files are kept whole: migrate stores them, db_load reads them back. */
+/*
+ * Every file read from a folder is kept as its canonical JSON (compact, keys
+ * sorted) with that text's sha256: migrate stores them as documents
+ * (docstore.h) without parsing them again.
+ */
 static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len)
 {
 	struct hh_content *k = L->keep;
 	if (k == NULL)
 		return;
-	struct hh_i18n_doc *v = hh_content_alloc(k, (k->n_docs + 1) * sizeof(*v));
-	if (k->n_docs > 0)
-		memcpy(v, k->docs, k->n_docs * sizeof(*v));
+	struct hh_i18n_doc *v = k->docs;
+	if ((k->n_docs & (k->n_docs - 1)) == 0) { /* 0, 1, 2, 4...: doubled, so keeping n files costs O(n) */
+		v = hh_content_alloc(k, (k->n_docs * 2 + 1) * sizeof(*v));
+		if (k->n_docs > 0)
+			memcpy(v, k->docs, k->n_docs * sizeof(*v));
+	}
 	char sum[65];
 	hh_sha256_hex(buf, len, sum);
 	v[k->n_docs] = (struct hh_i18n_doc){hh_content_strdup(k, rel), hh_content_strndup(k, buf, len),
@@ -231,10 +263,14 @@ static void read_src(struct loader *L, const char *name, enum kind kind)
 		free(rel);
 		return;
 	}
-	files_add(&L->files, rel, buf, len);
-	if ((L->prefix != NULL && L->prefix[0] != '\0') || kind == KIND_COUNTRY)
-		keep_doc(L, rel, buf, len);
+	if (L->docs == NULL) /* a folder's files: their checksums are migrate's (documents have theirs) */
+		files_add(&L->files, rel, buf, len);
 	struct src *s = src_new(L, rel, kind, buf, len);
+	/* an English entity's document: its checksum is the entity's (a translation's drops translation_review) */
+	const struct hh_i18n_doc *doc =
+		L->docs != NULL && (L->prefix == NULL || L->prefix[0] == '\0') && kind < ENTITY_KINDS ? doc_find(L, rel)
+												      : NULL;
+	s->f.checksum = doc != NULL ? doc->checksum : NULL;
 	free(buf);
 	free(rel);
 	check_src(L, s, L->c);
@@ -251,7 +287,7 @@ static void docs_list(const struct loader *L, const char *sub, struct hh_walk_na
 		char *stem = hh_walk_stem(p + n + 1);
 		if (stem == NULL)
 			continue;
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v = hh_grow(out->v, out->n, sizeof(*out->v));
 		out->v[out->n++] = stem;
 	}
 }
@@ -321,6 +357,11 @@ static void loader_free(struct loader *L)
 /* interview.json is optional: a folder without it has no guided questions (content/README.md). */
 static void read_interview(struct loader *L)
 {
+	if (L->docs != NULL) {
+		if (doc_find(L, INTERVIEW_PATH) != NULL)
+			read_src(L, INTERVIEW_PATH, KIND_INTERVIEW);
+		return;
+	}
 	struct stat st;
 	char *path = xasprintf("%s/%s", L->dir, INTERVIEW_PATH);
 	int present = stat(path, &st) == 0;
@@ -379,11 +420,11 @@ static void read_lang_combinations(struct loader *T)
 		return;
 	}
 	files_add(&T->files, rel, buf, len);
-	keep_doc(T, rel, buf, len);
 	struct src *s = src_new(T, rel, KIND_POLICY, buf, len);
 	T->policy = NULL; /* registered for its diagnostics only */
 	json_t *root = hh_schema_load(&s->f);
 	if (root != NULL) {
+		keep_canonical(T, rel, root);
 		const char *review = take_review(s, root);
 		hh_field_keys(&s->f, root, "", (const char *const[]){"combinations", NULL});
 		json_t *arr = json_object_get(root, "combinations");
@@ -409,9 +450,7 @@ static void read_lang_interview(struct loader *L, struct loader *T)
 		return;
 	if (T->docs != NULL) {
 		char *rel = xasprintf("%s%s", T->prefix, INTERVIEW_PATH);
-		int present = 0;
-		for (size_t i = 0; i < T->n_docs && !present; i++)
-			present = strcmp(T->docs[i].path, rel) == 0;
+		int present = doc_find(T, rel) != NULL;
 		free(rel);
 		if (!present)
 			return;
@@ -422,7 +461,7 @@ static void read_lang_interview(struct loader *L, struct loader *T)
 static void merge_files(struct loader *L, struct loader *T)
 {
 	for (size_t i = 0; i < T->files.n; i++) {
-		L->files.v = xrealloc(L->files.v, (L->files.n + 1) * sizeof(*L->files.v));
+		L->files.v = hh_grow(L->files.v, L->files.n, sizeof(*L->files.v));
 		L->files.v[L->files.n++] = T->files.v[i];
 	}
 	free(T->files.v);
@@ -439,13 +478,17 @@ static void read_language(struct loader *L, enum hh_lang lang)
 	T.prefix = prefix;
 	T.docs = L->docs;
 	T.n_docs = L->n_docs;
-	T.keep = L->c;
+	T.keep = L->keep;
 	read_lang_combinations(&T);
 	for (int k = 0; k < ENTITY_KINDS; k++)
 		read_entity_dir(&T, (enum kind)k);
-	read_src(&T, SYMPTOMS_PATH, KIND_SYMPTOMS);
-	read_src(&T, POLICY_PATH, KIND_POLICY);
-	read_lang_interview(L, &T);
+	char *policy = xasprintf("%s%s", prefix, POLICY_PATH);
+	if (L->docs == NULL || doc_find(L, policy) != NULL) { /* documents: the ruleset may not be signed off */
+		read_src(&T, SYMPTOMS_PATH, KIND_SYMPTOMS);
+		read_src(&T, POLICY_PATH, KIND_POLICY);
+		read_lang_interview(L, &T);
+	}
+	free(policy);
 	report_dropped(&T);
 	L->errors += T.errors;
 	if (T.errors == 0 && L->docs == NULL)
@@ -531,68 +574,76 @@ static void read_i18n(struct loader *L)
 	}
 }
 
-int hh_loader_read_i18n(struct hh_content *base, const struct hh_i18n_doc *docs, size_t n, struct hh_diags *diags)
-{
-	struct loader L;
-	loader_init(&L, NULL, diags);
-	hh_content_free(L.c);
-	L.c = base; /* filled in place: countries, translations */
-	L.docs = docs;
-	L.n_docs = n;
-	L.keep = NULL;
-	read_i18n(&L);
-	report_dropped(&L);
-	L.c = NULL;
-	int rc = L.errors > 0 ? -1 : 0;
-	loader_free(&L);
-	return rc;
-}
-
 /* ------------------------------------------------------------ the folder */
 
 static void read_folder(struct loader *L)
 {
 	struct stat st;
-	if (stat(L->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (L->docs == NULL && (stat(L->dir, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		loader_fail(L, L->dir, "is not a readable content folder");
 		return;
 	}
 	for (int k = 0; k < ENTITY_KINDS; k++)
 		read_entity_dir(L, (enum kind)k);
-	read_src(L, SYMPTOMS_PATH, KIND_SYMPTOMS);
-	read_src(L, POLICY_PATH, KIND_POLICY);
-	read_interview(L);
-	hh_loader_check_codes(L);
-	hh_loader_check_references(L);
-	hh_loader_check_combinations(L);
-	hh_loader_check_interview(L);
-	L->keep = L->c;
+	/* documents without the ruleset: never signed off under --require-approval (triage answers 503) */
+	if (L->docs == NULL || doc_find(L, POLICY_PATH) != NULL) {
+		read_src(L, SYMPTOMS_PATH, KIND_SYMPTOMS);
+		read_src(L, POLICY_PATH, KIND_POLICY);
+		read_interview(L);
+	}
+	/* documents were checked whole by the migrate that stored them; a reload reads only some */
+	if (L->docs == NULL) {
+		hh_loader_check_codes(L);
+		hh_loader_check_references(L);
+		hh_loader_check_combinations(L);
+		hh_loader_check_interview(L);
+	}
 	read_i18n(L);
+}
+
+/* The run shared by a folder and documents: *out unfinished (the caller finishes it), files sorted. */
+static int read_all(struct loader *L, struct hh_content **out, struct hh_content_files *files)
+{
+	*out = NULL;
+	read_folder(L);
+	report_dropped(L);
+	if (L->errors > 0) {
+		loader_free(L);
+		return -1;
+	}
+	*out = L->c;
+	L->c = NULL;
+	if (L->files.n > 1)
+		qsort(L->files.v, L->files.n, sizeof(*L->files.v), cmp_file);
+	if (files != NULL) {
+		*files = L->files;
+		L->files.v = NULL;
+		L->files.n = 0;
+	}
+	loader_free(L);
+	return 0;
 }
 
 int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files, struct hh_diags *diags)
 {
 	struct loader L;
-	*out = NULL;
 	files->v = NULL;
 	files->n = 0;
 	loader_init(&L, dir, diags);
-	read_folder(&L);
-	report_dropped(&L);
-	if (L.errors > 0) {
-		loader_free(&L);
+	L.keep = L.c;
+	if (read_all(&L, out, files) < 0)
 		return -1;
-	}
-	hh_content_finish(L.c);
-	*out = L.c;
-	L.c = NULL;
-	if (L.files.n > 1)
-		qsort(L.files.v, L.files.n, sizeof(*L.files.v), cmp_file);
-	*files = L.files;
-	L.files.v = NULL;
-	L.files.n = 0;
-	loader_free(&L);
+	hh_content_finish(*out);
 	return 0;
+}
+
+int hh_loader_read_docs(const struct hh_i18n_doc *docs, size_t n, struct hh_content **out, struct hh_diags *diags)
+{
+	struct loader L;
+	loader_init(&L, NULL, diags);
+	L.docs = docs;
+	L.n_docs = n;
+	return read_all(&L, out, NULL);
 }
 
 /* ------------------------------------------------------------ one file alone */

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "healthhub/config.h"
+#include "healthhub/history.h"
 #include "healthhub/serve.h"
 #include "healthhub/log.h"
 #include "healthhub/migrate.h"
@@ -21,7 +22,13 @@ static void usage(FILE *out)
 	      "commands:\n"
 	      "  serve             run the HTTP server until SIGINT/SIGTERM\n"
 	      "  migrate           apply pending migrations and load content/, in one transaction\n"
-	      "  migrate status    list applied and pending migrations and content files\n"
+	      "  migrate status    list applied and pending migrations and content documents\n"
+	      "  history           content versions: who changed what, when, and why\n"
+	      "  show              an entity's document at a version or a date\n"
+	      "  diff              what changed between two versions, field by field\n"
+	      "  rollback          a new version whose content is that of an earlier one\n"
+	      "  approve, revoke   sign a text off (or withdraw it): NAME@VERSION --by --role\n"
+	      "  pending           the texts not signed off\n"
 	      "\n"
 	      "  healthhub COMMAND --help   options of a command\n"
 	      "  healthhub --version        print the version\n"
@@ -36,6 +43,8 @@ static int run_migrate(enum hh_command cmd, const struct hh_config *cfg)
 		.migrations_dir = cfg->migrations_dir,
 		.content_dir = cfg->content_dir,
 		.dry_run = (int)cfg->dry_run,
+		.author = cfg->author,
+		.message = cfg->message,
 	};
 	if (cmd == HH_CMD_STATUS)
 		return hh_migrate_status(&o, stdout, stderr);
@@ -74,6 +83,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--settings") == 0) {
 		hh_config_markdown(stdout);
 		return 0;
+	}
+	if (hh_history_is_command(argv[1])) {
+		json_object_seed(0);
+		return hh_history_main(argv[1], argc - 2, argv + 2);
 	}
 	enum hh_command cmd;
 	int first = 2;

@@ -25,7 +25,7 @@ static atomic_uint_fast64_t buckets[HH_ROUTE__COUNT][N_BUCKETS + 1];
 static atomic_uint_fast64_t duration_sum_ns[HH_ROUTE__COUNT];
 static atomic_uint_fast64_t cache[HH_ROUTE__COUNT][HH_CACHE__COUNT];
 static atomic_uint_fast64_t db_errors, db_reconnects, reloads_ok, reloads_failed;
-static atomic_int_fast64_t content_version, last_reload_ms;
+static atomic_int_fast64_t content_version, last_reload_ms, unapproved, require_approval;
 static atomic_uint_fast64_t purges[HH_PURGE__COUNT];
 
 const char *hh_cache_outcome_name(enum hh_cache_outcome o)
@@ -71,6 +71,17 @@ void hh_metrics_db_error(void)
 void hh_metrics_db_reconnect(void)
 {
 	atomic_fetch_add_explicit(&db_reconnects, 1, memory_order_relaxed);
+}
+
+void hh_metrics_signoff(size_t n_unapproved, int required)
+{
+	atomic_store(&unapproved, (int64_t)n_unapproved);
+	atomic_store(&require_approval, required);
+}
+
+int64_t hh_metrics_unapproved(void)
+{
+	return atomic_load(&unapproved);
 }
 
 void hh_metrics_reload(int64_t version, int64_t at_ms, int ok)
@@ -209,9 +220,14 @@ char *hh_metrics_render(const struct hh_metrics_gauges *g, size_t *len)
 	    "# HELP healthhub_content_reloads_total Content reloads, by result.\n"
 	    "# TYPE healthhub_content_reloads_total counter\n"
 	    "healthhub_content_reloads_total{result=\"ok\"} %llu\n"
-	    "healthhub_content_reloads_total{result=\"failed\"} %llu\n",
+	    "healthhub_content_reloads_total{result=\"failed\"} %llu\n"
+	    "# HELP healthhub_content_unapproved Served entities whose text is not signed off (healthhub pending).\n"
+	    "# TYPE healthhub_content_unapproved gauge\nhealthhub_content_unapproved %lld\n"
+	    "# HELP healthhub_require_approval 1 when only signed-off texts are served (--require-approval).\n"
+	    "# TYPE healthhub_require_approval gauge\nhealthhub_require_approval %lld\n",
 	    (long long)atomic_load(&content_version), (double)atomic_load(&last_reload_ms) / 1000.0,
-	    (unsigned long long)atomic_load(&reloads_ok), (unsigned long long)atomic_load(&reloads_failed));
+	    (unsigned long long)atomic_load(&reloads_ok), (unsigned long long)atomic_load(&reloads_failed),
+	    (long long)atomic_load(&unapproved), (long long)atomic_load(&require_approval));
 	put(&b,
 	    "# HELP healthhub_cdn_purges_total Purge requests to shared caches (one per URL and batch of keys), by "
 	    "result: ok (2xx), error (failed attempt, retried), abandoned (retries used up), dropped (queue full).\n"

@@ -1,7 +1,8 @@
 /*
  * migrate.c - `healthhub migrate` and `healthhub migrate status`: what to
  * do, in which order, and what to tell the administrator. The SQL is the db
- * module's (db_migrate.c); what changed is a pure diff (migrate_plan.c).
+ * module's (db_migrate.c); what changed is a pure diff of documents
+ * (migrate_plan.c, docstore.c).
  *
  * The order of a run is the safety argument:
  *   1. validate the content folder; invalid -> report every problem, exit 1,
@@ -9,10 +10,10 @@
  *   2. BEGIN, take an advisory lock (two migrates queue, never interleave);
  *   3. refuse if an applied migration file was edited, else apply the
  *      pending ones in name order, recording each with its sha256;
- *   4. if the content files differ from the ones last loaded, write the
- *      entities whose checksum changed (and only those: the cost of a
- *      migrate follows the change, not the library), bump the content
- *      version, ANALYZE what changed and NOTIFY;
+ *   4. if the documents differ from the newest stored, make content
+ *      version N (with author and message) and append the documents that
+ *      changed (and only those: the cost of a migrate follows the change,
+ *      not the library), then NOTIFY;
  *   5. COMMIT, or ROLLBACK on any error and on --dry-run.
  * So the database holds either the old state or the whole new one.
  */
@@ -22,10 +23,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "healthhub/content.h"
 #include "healthhub/db.h"
 #include "healthhub/db_migrate.h"
+#include "healthhub/docstore.h"
 #include "healthhub/hash.h"
 #include "healthhub/loader.h"
 #include "healthhub/migrate_plan.h"
@@ -188,85 +192,93 @@ static int read_migrations(const char *dir, struct migrations *m, FILE *err)
 	return rc;
 }
 
-/* --------------------------------------------------------- the disk side */
+/* --------------------------------------------------------- the documents */
 
-/* The validated content, everything derived from it, and its side of the diff. */
+/* The plan's name for a document: "poor-posture" (a cause), "triage", "es cause/poor-posture". */
+static enum hh_plan_kind doc_key(const struct hh_doc *d, char **key)
+{
+	static const char *const kinds[] = {"article", "cause", "remedy", "triage", "country"};
+	static const enum hh_plan_kind plan[] = {HH_PLAN_ARTICLE, HH_PLAN_CAUSE, HH_PLAN_REMEDY, HH_PLAN_TRIAGE,
+						 HH_PLAN_COUNTRY};
+	char kind[16];
+	hh_doc_kind(d->name, kind, sizeof(kind));
+	if (strcmp(d->lang, "en") != 0) {
+		*key = xasprintf("%s %s", d->lang, d->name);
+		return HH_PLAN_TRANSLATION;
+	}
+	const char *slash = strchr(d->name, '/');
+	*key = xstrdup(slash != NULL ? slash + 1 : d->name);
+	for (size_t i = 0; i < HH_ARRAY_LEN(kinds); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return plan[i];
+	return HH_PLAN_TRANSLATION;
+}
+
+/* The document a plan entry names, back from doc_key: found in docs (sorted), or NULL. */
+static const struct hh_doc *doc_of_entry(const struct hh_docs *docs, const struct hh_plan_entry *e)
+{
+	char name[300], lang[8] = "en";
+	const char *key = e->key;
+	if (e->kind == HH_PLAN_TRANSLATION) {
+		snprintf(lang, sizeof(lang), "%.*s", (int)strcspn(key, " "), key);
+		key += strcspn(key, " ") + (key[strcspn(key, " ")] != '\0');
+		snprintf(name, sizeof(name), "%s", key);
+	} else if (e->kind == HH_PLAN_TRIAGE) {
+		snprintf(name, sizeof(name), "triage");
+	} else {
+		snprintf(name, sizeof(name), "%s/%s", hh_plan_kind_name(e->kind), key);
+	}
+	return hh_docs_find(docs, name, lang);
+}
+
+/* One side of the documents' diff: items per kind, keys owned. Removed documents are not on it. */
+struct doc_side {
+	struct hh_plan_item *items[HH_PLAN_KIND_COUNT];
+	char **keys;
+	size_t n_keys;
+};
+
+static void doc_side_free(struct doc_side *s)
+{
+	for (int k = 0; k < HH_PLAN_KIND_COUNT; k++)
+		free(s->items[k]);
+	for (size_t i = 0; i < s->n_keys; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	memset(s, 0, sizeof(*s));
+}
+
+static void doc_side(const struct hh_docs *docs, struct doc_side *s, struct hh_plan_side *side)
+{
+	s->keys = xcalloc(docs->n + 1, sizeof(*s->keys));
+	for (int k = 0; k < HH_PLAN_KIND_COUNT; k++)
+		if (k != HH_PLAN_MIGRATION) {
+			s->items[k] = xcalloc(docs->n + 1, sizeof(*s->items[k]));
+			side->v[k] = s->items[k];
+			side->n[k] = 0;
+		}
+	for (size_t i = 0; i < docs->n; i++) {
+		if (docs->v[i].body == NULL && docs->v[i].checksum[0] == '\0')
+			continue; /* removed */
+		char *key = NULL;
+		enum hh_plan_kind k = doc_key(&docs->v[i], &key);
+		s->keys[s->n_keys++] = key;
+		s->items[k][side->n[k]++] = (struct hh_plan_item){key, docs->v[i].checksum};
+	}
+}
+
+/* The validated content and its documents. */
 struct disk {
 	struct hh_content *c;
-	struct hh_content_files files;
-	char (*symptom_sums)[65];
-	char (*rule_sums)[65];
-	char policy_sum[65];
-	struct hh_plan_item *items[HH_PLAN_KIND_COUNT]; /* owned arrays; strings borrowed from c, files, sums */
-	struct hh_plan_side side;
+	struct hh_content_files files; /* raw sha256 per file: the upgrade compares them */
+	struct hh_docs docs;
 };
 
 static void disk_free(struct disk *d)
 {
 	hh_content_free(d->c);
 	hh_content_files_free(&d->files);
-	free(d->symptom_sums);
-	free(d->rule_sums);
-	for (int k = 0; k < HH_PLAN_KIND_COUNT; k++)
-		free(d->items[k]);
-}
-
-/* A kind of n items for the disk side; the caller fills the returned array. */
-static struct hh_plan_item *disk_kind(struct disk *d, enum hh_plan_kind k, size_t n)
-{
-	d->items[k] = xcalloc(n + 1, sizeof(*d->items[k]));
-	d->side.v[k] = d->items[k];
-	d->side.n[k] = n;
-	return d->items[k];
-}
-
-/* Countries by code, translations by path (content/README-i18n.md), each with its file's checksum. */
-static void disk_i18n(struct disk *d)
-{
-	const struct hh_content *c = d->c;
-	size_t n = 0;
-	struct hh_plan_item *v = disk_kind(d, HH_PLAN_COUNTRY, c->n_countries);
-	for (size_t i = 0; i < c->n_countries; i++)
-		v[i] = (struct hh_plan_item){c->countries[i].code, c->countries[i].checksum};
-	for (size_t i = 0; i < c->n_docs; i++)
-		n += strncmp(c->docs[i].path, "countries/", 10) != 0;
-	v = disk_kind(d, HH_PLAN_TRANSLATION, n);
-	n = 0;
-	for (size_t i = 0; i < c->n_docs; i++)
-		if (strncmp(c->docs[i].path, "countries/", 10) != 0)
-			v[n++] = (struct hh_plan_item){c->docs[i].path, c->docs[i].checksum};
-}
-
-static void disk_side(struct disk *d)
-{
-	const struct hh_content *c = d->c;
-	struct hh_plan_item *v = disk_kind(d, HH_PLAN_FILE, d->files.n);
-	for (size_t i = 0; i < d->files.n; i++)
-		v[i] = (struct hh_plan_item){d->files.v[i].path, d->files.v[i].checksum};
-	v = disk_kind(d, HH_PLAN_ARTICLE, c->n_articles);
-	for (size_t i = 0; i < c->n_articles; i++)
-		v[i] = (struct hh_plan_item){c->articles[i].slug, c->articles[i].checksum};
-	v = disk_kind(d, HH_PLAN_CAUSE, c->n_causes);
-	for (size_t i = 0; i < c->n_causes; i++)
-		v[i] = (struct hh_plan_item){c->causes[i].slug, c->causes[i].checksum};
-	v = disk_kind(d, HH_PLAN_REMEDY, c->n_remedies);
-	for (size_t i = 0; i < c->n_remedies; i++)
-		v[i] = (struct hh_plan_item){c->remedies[i].slug, c->remedies[i].checksum};
-	v = disk_kind(d, HH_PLAN_SYMPTOM, c->n_symptoms);
-	for (size_t i = 0; i < c->n_symptoms; i++)
-		v[i] = (struct hh_plan_item){c->symptoms[i].code, d->symptom_sums[i]};
-	v = disk_kind(d, HH_PLAN_RULE, c->policy.n_rules);
-	for (size_t i = 0; i < c->policy.n_rules; i++)
-		v[i] = (struct hh_plan_item){c->policy.rules[i].code, d->rule_sums[i]};
-	v = disk_kind(d, HH_PLAN_COMBINATION, c->policy.n_combinations);
-	for (size_t i = 0; i < c->policy.n_combinations; i++)
-		v[i] = (struct hh_plan_item){c->policy.combinations[i].code, c->policy.combinations[i].checksum};
-	v = disk_kind(d, HH_PLAN_QUESTION, c->n_questions);
-	for (size_t i = 0; i < c->n_questions; i++)
-		v[i] = (struct hh_plan_item){c->questions[i].id, c->questions[i].checksum};
-	v = disk_kind(d, HH_PLAN_POLICY, 1);
-	v[0] = (struct hh_plan_item){"triage/policy.json", d->policy_sum};
-	disk_i18n(d);
+	hh_docs_free(&d->docs);
 }
 
 static int validate(struct run *r, struct disk *d)
@@ -280,16 +292,10 @@ static int validate(struct run *r, struct disk *d)
 		return -1;
 	}
 	hh_diags_free(&diags);
-	const struct hh_content *c = d->c;
-	d->symptom_sums = xcalloc(c->n_symptoms + 1, sizeof(*d->symptom_sums));
-	/* The loader's entity checksums (hh_sha256_json): one encoding for every entity. */
-	for (size_t i = 0; i < c->n_symptoms; i++)
-		snprintf(d->symptom_sums[i], sizeof(d->symptom_sums[i]), "%s", c->symptoms[i].checksum);
-	d->rule_sums = xcalloc(c->policy.n_rules + 1, sizeof(*d->rule_sums));
-	for (size_t i = 0; i < c->policy.n_rules; i++)
-		snprintf(d->rule_sums[i], sizeof(d->rule_sums[i]), "%s", c->policy.rules[i].checksum);
-	snprintf(d->policy_sum, sizeof(d->policy_sum), "%s", c->policy.checksum);
-	disk_side(d);
+	if (hh_docs_from_files(d->c->docs, d->c->n_docs, 1, &d->docs) < 0) {
+		fprintf(r->err, "healthhub migrate: %s: a file no document holds\n", r->o->content_dir);
+		return -1;
+	}
 	return 0;
 }
 
@@ -306,29 +312,23 @@ static struct hh_plan_item *migration_items(const struct migrations *m, struct h
 
 /* ------------------------------------------------------- the db side */
 
-/* What the database holds for the kinds in mask; free with db_side_free(). */
+/* The migrations applied; free with db_side_free(). */
 struct db_side {
-	struct hh_db_sums sums[HH_PLAN_KIND_COUNT];
+	struct hh_db_sums sums;
 	struct hh_plan_side side;
 };
 
 static void db_side_free(struct db_side *s)
 {
-	for (int k = 0; k < HH_PLAN_KIND_COUNT; k++)
-		hh_db_sums_free(&s->sums[k]);
+	hh_db_sums_free(&s->sums);
 }
 
-static int read_db_side(struct run *r, unsigned mask, int missing_ok, struct db_side *s)
+static int read_db_side(struct run *r, int missing_ok, struct db_side *s)
 {
-	for (int k = 0; k < HH_PLAN_KIND_COUNT; k++) {
-		if (!(mask & HH_PLAN_MASK(k)))
-			continue;
-		if (hh_db_migrate_sums(r->db, (enum hh_plan_kind)k, missing_ok, &s->sums[k], r->msg, sizeof(r->msg)) <
-		    0)
-			return db_failed(r);
-		s->side.v[k] = s->sums[k].v;
-		s->side.n[k] = s->sums[k].n;
-	}
+	if (hh_db_migrate_sums(r->db, HH_PLAN_MIGRATION, missing_ok, &s->sums, r->msg, sizeof(r->msg)) < 0)
+		return db_failed(r);
+	s->side.v[HH_PLAN_MIGRATION] = s->sums.v;
+	s->side.n[HH_PLAN_MIGRATION] = s->sums.n;
 	return 0;
 }
 
@@ -358,7 +358,7 @@ static int apply_migrations(struct run *r, const struct migrations *m, int *appl
 	struct db_side db = {0};
 	struct hh_plan plan = {0};
 	struct hh_plan_item *items = migration_items(m, &disk);
-	int rc = read_db_side(r, HH_PLAN_MASK(HH_PLAN_MIGRATION), 0, &db);
+	int rc = read_db_side(r, 0, &db);
 	if (rc < 0)
 		goto out;
 	hh_plan_diff(&disk, &db.side, &plan);
@@ -385,57 +385,144 @@ out:
 
 /* ------------------------------------------------------------ content */
 
-#define CONTENT_KINDS (HH_PLAN_MASK(HH_PLAN_FILE) | HH_PLAN_ENTITIES)
-
-static int write_content(struct run *r, const struct disk *d, const struct hh_plan *plan, long long *version)
+/* "user@host", who a migrate is by when --author is not given. */
+static char *default_author(void)
 {
-	struct hh_db_content_write w = {
-		.c = d->c,
-		.files = &d->files,
-		.symptom_sums = (const char(*)[65])d->symptom_sums,
-		.rule_sums = (const char(*)[65])d->rule_sums,
-		.policy_sum = d->policy_sum,
-		.plan = plan,
-	};
-	if (hh_db_migrate_write(r->db, &w, version, r->msg, sizeof(r->msg)) < 0)
+	char host[256] = "localhost";
+	const char *user = getenv("USER");
+	struct passwd *pw = user == NULL || *user == '\0' ? getpwuid(getuid()) : NULL;
+	if (pw != NULL)
+		user = pw->pw_name;
+	(void)gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	return xasprintf("%s@%s", user != NULL && *user ? user : "unknown", host);
+}
+
+/*
+ * Makes content version *version (author NULL or "": user@host) with the
+ * documents plan says changed: added and changed ones from docs, removals
+ * of those in was; then NOTIFY. 0 or -1 (err filled).
+ */
+static int write_docs(struct hh_db *db, const struct hh_docs *docs, const struct hh_plan *plan,
+		      const struct hh_docs *was, const char *author, const char *message, const char *action,
+		      long long *version, char *err, size_t errlen)
+{
+	char *who = author != NULL && *author ? xstrdup(author) : default_author();
+	int rc = hh_db_version_new(db, who, message, action, version, err, errlen);
+	free(who);
+	for (size_t i = 0; i < plan->n && rc == 0; i++) {
+		const struct hh_plan_entry *e = &plan->v[i];
+		if (e->kind == HH_PLAN_MIGRATION || e->state == HH_PLAN_SAME)
+			continue;
+		const struct hh_doc *d = doc_of_entry(e->state == HH_PLAN_REMOVED ? was : docs, e);
+		struct hh_doc gone = {0};
+		if (d != NULL && e->state == HH_PLAN_REMOVED) {
+			gone = (struct hh_doc){.name = d->name};
+			snprintf(gone.lang, sizeof(gone.lang), "%s", d->lang);
+			d = &gone;
+		}
+		rc = d != NULL ? hh_db_doc_write(db, *version, d, err, errlen) : -1;
+	}
+	return rc == 0 ? hh_db_notify(db, *version, err, errlen) : -1;
+}
+
+/* --dry-run: each changed document, field by field. */
+static int print_field_diff(struct run *r, const struct disk *d, const struct hh_plan *plan)
+{
+	struct hh_docs was = {0};
+	if (hh_db_docs_at(r->db, 0, NULL, 1, &was, r->msg, sizeof(r->msg)) < 0)
 		return db_failed(r);
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct hh_plan_entry *e = &plan->v[i];
+		if (e->kind == HH_PLAN_MIGRATION || e->state != HH_PLAN_CHANGED)
+			continue;
+		const struct hh_doc *a = doc_of_entry(&was, e), *b = doc_of_entry(&d->docs, e);
+		fprintf(r->out, "  %s %s:\n", hh_plan_kind_name(e->kind), e->key);
+		(void)hh_doc_diff(a != NULL ? a->body : NULL, b != NULL ? b->body : NULL, "    ", r->out);
+	}
+	hh_docs_free(&was);
 	return 0;
 }
 
-static int current_version(struct run *r, long long *version)
+/*
+ * An upgrade from the relational schema: the documents whose files are
+ * exactly those last loaded are stored at the version then served, so the
+ * history starts there; any other is an ordinary change of this run.
+ */
+static int upgrade(struct run *r, const struct disk *d)
 {
-	int rc = hh_db_migrate_state(r->db, version, NULL, 0, r->msg, sizeof(r->msg));
-	return rc == 0 ? 0 : db_failed(r);
+	struct hh_db_sums legacy = {0};
+	long long version = 0;
+	if (hh_db_upgrade_sums(r->db, &legacy, &version, r->msg, sizeof(r->msg)) < 0)
+		return db_failed(r);
+	int rc = 0;
+	char *stale = xcalloc(d->docs.n + 1, 1);
+	for (size_t i = 0; i < d->files.n && version > 0; i++) {
+		char name[300], lang[8];
+		const char *member = NULL, *sum = NULL;
+		if (hh_doc_of_path(d->files.v[i].path, name, sizeof(name), lang, &member) < 0)
+			continue;
+		const struct hh_doc *doc = hh_docs_find(&d->docs, name, lang);
+		for (size_t k = 0; k < legacy.n && sum == NULL; k++)
+			sum = strcmp(legacy.v[k].key, d->files.v[i].path) == 0 ? legacy.v[k].sum : NULL;
+		if (doc != NULL && (sum == NULL || strcmp(sum, d->files.v[i].checksum) != 0))
+			stale[doc - d->docs.v] = 1;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < d->docs.n && version > 0 && rc == 0; i++)
+		if (!stale[i] && !r->o->dry_run) {
+			rc = hh_db_doc_write(r->db, version, &d->docs.v[i], r->msg, sizeof(r->msg)) < 0 ? db_failed(r)
+													: 0;
+			kept++;
+		}
+	if (version > 0 && rc == 0)
+		fprintf(r->out, "upgrade: the history starts at content version %lld (%zu documents as loaded)\n",
+			version, kept);
+	free(stale);
+	hh_db_sums_free(&legacy);
+	return rc == 0 && hh_db_upgrade_done(r->db, r->msg, sizeof(r->msg)) < 0 ? db_failed(r) : rc;
 }
 
-/* Decides from the plan: the files as last loaded mean nothing to write. */
+/* Decides from the plan: documents as stored mean nothing to write. */
 static int load_content(struct run *r, const struct disk *d, int migrations_applied)
 {
-	struct db_side db = {0};
+	struct hh_docs was = {0};
+	struct doc_side disk_s = {0}, db_s = {0};
+	struct hh_plan_side disk = {0}, db = {0};
 	struct hh_plan plan = {0};
 	long long version = 0;
-	int rc = read_db_side(r, CONTENT_KINDS, 0, &db);
-	if (rc == 0)
-		rc = current_version(r, &version);
+	int rc = upgrade(r, d);
+	if (rc == 0 && hh_db_docs_at(r->db, 0, NULL, 0, &was, r->msg, sizeof(r->msg)) < 0)
+		rc = db_failed(r);
+	if (rc == 0 && hh_db_migrate_state(r->db, &version, NULL, 0, r->msg, sizeof(r->msg)) == -1)
+		rc = db_failed(r);
 	if (rc < 0)
 		goto out;
-	hh_plan_diff(&d->side, &db.side, &plan);
-	if (hh_plan_changes(&plan, HH_PLAN_MASK(HH_PLAN_FILE)) == 0) {
+	doc_side(&d->docs, &disk_s, &disk);
+	doc_side(&was, &db_s, &db);
+	hh_plan_diff(&disk, &db, &plan);
+	if (hh_plan_changes(&plan, HH_PLAN_ENTITIES) == 0) {
 		fprintf(r->out, "%s (content version %lld)\n", migrations_applied ? "content unchanged" : "up to date",
 			version);
 		goto out;
 	}
 	fprintf(r->out, "content changes:\n");
 	hh_plan_print(&plan, HH_PLAN_ENTITIES, HH_PLAN_CHANGES, r->out);
-	if (r->o->dry_run)
+	if (r->o->dry_run) {
+		rc = print_field_diff(r, d, &plan);
 		goto out;
-	rc = write_content(r, d, &plan, &version);
+	}
+	if (write_docs(r->db, &d->docs, &plan, &was, r->o->author, r->o->message,
+		       r->o->action != NULL ? r->o->action : "migrate", &version, r->msg, sizeof(r->msg)) < 0)
+		rc = db_failed(r);
 	if (rc == 0)
 		fprintf(r->out, "loaded content version %lld (%zu articles, %zu causes, %zu remedies, %zu symptoms)\n",
 			version, d->c->n_articles, d->c->n_causes, d->c->n_remedies, d->c->n_symptoms);
 out:
 	hh_plan_free(&plan);
-	db_side_free(&db);
+	doc_side_free(&disk_s);
+	doc_side_free(&db_s);
+	hh_docs_free(&was);
 	return rc;
 }
 
@@ -503,63 +590,43 @@ out:
 
 /* ----------------------------------------------------------- status */
 
-/* The content folder's files as the loader names them: "causes/x.json". */
-static void content_paths(const char *dir, struct strlist *paths)
+/* The content folder's files as documents (unvalidated: status reads what the loader might refuse). */
+static int folder_docs(const char *dir, struct hh_docs *docs, struct strlist *refused)
 {
 	/* the folders loader.c reads: English, the countries, each language version (content/README-i18n.md) */
 	static const char *const subdirs[] = {"articles",    "causes",    "remedies",    "triage",   "countries",
 					      "es/articles", "es/causes", "es/remedies", "es/triage"};
+	struct strlist paths = {0}, bodies = {0};
 	for (size_t i = 0; i < HH_ARRAY_LEN(subdirs); i++) {
 		struct strlist names = {0};
 		char *sub = xasprintf("%s/%s", dir, subdirs[i]);
 		if (list_dir(sub, ".json", &names) == 0)
 			for (size_t k = 0; k < names.n; k++) {
-				char *rel = xasprintf("%s/%s", subdirs[i], names.v[k]);
-				strlist_add(paths, rel);
+				char *rel = xasprintf("%s/%s", subdirs[i], names.v[k]), *buf = NULL, *why = NULL;
+				size_t len = 0;
+				if (hh_walk_read(dir, rel, &buf, &len, &why) == 0) {
+					strlist_add(&paths, rel);
+					strlist_add(&bodies, buf);
+				} else { /* in the loader's words: migrate refuses it the same way */
+					char *line = xasprintf("  refused   (refused: %s) %s", why, rel);
+					strlist_add(refused, line);
+					free(line);
+				}
+				free(buf);
+				free(why);
 				free(rel);
 			}
 		free(sub);
 		strlist_free(&names);
 	}
-}
-
-static void file_checksum(const char *dir, const char *rel, char out[65])
-{
-	char *buf = NULL, *why = NULL;
-	size_t len = 0;
-	if (hh_walk_read(dir, rel, &buf, &len, &why) == 0)
-		hh_sha256_hex(buf, len, out);
-	else
-		snprintf(out, 65, "(refused: %s)", why);
-	free(buf);
-	free(why);
-}
-
-/* The content folder's raw files as the disk side (status reads files the loader might refuse). */
-struct raw_files {
-	struct strlist paths;
-	char (*sums)[65];
-	struct hh_plan_item *items;
-};
-
-static void raw_files_read(const char *dir, struct raw_files *f, struct hh_plan_side *side)
-{
-	content_paths(dir, &f->paths);
-	f->sums = xcalloc(f->paths.n + 1, sizeof(*f->sums));
-	f->items = xcalloc(f->paths.n + 1, sizeof(*f->items));
-	for (size_t i = 0; i < f->paths.n; i++) {
-		file_checksum(dir, f->paths.v[i], f->sums[i]);
-		f->items[i] = (struct hh_plan_item){f->paths.v[i], f->sums[i]};
-	}
-	side->v[HH_PLAN_FILE] = f->items;
-	side->n[HH_PLAN_FILE] = f->paths.n;
-}
-
-static void raw_files_free(struct raw_files *f)
-{
-	strlist_free(&f->paths);
-	free(f->sums);
-	free(f->items);
+	struct hh_i18n_doc *files = xcalloc(paths.n + 1, sizeof(*files));
+	for (size_t i = 0; i < paths.n; i++)
+		files[i] = (struct hh_i18n_doc){paths.v[i], bodies.v[i], NULL};
+	int rc = hh_docs_from_files(files, paths.n, 0, docs);
+	free(files);
+	strlist_free(&paths);
+	strlist_free(&bodies);
+	return rc;
 }
 
 static int status_version(struct run *r)
@@ -570,7 +637,7 @@ static int status_version(struct run *r)
 	if (rc == HH_DB_NOT_MIGRATED)
 		fprintf(r->out, "content version: none (not migrated)\n");
 	else if (rc == 0)
-		fprintf(r->out, "content version: %lld (updated %s)\n", version, updated);
+		fprintf(r->out, "content version: %lld (made %s)\n", version, updated);
 	return rc == -1 ? db_failed(r) : 0;
 }
 
@@ -578,30 +645,47 @@ int hh_migrate_status(const struct hh_migrate_opts *o, FILE *out, FILE *err)
 {
 	struct run r = {.o = o, .out = out, .err = err};
 	struct migrations m = {0};
-	struct raw_files files = {0};
+	struct hh_docs disk_docs = {0}, db_docs = {0};
+	struct doc_side disk_s = {0}, db_s = {0};
 	struct hh_plan_side disk = {0};
 	struct db_side db = {0};
 	struct hh_plan plan = {0};
 	struct hh_plan_item *mig_items = NULL;
-	int rc = 1;
+	struct strlist refused = {0};
+	int rc = 1, folder = 0;
 	if (check_opts(o, err) < 0 || read_migrations(o->migrations_dir, &m, err) < 0 || connect_db(&r) < 0)
 		goto out;
-	if (read_db_side(&r, HH_PLAN_MASK(HH_PLAN_MIGRATION) | HH_PLAN_MASK(HH_PLAN_FILE), 1, &db) < 0)
+	if (read_db_side(&r, 1, &db) < 0)
 		goto out;
+	if (db.sums.n > 0 && hh_db_docs_at(r.db, 0, NULL, 0, &db_docs, r.msg, sizeof(r.msg)) == -1) {
+		(void)db_failed(&r);
+		goto out;
+	}
 	mig_items = migration_items(&m, &disk);
-	raw_files_read(o->content_dir, &files, &disk);
+	folder = folder_docs(o->content_dir, &disk_docs, &refused);
+	doc_side(&disk_docs, &disk_s, &disk);
+	doc_side(&db_docs, &db_s, &db.side);
 	hh_plan_diff(&disk, &db.side, &plan);
 	fprintf(out, "migrations (%s):\n", o->migrations_dir);
 	hh_plan_print(&plan, HH_PLAN_MASK(HH_PLAN_MIGRATION), HH_PLAN_LISTING, out);
-	fprintf(out, "content files (%s):\n", o->content_dir);
-	hh_plan_print(&plan, HH_PLAN_MASK(HH_PLAN_FILE), HH_PLAN_LISTING, out);
+	fprintf(out, "content documents (%s):\n", o->content_dir);
+	for (size_t i = 0; i < refused.n; i++)
+		fprintf(out, "%s\n", refused.v[i]);
+	if (folder < 0)
+		fprintf(out, "  (a file is not JSON: `healthhub migrate --dry-run` says which)\n");
+	else
+		hh_plan_print(&plan, HH_PLAN_ENTITIES, HH_PLAN_LISTING, out);
 	if (status_version(&r) == 0)
 		rc = 0;
 out:
 	hh_plan_free(&plan);
 	db_side_free(&db);
-	raw_files_free(&files);
+	doc_side_free(&disk_s);
+	doc_side_free(&db_s);
+	hh_docs_free(&disk_docs);
+	hh_docs_free(&db_docs);
 	free(mig_items);
+	strlist_free(&refused);
 	hh_db_close(r.db);
 	migrations_free(&m);
 	return rc;

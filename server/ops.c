@@ -23,9 +23,9 @@ enum MHD_Result hh_ops_readyz(struct hh_request *rq)
 {
 	struct hh_snapshot *s = hh_server_snapshot(rq->srv);
 	int ready = hh_server_ready(rq->srv);
-	json_t *j = json_pack("{s:s, s:s, s:I}", "status", ready ? "ready" : "not ready", "database",
+	json_t *j = json_pack("{s:s, s:s, s:I, s:I}", "status", ready ? "ready" : "not ready", "database",
 			      hh_reload_db_up(rq->srv->reload) ? "up" : "down", "content_version",
-			      (json_int_t)(s ? s->version : 0));
+			      (json_int_t)(s ? s->version : 0), "unapproved", (json_int_t)hh_metrics_unapproved());
 	if (s)
 		hh_ref_put(&s->ref);
 	return hh_send_json(rq, ready ? 200 : 503, j, "no-store");

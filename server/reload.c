@@ -211,7 +211,7 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 	const struct hh_snapshot *last = r->last;
 	const struct hh_content *since =
 		r->served >= 0 && last != NULL ? (last->base != NULL ? last->base : last->content) : NULL;
-	if (hh_db_load_since(r->read, since, &content, &counts, err, sizeof(err)) < 0) {
+	if (hh_db_load_since(r->read, since, (int)r->cfg->require_approval, &content, &counts, err, sizeof(err)) < 0) {
 		hh_metrics_db_error();
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("content reload failed; serving the last good content", "error", err);
@@ -261,6 +261,7 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		 counts.kept);
 	r->served = snap->version;
 	hh_metrics_reload(snap->version, hh_wall_ms(), 1);
+	hh_metrics_signoff(hh_content_unapproved(content), (int)r->cfg->require_approval);
 	hh_ref_get(&snap->ref); /* kept for the next build to share with */
 	r->publish(snap, r->cls);
 	struct hh_snapshot *prev = r->last;
@@ -348,6 +349,12 @@ struct hh_reload *hh_reload_start(const struct hh_config *cfg, const struct hh_s
 	r->cls = cls;
 	r->served = -1;
 	r->backoff_ms = BACKOFF_MIN_MS;
+	if (!cfg->require_approval)
+		hh_warn("serving texts whether or not they are signed off (--require-approval is off); /metrics and "
+			"/readyz count the unapproved ones",
+			NULL);
+	else
+		hh_info("serving signed-off texts only (--require-approval)", NULL);
 	if (pipe(r->wake) < 0) {
 		free(r);
 		return NULL;

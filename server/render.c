@@ -101,14 +101,23 @@ static json_t *references_array(const struct hh_reference_list *r)
 
 /* ----------------------------------------------------------- articles */
 
-/* {slug, title, summary, updated_at}. a is borrowed. New reference. */
+/* {state, approved_at, role}: a text's sign-off, "pending" unless signed off. New reference. */
+static json_t *review_json(const struct hh_review *r)
+{
+	int approved = r->state != NULL && strcmp(r->state, "approved") == 0;
+	return json_pack("{s:s, s:o, s:o}", "state", approved ? "approved" : "pending", "approved_at",
+			 str_or_null(approved ? r->approved_at : NULL), "role", str_or_null(approved ? r->role : NULL));
+}
+
+/* {slug, title, summary, updated_at, review}. a is borrowed. New reference. */
 static json_t *article_summary(const struct hh_article *a)
 {
 	json_t *o = json_object();
 	if (o == NULL)
 		return NULL;
 	if (set_str(o, "slug", a->slug) < 0 || set_str(o, "title", a->title) < 0 ||
-	    set_str(o, "summary", a->summary) < 0 || set(o, "updated_at", str_or_null(a->updated_at)) < 0)
+	    set_str(o, "summary", a->summary) < 0 || set(o, "updated_at", str_or_null(a->updated_at)) < 0 ||
+	    set(o, "review", review_json(&a->review)) < 0 || set_opt_str(o, "lang", a->lang) < 0)
 		return fail(o);
 	return o;
 }
@@ -201,7 +210,8 @@ static int article_tail(const struct hh_article *a, json_t *o)
 	    set(o, "reviewed_at", str_or_null(a->reviewed_at)) < 0 ||
 	    set(o, "next_review_due", str_or_null(a->next_review_due)) < 0 ||
 	    set(o, "updated_at", str_or_null(a->updated_at)) < 0 || set(o, "version", json_integer(a->version)) < 0 ||
-	    set_opt_str(o, "translation_review", a->translation_review) < 0)
+	    set_opt_str(o, "translation_review", a->translation_review) < 0 ||
+	    set(o, "review", review_json(&a->review)) < 0 || set_opt_str(o, "lang", a->lang) < 0)
 		return -1;
 	return 0;
 }
@@ -459,7 +469,8 @@ json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x)
 	    set(o, "regions", regions_array(x->regions)) < 0 || set(o, "remedies", strv_array(&x->remedies)) < 0 ||
 	    set(o, "see_doctor_if", str_or_null(x->see_doctor_if)) < 0 ||
 	    set(o, "references", references_array(&x->references)) < 0 ||
-	    set_opt_str(o, "translation_review", x->translation_review) < 0)
+	    set_opt_str(o, "translation_review", x->translation_review) < 0 ||
+	    set(o, "review", review_json(&x->review)) < 0 || set_opt_str(o, "lang", x->lang) < 0)
 		return fail(o);
 	return o;
 }
@@ -488,7 +499,8 @@ json_t *hh_render_remedy(const struct hh_content *c, const struct hh_remedy *x)
 	    set_str(o, "summary", x->summary) < 0 || set_str(o, "description", x->description) < 0 ||
 	    set(o, "steps", strv_array(&x->steps)) < 0 || set(o, "causes", strv_array(&x->causes)) < 0 ||
 	    set(o, "references", references_array(&x->references)) < 0 ||
-	    set_opt_str(o, "translation_review", x->translation_review) < 0)
+	    set_opt_str(o, "translation_review", x->translation_review) < 0 ||
+	    set(o, "review", review_json(&x->review)) < 0 || set_opt_str(o, "lang", x->lang) < 0)
 		return fail(o);
 	return o;
 }
@@ -624,7 +636,8 @@ json_t *hh_render_symptoms(const struct hh_content *c)
 		if (push(items, symptom_item(&c->symptoms[i])) < 0)
 			items = fail(items);
 	if (o == NULL || set(o, "items", items) < 0 || set(o, "ruleset_version", str_or_null(c->ruleset_version)) < 0 ||
-	    set_opt_str(o, "translation_review", c->translation_review) < 0)
+	    set_opt_str(o, "translation_review", c->translation_review) < 0 ||
+	    set(o, "review", review_json(&c->triage_review)) < 0)
 		return fail(o);
 	return o;
 }

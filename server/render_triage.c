@@ -75,6 +75,19 @@ static void out_str(struct out *o, const char *s)
 }
 
 /* "key": with the separator before it unless first. */
+/* "review":{state, approved_at, role}: the ruleset's sign-off (hh_render_review's shape). */
+static void out_review(struct out *o, const struct hh_review *r)
+{
+	int approved = r->state != NULL && strcmp(r->state, "approved") == 0;
+	out_raw(o, ",\"review\":{\"state\":");
+	out_str(o, approved ? "approved" : "pending");
+	out_raw(o, ",\"approved_at\":");
+	out_str(o, approved ? r->approved_at : NULL);
+	out_raw(o, ",\"role\":");
+	out_str(o, approved ? r->role : NULL);
+	out_raw(o, "}");
+}
+
 static void out_key(struct out *o, const char *key, int first)
 {
 	if (!first)
@@ -346,6 +359,7 @@ char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result
 		out_key(&o, "translation_review", 0);
 		out_str(&o, c->translation_review);
 	}
+	out_review(&o, &c->triage_review);
 	out_raw(&o, "}");
 	o.p[o.len] = '\0';
 	*len = o.len;

@@ -102,7 +102,7 @@ int hh_walk_list(const char *dir, const char *sub, struct hh_walk_names *out, ch
 		char *stem = hh_walk_stem(e->d_name);
 		if (stem == NULL)
 			continue;
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v = hh_grow(out->v, out->n, sizeof(*out->v));
 		out->v[out->n++] = stem;
 	}
 	closedir(d);

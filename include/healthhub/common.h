@@ -20,6 +20,12 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
+/*
+ * Room for element n of an array that grows one element at a time from
+ * NULL: reallocated to double its size when n is 0 or a power of two, so n
+ * appends cost O(n) copying, not O(n^2). Only for arrays grown this way.
+ */
+void *hh_grow(void *v, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) HH_PRINTF(1, 2);

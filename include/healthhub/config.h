@@ -55,11 +55,14 @@ struct hh_config {
 	char *purge_url;       /* comma-separated http:// URLs of shared caches to purge; "" = none */
 	long purge_queue;      /* purge batches waiting at most */
 	long admin_port;       /* 0 = operational endpoints on the public port */
+	long require_approval; /* 1: serve signed-off texts only */
 	char *admin_host;      /* address of the admin listener */
 	/* migrate */
 	char *migrations_dir;
 	char *content_dir;
 	long dry_run;
+	char *author;  /* "" = user@host */
+	char *message; /* recorded with the content version */
 };
 
 /*

@@ -72,6 +72,16 @@ struct hh_section {
 	const char *body;    /* plain text; paragraphs separated by "\n\n" */
 };
 
+/*
+ * A text's clinical sign-off (healthhub approve), from the database: every
+ * answer says it ("review"). state NULL: read from files, never signed off.
+ */
+struct hh_review {
+	const char *state;       /* "approved" or "pending" */
+	const char *approved_at; /* RFC 3339 UTC; NULL when pending */
+	const char *role;        /* the approver's role (never their name); NULL when pending */
+};
+
 struct hh_article {
 	const char *slug;
 	const char *title;
@@ -91,6 +101,8 @@ struct hh_article {
 	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;           /* sha256 hex of the canonical entity; set by loaders */
 	int copied;                     /* 1: copied unchanged from the previous content (hh_content_copy_*) */
+	struct hh_review review;        /* its sign-off */
+	const char *lang; /* in a variant of another language: "en" when it has no translation; else NULL */
 };
 
 struct hh_cause {
@@ -105,7 +117,9 @@ struct hh_cause {
 	struct hh_reference_list references;
 	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;
-	int copied; /* 1: copied unchanged from the previous content */
+	int copied;              /* 1: copied unchanged from the previous content */
+	struct hh_review review; /* its sign-off */
+	const char *lang;        /* in a variant of another language: "en" when it has no translation; else NULL */
 };
 
 struct hh_remedy {
@@ -118,7 +132,9 @@ struct hh_remedy {
 	struct hh_reference_list references;
 	const char *translation_review; /* a translation's review state ("pending", "reviewed"); English: NULL */
 	const char *checksum;
-	int copied; /* 1: copied unchanged from the previous content */
+	int copied;              /* 1: copied unchanged from the previous content */
+	struct hh_review review; /* its sign-off */
+	const char *lang;        /* in a variant of another language: "en" when it has no translation; else NULL */
 };
 
 /* How strongly a pattern code points at a cause, 1..100. */
@@ -336,12 +352,13 @@ struct hh_content {
 	/* Countries and languages (issue 15). */
 	struct hh_country *countries; /* sorted by code; none: texts must hold no placeholder */
 	size_t n_countries;
-	struct hh_i18n_doc *docs; /* countries/ and language files as read; none from the database's base */
+	struct hh_i18n_doc *docs; /* every file read from a folder (migrate stores them); none from the database */
 	size_t n_docs;
 	/* The other languages' texts: translations[HH_LANG_ES] is a whole content whose texts are
 	 * Spanish (non-text fields equal this one's). [HH_LANG_EN] is NULL. Owned. */
 	struct hh_content *translations[HH_LANG_COUNT];
 	const char *translation_review; /* a translation: "pending" or "reviewed" (its triage files); else NULL */
+	struct hh_review triage_review; /* the ruleset's sign-off */
 	/* A variant (hh_i18n_variant): texts resolved for one language and country. */
 	enum hh_lang lang;
 	const struct hh_country *country; /* borrowed from the base; NULL: not a variant */
@@ -372,6 +389,9 @@ void hh_content_finish(struct hh_content *c);
  * copied, which lets a snapshot share its answers. A remedy's derived
  * causes are left empty: hh_content_finish() derives them again.
  */
+/* How many of c's English entities (articles, causes, remedies, the triage ruleset) are not signed off. */
+size_t hh_content_unapproved(const struct hh_content *c);
+
 void hh_content_copy_article(struct hh_content *c, struct hh_article *dst, const struct hh_article *src);
 void hh_content_copy_cause(struct hh_content *c, struct hh_cause *dst, const struct hh_cause *src);
 void hh_content_copy_remedy(struct hh_content *c, struct hh_remedy *dst, const struct hh_remedy *src);

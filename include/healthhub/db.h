@@ -103,7 +103,7 @@ struct hh_db_load_counts {
  * triage tables in full; every other entity is copied from old. NULL old,
  * or an old newer than the database, reads everything. Fills *counts.
  */
-int hh_db_load_since(struct hh_db *db, const struct hh_content *old, struct hh_content **out,
+int hh_db_load_since(struct hh_db *db, const struct hh_content *old, int require_approval, struct hh_content **out,
 		     struct hh_db_load_counts *counts, char *err, size_t errlen) HH_MUSTCHECK;
 
 #endif

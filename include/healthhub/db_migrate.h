@@ -16,6 +16,7 @@
 #include "healthhub/common.h"
 #include "healthhub/content.h"
 #include "healthhub/db.h"
+#include "healthhub/docstore.h"
 #include "healthhub/migrate_plan.h"
 
 /* BEGIN, the advisory lock, and schema_migrations created if missing. 0 or -1 (err filled). */
@@ -36,8 +37,8 @@ struct hh_db_sums {
 void hh_db_sums_free(struct hh_db_sums *s);
 
 /*
- * Reads what the database holds for kind (migrations applied, content files
- * loaded, entity checksums), ordered by key COLLATE "C". When missing_ok, a
+ * Reads the migrations applied (kind HH_PLAN_MIGRATION, the only kind kept
+ * as sums; documents are read with hh_db_docs_at), ordered by name COLLATE "C". When missing_ok, a
  * database never migrated (no such table) reads as empty. Fills *out (free
  * with hh_db_sums_free(), also on failure). 0 or -1 (err filled).
  */
@@ -52,34 +53,94 @@ int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok,
 int hh_db_migrate_apply(struct hh_db *db, const char *name, const char *sql, const char *checksum, char *err,
 			size_t errlen) HH_MUSTCHECK;
 
-/* A validated content and what was derived from it, to be written. All borrowed. */
-struct hh_db_content_write {
-	const struct hh_content *c;
-	const struct hh_content_files *files;
-	const char (*symptom_sums)[65]; /* one per c->symptoms */
-	const char (*rule_sums)[65];    /* one per c->policy.rules */
-	const char *policy_sum;
-	const struct hh_plan *plan; /* its removed articles, causes and remedies are deleted */
+/* ------------------------------------------------------------ documents */
+
+/*
+ * The documents as of version as_of (0: the newest), newest per (name,
+ * lang); only name's when name is not NULL; with their bodies when
+ * with_body; removed entities included (body NULL, checksum ""). Sorted.
+ * 0 or -1 (err filled; *out empty).
+ */
+int hh_db_docs_at(struct hh_db *db, long long as_of, const char *name, int with_body, struct hh_docs *out, char *err,
+		  size_t errlen) HH_MUSTCHECK;
+
+/*
+ * Starts content version N = the newest + 1 (the one place a version is
+ * computed), recording author, message and action ("migrate", "rollback").
+ * *version = N. 0 or -1 (err filled).
+ */
+int hh_db_version_new(struct hh_db *db, const char *author, const char *message, const char *action, long long *version,
+		      char *err, size_t errlen) HH_MUSTCHECK;
+
+/* Stores d (body NULL: a removal) as introduced by version. 0 or -1 (err names the document). */
+int hh_db_doc_write(struct hh_db *db, long long version, const struct hh_doc *d, char *err, size_t errlen) HH_MUSTCHECK;
+
+/* NOTIFYs HH_DB_CONTENT_CHANNEL with version (delivered at COMMIT). 0 or -1. */
+int hh_db_notify(struct hh_db *db, long long version, char *err, size_t errlen) HH_MUSTCHECK;
+
+/*
+ * An upgrade from the relational schema (0010_documents.sql): the content
+ * files' checksums as last loaded, and the version then served; then the
+ * table is dropped (hh_db_upgrade_done). *version 0 and no sums: no upgrade
+ * pending. 0 or -1.
+ */
+int hh_db_upgrade_sums(struct hh_db *db, struct hh_db_sums *out, long long *version, char *err,
+		       size_t errlen) HH_MUSTCHECK;
+int hh_db_upgrade_done(struct hh_db *db, char *err, size_t errlen) HH_MUSTCHECK;
+
+/* One content version as `history` lists it. */
+struct hh_db_version {
+	long long version;
+	char created_at[40]; /* RFC 3339 UTC */
+	char *author, *message, *action, *db_role;
+	char *changed; /* "article/x, triage (es)...": the documents it introduced */
+};
+
+struct hh_db_versions {
+	struct hh_db_version *v; /* newest first */
+	size_t n;
+};
+
+void hh_db_versions_free(struct hh_db_versions *v);
+
+/*
+ * The newest limit versions (0: all), or only those that changed name
+ * (lang: NULL any). 0 or -1.
+ */
+int hh_db_history(struct hh_db *db, const char *name, const char *lang, long long limit, struct hh_db_versions *out,
+		  char *err, size_t errlen) HH_MUSTCHECK;
+
+/* The newest version created at or before date (ISO 8601), into *version (0: none). 0 or -1. */
+int hh_db_version_at(struct hh_db *db, const char *date, long long *version, char *err, size_t errlen) HH_MUSTCHECK;
+
+/* A sign-off record to make (healthhub approve / revoke). Borrowed strings. */
+struct hh_db_signoff {
+	const char *action; /* "approve" or "revoke" */
+	const char *name, *lang;
+	long long version; /* NAME@VERSION: the document the entity had at that content version */
+	const char *by;    /* the person */
+	const char *role;  /* their role (approve) */
+	const char *note;  /* --note, or the revocation's --reason */
 };
 
 /*
- * Writes what w->plan says changed, and nothing else: added and changed
- * articles, causes and remedies (with the lists they own) are rewritten and
- * tagged changed_in = the new version, removed ones deleted and recorded in
- * content_removed, the triage rows rewritten only when a triage file
- * changed; refreshes the search vectors of the written articles, records
- * the changed content files, ANALYZEs the tables of the kinds of which 2%
- * or more changed (a first load: all),
- * bumps content_state.version into *version and notifies
- * HH_DB_CONTENT_CHANNEL with it (both take effect at COMMIT). 0 or -1 (err
- * filled).
+ * Records s in a transaction of its own, under migrate's lock: content
+ * version *made_in (action approve or revoke, author s->by) and the record,
+ * bound to the text's checksum; NOTIFY. *doc_version: the version that
+ * introduced the text. Refuses an entity with no text at that version, an
+ * approval of a text already signed off, a revocation of one that is not.
+ * 0 or -1 (err filled; PostgreSQL's "permission denied" for a role without
+ * the grant).
  */
-int hh_db_migrate_write(struct hh_db *db, const struct hh_db_content_write *w, long long *version, char *err,
-			size_t errlen) HH_MUSTCHECK;
+int hh_db_signoff(struct hh_db *db, const struct hh_db_signoff *s, long long *made_in, long long *doc_version,
+		  char *err, size_t errlen) HH_MUSTCHECK;
+
+/* The newest documents whose text is not signed off (name, lang, version, checksum): English first. */
+int hh_db_pending(struct hh_db *db, struct hh_docs *out, char *err, size_t errlen) HH_MUSTCHECK;
 
 /*
- * content_state's version (and, when updated is not NULL, its updated_at as
- * text). Returns 0, HH_DB_NOT_MIGRATED when the table or its row is missing,
+ * The newest content version (and, when updated is not NULL, when it was
+ * made, as text). Returns 0, HH_DB_NOT_MIGRATED when the table or its row is missing,
  * or -1 (err filled).
  */
 int hh_db_migrate_state(struct hh_db *db, long long *version, char *updated, size_t updated_len, char *err,

@@ -43,6 +43,7 @@ struct hh_field_src {
 	size_t *total;          /* every problem of the run, shown or not; borrowed */
 	size_t errors, shown;   /* this file's problems / diagnostics written */
 	struct hh_jsonpos map;  /* lines of buf, built on the first diagnostic; owned */
+	const char *checksum;   /* the whole file's entity checksum when known (a stored document's); borrowed */
 };
 
 /* Releases what checking s allocated (the position map), not s's pointers. */

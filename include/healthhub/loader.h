@@ -38,6 +38,7 @@ void hh_content_files_free(struct hh_content_files *f);
  */
 int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files,
 		       struct hh_diags *diags) HH_MUSTCHECK;
+/* (Every file read is also kept whole in (*out)->docs, for migrate to store as documents.) */
 
 /*
  * Validates one file's bytes as content of the kind its relative path names
@@ -47,13 +48,15 @@ int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_conte
 int hh_loader_check_file(const char *relpath, const char *buf, size_t len, struct hh_diags *diags) HH_MUSTCHECK;
 
 /*
- * Reads the country and language files kept in the database (db_load.c)
- * into base, in place: base->countries and base->translations[]. docs and
- * their strings are borrowed for the call only (what base keeps is copied
- * into its arena). The English checks ran at migrate; these files are
- * parsed with the same schema. 0, or -1 with diags filled.
+ * Reads content from documents' files (docstore.h: hh_docs_to_files), sorted
+ * by path, with the same schema as a folder: what a server does with the
+ * documents it reads from the database. They may be some of the library
+ * only (a reload reads what changed): the checks across files, which the
+ * migrate that stored them ran, are skipped, and *out is NOT finished (the
+ * caller merges, then calls hh_content_finish). docs are borrowed for the
+ * call. 0, or -1 with diags filled.
  */
-int hh_loader_read_i18n(struct hh_content *base, const struct hh_i18n_doc *docs, size_t n,
+int hh_loader_read_docs(const struct hh_i18n_doc *docs, size_t n, struct hh_content **out,
 			struct hh_diags *diags) HH_MUSTCHECK;
 
 #endif

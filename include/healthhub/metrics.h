@@ -26,6 +26,10 @@ void hh_metrics_db_error(void);
 void hh_metrics_db_reconnect(void);
 void hh_metrics_reload(int64_t content_version, int64_t at_ms, int ok);
 
+/* The served content's entities not signed off, and whether only signed-off texts are served. */
+void hh_metrics_signoff(size_t n_unapproved, int required);
+int64_t hh_metrics_unapproved(void);
+
 /* What became of one purge request (purge.c). */
 enum hh_purge_result {
 	HH_PURGE_OK = 0,    /* the cache answered 2xx */

@@ -23,6 +23,9 @@ struct hh_migrate_opts {
 	const char *migrations_dir; /* folder of NNNN_name.sql files */
 	const char *content_dir;    /* content folder (content/README.md) */
 	int dry_run;                /* report what would change, write nothing */
+	const char *author;         /* recorded with the content version; NULL or "": user@host */
+	const char *message;        /* recorded with the content version */
+	const char *action;         /* "migrate" (NULL) or "rollback": recorded with the content version */
 };
 
 /*

@@ -17,18 +17,13 @@
 
 #include "healthhub/common.h"
 
-#define HH_PLAN_KINDS(X)              \
-	X(MIGRATION, "migration")     \
-	X(FILE, "file")               \
-	X(ARTICLE, "article")         \
-	X(CAUSE, "cause")             \
-	X(REMEDY, "remedy")           \
-	X(SYMPTOM, "symptom")         \
-	X(RULE, "rule")               \
-	X(COMBINATION, "combination") \
-	X(QUESTION, "question")       \
-	X(POLICY, "policy")           \
-	X(COUNTRY, "country")         \
+#define HH_PLAN_KINDS(X)          \
+	X(MIGRATION, "migration") \
+	X(ARTICLE, "article")     \
+	X(CAUSE, "cause")         \
+	X(REMEDY, "remedy")       \
+	X(TRIAGE, "triage")       \
+	X(COUNTRY, "country")     \
 	X(TRANSLATION, "translation")
 
 enum hh_plan_kind {
@@ -95,16 +90,12 @@ size_t hh_plan_changes(const struct hh_plan *p, unsigned mask);
 size_t hh_plan_count(const struct hh_plan *p, unsigned mask, enum hh_plan_state state);
 
 #define HH_PLAN_MASK(kind) (1u << (kind))
-/* Every kind that is a row of content (what --dry-run lists). */
-#define HH_PLAN_ENTITIES                                                                                  \
-	(HH_PLAN_MASK(HH_PLAN_ARTICLE) | HH_PLAN_MASK(HH_PLAN_CAUSE) | HH_PLAN_MASK(HH_PLAN_REMEDY) |     \
-	 HH_PLAN_MASK(HH_PLAN_SYMPTOM) | HH_PLAN_MASK(HH_PLAN_RULE) | HH_PLAN_MASK(HH_PLAN_COMBINATION) | \
-	 HH_PLAN_MASK(HH_PLAN_QUESTION) | HH_PLAN_MASK(HH_PLAN_POLICY) | HH_PLAN_MASK(HH_PLAN_COUNTRY) |  \
-	 HH_PLAN_MASK(HH_PLAN_TRANSLATION))
+/* Every kind that is a content document (what --dry-run lists). */
+#define HH_PLAN_ENTITIES (~HH_PLAN_MASK(HH_PLAN_MIGRATION) & (HH_PLAN_MASK(HH_PLAN_KIND_COUNT) - 1u))
 
 enum hh_plan_style {
 	HH_PLAN_CHANGES, /* "  cause changed: poor-posture", then the totals: migrate and --dry-run */
-	HH_PLAN_LISTING, /* "  applied   <sha256> causes/x.json", every entry: migrate status */
+	HH_PLAN_LISTING, /* "  applied   <sha256> poor-posture", every entry: migrate status */
 };
 
 /* Prints the entries of the kinds in mask in style to out: the one place plans are printed. */

@@ -61,7 +61,8 @@ case(url, folder, path, lambda full, orig: os.mkfifo(full), "is not a regular fi
 case(url, folder, path, big, "is 1048577 bytes; the limit is 1048576")
 
 s = status(url, folder)
-line = line_for(s.stdout, path)
+slug = os.path.basename(path)[:-len(".json")]
+line = line_for(s.stdout, slug)  # status lists documents: a cause by its slug
 check(line is not None and line.split()[0] == "applied", "restored file is applied again: %r" % line)
 shutil.rmtree(folder)
 done()

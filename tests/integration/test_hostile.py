@@ -287,7 +287,7 @@ def run_case(server, case):
 def content_state(server, url):
     st, h, body = server.get("/v1/causes")
     check(st == 200, "GET /v1/causes: status %d" % st)
-    return body, h.get("etag"), psql(url, "SELECT count(*) FROM causes")
+    return body, h.get("etag"), psql(url, "SELECT count(*) FROM documents")
 
 
 def main():

@@ -432,15 +432,20 @@ def test_reload(s):
 
 
 def test_storage(url):
-    rows = hh.psql(url, "SELECT code || ' ' || emergency_number FROM countries ORDER BY code").splitlines()
-    hh.check(rows == ["GB 999", "US 911"], "countries stored: %r" % rows)
-    n = int(hh.psql(url, "SELECT count(*) FROM translations WHERE lang = 'es' AND translation_review = 'pending'"))
-    hh.check(n >= 16, "the Spanish files are stored, pending review: %d" % n)
-    n = int(hh.psql(url, "SELECT count(*) FROM translations WHERE path = 'es/triage/interview.json'"
-                         " AND translation_review = 'pending'"))
-    hh.check(n == 1, "the Spanish interview screens are stored, pending review: %d" % n)
-    terms = int(hh.psql(url, "SELECT count(*) FROM country_terms"))
-    hh.check(terms == 2 * 2 * 17, "every term of every country and language: %d" % terms)
+    def current(where):
+        return ("SELECT count(*) FROM (SELECT DISTINCT ON (name, lang) body FROM documents WHERE %s"
+                " ORDER BY name, lang, version DESC) AS d WHERE body IS NOT NULL" % where)
+    rows = hh.psql(url, "SELECT name || ' ' || (body->>'emergency_number') FROM documents"
+                        " WHERE kind = 'country' ORDER BY name").splitlines()
+    hh.check(rows == ["country/GB 999", "country/US 911"], "countries stored as documents: %r" % rows)
+    n = int(hh.psql(url, current("lang = 'es' AND kind <> 'triage' AND body->>'translation_review' = 'pending'")))
+    hh.check(n >= 14, "the Spanish entities are stored, pending review: %d" % n)
+    n = int(hh.psql(url, current("lang = 'es' AND kind = 'triage'"
+                                 " AND body->'interview.json'->>'translation_review' = 'pending'")))
+    hh.check(n == 1, "the Spanish interview screens are stored with the ruleset, pending review: %d" % n)
+    terms = hh.psql(url, "SELECT count(*) FROM documents AS d, json_each(d.body->'terms') AS t"
+                         " WHERE d.kind = 'country'")
+    hh.check(int(terms) > 0, "every country's terms are in its document: %s" % terms)
 
 
 def main():

@@ -23,10 +23,16 @@ TARGET_S = 1.0
 
 
 def sql_change(url, summary, notify=False):
-    """Changes a cause and bumps the version by hand, as a script or an operator might."""
-    psql(url, "BEGIN; UPDATE causes SET summary = '%s' WHERE slug = '%s';"
-              " UPDATE content_state SET version = version + 1;%s COMMIT"
-         % (summary, CAUSE, " SELECT pg_notify('healthhub_content', version::text) FROM content_state;"
+    """Appends a version of a cause by hand, as a script or an operator might."""
+    psql(url, "BEGIN;"
+              " INSERT INTO content_versions (version, author, action)"
+              "  SELECT max(version) + 1, 'a script', 'migrate' FROM content_versions;"
+              " INSERT INTO documents (version, name, lang, kind, checksum, body)"
+              "  SELECT (SELECT max(version) FROM content_versions), name, lang, kind,"
+              "   encode(sha256(convert_to(b::text, 'UTF8')), 'hex'), b::json FROM"
+              "   (SELECT name, lang, kind, jsonb_set(body::jsonb, '{summary}', to_jsonb('%s'::text)) AS b FROM documents"
+              "    WHERE name = 'cause/%s' AND lang = 'en' ORDER BY version DESC LIMIT 1) AS x;%s COMMIT"
+         % (summary, CAUSE, " SELECT pg_notify('healthhub_content', max(version)::text) FROM content_versions;"
             if notify else ""))
 
 
@@ -103,7 +109,7 @@ def test_failed_rebuild_keeps_last_good():
         check(st == 200 and good_etag, "serves %s before the failure" % CAUSE)
         # A realistic breakage: the server's role loses read access to a table
         # (a grant forgotten in a later migration), then content changes.
-        psql(url, "REVOKE SELECT ON causes FROM %s" % READER)
+        psql(url, "REVOKE SELECT ON documents FROM %s" % READER)
         set_cause_summary(d, "Written while the server could not read causes.")
         migrate(url, content=d)
         n0 = len(s.lines)
@@ -129,7 +135,7 @@ def test_failed_rebuild_keeps_last_good():
         st, h, b = s.get("/readyz")
         print("readyz while the reload fails: %d" % st)
 
-        psql(url, "GRANT SELECT ON causes TO %s" % READER)
+        psql(url, "GRANT SELECT ON documents TO %s" % READER)
         t0 = time.monotonic()
         t = wait_all([s], "Written while the server could not read causes.", [good_etag], t0, 5.0)[0]
         if check(t is not None, "the fixed content was not served within 5 s of the GRANT"):

@@ -1,10 +1,13 @@
 """`healthhub migrate` and `migrate status` against a real PostgreSQL.
 
-Covers: first load, the no-op second run, a content change (version bump,
-NOTIFY, per-entity versions kept for unchanged entities), --dry-run,
+Covers: first load (one document per entity), the no-op second run, a
+content change (a new content version with author and message, only the
+changed documents appended, NOTIFY), --dry-run with its field-level diff,
 refusals that leave the database as it was (edited migration, broken SQL,
-invalid content), status output, two concurrent migrates, and merging the
-second-article fixture.
+invalid content), status output, two concurrent migrates, merging the
+second-article fixture, history that cannot be rewritten (UPDATE, DELETE,
+TRUNCATE refused), and the upgrade of a database made by the previous
+release (its content and version kept; the history starts there).
 """
 import hashlib
 import json
@@ -15,6 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hh  # noqa: E402
 from hh import (CONTENT, MIGRATIONS, SECOND, BIN, check, copy_content, done, edit_json,  # noqa: E402
                 have_second_article, merge_second_article, migrate, migrated_database, new_database, psql, run)
 
@@ -24,26 +28,35 @@ def sha256_file(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def content_files(folder):
-    """Relative paths of the content files, as migrate records them."""
-    out = []
-    for sub in ("articles", "causes", "remedies", "triage", "countries",
-                "es/articles", "es/causes", "es/remedies", "es/triage"):
-        d = os.path.join(folder, sub)
-        if os.path.isdir(d):
-            out += ["%s/%s" % (sub, n) for n in sorted(os.listdir(d)) if n.endswith(".json")]
+def documents(folder):
+    """The documents a folder holds, as migrate names them: (name, lang)."""
+    out = set()
+    kinds = {"articles": "article", "causes": "cause", "remedies": "remedy", "countries": "country"}
+    for lang, prefix in (("en", ""), ("es", "es/")):
+        for sub, kind in kinds.items():
+            d = os.path.join(folder, prefix + sub)
+            if os.path.isdir(d):
+                out |= {("%s/%s" % (kind, n[:-5]), lang) for n in os.listdir(d) if n.endswith(".json")}
+        if os.path.isdir(os.path.join(folder, prefix + "triage")):
+            out.add(("triage", lang))
     return sorted(out)
 
 
 def snapshot(url):
     """Everything a failed migrate must leave untouched."""
     return psql(url, """
-        SELECT (SELECT version FROM content_state),
-               (SELECT count(*) FROM articles), (SELECT count(*) FROM causes),
-               (SELECT count(*) FROM remedies), (SELECT count(*) FROM symptoms),
-               (SELECT count(*) FROM triage_rules), (SELECT count(*) FROM schema_migrations),
-               (SELECT string_agg(path || '=' || checksum, ',' ORDER BY path) FROM content_files),
-               (SELECT string_agg(slug || ':' || checksum || ':' || version, ',' ORDER BY slug) FROM causes)""")
+        SELECT (SELECT max(version) FROM content_versions), (SELECT count(*) FROM content_versions),
+               (SELECT count(*) FROM documents), (SELECT count(*) FROM schema_migrations),
+               (SELECT string_agg(name || '/' || lang || '=' || coalesce(checksum, '-') || '@' || version, ','
+                                  ORDER BY name, lang, version) FROM documents)""")
+
+
+def current(url, name, lang="en"):
+    """The newest document of an entity: version, checksum, body."""
+    row = psql(url, "SELECT version || ' ' || coalesce(checksum, '-') || ' ' || coalesce(body::text, 'null')"
+                    " FROM documents WHERE name = '%s' AND lang = '%s' ORDER BY version DESC LIMIT 1" % (name, lang))
+    v, sum_, body = row.split(" ", 2)
+    return int(v), sum_, json.loads(body)
 
 
 def status(url, content=CONTENT, migrations=MIGRATIONS):
@@ -76,18 +89,21 @@ def test_first_load_and_noop():
     got = psql(url, "SELECT checksum FROM schema_migrations WHERE name = '0001_schema.sql'")
     check(got == want, "recorded migration checksum %r, file %r" % (got, want))
 
-    rows = psql(url, "SELECT path || ' ' || checksum FROM content_files ORDER BY path").splitlines()
-    files = content_files(CONTENT)
-    check([l.split()[0] for l in rows] == files, "content_files %r vs %r" % (rows, files))
-    for line in rows:
-        path, sum_ = line.split()
-        check(sum_ == sha256_file(os.path.join(CONTENT, path)), "checksum of %s" % path)
+    rows = psql(url, "SELECT name || ' ' || lang FROM documents ORDER BY name, lang").splitlines()
+    docs = documents(CONTENT)
+    check(sorted(tuple(l.split()) for l in rows) == docs, "one document per entity: %r vs %r" % (rows, docs))
+    check(psql(url, "SELECT count(DISTINCT version) FROM documents") == "1", "every document in version 1")
+    v, sum_, body = current(url, "cause/poor-posture")
+    with open(os.path.join(CONTENT, "causes", "poor-posture.json")) as f:
+        check(body == json.load(f), "the stored document is the file's JSON")
+    canon = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    check(sum_ == hashlib.sha256(canon.encode()).hexdigest(), "checksum of the canonical JSON")
+    author = psql(url, "SELECT author || ' ' || action || ' ' || db_role FROM content_versions WHERE version = 1")
+    check("@" in author.split()[0] and " migrate " in author, "default author is user@host: %r" % author)
 
-    check(psql(url, "SELECT count(*) FROM articles") == str(len(os.listdir(os.path.join(CONTENT, "articles")))),
-          "articles loaded")
-    check(psql(url, "SELECT bool_and(search <> '') FROM articles") == "t", "article search vectors filled")
-    hit = psql(url, "SELECT slug FROM articles WHERE search @@ websearch_to_tsquery('english', 'upper back pain')")
-    check("upper-middle-back-muscle-soreness" in hit, "full-text search finds the article: %r" % hit)
+    check(psql(url, "SELECT count(*) FROM pg_attribute WHERE atttypid = 'tsvector'::regtype AND attnum > 0"
+                    " AND attrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)") == "0",
+          "no search vectors: search is answered from memory")
 
     before = snapshot(url)
     r = migrate(url)
@@ -99,10 +115,10 @@ def test_first_load_and_noop():
     check(s.returncode == 0, "status exit %d: %s" % (s.returncode, s.stderr))
     check("applied" in s.stdout and want in s.stdout and "0001_schema.sql" in s.stdout,
           "status lists the migration with its checksum: %r" % s.stdout)
-    for path in files:
-        line = [l for l in s.stdout.splitlines() if l.endswith(" " + path)]
-        check(len(line) == 1 and "applied" in line[0] and sha256_file(os.path.join(CONTENT, path)) in line[0],
-              "status lists %s as applied with its checksum: %r" % (path, line))
+    for name, lang in docs:
+        key = name.split("/", 1)[-1] if lang == "en" else "%s %s" % (lang, name)
+        line = [l for l in s.stdout.splitlines() if l.split()[2:] == key.split()]
+        check(len(line) == 1 and "applied" in line[0], "status lists %s as applied: %r" % (key, line))
     check("content version: 1" in s.stdout, "status shows the version: %r" % s.stdout)
     return url
 
@@ -140,33 +156,50 @@ def test_change(url):
             edit_json(os.path.join(d, "countries", cc), drop_citation)
 
     s = status(url, content=d)
-    check(status_line(s.stdout, "changed", "causes/poor-posture.json"),
-          "status marks an edited file changed: %r" % s.stdout)
+    check(status_line(s.stdout, "changed", "poor-posture"), "status marks an edited document changed: %r" % s.stdout)
 
     before = snapshot(url)
-    old = psql(url, "SELECT slug || ' ' || version || ' ' || updated_at FROM causes ORDER BY slug").splitlines()
     r = migrate(url, "--dry-run", content=d)
     check("cause changed: poor-posture" in r.stdout, "dry run reports the changed cause: %r" % r.stdout)
-    check("rule removed: %s" % dropped in r.stdout, "dry run reports the removed rule: %r" % r.stdout)
+    check("triage changed: triage" in r.stdout, "dry run reports the changed ruleset: %r" % r.stdout)
+    check("summary: " in r.stdout and "Changed by the migrate test." in r.stdout,
+          "dry run shows the changed field and its new text: %r" % r.stdout)
+    check("policy.json.rules[" in r.stdout and "-> (none)" in r.stdout,
+          "dry run shows the removed rule field by field: %r" % r.stdout)
     check("nothing was written" in r.stdout, "dry run says so: %r" % r.stdout)
     check(snapshot(url) == before, "dry run wrote nothing")
 
     lis = listen(url)
-    r = migrate(url, content=d)
+    r = migrate(url, "--author", "Dr Test", "--message", "drop the last rule", content=d)
     out, _ = lis.communicate("SELECT 'after';\n", timeout=30)
     check("loaded content version 2" in r.stdout, "changed content loads version 2: %r" % r.stdout)
     check('"healthhub_content" with payload "2"' in out, "NOTIFY with the new version: %r" % out)
-    check(psql(url, "SELECT version FROM content_state") == "2", "content_state.version is 2")
-    check(psql(url, "SELECT count(*) FROM triage_rules WHERE code = '%s'" % dropped) == "0", "rule removed")
-
-    new = psql(url, "SELECT slug || ' ' || version || ' ' || updated_at FROM causes ORDER BY slug").splitlines()
-    for o, n in zip(old, new):
-        slug = o.split()[0]
-        if slug == "poor-posture":
-            check(n.split()[1] == "2" and n != o, "changed cause bumps version and updated_at: %r -> %r" % (o, n))
-        else:
-            check(n == o, "unchanged cause keeps version and updated_at: %r -> %r" % (o, n))
+    check(psql(url, "SELECT author || '|' || message FROM content_versions WHERE version = 2")
+          == "Dr Test|drop the last rule", "author and message recorded")
+    changed = psql(url, "SELECT string_agg(name, ',' ORDER BY name) FROM documents WHERE version = 2 AND lang = 'en'")
+    check(changed == "cause/poor-posture,triage", "only the changed documents are appended: %r" % changed)
+    # the copy is English only: its translations are removed, as documents of their own
+    check(psql(url, "SELECT bool_and(body IS NULL) FROM documents WHERE version = 2 AND lang = 'es'") == "t",
+          "the translations the folder no longer has are recorded as removed")
+    _, _, policy = current(url, "triage")
+    check(dropped not in [x["code"] for x in policy["policy.json"]["rules"]], "rule removed")
+    check(current(url, "cause/inactivity")[0] == 1, "an unchanged cause keeps the version that introduced it")
+    check(psql(url, "SELECT count(*) FROM documents WHERE name = 'cause/poor-posture' AND lang = 'en'") == "2",
+          "the old version is kept")
     return d
+
+
+def test_append_only(url):
+    before = snapshot(url)
+    for sql in ("UPDATE documents SET body = '{}' WHERE version = 1",
+                "DELETE FROM documents WHERE version = 1",
+                "TRUNCATE documents CASCADE",
+                "UPDATE content_versions SET author = 'someone else'",
+                "DELETE FROM content_versions WHERE version = 1"):
+        r = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                           capture_output=True, text=True)
+        check(r.returncode != 0 and "append-only" in r.stderr, "%s is refused: %r" % (sql, r.stderr))
+    check(snapshot(url) == before, "history untouched")
 
 
 # ---------------------------------------------------------------- refusals
@@ -205,7 +238,7 @@ def test_broken_migration(url, content):
           "status lists the pending migration: %r" % s.stdout)
 
     with open(os.path.join(m, "0002_broken.sql"), "w") as f:
-        f.write("COMMENT ON TABLE articles IS 'one per content file';\n")
+        f.write("COMMENT ON TABLE documents IS 'one per entity and version';\n")
     r = migrate(url, content=content, migrations=m)
     check("applied migration 0002_broken.sql" in r.stdout, "a fixed migration applies: %r" % r.stdout)
     check("content unchanged" in r.stdout, "content untouched by a schema-only run: %r" % r.stdout)
@@ -237,7 +270,7 @@ def test_concurrent_first_runs():
         check(code == 0, "concurrent migrate exit %d: %s" % (code, err))
     applied = sum("applied migration 0001_schema.sql" in o for o, _, _ in outs)
     check(applied == 1, "exactly one concurrent run applies the schema: %r" % outs)
-    check(psql(url, "SELECT version FROM content_state") == "1", "concurrent runs load content once")
+    check(psql(url, "SELECT max(version) FROM content_versions") == "1", "concurrent runs load content once")
 
 
 def test_second_article():
@@ -251,19 +284,22 @@ def test_second_article():
         check("article added: %s" % name[:-5] in dry.stdout, "dry run adds %s: %r" % (name, dry.stdout))
     r = migrate(url, content=d)
     check("loaded content version 2" in r.stdout, "merged content loads: %r" % r.stdout)
-    check(psql(url, "SELECT count(*) FROM articles") == "2", "two articles after the merge")
-    n_sections = len(json.load(open(os.path.join(SECOND, "articles", "neck-stiffness.json")))["sections"])
-    check(psql(url, "SELECT count(*) FROM article_sections WHERE article_slug = 'neck-stiffness'")
-          == str(n_sections), "the new article's sections are stored")
+    check(psql(url, "SELECT count(*) FROM (SELECT DISTINCT ON (name) body FROM documents WHERE kind = 'article'"
+                    " AND lang = 'en' ORDER BY name, version DESC) AS x WHERE body IS NOT NULL") == "2",
+          "two articles after the merge")
+    with open(os.path.join(SECOND, "articles", "neck-stiffness.json")) as f:
+        check(current(url, "article/neck-stiffness")[2] == json.load(f), "the new article's document is stored")
 
     # Back to the original folder: the added entities go, and status saw them as removed first.
     s = status(url)
-    check(status_line(s.stdout, "removed", "articles/neck-stiffness.json"), "status marks a deleted file removed: %r" % s.stdout)
+    check(status_line(s.stdout, "removed", "neck-stiffness"), "status marks a deleted file removed: %r" % s.stdout)
     r = migrate(url)
     check("article removed: neck-stiffness" in r.stdout, "removal reported: %r" % r.stdout)
-    check(psql(url, "SELECT count(*) FROM articles") == "1", "one article after removing the merge")
-    check(psql(url, "SELECT count(*) FROM article_sections WHERE article_slug = 'neck-stiffness'") == "0",
-          "removed article's rows cascade away")
+    check(psql(url, "SELECT count(*) FROM (SELECT DISTINCT ON (name) body FROM documents WHERE kind = 'article'"
+                    " AND lang = 'en' ORDER BY name, version DESC) AS x WHERE body IS NOT NULL") == "1",
+          "one article after removing the merge")
+    check(psql(url, "SELECT count(*) FROM documents WHERE name = 'article/neck-stiffness' AND body IS NULL") == "1",
+          "the removal is a version of its own; the article's past stays")
 
 
 def test_unreachable_database():
@@ -273,13 +309,94 @@ def test_unreachable_database():
     check("cannot connect" in r.stderr, "says it cannot connect: %r" % r.stderr)
 
 
+PREVIOUS_BIN = os.environ.get("HH_PREVIOUS_BIN", "")  # a build of the release before documents
+
+
+def previous_migrations():
+    """The migrations of that release: these, up to the documents."""
+    d = copy_migrations()
+    for name in os.listdir(d):
+        if name >= "0010":
+            os.remove(os.path.join(d, name))
+    return d
+
+
+def test_upgrade():
+    """A database made by the previous release keeps its content and version; the history starts there."""
+    if not os.access(PREVIOUS_BIN, os.X_OK):
+        print("SKIP test_upgrade: set HH_PREVIOUS_BIN to a healthhub built before 0010_documents.sql")
+        return
+    url = new_database("migrate_upgrade")
+    d = copy_content()
+    edit_json(os.path.join(d, "causes", "poor-posture.json"), lambda c: c.update(summary="Served before."))
+    for folder in (CONTENT, d):
+        r = subprocess.run([PREVIOUS_BIN, "migrate", "--database-url", url, "--migrations", previous_migrations(),
+                            "--content", folder], capture_output=True, text=True, timeout=120)
+        check(r.returncode == 0, "previous release migrates: %s" % r.stderr)
+    check(psql(url, "SELECT version FROM content_state") == "2", "the previous release served version 2")
+    r = migrate(url, content=d)
+    check("applied migration 0010_documents.sql" in r.stdout, "the upgrade applies: %r" % r.stdout)
+    check("history starts at content version 2" in r.stdout, "says where the history starts: %r" % r.stdout)
+    check("content unchanged (content version 2)" in r.stdout, "nothing else to write: %r" % r.stdout)
+    check(psql(url, "SELECT string_agg(version || action, ',') FROM content_versions") == "2upgrade",
+          "one version, the upgrade")
+    check(sorted(tuple(l.split()) for l in psql(url, "SELECT name || ' ' || lang FROM documents").splitlines())
+          == documents(d), "every entity kept as a document")
+    check(current(url, "cause/poor-posture")[2]["summary"] == "Served before.", "the content served is kept")
+    check(psql(url, "SELECT to_regclass('causes') IS NULL AND to_regclass('legacy_files') IS NULL") == "t",
+          "the relational tables are gone")
+    r = migrate(url)
+    check("loaded content version 3" in r.stdout and "cause changed: poor-posture" in r.stdout,
+          "the next change is version 3: %r" % r.stdout)
+
+
+def test_partial_spanish():
+    """A language may cover part of the library: an untranslated cause is served in English, said so."""
+    url = new_database("migrate_partial")
+    d = copy_content(languages=True)
+    os.remove(os.path.join(d, "es", "causes", "injury.json"))
+    r = migrate(url, content=d)
+    check("loaded content version 1" in r.stdout, "a partial translation migrates: %r" % (r.stdout + r.stderr))
+    with hh.Server(url) as s:
+        st, _, b = s.get("/v1/causes/injury?lang=es")
+        c = json.loads(b)
+        check(st == 200 and c.get("lang") == "en" and c["name"] == "Injury or an old back problem",
+              "the untranslated cause is served in English, lang en: %r" % c.get("name"))
+        st, _, b = s.get("/v1/causes?lang=es")
+        items = {i["slug"]: i for i in json.loads(b)["items"]}
+        check("injury" in items and items["injury"].get("lang") == "en", "the list keeps it, lang en")
+        check("lang" not in items["poor-posture"] and items["poor-posture"]["name"] != "Poor posture",
+              "translated items are Spanish, without lang")
+        # a translation names the English version it translates: an English correction is served in
+        # English (never behind an old translation) until the translation is brought up to date
+        edit_json(os.path.join(d, "causes", "poor-posture.json"), lambda c: c.update(summary="A correction."))
+        migrate(url, content=d)
+        hh.poll(lambda: json.loads(s.get("/v1/causes/poor-posture?lang=es")[2]).get("summary") == "A correction.", 5)
+        c = json.loads(s.get("/v1/causes/poor-posture?lang=es")[2])
+        check(c.get("summary") == "A correction." and c.get("lang") == "en",
+              "a stale translation gives way to the English: %r" % c.get("summary"))
+        edit_json(os.path.join(d, "es", "causes", "poor-posture.json"), lambda c: c.update(summary="Una correccion."))
+        migrate(url, content=d)
+        hh.poll(lambda: json.loads(s.get("/v1/causes/poor-posture?lang=es")[2]).get("summary") == "Una correccion.", 5)
+        c = json.loads(s.get("/v1/causes/poor-posture?lang=es")[2])
+        check(c.get("summary") == "Una correccion." and "lang" not in c, "the updated translation is served: %r"
+              % c.get("summary"))
+    os.remove(os.path.join(d, "causes", "muscle-strain.json"))  # the English goes: so must the translation
+    r = migrate(url, content=d, check=False)
+    check(r.returncode == 1 and "es/causes/muscle-strain.json" in r.stderr, "a translation without its English"
+          " is refused: %r" % r.stderr)
+
+
 if __name__ == "__main__":
     url = test_first_load_and_noop()
     changed = test_change(url)
+    test_append_only(url)
     test_edited_migration(url, changed)
     test_broken_migration(url, changed)
     test_invalid_content(url)
     test_concurrent_first_runs()
     test_second_article()
     test_unreachable_database()
+    test_upgrade()
+    test_partial_spanish()
     done()

@@ -63,7 +63,7 @@ def standby_of(primary, replica_dir):
 def wait_replayed(replica_url, version, limit_s=10):
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
-        if psql(replica_url, "SELECT version FROM content_state") == str(version):
+        if psql(replica_url, "SELECT max(version) FROM content_versions") == str(version):
             return True
         time.sleep(0.02)
     return False
@@ -108,9 +108,9 @@ def check_waits_for_replay(servers, primary, replica, d):
         summary = "Written while the standby's replay was paused."
         set_cause_summary(d, summary)
         migrate(primary.url(DB), content=d)
-        version = psql(primary.url(DB), "SELECT version FROM content_state")
+        version = psql(primary.url(DB), "SELECT max(version) FROM content_versions")
         time.sleep(1.0)
-        check(psql(replica_url, "SELECT version FROM content_state") != version,
+        check(psql(replica_url, "SELECT max(version) FROM content_versions") != version,
               "replay pause did not hold the standby back")
         for k, s in enumerate(servers):
             check(cause_state(s) == before[k], "server %d changed content while the standby lagged" % k)
@@ -147,7 +147,7 @@ def main():
             psql(primary.url(), "CREATE DATABASE %s" % DB)
             migrate(primary.url(DB))
             with standby_of(primary, os.path.join(tmp, "replica")) as replica:
-                check(wait_replayed(replica.url(DB), psql(primary.url(DB), "SELECT version FROM content_state")),
+                check(wait_replayed(replica.url(DB), psql(primary.url(DB), "SELECT max(version) FROM content_versions")),
                       "the standby has the first content")
                 run_servers(primary, replica, d)
     finally:

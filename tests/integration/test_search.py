@@ -9,13 +9,24 @@ import hh
 
 QUERIES = os.path.join(hh.SRC, "bench", "search-queries.txt")
 
-# Today's ranking before the index: what server/db.c ran (websearch_to_tsquery, ts_rank_cd, ties by slug).
-PG = {
-    "articles": "SELECT a.slug FROM articles AS a, websearch_to_tsquery('english', %s) AS q WHERE a.search @@ q"
-                " ORDER BY ts_rank_cd(a.search, q) DESC, a.slug COLLATE \"C\" LIMIT 5",
-    "causes": "SELECT c.slug FROM causes AS c, websearch_to_tsquery('english', %s) AS q WHERE c.search @@ q"
-              " ORDER BY ts_rank_cd(c.search, q) DESC, c.slug COLLATE \"C\" LIMIT 5",
+# The ranking before the index: what server/db.c ran (websearch_to_tsquery, ts_rank_cd, ties by slug),
+# over the vectors 0001_schema.sql derived, here derived from the current documents.
+CURRENT = ("(SELECT DISTINCT ON (name) split_part(name, '/', 2) AS slug, body::jsonb AS b FROM documents"
+           " WHERE kind = '%s' AND lang = 'en' ORDER BY name, version DESC)")
+VECTOR = {
+    "articles": "setweight(to_tsvector('english', b->>'title'), 'A') || setweight(to_tsvector('english',"
+                " coalesce((SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(b->'alternate_names') AS x),"
+                " '')), 'A') || setweight(to_tsvector('english', b->>'summary'), 'B') ||"
+                " setweight(to_tsvector('english', coalesce((SELECT string_agg((s->>'heading') || ' ' ||"
+                " (s->>'body'), ' ') FROM jsonb_array_elements(b->'sections') AS s), '')), 'C')",
+    "causes": "setweight(to_tsvector('english', b->>'name'), 'A') || setweight(to_tsvector('english',"
+              " b->>'summary'), 'B') || setweight(to_tsvector('english', b->>'description'), 'C')",
 }
+PG = {kind: "WITH v AS (SELECT slug, " + VECTOR[kind] + " AS search FROM " + CURRENT % kind[:-1]
+            + " AS d WHERE b IS NOT NULL)"
+            " SELECT slug FROM v, websearch_to_tsquery('english', %s) AS q WHERE search @@ q"
+            " ORDER BY ts_rank_cd(search, q) DESC, slug COLLATE \"C\" LIMIT 5"
+      for kind in ("articles", "causes")}
 
 
 def literal(s):

@@ -29,14 +29,14 @@ static void entities(void)
 {
 	static const struct hh_plan_item disk_causes[] = {{"sciatica", "s1"}, {"poor-posture", "p2"}, {"new", "n1"}};
 	static const struct hh_plan_item db_causes[] = {{"gone", "g1"}, {"poor-posture", "p1"}, {"sciatica", "s1"}};
-	static const struct hh_plan_item disk_rules[] = {{"age_over_55", "a1"}};
+	static const struct hh_plan_item disk_rules[] = {{"triage", "a1"}};
 	struct hh_plan_side disk = {0}, db = {0};
 	disk.v[HH_PLAN_CAUSE] = disk_causes;
 	disk.n[HH_PLAN_CAUSE] = 3;
 	db.v[HH_PLAN_CAUSE] = db_causes;
 	db.n[HH_PLAN_CAUSE] = 3;
-	disk.v[HH_PLAN_RULE] = disk_rules;
-	disk.n[HH_PLAN_RULE] = 1;
+	disk.v[HH_PLAN_TRIAGE] = disk_rules;
+	disk.n[HH_PLAN_TRIAGE] = 1;
 	struct hh_plan p;
 	hh_plan_diff(&disk, &db, &p);
 	CHECK(p.n == 5);
@@ -50,7 +50,7 @@ static void entities(void)
 	e = entry(&p, HH_PLAN_CAUSE, "gone");
 	CHECK(e != NULL && e->state == HH_PLAN_REMOVED && e->sum == NULL && strcmp(e->was, "g1") == 0);
 	/* a kind the database does not hold yet: every item is new */
-	e = entry(&p, HH_PLAN_RULE, "age_over_55");
+	e = entry(&p, HH_PLAN_TRIAGE, "triage");
 	CHECK(e != NULL && e->state == HH_PLAN_ADDED);
 	/* kinds are kept apart: the same key under another kind is not a match */
 	CHECK(entry(&p, HH_PLAN_ARTICLE, "sciatica") == NULL);
@@ -61,7 +61,7 @@ static void entities(void)
 	CHECK(hh_plan_count(&p, causes, HH_PLAN_SAME) == 1);
 	CHECK(hh_plan_changes(&p, causes) == 3);
 	CHECK(hh_plan_changes(&p, HH_PLAN_ENTITIES) == 4);
-	CHECK(hh_plan_changes(&p, HH_PLAN_MASK(HH_PLAN_FILE)) == 0);
+	CHECK(hh_plan_changes(&p, HH_PLAN_MASK(HH_PLAN_MIGRATION)) == 0);
 	/* disk order first, then what only the database holds */
 	CHECK_STR(p.v[0].key, "sciatica");
 	CHECK_STR(p.v[3].key, "gone");
@@ -70,7 +70,7 @@ static void entities(void)
 	CHECK_STR(out, "  cause changed: poor-posture\n"
 		       "  cause added: new\n"
 		       "  cause removed: gone\n"
-		       "  rule added: age_over_55\n"
+		       "  triage added: triage\n"
 		       "  2 added, 1 changed, 1 removed\n");
 	free(out);
 	hh_plan_free(&p);
@@ -83,17 +83,17 @@ static void listing(void)
 		{"0001_schema.sql", "aa"}, {"0002_more.sql", "bb"}, {"0003_new.sql", "cc"}};
 	static const struct hh_plan_item db_m[] = {
 		{"0000_old.sql", "00"}, {"0001_schema.sql", "aa"}, {"0002_more.sql", "b0"}};
-	static const struct hh_plan_item disk_f[] = {{"causes/a.json", "f1"}, {"causes/b.json", "f2"}};
-	static const struct hh_plan_item db_f[] = {{"causes/a.json", "f0"}, {"causes/c.json", "f3"}};
+	static const struct hh_plan_item disk_f[] = {{"a", "f1"}, {"b", "f2"}};
+	static const struct hh_plan_item db_f[] = {{"a", "f0"}, {"c", "f3"}};
 	struct hh_plan_side disk = {0}, db = {0};
 	disk.v[HH_PLAN_MIGRATION] = disk_m;
 	disk.n[HH_PLAN_MIGRATION] = 3;
 	db.v[HH_PLAN_MIGRATION] = db_m;
 	db.n[HH_PLAN_MIGRATION] = 3;
-	disk.v[HH_PLAN_FILE] = disk_f;
-	disk.n[HH_PLAN_FILE] = 2;
-	db.v[HH_PLAN_FILE] = db_f;
-	db.n[HH_PLAN_FILE] = 2;
+	disk.v[HH_PLAN_ARTICLE] = disk_f;
+	disk.n[HH_PLAN_ARTICLE] = 2;
+	db.v[HH_PLAN_ARTICLE] = db_f;
+	db.n[HH_PLAN_ARTICLE] = 2;
 	struct hh_plan p;
 	hh_plan_diff(&disk, &db, &p);
 	char *out = printed(&p, HH_PLAN_MASK(HH_PLAN_MIGRATION), HH_PLAN_LISTING);
@@ -102,10 +102,10 @@ static void listing(void)
 		       "  pending   cc 0003_new.sql\n"
 		       "  missing!  00 0000_old.sql (applied, file not found)\n");
 	free(out);
-	out = printed(&p, HH_PLAN_MASK(HH_PLAN_FILE), HH_PLAN_LISTING);
-	CHECK_STR(out, "  changed   f1 causes/a.json (loaded f0)\n"
-		       "  pending   f2 causes/b.json\n"
-		       "  removed   f3 causes/c.json\n");
+	out = printed(&p, HH_PLAN_MASK(HH_PLAN_ARTICLE), HH_PLAN_LISTING);
+	CHECK_STR(out, "  changed   f1 a (loaded f0)\n"
+		       "  pending   f2 b\n"
+		       "  removed   f3 c\n");
 	free(out);
 	hh_plan_free(&p);
 }
@@ -114,12 +114,12 @@ static void identical_and_empty(void)
 {
 	static const struct hh_plan_item files[] = {{"a", "1"}, {"b", "2"}};
 	struct hh_plan_side disk = {0}, db = {0}, none = {0};
-	disk.v[HH_PLAN_FILE] = db.v[HH_PLAN_FILE] = files;
-	disk.n[HH_PLAN_FILE] = db.n[HH_PLAN_FILE] = 2;
+	disk.v[HH_PLAN_ARTICLE] = db.v[HH_PLAN_ARTICLE] = files;
+	disk.n[HH_PLAN_ARTICLE] = db.n[HH_PLAN_ARTICLE] = 2;
 	struct hh_plan p;
 	hh_plan_diff(&disk, &db, &p);
 	CHECK(p.n == 2 && hh_plan_changes(&p, ~0u) == 0);
-	char *out = printed(&p, HH_PLAN_ENTITIES | HH_PLAN_MASK(HH_PLAN_FILE), HH_PLAN_CHANGES);
+	char *out = printed(&p, HH_PLAN_ENTITIES | HH_PLAN_MASK(HH_PLAN_ARTICLE), HH_PLAN_CHANGES);
 	CHECK_STR(out, "  0 added, 0 changed, 0 removed\n");
 	free(out);
 	hh_plan_free(&p);
@@ -139,15 +139,15 @@ static void duplicates(void)
 	static const struct hh_plan_item disk_v[] = {{"x", "1"}, {"x", "2"}};
 	static const struct hh_plan_item db_v[] = {{"y", "1"}, {"y", "1"}};
 	struct hh_plan_side disk = {0}, db = {0};
-	disk.v[HH_PLAN_SYMPTOM] = disk_v;
-	disk.n[HH_PLAN_SYMPTOM] = 2;
-	db.v[HH_PLAN_SYMPTOM] = db_v;
-	db.n[HH_PLAN_SYMPTOM] = 2;
+	disk.v[HH_PLAN_COUNTRY] = disk_v;
+	disk.n[HH_PLAN_COUNTRY] = 2;
+	db.v[HH_PLAN_COUNTRY] = db_v;
+	db.n[HH_PLAN_COUNTRY] = 2;
 	struct hh_plan p;
 	hh_plan_diff(&disk, &db, &p);
 	CHECK(p.n == 2);
 	CHECK(hh_plan_count(&p, ~0u, HH_PLAN_ADDED) == 1 && hh_plan_count(&p, ~0u, HH_PLAN_REMOVED) == 1);
-	const struct hh_plan_entry *e = entry(&p, HH_PLAN_SYMPTOM, "x");
+	const struct hh_plan_entry *e = entry(&p, HH_PLAN_COUNTRY, "x");
 	CHECK(e != NULL && strcmp(e->sum, "1") == 0);
 	hh_plan_free(&p);
 }
@@ -155,7 +155,7 @@ static void duplicates(void)
 static void names(void)
 {
 	CHECK_STR(hh_plan_kind_name(HH_PLAN_ARTICLE), "article");
-	CHECK_STR(hh_plan_kind_name(HH_PLAN_POLICY), "policy");
+	CHECK_STR(hh_plan_kind_name(HH_PLAN_TRIAGE), "triage");
 	CHECK_STR(hh_plan_kind_name(HH_PLAN_KIND_COUNT), "?");
 }
 

@@ -176,19 +176,22 @@ static void test_causes(const struct hh_content *c)
 		    "\"description\":\"Sitting hunched for hours.\",\"positions\":[\"standing\",\"sitting\"],"
 		    "\"regions\":[\"upper_back\",\"middle_back\"],\"remedies\":[\"improve-posture\",\"exercise\"],"
 		    "\"see_doctor_if\":null,\"references\":[{\"title\":\"Back pain - NHS\","
-		    "\"url\":\"https://www.nhs.uk/conditions/back-pain/\"}]}");
+		    "\"url\":\"https://www.nhs.uk/conditions/back-pain/"
+		    "\"}],\"review\":{\"state\":\"pending\",\"approved_at\":null,\"role\":null}}");
 	/* UTF-8 stays UTF-8 (no \u escapes), see_doctor_if text when set. */
+	check_bytes(hh_render_cause(c, hh_content_cause(c, "inactivity")),
+		    "{\"slug\":\"inactivity\",\"name\":\"Inactivity\",\"summary\":\"Too little movement.\","
+		    "\"description\":\"Muscles weaken \xe2\x80\x93 and "
+		    "stiffen.\",\"positions\":[\"sitting\",\"lying_down\"],"
+		    "\"regions\":[\"upper_back\"],\"remedies\":[\"exercise\"],\"see_doctor_if\":null,\"references\":[],"
+		    "\"review\":{\"state\":\"pending\",\"approved_at\":null,\"role\":null}}");
 	check_bytes(
-		hh_render_cause(c, hh_content_cause(c, "inactivity")),
-		"{\"slug\":\"inactivity\",\"name\":\"Inactivity\",\"summary\":\"Too little movement.\","
-		"\"description\":\"Muscles weaken \xe2\x80\x93 and "
-		"stiffen.\",\"positions\":[\"sitting\",\"lying_down\"],"
-		"\"regions\":[\"upper_back\"],\"remedies\":[\"exercise\"],\"see_doctor_if\":null,\"references\":[]}");
-	check_bytes(hh_render_cause(c, hh_content_cause(c, "muscle-strain")),
-		    "{\"slug\":\"muscle-strain\",\"name\":\"Muscle strain\",\"summary\":\"Overworked muscles.\","
-		    "\"description\":\"Lifting or twisting.\",\"positions\":[\"standing\",\"lying_down\"],"
-		    "\"regions\":[\"middle_back\"],\"remedies\":[\"heat-therapy\",\"exercise\"],"
-		    "\"see_doctor_if\":\"It has not eased after 2 weeks.\",\"references\":[]}");
+		hh_render_cause(c, hh_content_cause(c, "muscle-strain")),
+		"{\"slug\":\"muscle-strain\",\"name\":\"Muscle strain\",\"summary\":\"Overworked muscles.\","
+		"\"description\":\"Lifting or twisting.\",\"positions\":[\"standing\",\"lying_down\"],"
+		"\"regions\":[\"middle_back\"],\"remedies\":[\"heat-therapy\",\"exercise\"],"
+		"\"see_doctor_if\":\"It has not eased after 2 "
+		"weeks.\",\"references\":[],\"review\":{\"state\":\"pending\",\"approved_at\":null,\"role\":null}}");
 
 	const struct hh_cause *items[] = {&c->causes[0], &c->causes[1]};
 	json_t *list = hh_render_cause_list(c, items, 2);
@@ -197,7 +200,7 @@ static void test_causes(const struct hh_content *c)
 	CHECK(json_array_size(json_object_get(list, "items")) == 2);
 	json_t *first = json_array_get(json_object_get(list, "items"), 0);
 	CHECK_STR(json_string_value(json_object_get(first, "slug")), "inactivity");
-	CHECK(json_object_size(first) == 9); /* full causes, not summaries */
+	CHECK(json_object_size(first) == 10); /* full causes, not summaries */
 	json_decref(list);
 	check_bytes(hh_render_cause_list(c, NULL, 0), "{\"items\":[],\"total\":0}");
 }
@@ -210,11 +213,14 @@ static void test_remedies(const struct hh_content *c)
 		    "{\"slug\":\"exercise\",\"name\":\"Exercise\",\"summary\":\"Move every day.\","
 		    "\"description\":\"Gentle stretches.\",\"steps\":[\"Walk.\",\"Stretch.\"],"
 		    "\"causes\":[\"inactivity\",\"muscle-strain\",\"poor-posture\"],\"references\":[{\"title\":"
-		    "\"Exercise - NHS\",\"url\":\"https://www.nhs.uk/live-well/exercise/\"}]}");
+		    "\"Exercise - "
+		    "NHS\",\"url\":\"https://www.nhs.uk/live-well/exercise/"
+		    "\"}],\"review\":{\"state\":\"pending\",\"approved_at\":null,\"role\":null}}");
 	check_bytes(hh_render_remedy(c, hh_content_remedy(c, "heat-therapy")),
 		    "{\"slug\":\"heat-therapy\",\"name\":\"Heat therapy\",\"summary\":\"Warmth relaxes muscles.\","
 		    "\"description\":\"Use a heat pack.\",\"steps\":[\"Wrap it in a towel.\"],"
-		    "\"causes\":[\"muscle-strain\"],\"references\":[]}");
+		    "\"causes\":[\"muscle-strain\"],\"references\":[],\"review\":{\"state\":\"pending\",\"approved_"
+		    "at\":null,\"role\":null}}");
 	json_t *r = hh_render_remedy(c, hh_content_remedy(c, "improve-posture"));
 	char *s = dump_free(json_incref(json_object_get(r, "causes")));
 	CHECK_STR(s, "[\"poor-posture\"]");
@@ -304,9 +310,11 @@ static void test_article_summaries(const struct hh_content *c)
 	const struct hh_article *items[] = {&c->articles[0], &c->articles[1]};
 	check_bytes(hh_render_article_list(c, items, 2, 7),
 		    "{\"items\":[{\"slug\":\"desk-back\",\"title\":\"Desk back\",\"summary\":\"Pain from desks.\","
-		    "\"updated_at\":null},{\"slug\":\"upper-middle-back-muscle-soreness\",\"title\":"
+		    "\"updated_at\":null,\"review\":{\"state\":\"pending\",\"approved_at\":null,\"role\":null}},{"
+		    "\"slug\":\"upper-middle-back-muscle-soreness\",\"title\":"
 		    "\"Middle and upper back muscle soreness\",\"summary\":\"Sore muscles between the shoulders.\","
-		    "\"updated_at\":\"2026-11-25T10:00:00Z\"}],\"total\":7}");
+		    "\"updated_at\":\"2026-11-25T10:00:00Z\",\"review\":{\"state\":\"pending\",\"approved_at\":null,"
+		    "\"role\":null}}],\"total\":7}");
 	check_bytes(hh_render_article_list(c, NULL, 0, 0), "{\"items\":[],\"total\":0}");
 }
 
@@ -332,7 +340,8 @@ static void test_article(const struct hh_content *c)
 		"\"positions\":[\"standing\",\"sitting\",\"lying_down\"],\"regions\":[\"upper_back\",\"middle_back\"],"
 		"\"references\":[{\"title\":\"Back pain - NHS\",\"url\":\"https://www.nhs.uk/conditions/back-pain/\"}],"
 		"\"reviewed_at\":\"2026-11-24\",\"next_review_due\":\"2027-11-24\","
-		"\"updated_at\":\"2026-11-25T10:00:00Z\",\"version\":3}");
+		"\"updated_at\":\"2026-11-25T10:00:00Z\",\"version\":3,\"review\":{\"state\":\"pending\",\"approved_"
+		"at\":null,\"role\":null}}");
 	check_bytes(
 		hh_render_article(c, hh_content_article(c, "desk-back"), help()),
 		"{\"slug\":\"desk-back\",\"title\":\"Desk back\",\"summary\":\"Pain from desks.\","
@@ -342,7 +351,8 @@ static void test_article(const struct hh_content *c)
 		"\"remedies\":[{\"slug\":\"exercise\",\"name\":\"Exercise\",\"summary\":\"Move every day.\"}],"
 		"\"when_to_get_help\":{\"emergency\":[\"Chest pain: call 999.\"]},"
 		"\"positions\":[\"sitting\"],\"regions\":[\"upper_back\"],\"references\":[],"
-		"\"reviewed_at\":\"2026-01-02\",\"next_review_due\":\"2027-01-02\",\"updated_at\":null,\"version\":0}");
+		"\"reviewed_at\":\"2026-01-02\",\"next_review_due\":\"2027-01-02\",\"updated_at\":null,\"version\":0,"
+		"\"review\":{\"state\":\"pending\",\"approved_at\":null,\"role\":null}}");
 	/* No red flags, no article. */
 	CHECK(hh_render_article(c, a, NULL) == NULL);
 }
