@@ -308,7 +308,7 @@ def test_interview_content(s):
         path = os.path.join(folder, "triage", "interview.json")
         hh.edit_json(path, lambda doc: doc["questions"][1].update(text="Do you have any of these now?"))
         r = hh.migrate(s.url, "--dry-run", content=folder)
-        hh.check("triage changed: triage" in r.stdout and "interview.json.questions[0].text: " in r.stdout
+        hh.check("triage changed: triage" in r.stdout and "interview.json.questions[1].text: " in r.stdout
                  and "these now?" in r.stdout, "dry run shows the question's changed text: %r" % r.stdout[-400:])
         hh.migrate(s.url, content=folder)
         ok = hh.poll(lambda: answer(s, {"symptoms": [], "age": 30}).get("next_question", {}).get("text")

@@ -467,7 +467,7 @@ static void torture_file(const char *rel, const char *buf, size_t len)
 		hh_diags_free(&d);
 	}
 	char *copy = xmalloc(len + 1);
-	for (size_t i = 0; i < len; i += len > 4096 ? step + 3 : 3) {
+	for (size_t i = 0; i<len; i += len> 4096 ? step + 3 : 3) {
 		memcpy(copy, buf, len);
 		copy[i] = swaps[i % (sizeof(swaps) - 1)];
 		int rc = hh_loader_check_file(rel, copy, len, &d);
