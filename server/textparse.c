@@ -5,6 +5,7 @@
  */
 #include "healthhub/textparse.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1045,7 +1046,39 @@ struct scratch {
 	int keep[MAX_MATCHES];
 };
 
-static __thread struct scratch *tls_scratch;
+/*
+ * Each thread's scratch (about 220 KiB plus its token arrays) lives as long
+ * as the thread: libmicrohttpd's threads end at shutdown, and the key's
+ * destructor frees what a thread made (LeakSanitizer checks it at exit).
+ */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	struct scratch *w = p;
+	free(w->raw.t);
+	free(w->r.t);
+	free(w);
+}
+
+static void scratch_key_make(void)
+{
+	if (pthread_key_create(&scratch_key, scratch_free) != 0)
+		abort();
+}
+
+static struct scratch *thread_scratch(void)
+{
+	pthread_once(&scratch_once, scratch_key_make);
+	struct scratch *w = pthread_getspecific(scratch_key);
+	if (w == NULL) {
+		w = xcalloc(1, sizeof(*w));
+		if (pthread_setspecific(scratch_key, w) != 0)
+			abort();
+	}
+	return w;
+}
 
 void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *country, const char *text, size_t len,
 		  struct hh_textparse_result *out)
@@ -1053,9 +1086,7 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	memset(out, 0, sizeof(*out));
 	out->request.age = -1;
 	out->request.duration_days = -1;
-	if (tls_scratch == NULL)
-		tls_scratch = xcalloc(1, sizeof(*tls_scratch));
-	struct scratch *w = tls_scratch;
+	struct scratch *w = thread_scratch();
 	struct reader *raw = &w->raw, *r = &w->r;
 	raw->n = r->n = r->n_m = 0;
 	r->m = w->m;

@@ -407,6 +407,9 @@ class Server:
             code = self.proc.wait()
             raise AssertionError("server did not stop within %ds" % timeout)
         if expect_code is not None:
+            if code != expect_code:
+                time.sleep(0.2)  # the reader thread takes the last lines (a sanitizer's report)
+                print("\n".join(self.lines[-60:]), file=sys.stderr)
             check(code == expect_code, "server exit code %r, wanted %r" % (code, expect_code))
         return code
 
