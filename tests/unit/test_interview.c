@@ -293,7 +293,7 @@ static void check_answer_set(const struct hh_content *c, const struct hh_triage_
 static void test_answer_sets(const struct hh_content *c)
 {
 	struct tally t = {0};
-	const int rounds = 20000;
+	const int rounds = CHECK_ROUNDS(20000);
 	for (int i = 0; i < rounds; i++) {
 		struct hh_triage_input in;
 		random_answers(c, &in);
@@ -360,7 +360,7 @@ static int same_outcome(const struct hh_triage_result *a, const struct hh_triage
 
 static void test_people(const struct hh_content *c)
 {
-	const int rounds = 20000;
+	const int rounds = CHECK_ROUNDS(20000);
 	int differ = 0, order_differs = 0, too_many = 0, max_screens = 0, unsafe = 0, self_care = 0;
 	long total = 0;
 	for (int i = 0; i < rounds; i++) {

@@ -536,7 +536,7 @@ static void test_properties(const struct hh_content *c)
 {
 	int bad_oracle = 0, lowered = 0, below_flag = 0, pattern_moved = 0, order = 0, bytes = 0;
 	int no_raised = 0, unknown_low = 0, unknown_high = 0, route_bad = 0, routes = 0, floors = 0;
-	const int rounds = 5000;
+	const int rounds = CHECK_ROUNDS(5000);
 	for (int i = 0; i < rounds; i++) {
 		struct hh_triage_input in;
 		struct hh_triage_result r;
@@ -615,7 +615,7 @@ static void shuffle_list(const struct hh_symptom **v, size_t n)
 static void test_interview_properties(const struct hh_content *c)
 {
 	int bytes = 0, order = 0, next = 0, uncertain = 0;
-	const int rounds = 5000;
+	const int rounds = CHECK_ROUNDS(5000);
 	for (int i = 0; i < rounds; i++) {
 		struct hh_triage_input in, sh;
 		struct hh_triage_result r;
@@ -710,7 +710,7 @@ static void test_combination_properties(const struct hh_content *c)
 {
 	struct hh_content plain = *c; /* shallow: the same content without its combinations */
 	int lowered = 0, listed = 0, fired = 0, part_moved = 0, other = 0;
-	const int rounds = 5000;
+	const int rounds = CHECK_ROUNDS(5000);
 	plain.policy.n_combinations = 0;
 	CHECK(c->policy.n_combinations >= 2);
 	for (int i = 0; i < rounds && c->policy.n_combinations > 0; i++) {
