@@ -39,30 +39,6 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 static int is_word_cp(uint32_t cp)
 {
 	if (cp < 0x80)
@@ -204,7 +180,7 @@ size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *
 			break; /* not in a word */
 		if (n + 4 > HH_TERM_MAX)
 			break;
-		n += utf8_encode(lower_cp(cp), low + n);
+		n += hh_utf8_encode(lower_cp(cp), low + n);
 		i += k;
 	}
 	low[n] = '\0';
@@ -259,7 +235,7 @@ static size_t stem_term(struct hh_stemmer *st, const char *low, size_t n, char *
 		} else if (cp >= 0xE0 && cp <= 0xFF && unaccent_e0[cp - 0xE0] != '\0') {
 			term[out++] = unaccent_e0[cp - 0xE0];
 		} else {
-			out += utf8_encode(cp, term + out);
+			out += hh_utf8_encode(cp, term + out);
 		}
 	}
 	term[out] = '\0';

@@ -8,6 +8,8 @@
  */
 #include "textparse_internal.h"
 
+#include "healthhub/common.h"
+
 #include <string.h>
 
 #include <unicode/uchar.h>
@@ -495,30 +497,6 @@ int hh_tp_in(const char *const *list, const char *word)
 
 /* ------------------------------------------------------------------ folding */
 
-static size_t put_utf8(unsigned cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 int hh_tp_is_word_char(unsigned cp)
 {
 	if (cp < 0x80)
@@ -542,5 +520,5 @@ size_t hh_tp_fold(unsigned cp, char out[8])
 	int32_t n = U_SUCCESS(err) ? unorm2_getDecomposition(nfd, c, d, 8, &err) : -1;
 	if (n > 0 && U_SUCCESS(err) && !U16_IS_SURROGATE(d[0]))
 		c = d[0]; /* the base letter: the rest are accents */
-	return put_utf8((unsigned)c, out);
+	return hh_utf8_encode((uint32_t)c, out);
 }

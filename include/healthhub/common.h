@@ -35,6 +35,9 @@ uint64_t hh_now_ns(void);
 int64_t hh_wall_ms(void);
 
 /* Strict integer parse of a whole string in [min, max]; 0 or -1. */
+/* Writes code point cp as 1-4 bytes of UTF-8 at out (room for 4); returns how many. */
+size_t hh_utf8_encode(uint32_t cp, char *out);
+
 int hh_parse_int(const char *s, long long min, long long max, long long *out) HH_MUSTCHECK;
 
 /*
