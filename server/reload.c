@@ -33,6 +33,7 @@ struct hh_reload {
 	int wake[2]; /* pipe: a byte wakes the thread to stop */
 	atomic_int stopping;
 	atomic_uint_fast64_t last_ok_ns; /* hh_now_ns (monotonic) of the last successful version check; 0 none */
+	atomic_int db_failed;            /* the last connect or version check failed (cleared by a success) */
 	struct hh_db *listen;            /* LISTEN connection (primary) */
 	struct hh_db *read;              /* content reads (may be a replica) */
 	int64_t served;                  /* version of the published snapshot; -1 none */
@@ -157,6 +158,7 @@ static int ensure_connections(struct hh_reload *r)
 	}
 	return 0;
 fail:
+	atomic_store(&r->db_failed, 1);
 	drop(r);
 	hh_metrics_db_error();
 	return -1;
@@ -303,6 +305,7 @@ static void step(struct hh_reload *r)
 	int64_t version = 0;
 	int rc = hh_db_content_version(r->read, &version, err, sizeof(err));
 	if (rc == HH_DB_NOT_MIGRATED) {
+		atomic_store(&r->db_failed, 0);
 		atomic_store(&r->last_ok_ns, hh_now_ns());
 		hh_warn("database has no content yet: run healthhub migrate", NULL);
 		wait_notify(r, r->cfg->reload_interval_ms);
@@ -310,10 +313,12 @@ static void step(struct hh_reload *r)
 	}
 	if (rc < 0) {
 		hh_warn("content version check failed", "error", err);
+		atomic_store(&r->db_failed, 1);
 		hh_metrics_db_error();
 		drop(r);
 		return;
 	}
+	atomic_store(&r->db_failed, 0);
 	atomic_store(&r->last_ok_ns, hh_now_ns());
 	if (version != r->served)
 		load_and_publish(r, version);
@@ -387,10 +392,14 @@ void hh_reload_stop(struct hh_reload *r)
 int hh_reload_db_up(struct hh_reload *r)
 {
 	/*
-	 * A check older than three intervals (at least 3 s) means the database
-	 * is down or hung. Monotonic: a wall clock stepped forward (NTP) must
-	 * not make a healthy database look down.
+	 * Down at once when the last connect or version check failed (a stopped
+	 * database refuses at once); a check older than three intervals (at
+	 * least 3 s) means down or hung (a hung one answers nothing, not even an
+	 * error). Monotonic: a wall clock stepped forward (NTP) must not make a
+	 * healthy database look down.
 	 */
+	if (atomic_load(&r->db_failed))
+		return 0;
 	uint64_t bound_ms = (uint64_t)r->cfg->reload_interval_ms * 3;
 	if (bound_ms < 3000)
 		bound_ms = 3000;
