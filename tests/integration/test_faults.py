@@ -37,6 +37,7 @@ CONNECT_TIMEOUT_S = 5.0  # db.c: connect_timeout
 # the statement timeout (hung database) or fail (stopped one). The bound sits below the deadline,
 # not at a scheduler's 200 ms: the parallel suite on 2 cores delays a cached answer that much.
 NO_DB_WAIT_S = 0.8 * STATEMENT_TIMEOUT_S
+TRIES = 3
 LEAKS = ("ERROR", "SELECT", "could not connect", "/tmp", "libpq")
 
 _search_seq = [0]
@@ -80,26 +81,48 @@ def warm(s):
         check(st == 200, "warming %s %s: %d %r" % (method, path, st, b[:200]))
 
 
+def tries(attempt, bound):
+    """Runs attempt() -> (status, seconds, ...) until one is a 200 within bound, at most TRIES times;
+    returns every result. A request that waited for the database would be slow every time; a busy
+    scheduler that delays one (0.85 s seen at load average 13 on 2 cores) does not delay three in a row."""
+    out = []
+    for _ in range(TRIES):
+        out.append(attempt())
+        if out[-1][0] != 200 or out[-1][1] <= bound:
+            break
+    return out
+
+
 def check_cached(s, what, bound):
-    """Every cached answer (and the warmed search) is 200 within bound seconds."""
+    """Every cached answer (and the warmed search) is 200, within bound seconds (the fastest of TRIES)."""
     worst = 0.0
     for method, path, body in CACHED + [("GET", WARM_SEARCH, None)]:
-        st, secs, _, b = timed(s, method, path, body)
+        got = tries(lambda: timed(s, method, path, body), bound)
+        st, secs, _, b = got[-1]
         worst = max(worst, secs)
-        check(st == 200 and secs <= bound, "%s: %s %s answered %d in %.3f s (wanted 200 within %.1f s): %r" %
-              (what, method, path, st, secs, bound, b[:200]))
-        no_leak(b, "%s: %s %s" % (what, method, path))
+        if len(got) > 1:
+            measured("%s: %s %s slow then fast (s)" % (what, method, path), [round(g[1], 3) for g in got])
+        check(all(g[0] == 200 for g in got) and secs <= bound,
+              "%s: %s %s answered %r (wanted 200 within %.1f s, fastest of %d): %r" %
+              (what, method, path, [(g[0], round(g[1], 3)) for g in got], bound, TRIES, b[:200]))
+        for g in got:
+            no_leak(g[3], "%s: %s %s" % (what, method, path))
     return worst
 
 
 def check_search_answers(s, what, bound, before):
-    """Search is answered from memory: an uncached search is 200 within bound seconds, with the hits
-    (before: (slugs, total)) it had while the database was up."""
-    st, slugs, total, secs = search_slugs(s, what)
-    check(st == 200 and secs <= bound, "%s: uncached search answered %d in %.3f s, wanted 200 within %.1f s" %
-          (what, st, secs, bound))
-    check((slugs, total) == before, "%s: the same hits as with the database up: %r, then %r" %
-          (what, before, (slugs, total)))
+    """Search is answered from memory: an uncached search is 200 within bound seconds (the fastest of
+    TRIES, each a new query), with the hits (before: (slugs, total)) it had while the database was up."""
+    got = tries(lambda: (lambda r: (r[0], r[3], r[1], r[2]))(search_slugs(s, what)), bound)
+    st, secs, slugs, total = got[-1]
+    if len(got) > 1:
+        measured("%s: uncached search slow then fast (s)" % what, [round(g[1], 3) for g in got])
+    check(all(g[0] == 200 for g in got) and secs <= bound,
+          "%s: uncached search answered %r, wanted 200 within %.1f s (fastest of %d)" %
+          (what, [(g[0], round(g[1], 3)) for g in got], bound, TRIES))
+    for g in got:
+        check((g[2], g[3]) == before, "%s: the same hits as with the database up: %r, then %r" %
+              (what, before, (g[2], g[3])))
     return secs
 
 
