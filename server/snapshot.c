@@ -18,6 +18,7 @@
 #include "healthhub/render.h"
 #include "healthhub/router.h"
 #include "healthhub/search.h"
+#include "healthhub/status.h"
 #include "healthhub/triage.h"
 
 #define MIN_GZIP 256
@@ -560,13 +561,14 @@ static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const cha
 	return add(s, key, res);
 }
 
-/* Shares the item's answer with old: 0, or -1 to build it anew. */
-static int share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id, const char *slug)
+/* Shares the item's answer with old: HH_OK, HH_NOT_FOUND when old has none (build it anew), or HH_ERR. */
+static enum hh_status share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id,
+				 const char *slug)
 {
 	char key[HH_KEY_MAX];
 	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0 || hh_snapshot_get(old, key) == NULL)
-		return -1;
-	return share(s, old, key) < 0 ? -2 : 0;
+		return HH_NOT_FOUND;
+	return share(s, old, key) < 0 ? HH_ERR : HH_OK;
 }
 
 /* Both forms of an article, built whenever, carry what the prebuilt ones did: its keys and updated_at. */
@@ -825,8 +827,9 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
 		const struct hh_cause *x = &c->causes[i];
 		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
-		int shared = o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : -1;
-		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, cause_answer(s, x)) : shared;
+		enum hh_status shared =
+			o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : HH_NOT_FOUND;
+		rc = shared == HH_NOT_FOUND ? add_item(s, HH_ROUTE_CAUSE, x->slug, cause_answer(s, x)) : shared;
 	}
 	return rc;
 }
@@ -847,8 +850,8 @@ static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 		const struct hh_remedy *o = old ? hh_content_remedy(old->content, x->slug) : NULL;
 		/* a remedy shows the causes that name it: those may change while it does not */
 		int unchanged = o != NULL && x->copied && hh_strv_same(&o->causes, &x->causes);
-		int shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
-		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, remedy_answer(s, x)) : shared;
+		enum hh_status shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : HH_NOT_FOUND;
+		rc = shared == HH_NOT_FOUND ? add_item(s, HH_ROUTE_REMEDY, x->slug, remedy_answer(s, x)) : shared;
 	}
 	return rc;
 }
