@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/http.h"
 #include "healthhub/i18n.h"
 #include "healthhub/keys.h"
 #include "snapshot_internal.h"
@@ -43,17 +44,6 @@ static const char *vary_with_language(const struct hh_snapshot_options *o, const
 	if (strcmp(vary, VARY_ENC) == 0)
 		return VARY_ENC_LANG;
 	return strcmp(vary, VARY_ACCEPT_ENC) == 0 ? VARY_ACCEPT_ENC_LANG : vary;
-}
-
-int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r)
-{
-	int ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
-		 MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'") ==
-			 MHD_YES &&
-		 MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES;
-	if (ok && hh_cors_fixed_headers(o->cors, r) < 0)
-		ok = 0;
-	return ok ? 0 : -1;
 }
 
 /* ------------------------------------------------------------ resources */
