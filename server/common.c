@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "healthhub/strbuf.h"
+
 static void oom(size_t n)
 {
 	fprintf(stderr, "healthhub: out of memory allocating %zu bytes\n", n);
@@ -112,17 +114,15 @@ int hh_bits_join(unsigned bits, int count, const char *(*name)(unsigned bit), co
 {
 	const char *names[32];
 	size_t n = hh_bits_names(bits, count < 32 ? count : 32, name, names);
-	size_t used = 0;
-	for (size_t i = 0; i <= n + 1; i++) {
-		/* open, then each name preceded by sep after the first, then close */
-		const char *part = i == 0 ? open : i == n + 1 ? close : names[i - 1];
-		const char *pre = i > 1 && i <= n ? sep : "";
-		int w = snprintf(buf + used, cap - used, "%s%s", pre, part);
-		if (w < 0 || (size_t)w >= cap - used)
-			return -1;
-		used += (size_t)w;
-	}
-	return 0;
+	if (cap == 0)
+		return -1;
+	struct hh_strbuf b;
+	hh_strbuf_wrap(&b, buf, cap, 0);
+	hh_strbuf_puts(&b, open);
+	for (size_t i = 0; i < n; i++)
+		hh_strbuf_appendf(&b, "%s%s", i > 0 ? sep : "", names[i]);
+	hh_strbuf_puts(&b, close);
+	return b.failed ? -1 : 0;
 }
 
 void *hh_grow(void *v, size_t n, size_t size)

@@ -137,7 +137,7 @@ PGresult *hh_db_exec(struct db_ctx *x, const char *sql, int n, const char *const
 {
 	if (failed != NULL)
 		*failed = NULL;
-	x->rc = -1;
+	x->rc = HH_ERR;
 	if (x->db->broken) {
 		hh_db_set_err(x, "query", "the connection is broken");
 		return NULL;
@@ -160,7 +160,7 @@ static PGresult *exec_checked(struct db_ctx *x, const char *sql, PGresult *r, Ex
 	}
 	const char *state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (state != NULL && strcmp(state, "42P01") == 0)
-		x->rc = HH_DB_NOT_MIGRATED;
+		x->rc = HH_NOT_MIGRATED;
 	hh_db_set_result_err(x, sql, r);
 	if (failed != NULL)
 		*failed = r;
@@ -169,7 +169,7 @@ static PGresult *exec_checked(struct db_ctx *x, const char *sql, PGresult *r, Ex
 	return NULL;
 }
 
-int hh_db_command(struct db_ctx *x, const char *sql, int n, const char *const *params)
+enum hh_status hh_db_command(struct db_ctx *x, const char *sql, int n, const char *const *params)
 {
 	PGresult *r = hh_db_exec(x, sql, n, params, PGRES_COMMAND_OK, NULL);
 	if (r == NULL)
@@ -312,18 +312,18 @@ int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, 
 
 /* ------------------------------------------------------------- version */
 
-int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen)
+enum hh_status hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen)
 {
 	struct db_ctx x = {.db = db, .err = err, .errlen = errlen};
 	PGresult *r = hh_db_exec(&x, "SELECT coalesce(max(version), 0) FROM content_versions", 0, NULL, PGRES_TUPLES_OK,
 				 NULL);
 	if (r == NULL)
 		return x.rc;
-	int rc = HH_DB_NOT_MIGRATED;
+	enum hh_status rc = HH_NOT_MIGRATED;
 	long long v = 0;
 	if (PQntuples(r) != 1 || hh_parse_int(PQgetvalue(r, 0, 0), 0, INT64_MAX, &v) < 0) {
 		hh_db_set_err(&x, "content_versions", "bad version");
-		rc = -1;
+		rc = HH_ERR;
 		goto out;
 	}
 	if (v == 0) {

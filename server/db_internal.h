@@ -25,8 +25,8 @@ struct db_ctx {
 	struct hh_db *db;
 	char *err; /* caller's buffer, for the log only */
 	size_t errlen;
-	const char *what; /* names the statement in err; NULL: its first line of SQL */
-	int rc;           /* why the last call failed: -1 or HH_DB_NOT_MIGRATED */
+	const char *what;  /* names the statement in err; NULL: its first line of SQL */
+	enum hh_status rc; /* why the last call failed: HH_ERR or HH_NOT_MIGRATED */
 };
 
 /* Fills x->err with "what: msg" on one line. */
@@ -41,14 +41,14 @@ void hh_db_set_result_err(struct db_ctx *x, const char *sql, const PGresult *r);
  * also takes PGRES_TUPLES_OK: a statement run for its effect may return rows). n < 0 sends sql as
  * a simple query (several statements, no parameters: migration files).
  * Otherwise returns NULL with err filled (SQL's message plus its detail),
- * x->rc set (HH_DB_NOT_MIGRATED for a missing table, SQLSTATE 42P01), and
+ * x->rc set (HH_NOT_MIGRATED for a missing table, SQLSTATE 42P01), and
  * *failed (when not NULL) the failed result, which the caller clears.
  */
 PGresult *hh_db_exec(struct db_ctx *x, const char *sql, int n, const char *const *params, ExecStatusType want,
 		     PGresult **failed) HH_MUSTCHECK;
 
 /* hh_db_exec for a statement run for its effect: 0 or x->rc. */
-int hh_db_command(struct db_ctx *x, const char *sql, int n, const char *const *params) HH_MUSTCHECK;
+enum hh_status hh_db_command(struct db_ctx *x, const char *sql, int n, const char *const *params) HH_MUSTCHECK;
 
 /* The integer in a result's cell (a bigint column), or 0 when it is not one. */
 long long hh_db_int(const PGresult *r, int row, int col);

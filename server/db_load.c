@@ -270,8 +270,8 @@ static int load_all(struct load *l, const struct hh_content *old)
 	return 0;
 }
 
-int hh_db_load_since(struct hh_db *db, const struct hh_content *old, int require_approval, struct hh_content **out,
-		     struct hh_db_load_counts *counts, char *err, size_t errlen)
+enum hh_status hh_db_load_since(struct hh_db *db, const struct hh_content *old, int require_approval,
+				struct hh_content **out, struct hh_db_load_counts *counts, char *err, size_t errlen)
 {
 	struct load l = {
 		.db = {.db = db, .err = err, .errlen = errlen}, .counts = counts, .require_approval = require_approval};

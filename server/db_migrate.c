@@ -104,7 +104,7 @@ int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok,
 	PGresult *res = hh_db_exec(&r.x, "SELECT name, checksum FROM schema_migrations ORDER BY name COLLATE \"C\"", 0,
 				   NULL, PGRES_TUPLES_OK, NULL);
 	if (res == NULL)
-		return missing_ok && r.x.rc == HH_DB_NOT_MIGRATED ? 0 : -1;
+		return missing_ok && r.x.rc == HH_NOT_MIGRATED ? 0 : -1;
 	int rows = PQntuples(res);
 	out->v = xcalloc((size_t)rows + 1, sizeof(*out->v));
 	for (int i = 0; i < rows; i++)
@@ -114,8 +114,8 @@ int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok,
 	return 0;
 }
 
-int hh_db_migrate_state(struct hh_db *db, long long *version, char *updated, size_t updated_len, char *err,
-			size_t errlen)
+enum hh_status hh_db_migrate_state(struct hh_db *db, long long *version, char *updated, size_t updated_len, char *err,
+				   size_t errlen)
 {
 	struct run r;
 	run_init(&r, db, err, errlen);
@@ -127,9 +127,9 @@ int hh_db_migrate_state(struct hh_db *db, long long *version, char *updated, siz
 			   0, NULL, PGRES_TUPLES_OK, NULL);
 	if (res == NULL)
 		return r.x.rc;
-	int rc = HH_DB_NOT_MIGRATED;
+	enum hh_status rc = HH_NOT_MIGRATED;
 	if (PQntuples(res) == 1) {
-		rc = hh_parse_int(PQgetvalue(res, 0, 0), 0, INT64_MAX, version);
+		rc = hh_parse_int(PQgetvalue(res, 0, 0), 0, INT64_MAX, version) < 0 ? HH_ERR : HH_OK;
 		if (updated != NULL)
 			snprintf(updated, updated_len, "%s", PQgetvalue(res, 0, 1));
 	}

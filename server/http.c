@@ -52,6 +52,17 @@ int hh_request_rate_limited(struct hh_request *rq)
 
 /* ============================================================== sending */
 
+int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r)
+{
+	int ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+		 MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'") ==
+			 MHD_YES &&
+		 MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES;
+	if (ok && hh_cors_fixed_headers(o->cors, r) < 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
 /*
  * Per-request headers on a cacheable answer: only a CORS allow-list's
  * reflected origin (cors.h, with Vary: Origin) and Connection: close while

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/strbuf.h"
+
 static const char *const lang_names[HH_LANG_COUNT] = {"en", "es"};
 
 const char *hh_lang_name(enum hh_lang l)
@@ -84,42 +86,29 @@ int hh_i18n_check(const char *text, const struct hh_strv *keys, char *bad, size_
 	return 0;
 }
 
-/* Appends n bytes of s to the growing buffer *buf (len used, cap allocated). */
-static void grow_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		*buf = xrealloc(*buf, *cap);
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
-}
-
 char *hh_i18n_resolve(const char *text, const struct hh_country *k, enum hh_lang lang)
 {
 	if (text == NULL)
 		return NULL;
-	size_t len = 0, cap = strlen(text) + 1;
-	char *out = xmalloc(cap);
-	out[0] = '\0';
+	struct hh_strbuf out;
+	hh_strbuf_init(&out, strlen(text) + 1);
 	const char *p = text;
 	while (*p != '\0') {
 		const char *open = strchr(p, '{');
 		const char *close = open != NULL ? strchr(open, '}') : NULL;
 		if (open == NULL || close == NULL) {
-			grow_append(&out, &len, &cap, p, strlen(p));
+			hh_strbuf_puts(&out, p);
 			break;
 		}
-		grow_append(&out, &len, &cap, p, (size_t)(open - p));
+		hh_strbuf_append(&out, p, (size_t)(open - p));
 		const char *term = hh_i18n_term(k, lang, open + 1, (size_t)(close - open - 1));
 		if (term != NULL)
-			grow_append(&out, &len, &cap, term, strlen(term));
+			hh_strbuf_puts(&out, term);
 		else
-			grow_append(&out, &len, &cap, open, (size_t)(close - open + 1));
+			hh_strbuf_append(&out, open, (size_t)(close - open + 1));
 		p = close + 1;
 	}
-	return out;
+	return hh_strbuf_steal(&out, NULL);
 }
 
 /* ------------------------------------------------------------ variants */

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "healthhub/logbuf.h"
+#include "healthhub/strbuf.h"
 
 enum hh_log_level hh_log_threshold = HH_LOG_INFO;
 
@@ -48,47 +49,6 @@ int hh_log_level_parse(const char *name)
 void hh_log_set_level(enum hh_log_level l)
 {
 	hh_log_threshold = l;
-}
-
-/* The bytes JSON strings cannot hold as they are: controls, quote, backslash, DEL. */
-static const unsigned char needs_escape[256] = {
-	[0x00 ... 0x1f] = 1,
-	['"'] = 1,
-	['\\'] = 1,
-	[0x7f] = 1,
-};
-
-size_t hh_json_escape(char *buf, size_t cap, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p && o + 7 < cap) {
-		/* Copy a run of plain bytes at once: an access line is almost all of them. */
-		size_t run = 0;
-		while (p[run] && !needs_escape[p[run]])
-			run++;
-		if (run > 0) {
-			size_t n = run < cap - 7 - o ? run : cap - 7 - o;
-			memcpy(buf + o, p, n);
-			o += n;
-			p += n;
-			continue;
-		}
-		unsigned char c = *p++;
-		if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else {
-			/* control characters, including those a log injection would use */
-			memcpy(buf + o, "\\u00", 4);
-			buf[o + 4] = hex[c >> 4];
-			buf[o + 5] = hex[c & 15];
-			o += 6;
-		}
-	}
-	buf[o] = '\0';
-	return o;
 }
 
 /* ============================================================ formatting */
@@ -120,63 +80,67 @@ static void timestamp(char out[24])
 	out[23] = 'Z';
 }
 
-/* Appends the len bytes of s at line + o; returns the new length. The caller keeps room. */
-static size_t append(char *line, size_t o, const char *s, size_t len)
+/*
+ * A line is bounded (a few KiB on the caller's stack) by design: the
+ * message and string values are cut to fit, a field that still does not fit
+ * is left out with the ones after it, and the closing "}\n" always fits,
+ * because the fields are written LINE_END_LEN short of the line's end.
+ */
+#define LINE_END "}\n"
+#define LINE_END_LEN 2
+
+/* {"ts":"...","level":"...","msg":"..." into the line array (cap >= 128), its fields' buffer. */
+static void line_open(struct hh_strbuf *b, char *line, size_t cap, enum hh_log_level level, const char *msg)
 {
-	memcpy(line + o, s, len);
-	return o + len;
+	char ts[24];
+	timestamp(ts);
+	hh_strbuf_wrap(b, line, cap - LINE_END_LEN, 0);
+	hh_strbuf_append(b, "{\"ts\":\"", 7);
+	hh_strbuf_append(b, ts, sizeof(ts));
+	hh_strbuf_append(b, "\",\"level\":\"", 11);
+	hh_strbuf_puts(b, names[level & 3]);
+	hh_strbuf_append(b, "\",\"msg\":", 8);
+	(void)hh_strbuf_append_json_cut(b, msg, 0);
 }
 
-/* {"ts":"...","level":"...","msg":"..." into line (cap >= 128); returns its length. */
-static size_t prefix(char *line, size_t cap, enum hh_log_level level, const char *msg)
+/* Closes the object and the line in the whole array; returns the line's length (below cap). */
+static size_t line_close(struct hh_strbuf *b, char *line, size_t cap)
 {
-	const char *name = names[level & 3];
-	size_t o = append(line, 0, "{\"ts\":\"", 7);
-	timestamp(line + o);
-	o = append(line, o + 24, "\",\"level\":\"", 11);
-	o = append(line, o, name, strlen(name));
-	o = append(line, o, "\",\"msg\":\"", 9);
-	o += hh_json_escape(line + o, cap - o, msg);
-	line[o++] = '"';
-	return o;
+	hh_strbuf_wrap(b, line, cap, b->len);
+	hh_strbuf_append(b, LINE_END, LINE_END_LEN);
+	return b->len;
 }
 
-/* Closes the object and the line; returns the line's length (at most cap). */
-static size_t finish(char *line, size_t o, size_t cap)
+/* One "key":value field; a field that does not fit is taken back whole, and 0 says stop. */
+static int line_field(struct hh_strbuf *b, const char *key, const char *value)
 {
-	if (o + 3 > cap)
-		o = cap - 3;
-	line[o++] = '}';
-	line[o++] = '\n';
-	return o;
+	int raw = key[0] == '#';
+	size_t mark = b->len;
+	hh_strbuf_append(b, ",", 1);
+	hh_strbuf_append_json_str(b, raw ? key + 1 : key);
+	hh_strbuf_append(b, ":", 1);
+	if (raw || value == NULL)
+		hh_strbuf_puts(b, value ? value : "null"); /* a number or null: whole or not at all */
+	else
+		(void)hh_strbuf_append_json_cut(b, value, 0);
+	if (!b->failed)
+		return 1;
+	hh_strbuf_truncate(b, mark);
+	return 0;
 }
 
 /* One whole line into line (cap bytes) from msg and hh_log_write's key/value pairs; returns its length. */
 static size_t format_pairs(char *line, size_t cap, enum hh_log_level level, const char *msg, va_list ap)
 {
-	size_t o = prefix(line, cap, level, msg);
+	struct hh_strbuf b;
+	line_open(&b, line, cap, level, msg);
 	const char *key;
 	while ((key = va_arg(ap, const char *)) != NULL) {
 		const char *value = va_arg(ap, const char *);
-		int raw = key[0] == '#';
-		if (o + 16 >= cap)
+		if (!line_field(&b, key, value))
 			break;
-		line[o++] = ',';
-		line[o++] = '"';
-		o += hh_json_escape(line + o, cap - o, raw ? key + 1 : key);
-		line[o++] = '"';
-		line[o++] = ':';
-		if (raw || value == NULL) {
-			const char *v = value ? value : "null";
-			size_t n = strlen(v);
-			o = append(line, o, v, n < cap - 4 - o ? n : cap - 4 - o);
-		} else {
-			line[o++] = '"';
-			o += hh_json_escape(line + o, cap - o - 4, value);
-			line[o++] = '"';
-		}
 	}
-	return finish(line, o, cap);
+	return line_close(&b, line, cap);
 }
 
 static size_t format_line(char *line, size_t cap, enum hh_log_level level, const char *msg, ...)
@@ -291,20 +255,19 @@ void hh_log_json(enum hh_log_level level, const char *msg, json_t *fields)
 	if (level < hh_log_threshold)
 		return;
 	char line[8192];
-	size_t cap = sizeof(line);
-	size_t o = prefix(line, cap, level, msg);
+	struct hh_strbuf b;
+	line_open(&b, line, sizeof(line), level, msg);
 	char *rest = fields ? json_dumps(fields, JSON_COMPACT) : NULL;
-	/* splice the object's members after msg: drop its braces */
+	/* splice the object's members after msg: drop its braces (all of them, or none when they do not fit) */
 	if (rest != NULL && strlen(rest) > 2) {
-		size_t n = strlen(rest) - 2;
-		if (o + n + 4 < cap) {
-			line[o++] = ',';
-			memcpy(line + o, rest + 1, n);
-			o += n;
-		}
+		size_t mark = b.len;
+		hh_strbuf_append(&b, ",", 1);
+		hh_strbuf_append(&b, rest + 1, strlen(rest) - 2);
+		if (b.failed)
+			hh_strbuf_truncate(&b, mark);
 	}
 	free(rest);
-	emit(line, finish(line, o, cap));
+	emit(line, line_close(&b, line, sizeof(line)));
 }
 
 /* ============================================================ the writer */

@@ -4,13 +4,13 @@
  */
 #include "healthhub/metrics.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "healthhub/log.h"
+#include "healthhub/strbuf.h"
 
 #define N_METHODS 5
 #define N_STATUS 600
@@ -103,29 +103,6 @@ void hh_metrics_purge(enum hh_purge_result r)
 		atomic_fetch_add_explicit(&purges[r], 1, memory_order_relaxed);
 }
 
-/* A growing text buffer; xrealloc aborts on OOM. */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const char *fmt, ...) HH_PRINTF(2, 3);
-static void put(struct buf *b, const char *fmt, ...)
-{
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 0);
-		b->p = xrealloc(b->p, b->cap);
-	}
-}
-
 static long rss_bytes(void)
 {
 	FILE *f = fopen("/proc/self/statm", "r");
@@ -138,121 +115,135 @@ static long rss_bytes(void)
 	return resident * 4096;
 }
 
-static void render_requests(struct buf *b)
+static void render_requests(struct hh_strbuf *b)
 {
-	put(b, "# HELP healthhub_http_requests_total HTTP requests answered, by route, method and status.\n"
-	       "# TYPE healthhub_http_requests_total counter\n");
+	hh_strbuf_appendf(b,
+			  "# HELP healthhub_http_requests_total HTTP requests answered, by route, method and status.\n"
+			  "# TYPE healthhub_http_requests_total counter\n");
 	for (int r = 0; r < HH_ROUTE__COUNT; r++)
 		for (int m = 0; m < N_METHODS; m++)
 			for (int s = 0; s < N_STATUS; s++) {
 				uint64_t v = atomic_load_explicit(&requests[r][m][s], memory_order_relaxed);
 				if (v)
-					put(b,
-					    "healthhub_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} "
-					    "%llu\n",
-					    hh_route_pattern((enum hh_route_id)r), method_names[m], s,
-					    (unsigned long long)v);
+					hh_strbuf_appendf(b,
+							  "healthhub_http_requests_total{route=\"%s\",method=\"%s\","
+							  "status=\"%d\"} "
+							  "%llu\n",
+							  hh_route_pattern((enum hh_route_id)r), method_names[m], s,
+							  (unsigned long long)v);
 			}
 }
 
-static void render_latency(struct buf *b)
+static void render_latency(struct hh_strbuf *b)
 {
-	put(b, "# HELP healthhub_http_request_duration_seconds Time from request line to response queued.\n"
-	       "# TYPE healthhub_http_request_duration_seconds histogram\n");
+	hh_strbuf_appendf(b,
+			  "# HELP healthhub_http_request_duration_seconds Time from request line to response queued.\n"
+			  "# TYPE healthhub_http_request_duration_seconds histogram\n");
 	for (int r = 0; r < HH_ROUTE__COUNT; r++) {
 		uint64_t cum = 0;
 		const char *route = hh_route_pattern((enum hh_route_id)r);
 		for (int i = 0; i <= N_BUCKETS; i++) {
 			cum += atomic_load_explicit(&buckets[r][i], memory_order_relaxed);
 			if (i < N_BUCKETS)
-				put(b, "healthhub_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-				    route, bucket_le[i], (unsigned long long)cum);
+				hh_strbuf_appendf(
+					b,
+					"healthhub_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+					route, bucket_le[i], (unsigned long long)cum);
 			else
-				put(b,
-				    "healthhub_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
-				    route, (unsigned long long)cum);
+				hh_strbuf_appendf(b,
+						  "healthhub_http_request_duration_seconds_bucket{route=\"%s\",le=\"+"
+						  "Inf\"} %llu\n",
+						  route, (unsigned long long)cum);
 		}
-		put(b, "healthhub_http_request_duration_seconds_sum{route=\"%s\"} %.9f\n", route,
-		    (double)atomic_load(&duration_sum_ns[r]) / 1e9);
-		put(b, "healthhub_http_request_duration_seconds_count{route=\"%s\"} %llu\n", route,
-		    (unsigned long long)cum);
+		hh_strbuf_appendf(b, "healthhub_http_request_duration_seconds_sum{route=\"%s\"} %.9f\n", route,
+				  (double)atomic_load(&duration_sum_ns[r]) / 1e9);
+		hh_strbuf_appendf(b, "healthhub_http_request_duration_seconds_count{route=\"%s\"} %llu\n", route,
+				  (unsigned long long)cum);
 	}
 }
 
-static void render_cache(struct buf *b, const struct hh_metrics_gauges *g)
+static void render_cache(struct hh_strbuf *b, const struct hh_metrics_gauges *g)
 {
-	put(b, "# HELP healthhub_cache_requests_total Cacheable requests by route and outcome.\n"
-	       "# TYPE healthhub_cache_requests_total counter\n");
+	hh_strbuf_appendf(b, "# HELP healthhub_cache_requests_total Cacheable requests by route and outcome.\n"
+			     "# TYPE healthhub_cache_requests_total counter\n");
 	for (int r = 0; r < HH_ROUTE__COUNT; r++)
 		for (int c = HH_CACHE_HIT; c < HH_CACHE__COUNT; c++)
-			put(b, "healthhub_cache_requests_total{route=\"%s\",outcome=\"%s\"} %llu\n",
-			    hh_route_pattern((enum hh_route_id)r), hh_cache_outcome_name((enum hh_cache_outcome)c),
-			    (unsigned long long)atomic_load(&cache[r][c]));
-	put(b,
-	    "# HELP healthhub_cache_entries Entries held by each bounded cache.\n"
-	    "# TYPE healthhub_cache_entries gauge\n"
-	    "healthhub_cache_entries{cache=\"search\"} %zu\n"
-	    "healthhub_cache_entries{cache=\"triage\"} %zu\n"
-	    "healthhub_cache_entries{cache=\"list\"} %zu\n",
-	    g->search_cache_size, g->triage_cache_size, g->list_cache_size);
+			hh_strbuf_appendf(b, "healthhub_cache_requests_total{route=\"%s\",outcome=\"%s\"} %llu\n",
+					  hh_route_pattern((enum hh_route_id)r),
+					  hh_cache_outcome_name((enum hh_cache_outcome)c),
+					  (unsigned long long)atomic_load(&cache[r][c]));
+	hh_strbuf_appendf(b,
+			  "# HELP healthhub_cache_entries Entries held by each bounded cache.\n"
+			  "# TYPE healthhub_cache_entries gauge\n"
+			  "healthhub_cache_entries{cache=\"search\"} %zu\n"
+			  "healthhub_cache_entries{cache=\"triage\"} %zu\n"
+			  "healthhub_cache_entries{cache=\"list\"} %zu\n",
+			  g->search_cache_size, g->triage_cache_size, g->list_cache_size);
 }
 
 char *hh_metrics_render(const struct hh_metrics_gauges *g, size_t *len)
 {
-	struct buf b = {xmalloc(16384), 0, 16384};
+	struct hh_strbuf b;
+	hh_strbuf_init(&b, 16384);
 	render_requests(&b);
 	render_latency(&b);
 	render_cache(&b, g);
-	put(&b,
-	    "# HELP healthhub_db_errors_total Failed database operations.\n"
-	    "# TYPE healthhub_db_errors_total counter\nhealthhub_db_errors_total %llu\n"
-	    "# HELP healthhub_db_reconnects_total Database connections re-established.\n"
-	    "# TYPE healthhub_db_reconnects_total counter\nhealthhub_db_reconnects_total %llu\n"
-	    "# HELP healthhub_db_up Whether the last database contact succeeded.\n"
-	    "# TYPE healthhub_db_up gauge\nhealthhub_db_up %d\n",
-	    (unsigned long long)atomic_load(&db_errors), (unsigned long long)atomic_load(&db_reconnects), g->db_up);
-	put(&b,
-	    "# HELP healthhub_content_version Content version being served.\n"
-	    "# TYPE healthhub_content_version gauge\nhealthhub_content_version %lld\n"
-	    "# HELP healthhub_content_last_reload_timestamp_seconds When the served content was loaded.\n"
-	    "# TYPE healthhub_content_last_reload_timestamp_seconds gauge\n"
-	    "healthhub_content_last_reload_timestamp_seconds %.3f\n"
-	    "# HELP healthhub_content_reloads_total Content reloads, by result.\n"
-	    "# TYPE healthhub_content_reloads_total counter\n"
-	    "healthhub_content_reloads_total{result=\"ok\"} %llu\n"
-	    "healthhub_content_reloads_total{result=\"failed\"} %llu\n"
-	    "# HELP healthhub_content_unapproved Served entities whose text is not signed off (healthhub pending).\n"
-	    "# TYPE healthhub_content_unapproved gauge\nhealthhub_content_unapproved %lld\n"
-	    "# HELP healthhub_require_approval 1 when only signed-off texts are served (--require-approval).\n"
-	    "# TYPE healthhub_require_approval gauge\nhealthhub_require_approval %lld\n",
-	    (long long)atomic_load(&content_version), (double)atomic_load(&last_reload_ms) / 1000.0,
-	    (unsigned long long)atomic_load(&reloads_ok), (unsigned long long)atomic_load(&reloads_failed),
-	    (long long)atomic_load(&unapproved), (long long)atomic_load(&require_approval));
-	put(&b,
-	    "# HELP healthhub_cdn_purges_total Purge requests to shared caches (one per URL and batch of keys), by "
-	    "result: ok (2xx), error (failed attempt, retried), abandoned (retries used up), dropped (queue full).\n"
-	    "# TYPE healthhub_cdn_purges_total counter\n");
+	hh_strbuf_appendf(&b,
+			  "# HELP healthhub_db_errors_total Failed database operations.\n"
+			  "# TYPE healthhub_db_errors_total counter\nhealthhub_db_errors_total %llu\n"
+			  "# HELP healthhub_db_reconnects_total Database connections re-established.\n"
+			  "# TYPE healthhub_db_reconnects_total counter\nhealthhub_db_reconnects_total %llu\n"
+			  "# HELP healthhub_db_up Whether the last database contact succeeded.\n"
+			  "# TYPE healthhub_db_up gauge\nhealthhub_db_up %d\n",
+			  (unsigned long long)atomic_load(&db_errors), (unsigned long long)atomic_load(&db_reconnects),
+			  g->db_up);
+	hh_strbuf_appendf(
+		&b,
+		"# HELP healthhub_content_version Content version being served.\n"
+		"# TYPE healthhub_content_version gauge\nhealthhub_content_version %lld\n"
+		"# HELP healthhub_content_last_reload_timestamp_seconds When the served content was loaded.\n"
+		"# TYPE healthhub_content_last_reload_timestamp_seconds gauge\n"
+		"healthhub_content_last_reload_timestamp_seconds %.3f\n"
+		"# HELP healthhub_content_reloads_total Content reloads, by result.\n"
+		"# TYPE healthhub_content_reloads_total counter\n"
+		"healthhub_content_reloads_total{result=\"ok\"} %llu\n"
+		"healthhub_content_reloads_total{result=\"failed\"} %llu\n"
+		"# HELP healthhub_content_unapproved Served entities whose text is not signed off (healthhub "
+		"pending).\n"
+		"# TYPE healthhub_content_unapproved gauge\nhealthhub_content_unapproved %lld\n"
+		"# HELP healthhub_require_approval 1 when only signed-off texts are served (--require-approval).\n"
+		"# TYPE healthhub_require_approval gauge\nhealthhub_require_approval %lld\n",
+		(long long)atomic_load(&content_version), (double)atomic_load(&last_reload_ms) / 1000.0,
+		(unsigned long long)atomic_load(&reloads_ok), (unsigned long long)atomic_load(&reloads_failed),
+		(long long)atomic_load(&unapproved), (long long)atomic_load(&require_approval));
+	hh_strbuf_appendf(
+		&b,
+		"# HELP healthhub_cdn_purges_total Purge requests to shared caches (one per URL and batch of keys), by "
+		"result: ok (2xx), error (failed attempt, retried), abandoned (retries used up), dropped (queue "
+		"full).\n"
+		"# TYPE healthhub_cdn_purges_total counter\n");
 	for (int r = 0; r < HH_PURGE__COUNT; r++)
-		put(&b, "healthhub_cdn_purges_total{result=\"%s\"} %llu\n", purge_results[r],
-		    (unsigned long long)atomic_load(&purges[r]));
-	put(&b,
-	    "# HELP healthhub_cdn_purge_queue Purge batches waiting or being retried.\n"
-	    "# TYPE healthhub_cdn_purge_queue gauge\nhealthhub_cdn_purge_queue %zu\n",
-	    g->purge_queue);
-	put(&b,
-	    "# HELP healthhub_ready Whether the instance is ready to serve.\n"
-	    "# TYPE healthhub_ready gauge\nhealthhub_ready %d\n"
-	    "# HELP healthhub_search_index_bytes Size of the served content's search index (both languages).\n"
-	    "# TYPE healthhub_search_index_bytes gauge\nhealthhub_search_index_bytes %zu\n"
-	    "# HELP healthhub_http_inflight_requests Requests being handled.\n"
-	    "# TYPE healthhub_http_inflight_requests gauge\nhealthhub_http_inflight_requests %zu\n"
-	    "# HELP healthhub_process_resident_memory_bytes Resident set size.\n"
-	    "# TYPE healthhub_process_resident_memory_bytes gauge\nhealthhub_process_resident_memory_bytes %ld\n",
-	    g->ready, g->search_index_bytes, g->inflight, rss_bytes());
-	put(&b,
-	    "# HELP healthhub_log_lines_dropped_total Log lines dropped because stderr did not take them in time.\n"
-	    "# TYPE healthhub_log_lines_dropped_total counter\nhealthhub_log_lines_dropped_total %llu\n",
-	    (unsigned long long)hh_log_dropped());
-	*len = b.len;
-	return b.p;
+		hh_strbuf_appendf(&b, "healthhub_cdn_purges_total{result=\"%s\"} %llu\n", purge_results[r],
+				  (unsigned long long)atomic_load(&purges[r]));
+	hh_strbuf_appendf(&b,
+			  "# HELP healthhub_cdn_purge_queue Purge batches waiting or being retried.\n"
+			  "# TYPE healthhub_cdn_purge_queue gauge\nhealthhub_cdn_purge_queue %zu\n",
+			  g->purge_queue);
+	hh_strbuf_appendf(
+		&b,
+		"# HELP healthhub_ready Whether the instance is ready to serve.\n"
+		"# TYPE healthhub_ready gauge\nhealthhub_ready %d\n"
+		"# HELP healthhub_search_index_bytes Size of the served content's search index (both languages).\n"
+		"# TYPE healthhub_search_index_bytes gauge\nhealthhub_search_index_bytes %zu\n"
+		"# HELP healthhub_http_inflight_requests Requests being handled.\n"
+		"# TYPE healthhub_http_inflight_requests gauge\nhealthhub_http_inflight_requests %zu\n"
+		"# HELP healthhub_process_resident_memory_bytes Resident set size.\n"
+		"# TYPE healthhub_process_resident_memory_bytes gauge\nhealthhub_process_resident_memory_bytes %ld\n",
+		g->ready, g->search_index_bytes, g->inflight, rss_bytes());
+	hh_strbuf_appendf(
+		&b,
+		"# HELP healthhub_log_lines_dropped_total Log lines dropped because stderr did not take them in time.\n"
+		"# TYPE healthhub_log_lines_dropped_total counter\nhealthhub_log_lines_dropped_total %llu\n",
+		(unsigned long long)hh_log_dropped());
+	return hh_strbuf_steal(&b, len);
 }

@@ -633,12 +633,12 @@ static int status_version(struct run *r)
 {
 	long long version = 0;
 	char updated[64] = "";
-	int rc = hh_db_migrate_state(r->db, &version, updated, sizeof(updated), r->msg, sizeof(r->msg));
-	if (rc == HH_DB_NOT_MIGRATED)
+	enum hh_status rc = hh_db_migrate_state(r->db, &version, updated, sizeof(updated), r->msg, sizeof(r->msg));
+	if (rc == HH_NOT_MIGRATED)
 		fprintf(r->out, "content version: none (not migrated)\n");
 	else if (rc == 0)
 		fprintf(r->out, "content version: %lld (made %s)\n", version, updated);
-	return rc == -1 ? db_failed(r) : 0;
+	return rc == HH_ERR ? db_failed(r) : 0;
 }
 
 int hh_migrate_status(const struct hh_migrate_opts *o, FILE *out, FILE *err)

@@ -37,12 +37,13 @@ struct hh_reload {
 	struct hh_db *listen;            /* LISTEN connection (primary) */
 	struct hh_db *read;              /* content reads (may be a replica) */
 	int64_t served;                  /* version of the published snapshot; -1 none */
-	int64_t notified;                /* highest version a notification announced */
-	unsigned backoff_ms;             /* reconnect backoff */
-	unsigned reload_backoff_ms;      /* wait after a failed reload; 0 after a success */
-	struct hh_snapshot *last;        /* one reference to the last published snapshot: the next one shares with it */
-	pthread_t warm_thread;           /* builds the answers a first snapshot left to first requests */
-	int warming;                     /* warm_thread runs (until joined) */
+	int reload_all;      /* reconnected: the next load reads everything and publishes even the served version */
+	int64_t notified;    /* highest version a notification announced */
+	unsigned backoff_ms; /* reconnect backoff */
+	unsigned reload_backoff_ms; /* wait after a failed reload; 0 after a success */
+	struct hh_snapshot *last;   /* one reference to the last published snapshot: the next one shares with it */
+	pthread_t warm_thread;      /* builds the answers a first snapshot left to first requests */
+	int warming;                /* warm_thread runs (until joined) */
 	atomic_int warm_stop;
 	struct hh_snapshot *warm_snap; /* one reference, the warm thread's */
 };
@@ -120,18 +121,18 @@ static void drop(struct hh_reload *r)
 
 static int connect_listen(struct hh_reload *r)
 {
-	char err[256];
+	struct hh_errtext e = {""};
 	const char *url = r->cfg->database_url;
 	char *primary = multi_host(url) ? conninfo_with(url, "target_session_attrs", "read-write") : NULL;
-	r->listen = hh_db_connect(primary ? primary : url, (int)r->cfg->statement_timeout_ms, err, sizeof(err));
+	r->listen = hh_db_connect(primary ? primary : url, (int)r->cfg->statement_timeout_ms, e.text, sizeof(e.text));
 	free(primary);
 	if (r->listen == NULL) {
-		hh_warn("database unavailable", "conn", "listen", "error", err);
+		hh_warn("database unavailable", "conn", "listen", "error", e.text);
 		return -1;
 	}
 	/* bounded like every query: a primary that hangs here must not hang the reloader */
-	if (hh_db_listen(r->listen, err, sizeof(err)) < 0) {
-		hh_warn("subscribing to content notifications failed", "conn", "listen", "error", err);
+	if (hh_db_listen(r->listen, e.text, sizeof(e.text)) < 0) {
+		hh_warn("subscribing to content notifications failed", "conn", "listen", "error", e.text);
 		return -1;
 	}
 	return 0;
@@ -140,19 +141,20 @@ static int connect_listen(struct hh_reload *r)
 /* LISTEN before the first read, so no change can slip between them. */
 static int ensure_connections(struct hh_reload *r)
 {
-	char err[256];
+	struct hh_errtext e = {""};
 	if ((r->listen && !hh_db_usable(r->listen)) || (r->read && !hh_db_usable(r->read)))
 		drop(r);
 	if (r->listen == NULL) {
 		if (connect_listen(r) < 0)
 			goto fail;
-		r->served = r->served >= 0 ? -2 : -1; /* force a reload after every reconnect */
+		r->reload_all = 1; /* the database may not be the one the served content came from */
 		hh_metrics_db_reconnect();
 	}
 	if (r->read == NULL) {
-		r->read = hh_db_connect(r->cfg->database_url, (int)r->cfg->statement_timeout_ms, err, sizeof(err));
+		r->read =
+			hh_db_connect(r->cfg->database_url, (int)r->cfg->statement_timeout_ms, e.text, sizeof(e.text));
 		if (r->read == NULL) {
-			hh_warn("database unavailable", "conn", "read", "error", err);
+			hh_warn("database unavailable", "conn", "read", "error", e.text);
 			goto fail;
 		}
 	}
@@ -200,23 +202,24 @@ static void index_snapshot(struct hh_reload *r, struct hh_snapshot *snap, char *
 
 static void load_and_publish(struct hh_reload *r, int64_t version)
 {
-	char err[256] = "";
+	struct hh_errtext e = {""};
 	struct hh_content *content = NULL;
 	struct hh_db_load_counts counts;
 	uint64_t t0 = hh_now_ns();
 	/*
 	 * Read only what changed since the published content; after a
-	 * reconnect (served < 0) read it all, since the database may not be
+	 * reconnect (reload_all) read it all, since the database may not be
 	 * the one the last content came from.
 	 */
 	/* the content as read (placeholders, every language), not the default variant resolved from it */
 	const struct hh_snapshot *last = r->last;
 	const struct hh_content *since =
-		r->served >= 0 && last != NULL ? (last->base != NULL ? last->base : last->content) : NULL;
-	if (hh_db_load_since(r->read, since, (int)r->cfg->require_approval, &content, &counts, err, sizeof(err)) < 0) {
+		!r->reload_all && last != NULL ? (last->base != NULL ? last->base : last->content) : NULL;
+	if (hh_db_load_since(r->read, since, (int)r->cfg->require_approval, &content, &counts, e.text, sizeof(e.text)) <
+	    0) {
 		hh_metrics_db_error();
 		hh_metrics_reload(version, hh_wall_ms(), 0);
-		hh_error("content reload failed; serving the last good content", "error", err);
+		hh_error("content reload failed; serving the last good content", "error", e.text);
 		drop(r);
 		/*
 		 * The same load will likely fail again: retry after a doubling wait
@@ -237,6 +240,7 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		hh_metrics_reload(version, hh_wall_ms(), 0);
 		hh_error("building the content snapshot failed; serving the last good content", NULL);
 		r->served = version; /* the same bytes would fail again: wait for the next change */
+		r->reload_all = 0;
 		return;
 	}
 	char v[32], ms[32], read_ms[32], n[32], shared[32], variants[32], read[96], search[128] = "after publishing";
@@ -262,6 +266,7 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 		 counts.full ? "full" : "changes", counts.articles, counts.causes, counts.remedies, counts.removed,
 		 counts.kept);
 	r->served = snap->version;
+	r->reload_all = 0;
 	hh_metrics_reload(snap->version, hh_wall_ms(), 1);
 	hh_metrics_signoff(hh_content_unapproved(content), (int)r->cfg->require_approval);
 	hh_ref_get(&snap->ref); /* kept for the next build to share with */
@@ -285,17 +290,17 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 /* Waits up to ms for a notification or a stop; records announced versions. */
 static void wait_notify(struct hh_reload *r, long ms)
 {
-	char err[256] = "";
-	if (hh_db_wait_notify(r->listen, r->wake[0], ms, &r->notified, err, sizeof(err)) == 0)
+	struct hh_errtext e = {""};
+	if (hh_db_wait_notify(r->listen, r->wake[0], ms, &r->notified, e.text, sizeof(e.text)) == 0)
 		return;
-	hh_warn("database connection lost", "conn", "listen", "error", err);
+	hh_warn("database connection lost", "conn", "listen", "error", e.text);
 	hh_metrics_db_error();
 	drop(r);
 }
 
 static void step(struct hh_reload *r)
 {
-	char err[256] = "";
+	struct hh_errtext e = {""};
 	if (ensure_connections(r) < 0) {
 		sleep_interruptible(r, r->backoff_ms);
 		r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
@@ -303,8 +308,8 @@ static void step(struct hh_reload *r)
 	}
 	r->backoff_ms = BACKOFF_MIN_MS;
 	int64_t version = 0;
-	int rc = hh_db_content_version(r->read, &version, err, sizeof(err));
-	if (rc == HH_DB_NOT_MIGRATED) {
+	enum hh_status rc = hh_db_content_version(r->read, &version, e.text, sizeof(e.text));
+	if (rc == HH_NOT_MIGRATED) {
 		atomic_store(&r->db_failed, 0);
 		atomic_store(&r->last_ok_ns, hh_now_ns());
 		hh_warn("database has no content yet: run healthhub migrate", NULL);
@@ -312,7 +317,7 @@ static void step(struct hh_reload *r)
 		return;
 	}
 	if (rc < 0) {
-		hh_warn("content version check failed", "error", err);
+		hh_warn("content version check failed", "error", e.text);
 		atomic_store(&r->db_failed, 1);
 		hh_metrics_db_error();
 		drop(r);
@@ -320,7 +325,7 @@ static void step(struct hh_reload *r)
 	}
 	atomic_store(&r->db_failed, 0);
 	atomic_store(&r->last_ok_ns, hh_now_ns());
-	if (version != r->served)
+	if (version != r->served || r->reload_all)
 		load_and_publish(r, version);
 	if (r->notified > version) {
 		/* the read host has not replayed the notified change yet */

@@ -7,125 +7,70 @@
  */
 #include "healthhub/render.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "healthhub/strbuf.h"
 
 /*
  * The answer is written straight into one buffer rather than built as a
  * jansson tree and dumped: triage POST is computed per request, and the tree
  * cost three times the rest of the request. The bytes are exactly what
  * json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(4)) would give (the unit
- * test re-dumps answers through jansson to prove it).
+ * test re-dumps answers through jansson to prove it): strings go through
+ * the tree's one escaper, hh_strbuf_append_json_str, which writes jansson's bytes.
  */
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void out_grow(struct out *o, size_t more)
-{
-	if (o->len + more + 1 <= o->cap)
-		return;
-	while (o->len + more + 1 > o->cap)
-		o->cap = o->cap ? o->cap * 2 : 2048;
-	o->p = xrealloc(o->p, o->cap);
-}
-
-static void out_raw(struct out *o, const char *s)
-{
-	size_t n = strlen(s);
-	out_grow(o, n);
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-}
-
-/* A JSON string, escaped as jansson escapes it (UTF-8 kept as is). */
-static void out_str(struct out *o, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	if (s == NULL) {
-		out_raw(o, "null");
-		return;
-	}
-	out_grow(o, strlen(s) * 6 + 2);
-	o->p[o->len++] = '"';
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		const char *esc = *c == '"'    ? "\\\""
-				  : *c == '\\' ? "\\\\"
-				  : *c == '\n' ? "\\n"
-				  : *c == '\t' ? "\\t"
-				  : *c == '\r' ? "\\r"
-				  : *c == '\b' ? "\\b"
-				  : *c == '\f' ? "\\f"
-					       : NULL;
-		if (esc != NULL) {
-			memcpy(o->p + o->len, esc, 2);
-			o->len += 2;
-		} else if (*c < 0x20) {
-			memcpy(o->p + o->len, "\\u00", 4);
-			o->p[o->len + 4] = hex[*c >> 4];
-			o->p[o->len + 5] = hex[*c & 15];
-			o->len += 6;
-		} else {
-			o->p[o->len++] = (char)*c;
-		}
-	}
-	o->p[o->len++] = '"';
-}
-
 /* "key": with the separator before it unless first. */
 /* "review":{state, approved_at, role}: the ruleset's sign-off (hh_render_review's shape). */
-static void out_review(struct out *o, const struct hh_review *r)
+static void out_review(struct hh_strbuf *o, const struct hh_review *r)
 {
 	int approved = r->state != NULL && strcmp(r->state, "approved") == 0;
-	out_raw(o, ",\"review\":{\"state\":");
-	out_str(o, approved ? "approved" : "pending");
-	out_raw(o, ",\"approved_at\":");
-	out_str(o, approved ? r->approved_at : NULL);
-	out_raw(o, ",\"role\":");
-	out_str(o, approved ? r->role : NULL);
-	out_raw(o, "}");
+	hh_strbuf_puts(o, ",\"review\":{\"state\":");
+	hh_strbuf_append_json_str(o, approved ? "approved" : "pending");
+	hh_strbuf_puts(o, ",\"approved_at\":");
+	hh_strbuf_append_json_str(o, approved ? r->approved_at : NULL);
+	hh_strbuf_puts(o, ",\"role\":");
+	hh_strbuf_append_json_str(o, approved ? r->role : NULL);
+	hh_strbuf_puts(o, "}");
 }
 
-static void out_key(struct out *o, const char *key, int first)
+static void out_key(struct hh_strbuf *o, const char *key, int first)
 {
 	if (!first)
-		out_raw(o, ",");
-	out_str(o, key);
-	out_raw(o, ":");
+		hh_strbuf_puts(o, ",");
+	hh_strbuf_append_json_str(o, key);
+	hh_strbuf_puts(o, ":");
 }
 
 /* A real as jansson prints it with precision 4: %.4g, and ".0" when that looks like an integer. */
-static void out_real(struct out *o, double v)
+static void out_real(struct hh_strbuf *o, double v)
 {
-	char buf[40];
-	snprintf(buf, sizeof(buf), "%.4g", v);
-	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".0");
-	out_raw(o, buf);
+	size_t at = o->len;
+	hh_strbuf_appendf(o, "%.4g", v);
+	if (strpbrk(o->s + at, ".e") == NULL)
+		hh_strbuf_puts(o, ".0");
 }
 
-static void out_flag(struct out *o, const char *code, enum hh_level level, const char *message,
+static void out_flag(struct hh_strbuf *o, const char *code, enum hh_level level, const char *message,
 		     const struct hh_reference *src)
 {
 	out_key(o, "code", 1);
-	out_str(o, code);
+	hh_strbuf_append_json_str(o, code);
 	out_key(o, "level", 0);
-	out_str(o, hh_level_name(level));
+	hh_strbuf_append_json_str(o, hh_level_name(level));
 	out_key(o, "message", 0);
-	out_str(o, message);
+	hh_strbuf_append_json_str(o, message);
 	out_key(o, "source", 0);
 	if (src->url == NULL) {
-		out_raw(o, "null"); /* this country cites nothing for it (citations.c) */
+		hh_strbuf_puts(o, "null"); /* this country cites nothing for it (citations.c) */
 		return;
 	}
-	out_raw(o, "{");
+	hh_strbuf_puts(o, "{");
 	out_key(o, "title", 1);
-	out_str(o, src->title);
+	hh_strbuf_append_json_str(o, src->title);
 	out_key(o, "url", 0);
-	out_str(o, src->url);
-	out_raw(o, "}");
+	hh_strbuf_append_json_str(o, src->url);
+	hh_strbuf_puts(o, "}");
 }
 
 /* A combination that tests a number is a rule on numbers: the answer lists it under rules. */
@@ -140,7 +85,7 @@ static int tests_numbers(const struct hh_combination *k)
  * then code); they are merged with a combination first at equal level,
  * since its message says why the flags after it matter more together.
  */
-static void out_red_flags(struct out *o, const struct hh_triage_result *r)
+static void out_red_flags(struct hh_strbuf *o, const struct hh_triage_result *r)
 {
 	const struct hh_combination *cb[HH_TRIAGE_MAX_COMBINATIONS];
 	size_t n = 0, i = 0, k = 0;
@@ -148,9 +93,9 @@ static void out_red_flags(struct out *o, const struct hh_triage_result *r)
 		if (!tests_numbers(r->combinations[j]))
 			cb[n++] = r->combinations[j];
 	out_key(o, "red_flags", 0);
-	out_raw(o, "[");
+	hh_strbuf_puts(o, "[");
 	while (i < r->n_red_flags || k < n) {
-		out_raw(o, i + k ? ",{" : "{");
+		hh_strbuf_puts(o, i + k ? ",{" : "{");
 		if (k < n && (i == r->n_red_flags || cb[k]->level >= r->red_flags[i]->level)) {
 			out_flag(o, cb[k]->code, cb[k]->level, cb[k]->message, &cb[k]->source);
 			k++;
@@ -158,9 +103,9 @@ static void out_red_flags(struct out *o, const struct hh_triage_result *r)
 			const struct hh_symptom *y = r->red_flags[i++];
 			out_flag(o, y->code, y->level, y->message, &y->source);
 		}
-		out_raw(o, "}");
+		hh_strbuf_puts(o, "}");
 	}
-	out_raw(o, "]");
+	hh_strbuf_puts(o, "]");
 }
 
 /* One entry of rules: a number or floor rule, a combination on numbers, or the route rule. */
@@ -180,7 +125,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* rules: every fired rule that is not about red flags alone, most urgent first, then by code. */
-static void out_rules(struct out *o, const struct hh_triage_result *r)
+static void out_rules(struct hh_strbuf *o, const struct hh_triage_result *r)
 {
 	struct rule_entry v[HH_TRIAGE_MAX_RULES + HH_TRIAGE_MAX_COMBINATIONS + 1];
 	size_t n = 0;
@@ -195,173 +140,170 @@ static void out_rules(struct out *o, const struct hh_triage_result *r)
 		v[n++] = (struct rule_entry){r->route->code, r->route->level, r->route->message, &r->route->source};
 	qsort(v, n, sizeof(v[0]), cmp_entry);
 	out_key(o, "rules", 0);
-	out_raw(o, "[");
+	hh_strbuf_puts(o, "[");
 	for (size_t i = 0; i < n; i++) {
-		out_raw(o, i ? ",{" : "{");
+		hh_strbuf_puts(o, i ? ",{" : "{");
 		out_flag(o, v[i].code, v[i].level, v[i].message, v[i].source);
-		out_raw(o, "}");
+		hh_strbuf_puts(o, "}");
 	}
-	out_raw(o, "]");
+	hh_strbuf_puts(o, "]");
 }
 
-static void out_flags(struct out *o, const struct hh_triage_result *r)
+static void out_flags(struct hh_strbuf *o, const struct hh_triage_result *r)
 {
 	out_red_flags(o, r);
 	out_rules(o, r);
 }
 
-static void out_causes(struct out *o, const struct hh_triage_result *r)
+static void out_causes(struct hh_strbuf *o, const struct hh_triage_result *r)
 {
 	out_key(o, "likely_causes", 0);
-	out_raw(o, "[");
+	hh_strbuf_puts(o, "[");
 	for (size_t i = 0; i < r->n_causes; i++) {
 		const struct hh_triage_cause *tc = &r->causes[i];
-		out_raw(o, i ? ",{" : "{");
+		hh_strbuf_puts(o, i ? ",{" : "{");
 		out_key(o, "slug", 1);
-		out_str(o, tc->cause->slug);
+		hh_strbuf_append_json_str(o, tc->cause->slug);
 		out_key(o, "name", 0);
-		out_str(o, tc->cause->name);
+		hh_strbuf_append_json_str(o, tc->cause->name);
 		out_key(o, "score", 0);
 		out_real(o, tc->score);
 		out_key(o, "matched", 0);
-		out_raw(o, "[");
+		hh_strbuf_puts(o, "[");
 		for (size_t k = 0; k < tc->n_matched; k++) {
 			if (k)
-				out_raw(o, ",");
-			out_str(o, tc->matched[k]);
+				hh_strbuf_puts(o, ",");
+			hh_strbuf_append_json_str(o, tc->matched[k]);
 		}
-		out_raw(o, "]}");
+		hh_strbuf_puts(o, "]}");
 	}
-	out_raw(o, "]");
+	hh_strbuf_puts(o, "]");
 }
 
-static void out_remedies(struct out *o, const struct hh_triage_result *r)
+static void out_remedies(struct hh_strbuf *o, const struct hh_triage_result *r)
 {
 	out_key(o, "remedies", 0);
-	out_raw(o, "[");
+	hh_strbuf_puts(o, "[");
 	for (size_t i = 0; i < r->n_remedies; i++) {
 		const struct hh_remedy *rem = r->remedies[i];
-		out_raw(o, i ? ",{" : "{");
+		hh_strbuf_puts(o, i ? ",{" : "{");
 		out_key(o, "slug", 1);
-		out_str(o, rem->slug);
+		hh_strbuf_append_json_str(o, rem->slug);
 		out_key(o, "name", 0);
-		out_str(o, rem->name);
+		hh_strbuf_append_json_str(o, rem->name);
 		out_key(o, "summary", 0);
-		out_str(o, rem->summary);
-		out_raw(o, "}");
+		hh_strbuf_append_json_str(o, rem->summary);
+		hh_strbuf_puts(o, "}");
 	}
-	out_raw(o, "]");
+	hh_strbuf_puts(o, "]");
 }
 
 /* ---- the guided interview (API.md "Guided interview") */
 
-static void out_int(struct out *o, long long v)
+static void out_int(struct hh_strbuf *o, long long v)
 {
-	char buf[24];
-	snprintf(buf, sizeof(buf), "%lld", v);
-	out_raw(o, buf);
+	hh_strbuf_appendf(o, "%lld", v);
 }
 
 /* {"id","type","text","required", then items, or field, min and max}: the question object. */
-static void out_question(struct out *o, const struct hh_interview_result *iv)
+static void out_question(struct hh_strbuf *o, const struct hh_interview_result *iv)
 {
 	const struct hh_question *q = iv->next;
-	out_raw(o, "{");
+	hh_strbuf_puts(o, "{");
 	out_key(o, "id", 1);
-	out_str(o, q->id);
+	hh_strbuf_append_json_str(o, q->id);
 	out_key(o, "type", 0);
-	out_str(o, hh_question_type_name(q->type));
+	hh_strbuf_append_json_str(o, hh_question_type_name(q->type));
 	out_key(o, "text", 0);
-	out_str(o, q->text);
+	hh_strbuf_append_json_str(o, q->text);
 	out_key(o, "required", 0);
-	out_raw(o, iv->next_required ? "true" : "false");
+	hh_strbuf_puts(o, iv->next_required ? "true" : "false");
 	if (q->type == HH_QUESTION_INTEGER) {
 		out_key(o, "field", 0);
-		out_str(o, hh_rule_field_name(q->field));
+		hh_strbuf_append_json_str(o, hh_rule_field_name(q->field));
 		out_key(o, "min", 0);
 		out_int(o, q->min);
 		out_key(o, "max", 0);
 		out_int(o, q->max);
 	} else {
 		out_key(o, "items", 0);
-		out_raw(o, "[");
+		hh_strbuf_puts(o, "[");
 		for (size_t i = 0; i < iv->n_items; i++) {
-			out_raw(o, i ? ",{" : "{");
+			hh_strbuf_puts(o, i ? ",{" : "{");
 			out_key(o, "code", 1);
-			out_str(o, iv->items[i]->code);
+			hh_strbuf_append_json_str(o, iv->items[i]->code);
 			out_key(o, "text", 0);
-			out_str(o, iv->items[i]->text);
-			out_raw(o, "}");
+			hh_strbuf_append_json_str(o, iv->items[i]->text);
+			hh_strbuf_puts(o, "}");
 		}
-		out_raw(o, "]");
+		hh_strbuf_puts(o, "]");
 	}
-	out_raw(o, "}");
+	hh_strbuf_puts(o, "}");
 }
 
-static void out_interview(struct out *o, const struct hh_interview_result *iv)
+static void out_interview(struct hh_strbuf *o, const struct hh_interview_result *iv)
 {
 	out_key(o, "complete", 0);
-	out_raw(o, iv->complete ? "true" : "false");
+	hh_strbuf_puts(o, iv->complete ? "true" : "false");
 	out_key(o, "unanswered", 0);
-	out_raw(o, "[");
+	hh_strbuf_puts(o, "[");
 	for (size_t i = 0; i < iv->n_unanswered; i++) {
 		if (i)
-			out_raw(o, ",");
-		out_str(o, iv->unanswered[i]);
+			hh_strbuf_puts(o, ",");
+		hh_strbuf_append_json_str(o, iv->unanswered[i]);
 	}
-	out_raw(o, "]");
+	hh_strbuf_puts(o, "]");
 	out_key(o, "uncertain", 0);
-	out_raw(o, "[");
+	hh_strbuf_puts(o, "[");
 	for (size_t i = 0; i < iv->n_uncertain; i++) {
-		out_raw(o, i ? ",{" : "{");
+		hh_strbuf_puts(o, i ? ",{" : "{");
 		out_key(o, "code", 1);
-		out_str(o, iv->uncertain[i].code);
+		hh_strbuf_append_json_str(o, iv->uncertain[i].code);
 		out_key(o, "level", 0);
-		out_str(o, hh_level_name(iv->uncertain[i].level));
+		hh_strbuf_append_json_str(o, hh_level_name(iv->uncertain[i].level));
 		out_key(o, "message", 0);
-		out_str(o, iv->uncertain[i].message);
-		out_raw(o, "}");
+		hh_strbuf_append_json_str(o, iv->uncertain[i].message);
+		hh_strbuf_puts(o, "}");
 	}
-	out_raw(o, "]");
+	hh_strbuf_puts(o, "]");
 	out_key(o, "next_question", 0);
 	if (iv->next == NULL)
-		out_raw(o, "null");
+		hh_strbuf_puts(o, "null");
 	else
 		out_question(o, iv);
 }
 
 char *hh_render_triage(const struct hh_content *c, const struct hh_triage_result *r, size_t *len)
 {
-	struct out o = {0};
-	out_raw(&o, "{");
+	struct hh_strbuf o;
+	hh_strbuf_init(&o, 2048);
+	hh_strbuf_puts(&o, "{");
 	out_key(&o, "level", 1);
-	out_str(&o, hh_level_name(r->level));
+	hh_strbuf_append_json_str(&o, hh_level_name(r->level));
 	out_flags(&o, r);
 	out_causes(&o, r);
 	out_remedies(&o, r);
 	out_key(&o, "advice", 0);
 	/* a route rule's route replaces the level's advice (the level itself is unchanged) */
-	out_str(&o, r->route != NULL ? r->route->route : c->policy.advice[r->level]);
+	hh_strbuf_append_json_str(&o, r->route != NULL ? r->route->route : c->policy.advice[r->level]);
 	out_key(&o, "disclaimer", 0);
-	out_str(&o, c->policy.disclaimer);
+	hh_strbuf_append_json_str(&o, c->policy.disclaimer);
 	out_key(&o, "ruleset_version", 0);
-	out_str(&o, c->ruleset_version);
+	hh_strbuf_append_json_str(&o, c->ruleset_version);
 	/* After the fields clients already read, so their bytes and positions do not move. */
 	out_interview(&o, &r->interview);
 	if (c->country != NULL) {
 		/* which country's services the advice names, and the number a call button dials */
 		out_key(&o, "country", 0);
-		out_str(&o, c->country->code);
+		hh_strbuf_append_json_str(&o, c->country->code);
 		out_key(&o, "emergency_number", 0);
-		out_str(&o, c->country->emergency_number);
+		hh_strbuf_append_json_str(&o, c->country->emergency_number);
 	}
 	if (c->translation_review != NULL) {
 		out_key(&o, "translation_review", 0);
-		out_str(&o, c->translation_review);
+		hh_strbuf_append_json_str(&o, c->translation_review);
 	}
 	out_review(&o, &c->triage_review);
-	out_raw(&o, "}");
-	o.p[o.len] = '\0';
-	*len = o.len;
-	return o.p;
+	hh_strbuf_puts(&o, "}");
+	return hh_strbuf_steal(&o, len);
 }

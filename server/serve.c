@@ -20,9 +20,7 @@
 #include "healthhub/purge.h"
 #include "healthhub/ratelimit.h"
 #include "healthhub/reload.h"
-
-static struct hh_server srv;
-static int listen_fd = -1; /* the public listening socket (the daemon's), for the drain */
+#include "healthhub/server.h"
 
 /* ============================================================ snapshots */
 
@@ -55,7 +53,7 @@ static void publish(struct hh_snapshot *snap, void *cls)
 	 * purge thread.
 	 */
 	if (old && s->purge) {
-		char *keys = hh_purge_diff(old, snap);
+		char *keys = hh_snapshot_changed_keys(old, snap);
 		if (keys[0] != '\0')
 			hh_purge_keys(s->purge, keys);
 		free(keys);
@@ -81,56 +79,58 @@ int hh_server_ready(struct hh_server *s)
 
 /* ============================================================ lifecycle */
 
-static void init_state(const struct hh_config *cfg)
+static void init_state(struct hh_server *srv, const struct hh_config *cfg)
 {
-	memset(&srv, 0, sizeof(srv));
-	srv.cfg = cfg;
-	pthread_mutex_init(&srv.snap_lock, NULL);
-	pthread_mutex_init(&srv.conns_lock, NULL);
-	srv.search_lru = hh_cache_new((size_t)cfg->search_cache, 0);
-	srv.triage_lru = hh_cache_new((size_t)cfg->triage_cache, 0);
-	srv.list_lru = hh_cache_new((size_t)cfg->list_cache, 0);
-	srv.limiter = hh_ratelimit_new(cfg->rate_limit, cfg->rate_burst, 65536);
-	snprintf(srv.id_prefix, sizeof(srv.id_prefix), "%x%04x", (unsigned)getpid(), (unsigned)(hh_wall_ms() & 0xffff));
-	snprintf(srv.retry_after, sizeof(srv.retry_after), "%d", 2);
+	memset(srv, 0, sizeof(*srv));
+	srv->listen_fd = -1;
+	srv->cfg = cfg;
+	pthread_mutex_init(&srv->snap_lock, NULL);
+	pthread_mutex_init(&srv->conns_lock, NULL);
+	srv->search_lru = hh_cache_new((size_t)cfg->search_cache, 0);
+	srv->triage_lru = hh_cache_new((size_t)cfg->triage_cache, 0);
+	srv->list_lru = hh_cache_new((size_t)cfg->list_cache, 0);
+	srv->limiter = hh_ratelimit_new(cfg->rate_limit, cfg->rate_burst, 65536);
+	snprintf(srv->id_prefix, sizeof(srv->id_prefix), "%x%04x", (unsigned)getpid(),
+		 (unsigned)(hh_wall_ms() & 0xffff));
+	snprintf(srv->retry_after, sizeof(srv->retry_after), "%d", 2);
 	char smax[40] = "";
 	if (cfg->s_maxage >= 0)
 		snprintf(smax, sizeof(smax), ", s-maxage=%ld", cfg->s_maxage);
-	snprintf(srv.cache_control, sizeof(srv.cache_control),
+	snprintf(srv->cache_control, sizeof(srv->cache_control),
 		 "public, max-age=%ld%s, stale-while-revalidate=%ld, stale-if-error=%ld", cfg->max_age, smax,
 		 cfg->stale_while_revalidate, cfg->stale_if_error);
-	hh_cors_init(&srv.cors, cfg->cors_origins, cfg->cors_max_age);
-	srv.opts = (struct hh_snapshot_options){.cors = &srv.cors,
-						.cache_control = srv.cache_control,
-						.public_url = cfg->public_url,
-						.default_country = cfg->country,
-						.reaper = hh_reaper_new()};
+	hh_cors_init(&srv->cors, cfg->cors_origins, cfg->cors_max_age);
+	srv->opts = (struct hh_snapshot_options){.cors = &srv->cors,
+						 .cache_control = srv->cache_control,
+						 .public_url = cfg->public_url,
+						 .default_country = cfg->country,
+						 .reaper = hh_reaper_new()};
 }
 
-static void free_state(void)
+static void free_state(struct hh_server *srv)
 {
-	if (srv.snap)
-		hh_ref_put(&srv.snap->ref);
-	srv.snap = NULL;
-	hh_cache_free(srv.search_lru);
-	hh_cache_free(srv.triage_lru);
-	hh_cache_free(srv.list_lru);
-	hh_ratelimit_free(srv.limiter);
-	hh_linger_stop(srv.linger); /* NULL after a drain, which stops it once the daemons are gone */
-	srv.linger = NULL;
-	pthread_mutex_destroy(&srv.snap_lock);
-	pthread_mutex_destroy(&srv.conns_lock);
-	hh_reaper_free(srv.opts.reaper); /* last: the reloader, requests and workers have let every snapshot go */
-	srv.opts.reaper = NULL;
+	if (srv->snap)
+		hh_ref_put(&srv->snap->ref);
+	srv->snap = NULL;
+	hh_cache_free(srv->search_lru);
+	hh_cache_free(srv->triage_lru);
+	hh_cache_free(srv->list_lru);
+	hh_ratelimit_free(srv->limiter);
+	hh_linger_stop(srv->linger); /* NULL after a drain, which stops it once the daemons are gone */
+	srv->linger = NULL;
+	pthread_mutex_destroy(&srv->snap_lock);
+	pthread_mutex_destroy(&srv->conns_lock);
+	hh_reaper_free(srv->opts.reaper); /* last: the reloader, requests and workers have let every snapshot go */
+	srv->opts.reaper = NULL;
 }
 
 #define DRAIN_QUIET_NS 1000000000ull   /* no request begun or ended for this long: idle connections may go */
 #define QUEUE_WAIT_MIN_NS 100000000ull /* handshakes under way when SYNs stop complete within a round trip */
 #define QUEUE_WAIT_MAX_NS 1000000000ull
 
-static unsigned open_connections(void)
+static unsigned open_connections(struct hh_server *srv)
 {
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	return i ? i->num_connections : 0;
 }
 
@@ -142,12 +142,12 @@ static unsigned open_connections(void)
  * what is queued, and only an empty queue is closed. A client connecting
  * meanwhile retries its SYN and is refused once the socket is closed.
  */
-static void stop_accepting(void)
+static void stop_accepting(struct hh_server *srv)
 {
 	uint64_t t0 = hh_now_ns();
-	if (hh_listen_refuse_new(listen_fd) == 0) {
+	if (hh_listen_refuse_new(srv->listen_fd) == 0) {
 		while (hh_now_ns() - t0 < QUEUE_WAIT_MAX_NS) {
-			long queued = hh_listen_queued(listen_fd);
+			long queued = hh_listen_queued(srv->listen_fd);
 			if (queued < 0 || (queued == 0 && hh_now_ns() - t0 >= QUEUE_WAIT_MIN_NS))
 				break;
 			usleep(2000);
@@ -156,10 +156,10 @@ static void stop_accepting(void)
 		hh_warn("cannot refuse new connections before closing the listener: those queued are reset", "error",
 			strerror(errno));
 	}
-	MHD_socket fd = MHD_quiesce_daemon(srv.daemon);
+	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	listen_fd = -1;
+	srv->listen_fd = -1;
 }
 
 /*
@@ -172,30 +172,30 @@ static void stop_accepting(void)
  * SIGTERM may never send again); bounded by the shutdown timeout. Connections libmicrohttpd closes then
  * end the lingering way (listen.h), so none is reset under an answer.
  */
-static void drain(const struct hh_config *cfg)
+static void drain(struct hh_server *srv, const struct hh_config *cfg)
 {
-	atomic_store(&srv.draining, 1);
-	atomic_store(&srv.last_request_ns, hh_now_ns());
-	stop_accepting();
+	atomic_store(&srv->draining, 1);
+	atomic_store(&srv->last_request_ns, hh_now_ns());
+	stop_accepting(srv);
 	uint64_t deadline = hh_now_ns() + (uint64_t)cfg->shutdown_timeout * 1000000000ull;
 	while (hh_now_ns() < deadline) {
-		uint64_t quiet = hh_now_ns() - atomic_load(&srv.last_request_ns);
-		if (atomic_load(&srv.inflight) == 0 && (open_connections() == 0 || quiet >= DRAIN_QUIET_NS) &&
-		    hh_http_unread_connections(&srv) == 0)
+		uint64_t quiet = hh_now_ns() - atomic_load(&srv->last_request_ns);
+		if (atomic_load(&srv->inflight) == 0 && (open_connections(srv) == 0 || quiet >= DRAIN_QUIET_NS) &&
+		    hh_http_unread_connections(srv) == 0)
 			break;
 		usleep(10000);
 	}
 	char left[24], conns[24], lingering[24];
-	snprintf(left, sizeof(left), "%zu", atomic_load(&srv.inflight));
-	snprintf(conns, sizeof(conns), "%u", open_connections());
-	snprintf(lingering, sizeof(lingering), "%zu", hh_linger_count(srv.linger));
+	snprintf(left, sizeof(left), "%zu", atomic_load(&srv->inflight));
+	snprintf(conns, sizeof(conns), "%u", open_connections(srv));
+	snprintf(lingering, sizeof(lingering), "%zu", hh_linger_count(srv->linger));
 	hh_info("draining done", "#unfinished_requests", left, "#idle_connections", conns, "#lingering_closes",
 		lingering);
-	MHD_stop_daemon(srv.daemon);
-	if (srv.admin_daemon)
-		MHD_stop_daemon(srv.admin_daemon);
-	hh_linger_stop(srv.linger); /* the last closes: at most HH_LINGER_MS */
-	srv.linger = NULL;
+	MHD_stop_daemon(srv->daemon);
+	if (srv->admin_daemon)
+		MHD_stop_daemon(srv->admin_daemon);
+	hh_linger_stop(srv->linger); /* the last closes: at most HH_LINGER_MS */
+	srv->linger = NULL;
 }
 
 static int wait_for_signal(void)
@@ -220,13 +220,13 @@ static int public_url_ok(const char *pub)
 }
 
 /* Starts the --admin-port daemon on admin_fd (consumed; -1: none). 0 or -1 (logged). */
-static int start_admin(const struct hh_config *cfg, int admin_fd)
+static int start_admin(struct hh_server *srv, const struct hh_config *cfg, int admin_fd)
 {
 	if (admin_fd < 0)
 		return 0;
 	long port = hh_listen_port(admin_fd);
-	srv.admin_daemon = hh_http_start(&srv, admin_fd, 1);
-	if (srv.admin_daemon == NULL) {
+	srv->admin_daemon = hh_http_start(srv, admin_fd, 1);
+	if (srv->admin_daemon == NULL) {
 		hh_error("cannot start the admin HTTP daemon", "host", cfg->admin_host, "error", strerror(errno));
 		close(admin_fd);
 		return -1;
@@ -241,28 +241,28 @@ static int start_admin(const struct hh_config *cfg, int admin_fd)
  * Starts the purger, the reloader and the daemons on fd
  * and admin_fd (always consumed). 0 or -1 (logged).
  */
-static int start(const struct hh_config *cfg, int fd, int admin_fd)
+static int start(struct hh_server *srv, const struct hh_config *cfg, int fd, int admin_fd)
 {
-	srv.purge = hh_purge_start(cfg->purge_url, (size_t)cfg->purge_queue); /* before the first publish */
-	srv.reload = (cfg->purge_url[0] == '\0' || srv.purge) ? hh_reload_start(cfg, &srv.opts, publish, &srv) : NULL;
-	srv.linger = hh_linger_start(); /* before the daemons: every connection they close goes through it */
-	if (srv.reload == NULL || srv.linger == NULL) {
+	srv->purge = hh_purge_start(cfg->purge_url, (size_t)cfg->purge_queue); /* before the first publish */
+	srv->reload = (cfg->purge_url[0] == '\0' || srv->purge) ? hh_reload_start(cfg, &srv->opts, publish, srv) : NULL;
+	srv->linger = hh_linger_start(); /* before the daemons: every connection they close goes through it */
+	if (srv->reload == NULL || srv->linger == NULL) {
 		hh_error("cannot start threads", NULL);
 		close(fd);
 		if (admin_fd >= 0)
 			close(admin_fd);
 		return -1;
 	}
-	srv.daemon = hh_http_start(&srv, fd, 0);
-	listen_fd = srv.daemon ? fd : -1;
-	if (srv.daemon == NULL || start_admin(cfg, admin_fd) < 0) {
+	srv->daemon = hh_http_start(srv, fd, 0);
+	srv->listen_fd = srv->daemon ? fd : -1;
+	if (srv->daemon == NULL || start_admin(srv, cfg, admin_fd) < 0) {
 		hh_error("cannot start the HTTP daemon", "host", cfg->host, "error", strerror(errno));
-		if (srv.daemon == NULL) {
+		if (srv->daemon == NULL) {
 			close(fd);
 			if (admin_fd >= 0)
 				close(admin_fd);
 		} else {
-			MHD_stop_daemon(srv.daemon);
+			MHD_stop_daemon(srv->daemon);
 		}
 		return -1;
 	}
@@ -334,20 +334,21 @@ int hh_serve(const struct hh_config *cfg)
 	int fd = -1, admin_fd = -1;
 	if (open_listeners(cfg, &fd, &admin_fd) < 0)
 		return 1;
-	init_state(cfg);
+	struct hh_server srv; /* the one server: threads see it through pointers, until they stop below */
+	init_state(&srv, cfg);
 	hh_config_log(cfg, HH_CMD_SERVE);
 	int rc = 1;
-	if (start(cfg, fd, admin_fd) < 0)
+	if (start(&srv, cfg, fd, admin_fd) < 0)
 		goto out;
 	int sig = wait_for_signal();
 	hh_info("stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	drain(cfg);
+	drain(&srv, cfg);
 	rc = 0;
 	hh_info("stopped", NULL);
 out:
 	hh_reload_stop(srv.reload);
 	hh_purge_stop(srv.purge); /* after the reloader: publish queues purges */
 	srv.purge = NULL;
-	free_state();
+	free_state(&srv);
 	return rc;
 }

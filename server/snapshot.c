@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healthhub/http.h"
 #include "healthhub/i18n.h"
 #include "healthhub/keys.h"
 #include "snapshot_internal.h"
@@ -18,6 +19,7 @@
 #include "healthhub/render.h"
 #include "healthhub/router.h"
 #include "healthhub/search.h"
+#include "healthhub/status.h"
 #include "healthhub/triage.h"
 
 #define MIN_GZIP 256
@@ -42,17 +44,6 @@ static const char *vary_with_language(const struct hh_snapshot_options *o, const
 	if (strcmp(vary, VARY_ENC) == 0)
 		return VARY_ENC_LANG;
 	return strcmp(vary, VARY_ACCEPT_ENC) == 0 ? VARY_ACCEPT_ENC_LANG : vary;
-}
-
-int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r)
-{
-	int ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
-		 MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'") ==
-			 MHD_YES &&
-		 MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES;
-	if (ok && hh_cors_fixed_headers(o->cors, r) < 0)
-		ok = 0;
-	return ok ? 0 : -1;
 }
 
 /* ------------------------------------------------------------ resources */
@@ -560,13 +551,14 @@ static int share(struct hh_snapshot *s, const struct hh_snapshot *old, const cha
 	return add(s, key, res);
 }
 
-/* Shares the item's answer with old: 0, or -1 to build it anew. */
-static int share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id, const char *slug)
+/* Shares the item's answer with old: HH_OK, HH_NOT_FOUND when old has none (build it anew), or HH_ERR. */
+static enum hh_status share_item(struct hh_snapshot *s, const struct hh_snapshot *old, enum hh_route_id id,
+				 const char *slug)
 {
 	char key[HH_KEY_MAX];
 	if (hh_key_item(id, slug, 0, key, sizeof(key)) < 0 || hh_snapshot_get(old, key) == NULL)
-		return -1;
-	return share(s, old, key) < 0 ? -2 : 0;
+		return HH_NOT_FOUND;
+	return share(s, old, key) < 0 ? HH_ERR : HH_OK;
 }
 
 /* Both forms of an article, built whenever, carry what the prebuilt ones did: its keys and updated_at. */
@@ -825,8 +817,9 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
 		const struct hh_cause *x = &c->causes[i];
 		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
-		int shared = o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : -1;
-		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, cause_answer(s, x)) : shared;
+		enum hh_status shared =
+			o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : HH_NOT_FOUND;
+		rc = shared == HH_NOT_FOUND ? add_item(s, HH_ROUTE_CAUSE, x->slug, cause_answer(s, x)) : shared;
 	}
 	return rc;
 }
@@ -847,8 +840,8 @@ static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 		const struct hh_remedy *o = old ? hh_content_remedy(old->content, x->slug) : NULL;
 		/* a remedy shows the causes that name it: those may change while it does not */
 		int unchanged = o != NULL && x->copied && hh_strv_same(&o->causes, &x->causes);
-		int shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : -1;
-		rc = shared == -1 ? add_item(s, HH_ROUTE_REMEDY, x->slug, remedy_answer(s, x)) : shared;
+		enum hh_status shared = unchanged ? share_item(s, old, HH_ROUTE_REMEDY, x->slug) : HH_NOT_FOUND;
+		rc = shared == HH_NOT_FOUND ? add_item(s, HH_ROUTE_REMEDY, x->slug, remedy_answer(s, x)) : shared;
 	}
 	return rc;
 }

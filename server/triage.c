@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "healthhub/hash.h"
+#include "healthhub/strbuf.h"
 
 /* ------------------------------------------------------------ input */
 
@@ -803,9 +804,8 @@ static int cmp_code(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Appends "PREFIX" and the sorted codes of v at *used; key has room for every list at its longest. */
-static void key_codes(char *key, size_t cap, size_t *used, const char *prefix, const struct hh_symptom *const *v,
-		      size_t n)
+/* Appends "PREFIX" and the sorted codes of v; the key has room for every list at its longest. */
+static void key_codes(struct hh_strbuf *key, const char *prefix, const struct hh_symptom *const *v, size_t n)
 {
 	const char *codes[HH_TRIAGE_MAX_SYMPTOMS];
 	n = n < HH_TRIAGE_MAX_SYMPTOMS ? n : HH_TRIAGE_MAX_SYMPTOMS;
@@ -813,29 +813,27 @@ static void key_codes(char *key, size_t cap, size_t *used, const char *prefix, c
 		codes[i] = v[i]->code;
 	if (n > 1)
 		qsort(codes, n, sizeof(codes[0]), cmp_code);
-	if (*used < cap)
-		*used += (size_t)snprintf(key + *used, cap - *used, "%s", prefix);
-	for (size_t i = 0; i < n && *used < cap; i++)
-		*used += (size_t)snprintf(key + *used, cap - *used, "%s%s", i ? "," : "", codes[i]);
+	hh_strbuf_puts(key, prefix);
+	for (size_t i = 0; i < n; i++)
+		hh_strbuf_appendf(key, "%s%s", i ? "," : "", codes[i]);
 }
 
 void hh_triage_input_key(const struct hh_triage_input *in, char *buf, size_t buflen)
 {
 	/* Room for every code of the three lists at its longest (64) plus a comma, and the numbers. */
 	char key[LIST_COUNT * HH_TRIAGE_MAX_SYMPTOMS * 65 + 128];
-	size_t used = 0;
+	struct hh_strbuf b;
 
 	if (buflen == 0)
 		return;
-	key_codes(key, sizeof(key), &used, "s=", in->symptoms, in->n_symptoms);
+	hh_strbuf_wrap(&b, key, sizeof(key), 0);
+	key_codes(&b, "s=", in->symptoms, in->n_symptoms);
 	/* Only when given, so a symptoms-only request keeps the key it always had. */
 	if (in->n_absent > 0)
-		key_codes(key, sizeof(key), &used, ";n=", in->absent, in->n_absent);
+		key_codes(&b, ";n=", in->absent, in->n_absent);
 	if (in->n_unknown > 0)
-		key_codes(key, sizeof(key), &used, ";u=", in->unknown, in->n_unknown);
-	if (used < sizeof(key))
-		snprintf(key + used, sizeof(key) - used, ";p=%u;r=%u;d=%lld;a=%lld", in->positions, in->region,
-			 in->duration_days, in->age);
+		key_codes(&b, ";u=", in->unknown, in->n_unknown);
+	hh_strbuf_appendf(&b, ";p=%u;r=%u;d=%lld;a=%lld", in->positions, in->region, in->duration_days, in->age);
 	if (strlen(key) < buflen) {
 		snprintf(buf, buflen, "%s", key);
 		return;

@@ -23,12 +23,13 @@
 
 #include "healthhub/common.h"
 #include "healthhub/content.h"
+#include "healthhub/status.h"
 
 /* The channel migrate notifies, with the new content version as payload. */
 #define HH_DB_CONTENT_CHANNEL "healthhub_content"
 
-/* Returned when the schema (or any content) is missing: run `healthhub migrate`. */
-#define HH_DB_NOT_MIGRATED (-2)
+/* The schema (or any content) is missing: HH_NOT_MIGRATED (status.h). The old name, kept for code in flight. */
+#define HH_DB_NOT_MIGRATED HH_NOT_MIGRATED
 
 /* A connection to PostgreSQL with its own deadline. Opaque. */
 struct hh_db;
@@ -72,10 +73,10 @@ int hh_db_wait_notify(struct hh_db *db, int wake_fd, long ms, int64_t *version, 
 
 /*
  * Reads content_state.version into *version. Returns 0, -1 on a database
- * error (err filled), or HH_DB_NOT_MIGRATED when the schema is missing or no
+ * error (err filled), or HH_NOT_MIGRATED when the schema is missing or no
  * content was ever loaded (version 0).
  */
-int hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen) HH_MUSTCHECK;
+enum hh_status hh_db_content_version(struct hh_db *db, int64_t *version, char *err, size_t errlen) HH_MUSTCHECK;
 
 /* What a load read: the entities it fetched from the database, and how. */
 struct hh_db_load_counts {
@@ -93,7 +94,7 @@ struct hh_db_load_counts {
  * order as the files held, plus version, per-article updated_at (RFC 3339
  * UTC, "YYYY-MM-DDTHH:MM:SSZ") and version, and checksums. On success
  * returns 0 and *out is a new content the caller frees with
- * hh_content_free(). Returns -1 (err filled) or HH_DB_NOT_MIGRATED with
+ * hh_content_free(). Returns -1 (err filled) or HH_NOT_MIGRATED with
  * *out NULL. The connection must not be inside a transaction.
  *
  * It reads only what changed since old (borrowed; a
@@ -103,7 +104,8 @@ struct hh_db_load_counts {
  * triage tables in full; every other entity is copied from old. NULL old,
  * or an old newer than the database, reads everything. Fills *counts.
  */
-int hh_db_load_since(struct hh_db *db, const struct hh_content *old, int require_approval, struct hh_content **out,
-		     struct hh_db_load_counts *counts, char *err, size_t errlen) HH_MUSTCHECK;
+enum hh_status hh_db_load_since(struct hh_db *db, const struct hh_content *old, int require_approval,
+				struct hh_content **out, struct hh_db_load_counts *counts, char *err,
+				size_t errlen) HH_MUSTCHECK;
 
 #endif

@@ -140,10 +140,10 @@ int hh_db_pending(struct hh_db *db, struct hh_docs *out, char *err, size_t errle
 
 /*
  * The newest content version (and, when updated is not NULL, when it was
- * made, as text). Returns 0, HH_DB_NOT_MIGRATED when the table or its row is missing,
+ * made, as text). Returns 0, HH_NOT_MIGRATED when the table or its row is missing,
  * or -1 (err filled).
  */
-int hh_db_migrate_state(struct hh_db *db, long long *version, char *updated, size_t updated_len, char *err,
-			size_t errlen) HH_MUSTCHECK;
+enum hh_status hh_db_migrate_state(struct hh_db *db, long long *version, char *updated, size_t updated_len, char *err,
+				   size_t errlen) HH_MUSTCHECK;
 
 #endif

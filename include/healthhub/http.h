@@ -1,6 +1,7 @@
 /*
- * http.h - the libmicrohttpd edge: the server's state, one request's state,
- * and the ways an answer is sent. Everything that decides *what* to answer
+ * http.h - the libmicrohttpd edge: one request's state, the headers every
+ * answer carries, and the ways an answer is sent (the server object they
+ * share is server.h). Everything that decides *what* to answer
  * lives in handlers.c (content, search, triage, preflight), ops.c (health,
  * readiness, metrics), problem.c and cors.c.
  *
@@ -27,46 +28,12 @@
 #include "healthhub/error.h"
 #include "healthhub/metrics.h"
 #include "healthhub/router.h"
+#include "healthhub/server.h"
 #include "healthhub/snapshot.h"
 
 #define HH_TARGET_MAX 8192 /* longer request targets are answered 414 */
 #define HH_PATH_MAX 1024
 #define HH_JSON_TYPE "application/json; charset=utf-8" /* answers built per request */
-
-struct hh_linger; /* listen.h: connections closed the lingering way */
-struct hh_conn;   /* http.c: one open connection, for the drain */
-
-/* One server: set up at start, shared by every thread. */
-/* What a request learns from the daemon it arrived on (on_uri's cls). */
-struct hh_listener {
-	struct hh_server *srv;
-	int admin; /* 1: the --admin-port daemon */
-};
-
-struct hh_server {
-	const struct hh_config *cfg;
-	struct MHD_Daemon *daemon;
-	struct MHD_Daemon *admin_daemon; /* --admin-port: the operational endpoints only; NULL when off */
-	struct hh_purge *purge;          /* --purge-url: NULL when off */
-	pthread_mutex_t snap_lock;
-	struct hh_snapshot *snap; /* published snapshot (one reference) */
-	struct hh_reload *reload;
-	struct hh_cache *search_lru, *triage_lru, *list_lru; /* bounded: least recently used go */
-	struct hh_ratelimit *limiter;                        /* NULL when rate limiting is off */
-	struct hh_cors cors;
-	struct hh_snapshot_options opts; /* how every answer is built; outlives every snapshot */
-	char cache_control[160];         /* opts.cache_control's bytes */
-	atomic_int draining;             /* SIGTERM seen: not ready, every answer closes its connection */
-	atomic_size_t inflight;
-	atomic_uint_fast64_t last_request_ns; /* when a request last started or ended, for the drain */
-	struct hh_linger *linger;             /* closes every connection of both daemons (listen.h) */
-	pthread_mutex_t conns_lock;           /* conns; held while a socket of it is looked at */
-	struct hh_conn *conns;                /* every open connection of both daemons */
-	atomic_uint_fast64_t next_id;
-	char id_prefix[16];
-	char retry_after[16];            /* Retry-After of a 503 */
-	struct hh_listener listeners[2]; /* public, admin: the daemons' cls */
-};
 
 /* Everything one request needs, from the request line to the completion callback. */
 struct hh_request {
@@ -99,10 +66,6 @@ struct hh_request {
 };
 
 /*
- * Runs the server until SIGINT or SIGTERM, then drains in-flight requests.
- * Returns the process exit code (0 after a clean shutdown).
- */
-/*
  * Starts a daemon on fd (a listening socket from hh_listen_open, owned by the
  * daemon from here; on failure the caller closes it) answering for srv.
  * admin: the --admin-port daemon (a pool of 2, the least that does not
@@ -116,11 +79,6 @@ struct MHD_Daemon *hh_http_start(struct hh_server *srv, int fd, int admin);
  * for it to be answered rather than close the connection under it).
  */
 unsigned hh_http_unread_connections(struct hh_server *srv);
-
-/* The published snapshot: a new reference (hh_ref_put it), or NULL before the first load. */
-struct hh_snapshot *hh_server_snapshot(struct hh_server *s);
-/* 1 while content is loaded and the server is not draining (readiness). */
-int hh_server_ready(struct hh_server *s);
 
 /*
  * How a request says where its body ends (RFC 9112 6), checked before any
@@ -148,6 +106,12 @@ int hh_framing_verdict(const struct hh_framing *f, int http10, const char **why)
 const char *hh_request_header(struct hh_request *rq, const char *name);
 /* 1 when the client (after trusted proxies) has no token left; sets rq->retry_after. */
 int hh_request_rate_limited(struct hh_request *rq);
+
+/*
+ * Adds the headers every answer carries, prebuilt (snapshot.c) or built per
+ * request: the security headers, and CORS "*" when configured. 0 or -1.
+ */
+int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r) HH_MUSTCHECK;
 
 /* ---- sending: each returns what the MHD access handler must return */
 

@@ -69,7 +69,4 @@ void hh_log_stop(void);
 /* Lines dropped since the process started (for /metrics). */
 uint64_t hh_log_dropped(void);
 
-/* Appends s to buf as JSON string content (no quotes); returns bytes written, never past cap-1. */
-size_t hh_json_escape(char *buf, size_t cap, const char *s);
-
 #endif

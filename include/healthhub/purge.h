@@ -11,12 +11,13 @@
  * arrives would store the old answer just after it: so each successful
  * purge is sent once more half a second later.
  *
- * Threads: hh_purge_changed runs on the reloader thread (it diffs and
- * queues, never waits on the network); one thread per purge URL resolves
- * its name, connects and sends, with timeouts and capped exponential
- * backoff, so a slow or dead cache delays no purge to another. Each
- * queue is bounded: when full, a batch is dropped and counted. Nothing on
- * a request thread ever waits for a purge.
+ * Threads: hh_purge_keys runs on the reloader thread, after
+ * hh_snapshot_changed_keys (snapshot.h) said what changed: it queues and
+ * never waits on the network; one thread per purge URL resolves its name,
+ * connects and sends, with timeouts and capped exponential backoff, so a
+ * slow or dead cache delays no purge to another. Each queue is bounded:
+ * when full, a batch is dropped and counted. Nothing on a request thread
+ * ever waits for a purge.
  */
 #ifndef HEALTHHUB_PURGE_H
 #define HEALTHHUB_PURGE_H
@@ -24,7 +25,6 @@
 #include <stddef.h>
 
 #include "healthhub/common.h"
-#include "healthhub/snapshot.h"
 
 struct hh_purge;
 
@@ -44,15 +44,6 @@ int hh_purge_urls_check(const char *urls, char *why, size_t cap) HH_MUSTCHECK;
 struct hh_purge *hh_purge_start(const char *urls, size_t queue_limit);
 /* Stops the threads (each waits at most for one attempt's timeouts) and frees p. NULL is allowed. */
 void hh_purge_stop(struct hh_purge *p);
-
-/*
- * The surrogate keys to purge when old is replaced by new (both borrowed):
- * the first key (the answer's own) of every answer whose ETag changed, that
- * appeared or that vanished, de-duplicated, plus "triage" when anything
- * changed (triage answers are computed, not prebuilt). Returns a new
- * space-separated string ("" when nothing changed).
- */
-char *hh_purge_diff(const struct hh_snapshot *old, const struct hh_snapshot *new);
 
 /* Queues a purge of keys (space-separated, borrowed) to every URL. Never blocks on the network. */
 void hh_purge_keys(struct hh_purge *p, const char *keys);

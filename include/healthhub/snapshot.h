@@ -39,9 +39,6 @@ struct hh_snapshot_options {
 	const char *variant;          /* "es-US": ETag and Surrogate-Key suffix; NULL for the default */
 };
 
-/* Adds the headers every answer carries: security headers, and CORS "*" when configured. 0 or -1. */
-int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *r) HH_MUSTCHECK;
-
 /*
  * What a cache may know about an answer besides its bytes: the surrogate
  * keys of what it shows (space-separated; the first names the answer
@@ -202,6 +199,14 @@ size_t hh_snapshot_warm(const struct hh_snapshot *s, const atomic_int *stop);
  * article answers are not in s->all (shared or built lazily in slots).
  */
 int hh_snapshot_article_differs(const struct hh_snapshot *old, const struct hh_snapshot *s, size_t i);
+/*
+ * The surrogate keys to purge when old is replaced by new (both borrowed):
+ * the first key (the answer's own) of every answer whose ETag changed, that
+ * appeared or that vanished, de-duplicated, plus "triage" when anything
+ * changed (triage answers are computed, not prebuilt). Returns a new
+ * space-separated string ("" when nothing changed). snapshot_diff.c
+ */
+char *hh_snapshot_changed_keys(const struct hh_snapshot *old, const struct hh_snapshot *new);
 /*
  * The answer under key that s holds now, prebuilt or already built on
  * demand: borrowed (s holds it for its life), or NULL. Builds nothing;

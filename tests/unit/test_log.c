@@ -110,20 +110,6 @@ static void full_drops_and_counts(void)
 	hh_logbuf_free(&b);
 }
 
-static void escaping(void)
-{
-	char buf[64];
-	CHECK(hh_json_escape(buf, sizeof(buf), "a\"b\\c\x01\x7f/\xc3\xa9") == 22);
-	CHECK_STR(buf, "a\\\"b\\\\c\\u0001\\u007f/\xc3\xa9");
-	/* room for the longest escape (6) and the NUL is kept: never past cap - 1 */
-	memset(buf, 'x', sizeof(buf));
-	CHECK(hh_json_escape(buf, 16, "0123456789abcdefghij") == 9);
-	CHECK_STR(buf, "012345678");
-	CHECK(hh_json_escape(buf, 16, "\n\n\n") == 12); /* two escapes fit, the third would not */
-	CHECK_STR(buf, "\\u000a\\u000a");
-	CHECK(hh_json_escape(buf, 8, "") == 0 && buf[0] == '\0');
-}
-
 /* ------------------------------------------------------------ the writer */
 
 #define PRODUCERS 2
@@ -247,6 +233,22 @@ static void stalled_pipe(void)
 	const char *ts = json_string_value(json_object_get(j, "ts"));
 	CHECK(ts != NULL && strlen(ts) == 24 && ts[10] == 'T' && ts[19] == '.' && ts[23] == 'Z');
 	json_decref(j);
+	/* a line is bounded (4 KiB): a long value is cut at a character boundary, the
+	 * fields after it are left out, and the line is still one whole JSON object */
+	char big[6001];
+	for (size_t i = 0; i + 1 < sizeof(big); i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	big[sizeof(big) - 1] = '\0';
+	hh_info("long", "text", big, "#after", "1");
+	char longline[8192];
+	n = read(fds[0], longline, sizeof(longline));
+	CHECK(n > 0 && n < 4096 && longline[n - 1] == '\n');
+	j = n > 0 ? json_loadb(longline, (size_t)n, 0, NULL) : NULL;
+	CHECK(j != NULL);
+	const char *text = json_string_value(json_object_get(j, "text"));
+	CHECK(text != NULL && strlen(text) > 3000 && strncmp(text, big, strlen(text)) == 0);
+	CHECK(json_object_get(j, "after") == NULL);
+	json_decref(j);
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -256,7 +258,6 @@ int main(void)
 	order_and_chunks();
 	wrap_around();
 	full_drops_and_counts();
-	escaping();
 	stalled_pipe();
 	return check_done();
 }

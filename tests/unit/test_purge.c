@@ -86,10 +86,10 @@ static void surrogate_keys(const struct hh_snapshot *s)
 
 static void diff(const struct hh_snapshot *old, const struct hh_snapshot *same, const struct hh_snapshot *changed)
 {
-	char *none = hh_purge_diff(old, same);
+	char *none = hh_snapshot_changed_keys(old, same);
 	CHECK_STR(none, ""); /* the same content: nothing to purge */
 	free(none);
-	char *keys = hh_purge_diff(old, changed);
+	char *keys = hh_snapshot_changed_keys(old, changed);
 	/* the cause itself, what shows its summary (the article, the lists), and computed triage answers */
 	CHECK(has_key(keys, "cause/poor-posture"));
 	CHECK(has_key(keys, "causes"));
@@ -101,7 +101,7 @@ static void diff(const struct hh_snapshot *old, const struct hh_snapshot *same, 
 	/* each key once */
 	const char *first = strstr(keys, "causes");
 	CHECK(first != NULL && strstr(first + 1, " causes") == NULL);
-	char *back = hh_purge_diff(changed, old);
+	char *back = hh_snapshot_changed_keys(changed, old);
 	CHECK(has_key(back, "cause/poor-posture") && has_key(back, "triage"));
 	printf("diff after one cause summary changed: %s\n", keys);
 	free(keys);
@@ -158,13 +158,13 @@ static void lazy_and_shared(void)
 	struct hh_snapshot *old = build(NULL);
 	struct hh_snapshot *next = old ? hh_snapshot_build_from(load_copied(), &opts, old) : NULL;
 	CHECK(next != NULL && next->n_shared > 0);
-	char *k = next ? hh_purge_diff(old, next) : NULL;
+	char *k = next ? hh_snapshot_changed_keys(old, next) : NULL;
 	CHECK(k != NULL && strcmp(k, "") == 0); /* nothing changed, no article slot built on either side */
 	free(k);
 	struct hh_resource *built = old ? hh_snapshot_article(old, ARTICLE) : NULL;
 	struct hh_snapshot *shared = old ? hh_snapshot_build_from(load_copied(), &opts, old) : NULL;
 	CHECK(built != NULL && shared != NULL && hh_snapshot_article(shared, ARTICLE) == built); /* by pointer */
-	k = shared ? hh_purge_diff(old, shared) : NULL;
+	k = shared ? hh_snapshot_changed_keys(old, shared) : NULL;
 	CHECK(k != NULL && strcmp(k, "") == 0);
 	free(k);
 	/* the article read again with a new summary; neither side has built it */
@@ -176,7 +176,7 @@ static void lazy_and_shared(void)
 		a->summary = hh_content_strdup(c, "A changed summary.");
 	}
 	struct hh_snapshot *edited = a ? hh_snapshot_build(c, &opts) : NULL;
-	k = edited && lazy_old ? hh_purge_diff(lazy_old, edited) : NULL;
+	k = edited && lazy_old ? hh_snapshot_changed_keys(lazy_old, edited) : NULL;
 	CHECK(k != NULL && has_key(k, "article/upper-middle-back-muscle-soreness") && has_key(k, "articles"));
 	CHECK(k != NULL && has_key(k, "triage") && !has_key(k, "cause/poor-posture"));
 	free(k);
@@ -185,7 +185,7 @@ static void lazy_and_shared(void)
 	if (gone != NULL)
 		gone->n_articles = 0;
 	struct hh_snapshot *removed = gone && old ? hh_snapshot_build_from(gone, &opts, old) : NULL;
-	k = removed ? hh_purge_diff(old, removed) : NULL;
+	k = removed ? hh_snapshot_changed_keys(old, removed) : NULL;
 	CHECK(k != NULL && has_key(k, "article/upper-middle-back-muscle-soreness") && has_key(k, "articles"));
 	printf("diff after the article was removed: %s\n", k ? k : "(none)");
 	free(k);
@@ -206,7 +206,7 @@ static void i18n_keys(const struct hh_snapshot *old)
 	}
 	es->causes[0].checksum = "0000"; /* as a changed file reads */
 	struct hh_snapshot *s = hh_snapshot_build(c, &opts);
-	char *k = s ? hh_purge_diff(old, s) : NULL;
+	char *k = s ? hh_snapshot_changed_keys(old, s) : NULL;
 	CHECK(k != NULL && has_key(k, "lang/es") && !has_key(k, "country/US") && !has_key(k, "country/GB"));
 	free(k);
 	if (s != NULL)
@@ -216,7 +216,7 @@ static void i18n_keys(const struct hh_snapshot *old)
 		if (strcmp(c->countries[i].code, "US") == 0)
 			c->countries[i].checksum = "1111";
 	s = c != NULL ? hh_snapshot_build(c, &opts) : NULL;
-	k = s ? hh_purge_diff(old, s) : NULL;
+	k = s ? hh_snapshot_changed_keys(old, s) : NULL;
 	CHECK(k != NULL && has_key(k, "country/US") && !has_key(k, "lang/es") && !has_key(k, "country/GB"));
 	free(k);
 	if (s != NULL)
