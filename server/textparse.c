@@ -734,7 +734,9 @@ static int read_number(const struct reader *r, int i, struct number *out)
 	} else if (w->kind == HH_TP_NUM_TEN) {
 		int k = j < r->n && hh_tp_in(r->L->joiners, t[j].w) ? j + 1 : j;
 		const struct hh_tp_numword *u = k < r->n ? numword(r->L, &t[k]) : NULL;
-		if (u != NULL && u->kind == HH_TP_NUM_UNIT && u->value >= 1 && u->value <= 9) {
+		/* "cuarenta y un anos": Spanish "un" and "una" are one after a joiner */
+		int one = u != NULL && u->kind == HH_TP_NUM_ARTICLE && k == j + 1 && r->lang == HH_LANG_ES;
+		if (u != NULL && (one || (u->kind == HH_TP_NUM_UNIT && u->value >= 1 && u->value <= 9))) {
 			v += u->value;
 			j = k + 1;
 		}
@@ -789,9 +791,28 @@ static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind ki
 	m->end = end;
 }
 
+/*
+ * Whose number is it? A family word shortly before it in the sentence, with
+ * no word of the writer's own between ("my dad is 78", "mi padre tiene 80",
+ * "my mom (she's 82)"): someone else's, not the writer's age.
+ */
+static int someone_elses(const struct reader *r, int from)
+{
+	for (int k = from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.'; k--) {
+		if (r->t[k].punct)
+			continue;
+		if (hh_tp_in(r->L->first_person, r->t[k].w))
+			return 0;
+		if (hh_tp_in(r->L->family, r->t[k].w))
+			return 1;
+		words++;
+	}
+	return 0;
+}
+
 static void found_age(const struct reader *r, struct hh_textparse_result *out, long long v, int from, int to)
 {
-	if (v < 0 || v > HH_TRIAGE_AGE_MAX)
+	if (v < 0 || v > HH_TRIAGE_AGE_MAX || someone_elses(r, from))
 		return;
 	add_mention(out, HH_MENTION_AGE, v, r->t[from].start, r->t[to - 1].end);
 	if (out->request.age < 0)
@@ -829,11 +850,25 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (u == NULL)
 		return 0;
 	int e = j + 1;
-	if (u->days == 0)
+	if (n->loose && n->from > 0 &&
+	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1)))
+		return e; /* "ten hours a day", "twice a week", "dos veces al dia": how often, not how long */
+	long long days = u->days;
+	if (days == 0 && hh_tp_in(r->L->hours, u->word) && n->value >= 24 && !list_at(r, r->L->per, e) &&
+	    unit_at(r, e) == NULL && !(e + 1 < r->n && unit_at(r, e + 1) != NULL)) {
+		found_duration(r, out, n->value / 24, n->from, e); /* "48 hours": two days */
 		return e;
-	for (int k = n->from - 2; k < n->from; k++)
-		if (k >= 0 && !r->t[k].punct && hh_tp_in(r->L->not_duration, r->t[k].w))
-			return e; /* "embarazada de 34 semanas" */
+	}
+	if (days == 0)
+		return e;
+	/* "embarazada de 34 semanas", "pregnant (about 12 weeks)" */
+	for (int k = n->from - 1, words = 0; k >= 0 && words < 3 && (!r->t[k].punct || r->t[k].punct == '('); k--) {
+		if (r->t[k].punct)
+			continue;
+		if (hh_tp_in(r->L->not_duration, r->t[k].w) && strcmp(r->t[k].w, "old") != 0)
+			return e;
+		words++;
+	}
 	if (hh_tp_in(r->L->years, u->word)) {
 		int old = list_at(r, r->L->age_after, e);
 		int cue = list_before(r, r->L->dur_before, n->from) || list_at(r, r->L->dur_after, e);
@@ -844,8 +879,9 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	}
 	if (list_at(r, r->L->not_duration, e) > 0)
 		return e + list_at(r, r->L->not_duration, e);
-	found_duration(r, out, n->value * u->days, n->from, e);
-	return e;
+	int half = list_at(r, r->L->half, e); /* "a week and a half", "un mes y medio" */
+	found_duration(r, out, n->value * days + (half > 0 ? days / 2 : 0), n->from, e + half);
+	return e + half;
 }
 
 static const char *const sex_words[] = {"m", "f", "male", "female", "man", "woman", "guy", "mujer", "hombre", NULL};
@@ -862,7 +898,14 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w)                                   ? e
 		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
 											       : -1;
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0) {
+	int j = n->from > 0 && r->t[n->from - 1].punct == ':' ? n->from - 1 : n->from;
+	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
+	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
+		return 0; /* "fiebre de 39", "a temperature of 39": the code's measure, not an age */
+	/* "... mid back. 66": a number of its own at the end of the text */
+	int alone = (n->from == 0 || r->t[n->from - 1].punct == '.') && e >= r->n && n->value >= 10 &&
+		    n->value <= HH_TRIAGE_AGE_MAX && n->from > 0;
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone) {
 		found_age(r, out, n->value, n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
@@ -872,7 +915,7 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 /*
  * "since yesterday", "woke up this morning with it", "desde ayer", "me cai esta
  * manana": a day word dates the start when a word of onset comes just before
- * it (five words, one clause); "coughed up blood this morning" dates nothing.
+ * it (eight words, one sentence); "coughed up blood this morning" dates nothing.
  */
 static int read_day_word(const struct reader *r, int i, struct hh_textparse_result *out)
 {
@@ -887,7 +930,7 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 	}
 	if (n == 0)
 		return 0;
-	for (int k = i - 1; k >= 0 && k >= i - 5 && r->t[k].punct != '.'; k--)
+	for (int k = i - 1; k >= 0 && k >= i - 8 && r->t[k].punct != '.'; k--)
 		if (!r->t[k].punct && hh_tp_in(onset, r->t[k].w)) {
 			found_duration(r, out, days, k, i + n);
 			return i + n;
@@ -929,6 +972,54 @@ static void read_numbers(const struct reader *r, struct hh_textparse_result *out
 				next = n.to;
 		}
 		i = next > i ? next : i + 1;
+	}
+}
+
+/* Codes of the person's history: a duration told with one is the history's, not the pain's. */
+static int of_history(const struct hh_symptom *y)
+{
+	static const char *const codes[] = {"cancer_history",
+					    "osteoporosis_or_steroids",
+					    "recent_spine_procedure",
+					    "immunosuppressed",
+					    "iv_drug_use",
+					    "anticoagulant",
+					    "pregnant",
+					    "previous_injury",
+					    NULL};
+	return y != NULL && hh_tp_in(codes, y->code);
+}
+
+/*
+ * The pain's duration: the first one read that does not share its sentence
+ * with a history code told before it ("had breast cancer 6 years ago, now my
+ * back aches", "on prednisolone for a year": the history's, not the pain's).
+ */
+static void pick_duration(const struct reader *r, struct hh_textparse_result *out)
+{
+	out->request.duration_days = -1;
+	for (size_t i = 0; i < out->n_mentions; i++) {
+		const struct hh_mention *d = &out->mentions[i];
+		if (d->kind != HH_MENTION_DURATION)
+			continue;
+		unsigned sentence = 0;
+		for (int k = 0; k < r->n && r->t[k].start < d->start; k++)
+			if (r->t[k].punct == '.')
+				sentence = r->t[k].end;
+		int history = 0;
+		for (size_t k = 0; k < out->n_mentions && !history; k++) {
+			const struct hh_mention *m = &out->mentions[k];
+			history = m->kind == HH_MENTION_CODE && m->start >= sentence && m->start < d->start &&
+				  of_history(m->symptom);
+			/* "HIV positive and my back started hurting 4 days ago": the pain's again */
+			for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
+				history = r->t[j].start < m->end || r->t[j].punct ||
+					  !hh_tp_in(r->L->pain_words, r->t[j].w);
+		}
+		if (!history) {
+			out->request.duration_days = d->value;
+			return;
+		}
 	}
 }
 
@@ -1115,6 +1206,7 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 		if (keep[i])
 			add_code_mention(c, r, &r->m[i], out);
 	read_numbers(r, out);
+	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
 	build_request(c, out);
 }

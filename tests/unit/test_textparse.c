@@ -152,6 +152,24 @@ static const struct number_case numbers[] = {
 	{"mujer de 45 años, dolor desde hace 3 semanas", HH_LANG_ES, 45, 21},
 	{"llevo un mes así, peso 70 kilos", HH_LANG_ES, -1, 30},
 	{"desde ayer", HH_LANG_ES, -1, 1},
+	/* someone else's age is not the writer's; the writer's own still is */
+	{"my dad is 70 and has had back pain for 2 weeks", HH_LANG_EN, -1, 14},
+	{"I'm 40 and my mum is 70", HH_LANG_EN, 40, -1},
+	{"mi padre tiene 80 años y le duele desde hace 2 días", HH_LANG_ES, -1, 2},
+	{"tengo cuarenta y un años", HH_LANG_ES, 41, -1},
+	/* hours, halves, how often */
+	{"dull backache for 48 hours", HH_LANG_EN, -1, 2},
+	{"started 3 hours ago", HH_LANG_EN, -1, -1},
+	{"pain for a week and a half", HH_LANG_EN, -1, 10},
+	{"desde hace un mes y medio", HH_LANG_ES, -1, 45},
+	{"hunched over a laptop 10 hours a day", HH_LANG_EN, -1, -1},
+	{"pregnant (about 12 weeks), ache for 5 days", HH_LANG_EN, -1, 5},
+	/* a measure of a code, a history's date, a number of its own */
+	{"tengo fiebre de 39 y escalofrios", HH_LANG_ES, -1, -1},
+	{"had breast cancer 6 years ago, now my back aches", HH_LANG_EN, -1, -1},
+	{"had cancer 6 years ago. back pain for 3 weeks", HH_LANG_EN, -1, 21},
+	{"HIV positive and my back started hurting 4 days ago", HH_LANG_EN, -1, 4},
+	{"sharp pain in my mid back. 66", HH_LANG_EN, 66, -1},
 };
 
 static void test_numbers(void)
