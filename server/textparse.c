@@ -991,7 +991,7 @@ static int of_history(const struct hh_symptom *y)
 }
 
 /*
- * The pain's duration: the first one read that does not share its sentence
+ * The pain's duration: the first one read that does not share its clause
  * with a history code told before it ("had breast cancer 6 years ago, now my
  * back aches", "on prednisolone for a year": the history's, not the pain's).
  */
@@ -1002,14 +1002,14 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 		const struct hh_mention *d = &out->mentions[i];
 		if (d->kind != HH_MENTION_DURATION)
 			continue;
-		unsigned sentence = 0;
+		unsigned clause = 0;
 		for (int k = 0; k < r->n && r->t[k].start < d->start; k++)
-			if (r->t[k].punct == '.')
-				sentence = r->t[k].end;
+			if (r->t[k].punct == '.' || r->t[k].punct == ',')
+				clause = r->t[k].end;
 		int history = 0;
 		for (size_t k = 0; k < out->n_mentions && !history; k++) {
 			const struct hh_mention *m = &out->mentions[k];
-			history = m->kind == HH_MENTION_CODE && m->start >= sentence && m->start < d->start &&
+			history = m->kind == HH_MENTION_CODE && m->start >= clause && m->start < d->start &&
 				  of_history(m->symptom);
 			/* "HIV positive and my back started hurting 4 days ago": the pain's again */
 			for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
