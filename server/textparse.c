@@ -75,13 +75,12 @@ static struct tok *tok_push(struct reader *r)
 /* One code point of s at *i (valid UTF-8 is assumed; a bad byte reads as itself). */
 static unsigned next_cp(const unsigned char *s, size_t len, size_t *i)
 {
-	unsigned c = s[*i];
-	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-	if (*i + n > len)
+	uint32_t cp;
+	size_t n = hh_utf8_decode(s + *i, len - *i, &cp);
+	if (n == 0) {
+		cp = s[*i];
 		n = 1;
-	unsigned cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-	for (size_t k = 1; k < n; k++)
-		cp = (cp << 6) | (s[*i + k] & 0x3F);
+	}
 	*i += n;
 	return cp;
 }

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "fixture.h"
 
+#include "healthhub/common.h"
 #include "healthhub/diags.h"
 #include "healthhub/i18n.h"
 #include "healthhub/loader.h"
@@ -185,6 +186,24 @@ static void test_numbers(void)
 		CHECK(r.request.age == numbers[i].age);
 		CHECK(r.request.duration_days == numbers[i].days);
 	}
+}
+
+/* hh_utf8_decode (shared with the search tokenizer) reads what hh_utf8_encode writes, and refuses broken sequences. */
+static void test_utf8_decode(void)
+{
+	const uint32_t cps[] = {0x41, 0xE1, 0x7FF, 0x800, 0x20AC, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+	for (size_t i = 0; i < HH_ARRAY_LEN(cps); i++) {
+		char buf[4];
+		size_t n = hh_utf8_encode(cps[i], buf);
+		uint32_t cp = 0;
+		CHECK(hh_utf8_decode((const unsigned char *)buf, n, &cp) == n);
+		CHECK(cp == cps[i]);
+		CHECK(n == 1 || hh_utf8_decode((const unsigned char *)buf, n - 1, &cp) == 0); /* cut short */
+	}
+	uint32_t cp = 0;
+	CHECK(hh_utf8_decode((const unsigned char *)"\x80", 1, &cp) == 0);     /* a stray continuation byte */
+	CHECK(hh_utf8_decode((const unsigned char *)"\xC3\x41", 2, &cp) == 0); /* a lead byte without its follower */
+	CHECK(hh_utf8_decode((const unsigned char *)"\xFF", 1, &cp) == 0);
 }
 
 static void test_offsets_are_code_points(void)
@@ -437,6 +456,7 @@ int main(int argc, char **argv)
 	test_cases();
 	test_denied_red_flag_is_a_mention();
 	test_numbers();
+	test_utf8_decode();
 	test_offsets_are_code_points();
 	test_region_and_positions();
 	test_properties();
