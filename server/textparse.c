@@ -5,6 +5,7 @@
  */
 #include "healthhub/textparse.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -901,9 +902,11 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
 	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
 		return 0; /* "fiebre de 39", "a temperature of 39": the code's measure, not an age */
-	/* "... mid back. 66": a number of its own at the end of the text */
-	int alone = (n->from == 0 || r->t[n->from - 1].punct == '.') && e >= r->n && n->value >= 10 &&
-		    n->value <= HH_TRIAGE_AGE_MAX && n->from > 0;
+	/* "... mid back. 66" (a number of its own at the end of the text), or
+	 * "58, builder, ..." (a number opening the text, alone before a comma) */
+	int alone = ((n->from > 0 && r->t[n->from - 1].punct == '.' && e >= r->n) ||
+		     (n->from == 0 && e < r->n && r->t[e].punct == ',')) &&
+		    n->value >= 10 && n->value <= HH_TRIAGE_AGE_MAX;
 	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone) {
 		found_age(r, out, n->value, n->from, sex >= 0 ? sex + 1 : e);
 		return e;
@@ -913,15 +916,17 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 
 /*
  * "since yesterday", "woke up this morning with it", "desde ayer", "me cai esta
- * manana": a day word dates the start when a word of onset comes just before
- * it (eight words, one sentence); "coughed up blood this morning" dates nothing.
+ * manana", "ayer me cai": a day word dates the start when a word of onset comes
+ * just before it (eight words, one sentence) or just after it (three words);
+ * "coughed up blood this morning" dates nothing.
  */
 static int read_day_word(const struct reader *r, int i, struct hh_textparse_result *out)
 {
 	static const char *const onset[] = {"since",  "started",  "start",    "began",   "begun",   "woke",    "woken",
 					    "came",   "happened", "fell",     "hurt",    "injured", "did",     "desde",
 					    "empezo", "comenzo",  "desperte", "cai",     "paso",    "lesione", "hice",
-					    "wake",   "after",    "tras",     "despues", NULL};
+					    "wake",   "after",    "tras",     "despues", "went",    "noticed", "got",
+					    "hurts",  "falling",  "fall",     "cayo",    "caido",   "note",    NULL};
 	int days = 1, n = list_at(r, r->L->yesterday, i);
 	if (n == 0) {
 		days = 0;
@@ -932,6 +937,12 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 	for (int k = i - 1; k >= 0 && k >= i - 8 && r->t[k].punct != '.'; k--)
 		if (!r->t[k].punct && hh_tp_in(onset, r->t[k].w)) {
 			found_duration(r, out, days, k, i + n);
+			return i + n;
+		}
+	/* "ayer me cai", "yesterday I fell": the onset just after */
+	for (int k = i + n; k < r->n && k < i + n + 3 && !r->t[k].punct; k++)
+		if (hh_tp_in(onset, r->t[k].w)) {
+			found_duration(r, out, days, i, k + 1);
 			return i + n;
 		}
 	return 0;
@@ -991,8 +1002,9 @@ static int of_history(const struct hh_symptom *y)
 
 /*
  * The pain's duration: the first one read that does not share its clause
- * with a history code told before it ("had breast cancer 6 years ago, now my
- * back aches", "on prednisolone for a year": the history's, not the pain's).
+ * with a history code ("had breast cancer 6 years ago, now my back aches",
+ * "on prednisolone for a year", "hace diez dias me operaron de una hernia":
+ * the history's, not the pain's).
  */
 static void pick_duration(const struct reader *r, struct hh_textparse_result *out)
 {
@@ -1005,15 +1017,23 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 		for (int k = 0; k < r->n && r->t[k].start < d->start; k++)
 			if (r->t[k].punct == '.' || r->t[k].punct == ',')
 				clause = r->t[k].end;
+		unsigned clause_end = UINT_MAX;
+		for (int k = r->n - 1; k >= 0 && r->t[k].start >= d->end; k--)
+			if (r->t[k].punct == '.' || r->t[k].punct == ',')
+				clause_end = r->t[k].start;
 		int history = 0;
 		for (size_t k = 0; k < out->n_mentions && !history; k++) {
 			const struct hh_mention *m = &out->mentions[k];
-			history = m->kind == HH_MENTION_CODE && m->start >= clause && m->start < d->start &&
-				  of_history(m->symptom);
-			/* "HIV positive and my back started hurting 4 days ago": the pain's again */
+			if (m->kind != HH_MENTION_CODE || !of_history(m->symptom) || m->start < clause ||
+			    m->start >= clause_end)
+				continue;
+			/* the pain spoken of between ("HIV positive and my back started hurting 4 days ago"),
+			 * or before a history told after ("back pain for 3 weeks since my epidural"): the pain's */
+			unsigned from = m->start < d->start ? m->end : clause;
+			history = 1;
 			for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
-				history = r->t[j].start < m->end || r->t[j].punct ||
-					  !hh_tp_in(r->L->pain_words, r->t[j].w);
+				history =
+					r->t[j].start < from || r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w);
 		}
 		if (!history) {
 			out->request.duration_days = d->value;

@@ -109,6 +109,18 @@ static const struct expect cases[] = {
 	{"puede que tenga fiebre", HH_LANG_ES, "GB", "fever", 'U'},
 	{"sin fiebre, pero me duele el pecho", HH_LANG_ES, "GB", "chest_pain", 'S'},
 	{"no me duele al sentarme", HH_LANG_ES, "GB", "worse_sitting", 'A'},
+	/* "can't" and "no" inside a phrase say yes, not no */
+	{"can't feel my bum when I wipe", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	{"haven't had a wee all day", HH_LANG_EN, "GB", "very_unwell_signs", 'S'},
+	{"No siento el culo ni la zona de los genitales", HH_LANG_ES, "US", "saddle_numbness", 'S'},
+	{"no controla la orina", HH_LANG_ES, "US", "bladder_bowel_control_loss", 'S'},
+	/* a new clause after a comma ends a denial */
+	{"No he tenido accidentes ni caidas, el dolor empezo de la nada", HH_LANG_ES, "US", "no_clear_cause", 'S'},
+	/* the worse one is before "than" */
+	{"hurts more standing than sitting", HH_LANG_EN, "US", "worse_sitting", '-'},
+	/* a word of another code inside a longer phrase is that phrase's */
+	{"I've slipped a disc", HH_LANG_EN, "GB", "minor_fall_or_knock", '-'},
+	{"a really bad headache and I'm pregnant", HH_LANG_EN, "GB", "getting_worse", '-'},
 };
 
 static void test_cases(void)
@@ -171,6 +183,10 @@ static const struct number_case numbers[] = {
 	{"had cancer 6 years ago. back pain for 3 weeks", HH_LANG_EN, -1, 21},
 	{"HIV positive and my back started hurting 4 days ago", HH_LANG_EN, -1, 4},
 	{"sharp pain in my mid back. 66", HH_LANG_EN, 66, -1},
+	{"fifty eight, builder, hurt my back lifting three days ago", HH_LANG_EN, 58, 3},
+	{"ayer me cai por las escaleras", HH_LANG_ES, -1, 1},
+	{"hace diez dias me operaron de una hernia discal", HH_LANG_ES, -1, -1},
+	{"back pain for 3 weeks since my epidural", HH_LANG_EN, -1, 21},
 };
 
 static void test_numbers(void)
