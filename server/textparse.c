@@ -694,6 +694,18 @@ struct number {
 	int loose;    /* "a", "couple", "unos": a number only before a unit */
 };
 
+/* "cuarenta y tantos", "forty something", "40 odd": about that (loose), never an exact age. */
+static int about(const struct reader *r, int j, struct number *out)
+{
+	static const char *const words[] = {"tantos", "tantas", "pico", "something", "odd", "ish", "plus", NULL};
+	int k = j < r->n && hh_tp_in(r->L->joiners, r->t[j].w) ? j + 1 : j;
+	if (k < r->n && !r->t[k].punct && hh_tp_in(words, r->t[k].w)) {
+		out->loose = 1;
+		return k + 1;
+	}
+	return j;
+}
+
 /* A number written in digits or words at i. */
 static int read_number(const struct reader *r, int i, struct number *out)
 {
@@ -704,7 +716,7 @@ static int read_number(const struct reader *r, int i, struct number *out)
 		if (t[i].decimal)
 			return 0;
 		out->value = t[i].value;
-		out->to = i + 1;
+		out->to = about(r, i + 1, out);
 		return 1;
 	}
 	const struct hh_tp_numword *w = numword(r->L, &t[i]);
@@ -742,7 +754,7 @@ static int read_number(const struct reader *r, int i, struct number *out)
 		}
 	}
 	out->value = v;
-	out->to = j;
+	out->to = about(r, j, out);
 	return 1;
 }
 
@@ -828,7 +840,7 @@ static void found_duration(const struct reader *r, struct hh_textparse_result *o
 		out->request.duration_days = v;
 }
 
-/* "2/52" weeks, "3/7" days, "2/12" months (clinical shorthand); "7/10" is a score: nothing. */
+/* "2/52" weeks, "3/7" days, "2/12" months (clinical shorthand); "7/10" is a score (read_score). */
 static int read_fraction(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
 	int j = n->to;
@@ -838,6 +850,31 @@ static int read_fraction(const struct reader *r, const struct number *n, struct 
 	if (per > 0)
 		found_duration(r, out, n->value * per, n->from, j + 2);
 	return j + 2;
+}
+
+/*
+ * A pain score: "8/10", "9 out of 10", "un 8 sobre 10". Eight or more is very
+ * bad pain, a yes to getting_worse ("Is the pain very bad, or getting worse?");
+ * "7/10" says nothing.
+ */
+static int read_score(const struct hh_content *c, const struct reader *r, const struct number *n,
+		      struct hh_textparse_result *out)
+{
+	static const char *const out_of[] = {"out of", "outta", "sobre", "de", NULL};
+	int j = n->to, k = j < r->n && r->t[j].punct == '/' ? 1 : list_at(r, out_of, j);
+	if (k == 0 || j + k >= r->n || !r->t[j + k].digits || r->t[j + k].value != 10 || n->value > 10)
+		return 0;
+	const struct hh_symptom *y = n->value >= 8 && c != NULL ? hh_content_symptom(c, "getting_worse") : NULL;
+	if (y != NULL && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS) {
+		struct hh_mention *x = &out->mentions[out->n_mentions++];
+		memset(x, 0, sizeof(*x));
+		x->kind = HH_MENTION_CODE;
+		x->symptom = y;
+		x->status = HH_MENTION_PRESENT;
+		x->start = r->t[n->from].start;
+		x->end = r->t[j + k].end;
+	}
+	return j + k + 1;
 }
 
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
@@ -965,7 +1002,7 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	return 0;
 }
 
-static void read_numbers(const struct reader *r, struct hh_textparse_result *out)
+static void read_numbers(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
 {
 	for (int i = 0; i < r->n;) {
 		struct number n;
@@ -973,7 +1010,9 @@ static void read_numbers(const struct reader *r, struct hh_textparse_result *out
 		if (next == 0)
 			next = read_last_unit(r, i, out);
 		if (next == 0 && read_number(r, i, &n)) {
-			next = read_fraction(r, &n, out);
+			next = read_score(c, r, &n, out);
+			if (next == 0)
+				next = read_fraction(r, &n, out);
 			if (next == 0)
 				next = read_with_unit(r, &n, out);
 			if (next == 0)
@@ -1224,7 +1263,7 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	for (int i = 0; i < r->n_m; i++)
 		if (keep[i])
 			add_code_mention(c, r, &r->m[i], out);
-	read_numbers(r, out);
+	read_numbers(c, r, out);
 	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
 	build_request(c, out);

@@ -121,6 +121,11 @@ static const struct expect cases[] = {
 	/* a word of another code inside a longer phrase is that phrase's */
 	{"I've slipped a disc", HH_LANG_EN, "GB", "minor_fall_or_knock", '-'},
 	{"a really bad headache and I'm pregnant", HH_LANG_EN, "GB", "getting_worse", '-'},
+	/* a pain score of 8 or more is very bad pain */
+	{"pain 8/10 for six days", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	{"it's a 9 out of 10", HH_LANG_EN, "US", "getting_worse", 'S'},
+	{"dolor 7/10, desde hace 6 dias", HH_LANG_ES, "GB", "getting_worse", '-'},
+	{"un 8 sobre 10", HH_LANG_ES, "US", "getting_worse", 'S'},
 };
 
 static void test_cases(void)
@@ -187,6 +192,9 @@ static const struct number_case numbers[] = {
 	{"ayer me cai por las escaleras", HH_LANG_ES, -1, 1},
 	{"hace diez dias me operaron de una hernia discal", HH_LANG_ES, -1, -1},
 	{"back pain for 3 weeks since my epidural", HH_LANG_EN, -1, 21},
+	/* an age range is no age: the contract takes whole years */
+	{"I'm in my forties, pain for 2 weeks", HH_LANG_EN, -1, 14},
+	{"tengo cuarenta y tantos", HH_LANG_ES, -1, -1},
 };
 
 static void test_numbers(void)
