@@ -121,6 +121,9 @@ static const struct expect cases[] = {
 	/* a word of another code inside a longer phrase is that phrase's */
 	{"I've slipped a disc", HH_LANG_EN, "GB", "minor_fall_or_knock", '-'},
 	{"a really bad headache and I'm pregnant", HH_LANG_EN, "GB", "getting_worse", '-'},
+	/* the other language's words for the commonest red flags, in a mixed message */
+	{"my back hurts mucho and tengo fiebre", HH_LANG_EN, "US", "fever", 'S'},
+	{"me duele la espalda y no tengo fever", HH_LANG_ES, "US", "fever", '-'},
 	/* a pain score of 8 or more is very bad pain */
 	{"pain 8/10 for six days", HH_LANG_EN, "GB", "getting_worse", 'S'},
 	{"it's a 9 out of 10", HH_LANG_EN, "US", "getting_worse", 'S'},
