@@ -620,6 +620,8 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 		const struct tok *t = &r->t[j];
 		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, j))
 			return;
+		if (t->punct == ',' && words >= 2)
+			return; /* "without help, hip and lower back agony": a new clause, not a list item */
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
 		if (soft && m->gapped)
@@ -964,7 +966,11 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 					    "empezo", "comenzo",  "desperte", "cai",     "paso",    "lesione", "hice",
 					    "wake",   "after",    "tras",     "despues", "went",    "noticed", "got",
 					    "hurts",  "falling",  "fall",     "cayo",    "caido",   "note",    NULL};
-	int days = 1, n = list_at(r, r->L->yesterday, i);
+	int days = 2, n = list_at(r, r->L->two_days, i);
+	if (n == 0) {
+		days = 1;
+		n = list_at(r, r->L->yesterday, i);
+	}
 	if (n == 0) {
 		days = 0;
 		n = list_at(r, r->L->today, i);

@@ -78,6 +78,7 @@ struct hh_tp_lang {
 	const char *const *half;         /* "and a half", "y media": half a unit more */
 	const char *const *per;          /* "once", "times", "veces": "twice a day" is no duration */
 	const char *const *pain_words;   /* "pain", "started", "dolor": the pain is spoken of again */
+	const char *const *two_days;     /* "anteayer", "the day before yesterday": since then, two days */
 };
 
 /* The lists of lang (never NULL). */

@@ -275,6 +275,7 @@ static const char *const en_no_correct[] = {"setting",  "sifting", "getting", "b
 					    "teaching", "beating", "heating", "walked",  "talking",  "chess",
 					    "weight",   "height",  "fainter", "painter", "waiting",  NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
+static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
 static const char *const en_unit_last[] = {"last", "past", NULL};
 static const char *const en_family[] = {
@@ -286,7 +287,7 @@ static const char *const en_first_person[] = {"i", "im", "ive", "me", "myself", 
 static const char *const en_hours[] = {"hour", "hours", NULL};
 static const char *const en_half[] = {"and a half", "and half", NULL};
 static const char *const en_per[] = {"once", "twice", "times", "per", "every", NULL};
-static const char *const en_pain_words[] = {"pain", "ache", "hurts", "back", "started", "began", "since", NULL};
+static const char *const en_pain_words[] = {"pain", "ache", "hurts", "back", "started", "began", NULL};
 
 /* ------------------------------------------------------------------ Spanish */
 
@@ -463,6 +464,7 @@ static const char *const es_not_duration[] = {"embarazada", "embarazo", "de emba
 static const char *const es_joiners[] = {"y", NULL};
 static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", NULL};
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
+static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
 static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
@@ -474,7 +476,7 @@ static const char *const es_first_person[] = {"yo", "tengo", "soy", "me", "cumpl
 static const char *const es_hours[] = {"hora", "horas", NULL};
 static const char *const es_half[] = {"y media", "y medio", NULL};
 static const char *const es_per[] = {"vez", "veces", "por", "cada", NULL};
-static const char *const es_pain_words[] = {"dolor", "duele", "espalda", "empezo", "comenzo", "desde", NULL};
+static const char *const es_pain_words[] = {"dolor", "duele", "espalda", "empezo", "comenzo", NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] = {en_triggers,     HH_ARRAY_LEN(en_triggers),
@@ -489,7 +491,8 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			en_unit_last,    en_family,
 			en_family_verbs, en_first_person,
 			en_hours,        en_half,
-			en_per,          en_pain_words},
+			en_per,          en_pain_words,
+			en_two_days},
 	[HH_LANG_ES] = {es_triggers,     HH_ARRAY_LEN(es_triggers),
 			es_abbrevs,      HH_ARRAY_LEN(es_abbrevs),
 			es_numwords,     HH_ARRAY_LEN(es_numwords),
@@ -502,7 +505,8 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			es_unit_last,    es_family,
 			es_family_verbs, es_first_person,
 			es_hours,        es_half,
-			es_per,          es_pain_words},
+			es_per,          es_pain_words,
+			es_two_days},
 };
 
 const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)

@@ -116,6 +116,8 @@ static const struct expect cases[] = {
 	{"no controla la orina", HH_LANG_ES, "US", "bladder_bowel_control_loss", 'S'},
 	/* a new clause after a comma ends a denial */
 	{"No he tenido accidentes ni caidas, el dolor empezo de la nada", HH_LANG_ES, "US", "no_clear_cause", 'S'},
+	{"can't get up without help, hip and lower back agony", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	{"no fever, chills or sweats", HH_LANG_EN, "GB", "fever", '-'},
 	/* the worse one is before "than" */
 	{"hurts more standing than sitting", HH_LANG_EN, "US", "worse_sitting", '-'},
 	/* a word of another code inside a longer phrase is that phrase's */
@@ -195,6 +197,8 @@ static const struct number_case numbers[] = {
 	{"ayer me cai por las escaleras", HH_LANG_ES, -1, 1},
 	{"hace diez dias me operaron de una hernia discal", HH_LANG_ES, -1, -1},
 	{"back pain for 3 weeks since my epidural", HH_LANG_EN, -1, 21},
+	{"me duele desde anteayer", HH_LANG_ES, -1, 2},
+	{"estoy tomando prednisona desde hace 6 meses y me duele mucho", HH_LANG_ES, -1, -1},
 	/* an age range is no age: the contract takes whole years */
 	{"I'm in my forties, pain for 2 weeks", HH_LANG_EN, -1, 14},
 	{"tengo cuarenta y tantos", HH_LANG_ES, -1, -1},
