@@ -155,3 +155,22 @@ size_t hh_utf8_encode(uint32_t cp, char *out)
 	out[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
 }
+
+size_t hh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	uint32_t c = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	*cp = c;
+	return len;
+}

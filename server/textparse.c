@@ -5,6 +5,7 @@
  */
 #include "healthhub/textparse.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,13 +76,12 @@ static struct tok *tok_push(struct reader *r)
 /* One code point of s at *i (valid UTF-8 is assumed; a bad byte reads as itself). */
 static unsigned next_cp(const unsigned char *s, size_t len, size_t *i)
 {
-	unsigned c = s[*i];
-	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-	if (*i + n > len)
+	uint32_t cp;
+	size_t n = hh_utf8_decode(s + *i, len - *i, &cp);
+	if (n == 0) {
+		cp = s[*i];
 		n = 1;
-	unsigned cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-	for (size_t k = 1; k < n; k++)
-		cp = (cp << 6) | (s[*i + k] & 0x3F);
+	}
 	*i += n;
 	return cp;
 }
@@ -620,6 +620,8 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 		const struct tok *t = &r->t[j];
 		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, j))
 			return;
+		if (t->punct == ',' && words >= 2)
+			return; /* "without help, hip and lower back agony": a new clause, not a list item */
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
 		if (soft && m->gapped)
@@ -694,6 +696,18 @@ struct number {
 	int loose;    /* "a", "couple", "unos": a number only before a unit */
 };
 
+/* "cuarenta y tantos", "forty something", "40 odd": about that (loose), never an exact age. */
+static int about(const struct reader *r, int j, struct number *out)
+{
+	static const char *const words[] = {"tantos", "tantas", "pico", "something", "odd", "ish", "plus", NULL};
+	int k = j < r->n && hh_tp_in(r->L->joiners, r->t[j].w) ? j + 1 : j;
+	if (k < r->n && !r->t[k].punct && hh_tp_in(words, r->t[k].w)) {
+		out->loose = 1;
+		return k + 1;
+	}
+	return j;
+}
+
 /* A number written in digits or words at i. */
 static int read_number(const struct reader *r, int i, struct number *out)
 {
@@ -704,7 +718,7 @@ static int read_number(const struct reader *r, int i, struct number *out)
 		if (t[i].decimal)
 			return 0;
 		out->value = t[i].value;
-		out->to = i + 1;
+		out->to = about(r, i + 1, out);
 		return 1;
 	}
 	const struct hh_tp_numword *w = numword(r->L, &t[i]);
@@ -734,13 +748,15 @@ static int read_number(const struct reader *r, int i, struct number *out)
 	} else if (w->kind == HH_TP_NUM_TEN) {
 		int k = j < r->n && hh_tp_in(r->L->joiners, t[j].w) ? j + 1 : j;
 		const struct hh_tp_numword *u = k < r->n ? numword(r->L, &t[k]) : NULL;
-		if (u != NULL && u->kind == HH_TP_NUM_UNIT && u->value >= 1 && u->value <= 9) {
+		/* "cuarenta y un anos": Spanish "un" and "una" are one after a joiner */
+		int one = u != NULL && u->kind == HH_TP_NUM_ARTICLE && k == j + 1 && r->lang == HH_LANG_ES;
+		if (u != NULL && (one || (u->kind == HH_TP_NUM_UNIT && u->value >= 1 && u->value <= 9))) {
 			v += u->value;
 			j = k + 1;
 		}
 	}
 	out->value = v;
-	out->to = j;
+	out->to = about(r, j, out);
 	return 1;
 }
 
@@ -789,9 +805,28 @@ static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind ki
 	m->end = end;
 }
 
+/*
+ * Whose number is it? A family word shortly before it in the sentence, with
+ * no word of the writer's own between ("my dad is 78", "mi padre tiene 80",
+ * "my mom (she's 82)"): someone else's, not the writer's age.
+ */
+static int someone_elses(const struct reader *r, int from)
+{
+	for (int k = from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.'; k--) {
+		if (r->t[k].punct)
+			continue;
+		if (hh_tp_in(r->L->first_person, r->t[k].w))
+			return 0;
+		if (hh_tp_in(r->L->family, r->t[k].w))
+			return 1;
+		words++;
+	}
+	return 0;
+}
+
 static void found_age(const struct reader *r, struct hh_textparse_result *out, long long v, int from, int to)
 {
-	if (v < 0 || v > HH_TRIAGE_AGE_MAX)
+	if (v < 0 || v > HH_TRIAGE_AGE_MAX || someone_elses(r, from))
 		return;
 	add_mention(out, HH_MENTION_AGE, v, r->t[from].start, r->t[to - 1].end);
 	if (out->request.age < 0)
@@ -807,7 +842,7 @@ static void found_duration(const struct reader *r, struct hh_textparse_result *o
 		out->request.duration_days = v;
 }
 
-/* "2/52" weeks, "3/7" days, "2/12" months (clinical shorthand); "7/10" is a score: nothing. */
+/* "2/52" weeks, "3/7" days, "2/12" months (clinical shorthand); "7/10" is a score (read_score). */
 static int read_fraction(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
 	int j = n->to;
@@ -817,6 +852,31 @@ static int read_fraction(const struct reader *r, const struct number *n, struct 
 	if (per > 0)
 		found_duration(r, out, n->value * per, n->from, j + 2);
 	return j + 2;
+}
+
+/*
+ * A pain score: "8/10", "9 out of 10", "un 8 sobre 10". Eight or more is very
+ * bad pain, a yes to getting_worse ("Is the pain very bad, or getting worse?");
+ * "7/10" says nothing.
+ */
+static int read_score(const struct hh_content *c, const struct reader *r, const struct number *n,
+		      struct hh_textparse_result *out)
+{
+	static const char *const out_of[] = {"out of", "outta", "sobre", "de", NULL};
+	int j = n->to, k = j < r->n && r->t[j].punct == '/' ? 1 : list_at(r, out_of, j);
+	if (k == 0 || j + k >= r->n || !r->t[j + k].digits || r->t[j + k].value != 10 || n->value > 10)
+		return 0;
+	const struct hh_symptom *y = n->value >= 8 && c != NULL ? hh_content_symptom(c, "getting_worse") : NULL;
+	if (y != NULL && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS) {
+		struct hh_mention *x = &out->mentions[out->n_mentions++];
+		memset(x, 0, sizeof(*x));
+		x->kind = HH_MENTION_CODE;
+		x->symptom = y;
+		x->status = HH_MENTION_PRESENT;
+		x->start = r->t[n->from].start;
+		x->end = r->t[j + k].end;
+	}
+	return j + k + 1;
 }
 
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
@@ -829,11 +889,25 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (u == NULL)
 		return 0;
 	int e = j + 1;
-	if (u->days == 0)
+	if (n->loose && n->from > 0 &&
+	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1)))
+		return e; /* "ten hours a day", "twice a week", "dos veces al dia": how often, not how long */
+	long long days = u->days;
+	if (days == 0 && hh_tp_in(r->L->hours, u->word) && n->value >= 24 && !list_at(r, r->L->per, e) &&
+	    unit_at(r, e) == NULL && !(e + 1 < r->n && unit_at(r, e + 1) != NULL)) {
+		found_duration(r, out, n->value / 24, n->from, e); /* "48 hours": two days */
 		return e;
-	for (int k = n->from - 2; k < n->from; k++)
-		if (k >= 0 && !r->t[k].punct && hh_tp_in(r->L->not_duration, r->t[k].w))
-			return e; /* "embarazada de 34 semanas" */
+	}
+	if (days == 0)
+		return e;
+	/* "embarazada de 34 semanas", "pregnant (about 12 weeks)" */
+	for (int k = n->from - 1, words = 0; k >= 0 && words < 3 && (!r->t[k].punct || r->t[k].punct == '('); k--) {
+		if (r->t[k].punct)
+			continue;
+		if (hh_tp_in(r->L->not_duration, r->t[k].w) && strcmp(r->t[k].w, "old") != 0)
+			return e;
+		words++;
+	}
 	if (hh_tp_in(r->L->years, u->word)) {
 		int old = list_at(r, r->L->age_after, e);
 		int cue = list_before(r, r->L->dur_before, n->from) || list_at(r, r->L->dur_after, e);
@@ -844,8 +918,9 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	}
 	if (list_at(r, r->L->not_duration, e) > 0)
 		return e + list_at(r, r->L->not_duration, e);
-	found_duration(r, out, n->value * u->days, n->from, e);
-	return e;
+	int half = list_at(r, r->L->half, e); /* "a week and a half", "un mes y medio" */
+	found_duration(r, out, n->value * days + (half > 0 ? days / 2 : 0), n->from, e + half);
+	return e + half;
 }
 
 static const char *const sex_words[] = {"m", "f", "male", "female", "man", "woman", "guy", "mujer", "hombre", NULL};
@@ -862,7 +937,16 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w)                                   ? e
 		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
 											       : -1;
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0) {
+	int j = n->from > 0 && r->t[n->from - 1].punct == ':' ? n->from - 1 : n->from;
+	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
+	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
+		return 0; /* "fiebre de 39", "a temperature of 39": the code's measure, not an age */
+	/* "... mid back. 66" (a number of its own at the end of the text), or
+	 * "58, builder, ..." (a number opening the text, alone before a comma) */
+	int alone = ((n->from > 0 && r->t[n->from - 1].punct == '.' && e >= r->n) ||
+		     (n->from == 0 && e < r->n && r->t[e].punct == ',')) &&
+		    n->value >= 10 && n->value <= HH_TRIAGE_AGE_MAX;
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone) {
 		found_age(r, out, n->value, n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
@@ -871,25 +955,37 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 
 /*
  * "since yesterday", "woke up this morning with it", "desde ayer", "me cai esta
- * manana": a day word dates the start when a word of onset comes just before
- * it (five words, one clause); "coughed up blood this morning" dates nothing.
+ * manana", "ayer me cai": a day word dates the start when a word of onset comes
+ * just before it (eight words, one sentence) or just after it (three words);
+ * "coughed up blood this morning" dates nothing.
  */
 static int read_day_word(const struct reader *r, int i, struct hh_textparse_result *out)
 {
 	static const char *const onset[] = {"since",  "started",  "start",    "began",   "begun",   "woke",    "woken",
 					    "came",   "happened", "fell",     "hurt",    "injured", "did",     "desde",
 					    "empezo", "comenzo",  "desperte", "cai",     "paso",    "lesione", "hice",
-					    "wake",   "after",    "tras",     "despues", NULL};
-	int days = 1, n = list_at(r, r->L->yesterday, i);
+					    "wake",   "after",    "tras",     "despues", "went",    "noticed", "got",
+					    "hurts",  "falling",  "fall",     "cayo",    "caido",   "note",    NULL};
+	int days = 2, n = list_at(r, r->L->two_days, i);
+	if (n == 0) {
+		days = 1;
+		n = list_at(r, r->L->yesterday, i);
+	}
 	if (n == 0) {
 		days = 0;
 		n = list_at(r, r->L->today, i);
 	}
 	if (n == 0)
 		return 0;
-	for (int k = i - 1; k >= 0 && k >= i - 5 && r->t[k].punct != '.'; k--)
+	for (int k = i - 1; k >= 0 && k >= i - 8 && r->t[k].punct != '.'; k--)
 		if (!r->t[k].punct && hh_tp_in(onset, r->t[k].w)) {
 			found_duration(r, out, days, k, i + n);
+			return i + n;
+		}
+	/* "ayer me cai", "yesterday I fell": the onset just after */
+	for (int k = i + n; k < r->n && k < i + n + 3 && !r->t[k].punct; k++)
+		if (hh_tp_in(onset, r->t[k].w)) {
+			found_duration(r, out, days, i, k + 1);
 			return i + n;
 		}
 	return 0;
@@ -912,7 +1008,7 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	return 0;
 }
 
-static void read_numbers(const struct reader *r, struct hh_textparse_result *out)
+static void read_numbers(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
 {
 	for (int i = 0; i < r->n;) {
 		struct number n;
@@ -920,7 +1016,9 @@ static void read_numbers(const struct reader *r, struct hh_textparse_result *out
 		if (next == 0)
 			next = read_last_unit(r, i, out);
 		if (next == 0 && read_number(r, i, &n)) {
-			next = read_fraction(r, &n, out);
+			next = read_score(c, r, &n, out);
+			if (next == 0)
+				next = read_fraction(r, &n, out);
 			if (next == 0)
 				next = read_with_unit(r, &n, out);
 			if (next == 0)
@@ -929,6 +1027,63 @@ static void read_numbers(const struct reader *r, struct hh_textparse_result *out
 				next = n.to;
 		}
 		i = next > i ? next : i + 1;
+	}
+}
+
+/* Codes of the person's history: a duration told with one is the history's, not the pain's. */
+static int of_history(const struct hh_symptom *y)
+{
+	static const char *const codes[] = {"cancer_history",
+					    "osteoporosis_or_steroids",
+					    "recent_spine_procedure",
+					    "immunosuppressed",
+					    "iv_drug_use",
+					    "anticoagulant",
+					    "pregnant",
+					    "previous_injury",
+					    NULL};
+	return y != NULL && hh_tp_in(codes, y->code);
+}
+
+/*
+ * The pain's duration: the first one read that does not share its clause
+ * with a history code ("had breast cancer 6 years ago, now my back aches",
+ * "on prednisolone for a year", "hace diez dias me operaron de una hernia":
+ * the history's, not the pain's).
+ */
+static void pick_duration(const struct reader *r, struct hh_textparse_result *out)
+{
+	out->request.duration_days = -1;
+	for (size_t i = 0; i < out->n_mentions; i++) {
+		const struct hh_mention *d = &out->mentions[i];
+		if (d->kind != HH_MENTION_DURATION)
+			continue;
+		unsigned clause = 0;
+		for (int k = 0; k < r->n && r->t[k].start < d->start; k++)
+			if (r->t[k].punct == '.' || r->t[k].punct == ',')
+				clause = r->t[k].end;
+		unsigned clause_end = UINT_MAX;
+		for (int k = r->n - 1; k >= 0 && r->t[k].start >= d->end; k--)
+			if (r->t[k].punct == '.' || r->t[k].punct == ',')
+				clause_end = r->t[k].start;
+		int history = 0;
+		for (size_t k = 0; k < out->n_mentions && !history; k++) {
+			const struct hh_mention *m = &out->mentions[k];
+			if (m->kind != HH_MENTION_CODE || !of_history(m->symptom) || m->start < clause ||
+			    m->start >= clause_end)
+				continue;
+			/* the pain spoken of between ("HIV positive and my back started hurting 4 days ago"),
+			 * or before a history told after ("back pain for 3 weeks since my epidural"): the pain's */
+			unsigned from = m->start < d->start ? m->end : clause;
+			history = 1;
+			for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
+				history =
+					r->t[j].start < from || r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w);
+		}
+		if (!history) {
+			out->request.duration_days = d->value;
+			return;
+		}
 	}
 }
 
@@ -1114,7 +1269,8 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	for (int i = 0; i < r->n_m; i++)
 		if (keep[i])
 			add_code_mention(c, r, &r->m[i], out);
-	read_numbers(r, out);
+	read_numbers(c, r, out);
+	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
 	build_request(c, out);
 }

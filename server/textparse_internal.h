@@ -73,6 +73,12 @@ struct hh_tp_lang {
 	const char *const *unit_last;    /* "last", "past" before a unit, "pasada" after: one of it */
 	const char *const *family;       /* "sister", "madre": with a family verb, someone else's history */
 	const char *const *family_verbs; /* "has", "had", "tiene" */
+	const char *const *first_person; /* "i", "tengo": the person writing speaks of themself */
+	const char *const *hours;        /* "hours", "horas": 24 or more of them make days */
+	const char *const *half;         /* "and a half", "y media": half a unit more */
+	const char *const *per;          /* "once", "times", "veces": "twice a day" is no duration */
+	const char *const *pain_words;   /* "pain", "started", "dolor": the pain is spoken of again */
+	const char *const *two_days;     /* "anteayer", "the day before yesterday": since then, two days */
 };
 
 /* The lists of lang (never NULL). */

@@ -123,6 +123,7 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"then", HH_TP_TERM},
 	{"anyway", HH_TP_TERM},
 	{"other than", HH_TP_TERM},
+	{"than", HH_TP_TERM},
 	{"i", HH_TP_SUBJ},
 	{"im", HH_TP_SUBJ},
 	{"ive", HH_TP_SUBJ},
@@ -151,6 +152,8 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"b/c", "because"},
 	{"w/", "with"},
 	{"wks", "weeks"},
+	{"dys", "days"},
+	{"dayz", "days"},
 	{"wk", "week"},
 	{"wkz", "weeks"},
 	{"mths", "months"},
@@ -256,7 +259,7 @@ static const struct hh_tp_unit en_units[] = {
 	{"stone", 0},      {"st", 0},          {"times", 0},    {"cm", 0},      {"mg", 0},     {"am", 0},
 	{"pm", 0},         {"percent", 0},     {"degrees", 0},  {"miles", 0},   {"km", 0},     {"feet", 0},
 	{"ft", 0},         {"kids", 0},        {"children", 0}, {"tablets", 0}, {"pills", 0},  {"cups", 0},
-	{"steps", 0},
+	{"steps", 0},      {"foot", 0},        {"inch", 0},     {"inches", 0},  {"tall", 0},   {"ml", 0},
 };
 
 static const char *const en_years[] = {"years", "year", NULL};
@@ -272,6 +275,7 @@ static const char *const en_no_correct[] = {"setting",  "sifting", "getting", "b
 					    "teaching", "beating", "heating", "walked",  "talking",  "chess",
 					    "weight",   "height",  "fainter", "painter", "waiting",  NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
+static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
 static const char *const en_unit_last[] = {"last", "past", NULL};
 static const char *const en_family[] = {
@@ -279,6 +283,11 @@ static const char *const en_family[] = {
 	"daughter", "grandma", "grandmother", "grandad", "grandfather", "aunt",   "uncle",   "cousin", "friend",
 	"family",   "nan",     "granny",      "grandpa", "mums",        "moms",   NULL};
 static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers", NULL};
+static const char *const en_first_person[] = {"i", "im", "ive", "me", "myself", NULL};
+static const char *const en_hours[] = {"hour", "hours", NULL};
+static const char *const en_half[] = {"and a half", "and half", NULL};
+static const char *const en_per[] = {"once", "twice", "times", "per", "every", NULL};
+static const char *const en_pain_words[] = {"pain", "ache", "hurts", "back", "started", "began", NULL};
 
 /* ------------------------------------------------------------------ Spanish */
 
@@ -357,6 +366,10 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"ahora", HH_TP_TERM},
 	{"desde", HH_TP_TERM},
 	{"yo", HH_TP_SUBJ},
+	{"el", HH_TP_SUBJ},
+	{"la", HH_TP_SUBJ},
+	{"los", HH_TP_SUBJ},
+	{"las", HH_TP_SUBJ},
 	{"mis", HH_TP_SUBJ},
 	{"mi", HH_TP_SUBJ},
 	{"me", HH_TP_SUBJ},
@@ -393,6 +406,7 @@ static const struct hh_tp_abbrev es_abbrevs[] = {
 	{"hrs", "horas"},
 	{"hs", "horas"},
 	{"mins", "minutos"},
+	{"pipi", "pis"},
 	{"espalada", "espalda"},
 	{"espaldar", "espalda"},
 	{"fiebr", "fiebre"},
@@ -431,11 +445,12 @@ static const struct hh_tp_numword es_numwords[] = {
 };
 
 static const struct hh_tp_unit es_units[] = {
-	{"dia", 1},       {"dias", 1},       {"noche", 1},     {"noches", 1},  {"semana", 7}, {"semanas", 7},
-	{"quincena", 15}, {"quincenas", 15}, {"mes", 30},      {"meses", 30},  {"ano", 365},  {"anos", 365},
-	{"hora", 0},      {"horas", 0},      {"minuto", 0},    {"minutos", 0}, {"kg", 0},     {"kilos", 0},
-	{"kilo", 0},      {"kilogramos", 0}, {"libras", 0},    {"veces", 0},   {"cm", 0},     {"mg", 0},
-	{"grados", 0},    {"hijos", 0},      {"pastillas", 0}, {"pasos", 0},   {"km", 0},     {"metros", 0},
+	{"dia", 1},       {"dias", 1},        {"noche", 1},     {"noches", 1},  {"semana", 7}, {"semanas", 7},
+	{"quincena", 15}, {"quincenas", 15},  {"mes", 30},      {"meses", 30},  {"ano", 365},  {"anos", 365},
+	{"hora", 0},      {"horas", 0},       {"minuto", 0},    {"minutos", 0}, {"kg", 0},     {"kilos", 0},
+	{"kilo", 0},      {"kilogramos", 0},  {"libras", 0},    {"veces", 0},   {"cm", 0},     {"mg", 0},
+	{"grados", 0},    {"hijos", 0},       {"pastillas", 0}, {"pasos", 0},   {"km", 0},     {"metros", 0},
+	{"metro", 0},     {"centimetros", 0}, {"ml", 0},
 };
 
 static const char *const es_years[] = {"anos", "ano", NULL};
@@ -449,6 +464,7 @@ static const char *const es_not_duration[] = {"embarazada", "embarazo", "de emba
 static const char *const es_joiners[] = {"y", NULL};
 static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", NULL};
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
+static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
 static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
@@ -456,30 +472,41 @@ static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",   
 					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   NULL};
 static const char *const es_family_verbs[] = {"tiene", "tuvo",   "tenia",     "padece", "murio",
 					      "sufre", "sufrio", "ha tenido", NULL};
+static const char *const es_first_person[] = {"yo", "tengo", "soy", "me", "cumplo", "cumpli", NULL};
+static const char *const es_hours[] = {"hora", "horas", NULL};
+static const char *const es_half[] = {"y media", "y medio", NULL};
+static const char *const es_per[] = {"vez", "veces", "por", "cada", NULL};
+static const char *const es_pain_words[] = {"dolor", "duele", "espalda", "empezo", "comenzo", NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
-	[HH_LANG_EN] = {en_triggers,    HH_ARRAY_LEN(en_triggers),
-			en_abbrevs,     HH_ARRAY_LEN(en_abbrevs),
-			en_numwords,    HH_ARRAY_LEN(en_numwords),
-			en_units,       HH_ARRAY_LEN(en_units),
-			en_years,       en_age_after,
-			en_age_before,  en_dur_before,
-			en_dur_after,   en_not_duration,
-			en_joiners,     en_no_correct,
-			en_yesterday,   en_today,
-			en_unit_last,   en_family,
-			en_family_verbs},
-	[HH_LANG_ES] = {es_triggers,    HH_ARRAY_LEN(es_triggers),
-			es_abbrevs,     HH_ARRAY_LEN(es_abbrevs),
-			es_numwords,    HH_ARRAY_LEN(es_numwords),
-			es_units,       HH_ARRAY_LEN(es_units),
-			es_years,       es_age_after,
-			es_age_before,  es_dur_before,
-			es_dur_after,   es_not_duration,
-			es_joiners,     es_no_correct,
-			es_yesterday,   es_today,
-			es_unit_last,   es_family,
-			es_family_verbs},
+	[HH_LANG_EN] = {en_triggers,     HH_ARRAY_LEN(en_triggers),
+			en_abbrevs,      HH_ARRAY_LEN(en_abbrevs),
+			en_numwords,     HH_ARRAY_LEN(en_numwords),
+			en_units,        HH_ARRAY_LEN(en_units),
+			en_years,        en_age_after,
+			en_age_before,   en_dur_before,
+			en_dur_after,    en_not_duration,
+			en_joiners,      en_no_correct,
+			en_yesterday,    en_today,
+			en_unit_last,    en_family,
+			en_family_verbs, en_first_person,
+			en_hours,        en_half,
+			en_per,          en_pain_words,
+			en_two_days},
+	[HH_LANG_ES] = {es_triggers,     HH_ARRAY_LEN(es_triggers),
+			es_abbrevs,      HH_ARRAY_LEN(es_abbrevs),
+			es_numwords,     HH_ARRAY_LEN(es_numwords),
+			es_units,        HH_ARRAY_LEN(es_units),
+			es_years,        es_age_after,
+			es_age_before,   es_dur_before,
+			es_dur_after,    es_not_duration,
+			es_joiners,      es_no_correct,
+			es_yesterday,    es_today,
+			es_unit_last,    es_family,
+			es_family_verbs, es_first_person,
+			es_hours,        es_half,
+			es_per,          es_pain_words,
+			es_two_days},
 };
 
 const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)

@@ -34,10 +34,17 @@ char *xasprintf(const char *fmt, ...) HH_PRINTF(1, 2);
 uint64_t hh_now_ns(void);
 int64_t hh_wall_ms(void);
 
-/* Strict integer parse of a whole string in [min, max]; 0 or -1. */
 /* Writes code point cp as 1-4 bytes of UTF-8 at out (room for 4); returns how many. */
 size_t hh_utf8_encode(uint32_t cp, char *out);
 
+/*
+ * Reads the code point that starts s[0, n) (n > 0) into *cp: its length in
+ * bytes (1-4), or 0 when s does not start a well-formed sequence (a lead
+ * byte without its continuation bytes, or a stray continuation byte).
+ */
+size_t hh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Strict integer parse of a whole string in [min, max]; 0 or -1. */
 int hh_parse_int(const char *s, long long min, long long max, long long *out) HH_MUSTCHECK;
 
 /*

@@ -17,9 +17,13 @@
  *      boundary: ". ; ? !", "but", "pero", a new subject) or just after it;
  *      a hedge wins over a negation (never a no for a maybe);
  *   4. read numbers written in digits or words ("forty five", "sesenta y
- *      ocho", "a fortnight", "quince dias", "2/52") as age or duration
- *      from their units and the words around them, and leave the others
- *      (kilograms, hours, weeks pregnant, a pain score "7/10").
+ *      ocho", "a fortnight", "quince dias", "2/52", "48 hours", "a week and
+ *      a half") as age or duration from their units and the words around
+ *      them, and leave the others (kilograms, "ten hours a day", weeks
+ *      pregnant, "fiebre de 39", a relative's age "my dad is 70", a range
+ *      "forty something"); a duration told with a history code in its clause
+ *      ("had cancer 6 years ago") is the history's, not the pain's; a pain
+ *      score of 8 or more ("8/10") is a yes to getting_worse.
  *
  * Safety by construction (API.md): a red flag is never put in absent (only
  * patterns may be); a hedged mention is unknown; a partial phrase can make

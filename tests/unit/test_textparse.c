@@ -15,6 +15,7 @@
 #include "check.h"
 #include "fixture.h"
 
+#include "healthhub/common.h"
 #include "healthhub/diags.h"
 #include "healthhub/i18n.h"
 #include "healthhub/loader.h"
@@ -108,6 +109,28 @@ static const struct expect cases[] = {
 	{"puede que tenga fiebre", HH_LANG_ES, "GB", "fever", 'U'},
 	{"sin fiebre, pero me duele el pecho", HH_LANG_ES, "GB", "chest_pain", 'S'},
 	{"no me duele al sentarme", HH_LANG_ES, "GB", "worse_sitting", 'A'},
+	/* "can't" and "no" inside a phrase say yes, not no */
+	{"can't feel my bum when I wipe", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	{"haven't had a wee all day", HH_LANG_EN, "GB", "very_unwell_signs", 'S'},
+	{"No siento el culo ni la zona de los genitales", HH_LANG_ES, "US", "saddle_numbness", 'S'},
+	{"no controla la orina", HH_LANG_ES, "US", "bladder_bowel_control_loss", 'S'},
+	/* a new clause after a comma ends a denial */
+	{"No he tenido accidentes ni caidas, el dolor empezo de la nada", HH_LANG_ES, "US", "no_clear_cause", 'S'},
+	{"can't get up without help, hip and lower back agony", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	{"no fever, chills or sweats", HH_LANG_EN, "GB", "fever", '-'},
+	/* the worse one is before "than" */
+	{"hurts more standing than sitting", HH_LANG_EN, "US", "worse_sitting", '-'},
+	/* a word of another code inside a longer phrase is that phrase's */
+	{"I've slipped a disc", HH_LANG_EN, "GB", "minor_fall_or_knock", '-'},
+	{"a really bad headache and I'm pregnant", HH_LANG_EN, "GB", "getting_worse", '-'},
+	/* the other language's words for the commonest red flags, in a mixed message */
+	{"my back hurts mucho and tengo fiebre", HH_LANG_EN, "US", "fever", 'S'},
+	{"me duele la espalda y no tengo fever", HH_LANG_ES, "US", "fever", '-'},
+	/* a pain score of 8 or more is very bad pain */
+	{"pain 8/10 for six days", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	{"it's a 9 out of 10", HH_LANG_EN, "US", "getting_worse", 'S'},
+	{"dolor 7/10, desde hace 6 dias", HH_LANG_ES, "GB", "getting_worse", '-'},
+	{"un 8 sobre 10", HH_LANG_ES, "US", "getting_worse", 'S'},
 };
 
 static void test_cases(void)
@@ -152,6 +175,33 @@ static const struct number_case numbers[] = {
 	{"mujer de 45 años, dolor desde hace 3 semanas", HH_LANG_ES, 45, 21},
 	{"llevo un mes así, peso 70 kilos", HH_LANG_ES, -1, 30},
 	{"desde ayer", HH_LANG_ES, -1, 1},
+	/* someone else's age is not the writer's; the writer's own still is */
+	{"my dad is 70 and has had back pain for 2 weeks", HH_LANG_EN, -1, 14},
+	{"I'm 40 and my mum is 70", HH_LANG_EN, 40, -1},
+	{"mi padre tiene 80 años y le duele desde hace 2 días", HH_LANG_ES, -1, 2},
+	{"tengo cuarenta y un años", HH_LANG_ES, 41, -1},
+	/* hours, halves, how often */
+	{"dull backache for 48 hours", HH_LANG_EN, -1, 2},
+	{"started 3 hours ago", HH_LANG_EN, -1, -1},
+	{"pain for a week and a half", HH_LANG_EN, -1, 10},
+	{"desde hace un mes y medio", HH_LANG_ES, -1, 45},
+	{"hunched over a laptop 10 hours a day", HH_LANG_EN, -1, -1},
+	{"pregnant (about 12 weeks), ache for 5 days", HH_LANG_EN, -1, 5},
+	/* a measure of a code, a history's date, a number of its own */
+	{"tengo fiebre de 39 y escalofrios", HH_LANG_ES, -1, -1},
+	{"had breast cancer 6 years ago, now my back aches", HH_LANG_EN, -1, -1},
+	{"had cancer 6 years ago. back pain for 3 weeks", HH_LANG_EN, -1, 21},
+	{"HIV positive and my back started hurting 4 days ago", HH_LANG_EN, -1, 4},
+	{"sharp pain in my mid back. 66", HH_LANG_EN, 66, -1},
+	{"fifty eight, builder, hurt my back lifting three days ago", HH_LANG_EN, 58, 3},
+	{"ayer me cai por las escaleras", HH_LANG_ES, -1, 1},
+	{"hace diez dias me operaron de una hernia discal", HH_LANG_ES, -1, -1},
+	{"back pain for 3 weeks since my epidural", HH_LANG_EN, -1, 21},
+	{"me duele desde anteayer", HH_LANG_ES, -1, 2},
+	{"estoy tomando prednisona desde hace 6 meses y me duele mucho", HH_LANG_ES, -1, -1},
+	/* an age range is no age: the contract takes whole years */
+	{"I'm in my forties, pain for 2 weeks", HH_LANG_EN, -1, 14},
+	{"tengo cuarenta y tantos", HH_LANG_ES, -1, -1},
 };
 
 static void test_numbers(void)
@@ -167,6 +217,24 @@ static void test_numbers(void)
 		CHECK(r.request.age == numbers[i].age);
 		CHECK(r.request.duration_days == numbers[i].days);
 	}
+}
+
+/* hh_utf8_decode (shared with the search tokenizer) reads what hh_utf8_encode writes, and refuses broken sequences. */
+static void test_utf8_decode(void)
+{
+	const uint32_t cps[] = {0x41, 0xE1, 0x7FF, 0x800, 0x20AC, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+	for (size_t i = 0; i < HH_ARRAY_LEN(cps); i++) {
+		char buf[4];
+		size_t n = hh_utf8_encode(cps[i], buf);
+		uint32_t cp = 0;
+		CHECK(hh_utf8_decode((const unsigned char *)buf, n, &cp) == n);
+		CHECK(cp == cps[i]);
+		CHECK(n == 1 || hh_utf8_decode((const unsigned char *)buf, n - 1, &cp) == 0); /* cut short */
+	}
+	uint32_t cp = 0;
+	CHECK(hh_utf8_decode((const unsigned char *)"\x80", 1, &cp) == 0);     /* a stray continuation byte */
+	CHECK(hh_utf8_decode((const unsigned char *)"\xC3\x41", 2, &cp) == 0); /* a lead byte without its follower */
+	CHECK(hh_utf8_decode((const unsigned char *)"\xFF", 1, &cp) == 0);
 }
 
 static void test_offsets_are_code_points(void)
@@ -419,6 +487,7 @@ int main(int argc, char **argv)
 	test_cases();
 	test_denied_red_flag_is_a_mention();
 	test_numbers();
+	test_utf8_decode();
 	test_offsets_are_code_points();
 	test_region_and_positions();
 	test_properties();
