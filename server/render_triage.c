@@ -210,6 +210,15 @@ static void out_flags(struct out *o, const struct hh_triage_result *r)
 	out_rules(o, r);
 }
 
+/* "lang" of an item whose language differs from the answer's (an untranslated cause or remedy), else nothing. */
+static void out_lang(struct out *o, const char *lang)
+{
+	if (lang == NULL)
+		return;
+	out_key(o, "lang", 0);
+	out_str(o, lang);
+}
+
 static void out_causes(struct out *o, const struct hh_triage_result *r)
 {
 	out_key(o, "likely_causes", 0);
@@ -230,7 +239,9 @@ static void out_causes(struct out *o, const struct hh_triage_result *r)
 				out_raw(o, ",");
 			out_str(o, tc->matched[k]);
 		}
-		out_raw(o, "]}");
+		out_raw(o, "]");
+		out_lang(o, tc->cause->lang);
+		out_raw(o, "}");
 	}
 	out_raw(o, "]");
 }
@@ -248,6 +259,7 @@ static void out_remedies(struct out *o, const struct hh_triage_result *r)
 		out_str(o, rem->name);
 		out_key(o, "summary", 0);
 		out_str(o, rem->summary);
+		out_lang(o, rem->lang);
 		out_raw(o, "}");
 	}
 	out_raw(o, "]");

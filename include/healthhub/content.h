@@ -362,7 +362,11 @@ struct hh_content {
 	/* A variant (hh_i18n_variant): texts resolved for one language and country. */
 	enum hh_lang lang;
 	const struct hh_country *country; /* borrowed from the base; NULL: not a variant */
-	struct hh_arena *arena;           /* owns every byte above */
+	/* A variant of another language: its country's English variant, which answers what this one has
+	 * no translation of (an untranslated article is English throughout, its red flags and links too).
+	 * Borrowed from the same snapshot family, which outlives every answer built from it; else NULL. */
+	const struct hh_content *english;
+	struct hh_arena *arena; /* owns every byte above */
 };
 
 /* New empty content with its arena. Never NULL (aborts on OOM). */
