@@ -117,14 +117,19 @@ static int run_history(struct cmd *c)
 	for (size_t i = 0; i < v.n; i++) {
 		const struct hh_db_version *x = &v.v[i];
 		if (arr != NULL)
-			json_array_append_new(arr, json_pack("{sI ss ss ss ss ss ss}", "version",
-							     (json_int_t)x->version, "created_at", x->created_at,
-							     "author", x->author, "message", x->message, "action",
-							     x->action, "db_role", x->db_role, "changed", x->changed));
+			json_array_append_new(arr,
+					      json_pack("{sI ss ss ss ss ss ss ss}", "version", (json_int_t)x->version,
+							"created_at", x->created_at, "author", x->author, "message",
+							x->message, "action", x->action, "db_role", x->db_role,
+							"changed", x->changed, "translations", x->translated));
 		else
-			printf("%lld  %s  %s  %s%s%s\n    changed: %s\n", x->version, x->created_at, x->author,
+			printf("%lld  %s  %s  %s%s%s\n    changed: %s\n%s%s%s", x->version, x->created_at, x->author,
 			       x->action, x->message[0] ? ": " : "", x->message,
-			       x->changed[0] ? x->changed : "(nothing)");
+			       x->changed[0]      ? x->changed
+			       : x->translated[0] ? "(no English text)"
+						  : "(nothing)",
+			       x->translated[0] ? "    translations: " : "", x->translated,
+			       x->translated[0] ? "\n" : "");
 	}
 	if (arr != NULL) {
 		char *s = json_dumps(arr, JSON_INDENT(2));
@@ -494,7 +499,8 @@ static const struct {
 } commands[] = {
 	{"history",
 	 "history [NAME] [--lang L] [--limit N] [--json]\n\nContent versions, newest first: version, time, "
-	 "author, action and message, and the documents each changed; or only the versions of NAME.",
+	 "author, action and message, and the documents each changed (translations listed apart); or only the "
+	 "versions of NAME (in --lang L, default en).",
 	 run_history},
 	{"show",
 	 "show NAME[@VERSION|@DATE] [--lang L]\n\nThe document of NAME (article/SLUG, cause/SLUG, remedy/SLUG, "

@@ -99,6 +99,26 @@ def test_mixed(s):
     check(all("lang" not in c for c in d.get("likely_causes", [])), "an English triage answer has no lang")
 
 
+def test_history_and_pending(url, d):
+    """`history` and `pending` list translations apart from the English texts."""
+    hh.edit_json(os.path.join(d, "causes", "inactivity.json"), lambda c: c.update(summary="An English edit."))
+    hh.edit_json(os.path.join(d, "es", "causes", "poor-posture.json"), lambda c: c.update(summary="Una edicion."))
+    hh.migrate(url, content=d)
+    r = hh.run("history", "--json", "--limit", "1", "--database-url", url)
+    top = json.loads(r.stdout)[0] if r.returncode == 0 else {}
+    check(top.get("changed") == "cause/inactivity" and top.get("translations") == "cause/poor-posture (es)",
+          "history: the English change and the translation apart: %r" % top)
+    r = hh.run("history", "--limit", "1", "--database-url", url)
+    check("    changed: cause/inactivity\n    translations: cause/poor-posture (es)\n" in r.stdout,
+          "history's text lists translations on a line of their own: %r" % r.stdout)
+    r = hh.run("pending", "--database-url", url)
+    head, _, tail = r.stdout.partition("translations:\n")
+    check(head.startswith("content:\n") and "cause/inactivity@" in head and " --lang " not in head,
+          "pending: the English texts first: %r" % head[:300])
+    check("  cause/poor-posture@" in tail and all(l.endswith(" --lang es") for l in tail.splitlines()),
+          "pending: then the translations, each with its --lang: %r" % tail[:300])
+
+
 def main():
     if not hh.have_second_article():
         return
@@ -110,6 +130,7 @@ def main():
     with hh.Server(url) as s:
         test_items(s)
         test_mixed(s)
+    test_history_and_pending(url, d)
     hh.done()
 
 
