@@ -1,5 +1,5 @@
 /*
- * i18n.c - resolves content texts for a language and a country (issue 15).
+ * i18n.c - resolves content texts for a language and a country.
  *
  * A text names a care service through a {placeholder} only; the country
  * file says what it is called there, per language. Resolution happens once

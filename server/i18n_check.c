@@ -1,6 +1,6 @@
 /*
  * i18n_check.c - the loader's checks that need every country and language
- * file at once (issue 15): the same term keys in every country, a language
+ * file at once: the same term keys in every country, a language
  * version's non-text fields equal to English's, and every {placeholder} a
  * known term. Each problem names the file and field, as loader.c does.
  */

@@ -24,7 +24,7 @@ const char *hh_plan_kind_name(enum hh_plan_kind k)
 /*
  * A side's items sorted by key (ties by position): a library of thousands
  * of files made the linear searches quadratic (tens of millions of strcmp
- * per migrate at 5,000 articles, issue 12). Lookups are binary searches.
+ * per migrate at 5,000 articles). Lookups are binary searches.
  */
 struct index {
 	const struct hh_plan_item **p; /* owned array; items borrowed */

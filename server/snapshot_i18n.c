@@ -1,5 +1,5 @@
 /*
- * snapshot_i18n.c - one snapshot per language and country (issue 15).
+ * snapshot_i18n.c - one snapshot per language and country.
  *
  * The published snapshot is the deployment's country in English; it owns
  * a snapshot for every other (language, country), each built from a

@@ -274,7 +274,7 @@ struct hh_question {
 #define HH_QUESTION_PATTERNS (-1) /* hh_question.covers of the optional pattern screen */
 
 /*
- * Languages the service has (issue 15). English is the reference: its files
+ * Languages the service has. English is the reference: its files
  * are the source of every non-text field; another language's files carry the
  * same fields with the texts translated.
  */
@@ -349,7 +349,7 @@ struct hh_content {
 	const struct hh_phrasebook *phrases[HH_LANG_COUNT];
 	int64_t version;             /* content version from the database; 0 from files */
 	const char *ruleset_version; /* hex digest of symptoms + policy (combinations included) */
-	/* Countries and languages (issue 15). */
+	/* Countries and languages. */
 	struct hh_country *countries; /* sorted by code; none: texts must hold no placeholder */
 	size_t n_countries;
 	struct hh_i18n_doc *docs; /* every file read from a folder (migrate stores them); none from the database */

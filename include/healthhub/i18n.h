@@ -1,5 +1,5 @@
 /*
- * i18n.h - texts for the reader's language and country (issue 15).
+ * i18n.h - texts for the reader's language and country.
  *
  * Content texts name care services only through {placeholders} ("Call
  * {emergency_number} now."); a country file gives each placeholder's words
