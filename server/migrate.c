@@ -365,9 +365,9 @@ static int apply_migrations(struct run *r, const struct migrations *m, int *appl
 	rc = refuse_changed(r, &plan);
 	for (size_t i = 0; i < plan.n && rc == 0; i++) {
 		const struct hh_plan_entry *e = &plan.v[i];
-		if (e->state != HH_PLAN_ADDED)
+		if (e->kind != HH_PLAN_MIGRATION || e->state != HH_PLAN_ADDED)
 			continue;
-		const struct migration *mig = &m->v[e - plan.v]; /* disk entries come first, in disk order */
+		const struct migration *mig = &m->v[e->disk];
 		if (hh_db_migrate_apply(r->db, mig->name, mig->sql, mig->checksum, r->msg, sizeof(r->msg)) < 0) {
 			rc = db_failed(r);
 			break;
