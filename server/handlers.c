@@ -264,7 +264,7 @@ static enum MHD_Result list_or_search(struct hh_request *rq, const struct hh_sna
 		return rc;
 	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
 		return missing_entry(rq, "list key", NULL);
-	if (p.q == NULL)
+	if (p.q[0] == '\0')
 		return send_page(rq, s, &p, key);
 	if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
@@ -288,7 +288,7 @@ static enum MHD_Result remedies(struct hh_request *rq, const struct hh_snapshot 
 	enum MHD_Result rc;
 	if (list_params(rq, &p, &rc) < 0)
 		return rc;
-	if (p.cause != NULL && hh_content_cause(s->content, p.cause) == NULL) {
+	if (p.cause[0] != '\0' && hh_content_cause(s->content, p.cause) == NULL) {
 		struct hh_field_errors errs;
 		hh_field_errors_init(&errs);
 		hh_field_errors_add(&errs, "cause", "no cause has the slug \"%s\"", p.cause);

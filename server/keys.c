@@ -31,7 +31,7 @@ int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, 
 	int rc = append(buf, cap, &used, "%s", hh_route_pattern(id));
 	/* articles spell paging out with a search too (as before); other lists only off their first page */
 	int paged = p->limit != hh_list_default_limit(id) || p->offset != 0;
-	if (rc == 0 && (paged || (id == HH_ROUTE_ARTICLES && p->q))) {
+	if (rc == 0 && (paged || (id == HH_ROUTE_ARTICLES && p->q[0] != '\0'))) {
 		rc = append(buf, cap, &used, "?limit=%ld&offset=%ld", p->limit, p->offset);
 		sep = '&';
 	}
@@ -43,11 +43,11 @@ int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, 
 		rc = append(buf, cap, &used, "%cregion=%s", sep, hh_region_name(p->region));
 		sep = '&';
 	}
-	if (rc == 0 && p->cause) {
+	if (rc == 0 && p->cause[0] != '\0') {
 		rc = append(buf, cap, &used, "%ccause=%s", sep, p->cause);
 		sep = '&';
 	}
-	if (rc == 0 && p->q)
+	if (rc == 0 && p->q[0] != '\0')
 		rc = append(buf, cap, &used, "%cq=%s", sep, p->q);
 	return rc;
 }
@@ -81,11 +81,11 @@ static int append_link(char *buf, size_t cap, size_t *used, enum hh_route_id id,
 		rc = append(buf, cap, used, "%cregion=%s", sep, hh_region_name(p->region));
 		sep = '&';
 	}
-	if (rc == 0 && p->cause) {
+	if (rc == 0 && p->cause[0] != '\0') {
 		rc = append(buf, cap, used, "%ccause=%s", sep, p->cause);
 		sep = '&';
 	}
-	if (rc == 0 && p->q) {
+	if (rc == 0 && p->q[0] != '\0') {
 		rc = append(buf, cap, used, "%cq=", sep);
 		sep = '&';
 		if (rc == 0)

@@ -426,7 +426,7 @@ static json_t *page_json(const struct hh_content *c, enum hh_route_id id, const 
 		free(all);
 	} else {
 		const struct hh_remedy **all = xcalloc(c->n_remedies + 1, sizeof(*all));
-		*total = hh_filter_remedies(c, p->cause, all);
+		*total = hh_filter_remedies(c, p->cause[0] != '\0' ? p->cause : NULL, all);
 		n = page_span(p, *total, &start);
 		j = with_total(hh_render_remedy_list(c, all + start, n), *total);
 		hh_remedy_list_keys(all + start, n, kb);
@@ -888,7 +888,10 @@ static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 	int rc = add_list(s, HH_ROUTE_REMEDIES, &all, same);
 	/* one first page per cause the content holds: a cause it does not hold is a 422, decided by the content */
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
-		struct hh_list_params p = {.cause = c->causes[i].slug};
+		struct hh_list_params p = {0};
+		if (strlen(c->causes[i].slug) >= sizeof(p.cause))
+			continue; /* no request can name it (a 400): no page to build */
+		memcpy(p.cause, c->causes[i].slug, strlen(c->causes[i].slug) + 1);
 		rc = add_list(s, HH_ROUTE_REMEDIES, &p, same);
 	}
 	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
@@ -979,8 +982,8 @@ static int keeps(const struct hh_snapshot *s, const struct hh_answer_of *w)
 	case HH_ROUTE_ARTICLES:
 	case HH_ROUTE_CAUSES:
 	case HH_ROUTE_REMEDIES:
-		return p != NULL && p->q == NULL && p->offset == 0 && p->limit == hh_list_default_limit(w->id) &&
-		       (p->cause == NULL || hh_content_cause(c, p->cause) != NULL);
+		return p != NULL && p->q[0] == '\0' && p->offset == 0 && p->limit == hh_list_default_limit(w->id) &&
+		       (p->cause[0] == '\0' || hh_content_cause(c, p->cause) != NULL);
 	case HH_ROUTE_CAUSE: return w->slug != NULL && hh_content_cause(c, w->slug) != NULL;
 	case HH_ROUTE_REMEDY: return w->slug != NULL && hh_content_remedy(c, w->slug) != NULL;
 	case HH_ROUTE_SYMPTOMS:
