@@ -530,11 +530,6 @@ static int article_unchanged(const struct hh_content *old, const struct hh_conte
 }
 
 /*
- * Lists: a page shows whole entities (causes, remedies with their derived
- * causes) or summaries; it is unchanged when every entity it could show was
- * copied and none was added or removed (same count).
- */
-/*
  * A cause names the remedies that are served (render.c): it is unchanged
  * only while each of them is served in both or in neither (under
  * --require-approval a sign-off serves or withholds one).
@@ -547,10 +542,27 @@ static int remedies_served_same(const struct hh_content *old, const struct hh_co
 	return 1;
 }
 
+/* c serves the remedies old did: as many, each copied from old (once per build, not per cause). */
+static int remedy_set_kept(const struct hh_content *old, const struct hh_content *c)
+{
+	if (c->n_remedies != old->n_remedies)
+		return 0;
+	for (size_t i = 0; i < c->n_remedies; i++)
+		if (!c->remedies[i].copied)
+			return 0;
+	return 1;
+}
+
+/*
+ * Lists: a page shows whole entities (causes, remedies with their derived
+ * causes) or summaries; it is unchanged when every entity it could show was
+ * copied and none was added or removed (same count).
+ */
 static int causes_same(const struct hh_content *old, const struct hh_content *c)
 {
+	int kept = remedy_set_kept(old, c);
 	for (size_t i = 0; i < c->n_causes; i++)
-		if (!c->causes[i].copied || !remedies_served_same(old, c, &c->causes[i].remedies))
+		if (!c->causes[i].copied || (!kept && !remedies_served_same(old, c, &c->causes[i].remedies)))
 			return 0;
 	return c->n_causes == old->n_causes;
 }
@@ -870,10 +882,11 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 			rc = add_list(s, HH_ROUTE_CAUSES, &p, same);
 		}
 	}
+	int kept = old != NULL && remedy_set_kept(old->content, c);
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
 		const struct hh_cause *x = &c->causes[i];
 		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
-		int unchanged = o != NULL && x->copied && remedies_served_same(old->content, c, &x->remedies);
+		int unchanged = o != NULL && x->copied && (kept || remedies_served_same(old->content, c, &x->remedies));
 		int shared = unchanged ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : -1;
 		rc = shared == -1 ? add_item(s, HH_ROUTE_CAUSE, x->slug, cause_answer(s, x)) : shared;
 	}
