@@ -4,10 +4,13 @@
 #include "healthhub/config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -117,10 +120,12 @@ static const struct setting settings[] = {
 	 "address the --admin-port listener binds"},
 	{"require-approval", "HH_REQUIRE_APPROVAL", T_BOOL, OFF(require_approval), 0, 1, "0", S, 0,
 	 "serve each entity's newest signed-off text only (healthhub approve); never signed off: 404, triage 503"},
-	{"migrations", "HH_MIGRATIONS_DIR", T_STR, OFF(migrations_dir), 0, 0, HH_SOURCE_DIR "/migrations", M, 0,
-	 "folder of numbered SQL migrations"},
-	{"content", "HH_CONTENT_DIR", T_STR, OFF(content_dir), 0, 0, HH_SOURCE_DIR "/content", M, 0,
-	 "folder of content files"},
+	{"migrations", "HH_MIGRATIONS_DIR", T_STR, OFF(migrations_dir), 0, 0, "", M, 0,
+	 "folder of numbered SQL migrations (\"\": the first of ../share/healthhub/migrations and ../migrations "
+	 "beside the executable, then /usr/share/healthhub/migrations)"},
+	{"content", "HH_CONTENT_DIR", T_STR, OFF(content_dir), 0, 0, "", M, 0,
+	 "folder of content files (\"\": the first of ../share/healthhub/content and ../content beside the "
+	 "executable, then /usr/share/healthhub/content)"},
 	{"dry-run", NULL, T_BOOL, OFF(dry_run), 0, 1, "0", HH_CMD_MIGRATE, 0,
 	 "validate and show what would change, field by field, write nothing"},
 	{"author", "HH_AUTHOR", T_STR, OFF(author), 0, 0, "", HH_CMD_MIGRATE, 0,
@@ -240,12 +245,66 @@ static int apply_args(struct hh_config *cfg, enum hh_command cmd, int argc, char
 	return 0;
 }
 
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int hh_config_find_dir(const char *exe, const char *what, char *buf, size_t cap)
+{
+	char self[PATH_MAX];
+	if (exe == NULL) {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		self[n > 0 ? n : 0] = '\0';
+		exe = self;
+	}
+	const char *slash = strrchr(exe, '/');
+	int dir_len = slash != NULL ? (int)(slash - exe) : 1;
+	const char *dir = slash != NULL ? exe : ".";
+	char places[3][PATH_MAX + 64];
+	snprintf(places[0], sizeof(places[0]), "%.*s/../share/healthhub/%s", dir_len, dir, what);
+	snprintf(places[1], sizeof(places[1]), "%.*s/../%s", dir_len, dir, what);
+	snprintf(places[2], sizeof(places[2]), "/usr/share/healthhub/%s", what);
+	for (size_t i = 0; i < HH_ARRAY_LEN(places); i++) {
+		char real[PATH_MAX];
+		if (is_dir(places[i]) && realpath(places[i], real) != NULL) {
+			snprintf(buf, cap, "%s", real);
+			return 0;
+		}
+	}
+	snprintf(buf, cap, "%s, %s, %s", places[0], places[1], places[2]);
+	return -1;
+}
+
+/* A folder setting left empty ("") by flags and environment: its default, found at run time. */
+static int find_default_dir(char **field, const char *what, const char *flag, const char *env, FILE *err)
+{
+	char found[3 * (PATH_MAX + 64)];
+	if (**field != '\0')
+		return 0;
+	if (hh_config_find_dir(NULL, what, found, sizeof(found)) < 0) {
+		fprintf(err, "healthhub: no %s folder found (looked in %s): pass --%s DIR or set %s\n", what, found,
+			flag, env);
+		return -1;
+	}
+	free(*field);
+	*field = xstrdup(found);
+	return 0;
+}
+
 int hh_config_load(struct hh_config *cfg, enum hh_command cmd, int argc, char **argv, FILE *out, FILE *err)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	if (apply_defaults_and_env(cfg, cmd, err) < 0)
 		return -1;
-	return apply_args(cfg, cmd, argc, argv, out, err);
+	int rc = apply_args(cfg, cmd, argc, argv, out, err);
+	if (rc != 0 || !(cmd & (HH_CMD_MIGRATE | HH_CMD_STATUS)))
+		return rc;
+	if (find_default_dir(&cfg->migrations_dir, "migrations", "migrations", "HH_MIGRATIONS_DIR", err) < 0 ||
+	    find_default_dir(&cfg->content_dir, "content", "content", "HH_CONTENT_DIR", err) < 0)
+		return -1;
+	return 0;
 }
 
 void hh_config_free(struct hh_config *cfg)
@@ -302,11 +361,8 @@ void hh_config_markdown(FILE *out)
 	fputs("| flag | environment | default | commands | meaning |\n| --- | --- | --- | --- | --- |\n", out);
 	for (size_t i = 0; i < HH_ARRAY_LEN(settings); i++) {
 		const struct setting *s = &settings[i];
-		const char *def = strncmp(s->def, HH_SOURCE_DIR, strlen(HH_SOURCE_DIR)) == 0
-					  ? s->def + strlen(HH_SOURCE_DIR) + 1
-					  : s->def;
 		fprintf(out, "| `--%s` | %s%s%s | `%s` | %s | %s |\n", s->flag, s->env ? "`" : "",
-			s->env ? s->env : "-", s->env ? "`" : "", def,
+			s->env ? s->env : "-", s->env ? "`" : "", s->def,
 			(s->cmds & HH_CMD_SERVE) ? ((s->cmds & HH_CMD_MIGRATE) ? "serve, migrate" : "serve")
 						 : "migrate",
 			s->help);

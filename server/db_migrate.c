@@ -317,6 +317,7 @@ void hh_db_versions_free(struct hh_db_versions *v)
 		free(v->v[i].action);
 		free(v->v[i].db_role);
 		free(v->v[i].changed);
+		free(v->v[i].translated);
 	}
 	free(v->v);
 	v->v = NULL;
@@ -336,10 +337,12 @@ int hh_db_history(struct hh_db *db, const char *name, const char *lang, long lon
 		&r.x,
 		"SELECT v.version, to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),\n"
 		" v.author, v.message, v.action, v.db_role,\n"
-		" coalesce((SELECT string_agg(d.name || CASE WHEN d.lang <> 'en' THEN ' (' || d.lang || ')' ELSE '' "
-		"END\n"
-		"   || CASE WHEN d.body IS NULL THEN ' removed' ELSE '' END, ', ' ORDER BY d.name, d.lang)\n"
-		"  FROM documents AS d WHERE d.version = v.version), '')\n"
+		" coalesce((SELECT string_agg(d.name || CASE WHEN d.body IS NULL THEN ' removed' ELSE '' END, ', '\n"
+		"   ORDER BY d.name) FROM documents AS d WHERE d.version = v.version AND d.lang = 'en'), ''),\n"
+		" coalesce((SELECT string_agg(d.name || ' (' || d.lang || ')' || CASE WHEN d.body IS NULL THEN ' "
+		"removed'\n"
+		"   ELSE '' END, ', ' ORDER BY d.lang, d.name) FROM documents AS d WHERE d.version = v.version\n"
+		"   AND d.lang <> 'en'), '')\n"
 		" FROM content_versions AS v\n"
 		" WHERE $1::text IS NULL OR EXISTS (SELECT 1 FROM documents AS d WHERE d.version = v.version\n"
 		"  AND d.name = $1 AND ($2::text IS NULL OR d.lang = $2))\n"
@@ -357,6 +360,7 @@ int hh_db_history(struct hh_db *db, const char *name, const char *lang, long lon
 		v->action = xstrdup(PQgetvalue(res, i, 4));
 		v->db_role = xstrdup(PQgetvalue(res, i, 5));
 		v->changed = xstrdup(PQgetvalue(res, i, 6));
+		v->translated = xstrdup(PQgetvalue(res, i, 7));
 	}
 	PQclear(res);
 	return 0;

@@ -264,7 +264,7 @@ static enum MHD_Result list_or_search(struct hh_request *rq, const struct hh_sna
 		return rc;
 	if (hh_key_list(rq->route.id, &p, key, sizeof(key)) < 0)
 		return missing_entry(rq, "list key", NULL);
-	if (p.q == NULL)
+	if (p.q[0] == '\0')
 		return send_page(rq, s, &p, key);
 	if (hh_key_variant(key, sizeof(key), s->opts->variant) < 0)
 		return missing_entry(rq, "list key", NULL);
@@ -288,7 +288,7 @@ static enum MHD_Result remedies(struct hh_request *rq, const struct hh_snapshot 
 	enum MHD_Result rc;
 	if (list_params(rq, &p, &rc) < 0)
 		return rc;
-	if (p.cause != NULL && hh_content_cause(s->content, p.cause) == NULL) {
+	if (p.cause[0] != '\0' && hh_content_cause(s->content, p.cause) == NULL) {
 		struct hh_field_errors errs;
 		hh_field_errors_init(&errs);
 		hh_field_errors_add(&errs, "cause", "no cause has the slug \"%s\"", p.cause);
@@ -521,8 +521,6 @@ static enum MHD_Result refuse_parameters(struct hh_request *rq)
 
 /* ================================================= language and country */
 
-static const char *const lang_offers[HH_LANG_COUNT] = {"en", "es"}; /* hh_lang order */
-
 /*
  * Takes lang= and country= out of the query (every endpoint accepts them,
  * so no handler's own parser sees them); a repeated one is reported.
@@ -560,9 +558,12 @@ static const struct hh_snapshot *choose_variant(struct hh_request *rq, const str
 	take_locale(rq, &lv, &cv, &errs);
 	enum hh_lang lang = HH_LANG_EN;
 	if (lv != NULL && hh_lang_parse(lv, &lang) < 0)
-		hh_field_errors_add(&errs, "lang", "unknown language (the service has en and es)");
+		hh_field_errors_add(&errs, "lang", "unknown language (known:" HH_LANG_CODES ")");
 	if (lv == NULL) {
-		int i = hh_accept_language_choose(hh_request_header(rq, "Accept-Language"), lang_offers, HH_LANG_COUNT);
+		const char *offers[HH_LANG_COUNT]; /* in enum hh_lang order */
+		for (int l = 0; l < HH_LANG_COUNT; l++)
+			offers[l] = hh_lang_name((enum hh_lang)l);
+		int i = hh_accept_language_choose(hh_request_header(rq, "Accept-Language"), offers, HH_LANG_COUNT);
 		lang = i >= 0 ? (enum hh_lang)i : HH_LANG_EN;
 	}
 	const struct hh_snapshot *v = errs.n == 0 ? hh_snapshot_variant(s, lang, cv) : NULL;

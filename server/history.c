@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "healthhub/config.h"
 #include "healthhub/db.h"
 #include "healthhub/db_migrate.h"
 #include "healthhub/docstore.h"
@@ -56,8 +58,8 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->database_url = env_or("DATABASE_URL", "");
-	a->content_dir = env_or("HH_CONTENT_DIR", HH_SOURCE_DIR "/content");
-	a->migrations_dir = env_or("HH_MIGRATIONS_DIR", HH_SOURCE_DIR "/migrations");
+	a->content_dir = env_or("HH_CONTENT_DIR", NULL); /* NULL: found as migrate finds it (default_dirs) */
+	a->migrations_dir = env_or("HH_MIGRATIONS_DIR", NULL);
 	a->author = env_or("HH_AUTHOR", "");
 	a->lang = "en";
 	for (int i = 0; i < argc; i++) {
@@ -117,14 +119,19 @@ static int run_history(struct cmd *c)
 	for (size_t i = 0; i < v.n; i++) {
 		const struct hh_db_version *x = &v.v[i];
 		if (arr != NULL)
-			json_array_append_new(arr, json_pack("{sI ss ss ss ss ss ss}", "version",
-							     (json_int_t)x->version, "created_at", x->created_at,
-							     "author", x->author, "message", x->message, "action",
-							     x->action, "db_role", x->db_role, "changed", x->changed));
+			json_array_append_new(arr,
+					      json_pack("{sI ss ss ss ss ss ss ss}", "version", (json_int_t)x->version,
+							"created_at", x->created_at, "author", x->author, "message",
+							x->message, "action", x->action, "db_role", x->db_role,
+							"changed", x->changed, "translations", x->translated));
 		else
-			printf("%lld  %s  %s  %s%s%s\n    changed: %s\n", x->version, x->created_at, x->author,
+			printf("%lld  %s  %s  %s%s%s\n    changed: %s\n%s%s%s", x->version, x->created_at, x->author,
 			       x->action, x->message[0] ? ": " : "", x->message,
-			       x->changed[0] ? x->changed : "(nothing)");
+			       x->changed[0]      ? x->changed
+			       : x->translated[0] ? "(no English text)"
+						  : "(nothing)",
+			       x->translated[0] ? "    translations: " : "", x->translated,
+			       x->translated[0] ? "\n" : "");
 	}
 	if (arr != NULL) {
 		char *s = json_dumps(arr, JSON_INDENT(2));
@@ -342,6 +349,26 @@ static void only_named(const struct hh_docs *all, const char *name, const char *
 			hh_docs_add(out, all->v[i].name, all->v[i].lang, all->v[i].body, all->v[i].version);
 }
 
+/* The content and migrations folders not named by a flag or variable, found as migrate finds them. 0 or -1. */
+static int default_dirs(const char *cmd, struct args *a)
+{
+	static char found[2][3 * (PATH_MAX + 64)];
+	const char **dirs[] = {&a->content_dir, &a->migrations_dir};
+	static const char *const what[] = {"content", "migrations"};
+	static const char *const env[] = {"HH_CONTENT_DIR", "HH_MIGRATIONS_DIR"};
+	for (size_t i = 0; i < HH_ARRAY_LEN(dirs); i++) {
+		if (*dirs[i] != NULL)
+			continue;
+		if (hh_config_find_dir(NULL, what[i], found[i], sizeof(found[i])) < 0) {
+			fprintf(stderr, "healthhub %s: no %s folder found (looked in %s): pass --%s DIR or set %s\n",
+				cmd, what[i], found[i], what[i], env[i]);
+			return -1;
+		}
+		*dirs[i] = found[i];
+	}
+	return 0;
+}
+
 static int run_rollback(struct cmd *c)
 {
 	const char *name = c->a->n_pos > 0 ? c->a->pos[0] : NULL;
@@ -494,7 +521,8 @@ static const struct {
 } commands[] = {
 	{"history",
 	 "history [NAME] [--lang L] [--limit N] [--json]\n\nContent versions, newest first: version, time, "
-	 "author, action and message, and the documents each changed; or only the versions of NAME.",
+	 "author, action and message, and the documents each changed (translations listed apart); or only the "
+	 "versions of NAME (in --lang L, default en).",
 	 run_history},
 	{"show",
 	 "show NAME[@VERSION|@DATE] [--lang L]\n\nThe document of NAME (article/SLUG, cause/SLUG, remedy/SLUG, "
@@ -548,6 +576,9 @@ int hh_history_main(const char *name, int argc, char **argv)
 			       commands[i].usage);
 			return 0;
 		}
+		/* only a rollback reads the folders (it validates and writes the content back) */
+		if (strcmp(name, "rollback") == 0 && default_dirs(name, &a) < 0)
+			return 2;
 		if (connect_db(&c) < 0)
 			return failed(&c, "cannot connect to the database");
 		int rc = commands[i].run(&c);

@@ -1,5 +1,5 @@
 /*
- * i18n.c - resolves content texts for a language and a country (issue 15).
+ * i18n.c - resolves content texts for a language and a country.
  *
  * A text names a care service through a {placeholder} only; the country
  * file says what it is called there, per language. Resolution happens once
@@ -13,17 +13,46 @@
 
 #include "healthhub/strbuf.h"
 
-static const char *const lang_names[HH_LANG_COUNT] = {"en", "es"};
+static const struct {
+	const char *code, *folder, *stemmer;
+} langs[HH_LANG_COUNT] = {
+#define LANG_ROW(id, code, folder, stemmer, name) [id] = {code, folder, stemmer},
+	HH_LANGS(LANG_ROW)
+#undef LANG_ROW
+};
 
 const char *hh_lang_name(enum hh_lang l)
 {
-	return (unsigned)l < HH_LANG_COUNT ? lang_names[l] : "en";
+	return langs[(unsigned)l < HH_LANG_COUNT ? l : HH_LANG_EN].code;
+}
+
+const char *hh_lang_folder(enum hh_lang l)
+{
+	return langs[(unsigned)l < HH_LANG_COUNT ? l : HH_LANG_EN].folder;
+}
+
+const char *hh_lang_stemmer(enum hh_lang l)
+{
+	return langs[(unsigned)l < HH_LANG_COUNT ? l : HH_LANG_EN].stemmer;
+}
+
+size_t hh_lang_of_path(const char *path, enum hh_lang *l)
+{
+	for (int k = 0; k < HH_LANG_COUNT; k++) {
+		size_t n = strlen(langs[k].folder);
+		if (n > 0 && strncmp(path, langs[k].folder, n) == 0) {
+			*l = (enum hh_lang)k;
+			return n;
+		}
+	}
+	*l = HH_LANG_EN;
+	return 0;
 }
 
 int hh_lang_parse(const char *s, enum hh_lang *out)
 {
 	for (int l = 0; s != NULL && l < HH_LANG_COUNT; l++)
-		if (strcmp(s, lang_names[l]) == 0) {
+		if (strcmp(s, langs[l].code) == 0) {
 			*out = (enum hh_lang)l;
 			return 0;
 		}

@@ -1,6 +1,6 @@
 /*
  * i18n_check.c - the loader's checks that need every country and language
- * file at once (issue 15): the same term keys in every country, a language
+ * file at once: the same term keys in every country, a language
  * version's non-text fields equal to English's, and every {placeholder} a
  * known term. Each problem names the file and field, as loader.c does.
  */
@@ -329,13 +329,12 @@ void hh_i18n_check_placeholders(const struct hh_content *c, struct hh_diags *d, 
 {
 	static const struct hh_strv none = {0};
 	struct ph x = {.keys = c->n_countries > 0 ? &c->countries[0].keys : &none, .d = d, .errors = errors};
-	static const char *const prefixes[HH_LANG_COUNT] = {"", "es/"}; /* the folders of hh_lang_name */
 	ph_entities(&x, c, "");
 	ph_triage(&x, c, "");
 	for (int l = 0; l < HH_LANG_COUNT; l++) {
 		if (c->translations[l] == NULL)
 			continue;
-		ph_entities(&x, c->translations[l], prefixes[l]);
-		ph_triage(&x, c->translations[l], prefixes[l]);
+		ph_entities(&x, c->translations[l], hh_lang_folder((enum hh_lang)l));
+		ph_triage(&x, c->translations[l], hh_lang_folder((enum hh_lang)l));
 	}
 }

@@ -19,7 +19,7 @@ int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, 
 	hh_strbuf_puts(&b, hh_route_pattern(id));
 	/* articles spell paging out with a search too (as before); other lists only off their first page */
 	int paged = p->limit != hh_list_default_limit(id) || p->offset != 0;
-	if (paged || (id == HH_ROUTE_ARTICLES && p->q)) {
+	if (paged || (id == HH_ROUTE_ARTICLES && p->q[0] != '\0')) {
 		hh_strbuf_appendf(&b, "?limit=%ld&offset=%ld", p->limit, p->offset);
 		sep = '&';
 	}
@@ -31,11 +31,11 @@ int hh_key_list(enum hh_route_id id, const struct hh_list_params *p, char *buf, 
 		hh_strbuf_appendf(&b, "%cregion=%s", sep, hh_region_name(p->region));
 		sep = '&';
 	}
-	if (p->cause) {
+	if (p->cause[0] != '\0') {
 		hh_strbuf_appendf(&b, "%ccause=%s", sep, p->cause);
 		sep = '&';
 	}
-	if (p->q)
+	if (p->q[0] != '\0')
 		hh_strbuf_appendf(&b, "%cq=%s", sep, p->q);
 	return b.failed ? -1 : 0; /* a cut key could collide with another's */
 }
@@ -70,11 +70,11 @@ static void append_link(struct hh_strbuf *b, enum hh_route_id id, const struct h
 		hh_strbuf_appendf(b, "%cregion=%s", sep, hh_region_name(p->region));
 		sep = '&';
 	}
-	if (p->cause) {
+	if (p->cause[0] != '\0') {
 		hh_strbuf_appendf(b, "%ccause=%s", sep, p->cause);
 		sep = '&';
 	}
-	if (p->q) {
+	if (p->q[0] != '\0') {
 		hh_strbuf_appendf(b, "%cq=", sep);
 		sep = '&';
 		append_encoded(b, p->q);

@@ -677,13 +677,11 @@ static int kind_of(const char *rel, enum kind *out)
 /* "es/causes/x.json" -> L->prefix "es/", returns "causes/x.json"; English paths unchanged. */
 static const char *lang_rest(struct loader *L, const char *rel)
 {
-	static const char *const prefixes[HH_LANG_COUNT] = {"", "es/"}; /* the folders of hh_lang_name */
-	for (int l = 1; l < HH_LANG_COUNT; l++)
-		if (strncmp(rel, prefixes[l], strlen(prefixes[l])) == 0) {
-			L->prefix = prefixes[l];
-			return rel + strlen(prefixes[l]);
-		}
-	return rel;
+	enum hh_lang l;
+	size_t n = hh_lang_of_path(rel, &l);
+	if (n > 0)
+		L->prefix = hh_lang_folder(l);
+	return rel + n;
 }
 
 /* countries/CC.json, or a language's combinations file: kinds read_dir reads by their own rules. */
@@ -699,8 +697,11 @@ static int check_special(struct loader *L, const char *relpath, const char *rest
 		/* alone, without the symptoms: every check but the codes' existence */
 		struct src *s = src_new(L, relpath, KIND_PHRASES, buf, len);
 		json_t *root = hh_schema_load(&s->f);
-		if (root != NULL)
-			(void)hh_phrases_schema(&s->f, root, L->prefix != NULL ? HH_LANG_ES : HH_LANG_EN, L->c);
+		if (root != NULL) {
+			enum hh_lang l;
+			(void)hh_lang_of_path(relpath, &l);
+			(void)hh_phrases_schema(&s->f, root, l, L->c);
+		}
 		json_decref(root);
 		return 1;
 	}

@@ -57,7 +57,7 @@ struct loader {
 	struct src *symptoms, *policy, *interview; /* the triage files, if read */
 	struct hh_walk_names names[ENTITY_KINDS];  /* which entity files exist */
 	struct hh_content_files files;             /* raw checksums, for migrate */
-	/* Language versions and countries (issue 15). */
+	/* Language versions and countries. */
 	const char *prefix;             /* "" for English, "es/" for a language version */
 	const struct hh_i18n_doc *docs; /* read from these instead of dir (db_load.c); borrowed */
 	size_t n_docs;

@@ -31,6 +31,7 @@
 #include "healthhub/db_migrate.h"
 #include "healthhub/docstore.h"
 #include "healthhub/hash.h"
+#include "healthhub/i18n.h"
 #include "healthhub/loader.h"
 #include "healthhub/migrate_plan.h"
 #include "healthhub/walk.h"
@@ -365,9 +366,9 @@ static int apply_migrations(struct run *r, const struct migrations *m, int *appl
 	rc = refuse_changed(r, &plan);
 	for (size_t i = 0; i < plan.n && rc == 0; i++) {
 		const struct hh_plan_entry *e = &plan.v[i];
-		if (e->state != HH_PLAN_ADDED)
+		if (e->kind != HH_PLAN_MIGRATION || e->state != HH_PLAN_ADDED)
 			continue;
-		const struct migration *mig = &m->v[e - plan.v]; /* disk entries come first, in disk order */
+		const struct migration *mig = &m->v[e->disk];
 		if (hh_db_migrate_apply(r->db, mig->name, mig->sql, mig->checksum, r->msg, sizeof(r->msg)) < 0) {
 			rc = db_failed(r);
 			break;
@@ -593,32 +594,33 @@ out:
 /* The content folder's files as documents (unvalidated: status reads what the loader might refuse). */
 static int folder_docs(const char *dir, struct hh_docs *docs, struct strlist *refused)
 {
-	/* the folders loader.c reads: English, the countries, each language version (content/README-i18n.md) */
-	static const char *const subdirs[] = {"articles",    "causes",    "remedies",    "triage",   "countries",
-					      "es/articles", "es/causes", "es/remedies", "es/triage"};
+	/* the folders loader.c reads: each language's (English first, with the countries), listed by walk.c */
+	static const char *const kinds[] = {"articles", "causes", "remedies", "triage", "countries"};
 	struct strlist paths = {0}, bodies = {0};
-	for (size_t i = 0; i < HH_ARRAY_LEN(subdirs); i++) {
-		struct strlist names = {0};
-		char *sub = xasprintf("%s/%s", dir, subdirs[i]);
-		if (list_dir(sub, ".json", &names) == 0)
-			for (size_t k = 0; k < names.n; k++) {
-				char *rel = xasprintf("%s/%s", subdirs[i], names.v[k]), *buf = NULL, *why = NULL;
-				size_t len = 0;
-				if (hh_walk_read(dir, rel, &buf, &len, &why) == 0) {
-					strlist_add(&paths, rel);
-					strlist_add(&bodies, buf);
-				} else { /* in the loader's words: migrate refuses it the same way */
-					char *line = xasprintf("  refused   (refused: %s) %s", why, rel);
-					strlist_add(refused, line);
-					free(line);
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		for (size_t i = 0; i < HH_ARRAY_LEN(kinds) - (l != HH_LANG_EN); i++) {
+			struct hh_walk_names names = {0};
+			char *sub = xasprintf("%s%s", hh_lang_folder((enum hh_lang)l), kinds[i]), *nowhere = NULL;
+			if (hh_walk_list(dir, sub, &names, &nowhere) == 0)
+				for (size_t k = 0; k < names.n; k++) {
+					char *rel = xasprintf("%s/%s.json", sub, names.v[k]), *buf = NULL, *why = NULL;
+					size_t len = 0;
+					if (hh_walk_read(dir, rel, &buf, &len, &why) == 0) {
+						strlist_add(&paths, rel);
+						strlist_add(&bodies, buf);
+					} else { /* in the loader's words: migrate refuses it the same way */
+						char *line = xasprintf("  refused   (refused: %s) %s", why, rel);
+						strlist_add(refused, line);
+						free(line);
+					}
+					free(buf);
+					free(why);
+					free(rel);
 				}
-				free(buf);
-				free(why);
-				free(rel);
-			}
-		free(sub);
-		strlist_free(&names);
-	}
+			free(nowhere); /* a folder that is not there holds no files */
+			free(sub);
+			hh_walk_names_free(&names);
+		}
 	struct hh_i18n_doc *files = xcalloc(paths.n + 1, sizeof(*files));
 	for (size_t i = 0; i < paths.n; i++)
 		files[i] = (struct hh_i18n_doc){paths.v[i], bodies.v[i], NULL};

@@ -24,7 +24,7 @@ const char *hh_plan_kind_name(enum hh_plan_kind k)
 /*
  * A side's items sorted by key (ties by position): a library of thousands
  * of files made the linear searches quadratic (tens of millions of strcmp
- * per migrate at 5,000 articles, issue 12). Lookups are binary searches.
+ * per migrate at 5,000 articles). Lookups are binary searches.
  */
 struct index {
 	const struct hh_plan_item **p; /* owned array; items borrowed */
@@ -70,9 +70,9 @@ static int first_of_key(const struct index *ix, const struct hh_plan_item *item)
 }
 
 static void add(struct hh_plan *p, enum hh_plan_kind kind, enum hh_plan_state state, const char *key, const char *sum,
-		const char *was)
+		const char *was, long disk)
 {
-	p->v[p->n++] = (struct hh_plan_entry){kind, state, key, sum, was};
+	p->v[p->n++] = (struct hh_plan_entry){kind, state, key, sum, was, disk};
 	p->count[kind][state]++;
 }
 
@@ -90,11 +90,11 @@ static void diff_kind(struct hh_plan *p, enum hh_plan_kind k, const struct hh_pl
 		enum hh_plan_state st = o == NULL                         ? HH_PLAN_ADDED
 					: strcmp(o->sum, now[i].sum) == 0 ? HH_PLAN_SAME
 									  : HH_PLAN_CHANGED;
-		add(p, k, st, now[i].key, now[i].sum, o != NULL ? o->sum : NULL);
+		add(p, k, st, now[i].key, now[i].sum, o != NULL ? o->sum : NULL, (long)i);
 	}
 	for (size_t i = 0; i < db->n[k]; i++)
 		if (first_of_key(&ix_old, &old[i]) && find(&ix_now, old[i].key) == NULL)
-			add(p, k, HH_PLAN_REMOVED, old[i].key, NULL, old[i].sum);
+			add(p, k, HH_PLAN_REMOVED, old[i].key, NULL, old[i].sum, -1);
 	free(ix_now.p);
 	free(ix_old.p);
 }

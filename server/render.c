@@ -153,13 +153,14 @@ static json_t *sections_array(const struct hh_article *a)
 	return arr;
 }
 
-/* {slug, name, summary}: how an article names a cause or remedy it links. */
-static json_t *link_object(const char *slug, const char *name, const char *summary)
+/* {slug, name, summary[, lang]}: how an article names a cause or remedy it links (lang: it is untranslated). */
+static json_t *link_object(const char *slug, const char *name, const char *summary, const char *lang)
 {
 	json_t *o = json_object();
 	if (o == NULL)
 		return NULL;
-	if (set_str(o, "slug", slug) < 0 || set_str(o, "name", name) < 0 || set_str(o, "summary", summary) < 0)
+	if (set_str(o, "slug", slug) < 0 || set_str(o, "name", name) < 0 || set_str(o, "summary", summary) < 0 ||
+	    set_opt_str(o, "lang", lang) < 0)
 		return fail(o);
 	return o;
 }
@@ -171,7 +172,7 @@ static json_t *cause_links(const struct hh_content *c, const struct hh_strv *slu
 		return NULL;
 	for (size_t i = 0; i < slugs->n; i++) {
 		const struct hh_cause *x = hh_content_cause(c, slugs->v[i]);
-		if (x != NULL && push(arr, link_object(x->slug, x->name, x->summary)) < 0)
+		if (x != NULL && push(arr, link_object(x->slug, x->name, x->summary, x->lang)) < 0)
 			return fail(arr);
 	}
 	return arr;
@@ -184,7 +185,7 @@ static json_t *remedy_links(const struct hh_content *c, const struct hh_strv *sl
 		return NULL;
 	for (size_t i = 0; i < slugs->n; i++) {
 		const struct hh_remedy *x = hh_content_remedy(c, slugs->v[i]);
-		if (x != NULL && push(arr, link_object(x->slug, x->name, x->summary)) < 0)
+		if (x != NULL && push(arr, link_object(x->slug, x->name, x->summary, x->lang)) < 0)
 			return fail(arr);
 	}
 	return arr;
@@ -457,16 +458,32 @@ json_t *hh_render_article_ldjson(const struct hh_content *c, const struct hh_art
 
 /* ------------------------------------------------- causes and remedies */
 
+/*
+ * The slugs of a cause's remedies that c serves: under --require-approval a
+ * remedy never signed off is not served, and the cause withholds the link
+ * rather than name a 404 (API.md: the served mix is checked like any content).
+ */
+static json_t *served_remedies(const struct hh_content *c, const struct hh_strv *v)
+{
+	json_t *arr = json_array();
+	if (arr == NULL)
+		return NULL;
+	for (size_t i = 0; i < v->n; i++)
+		if (hh_content_remedy(c, v->v[i]) != NULL && push(arr, json_string(v->v[i])) < 0)
+			return fail(arr);
+	return arr;
+}
+
 json_t *hh_render_cause(const struct hh_content *c, const struct hh_cause *x)
 {
-	(void)c;
 	json_t *o = json_object();
 	if (o == NULL)
 		return NULL;
 	if (set_str(o, "slug", x->slug) < 0 || set_str(o, "name", x->name) < 0 ||
 	    set_str(o, "summary", x->summary) < 0 || set_str(o, "description", x->description) < 0 ||
 	    set(o, "positions", positions_array(x->positions)) < 0 ||
-	    set(o, "regions", regions_array(x->regions)) < 0 || set(o, "remedies", strv_array(&x->remedies)) < 0 ||
+	    set(o, "regions", regions_array(x->regions)) < 0 ||
+	    set(o, "remedies", served_remedies(c, &x->remedies)) < 0 ||
 	    set(o, "see_doctor_if", str_or_null(x->see_doctor_if)) < 0 ||
 	    set(o, "references", references_array(&x->references)) < 0 ||
 	    set_opt_str(o, "translation_review", x->translation_review) < 0 ||

@@ -155,6 +155,15 @@ static void out_flags(struct hh_strbuf *o, const struct hh_triage_result *r)
 	out_rules(o, r);
 }
 
+/* "lang" of an item whose language differs from the answer's (an untranslated cause or remedy), else nothing. */
+static void out_lang(struct hh_strbuf *o, const char *lang)
+{
+	if (lang == NULL)
+		return;
+	out_key(o, "lang", 0);
+	hh_strbuf_append_json_str(o, lang);
+}
+
 static void out_causes(struct hh_strbuf *o, const struct hh_triage_result *r)
 {
 	out_key(o, "likely_causes", 0);
@@ -175,7 +184,9 @@ static void out_causes(struct hh_strbuf *o, const struct hh_triage_result *r)
 				hh_strbuf_puts(o, ",");
 			hh_strbuf_append_json_str(o, tc->matched[k]);
 		}
-		hh_strbuf_puts(o, "]}");
+		hh_strbuf_puts(o, "]");
+		out_lang(o, tc->cause->lang);
+		hh_strbuf_puts(o, "}");
 	}
 	hh_strbuf_puts(o, "]");
 }
@@ -193,6 +204,7 @@ static void out_remedies(struct hh_strbuf *o, const struct hh_triage_result *r)
 		hh_strbuf_append_json_str(o, rem->name);
 		out_key(o, "summary", 0);
 		hh_strbuf_append_json_str(o, rem->summary);
+		out_lang(o, rem->lang);
 		hh_strbuf_puts(o, "}");
 	}
 	hh_strbuf_puts(o, "]");

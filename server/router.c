@@ -331,10 +331,10 @@ int hh_list_params_parse(enum hh_route_id id, const struct hh_query *q, struct h
 	check_names(id, q, errs);
 	const char *v = hh_query_get(q, "q");
 	if (v != NULL && allowed(id, "q")) {
-		if (strlen(v) > 200 || normalise_q(v, p->norm_q, sizeof(p->norm_q)) < 0)
+		if (strlen(v) > 200 || normalise_q(v, p->q, sizeof(p->q)) < 0) {
+			p->q[0] = '\0';
 			hh_field_errors_add(errs, "q", "must be 1 to 200 characters of search text");
-		else
-			p->q = p->norm_q;
+		}
 	}
 	/* every list pages the same way (allowed() refuses the names elsewhere) */
 	parse_number(q, "limit", 1, HH_LIST_LIMIT_MAX, &p->limit, errs);
@@ -347,10 +347,10 @@ int hh_list_params_parse(enum hh_route_id id, const struct hh_query *q, struct h
 		hh_field_errors_add(errs, "region", "must be one of upper_back, middle_back");
 	v = hh_query_get(q, "cause");
 	if (v != NULL && id == HH_ROUTE_REMEDIES) {
-		if (!hh_is_slug(v))
+		if (!hh_is_slug(v) || strlen(v) >= sizeof(p->cause))
 			hh_field_errors_add(errs, "cause", "must be a cause slug such as poor-posture");
 		else
-			p->cause = v;
+			memcpy(p->cause, v, strlen(v) + 1);
 	}
 	return errs->n > before || errs->dropped ? -1 : 0;
 }

@@ -749,9 +749,8 @@ static int cmp_cstr(const void *a, const void *b)
 static void country_terms(struct hh_field_src *s, json_t *terms, enum hh_lang l, struct hh_country *k)
 {
 	char path[HH_FIELD_PATH_LEN];
-	static const char *const langs[HH_LANG_COUNT] = {"en", "es"};
-	hh_field_join_key(path, "terms", langs[l]);
-	json_t *obj = hh_field_member(s, terms, "terms", langs[l], HH_FIELD_REQUIRED);
+	hh_field_join_key(path, "terms", hh_lang_name(l));
+	json_t *obj = hh_field_member(s, terms, "terms", hh_lang_name(l), HH_FIELD_REQUIRED);
 	if (obj == NULL)
 		return;
 	if (!json_is_object(obj)) {
@@ -777,13 +776,13 @@ static void country_terms(struct hh_field_src *s, json_t *terms, enum hh_lang l,
 	const char *key;
 	json_t *val;
 	json_object_foreach(obj, key, val) if (bsearch(&key, k->keys.v, k->keys.n, sizeof(char *), cmp_cstr) == NULL)
-		hh_field_fail(s, path, "%s: not a term of terms.%s (every language has the same keys)", key, langs[0]);
+		hh_field_fail(s, path, "%s: not a term of terms.%s (every language has the same keys)", key,
+			      hh_lang_name(HH_LANG_EN));
 }
 
 void hh_schema_country(struct hh_field_src *s, json_t *obj, struct hh_country *k)
 {
 	char path[HH_FIELD_PATH_LEN];
-	static const char *const langs[HH_LANG_COUNT] = {"en", "es"};
 	hh_field_keys(s, obj, "", country_keys);
 	k->code = country_code(s, obj);
 	k->emergency_number = hh_field_text_member(s, obj, "", "emergency_number");
@@ -791,7 +790,7 @@ void hh_schema_country(struct hh_field_src *s, json_t *obj, struct hh_country *k
 	json_t *terms = hh_field_member(s, obj, "", "terms", HH_FIELD_REQUIRED);
 	for (int l = 0; l < HH_LANG_COUNT; l++) {
 		if (json_is_object(name))
-			k->name[l] = hh_field_text_member(s, name, "name", langs[l]);
+			k->name[l] = hh_field_text_member(s, name, "name", hh_lang_name((enum hh_lang)l));
 		if (json_is_object(terms))
 			country_terms(s, terms, (enum hh_lang)l, k);
 	}

@@ -21,11 +21,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "healthhub/i18n.h"
 #include "healthhub/log.h"
 #include "search_internal.h"
 
-#define N_TABLES 4 /* kind * HH_LANG_COUNT + lang */
+#define N_TABLES (2 * HH_LANG_COUNT) /* kind * HH_LANG_COUNT + lang */
 static const char *const table_names[N_TABLES] = {"a0", "a1", "c0", "c1"};
+_Static_assert(N_TABLES == 4, "one table per kind and language (HH_LANGS): name each in table_names");
 
 struct ix_table {
 	char **slugs;      /* slugs[rowid - 1] (owned), NULL where a row was taken out */
@@ -59,7 +61,7 @@ static atomic_uint_fast64_t generation_counter;
 
 static int table_of(enum hh_search_kind kind, enum hh_lang lang)
 {
-	return (kind == HH_SEARCH_CAUSES ? 2 : 0) + (lang == HH_LANG_ES ? 1 : 0);
+	return (kind == HH_SEARCH_CAUSES ? HH_LANG_COUNT : 0) + (int)lang;
 }
 
 /* ================================================================ texts */
@@ -315,7 +317,7 @@ static const struct hh_content *lang_content(const struct hh_content *c, int k)
 {
 	if (c == NULL)
 		return NULL;
-	return (k & 1) ? c->translations[HH_LANG_ES] : c;
+	return k % HH_LANG_COUNT != HH_LANG_EN ? c->translations[k % HH_LANG_COUNT] : c;
 }
 
 static size_t db_bytes(sqlite3 *db)
@@ -367,7 +369,7 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 			char sql[160];
 			snprintf(sql, sizeof(sql),
 				 "CREATE VIRTUAL TABLE %s USING fts5(t, s, b, content='', tokenize='hh %s')",
-				 table_names[k], (k & 1) ? "es" : "en");
+				 table_names[k], hh_lang_name((enum hh_lang)(k % HH_LANG_COUNT)));
 			if (exec(ix->owner, sql) < 0)
 				goto fail;
 		}

@@ -18,6 +18,7 @@
 #include <libstemmer.h>
 
 #include "healthhub/common.h"
+#include "healthhub/i18n.h"
 
 /* Decodes one code point at s[0, n): its length, or 0 for an invalid sequence (a separator byte). */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
@@ -127,7 +128,7 @@ struct hh_stemmer {
 struct hh_stemmer *hh_stemmer_new(enum hh_lang lang)
 {
 	struct hh_stemmer *st = xcalloc(1, sizeof(*st));
-	st->sb = sb_stemmer_new(lang == HH_LANG_ES ? "spanish" : "english", "UTF_8");
+	st->sb = sb_stemmer_new(hh_lang_stemmer(lang), "UTF_8");
 	if (st->sb == NULL) {
 		free(st);
 		return NULL;
@@ -250,7 +251,9 @@ struct tokenizer {
 static int tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
 	(void)ctx;
-	enum hh_lang lang = argc > 0 && strcmp(argv[0], "es") == 0 ? HH_LANG_ES : HH_LANG_EN;
+	enum hh_lang lang = HH_LANG_EN;
+	if (argc > 0 && hh_lang_parse(argv[0], &lang) < 0)
+		lang = HH_LANG_EN;
 	struct tokenizer *t = xcalloc(1, sizeof(*t));
 	t->st = hh_stemmer_new(lang);
 	if (t->st == NULL) {

@@ -111,8 +111,8 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		ok = MHD_add_response_header(r, "Last-Modified", res->last_modified) == MHD_YES;
 	if (ok && gzip)
 		ok = MHD_add_response_header(r, "Content-Encoding", "gzip") == MHD_YES;
-	if (ok && res->opts != NULL && res->opts->content_language != NULL)
-		ok = MHD_add_response_header(r, "Content-Language", res->opts->content_language) == MHD_YES;
+	if (ok && res->content_language != NULL)
+		ok = MHD_add_response_header(r, "Content-Language", res->content_language) == MHD_YES;
 	if (ok && res->link != NULL)
 		ok = MHD_add_response_header(r, "Link", res->link) == MHD_YES;
 	if (!ok) {
@@ -169,6 +169,17 @@ static void resource_meta(struct hh_resource *res, const struct hh_snapshot_opti
 		res->last_modified[0] = '\0';
 }
 
+/*
+ * The Content-Language of an entity that says its own language (lang "en":
+ * served in English inside another language's variant), as a static string
+ * that outlives the content, or NULL: its answer's.
+ */
+static const char *served_in(const char *lang)
+{
+	enum hh_lang l;
+	return lang != NULL && hh_lang_parse(lang, &l) == 0 ? hh_lang_name(l) : NULL;
+}
+
 /* A resource from a body (steals the malloc'd body); m as for hh_resource_json_meta. */
 static struct hh_resource *resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
 					const char *content_type, const char *vary, const char *cache_control,
@@ -177,6 +188,7 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
 	resource_meta(res, o, m);
 	res->opts = o;
+	res->content_language = m != NULL && m->lang != NULL ? m->lang : o != NULL ? o->content_language : NULL;
 	hh_ref_init(&res->ref, resource_destroy);
 	atomic_init(&res->bytes_refs, 1);
 	res->content_type = content_type;
@@ -405,7 +417,7 @@ static json_t *page_json(const struct hh_content *c, enum hh_route_id id, const 
 		free(all);
 	} else {
 		const struct hh_remedy **all = xcalloc(c->n_remedies + 1, sizeof(*all));
-		*total = hh_filter_remedies(c, p->cause, all);
+		*total = hh_filter_remedies(c, p->cause[0] != '\0' ? p->cause : NULL, all);
 		n = page_span(p, *total, &start);
 		j = with_total(hh_render_remedy_list(c, all + start, n), *total);
 		hh_remedy_list_keys(all + start, n, kb);
@@ -484,7 +496,8 @@ static int add_item(struct hh_snapshot *s, enum hh_route_id id, const char *slug
  * by an incremental load, db_load.c: not read again because nothing wrote
  * it), what it shows of other entities, and the options (the same for the
  * server's life). A reload then renders and compresses only what changed
- * (issue 12); a content read in full shares nothing.
+ * (a one-article change at 5,000 articles no longer rebuilds every answer); a
+ * content read in full shares nothing.
  */
 
 /* Every cause (remedy) slug in v names an entity copied unchanged into c. */
@@ -508,14 +521,39 @@ static int article_unchanged(const struct hh_content *old, const struct hh_conte
 }
 
 /*
+ * A cause names the remedies that are served (render.c): it is unchanged
+ * only while each of them is served in both or in neither (under
+ * --require-approval a sign-off serves or withholds one).
+ */
+static int remedies_served_same(const struct hh_content *old, const struct hh_content *c, const struct hh_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if ((hh_content_remedy(old, v->v[i]) == NULL) != (hh_content_remedy(c, v->v[i]) == NULL))
+			return 0;
+	return 1;
+}
+
+/* c serves the remedies old did: as many, each copied from old (once per build, not per cause). */
+static int remedy_set_kept(const struct hh_content *old, const struct hh_content *c)
+{
+	if (c->n_remedies != old->n_remedies)
+		return 0;
+	for (size_t i = 0; i < c->n_remedies; i++)
+		if (!c->remedies[i].copied)
+			return 0;
+	return 1;
+}
+
+/*
  * Lists: a page shows whole entities (causes, remedies with their derived
  * causes) or summaries; it is unchanged when every entity it could show was
  * copied and none was added or removed (same count).
  */
 static int causes_same(const struct hh_content *old, const struct hh_content *c)
 {
+	int kept = remedy_set_kept(old, c);
 	for (size_t i = 0; i < c->n_causes; i++)
-		if (!c->causes[i].copied)
+		if (!c->causes[i].copied || (!kept && !remedies_served_same(old, c, &c->causes[i].remedies)))
 			return 0;
 	return c->n_causes == old->n_causes;
 }
@@ -561,24 +599,46 @@ static enum hh_status share_item(struct hh_snapshot *s, const struct hh_snapshot
 	return share(s, old, key) < 0 ? HH_ERR : HH_OK;
 }
 
+/*
+ * The content an article of s is rendered from: s's own, or for an
+ * untranslated one in another language the country's English, so the whole
+ * answer (its red flags and the names of its links too) is in the language
+ * it says, Content-Language: en. *a becomes that content's article.
+ */
+static const struct hh_content *article_content(const struct hh_snapshot *s, const struct hh_article **a)
+{
+	const struct hh_content *en = s->content->english;
+	const struct hh_article *ea = (*a)->lang != NULL && en != NULL ? hh_content_article(en, (*a)->slug) : NULL;
+	if (ea == NULL)
+		return s->content;
+	*a = ea;
+	return en;
+}
+
 /* Both forms of an article, built whenever, carry what the prebuilt ones did: its keys and updated_at. */
 struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const struct hh_article *a)
 {
+	const char *lang = served_in(a->lang);
+	const struct hh_content *c = article_content(s, &a);
 	struct hh_keybuf kb = {.len = 0};
 	article_keys(a, &kb);
-	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a)};
-	return resource_from_json(s->opts, hh_render_article_ldjson(s->content, a, s->opts->public_url), LD_TYPE,
+	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a), .lang = lang};
+	return resource_from_json(s->opts, hh_render_article_ldjson(c, a, s->opts->public_url), LD_TYPE,
 				  VARY_ACCEPT_ENC, &m);
 }
 
 /* The article's JSON answer: a new reference or NULL. Pure over the content: runs on any thread. */
 static struct hh_resource *article_json(const struct hh_snapshot *s, const struct hh_article *a)
 {
-	json_t *help = hh_render_when_to_get_help(s->content);
-	json_t *j = help ? hh_render_article(s->content, a, help) : NULL;
+	const char *lang = served_in(a->lang);
+	const struct hh_content *c = article_content(s, &a);
+	json_t *help = hh_render_when_to_get_help(c);
+	json_t *j = help ? hh_render_article(c, a, help) : NULL;
+	if (j != NULL && lang != NULL && json_object_set_new(j, "lang", json_string(lang)) < 0)
+		j = (json_decref(j), NULL);
 	struct hh_keybuf kb = {.len = 0};
 	article_keys(a, &kb);
-	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a)};
+	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a), .lang = lang};
 	return resource_from_json(s->opts, j, JSON_TYPE, VARY_ACCEPT_ENC, &m);
 }
 
@@ -680,7 +740,7 @@ static struct hh_resource *cause_answer(const struct hh_snapshot *s, const struc
 	if (x == NULL)
 		return NULL;
 	struct hh_keybuf kb = {.len = 0};
-	struct hh_resource_meta m = {.keys = kb.buf};
+	struct hh_resource_meta m = {.keys = kb.buf, .lang = served_in(x->lang)};
 	item_keys("cause/", x->slug, "remedy/", &x->remedies, &kb);
 	return resource_from_json(s->opts, hh_render_cause(s->content, x), JSON_TYPE, VARY_ENC, &m);
 }
@@ -690,7 +750,7 @@ static struct hh_resource *remedy_answer(const struct hh_snapshot *s, const stru
 	if (x == NULL)
 		return NULL;
 	struct hh_keybuf kb = {.len = 0};
-	struct hh_resource_meta m = {.keys = kb.buf};
+	struct hh_resource_meta m = {.keys = kb.buf, .lang = served_in(x->lang)};
 	item_keys("remedy/", x->slug, "cause/", &x->causes, &kb);
 	return resource_from_json(s->opts, hh_render_remedy(s->content, x), JSON_TYPE, VARY_ENC, &m);
 }
@@ -814,11 +874,12 @@ static int add_causes(struct hh_snapshot *s, const struct hh_snapshot *old)
 			rc = add_list(s, HH_ROUTE_CAUSES, &p, same);
 		}
 	}
+	int kept = old != NULL && remedy_set_kept(old->content, c);
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
 		const struct hh_cause *x = &c->causes[i];
 		const struct hh_cause *o = old ? hh_content_cause(old->content, x->slug) : NULL;
-		enum hh_status shared =
-			o != NULL && x->copied ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : HH_NOT_FOUND;
+		int unchanged = o != NULL && x->copied && (kept || remedies_served_same(old->content, c, &x->remedies));
+		enum hh_status shared = unchanged ? share_item(s, old, HH_ROUTE_CAUSE, x->slug) : HH_NOT_FOUND;
 		rc = shared == HH_NOT_FOUND ? add_item(s, HH_ROUTE_CAUSE, x->slug, cause_answer(s, x)) : shared;
 	}
 	return rc;
@@ -832,7 +893,10 @@ static int add_remedies(struct hh_snapshot *s, const struct hh_snapshot *old)
 	int rc = add_list(s, HH_ROUTE_REMEDIES, &all, same);
 	/* one first page per cause the content holds: a cause it does not hold is a 422, decided by the content */
 	for (size_t i = 0; rc == 0 && i < c->n_causes; i++) {
-		struct hh_list_params p = {.cause = c->causes[i].slug};
+		struct hh_list_params p = {0};
+		if (strlen(c->causes[i].slug) >= sizeof(p.cause))
+			continue; /* no request can name it (a 400): no page to build */
+		memcpy(p.cause, c->causes[i].slug, strlen(c->causes[i].slug) + 1);
 		rc = add_list(s, HH_ROUTE_REMEDIES, &p, same);
 	}
 	for (size_t i = 0; rc == 0 && i < c->n_remedies; i++) {
@@ -923,8 +987,8 @@ static int keeps(const struct hh_snapshot *s, const struct hh_answer_of *w)
 	case HH_ROUTE_ARTICLES:
 	case HH_ROUTE_CAUSES:
 	case HH_ROUTE_REMEDIES:
-		return p != NULL && p->q == NULL && p->offset == 0 && p->limit == hh_list_default_limit(w->id) &&
-		       (p->cause == NULL || hh_content_cause(c, p->cause) != NULL);
+		return p != NULL && p->q[0] == '\0' && p->offset == 0 && p->limit == hh_list_default_limit(w->id) &&
+		       (p->cause[0] == '\0' || hh_content_cause(c, p->cause) != NULL);
 	case HH_ROUTE_CAUSE: return w->slug != NULL && hh_content_cause(c, w->slug) != NULL;
 	case HH_ROUTE_REMEDY: return w->slug != NULL && hh_content_remedy(c, w->slug) != NULL;
 	case HH_ROUTE_SYMPTOMS:

@@ -102,7 +102,7 @@ static int translation_differs(const struct hh_content *a, const struct hh_conte
 }
 
 /*
- * Other languages and countries (issue 15) are built on demand, so they are
+ * Other languages and countries are built on demand, so they are
  * diffed from the content as read: a country whose terms changed purges
  * "country/CC", a changed translation "lang/xx" (every variant answer
  * carries both keys; the entity keys above reach every variant already).

@@ -1,5 +1,5 @@
 /*
- * snapshot_i18n.c - one snapshot per language and country (issue 15).
+ * snapshot_i18n.c - one snapshot per language and country.
  *
  * The published snapshot is the deployment's country in English; it owns
  * a snapshot for every other (language, country), each built from a
@@ -117,13 +117,25 @@ static const struct hh_snapshot *old_variant(const struct hh_snapshot *old, enum
 	return slot != NULL ? *slot : NULL;
 }
 
+/* english: the country's English content, for a variant of another language (NULL for English). */
 static struct hh_snapshot *build_variant(const struct hh_content *base, enum hh_lang lang, const struct hh_country *k,
 					 const struct hh_snapshot_options *o, int is_default,
-					 const struct hh_snapshot *old)
+					 const struct hh_snapshot *old, const struct hh_content *english)
 {
+	struct hh_content *c = hh_i18n_variant(base, lang, k);
+	c->english = english;
 	/* on failure build_one's snapshot, and with it the variant content, is released */
-	return hh_snapshot_build_one(hh_i18n_variant(base, lang, k), variant_opts(o, lang, k->code, is_default),
-				     old_variant(old, lang, k), !is_default);
+	return hh_snapshot_build_one(c, variant_opts(o, lang, k->code, is_default), old_variant(old, lang, k),
+				     !is_default);
+}
+
+/* The English content of country k in s's family: s's own for the default country (English is built first). */
+static const struct hh_content *english_of(const struct hh_snapshot *s, const struct hh_country *k)
+{
+	if (k == s->content->country)
+		return s->content;
+	const struct hh_snapshot *en = *slot_of(s, HH_LANG_EN, k);
+	return en != NULL ? en->content : NULL;
 }
 
 /* Makes every other (language, country) of s's family: a resolved content each, no answer built. */
@@ -136,7 +148,8 @@ static int make_family(struct hh_snapshot *s, const struct hh_snapshot_options *
 			if ((l == HH_LANG_EN && k == s->content->country) ||
 			    (l != HH_LANG_EN && base->translations[l] == NULL))
 				continue; /* the default itself; a language without translation is its English */
-			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, k, o, 0, old);
+			const struct hh_content *en = l != HH_LANG_EN ? english_of(s, k) : NULL;
+			struct hh_snapshot *v = build_variant(base, (enum hh_lang)l, k, o, 0, old, en);
 			if (v == NULL)
 				return -1;
 			*slot_of(s, (enum hh_lang)l, k) = v;
@@ -160,7 +173,7 @@ struct hh_snapshot *hh_snapshot_build_variants(struct hh_content *base, const st
 		hh_content_free(base);
 		return NULL;
 	}
-	struct hh_snapshot *s = build_variant(base, HH_LANG_EN, def, o, 1, old);
+	struct hh_snapshot *s = build_variant(base, HH_LANG_EN, def, o, 1, old, NULL);
 	if (s == NULL) {
 		hh_content_free(base);
 		return NULL;

@@ -74,7 +74,7 @@ int hh_parse_body_check(const char *body, size_t len, struct hh_parse_body *out,
 		hh_field_errors_add(errs, "text", "must be a string");
 	json_t *lang = json_object_get(out->root, "lang");
 	if (lang != NULL && (!json_is_string(lang) || hh_lang_parse(json_string_value(lang), &out->lang) < 0))
-		hh_field_errors_add(errs, "lang", "unknown language (the service reads en and es)");
+		hh_field_errors_add(errs, "lang", "unknown language (known:" HH_LANG_CODES ")");
 	out->has_lang = lang != NULL;
 	if (errs->n > 0)
 		return -1;

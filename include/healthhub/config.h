@@ -75,6 +75,17 @@ int hh_config_load(struct hh_config *cfg, enum hh_command cmd, int argc, char **
 void hh_config_free(struct hh_config *cfg);
 /* The settings table as a markdown table (for the README). */
 void hh_config_markdown(FILE *out);
+/*
+ * Where the default folder what ("content" or "migrations") is when no flag
+ * or environment variable names one: found at run time, never a path of
+ * the machine that built the binary. The first folder that exists of
+ *   EXE_DIR/../share/healthhub/WHAT  (installed under a prefix: /usr/local/bin/healthhub)
+ *   EXE_DIR/../WHAT                  (a build folder inside the repository: build/healthhub)
+ *   /usr/share/healthhub/WHAT        (a package, the Docker image)
+ * where EXE_DIR is the folder of exe (NULL: the running executable). 0 with
+ * the folder in buf, or -1 with the places it looked in buf.
+ */
+int hh_config_find_dir(const char *exe, const char *what, char *buf, size_t cap) HH_MUSTCHECK;
 /* The database URL with any password replaced by "***": new string. */
 char *hh_config_redact_url(const char *url);
 /* Logs the effective settings of cmd, one JSON line, no secrets. */

@@ -274,15 +274,32 @@ struct hh_question {
 #define HH_QUESTION_PATTERNS (-1) /* hh_question.covers of the optional pattern screen */
 
 /*
- * Languages the service has (issue 15). English is the reference: its files
- * are the source of every non-text field; another language's files carry the
- * same fields with the texts translated.
+ * Languages the service has, one row each: X(ID, code, folder, stemmer,
+ * name). code: ISO 639-1, as in ?lang=, Content-Language and documents;
+ * folder: where its files are in the content folder ("" for English);
+ * stemmer: the Snowball algorithm its search stems with; name: in English.
+ * English is the reference, the first row: its files are the source of every
+ * non-text field; another language's files carry the same fields with the
+ * texts translated, and may cover part of the library. Adding a language is
+ * a row here, its content files, its search stop words (search_stop.c) and
+ * its free-text reader's words (textparse_lang.c).
  */
+#define HH_LANGS(X)                                   \
+	X(HH_LANG_EN, "en", "", "english", "English") \
+	X(HH_LANG_ES, "es", "es/", "spanish", "Spanish")
+
+/* clang-format off */
 enum hh_lang {
-	HH_LANG_EN = 0,
-	HH_LANG_ES = 1,
+#define HH_LANG_ENUM(id, code, folder, stemmer, name) id,
+	HH_LANGS(HH_LANG_ENUM)
+#undef HH_LANG_ENUM
+	HH_LANG_COUNT
 };
-#define HH_LANG_COUNT 2
+/* clang-format on */
+
+/* " en es": every language's code, for messages that list them (a string literal). */
+#define HH_LANG_CODE_LIST(id, code, folder, stemmer, name) " " code
+#define HH_LANG_CODES HH_LANGS(HH_LANG_CODE_LIST)
 
 /* One entry of a country's "citations": what one rule or entity cites there. */
 enum hh_citation_kind {
@@ -349,7 +366,7 @@ struct hh_content {
 	const struct hh_phrasebook *phrases[HH_LANG_COUNT];
 	int64_t version;             /* content version from the database; 0 from files */
 	const char *ruleset_version; /* hex digest of symptoms + policy (combinations included) */
-	/* Countries and languages (issue 15). */
+	/* Countries and languages. */
 	struct hh_country *countries; /* sorted by code; none: texts must hold no placeholder */
 	size_t n_countries;
 	struct hh_i18n_doc *docs; /* every file read from a folder (migrate stores them); none from the database */
@@ -362,7 +379,11 @@ struct hh_content {
 	/* A variant (hh_i18n_variant): texts resolved for one language and country. */
 	enum hh_lang lang;
 	const struct hh_country *country; /* borrowed from the base; NULL: not a variant */
-	struct hh_arena *arena;           /* owns every byte above */
+	/* A variant of another language: its country's English variant, which answers what this one has
+	 * no translation of (an untranslated article is English throughout, its red flags and links too).
+	 * Borrowed from the same snapshot family, which outlives every answer built from it; else NULL. */
+	const struct hh_content *english;
+	struct hh_arena *arena; /* owns every byte above */
 };
 
 /* New empty content with its arena. Never NULL (aborts on OOM). */

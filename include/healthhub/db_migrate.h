@@ -93,7 +93,8 @@ struct hh_db_version {
 	long long version;
 	char created_at[40]; /* RFC 3339 UTC */
 	char *author, *message, *action, *db_role;
-	char *changed; /* "article/x, triage (es)...": the documents it introduced */
+	char *changed;    /* "article/x, triage...": the English documents it introduced */
+	char *translated; /* "cause/y (es), ...": the translations it introduced, listed apart */
 };
 
 struct hh_db_versions {

@@ -1,5 +1,5 @@
 /*
- * i18n.h - texts for the reader's language and country (issue 15).
+ * i18n.h - texts for the reader's language and country.
  *
  * Content texts name care services only through {placeholders} ("Call
  * {emergency_number} now."); a country file gives each placeholder's words
@@ -13,8 +13,14 @@
 #include "healthhub/common.h"
 #include "healthhub/content.h"
 
-/* "en", "es": static. */
+/* The code of l ("en", "es"): static. The rows of HH_LANGS are read only through these. */
 const char *hh_lang_name(enum hh_lang l);
+/* Where l's files are in the content folder: "" for English, "es/": static. */
+const char *hh_lang_folder(enum hh_lang l);
+/* The Snowball algorithm l's search stems with ("english", "spanish"): static. */
+const char *hh_lang_stemmer(enum hh_lang l);
+/* The language whose folder path (relative to the content folder) is in: *l; how many bytes of path that folder is. */
+size_t hh_lang_of_path(const char *path, enum hh_lang *l);
 /* Exact, lower-case code ("es"); 0 or -1. */
 int hh_lang_parse(const char *s, enum hh_lang *out) HH_MUSTCHECK;
 

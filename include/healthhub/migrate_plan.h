@@ -61,6 +61,7 @@ struct hh_plan_entry {
 	const char *key; /* borrowed from a side */
 	const char *sum; /* disk checksum; NULL when removed */
 	const char *was; /* database checksum; NULL when added */
+	long disk;       /* its index in the disk side's list of its kind; -1 when only the database has it */
 };
 
 /* The diff: disk order first, then what only the database holds, kind by kind. */

@@ -102,16 +102,19 @@ int hh_target_parse(const char *target, size_t len, char *path, size_t cap, stru
 /* First value of key, or NULL; borrowed. */
 const char *hh_query_get(const struct hh_query *q, const char *key);
 
-/* Validated parameters of the content list endpoints. */
+/*
+ * Validated parameters of the content list endpoints. They own their
+ * strings (nothing points into the request or into the struct itself), so
+ * a copy is whole and may outlive the request.
+ */
 struct hh_list_params {
-	const char *q;     /* normalised search text (borrowed from norm_q) or NULL */
-	long limit;        /* 1..HH_LIST_LIMIT_MAX; default hh_list_default_limit() */
-	long offset;       /* 0..HH_LIST_OFFSET_MAX, default 0 */
-	unsigned position; /* causes: one enum hh_position bit or 0 */
-	unsigned region;   /* causes: one enum hh_region bit or 0 */
-	const char *cause; /* remedies: cause slug (borrowed) or NULL */
-	int lang;          /* enum hh_lang of the answer: which text ?q= searches (set by the handler) */
-	char norm_q[256];
+	long limit;                  /* 1..HH_LIST_LIMIT_MAX; default hh_list_default_limit() */
+	long offset;                 /* 0..HH_LIST_OFFSET_MAX, default 0 */
+	unsigned position;           /* causes: one enum hh_position bit or 0 */
+	unsigned region;             /* causes: one enum hh_region bit or 0 */
+	int lang;                    /* enum hh_lang of the answer: which text ?q= searches (set by the handler) */
+	char q[256];                 /* normalised search text; "": no search */
+	char cause[HH_SLUG_MAX + 1]; /* remedies: a cause slug; "": no filter */
 };
 
 /* Paging bounds of every list (API.md): larger is a 400 naming the parameter. */

@@ -49,6 +49,8 @@ struct hh_resource_meta {
 	const char *keys; /* borrowed; NULL: no Surrogate-Key */
 	time_t modified;
 	const char *link; /* borrowed; NULL or "": no Link (RFC 8288 prev/next of a list page) */
+	const char *lang; /* static; NULL: the options' Content-Language. An entity served in another
+			     language than its answer's options (the English of an untranslated one) says so */
 };
 
 /* A growing space-separated key list, bounded so a header stays small. */
@@ -78,6 +80,7 @@ struct hh_resource {
 	const char *vary;                       /* static string */
 	const char *cache_control;              /* static, or the options' */
 	const struct hh_snapshot_options *opts; /* borrowed: headers of responses made later */
+	const char *content_language;           /* static or the options': Content-Language, or NULL */
 	char *surrogate;                        /* owned, or NULL: the Surrogate-Key value */
 	char *key;                              /* owned, or NULL: its keys.h key in a snapshot (purge diffs) */
 	time_t modified;                        /* 0: no Last-Modified */

@@ -158,11 +158,60 @@ def test_roles_and_append_only(url):
     hh.check(hh.psql(url, "SELECT count(*) || '/' || max(id) FROM signoffs") == before, "sign-offs untouched")
 
 
+def test_served_mix():
+    """Under --require-approval the mix served is checked like any content: what is signed off never
+    names what is not served (a link is withheld, a triage answer names no unserved cause or remedy)."""
+    url = hh.migrated_database("test_signoff_mix")
+    article = "upper-middle-back-muscle-soreness"
+    want = {"triage", "article/" + article, "cause/poor-posture", "remedy/exercise"}
+    for x in pending(url):
+        if x["lang"] == "en" and x["name"] in want:
+            cli(url, "approve", "%s@%d" % (x["name"], x["version"]), "--by", "Dr Ann Lee", "--role", "GP")
+    with hh.Server(url, "--require-approval") as s:
+        hh.poll(lambda: body(s, "/v1/triage?symptoms=worse_sitting")[0] == 200, 5)
+        st, c = body(s, PATH)
+        hh.check(st == 200 and c["remedies"] == ["exercise"], "a cause names only the served remedies: %r"
+                 % (c or {}).get("remedies"))
+        st, lst = body(s, "/v1/causes")
+        hh.check([i["slug"] for i in lst["items"]] == [hh.CAUSE] and lst["items"][0]["remedies"] == ["exercise"],
+                 "the list serves the signed-off cause, naming the served remedy: %r" % lst)
+        st, lst = body(s, "/v1/remedies?cause=" + hh.CAUSE)
+        hh.check([i["slug"] for i in lst["items"]] == ["exercise"], "?cause= lists the served remedies: %r" % lst)
+        st, r = body(s, "/v1/remedies/exercise")
+        hh.check(r["causes"] == [hh.CAUSE], "a remedy names the served causes: %r" % r["causes"])
+        st, a = body(s, "/v1/articles/" + article)
+        hh.check(st == 200 and [x["slug"] for x in a["causes"]] == [hh.CAUSE]
+                 and [x["slug"] for x in a["remedies"]] == ["exercise"],
+                 "the article withholds the links to what is not served: %r" % a.get("causes"))
+        st, h, b = s.get("/v1/articles/" + article, {"Accept": "application/ld+json"})
+        urls = re.findall(r'"url": ?"([^"]*/v1/(?:causes|remedies)/[^"]*)"', b.decode())
+        hh.check(st == 200 and urls and all(u.endswith("/" + hh.CAUSE) or u.endswith("/exercise") for u in urls),
+                 "ld+json links only what is served: %r" % urls)
+        # the ruleset's weights point at every cause: an answer names only the served ones
+        for q in ("worse_sitting", "previous_injury", "worse_sitting,desk_slouching,previous_injury,stress_tension,repetitive_tasks"):
+            st, t = body(s, "/v1/triage?symptoms=" + q)
+            named = [x["slug"] for x in t.get("likely_causes", [])] if st == 200 else None
+            hh.check(st == 200 and set(named) <= {hh.CAUSE}, "triage %s names no unserved cause: %r" % (q, named))
+            hh.check({x["slug"] for x in t.get("remedies", [])} <= {"exercise"}, "triage %s names no unserved"
+                     " remedy: %r" % (q, t.get("remedies")))
+        st, t = body(s, "/v1/triage?symptoms=worse_sitting")
+        hh.check([x["slug"] for x in t["likely_causes"]] == [hh.CAUSE], "the served cause is still named")
+        # signing a remedy off serves it, and the cause that names it says so within a second
+        x = [x for x in pending(url) if x["name"] == "remedy/improve-posture" and x["lang"] == "en"][0]
+        cli(url, "approve", "remedy/improve-posture@%d" % x["version"], "--by", "Dr Ann Lee", "--role", "GP")
+        t = hh.poll(lambda: "improve-posture" in body(s, PATH)[1]["remedies"], 5, 0.01)
+        hh.check(t is not None, "an approved remedy appears in its cause's remedies")
+        st, lst = body(s, "/v1/causes")
+        hh.check(lst["items"][0]["remedies"] == ["improve-posture", "exercise"], "and in the cause list: %r"
+                 % lst["items"][0]["remedies"])
+
+
 def main():
     url = hh.migrated_database("test_signoff")
     d = hh.copy_content()
     test_require_approval(url, d)
     test_roles_and_append_only(url)
+    test_served_mix()
     hh.done()
 
 

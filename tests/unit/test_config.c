@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "healthhub/config.h"
@@ -144,6 +146,36 @@ static void help_and_redaction(void)
 	free(r);
 }
 
+/* The default folders are found beside the executable, never at the build machine's path. */
+static void default_folders(void)
+{
+	char root[] = "/tmp/hh-test-config-XXXXXX", exe[256], path[512], found[4096];
+	CHECK(mkdtemp(root) != NULL);
+	snprintf(exe, sizeof(exe), "%s/bin/healthhub", root); /* need not exist: only its folder counts */
+	snprintf(path, sizeof(path), "%s/bin", root);
+	CHECK(mkdir(path, 0700) == 0);
+	CHECK(hh_config_find_dir(exe, "hh-test-nothing", found, sizeof(found)) == -1);
+	CHECK(strstr(found, "/bin/../share/healthhub/hh-test-nothing") != NULL &&
+	      strstr(found, "/usr/share/healthhub/hh-test-nothing") != NULL); /* says where it looked */
+	snprintf(path, sizeof(path), "%s/content", root);                     /* a build folder in a clone */
+	CHECK(mkdir(path, 0700) == 0);
+	CHECK(hh_config_find_dir(exe, "content", found, sizeof(found)) == 0);
+	CHECK_STR(found, path);
+	snprintf(path, sizeof(path), "%s/share", root); /* an install under a prefix comes first */
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/share/healthhub", root);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/share/healthhub/content", root);
+	CHECK(mkdir(path, 0700) == 0);
+	CHECK(hh_config_find_dir(exe, "content", found, sizeof(found)) == 0);
+	CHECK_STR(found, path);
+	static const char *const made[] = {"share/healthhub/content", "share/healthhub", "share", "content", "bin", ""};
+	for (size_t i = 0; i < HH_ARRAY_LEN(made); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, made[i]);
+		CHECK(rmdir(path) == 0);
+	}
+}
+
 int main(void)
 {
 	/* the tests set the environment themselves: start from none of ours */
@@ -156,5 +188,6 @@ int main(void)
 	env_then_flags();
 	bounds_and_bad_values();
 	help_and_redaction();
+	default_folders();
 	return check_done();
 }

@@ -65,6 +65,14 @@ static void test_check(void)
 	enum hh_lang l;
 	CHECK(hh_lang_parse("es", &l) == 0 && l == HH_LANG_ES);
 	CHECK(hh_lang_parse("ES", &l) < 0 && hh_lang_parse("fr", &l) < 0 && hh_lang_parse(NULL, &l) < 0);
+	/* the table of languages: each row's code, folder and stemmer, and a path's language */
+	CHECK_STR(hh_lang_folder(HH_LANG_EN), "");
+	CHECK_STR(hh_lang_folder(HH_LANG_ES), "es/");
+	CHECK_STR(hh_lang_stemmer(HH_LANG_ES), "spanish");
+	CHECK(hh_lang_of_path("es/causes/injury.json", &l) == 3 && l == HH_LANG_ES);
+	CHECK(hh_lang_of_path("causes/injury.json", &l) == 0 && l == HH_LANG_EN);
+	CHECK(hh_lang_of_path("escape/x.json", &l) == 0 && l == HH_LANG_EN); /* a folder, not a prefix of a name */
+	CHECK_STR("unknown language (known:" HH_LANG_CODES ")", "unknown language (known: en es)");
 }
 
 static int mentions(const char *text, const char *pattern)

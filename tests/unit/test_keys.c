@@ -64,10 +64,9 @@ static void bounded(void)
 	/* a key that does not fit is refused, never cut (a cut key could name another answer) */
 	CHECK(hh_key_list(HH_ROUTE_CAUSES, &p, small, sizeof(small)) == -1);
 	char key[HH_KEY_MAX];
-	struct hh_list_params longest = {.limit = 100, .offset = 100000, .q = NULL};
-	memset(longest.norm_q, 'x', 200);
-	longest.norm_q[200] = '\0';
-	longest.q = longest.norm_q;
+	struct hh_list_params longest = {.limit = 100, .offset = 100000};
+	memset(longest.q, 'x', 200);
+	longest.q[200] = '\0';
 	CHECK(hh_key_list(HH_ROUTE_ARTICLES, &longest, key, sizeof(key)) == 0);
 	CHECK(hh_key_item(HH_ROUTE_CAUSE, "poor-posture", 0, small, sizeof(small)) == -1);
 }

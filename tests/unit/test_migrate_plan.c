@@ -47,8 +47,10 @@ static void entities(void)
 	CHECK(e != NULL && strcmp(e->sum, "p2") == 0 && strcmp(e->was, "p1") == 0);
 	e = entry(&p, HH_PLAN_CAUSE, "new");
 	CHECK(e != NULL && e->state == HH_PLAN_ADDED && e->was == NULL);
+	CHECK(e != NULL && e->disk == 2); /* where it is on disk: migrate applies migrations by it */
 	e = entry(&p, HH_PLAN_CAUSE, "gone");
 	CHECK(e != NULL && e->state == HH_PLAN_REMOVED && e->sum == NULL && strcmp(e->was, "g1") == 0);
+	CHECK(e != NULL && e->disk == -1);
 	/* a kind the database does not hold yet: every item is new */
 	e = entry(&p, HH_PLAN_TRIAGE, "triage");
 	CHECK(e != NULL && e->state == HH_PLAN_ADDED);
@@ -136,19 +138,22 @@ static void identical_and_empty(void)
 static void duplicates(void)
 {
 	/* a key listed twice counts once, with its first checksum */
-	static const struct hh_plan_item disk_v[] = {{"x", "1"}, {"x", "2"}};
+	static const struct hh_plan_item disk_v[] = {{"x", "1"}, {"x", "2"}, {"z", "3"}};
 	static const struct hh_plan_item db_v[] = {{"y", "1"}, {"y", "1"}};
 	struct hh_plan_side disk = {0}, db = {0};
 	disk.v[HH_PLAN_COUNTRY] = disk_v;
-	disk.n[HH_PLAN_COUNTRY] = 2;
+	disk.n[HH_PLAN_COUNTRY] = 3;
 	db.v[HH_PLAN_COUNTRY] = db_v;
 	db.n[HH_PLAN_COUNTRY] = 2;
 	struct hh_plan p;
 	hh_plan_diff(&disk, &db, &p);
-	CHECK(p.n == 2);
-	CHECK(hh_plan_count(&p, ~0u, HH_PLAN_ADDED) == 1 && hh_plan_count(&p, ~0u, HH_PLAN_REMOVED) == 1);
+	CHECK(p.n == 3);
+	CHECK(hh_plan_count(&p, ~0u, HH_PLAN_ADDED) == 2 && hh_plan_count(&p, ~0u, HH_PLAN_REMOVED) == 1);
 	const struct hh_plan_entry *e = entry(&p, HH_PLAN_COUNTRY, "x");
 	CHECK(e != NULL && strcmp(e->sum, "1") == 0);
+	/* after a skipped duplicate, an entry's place in the plan is not its place on disk: disk says it */
+	e = entry(&p, HH_PLAN_COUNTRY, "z");
+	CHECK(e != NULL && e->disk == 2 && e - p.v == 1);
 	hh_plan_free(&p);
 }
 

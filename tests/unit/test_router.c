@@ -112,7 +112,7 @@ static void list_params(void)
 	struct hh_field_errors e;
 	char key[512];
 	CHECK(list(HH_ROUTE_ARTICLES, "/v1/articles", &p, &e) == 0);
-	CHECK(p.limit == 20 && p.offset == 0 && p.q == NULL);
+	CHECK(p.limit == 20 && p.offset == 0 && p.q[0] == '\0');
 	CHECK(hh_key_list(HH_ROUTE_ARTICLES, &p, key, sizeof(key)) == 0);
 	CHECK_STR(key, "/v1/articles");
 	CHECK(list(HH_ROUTE_ARTICLES, "/v1/articles?q=%20Upper%20%20BACK%20&limit=5", &p, &e) == 0);
@@ -141,6 +141,20 @@ static void list_params(void)
 	CHECK_STR(e.v[0].field, "position");
 	CHECK(list(HH_ROUTE_REMEDIES, "/v1/remedies?cause=poor-posture", &p, &e) == 0);
 	CHECK_STR(p.cause, "poor-posture");
+	/* the parameters own their strings: a copy outlives the request's query and the original */
+	struct hh_list_params copy = p;
+	CHECK(list(HH_ROUTE_ARTICLES, "/v1/articles?q=neck", &p, &e) == 0);
+	memset(&p, 'x', sizeof(p));
+	CHECK_STR(copy.cause, "poor-posture");
+	CHECK(list(HH_ROUTE_ARTICLES, "/v1/articles?q=Upper%20back", &p, &e) == 0);
+	copy = p;
+	memset(&p, 'x', sizeof(p));
+	CHECK(list(HH_ROUTE_CAUSES, "/v1/causes?q=stress", &p, &e) == 0);
+	CHECK_STR(copy.q, "upper back");
+	char long_slug[HH_SLUG_MAX + 32] = "/v1/remedies?cause=";
+	memset(long_slug + strlen(long_slug), 'a', HH_SLUG_MAX + 1);
+	CHECK(list(HH_ROUTE_REMEDIES, long_slug, &p, &e) == -1); /* no cause slug is longer than a route's */
+	CHECK_STR(e.v[0].field, "cause");
 	CHECK(list(HH_ROUTE_REMEDIES, "/v1/remedies?cause=Poor_Posture", &p, &e) == -1);
 	CHECK(list(HH_ROUTE_REMEDIES, "/v1/remedies?q=heat", &p, &e) == -1);
 }
