@@ -73,20 +73,78 @@ static void bytes_released(void *cls)
 	bytes_put(cls);
 }
 
+/*
+ * An identity body that holds a splice (cache.h) is sent in pieces, which
+ * libmicrohttpd 0.9.75 writes in two system calls (the headers, then the
+ * body) where a body in one buffer goes out with its headers in one: a few
+ * microseconds more on each request. So the answers asked for in identity
+ * are made whole (a copy each) on their first such request, up to
+ * FLAT_BUDGET bytes in all: the hot ones, at the speed they always had;
+ * the others keep only their own bytes.
+ */
+#define FLAT_BUDGET ((size_t)16 << 20)
+static atomic_size_t flat_bytes;
+
+static size_t flat_len(const struct hh_resource *res)
+{
+	return res->rend.len + (res->rend.splice != NULL ? res->rend.splice->len : 0);
+}
+
 static void resource_destroy(struct hh_ref *ref)
 {
 	struct hh_resource *res = (struct hh_resource *)ref;
-	struct MHD_Response *all[] = {res->ok, res->ok_gz};
+	struct MHD_Response *flat = atomic_load(&res->ok_flat);
+	struct MHD_Response *all[] = {res->ok, res->ok_gz, flat};
 	for (size_t i = 0; i < HH_ARRAY_LEN(all); i++)
 		if (all[i] != NULL)
 			MHD_destroy_response(all[i]);
+	if (flat != NULL)
+		atomic_fetch_sub(&flat_bytes, flat_len(res));
 	bytes_put(res);
+}
+
+static struct MHD_Response *with_headers(struct hh_resource *res, struct MHD_Response *r, int gzip, int not_modified);
+
+/* A 200 over a whole copy of res's identity body (freed with the response), or NULL. */
+static struct MHD_Response *flat_response(struct hh_resource *res)
+{
+	struct hh_span span[3];
+	unsigned n = hh_rendition_spans(&res->rend, 0, span);
+	char *buf = xmalloc(flat_len(res) + 1), *p = buf;
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(p, span[i].p, span[i].n);
+		p += span[i].n;
+	}
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(flat_len(res), buf, free, buf);
+	if (r == NULL)
+		free(buf);
+	return with_headers(res, r, 0, 0);
+}
+
+struct MHD_Response *hh_resource_ok(struct hh_resource *res, int gzip)
+{
+	if (gzip || res->rend.splice == NULL)
+		return gzip ? res->ok_gz : res->ok;
+	struct MHD_Response *flat = atomic_load_explicit(&res->ok_flat, memory_order_acquire);
+	if (flat != NULL)
+		return flat;
+	size_t n = flat_len(res);
+	if (atomic_fetch_add(&flat_bytes, n) + n > FLAT_BUDGET || (flat = flat_response(res)) == NULL) {
+		atomic_fetch_sub(&flat_bytes, n);
+		return res->ok;
+	}
+	struct MHD_Response *expected = NULL;
+	if (atomic_compare_exchange_strong(&res->ok_flat, &expected, flat))
+		return flat;
+	MHD_destroy_response(flat); /* another request made it first: never queued, so ours goes */
+	atomic_fetch_sub(&flat_bytes, n);
+	return expected;
 }
 
 struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified)
 {
-	const char *body = gzip ? res->rend.gz : res->rend.body;
-	size_t len = gzip ? res->rend.gz_len : res->rend.len;
+	struct hh_span span[3];
+	unsigned n_spans = hh_rendition_spans(&res->rend, gzip, span);
 	/*
 	 * A 304 has no body. libmicrohttpd 0.9.75 gives any response of known
 	 * size a Content-Length: a 304 over the 200's bytes would carry the
@@ -101,10 +159,24 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	} else {
 		atomic_fetch_add_explicit(&res->bytes_refs, 1, memory_order_relaxed);
-		r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, bytes_released, res);
+		if (n_spans == 1) {
+			r = MHD_create_response_from_buffer_with_free_callback_cls(span[0].n, (void *)span[0].p,
+										   bytes_released, res);
+		} else { /* a body with a splice: its own bytes around the shared ones, sent as they lie */
+			struct MHD_IoVec iov[3];
+			for (unsigned i = 0; i < n_spans; i++)
+				iov[i] = (struct MHD_IoVec){span[i].p, span[i].n};
+			r = MHD_create_response_from_iovec(iov, n_spans, bytes_released, res);
+		}
 		if (r == NULL)
 			bytes_put(res);
 	}
+	return with_headers(res, r, gzip, not_modified);
+}
+
+/* r (NULL gives NULL) with the headers of res's answer; NULL (r destroyed) on failure. */
+static struct MHD_Response *with_headers(struct hh_resource *res, struct MHD_Response *r, int gzip, int not_modified)
+{
 	if (r == NULL)
 		return NULL;
 	int ok = hh_headers_common(res->opts, r) == 0 &&
@@ -178,10 +250,14 @@ static void resource_meta(struct hh_resource *res, const struct hh_snapshot_opti
 		res->last_modified[0] = '\0';
 }
 
-/* A resource from a body (steals the malloc'd body); m as for hh_resource_json_meta. */
+/*
+ * A resource from a body (steals the malloc'd body; with sp, the body
+ * without sp's bytes, which go at at: sp borrowed); m as for
+ * hh_resource_json_meta.
+ */
 static struct hh_resource *resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
 					const char *content_type, const char *vary, const char *cache_control,
-					const struct hh_resource_meta *m)
+					const struct hh_resource_meta *m, struct hh_splice *sp, size_t at)
 {
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
 	resource_meta(res, o, m);
@@ -191,7 +267,7 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 	res->content_type = content_type;
 	res->vary = vary_with_language(o, vary);
 	res->cache_control = cache_control;
-	if (hh_rendition_build(&res->rend, body, len, MIN_GZIP) < 0)
+	if (hh_rendition_build_spliced(&res->rend, body, len, at, sp, MIN_GZIP) < 0)
 		goto fail;
 	variant_etags(&res->rend, o);
 	/*
@@ -230,6 +306,7 @@ static void snapshot_free(struct hh_snapshot *s)
 	}
 	free(s->articles);
 	hh_search_free(atomic_load(&s->search));
+	hh_splice_put(s->help);
 	hh_content_free(s->content);
 	hh_content_free(s->base);
 	free(s);
@@ -304,7 +381,7 @@ void hh_reaper_free(struct hh_reaper *r)
 struct hh_resource *hh_resource_json_meta(const struct hh_snapshot_options *o, char *body, size_t len,
 					  const struct hh_resource_meta *m)
 {
-	return resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, m);
+	return resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, m, NULL, 0);
 }
 
 /* Renders j (stolen) to bytes of the given type. New reference or NULL. */
@@ -316,7 +393,7 @@ static struct hh_resource *resource_from_json(const struct hh_snapshot_options *
 	size_t len = 0;
 	char *body = hh_render_dump(j, &len);
 	json_decref(j);
-	return body ? resource_new(o, body, len, type, vary, o->cache_control, m) : NULL;
+	return body ? resource_new(o, body, len, type, vary, o->cache_control, m, NULL, 0) : NULL;
 }
 
 struct hh_resource *hh_resource_from_json_meta(const struct hh_snapshot_options *o, json_t *j,
@@ -579,15 +656,49 @@ struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const st
 				  VARY_ACCEPT_ENC, &m);
 }
 
-/* The article's JSON answer: a new reference or NULL. Pure over the content: runs on any thread. */
+/* when_to_get_help in an article's bytes: a key (a quote inside a string is escaped), so found once. */
+static const char HELP_KEY[] = "\"when_to_get_help\":";
+
+/* The bytes of content c's when_to_get_help, the same in each of its articles (a reference), or NULL. */
+static struct hh_splice *help_splice(const struct hh_content *c)
+{
+	json_t *help = hh_render_when_to_get_help(c);
+	size_t len = 0;
+	char *body = help != NULL ? hh_render_dump(help, &len) : NULL;
+	json_decref(help);
+	struct hh_splice *sp = body != NULL ? hh_splice_new(body, len) : NULL;
+	free(body);
+	return sp;
+}
+
+/*
+ * The article's JSON answer: a new reference or NULL. Pure over the
+ * content: runs on any thread. Its when_to_get_help is rendered once per
+ * snapshot (s->help) and spliced into every article's answer: each answer
+ * keeps only its own bytes, and builds only those.
+ */
 static struct hh_resource *article_json(const struct hh_snapshot *s, const struct hh_article *a)
 {
-	json_t *help = hh_render_when_to_get_help(s->content);
-	json_t *j = help ? hh_render_article(s->content, a, help) : NULL;
 	struct hh_keybuf kb = {.len = 0};
 	article_keys(a, &kb);
 	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a)};
-	return resource_from_json(s->opts, j, JSON_TYPE, VARY_ACCEPT_ENC, &m);
+	/* "when_to_get_help":{} marks the place */
+	json_t *j = s->help != NULL ? hh_render_article(s->content, a, json_object()) : NULL;
+	size_t len = 0;
+	char *body = j != NULL ? hh_render_dump(j, &len) : NULL;
+	json_decref(j);
+	char *key = body != NULL ? strstr(body, HELP_KEY) : NULL;
+	if (key == NULL || strncmp(key + sizeof(HELP_KEY) - 1, "{}", 2) != 0) {
+		/* no splice (zlib failed making it): the whole article, as rendered */
+		free(body);
+		json_t *help = hh_render_when_to_get_help(s->content);
+		j = help ? hh_render_article(s->content, a, help) : NULL;
+		return resource_from_json(s->opts, j, JSON_TYPE, VARY_ACCEPT_ENC, &m);
+	}
+	size_t at = (size_t)(key - body) + sizeof(HELP_KEY) - 1;
+	memmove(body + at, body + at + 2, len - at - 2 + 1); /* the "{}" out, the NUL with the rest */
+	return resource_new(s->opts, body, len - 2, JSON_TYPE, VARY_ACCEPT_ENC, s->opts->cache_control, &m, s->help,
+			    at);
 }
 
 /*
@@ -884,6 +995,7 @@ struct hh_snapshot *hh_snapshot_build_one(struct hh_content *content, const stru
 	s->opts = o;
 	s->version = content->version;
 	s->built_at_ms = hh_wall_ms();
+	s->help = help_splice(content); /* on the reloader: a first request builds only its article's bytes */
 	size_t expected = 64 + 4 * (content->n_articles + content->n_causes + content->n_remedies);
 	s->answers = hh_cache_new(HH_CACHE_UNBOUNDED, lazy ? 64 : expected);
 	if (old != NULL && old->opts != o)
