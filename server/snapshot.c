@@ -57,22 +57,6 @@ int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *
 
 /* ------------------------------------------------------------ resources */
 
-static void bytes_put(struct hh_resource *res)
-{
-	if (atomic_fetch_sub_explicit(&res->bytes_refs, 1, memory_order_acq_rel) == 1) {
-		hh_rendition_free(&res->rend);
-		free(res->surrogate);
-		free(res->key);
-		free(res->link);
-		free(res);
-	}
-}
-
-static void bytes_released(void *cls)
-{
-	bytes_put(cls);
-}
-
 /*
  * An identity body that holds a splice (cache.h) is sent in pieces, which
  * libmicrohttpd 0.9.75 writes in two system calls (the headers, then the
@@ -90,61 +74,75 @@ static size_t flat_len(const struct hh_resource *res)
 	return res->rend.len + (res->rend.splice != NULL ? res->rend.splice->len : 0);
 }
 
+static void bytes_put(struct hh_resource *res)
+{
+	if (atomic_fetch_sub_explicit(&res->bytes_refs, 1, memory_order_acq_rel) == 1) {
+		char *flat = atomic_load(&res->flat);
+		if (flat != NULL) {
+			atomic_fetch_sub(&flat_bytes, flat_len(res));
+			free(flat);
+		}
+		hh_rendition_free(&res->rend);
+		free(res->surrogate);
+		free(res->key);
+		free(res->link);
+		free(res);
+	}
+}
+
+static void bytes_released(void *cls)
+{
+	bytes_put(cls);
+}
+
 static void resource_destroy(struct hh_ref *ref)
 {
 	struct hh_resource *res = (struct hh_resource *)ref;
-	struct MHD_Response *flat = atomic_load(&res->ok_flat);
-	struct MHD_Response *all[] = {res->ok, res->ok_gz, flat};
+	struct MHD_Response *all[] = {res->ok, res->ok_gz, atomic_load(&res->ok_flat)};
 	for (size_t i = 0; i < HH_ARRAY_LEN(all); i++)
 		if (all[i] != NULL)
 			MHD_destroy_response(all[i]);
-	if (flat != NULL)
-		atomic_fetch_sub(&flat_bytes, flat_len(res));
 	bytes_put(res);
 }
 
-static struct MHD_Response *with_headers(struct hh_resource *res, struct MHD_Response *r, int gzip, int not_modified);
-
-/* A 200 over a whole copy of res's identity body (freed with the response), or NULL. */
-static struct MHD_Response *flat_response(struct hh_resource *res)
+/* res's identity body in one buffer: made on first use while the budget lasts; NULL (no splice, or past it). */
+static const char *flat_body(struct hh_resource *res)
 {
-	struct hh_span span[3];
-	unsigned n = hh_rendition_spans(&res->rend, 0, span);
-	char *buf = xmalloc(flat_len(res) + 1), *p = buf;
-	for (unsigned i = 0; i < n; i++) {
-		memcpy(p, span[i].p, span[i].n);
-		p += span[i].n;
-	}
-	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(flat_len(res), buf, free, buf);
-	if (r == NULL)
-		free(buf);
-	return with_headers(res, r, 0, 0);
-}
-
-struct MHD_Response *hh_resource_ok(struct hh_resource *res, int gzip)
-{
-	if (gzip || res->rend.splice == NULL)
-		return gzip ? res->ok_gz : res->ok;
-	struct MHD_Response *flat = atomic_load_explicit(&res->ok_flat, memory_order_acquire);
+	if (res->rend.splice == NULL)
+		return NULL;
+	char *flat = atomic_load_explicit(&res->flat, memory_order_acquire);
 	if (flat != NULL)
 		return flat;
 	size_t n = flat_len(res);
-	if (atomic_fetch_add(&flat_bytes, n) + n > FLAT_BUDGET || (flat = flat_response(res)) == NULL) {
+	if (atomic_fetch_add(&flat_bytes, n) + n > FLAT_BUDGET) {
 		atomic_fetch_sub(&flat_bytes, n);
-		return res->ok;
+		return NULL;
 	}
-	struct MHD_Response *expected = NULL;
-	if (atomic_compare_exchange_strong(&res->ok_flat, &expected, flat))
+	struct hh_span span[3];
+	unsigned k = hh_rendition_spans(&res->rend, 0, span);
+	char *p = flat = xmalloc(n + 1);
+	for (unsigned i = 0; i < k; i++) {
+		memcpy(p, span[i].p, span[i].n);
+		p += span[i].n;
+	}
+	char *expected = NULL;
+	if (atomic_compare_exchange_strong(&res->flat, &expected, flat))
 		return flat;
-	MHD_destroy_response(flat); /* another request made it first: never queued, so ours goes */
+	free(flat); /* another request made it first */
 	atomic_fetch_sub(&flat_bytes, n);
 	return expected;
 }
 
-struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified)
+static struct MHD_Response *with_headers(struct hh_resource *res, struct MHD_Response *r, int gzip, int not_modified);
+
+/* A response over res's bytes; whole: an identity body in pieces made whole (flat_body) when it can be. */
+static struct MHD_Response *body_response(struct hh_resource *res, int gzip, int not_modified, int whole)
 {
 	struct hh_span span[3];
-	unsigned n_spans = hh_rendition_spans(&res->rend, gzip, span);
+	const char *flat = whole && !gzip && !not_modified ? flat_body(res) : NULL;
+	unsigned n_spans = flat != NULL ? 1 : hh_rendition_spans(&res->rend, gzip, span);
+	if (flat != NULL)
+		span[0] = (struct hh_span){flat, flat_len(res)};
 	/*
 	 * A 304 has no body. libmicrohttpd 0.9.75 gives any response of known
 	 * size a Content-Length: a 304 over the 200's bytes would carry the
@@ -172,6 +170,27 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 			bytes_put(res);
 	}
 	return with_headers(res, r, gzip, not_modified);
+}
+
+struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified)
+{
+	return body_response(res, gzip, not_modified, 1);
+}
+
+struct MHD_Response *hh_resource_ok(struct hh_resource *res, int gzip)
+{
+	if (gzip || res->rend.splice == NULL)
+		return gzip ? res->ok_gz : res->ok;
+	struct MHD_Response *ok = atomic_load_explicit(&res->ok_flat, memory_order_acquire);
+	if (ok != NULL)
+		return ok;
+	if (flat_body(res) == NULL || (ok = body_response(res, 0, 0, 1)) == NULL)
+		return res->ok; /* past the budget: in pieces */
+	struct MHD_Response *expected = NULL;
+	if (atomic_compare_exchange_strong(&res->ok_flat, &expected, ok))
+		return ok;
+	MHD_destroy_response(ok); /* another request made it first: never queued, so ours goes */
+	return expected;
 }
 
 /* r (NULL gives NULL) with the headers of res's answer; NULL (r destroyed) on failure. */
@@ -276,11 +295,11 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 	 * answer were ~10% of the memory bound; a 304 is made per request
 	 * (http.c falls back to hh_resource_response when one is NULL).
 	 */
-	res->ok = hh_resource_response(res, 0, 0);
+	res->ok = body_response(res, 0, 0, 0); /* in pieces when spliced: made whole only once asked for */
 	if (res->ok == NULL)
 		goto fail;
 	if (res->rend.gz != NULL) {
-		res->ok_gz = hh_resource_response(res, 1, 0);
+		res->ok_gz = body_response(res, 1, 0, 0);
 		if (res->ok_gz == NULL)
 			goto fail;
 	}

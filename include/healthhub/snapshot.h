@@ -89,8 +89,9 @@ struct hh_resource {
 	char *link;                             /* owned: RFC 8288 Link value of a list page, or NULL */
 	struct MHD_Response *ok, *ok_gz;        /* prebuilt 200s (ok_gz NULL without gzip); 304s are made
 						   per request */
-	_Atomic(struct MHD_Response *) ok_flat; /* an identity body with a splice, whole: made on its first
+	_Atomic(char *) flat;                   /* an identity body with a splice, whole: made on its first
 						   request while a budget lasts (hh_resource_ok); else NULL */
+	_Atomic(struct MHD_Response *) ok_flat; /* the prebuilt 200 over flat, or NULL */
 };
 
 /*
