@@ -114,6 +114,9 @@ static const char *flat_body(struct hh_resource *res)
 	if (flat != NULL)
 		return flat;
 	size_t n = flat_len(res);
+	/* past the budget, a read only: no write to the shared counter on every request in pieces */
+	if (atomic_load_explicit(&flat_bytes, memory_order_relaxed) + n > FLAT_BUDGET)
+		return NULL;
 	if (atomic_fetch_add(&flat_bytes, n) + n > FLAT_BUDGET) {
 		atomic_fetch_sub(&flat_bytes, n);
 		return NULL;
