@@ -66,7 +66,7 @@ int hh_headers_common(const struct hh_snapshot_options *o, struct MHD_Response *
  * FLAT_BUDGET bytes in all: the hot ones, at the speed they always had;
  * the others keep only their own bytes.
  */
-#define FLAT_BUDGET ((size_t)16 << 20)
+#define FLAT_BUDGET ((size_t)8 << 20)
 static atomic_size_t flat_bytes;
 
 static size_t flat_len(const struct hh_resource *res)
