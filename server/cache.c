@@ -45,6 +45,153 @@ static int gzip_bytes(const void *in, size_t n, char **out, size_t *out_len)
 	return 0;
 }
 
+/*
+ * Raw-deflates in[0..n) onto the end of *out (*len used of *cap, grown):
+ * finish ends the stream with a final block; else a full flush ends it on a
+ * byte boundary with no reference back, so other deflated parts may follow.
+ * 0 or -1.
+ */
+static int deflate_part(const void *in, size_t n, int finish, char **out, size_t *len, size_t *cap)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	size_t need = deflateBound(&z, (uLong)n) + 16; /* + the full flush's empty stored block */
+	if (*len + need > *cap) {
+		*cap = *len + need;
+		*out = xrealloc(*out, *cap);
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)*out + *len;
+	z.avail_out = (uInt)(*cap - *len);
+	int rc = deflate(&z, finish ? Z_FINISH : Z_FULL_FLUSH);
+	int ok = finish ? rc == Z_STREAM_END : rc == Z_OK && z.avail_in == 0 && z.avail_out > 0;
+	*len = *cap - z.avail_out;
+	deflateEnd(&z);
+	return ok ? 0 : -1;
+}
+
+struct hh_splice *hh_splice_new(const char *bytes, size_t len)
+{
+	struct hh_splice *sp = xcalloc(1, sizeof(*sp));
+	atomic_init(&sp->refs, 1);
+	sp->body = xstrndup(bytes, len);
+	sp->len = len;
+	sp->crc = crc32(0L, (const Bytef *)bytes, (uInt)len);
+	size_t cap = 0;
+	if (deflate_part(bytes, len, 0, &sp->deflated, &sp->deflated_len, &cap) < 0) {
+		hh_splice_put(sp);
+		return NULL;
+	}
+	sp->deflated = xrealloc(sp->deflated, sp->deflated_len + 1);
+	return sp;
+}
+
+static void splice_get(struct hh_splice *sp)
+{
+	atomic_fetch_add_explicit(&sp->refs, 1, memory_order_relaxed);
+}
+
+void hh_splice_put(struct hh_splice *sp)
+{
+	if (sp == NULL || atomic_fetch_sub_explicit(&sp->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	free(sp->body);
+	free(sp->deflated);
+	free(sp);
+}
+
+/*
+ * One gzip member of the whole body, in one buffer: header, the part
+ * before sp deflated and flushed, sp's deflated bytes (deflated once for
+ * every body that holds them), the part after deflated to the end, and the
+ * trailer over the whole. The header is zlib's for level 6 (no name, mtime
+ * 0, OS Unix). The gzip body stays one buffer: it is what browsers and
+ * caches ask for, sent with its headers in one write.
+ */
+static int gzip_spliced(struct hh_rendition *r, const struct hh_splice *sp)
+{
+	static const unsigned char head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+	size_t cap = r->len / 2 + 64, n = sizeof(head);
+	char *gz = xmalloc(cap);
+	memcpy(gz, head, sizeof(head));
+	const char *after = r->body + r->at;
+	size_t after_len = r->len - r->at;
+	if (deflate_part(r->body, r->at, 0, &gz, &n, &cap) < 0) {
+		free(gz);
+		return -1;
+	}
+	if (n + sp->deflated_len > cap) {
+		cap = n + sp->deflated_len + 64;
+		gz = xrealloc(gz, cap);
+	}
+	memcpy(gz + n, sp->deflated, sp->deflated_len);
+	n += sp->deflated_len;
+	if (deflate_part(after, after_len, 1, &gz, &n, &cap) < 0) {
+		free(gz);
+		return -1;
+	}
+	uLong crc = crc32(0L, (const Bytef *)r->body, (uInt)r->at);
+	crc = crc32_combine(crc, sp->crc, (z_off_t)sp->len);
+	crc = crc32_combine(crc, crc32(0L, (const Bytef *)after, (uInt)after_len), (z_off_t)after_len);
+	uint32_t trailer[2] = {(uint32_t)crc, (uint32_t)(r->len + sp->len)};
+	gz = xrealloc(gz, n + 8);
+	for (int i = 0; i < 8; i++) /* little-endian, whatever the machine */
+		gz[n + (size_t)i] = (char)(trailer[i / 4] >> (8 * (i % 4)) & 0xff);
+	r->gz = gz;
+	r->gz_len = n + 8;
+	return 0;
+}
+
+int hh_rendition_build_spliced(struct hh_rendition *r, char *body, size_t len, size_t at, struct hh_splice *sp,
+			       size_t min_gzip)
+{
+	if (sp == NULL || at > len)
+		return hh_rendition_build(r, body, len, min_gzip);
+	char hex[65];
+	memset(r, 0, sizeof(*r));
+	r->body = body;
+	r->len = len;
+	r->at = at;
+	splice_get(sp);
+	r->splice = sp;
+	struct hh_sha256 h;
+	hh_sha256_init(&h);
+	hh_sha256_update(&h, body, at);
+	hh_sha256_update(&h, sp->body, sp->len);
+	hh_sha256_update(&h, body + at, len - at);
+	hh_sha256_final_hex(&h, hex);
+	snprintf(r->etag, sizeof(r->etag), "\"%.24s\"", hex);
+	snprintf(r->etag_gz, sizeof(r->etag_gz), "\"%.24s-gz\"", hex);
+	if (len + sp->len < min_gzip)
+		return 0;
+	if (gzip_spliced(r, sp) < 0)
+		return -1;
+	if (r->gz_len >= len + sp->len) {
+		free(r->gz);
+		r->gz = NULL;
+		r->gz_len = 0;
+	}
+	return 0;
+}
+
+unsigned hh_rendition_spans(const struct hh_rendition *r, int gz, struct hh_span out[3])
+{
+	if (gz || r->splice == NULL) {
+		out[0] = gz ? (struct hh_span){r->gz, r->gz_len} : (struct hh_span){r->body, r->len};
+		return 1;
+	}
+	struct hh_span all[3] = {
+		{r->body, r->at}, {r->splice->body, r->splice->len}, {r->body + r->at, r->len - r->at}};
+	unsigned k = 0;
+	for (unsigned i = 0; i < 3; i++)
+		if (all[i].n > 0)
+			out[k++] = all[i];
+	return k;
+}
+
 int hh_rendition_build(struct hh_rendition *r, char *body, size_t len, size_t min_gzip)
 {
 	char hex[65];
@@ -70,6 +217,7 @@ void hh_rendition_free(struct hh_rendition *r)
 {
 	free(r->body);
 	free(r->gz);
+	hh_splice_put(r->splice);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -142,7 +142,7 @@ enum MHD_Result hh_send_resource(struct hh_request *rq, struct hh_resource *res)
 	const char *etag = gz ? res->rend.etag_gz : res->rend.etag;
 	int nm = not_modified(rq, res, etag);
 	int status = nm ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
-	struct MHD_Response *pre = nm ? NULL : (gz ? res->ok_gz : res->ok);
+	struct MHD_Response *pre = nm ? NULL : hh_resource_ok(res, gz);
 	if (!needs_own_response(rq) && pre != NULL) /* 304s are not prebuilt (snapshot.c): made below */
 		return queue(rq, status, pre, 0);
 	struct MHD_Response *r = hh_resource_response(res, gz, nm);

@@ -48,9 +48,31 @@ static const char *vary_with_language(const struct hh_snapshot_options *o, const
 
 /* ------------------------------------------------------------ resources */
 
+/*
+ * An identity body that holds a splice (cache.h) is sent in pieces, which
+ * libmicrohttpd 0.9.75 writes in two system calls (the headers, then the
+ * body) where a body in one buffer goes out with its headers in one: a few
+ * microseconds more on each request. So the answers asked for in identity
+ * are made whole (a copy each) on their first such request, up to
+ * FLAT_BUDGET bytes in all: the hot ones, at the speed they always had;
+ * the others keep only their own bytes.
+ */
+#define FLAT_BUDGET ((size_t)8 << 20)
+static atomic_size_t flat_bytes;
+
+static size_t flat_len(const struct hh_resource *res)
+{
+	return res->rend.len + (res->rend.splice != NULL ? res->rend.splice->len : 0);
+}
+
 static void bytes_put(struct hh_resource *res)
 {
 	if (atomic_fetch_sub_explicit(&res->bytes_refs, 1, memory_order_acq_rel) == 1) {
+		char *flat = atomic_load(&res->flat);
+		if (flat != NULL) {
+			atomic_fetch_sub(&flat_bytes, flat_len(res));
+			free(flat);
+		}
 		hh_rendition_free(&res->rend);
 		free(res->surrogate);
 		free(res->key);
@@ -67,17 +89,54 @@ static void bytes_released(void *cls)
 static void resource_destroy(struct hh_ref *ref)
 {
 	struct hh_resource *res = (struct hh_resource *)ref;
-	struct MHD_Response *all[] = {res->ok, res->ok_gz};
+	struct MHD_Response *all[] = {res->ok, res->ok_gz, atomic_load(&res->ok_flat)};
 	for (size_t i = 0; i < HH_ARRAY_LEN(all); i++)
 		if (all[i] != NULL)
 			MHD_destroy_response(all[i]);
 	bytes_put(res);
 }
 
-struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified)
+/* res's identity body in one buffer: made on first use while the budget lasts; NULL (no splice, or past it). */
+static const char *flat_body(struct hh_resource *res)
 {
-	const char *body = gzip ? res->rend.gz : res->rend.body;
-	size_t len = gzip ? res->rend.gz_len : res->rend.len;
+	if (res->rend.splice == NULL)
+		return NULL;
+	char *flat = atomic_load_explicit(&res->flat, memory_order_acquire);
+	if (flat != NULL)
+		return flat;
+	size_t n = flat_len(res);
+	/* past the budget, a read only: no write to the shared counter on every request in pieces */
+	if (atomic_load_explicit(&flat_bytes, memory_order_relaxed) + n > FLAT_BUDGET)
+		return NULL;
+	if (atomic_fetch_add(&flat_bytes, n) + n > FLAT_BUDGET) {
+		atomic_fetch_sub(&flat_bytes, n);
+		return NULL;
+	}
+	struct hh_span span[3];
+	unsigned k = hh_rendition_spans(&res->rend, 0, span);
+	char *p = flat = xmalloc(n + 1);
+	for (unsigned i = 0; i < k; i++) {
+		memcpy(p, span[i].p, span[i].n);
+		p += span[i].n;
+	}
+	char *expected = NULL;
+	if (atomic_compare_exchange_strong(&res->flat, &expected, flat))
+		return flat;
+	free(flat); /* another request made it first */
+	atomic_fetch_sub(&flat_bytes, n);
+	return expected;
+}
+
+static struct MHD_Response *with_headers(struct hh_resource *res, struct MHD_Response *r, int gzip, int not_modified);
+
+/* A response over res's bytes; whole: an identity body in pieces made whole (flat_body) when it can be. */
+static struct MHD_Response *body_response(struct hh_resource *res, int gzip, int not_modified, int whole)
+{
+	struct hh_span span[3];
+	const char *flat = whole && !gzip && !not_modified ? flat_body(res) : NULL;
+	unsigned n_spans = flat != NULL ? 1 : hh_rendition_spans(&res->rend, gzip, span);
+	if (flat != NULL)
+		span[0] = (struct hh_span){flat, flat_len(res)};
 	/*
 	 * A 304 has no body. libmicrohttpd 0.9.75 gives any response of known
 	 * size a Content-Length: a 304 over the 200's bytes would carry the
@@ -92,10 +151,45 @@ struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	} else {
 		atomic_fetch_add_explicit(&res->bytes_refs, 1, memory_order_relaxed);
-		r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, bytes_released, res);
+		if (n_spans == 1) {
+			r = MHD_create_response_from_buffer_with_free_callback_cls(span[0].n, (void *)span[0].p,
+										   bytes_released, res);
+		} else { /* a body with a splice: its own bytes around the shared ones, sent as they lie */
+			struct MHD_IoVec iov[3];
+			for (unsigned i = 0; i < n_spans; i++)
+				iov[i] = (struct MHD_IoVec){span[i].p, span[i].n};
+			r = MHD_create_response_from_iovec(iov, n_spans, bytes_released, res);
+		}
 		if (r == NULL)
 			bytes_put(res);
 	}
+	return with_headers(res, r, gzip, not_modified);
+}
+
+struct MHD_Response *hh_resource_response(struct hh_resource *res, int gzip, int not_modified)
+{
+	return body_response(res, gzip, not_modified, 1);
+}
+
+struct MHD_Response *hh_resource_ok(struct hh_resource *res, int gzip)
+{
+	if (gzip || res->rend.splice == NULL)
+		return gzip ? res->ok_gz : res->ok;
+	struct MHD_Response *ok = atomic_load_explicit(&res->ok_flat, memory_order_acquire);
+	if (ok != NULL)
+		return ok;
+	if (flat_body(res) == NULL || (ok = body_response(res, 0, 0, 1)) == NULL)
+		return res->ok; /* past the budget: in pieces */
+	struct MHD_Response *expected = NULL;
+	if (atomic_compare_exchange_strong(&res->ok_flat, &expected, ok))
+		return ok;
+	MHD_destroy_response(ok); /* another request made it first: never queued, so ours goes */
+	return expected;
+}
+
+/* r (NULL gives NULL) with the headers of res's answer; NULL (r destroyed) on failure. */
+static struct MHD_Response *with_headers(struct hh_resource *res, struct MHD_Response *r, int gzip, int not_modified)
+{
 	if (r == NULL)
 		return NULL;
 	int ok = hh_headers_common(res->opts, r) == 0 &&
@@ -180,10 +274,14 @@ static const char *served_in(const char *lang)
 	return lang != NULL && hh_lang_parse(lang, &l) == 0 ? hh_lang_name(l) : NULL;
 }
 
-/* A resource from a body (steals the malloc'd body); m as for hh_resource_json_meta. */
+/*
+ * A resource from a body (steals the malloc'd body; with sp, the body
+ * without sp's bytes, which go at at: sp borrowed); m as for
+ * hh_resource_json_meta.
+ */
 static struct hh_resource *resource_new(const struct hh_snapshot_options *o, char *body, size_t len,
 					const char *content_type, const char *vary, const char *cache_control,
-					const struct hh_resource_meta *m)
+					const struct hh_resource_meta *m, struct hh_splice *sp, size_t at)
 {
 	struct hh_resource *res = xcalloc(1, sizeof(*res));
 	resource_meta(res, o, m);
@@ -194,7 +292,7 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 	res->content_type = content_type;
 	res->vary = vary_with_language(o, vary);
 	res->cache_control = cache_control;
-	if (hh_rendition_build(&res->rend, body, len, MIN_GZIP) < 0)
+	if (hh_rendition_build_spliced(&res->rend, body, len, at, sp, MIN_GZIP) < 0)
 		goto fail;
 	variant_etags(&res->rend, o);
 	/*
@@ -203,11 +301,11 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 	 * answer were ~10% of the memory bound; a 304 is made per request
 	 * (http.c falls back to hh_resource_response when one is NULL).
 	 */
-	res->ok = hh_resource_response(res, 0, 0);
+	res->ok = body_response(res, 0, 0, 0); /* in pieces when spliced: made whole only once asked for */
 	if (res->ok == NULL)
 		goto fail;
 	if (res->rend.gz != NULL) {
-		res->ok_gz = hh_resource_response(res, 1, 0);
+		res->ok_gz = body_response(res, 1, 0, 0);
 		if (res->ok_gz == NULL)
 			goto fail;
 	}
@@ -233,6 +331,7 @@ static void snapshot_free(struct hh_snapshot *s)
 	}
 	free(s->articles);
 	hh_search_free(atomic_load(&s->search));
+	hh_splice_put(s->help);
 	hh_content_free(s->content);
 	hh_content_free(s->base);
 	free(s);
@@ -307,7 +406,7 @@ void hh_reaper_free(struct hh_reaper *r)
 struct hh_resource *hh_resource_json_meta(const struct hh_snapshot_options *o, char *body, size_t len,
 					  const struct hh_resource_meta *m)
 {
-	return resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, m);
+	return resource_new(o, body, len, JSON_TYPE, VARY_ENC, o->cache_control, m, NULL, 0);
 }
 
 /* Renders j (stolen) to bytes of the given type. New reference or NULL. */
@@ -319,7 +418,7 @@ static struct hh_resource *resource_from_json(const struct hh_snapshot_options *
 	size_t len = 0;
 	char *body = hh_render_dump(j, &len);
 	json_decref(j);
-	return body ? resource_new(o, body, len, type, vary, o->cache_control, m) : NULL;
+	return body ? resource_new(o, body, len, type, vary, o->cache_control, m, NULL, 0) : NULL;
 }
 
 struct hh_resource *hh_resource_from_json_meta(const struct hh_snapshot_options *o, json_t *j,
@@ -627,19 +726,53 @@ struct hh_resource *hh_snapshot_article_ld(const struct hh_snapshot *s, const st
 				  VARY_ACCEPT_ENC, &m);
 }
 
-/* The article's JSON answer: a new reference or NULL. Pure over the content: runs on any thread. */
+/* when_to_get_help in an article's bytes: a key (a quote inside a string is escaped), so found once. */
+static const char HELP_KEY[] = "\"when_to_get_help\":";
+
+/* The bytes of content c's when_to_get_help, the same in each of its articles (a reference), or NULL. */
+static struct hh_splice *help_splice(const struct hh_content *c)
+{
+	json_t *help = hh_render_when_to_get_help(c);
+	size_t len = 0;
+	char *body = help != NULL ? hh_render_dump(help, &len) : NULL;
+	json_decref(help);
+	struct hh_splice *sp = body != NULL ? hh_splice_new(body, len) : NULL;
+	free(body);
+	return sp;
+}
+
+/*
+ * The article's JSON answer: a new reference or NULL. Pure over the
+ * content: runs on any thread. Its when_to_get_help is rendered once per
+ * snapshot (s->help) and spliced into every article's answer: each answer
+ * keeps only its own bytes, and builds only those.
+ */
 static struct hh_resource *article_json(const struct hh_snapshot *s, const struct hh_article *a)
 {
 	const char *lang = served_in(a->lang);
 	const struct hh_content *c = article_content(s, &a);
-	json_t *help = hh_render_when_to_get_help(c);
-	json_t *j = help ? hh_render_article(c, a, help) : NULL;
-	if (j != NULL && lang != NULL && json_object_set_new(j, "lang", json_string(lang)) < 0)
-		j = (json_decref(j), NULL);
 	struct hh_keybuf kb = {.len = 0};
 	article_keys(a, &kb);
 	struct hh_resource_meta m = {.keys = kb.buf, .modified = article_time(a), .lang = lang};
-	return resource_from_json(s->opts, j, JSON_TYPE, VARY_ACCEPT_ENC, &m);
+	/* "when_to_get_help":{} marks the place; an untranslated article (English inside another language) is whole */
+	json_t *j = s->help != NULL && c == s->content && lang == NULL ? hh_render_article(c, a, json_object()) : NULL;
+	size_t len = 0;
+	char *body = j != NULL ? hh_render_dump(j, &len) : NULL;
+	json_decref(j);
+	char *key = body != NULL ? strstr(body, HELP_KEY) : NULL;
+	if (key == NULL || strncmp(key + sizeof(HELP_KEY) - 1, "{}", 2) != 0) {
+		/* no splice (untranslated, or zlib failed making it): the whole article, as rendered */
+		free(body);
+		json_t *help = hh_render_when_to_get_help(c);
+		j = help ? hh_render_article(c, a, help) : NULL;
+		if (j != NULL && lang != NULL && json_object_set_new(j, "lang", json_string(lang)) < 0)
+			j = (json_decref(j), NULL);
+		return resource_from_json(s->opts, j, JSON_TYPE, VARY_ACCEPT_ENC, &m);
+	}
+	size_t at = (size_t)(key - body) + sizeof(HELP_KEY) - 1;
+	memmove(body + at, body + at + 2, len - at - 2 + 1); /* the "{}" out, the NUL with the rest */
+	return resource_new(s->opts, body, len - 2, JSON_TYPE, VARY_ACCEPT_ENC, s->opts->cache_control, &m, s->help,
+			    at);
 }
 
 /*
@@ -941,6 +1074,7 @@ struct hh_snapshot *hh_snapshot_build_one(struct hh_content *content, const stru
 	s->opts = o;
 	s->version = content->version;
 	s->built_at_ms = hh_wall_ms();
+	s->help = help_splice(content); /* on the reloader: a first request builds only its article's bytes */
 	size_t expected = 64 + 4 * (content->n_articles + content->n_causes + content->n_remedies);
 	s->answers = hh_cache_new(HH_CACHE_UNBOUNDED, lazy ? 64 : expected);
 	if (old != NULL && old->opts != o)

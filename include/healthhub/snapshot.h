@@ -4,7 +4,8 @@
  * A snapshot is built off to the side from a finished hh_content, then
  * published atomically; requests take a reference, so an old snapshot lives
  * until its last in-flight request is done. Every resource holds its body in
- * identity and gzip form and a prebuilt MHD 200 response per encoding
+ * identity and gzip form (an article's shares its when_to_get_help bytes
+ * with the others: cache.h, struct hh_splice) and a prebuilt MHD 200 response per encoding
  * whose headers are complete before any thread can see them (304s are
  * made per request: prebuilding them cost ~10% of the memory bound).
  */
@@ -88,7 +89,17 @@ struct hh_resource {
 	char *link;                             /* owned: RFC 8288 Link value of a list page, or NULL */
 	struct MHD_Response *ok, *ok_gz;        /* prebuilt 200s (ok_gz NULL without gzip); 304s are made
 						   per request */
+	_Atomic(char *) flat;                   /* an identity body with a splice, whole: made on its first
+						   request while a budget lasts (hh_resource_ok); else NULL */
+	_Atomic(struct MHD_Response *) ok_flat; /* the prebuilt 200 over flat, or NULL */
 };
+
+/*
+ * The prebuilt 200 of res in gzip or identity: what a request sends as it
+ * is. An identity body held in pieces is made whole here on its first
+ * request, while a process-wide budget lasts (snapshot.c).
+ */
+struct MHD_Response *hh_resource_ok(struct hh_resource *res, int gzip);
 
 /*
  * A cacheable JSON resource (JSON content type, Vary: Accept-Encoding, the
@@ -150,6 +161,9 @@ struct hh_snapshot {
 	 * right after a first publish of a large library), never changed after; NULL in a variant
 	 * (variants search their family's), until it is set, or when building failed. */
 	_Atomic(struct hh_search *) search;
+	/* The bytes of the content's when_to_get_help, spliced into each article answer (cache.h); owned, or
+	 * NULL (each article then renders its own). */
+	struct hh_splice *help;
 };
 
 /*

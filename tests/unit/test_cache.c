@@ -246,9 +246,83 @@ static void build_once_under_concurrency(void)
 	CHECK(freed == 3);
 }
 
+/* Inflates a whole gzip body into out (cap bytes); its length, or -1. */
+static long gunzip(const char *gz, size_t n, char *out, size_t cap)
+{
+	z_stream z = {0};
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)gz;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int rc = inflate(&z, Z_FINISH);
+	long len = rc == Z_STREAM_END && z.avail_in == 0 ? (long)z.total_out : -1;
+	inflateEnd(&z);
+	return len;
+}
+
+/*
+ * A body with a splice is the same answer as the whole body: the same
+ * ETags, identity pieces that join into its bytes, a gzip body that
+ * inflates to them; the splice lives as long as a rendition holds it.
+ */
+static void spliced(void)
+{
+	char whole[4096], mid[1200], head[1400];
+	for (size_t i = 0; i < sizeof(mid) - 1; i++)
+		mid[i] = "shared when_to_get_help "[i % 24];
+	mid[sizeof(mid) - 1] = '\0';
+	for (size_t i = 0; i < sizeof(head) - 1; i++)
+		head[i] = (char)('a' + (i * 7) % 26);
+	head[sizeof(head) - 1] = '\0';
+	const char *tail = "},\"positions\":[\"sitting\"]}";
+	int n = snprintf(whole, sizeof(whole), "{\"t\":\"%s\",\"h\":%s%s", head, mid, tail);
+	CHECK(n > 0 && (size_t)n < sizeof(whole));
+	size_t at = strlen(head) + 12; /* {"t":" and ","h": around head */
+	CHECK(memcmp(whole + at, mid, strlen(mid)) == 0);
+	struct hh_splice *sp = hh_splice_new(mid, strlen(mid));
+	CHECK(sp != NULL && sp->len == strlen(mid) && sp->deflated_len > 0);
+	char *own = xmalloc((size_t)n + 1);
+	memcpy(own, whole, at);
+	memcpy(own + at, whole + at + strlen(mid), (size_t)n - at - strlen(mid) + 1);
+	struct hh_rendition a, b;
+	CHECK(hh_rendition_build(&a, xstrndup(whole, (size_t)n), (size_t)n, 16) == 0);
+	CHECK(hh_rendition_build_spliced(&b, own, (size_t)n - strlen(mid), at, sp, 16) == 0);
+	hh_splice_put(sp); /* b holds its own reference */
+	CHECK_STR(a.etag, b.etag);
+	CHECK_STR(a.etag_gz, b.etag_gz);
+	CHECK(b.len + b.splice->len == (size_t)n);
+	struct hh_span span[3];
+	unsigned k = hh_rendition_spans(&b, 0, span);
+	char joined[4096];
+	size_t len = 0;
+	for (unsigned i = 0; i < k; i++) {
+		memcpy(joined + len, span[i].p, span[i].n);
+		len += span[i].n;
+	}
+	CHECK(k == 3 && len == (size_t)n && memcmp(joined, whole, len) == 0);
+	CHECK(hh_rendition_spans(&b, 1, span) == 1 && span[0].p == b.gz);
+	char out[8192];
+	CHECK(b.gz != NULL && gunzip(b.gz, b.gz_len, out, sizeof(out)) == n && memcmp(out, whole, (size_t)n) == 0);
+	CHECK(b.gz_len < a.gz_len + 64); /* compressed about as well as the whole */
+	/* the splice at either end: still the whole body */
+	struct hh_splice *sp2 = hh_splice_new(whole, (size_t)n);
+	struct hh_rendition c;
+	CHECK(sp2 != NULL && hh_rendition_build_spliced(&c, xstrdup(""), 0, 0, sp2, 16) == 0);
+	hh_splice_put(sp2);
+	CHECK_STR(a.etag, c.etag);
+	CHECK(hh_rendition_spans(&c, 0, span) == 1 && span[0].n == (size_t)n);
+	CHECK(c.gz != NULL && gunzip(c.gz, c.gz_len, out, sizeof(out)) == n && memcmp(out, whole, (size_t)n) == 0);
+	hh_rendition_free(&a);
+	hh_rendition_free(&b);
+	hh_rendition_free(&c);
+}
+
 int main(void)
 {
 	renditions();
+	spliced();
 	etags();
 	encodings();
 	lru();

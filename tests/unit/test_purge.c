@@ -3,7 +3,8 @@
  * keys on prebuilt answers, the diff between two snapshots (only the own
  * keys of answers whose bytes changed, appeared or vanished, plus
  * "triage"), the same with answers shared by a reload or built lazily,
- * and the purge URL check.
+ * the purge URL check, and article answers held in pieces (their
+ * when_to_get_help spliced in: the same bytes as rendered whole).
  *
  * Runs from the source tree (ctest sets WORKING_DIRECTORY): "content" is the real content.
  */
@@ -17,6 +18,7 @@
 #include "healthhub/keys.h"
 #include "healthhub/loader.h"
 #include "healthhub/purge.h"
+#include "healthhub/render.h"
 #include "healthhub/snapshot.h"
 
 static struct hh_snapshot_options opts;
@@ -248,6 +250,43 @@ static void urls(void)
 	CHECK(hh_purge_urls_check("varnish:6081", why, sizeof(why)) < 0);
 }
 
+/*
+ * Every article answer of s, and of its Spanish US variant, is the article
+ * as rendered whole: its own bytes around the snapshot's when_to_get_help,
+ * joined; sent whole once asked for as it is.
+ */
+static void spliced_articles(const struct hh_snapshot *s)
+{
+	const struct hh_snapshot *es = hh_snapshot_variant(s, HH_LANG_ES, "US");
+	const struct hh_snapshot *both[] = {s, es};
+	CHECK(es != NULL && es != s);
+	for (size_t k = 0; k < HH_ARRAY_LEN(both) && both[k] != NULL; k++) {
+		const struct hh_content *c = both[k]->content;
+		for (size_t i = 0; i < c->n_articles; i++) {
+			struct hh_resource *res = hh_snapshot_article(both[k], c->articles[i].slug);
+			json_t *help = hh_render_when_to_get_help(c);
+			json_t *j = help ? hh_render_article(c, &c->articles[i], help) : NULL;
+			size_t len = 0;
+			char *want = j ? hh_render_dump(j, &len) : NULL;
+			json_decref(j);
+			CHECK(res != NULL && res->rend.splice != NULL && res->rend.splice == both[k]->help);
+			struct hh_span span[3];
+			unsigned n = res ? hh_rendition_spans(&res->rend, 0, span) : 0;
+			size_t at = 0;
+			int same = want != NULL && n == 3;
+			for (unsigned p = 0; same && p < n; p++) {
+				same = at + span[p].n <= len && memcmp(want + at, span[p].p, span[p].n) == 0;
+				at += span[p].n;
+			}
+			CHECK(same && at == len);
+			struct MHD_Response *flat = res ? hh_resource_ok(res, 0) : NULL;
+			CHECK(flat != NULL && flat != res->ok && hh_resource_ok(res, 0) == flat);
+			CHECK(res != NULL && hh_resource_ok(res, 1) == res->ok_gz);
+			free(want);
+		}
+	}
+}
+
 int main(void)
 {
 	hh_cors_init(&cors, "*", 600);
@@ -259,6 +298,7 @@ int main(void)
 		diff(old, same, changed);
 		lazy_keys(old);
 		i18n_keys(old);
+		spliced_articles(old);
 	}
 	lazy_and_shared();
 	urls();
