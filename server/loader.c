@@ -105,17 +105,17 @@ static void set_review(struct src *s, struct hh_content *c, const char *review)
 		c->translation_review = review;
 }
 
-static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len);
+static const char *keep_doc(struct loader *L, const char *rel, const char *buf, size_t len);
 
-/* The file's canonical text, kept for migrate (L->keep). */
-static void keep_canonical(struct loader *L, const char *rel, const json_t *root)
+/* The file's canonical text, kept for migrate (L->keep); its checksum (in the arena), or NULL. */
+static const char *keep_canonical(struct loader *L, const char *rel, const json_t *root)
 {
 	if (L->keep == NULL)
-		return;
+		return NULL;
 	char *canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-	if (canon != NULL)
-		keep_doc(L, rel, canon, strlen(canon));
+	const char *sum = canon != NULL ? keep_doc(L, rel, canon, strlen(canon)) : NULL;
 	free(canon);
+	return sum;
 }
 
 static void check_src(struct loader *L, struct src *s, struct hh_content *c)
@@ -123,7 +123,11 @@ static void check_src(struct loader *L, struct src *s, struct hh_content *c)
 	json_t *root = hh_schema_load(&s->f);
 	if (root == NULL)
 		return;
-	keep_canonical(L, s->rel, root);
+	const char *sum = keep_canonical(L, s->rel, root);
+	/* an English entity's checksum is its canonical text's: the schema need not serialise it again */
+	if (sum != NULL && s->f.checksum == NULL && (L->prefix == NULL || L->prefix[0] == '\0') &&
+	    s->kind < ENTITY_KINDS)
+		s->f.checksum = sum;
 	const char *review = L->prefix != NULL && L->prefix[0] != '\0' ? take_review(s, root) : NULL;
 	if (s->kind == KIND_POLICY && L->combinations != NULL)
 		json_object_set(root, "combinations", L->combinations);
@@ -232,11 +236,11 @@ static int doc_read(const struct loader *L, const char *rel, char **buf, size_t 
  * sorted) with that text's sha256: migrate stores them as documents
  * (docstore.h) without parsing them again.
  */
-static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len)
+static const char *keep_doc(struct loader *L, const char *rel, const char *buf, size_t len)
 {
 	struct hh_content *k = L->keep;
 	if (k == NULL)
-		return;
+		return NULL;
 	struct hh_i18n_doc *v = k->docs;
 	if ((k->n_docs & (k->n_docs - 1)) == 0) { /* 0, 1, 2, 4...: doubled, so keeping n files costs O(n) */
 		v = hh_content_alloc(k, (k->n_docs * 2 + 1) * sizeof(*v));
@@ -248,7 +252,7 @@ static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t 
 	v[k->n_docs] = (struct hh_i18n_doc){hh_content_strdup(k, rel), hh_content_strndup(k, buf, len),
 					    hh_content_strdup(k, sum)};
 	k->docs = v;
-	k->n_docs++;
+	return k->docs[k->n_docs++].checksum;
 }
 
 static void read_src(struct loader *L, const char *name, enum kind kind)
@@ -547,7 +551,7 @@ static void read_phrases(struct loader *L, enum hh_lang lang)
 		return;
 	}
 	files_add(&L->files, rel, buf, len);
-	keep_doc(L, rel, buf, len);
+	(void)keep_doc(L, rel, buf, len);
 	struct src *s = src_new(L, rel, KIND_PHRASES, buf, len);
 	json_t *root = hh_schema_load(&s->f);
 	if (root != NULL) {
