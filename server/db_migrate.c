@@ -264,6 +264,96 @@ int hh_db_notify(struct hh_db *db, long long version, char *err, size_t errlen)
 	return q_exec(&r, "SELECT pg_notify($1, $2)", 2, params);
 }
 
+/* ------------------------------------------------------------ checked files */
+
+void hh_db_checks_free(struct hh_db_checks *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].path);
+		free(c->v[i].file_checksum);
+		free(c->v[i].checksum);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+int hh_db_checks_read(struct hh_db *db, const char *checker, struct hh_db_checks *out, char *err, size_t errlen)
+{
+	struct run r;
+	run_init(&r, db, err, errlen);
+	memset(out, 0, sizeof(*out));
+	snprintf(r.what, sizeof(r.what), "file_checks");
+	PGresult *res =
+		hh_db_exec(&r.x, "SELECT to_regclass('file_checks') IS NOT NULL", 0, NULL, PGRES_TUPLES_OK, NULL);
+	if (res == NULL)
+		return -1;
+	int present = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (!present)
+		return 0;
+	const char *params[] = {checker};
+	res = hh_db_exec(&r.x,
+			 "SELECT path, file_checksum, checksum FROM file_checks WHERE checker = $1\n"
+			 " ORDER BY path COLLATE \"C\", file_checksum COLLATE \"C\"",
+			 1, params, PGRES_TUPLES_OK, NULL);
+	if (res == NULL)
+		return -1;
+	out->v = xcalloc((size_t)PQntuples(res) + 1, sizeof(*out->v));
+	for (int i = 0; i < PQntuples(res); i++)
+		out->v[out->n++] = (struct hh_db_check){xstrdup(PQgetvalue(res, i, 0)), xstrdup(PQgetvalue(res, i, 1)),
+							xstrdup(PQgetvalue(res, i, 2))};
+	PQclear(res);
+	return 0;
+}
+
+/* One column of v as a PostgreSQL array literal: {"a","b"} (every element quoted). */
+static char *array_literal(const struct hh_db_check *v, size_t n, size_t field)
+{
+	size_t cap = 3;
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(field == 0 ? v[i].path : field == 1 ? v[i].file_checksum : v[i].checksum) + 3;
+	char *out = xmalloc(cap), *p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		const char *s = field == 0 ? v[i].path : field == 1 ? v[i].file_checksum : v[i].checksum;
+		if (i > 0)
+			*p++ = ',';
+		*p++ = '"';
+		for (; *s != '\0'; s++) {
+			if (*s == '"' || *s == '\\')
+				*p++ = '\\';
+			*p++ = *s;
+		}
+		*p++ = '"';
+	}
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
+int hh_db_checks_write(struct hh_db *db, const char *checker, const struct hh_db_check *v, size_t n, char *err,
+		       size_t errlen)
+{
+	struct run r;
+	run_init(&r, db, err, errlen);
+	if (n == 0)
+		return 0;
+	snprintf(r.what, sizeof(r.what), "file_checks");
+	char *cols[3];
+	for (size_t k = 0; k < 3; k++)
+		cols[k] = array_literal(v, n, k);
+	const char *params[] = {checker, cols[0], cols[1], cols[2]};
+	int rc = q_exec(&r,
+			"INSERT INTO file_checks (checker, path, file_checksum, checksum)\n"
+			" SELECT $1, p, f, c FROM unnest($2::text[], $3::text[], $4::text[]) AS t (p, f, c)\n"
+			" ON CONFLICT DO NOTHING",
+			4, params);
+	for (size_t k = 0; k < 3; k++)
+		free(cols[k]);
+	return rc;
+}
+
 /* ------------------------------------------------------------ upgrade */
 
 int hh_db_upgrade_sums(struct hh_db *db, struct hh_db_sums *out, long long *version, char *err, size_t errlen)

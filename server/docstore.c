@@ -37,7 +37,7 @@ static void docs_add_sum(struct hh_docs *d, const char *name, const char *lang, 
 	x->name = xstrdup(name);
 	snprintf(x->lang, sizeof(x->lang), "%s", lang);
 	x->body = body != NULL ? xstrdup(body) : NULL;
-	if (body != NULL && sum != NULL)
+	if (sum != NULL) /* without a body: a document known by its checksum alone */
 		snprintf(x->checksum, sizeof(x->checksum), "%s", sum);
 	else if (body != NULL)
 		hh_sha256_hex(body, strlen(body), x->checksum);
