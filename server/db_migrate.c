@@ -38,6 +38,46 @@ static int q_exec(struct run *r, const char *sql, int n, const char *const *para
 	return hh_db_command(&r->x, sql, n, params) < 0 ? -1 : 0;
 }
 
+/* One statement run for its effect, named what in its error. */
+static int command(struct hh_db *db, const char *what, const char *sql, int n, const char *const *params, char *err,
+		   size_t errlen)
+{
+	struct run r;
+	run_init(&r, db, err, errlen);
+	snprintf(r.what, sizeof(r.what), "%s", what);
+	return q_exec(&r, sql, n, params);
+}
+
+/* BEGIN and the lock every writer of content versions takes (migrate, approve, revoke). */
+static int begin_locked(struct run *r)
+{
+	const char *params[] = {MIGRATE_LOCK_KEY};
+	return q_exec(r, "BEGIN", 0, NULL) < 0 || q_exec(r, "SELECT pg_advisory_xact_lock($1::bigint)", 1, params) < 0
+		       ? -1
+		       : 0;
+}
+
+/* 1 when the table is there, 0 when not, -1 on error: asked first, as a failed SELECT aborts a transaction. */
+static int table_exists(struct run *r, const char *table)
+{
+	const char *params[] = {table};
+	PGresult *res = hh_db_exec(&r->x, "SELECT to_regclass($1) IS NOT NULL", 1, params, PGRES_TUPLES_OK, NULL);
+	if (res == NULL)
+		return -1;
+	int present = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return present;
+}
+
+/* Row i's name, lang, version and checksum (columns 0-3) into d. */
+static void doc_row(const PGresult *res, int i, struct hh_doc *d)
+{
+	d->name = xstrdup(PQgetvalue(res, i, 0));
+	snprintf(d->lang, sizeof(d->lang), "%s", PQgetvalue(res, i, 1));
+	d->version = hh_db_int(res, i, 2);
+	snprintf(d->checksum, sizeof(d->checksum), "%s", PQgetvalue(res, i, 3));
+}
+
 static const char *num(char buf[24], long long v)
 {
 	snprintf(buf, 24, "%lld", v);
@@ -49,10 +89,9 @@ static const char *num(char buf[24], long long v)
 int hh_db_migrate_begin(struct hh_db *db, char *err, size_t errlen)
 {
 	struct run r;
-	const char *params[] = {MIGRATE_LOCK_KEY};
 	run_init(&r, db, err, errlen);
 	snprintf(r.what, sizeof(r.what), "starting the transaction");
-	if (q_exec(&r, "BEGIN", 0, NULL) < 0 || q_exec(&r, "SELECT pg_advisory_xact_lock($1::bigint)", 1, params) < 0)
+	if (begin_locked(&r) < 0)
 		return -1;
 	/* Created here, not in a migration: it must exist to record the first one. */
 	return q_exec(&r,
@@ -65,10 +104,7 @@ int hh_db_migrate_begin(struct hh_db *db, char *err, size_t errlen)
 
 int hh_db_migrate_commit(struct hh_db *db, char *err, size_t errlen)
 {
-	struct run r;
-	run_init(&r, db, err, errlen);
-	snprintf(r.what, sizeof(r.what), "commit");
-	return q_exec(&r, "COMMIT", 0, NULL);
+	return command(db, "commit", "COMMIT", 0, NULL, err, errlen);
 }
 
 void hh_db_migrate_rollback(struct hh_db *db)
@@ -211,10 +247,7 @@ int hh_db_docs_at(struct hh_db *db, long long as_of, const char *name, int with_
 	out->v = xcalloc((size_t)PQntuples(res) + 1, sizeof(*out->v));
 	for (int i = 0; i < PQntuples(res); i++) {
 		struct hh_doc *d = &out->v[out->n++];
-		d->name = xstrdup(PQgetvalue(res, i, 0));
-		snprintf(d->lang, sizeof(d->lang), "%s", PQgetvalue(res, i, 1));
-		d->version = hh_db_int(res, i, 2);
-		snprintf(d->checksum, sizeof(d->checksum), "%s", PQgetvalue(res, i, 3));
+		doc_row(res, i, d);
 		d->body = PQgetisnull(res, i, 4) ? NULL : xstrdup(PQgetvalue(res, i, 4));
 	}
 	PQclear(res);
@@ -242,26 +275,103 @@ int hh_db_version_new(struct hh_db *db, const char *author, const char *message,
 
 int hh_db_doc_write(struct hh_db *db, long long version, const struct hh_doc *d, char *err, size_t errlen)
 {
-	struct run r;
-	char v[24];
-	run_init(&r, db, err, errlen);
-	snprintf(r.what, sizeof(r.what), "%s (%s)", d->name, d->lang);
+	char v[24], what[192];
+	snprintf(what, sizeof(what), "%s (%s)", d->name, d->lang);
 	const char *params[] = {num(v, version), d->name, d->lang, d->body != NULL ? d->checksum : NULL, d->body};
-	return q_exec(&r,
-		      "INSERT INTO documents (version, name, lang, kind, checksum, body, translates)\n"
-		      " VALUES ($1, $2, $3, split_part($2, '/', 1), $4, $5::json, CASE WHEN $3 <> 'en' THEN\n"
-		      "  (SELECT max(e.version) FROM documents AS e WHERE e.name = $2 AND e.lang = 'en') END)",
-		      5, params);
+	return command(db, what,
+		       "INSERT INTO documents (version, name, lang, kind, checksum, body, translates)\n"
+		       " VALUES ($1, $2, $3, split_part($2, '/', 1), $4, $5::json, CASE WHEN $3 <> 'en' THEN\n"
+		       "  (SELECT max(e.version) FROM documents AS e WHERE e.name = $2 AND e.lang = 'en') END)",
+		       5, params, err, errlen);
 }
 
 int hh_db_notify(struct hh_db *db, long long version, char *err, size_t errlen)
 {
-	struct run r;
 	char v[24];
-	run_init(&r, db, err, errlen);
-	snprintf(r.what, sizeof(r.what), "notify");
 	const char *params[] = {HH_DB_CONTENT_CHANNEL, num(v, version)};
-	return q_exec(&r, "SELECT pg_notify($1, $2)", 2, params);
+	return command(db, "notify", "SELECT pg_notify($1, $2)", 2, params, err, errlen);
+}
+
+/* ------------------------------------------------------------ checked files */
+
+void hh_db_checks_free(struct hh_db_checks *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].path);
+		free(c->v[i].file_checksum);
+		free(c->v[i].checksum);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+int hh_db_checks_read(struct hh_db *db, const char *checker, struct hh_db_checks *out, char *err, size_t errlen)
+{
+	struct run r;
+	run_init(&r, db, err, errlen);
+	memset(out, 0, sizeof(*out));
+	snprintf(r.what, sizeof(r.what), "file_checks");
+	int present = table_exists(&r, "file_checks");
+	if (present <= 0)
+		return present;
+	const char *params[] = {checker};
+	PGresult *res = hh_db_exec(&r.x,
+				   "SELECT path, file_checksum, checksum FROM file_checks WHERE checker = $1\n"
+				   " ORDER BY path COLLATE \"C\", file_checksum COLLATE \"C\"",
+				   1, params, PGRES_TUPLES_OK, NULL);
+	if (res == NULL)
+		return -1;
+	out->v = xcalloc((size_t)PQntuples(res) + 1, sizeof(*out->v));
+	for (int i = 0; i < PQntuples(res); i++)
+		out->v[out->n++] = (struct hh_db_check){xstrdup(PQgetvalue(res, i, 0)), xstrdup(PQgetvalue(res, i, 1)),
+							xstrdup(PQgetvalue(res, i, 2))};
+	PQclear(res);
+	return 0;
+}
+
+/* One column of v as a PostgreSQL array literal: {"a","b"} (every element quoted). */
+static char *array_literal(const struct hh_db_check *v, size_t n, size_t field)
+{
+	size_t cap = 3;
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(field == 0 ? v[i].path : field == 1 ? v[i].file_checksum : v[i].checksum) + 3;
+	char *out = xmalloc(cap), *p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		const char *s = field == 0 ? v[i].path : field == 1 ? v[i].file_checksum : v[i].checksum;
+		if (i > 0)
+			*p++ = ',';
+		*p++ = '"';
+		for (; *s != '\0'; s++) {
+			if (*s == '"' || *s == '\\')
+				*p++ = '\\';
+			*p++ = *s;
+		}
+		*p++ = '"';
+	}
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
+int hh_db_checks_write(struct hh_db *db, const char *checker, const struct hh_db_check *v, size_t n, char *err,
+		       size_t errlen)
+{
+	if (n == 0)
+		return 0;
+	char *cols[3];
+	for (size_t k = 0; k < 3; k++)
+		cols[k] = array_literal(v, n, k);
+	const char *params[] = {checker, cols[0], cols[1], cols[2]};
+	int rc = command(db, "file_checks",
+			 "INSERT INTO file_checks (checker, path, file_checksum, checksum)\n"
+			 " SELECT $1, p, f, c FROM unnest($2::text[], $3::text[], $4::text[]) AS t (p, f, c)\n"
+			 " ON CONFLICT DO NOTHING",
+			 4, params, err, errlen);
+	for (size_t k = 0; k < 3; k++)
+		free(cols[k]);
+	return rc;
 }
 
 /* ------------------------------------------------------------ upgrade */
@@ -273,16 +383,10 @@ int hh_db_upgrade_sums(struct hh_db *db, struct hh_db_sums *out, long long *vers
 	memset(out, 0, sizeof(*out));
 	*version = 0;
 	snprintf(r.what, sizeof(r.what), "legacy_files");
-	/* a failed SELECT would abort migrate's transaction: ask first whether the table is there */
-	PGresult *res =
-		hh_db_exec(&r.x, "SELECT to_regclass('legacy_files') IS NOT NULL", 0, NULL, PGRES_TUPLES_OK, NULL);
-	if (res == NULL)
-		return -1;
-	int present = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	if (!present)
-		return 0;
-	res = hh_db_exec(
+	int present = table_exists(&r, "legacy_files");
+	if (present <= 0)
+		return present;
+	PGresult *res = hh_db_exec(
 		&r.x,
 		"SELECT l.path, l.checksum, (SELECT max(version) FROM content_versions) FROM legacy_files AS l\n"
 		" WHERE NOT EXISTS (SELECT 1 FROM documents) ORDER BY l.path COLLATE \"C\"",
@@ -301,10 +405,7 @@ int hh_db_upgrade_sums(struct hh_db *db, struct hh_db_sums *out, long long *vers
 
 int hh_db_upgrade_done(struct hh_db *db, char *err, size_t errlen)
 {
-	struct run r;
-	run_init(&r, db, err, errlen);
-	snprintf(r.what, sizeof(r.what), "legacy_files");
-	return q_exec(&r, "DROP TABLE IF EXISTS legacy_files", 0, NULL);
+	return command(db, "legacy_files", "DROP TABLE IF EXISTS legacy_files", 0, NULL, err, errlen);
 }
 
 /* ------------------------------------------------------------ history */
@@ -397,8 +498,7 @@ int hh_db_signoff(struct hh_db *db, const struct hh_db_signoff *s, long long *ma
 	char v[24];
 	run_init(&r, db, err, errlen);
 	snprintf(r.what, sizeof(r.what), "%s %s@%lld", s->action, s->name, s->version);
-	const char *lock[] = {MIGRATE_LOCK_KEY};
-	if (q_exec(&r, "BEGIN", 0, NULL) < 0 || q_exec(&r, "SELECT pg_advisory_xact_lock($1::bigint)", 1, lock) < 0)
+	if (begin_locked(&r) < 0)
 		return -1;
 	/* the document the entity had at that version, and whether that text is signed off now */
 	const char *find[] = {s->name, s->lang, num(v, s->version)};
@@ -474,13 +574,8 @@ int hh_db_pending(struct hh_db *db, struct hh_docs *out, char *err, size_t errle
 	if (res == NULL)
 		return r.x.rc;
 	out->v = xcalloc((size_t)PQntuples(res) + 1, sizeof(*out->v));
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct hh_doc *d = &out->v[out->n++];
-		d->name = xstrdup(PQgetvalue(res, i, 0));
-		snprintf(d->lang, sizeof(d->lang), "%s", PQgetvalue(res, i, 1));
-		d->version = hh_db_int(res, i, 2);
-		snprintf(d->checksum, sizeof(d->checksum), "%s", PQgetvalue(res, i, 3));
-	}
+	for (int i = 0; i < PQntuples(res); i++)
+		doc_row(res, i, &out->v[out->n++]);
 	PQclear(res);
 	return 0;
 }

@@ -27,7 +27,9 @@ void hh_docs_free(struct hh_docs *d)
 	d->n = 0;
 }
 
-void hh_docs_add(struct hh_docs *d, const char *name, const char *lang, const char *body, long long version)
+/* Adds a document whose body's checksum is sum when known (NULL: computed here). */
+static void docs_add_sum(struct hh_docs *d, const char *name, const char *lang, const char *body, const char *sum,
+			 long long version)
 {
 	d->v = hh_grow(d->v, d->n, sizeof(*d->v));
 	struct hh_doc *x = &d->v[d->n++];
@@ -35,9 +37,16 @@ void hh_docs_add(struct hh_docs *d, const char *name, const char *lang, const ch
 	x->name = xstrdup(name);
 	snprintf(x->lang, sizeof(x->lang), "%s", lang);
 	x->body = body != NULL ? xstrdup(body) : NULL;
-	if (body != NULL)
+	if (sum != NULL) /* without a body: a document known by its checksum alone */
+		snprintf(x->checksum, sizeof(x->checksum), "%s", sum);
+	else if (body != NULL)
 		hh_sha256_hex(body, strlen(body), x->checksum);
 	x->version = version;
+}
+
+void hh_docs_add(struct hh_docs *d, const char *name, const char *lang, const char *body, long long version)
+{
+	docs_add_sum(d, name, lang, body, NULL, version);
 }
 
 static int cmp_doc(const void *a, const void *b)
@@ -138,8 +147,8 @@ int hh_docs_from_files(const struct hh_i18n_doc *files, size_t n, int canonical_
 			continue; /* the language's triage document is made at its first file */
 		if (member != NULL && strlen(triage_done) + strlen(tag) < sizeof(triage_done))
 			strcat(triage_done, tag);
-		if (member == NULL && canonical_in) { /* the loader's kept files: canonical already */
-			hh_docs_add(out, name, lang, files[i].body, 0);
+		if (member == NULL && canonical_in) { /* the loader's kept files: canonical and summed already */
+			docs_add_sum(out, name, lang, files[i].body, files[i].checksum, 0);
 			continue;
 		}
 		json_t *v = member != NULL ? triage_of(files, n, lang) : json_loads(files[i].body, 0, NULL);

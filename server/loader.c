@@ -105,17 +105,17 @@ static void set_review(struct src *s, struct hh_content *c, const char *review)
 		c->translation_review = review;
 }
 
-static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len);
+static const char *keep_doc(struct loader *L, const char *rel, const char *buf, size_t len, const char *known_sum);
 
-/* The file's canonical text, kept for migrate (L->keep). */
-static void keep_canonical(struct loader *L, const char *rel, const json_t *root)
+/* The file's canonical text, kept for migrate (L->keep); its checksum (in the arena), or NULL. */
+static const char *keep_canonical(struct loader *L, const char *rel, const json_t *root)
 {
 	if (L->keep == NULL)
-		return;
+		return NULL;
 	char *canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-	if (canon != NULL)
-		keep_doc(L, rel, canon, strlen(canon));
+	const char *sum = canon != NULL ? keep_doc(L, rel, canon, strlen(canon), NULL) : NULL;
 	free(canon);
+	return sum;
 }
 
 static void check_src(struct loader *L, struct src *s, struct hh_content *c)
@@ -123,7 +123,11 @@ static void check_src(struct loader *L, struct src *s, struct hh_content *c)
 	json_t *root = hh_schema_load(&s->f);
 	if (root == NULL)
 		return;
-	keep_canonical(L, s->rel, root);
+	const char *sum = keep_canonical(L, s->rel, root);
+	/* an English entity's checksum is its canonical text's: the schema need not serialise it again */
+	if (sum != NULL && s->f.checksum == NULL && (L->prefix == NULL || L->prefix[0] == '\0') &&
+	    s->kind < ENTITY_KINDS)
+		s->f.checksum = sum;
 	const char *review = L->prefix != NULL && L->prefix[0] != '\0' ? take_review(s, root) : NULL;
 	if (s->kind == KIND_POLICY && L->combinations != NULL)
 		json_object_set(root, "combinations", L->combinations);
@@ -214,6 +218,12 @@ static const struct hh_i18n_doc *doc_find(const struct loader *L, const char *re
 	return L->n_docs > 0 ? bsearch(rel, L->docs, L->n_docs, sizeof(*L->docs), cmp_doc_path) : NULL;
 }
 
+/* The known file rel (L->known sorted by path), or NULL. */
+static const struct hh_i18n_doc *known_find(const struct loader *L, const char *rel)
+{
+	return bsearch(rel, L->known, L->n_known, sizeof(*L->known), cmp_doc_path);
+}
+
 /* The bytes of a document file (docs mode), copied as hh_walk_read would. */
 static int doc_read(const struct loader *L, const char *rel, char **buf, size_t *len, char **why)
 {
@@ -230,13 +240,14 @@ static int doc_read(const struct loader *L, const char *rel, char **buf, size_t 
 /*
  * Every file read from a folder is kept as its canonical JSON (compact, keys
  * sorted) with that text's sha256: migrate stores them as documents
- * (docstore.h) without parsing them again.
+ * (docstore.h) without parsing them again. A known file (buf NULL) is kept
+ * as its document's checksum, known_sum, alone.
  */
-static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t len)
+static const char *keep_doc(struct loader *L, const char *rel, const char *buf, size_t len, const char *known_sum)
 {
 	struct hh_content *k = L->keep;
 	if (k == NULL)
-		return;
+		return NULL;
 	struct hh_i18n_doc *v = k->docs;
 	if ((k->n_docs & (k->n_docs - 1)) == 0) { /* 0, 1, 2, 4...: doubled, so keeping n files costs O(n) */
 		v = hh_content_alloc(k, (k->n_docs * 2 + 1) * sizeof(*v));
@@ -244,11 +255,15 @@ static void keep_doc(struct loader *L, const char *rel, const char *buf, size_t 
 			memcpy(v, k->docs, k->n_docs * sizeof(*v));
 	}
 	char sum[65];
-	hh_sha256_hex(buf, len, sum);
-	v[k->n_docs] = (struct hh_i18n_doc){hh_content_strdup(k, rel), hh_content_strndup(k, buf, len),
-					    hh_content_strdup(k, sum)};
+	if (buf != NULL)
+		hh_sha256_hex(buf, len, sum);
+	else /* a known file: its document by checksum alone */
+		snprintf(sum, sizeof(sum), "%s", known_sum);
+	v[k->n_docs] =
+		(struct hh_i18n_doc){hh_content_strdup(k, rel), buf != NULL ? hh_content_strndup(k, buf, len) : NULL,
+				     hh_content_strdup(k, sum)};
 	k->docs = v;
-	k->n_docs++;
+	return k->docs[k->n_docs++].checksum;
 }
 
 static void read_src(struct loader *L, const char *name, enum kind kind)
@@ -256,6 +271,13 @@ static void read_src(struct loader *L, const char *name, enum kind kind)
 	char *buf = NULL, *why = NULL;
 	size_t len = 0;
 	char *rel = xasprintf("%s%s", L->prefix != NULL ? L->prefix : "", name);
+	const struct hh_i18n_doc *known = L->n_known > 0 && kind < ENTITY_KINDS ? known_find(L, rel) : NULL;
+	if (known != NULL) { /* checked before and unchanged: listed (its links hold), kept, not read */
+		(void)keep_doc(L, rel, NULL, 0, known->checksum);
+		L->skipped++;
+		free(rel);
+		return;
+	}
 	int rc = L->docs != NULL ? doc_read(L, rel, &buf, &len, &why) : hh_walk_read(L->dir, rel, &buf, &len, &why);
 	if (rc < 0) {
 		loader_fail(L, rel, "%s", why);
@@ -479,6 +501,8 @@ static void read_language(struct loader *L, enum hh_lang lang)
 	T.docs = L->docs;
 	T.n_docs = L->n_docs;
 	T.keep = L->keep;
+	T.known = L->known;
+	T.n_known = L->n_known;
 	read_lang_combinations(&T);
 	for (int k = 0; k < ENTITY_KINDS; k++)
 		read_entity_dir(&T, (enum kind)k);
@@ -491,6 +515,7 @@ static void read_language(struct loader *L, enum hh_lang lang)
 	free(policy);
 	report_dropped(&T);
 	L->errors += T.errors;
+	L->skipped += T.skipped;
 	if (T.errors == 0 && L->docs == NULL)
 		hh_i18n_compare(L->c, T.c, prefix, L->diags, &L->errors);
 	if (T.errors == 0) {
@@ -547,7 +572,7 @@ static void read_phrases(struct loader *L, enum hh_lang lang)
 		return;
 	}
 	files_add(&L->files, rel, buf, len);
-	keep_doc(L, rel, buf, len);
+	(void)keep_doc(L, rel, buf, len, NULL);
 	struct src *s = src_new(L, rel, KIND_PHRASES, buf, len);
 	json_t *root = hh_schema_load(&s->f);
 	if (root != NULL) {
@@ -570,7 +595,9 @@ static void read_i18n(struct loader *L)
 			read_phrases(L, (enum hh_lang)l);
 	if (L->docs == NULL) {
 		hh_i18n_check_placeholders(L->c, L->diags, &L->errors);
-		hh_i18n_check_citations(L->c, L->diags, &L->errors);
+		/* a country cites entities by slug: with files skipped, the caller vouches that none went */
+		if (L->skipped == 0)
+			hh_i18n_check_citations(L->c, L->diags, &L->errors);
 	}
 }
 
@@ -626,11 +653,19 @@ static int read_all(struct loader *L, struct hh_content **out, struct hh_content
 
 int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_content_files *files, struct hh_diags *diags)
 {
+	return hh_loader_read_dir_known(dir, NULL, 0, out, files, diags);
+}
+
+int hh_loader_read_dir_known(const char *dir, const struct hh_i18n_doc *known, size_t n_known, struct hh_content **out,
+			     struct hh_content_files *files, struct hh_diags *diags)
+{
 	struct loader L;
 	files->v = NULL;
 	files->n = 0;
 	loader_init(&L, dir, diags);
 	L.keep = L.c;
+	L.known = known;
+	L.n_known = n_known;
 	if (read_all(&L, out, files) < 0)
 		return -1;
 	hh_content_finish(*out);

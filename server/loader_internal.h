@@ -61,8 +61,11 @@ struct loader {
 	const char *prefix;             /* "" for English, "es/" for a language version */
 	const struct hh_i18n_doc *docs; /* read from these instead of dir (db_load.c); borrowed */
 	size_t n_docs;
-	json_t *combinations;    /* a language version's triage/combinations.json array; owned */
-	struct hh_content *keep; /* where raw i18n files are kept (the English content); borrowed */
+	json_t *combinations;            /* a language version's triage/combinations.json array; owned */
+	struct hh_content *keep;         /* where raw i18n files are kept (the English content); borrowed */
+	const struct hh_i18n_doc *known; /* entity files checked before (path, document checksum): not read */
+	size_t n_known;
+	size_t skipped; /* how many of them were there, over every language */
 };
 
 /*

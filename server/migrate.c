@@ -270,9 +270,9 @@ static void doc_side(const struct hh_docs *docs, struct doc_side *s, struct hh_p
 
 /* The validated content and its documents. */
 struct disk {
-	struct hh_content *c;
-	struct hh_content_files files; /* raw sha256 per file: the upgrade compares them */
-	struct hh_docs docs;
+	struct hh_content *c;          /* the entities read (a run with known files reads only some) */
+	struct hh_content_files files; /* raw sha256 per file read: the upgrade and file_checks use them */
+	struct hh_docs docs;           /* every document, the known ones by checksum alone */
 };
 
 static void disk_free(struct disk *d)
@@ -280,11 +280,211 @@ static void disk_free(struct disk *d)
 	hh_content_free(d->c);
 	hh_content_files_free(&d->files);
 	hh_docs_free(&d->docs);
+	memset(d, 0, sizeof(*d));
 }
 
-static int validate(struct run *r, struct disk *d)
+/* ------------------------------------------------------- known files */
+
+/*
+ * A one-article change costs one article, not a parse of the library. The
+ * database remembers which file bytes passed every check of this very build
+ * and which document they made (file_checks); an article or remedy file
+ * whose bytes are remembered and whose document is the one stored now is
+ * not read again. That holds only while nothing it was checked against
+ * changed, so a run with known files is kept only if no entity went and
+ * the causes, countries and triage files are exactly as stored (the links
+ * from and to them, the remedies' links from causes, the placeholders, the
+ * citations); otherwise the library is checked whole, as is a run that
+ * finds any problem (its diagnostics are then the whole library's). A file
+ * and its translation are read together: the languages are compared.
+ */
+struct known {
+	char checker[65]; /* this build: the sha256 of the executable; "" unknown */
+	struct hh_db_checks memo;
+	struct hh_docs stored;     /* the current documents, checksums only */
+	struct hh_i18n_doc *files; /* the known files, sorted by path; path and checksum owned */
+	size_t n;
+};
+
+static void known_free(struct known *k)
+{
+	hh_db_checks_free(&k->memo);
+	hh_docs_free(&k->stored);
+	for (size_t i = 0; i < k->n; i++) {
+		free((char *)k->files[i].path);
+		free((char *)k->files[i].checksum);
+	}
+	free(k->files);
+	k->files = NULL;
+	k->n = 0;
+}
+
+/* The files a run may know: articles and remedies, in every language. */
+static const char *const known_dirs[] = {"articles", "remedies"};
+
+static int is_known_kind(const char *path)
+{
+	char name[300], lang[8];
+	const char *member = NULL;
+	return hh_doc_of_path(path, name, sizeof(name), lang, &member) == 0 &&
+	       (strncmp(name, "article/", 8) == 0 || strncmp(name, "remedy/", 7) == 0);
+}
+
+static int cmp_check(const void *a, const void *b)
+{
+	const struct hh_db_check *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c != 0 ? c : strcmp(x->file_checksum, y->file_checksum);
+}
+
+/* The document the file at path with these bytes made, as this build checked it; NULL if never. */
+static const char *memo_find(const struct hh_db_checks *memo, const char *path, const char *file_checksum)
+{
+	struct hh_db_check key = {(char *)path, (char *)file_checksum, NULL};
+	const struct hh_db_check *c = memo->n > 0 ? bsearch(&key, memo->v, memo->n, sizeof(*memo->v), cmp_check) : NULL;
+	return c != NULL ? c->checksum : NULL;
+}
+
+static int cmp_known(const void *a, const void *b)
+{
+	return strcmp(((const struct hh_i18n_doc *)a)->path, ((const struct hh_i18n_doc *)b)->path);
+}
+
+/* The build's id: what it checks may change with any build, so a row holds for its own only. */
+static void build_id(char out[65])
+{
+	char *buf = NULL;
+	size_t len = 0;
+	out[0] = '\0';
+	if (read_file("/proc/self/exe", &buf, &len) == 0)
+		hh_sha256_hex(buf, len, out);
+	free(buf);
+}
+
+/* Whether one of rel's other-language versions (es/x for x, x for es/x) is in the sorted list. */
+static int counterpart_in(const char *rel, const struct strlist *sorted)
+{
+	char lang[8];
+	const char *member = NULL, *rest = rel;
+	char name[300];
+	if (hh_doc_of_path(rel, name, sizeof(name), lang, &member) < 0)
+		return 0;
+	if (strcmp(lang, "en") != 0)
+		rest = rel + strlen(lang) + 1;
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		const char *ln = hh_lang_name((enum hh_lang)l);
+		if (strcmp(ln, lang) == 0)
+			continue;
+		char *other = l == HH_LANG_EN ? xstrdup(rest) : xasprintf("%s/%s", ln, rest);
+		int in = sorted->n > 0 && bsearch(&other, sorted->v, sorted->n, sizeof(*sorted->v), cmp_str) != NULL;
+		free(other);
+		if (in)
+			return 1;
+	}
+	return 0;
+}
+
+/* One file of the folder: known (added to cand) or to be read (added to changed). */
+static void sort_file(struct run *r, const struct known *k, const char *rel, struct strlist *cand, struct strlist *sums,
+		      struct strlist *changed)
+{
+	char *buf = NULL, *why = NULL, sum[65], name[300], lang[8];
+	const char *member = NULL, *was = NULL;
+	size_t len = 0;
+	if (hh_walk_read(r->o->content_dir, rel, &buf, &len, &why) == 0) {
+		hh_sha256_hex(buf, len, sum);
+		was = memo_find(&k->memo, rel, sum);
+	}
+	const struct hh_doc *doc = was != NULL && hh_doc_of_path(rel, name, sizeof(name), lang, &member) == 0
+					   ? hh_docs_find(&k->stored, name, lang)
+					   : NULL;
+	if (doc != NULL && strcmp(doc->checksum, was) == 0) {
+		strlist_add(cand, rel);
+		strlist_add(sums, was);
+	} else {
+		strlist_add(changed, rel);
+	}
+	free(buf);
+	free(why);
+}
+
+/* Fills k with the files this run need not read (none when the database knows none). */
+static void find_known(struct run *r, struct known *k)
+{
+	struct strlist cand = {0}, sums = {0}, changed = {0};
+	build_id(k->checker);
+	if (k->checker[0] == '\0' || hh_db_checks_read(r->db, k->checker, &k->memo, r->msg, sizeof(r->msg)) < 0 ||
+	    k->memo.n == 0 || hh_db_docs_at(r->db, 0, NULL, 0, &k->stored, r->msg, sizeof(r->msg)) < 0)
+		return;
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		for (size_t i = 0; i < HH_ARRAY_LEN(known_dirs); i++) {
+			struct hh_walk_names names = {0};
+			char *why = NULL;
+			char *sub = l == HH_LANG_EN ? xstrdup(known_dirs[i])
+						    : xasprintf("%s/%s", hh_lang_name((enum hh_lang)l), known_dirs[i]);
+			if (hh_walk_list(r->o->content_dir, sub, &names, &why) == 0)
+				for (size_t f = 0; f < names.n; f++) {
+					char *rel = xasprintf("%s/%s.json", sub, names.v[f]);
+					sort_file(r, k, rel, &cand, &sums, &changed);
+					free(rel);
+				}
+			free(why);
+			free(sub);
+			hh_walk_names_free(&names);
+		}
+	if (changed.n > 1)
+		qsort(changed.v, changed.n, sizeof(*changed.v), cmp_str);
+	k->files = xcalloc(cand.n + 1, sizeof(*k->files));
+	for (size_t i = 0; i < cand.n; i++)
+		if (!counterpart_in(cand.v[i], &changed)) /* a file and its translation are read together */
+			k->files[k->n++] = (struct hh_i18n_doc){xstrdup(cand.v[i]), NULL, xstrdup(sums.v[i])};
+	if (k->n > 1)
+		qsort(k->files, k->n, sizeof(*k->files), cmp_known);
+	strlist_free(&cand);
+	strlist_free(&sums);
+	strlist_free(&changed);
+}
+
+/* Whether a run with known files may stand: only articles and remedies changed or came, none went. */
+static int only_known_kinds_changed(const struct hh_docs *disk, const struct hh_docs *stored)
+{
+	for (size_t i = 0; i < stored->n; i++) {
+		const struct hh_doc *s = &stored->v[i];
+		const struct hh_doc *d = s->checksum[0] != '\0' ? hh_docs_find(disk, s->name, s->lang) : NULL;
+		if (s->checksum[0] != '\0' && d == NULL)
+			return 0; /* removed: a link to it may be in a file not read */
+		if (d != NULL && strncmp(s->name, "article/", 8) != 0 && strncmp(s->name, "remedy/", 7) != 0 &&
+		    strcmp(s->checksum, d->checksum) != 0)
+			return 0;
+	}
+	for (size_t i = 0; i < disk->n; i++) {
+		const struct hh_doc *d = &disk->v[i];
+		const struct hh_doc *s = hh_docs_find(stored, d->name, d->lang);
+		if ((s == NULL || s->checksum[0] == '\0') && strncmp(d->name, "article/", 8) != 0 &&
+		    strncmp(d->name, "remedy/", 7) != 0)
+			return 0; /* a new cause, country or ruleset */
+	}
+	return 1;
+}
+
+/* The folder checked with the known files skipped; 0, or -1 when the library must be checked whole. */
+static int validate_known(struct run *r, struct disk *d, const struct known *k)
+{
+	struct hh_diags quiet = {0};
+	int ok = hh_loader_read_dir_known(r->o->content_dir, k->files, k->n, &d->c, &d->files, &quiet) == 0 &&
+		 hh_docs_from_files(d->c->docs, d->c->n_docs, 1, &d->docs) == 0 &&
+		 only_known_kinds_changed(&d->docs, &k->stored);
+	hh_diags_free(&quiet);
+	if (!ok)
+		disk_free(d);
+	return ok ? 0 : -1;
+}
+
+static int validate(struct run *r, struct disk *d, const struct known *k)
 {
 	struct hh_diags diags = {0};
+	if (k->n > 0 && validate_known(r, d, k) == 0)
+		return 0;
 	if (hh_loader_read_dir(r->o->content_dir, &d->c, &d->files, &diags) < 0) {
 		hh_diags_print(&diags, r->err);
 		fprintf(r->err, "healthhub migrate: %zu problem%s in %s; the database was not touched\n", diags.n,
@@ -298,6 +498,27 @@ static int validate(struct run *r, struct disk *d)
 		return -1;
 	}
 	return 0;
+}
+
+/* Remembers the article and remedy files this run read and found good, for the next run. */
+static int record_checks(struct run *r, const struct disk *d, const struct known *k)
+{
+	struct hh_db_check *rows = xcalloc(d->files.n + 1, sizeof(*rows));
+	size_t n = 0;
+	for (size_t i = 0; i < d->files.n && k->checker[0] != '\0'; i++) {
+		const struct hh_content_file *f = &d->files.v[i];
+		char name[300], lang[8];
+		const char *member = NULL;
+		if (!is_known_kind(f->path) || memo_find(&k->memo, f->path, f->checksum) != NULL ||
+		    hh_doc_of_path(f->path, name, sizeof(name), lang, &member) < 0)
+			continue;
+		const struct hh_doc *doc = hh_docs_find(&d->docs, name, lang);
+		if (doc != NULL && doc->body != NULL)
+			rows[n++] = (struct hh_db_check){f->path, (char *)f->checksum, (char *)doc->checksum};
+	}
+	int rc = hh_db_checks_write(r->db, k->checker, rows, n, r->msg, sizeof(r->msg)) < 0 ? db_failed(r) : 0;
+	free(rows);
+	return rc;
 }
 
 /* The migration files as the disk side of a diff; the strings stay m's. */
@@ -484,6 +705,16 @@ static int upgrade(struct run *r, const struct disk *d)
 	return rc == 0 && hh_db_upgrade_done(r->db, r->msg, sizeof(r->msg)) < 0 ? db_failed(r) : rc;
 }
 
+/* The English documents of a kind ("article/"), read or known. */
+static size_t count_docs(const struct hh_docs *docs, const char *kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < docs->n; i++)
+		n += strcmp(docs->v[i].lang, "en") == 0 && docs->v[i].checksum[0] != '\0' &&
+		     strncmp(docs->v[i].name, kind, strlen(kind)) == 0;
+	return n;
+}
+
 /* Decides from the plan: documents as stored mean nothing to write. */
 static int load_content(struct run *r, const struct disk *d, int migrations_applied)
 {
@@ -518,7 +749,8 @@ static int load_content(struct run *r, const struct disk *d, int migrations_appl
 		rc = db_failed(r);
 	if (rc == 0)
 		fprintf(r->out, "loaded content version %lld (%zu articles, %zu causes, %zu remedies, %zu symptoms)\n",
-			version, d->c->n_articles, d->c->n_causes, d->c->n_remedies, d->c->n_symptoms);
+			version, count_docs(&d->docs, "article/"), count_docs(&d->docs, "cause/"),
+			count_docs(&d->docs, "remedy/"), d->c->n_symptoms);
 out:
 	hh_plan_free(&plan);
 	doc_side_free(&disk_s);
@@ -529,7 +761,7 @@ out:
 
 /* --------------------------------------------------------- the run */
 
-static int transaction(struct run *r, const struct migrations *m, const struct disk *d)
+static int transaction(struct run *r, const struct migrations *m, const struct disk *d, const struct known *k)
 {
 	int applied = 0;
 	int rc = hh_db_migrate_begin(r->db, r->msg, sizeof(r->msg)) < 0 ? db_failed(r) : 0;
@@ -537,6 +769,8 @@ static int transaction(struct run *r, const struct migrations *m, const struct d
 		rc = apply_migrations(r, m, &applied);
 	if (rc == 0)
 		rc = load_content(r, d, applied);
+	if (rc == 0 && !r->o->dry_run)
+		rc = record_checks(r, d, k);
 	if (rc == 0 && !r->o->dry_run) {
 		rc = hh_db_migrate_commit(r->db, r->msg, sizeof(r->msg)) < 0 ? db_failed(r) : 0;
 		if (rc < 0)
@@ -560,14 +794,21 @@ static int check_opts(const struct hh_migrate_opts *o, FILE *err)
 	return -1;
 }
 
-static int connect_db(struct run *r)
+/* Connects; quiet when quiet (the caller says it later), so that refused content is told first. */
+static int connect_db_as(struct run *r, int quiet)
 {
 	/* No statement timeout: a large migration may legitimately take long. */
 	r->db = hh_db_connect(r->o->database_url, 0, r->msg, sizeof(r->msg));
 	if (r->db != NULL)
 		return 0;
-	fprintf(r->err, "healthhub migrate: cannot connect to the database: %s\n", r->msg);
+	if (!quiet)
+		fprintf(r->err, "healthhub migrate: cannot connect to the database: %s\n", r->msg);
 	return -1;
+}
+
+static int connect_db(struct run *r)
+{
+	return connect_db_as(r, 0);
 }
 
 int hh_migrate_run(const struct hh_migrate_opts *o, FILE *out, FILE *err)
@@ -575,15 +816,24 @@ int hh_migrate_run(const struct hh_migrate_opts *o, FILE *out, FILE *err)
 	struct run r = {.o = o, .out = out, .err = err};
 	struct disk d = {0};
 	struct migrations m = {0};
+	struct known k = {0};
 	int rc = 1;
-	if (check_opts(o, err) < 0 || validate(&r, &d) < 0 || read_migrations(o->migrations_dir, &m, err) < 0)
+	if (check_opts(o, err) < 0)
 		goto out;
-	if (connect_db(&r) < 0)
+	/* the database says which files need no reading; refused content is told before any failure to connect */
+	if (connect_db_as(&r, 1) == 0)
+		find_known(&r, &k);
+	if (validate(&r, &d, &k) < 0 || read_migrations(o->migrations_dir, &m, err) < 0)
 		goto out;
-	if (transaction(&r, &m, &d) == 0)
+	if (r.db == NULL) {
+		fprintf(err, "healthhub migrate: cannot connect to the database: %s\n", r.msg);
+		goto out;
+	}
+	if (transaction(&r, &m, &d, &k) == 0)
 		rc = 0;
 out:
 	hh_db_close(r.db);
+	known_free(&k);
 	migrations_free(&m);
 	disk_free(&d);
 	return rc;

@@ -19,6 +19,31 @@
 #include "healthhub/docstore.h"
 #include "healthhub/migrate_plan.h"
 
+/* A content file a migrate checked (migrations/0012_file_checks.sql). */
+struct hh_db_check {
+	char *path;          /* relative to the content folder */
+	char *file_checksum; /* sha256 of its bytes */
+	char *checksum;      /* the document it makes */
+};
+
+struct hh_db_checks {
+	struct hh_db_check *v; /* owned, with their strings; sorted by path, then file_checksum (bytes) */
+	size_t n;
+};
+
+void hh_db_checks_free(struct hh_db_checks *c);
+
+/*
+ * The files checker (a build's id) checked, outside any transaction: a
+ * database without the table reads as none. 0 or -1 (err filled; *out empty).
+ */
+int hh_db_checks_read(struct hh_db *db, const char *checker, struct hh_db_checks *out, char *err,
+		      size_t errlen) HH_MUSTCHECK;
+
+/* Records n checked files (rows already there are kept). 0 or -1 (err filled). */
+int hh_db_checks_write(struct hh_db *db, const char *checker, const struct hh_db_check *v, size_t n, char *err,
+		       size_t errlen) HH_MUSTCHECK;
+
 /* BEGIN, the advisory lock, and schema_migrations created if missing. 0 or -1 (err filled). */
 int hh_db_migrate_begin(struct hh_db *db, char *err, size_t errlen) HH_MUSTCHECK;
 

@@ -56,7 +56,9 @@ int hh_doc_of_path(const char *path, char *name, size_t name_len, char lang[8], 
 /*
  * Groups a folder's files (path, body) into documents, canonical and
  * checksummed, sorted. canonical_in: the bodies are canonical already (the
- * loader's kept files: not parsed again). 0, or -1 when a file is not JSON
+ * loader's kept files: not parsed again; with checksums, which are taken;
+ * a file with no body stands for its document by that checksum alone, a
+ * file the loader knew unchanged). 0, or -1 when a file is not JSON
  * or its path names no document (the loader refuses both first).
  */
 int hh_docs_from_files(const struct hh_i18n_doc *files, size_t n, int canonical_in, struct hh_docs *out) HH_MUSTCHECK;

@@ -41,6 +41,18 @@ int hh_loader_read_dir(const char *dir, struct hh_content **out, struct hh_conte
 /* (Every file read is also kept whole in (*out)->docs, for migrate to store as documents.) */
 
 /*
+ * hh_loader_read_dir, except for the article, cause and remedy files in
+ * known (path and checksum of the document each makes, sorted by path):
+ * checked by an earlier run and unchanged, so they are listed (links to them
+ * hold) and kept in (*out)->docs with that checksum and no body, but not
+ * read: *out holds only the entities read, and the checks that would need
+ * the known files' contents (a country's citations) are skipped. The caller
+ * vouches that nothing those checks depend on changed (migrate.c).
+ */
+int hh_loader_read_dir_known(const char *dir, const struct hh_i18n_doc *known, size_t n_known, struct hh_content **out,
+			     struct hh_content_files *files, struct hh_diags *diags) HH_MUSTCHECK;
+
+/*
  * Validates one file's bytes as content of the kind its relative path names
  * (e.g. "causes/x.json"), with no cross-reference checks. For the fuzzer and
  * unit tests. Returns 0 when valid, -1 with diags otherwise.

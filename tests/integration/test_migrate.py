@@ -390,6 +390,44 @@ def test_partial_spanish():
           " is refused: %r" % r.stderr)
 
 
+def test_known_files():
+    """A file checked before and unchanged is not read again (file_checks), yet every change that reaches
+    it is still refused with its file and field: a removal, a cause's links, an article's."""
+    url = new_database("migrate_known")
+    d = copy_content(languages=True)
+    migrate(url, content=d)
+    art = "articles/upper-middle-back-muscle-soreness.json"
+    check(int(psql(url, "SELECT count(*) FROM file_checks WHERE path = '%s'" % art)) == 1,
+          "the first run remembers the article file it checked")
+    for p in (art, "es/" + art):
+        edit_json(os.path.join(d, p), lambda a: a.update(summary=a["summary"] + " (edited)"))
+    r = migrate(url, content=d)
+    check("0 added, 2 changed" in r.stdout, "the article and its translation change: %r" % r.stdout)
+    with open(os.path.join(d, "es", art)) as f:
+        check(current(url, "article/upper-middle-back-muscle-soreness", "es")[2] == json.load(f),
+              "the translation's document is the file's")
+    check(int(psql(url, "SELECT count(*) FROM file_checks WHERE path = '%s'" % art)) == 2,
+          "the edited file is remembered too")
+    before = snapshot(url)
+    saved = {}
+    for p in ("remedies/improve-posture.json", "es/remedies/improve-posture.json"):  # linked by poor-posture only
+        with open(os.path.join(d, p)) as f:
+            saved[p] = f.read()
+        os.remove(os.path.join(d, p))
+    refused(url, migrate(url, content=d, check=False), before, "causes/poor-posture.json", "remedies",
+            "improve-posture")
+    for p, text in saved.items():
+        with open(os.path.join(d, p), "w") as f:
+            f.write(text)
+    for p in ("causes/poor-posture.json", "es/causes/poor-posture.json"):
+        edit_json(os.path.join(d, p), lambda c: c.update(remedies=[x for x in c["remedies"] if x != "improve-posture"]))
+    refused(url, migrate(url, content=d, check=False), before, "remedies/improve-posture.json", "slug",
+            "not linked from any cause")
+    d = copy_content(languages=True)
+    edit_json(os.path.join(d, art), lambda a: a["causes"].__setitem__(0, "no-such-cause"))
+    refused(url, migrate(url, content=d, check=False), before, art, "causes[0]", "no-such-cause")
+
+
 if __name__ == "__main__":
     url = test_first_load_and_noop()
     changed = test_change(url)
@@ -402,4 +440,5 @@ if __name__ == "__main__":
     test_unreachable_database()
     test_upgrade()
     test_partial_spanish()
+    test_known_files()
     done()
