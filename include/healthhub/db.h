@@ -28,9 +28,6 @@
 /* The channel migrate notifies, with the new content version as payload. */
 #define HH_DB_CONTENT_CHANNEL "healthhub_content"
 
-/* The schema (or any content) is missing: HH_NOT_MIGRATED (status.h). The old name, kept for code in flight. */
-#define HH_DB_NOT_MIGRATED HH_NOT_MIGRATED
-
 /* A connection to PostgreSQL with its own deadline. Opaque. */
 struct hh_db;
 
