@@ -44,6 +44,8 @@ struct ix_conn {
 	sqlite3 *db;
 	sqlite3_stmt *match[N_TABLES];
 	struct hh_stemmer *stem[HH_LANG_COUNT];
+	struct scored *best; /* the ranking heap's array (struct top), kept between queries */
+	size_t best_cap;
 };
 
 struct hh_search {
@@ -401,6 +403,7 @@ static void conn_free(struct ix_conn *cn)
 	sqlite3_close(cn->db);
 	for (int l = 0; l < HH_LANG_COUNT; l++)
 		hh_stemmer_free(cn->stem[l]);
+	free(cn->best);
 	free(cn);
 }
 
@@ -736,8 +739,8 @@ int hh_search_expression(const char *q, enum hh_lang lang, char *buf, size_t cap
 #define SNIPPET_BEFORE 4 /* words shown before the first match */
 
 struct word_hit {
-	struct hh_word w;
-	int term; /* index in terms, or -1 */
+	uint32_t start, end; /* the word's bytes (a text is far shorter than 4 GiB) */
+	int term;            /* index in terms, or -1 */
 };
 
 static char ascii_lower(unsigned char c)
@@ -745,51 +748,104 @@ static char ascii_lower(unsigned char c)
 	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
+/* ASCII letters and digits, as hh_word_next reads them */
+static int ascii_word(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* The bit of an ASCII letter or digit (lower case) in a pair mask. */
+static uint64_t pair_bit(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? 1ull << (c - '0') : c >= 'a' && c <= 'z' ? 1ull << (10 + c - 'a') : 0;
+}
+
 /*
- * Whether word w of text may have one of t's terms, from its first two
- * letters (Snowball's English and Spanish stemmers never change them):
- * most words are then never stemmed. Non-ASCII starts fall back to the
- * first letter (accents are taken off after stemming).
+ * The terms' first two letters as masks (Snowball's English and Spanish
+ * stemmers never change them): pair[a] has the bit of b for every term
+ * starting "ab" (every bit for a one-letter term "a"), first[a] is set for
+ * every term starting with a. Built once a query; may_match reads them.
  */
-static int may_match(const char *text, struct hh_word w, const struct terms *t)
+struct prefilter {
+	uint64_t pair[128];
+	unsigned char first[128];
+};
+
+static void prefilter_make(const struct terms *t, struct prefilter *pf)
+{
+	memset(pf, 0, sizeof(*pf));
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned char a = (unsigned char)t->v[i][0], b = (unsigned char)t->v[i][1];
+		if (a >= 128)
+			continue;
+		pf->first[a] = 1;
+		pf->pair[a] |= b == '\0' ? ~0ull : pair_bit(b);
+	}
+}
+
+/*
+ * Whether word w of text may have one of the terms, from its first two
+ * letters: most words are then never stemmed. Non-ASCII starts fall back
+ * to the first letter (accents are taken off after stemming).
+ */
+static int may_match(const char *text, struct hh_word w, const struct terms *t, const struct prefilter *pf)
 {
 	const unsigned char *s = (const unsigned char *)text + w.start;
-	if (w.end - w.start >= 2 && s[0] < 0x80 && s[1] < 0x80) {
-		char a = ascii_lower(s[0]), b = ascii_lower(s[1]);
-		for (size_t i = 0; i < t->n; i++)
-			if (t->v[i][0] == a && (t->v[i][1] == '\0' || t->v[i][1] == b))
-				return 1;
-		return 0;
-	}
+	if (w.end - w.start >= 2 && s[0] < 0x80 && s[1] < 0x80)
+		return (pf->pair[(unsigned char)ascii_lower(s[0])] & pair_bit((unsigned char)ascii_lower(s[1]))) != 0;
 	char f = hh_term_first(text, w);
 	if (f == '\0')
 		return 1;
+	if ((unsigned char)f < 128)
+		return pf->first[(unsigned char)f];
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i][0] == f)
 			return 1;
 	return 0;
 }
 
-/* The words of text, each with the term it matches; into *v (grown). Returns the count. */
-static size_t scan(struct hh_stemmer *st, const struct terms *t, const char *text, struct word_hit **v, size_t *cap)
+/*
+ * The words of text, each with the term it matches; into *v (grown).
+ * Returns the count. The words are hh_word_next's: ASCII runs are read
+ * here, anything else by hh_word_next itself.
+ */
+static size_t scan(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf, const char *text,
+		   struct word_hit **v, size_t *cap)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	size_t n = 0, pos = 0, len = strlen(text);
 	struct hh_word w;
 	char term[HH_TERM_MAX + 1];
-	while (hh_word_next(text, len, &pos, &w)) {
+	while (pos < len) {
+		unsigned char c = s[pos];
+		if (c < 0x80 && !ascii_word(c)) {
+			pos++;
+			continue;
+		}
+		size_t e = pos;
+		while (e < len && s[e] < 0x80 && ascii_word(s[e]))
+			e++;
+		if (e > pos && (e == len || s[e] < 0x80)) { /* an ASCII word */
+			w.start = pos;
+			w.end = e;
+			pos = e;
+		} else if (!hh_word_next(text, len, &pos, &w)) {
+			break;
+		}
 		if (n == *cap) {
 			*cap = *cap ? *cap * 2 : 256;
 			*v = xrealloc(*v, *cap * sizeof(**v));
 		}
-		(*v)[n].w = w;
-		(*v)[n].term = -1;
-		if (may_match(text, w, t) && hh_term(st, text, w, term) > 0)
+		struct word_hit *h = &(*v)[n++];
+		h->start = (uint32_t)w.start;
+		h->end = (uint32_t)w.end;
+		h->term = -1;
+		if (may_match(text, w, t, pf) && hh_term(st, text, w, term) > 0)
 			for (size_t i = 0; i < t->n; i++)
 				if (strcmp(term, t->v[i]) == 0) {
-					(*v)[n].term = (int)i;
+					h->term = (int)i;
 					break;
 				}
-		n++;
 	}
 	return n;
 }
@@ -830,8 +886,8 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 		}
 	}
 	size_t to = best + SNIPPET_WORDS < n ? best + SNIPPET_WORDS : n;
-	size_t s = best > 0 ? v[best].w.start : 0;
-	size_t e = to < n ? v[to - 1].w.end : strlen(text);
+	size_t s = best > 0 ? v[best].start : 0;
+	size_t e = to < n ? v[to - 1].end : strlen(text);
 	static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
 	size_t len = (best > 0 ? 4 : 0) + (e - s) + (to < n ? 4 : 0);
 	char *buf = xmalloc(len + 1);
@@ -854,11 +910,11 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 	for (size_t i = best; i < to; i++) {
 		if (v[i].term < 0)
 			continue;
-		cp += code_points(text + at, v[i].w.start - at);
-		size_t wl = code_points(text + v[i].w.start, v[i].w.end - v[i].w.start);
+		cp += code_points(text + at, v[i].start - at);
+		size_t wl = code_points(text + v[i].start, v[i].end - v[i].start);
 		json_array_append_new(marks, json_pack("[II]", (json_int_t)cp, (json_int_t)(cp + wl)));
 		cp += wl;
-		at = v[i].w.end;
+		at = v[i].end;
 	}
 	json_t *j = json_pack("{s:s%,s:o}", "text", buf, o, "marks", marks);
 	free(buf);
@@ -873,7 +929,8 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
  * search stops at a text with every term, or once a match is found and
  * SNIPPET_SCAN words were read: a results page costs a bounded time.
  */
-static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char *const *texts, size_t n_texts)
+static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf,
+		       const char *const *texts, size_t n_texts)
 {
 	struct word_hit *v = NULL, *kept = NULL; /* the words of the text being read, of the best one */
 	size_t cap = 0, kept_cap = 0, kept_n = 0, best = 0, read = 0;
@@ -881,7 +938,7 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char 
 	for (size_t i = 0; i < n_texts && t->n > 0; i++) {
 		if (texts[i] == NULL)
 			continue;
-		size_t n = scan(st, t, texts[i], &v, &cap);
+		size_t n = scan(st, t, pf, texts[i], &v, &cap);
 		read += n;
 		int score = distinct(v, 0, n);
 		if (score > best_score) {
@@ -902,15 +959,15 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char 
 	}
 	const char *text = texts[best] ? texts[best] : "";
 	if (best_score == 0) /* nothing matched: the first text, unmarked */
-		kept_n = scan(st, t, text, &kept, &kept_cap);
+		kept_n = scan(st, t, pf, text, &kept, &kept_cap);
 	json_t *j = cut(text, kept, kept_n);
 	free(v);
 	free(kept);
 	return j;
 }
 
-static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, const struct hh_content *shown,
-			      enum hh_search_kind kind, const char *slug)
+static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf,
+			      const struct hh_content *shown, enum hh_search_kind kind, const char *slug)
 {
 	const char *texts[64];
 	size_t n = 0;
@@ -930,7 +987,7 @@ static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, cons
 			texts[n++] = a->sections[i].body;
 		texts[n++] = a->title;
 	}
-	return snippet(st, t, texts, n);
+	return snippet(st, t, pf, texts, n);
 }
 
 /* ========================================================= run a query */
@@ -946,6 +1003,53 @@ static int cmp_scored(const void *a, const void *b)
 	if (x->score != y->score)
 		return x->score < y->score ? -1 : 1;
 	return strcmp(x->slug, y->slug);
+}
+
+/*
+ * The best k hits seen so far: a heap with the worst of them on top, so a
+ * query ranks its matches in O(matches log k) instead of sorting them all
+ * (k is offset + limit; a query of common words matches most articles).
+ */
+struct top {
+	struct scored *v; /* the connection's, kept between queries */
+	size_t n, k, cap;
+};
+
+static void top_sift_down(struct top *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, worst = i;
+		if (l < h->n && cmp_scored(&h->v[l], &h->v[worst]) > 0)
+			worst = l;
+		if (r < h->n && cmp_scored(&h->v[r], &h->v[worst]) > 0)
+			worst = r;
+		if (worst == i)
+			return;
+		struct scored x = h->v[i];
+		h->v[i] = h->v[worst];
+		h->v[worst] = x;
+		i = worst;
+	}
+}
+
+static void top_add(struct top *h, double score, const char *slug)
+{
+	struct scored x = {score, slug};
+	if (h->n < h->k) {
+		if (h->n == h->cap) {
+			h->cap = h->cap ? h->cap * 2 : 256;
+			h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
+		}
+		size_t i = h->n++;
+		while (i > 0 && cmp_scored(&h->v[(i - 1) / 2], &x) < 0) {
+			h->v[i] = h->v[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		h->v[i] = x;
+	} else if (h->k > 0 && cmp_scored(&x, &h->v[0]) < 0) {
+		h->v[0] = x;
+		top_sift_down(h, 0);
+	}
 }
 
 static int cause_passes(const struct hh_content *shown, const char *slug, unsigned positions, unsigned regions)
@@ -987,8 +1091,9 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 		rc = sqlite3_prepare_v3(cn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &cn->match[k], NULL);
 	}
 	sqlite3_stmt *st = cn->match[k];
-	struct scored *v = NULL;
-	size_t n = 0, cap = 0;
+	/* the page is [offset, offset + limit) of the ranking: keep its best offset + limit */
+	size_t want = (size_t)offset + (size_t)limit, n = 0;
+	struct top best = {.v = cn->best, .cap = cn->best_cap, .k = want < (size_t)offset ? SIZE_MAX : want};
 	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, expr, (int)o.len, SQLITE_STATIC)) == SQLITE_OK) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			int64_t rowid = sqlite3_column_int64(st, 0);
@@ -996,15 +1101,12 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 			if (slug == NULL ||
 			    (kind == HH_SEARCH_CAUSES && !cause_passes(shown, slug, positions, regions)))
 				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				v = xrealloc(v, cap * sizeof(*v));
-			}
-			v[n].score = sqlite3_column_double(st, 1);
-			v[n].slug = slug;
+			top_add(&best, sqlite3_column_double(st, 1), slug);
 			n++;
 		}
 	}
+	cn->best = best.v;
+	cn->best_cap = best.cap;
 	int failed = rc != SQLITE_DONE;
 	if (failed)
 		hh_error("search query failed", "error", sqlite3_errmsg(cn->db), "match", expr, NULL);
@@ -1014,19 +1116,20 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 	}
 	if (!failed) {
 		out->total = (long long)n;
-		size_t from = (size_t)offset < n ? (size_t)offset : n;
-		size_t to = n - from < (size_t)limit ? n : from + (size_t)limit;
-		if (n > 1)
-			qsort(v, n, sizeof(*v), cmp_scored);
+		if (best.n > 1)
+			qsort(best.v, best.n, sizeof(*best.v), cmp_scored);
+		size_t from = (size_t)offset < best.n ? (size_t)offset : best.n;
+		size_t to = best.n - from < (size_t)limit ? best.n : from + (size_t)limit;
 		out->n = to - from;
 		out->slugs = xcalloc(out->n + 1, sizeof(*out->slugs));
 		out->snippets = xcalloc(out->n + 1, sizeof(*out->snippets));
+		struct prefilter pf;
+		prefilter_make(&t, &pf);
 		for (size_t i = 0; i < out->n; i++) {
-			out->slugs[i] = v[from + i].slug;
-			out->snippets[i] = entity_snippet(cn->stem[lang], &t, shown, kind, out->slugs[i]);
+			out->slugs[i] = best.v[from + i].slug;
+			out->snippets[i] = entity_snippet(cn->stem[lang], &t, &pf, shown, kind, out->slugs[i]);
 		}
 	}
-	free(v);
 	conn_give(ix, cn);
 	return failed ? -1 : 0;
 }
