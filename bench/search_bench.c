@@ -10,7 +10,8 @@
  *   MODE: or (default: "w1 or w2", bench/scale's distinct `or` pairs),
  *         and ("w1 w2"), all ("article", every synthetic article).
  * With PERF_CTL_FIFO set (perf record --control=fifo:PATH -D -1), perf
- * is enabled once the index is built. Prints the CPU time per query and a checksum of the hits (same across builds
+ * is enabled once the index is built. With SHOW set, prints each hit's
+ * snippet too. Prints the CPU time per query and a checksum of the hits (same across builds
  * that rank alike).
  */
 #include <stdio.h>
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
 	}
 	long queries = argc > 3 ? atol(argv[3]) : 2000;
 	const char *mode = argc > 4 ? argv[4] : "or";
+	int show = getenv("SHOW") != NULL; /* SHOW=1: print each hit's snippet (query, slug, JSON) */
 	static char words[MAX_WORDS][64];
 	size_t n_words = 0;
 	FILE *f = fopen(argv[2], "r");
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
 	if (ix == NULL)
 		return 1;
 	fprintf(stderr, "index: %.0f ms, %zu bytes\n", stats.ms, stats.bytes);
-	unsigned long long sum = 0, total = 0;
+	unsigned long long sum = 0, rank = 0, total = 0;
 	/* perf record --control=fifo:PATH -D -1 ...: profile the queries only */
 	const char *ctl = getenv("PERF_CTL_FIFO");
 	FILE *pf = ctl != NULL ? fopen(ctl, "w") : NULL;
@@ -77,7 +79,7 @@ int main(int argc, char **argv)
 	double best = 0;
 	for (int round = 0; round < ROUNDS; round++) {
 		double t0 = cpu_ms();
-		sum = total = 0;
+		sum = rank = total = 0;
 		for (long n = 1; n <= queries; n++) {
 			/* bench/scale's walk of the pair space (thread 1) */
 			size_t i = (size_t)(n * 7919 + 104729) % n_words, j = (size_t)(n * 31 + 17) % n_words;
@@ -85,15 +87,19 @@ int main(int argc, char **argv)
 			if (strcmp(mode, "all") == 0)
 				snprintf(q, sizeof(q), "article");
 			else
-				snprintf(q, sizeof(q), strcmp(mode, "and") == 0 ? "%s %s" : "%s or %s", words[i], words[j]);
+				snprintf(q, sizeof(q), strcmp(mode, "and") == 0 ? "%s %s" : "%s or %s", words[i],
+					 words[j]);
 			struct hh_search_page p;
 			if (hh_search_query(ix, HH_SEARCH_ARTICLES, HH_LANG_EN, q, c, 0, 0, 20, 0, &p) < 0)
 				return 1;
 			total += (unsigned long long)p.total;
+			rank = rank * 31 + (unsigned long long)p.total;
 			for (size_t k = 0; k < p.n; k++) {
 				for (const char *s = p.slugs[k]; *s; s++)
-					sum = sum * 31 + (unsigned char)*s;
+					rank = rank * 31 + (unsigned char)*s;
 				char *js = p.snippets[k] ? json_dumps(p.snippets[k], JSON_COMPACT) : NULL;
+				if (show && round == 0)
+					printf("%s\t%s\t%s\n", q, p.slugs[k], js ? js : "null");
 				for (const char *s = js; s && *s; s++)
 					sum = sum * 31 + (unsigned char)*s;
 				free(js);
@@ -104,8 +110,9 @@ int main(int argc, char **argv)
 		if (round == 0 || ms < best)
 			best = ms;
 	}
-	printf("%ld %s queries: %.3f ms CPU each (least of %d rounds), mean total %.0f, checksum %016llx\n", queries,
-	       mode, best / (double)queries, ROUNDS, (double)total / (double)queries, sum);
+	printf("%ld %s queries: %.3f ms CPU each (least of %d rounds), mean total %.0f, ranking %016llx, snippets "
+	       "%016llx\n",
+	       queries, mode, best / (double)queries, ROUNDS, (double)total / (double)queries, rank, sum);
 	hh_search_free(ix);
 	hh_content_free(c);
 	return 0;

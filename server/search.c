@@ -35,6 +35,8 @@ struct ix_table {
 	int indexed;       /* 0: the language had no translation (queries go to English) */
 	uint32_t *doclen;  /* doclen[rowid]: tokens of the row (all columns), 0 for none */
 	size_t n_doclen;
+	uint32_t **segs; /* articles: segs[rowid], where its texts' tokens start (article_segs); NULL: unknown */
+	size_t n_segs;
 	double avgdl; /* mean tokens per row */
 };
 
@@ -46,6 +48,8 @@ struct ix_conn {
 	struct hh_stemmer *stem[HH_LANG_COUNT];
 	struct scored *best; /* the ranking heap's array (struct top), kept between queries */
 	size_t best_cap;
+	struct where *where; /* where each of its hits' terms are (struct query) */
+	size_t where_cap;
 };
 
 struct hh_search {
@@ -143,6 +147,76 @@ static int texts_same(const struct entity_text *a, const struct entity_text *b)
 	return 1;
 }
 
+/* The tokens of text s as the index counts them (its terms; stop words are none). */
+static uint32_t count_tokens(struct hh_stemmer *st, const char *s)
+{
+	if (s == NULL)
+		return 0;
+	size_t pos = 0, len = strlen(s);
+	struct hh_word w;
+	char term[HH_TERM_MAX + 1];
+	uint32_t n = 0;
+	while (hh_word_next(s, len, &pos, &w))
+		n += hh_term(st, s, w, term) > 0;
+	return n;
+}
+
+/*
+ * Where an article's texts lie in its row, in tokens, so a query can tell
+ * which snippet text holds its terms (hit_where): [0] the title's tokens
+ * (column t: title, then alternate names), [1] the sections n, then for
+ * section i the token its heading starts at [2 + 2i] and its body [3 + 2i]
+ * (column b: headings and bodies in turn).
+ */
+static uint32_t *article_segs(struct hh_stemmer *st, const struct hh_article *a)
+{
+	uint32_t *v = xmalloc((2 + 2 * a->n_sections) * sizeof(*v)), at = 0;
+	v[0] = count_tokens(st, a->title);
+	v[1] = (uint32_t)a->n_sections;
+	for (size_t k = 0; k < a->n_sections; k++) {
+		v[2 + 2 * k] = at;
+		at += count_tokens(st, a->sections[k].heading);
+		v[3 + 2 * k] = at;
+		at += count_tokens(st, a->sections[k].body);
+	}
+	return v;
+}
+
+static uint32_t *segs_copy(const uint32_t *v)
+{
+	if (v == NULL)
+		return NULL;
+	size_t n = 2 + 2 * (size_t)v[1];
+	uint32_t *c = xmalloc(n * sizeof(*c));
+	memcpy(c, v, n * sizeof(*c));
+	return c;
+}
+
+/*
+ * The segments of table t's rows (articles only): carried over from ot for
+ * rows whose texts did not change, made for the others (fresh[i]: entity i
+ * of c was (re)indexed).
+ */
+static void table_segs(int k, struct ix_table *t, const struct ix_table *ot, const struct hh_content *c,
+		       const unsigned char *fresh)
+{
+	if (k >= 2 || c == NULL)
+		return;
+	t->n_segs = t->n_slugs + 1;
+	t->segs = xcalloc(t->n_segs, sizeof(*t->segs));
+	struct hh_stemmer *st = hh_stemmer_new((k & 1) ? HH_LANG_ES : HH_LANG_EN);
+	for (size_t i = 0; st != NULL && i < t->n_rowid; i++) {
+		size_t rowid = (size_t)t->rowid_of[i];
+		if (rowid == 0 || rowid >= t->n_segs)
+			continue;
+		if (!fresh[i] && ot != NULL && rowid < ot->n_segs)
+			t->segs[rowid] = segs_copy(ot->segs[rowid]);
+		else
+			t->segs[rowid] = article_segs(st, &c->articles[i]);
+	}
+	hh_stemmer_free(st);
+}
+
 /* ================================================================ build */
 
 static int exec(sqlite3 *db, const char *sql)
@@ -220,6 +294,7 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 	t->rowid_of = xcalloc(n + 1, sizeof(*t->rowid_of));
 	t->indexed = c != NULL;
 	struct entity_text nt = {0}, otx = {0};
+	unsigned char *fresh = xcalloc(n + 1, 1); /* entity i was (re)indexed */
 	int failed = 0;
 	size_t i = 0, j = 0;
 	while (!failed && (i < n || j < on)) {
@@ -238,6 +313,7 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 		if (cmp < 0) { /* new */
 			t->rowid_of[i] = new_rowid(t, entity_slug(c, kind, i));
 			failed = write_row(ins, t->rowid_of[i], &nt) < 0;
+			fresh[i] = 1;
 			stats->added++;
 			i++;
 			continue;
@@ -247,6 +323,7 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 		entity_text(oc, kind, j, &otx);
 		if (!texts_same(&nt, &otx)) {
 			failed = write_row(del, rowid, &otx) < 0 || write_row(ins, rowid, &nt) < 0;
+			fresh[i] = 1;
 			stats->removed++;
 			stats->added++;
 		}
@@ -255,6 +332,9 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 	}
 	if (failed)
 		hh_error("search index: writing failed", "error", sqlite3_errmsg(db), NULL);
+	else
+		table_segs(k, t, ot, c, fresh);
+	free(fresh);
 	entity_text_free(&nt);
 	entity_text_free(&otx);
 	sqlite3_finalize(ins);
@@ -404,6 +484,7 @@ static void conn_free(struct ix_conn *cn)
 	for (int l = 0; l < HH_LANG_COUNT; l++)
 		hh_stemmer_free(cn->stem[l]);
 	free(cn->best);
+	free(cn->where);
 	free(cn);
 }
 
@@ -422,6 +503,9 @@ void hh_search_free(struct hh_search *ix)
 		free(ix->tables[k].slugs);
 		free(ix->tables[k].rowid_of);
 		free(ix->tables[k].doclen);
+		for (size_t i = 0; i < ix->tables[k].n_segs; i++)
+			free(ix->tables[k].segs[i]);
+		free(ix->tables[k].segs);
 	}
 	pthread_mutex_destroy(&ix->lock);
 	free(ix);
@@ -432,89 +516,10 @@ size_t hh_search_bytes(const struct hh_search *ix)
 	return ix ? ix->bytes : 0;
 }
 
-/* ============================================================== ranking */
-
-/*
- * hh_rank(table, k): FTS5's bm25() (k1 1.2, b 0.75, columns weighted 1.0,
- * 0.4, 0.2), computed the same way with two costs taken out: the row's
- * length comes from ix_table.doclen instead of a query of %_docsize per
- * row, and each phrase's hits are walked with xPhraseFirst/xPhraseNext
- * instead of xInst's merged, sorted array of every phrase's. Lower is
- * better, as bm25(). The table index k is the second argument.
- */
-#define RANK_K1 1.2
-#define RANK_B 0.75
-static const double column_weight[3] = {1.0, 0.4, 0.2};
-
-struct rank_data {
-	int n_phrases;
-	double idf[]; /* per phrase */
-};
-
-static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
-{
-	(void)api;
-	(void)fts;
-	(*(sqlite3_int64 *)cls)++;
-	return SQLITE_OK;
-}
-
-/* The query's idf per phrase (as bm25: from the rows each phrase matches), computed on its first row. */
-static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts)
-{
-	struct rank_data *d = api->xGetAuxdata(fts, 0);
-	if (d != NULL)
-		return d;
-	int n = api->xPhraseCount(fts);
-	sqlite3_int64 rows = 0;
-	if (api->xRowCount(fts, &rows) != SQLITE_OK)
-		return NULL;
-	d = sqlite3_malloc64(sizeof(*d) + (size_t)(n > 0 ? n : 1) * sizeof(double));
-	if (d == NULL)
-		return NULL;
-	d->n_phrases = n;
-	for (int i = 0; i < n; i++) {
-		sqlite3_int64 hits = 0;
-		if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
-			sqlite3_free(d);
-			return NULL;
-		}
-		double idf = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
-		d->idf[i] = idf > 0.0 ? idf : 1e-6;
-	}
-	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
-		return NULL;
-	return d;
-}
+/* ========================================================== connections */
 
 static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
-			  sqlite3_value **argv)
-{
-	const struct hh_search *ix = api->xUserData(fts);
-	int k = argc > 0 ? sqlite3_value_int(argv[0]) : -1;
-	struct rank_data *d = k >= 0 && k < N_TABLES ? rank_data(api, fts) : NULL;
-	if (d == NULL) {
-		sqlite3_result_error(ctx, "hh_rank failed", -1);
-		return;
-	}
-	const struct ix_table *t = &ix->tables[k];
-	sqlite3_int64 rowid = api->xRowid(fts);
-	double len = rowid >= 0 && (size_t)rowid < t->n_doclen ? (double)t->doclen[rowid] : t->avgdl;
-	double norm = RANK_K1 * (1.0 - RANK_B + RANK_B * len / t->avgdl);
-	double score = 0.0;
-	for (int p = 0; p < d->n_phrases; p++) {
-		Fts5PhraseIter it;
-		int col = -1, off = 0;
-		double freq = 0.0;
-		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off))
-			freq += col < 3 ? column_weight[col] : 1.0;
-		if (freq > 0.0)
-			score += d->idf[p] * freq * (RANK_K1 + 1.0) / (freq + norm);
-	}
-	sqlite3_result_double(ctx, -1.0 * score);
-}
-
-/* ========================================================== connections */
+			  sqlite3_value **argv);
 
 static struct ix_conn *conn_take(struct hh_search *ix)
 {
@@ -555,18 +560,32 @@ static void conn_give(struct hh_search *ix, struct ix_conn *cn)
 
 #define MAX_TERMS 32
 
+#define MAX_ITEMS 64
+
+/*
+ * The query's required terms (what snippets mark) and its FTS5 phrases in
+ * the order the expression names them (FTS5 numbers them so): phrase[p] is
+ * the term a one-term phrase is, -1 for an excluded one (or one past
+ * MAX_TERMS); multi is set when a required phrase has more than one term.
+ */
 struct terms {
 	char v[MAX_TERMS][HH_TERM_MAX + 1];
 	size_t n;
+	int phrase[MAX_ITEMS];
+	int n_phrases;
+	int multi;
 };
 
-static void terms_add(struct terms *t, const char *term)
+/* Adds term (once): its index, or -1 when MAX_TERMS are taken. */
+static int terms_add(struct terms *t, const char *term)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->v[i], term) == 0)
-			return;
-	if (t->n < MAX_TERMS)
-		snprintf(t->v[t->n++], sizeof(t->v[0]), "%s", term);
+			return (int)i;
+	if (t->n >= MAX_TERMS)
+		return -1;
+	snprintf(t->v[t->n], sizeof(t->v[0]), "%s", term);
+	return (int)t->n++;
 }
 
 struct out {
@@ -594,23 +613,28 @@ static void out_str(struct out *o, const char *s)
 /*
  * One item of the query (a word or a quoted phrase, [s, e) of q) as an FTS5
  * string: its words, space-separated, in double quotes (a word holds no
- * quote, so nothing inside is syntax). Adds its terms to t (when t).
- * Returns 0 when it has no searchable term (stop words, punctuation).
+ * quote, so nothing inside is syntax). Adds its phrase to t (when t), and
+ * its terms unless it is excluded (neg). Returns 0 when it has no
+ * searchable term (stop words, punctuation).
  */
-static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, struct out *o, struct terms *t)
+static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, struct out *o, struct terms *t, int neg)
 {
 	size_t pos = s;
 	struct hh_word w;
 	char term[HH_TERM_MAX + 1];
-	int terms = 0;
+	int terms = 0, index = -1;
 	while (hh_word_next(q, e, &pos, &w))
 		if (hh_term(st, q, w, term) > 0) {
 			terms++;
-			if (t != NULL)
-				terms_add(t, term);
+			if (t != NULL && !neg)
+				index = terms_add(t, term);
 		}
 	if (terms == 0)
 		return 0;
+	if (t != NULL && t->n_phrases < MAX_ITEMS) {
+		t->phrase[t->n_phrases++] = neg ? -1 : index;
+		t->multi |= !neg && terms > 1;
+	}
 	out_str(o, "\"");
 	pos = s;
 	int first = 1;
@@ -629,8 +653,6 @@ struct item {
 	size_t s, e;
 	int neg, or_;
 };
-
-#define MAX_ITEMS 64
 
 static size_t parse_items(const char *q, struct item *items)
 {
@@ -692,7 +714,7 @@ static int expression(struct hh_stemmer *st, const char *q, struct out *o, struc
 			size_t before = o->len;
 			if (pos > 0)
 				out_str(o, " AND ");
-			if (item_expr(st, q, items[i].s, items[i].e, o, t))
+			if (item_expr(st, q, items[i].s, items[i].e, o, t, 0))
 				pos++;
 			else
 				o->len = before;
@@ -702,7 +724,7 @@ static int expression(struct hh_stemmer *st, const char *q, struct out *o, struc
 				continue;
 			size_t before = o->len;
 			out_str(o, " NOT ");
-			if (!item_expr(st, q, items[i].s, items[i].e, o, NULL))
+			if (!item_expr(st, q, items[i].s, items[i].e, o, t, 1))
 				o->len = before;
 		}
 		out_str(o, ")");
@@ -924,14 +946,47 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 #define SNIPPET_SCAN 120 /* words read at most once a text with a match is found */
 
 /*
+ * Where a hit's query terms are, per text of entity_snippet (summary, the
+ * sections' bodies, title; a cause's summary, description, name), as the
+ * index saw them (hit_where), so a snippet reads one text instead of
+ * every text up to a match.
+ */
+#define SNIPPET_TEXTS 64
+struct where {
+	int known;                   /* 0: not known (the query has a phrase of several words...) */
+	uint32_t n_sections;         /* an article's sections, as indexed */
+	uint32_t has[SNIPPET_TEXTS]; /* bit i: the text holds terms.v[i] */
+};
+
+/*
  * The snippet of an entity: from the first of its texts with the most
- * matched terms (texts[0] is shown when none matches: the summary). The
- * search stops at a text with every term, or once a match is found and
- * SNIPPET_SCAN words were read: a results page costs a bounded time.
+ * matched terms (texts[0] is shown when none matches: the summary). With
+ * wh known, that text is the one the index names (and checked when read);
+ * otherwise the search reads the texts in turn and stops at one with every
+ * term, or once a match is found and SNIPPET_SCAN words were read: a
+ * results page costs a bounded time.
  */
 static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf,
-		       const char *const *texts, size_t n_texts)
+		       const char *const *texts, size_t n_texts, const struct where *wh)
 {
+	if (wh != NULL && wh->known && t->n > 0) {
+		/* the index says which text holds the most terms: read that one only */
+		size_t at = 0;
+		int most = 0;
+		for (size_t i = 0; i < n_texts && i < SNIPPET_TEXTS; i++)
+			if (texts[i] != NULL && __builtin_popcount(wh->has[i]) > most) {
+				most = __builtin_popcount(wh->has[i]);
+				at = i;
+			}
+		const char *text = texts[at] ? texts[at] : "";
+		struct word_hit *words = NULL;
+		size_t words_cap = 0, n = scan(st, t, pf, text, &words, &words_cap);
+		json_t *j = distinct(words, 0, n) == most ? cut(text, words, n) : NULL;
+		free(words);
+		if (j != NULL)
+			return j;
+		/* the text shown is not the one indexed (a variant's resolved placeholders): read them in turn */
+	}
 	struct word_hit *v = NULL, *kept = NULL; /* the words of the text being read, of the best one */
 	size_t cap = 0, kept_cap = 0, kept_n = 0, best = 0, read = 0;
 	int best_score = 0;
@@ -967,7 +1022,8 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const struc
 }
 
 static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf,
-			      const struct hh_content *shown, enum hh_search_kind kind, const char *slug)
+			      const struct hh_content *shown, enum hh_search_kind kind, const char *slug,
+			      const struct where *wh)
 {
 	const char *texts[64];
 	size_t n = 0;
@@ -982,12 +1038,14 @@ static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, cons
 		const struct hh_article *a = hh_content_article(shown, slug);
 		if (a == NULL)
 			return NULL;
+		if (wh != NULL && wh->n_sections != a->n_sections)
+			wh = NULL; /* not the article indexed */
 		texts[n++] = a->summary;
 		for (size_t i = 0; i < a->n_sections && n < 62; i++)
 			texts[n++] = a->sections[i].body;
 		texts[n++] = a->title;
 	}
-	return snippet(st, t, pf, texts, n);
+	return snippet(st, t, pf, texts, n, wh);
 }
 
 /* ========================================================= run a query */
@@ -995,6 +1053,7 @@ static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, cons
 struct scored {
 	double score; /* bm25: lower is better */
 	const char *slug;
+	size_t slot; /* its struct where in query.where */
 };
 
 static int cmp_scored(const void *a, const void *b)
@@ -1032,9 +1091,12 @@ static void top_sift_down(struct top *h, size_t i)
 	}
 }
 
-static void top_add(struct top *h, double score, const char *slug)
+#define NO_SLOT SIZE_MAX
+
+/* Offers a hit: the slot it takes (0 .. k - 1, the one of the hit it pushes out), or NO_SLOT. */
+static size_t top_add(struct top *h, double score, const char *slug)
 {
-	struct scored x = {score, slug};
+	struct scored x = {score, slug, h->n};
 	if (h->n < h->k) {
 		if (h->n == h->cap) {
 			h->cap = h->cap ? h->cap * 2 : 256;
@@ -1046,10 +1108,14 @@ static void top_add(struct top *h, double score, const char *slug)
 			i = (i - 1) / 2;
 		}
 		h->v[i] = x;
-	} else if (h->k > 0 && cmp_scored(&x, &h->v[0]) < 0) {
-		h->v[0] = x;
-		top_sift_down(h, 0);
+		return x.slot;
 	}
+	if (h->k == 0 || cmp_scored(&x, &h->v[0]) >= 0)
+		return NO_SLOT;
+	x.slot = h->v[0].slot;
+	h->v[0] = x;
+	top_sift_down(h, 0);
+	return x.slot;
 }
 
 static int cause_passes(const struct hh_content *shown, const char *slug, unsigned positions, unsigned regions)
@@ -1058,6 +1124,161 @@ static int cause_passes(const struct hh_content *shown, const char *slug, unsign
 		return 1;
 	const struct hh_cause *c = hh_content_cause(shown, slug);
 	return c != NULL && (positions == 0 || (c->positions & positions)) && (regions == 0 || (c->regions & regions));
+}
+
+/* A query under way: what hh_rank reads and fills, row by row. */
+struct query {
+	const struct ix_table *tab;
+	enum hh_search_kind kind;
+	const struct hh_content *shown;
+	unsigned positions, regions;
+	const struct terms *t;
+	struct top best;
+	struct where *where; /* per slot of best (the connection's, kept between queries) */
+	size_t where_cap;
+	long long total; /* the rows that pass */
+};
+
+/* Which of entity_snippet's texts hold the query's terms in the current row (see struct where). */
+static void hit_where(const Fts5ExtensionApi *api, Fts5Context *fts, const struct query *q, sqlite3_int64 rowid,
+		      struct where *w)
+{
+	w->known = 0;
+	const struct terms *t = q->t;
+	if (t->multi || api->xPhraseCount(fts) != t->n_phrases)
+		return;
+	const uint32_t *seg = NULL;
+	uint32_t n_sec = 0, title_at = 2;
+	if (q->kind == HH_SEARCH_ARTICLES) {
+		seg = rowid >= 0 && (size_t)rowid < q->tab->n_segs ? q->tab->segs[rowid] : NULL;
+		if (seg == NULL)
+			return;
+		n_sec = seg[1];
+		title_at = 1 + (n_sec < SNIPPET_TEXTS - 3 ? n_sec : SNIPPET_TEXTS - 3);
+	}
+	memset(w->has, 0, sizeof(w->has));
+	w->n_sections = n_sec;
+	for (int p = 0; p < t->n_phrases; p++) {
+		if (t->phrase[p] < 0)
+			continue;
+		uint32_t bit = 1u << t->phrase[p];
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		uint32_t sec = 0;
+		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
+			uint32_t text = SNIPPET_TEXTS, o = (uint32_t)off;
+			if (col == 1) /* s: the summary */
+				text = 0;
+			else if (seg == NULL) /* a cause: t name, b description */
+				text = col == 0 ? 2 : col == 2 ? 1 : SNIPPET_TEXTS;
+			else if (col == 0) /* t: the title, then alternate names */
+				text = o < seg[0] ? title_at : SNIPPET_TEXTS;
+			else if (col == 2 && n_sec > 0) { /* b: heading, body of each section */
+				while (sec + 1 < n_sec && seg[2 + 2 * (sec + 1)] <= o)
+					sec++;
+				if (o >= seg[3 + 2 * sec] && 1 + sec < title_at)
+					text = 1 + sec;
+			}
+			if (text < SNIPPET_TEXTS)
+				w->has[text] |= bit;
+		}
+	}
+	w->known = 1;
+}
+
+/* ============================================================== ranking */
+
+/*
+ * hh_rank(table, k): FTS5's bm25() (k1 1.2, b 0.75, columns weighted 1.0,
+ * 0.4, 0.2), computed the same way with two costs taken out: the row's
+ * length comes from ix_table.doclen instead of a query of %_docsize per
+ * row, and each phrase's hits are walked with xPhraseFirst/xPhraseNext
+ * instead of xInst's merged, sorted array of every phrase's. Lower is
+ * better, as bm25(). The table index k is the second argument.
+ */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+static const double column_weight[3] = {1.0, 0.4, 0.2};
+
+struct rank_data {
+	int n_phrases;
+	double idf[]; /* per phrase */
+};
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
+{
+	(void)api;
+	(void)fts;
+	(*(sqlite3_int64 *)cls)++;
+	return SQLITE_OK;
+}
+
+/* The query's idf per phrase (as bm25: from the rows each phrase matches), computed on its first row. */
+static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts)
+{
+	struct rank_data *d = api->xGetAuxdata(fts, 0);
+	if (d != NULL)
+		return d;
+	int n = api->xPhraseCount(fts);
+	sqlite3_int64 rows = 0;
+	if (api->xRowCount(fts, &rows) != SQLITE_OK)
+		return NULL;
+	d = sqlite3_malloc64(sizeof(*d) + (size_t)(n > 0 ? n : 1) * sizeof(double));
+	if (d == NULL)
+		return NULL;
+	d->n_phrases = n;
+	for (int i = 0; i < n; i++) {
+		sqlite3_int64 hits = 0;
+		if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
+			sqlite3_free(d);
+			return NULL;
+		}
+		double idf = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
+		d->idf[i] = idf > 0.0 ? idf : 1e-6;
+	}
+	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
+		return NULL;
+	return d;
+}
+
+static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+			  sqlite3_value **argv)
+{
+	const struct hh_search *ix = api->xUserData(fts);
+	int k = argc > 0 ? sqlite3_value_int(argv[0]) : -1;
+	struct query *q = argc > 1 ? sqlite3_value_pointer(argv[1], "hh_query") : NULL;
+	struct rank_data *d = k >= 0 && k < N_TABLES && q != NULL ? rank_data(api, fts) : NULL;
+	if (d == NULL) {
+		sqlite3_result_error(ctx, "hh_rank failed", -1);
+		return;
+	}
+	sqlite3_result_null(ctx);
+	const struct ix_table *t = &ix->tables[k];
+	sqlite3_int64 rowid = api->xRowid(fts);
+	const char *slug = rowid >= 1 && (size_t)rowid <= t->n_slugs ? t->slugs[rowid - 1] : NULL;
+	if (slug == NULL || (q->kind == HH_SEARCH_CAUSES && !cause_passes(q->shown, slug, q->positions, q->regions)))
+		return;
+	q->total++;
+	double len = rowid >= 0 && (size_t)rowid < t->n_doclen ? (double)t->doclen[rowid] : t->avgdl;
+	double norm = RANK_K1 * (1.0 - RANK_B + RANK_B * len / t->avgdl);
+	double score = 0.0;
+	for (int p = 0; p < d->n_phrases; p++) {
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		double freq = 0.0;
+		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+			freq += col < 3 ? column_weight[col] : 1.0;
+		if (freq > 0.0)
+			score += d->idf[p] * freq * (RANK_K1 + 1.0) / (freq + norm);
+	}
+	size_t slot = top_add(&q->best, -1.0 * score, slug);
+	if (slot == NO_SLOT)
+		return;
+	if (slot >= q->where_cap) {
+		q->where_cap = slot + 1 > 2 * q->where_cap ? slot + 1 : 2 * q->where_cap;
+		q->where = xrealloc(q->where, q->where_cap * sizeof(*q->where));
+	}
+	hit_where(api, fts, q, rowid, &q->where[slot]);
 }
 
 int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang lang, const char *q,
@@ -1085,28 +1306,32 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 	}
 	int rc = SQLITE_OK;
 	if (cn->match[k] == NULL) {
+		/* hh_rank ranks and keeps the best hits itself (struct query): the rows carry nothing */
 		char sql[128];
-		snprintf(sql, sizeof(sql), "SELECT rowid, hh_rank(%s, %d) FROM %s WHERE %s MATCH ?1", table_names[k], k,
+		snprintf(sql, sizeof(sql), "SELECT hh_rank(%s, %d, ?2) FROM %s WHERE %s MATCH ?1", table_names[k], k,
 			 table_names[k], table_names[k]);
 		rc = sqlite3_prepare_v3(cn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &cn->match[k], NULL);
 	}
 	sqlite3_stmt *st = cn->match[k];
 	/* the page is [offset, offset + limit) of the ranking: keep its best offset + limit */
-	size_t want = (size_t)offset + (size_t)limit, n = 0;
-	struct top best = {.v = cn->best, .cap = cn->best_cap, .k = want < (size_t)offset ? SIZE_MAX : want};
-	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, expr, (int)o.len, SQLITE_STATIC)) == SQLITE_OK) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t rowid = sqlite3_column_int64(st, 0);
-			const char *slug = rowid >= 1 && (size_t)rowid <= tab->n_slugs ? tab->slugs[rowid - 1] : NULL;
-			if (slug == NULL ||
-			    (kind == HH_SEARCH_CAUSES && !cause_passes(shown, slug, positions, regions)))
-				continue;
-			top_add(&best, sqlite3_column_double(st, 1), slug);
-			n++;
-		}
-	}
-	cn->best = best.v;
-	cn->best_cap = best.cap;
+	size_t want = (size_t)offset + (size_t)limit;
+	struct query qu = {.tab = tab,
+			   .kind = kind,
+			   .shown = shown,
+			   .positions = positions,
+			   .regions = regions,
+			   .t = &t,
+			   .best = {.v = cn->best, .cap = cn->best_cap, .k = want < (size_t)offset ? SIZE_MAX : want},
+			   .where = cn->where,
+			   .where_cap = cn->where_cap};
+	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, expr, (int)o.len, SQLITE_STATIC)) == SQLITE_OK &&
+	    (rc = sqlite3_bind_pointer(st, 2, &qu, "hh_query", NULL)) == SQLITE_OK)
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+	cn->best = qu.best.v;
+	cn->best_cap = qu.best.cap;
+	cn->where = qu.where;
+	cn->where_cap = qu.where_cap;
 	int failed = rc != SQLITE_DONE;
 	if (failed)
 		hh_error("search query failed", "error", sqlite3_errmsg(cn->db), "match", expr, NULL);
@@ -1115,19 +1340,22 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 		sqlite3_clear_bindings(st);
 	}
 	if (!failed) {
-		out->total = (long long)n;
-		if (best.n > 1)
-			qsort(best.v, best.n, sizeof(*best.v), cmp_scored);
-		size_t from = (size_t)offset < best.n ? (size_t)offset : best.n;
-		size_t to = best.n - from < (size_t)limit ? best.n : from + (size_t)limit;
+		struct top *best = &qu.best;
+		out->total = qu.total;
+		if (best->n > 1)
+			qsort(best->v, best->n, sizeof(*best->v), cmp_scored);
+		size_t from = (size_t)offset < best->n ? (size_t)offset : best->n;
+		size_t to = best->n - from < (size_t)limit ? best->n : from + (size_t)limit;
 		out->n = to - from;
 		out->slugs = xcalloc(out->n + 1, sizeof(*out->slugs));
 		out->snippets = xcalloc(out->n + 1, sizeof(*out->snippets));
 		struct prefilter pf;
 		prefilter_make(&t, &pf);
 		for (size_t i = 0; i < out->n; i++) {
-			out->slugs[i] = best.v[from + i].slug;
-			out->snippets[i] = entity_snippet(cn->stem[lang], &t, &pf, shown, kind, out->slugs[i]);
+			const struct scored *h = &best->v[from + i];
+			out->slugs[i] = h->slug;
+			out->snippets[i] =
+				entity_snippet(cn->stem[lang], &t, &pf, shown, kind, h->slug, &qu.where[h->slot]);
 		}
 	}
 	conn_give(ix, cn);
