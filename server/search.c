@@ -50,6 +50,7 @@ struct ix_conn {
 	size_t best_cap;
 	struct where *where; /* where each of its hits' terms are (struct query) */
 	size_t where_cap;
+	struct df_slot *df; /* rows per term of this generation (DF_SLOTS) */
 };
 
 struct hh_search {
@@ -485,6 +486,7 @@ static void conn_free(struct ix_conn *cn)
 		hh_stemmer_free(cn->stem[l]);
 	free(cn->best);
 	free(cn->where);
+	free(cn->df);
 	free(cn);
 }
 
@@ -565,8 +567,9 @@ static void conn_give(struct hh_search *ix, struct ix_conn *cn)
 /*
  * The query's required terms (what snippets mark) and its FTS5 phrases in
  * the order the expression names them (FTS5 numbers them so): phrase[p] is
- * the term a one-term phrase is, -1 for an excluded one (or one past
- * MAX_TERMS); multi is set when a required phrase has more than one term.
+ * the term a required one-term phrase is, else -1 (excluded, several
+ * terms, past MAX_TERMS); multi is set when a required phrase has more
+ * than one term.
  */
 struct terms {
 	char v[MAX_TERMS][HH_TERM_MAX + 1];
@@ -632,7 +635,7 @@ static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, s
 	if (terms == 0)
 		return 0;
 	if (t != NULL && t->n_phrases < MAX_ITEMS) {
-		t->phrase[t->n_phrases++] = neg ? -1 : index;
+		t->phrase[t->n_phrases++] = neg || terms > 1 ? -1 : index;
 		t->multi |= !neg && terms > 1;
 	}
 	out_str(o, "\"");
@@ -1136,7 +1139,8 @@ struct query {
 	struct top best;
 	struct where *where; /* per slot of best (the connection's, kept between queries) */
 	size_t where_cap;
-	long long total; /* the rows that pass */
+	struct df_slot *df; /* the connection's rows per term (DF_SLOTS) */
+	long long total;    /* the rows that pass */
 };
 
 /* Which of entity_snippet's texts hold the query's terms in the current row (see struct where). */
@@ -1205,6 +1209,26 @@ struct rank_data {
 	double idf[]; /* per phrase */
 };
 
+/*
+ * The rows each term matches, as rank_data counted them, kept by each
+ * connection of a generation (its index never changes): common query
+ * terms recur, and counting a term's rows walks its whole doclist.
+ */
+#define DF_SLOTS 1024
+struct df_slot {
+	int k; /* the table */
+	char term[HH_TERM_MAX + 1];
+	sqlite3_int64 hits;
+};
+
+static struct df_slot *df_slot(struct df_slot *cache, int k, const char *term)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)k; /* FNV-1a */
+	for (const char *c = term; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return &cache[h % DF_SLOTS];
+}
+
 static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
 {
 	(void)api;
@@ -1214,7 +1238,7 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
 }
 
 /* The query's idf per phrase (as bm25: from the rows each phrase matches), computed on its first row. */
-static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts)
+static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, struct query *q, int k)
 {
 	struct rank_data *d = api->xGetAuxdata(fts, 0);
 	if (d != NULL)
@@ -1229,9 +1253,17 @@ static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts
 	d->n_phrases = n;
 	for (int i = 0; i < n; i++) {
 		sqlite3_int64 hits = 0;
-		if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
+		int term = n == q->t->n_phrases ? q->t->phrase[i] : -1;
+		struct df_slot *slot = term >= 0 && q->df != NULL ? df_slot(q->df, k, q->t->v[term]) : NULL;
+		if (slot != NULL && slot->k == k && strcmp(slot->term, q->t->v[term]) == 0) {
+			hits = slot->hits;
+		} else if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
 			sqlite3_free(d);
 			return NULL;
+		} else if (slot != NULL) {
+			slot->k = k;
+			snprintf(slot->term, sizeof(slot->term), "%s", q->t->v[term]);
+			slot->hits = hits;
 		}
 		double idf = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
 		d->idf[i] = idf > 0.0 ? idf : 1e-6;
@@ -1247,7 +1279,7 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	const struct hh_search *ix = api->xUserData(fts);
 	int k = argc > 0 ? sqlite3_value_int(argv[0]) : -1;
 	struct query *q = argc > 1 ? sqlite3_value_pointer(argv[1], "hh_query") : NULL;
-	struct rank_data *d = k >= 0 && k < N_TABLES && q != NULL ? rank_data(api, fts) : NULL;
+	struct rank_data *d = k >= 0 && k < N_TABLES && q != NULL ? rank_data(api, fts, q, k) : NULL;
 	if (d == NULL) {
 		sqlite3_result_error(ctx, "hh_rank failed", -1);
 		return;
@@ -1323,7 +1355,8 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 			   .t = &t,
 			   .best = {.v = cn->best, .cap = cn->best_cap, .k = want < (size_t)offset ? SIZE_MAX : want},
 			   .where = cn->where,
-			   .where_cap = cn->where_cap};
+			   .where_cap = cn->where_cap,
+			   .df = cn->df != NULL ? cn->df : (cn->df = xcalloc(DF_SLOTS, sizeof(*cn->df)))};
 	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, expr, (int)o.len, SQLITE_STATIC)) == SQLITE_OK &&
 	    (rc = sqlite3_bind_pointer(st, 2, &qu, "hh_query", NULL)) == SQLITE_OK)
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
