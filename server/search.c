@@ -37,7 +37,8 @@ struct ix_table {
 	size_t n_doclen;
 	uint32_t **segs; /* articles: segs[rowid], where its texts' tokens start (article_segs); NULL: unknown */
 	size_t n_segs;
-	double avgdl; /* mean tokens per row */
+	uint32_t *entity_of; /* entity_of[rowid]: its index in the built-from content, UINT32_MAX for none */
+	double avgdl;        /* mean tokens per row */
 };
 
 /* A reader: one thread at a time. */
@@ -335,6 +336,11 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 		hh_error("search index: writing failed", "error", sqlite3_errmsg(db), NULL);
 	else
 		table_segs(k, t, ot, c, fresh);
+	t->entity_of = xmalloc((t->n_slugs + 1) * sizeof(*t->entity_of));
+	memset(t->entity_of, 0xFF, (t->n_slugs + 1) * sizeof(*t->entity_of));
+	for (size_t e = 0; e < t->n_rowid; e++)
+		if ((size_t)t->rowid_of[e] <= t->n_slugs)
+			t->entity_of[t->rowid_of[e]] = (uint32_t)e;
 	free(fresh);
 	entity_text_free(&nt);
 	entity_text_free(&otx);
@@ -508,6 +514,7 @@ void hh_search_free(struct hh_search *ix)
 		for (size_t i = 0; i < ix->tables[k].n_segs; i++)
 			free(ix->tables[k].segs[i]);
 		free(ix->tables[k].segs);
+		free(ix->tables[k].entity_of);
 	}
 	pthread_mutex_destroy(&ix->lock);
 	free(ix);
@@ -1024,21 +1031,49 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const struc
 	return j;
 }
 
+/*
+ * The article or cause of row rowid in shown: the one at the index the row
+ * had in the content indexed when shown has the same slug there (a variant
+ * keeps its base's order), else looked up by slug.
+ */
+static size_t shown_index(const struct ix_table *tab, uint32_t rowid)
+{
+	return rowid <= tab->n_slugs && tab->entity_of != NULL ? tab->entity_of[rowid] : SIZE_MAX;
+}
+
+static const struct hh_article *shown_article(const struct hh_content *shown, const struct ix_table *tab,
+					      uint32_t rowid, const char *slug)
+{
+	size_t i = shown_index(tab, rowid);
+	if (i < shown->n_articles && strcmp(shown->articles[i].slug, slug) == 0)
+		return &shown->articles[i];
+	return hh_content_article(shown, slug);
+}
+
+static const struct hh_cause *shown_cause(const struct hh_content *shown, const struct ix_table *tab, uint32_t rowid,
+					  const char *slug)
+{
+	size_t i = shown_index(tab, rowid);
+	if (i < shown->n_causes && strcmp(shown->causes[i].slug, slug) == 0)
+		return &shown->causes[i];
+	return hh_content_cause(shown, slug);
+}
+
 static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf,
-			      const struct hh_content *shown, enum hh_search_kind kind, const char *slug,
-			      const struct where *wh)
+			      const struct hh_content *shown, enum hh_search_kind kind, const struct ix_table *tab,
+			      uint32_t rowid, const char *slug, const struct where *wh)
 {
 	const char *texts[64];
 	size_t n = 0;
 	if (kind == HH_SEARCH_CAUSES) {
-		const struct hh_cause *c = hh_content_cause(shown, slug);
+		const struct hh_cause *c = shown_cause(shown, tab, rowid, slug);
 		if (c == NULL)
 			return NULL;
 		texts[n++] = c->summary;
 		texts[n++] = c->description;
 		texts[n++] = c->name;
 	} else {
-		const struct hh_article *a = hh_content_article(shown, slug);
+		const struct hh_article *a = shown_article(shown, tab, rowid, slug);
 		if (a == NULL)
 			return NULL;
 		if (wh != NULL && wh->n_sections != a->n_sections)
@@ -1056,7 +1091,8 @@ static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, cons
 struct scored {
 	double score; /* bm25: lower is better */
 	const char *slug;
-	size_t slot; /* its struct where in query.where */
+	size_t slot;    /* its struct where in query.where */
+	uint32_t rowid; /* its row */
 };
 
 static int cmp_scored(const void *a, const void *b)
@@ -1097,9 +1133,9 @@ static void top_sift_down(struct top *h, size_t i)
 #define NO_SLOT SIZE_MAX
 
 /* Offers a hit: the slot it takes (0 .. k - 1, the one of the hit it pushes out), or NO_SLOT. */
-static size_t top_add(struct top *h, double score, const char *slug)
+static size_t top_add(struct top *h, double score, const char *slug, uint32_t rowid)
 {
-	struct scored x = {score, slug, h->n};
+	struct scored x = {score, slug, h->n, rowid};
 	if (h->n < h->k) {
 		if (h->n == h->cap) {
 			h->cap = h->cap ? h->cap * 2 : 256;
@@ -1121,11 +1157,12 @@ static size_t top_add(struct top *h, double score, const char *slug)
 	return x.slot;
 }
 
-static int cause_passes(const struct hh_content *shown, const char *slug, unsigned positions, unsigned regions)
+static int cause_passes(const struct hh_content *shown, const struct ix_table *tab, uint32_t rowid, const char *slug,
+			unsigned positions, unsigned regions)
 {
 	if (positions == 0 && regions == 0)
 		return 1;
-	const struct hh_cause *c = hh_content_cause(shown, slug);
+	const struct hh_cause *c = shown_cause(shown, tab, rowid, slug);
 	return c != NULL && (positions == 0 || (c->positions & positions)) && (regions == 0 || (c->regions & regions));
 }
 
@@ -1288,7 +1325,8 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	const struct ix_table *t = &ix->tables[k];
 	sqlite3_int64 rowid = api->xRowid(fts);
 	const char *slug = rowid >= 1 && (size_t)rowid <= t->n_slugs ? t->slugs[rowid - 1] : NULL;
-	if (slug == NULL || (q->kind == HH_SEARCH_CAUSES && !cause_passes(q->shown, slug, q->positions, q->regions)))
+	if (slug == NULL || (q->kind == HH_SEARCH_CAUSES &&
+			     !cause_passes(q->shown, t, (uint32_t)rowid, slug, q->positions, q->regions)))
 		return;
 	q->total++;
 	double len = rowid >= 0 && (size_t)rowid < t->n_doclen ? (double)t->doclen[rowid] : t->avgdl;
@@ -1303,7 +1341,7 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 		if (freq > 0.0)
 			score += d->idf[p] * freq * (RANK_K1 + 1.0) / (freq + norm);
 	}
-	size_t slot = top_add(&q->best, -1.0 * score, slug);
+	size_t slot = top_add(&q->best, -1.0 * score, slug, (uint32_t)rowid);
 	if (slot == NO_SLOT)
 		return;
 	if (slot >= q->where_cap) {
@@ -1387,8 +1425,8 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 		for (size_t i = 0; i < out->n; i++) {
 			const struct scored *h = &best->v[from + i];
 			out->slugs[i] = h->slug;
-			out->snippets[i] =
-				entity_snippet(cn->stem[lang], &t, &pf, shown, kind, h->slug, &qu.where[h->slot]);
+			out->snippets[i] = entity_snippet(cn->stem[lang], &t, &pf, shown, kind, tab, h->rowid, h->slug,
+							  &qu.where[h->slot]);
 		}
 	}
 	conn_give(ix, cn);
