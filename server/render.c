@@ -661,21 +661,44 @@ json_t *hh_render_symptoms(const struct hh_content *c)
 
 /* ---------------------------------------------------------------- dump */
 
+/* A growing buffer that jansson dumps into (json_dump_callback). */
+struct dump {
+	char *p;
+	size_t len, cap;
+};
+
+static int dump_add(const char *bytes, size_t n, void *data)
+{
+	struct dump *d = data;
+	if (d->len + n + 1 > d->cap) {
+		size_t cap = d->cap ? d->cap : 4096;
+		while (cap < d->len + n + 1)
+			cap *= 2;
+		d->p = xrealloc(d->p, cap);
+		d->cap = cap;
+	}
+	memcpy(d->p + d->len, bytes, n);
+	d->len += n;
+	return 0;
+}
+
 char *hh_render_dump(const json_t *j, size_t *len)
 {
 	const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(6);
-	/* Dump into our own buffer so the caller frees with free(), whatever
-	 * allocator jansson was given. */
-	size_t n = json_dumpb(j, NULL, 0, flags);
-	if (n == 0)
-		return NULL;
-	char *buf = xmalloc(n + 1);
-	if (json_dumpb(j, buf, n, flags) != n) {
-		free(buf);
+	/*
+	 * Dump into our own buffer so the caller frees with free(), whatever
+	 * allocator jansson was given: in one pass (json_dumpb twice, to size
+	 * then to write, was a quarter of a search answer's instructions),
+	 * then trimmed to its length, as answers keep their bodies.
+	 */
+	struct dump d = {0};
+	if (json_dump_callback(j, dump_add, &d, flags) != 0 || d.len == 0) {
+		free(d.p);
 		return NULL;
 	}
-	buf[n] = '\0';
+	char *buf = xrealloc(d.p, d.len + 1);
+	buf[d.len] = '\0';
 	if (len != NULL)
-		*len = n;
+		*len = d.len;
 	return buf;
 }

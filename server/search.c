@@ -37,7 +37,10 @@ struct ix_table {
 	int indexed;       /* 0: the language had no translation (queries go to English) */
 	uint32_t *doclen;  /* doclen[rowid]: tokens of the row (all columns), 0 for none */
 	size_t n_doclen;
-	double avgdl; /* mean tokens per row */
+	uint32_t **segs; /* articles: segs[rowid], where its texts' tokens start (article_segs); NULL: unknown */
+	size_t n_segs;
+	uint32_t *entity_of; /* entity_of[rowid]: its index in the built-from content, UINT32_MAX for none */
+	double avgdl;        /* mean tokens per row */
 };
 
 /* A reader: one thread at a time. */
@@ -46,6 +49,11 @@ struct ix_conn {
 	sqlite3 *db;
 	sqlite3_stmt *match[N_TABLES];
 	struct hh_stemmer *stem[HH_LANG_COUNT];
+	struct scored *best; /* the ranking heap's array (struct top), kept between queries */
+	size_t best_cap;
+	struct where *where; /* where each of its hits' terms are (struct query) */
+	size_t where_cap;
+	struct df_slot *df; /* rows per term of this generation (DF_SLOTS) */
 };
 
 struct hh_search {
@@ -143,6 +151,76 @@ static int texts_same(const struct entity_text *a, const struct entity_text *b)
 	return 1;
 }
 
+/* The tokens of text s as the index counts them (its terms; stop words are none). */
+static uint32_t count_tokens(struct hh_stemmer *st, const char *s)
+{
+	if (s == NULL)
+		return 0;
+	size_t pos = 0, len = strlen(s);
+	struct hh_word w;
+	char term[HH_TERM_MAX + 1];
+	uint32_t n = 0;
+	while (hh_word_next(s, len, &pos, &w))
+		n += hh_term(st, s, w, term) > 0;
+	return n;
+}
+
+/*
+ * Where an article's texts lie in its row, in tokens, so a query can tell
+ * which snippet text holds its terms (hit_where): [0] the title's tokens
+ * (column t: title, then alternate names), [1] the sections n, then for
+ * section i the token its heading starts at [2 + 2i] and its body [3 + 2i]
+ * (column b: headings and bodies in turn).
+ */
+static uint32_t *article_segs(struct hh_stemmer *st, const struct hh_article *a)
+{
+	uint32_t *v = xmalloc((2 + 2 * a->n_sections) * sizeof(*v)), at = 0;
+	v[0] = count_tokens(st, a->title);
+	v[1] = (uint32_t)a->n_sections;
+	for (size_t k = 0; k < a->n_sections; k++) {
+		v[2 + 2 * k] = at;
+		at += count_tokens(st, a->sections[k].heading);
+		v[3 + 2 * k] = at;
+		at += count_tokens(st, a->sections[k].body);
+	}
+	return v;
+}
+
+static uint32_t *segs_copy(const uint32_t *v)
+{
+	if (v == NULL)
+		return NULL;
+	size_t n = 2 + 2 * (size_t)v[1];
+	uint32_t *c = xmalloc(n * sizeof(*c));
+	memcpy(c, v, n * sizeof(*c));
+	return c;
+}
+
+/*
+ * The segments of table t's rows (articles only): carried over from ot for
+ * rows whose texts did not change, made for the others (fresh[i]: entity i
+ * of c was (re)indexed).
+ */
+static void table_segs(int k, struct ix_table *t, const struct ix_table *ot, const struct hh_content *c,
+		       const unsigned char *fresh)
+{
+	if (k >= 2 || c == NULL)
+		return;
+	t->n_segs = t->n_slugs + 1;
+	t->segs = xcalloc(t->n_segs, sizeof(*t->segs));
+	struct hh_stemmer *st = hh_stemmer_new((k & 1) ? HH_LANG_ES : HH_LANG_EN);
+	for (size_t i = 0; st != NULL && i < t->n_rowid; i++) {
+		size_t rowid = (size_t)t->rowid_of[i];
+		if (rowid == 0 || rowid >= t->n_segs)
+			continue;
+		if (!fresh[i] && ot != NULL && rowid < ot->n_segs)
+			t->segs[rowid] = segs_copy(ot->segs[rowid]);
+		else
+			t->segs[rowid] = article_segs(st, &c->articles[i]);
+	}
+	hh_stemmer_free(st);
+}
+
 /* ================================================================ build */
 
 static int exec(sqlite3 *db, const char *sql)
@@ -220,6 +298,7 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 	t->rowid_of = xcalloc(n + 1, sizeof(*t->rowid_of));
 	t->indexed = c != NULL;
 	struct entity_text nt = {0}, otx = {0};
+	unsigned char *fresh = xcalloc(n + 1, 1); /* entity i was (re)indexed */
 	int failed = 0;
 	size_t i = 0, j = 0;
 	while (!failed && (i < n || j < on)) {
@@ -238,6 +317,7 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 		if (cmp < 0) { /* new */
 			t->rowid_of[i] = new_rowid(t, entity_slug(c, kind, i));
 			failed = write_row(ins, t->rowid_of[i], &nt) < 0;
+			fresh[i] = 1;
 			stats->added++;
 			i++;
 			continue;
@@ -247,6 +327,7 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 		entity_text(oc, kind, j, &otx);
 		if (!texts_same(&nt, &otx)) {
 			failed = write_row(del, rowid, &otx) < 0 || write_row(ins, rowid, &nt) < 0;
+			fresh[i] = 1;
 			stats->removed++;
 			stats->added++;
 		}
@@ -255,6 +336,14 @@ static int update_table(sqlite3 *db, int k, struct ix_table *t, const struct ix_
 	}
 	if (failed)
 		hh_error("search index: writing failed", "error", sqlite3_errmsg(db), NULL);
+	else
+		table_segs(k, t, ot, c, fresh);
+	t->entity_of = xmalloc((t->n_slugs + 1) * sizeof(*t->entity_of));
+	memset(t->entity_of, 0xFF, (t->n_slugs + 1) * sizeof(*t->entity_of));
+	for (size_t e = 0; e < t->n_rowid; e++)
+		if ((size_t)t->rowid_of[e] <= t->n_slugs)
+			t->entity_of[t->rowid_of[e]] = (uint32_t)e;
+	free(fresh);
 	entity_text_free(&nt);
 	entity_text_free(&otx);
 	sqlite3_finalize(ins);
@@ -403,6 +492,9 @@ static void conn_free(struct ix_conn *cn)
 	sqlite3_close(cn->db);
 	for (int l = 0; l < HH_LANG_COUNT; l++)
 		hh_stemmer_free(cn->stem[l]);
+	free(cn->best);
+	free(cn->where);
+	free(cn->df);
 	free(cn);
 }
 
@@ -421,6 +513,10 @@ void hh_search_free(struct hh_search *ix)
 		free(ix->tables[k].slugs);
 		free(ix->tables[k].rowid_of);
 		free(ix->tables[k].doclen);
+		for (size_t i = 0; i < ix->tables[k].n_segs; i++)
+			free(ix->tables[k].segs[i]);
+		free(ix->tables[k].segs);
+		free(ix->tables[k].entity_of);
 	}
 	pthread_mutex_destroy(&ix->lock);
 	free(ix);
@@ -431,89 +527,10 @@ size_t hh_search_bytes(const struct hh_search *ix)
 	return ix ? ix->bytes : 0;
 }
 
-/* ============================================================== ranking */
-
-/*
- * hh_rank(table, k): FTS5's bm25() (k1 1.2, b 0.75, columns weighted 1.0,
- * 0.4, 0.2), computed the same way with two costs taken out: the row's
- * length comes from ix_table.doclen instead of a query of %_docsize per
- * row, and each phrase's hits are walked with xPhraseFirst/xPhraseNext
- * instead of xInst's merged, sorted array of every phrase's. Lower is
- * better, as bm25(). The table index k is the second argument.
- */
-#define RANK_K1 1.2
-#define RANK_B 0.75
-static const double column_weight[3] = {1.0, 0.4, 0.2};
-
-struct rank_data {
-	int n_phrases;
-	double idf[]; /* per phrase */
-};
-
-static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
-{
-	(void)api;
-	(void)fts;
-	(*(sqlite3_int64 *)cls)++;
-	return SQLITE_OK;
-}
-
-/* The query's idf per phrase (as bm25: from the rows each phrase matches), computed on its first row. */
-static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts)
-{
-	struct rank_data *d = api->xGetAuxdata(fts, 0);
-	if (d != NULL)
-		return d;
-	int n = api->xPhraseCount(fts);
-	sqlite3_int64 rows = 0;
-	if (api->xRowCount(fts, &rows) != SQLITE_OK)
-		return NULL;
-	d = sqlite3_malloc64(sizeof(*d) + (size_t)(n > 0 ? n : 1) * sizeof(double));
-	if (d == NULL)
-		return NULL;
-	d->n_phrases = n;
-	for (int i = 0; i < n; i++) {
-		sqlite3_int64 hits = 0;
-		if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
-			sqlite3_free(d);
-			return NULL;
-		}
-		double idf = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
-		d->idf[i] = idf > 0.0 ? idf : 1e-6;
-	}
-	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
-		return NULL;
-	return d;
-}
+/* ========================================================== connections */
 
 static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
-			  sqlite3_value **argv)
-{
-	const struct hh_search *ix = api->xUserData(fts);
-	int k = argc > 0 ? sqlite3_value_int(argv[0]) : -1;
-	struct rank_data *d = k >= 0 && k < N_TABLES ? rank_data(api, fts) : NULL;
-	if (d == NULL) {
-		sqlite3_result_error(ctx, "hh_rank failed", -1);
-		return;
-	}
-	const struct ix_table *t = &ix->tables[k];
-	sqlite3_int64 rowid = api->xRowid(fts);
-	double len = rowid >= 0 && (size_t)rowid < t->n_doclen ? (double)t->doclen[rowid] : t->avgdl;
-	double norm = RANK_K1 * (1.0 - RANK_B + RANK_B * len / t->avgdl);
-	double score = 0.0;
-	for (int p = 0; p < d->n_phrases; p++) {
-		Fts5PhraseIter it;
-		int col = -1, off = 0;
-		double freq = 0.0;
-		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off))
-			freq += col < 3 ? column_weight[col] : 1.0;
-		if (freq > 0.0)
-			score += d->idf[p] * freq * (RANK_K1 + 1.0) / (freq + norm);
-	}
-	sqlite3_result_double(ctx, -1.0 * score);
-}
-
-/* ========================================================== connections */
+			  sqlite3_value **argv);
 
 static struct ix_conn *conn_take(struct hh_search *ix)
 {
@@ -554,18 +571,33 @@ static void conn_give(struct hh_search *ix, struct ix_conn *cn)
 
 #define MAX_TERMS 32
 
+#define MAX_ITEMS 64
+
+/*
+ * The query's required terms (what snippets mark) and its FTS5 phrases in
+ * the order the expression names them (FTS5 numbers them so): phrase[p] is
+ * the term a required one-term phrase is, else -1 (excluded, several
+ * terms, past MAX_TERMS); multi is set when a required phrase has more
+ * than one term.
+ */
 struct terms {
 	char v[MAX_TERMS][HH_TERM_MAX + 1];
 	size_t n;
+	int phrase[MAX_ITEMS];
+	int n_phrases;
+	int multi;
 };
 
-static void terms_add(struct terms *t, const char *term)
+/* Adds term (once): its index, or -1 when MAX_TERMS are taken. */
+static int terms_add(struct terms *t, const char *term)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->v[i], term) == 0)
-			return;
-	if (t->n < MAX_TERMS)
-		snprintf(t->v[t->n++], sizeof(t->v[0]), "%s", term);
+			return (int)i;
+	if (t->n >= MAX_TERMS)
+		return -1;
+	snprintf(t->v[t->n], sizeof(t->v[0]), "%s", term);
+	return (int)t->n++;
 }
 
 struct out {
@@ -593,23 +625,28 @@ static void out_str(struct out *o, const char *s)
 /*
  * One item of the query (a word or a quoted phrase, [s, e) of q) as an FTS5
  * string: its words, space-separated, in double quotes (a word holds no
- * quote, so nothing inside is syntax). Adds its terms to t (when t).
- * Returns 0 when it has no searchable term (stop words, punctuation).
+ * quote, so nothing inside is syntax). Adds its phrase to t (when t), and
+ * its terms unless it is excluded (neg). Returns 0 when it has no
+ * searchable term (stop words, punctuation).
  */
-static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, struct out *o, struct terms *t)
+static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, struct out *o, struct terms *t, int neg)
 {
 	size_t pos = s;
 	struct hh_word w;
 	char term[HH_TERM_MAX + 1];
-	int terms = 0;
+	int terms = 0, index = -1;
 	while (hh_word_next(q, e, &pos, &w))
 		if (hh_term(st, q, w, term) > 0) {
 			terms++;
-			if (t != NULL)
-				terms_add(t, term);
+			if (t != NULL && !neg)
+				index = terms_add(t, term);
 		}
 	if (terms == 0)
 		return 0;
+	if (t != NULL && t->n_phrases < MAX_ITEMS) {
+		t->phrase[t->n_phrases++] = neg || terms > 1 ? -1 : index;
+		t->multi |= !neg && terms > 1;
+	}
 	out_str(o, "\"");
 	pos = s;
 	int first = 1;
@@ -628,8 +665,6 @@ struct item {
 	size_t s, e;
 	int neg, or_;
 };
-
-#define MAX_ITEMS 64
 
 static size_t parse_items(const char *q, struct item *items)
 {
@@ -691,7 +726,7 @@ static int expression(struct hh_stemmer *st, const char *q, struct out *o, struc
 			size_t before = o->len;
 			if (pos > 0)
 				out_str(o, " AND ");
-			if (item_expr(st, q, items[i].s, items[i].e, o, t))
+			if (item_expr(st, q, items[i].s, items[i].e, o, t, 0))
 				pos++;
 			else
 				o->len = before;
@@ -701,7 +736,7 @@ static int expression(struct hh_stemmer *st, const char *q, struct out *o, struc
 				continue;
 			size_t before = o->len;
 			out_str(o, " NOT ");
-			if (!item_expr(st, q, items[i].s, items[i].e, o, NULL))
+			if (!item_expr(st, q, items[i].s, items[i].e, o, t, 1))
 				o->len = before;
 		}
 		out_str(o, ")");
@@ -738,8 +773,8 @@ int hh_search_expression(const char *q, enum hh_lang lang, char *buf, size_t cap
 #define SNIPPET_BEFORE 4 /* words shown before the first match */
 
 struct word_hit {
-	struct hh_word w;
-	int term; /* index in terms, or -1 */
+	uint32_t start, end; /* the word's bytes (a text is far shorter than 4 GiB) */
+	int term;            /* index in terms, or -1 */
 };
 
 static char ascii_lower(unsigned char c)
@@ -747,51 +782,104 @@ static char ascii_lower(unsigned char c)
 	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
+/* ASCII letters and digits, as hh_word_next reads them */
+static int ascii_word(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* The bit of an ASCII letter or digit (lower case) in a pair mask. */
+static uint64_t pair_bit(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? 1ull << (c - '0') : c >= 'a' && c <= 'z' ? 1ull << (10 + c - 'a') : 0;
+}
+
 /*
- * Whether word w of text may have one of t's terms, from its first two
- * letters (Snowball's English and Spanish stemmers never change them):
- * most words are then never stemmed. Non-ASCII starts fall back to the
- * first letter (accents are taken off after stemming).
+ * The terms' first two letters as masks (Snowball's English and Spanish
+ * stemmers never change them): pair[a] has the bit of b for every term
+ * starting "ab" (every bit for a one-letter term "a"), first[a] is set for
+ * every term starting with a. Built once a query; may_match reads them.
  */
-static int may_match(const char *text, struct hh_word w, const struct terms *t)
+struct prefilter {
+	uint64_t pair[128];
+	unsigned char first[128];
+};
+
+static void prefilter_make(const struct terms *t, struct prefilter *pf)
+{
+	memset(pf, 0, sizeof(*pf));
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned char a = (unsigned char)t->v[i][0], b = (unsigned char)t->v[i][1];
+		if (a >= 128)
+			continue;
+		pf->first[a] = 1;
+		pf->pair[a] |= b == '\0' ? ~0ull : pair_bit(b);
+	}
+}
+
+/*
+ * Whether word w of text may have one of the terms, from its first two
+ * letters: most words are then never stemmed. Non-ASCII starts fall back
+ * to the first letter (accents are taken off after stemming).
+ */
+static int may_match(const char *text, struct hh_word w, const struct terms *t, const struct prefilter *pf)
 {
 	const unsigned char *s = (const unsigned char *)text + w.start;
-	if (w.end - w.start >= 2 && s[0] < 0x80 && s[1] < 0x80) {
-		char a = ascii_lower(s[0]), b = ascii_lower(s[1]);
-		for (size_t i = 0; i < t->n; i++)
-			if (t->v[i][0] == a && (t->v[i][1] == '\0' || t->v[i][1] == b))
-				return 1;
-		return 0;
-	}
+	if (w.end - w.start >= 2 && s[0] < 0x80 && s[1] < 0x80)
+		return (pf->pair[(unsigned char)ascii_lower(s[0])] & pair_bit((unsigned char)ascii_lower(s[1]))) != 0;
 	char f = hh_term_first(text, w);
 	if (f == '\0')
 		return 1;
+	if ((unsigned char)f < 128)
+		return pf->first[(unsigned char)f];
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i][0] == f)
 			return 1;
 	return 0;
 }
 
-/* The words of text, each with the term it matches; into *v (grown). Returns the count. */
-static size_t scan(struct hh_stemmer *st, const struct terms *t, const char *text, struct word_hit **v, size_t *cap)
+/*
+ * The words of text, each with the term it matches; into *v (grown).
+ * Returns the count. The words are hh_word_next's: ASCII runs are read
+ * here, anything else by hh_word_next itself.
+ */
+static size_t scan(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf, const char *text,
+		   struct word_hit **v, size_t *cap)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	size_t n = 0, pos = 0, len = strlen(text);
 	struct hh_word w;
 	char term[HH_TERM_MAX + 1];
-	while (hh_word_next(text, len, &pos, &w)) {
+	while (pos < len) {
+		unsigned char c = s[pos];
+		if (c < 0x80 && !ascii_word(c)) {
+			pos++;
+			continue;
+		}
+		size_t e = pos;
+		while (e < len && s[e] < 0x80 && ascii_word(s[e]))
+			e++;
+		if (e > pos && (e == len || s[e] < 0x80)) { /* an ASCII word */
+			w.start = pos;
+			w.end = e;
+			pos = e;
+		} else if (!hh_word_next(text, len, &pos, &w)) {
+			break;
+		}
 		if (n == *cap) {
 			*cap = *cap ? *cap * 2 : 256;
 			*v = xrealloc(*v, *cap * sizeof(**v));
 		}
-		(*v)[n].w = w;
-		(*v)[n].term = -1;
-		if (may_match(text, w, t) && hh_term(st, text, w, term) > 0)
+		struct word_hit *h = &(*v)[n++];
+		h->start = (uint32_t)w.start;
+		h->end = (uint32_t)w.end;
+		h->term = -1;
+		if (may_match(text, w, t, pf) && hh_term(st, text, w, term) > 0)
 			for (size_t i = 0; i < t->n; i++)
 				if (strcmp(term, t->v[i]) == 0) {
-					(*v)[n].term = (int)i;
+					h->term = (int)i;
 					break;
 				}
-		n++;
 	}
 	return n;
 }
@@ -832,8 +920,8 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 		}
 	}
 	size_t to = best + SNIPPET_WORDS < n ? best + SNIPPET_WORDS : n;
-	size_t s = best > 0 ? v[best].w.start : 0;
-	size_t e = to < n ? v[to - 1].w.end : strlen(text);
+	size_t s = best > 0 ? v[best].start : 0;
+	size_t e = to < n ? v[to - 1].end : strlen(text);
 	static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
 	size_t len = (best > 0 ? 4 : 0) + (e - s) + (to < n ? 4 : 0);
 	char *buf = xmalloc(len + 1);
@@ -856,11 +944,11 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 	for (size_t i = best; i < to; i++) {
 		if (v[i].term < 0)
 			continue;
-		cp += code_points(text + at, v[i].w.start - at);
-		size_t wl = code_points(text + v[i].w.start, v[i].w.end - v[i].w.start);
+		cp += code_points(text + at, v[i].start - at);
+		size_t wl = code_points(text + v[i].start, v[i].end - v[i].start);
 		json_array_append_new(marks, json_pack("[II]", (json_int_t)cp, (json_int_t)(cp + wl)));
 		cp += wl;
-		at = v[i].w.end;
+		at = v[i].end;
 	}
 	json_t *j = json_pack("{s:s%,s:o}", "text", buf, o, "marks", marks);
 	free(buf);
@@ -870,20 +958,54 @@ static json_t *cut(const char *text, const struct word_hit *v, size_t n)
 #define SNIPPET_SCAN 120 /* words read at most once a text with a match is found */
 
 /*
- * The snippet of an entity: from the first of its texts with the most
- * matched terms (texts[0] is shown when none matches: the summary). The
- * search stops at a text with every term, or once a match is found and
- * SNIPPET_SCAN words were read: a results page costs a bounded time.
+ * Where a hit's query terms are, per text of entity_snippet (summary, the
+ * sections' bodies, title; a cause's summary, description, name), as the
+ * index saw them (hit_where), so a snippet reads one text instead of
+ * every text up to a match.
  */
-static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char *const *texts, size_t n_texts)
+#define SNIPPET_TEXTS 64
+struct where {
+	int known;                   /* 0: not known (the query has a phrase of several words...) */
+	uint32_t n_sections;         /* an article's sections, as indexed */
+	uint32_t has[SNIPPET_TEXTS]; /* bit i: the text holds terms.v[i] */
+};
+
+/*
+ * The snippet of an entity: from the first of its texts with the most
+ * matched terms (texts[0] is shown when none matches: the summary). With
+ * wh known, that text is the one the index names (and checked when read);
+ * otherwise the search reads the texts in turn and stops at one with every
+ * term, or once a match is found and SNIPPET_SCAN words were read: a
+ * results page costs a bounded time.
+ */
+static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf,
+		       const char *const *texts, size_t n_texts, const struct where *wh)
 {
+	if (wh != NULL && wh->known && t->n > 0) {
+		/* the index says which text holds the most terms: read that one only */
+		size_t at = 0;
+		int most = 0;
+		for (size_t i = 0; i < n_texts && i < SNIPPET_TEXTS; i++)
+			if (texts[i] != NULL && __builtin_popcount(wh->has[i]) > most) {
+				most = __builtin_popcount(wh->has[i]);
+				at = i;
+			}
+		const char *text = texts[at] ? texts[at] : "";
+		struct word_hit *words = NULL;
+		size_t words_cap = 0, n = scan(st, t, pf, text, &words, &words_cap);
+		json_t *j = distinct(words, 0, n) == most ? cut(text, words, n) : NULL;
+		free(words);
+		if (j != NULL)
+			return j;
+		/* the text shown is not the one indexed (a variant's resolved placeholders): read them in turn */
+	}
 	struct word_hit *v = NULL, *kept = NULL; /* the words of the text being read, of the best one */
 	size_t cap = 0, kept_cap = 0, kept_n = 0, best = 0, read = 0;
 	int best_score = 0;
 	for (size_t i = 0; i < n_texts && t->n > 0; i++) {
 		if (texts[i] == NULL)
 			continue;
-		size_t n = scan(st, t, texts[i], &v, &cap);
+		size_t n = scan(st, t, pf, texts[i], &v, &cap);
 		read += n;
 		int score = distinct(v, 0, n);
 		if (score > best_score) {
@@ -904,35 +1026,66 @@ static json_t *snippet(struct hh_stemmer *st, const struct terms *t, const char 
 	}
 	const char *text = texts[best] ? texts[best] : "";
 	if (best_score == 0) /* nothing matched: the first text, unmarked */
-		kept_n = scan(st, t, text, &kept, &kept_cap);
+		kept_n = scan(st, t, pf, text, &kept, &kept_cap);
 	json_t *j = cut(text, kept, kept_n);
 	free(v);
 	free(kept);
 	return j;
 }
 
-static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, const struct hh_content *shown,
-			      enum hh_search_kind kind, const char *slug)
+/*
+ * The article or cause of row rowid in shown: the one at the index the row
+ * had in the content indexed when shown has the same slug there (a variant
+ * keeps its base's order), else looked up by slug.
+ */
+static size_t shown_index(const struct ix_table *tab, uint32_t rowid)
+{
+	return rowid <= tab->n_slugs && tab->entity_of != NULL ? tab->entity_of[rowid] : SIZE_MAX;
+}
+
+static const struct hh_article *shown_article(const struct hh_content *shown, const struct ix_table *tab,
+					      uint32_t rowid, const char *slug)
+{
+	size_t i = shown_index(tab, rowid);
+	if (i < shown->n_articles && strcmp(shown->articles[i].slug, slug) == 0)
+		return &shown->articles[i];
+	return hh_content_article(shown, slug);
+}
+
+static const struct hh_cause *shown_cause(const struct hh_content *shown, const struct ix_table *tab, uint32_t rowid,
+					  const char *slug)
+{
+	size_t i = shown_index(tab, rowid);
+	if (i < shown->n_causes && strcmp(shown->causes[i].slug, slug) == 0)
+		return &shown->causes[i];
+	return hh_content_cause(shown, slug);
+}
+
+static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, const struct prefilter *pf,
+			      const struct hh_content *shown, enum hh_search_kind kind, const struct ix_table *tab,
+			      uint32_t rowid, const char *slug, const struct where *wh)
 {
 	const char *texts[64];
 	size_t n = 0;
 	if (kind == HH_SEARCH_CAUSES) {
-		const struct hh_cause *c = hh_content_cause(shown, slug);
+		const struct hh_cause *c = shown_cause(shown, tab, rowid, slug);
 		if (c == NULL)
 			return NULL;
 		texts[n++] = c->summary;
 		texts[n++] = c->description;
 		texts[n++] = c->name;
 	} else {
-		const struct hh_article *a = hh_content_article(shown, slug);
+		const struct hh_article *a = shown_article(shown, tab, rowid, slug);
 		if (a == NULL)
 			return NULL;
+		if (wh != NULL && wh->n_sections != a->n_sections)
+			wh = NULL; /* not the article indexed */
 		texts[n++] = a->summary;
 		for (size_t i = 0; i < a->n_sections && n < 62; i++)
 			texts[n++] = a->sections[i].body;
 		texts[n++] = a->title;
 	}
-	return snippet(st, t, texts, n);
+	return snippet(st, t, pf, texts, n, wh);
 }
 
 /* ========================================================= run a query */
@@ -940,6 +1093,8 @@ static json_t *entity_snippet(struct hh_stemmer *st, const struct terms *t, cons
 struct scored {
 	double score; /* bm25: lower is better */
 	const char *slug;
+	size_t slot;    /* its struct where in query.where */
+	uint32_t rowid; /* its row */
 };
 
 static int cmp_scored(const void *a, const void *b)
@@ -950,12 +1105,252 @@ static int cmp_scored(const void *a, const void *b)
 	return strcmp(x->slug, y->slug);
 }
 
-static int cause_passes(const struct hh_content *shown, const char *slug, unsigned positions, unsigned regions)
+/*
+ * The best k hits seen so far: a heap with the worst of them on top, so a
+ * query ranks its matches in O(matches log k) instead of sorting them all
+ * (k is offset + limit; a query of common words matches most articles).
+ */
+struct top {
+	struct scored *v; /* the connection's, kept between queries */
+	size_t n, k, cap;
+};
+
+static void top_sift_down(struct top *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, worst = i;
+		if (l < h->n && cmp_scored(&h->v[l], &h->v[worst]) > 0)
+			worst = l;
+		if (r < h->n && cmp_scored(&h->v[r], &h->v[worst]) > 0)
+			worst = r;
+		if (worst == i)
+			return;
+		struct scored x = h->v[i];
+		h->v[i] = h->v[worst];
+		h->v[worst] = x;
+		i = worst;
+	}
+}
+
+#define NO_SLOT SIZE_MAX
+
+/* Offers a hit: the slot it takes (0 .. k - 1, the one of the hit it pushes out), or NO_SLOT. */
+static size_t top_add(struct top *h, double score, const char *slug, uint32_t rowid)
+{
+	struct scored x = {score, slug, h->n, rowid};
+	if (h->n < h->k) {
+		if (h->n == h->cap) {
+			h->cap = h->cap ? h->cap * 2 : 256;
+			h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
+		}
+		size_t i = h->n++;
+		while (i > 0 && cmp_scored(&h->v[(i - 1) / 2], &x) < 0) {
+			h->v[i] = h->v[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		h->v[i] = x;
+		return x.slot;
+	}
+	if (h->k == 0 || cmp_scored(&x, &h->v[0]) >= 0)
+		return NO_SLOT;
+	x.slot = h->v[0].slot;
+	h->v[0] = x;
+	top_sift_down(h, 0);
+	return x.slot;
+}
+
+static int cause_passes(const struct hh_content *shown, const struct ix_table *tab, uint32_t rowid, const char *slug,
+			unsigned positions, unsigned regions)
 {
 	if (positions == 0 && regions == 0)
 		return 1;
-	const struct hh_cause *c = hh_content_cause(shown, slug);
+	const struct hh_cause *c = shown_cause(shown, tab, rowid, slug);
 	return c != NULL && (positions == 0 || (c->positions & positions)) && (regions == 0 || (c->regions & regions));
+}
+
+/* A query under way: what hh_rank reads and fills, row by row. */
+struct query {
+	const struct ix_table *tab;
+	enum hh_search_kind kind;
+	const struct hh_content *shown;
+	unsigned positions, regions;
+	const struct terms *t;
+	struct top best;
+	struct where *where; /* per slot of best (the connection's, kept between queries) */
+	size_t where_cap;
+	struct df_slot *df; /* the connection's rows per term (DF_SLOTS) */
+	long long total;    /* the rows that pass */
+};
+
+/* Which of entity_snippet's texts hold the query's terms in the current row (see struct where). */
+static void hit_where(const Fts5ExtensionApi *api, Fts5Context *fts, const struct query *q, sqlite3_int64 rowid,
+		      struct where *w)
+{
+	w->known = 0;
+	const struct terms *t = q->t;
+	if (t->multi || api->xPhraseCount(fts) != t->n_phrases)
+		return;
+	const uint32_t *seg = NULL;
+	uint32_t n_sec = 0, title_at = 2;
+	if (q->kind == HH_SEARCH_ARTICLES) {
+		seg = rowid >= 0 && (size_t)rowid < q->tab->n_segs ? q->tab->segs[rowid] : NULL;
+		if (seg == NULL)
+			return;
+		n_sec = seg[1];
+		title_at = 1 + (n_sec < SNIPPET_TEXTS - 3 ? n_sec : SNIPPET_TEXTS - 3);
+	}
+	memset(w->has, 0, sizeof(w->has));
+	w->n_sections = n_sec;
+	for (int p = 0; p < t->n_phrases; p++) {
+		if (t->phrase[p] < 0)
+			continue;
+		uint32_t bit = 1u << t->phrase[p];
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		uint32_t sec = 0;
+		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
+			uint32_t text = SNIPPET_TEXTS, o = (uint32_t)off;
+			if (col == 1) /* s: the summary */
+				text = 0;
+			else if (seg == NULL) /* a cause: t name, b description */
+				text = col == 0 ? 2 : col == 2 ? 1 : SNIPPET_TEXTS;
+			else if (col == 0) /* t: the title, then alternate names */
+				text = o < seg[0] ? title_at : SNIPPET_TEXTS;
+			else if (col == 2 && n_sec > 0) { /* b: heading, body of each section */
+				while (sec + 1 < n_sec && seg[2 + 2 * (sec + 1)] <= o)
+					sec++;
+				if (o >= seg[3 + 2 * sec] && 1 + sec < title_at)
+					text = 1 + sec;
+			}
+			if (text < SNIPPET_TEXTS)
+				w->has[text] |= bit;
+		}
+	}
+	w->known = 1;
+}
+
+/* ============================================================== ranking */
+
+/*
+ * hh_rank(table, k): FTS5's bm25() (k1 1.2, b 0.75, columns weighted 1.0,
+ * 0.4, 0.2), computed the same way with two costs taken out: the row's
+ * length comes from ix_table.doclen instead of a query of %_docsize per
+ * row, and each phrase's hits are walked with xPhraseFirst/xPhraseNext
+ * instead of xInst's merged, sorted array of every phrase's. Lower is
+ * better, as bm25(). The table index k is the second argument.
+ */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+static const double column_weight[3] = {1.0, 0.4, 0.2};
+
+struct rank_data {
+	int n_phrases;
+	double idf[]; /* per phrase */
+};
+
+/*
+ * The rows each term matches, as rank_data counted them, kept by each
+ * connection of a generation (its index never changes): common query
+ * terms recur, and counting a term's rows walks its whole doclist.
+ */
+#define DF_SLOTS 1024
+struct df_slot {
+	int k; /* the table */
+	char term[HH_TERM_MAX + 1];
+	sqlite3_int64 hits;
+};
+
+static struct df_slot *df_slot(struct df_slot *cache, int k, const char *term)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)k; /* FNV-1a */
+	for (const char *c = term; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return &cache[h % DF_SLOTS];
+}
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *cls)
+{
+	(void)api;
+	(void)fts;
+	(*(sqlite3_int64 *)cls)++;
+	return SQLITE_OK;
+}
+
+/* The query's idf per phrase (as bm25: from the rows each phrase matches), computed on its first row. */
+static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, struct query *q, int k)
+{
+	struct rank_data *d = api->xGetAuxdata(fts, 0);
+	if (d != NULL)
+		return d;
+	int n = api->xPhraseCount(fts);
+	sqlite3_int64 rows = 0;
+	if (api->xRowCount(fts, &rows) != SQLITE_OK)
+		return NULL;
+	d = sqlite3_malloc64(sizeof(*d) + (size_t)(n > 0 ? n : 1) * sizeof(double));
+	if (d == NULL)
+		return NULL;
+	d->n_phrases = n;
+	for (int i = 0; i < n; i++) {
+		sqlite3_int64 hits = 0;
+		int term = n == q->t->n_phrases ? q->t->phrase[i] : -1;
+		struct df_slot *slot = term >= 0 && q->df != NULL ? df_slot(q->df, k, q->t->v[term]) : NULL;
+		if (slot != NULL && slot->k == k && strcmp(slot->term, q->t->v[term]) == 0) {
+			hits = slot->hits;
+		} else if (api->xQueryPhrase(fts, i, &hits, count_row) != SQLITE_OK) {
+			sqlite3_free(d);
+			return NULL;
+		} else if (slot != NULL) {
+			slot->k = k;
+			snprintf(slot->term, sizeof(slot->term), "%s", q->t->v[term]);
+			slot->hits = hits;
+		}
+		double idf = log(((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
+		d->idf[i] = idf > 0.0 ? idf : 1e-6;
+	}
+	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
+		return NULL;
+	return d;
+}
+
+static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+			  sqlite3_value **argv)
+{
+	const struct hh_search *ix = api->xUserData(fts);
+	int k = argc > 0 ? sqlite3_value_int(argv[0]) : -1;
+	struct query *q = argc > 1 ? sqlite3_value_pointer(argv[1], "hh_query") : NULL;
+	struct rank_data *d = k >= 0 && k < N_TABLES && q != NULL ? rank_data(api, fts, q, k) : NULL;
+	if (d == NULL) {
+		sqlite3_result_error(ctx, "hh_rank failed", -1);
+		return;
+	}
+	sqlite3_result_null(ctx);
+	const struct ix_table *t = &ix->tables[k];
+	sqlite3_int64 rowid = api->xRowid(fts);
+	const char *slug = rowid >= 1 && (size_t)rowid <= t->n_slugs ? t->slugs[rowid - 1] : NULL;
+	if (slug == NULL || (q->kind == HH_SEARCH_CAUSES &&
+			     !cause_passes(q->shown, t, (uint32_t)rowid, slug, q->positions, q->regions)))
+		return;
+	q->total++;
+	double len = rowid >= 0 && (size_t)rowid < t->n_doclen ? (double)t->doclen[rowid] : t->avgdl;
+	double norm = RANK_K1 * (1.0 - RANK_B + RANK_B * len / t->avgdl);
+	double score = 0.0;
+	for (int p = 0; p < d->n_phrases; p++) {
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		double freq = 0.0;
+		for (api->xPhraseFirst(fts, p, &it, &col, &off); col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+			freq += col < 3 ? column_weight[col] : 1.0;
+		if (freq > 0.0)
+			score += d->idf[p] * freq * (RANK_K1 + 1.0) / (freq + norm);
+	}
+	size_t slot = top_add(&q->best, -1.0 * score, slug, (uint32_t)rowid);
+	if (slot == NO_SLOT)
+		return;
+	if (slot >= q->where_cap) {
+		q->where_cap = slot + 1 > 2 * q->where_cap ? slot + 1 : 2 * q->where_cap;
+		q->where = xrealloc(q->where, q->where_cap * sizeof(*q->where));
+	}
+	hit_where(api, fts, q, rowid, &q->where[slot]);
 }
 
 int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang lang, const char *q,
@@ -983,30 +1378,33 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 	}
 	int rc = SQLITE_OK;
 	if (cn->match[k] == NULL) {
+		/* hh_rank ranks and keeps the best hits itself (struct query): the rows carry nothing */
 		char sql[128];
-		snprintf(sql, sizeof(sql), "SELECT rowid, hh_rank(%s, %d) FROM %s WHERE %s MATCH ?1", table_names[k], k,
+		snprintf(sql, sizeof(sql), "SELECT hh_rank(%s, %d, ?2) FROM %s WHERE %s MATCH ?1", table_names[k], k,
 			 table_names[k], table_names[k]);
 		rc = sqlite3_prepare_v3(cn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &cn->match[k], NULL);
 	}
 	sqlite3_stmt *st = cn->match[k];
-	struct scored *v = NULL;
-	size_t n = 0, cap = 0;
-	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, expr, (int)o.len, SQLITE_STATIC)) == SQLITE_OK) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t rowid = sqlite3_column_int64(st, 0);
-			const char *slug = rowid >= 1 && (size_t)rowid <= tab->n_slugs ? tab->slugs[rowid - 1] : NULL;
-			if (slug == NULL ||
-			    (kind == HH_SEARCH_CAUSES && !cause_passes(shown, slug, positions, regions)))
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				v = xrealloc(v, cap * sizeof(*v));
-			}
-			v[n].score = sqlite3_column_double(st, 1);
-			v[n].slug = slug;
-			n++;
-		}
-	}
+	/* the page is [offset, offset + limit) of the ranking: keep its best offset + limit */
+	size_t want = (size_t)offset + (size_t)limit;
+	struct query qu = {.tab = tab,
+			   .kind = kind,
+			   .shown = shown,
+			   .positions = positions,
+			   .regions = regions,
+			   .t = &t,
+			   .best = {.v = cn->best, .cap = cn->best_cap, .k = want < (size_t)offset ? SIZE_MAX : want},
+			   .where = cn->where,
+			   .where_cap = cn->where_cap,
+			   .df = cn->df != NULL ? cn->df : (cn->df = xcalloc(DF_SLOTS, sizeof(*cn->df)))};
+	if (rc == SQLITE_OK && (rc = sqlite3_bind_text(st, 1, expr, (int)o.len, SQLITE_STATIC)) == SQLITE_OK &&
+	    (rc = sqlite3_bind_pointer(st, 2, &qu, "hh_query", NULL)) == SQLITE_OK)
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+	cn->best = qu.best.v;
+	cn->best_cap = qu.best.cap;
+	cn->where = qu.where;
+	cn->where_cap = qu.where_cap;
 	int failed = rc != SQLITE_DONE;
 	if (failed)
 		hh_error("search query failed", "error", sqlite3_errmsg(cn->db), "match", expr, NULL);
@@ -1015,20 +1413,24 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 		sqlite3_clear_bindings(st);
 	}
 	if (!failed) {
-		out->total = (long long)n;
-		size_t from = (size_t)offset < n ? (size_t)offset : n;
-		size_t to = n - from < (size_t)limit ? n : from + (size_t)limit;
-		if (n > 1)
-			qsort(v, n, sizeof(*v), cmp_scored);
+		struct top *best = &qu.best;
+		out->total = qu.total;
+		if (best->n > 1)
+			qsort(best->v, best->n, sizeof(*best->v), cmp_scored);
+		size_t from = (size_t)offset < best->n ? (size_t)offset : best->n;
+		size_t to = best->n - from < (size_t)limit ? best->n : from + (size_t)limit;
 		out->n = to - from;
 		out->slugs = xcalloc(out->n + 1, sizeof(*out->slugs));
 		out->snippets = xcalloc(out->n + 1, sizeof(*out->snippets));
+		struct prefilter pf;
+		prefilter_make(&t, &pf);
 		for (size_t i = 0; i < out->n; i++) {
-			out->slugs[i] = v[from + i].slug;
-			out->snippets[i] = entity_snippet(cn->stem[lang], &t, shown, kind, out->slugs[i]);
+			const struct scored *h = &best->v[from + i];
+			out->slugs[i] = h->slug;
+			out->snippets[i] = entity_snippet(cn->stem[lang], &t, &pf, shown, kind, tab, h->rowid, h->slug,
+							  &qu.where[h->slot]);
 		}
 	}
-	free(v);
 	conn_give(ix, cn);
 	return failed ? -1 : 0;
 }

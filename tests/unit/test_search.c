@@ -112,6 +112,70 @@ static void test_snippet(struct hh_search *ix, const struct hh_content *c)
 	hh_search_page_free(&p);
 }
 
+/* The text a snippet shows and its marks' count, of the first hit of an article search. */
+static const char *article_snippet(struct hh_search *ix, const char *q, const struct hh_content *shown, size_t *marks,
+				   char *buf, size_t cap)
+{
+	struct hh_search_page p;
+	buf[0] = '\0';
+	*marks = 0;
+	if (hh_search_query(ix, HH_SEARCH_ARTICLES, HH_LANG_EN, q, shown, 0, 0, 5, 0, &p) == 0 && p.n == 1 &&
+	    p.snippets[0] != NULL) {
+		snprintf(buf, cap, "%s", json_string_value(json_object_get(p.snippets[0], "text")));
+		*marks = json_array_size(json_object_get(p.snippets[0], "marks"));
+	}
+	hh_search_page_free(&p);
+	return buf;
+}
+
+/*
+ * Snippets read the text the index says holds the most terms (the last
+ * section's body here, past a first match), follow a replaced article to
+ * its next generation, and still mark the words when the text shown is not
+ * the one indexed (a variant's): then every text is read.
+ */
+static void test_snippet_texts(void)
+{
+	struct hh_content *a = fixture_content("content"), *b = fixture_content("content"),
+			  *shown = fixture_content("content");
+	CHECK(a && b && shown && a->n_articles == 1 && a->articles[0].n_sections >= 3);
+	if (!(a && b && shown && a->n_articles == 1 && a->articles[0].n_sections >= 3))
+		goto out;
+	size_t last = a->articles[0].n_sections - 1, marks = 0;
+	a->articles[0].sections[0].body = "A quokka fact comes first.";
+	a->articles[0].sections[last].body = "The quokka and the wombat meet at last.";
+	b->articles[0].sections[0].body = "A quokka fact comes first.";
+	b->articles[0].sections[1].body = "Platypus notes replace the causes.";
+	shown->articles[0].sections[1].body = "Nothing to see here.";
+	shown->articles[0].sections[last].body = "Quokka sightings moved to the end.";
+	struct hh_search *g1 = hh_search_build(a, NULL, NULL, NULL);
+	struct hh_search *g2 = g1 ? hh_search_build(b, g1, a, NULL) : NULL;
+	CHECK(g1 != NULL && g2 != NULL);
+	if (g1 == NULL || g2 == NULL)
+		goto free_ix;
+	char buf[512];
+	CHECK(strstr(article_snippet(g1, "quokka or wombat", a, &marks, buf, sizeof(buf)), "wombat") != NULL);
+	CHECK(marks == 2);
+	CHECK(strstr(article_snippet(g1, "quokka", a, &marks, buf, sizeof(buf)), "quokka fact") != NULL);
+	CHECK(marks == 1);
+	/* the next generation's row: the replaced section is where the index says */
+	CHECK(strncmp(article_snippet(g2, "platypus", b, &marks, buf, sizeof(buf)), "Platypus notes", 14) == 0);
+	CHECK(marks == 1);
+	CHECK(strstr(article_snippet(g2, "wombat", b, &marks, buf, sizeof(buf)), "wombat") == NULL);
+	/* shown differs from what g2 indexed: "platypus" is nowhere, "quokka" moved to the last section */
+	CHECK(strstr(article_snippet(g2, "quokka", shown, &marks, buf, sizeof(buf)), "Quokka sightings") != NULL);
+	CHECK(marks == 1);
+	article_snippet(g2, "platypus", shown, &marks, buf, sizeof(buf));
+	CHECK(buf[0] != '\0' && marks == 0); /* the summary, unmarked */
+free_ix:
+	hh_search_free(g2);
+	hh_search_free(g1);
+out:
+	hh_content_free(a);
+	hh_content_free(b);
+	hh_content_free(shown);
+}
+
 static void test_generations(void)
 {
 	struct hh_content *a = fixture_content("content"), *b = fixture_content("content"),
@@ -173,5 +237,6 @@ int main(void)
 	hh_search_free(ix);
 	hh_content_free(c);
 	test_generations();
+	test_snippet_texts();
 	return check_done();
 }
