@@ -131,6 +131,17 @@ static const struct expect cases[] = {
 	{"it's a 9 out of 10", HH_LANG_EN, "US", "getting_worse", 'S'},
 	{"dolor 7/10, desde hace 6 dias", HH_LANG_ES, "GB", "getting_worse", '-'},
 	{"un 8 sobre 10", HH_LANG_ES, "US", "getting_worse", 'S'},
+	/* concepts: one word of each group in a clause, inflected as it comes, read with the same scopes */
+	{"the skin around my anus feels fuzzy", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	{"fuzziness round the anus since Monday", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	{"maybe a bit fuzzy around my anus", HH_LANG_EN, "GB", "saddle_numbness", 'U'},
+	{"my anus does not feel fuzzy", HH_LANG_EN, "GB", "saddle_numbness", '-'},
+	{"fuzzy feet, sore anus", HH_LANG_EN, "GB", "saddle_numbness", '-'},
+	{"noto el perineo acorchado", HH_LANG_ES, "US", "saddle_numbness", 'S'},
+	{"el perineo no lo noto acorchado", HH_LANG_ES, "US", "saddle_numbness", '-'},
+	{"my back hurts but my chest is fine", HH_LANG_EN, "US", "chest_pain", '-'},
+	{"nothing in my chest. It clenches when I lift", HH_LANG_EN, "US", "chest_pain", '-'},
+	{"my chest keeps clenching", HH_LANG_EN, "US", "chest_pain", 'S'},
 };
 
 static void test_cases(void)
@@ -392,6 +403,43 @@ static void test_phrase_checks(void)
 			    "negation or hedging words only"));
 }
 
+static void test_concept_checks(void)
+{
+	const char *rel = "triage/phrases.json";
+	CHECK(phrases_diags(rel, "{\"codes\": {\"no_such_code\": {\"concepts\": [[[\"a\"], [\"b\"]]]}}}",
+			    "not a symptom code"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"]]]}}}", "2 to 4 groups"));
+	CHECK(phrases_diags(rel,
+			    "{\"codes\": {\"fever\": {\"concepts\": [[[\"a\"], [\"b\"], [\"c\"], [\"d\"], [\"e\"]]]}}}",
+			    "2 to 4 groups"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], []]]}}}", "not empty"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"might\"]]]}}}",
+			    "is a negation or hedging word"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"nev*\"]]]}}}",
+			    "begins a negation"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"hot * cold\"]]]}}}",
+			    "may not hold a gap"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"shivering\"], [\"shivers\"]]]}}}",
+			    "in two groups"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"a b c d e\"], [\"hot\"]]]}}}",
+			    "more than"));
+	CHECK(phrases_diags("es/triage/phrases.json",
+			    "{\"codes\": {\"fever\": {\"concepts\": [[[\"calor\"], [\"ni\"]]]}}}",
+			    "is a negation or hedging word"));
+	/* inflections of one stem in one group are one entry, not a mistake */
+	struct hh_diags d = {0};
+	size_t total = 0;
+	const char *body =
+		"{\"codes\": {\"fever\": {\"concepts\": [[[\"shiver\", \"shivering\", \"shivers\"], [\"hot\"]]]}}}";
+	struct hh_field_src src = {.rel = rel, .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
+	json_t *root = hh_schema_load(&src);
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	CHECK(book != NULL && book->n_concepts == 1 && book->n_cw_stem == 2);
+	json_decref(root);
+	hh_field_src_free(&src);
+	hh_diags_free(&d);
+}
+
 static void test_ruleset_version_covers_phrases(void)
 {
 	CHECK(C->phrases[HH_LANG_EN] != NULL && C->phrases[HH_LANG_ES] != NULL);
@@ -492,6 +540,7 @@ int main(int argc, char **argv)
 	test_region_and_positions();
 	test_properties();
 	test_phrase_checks();
+	test_concept_checks();
 	test_ruleset_version_covers_phrases();
 	test_body_and_answer();
 	hh_content_free(C);
