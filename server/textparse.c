@@ -494,6 +494,8 @@ static int cmp_match(const void *a, const void *b)
 {
 	const struct match *x = a, *y = b;
 	int lx = x->to - x->from, ly = y->to - y->from;
+	if ((x->p->n_words == 0) != (y->p->n_words == 0))
+		return (x->p->n_words == 0) - (y->p->n_words == 0);
 	if (x->weight != y->weight)
 		return y->weight - x->weight;
 	if (lx != ly)
@@ -509,19 +511,10 @@ static int cmp_match(const void *a, const void *b)
  * Heaviest first. A match goes when it lies inside an accepted one of its
  * code, or of another code whose phrase has more words ("lifting boxes"
  * holds "lifting"; "coughed * hurts" does not hide "coughed * blood"), or
- * overlaps one of its code. A concept (a phrase without words) hides
- * another code's phrase only inside its own words ("fell" inside "fell off
- * the ladder"), not across the words between them.
+ * overlaps one of its code. Phrases come before concepts (phrases
+ * without words): a concept adds what no phrase read, and never hides a
+ * phrase ("cant get comfortable in bed" stays worse_lying_down).
  */
-/* Does a reach into the words between b's groups (or b's phrase gaps)? */
-static int in_gaps(const struct match *b, const struct match *a)
-{
-	for (int g = 0; g < b->n_gaps; g++)
-		if (a->from < b->gaps[g][1] && b->gaps[g][0] < a->to)
-			return 1;
-	return 0;
-}
-
 static void select_matches(struct reader *r, int *keep)
 {
 	qsort(r->m, (size_t)r->n_m, sizeof(*r->m), cmp_match);
@@ -535,8 +528,6 @@ static void select_matches(struct reader *r, int *keep)
 			int inside = a->from >= b->from && a->to <= b->to;
 			int overlap = a->from < b->to && b->from < a->to;
 			int same = strcmp(a->p->name, b->p->name) == 0;
-			if (!same && b->p->n_words == 0 && a->p->n_words > 0 && in_gaps(b, a))
-				continue; /* a concept's loose reach hides no phrase of another code */
 			if ((inside && (same || b->weight > a->weight)) || (overlap && same))
 				keep[i] = 0;
 		}
