@@ -513,7 +513,9 @@ static int cmp_match(const void *a, const void *b)
  * holds "lifting"; "coughed * hurts" does not hide "coughed * blood"), or
  * overlaps one of its code. Phrases come before concepts (phrases
  * without words): a concept adds what no phrase read, and never hides a
- * phrase ("cant get comfortable in bed" stays worse_lying_down).
+ * phrase ("cant get comfortable in bed" stays worse_lying_down), except a
+ * partial phrase of its own code, which its full reading replaces ("de
+ * repente" is "I don't know"; "de repente un dolor brutal" is a yes).
  */
 static void select_matches(struct reader *r, int *keep)
 {
@@ -528,6 +530,10 @@ static void select_matches(struct reader *r, int *keep)
 			int inside = a->from >= b->from && a->to <= b->to;
 			int overlap = a->from < b->to && b->from < a->to;
 			int same = strcmp(a->p->name, b->p->name) == 0;
+			if (overlap && same && b->p->partial && !a->p->partial && a->p->n_words == 0) {
+				keep[k] = 0;
+				continue;
+			}
 			if ((inside && (same || b->weight > a->weight)) || (overlap && same))
 				keep[i] = 0;
 		}

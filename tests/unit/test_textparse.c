@@ -142,6 +142,8 @@ static const struct expect cases[] = {
 	{"my back hurts but my chest is fine", HH_LANG_EN, "US", "chest_pain", '-'},
 	{"nothing in my chest. It clenches when I lift", HH_LANG_EN, "US", "chest_pain", '-'},
 	{"my chest keeps clenching", HH_LANG_EN, "US", "chest_pain", 'S'},
+	/* a concept's full reading replaces a partial phrase of its code ("de repente" alone is a maybe) */
+	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
 };
 
 static void test_cases(void)
