@@ -17,6 +17,7 @@
 
 #include "healthhub/common.h"
 #include "healthhub/diags.h"
+#include "healthhub/hash.h"
 #include "healthhub/i18n.h"
 #include "healthhub/loader.h"
 #include "healthhub/phrases.h"
@@ -442,6 +443,35 @@ static void test_concept_checks(void)
 	hh_diags_free(&d);
 }
 
+/* The digest of one phrases file (NULL when it does not compile). */
+static int phrases_digest(const char *body, char out[65])
+{
+	struct hh_diags d = {0};
+	size_t total = 0;
+	struct hh_field_src src = {
+		.rel = "triage/phrases.json", .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
+	json_t *root = hh_schema_load(&src);
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	struct hh_sha256 h;
+	hh_sha256_init(&h);
+	hh_phrases_hash(&h, book);
+	hh_sha256_final_hex(&h, out);
+	json_decref(root);
+	hh_field_src_free(&src);
+	hh_diags_free(&d);
+	return book != NULL;
+}
+
+static void test_ruleset_version_covers_concepts(void)
+{
+	char a[65], b[65], c[65];
+	CHECK(phrases_digest("{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"cold\"]]]}}}", a));
+	CHECK(phrases_digest("{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"shivery\"]]]}}}", b));
+	CHECK(phrases_digest("{\"codes\": {\"chest_pain\": {\"concepts\": [[[\"hot\"], [\"cold\"]]]}}}", c));
+	CHECK(strcmp(a, b) != 0);
+	CHECK(strcmp(a, c) != 0);
+}
+
 static void test_ruleset_version_covers_phrases(void)
 {
 	CHECK(C->phrases[HH_LANG_EN] != NULL && C->phrases[HH_LANG_ES] != NULL);
@@ -543,6 +573,7 @@ int main(int argc, char **argv)
 	test_properties();
 	test_phrase_checks();
 	test_concept_checks();
+	test_ruleset_version_covers_concepts();
 	test_ruleset_version_covers_phrases();
 	test_body_and_answer();
 	hh_content_free(C);
