@@ -9,6 +9,7 @@
 #include "healthhub/phrases.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,10 @@ struct build {
 	struct hh_content *c;
 	struct hh_phrase *v;
 	size_t n, cap;
+	struct hh_concept **concepts; /* each in c's arena */
+	size_t n_concepts, cap_concepts;
+	struct hh_concept_word *cw; /* concept index into concepts until compiled */
+	size_t n_cw, cap_cw;
 	struct seen_table seen;
 	int bad;
 };
@@ -193,6 +198,128 @@ static void add_phrase(struct build *b, const char *path, json_t *v, enum hh_phr
 	}
 }
 
+/* One entry of a concept's group ("numb*", "cant feel"): its words, stemmed. */
+static void add_concept_word(struct build *b, const char *path, json_t *v, size_t concept, unsigned group)
+{
+	const char *text = json_string_value(v);
+	if (!json_is_string(v) || text == NULL)
+		return fail(b, path, "must be a string%s", "");
+	if (strlen(text) > HH_PHRASE_MAX_CHARS)
+		return fail(b, path, "is longer than %s bytes", "80");
+	char words[HH_CONCEPT_MAX_WORDS][32];
+	int n = hh_textparse_phrase_words(b->lang, text, words, HH_CONCEPT_MAX_WORDS);
+	if (n < 0)
+		return fail(b, path, "has more than %s words, or a word too long", "4");
+	if (n == 0)
+		return fail(b, path, "has no words%s", "");
+	int only_triggers = 1;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(words[i]);
+		if (strcmp(words[i], "*") == 0)
+			return fail(b, path, "may not hold a gap (\"*\"): a concept's groups stand apart already%s",
+				    "");
+		if (words[i][len - 1] == '*') {
+			words[i][len - 1] = '\0';
+			if (len - 1 < 3)
+				return fail(b, path, "has a stem \"%s*\" shorter than 3 letters", words[i]);
+			if (hh_textparse_is_trigger_word(b->lang, words[i], 1))
+				return fail(b, path, "has a stem \"%s*\" that begins a negation or hedging word",
+					    words[i]);
+			words[i][len - 1] = '*';
+		}
+		if (!hh_textparse_is_trigger_word(b->lang, words[i], 0))
+			only_triggers = 0;
+	}
+	if (only_triggers)
+		return fail(b, path, "is a negation or hedging word: it would read a denial as the symptom%s", "");
+	if (b->n_cw == b->cap_cw) {
+		b->cap_cw = b->cap_cw ? b->cap_cw * 2 : 256;
+		b->cw = xrealloc(b->cw, b->cap_cw * sizeof(*b->cw));
+	}
+	struct hh_concept_word *w = &b->cw[b->n_cw];
+	memset(w, 0, sizeof(*w));
+	w->concept = (const struct hh_concept *)(uintptr_t)(concept + 1);
+	w->group = group;
+	w->n_words = (size_t)n;
+	w->words = hh_content_alloc(b->c, (size_t)n * sizeof(*w->words));
+	w->pfx = hh_content_alloc(b->c, (size_t)n);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(words[i]);
+		char stem[32];
+		w->pfx[i] = words[i][len - 1] == '*';
+		if (w->pfx[i])
+			words[i][len - 1] = '\0';
+		else
+			hh_textparse_stem(b->lang, words[i], stem);
+		w->words[i] = hh_content_strdup(b->c, w->pfx[i] ? words[i] : stem);
+	}
+	/*
+	 * The same stem twice in one group is an inflection listed for the
+	 * reader's sake ("hurts", "hurting"): kept once. In two groups of one
+	 * concept it would let one word stand for both: refused.
+	 */
+	for (size_t k = 0; k < b->n_cw; k++) {
+		const struct hh_concept_word *o = &b->cw[k];
+		int same = o->concept == w->concept && o->n_words == w->n_words;
+		for (size_t i = 0; same && i < w->n_words; i++)
+			same = o->pfx[i] == w->pfx[i] && strcmp(o->words[i], w->words[i]) == 0;
+		if (same && o->group != w->group)
+			return fail(b, path, "is in two groups of this concept (as \"%s\")", w->words[0]);
+		if (same)
+			return;
+	}
+	b->n_cw++;
+}
+
+/* "concepts": [[[group words], [group words], ...], ...] */
+static void add_concepts(struct build *b, const char *path, json_t *arr, const char *name, const char *country)
+{
+	if (!json_is_array(arr))
+		return fail(b, path, "must be a list of concepts, each a list of groups of words%s", "");
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		char p[HH_FIELD_PATH_LEN];
+		hh_field_join_index(p, path, i);
+		if (!json_is_array(v) || json_array_size(v) < 2 || json_array_size(v) > HH_CONCEPT_MAX_GROUPS) {
+			fail(b, p, "must be a list of 2 to %s groups of words", "4");
+			continue;
+		}
+		if (b->n_concepts == b->cap_concepts) {
+			b->cap_concepts = b->cap_concepts ? b->cap_concepts * 2 : 64;
+			b->concepts = xrealloc(b->concepts, b->cap_concepts * sizeof(*b->concepts));
+		}
+		size_t ci = b->n_concepts++;
+		struct hh_concept *k = hh_content_alloc(b->c, sizeof(*k));
+		memset(k, 0, sizeof(*k));
+		k->head.target = HH_PHRASE_CODE;
+		k->head.name = hh_content_strdup(b->c, name);
+		k->head.country = country != NULL ? hh_content_strdup(b->c, country) : NULL;
+		k->n_groups = (unsigned)json_array_size(v);
+		b->concepts[ci] = k;
+		size_t g;
+		json_t *group;
+		json_array_foreach(v, g, group)
+		{
+			char q[HH_FIELD_PATH_LEN];
+			hh_field_join_index(q, p, g);
+			if (!json_is_array(group) || json_array_size(group) == 0) {
+				fail(b, q, "must be a list of words, not empty%s", "");
+				continue;
+			}
+			size_t e;
+			json_t *word;
+			json_array_foreach(group, e, word)
+			{
+				char r[HH_FIELD_PATH_LEN];
+				hh_field_join_index(r, q, e);
+				add_concept_word(b, r, word, ci, (unsigned)g);
+			}
+		}
+	}
+}
+
 static void add_list(struct build *b, const char *path, json_t *arr, enum hh_phrase_target target, const char *name,
 		     int partial, const char *country)
 {
@@ -223,10 +350,10 @@ static void add_codes(struct build *b, const char *path, json_t *codes, const ch
 			continue;
 		}
 		if (!json_is_object(v)) {
-			fail(b, p, "must be an object with \"phrases\" and \"partial\"%s", "");
+			fail(b, p, "must be an object with \"phrases\", \"partial\" and \"concepts\"%s", "");
 			continue;
 		}
-		hh_field_keys(b->s, v, p, (const char *const[]){"phrases", "partial", NULL});
+		hh_field_keys(b->s, v, p, (const char *const[]){"phrases", "partial", "concepts", NULL});
 		const char *const lists[] = {"phrases", "partial"};
 		for (int k = 0; k < 2; k++) {
 			json_t *arr = json_object_get(v, lists[k]);
@@ -234,6 +361,12 @@ static void add_codes(struct build *b, const char *path, json_t *codes, const ch
 			hh_field_join_key(q, p, lists[k]);
 			if (arr != NULL)
 				add_list(b, q, arr, HH_PHRASE_CODE, code, k == 1, country);
+		}
+		json_t *concepts = json_object_get(v, "concepts");
+		if (concepts != NULL) {
+			char q[HH_FIELD_PATH_LEN];
+			hh_field_join_key(q, p, "concepts");
+			add_concepts(b, q, concepts, code, country);
 		}
 	}
 }
@@ -305,6 +438,41 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int cmp_cw(const void *a, const void *b)
+{
+	const struct hh_concept_word *x = a, *y = b;
+	int c = strcmp(x->words[0], y->words[0]);
+	return c != 0 ? c : x->n_words > y->n_words ? -1 : x->n_words < y->n_words;
+}
+
+static void compile_concepts(struct build *b, struct hh_phrasebook *book)
+{
+	book->n_concepts = b->n_concepts;
+	book->concepts = hh_content_alloc(b->c, (b->n_concepts + 1) * sizeof(*book->concepts));
+	for (size_t i = 0; i < b->n_concepts; i++)
+		book->concepts[i] = *b->concepts[i];
+	size_t n_pfx = 0;
+	for (size_t i = 0; i < b->n_cw; i++)
+		n_pfx += b->cw[i].pfx[0];
+	book->cw_stem = hh_content_alloc(b->c, (b->n_cw - n_pfx + 1) * sizeof(*book->cw_stem));
+	book->cw_pfx = hh_content_alloc(b->c, (n_pfx + 1) * sizeof(*book->cw_pfx));
+	for (size_t i = 0; i < b->n_cw; i++) {
+		struct hh_concept_word w = b->cw[i];
+		w.concept = &book->concepts[(uintptr_t)w.concept - 1];
+		if (w.pfx[0])
+			book->cw_pfx[book->n_cw_pfx++] = w;
+		else
+			book->cw_stem[book->n_cw_stem++] = w;
+		const unsigned char *f = (const unsigned char *)w.words[0];
+		unsigned pair = (unsigned)f[0] << 8 | f[1];
+		book->cw_pair[pair >> 3] |= (unsigned char)(1u << (pair & 7));
+	}
+	if (book->n_cw_stem > 1)
+		qsort(book->cw_stem, book->n_cw_stem, sizeof(*book->cw_stem), cmp_cw);
+	if (book->n_cw_pfx > 1)
+		qsort(book->cw_pfx, book->n_cw_pfx, sizeof(*book->cw_pfx), cmp_cw);
+}
+
 static struct hh_phrasebook *compile(struct build *b)
 {
 	struct hh_phrasebook *book = hh_content_alloc(b->c, sizeof(*book));
@@ -337,6 +505,7 @@ static struct hh_phrasebook *compile(struct build *b)
 	for (size_t i = 0; i < b->n; i++)
 		if (book->v[i].stem[0])
 			book->stem_first[book->n_stem_first++] = &book->v[i];
+	compile_concepts(b, book);
 	return book;
 }
 
@@ -359,6 +528,8 @@ struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, en
 	struct hh_phrasebook *book = b.bad || s->errors > 0 ? NULL : compile(&b);
 	seen_free(&b.seen);
 	free(b.v);
+	free(b.concepts);
+	free(b.cw);
 	return book;
 }
 
@@ -387,4 +558,24 @@ void hh_phrases_hash(struct hh_sha256 *h, const struct hh_phrasebook *book)
 			hash_str(h, p->stem[k] ? "*" : "");
 		}
 	}
+	snprintf(num, sizeof(num), "concepts %zu/%zu/%zu", book->n_concepts, book->n_cw_stem, book->n_cw_pfx);
+	hash_str(h, num);
+	for (size_t i = 0; i < book->n_concepts; i++) {
+		snprintf(num, sizeof(num), "%u", book->concepts[i].n_groups);
+		hash_str(h, num);
+		hash_str(h, book->concepts[i].head.name);
+		hash_str(h, book->concepts[i].head.country);
+	}
+	const struct hh_concept_word *lists[2] = {book->cw_stem, book->cw_pfx};
+	size_t counts[2] = {book->n_cw_stem, book->n_cw_pfx};
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const struct hh_concept_word *w = &lists[l][i];
+			snprintf(num, sizeof(num), "%td/%u/%zu", w->concept - book->concepts, w->group, w->n_words);
+			hash_str(h, num);
+			for (size_t k = 0; k < w->n_words; k++) {
+				hash_str(h, w->words[k]);
+				hash_str(h, w->pfx[k] ? "*" : "");
+			}
+		}
 }

@@ -5,6 +5,7 @@
  */
 #include "healthhub/textparse.h"
 
+#include <libstemmer.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@ struct match {
 	int n_gaps;
 };
 
+struct hit {
+	const struct hh_concept *concept;
+	unsigned group;
+	int from, to;
+};
+
 struct reader {
 	enum hh_lang lang;
 	const struct hh_tp_lang *L;
@@ -53,6 +60,9 @@ struct reader {
 	int n, cap;
 	struct match *m; /* MAX_MATCHES of them (the thread's scratch) */
 	int n_m;
+	struct hit *hits; /* MAX_MATCHES of them: concept words found */
+	int n_hits;
+	struct sb_stemmer *sb; /* the thread's, for lang */
 };
 
 const char *hh_mention_status_name(enum hh_mention_status s)
@@ -484,6 +494,8 @@ static int cmp_match(const void *a, const void *b)
 {
 	const struct match *x = a, *y = b;
 	int lx = x->to - x->from, ly = y->to - y->from;
+	if ((x->p->n_words == 0) != (y->p->n_words == 0))
+		return (x->p->n_words == 0) - (y->p->n_words == 0);
 	if (x->weight != y->weight)
 		return y->weight - x->weight;
 	if (lx != ly)
@@ -499,7 +511,11 @@ static int cmp_match(const void *a, const void *b)
  * Heaviest first. A match goes when it lies inside an accepted one of its
  * code, or of another code whose phrase has more words ("lifting boxes"
  * holds "lifting"; "coughed * hurts" does not hide "coughed * blood"), or
- * overlaps one of its code.
+ * overlaps one of its code. Phrases come before concepts (phrases
+ * without words): a concept adds what no phrase read, and never hides a
+ * phrase ("cant get comfortable in bed" stays worse_lying_down), except a
+ * partial phrase of its own code, which its full reading replaces ("de
+ * repente" is "I don't know"; "de repente un dolor brutal" is a yes).
  */
 static void select_matches(struct reader *r, int *keep)
 {
@@ -514,6 +530,10 @@ static void select_matches(struct reader *r, int *keep)
 			int inside = a->from >= b->from && a->to <= b->to;
 			int overlap = a->from < b->to && b->from < a->to;
 			int same = strcmp(a->p->name, b->p->name) == 0;
+			if (overlap && same && b->p->partial && !a->p->partial && a->p->n_words == 0) {
+				keep[k] = 0;
+				continue;
+			}
 			if ((inside && (same || b->weight > a->weight)) || (overlap && same))
 				keep[i] = 0;
 		}
@@ -678,6 +698,184 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 	scope_inside(r, m, &s);
 	*other = s.other;
 	return s.hedge ? HH_MENTION_UNCERTAIN : s.neg ? HH_MENTION_DENIED : HH_MENTION_PRESENT;
+}
+
+/* ------------------------------------------------------------------ concepts */
+
+/* The Snowball stem of word into out (the word itself when the stemmer is missing). */
+static void stem_with(struct sb_stemmer *sb, const char *word, char out[WORD_MAX])
+{
+	const sb_symbol *st = sb != NULL ? sb_stemmer_stem(sb, (const sb_symbol *)word, (int)strlen(word)) : NULL;
+	int n = st != NULL ? sb_stemmer_length(sb) : 0;
+	if (st == NULL || n <= 0 || n >= WORD_MAX)
+		snprintf(out, WORD_MAX, "%s", word);
+	else {
+		memcpy(out, st, (size_t)n);
+		out[n] = '\0';
+	}
+}
+
+static int cw_word_matches(const struct hh_concept_word *w, size_t k, const struct tok *t, const char *stem)
+{
+	if (t->punct)
+		return 0;
+	if (w->pfx[k])
+		return strncmp(t->w, w->words[k], strlen(w->words[k])) == 0;
+	return strcmp(stem, w->words[k]) == 0;
+}
+
+/* The tokens entry w covers from i (its first word matched already), or 0. */
+static int cw_rest(const struct reader *r, const struct hh_concept_word *w, int i)
+{
+	for (size_t k = 1; k < w->n_words; k++) {
+		int j = i + (int)k;
+		char stem[WORD_MAX];
+		if (j >= r->n || r->t[j].punct)
+			return 0;
+		if (!w->pfx[k])
+			stem_with(r->sb, r->t[j].w, stem);
+		if (!cw_word_matches(w, k, &r->t[j], w->pfx[k] ? "" : stem))
+			return 0;
+	}
+	return (int)w->n_words;
+}
+
+static void add_hit(struct reader *r, const struct hh_concept_word *w, int i)
+{
+	if (r->n_hits >= MAX_MATCHES || (w->concept->head.country != NULL &&
+					 (r->country == NULL || strcmp(w->concept->head.country, r->country) != 0)))
+		return;
+	int n = cw_rest(r, w, i);
+	if (n > 0)
+		r->hits[r->n_hits++] = (struct hit){w->concept, w->group, i, i + n};
+}
+
+/* Every concept entry that starts at each token. */
+static void find_hits(struct reader *r)
+{
+	const struct hh_phrasebook *b = r->book;
+	r->n_hits = 0;
+	if (b == NULL || b->n_concepts == 0)
+		return;
+	for (int i = 0; i < r->n; i++) {
+		const struct tok *t = &r->t[i];
+		const unsigned char *f = (const unsigned char *)t->w;
+		unsigned pair = (unsigned)f[0] << 8 | f[1];
+		if (t->punct || f[1] == '\0' || !(b->cw_pair[pair >> 3] & (1u << (pair & 7))))
+			continue;
+		char stem[WORD_MAX];
+		stem_with(r->sb, t->w, stem);
+		size_t lo = 0, hi = b->n_cw_stem;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(b->cw_stem[mid].words[0], stem) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < b->n_cw_stem && strcmp(b->cw_stem[k].words[0], stem) == 0; k++)
+			add_hit(r, &b->cw_stem[k], i);
+		/* prefixes: at least three bytes, so those that share the word's first three */
+		if (strlen(t->w) < 3)
+			continue;
+		lo = 0, hi = b->n_cw_pfx;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strncmp(b->cw_pfx[mid].words[0], t->w, 3) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < b->n_cw_pfx && strncmp(b->cw_pfx[k].words[0], t->w, 3) == 0; k++)
+			if (cw_word_matches(&b->cw_pfx[k], 0, t, ""))
+				add_hit(r, &b->cw_pfx[k], i);
+	}
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	if (x->concept != y->concept)
+	return x->concept < y->concept ? -1 : 1;
+	if (x->from != y->from)
+		return x->from - y->from;
+	return (int)x->group - (int)y->group;
+}
+
+/* A concept may not cross a sentence, a comma or a strong clause boundary, nor a new subject. */
+static int concept_stops(const struct reader *r, int j)
+{
+	return gap_stops(&r->t[j]) || starts_clause(r, j);
+}
+
+/* The hits of one concept (h[0..n), by position): a match from each that has every group near it. */
+static void concept_matches(struct reader *r, const struct hit *h, int n)
+{
+	const struct hh_concept *c = h[0].concept;
+	for (int a = 0; a < n && r->n_m < MAX_MATCHES; a++) {
+		const struct hit *pick[HH_CONCEPT_MAX_GROUPS] = {0};
+		unsigned have = 0;
+		int end = h[a].to, ok = 1;
+		pick[h[a].group] = &h[a];
+		have = 1u << h[a].group;
+		for (int k = a + 1; k < n && h[k].from < h[a].from + HH_CONCEPT_SPAN; k++) {
+			if ((have >> h[k].group) & 1u || h[k].from < end)
+				continue;
+			pick[h[k].group] = &h[k];
+			have |= 1u << h[k].group;
+			end = h[k].to;
+		}
+		if (have != (1u << c->n_groups) - 1 || end - h[a].from > HH_CONCEPT_SPAN)
+			continue;
+		for (int j = h[a].from + 1; j < end && ok; j++)
+			ok = !concept_stops(r, j);
+		if (!ok)
+			continue;
+		struct match *m = &r->m[r->n_m];
+		memset(m, 0, sizeof(*m));
+		m->p = &c->head;
+		m->from = h[a].from;
+		m->to = end;
+		/* the words between the groups are its gaps: "chest is not tight" reads the "not" */
+		int prev = -1;
+		for (int j = h[a].from; j < end; j++) {
+			int in = 0;
+			for (unsigned g = 0; g < c->n_groups; g++)
+				in |= j >= pick[g]->from && j < pick[g]->to;
+			if (in) {
+				m->weight++;
+				prev = -1;
+			} else if (prev < 0 && m->n_gaps < HH_PHRASE_MAX_WORDS) {
+				prev = m->n_gaps++;
+				m->gaps[prev][0] = j;
+				m->gaps[prev][1] = j + 1;
+			} else if (prev >= 0) {
+				m->gaps[prev][1] = j + 1;
+			}
+		}
+		/* words between that only join a list ("chills or sweats") are no gap: a denial before reaches it */
+		for (int g = 0; g < m->n_gaps; g++)
+			for (int j = m->gaps[g][0]; j < m->gaps[g][1]; j++)
+				m->gapped |= r->t[j].kind != HH_TP_SOFT + 1;
+		r->n_m++;
+		while (a + 1 < n && h[a + 1].from < end)
+			a++;
+	}
+}
+
+static void find_concepts(struct reader *r)
+{
+	find_hits(r);
+	if (r->n_hits == 0)
+		return;
+	qsort(r->hits, (size_t)r->n_hits, sizeof(*r->hits), cmp_hit);
+	for (int i = 0; i < r->n_hits;) {
+		int k = i;
+		while (k < r->n_hits && r->hits[k].concept == r->hits[i].concept)
+			k++;
+		concept_matches(r, &r->hits[i], k - i);
+		i = k;
+	}
 }
 
 /* ------------------------------------------------------------------ numbers */
@@ -1199,6 +1397,8 @@ struct scratch {
 	unsigned cp[HH_TEXTPARSE_MAX_CODEPOINTS + 1];
 	struct match m[MAX_MATCHES];
 	int keep[MAX_MATCHES];
+	struct hit hits[MAX_MATCHES];
+	struct sb_stemmer *sb[HH_LANG_COUNT]; /* made on first use: a stemmer is not shared between threads */
 };
 
 /*
@@ -1212,6 +1412,9 @@ static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 static void scratch_free(void *p)
 {
 	struct scratch *w = p;
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		if (w->sb[l] != NULL)
+			sb_stemmer_delete(w->sb[l]);
 	free(w->raw.t);
 	free(w->r.t);
 	free(w);
@@ -1235,6 +1438,20 @@ static struct scratch *thread_scratch(void)
 	return w;
 }
 
+static struct sb_stemmer *scratch_stemmer(struct scratch *w, enum hh_lang lang)
+{
+	if ((unsigned)lang >= HH_LANG_COUNT)
+		return NULL;
+	if (w->sb[lang] == NULL)
+		w->sb[lang] = sb_stemmer_new(lang == HH_LANG_ES ? "spanish" : "english", "UTF_8");
+	return w->sb[lang];
+}
+
+void hh_textparse_stem(enum hh_lang lang, const char *word, char out[32])
+{
+	stem_with(scratch_stemmer(thread_scratch(), lang), word, out);
+}
+
 void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *country, const char *text, size_t len,
 		  struct hh_textparse_result *out)
 {
@@ -1245,6 +1462,8 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	struct reader *raw = &w->raw, *r = &w->r;
 	raw->n = r->n = r->n_m = 0;
 	r->m = w->m;
+	r->hits = w->hits;
+	r->sb = NULL;
 	raw->lang = r->lang = lang;
 	raw->L = r->L = hh_tp_lang_of(lang);
 	r->book = c != NULL && (unsigned)lang < HH_LANG_COUNT ? c->phrases[lang] : NULL;
@@ -1257,6 +1476,10 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	/* strong boundaries first: a gap may not cross them */
 	find_triggers(r);
 	find_phrases(r);
+	if (r->book != NULL && r->book->n_concepts > 0) {
+		r->sb = scratch_stemmer(w, lang);
+		find_concepts(r);
+	}
 	int *keep = w->keep;
 	select_matches(r, keep);
 	for (int i = 0; i < r->n_m; i++)

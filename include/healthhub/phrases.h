@@ -11,6 +11,15 @@
  * "tingling", "tingly"). A code's "partial" phrases name only part of what
  * its question asks ("numbness" for leg_weakness_numbness): they can make
  * the code "I don't know", never a yes, and a denial of them denies nothing.
+ *
+ * A code's "concepts" generalise its phrases: a concept is two to four
+ * groups of words, and it names the code when one word (or short phrase)
+ * of each group appears in one clause, in any order, the groups at most
+ * HH_CONCEPT_SPAN words apart ({"numb*", "no feeling"} x {"bum", "groin"}
+ * reads "my bum has gone completely numb"). Group words are compared by
+ * their Snowball stem ("numbness" and "numb" alike), a word ending in "*"
+ * by the word it begins. Negation and hedging read a concept's words as
+ * they read a phrase's, words between its groups included.
  */
 #ifndef HEALTHHUB_PHRASES_H
 #define HEALTHHUB_PHRASES_H
@@ -22,9 +31,12 @@
 #include "healthhub/content.h"
 #include "healthhub/fields.h"
 
-#define HH_PHRASE_MAX_WORDS 8  /* words (and gaps) in one phrase */
-#define HH_PHRASE_MAX_CHARS 80 /* bytes of one phrase as written */
-#define HH_PHRASE_GAP 4        /* words a "*" may stand for */
+#define HH_PHRASE_MAX_WORDS 8   /* words (and gaps) in one phrase */
+#define HH_PHRASE_MAX_CHARS 80  /* bytes of one phrase as written */
+#define HH_PHRASE_GAP 4         /* words a "*" may stand for */
+#define HH_CONCEPT_MAX_GROUPS 4 /* groups in one concept */
+#define HH_CONCEPT_MAX_WORDS 4  /* words in one group entry ("cant feel", "down there") */
+#define HH_CONCEPT_SPAN 8       /* tokens from a concept's first word to its last */
 
 enum hh_phrase_target {
 	HH_PHRASE_CODE = 0,   /* names a symptom code */
@@ -41,6 +53,20 @@ struct hh_phrase {
 	size_t n_words;
 };
 
+/* One group entry of a concept: words compared by stem, or as a prefix (pfx[i]). */
+struct hh_concept_word {
+	const struct hh_concept *concept;
+	unsigned group;
+	const char **words; /* Snowball stems, or prefixes ("tingl") */
+	unsigned char *pfx; /* pfx[i]: words[i] matches any word it begins */
+	size_t n_words;
+};
+
+struct hh_concept {
+	struct hh_phrase head; /* its code, partial and country (no words) */
+	unsigned n_groups;
+};
+
 /* One language's phrases, compiled. Lives in a content's arena. */
 struct hh_phrasebook {
 	enum hh_lang lang;
@@ -50,6 +76,12 @@ struct hh_phrasebook {
 	size_t n_vocab;
 	const struct hh_phrase **stem_first; /* the phrases whose first word is a stem ("tingl*") */
 	size_t n_stem_first;
+	struct hh_concept *concepts;
+	size_t n_concepts;
+	/* every concept entry, sorted by first word: stems apart from prefixes */
+	struct hh_concept_word *cw_stem, *cw_pfx;
+	size_t n_cw_stem, n_cw_pfx;
+	unsigned char cw_pair[8192]; /* bit per first two bytes of an entry's first word: a word worth stemming */
 };
 
 /*

@@ -92,6 +92,13 @@ const char *hh_mention_status_name(enum hh_mention_status s);
 int hh_textparse_phrase_words(enum hh_lang lang, const char *phrase, char words[][32], size_t max);
 
 /*
+ * The Snowball stem of word (normalised, lower case) in lang, into out (at
+ * most 31 bytes); the word itself when it has none. Each thread keeps its
+ * own stemmers.
+ */
+void hh_textparse_stem(enum hh_lang lang, const char *word, char out[32]);
+
+/*
  * 1 when word (normalised) is a one-word negation or hedging trigger of lang
  * ("no", "sin"), or with as_prefix, begins a word of any trigger ("nev"
  * begins "never"): a phrase may not be made of the one, nor stem the other.

@@ -1,10 +1,10 @@
 /*
  * test_freetext_score.c - scores the free-text reader against the labelled
  * messages of tests/data/freetext/labelled-*.jsonl (one JSON object a line:
- * id, lang, country, text, labels {code: present|denied|uncertain}, age,
+ * id, lang, country, text, labels {code: present|denied|uncertain ("unknown" alike)}, age,
  * duration_days) and fails under the targets of issue 23 (labelled-unseen.jsonl,
  * when present, is scored apart and only reported, and so are blind-c.jsonl,
- * blind-d.jsonl and blind-e.jsonl, per language):
+ * blind-d.jsonl, blind-e.jsonl and blind-f.jsonl, per language):
  *
  *   red-flag recall >= 0.95  a red flag labelled present or uncertain is read present or uncertain
  *   red flags in absent == 0 (also checked by construction in test_textparse)
@@ -95,6 +95,8 @@ static void score_one(json_t *msg, struct tally *t)
 		const struct hh_symptom *y = &C->symptoms[i];
 		const char *got = read_status(r, y);
 		const char *want = json_string_value(json_object_get(labels, y->code));
+		if (want != NULL && strcmp(want, "unknown") == 0)
+			want = "uncertain"; /* the request's word for it (batch F's writer used it) */
 		if (want != NULL && got != NULL && strcmp(want, got) == 0) {
 			t->tp++;
 			t->code_tp[i]++;
@@ -221,7 +223,7 @@ int main(int argc, char **argv)
 	memset(&en, 0, sizeof(en));
 	memset(&es, 0, sizeof(es));
 	memset(&all, 0, sizeof(all));
-	struct tally late, blind_en, blind_es, d_en, d_es, e_en, e_es;
+	struct tally late, blind_en, blind_es, d_en, d_es, e_en, e_es, f_en, f_es;
 	memset(&late, 0, sizeof(late));
 	memset(&blind_en, 0, sizeof(blind_en));
 	memset(&blind_es, 0, sizeof(blind_es));
@@ -229,6 +231,8 @@ int main(int argc, char **argv)
 	memset(&d_es, 0, sizeof(d_es));
 	memset(&e_en, 0, sizeof(e_en));
 	memset(&e_es, 0, sizeof(e_es));
+	memset(&f_en, 0, sizeof(f_en));
+	memset(&f_es, 0, sizeof(f_es));
 	score_file("tests/data/freetext/labelled-en.jsonl", &en);
 	score_file("tests/data/freetext/labelled-es.jsonl", &es);
 	/* messages nobody tuned the phrases on (a held-out set dropped here): reported apart, not a target */
@@ -238,6 +242,8 @@ int main(int argc, char **argv)
 	/* and one written after the fixes for batch C, to see whether they generalise */
 	score_file_split("tests/data/freetext/blind-d.jsonl", &d_en, &d_es);
 	score_file_split("tests/data/freetext/blind-e.jsonl", &e_en, &e_es); /* and after those for D */
+	/* written without the phrase lists, scored once the concepts were frozen */
+	score_file_split("tests/data/freetext/blind-f.jsonl", &f_en, &f_es);
 	add(&all, &en);
 	add(&all, &es);
 	report("English", &en, verbose);
@@ -259,6 +265,11 @@ int main(int argc, char **argv)
 		report("Blind batch E, English (blind-e.jsonl, not counted above)", &e_en, verbose);
 		report("Blind batch E, Spanish (blind-e.jsonl, not counted above)", &e_es, verbose);
 		CHECK(e_en.rf_absent + e_es.rf_absent == 0);
+	}
+	if (f_en.messages + f_es.messages > 0) {
+		report("Blind batch F, English (blind-f.jsonl, not counted above)", &f_en, verbose);
+		report("Blind batch F, Spanish (blind-f.jsonl, not counted above)", &f_es, verbose);
+		CHECK(f_en.rf_absent + f_es.rf_absent == 0);
 	}
 	CHECK(all.messages >= 150);
 	CHECK(all.rf_absent == 0);

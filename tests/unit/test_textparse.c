@@ -17,6 +17,7 @@
 
 #include "healthhub/common.h"
 #include "healthhub/diags.h"
+#include "healthhub/hash.h"
 #include "healthhub/i18n.h"
 #include "healthhub/loader.h"
 #include "healthhub/phrases.h"
@@ -131,6 +132,19 @@ static const struct expect cases[] = {
 	{"it's a 9 out of 10", HH_LANG_EN, "US", "getting_worse", 'S'},
 	{"dolor 7/10, desde hace 6 dias", HH_LANG_ES, "GB", "getting_worse", '-'},
 	{"un 8 sobre 10", HH_LANG_ES, "US", "getting_worse", 'S'},
+	/* concepts: one word of each group in a clause, inflected as it comes, read with the same scopes */
+	{"the skin around my anus feels fuzzy", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	{"fuzziness round the anus since Monday", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	{"maybe a bit fuzzy around my anus", HH_LANG_EN, "GB", "saddle_numbness", 'U'},
+	{"my anus does not feel fuzzy", HH_LANG_EN, "GB", "saddle_numbness", '-'},
+	{"fuzzy feet, sore anus", HH_LANG_EN, "GB", "saddle_numbness", '-'},
+	{"noto el perineo acorchado", HH_LANG_ES, "US", "saddle_numbness", 'S'},
+	{"el perineo no lo noto acorchado", HH_LANG_ES, "US", "saddle_numbness", '-'},
+	{"my back hurts but my chest is fine", HH_LANG_EN, "US", "chest_pain", '-'},
+	{"nothing in my chest. It clenches when I lift", HH_LANG_EN, "US", "chest_pain", '-'},
+	{"my chest keeps clenching", HH_LANG_EN, "US", "chest_pain", 'S'},
+	/* a concept's full reading replaces a partial phrase of its code ("de repente" alone is a maybe) */
+	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
 };
 
 static void test_cases(void)
@@ -392,6 +406,72 @@ static void test_phrase_checks(void)
 			    "negation or hedging words only"));
 }
 
+static void test_concept_checks(void)
+{
+	const char *rel = "triage/phrases.json";
+	CHECK(phrases_diags(rel, "{\"codes\": {\"no_such_code\": {\"concepts\": [[[\"a\"], [\"b\"]]]}}}",
+			    "not a symptom code"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"]]]}}}", "2 to 4 groups"));
+	CHECK(phrases_diags(rel,
+			    "{\"codes\": {\"fever\": {\"concepts\": [[[\"a\"], [\"b\"], [\"c\"], [\"d\"], [\"e\"]]]}}}",
+			    "2 to 4 groups"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], []]]}}}", "not empty"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"might\"]]]}}}",
+			    "is a negation or hedging word"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"nev*\"]]]}}}",
+			    "begins a negation"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"hot * cold\"]]]}}}",
+			    "may not hold a gap"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"shivering\"], [\"shivers\"]]]}}}",
+			    "in two groups"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"concepts\": [[[\"a b c d e\"], [\"hot\"]]]}}}",
+			    "more than"));
+	CHECK(phrases_diags("es/triage/phrases.json",
+			    "{\"codes\": {\"fever\": {\"concepts\": [[[\"calor\"], [\"ni\"]]]}}}",
+			    "is a negation or hedging word"));
+	/* inflections of one stem in one group are one entry, not a mistake */
+	struct hh_diags d = {0};
+	size_t total = 0;
+	const char *body =
+		"{\"codes\": {\"fever\": {\"concepts\": [[[\"shiver\", \"shivering\", \"shivers\"], [\"hot\"]]]}}}";
+	struct hh_field_src src = {.rel = rel, .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
+	json_t *root = hh_schema_load(&src);
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	CHECK(book != NULL && book->n_concepts == 1 && book->n_cw_stem == 2);
+	json_decref(root);
+	hh_field_src_free(&src);
+	hh_diags_free(&d);
+}
+
+/* The digest of one phrases file (NULL when it does not compile). */
+static int phrases_digest(const char *body, char out[65])
+{
+	struct hh_diags d = {0};
+	size_t total = 0;
+	struct hh_field_src src = {
+		.rel = "triage/phrases.json", .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
+	json_t *root = hh_schema_load(&src);
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	struct hh_sha256 h;
+	hh_sha256_init(&h);
+	hh_phrases_hash(&h, book);
+	hh_sha256_final_hex(&h, out);
+	json_decref(root);
+	hh_field_src_free(&src);
+	hh_diags_free(&d);
+	return book != NULL;
+}
+
+static void test_ruleset_version_covers_concepts(void)
+{
+	char a[65], b[65], c[65];
+	CHECK(phrases_digest("{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"cold\"]]]}}}", a));
+	CHECK(phrases_digest("{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"shivery\"]]]}}}", b));
+	CHECK(phrases_digest("{\"codes\": {\"chest_pain\": {\"concepts\": [[[\"hot\"], [\"cold\"]]]}}}", c));
+	CHECK(strcmp(a, b) != 0);
+	CHECK(strcmp(a, c) != 0);
+}
+
 static void test_ruleset_version_covers_phrases(void)
 {
 	CHECK(C->phrases[HH_LANG_EN] != NULL && C->phrases[HH_LANG_ES] != NULL);
@@ -492,6 +572,8 @@ int main(int argc, char **argv)
 	test_region_and_positions();
 	test_properties();
 	test_phrase_checks();
+	test_concept_checks();
+	test_ruleset_version_covers_concepts();
 	test_ruleset_version_covers_phrases();
 	test_body_and_answer();
 	hh_content_free(C);
