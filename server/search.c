@@ -9,13 +9,16 @@
  * the content: the index keeps only its postings and, per table, which slug
  * each rowid is (slugs[rowid - 1]) and which rowid each entity of the
  * content it was built from has (rowid_of[i], in the content's order), so the
- * next generation can take out exactly the rows that changed.
+ * next generation can take out exactly the rows that changed. A Spanish
+ * table holds every entity as Spanish answers show it: its translation,
+ * else its English text (lang_content).
  */
 #include "healthhub/search.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,11 +405,57 @@ static int read_doclen(sqlite3 *db, int k, struct ix_table *t)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static const struct hh_content *lang_content(const struct hh_content *c, int k)
+#define SLUG_AT(p, at) (*(const char *const *)((p) + (at)))
+
+/* tr's entities (size bytes each, slug at byte at), then each of en's that tr lacks; both and the result by slug. */
+static void *with_english(const char *tr, size_t ntr, const char *en, size_t nen, size_t size, size_t at, size_t *n)
 {
-	if (c == NULL)
+	char *v = xmalloc((ntr + nen + 1) * size);
+	size_t i = 0, j = 0, m = 0;
+	while (i < ntr || j < nen) {
+		int cmp = i >= ntr ? 1 : j >= nen ? -1 : strcmp(SLUG_AT(tr + i * size, at), SLUG_AT(en + j * size, at));
+		memcpy(v + m++ * size, cmp <= 0 ? tr + i * size : en + j * size, size);
+		i += cmp <= 0;
+		j += cmp >= 0;
+	}
+	*n = m;
+	return v;
+}
+
+/*
+ * What table k indexes of content c: English, c; another language, every
+ * entity as that language's answers serve it (hh_i18n_variant): its
+ * translation, else the English entity, so a search in the language finds
+ * an untranslated one by its English words (tokenised as the language's
+ * queries are) and shows it as the list does, in English. A stale
+ * translation (of an English text that has changed since) is not loaded
+ * (db_load.c), so its entity is indexed by the English text it is served
+ * in. NULL when the language has no translation at all: its queries go to
+ * the English table. The merged arrays go into *view (view_free).
+ */
+static const struct hh_content *lang_content(const struct hh_content *c, int k, struct hh_content *view)
+{
+	memset(view, 0, sizeof(*view));
+	if (c == NULL || k % HH_LANG_COUNT == HH_LANG_EN)
+		return c;
+	const struct hh_content *tr = c->translations[k % HH_LANG_COUNT];
+	if (tr == NULL)
 		return NULL;
-	return k % HH_LANG_COUNT != HH_LANG_EN ? c->translations[k % HH_LANG_COUNT] : c;
+	if (k >= HH_LANG_COUNT)
+		view->causes =
+			with_english((const char *)tr->causes, tr->n_causes, (const char *)c->causes, c->n_causes,
+				     sizeof(*c->causes), offsetof(struct hh_cause, slug), &view->n_causes);
+	else
+		view->articles = with_english((const char *)tr->articles, tr->n_articles, (const char *)c->articles,
+					      c->n_articles, sizeof(*c->articles), offsetof(struct hh_article, slug),
+					      &view->n_articles);
+	return view;
+}
+
+static void view_free(struct hh_content *view)
+{
+	free(view->articles);
+	free(view->causes);
 }
 
 static size_t db_bytes(sqlite3 *db)
@@ -467,10 +516,16 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 	stats->copy_ms = (double)(hh_now_ns() - t0) / 1e6;
 	if (exec(ix->owner, "BEGIN") < 0)
 		goto fail;
-	for (int k = 0; k < N_TABLES; k++)
-		if (update_table(ix->owner, k, &ix->tables[k], old ? &old->tables[k] : NULL,
-				 old ? lang_content(old_content, k) : NULL, lang_content(content, k), stats) < 0)
+	for (int k = 0; k < N_TABLES; k++) {
+		struct hh_content ov, nv;
+		const struct hh_content *oc = lang_content(old ? old_content : NULL, k, &ov);
+		int rc = update_table(ix->owner, k, &ix->tables[k], old ? &old->tables[k] : NULL, oc,
+				      lang_content(content, k, &nv), stats);
+		view_free(&ov);
+		view_free(&nv);
+		if (rc < 0)
 			goto fail;
+	}
 	if (exec(ix->owner, "COMMIT") < 0)
 		goto fail;
 	for (int k = 0; k < N_TABLES; k++)

@@ -99,6 +99,43 @@ def test_mixed(s):
     check(all("lang" not in c for c in d.get("likely_causes", [])), "an English triage answer has no lang")
 
 
+def search_es(s, q):
+    _, d = get(s, "/v1/articles?q=%s&lang=es" % q)
+    return d, {i["slug"]: i for i in d.get("items", [])}
+
+
+def test_search_untranslated(s, url, d):
+    """A Spanish search finds an untranslated article by its English words and shows it in English;
+    once translated, by its Spanish words; a stale translation is served, and found, in English."""
+    page, items = search_es(s, "stiffness")
+    check(NEW in items and items[NEW].get("lang") == "en", "es search finds the untranslated article by an"
+          " English word, lang en: %r" % page)
+    check(page.get("total") == len(page.get("items", [])) >= 1, "total counts it: %r" % page)
+    _, d_c = get(s, "/v1/causes?q=sleeping&lang=es")
+    check(d_c.get("items") and all(i.get("lang") == "en" for i in d_c["items"])
+          and "awkward-sleeping-position" in [i["slug"] for i in d_c["items"]],
+          "es search finds an untranslated cause by an English word: %r" % d_c)
+    es = os.path.join(d, "es", "articles", NEW + ".json")
+    with open(os.path.join(d, "articles", NEW + ".json")) as f:
+        doc = json.load(f)
+    doc.update(title="Rigidez de cuello", summary="Un cuello rígido (tortícolis) es frecuente.",
+               alternate_names=["cuello rígido"], translation_review="pending")
+    with open(es, "w") as f:
+        json.dump(doc, f, indent=2)
+    hh.migrate(url, content=d)
+    s.wait_for(lambda: NEW in search_es(s, "torticolis")[1], 20, "the translation found by a Spanish word")
+    page, items = search_es(s, "torticolis")
+    check("lang" not in items[NEW] and page.get("total") == 1, "translated: no lang, total 1: %r" % page)
+    # the English changes: the translation is stale, served (and so found) in English again
+    hh.edit_json(os.path.join(d, "articles", NEW + ".json"), lambda a: a.update(title="Neck stiffness (stiff neck)"))
+    hh.migrate(url, content=d)
+    s.wait_for(lambda: NEW not in search_es(s, "torticolis")[1], 20, "a stale translation no longer found")
+    page, items = search_es(s, "stiffness")
+    check(items.get(NEW, {}).get("lang") == "en", "stale: found by its English words, lang en: %r" % page)
+    os.remove(es)  # the rest of the test sees the library as before
+    hh.migrate(url, content=d)
+
+
 def test_history_and_pending(url, d):
     """`history` and `pending` list translations apart from the English texts."""
     hh.edit_json(os.path.join(d, "causes", "inactivity.json"), lambda c: c.update(summary="An English edit."))
@@ -130,6 +167,7 @@ def main():
     with hh.Server(url) as s:
         test_items(s)
         test_mixed(s)
+        test_search_untranslated(s, url, d)
     test_history_and_pending(url, d)
     hh.done()
 

@@ -223,6 +223,49 @@ out:
 	hh_content_free(d);
 }
 
+/*
+ * A Spanish table holds an entity without a Spanish translation by its English
+ * text, and switches it to the Spanish one when the translation comes (and back).
+ */
+static void test_untranslated(void)
+{
+	struct hh_content *a = fixture_content("content"), *b = fixture_content("content");
+	struct hh_content *ea = a ? a->translations[HH_LANG_ES] : NULL, *eb = b ? b->translations[HH_LANG_ES] : NULL;
+	CHECK(ea && eb && ea->n_causes > 1);
+	if (!(ea && eb && ea->n_causes > 1))
+		goto out;
+	const char *slug = ea->causes[ea->n_causes - 1].slug;
+	const struct hh_cause *en = hh_content_cause(a, slug), *es = hh_content_cause(eb, slug);
+	CHECK(en != NULL && es != NULL && strcmp(en->name, es->name) != 0);
+	if (en == NULL || es == NULL)
+		goto out;
+	ea->n_causes--; /* a: that cause has no Spanish translation */
+	char en_q[512], es_q[512], buf[256];
+	snprintf(en_q, sizeof(en_q), "\"%s\"", en->name);
+	snprintf(es_q, sizeof(es_q), "\"%s\"", es->name);
+	struct hh_search_stats st;
+	struct hh_search *g1 = hh_search_build(a, NULL, NULL, NULL);
+	struct hh_search *g2 = g1 ? hh_search_build(b, g1, a, &st) : NULL; /* translated */
+	CHECK(g2 != NULL && st.added == 1 && st.removed == 1);
+	struct hh_search *g3 = g2 ? hh_search_build(a, g2, b, &st) : NULL; /* untranslated again */
+	CHECK(g3 != NULL && st.added == 1 && st.removed == 1);
+	if (g1 && g2 && g3) {
+		CHECK(strcmp(first(g1, HH_LANG_ES, en_q, a, buf, sizeof(buf)), slug) == 0);
+		CHECK(total(g1, HH_SEARCH_CAUSES, HH_LANG_ES, es_q, a) == 0);
+		CHECK(total(g2, HH_SEARCH_CAUSES, HH_LANG_ES, en_q, b) == 0);
+		CHECK(strcmp(first(g2, HH_LANG_ES, es_q, b, buf, sizeof(buf)), slug) == 0);
+		CHECK(strcmp(first(g3, HH_LANG_ES, en_q, a, buf, sizeof(buf)), slug) == 0);
+		CHECK(total(g3, HH_SEARCH_CAUSES, HH_LANG_ES, es_q, a) == 0);
+		CHECK(total(g1, HH_SEARCH_CAUSES, HH_LANG_ES, en_q, a) == 1); /* g1 answers as it was built */
+	}
+	hh_search_free(g1);
+	hh_search_free(g2);
+	hh_search_free(g3);
+out:
+	hh_content_free(a);
+	hh_content_free(b);
+}
+
 int main(void)
 {
 	test_expression();
@@ -238,5 +281,6 @@ int main(void)
 	hh_content_free(c);
 	test_generations();
 	test_snippet_texts();
+	test_untranslated();
 	return check_done();
 }
