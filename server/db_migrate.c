@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "db_internal.h"
+#include "healthhub/strbuf.h"
 
 /* Any constant works as long as every migrate uses the same one. */
 #define MIGRATE_LOCK_KEY "4848210101"
@@ -124,8 +125,7 @@ void hh_db_sums_free(struct hh_db_sums *s)
 		free((char *)s->v[i].sum);
 	}
 	free(s->v);
-	s->v = NULL;
-	s->n = 0;
+	memset(s, 0, sizeof(*s));
 }
 
 int hh_db_migrate_sums(struct hh_db *db, enum hh_plan_kind kind, int missing_ok, struct hh_db_sums *out, char *err,
@@ -302,8 +302,7 @@ void hh_db_checks_free(struct hh_db_checks *c)
 		free(c->v[i].checksum);
 	}
 	free(c->v);
-	c->v = NULL;
-	c->n = 0;
+	memset(c, 0, sizeof(*c));
 }
 
 int hh_db_checks_read(struct hh_db *db, const char *checker, struct hh_db_checks *out, char *err, size_t errlen)
@@ -330,47 +329,31 @@ int hh_db_checks_read(struct hh_db *db, const char *checker, struct hh_db_checks
 	return 0;
 }
 
-/* One column of v as a PostgreSQL array literal: {"a","b"} (every element quoted). */
-static char *array_literal(const struct hh_db_check *v, size_t n, size_t field)
-{
-	size_t cap = 3;
-	for (size_t i = 0; i < n; i++)
-		cap += 2 * strlen(field == 0 ? v[i].path : field == 1 ? v[i].file_checksum : v[i].checksum) + 3;
-	char *out = xmalloc(cap), *p = out;
-	*p++ = '{';
-	for (size_t i = 0; i < n; i++) {
-		const char *s = field == 0 ? v[i].path : field == 1 ? v[i].file_checksum : v[i].checksum;
-		if (i > 0)
-			*p++ = ',';
-		*p++ = '"';
-		for (; *s != '\0'; s++) {
-			if (*s == '"' || *s == '\\')
-				*p++ = '\\';
-			*p++ = *s;
-		}
-		*p++ = '"';
-	}
-	*p++ = '}';
-	*p = '\0';
-	return out;
-}
-
 int hh_db_checks_write(struct hh_db *db, const char *checker, const struct hh_db_check *v, size_t n, char *err,
 		       size_t errlen)
 {
 	if (n == 0)
 		return 0;
-	char *cols[3];
-	for (size_t k = 0; k < 3; k++)
-		cols[k] = array_literal(v, n, k);
-	const char *params[] = {checker, cols[0], cols[1], cols[2]};
+	/* the rows as one JSON parameter, [{"p":path,"f":file checksum,"c":checksum}...]: no SQL quoting of our own */
+	struct hh_strbuf b;
+	hh_strbuf_init(&b, n * 160);
+	for (size_t i = 0; i < n; i++) {
+		hh_strbuf_puts(&b, i ? ",{\"p\":" : "[{\"p\":");
+		hh_strbuf_append_json_str(&b, v[i].path);
+		hh_strbuf_puts(&b, ",\"f\":");
+		hh_strbuf_append_json_str(&b, v[i].file_checksum);
+		hh_strbuf_puts(&b, ",\"c\":");
+		hh_strbuf_append_json_str(&b, v[i].checksum);
+		hh_strbuf_puts(&b, "}");
+	}
+	hh_strbuf_puts(&b, "]");
+	const char *params[] = {checker, b.s};
 	int rc = command(db, "file_checks",
 			 "INSERT INTO file_checks (checker, path, file_checksum, checksum)\n"
-			 " SELECT $1, p, f, c FROM unnest($2::text[], $3::text[], $4::text[]) AS t (p, f, c)\n"
+			 " SELECT $1, p, f, c FROM json_to_recordset($2::json) AS t (p text, f text, c text)\n"
 			 " ON CONFLICT DO NOTHING",
-			 4, params, err, errlen);
-	for (size_t k = 0; k < 3; k++)
-		free(cols[k]);
+			 2, params, err, errlen);
+	hh_strbuf_free(&b);
 	return rc;
 }
 
@@ -421,8 +404,7 @@ void hh_db_versions_free(struct hh_db_versions *v)
 		free(v->v[i].translated);
 	}
 	free(v->v);
-	v->v = NULL;
-	v->n = 0;
+	memset(v, 0, sizeof(*v));
 }
 
 int hh_db_history(struct hh_db *db, const char *name, const char *lang, long long limit, struct hh_db_versions *out,
