@@ -26,6 +26,7 @@
 
 #include "healthhub/i18n.h"
 #include "healthhub/log.h"
+#include "healthhub/strbuf.h"
 #include "search_internal.h"
 
 #define N_TABLES (2 * HH_LANG_COUNT) /* kind * HH_LANG_COUNT + lang */
@@ -77,30 +78,19 @@ static int table_of(enum hh_search_kind kind, enum hh_lang lang)
 
 /* ================================================================ texts */
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s)
+/* Appends s to b, a space before it unless b is empty; nothing for an empty s. */
+static void sb_add(struct hh_strbuf *b, const char *s)
 {
 	if (s == NULL || *s == '\0')
 		return;
-	size_t n = strlen(s);
-	if (b->len + n + 2 > b->cap) {
-		b->cap = (b->len + n + 2) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
 	if (b->len > 0)
-		b->p[b->len++] = ' ';
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+		hh_strbuf_puts(b, " ");
+	hh_strbuf_puts(b, s);
 }
 
 /* The three column texts of an entity (into f[0..2], reset first). */
 struct entity_text {
-	struct sbuf f[3];
+	struct hh_strbuf f[3]; /* zeroed until first used */
 };
 
 static size_t entity_count(const struct hh_content *c, int kind)
@@ -118,9 +108,10 @@ static const char *entity_slug(const struct hh_content *c, int kind, size_t i)
 static void entity_text(const struct hh_content *c, int kind, size_t i, struct entity_text *t)
 {
 	for (int k = 0; k < 3; k++) {
-		t->f[k].len = 0;
-		if (t->f[k].p != NULL)
-			t->f[k].p[0] = '\0';
+		if (t->f[k].s == NULL)
+			hh_strbuf_init(&t->f[k], 256);
+		else
+			hh_strbuf_truncate(&t->f[k], 0);
 	}
 	if (kind == HH_SEARCH_CAUSES) {
 		const struct hh_cause *x = &c->causes[i];
@@ -143,13 +134,13 @@ static void entity_text(const struct hh_content *c, int kind, size_t i, struct e
 static void entity_text_free(struct entity_text *t)
 {
 	for (int k = 0; k < 3; k++)
-		free(t->f[k].p);
+		hh_strbuf_free(&t->f[k]);
 }
 
 static int texts_same(const struct entity_text *a, const struct entity_text *b)
 {
 	for (int k = 0; k < 3; k++)
-		if (a->f[k].len != b->f[k].len || (a->f[k].len > 0 && memcmp(a->f[k].p, b->f[k].p, a->f[k].len) != 0))
+		if (a->f[k].len != b->f[k].len || (a->f[k].len > 0 && memcmp(a->f[k].s, b->f[k].s, a->f[k].len) != 0))
 			return 0;
 	return 1;
 }
@@ -256,7 +247,7 @@ static int write_row(sqlite3_stmt *st, int64_t rowid, const struct entity_text *
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, rowid);
 	for (int k = 0; k < 3; k++)
-		sqlite3_bind_text(st, 2 + k, t->f[k].p ? t->f[k].p : "", (int)t->f[k].len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2 + k, t->f[k].s ? t->f[k].s : "", (int)t->f[k].len, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -655,26 +646,12 @@ static int terms_add(struct terms *t, const char *term)
 	return (int)t->n++;
 }
 
-struct out {
-	char *buf;
-	size_t cap, len;
-	int overflow;
-};
-
-static void out_add(struct out *o, const char *s, size_t n)
+/* Back to len bytes, keeping whether an append was refused (a refused term refuses the whole expression). */
+static void out_undo(struct hh_strbuf *o, size_t len)
 {
-	if (o->len + n + 1 > o->cap) {
-		o->overflow = 1;
-		return;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
-}
-
-static void out_str(struct out *o, const char *s)
-{
-	out_add(o, s, strlen(s));
+	int failed = o->failed;
+	hh_strbuf_truncate(o, len);
+	o->failed = failed;
 }
 
 /*
@@ -684,7 +661,8 @@ static void out_str(struct out *o, const char *s)
  * its terms unless it is excluded (neg). Returns 0 when it has no
  * searchable term (stop words, punctuation).
  */
-static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, struct out *o, struct terms *t, int neg)
+static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, struct hh_strbuf *o, struct terms *t,
+		     int neg)
 {
 	size_t pos = s;
 	struct hh_word w;
@@ -702,16 +680,16 @@ static int item_expr(struct hh_stemmer *st, const char *q, size_t s, size_t e, s
 		t->phrase[t->n_phrases++] = neg || terms > 1 ? -1 : index;
 		t->multi |= !neg && terms > 1;
 	}
-	out_str(o, "\"");
+	hh_strbuf_puts(o, "\"");
 	pos = s;
 	int first = 1;
 	while (hh_word_next(q, e, &pos, &w)) {
 		if (!first)
-			out_str(o, " ");
-		out_add(o, q + w.start, w.end - w.start);
+			hh_strbuf_puts(o, " ");
+		hh_strbuf_append(o, q + w.start, w.end - w.start);
 		first = 0;
 	}
-	out_str(o, "\"");
+	hh_strbuf_puts(o, "\"");
 	return 1;
 }
 
@@ -759,7 +737,7 @@ static size_t parse_items(const char *q, struct item *items)
  * required is left out (FTS5 has no "everything but"). Adds the required
  * terms to t. Returns how many groups it wrote.
  */
-static int expression(struct hh_stemmer *st, const char *q, struct out *o, struct terms *t)
+static int expression(struct hh_stemmer *st, const char *q, struct hh_strbuf *o, struct terms *t)
 {
 	struct item items[MAX_ITEMS];
 	size_t n = parse_items(q, items);
@@ -772,35 +750,33 @@ static int expression(struct hh_stemmer *st, const char *q, struct out *o, struc
 		/* the group [g, end): required items first, then the excluded */
 		size_t mark = o->len;
 		if (groups > 0)
-			out_str(o, " OR ");
-		out_str(o, "(");
+			hh_strbuf_puts(o, " OR ");
+		hh_strbuf_puts(o, "(");
 		int pos = 0;
 		for (size_t i = g; i < end; i++) {
 			if (items[i].neg)
 				continue;
 			size_t before = o->len;
 			if (pos > 0)
-				out_str(o, " AND ");
+				hh_strbuf_puts(o, " AND ");
 			if (item_expr(st, q, items[i].s, items[i].e, o, t, 0))
 				pos++;
 			else
-				o->len = before;
+				out_undo(o, before);
 		}
 		for (size_t i = g; pos > 0 && i < end; i++) {
 			if (!items[i].neg)
 				continue;
 			size_t before = o->len;
-			out_str(o, " NOT ");
+			hh_strbuf_puts(o, " NOT ");
 			if (!item_expr(st, q, items[i].s, items[i].e, o, t, 1))
-				o->len = before;
+				out_undo(o, before);
 		}
-		out_str(o, ")");
+		hh_strbuf_puts(o, ")");
 		if (pos > 0)
 			groups++;
 		else
-			o->len = mark;
-		if (o->buf != NULL && o->len < o->cap)
-			o->buf[o->len] = '\0';
+			out_undo(o, mark);
 		g = end + 1;
 	}
 	return groups;
@@ -813,11 +789,11 @@ int hh_search_expression(const char *q, enum hh_lang lang, char *buf, size_t cap
 		hh_stemmer_free(st);
 		return -1;
 	}
-	struct out o = {.buf = buf, .cap = cap};
-	buf[0] = '\0';
+	struct hh_strbuf o;
+	hh_strbuf_wrap(&o, buf, cap, 0);
 	int groups = expression(st, q, &o, NULL);
 	hh_stemmer_free(st);
-	if (o.overflow)
+	if (o.failed)
 		return -1;
 	return groups > 0 ? (int)o.len : 0;
 }
@@ -1423,11 +1399,11 @@ int hh_search_query(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang
 	if (cn == NULL)
 		return -1;
 	char expr[2048];
-	struct out o = {.buf = expr, .cap = sizeof(expr)};
-	expr[0] = '\0';
+	struct hh_strbuf o;
+	hh_strbuf_wrap(&o, expr, sizeof(expr), 0);
 	struct terms t = {.n = 0};
 	int groups = expression(cn->stem[lang], q, &o, &t);
-	if (groups == 0 || o.overflow) { /* nothing searchable: no hits */
+	if (groups == 0 || o.failed) { /* nothing searchable: no hits */
 		conn_give(ix, cn);
 		return 0;
 	}
