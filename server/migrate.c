@@ -715,6 +715,30 @@ static size_t count_docs(const struct hh_docs *docs, const char *kind)
 	return n;
 }
 
+/*
+ * A file skipped as known (its document kept without a body) was the stored
+ * document when find_known read it, before the lock. If the plan now calls it
+ * added or changed, another migrate committed in between: writing it would
+ * write no body (a removal). Refused whole; a second run reads it anew.
+ */
+static int known_still_stored(struct run *r, const struct disk *d, const struct hh_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct hh_plan_entry *e = &plan->v[i];
+		if (e->kind == HH_PLAN_MIGRATION || (e->state != HH_PLAN_ADDED && e->state != HH_PLAN_CHANGED))
+			continue;
+		const struct hh_doc *doc = doc_of_entry(&d->docs, e);
+		if (doc != NULL && doc->body == NULL) {
+			snprintf(r->msg, sizeof(r->msg),
+				 "%s (%s) changed in the database while this migrate ran (another migrate committed): "
+				 "nothing written; run migrate again",
+				 doc->name, doc->lang);
+			return db_failed(r);
+		}
+	}
+	return 0;
+}
+
 /* Decides from the plan: documents as stored mean nothing to write. */
 static int load_content(struct run *r, const struct disk *d, int migrations_applied)
 {
@@ -733,6 +757,8 @@ static int load_content(struct run *r, const struct disk *d, int migrations_appl
 	doc_side(&d->docs, &disk_s, &disk);
 	doc_side(&was, &db_s, &db);
 	hh_plan_diff(&disk, &db, &plan);
+	if ((rc = known_still_stored(r, d, &plan)) < 0)
+		goto out;
 	if (hh_plan_changes(&plan, HH_PLAN_ENTITIES) == 0) {
 		fprintf(r->out, "%s (content version %lld)\n", migrations_applied ? "content unchanged" : "up to date",
 			version);

@@ -428,6 +428,50 @@ def test_known_files():
     refused(url, migrate(url, content=d, check=False), before, art, "causes[0]", "no-such-cause")
 
 
+def test_known_file_changed_meanwhile():
+    """A file skipped as known (file_checks) whose document another migrate changes while this one waits
+    for the lock is not written as a removal: the run is refused whole and the other run's document stays."""
+    url = new_database("migrate_known_race")
+    d = copy_content(languages=True)
+    migrate(url, content=d)
+    for p in ("remedies/heat-therapy.json", "es/remedies/heat-therapy.json"):  # something else to write
+        edit_json(os.path.join(d, p), lambda a: a.update(summary=a["summary"] + " (edited)"))
+    known = "remedy/exercise"  # unchanged on disk: skipped as known
+    holder = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock(4848210101);\n")
+    holder.stdin.flush()
+    locks = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND %s granted"
+    check(hh.poll(lambda: psql(url, locks % "") == "1", 10) is not None, "the test holds migrate's lock")
+    argv = [BIN, "migrate", "--database-url", url, "--migrations", MIGRATIONS, "--content", d]
+    run_a = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiting = hh.poll(lambda: psql(url, locks % "NOT") == "1", 30)
+    # what another migrate commits meanwhile: a new version of the known file's entity
+    holder.stdin.write("""WITH v AS (INSERT INTO content_versions (version, author, message, action)
+ SELECT max(version) + 1, 'other', 'meanwhile', 'migrate' FROM content_versions RETURNING version)
+INSERT INTO documents (version, name, lang, kind, checksum, body)
+ SELECT v.version, d.name, d.lang, d.kind, repeat('a', 64),
+        jsonb_set(d.body::jsonb, '{summary}', '"Changed meanwhile."')::json
+ FROM v, documents AS d WHERE d.name = '%s' AND d.lang = 'en' ORDER BY d.version DESC LIMIT 1;
+COMMIT;
+""" % known)
+    holder.stdin.close()
+    holder.wait(timeout=30)
+    out, err = run_a.communicate(timeout=120)
+    check(waiting is not None, "migrate waited for the lock after reading what it knew")
+    check(holder.returncode == 0, "the concurrent change committed: %s" % holder.stderr.read())
+    check(run_a.returncode != 0 and "changed in the database while this migrate ran" in err,
+          "the waiting migrate is refused (exit %d): %s%s" % (run_a.returncode, out, err))
+    v, sum_, body = current(url, known)
+    check(sum_ == "a" * 64 and body is not None and body["summary"] == "Changed meanwhile.",
+          "the other run's document stays the newest, not a removal: %r %r" % (sum_, body))
+    check(not current(url, "remedy/heat-therapy")[2]["summary"].endswith("(edited)"),
+          "nothing of the refused run is written")
+    r = migrate(url, content=d)
+    check(current(url, known)[2] is not None and "changed" in r.stdout,
+          "run again, it reads the file anew and writes it back: %r" % r.stdout)
+
+
 if __name__ == "__main__":
     url = test_first_load_and_noop()
     changed = test_change(url)
@@ -441,4 +485,5 @@ if __name__ == "__main__":
     test_upgrade()
     test_partial_spanish()
     test_known_files()
+    test_known_file_changed_meanwhile()
     done()
