@@ -151,6 +151,7 @@ static struct hh_resource *render_hits(const struct hh_snapshot *s, enum hh_sear
 	if (hh_key_page_links(id, p, hits->total, link, sizeof(link)) < 0)
 		link[0] = '\0';
 	m.link = link;
+	m.once = 1;
 	return hh_resource_from_json_meta(s->opts, body, &m);
 }
 

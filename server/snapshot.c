@@ -292,7 +292,10 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 	res->content_type = content_type;
 	res->vary = vary_with_language(o, vary);
 	res->cache_control = cache_control;
-	if (hh_rendition_build_spliced(&res->rend, body, len, at, sp, MIN_GZIP) < 0)
+	int rc = m != NULL && m->once && sp == NULL
+			 ? hh_rendition_build_once(&res->rend, body, len, MIN_GZIP)
+			 : hh_rendition_build_spliced(&res->rend, body, len, at, sp, MIN_GZIP);
+	if (rc < 0)
 		goto fail;
 	variant_etags(&res->rend, o);
 	/*

@@ -56,6 +56,8 @@ struct hh_rendition {
  * out on every instance). Returns 0, or -1 if zlib failed (body still taken).
  */
 int hh_rendition_build(struct hh_rendition *r, char *body, size_t len, size_t min_gzip) HH_MUSTCHECK;
+/* The same for an answer made for one request (a search): its gzip body at a faster level. */
+int hh_rendition_build_once(struct hh_rendition *r, char *body, size_t len, size_t min_gzip) HH_MUSTCHECK;
 /*
  * The same for the body body[0..at) + sp's bytes + body[at..len) (body
  * stolen, without sp's bytes; sp borrowed, the rendition takes a reference):

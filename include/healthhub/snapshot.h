@@ -52,6 +52,7 @@ struct hh_resource_meta {
 	const char *link; /* borrowed; NULL or "": no Link (RFC 8288 prev/next of a list page) */
 	const char *lang; /* static; NULL: the options' Content-Language. An entity served in another
 			     language than its answer's options (the English of an untranslated one) says so */
+	int once;         /* made for one request (a search): its gzip body at a faster level (cache.h) */
 };
 
 /* A growing space-separated key list, bounded so a header stays small. */
