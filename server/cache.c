@@ -145,7 +145,9 @@ void hh_splice_put(struct hh_splice *sp)
  * every body that holds them), the part after deflated to the end, and the
  * trailer over the whole. The header is zlib's for level 6 (no name, mtime
  * 0, OS Unix). The gzip body stays one buffer: it is what browsers and
- * caches ask for, sent with its headers in one write.
+ * caches ask for, sent with its headers in one write (sent in pieces, with
+ * the splice's deflated bytes kept once, it went out in two writes: one
+ * article at 16 connections fell from 61,000 to 36,000-51,000 req/s).
  */
 static int gzip_spliced(struct hh_rendition *r, const struct hh_splice *sp)
 {
@@ -209,6 +211,44 @@ int hh_rendition_build_spliced(struct hh_rendition *r, char *body, size_t len, s
 		free(r->gz);
 		r->gz = NULL;
 		r->gz_len = 0;
+		return 0;
+	}
+	/* the gzip body is the stored form: the identity is inflated from it when asked for */
+	free(r->body);
+	r->body = NULL;
+	return 0;
+}
+
+size_t hh_rendition_size(const struct hh_rendition *r)
+{
+	return r->len + (r->splice != NULL ? r->splice->len : 0);
+}
+
+/* Inflates r's gzip body into out[0..want): 0 when it gives exactly that, else -1. */
+static int gunzip_body(const struct hh_rendition *r, char *out, size_t want)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return -1;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)want;
+	z.next_in = (Bytef *)(uintptr_t)r->gz;
+	z.avail_in = (uInt)r->gz_len;
+	int ok = inflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out == want;
+	inflateEnd(&z);
+	return ok ? 0 : -1;
+}
+
+int hh_rendition_identity(const struct hh_rendition *r, char *out)
+{
+	if (r->body == NULL && r->gz != NULL)
+		return gunzip_body(r, out, hh_rendition_size(r));
+	struct hh_span span[3];
+	unsigned k = hh_rendition_spans(r, 0, span);
+	for (unsigned i = 0; i < k; i++) {
+		memcpy(out, span[i].p, span[i].n);
+		out += span[i].n;
 	}
 	return 0;
 }
@@ -219,6 +259,8 @@ unsigned hh_rendition_spans(const struct hh_rendition *r, int gz, struct hh_span
 		out[0] = gz ? (struct hh_span){r->gz, r->gz_len} : (struct hh_span){r->body, r->len};
 		return 1;
 	}
+	if (r->body == NULL)
+		return 0; /* kept only as gzip: hh_rendition_identity */
 	struct hh_span all[3] = {
 		{r->body, r->at}, {r->splice->body, r->splice->len}, {r->body + r->at, r->len - r->at}};
 	unsigned k = 0;

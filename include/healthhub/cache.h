@@ -40,9 +40,10 @@ struct hh_splice *hh_splice_new(const char *bytes, size_t len);
 void hh_splice_put(struct hh_splice *sp);
 
 struct hh_rendition {
-	char *body; /* owned, malloc'd: the whole body, or with a splice the bytes around it */
-	size_t len; /* bytes in body (the whole length adds splice->len) */
-	char *gz;   /* owned: the whole gzip body; NULL when gzip would not be smaller */
+	char *body; /* owned, malloc'd: the whole body, or with a splice the bytes around it; with a
+		       splice and gz, NULL (freed once compressed: hh_rendition_identity inflates it) */
+	size_t len; /* bytes of body (the whole length adds splice->len: hh_rendition_size) */
+	char *gz;   /* owned: the gzip body; NULL when gzip would not be smaller */
 	size_t gz_len;
 	struct hh_splice *splice; /* NULL, or shared bytes that go at body + at; one reference */
 	size_t at;
@@ -63,7 +64,10 @@ int hh_rendition_build_once(struct hh_rendition *r, char *body, size_t len, size
  * stolen, without sp's bytes; sp borrowed, the rendition takes a reference):
  * the same ETags and identity bytes as hh_rendition_build of the whole, and
  * a whole gzip body that inflates to them, made by deflating only what is
- * not sp's. sp NULL: hh_rendition_build.
+ * not sp's. The gzip body is then the only stored form: at 5,000 articles the
+ * identity bodies were a quarter of the memory, and gzip is what browsers,
+ * apps and caches ask for; an identity request inflates (or copies)
+ * through hh_rendition_identity. sp NULL: hh_rendition_build.
  */
 int hh_rendition_build_spliced(struct hh_rendition *r, char *body, size_t len, size_t at, struct hh_splice *sp,
 			       size_t min_gzip) HH_MUSTCHECK;
@@ -74,8 +78,16 @@ struct hh_span {
 	const char *p;
 	size_t n;
 };
-/* The pieces of r's identity (gz 0) or gzip body into out[3]; how many (1 but for an identity body with a splice). */
+/*
+ * The pieces of r's identity (gz 0) or gzip body into out[3]; how many (1
+ * but for a body with a splice). 0 for an identity that is not kept
+ * (hh_rendition_identity makes it).
+ */
 unsigned hh_rendition_spans(const struct hh_rendition *r, int gz, struct hh_span out[3]);
+/* Bytes of r's identity body, splice included. */
+size_t hh_rendition_size(const struct hh_rendition *r);
+/* Writes r's identity body (hh_rendition_size bytes) to out, inflating it when only gzip is kept. 0 or -1. */
+int hh_rendition_identity(const struct hh_rendition *r, char *out) HH_MUSTCHECK;
 
 /*
  * Does an If-None-Match header value match etag? Weak comparison (RFC 9110

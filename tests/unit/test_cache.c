@@ -313,17 +313,14 @@ static void spliced(void)
 	CHECK_STR(a.etag, b.etag);
 	CHECK_STR(a.etag_gz, b.etag_gz);
 	CHECK(b.len + b.splice->len == (size_t)n);
+	/* kept only as gzip: no identity pieces, and the identity inflated from the gzip pieces */
 	struct hh_span span[3];
-	unsigned k = hh_rendition_spans(&b, 0, span);
-	char joined[4096];
-	size_t len = 0;
-	for (unsigned i = 0; i < k; i++) {
-		memcpy(joined + len, span[i].p, span[i].n);
-		len += span[i].n;
-	}
-	CHECK(k == 3 && len == (size_t)n && memcmp(joined, whole, len) == 0);
-	CHECK(hh_rendition_spans(&b, 1, span) == 1 && span[0].p == b.gz);
+	CHECK(b.body == NULL && hh_rendition_spans(&b, 0, span) == 0);
+	CHECK(hh_rendition_size(&b) == (size_t)n);
+	char joined[8192];
+	CHECK(hh_rendition_identity(&b, joined) == 0 && memcmp(joined, whole, (size_t)n) == 0);
 	char out[8192];
+	CHECK(hh_rendition_spans(&b, 1, span) == 1 && span[0].p == b.gz);
 	CHECK(b.gz != NULL && gunzip(b.gz, b.gz_len, out, sizeof(out)) == n && memcmp(out, whole, (size_t)n) == 0);
 	CHECK(b.gz_len < a.gz_len + 64); /* compressed about as well as the whole */
 	/* the splice at either end: still the whole body */
@@ -332,8 +329,18 @@ static void spliced(void)
 	CHECK(sp2 != NULL && hh_rendition_build_spliced(&c, xstrdup(""), 0, 0, sp2, 16) == 0);
 	hh_splice_put(sp2);
 	CHECK_STR(a.etag, c.etag);
-	CHECK(hh_rendition_spans(&c, 0, span) == 1 && span[0].n == (size_t)n);
-	CHECK(c.gz != NULL && gunzip(c.gz, c.gz_len, out, sizeof(out)) == n && memcmp(out, whole, (size_t)n) == 0);
+	CHECK(hh_rendition_identity(&c, joined) == 0 && memcmp(joined, whole, (size_t)n) == 0);
+	/* too small to compress: the identity pieces are kept, as they lie */
+	struct hh_splice *sp3 = hh_splice_new(mid, strlen(mid));
+	struct hh_rendition d;
+	char *own3 = xmalloc((size_t)n + 1);
+	memcpy(own3, whole, at);
+	memcpy(own3 + at, whole + at + strlen(mid), (size_t)n - at - strlen(mid) + 1);
+	CHECK(sp3 != NULL && hh_rendition_build_spliced(&d, own3, (size_t)n - strlen(mid), at, sp3, 1 << 20) == 0);
+	hh_splice_put(sp3);
+	CHECK(d.gz == NULL && hh_rendition_spans(&d, 0, span) == 3);
+	CHECK(hh_rendition_identity(&d, joined) == 0 && memcmp(joined, whole, (size_t)n) == 0);
+	hh_rendition_free(&d);
 	hh_rendition_free(&a);
 	hh_rendition_free(&b);
 	hh_rendition_free(&c);
