@@ -4,6 +4,7 @@
 #include "healthhub/cache.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,9 +306,23 @@ int hh_rendition_build(struct hh_rendition *r, char *body, size_t len, size_t mi
 	return rendition_build(r, body, len, min_gzip, GZIP_LEVEL);
 }
 
-int hh_rendition_build_once(struct hh_rendition *r, char *body, size_t len, size_t min_gzip)
+int hh_rendition_build_once(struct hh_rendition *r, char *body, size_t len)
 {
-	return rendition_build(r, body, len, min_gzip, GZIP_LEVEL_ONCE);
+	return rendition_build(r, body, len, SIZE_MAX, GZIP_LEVEL_ONCE);
+}
+
+int hh_gzip_once(const char *body, size_t len, char **out, size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	if (gzip_bytes(body, len, GZIP_LEVEL_ONCE, out, out_len) < 0)
+		return -1;
+	if (*out_len >= len) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+	}
+	return 0;
 }
 
 void hh_rendition_free(struct hh_rendition *r)

@@ -138,7 +138,7 @@ static int not_modified(struct hh_request *rq, const struct hh_resource *res, co
 
 enum MHD_Result hh_send_resource(struct hh_request *rq, struct hh_resource *res)
 {
-	int gz = res->rend.gz != NULL && hh_accepts_gzip(hh_request_header(rq, "Accept-Encoding"));
+	int gz = hh_accepts_gzip(hh_request_header(rq, "Accept-Encoding")) && hh_resource_gzip(res);
 	const char *etag = gz ? res->rend.etag_gz : res->rend.etag;
 	int nm = not_modified(rq, res, etag);
 	int status = nm ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;

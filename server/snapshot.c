@@ -67,9 +67,19 @@ static size_t flat_len(const struct hh_resource *res)
 	return hh_rendition_size(&res->rend);
 }
 
+/* The gzip body of an answer made for one request (hh_resource_gzip); NOT_SMALLER: it has none. */
+struct hh_gz_once {
+	size_t len;
+	char bytes[];
+};
+static struct hh_gz_once not_smaller;
+
 static void bytes_put(struct hh_resource *res)
 {
 	if (atomic_fetch_sub_explicit(&res->bytes_refs, 1, memory_order_acq_rel) == 1) {
+		struct hh_gz_once *gz = atomic_load(&res->gz_once);
+		if (gz != &not_smaller)
+			free(gz);
 		char *flat = atomic_load(&res->flat);
 		if (flat != NULL) {
 			atomic_fetch_sub(&flat_bytes, flat_len(res));
@@ -146,14 +156,47 @@ static struct MHD_Response *identity_copy(struct hh_resource *res)
 	return MHD_create_response_from_buffer_with_free_callback(n, copy, free);
 }
 
+int hh_resource_gzip(struct hh_resource *res)
+{
+	if (!res->once)
+		return res->rend.gz != NULL;
+	struct hh_gz_once *gz = atomic_load_explicit(&res->gz_once, memory_order_acquire);
+	if (gz != NULL)
+		return gz != &not_smaller;
+	if (res->rend.len < MIN_GZIP)
+		return 0;
+	char *out = NULL;
+	size_t n = 0;
+	if (hh_gzip_once(res->rend.body, res->rend.len, &out, &n) < 0)
+		return 0; /* zlib failed: identity this time */
+	if (out != NULL) {
+		gz = xmalloc(sizeof(*gz) + n);
+		gz->len = n;
+		memcpy(gz->bytes, out, n);
+		free(out);
+	} else {
+		gz = &not_smaller;
+	}
+	struct hh_gz_once *expected = NULL;
+	if (!atomic_compare_exchange_strong(&res->gz_once, &expected, gz)) {
+		if (gz != &not_smaller) /* another request made it first: the same bytes */
+			free(gz);
+		gz = expected;
+	}
+	return gz != &not_smaller;
+}
+
 /* A response over res's bytes; whole: an identity body in pieces made whole (flat_body) when it can be. */
 static struct MHD_Response *body_response(struct hh_resource *res, int gzip, int not_modified, int whole)
 {
 	struct hh_span span[3];
 	const char *flat = whole && !gzip && !not_modified ? flat_body(res) : NULL;
-	unsigned n_spans = flat != NULL ? 1 : hh_rendition_spans(&res->rend, gzip, span);
+	struct hh_gz_once *gz_once = gzip ? atomic_load_explicit(&res->gz_once, memory_order_acquire) : NULL;
+	unsigned n_spans = flat != NULL || gz_once != NULL ? 1 : hh_rendition_spans(&res->rend, gzip, span);
 	if (flat != NULL)
 		span[0] = (struct hh_span){flat, flat_len(res)};
+	else if (gz_once != NULL)
+		span[0] = (struct hh_span){gz_once->bytes, gz_once->len};
 	/*
 	 * A 304 has no body. libmicrohttpd 0.9.75 gives any response of known
 	 * size a Content-Length: a 304 over the 200's bytes would carry the
@@ -313,12 +356,14 @@ static struct hh_resource *resource_new(const struct hh_snapshot_options *o, cha
 	res->content_type = content_type;
 	res->vary = vary_with_language(o, vary);
 	res->cache_control = cache_control;
-	int rc = m != NULL && m->once && sp == NULL
-			 ? hh_rendition_build_once(&res->rend, body, len, MIN_GZIP)
-			 : hh_rendition_build_spliced(&res->rend, body, len, at, sp, MIN_GZIP);
+	res->once = m != NULL && m->once && sp == NULL;
+	int rc = res->once ? hh_rendition_build_once(&res->rend, body, len)
+			   : hh_rendition_build_spliced(&res->rend, body, len, at, sp, MIN_GZIP);
 	if (rc < 0)
 		goto fail;
 	variant_etags(&res->rend, o);
+	if (res->once) /* each request makes its own response: none prebuilt that most would never send */
+		return res;
 	/*
 	 * Only the 200s are prebuilt: a prebuilt response costs about a
 	 * kilobyte of headers, and at 5,000 articles the two 304s of every

@@ -57,8 +57,18 @@ struct hh_rendition {
  * out on every instance). Returns 0, or -1 if zlib failed (body still taken).
  */
 int hh_rendition_build(struct hh_rendition *r, char *body, size_t len, size_t min_gzip) HH_MUSTCHECK;
-/* The same for an answer made for one request (a search): its gzip body at a faster level. */
-int hh_rendition_build_once(struct hh_rendition *r, char *body, size_t len, size_t min_gzip) HH_MUSTCHECK;
+/*
+ * The same for an answer made for one request (a search): its ETags only,
+ * no gzip body (most such answers go to one client; hh_gzip_once makes the
+ * gzip body for a request that asks for it).
+ */
+int hh_rendition_build_once(struct hh_rendition *r, char *body, size_t len) HH_MUSTCHECK;
+/*
+ * The gzip encoding of body[0..len) at the level for answers made for one
+ * request (deterministic), malloc'd into *out: 0, or 0 with *out NULL when
+ * it would not be smaller; -1 if zlib failed.
+ */
+int hh_gzip_once(const char *body, size_t len, char **out, size_t *out_len) HH_MUSTCHECK;
 /*
  * The same for the body body[0..at) + sp's bytes + body[at..len) (body
  * stolen, without sp's bytes; sp borrowed, the rendition takes a reference):

@@ -74,6 +74,8 @@ void hh_article_list_meta(const struct hh_article *const *items, size_t n, struc
 void hh_cause_list_keys(const struct hh_cause *const *items, size_t n, struct hh_keybuf *kb);
 void hh_remedy_list_keys(const struct hh_remedy *const *items, size_t n, struct hh_keybuf *kb);
 
+struct hh_gz_once;
+
 struct hh_resource {
 	struct hh_ref ref;      /* owners: a snapshot, an LRU, a request in flight */
 	atomic_uint bytes_refs; /* the resource itself + every MHD response made from the bytes */
@@ -93,7 +95,16 @@ struct hh_resource {
 	_Atomic(char *) flat;                   /* an identity body with a splice, whole: made on its first
 						   request while a budget lasts (hh_resource_ok); else NULL */
 	_Atomic(struct MHD_Response *) ok_flat; /* the prebuilt 200 over flat, or NULL */
+	int once;                               /* made for one request: no prebuilt 200s, gzip on demand */
+	_Atomic(struct hh_gz_once *) gz_once;   /* once: its gzip body, made for the first request that
+						   asks for one (hh_resource_gzip); else NULL */
 };
+
+/*
+ * Does res have a gzip body to send (made now, for an answer made for one
+ * request that had none yet)? 1 or 0 (none smaller, or zlib failed).
+ */
+int hh_resource_gzip(struct hh_resource *res);
 
 /*
  * The prebuilt 200 of res in gzip or identity: what a request sends as it
