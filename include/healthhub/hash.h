@@ -9,11 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A digest under way: every hh_sha256_init is ended by hh_sha256_final_hex, which frees it. */
 struct hh_sha256 {
-	uint32_t h[8];
-	uint64_t len; /* bytes hashed so far */
-	uint8_t buf[64];
-	size_t used; /* bytes waiting in buf */
+	void *ctx; /* OpenSSL's EVP_MD_CTX */
 };
 
 void hh_sha256_init(struct hh_sha256 *s);
