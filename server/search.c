@@ -503,7 +503,8 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 			 * segment (1 MB by default). A whole library in one go then
 			 * makes one segment instead of dozens to merge: measured at
 			 * 5,000 articles of a 20,000-word vocabulary, 2.4 s -> 0.7 s. It
-			 * is the build's memory only (freed at COMMIT), and a
+			 * is the build's memory only (freed at COMMIT; at most that
+			 * per table, about 40 MB in all for that library), and a
 			 * setting of the table, so the next generations keep it.
 			 */
 			snprintf(sql, sizeof(sql),
@@ -542,7 +543,10 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 	sqlite3 *keeper = open_db(ix->uri, 1);
 	if (keeper == NULL)
 		goto fail;
-	sqlite3_close(ix->owner);
+	if (sqlite3_close(ix->owner) != SQLITE_OK) { /* a statement left open would keep it and its caches */
+		hh_error("search index: closing the writer failed", "error", sqlite3_errmsg(ix->owner), NULL);
+		sqlite3_close_v2(ix->owner);
+	}
 	ix->owner = keeper;
 	ix->bytes = db_bytes(ix->owner);
 	stats->bytes = ix->bytes;

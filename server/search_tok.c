@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libstemmer.h>
 
@@ -125,6 +126,32 @@ struct hh_stemmer {
 	size_t slots;
 };
 
+/*
+ * A build's term cache (3 MB) lives only as long as the build: mapped and
+ * unmapped on its own, it goes back to the system when freed, where a
+ * malloc'd block that size stayed in the heap, resident, after the build
+ * (glibc raises its mmap threshold once such a block is freed).
+ */
+#define CACHE_MAP_MIN ((size_t)1 << 20)
+
+static void *cache_alloc(size_t bytes)
+{
+	if (bytes < CACHE_MAP_MIN)
+		return xcalloc(1, bytes);
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		abort(); /* out of memory, as xcalloc */
+	return p;        /* zeroed */
+}
+
+static void cache_free(void *p, size_t bytes)
+{
+	if (bytes < CACHE_MAP_MIN)
+		free(p);
+	else if (p != NULL)
+		munmap(p, bytes);
+}
+
 struct hh_stemmer *hh_stemmer_new(enum hh_lang lang, size_t cache_slots)
 {
 	struct hh_stemmer *st = xcalloc(1, sizeof(*st));
@@ -138,7 +165,7 @@ struct hh_stemmer *hh_stemmer_new(enum hh_lang lang, size_t cache_slots)
 	st->slots = 1;
 	while (st->slots < cache_slots)
 		st->slots <<= 1;
-	st->cache = xcalloc(st->slots, sizeof(*st->cache));
+	st->cache = cache_alloc(st->slots * sizeof(*st->cache));
 	return st;
 }
 
@@ -147,7 +174,7 @@ void hh_stemmer_free(struct hh_stemmer *st)
 	if (st == NULL)
 		return;
 	sb_stemmer_delete(st->sb);
-	free(st->cache);
+	cache_free(st->cache, st->slots * sizeof(*st->cache));
 	free(st);
 }
 
@@ -343,5 +370,8 @@ int hh_tokenizer_register(sqlite3 *db, size_t cache_slots)
 	static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
 	size_t *slots = xmalloc(sizeof(*slots));
 	*slots = cache_slots;
-	return api->xCreateTokenizer(api, "hh", slots, &tok, free);
+	int rc = api->xCreateTokenizer(api, "hh", slots, &tok, free);
+	if (rc != SQLITE_OK) /* not registered: FTS5 does not free it */
+		free(slots);
+	return rc;
 }

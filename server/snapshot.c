@@ -153,7 +153,10 @@ static struct MHD_Response *identity_copy(struct hh_resource *res)
 		hh_error("inflating a stored answer failed", "content_type", res->content_type);
 		return NULL;
 	}
-	return MHD_create_response_from_buffer_with_free_callback(n, copy, free);
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(n, copy, free);
+	if (r == NULL)
+		free(copy);
+	return r;
 }
 
 int hh_resource_gzip(struct hh_resource *res)

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "fixture.h"
 #include "healthhub/search.h"
+#include "search_internal.h"
 
 static long long total(struct hh_search *ix, enum hh_search_kind kind, enum hh_lang lang, const char *q,
 		       const struct hh_content *shown)
@@ -266,9 +267,43 @@ out:
 	hh_content_free(b);
 }
 
+/*
+ * The index counts an article's tokens without stemming (hh_is_term) to
+ * know where each section starts; that count must be the tokenizer's
+ * (hh_term > 0) for every word, or snippets come from the wrong text.
+ */
+static void test_is_term(void)
+{
+	static const char *const texts[] = {
+		"The pain between my shoulder-blades isn't getting better; it's been 2 weeks and I can't sit.",
+		"Los dolores de espalda, según el médico, no son graves: ¿músculos? Sí, y también la postura.",
+		"A an of THE And THEIR ourselves x y z 42 4x4 e-mail naïve café ß Straße ÆØÅ æøå",
+		"\xce\xb1\xce\xbb\xce\xb3\xce\xbf\xcf\x82 \xd0\xb1\xd0\xbe\xd0\xbb\xd1\x8c a\xcc\x81 \xcc\x81\xcc\x80 "
+		"pneumonoultramicroscopicsilicovolcanoconiosisandthensomemoreletters",
+		"ya yo el la los las de del que y o u a e ser estar tener había hubiera él ésta",
+	};
+	for (int l = 0; l < HH_LANG_COUNT; l++)
+		for (int big = 0; big < 2; big++) {
+			struct hh_stemmer *st =
+				hh_stemmer_new((enum hh_lang)l, big ? HH_STEM_CACHE_BUILD : HH_STEM_CACHE);
+			CHECK(st != NULL);
+			for (size_t i = 0; st != NULL && i < sizeof(texts) / sizeof(texts[0]); i++) {
+				size_t pos = 0, len = strlen(texts[i]);
+				struct hh_word w;
+				char term[HH_TERM_MAX + 1];
+				for (int pass = 0; pass < 2; pass++) /* the second pass from the term cache */
+					for (pos = 0; hh_word_next(texts[i], len, &pos, &w);)
+						CHECK(hh_is_term(st, texts[i], w) ==
+						      (hh_term(st, texts[i], w, term) > 0));
+			}
+			hh_stemmer_free(st);
+		}
+}
+
 int main(void)
 {
 	test_expression();
+	test_is_term();
 	struct hh_content *c = fixture_content("content");
 	CHECK(c != NULL && c->translations[HH_LANG_ES] != NULL);
 	struct hh_search *ix = c ? hh_search_build(c, NULL, NULL, NULL) : NULL;
