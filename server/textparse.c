@@ -167,6 +167,23 @@ static int is_digit(unsigned cp)
 	return cp >= '0' && cp <= '9';
 }
 
+/* A tag that breaks a line ("<br>", "</p>", "<li>"): it ends a sentence ("age 29<br>2 months"). */
+static int is_block_tag(const struct cps *c, size_t i, size_t end)
+{
+	static const char *const names[] = {"br", "p",  "div", "li", "tr", "td", "hr", "ul",
+					    "ol", "h1", "h2",  "h3", "h4", "h5", "h6", NULL};
+	char name[8];
+	size_t n = 0, k = i + 1;
+	if (c->cp[i] != '<')
+		return 0;
+	if (k < end && c->cp[k] == '/')
+		k++;
+	while (k < end && n + 1 < sizeof(name) && c->cp[k] < 0x80 && hh_tp_is_word_char(c->cp[k]))
+		name[n++] = (char)(c->cp[k] >= 'A' && c->cp[k] <= 'Z' ? c->cp[k++] + 32 : c->cp[k++]);
+	name[n] = '\0';
+	return n > 0 && hh_tp_in(names, name);
+}
+
 /* A word from i: letters and digits apart ("45yo" is two), apostrophes inside dropped. */
 static size_t read_word(struct reader *r, const struct cps *c, size_t i)
 {
@@ -204,6 +221,12 @@ static void tokenize(struct reader *r, const struct cps *c)
 	while (i < c->n) {
 		size_t k = skip_markup(c, i);
 		if (k != i) {
+			if (is_block_tag(c, i, k) && r->n > 0 && r->t[r->n - 1].punct != '.') {
+				struct tok *t = tok_push(r);
+				t->punct = t->w[0] = '.';
+				t->start = (unsigned)i;
+				t->end = (unsigned)k;
+			}
 			i = k;
 			continue;
 		}
@@ -1077,6 +1100,29 @@ static int read_score(const struct hh_content *c, const struct reader *r, const 
 	return j + k + 1;
 }
 
+/* A word that tells when the pain began ("started", "fell", "tripped"); "went to the ER" is a trip, not one. */
+static int is_onset(const struct reader *r, int k)
+{
+	static const char *const onset[] = {
+		"since",   "started", "start",    "began",  "begun",  "woke",   "woken",   "came",     "happened",
+		"fell",    "hurt",    "injured",  "did",    "desde",  "empezo", "comenzo", "desperte", "cai",
+		"paso",    "lesione", "hice",     "wake",   "after",  "tras",   "despues", "went",     "noticed",
+		"got",     "hurts",   "falling",  "fall",   "cayo",   "caido",  "note",    "tripped",  "slipped",
+		"twisted", "bumped",  "strained", "pulled", "lifted", "landed", "crashed", NULL};
+	if (r->t[k].punct || !hh_tp_in(onset, r->t[k].w))
+		return 0;
+	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
+}
+
+/* The pain, or its onset, spoken of earlier in the sentence of token i. */
+static int pain_before(const struct reader *r, int i)
+{
+	for (int k = i - 1; k >= 0 && r->t[k].punct != '.'; k--)
+		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k)))
+			return 1;
+	return 0;
+}
+
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
@@ -1091,9 +1137,20 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1)))
 		return e; /* "ten hours a day", "twice a week", "dos veces al dia": how often, not how long */
 	long long days = u->days;
-	if (days == 0 && hh_tp_in(r->L->hours, u->word) && n->value >= 24 && !list_at(r, r->L->per, e) &&
-	    unit_at(r, e) == NULL && !(e + 1 < r->n && unit_at(r, e + 1) != NULL)) {
+	/* "4 days a week", "10 hours a day", "3 veces por semana": how often, not how long */
+	int per = list_at(r, r->L->per, e) || unit_at(r, e) != NULL || (e + 1 < r->n && unit_at(r, e + 1) != NULL);
+	if (per)
+		return e;
+	int hours = hh_tp_in(r->L->hours, u->word), minutes = strncmp(u->word, "minut", 5) == 0;
+	if (days == 0 && hours && n->value >= 24) {
 		found_duration(r, out, n->value / 24, n->from, e); /* "48 hours": two days */
+		return e;
+	}
+	/* "came on about an hour ago", "20 MIN AGO": today, when the pain or its onset comes before
+	 * ("took 2 advil 20 minutes ago" dates the pills; "jumbled for a few minutes" lasted minutes) */
+	static const char *const ago[] = {"ago", NULL};
+	if (days == 0 && (hours || minutes) && list_at(r, ago, e) && pain_before(r, n->from)) {
+		found_duration(r, out, 0, n->from, e);
 		return e;
 	}
 	if (days == 0)
@@ -1139,13 +1196,18 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
 	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
 		return 0; /* "fiebre de 39", "a temperature of 39": the code's measure, not an age */
-	/* "... mid back. 66" (a number of its own at the end of the text), or
-	 * "58, builder, ..." (a number opening the text, alone before a comma) */
-	int alone = ((n->from > 0 && r->t[n->from - 1].punct == '.' && e >= r->n) ||
-		     (n->from == 0 && e < r->n && r->t[e].punct == ',')) &&
-		    n->value >= 10 && n->value <= HH_TRIAGE_AGE_MAX;
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone) {
-		found_age(r, out, n->value, n->from, sex >= 0 ? sex + 1 : e);
+	/* "... mid back. 66", "sweating buckets. 61. came on", "58, builder, ...": a number
+	 * that is a sentence of its own (or opens one, alone before a comma) */
+	int alone = (n->from == 0 || r->t[n->from - 1].punct == '.') &&
+		    (e >= r->n || r->t[e].punct == '.' || r->t[e].punct == ',') && n->value >= 10 &&
+		    n->value <= HH_TRIAGE_AGE_MAX;
+	/* "m 45", "F/52", "male, 61": the sex just before */
+	int k = n->from > 0 && (r->t[n->from - 1].punct == '/' || r->t[n->from - 1].punct == ',') ? n->from - 2
+												  : n->from - 1;
+	int sex_before = k >= 0 && !r->t[k].punct && hh_tp_in(sex_words, r->t[k].w) && (k == 0 || r->t[k - 1].punct) &&
+			 n->value >= 10;
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before) {
+		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
 	return 0;
@@ -1159,11 +1221,6 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
  */
 static int read_day_word(const struct reader *r, int i, struct hh_textparse_result *out)
 {
-	static const char *const onset[] = {"since",  "started",  "start",    "began",   "begun",   "woke",    "woken",
-					    "came",   "happened", "fell",     "hurt",    "injured", "did",     "desde",
-					    "empezo", "comenzo",  "desperte", "cai",     "paso",    "lesione", "hice",
-					    "wake",   "after",    "tras",     "despues", "went",    "noticed", "got",
-					    "hurts",  "falling",  "fall",     "cayo",    "caido",   "note",    NULL};
 	int days = 2, n = list_at(r, r->L->two_days, i);
 	if (n == 0) {
 		days = 1;
@@ -1176,13 +1233,13 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 	if (n == 0)
 		return 0;
 	for (int k = i - 1; k >= 0 && k >= i - 8 && r->t[k].punct != '.'; k--)
-		if (!r->t[k].punct && hh_tp_in(onset, r->t[k].w)) {
+		if (is_onset(r, k)) {
 			found_duration(r, out, days, k, i + n);
 			return i + n;
 		}
 	/* "ayer me cai", "yesterday I fell": the onset just after */
 	for (int k = i + n; k < r->n && k < i + n + 3 && !r->t[k].punct; k++)
-		if (hh_tp_in(onset, r->t[k].w)) {
+		if (is_onset(r, k)) {
 			found_duration(r, out, days, i, k + 1);
 			return i + n;
 		}
@@ -1195,6 +1252,11 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	const struct hh_tp_unit *u = unit_at(r, i);
 	if (u == NULL || u->days == 0 || hh_tp_in(r->L->years, u->word))
 		return 0;
+	static const char *const since[] = {"since", NULL};
+	if (i > 0 && list_at(r, r->L->yesterday, i - 1) == 2)
+		return 0; /* "last night" is a day word: it dates the pain only with an onset (read_day_word) */
+	if (i > 1 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w) && hh_tp_in(since, r->t[i - 2].w))
+		return i + 1; /* "since last week": some day of it, no number of days */
 	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w)) {
 		found_duration(r, out, u->days, i - 1, i + 1);
 		return i + 1;
@@ -1228,7 +1290,11 @@ static void read_numbers(const struct hh_content *c, const struct reader *r, str
 	}
 }
 
-/* Codes of the person's history: a duration told with one is the history's, not the pain's. */
+/*
+ * Codes of the person's history, and weight lost: a duration told with one is
+ * the history's, not the pain's ("lost 15 lbs in 2 months"). Other symptoms
+ * keep theirs: "can't pee since yesterday and my back hurts" dates the episode.
+ */
 static int of_history(const struct hh_symptom *y)
 {
 	static const char *const codes[] = {"cancer_history",
@@ -1239,6 +1305,7 @@ static int of_history(const struct hh_symptom *y)
 					    "anticoagulant",
 					    "pregnant",
 					    "previous_injury",
+					    "unexplained_weight_loss",
 					    NULL};
 	return y != NULL && hh_tp_in(codes, y->code);
 }
