@@ -33,7 +33,9 @@ struct tok {
 	int trig_from; /* first token of that trigger */
 	int post_kind; /* the same for post-triggers starting here */
 	int post_len;
-	int covered; /* inside an accepted code phrase */
+	int covered;            /* inside an accepted code phrase */
+	const char *cover_name; /* the code of that phrase, unless partial */
+	int negated;            /* inside a denial's scope (the parts of a question: deny_parts) */
 };
 
 struct match {
@@ -649,6 +651,40 @@ static int starts_clause(const struct reader *r, int j)
 	return r->t[j].kind == HH_TP_SUBJ + 1 && j > 0 && r->t[j - 1].kind == HH_TP_SOFT + 1;
 }
 
+static int cw_word_matches(const struct hh_concept_word *w, size_t k, const struct tok *t, const char *stem);
+static void stem_with(struct sb_stemmer *sb, const char *word, char out[WORD_MAX]);
+
+/* Is token j a word of one of the parts of code's question ("weakness" for leg_weakness_numbness)? */
+static int part_word(const struct reader *r, const char *code, int j)
+{
+	const struct hh_code_parts *cp = hh_phrases_parts(r->book, code);
+	char stem[WORD_MAX];
+	if (cp == NULL || r->t[j].punct)
+		return 0;
+	stem_with(r->sb, r->t[j].w, stem);
+	for (size_t k = 0; k < cp->n_words; k++)
+		if (cp->words[k].n_words == 1 && cw_word_matches(&cp->words[k], 0, &r->t[j], stem))
+			return 1;
+	return 0;
+}
+
+/*
+ * Is m gapped by more than a list of the things its question asks? "numbness
+ * or tingling in my legs" is one list a denial before reaches ("no weakness or
+ * numbness or tingling in my legs"); "legs feel numb" after "no fever and" is not.
+ */
+static int gapped_beyond_list(const struct reader *r, const struct match *m)
+{
+	if (!m->gapped)
+		return 0;
+	for (int g = 0; g < m->n_gaps; g++)
+		for (int j = m->gaps[g][0]; j < m->gaps[g][1]; j++)
+			if (r->t[j].kind != HH_TP_SOFT + 1 && !hh_tp_filler(r->lang, r->t[j].w) &&
+			    !part_word(r, m->p->name, j))
+				return 1;
+	return 0;
+}
+
 /* Pre-triggers before m, walking back over at most SCOPE_WORDS words to a clause boundary. */
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
@@ -667,7 +703,7 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			return; /* "without help, hip and lower back agony": a new clause, not a list item */
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
-		if (soft && m->gapped)
+		if (soft && gapped_beyond_list(r, m))
 			return; /* after "and" or ",", only a list of plain phrases shares the negation */
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
 			apply_kind(s, t->kind);
@@ -1413,6 +1449,8 @@ static void cover(struct reader *r, const struct match *m)
 		for (int g = 0; g < m->n_gaps; g++)
 			in_gap |= j >= m->gaps[g][0] && j < m->gaps[g][1];
 		r->t[j].covered = !in_gap;
+		if (!in_gap && r->t[j].cover_name == NULL && !m->p->partial)
+			r->t[j].cover_name = m->p->name; /* a partial phrase ("tingling") may be any code's */
 	}
 }
 
@@ -1434,9 +1472,10 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 		return;
 	}
 	const struct hh_symptom *y = hh_content_symptom(c, m->p->name);
-	if (y == NULL || (m->p->partial && st == HH_MENTION_DENIED))
-		return; /* a denial of part of a question denies nothing */
-	if (m->p->partial)
+	/* a denial of part of a question denies nothing: with parts, deny_parts decides */
+	if (y == NULL || (m->p->partial && st == HH_MENTION_DENIED && hh_phrases_parts(r->book, y->code) == NULL))
+		return;
+	if (m->p->partial && st != HH_MENTION_DENIED)
 		st = HH_MENTION_UNCERTAIN;
 	if (out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
 		return;
@@ -1452,6 +1491,119 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 		add_mention(out, HH_MENTION_POSITION, pos, start, end);
 		out->request.positions |= pos;
 	}
+}
+
+/* ------------------------------------------------------------------ the parts of a question */
+
+#define DENIAL_REACH 12 /* tokens a pre-negation reaches forward, over a list ("no weakness, numbness or ...") */
+#define POST_REACH 6    /* tokens a post-negation reaches back ("my walking is fine") */
+
+/* Marks every token in a denial's scope: after a pre-negation to its clause's end, before a post-negation. */
+static void mark_negated(struct reader *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		const struct tok *t = &r->t[i];
+		if (t->kind == HH_TP_PRE_NEG + 1 && t->trig_from == i) {
+			int j = i;
+			while (j < r->n && r->t[j].kind == HH_TP_PRE_NEG + 1 && r->t[j].trig_from == i)
+				j++;
+			for (int k = 0; j < r->n && k < DENIAL_REACH; j++, k++) {
+				const struct tok *u = &r->t[j];
+				if (u->punct == '.' || u->kind == HH_TP_TERM + 1 || u->kind == HH_TP_PRE_HEDGE + 1 ||
+				    starts_clause(r, j))
+					break;
+				r->t[j].negated = 1;
+			}
+		}
+		if (t->post_kind == HH_TP_POST_NEG + 1) {
+			int e = i + t->post_len;
+			if (e < r->n && !r->t[e].punct && r->t[e].kind != HH_TP_TERM + 1 &&
+			    r->t[e].kind != HH_TP_SOFT + 1 && r->t[e].kind != HH_TP_SUBJ + 1)
+				continue; /* not the end of its clause: "fine" in "fine with it" */
+			int j = i - 1;
+			if (j >= 0 && r->t[j].punct && r->t[j].punct != '(' && r->t[j].punct != ')')
+				j--; /* "fever? no" */
+			for (int k = 0; j >= 0 && k < POST_REACH; j--, k++) {
+				const struct tok *u = &r->t[j];
+				if (u->punct == '.' || u->punct == ',' || u->kind == HH_TP_TERM + 1)
+					break;
+				r->t[j].negated = 1;
+				if (starts_clause(r, j))
+					break;
+			}
+		}
+	}
+}
+
+/* Does part word w start at token j (stems[j]: the token's stem)? */
+static int part_at(const struct reader *r, const struct hh_concept_word *w, int j, char (*stems)[WORD_MAX])
+{
+	if (j + (int)w->n_words > r->n)
+		return 0;
+	for (size_t k = 0; k < w->n_words; k++) {
+		const struct tok *t = &r->t[j + (int)k];
+		if (t->punct || !t->negated || !cw_word_matches(w, k, t, stems[j + (int)k]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A code whose question has parts is denied only when the text's denials
+ * reach a word of every part ("no weakness or numbness or tingling in my
+ * legs, walking fine"); else its denied mentions go ("no numbness in my
+ * legs" leaves weakness, tingling and walking unasked). A word inside
+ * another code's phrase is that code's ("no fever or numbness": the fever).
+ */
+static void deny_parts(struct reader *r, struct hh_textparse_result *out)
+{
+	char(*stems)[WORD_MAX] = NULL;
+	for (size_t i = 0; r->book != NULL && i < out->n_mentions; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		if (m->kind != HH_MENTION_CODE || m->status != HH_MENTION_DENIED)
+			continue;
+		const struct hh_code_parts *cp = hh_phrases_parts(r->book, m->symptom->code);
+		if (cp == NULL)
+			continue;
+		if (stems == NULL) {
+			stems = xmalloc((size_t)(r->n > 0 ? r->n : 1) * sizeof(*stems));
+			mark_negated(r);
+			for (int j = 0; j < r->n; j++)
+				if (r->t[j].negated)
+					stem_with(r->sb, r->t[j].w, stems[j]);
+		}
+		/* the denied mentions' own words are in a denial */
+		for (size_t k = 0; k < out->n_mentions; k++)
+			if (out->mentions[k].kind == HH_MENTION_CODE && out->mentions[k].symptom == m->symptom &&
+			    out->mentions[k].status == HH_MENTION_DENIED)
+				for (int j = 0; j < r->n; j++)
+					if (r->t[j].start >= out->mentions[k].start &&
+					    r->t[j].end <= out->mentions[k].end && !r->t[j].negated) {
+						r->t[j].negated = 1;
+						stem_with(r->sb, r->t[j].w, stems[j]);
+					}
+		unsigned have = 0, all = (1u << cp->n_parts) - 1;
+		for (int j = 0; j < r->n && have != all; j++) {
+			if (!r->t[j].negated ||
+			    (r->t[j].cover_name != NULL && strcmp(r->t[j].cover_name, cp->code) != 0))
+				continue;
+			for (size_t k = 0; k < cp->n_words; k++)
+				if (part_at(r, &cp->words[k], j, stems))
+					have |= 1u << cp->words[k].group;
+		}
+		if (have == all)
+			continue;
+		/* part of the question only: its denials go */
+		const struct hh_symptom *y = m->symptom;
+		size_t w = 0;
+		for (size_t k = 0; k < out->n_mentions; k++)
+			if (!(out->mentions[k].kind == HH_MENTION_CODE && out->mentions[k].symptom == y &&
+			      out->mentions[k].status == HH_MENTION_DENIED))
+				out->mentions[w++] = out->mentions[k];
+		out->n_mentions = w;
+		i--; /* the mention at i went */
+	}
+	free(stems);
 }
 
 /*
@@ -1556,9 +1708,13 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	for (int j = 0; j < r->n; j++)
 		r->t[j].kind = r->t[j].post_kind = r->t[j].post_len = 0;
 	find_triggers(r);
+	if (r->book != NULL && r->book->n_parts > 0)
+		r->sb = scratch_stemmer(w, lang);
 	for (int i = 0; i < r->n_m; i++)
 		if (keep[i])
 			add_code_mention(c, r, &r->m[i], out);
+	if (r->book != NULL && r->book->n_parts > 0)
+		deny_parts(r, out);
 	read_numbers(c, r, out);
 	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);

@@ -290,6 +290,11 @@ static const char *const en_half[] = {"and a half", "and half", NULL};
 static const char *const en_per[] = {"once", "twice", "times", "per", "every", NULL};
 static const char *const en_pain_words[] = {"pain", "ache", "hurts", "back", "started", "began", NULL};
 
+/* words between a list's items and their place: "numbness or tingling in both my legs" */
+static const char *const en_fillers[] = {"in",  "my",    "the", "of",  "on",  "both", "either", "down", "around", "at",
+					 "to",  "a",     "an",  "any", "all", "from", "into",   "up",   "your",   "his",
+					 "her", "their", "our", "me",  "or",  "and",  "nor",    NULL};
+
 /* ------------------------------------------------------------------ Spanish */
 
 static const struct hh_tp_trigger es_triggers[] = {
@@ -513,6 +518,11 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)
 {
 	return (unsigned)lang < HH_LANG_COUNT ? &langs[lang] : &langs[HH_LANG_EN];
+}
+
+int hh_tp_filler(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_fillers, word); /* Spanish: none yet, a gap stays a gap */
 }
 
 int hh_tp_in(const char *const *list, const char *word)

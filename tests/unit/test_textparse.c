@@ -147,6 +147,53 @@ static const struct expect cases[] = {
 	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
 };
 
+/*
+ * The parts of a question: a code is denied (a denied mention) only when
+ * the denials reach every part of what its question asks.
+ */
+static const struct {
+	const char *text;
+	const char *code;
+	int denied; /* 1: a denied mention of code; 0: none (nor any other status) */
+} parts_cases[] = {
+	{"no numbness in my legs", "leg_weakness_numbness", 0},
+	{"no fever or numbness", "leg_weakness_numbness", 0},
+	{"no weakness or numbness or tingling in my legs, walking fine", "leg_weakness_numbness", 1},
+	{"i dont have any numbness, tingling or weakness in my legs and my walking is fine", "leg_weakness_numbness",
+	 1},
+	{"No numbness. No tingling. Legs not weak. Walking normal.", "leg_weakness_numbness", 1},
+	{"not dizzy", "sweating_sick_dizzy", 0},
+	{"no night sweats", "sweating_sick_dizzy", 0},
+	{"no sweating, no nausea, not dizzy", "sweating_sick_dizzy", 1},
+	{"no numbness in my arms", "arm_numbness_tingling", 0},
+	{"No tingling, no numb arms.", "arm_numbness_tingling", 1},
+	{"no vomiting", "abdominal_pain_vomiting", 0},
+	{"doesnt wake me up", "night_pain", 0},
+	{"no loss of bladder control", "bladder_bowel_control_loss", 0},
+	{"no problems with my waterworks or bowels", "bladder_bowel_control_loss", 1},
+	{"not on steroids", "osteoporosis_or_steroids", 0},
+	{"no trauma", "major_trauma", 1},
+	{"no rash", "one_sided_rash", 1},
+	{"no chest pain", "chest_pain", 1},
+};
+
+static void test_parts(void)
+{
+	for (size_t i = 0; i < HH_ARRAY_LEN(parts_cases); i++) {
+		struct hh_textparse_result r;
+		parse(parts_cases[i].text, HH_LANG_EN, "GB", &r);
+		const struct hh_mention *m = code_mention(&r, parts_cases[i].code);
+		int denied = m != NULL && m->status == HH_MENTION_DENIED;
+		if (denied != parts_cases[i].denied || (m != NULL && !denied)) {
+			fprintf(stderr, "parts \"%s\": %s denied %d, want %d\n", parts_cases[i].text,
+				parts_cases[i].code, denied, parts_cases[i].denied);
+			dump(parts_cases[i].text, &r);
+		}
+		CHECK(denied == parts_cases[i].denied && (m == NULL || denied));
+		CHECK(where(&r, parts_cases[i].code) == '-'); /* a red flag denied is never absent */
+	}
+}
+
 static void test_cases(void)
 {
 	for (size_t i = 0; i < HH_ARRAY_LEN(cases); i++) {
@@ -421,6 +468,21 @@ static void test_phrase_checks(void)
 			    "negation or hedging words only"));
 }
 
+static void test_parts_checks(void)
+{
+	const char *rel = "triage/phrases.json";
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": []}}}", "1 to 8 parts"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": [[\"hot\"], []]}}}", "not empty"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": [[\"hot\"], [\"nev*\"]]}}}",
+			    "begins a negation"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": [[\"hot\"], [\"not\"]]}}}",
+			    "is a negation or hedging word"));
+	CHECK(phrases_diags(rel,
+			    "{\"codes\": {}, \"countries\": {\"GB\": {\"codes\": {\"fever\": {\"parts\": "
+			    "[[\"hot\"]]}}}}}",
+			    "not to one country"));
+}
+
 static void test_concept_checks(void)
 {
 	const char *rel = "triage/phrases.json";
@@ -580,6 +642,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	test_cases();
+	test_parts();
+	test_parts_checks();
 	test_denied_red_flag_is_a_mention();
 	test_numbers();
 	test_utf8_decode();
