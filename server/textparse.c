@@ -725,11 +725,18 @@ static void scope_after(const struct reader *r, const struct match *m, struct sc
 		j++;
 		punct++;
 	}
+	for (int k = 0;
+	     k < 2 && j < r->n && !r->t[j].punct && r->t[j].post_kind == 0 && hh_tp_copula(r->lang, r->t[j].w); k++)
+		j++; /* "my legs are fine", "bladder is normal" */
 	if (j < r->n && r->t[j].punct == '.' && punct < POST_PUNCT)
 		j++; /* "fever? no" */
 	if (j >= r->n || r->t[j].post_kind == 0)
 		return;
 	int e = j + r->t[j].post_len;
+	/* "heart racing, I think I might be ...": a pre-trigger too, before a new subject, reads forward */
+	if (e < r->n && r->t[e].kind == HH_TP_SUBJ + 1 && r->t[j].kind != 0 && r->t[j].kind != HH_TP_SUBJ + 1 &&
+	    r->t[j].trig_from == j && r->t[j].kind != HH_TP_SOFT + 1)
+		return;
 	if (e < r->n && !r->t[e].punct && r->t[e].kind != HH_TP_TERM + 1 && r->t[e].kind != HH_TP_SOFT + 1 &&
 	    r->t[e].kind != HH_TP_SUBJ + 1)
 		return;
@@ -809,6 +816,8 @@ static void add_hit(struct reader *r, const struct hh_concept_word *w, int i)
 		r->hits[r->n_hits++] = (struct hit){w->concept, w->group, i, i + n};
 }
 
+static int list_at(const struct reader *r, const char *const *list, int j);
+
 /* Every concept entry that starts at each token. */
 static void find_hits(struct reader *r)
 {
@@ -822,6 +831,8 @@ static void find_hits(struct reader *r)
 		unsigned pair = (unsigned)f[0] << 8 | f[1];
 		if (t->punct || f[1] == '\0' || !(b->cw_pair[pair >> 3] & (1u << (pair & 7))))
 			continue;
+		if (i > 0 && list_at(r, r->L->yesterday, i - 1) == 2)
+			continue; /* "last night" is a day, not the night of night_pain */
 		char stem[WORD_MAX];
 		stem_with(r->sb, t->w, stem);
 		size_t lo = 0, hi = b->n_cw_stem;

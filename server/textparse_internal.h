@@ -90,6 +90,9 @@ int hh_tp_in(const char *const *list, const char *word);
 /* 1 for a word that only joins a list's items to their place ("in", "my", "both"): hh_tp_lang_of's lists. */
 int hh_tp_filler(enum hh_lang lang, const char *word);
 
+/* 1 for a word that links a thing to what is said of it ("is", "are", "feel"): "my legs are fine". */
+int hh_tp_copula(enum hh_lang lang, const char *word);
+
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
 size_t hh_tp_fold(unsigned cp, char out[8]);
 

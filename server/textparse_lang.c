@@ -295,6 +295,11 @@ static const char *const en_fillers[] = {"in",  "my",    "the", "of",  "on",  "b
 					 "to",  "a",     "an",  "any", "all", "from", "into",   "up",   "your",   "his",
 					 "her", "their", "our", "me",  "or",  "and",  "nor",    NULL};
 
+/* words between a thing and a post-negation said of it: "my walking is fine", "legs feel ok" */
+static const char *const en_copulas[] = {"is",         "are",       "was",        "were",   "feel",  "feels", "felt",
+					 "seems",      "seem",      "looks",      "look",   "been",  "all",   "totally",
+					 "completely", "perfectly", "absolutely", "pretty", "totes", NULL};
+
 /* ------------------------------------------------------------------ Spanish */
 
 static const struct hh_tp_trigger es_triggers[] = {
@@ -523,6 +528,11 @@ const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)
 int hh_tp_filler(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_fillers, word); /* Spanish: none yet, a gap stays a gap */
+}
+
+int hh_tp_copula(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_copulas, word); /* Spanish: none yet */
 }
 
 int hh_tp_in(const char *const *list, const char *word)

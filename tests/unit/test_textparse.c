@@ -143,6 +143,15 @@ static const struct expect cases[] = {
 	{"my back hurts but my chest is fine", HH_LANG_EN, "US", "chest_pain", '-'},
 	{"nothing in my chest. It clenches when I lift", HH_LANG_EN, "US", "chest_pain", '-'},
 	{"my chest keeps clenching", HH_LANG_EN, "US", "chest_pain", 'S'},
+	/* batch G's writer: very bad pain, a hedge that opens the next clause, a day that is no night */
+	{"my back is KILLING me", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	{"my heart is racing, I think I might be having a panic attack", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"went to the ER last night for chest tightness and upper back pain", HH_LANG_EN, "US", "night_pain", '-'},
+	{"its not chest pain exactly, more a pressure behind my breastbone", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"had an epidural steroid injection 3 weeks ago", HH_LANG_EN, "GB", "osteoporosis_or_steroids", '-'},
+	{"not sure if i'm pregnant, my period is late", HH_LANG_EN, "GB", "pregnant", 'S'},
+	{"Sudden severe pain in my upper back, came from nowhere", HH_LANG_EN, "US", "sudden_tearing_pain", 'S'},
+	{"took 2 paracetamol 4 times a day", HH_LANG_EN, "GB", "repetitive_tasks", '-'},
 	/* a concept's full reading replaces a partial phrase of its code ("de repente" alone is a maybe) */
 	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
 };
