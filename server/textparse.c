@@ -416,6 +416,8 @@ static int gap_stops(const struct tok *t)
 	return t->punct == '.' || t->punct == ',' || t->kind == HH_TP_TERM + 1;
 }
 
+static int starts_clause(const struct reader *r, int j);
+
 /* Matches p's words k.. at token j: the token after the match, or -1. Gaps: shortest first. */
 static int match_from(const struct reader *r, const struct hh_phrase *p, size_t k, int j, struct match *m)
 {
@@ -423,7 +425,10 @@ static int match_from(const struct reader *r, const struct hh_phrase *p, size_t 
 		return j;
 	if (strcmp(p->words[k], "*") == 0) {
 		for (int skip = 0; skip <= HH_PHRASE_GAP && j + skip <= r->n; skip++) {
-			if (skip > 0 && gap_stops(&r->t[j + skip - 1]))
+			/* nor a new subject in English: "ache everywhere and I'm exhausted all the time" (Spanish
+			 * subjects include articles: "la pierna y la siento debil" is one clause) */
+			if (skip > 0 && (gap_stops(&r->t[j + skip - 1]) ||
+					 (r->lang == HH_LANG_EN && starts_clause(r, j + skip - 1))))
 				return -1;
 			int g = m->n_gaps;
 			m->gaps[g][0] = j;
