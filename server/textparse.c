@@ -1156,20 +1156,23 @@ static int read_score(const struct hh_content *c, const struct reader *r, const 
 static int is_onset(const struct reader *r, int k)
 {
 	static const char *const onset[] = {
-		"since",   "started", "start",    "began",  "begun",  "woke",   "woken",   "came",     "happened",
-		"fell",    "hurt",    "injured",  "did",    "desde",  "empezo", "comenzo", "desperte", "cai",
-		"paso",    "lesione", "hice",     "wake",   "after",  "tras",   "despues", "went",     "noticed",
-		"got",     "hurts",   "falling",  "fall",   "cayo",   "caido",  "note",    "tripped",  "slipped",
-		"twisted", "bumped",  "strained", "pulled", "lifted", "landed", "crashed", NULL};
+		"since",  "started",  "start",   "began",  "begun",  "woke",    "woken",   "came",     "happened",
+		"fell",   "hurt",     "injured", "did",    "desde",  "empezo",  "comenzo", "desperte", "cai",
+		"paso",   "lesione",  "hice",    "wake",   "after",  "tras",    "despues", "went",     "noticed",
+		"got",    "falling",  "fall",    "cayo",   "caido",  "note",    "tripped", "slipped",  "twisted",
+		"bumped", "strained", "pulled",  "lifted", "landed", "crashed", NULL};
 	if (r->t[k].punct || !hh_tp_in(onset, r->t[k].w))
 		return 0;
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
 }
 
-/* The pain, or its onset, spoken of earlier in the sentence of token i. */
-static int pain_before(const struct reader *r, int i)
+/* The pain, or its onset, spoken of earlier in the sentence of token i, or just after e ("an hour ago it started"). */
+static int pain_before(const struct reader *r, int i, int e)
 {
 	for (int k = i - 1; k >= 0 && r->t[k].punct != '.'; k--)
+		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k)))
+			return 1;
+	for (int k = e; k < r->n && k < e + 4 && r->t[k].punct != '.'; k++)
 		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k)))
 			return 1;
 	return 0;
@@ -1201,7 +1204,7 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	/* "came on about an hour ago", "20 MIN AGO": today, when the pain or its onset comes before
 	 * ("took 2 advil 20 minutes ago" dates the pills; "jumbled for a few minutes" lasted minutes) */
 	static const char *const ago[] = {"ago", NULL};
-	if (days == 0 && (hours || minutes) && list_at(r, ago, e) && pain_before(r, n->from)) {
+	if (days == 0 && (hours || minutes) && list_at(r, ago, e) && pain_before(r, n->from, e + 1)) {
 		found_duration(r, out, 0, n->from, e);
 		return e;
 	}
@@ -1214,6 +1217,18 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 		if (hh_tp_in(r->L->not_duration, r->t[k].w) && strcmp(r->t[k].w, "old") != 0)
 			return e;
 		words++;
+	}
+	/* "smoked 20 a day for 30 years", "worked as a builder for 25 years": a habit's years, not the pain's */
+	for (int k = n->from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.' && r->t[k].punct != ','; k--) {
+		if (r->t[k].punct)
+			continue;
+		if (hh_tp_habit(r->lang, r->t[k].w))
+			return e;
+		words++;
+	}
+	if (n->from > 0 && r->lang == HH_LANG_EN && strcmp(r->t[n->from - 1].w, "half") == 0 && n->loose && days > 1) {
+		found_duration(r, out, days / 2, n->from - 1, e); /* "half a year", "half an hour" has no days */
+		return e;
 	}
 	if (hh_tp_in(r->L->years, u->word)) {
 		int old = list_at(r, r->L->age_after, e);

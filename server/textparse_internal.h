@@ -93,6 +93,9 @@ int hh_tp_filler(enum hh_lang lang, const char *word);
 /* 1 for a word that links a thing to what is said of it ("is", "are", "feel"): "my legs are fine". */
 int hh_tp_copula(enum hh_lang lang, const char *word);
 
+/* 1 for a word of a habit or a job ("smoked", "worked"): years told with it are not the pain's. */
+int hh_tp_habit(enum hh_lang lang, const char *word);
+
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
 size_t hh_tp_fold(unsigned cp, char out[8]);
 

@@ -300,6 +300,10 @@ static const char *const en_copulas[] = {"is",         "are",       "was",      
 					 "seems",      "seem",      "looks",      "look",   "been",  "all",   "totally",
 					 "completely", "perfectly", "absolutely", "pretty", "totes", NULL};
 
+/* a habit's or a job's years are not the pain's: "smoked 20 a day for 30 years" */
+static const char *const en_habits[] = {"smoked", "smoking", "smoker", "smoke",    "smokes", "worked", "working", "job",
+					"career", "married", "drank",  "drinking", "vaping", "vaped",  NULL};
+
 /* ------------------------------------------------------------------ Spanish */
 
 static const struct hh_tp_trigger es_triggers[] = {
@@ -533,6 +537,11 @@ int hh_tp_filler(enum hh_lang lang, const char *word)
 int hh_tp_copula(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_copulas, word); /* Spanish: none yet */
+}
+
+int hh_tp_habit(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_habits, word); /* Spanish: none yet */
 }
 
 int hh_tp_in(const char *const *list, const char *word)
