@@ -1586,15 +1586,36 @@ static int part_at(const struct reader *r, const struct hh_concept_word *w, int 
  * legs" leaves weakness, tingling and walking unasked). A word inside
  * another code's phrase is that code's ("no fever or numbness": the fever).
  */
+static int denied_code(const struct hh_mention *m, const struct hh_symptom *y)
+{
+	return m->kind == HH_MENTION_CODE && m->status == HH_MENTION_DENIED && (y == NULL || m->symptom == y);
+}
+
+/* The first token that starts at or after cp (tokens are in text order). */
+static int token_at(const struct reader *r, size_t cp)
+{
+	int lo = 0, hi = r->n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (r->t[mid].start < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void deny_parts(struct reader *r, struct hh_textparse_result *out)
 {
 	char(*stems)[WORD_MAX] = NULL;
 	for (size_t i = 0; r->book != NULL && i < out->n_mentions; i++) {
 		const struct hh_mention *m = &out->mentions[i];
-		if (m->kind != HH_MENTION_CODE || m->status != HH_MENTION_DENIED)
-			continue;
-		const struct hh_code_parts *cp = hh_phrases_parts(r->book, m->symptom->code);
-		if (cp == NULL)
+		const struct hh_code_parts *cp =
+			denied_code(m, NULL) ? hh_phrases_parts(r->book, m->symptom->code) : NULL;
+		int seen = 0; /* an earlier denied mention of the code decided it already */
+		for (size_t k = 0; cp != NULL && k < i && !seen; k++)
+			seen = denied_code(&out->mentions[k], m->symptom);
+		if (cp == NULL || seen)
 			continue;
 		if (stems == NULL) {
 			stems = xmalloc((size_t)(r->n > 0 ? r->n : 1) * sizeof(*stems));
@@ -1604,15 +1625,14 @@ static void deny_parts(struct reader *r, struct hh_textparse_result *out)
 					stem_with(r->sb, r->t[j].w, stems[j]);
 		}
 		/* the denied mentions' own words are in a denial */
-		for (size_t k = 0; k < out->n_mentions; k++)
-			if (out->mentions[k].kind == HH_MENTION_CODE && out->mentions[k].symptom == m->symptom &&
-			    out->mentions[k].status == HH_MENTION_DENIED)
-				for (int j = 0; j < r->n; j++)
-					if (r->t[j].start >= out->mentions[k].start &&
-					    r->t[j].end <= out->mentions[k].end && !r->t[j].negated) {
-						r->t[j].negated = 1;
-						stem_with(r->sb, r->t[j].w, stems[j]);
-					}
+		for (size_t k = i; k < out->n_mentions; k++)
+			for (int j = denied_code(&out->mentions[k], m->symptom) ? token_at(r, out->mentions[k].start)
+										: r->n;
+			     j < r->n && r->t[j].end <= out->mentions[k].end; j++)
+				if (!r->t[j].negated) {
+					r->t[j].negated = 1;
+					stem_with(r->sb, r->t[j].w, stems[j]);
+				}
 		unsigned have = 0, all = (1u << cp->n_parts) - 1;
 		for (int j = 0; j < r->n && have != all; j++) {
 			if (!r->t[j].negated ||
@@ -1628,11 +1648,10 @@ static void deny_parts(struct reader *r, struct hh_textparse_result *out)
 		const struct hh_symptom *y = m->symptom;
 		size_t w = 0;
 		for (size_t k = 0; k < out->n_mentions; k++)
-			if (!(out->mentions[k].kind == HH_MENTION_CODE && out->mentions[k].symptom == y &&
-			      out->mentions[k].status == HH_MENTION_DENIED))
+			if (!denied_code(&out->mentions[k], y))
 				out->mentions[w++] = out->mentions[k];
 		out->n_mentions = w;
-		i--; /* the mention at i went */
+		i--; /* the mention at i went: look at the one now there */
 	}
 	free(stems);
 }
