@@ -152,6 +152,12 @@ static const struct expect cases[] = {
 	{"not sure if i'm pregnant, my period is late", HH_LANG_EN, "GB", "pregnant", 'S'},
 	{"Sudden severe pain in my upper back, came from nowhere", HH_LANG_EN, "US", "sudden_tearing_pain", 'S'},
 	{"took 2 paracetamol 4 times a day", HH_LANG_EN, "GB", "repetitive_tasks", '-'},
+	/* a hedge that starts with "not" is a hedge, never a denial */
+	{"not entirely sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"not totally sure about a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"i'm not 100% sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"hard to tell if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"i reckon i've got a temperature", HH_LANG_EN, "GB", "fever", 'U'},
 	/* a concept's full reading replaces a partial phrase of its code ("de repente" alone is a maybe) */
 	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
 };
