@@ -203,6 +203,7 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"cant", "cant"},
 	{"aint", "dont"},
 	{"wont", "wont"},
+	{"pian", "pain"},
 	{"temp", "temperature"},
 	{"temps", "temperature"},
 	{"temprature", "temperature"},
