@@ -691,9 +691,26 @@ static int gapped_beyond_list(const struct reader *r, const struct match *m)
 }
 
 /* Pre-triggers before m, walking back over at most SCOPE_WORDS words to a clause boundary. */
+/*
+ * Does the list that a comma at c continues go on to a conjunction ("no fever,
+ * chills or sweats")? Else what follows the comma is a clause of its own ("no
+ * fever, coughing up blood"; "never felt this before, high fever").
+ */
+static int list_goes_on(const struct reader *r, int c)
+{
+	for (int k = c + 1; k < r->n && k < c + 24; k++) {
+		const struct tok *t = &r->t[k];
+		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, k))
+			return 0;
+		if (!t->punct && t->kind == HH_TP_SOFT + 1)
+			return 1;
+	}
+	return 0;
+}
+
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
-	int words = 0, soft = 0;
+	int words = 0, soft = 0, comma = -1;
 	/* the mention itself opens a clause: "no falls, started on its own" */
 	if (m->from > 0 && r->t[m->from - 1].kind == HH_TP_SOFT + 1)
 		for (size_t k = 0; k < r->L->n_triggers; k++)
@@ -706,11 +723,15 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			return;
 		if (t->punct == ',' && words >= 2)
 			return; /* "without help, hip and lower back agony": a new clause, not a list item */
+		if (t->punct == ',' && comma < 0)
+			comma = j;
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
 		if (soft && gapped_beyond_list(r, m))
 			return; /* after "and" or ",", only a list of plain phrases shares the negation */
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
+			if (comma >= 0 && !list_goes_on(r, comma))
+				return;
 			apply_kind(s, t->kind);
 			j = t->trig_from;
 		}

@@ -152,6 +152,11 @@ static const struct expect cases[] = {
 	{"not sure if i'm pregnant, my period is late", HH_LANG_EN, "GB", "pregnant", 'S'},
 	{"Sudden severe pain in my upper back, came from nowhere", HH_LANG_EN, "US", "sudden_tearing_pain", 'S'},
 	{"took 2 paracetamol 4 times a day", HH_LANG_EN, "GB", "repetitive_tasks", '-'},
+	/* after a comma, a denial goes on only over a list that a conjunction closes */
+	{"no fever, just chest pain", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"no fever, coughing up blood", HH_LANG_EN, "GB", "coughing_blood", 'S'},
+	{"never felt this before, high fever", HH_LANG_EN, "GB", "fever", 'S'},
+	{"no chest pain, fever or sweats", HH_LANG_EN, "GB", "fever", '-'},
 	/* a hedge that starts with "not" is a hedge, never a denial */
 	{"not entirely sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
 	{"not totally sure about a fever", HH_LANG_EN, "GB", "fever", 'U'},
