@@ -1254,7 +1254,7 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (hh_tp_in(r->L->years, u->word)) {
 		int old = list_at(r, r->L->age_after, e);
 		int cue = list_before(r, r->L->dur_before, n->from) || list_at(r, r->L->dur_after, e);
-		if (old > 0 || (!cue && !n->loose)) {
+		if (old > 0 || (!cue && !n->loose && n->value >= 10)) {
 			found_age(r, out, n->value, n->from, e + old);
 			return e + old;
 		}

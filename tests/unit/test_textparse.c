@@ -280,6 +280,7 @@ static const struct number_case numbers[] = {
 	{"sweating buckets. 61. came on suddenly", HH_LANG_EN, 61, -1},
 	{"back pain<br>age 29<br>2 months<br>", HH_LANG_EN, 29, 60},
 	{"a few hours ago it started", HH_LANG_EN, -1, 0},
+	{"back pain 2 years", HH_LANG_EN, -1, 730}, /* years under ten alone: how long, not an age */
 	{"smoked 20 a day for 30 years", HH_LANG_EN, -1, -1},
 	{"worked as a builder for 25 years", HH_LANG_EN, -1, -1},
 	{"back pain for half a year", HH_LANG_EN, -1, 182},
