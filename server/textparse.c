@@ -363,7 +363,7 @@ static void correct_typos(struct reader *r)
 	for (int i = 0; b != NULL && i < r->n; i++) {
 		struct tok *t = &r->t[i];
 		size_t n = strlen(t->w);
-		if (t->punct || t->digits || n < 6 || hh_tp_in(r->L->no_correct, t->w))
+		if (t->punct || t->digits || n < 5 || hh_tp_in(r->L->no_correct, t->w))
 			continue;
 		const char *key = t->w;
 		if (bsearch(&key, b->vocab, b->n_vocab, sizeof(*b->vocab), cmp_str) != NULL)
@@ -379,7 +379,9 @@ static void correct_typos(struct reader *r)
 		}
 		for (size_t k = lo; k < b->n_vocab && b->vocab[k][0] == t->w[0] && t->alt == NULL; k++) {
 			size_t m = strlen(b->vocab[k]);
-			if (m >= 6 && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
+			/* five letters: a letter more or less only ("chesst", "yelow"); "sweet" is no "sweat" */
+			int ok = m >= 6 && n >= 6 ? 1 : m >= 5 && m != n;
+			if (ok && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
 				t->alt = b->vocab[k];
 		}
 	}

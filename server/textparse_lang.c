@@ -225,6 +225,10 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"nauseus", "nauseous"},
 	{"nausous", "nauseous"},
 	{"nauseated", "nauseous"},
+	{"nautious", "nauseous"},
+	{"nausious", "nauseous"},
+	{"nauseaus", "nauseous"},
+	{"tingeling", "tingling"},
 	{"dizzey", "dizzy"},
 	{"weigth", "weight"},
 	{"wieght", "weight"},
@@ -293,10 +297,10 @@ static const char *const en_dur_after[] = {"ago", "now", "straight", "running", 
 static const char *const en_not_duration[] = {"pregnant", "postpartum", "old",    "smoked", "smoker", "smokers",
 					      "smoking",  "smoke",      "smokes", "clean",  "sober",  NULL};
 static const char *const en_joiners[] = {"and", NULL};
-static const char *const en_no_correct[] = {"setting",  "sifting", "getting", "bitter",  "through",  "thought",
-					    "breath",   "breathe", "string",  "string",  "stinging", "reaching",
-					    "teaching", "beating", "heating", "walked",  "talking",  "chess",
-					    "weight",   "height",  "fainter", "painter", "waiting",  NULL};
+static const char *const en_no_correct[] = {
+	"setting", "sifting",  "getting",  "bitter",   "through", "thought", "breath", "breathe", "string",
+	"string",  "stinging", "reaching", "teaching", "beating", "heating", "walked", "talking", "chess",
+	"weight",  "height",   "fainter",  "painter",  "waiting", "bloody",  "chests", NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
 static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};

@@ -152,6 +152,11 @@ static const struct expect cases[] = {
 	{"not sure if i'm pregnant, my period is late", HH_LANG_EN, "GB", "pregnant", 'S'},
 	{"Sudden severe pain in my upper back, came from nowhere", HH_LANG_EN, "US", "sudden_tearing_pain", 'S'},
 	{"took 2 paracetamol 4 times a day", HH_LANG_EN, "GB", "repetitive_tasks", '-'},
+	/* typos: a letter more or less in a five-letter word, a letter changed in a longer one */
+	{"pain in my chesst", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"my eyes are yelow", HH_LANG_EN, "GB", "yellow_skin_eyes", 'S'},
+	{"feel nautious and sweaty", HH_LANG_EN, "GB", "sweating_sick_dizzy", 'S'},
+	{"i heard my heart", HH_LANG_EN, "GB", "fast_heartbeat", '-'},
 	/* after a comma, a denial goes on only over a list that a conjunction closes */
 	{"no fever, just chest pain", HH_LANG_EN, "GB", "chest_pain", 'S'},
 	{"no fever, coughing up blood", HH_LANG_EN, "GB", "coughing_blood", 'S'},
