@@ -694,20 +694,14 @@ static int gapped_beyond_list(const struct reader *r, const struct match *m)
 
 /* Pre-triggers before m, walking back over at most SCOPE_WORDS words to a clause boundary. */
 /*
- * Does the list that a comma at c continues go on to a conjunction ("no fever,
- * chills or sweats")? Else what follows the comma is a clause of its own ("no
- * fever, coughing up blood"; "never felt this before, high fever").
+ * Does what follows a comma at c go on with the list before it ("I do NOT
+ * have: a fever, chest pain, a rash")? Not when it opens a clause of its own
+ * ("no fever, just chest pain").
  */
 static int list_goes_on(const struct reader *r, int c)
 {
-	for (int k = c + 1; k < r->n && k < c + 24; k++) {
-		const struct tok *t = &r->t[k];
-		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, k))
-			return 0;
-		if (!t->punct && t->kind == HH_TP_SOFT + 1)
-			return 1;
-	}
-	return 0;
+	int k = c + 1;
+	return k >= r->n || !(r->t[k].punct || r->t[k].kind == HH_TP_TERM + 1 || hh_tp_opener(r->lang, r->t[k].w));
 }
 
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
@@ -1189,18 +1183,6 @@ static int is_onset(const struct reader *r, int k)
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
 }
 
-/* The pain, or its onset, spoken of earlier in the sentence of token i, or just after e ("an hour ago it started"). */
-static int pain_before(const struct reader *r, int i, int e)
-{
-	for (int k = i - 1; k >= 0 && r->t[k].punct != '.'; k--)
-		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k)))
-			return 1;
-	for (int k = e; k < r->n && k < e + 4 && r->t[k].punct != '.'; k++)
-		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k)))
-			return 1;
-	return 0;
-}
-
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
@@ -1219,18 +1201,13 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	int per = list_at(r, r->L->per, e) || unit_at(r, e) != NULL || (e + 1 < r->n && unit_at(r, e + 1) != NULL);
 	if (per)
 		return e;
-	int hours = hh_tp_in(r->L->hours, u->word), minutes = strncmp(u->word, "minut", 5) == 0;
+	int hours = hh_tp_in(r->L->hours, u->word);
 	if (days == 0 && hours && n->value >= 24) {
 		found_duration(r, out, n->value / 24, n->from, e); /* "48 hours": two days */
 		return e;
 	}
-	/* "came on about an hour ago", "20 MIN AGO": today, when the pain or its onset comes before
-	 * ("took 2 advil 20 minutes ago" dates the pills; "jumbled for a few minutes" lasted minutes) */
-	static const char *const ago[] = {"ago", NULL};
-	if (days == 0 && (hours || minutes) && list_at(r, ago, e) && pain_before(r, n->from, e + 1)) {
-		found_duration(r, out, 0, n->from, e);
-		return e;
-	}
+	/* "came on about an hour ago", "20 MIN AGO": hours or minutes ago are left out, as the writers of
+	 * the labelled set and of batches G and H leave them (F's alone wrote 0) */
 	if (days == 0)
 		return e;
 	/* "embarazada de 34 semanas", "pregnant (about 12 weeks)" */
@@ -1549,7 +1526,7 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 
 /* ------------------------------------------------------------------ the parts of a question */
 
-#define DENIAL_REACH 12 /* tokens a pre-negation reaches forward, over a list ("no weakness, numbness or ...") */
+#define DENIAL_REACH 16 /* tokens a pre-negation reaches forward, over a list ("no weakness, numbness or ...") */
 #define POST_REACH 6    /* tokens a post-negation reaches back ("my walking is fine") */
 
 /* Marks every token in a denial's scope: after a pre-negation to its clause's end, before a post-negation. */

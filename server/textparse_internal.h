@@ -96,6 +96,9 @@ int hh_tp_copula(enum hh_lang lang, const char *word);
 /* 1 for a word of a habit or a job ("smoked", "worked"): years told with it are not the pain's. */
 int hh_tp_habit(enum hh_lang lang, const char *word);
 
+/* 1 for a word that opens a clause of its own after a comma ("no fever, just chest pain"). */
+int hh_tp_opener(enum hh_lang lang, const char *word);
+
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
 size_t hh_tp_fold(unsigned cp, char out[8]);
 

@@ -330,6 +330,9 @@ static const char *const en_copulas[] = {"is",         "are",       "was",      
 static const char *const en_habits[] = {"smoked", "smoking", "smoker", "smoke",    "smokes", "worked", "working", "job",
 					"career", "married", "drank",  "drinking", "vaping", "vaped",  NULL};
 
+/* words that open a clause of their own after a comma: "no fever, just chest pain" */
+static const char *const en_openers[] = {"just", "only", "actually", "although", "except", "instead", NULL};
+
 /* ------------------------------------------------------------------ Spanish */
 
 static const struct hh_tp_trigger es_triggers[] = {
@@ -568,6 +571,11 @@ int hh_tp_copula(enum hh_lang lang, const char *word)
 int hh_tp_habit(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_habits, word); /* Spanish: none yet */
+}
+
+int hh_tp_opener(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_openers, word); /* Spanish: none yet */
 }
 
 int hh_tp_in(const char *const *list, const char *word)
