@@ -112,6 +112,8 @@ static char punct_of(unsigned cp)
 	case ';':
 	case '\n':
 	case 0x2026: /* ellipsis */ return '.';
+	case 0x2014: /* em dash */
+	case 0x2013: /* en dash */ return ',';
 	case ',':
 	case ':':
 	case '/':
@@ -706,7 +708,7 @@ static int list_goes_on(const struct reader *r, int c)
 
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
-	int words = 0, soft = 0, comma = -1;
+	int words = 0, item = 0, soft = 0, comma = -1; /* item: words since the last comma crossed */
 	/* the mention itself opens a clause: "no falls, started on its own" */
 	if (m->from > 0 && r->t[m->from - 1].kind == HH_TP_SOFT + 1)
 		for (size_t k = 0; k < r->L->n_triggers; k++)
@@ -717,10 +719,12 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 		const struct tok *t = &r->t[j];
 		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, j))
 			return;
-		if (t->punct == ',' && words >= 2)
+		if (t->punct == ',' && item >= 2)
 			return; /* "without help, hip and lower back agony": a new clause, not a list item */
 		if (t->punct == ',' && comma < 0)
 			comma = j;
+		if (t->punct == ',')
+			item = 0; /* "I do NOT have: a fever, chest pain, a rash, any weight loss": items of a list */
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
 		if (soft && gapped_beyond_list(r, m))
@@ -734,8 +738,10 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 		if (!t->punct && hh_tp_in(r->L->family, t->w))
 			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
 				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
-		if (!t->punct && !t->covered)
+		if (!t->punct && !t->covered) {
 			words++;
+			item++;
+		}
 	}
 }
 
@@ -760,8 +766,9 @@ static void scope_after(const struct reader *r, const struct match *m, struct sc
 	    r->t[j].trig_from == j && r->t[j].kind != HH_TP_SOFT + 1)
 		return;
 	if (e < r->n && !r->t[e].punct && r->t[e].kind != HH_TP_TERM + 1 && r->t[e].kind != HH_TP_SOFT + 1 &&
-	    r->t[e].kind != HH_TP_SUBJ + 1)
-		return;
+	    r->t[e].kind != HH_TP_SUBJ + 1 && !(r->t[e].kind == HH_TP_PRE_HEDGE + 1 && r->t[e].trig_from == e) &&
+	    r->t[e].post_kind == 0)
+		return; /* "a fever I think not sure": one hedge after another still ends the clause */
 	apply_kind(s, r->t[j].post_kind);
 }
 
@@ -1102,13 +1109,21 @@ static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind ki
  */
 static int someone_elses(const struct reader *r, int from)
 {
+	if (from > 0 && hh_tp_possessive(r->lang, r->t[from - 1].w))
+		return 1; /* "my 5 year old", "our 14-year-old": a child's age */
 	for (int k = from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.'; k--) {
 		if (r->t[k].punct)
 			continue;
 		if (hh_tp_in(r->L->first_person, r->t[k].w))
 			return 0;
-		if (hh_tp_in(r->L->family, r->t[k].w))
+		if (hh_tp_in(r->L->family, r->t[k].w)) {
+			/* "I'm a single dad, 42", "soy madre de dos, 38": the writer says who they are */
+			static const char *const i_am[] = {"im", "am", "soy", NULL};
+			for (int b = k - 1; b >= 0 && b >= k - 3 && !r->t[b].punct; b--)
+				if (hh_tp_in(i_am, r->t[b].w))
+					return 0;
 			return 1;
+		}
 		words++;
 	}
 	return 0;

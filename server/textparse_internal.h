@@ -99,6 +99,9 @@ int hh_tp_habit(enum hh_lang lang, const char *word);
 /* 1 for a word that opens a clause of its own after a comma ("no fever, just chest pain"). */
 int hh_tp_opener(enum hh_lang lang, const char *word);
 
+/* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
+int hh_tp_possessive(enum hh_lang lang, const char *word);
+
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
 size_t hh_tp_fold(unsigned cp, char out[8]);
 

@@ -127,6 +127,8 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"no better", HH_TP_PSEUDO},
 	{"not better", HH_TP_PSEUDO},
 	{"no matter", HH_TP_PSEUDO},
+	{"think of", HH_TP_PSEUDO},
+	{"can think of", HH_TP_PSEUDO},
 	{"but", HH_TP_TERM},
 	{"however", HH_TP_TERM},
 	{"although", HH_TP_TERM},
@@ -205,6 +207,10 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"wont", "wont"},
 	{"pian", "pain"},
 	{"temp", "temperature"},
+	{"hx", "history"},
+	{"pmh", "history"},
+	{"sob", "short of breath"},
+	{"cp", "chest pain"},
 	{"temps", "temperature"},
 	{"temprature", "temperature"},
 	{"temperture", "temperature"},
@@ -274,7 +280,7 @@ static const struct hh_tp_numword en_numwords[] = {
 	{"fifty", 50, HH_TP_NUM_TEN},     {"sixty", 60, HH_TP_NUM_TEN},     {"seventy", 70, HH_TP_NUM_TEN},
 	{"eighty", 80, HH_TP_NUM_TEN},    {"ninety", 90, HH_TP_NUM_TEN},    {"hundred", 100, HH_TP_NUM_HUNDRED},
 	{"a", 1, HH_TP_NUM_ARTICLE},      {"an", 1, HH_TP_NUM_ARTICLE},     {"couple", 2, HH_TP_NUM_VAGUE},
-	{"few", 3, HH_TP_NUM_VAGUE},      {"several", 3, HH_TP_NUM_VAGUE},
+	{"few", 3, HH_TP_NUM_VAGUE},      {"several", 3, HH_TP_NUM_VAGUE},  {"too", 2, HH_TP_NUM_VAGUE},
 };
 
 static const struct hh_tp_unit en_units[] = {
@@ -290,7 +296,7 @@ static const struct hh_tp_unit en_units[] = {
 
 static const char *const en_years[] = {"years", "year", NULL};
 static const char *const en_age_after[] = {"old", NULL};
-static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", "shes", "hes", NULL};
+static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", NULL};
 static const char *const en_dur_before[] = {"for",    "since", "past",   "last",    "about", "around", "almost",
 					    "nearly", "over",  "lasted", "lasting", "been",  NULL};
 static const char *const en_dur_after[] = {"ago", "now", "straight", "running", "already", NULL};
@@ -306,9 +312,13 @@ static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
 static const char *const en_unit_last[] = {"last", "past", NULL};
 static const char *const en_family[] = {
-	"mum",      "mom",     "mother",      "dad",     "father",      "sister", "brother", "wife",   "son",
-	"daughter", "grandma", "grandmother", "grandad", "grandfather", "aunt",   "uncle",   "cousin", "friend",
-	"family",   "nan",     "granny",      "grandpa", "mums",        "moms",   NULL};
+	"mum",       "mom",      "mother",    "dad",         "father",  "sister",      "brother",       "wife",
+	"son",       "daughter", "grandma",   "grandmother", "grandad", "grandfather", "aunt",          "uncle",
+	"cousin",    "friend",   "family",    "nan",         "granny",  "grandpa",     "mums",          "moms",
+	"husband",   "partner",  "boyfriend", "girlfriend",  "fiance",  "kid",         "kids",          "child",
+	"children",  "toddler",  "baby",      "niece",       "nephew",  "grandson",    "granddaughter", "auntie",
+	"neighbour", "neighbor", "colleague", "coworker",    "boss",    "dads",        "sons",          "daughters",
+	"husbands",  "wifes",    "hubby",     "old",         NULL};
 static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers", NULL};
 static const char *const en_first_person[] = {"i", "im", "ive", "me", "myself", NULL};
 static const char *const en_hours[] = {"hour", "hours", NULL};
@@ -332,6 +342,8 @@ static const char *const en_habits[] = {"smoked", "smoking", "smoker", "smoke", 
 
 /* words that open a clause of their own after a comma: "no fever, just chest pain" */
 static const char *const en_openers[] = {"just", "only", "actually", "although", "except", "instead", NULL};
+
+static const char *const en_possessives[] = {"my", "our", "his", "her", "their", "your", NULL};
 
 /* ------------------------------------------------------------------ Spanish */
 
@@ -576,6 +588,11 @@ int hh_tp_habit(enum hh_lang lang, const char *word)
 int hh_tp_opener(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_openers, word); /* Spanish: none yet */
+}
+
+int hh_tp_possessive(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_possessives, word); /* Spanish: none yet */
 }
 
 int hh_tp_in(const char *const *list, const char *word)

@@ -160,6 +160,13 @@ static const struct expect cases[] = {
 	/* after a comma, a denial goes on over a list, not into a clause of its own */
 	{"no fever, just chest pain", HH_LANG_EN, "GB", "chest_pain", 'S'},
 	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "chest_pain", '-'},
+	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "unexplained_weight_loss",
+	 '-'},
+	{"a little bit of a fever I think not sure", HH_LANG_EN, "GB", "fever", 'U'},
+	{"58M w/ hx of ca (prostate, 2019). SOB at rest", HH_LANG_EN, "GB", "breathing_difficulty", 'S'},
+	{"My husband had a stroke last year", HH_LANG_EN, "GB", "stroke_signs", '-'},
+	{"My 14-year-old has scoliosis", HH_LANG_EN, "GB", "known_spine_condition", '-'},
+	{"no reason I can think of", HH_LANG_EN, "GB", "no_clear_cause", 'S'},
 	/* a hedge that starts with "not" is a hedge, never a denial */
 	{"not entirely sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
 	{"not totally sure about a fever", HH_LANG_EN, "GB", "fever", 'U'},
@@ -282,6 +289,9 @@ static const struct number_case numbers[] = {
 	{"sweating buckets. 61. came on suddenly", HH_LANG_EN, 61, -1},
 	{"back pain<br>age 29<br>2 months<br>", HH_LANG_EN, 29, 60},
 	{"back pain 2 years", HH_LANG_EN, -1, 730}, /* years under ten alone: how long, not an age */
+	{"lifted my 5 year old out of her car seat. I'm 34", HH_LANG_EN, 34, -1},
+	{"He's 7 and thinks it's hilarious. 39.", HH_LANG_EN, 39, -1},
+	{"been there for too weeks", HH_LANG_EN, -1, 14},
 	{"smoked 20 a day for 30 years", HH_LANG_EN, -1, -1},
 	{"worked as a builder for 25 years", HH_LANG_EN, -1, -1},
 	{"back pain for half a year", HH_LANG_EN, -1, 182},
