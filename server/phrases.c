@@ -2,7 +2,7 @@
  * phrases.c - the phrases file of one language (phrases.h): its checks and
  * its compiled form.
  *
- *   {"codes": {"fever": {"phrases": ["fever", "high temperature"], "partial": []}, ...},
+ *   {"codes": {"fever": {"phrases": ["fever", "high temperature"], "partial": [], "opposite": []}, ...},
  *    "regions": {"upper_back": ["upper back", "between * shoulder blades"], ...},
  *    "countries": {"GB": {"codes": {"sweating_sick_dizzy": {"phrases": ["feeling sick"]}}}}}
  */
@@ -188,7 +188,8 @@ static void add_phrase(struct build *b, const char *path, json_t *v, enum hh_phr
 	struct hh_phrase *p = &b->v[b->n++];
 	p->target = target;
 	p->name = hh_content_strdup(b->c, name);
-	p->partial = partial;
+	p->partial = partial == 1;
+	p->opposite = partial == 2;
 	p->country = country != NULL ? hh_content_strdup(b->c, country) : NULL;
 	p->n_words = (size_t)n;
 	p->words = hh_content_alloc(b->c, (size_t)n * sizeof(*p->words));
@@ -404,17 +405,21 @@ static void add_codes(struct build *b, const char *path, json_t *codes, const ch
 			continue;
 		}
 		if (!json_is_object(v)) {
-			fail(b, p, "must be an object with \"phrases\", \"partial\" and \"concepts\"%s", "");
+			fail(b, p,
+			     "must be an object with \"phrases\", \"partial\", \"opposite\", \"concepts\", \"parts\"%s",
+			     "");
 			continue;
 		}
-		hh_field_keys(b->s, v, p, (const char *const[]){"phrases", "partial", "concepts", "parts", NULL});
-		const char *const lists[] = {"phrases", "partial"};
-		for (int k = 0; k < 2; k++) {
+		hh_field_keys(b->s, v, p,
+			      (const char *const[]){"phrases", "partial", "opposite", "concepts", "parts", NULL});
+		/* a phrase's kind: 0 names the code, 1 part of it (partial), 2 its opposite */
+		const char *const lists[] = {"phrases", "partial", "opposite"};
+		for (int k = 0; k < 3; k++) {
 			json_t *arr = json_object_get(v, lists[k]);
 			char q[HH_FIELD_PATH_LEN];
 			hh_field_join_key(q, p, lists[k]);
 			if (arr != NULL)
-				add_list(b, q, arr, HH_PHRASE_CODE, code, k == 1, country);
+				add_list(b, q, arr, HH_PHRASE_CODE, code, k, country);
 		}
 		json_t *concepts = json_object_get(v, "concepts");
 		if (concepts != NULL) {
@@ -622,7 +627,7 @@ void hh_phrases_hash(struct hh_sha256 *h, const struct hh_phrasebook *book)
 	hash_str(h, num);
 	for (size_t i = 0; i < book->n; i++) {
 		const struct hh_phrase *p = &book->v[i];
-		snprintf(num, sizeof(num), "%d/%d/%zu", (int)p->target, p->partial, p->n_words);
+		snprintf(num, sizeof(num), "%d/%d/%d/%zu", (int)p->target, p->partial, p->opposite, p->n_words);
 		hash_str(h, num);
 		hash_str(h, p->name);
 		hash_str(h, p->country);

@@ -1523,6 +1523,8 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 		return;
 	if (m->p->partial && st != HH_MENTION_DENIED)
 		st = HH_MENTION_UNCERTAIN;
+	if (m->p->opposite && st != HH_MENTION_UNCERTAIN) /* "it comes and goes": constant_pain, no */
+		st = st == HH_MENTION_DENIED ? HH_MENTION_PRESENT : HH_MENTION_DENIED;
 	if (out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
 		return;
 	struct hh_mention *x = &out->mentions[out->n_mentions++];

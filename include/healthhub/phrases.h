@@ -11,6 +11,10 @@
  * "tingling", "tingly"). A code's "partial" phrases name only part of what
  * its question asks ("numbness" for leg_weakness_numbness): they can make
  * the code "I don't know", never a yes, and a denial of them denies nothing.
+ * Its "opposite" phrases name the opposite of a yes ("comes and goes" for
+ * constant_pain, "sitting doesn't bother it" for worse_sitting): read, they
+ * deny the code (a denied red flag is a mention, never absent); denied, they
+ * say yes; hedged, "I don't know".
  *
  * A code's "concepts" generalise its phrases: a concept is two to four
  * groups of words, and it names the code when one word (or short phrase)
@@ -58,6 +62,7 @@ struct hh_phrase {
 	enum hh_phrase_target target;
 	const char *name;    /* the code or region name */
 	int partial;         /* 1: names part of the code's question only */
+	int opposite;        /* 1: names the code's opposite ("comes and goes" for constant_pain): a no */
 	const char *country; /* "GB": this country only; NULL: every country */
 	const char **words;  /* normalised words; "*" is a gap */
 	unsigned char *stem; /* stem[i]: words[i] matches any word it begins */

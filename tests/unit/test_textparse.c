@@ -167,6 +167,11 @@ static const struct expect cases[] = {
 	{"My husband had a stroke last year", HH_LANG_EN, "GB", "stroke_signs", '-'},
 	{"My 14-year-old has scoliosis", HH_LANG_EN, "GB", "known_spine_condition", '-'},
 	{"no reason I can think of", HH_LANG_EN, "GB", "no_clear_cause", 'S'},
+	/* opposite phrases: a no to a pattern, a denied mention of a red flag */
+	{"It's worse standing up for a long time, fine when I sit", HH_LANG_EN, "GB", "worse_sitting", 'A'},
+	{"Sitting at work doesn't bother it at all", HH_LANG_EN, "GB", "worse_sitting", 'A'},
+	{"it comes and goes", HH_LANG_EN, "GB", "constant_pain", '-'},
+	{"maybe it comes and goes", HH_LANG_EN, "GB", "constant_pain", 'U'},
 	/* a hedge that starts with "not" is a hedge, never a denial */
 	{"not entirely sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
 	{"not totally sure about a fever", HH_LANG_EN, "GB", "fever", 'U'},
