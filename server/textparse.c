@@ -1401,6 +1401,7 @@ static int of_history(const struct hh_symptom *y)
 static void pick_duration(const struct reader *r, struct hh_textparse_result *out)
 {
 	out->request.duration_days = -1;
+	int first = 1; /* no duration of the pain's clause yet: the first one stands in */
 	for (size_t i = 0; i < out->n_mentions; i++) {
 		const struct hh_mention *d = &out->mentions[i];
 		if (d->kind != HH_MENTION_DURATION)
@@ -1427,10 +1428,17 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 				history =
 					r->t[j].start < from || r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w);
 		}
-		if (!history) {
+		if (history)
+			continue;
+		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */
+		int pain = 0;
+		for (int j = 0; j < r->n && r->t[j].start < clause_end && !pain; j++)
+			pain = r->t[j].start >= clause && !r->t[j].punct && hh_tp_in(r->L->pain_words, r->t[j].w);
+		if (first || pain)
 			out->request.duration_days = d->value;
+		first = 0;
+		if (pain)
 			return;
-		}
 	}
 }
 

@@ -297,6 +297,8 @@ static const struct number_case numbers[] = {
 	{"lifted my 5 year old out of her car seat. I'm 34", HH_LANG_EN, 34, -1},
 	{"He's 7 and thinks it's hilarious. 39.", HH_LANG_EN, 39, -1},
 	{"been there for too weeks", HH_LANG_EN, -1, 14},
+	{"Pins and needles round my bum since yesterday. Mid back pain that started a week ago", HH_LANG_EN, -1, 7},
+	{"can't pee properly since yesterday and my back really hurts", HH_LANG_EN, -1, 1},
 	{"smoked 20 a day for 30 years", HH_LANG_EN, -1, -1},
 	{"worked as a builder for 25 years", HH_LANG_EN, -1, -1},
 	{"back pain for half a year", HH_LANG_EN, -1, 182},
