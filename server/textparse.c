@@ -740,7 +740,8 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
 		if (!t->punct && !t->covered) {
 			words++;
-			item++;
+			/* "knocks or accidents": one item and its "or" (English; the Spanish lists are not tuned to it) */
+			item += t->kind != HH_TP_SOFT + 1 || r->lang != HH_LANG_EN;
 		}
 	}
 }
@@ -789,6 +790,10 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 {
 	struct scope s = {0, 0, 0};
 	scope_before(r, m, &s);
+	/* "never had cancer until last year": the denial ends where the "until" begins */
+	static const char *const until[] = {"until", "till", "til", NULL};
+	if (s.neg && r->lang == HH_LANG_EN && m->to < r->n && hh_tp_in(until, r->t[m->to].w))
+		s.neg = 0;
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
 	*other = s.other;
@@ -1188,11 +1193,12 @@ static int read_score(const struct hh_content *c, const struct reader *r, const 
 static int is_onset(const struct reader *r, int k)
 {
 	static const char *const onset[] = {
-		"since",  "started",  "start",   "began",  "begun",  "woke",    "woken",   "came",     "happened",
-		"fell",   "hurt",     "injured", "did",    "desde",  "empezo",  "comenzo", "desperte", "cai",
-		"paso",   "lesione",  "hice",    "wake",   "after",  "tras",    "despues", "went",     "noticed",
-		"got",    "falling",  "fall",    "cayo",   "caido",  "note",    "tripped", "slipped",  "twisted",
-		"bumped", "strained", "pulled",  "lifted", "landed", "crashed", NULL};
+		"since",    "started", "start",   "began",   "begun",   "woke",       "woken",    "came",
+		"happened", "fell",    "hurt",    "injured", "did",     "desde",      "empezo",   "comenzo",
+		"desperte", "cai",     "paso",    "lesione", "hice",    "wake",       "after",    "tras",
+		"despues",  "went",    "noticed", "got",     "falling", "fall",       "cayo",     "caido",
+		"note",     "tripped", "slipped", "twisted", "bumped",  "strained",   "pulled",   "lifted",
+		"landed",   "crashed", "played",  "trained", "carried", "deadlifted", "squatted", NULL};
 	if (r->t[k].punct || !hh_tp_in(onset, r->t[k].w))
 		return 0;
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;

@@ -337,8 +337,9 @@ static const char *const en_copulas[] = {"is",         "are",       "was",      
 					 "completely", "perfectly", "absolutely", "pretty", "totes", NULL};
 
 /* a habit's or a job's years are not the pain's: "smoked 20 a day for 30 years" */
-static const char *const en_habits[] = {"smoked", "smoking", "smoker", "smoke",    "smokes", "worked", "working", "job",
-					"career", "married", "drank",  "drinking", "vaping", "vaped",  NULL};
+static const char *const en_habits[] = {"smoked",  "smoking", "smoker", "smoke",   "smokes",   "worked",
+					"working", "job",     "career", "married", "drank",    "drinking",
+					"vaping",  "vaped",   "firm",   "company", "employed", NULL};
 
 /* words that open a clause of their own after a comma: "no fever, just chest pain" */
 static const char *const en_openers[] = {"just", "only", "actually", "although", "except", "instead", NULL};

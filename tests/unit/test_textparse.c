@@ -172,6 +172,8 @@ static const struct expect cases[] = {
 	{"Sitting at work doesn't bother it at all", HH_LANG_EN, "GB", "worse_sitting", 'A'},
 	{"it comes and goes", HH_LANG_EN, "GB", "constant_pain", '-'},
 	{"maybe it comes and goes", HH_LANG_EN, "GB", "constant_pain", 'U'},
+	{"no falls, knocks or accidents", HH_LANG_EN, "GB", "major_trauma", '-'},
+	{"Never had cancer until last year, breast", HH_LANG_EN, "GB", "cancer_history", 'S'},
 	/* a hedge that starts with "not" is a hedge, never a denial */
 	{"not entirely sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
 	{"not totally sure about a fever", HH_LANG_EN, "GB", "fever", 'U'},
@@ -297,6 +299,8 @@ static const struct number_case numbers[] = {
 	{"lifted my 5 year old out of her car seat. I'm 34", HH_LANG_EN, 34, -1},
 	{"He's 7 and thinks it's hilarious. 39.", HH_LANG_EN, 39, -1},
 	{"been there for too weeks", HH_LANG_EN, -1, 14},
+	{"Been lifting boxes for the same firm for 20 years", HH_LANG_EN, -1, -1},
+	{"Deadlifted 315 yesterday and now my mid back hurts", HH_LANG_EN, -1, 1},
 	{"Pins and needles round my bum since yesterday. Mid back pain that started a week ago", HH_LANG_EN, -1, 7},
 	{"can't pee properly since yesterday and my back really hurts", HH_LANG_EN, -1, 1},
 	{"smoked 20 a day for 30 years", HH_LANG_EN, -1, -1},
