@@ -1159,6 +1159,8 @@ static int read_fraction(const struct reader *r, const struct number *n, struct 
 	if (!r->t[n->from].digits || j + 1 >= r->n || r->t[j].punct != '/' || !r->t[j + 1].digits)
 		return 0;
 	long long d = r->t[j + 1].value, per = d == 52 ? 7 : d == 7 ? 1 : d == 12 ? 30 : 0;
+	if (n->value == 24 && d == 7)
+		per = 0; /* "24/7": all the time, not 24 days */
 	if (per > 0)
 		found_duration(r, out, n->value * per, n->from, j + 2);
 	return j + 2;

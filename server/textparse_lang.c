@@ -304,8 +304,9 @@ static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned",
 static const char *const en_dur_before[] = {"for",    "since", "past",   "last",    "about", "around", "almost",
 					    "nearly", "over",  "lasted", "lasting", "been",  NULL};
 static const char *const en_dur_after[] = {"ago", "now", "straight", "running", "already", NULL};
-static const char *const en_not_duration[] = {"pregnant", "postpartum", "old",    "smoked", "smoker", "smokers",
-					      "smoking",  "smoke",      "smokes", "clean",  "sober",  NULL};
+static const char *const en_not_duration[] = {"pregnant", "postpartum", "along",   "old",   "smoked",
+					      "smoker",   "smokers",    "smoking", "smoke", "smokes",
+					      "clean",    "sober",      NULL};
 static const char *const en_joiners[] = {"and", NULL};
 static const char *const en_no_correct[] = {
 	"setting", "sifting",  "getting",  "bitter",   "through", "thought", "breath", "breathe", "string",
