@@ -606,19 +606,50 @@ static int is_post(enum hh_tp_trigger_kind k)
 	return k == HH_TP_POST_NEG || k == HH_TP_POST_HEDGE;
 }
 
+/*
+ * Each language's triggers by their first byte (a stable counting sort, so a
+ * bucket keeps the lists' order): a token looks at the triggers of its own
+ * letter only. Built once.
+ */
+#define MAX_TRIGGERS 512
+static struct trigger_index {
+	unsigned short first[257]; /* bucket c is order[first[c] .. first[c + 1]) */
+	unsigned short order[MAX_TRIGGERS];
+} trigger_index[HH_LANG_COUNT];
+static pthread_once_t trigger_once = PTHREAD_ONCE_INIT;
+
+static void trigger_index_build(void)
+{
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		const struct hh_tp_lang *L = hh_tp_lang_of((enum hh_lang)l);
+		struct trigger_index *x = &trigger_index[l];
+		size_t n = L->n_triggers < MAX_TRIGGERS ? L->n_triggers : MAX_TRIGGERS, count[257] = {0};
+		for (size_t k = 0; k < n; k++)
+			count[(unsigned char)L->triggers[k].words[0] + 1]++;
+		for (int c = 0; c < 256; c++)
+			count[c + 1] += count[c];
+		for (int c = 0; c <= 256; c++)
+			x->first[c] = (unsigned short)count[c];
+		for (size_t k = 0; k < n; k++)
+			x->order[count[(unsigned char)L->triggers[k].words[0]]++] = (unsigned short)k;
+	}
+}
+
 /* Marks each token with the longest trigger it starts (pre and post apart); tokens inside one are skipped. */
 static void find_triggers(struct reader *r)
 {
 	const struct hh_tp_lang *L = r->L;
+	pthread_once(&trigger_once, trigger_index_build);
+	const struct trigger_index *x = &trigger_index[(unsigned)r->lang < HH_LANG_COUNT ? r->lang : HH_LANG_EN];
 	for (int i = 0; i < r->n;) {
 		int best = 0, kind = 0, post_best = 0, post_kind = 0;
 		if (r->t[i].punct == ',') {
 			r->t[i].kind = HH_TP_SOFT + 1;
 			r->t[i].trig_from = i;
 		}
-		for (size_t k = 0; k < L->n_triggers; k++) {
-			if (L->triggers[k].words[0] != r->t[i].w[0])
-				continue;
+		unsigned char c = (unsigned char)r->t[i].w[0];
+		for (size_t b = x->first[c]; b < x->first[c + 1]; b++) {
+			size_t k = x->order[b];
 			int n = trigger_at(r, L->triggers[k].words, i);
 			if (n == 0)
 				continue;
