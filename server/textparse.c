@@ -1472,7 +1472,8 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */
 		int pain = 0;
 		for (int j = 0; j < r->n && r->t[j].start < clause_end && !pain; j++)
-			pain = r->t[j].start >= clause && !r->t[j].punct && hh_tp_in(r->L->pain_words, r->t[j].w);
+			pain = r->t[j].start >= clause && !r->t[j].punct && hh_tp_in(r->L->pain_words, r->t[j].w) &&
+			       !is_onset(r, j); /* "numb legs: yes, started yesterday": the legs' start */
 		if (first || pain)
 			out->request.duration_days = d->value;
 		first = 0;

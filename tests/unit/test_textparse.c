@@ -302,6 +302,7 @@ static const struct number_case numbers[] = {
 	{"Been lifting boxes for the same firm for 20 years", HH_LANG_EN, -1, -1},
 	{"Deadlifted 315 yesterday and now my mid back hurts", HH_LANG_EN, -1, 1},
 	{"it's there 24/7", HH_LANG_EN, -1, -1},
+	{"- upper back pain, left side\n- 3 weeks\n- numb legs: yes, both, started yesterday", HH_LANG_EN, -1, 21},
 	{"I'm 12 weeks along", HH_LANG_EN, -1, -1},
 	{"Pins and needles round my bum since yesterday. Mid back pain that started a week ago", HH_LANG_EN, -1, 7},
 	{"can't pee properly since yesterday and my back really hurts", HH_LANG_EN, -1, 1},
