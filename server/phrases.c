@@ -2,7 +2,7 @@
  * phrases.c - the phrases file of one language (phrases.h): its checks and
  * its compiled form.
  *
- *   {"codes": {"fever": {"phrases": ["fever", "high temperature"], "partial": []}, ...},
+ *   {"codes": {"fever": {"phrases": ["fever", "high temperature"], "partial": [], "opposite": []}, ...},
  *    "regions": {"upper_back": ["upper back", "between * shoulder blades"], ...},
  *    "countries": {"GB": {"codes": {"sweating_sick_dizzy": {"phrases": ["feeling sick"]}}}}}
  */
@@ -90,6 +90,8 @@ struct build {
 	struct hh_concept_word *cw; /* concept index into concepts until compiled */
 	size_t n_cw, cap_cw;
 	struct seen_table seen;
+	struct hh_code_parts *parts; /* words in the content's arena */
+	size_t n_parts, cap_parts;
 	int bad;
 };
 
@@ -186,7 +188,8 @@ static void add_phrase(struct build *b, const char *path, json_t *v, enum hh_phr
 	struct hh_phrase *p = &b->v[b->n++];
 	p->target = target;
 	p->name = hh_content_strdup(b->c, name);
-	p->partial = partial;
+	p->partial = partial == 1;
+	p->opposite = partial == 2;
 	p->country = country != NULL ? hh_content_strdup(b->c, country) : NULL;
 	p->n_words = (size_t)n;
 	p->words = hh_content_alloc(b->c, (size_t)n * sizeof(*p->words));
@@ -198,48 +201,43 @@ static void add_phrase(struct build *b, const char *path, json_t *v, enum hh_phr
 	}
 }
 
-/* One entry of a concept's group ("numb*", "cant feel"): its words, stemmed. */
-static void add_concept_word(struct build *b, const char *path, json_t *v, size_t concept, unsigned group)
+/* One entry of a concept's group or a code's part ("numb*", "cant feel") into w: its words, stemmed. 0, or -1. */
+static int read_group_word(struct build *b, const char *path, json_t *v, struct hh_concept_word *w)
 {
 	const char *text = json_string_value(v);
 	if (!json_is_string(v) || text == NULL)
-		return fail(b, path, "must be a string%s", "");
+		return fail(b, path, "must be a string%s", ""), -1;
 	if (strlen(text) > HH_PHRASE_MAX_CHARS)
-		return fail(b, path, "is longer than %s bytes", "80");
+		return fail(b, path, "is longer than %s bytes", "80"), -1;
 	char words[HH_CONCEPT_MAX_WORDS][32];
 	int n = hh_textparse_phrase_words(b->lang, text, words, HH_CONCEPT_MAX_WORDS);
 	if (n < 0)
-		return fail(b, path, "has more than %s words, or a word too long", "4");
+		return fail(b, path, "has more than %s words, or a word too long", "4"), -1;
 	if (n == 0)
-		return fail(b, path, "has no words%s", "");
+		return fail(b, path, "has no words%s", ""), -1;
 	int only_triggers = 1;
 	for (int i = 0; i < n; i++) {
 		size_t len = strlen(words[i]);
 		if (strcmp(words[i], "*") == 0)
 			return fail(b, path, "may not hold a gap (\"*\"): a concept's groups stand apart already%s",
-				    "");
+				    ""),
+			       -1;
 		if (words[i][len - 1] == '*') {
 			words[i][len - 1] = '\0';
 			if (len - 1 < 3)
-				return fail(b, path, "has a stem \"%s*\" shorter than 3 letters", words[i]);
+				return fail(b, path, "has a stem \"%s*\" shorter than 3 letters", words[i]), -1;
 			if (hh_textparse_is_trigger_word(b->lang, words[i], 1))
 				return fail(b, path, "has a stem \"%s*\" that begins a negation or hedging word",
-					    words[i]);
+					    words[i]),
+				       -1;
 			words[i][len - 1] = '*';
 		}
 		if (!hh_textparse_is_trigger_word(b->lang, words[i], 0))
 			only_triggers = 0;
 	}
 	if (only_triggers)
-		return fail(b, path, "is a negation or hedging word: it would read a denial as the symptom%s", "");
-	if (b->n_cw == b->cap_cw) {
-		b->cap_cw = b->cap_cw ? b->cap_cw * 2 : 256;
-		b->cw = xrealloc(b->cw, b->cap_cw * sizeof(*b->cw));
-	}
-	struct hh_concept_word *w = &b->cw[b->n_cw];
+		return fail(b, path, "is a negation or hedging word: it would read a denial as the symptom%s", ""), -1;
 	memset(w, 0, sizeof(*w));
-	w->concept = (const struct hh_concept *)(uintptr_t)(concept + 1);
-	w->group = group;
 	w->n_words = (size_t)n;
 	w->words = hh_content_alloc(b->c, (size_t)n * sizeof(*w->words));
 	w->pfx = hh_content_alloc(b->c, (size_t)n);
@@ -253,6 +251,21 @@ static void add_concept_word(struct build *b, const char *path, json_t *v, size_
 			hh_textparse_stem(b->lang, words[i], stem);
 		w->words[i] = hh_content_strdup(b->c, w->pfx[i] ? words[i] : stem);
 	}
+	return 0;
+}
+
+/* One entry of a concept's group. */
+static void add_concept_word(struct build *b, const char *path, json_t *v, size_t concept, unsigned group)
+{
+	if (b->n_cw == b->cap_cw) {
+		b->cap_cw = b->cap_cw ? b->cap_cw * 2 : 256;
+		b->cw = xrealloc(b->cw, b->cap_cw * sizeof(*b->cw));
+	}
+	struct hh_concept_word *w = &b->cw[b->n_cw];
+	if (read_group_word(b, path, v, w) < 0)
+		return;
+	w->concept = (const struct hh_concept *)(uintptr_t)(concept + 1);
+	w->group = group;
 	/*
 	 * The same stem twice in one group is an inflection listed for the
 	 * reader's sake ("hurts", "hurting"): kept once. In two groups of one
@@ -320,6 +333,48 @@ static void add_concepts(struct build *b, const char *path, json_t *arr, const c
 	}
 }
 
+/* "parts": [[part words], [part words], ...] of one code (every country alike). */
+static void add_parts(struct build *b, const char *path, json_t *arr, const char *code, const char *country)
+{
+	if (country != NULL)
+		return fail(b, path, "belongs to the code in every country, not to one country%s", "");
+	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > HH_PARTS_MAX)
+		return fail(b, path, "must be a list of 1 to %d parts, each a list of words", HH_PARTS_MAX);
+	size_t total = 0, i;
+	json_t *part;
+	json_array_foreach(arr, i, part) total += json_is_array(part) ? json_array_size(part) : 0;
+	if (b->n_parts == b->cap_parts) {
+		b->cap_parts = b->cap_parts ? b->cap_parts * 2 : 16;
+		b->parts = xrealloc(b->parts, b->cap_parts * sizeof(*b->parts));
+	}
+	struct hh_code_parts *cp = &b->parts[b->n_parts++];
+	cp->code = hh_content_strdup(b->c, code);
+	cp->n_parts = (unsigned)json_array_size(arr);
+	cp->words = hh_content_alloc(b->c, (total + 1) * sizeof(*cp->words));
+	cp->n_words = 0;
+	json_array_foreach(arr, i, part)
+	{
+		char p[HH_FIELD_PATH_LEN];
+		hh_field_join_index(p, path, i);
+		if (!json_is_array(part) || json_array_size(part) == 0) {
+			fail(b, p, "must be a list of words, not empty%s", "");
+			continue;
+		}
+		size_t e;
+		json_t *word;
+		json_array_foreach(part, e, word)
+		{
+			char q[HH_FIELD_PATH_LEN];
+			hh_field_join_index(q, p, e);
+			struct hh_concept_word *w = &cp->words[cp->n_words];
+			if (read_group_word(b, q, word, w) == 0) {
+				w->group = (unsigned)i;
+				cp->n_words++;
+			}
+		}
+	}
+}
+
 static void add_list(struct build *b, const char *path, json_t *arr, enum hh_phrase_target target, const char *name,
 		     int partial, const char *country)
 {
@@ -350,23 +405,33 @@ static void add_codes(struct build *b, const char *path, json_t *codes, const ch
 			continue;
 		}
 		if (!json_is_object(v)) {
-			fail(b, p, "must be an object with \"phrases\", \"partial\" and \"concepts\"%s", "");
+			fail(b, p,
+			     "must be an object with \"phrases\", \"partial\", \"opposite\", \"concepts\", \"parts\"%s",
+			     "");
 			continue;
 		}
-		hh_field_keys(b->s, v, p, (const char *const[]){"phrases", "partial", "concepts", NULL});
-		const char *const lists[] = {"phrases", "partial"};
-		for (int k = 0; k < 2; k++) {
+		hh_field_keys(b->s, v, p,
+			      (const char *const[]){"phrases", "partial", "opposite", "concepts", "parts", NULL});
+		/* a phrase's kind: 0 names the code, 1 part of it (partial), 2 its opposite */
+		const char *const lists[] = {"phrases", "partial", "opposite"};
+		for (int k = 0; k < 3; k++) {
 			json_t *arr = json_object_get(v, lists[k]);
 			char q[HH_FIELD_PATH_LEN];
 			hh_field_join_key(q, p, lists[k]);
 			if (arr != NULL)
-				add_list(b, q, arr, HH_PHRASE_CODE, code, k == 1, country);
+				add_list(b, q, arr, HH_PHRASE_CODE, code, k, country);
 		}
 		json_t *concepts = json_object_get(v, "concepts");
 		if (concepts != NULL) {
 			char q[HH_FIELD_PATH_LEN];
 			hh_field_join_key(q, p, "concepts");
 			add_concepts(b, q, concepts, code, country);
+		}
+		json_t *parts = json_object_get(v, "parts");
+		if (parts != NULL) {
+			char q[HH_FIELD_PATH_LEN];
+			hh_field_join_key(q, p, "parts");
+			add_parts(b, q, parts, code, country);
 		}
 	}
 }
@@ -506,7 +571,19 @@ static struct hh_phrasebook *compile(struct build *b)
 		if (book->v[i].stem[0])
 			book->stem_first[book->n_stem_first++] = &book->v[i];
 	compile_concepts(b, book);
+	book->parts = hh_content_alloc(b->c, (b->n_parts + 1) * sizeof(*book->parts));
+	if (b->n_parts > 0)
+		memcpy(book->parts, b->parts, b->n_parts * sizeof(*book->parts));
+	book->n_parts = b->n_parts;
 	return book;
+}
+
+const struct hh_code_parts *hh_phrases_parts(const struct hh_phrasebook *book, const char *code)
+{
+	for (size_t i = 0; book != NULL && i < book->n_parts; i++)
+		if (strcmp(book->parts[i].code, code) == 0)
+			return &book->parts[i];
+	return NULL;
 }
 
 struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c)
@@ -530,6 +607,7 @@ struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, en
 	free(b.v);
 	free(b.concepts);
 	free(b.cw);
+	free(b.parts);
 	return book;
 }
 
@@ -549,7 +627,7 @@ void hh_phrases_hash(struct hh_sha256 *h, const struct hh_phrasebook *book)
 	hash_str(h, num);
 	for (size_t i = 0; i < book->n; i++) {
 		const struct hh_phrase *p = &book->v[i];
-		snprintf(num, sizeof(num), "%d/%d/%zu", (int)p->target, p->partial, p->n_words);
+		snprintf(num, sizeof(num), "%d/%d/%d/%zu", (int)p->target, p->partial, p->opposite, p->n_words);
 		hash_str(h, num);
 		hash_str(h, p->name);
 		hash_str(h, p->country);
@@ -565,6 +643,22 @@ void hh_phrases_hash(struct hh_sha256 *h, const struct hh_phrasebook *book)
 		hash_str(h, num);
 		hash_str(h, book->concepts[i].head.name);
 		hash_str(h, book->concepts[i].head.country);
+	}
+	snprintf(num, sizeof(num), "parts %zu", book->n_parts);
+	hash_str(h, num);
+	for (size_t i = 0; i < book->n_parts; i++) {
+		const struct hh_code_parts *cp = &book->parts[i];
+		snprintf(num, sizeof(num), "%u/%zu", cp->n_parts, cp->n_words);
+		hash_str(h, num);
+		hash_str(h, cp->code);
+		for (size_t k = 0; k < cp->n_words; k++) {
+			snprintf(num, sizeof(num), "%u/%zu", cp->words[k].group, cp->words[k].n_words);
+			hash_str(h, num);
+			for (size_t j = 0; j < cp->words[k].n_words; j++) {
+				hash_str(h, cp->words[k].words[j]);
+				hash_str(h, cp->words[k].pfx[j] ? "*" : "");
+			}
+		}
 	}
 	const struct hh_concept_word *lists[2] = {book->cw_stem, book->cw_pfx};
 	size_t counts[2] = {book->n_cw_stem, book->n_cw_pfx};

@@ -33,7 +33,9 @@ struct tok {
 	int trig_from; /* first token of that trigger */
 	int post_kind; /* the same for post-triggers starting here */
 	int post_len;
-	int covered; /* inside an accepted code phrase */
+	int covered;            /* inside an accepted code phrase */
+	const char *cover_name; /* the code of that phrase, unless partial */
+	int negated;            /* inside a denial's scope (the parts of a question: deny_parts) */
 };
 
 struct match {
@@ -110,6 +112,8 @@ static char punct_of(unsigned cp)
 	case ';':
 	case '\n':
 	case 0x2026: /* ellipsis */ return '.';
+	case 0x2014: /* em dash */
+	case 0x2013: /* en dash */ return ',';
 	case ',':
 	case ':':
 	case '/':
@@ -167,6 +171,23 @@ static int is_digit(unsigned cp)
 	return cp >= '0' && cp <= '9';
 }
 
+/* A tag that breaks a line ("<br>", "</p>", "<li>"): it ends a sentence ("age 29<br>2 months"). */
+static int is_block_tag(const struct cps *c, size_t i, size_t end)
+{
+	static const char *const names[] = {"br", "p",  "div", "li", "tr", "td", "hr", "ul",
+					    "ol", "h1", "h2",  "h3", "h4", "h5", "h6", NULL};
+	char name[8];
+	size_t n = 0, k = i + 1;
+	if (c->cp[i] != '<')
+		return 0;
+	if (k < end && c->cp[k] == '/')
+		k++;
+	while (k < end && n + 1 < sizeof(name) && c->cp[k] < 0x80 && hh_tp_is_word_char(c->cp[k]))
+		name[n++] = (char)(c->cp[k] >= 'A' && c->cp[k] <= 'Z' ? c->cp[k++] + 32 : c->cp[k++]);
+	name[n] = '\0';
+	return n > 0 && hh_tp_in(names, name);
+}
+
 /* A word from i: letters and digits apart ("45yo" is two), apostrophes inside dropped. */
 static size_t read_word(struct reader *r, const struct cps *c, size_t i)
 {
@@ -204,6 +225,12 @@ static void tokenize(struct reader *r, const struct cps *c)
 	while (i < c->n) {
 		size_t k = skip_markup(c, i);
 		if (k != i) {
+			if (is_block_tag(c, i, k) && r->n > 0 && r->t[r->n - 1].punct != '.') {
+				struct tok *t = tok_push(r);
+				t->punct = t->w[0] = '.';
+				t->start = (unsigned)i;
+				t->end = (unsigned)k;
+			}
 			i = k;
 			continue;
 		}
@@ -338,7 +365,7 @@ static void correct_typos(struct reader *r)
 	for (int i = 0; b != NULL && i < r->n; i++) {
 		struct tok *t = &r->t[i];
 		size_t n = strlen(t->w);
-		if (t->punct || t->digits || n < 6 || hh_tp_in(r->L->no_correct, t->w))
+		if (t->punct || t->digits || n < 5 || hh_tp_in(r->L->no_correct, t->w))
 			continue;
 		const char *key = t->w;
 		if (bsearch(&key, b->vocab, b->n_vocab, sizeof(*b->vocab), cmp_str) != NULL)
@@ -354,7 +381,9 @@ static void correct_typos(struct reader *r)
 		}
 		for (size_t k = lo; k < b->n_vocab && b->vocab[k][0] == t->w[0] && t->alt == NULL; k++) {
 			size_t m = strlen(b->vocab[k]);
-			if (m >= 6 && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
+			/* five letters: a letter more or less only ("chesst", "yelow"); "sweet" is no "sweat" */
+			int ok = m >= 6 && n >= 6 ? 1 : m >= 5 && m != n;
+			if (ok && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
 				t->alt = b->vocab[k];
 		}
 	}
@@ -391,6 +420,8 @@ static int gap_stops(const struct tok *t)
 	return t->punct == '.' || t->punct == ',' || t->kind == HH_TP_TERM + 1;
 }
 
+static int starts_clause(const struct reader *r, int j);
+
 /* Matches p's words k.. at token j: the token after the match, or -1. Gaps: shortest first. */
 static int match_from(const struct reader *r, const struct hh_phrase *p, size_t k, int j, struct match *m)
 {
@@ -398,7 +429,10 @@ static int match_from(const struct reader *r, const struct hh_phrase *p, size_t 
 		return j;
 	if (strcmp(p->words[k], "*") == 0) {
 		for (int skip = 0; skip <= HH_PHRASE_GAP && j + skip <= r->n; skip++) {
-			if (skip > 0 && gap_stops(&r->t[j + skip - 1]))
+			/* nor a new subject in English: "ache everywhere and I'm exhausted all the time" (Spanish
+			 * subjects include articles: "la pierna y la siento debil" is one clause) */
+			if (skip > 0 && (gap_stops(&r->t[j + skip - 1]) ||
+					 (r->lang == HH_LANG_EN && starts_clause(r, j + skip - 1))))
 				return -1;
 			int g = m->n_gaps;
 			m->gaps[g][0] = j;
@@ -572,19 +606,50 @@ static int is_post(enum hh_tp_trigger_kind k)
 	return k == HH_TP_POST_NEG || k == HH_TP_POST_HEDGE;
 }
 
+/*
+ * Each language's triggers by their first byte (a stable counting sort, so a
+ * bucket keeps the lists' order): a token looks at the triggers of its own
+ * letter only. Built once.
+ */
+#define MAX_TRIGGERS 512
+static struct trigger_index {
+	unsigned short first[257]; /* bucket c is order[first[c] .. first[c + 1]) */
+	unsigned short order[MAX_TRIGGERS];
+} trigger_index[HH_LANG_COUNT];
+static pthread_once_t trigger_once = PTHREAD_ONCE_INIT;
+
+static void trigger_index_build(void)
+{
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		const struct hh_tp_lang *L = hh_tp_lang_of((enum hh_lang)l);
+		struct trigger_index *x = &trigger_index[l];
+		size_t n = L->n_triggers < MAX_TRIGGERS ? L->n_triggers : MAX_TRIGGERS, count[257] = {0};
+		for (size_t k = 0; k < n; k++)
+			count[(unsigned char)L->triggers[k].words[0] + 1]++;
+		for (int c = 0; c < 256; c++)
+			count[c + 1] += count[c];
+		for (int c = 0; c <= 256; c++)
+			x->first[c] = (unsigned short)count[c];
+		for (size_t k = 0; k < n; k++)
+			x->order[count[(unsigned char)L->triggers[k].words[0]]++] = (unsigned short)k;
+	}
+}
+
 /* Marks each token with the longest trigger it starts (pre and post apart); tokens inside one are skipped. */
 static void find_triggers(struct reader *r)
 {
 	const struct hh_tp_lang *L = r->L;
+	pthread_once(&trigger_once, trigger_index_build);
+	const struct trigger_index *x = &trigger_index[(unsigned)r->lang < HH_LANG_COUNT ? r->lang : HH_LANG_EN];
 	for (int i = 0; i < r->n;) {
 		int best = 0, kind = 0, post_best = 0, post_kind = 0;
 		if (r->t[i].punct == ',') {
 			r->t[i].kind = HH_TP_SOFT + 1;
 			r->t[i].trig_from = i;
 		}
-		for (size_t k = 0; k < L->n_triggers; k++) {
-			if (L->triggers[k].words[0] != r->t[i].w[0])
-				continue;
+		unsigned char c = (unsigned char)r->t[i].w[0];
+		for (size_t b = x->first[c]; b < x->first[c + 1]; b++) {
+			size_t k = x->order[b];
 			int n = trigger_at(r, L->triggers[k].words, i);
 			if (n == 0)
 				continue;
@@ -626,10 +691,55 @@ static int starts_clause(const struct reader *r, int j)
 	return r->t[j].kind == HH_TP_SUBJ + 1 && j > 0 && r->t[j - 1].kind == HH_TP_SOFT + 1;
 }
 
+static int cw_word_matches(const struct hh_concept_word *w, size_t k, const struct tok *t, const char *stem);
+static void stem_with(struct sb_stemmer *sb, const char *word, char out[WORD_MAX]);
+
+/* Is token j a word of one of the parts of code's question ("weakness" for leg_weakness_numbness)? */
+static int part_word(const struct reader *r, const char *code, int j)
+{
+	const struct hh_code_parts *cp = hh_phrases_parts(r->book, code);
+	char stem[WORD_MAX];
+	if (cp == NULL || r->t[j].punct)
+		return 0;
+	stem_with(r->sb, r->t[j].w, stem);
+	for (size_t k = 0; k < cp->n_words; k++)
+		if (cp->words[k].n_words == 1 && cw_word_matches(&cp->words[k], 0, &r->t[j], stem))
+			return 1;
+	return 0;
+}
+
+/*
+ * Is m gapped by more than a list of the things its question asks? "numbness
+ * or tingling in my legs" is one list a denial before reaches ("no weakness or
+ * numbness or tingling in my legs"); "legs feel numb" after "no fever and" is not.
+ */
+static int gapped_beyond_list(const struct reader *r, const struct match *m)
+{
+	if (!m->gapped)
+		return 0;
+	for (int g = 0; g < m->n_gaps; g++)
+		for (int j = m->gaps[g][0]; j < m->gaps[g][1]; j++)
+			if (r->t[j].kind != HH_TP_SOFT + 1 && !hh_tp_filler(r->lang, r->t[j].w) &&
+			    !part_word(r, m->p->name, j))
+				return 1;
+	return 0;
+}
+
 /* Pre-triggers before m, walking back over at most SCOPE_WORDS words to a clause boundary. */
+/*
+ * Does what follows a comma at c go on with the list before it ("I do NOT
+ * have: a fever, chest pain, a rash")? Not when it opens a clause of its own
+ * ("no fever, just chest pain").
+ */
+static int list_goes_on(const struct reader *r, int c)
+{
+	int k = c + 1;
+	return k >= r->n || !(r->t[k].punct || r->t[k].kind == HH_TP_TERM + 1 || hh_tp_opener(r->lang, r->t[k].w));
+}
+
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
-	int words = 0, soft = 0;
+	int words = 0, item = 0, soft = 0, comma = -1; /* item: words since the last comma crossed */
 	/* the mention itself opens a clause: "no falls, started on its own" */
 	if (m->from > 0 && r->t[m->from - 1].kind == HH_TP_SOFT + 1)
 		for (size_t k = 0; k < r->L->n_triggers; k++)
@@ -640,21 +750,30 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 		const struct tok *t = &r->t[j];
 		if (t->punct == '.' || t->kind == HH_TP_TERM + 1 || starts_clause(r, j))
 			return;
-		if (t->punct == ',' && words >= 2)
+		if (t->punct == ',' && item >= 2)
 			return; /* "without help, hip and lower back agony": a new clause, not a list item */
+		if (t->punct == ',' && comma < 0)
+			comma = j;
+		if (t->punct == ',')
+			item = 0; /* "I do NOT have: a fever, chest pain, a rash, any weight loss": items of a list */
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
-		if (soft && m->gapped)
+		if (soft && gapped_beyond_list(r, m))
 			return; /* after "and" or ",", only a list of plain phrases shares the negation */
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
+			if (comma >= 0 && !list_goes_on(r, comma))
+				return;
 			apply_kind(s, t->kind);
 			j = t->trig_from;
 		}
 		if (!t->punct && hh_tp_in(r->L->family, t->w))
 			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
 				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
-		if (!t->punct && !t->covered)
+		if (!t->punct && !t->covered) {
 			words++;
+			/* "knocks or accidents": one item and its "or" (English; the Spanish lists are not tuned to it) */
+			item += t->kind != HH_TP_SOFT + 1 || r->lang != HH_LANG_EN;
+		}
 	}
 }
 
@@ -666,14 +785,22 @@ static void scope_after(const struct reader *r, const struct match *m, struct sc
 		j++;
 		punct++;
 	}
+	for (int k = 0;
+	     k < 2 && j < r->n && !r->t[j].punct && r->t[j].post_kind == 0 && hh_tp_copula(r->lang, r->t[j].w); k++)
+		j++; /* "my legs are fine", "bladder is normal" */
 	if (j < r->n && r->t[j].punct == '.' && punct < POST_PUNCT)
 		j++; /* "fever? no" */
 	if (j >= r->n || r->t[j].post_kind == 0)
 		return;
 	int e = j + r->t[j].post_len;
-	if (e < r->n && !r->t[e].punct && r->t[e].kind != HH_TP_TERM + 1 && r->t[e].kind != HH_TP_SOFT + 1 &&
-	    r->t[e].kind != HH_TP_SUBJ + 1)
+	/* "heart racing, I think I might be ...": a pre-trigger too, before a new subject, reads forward */
+	if (e < r->n && r->t[e].kind == HH_TP_SUBJ + 1 && r->t[j].kind != 0 && r->t[j].kind != HH_TP_SUBJ + 1 &&
+	    r->t[j].trig_from == j && r->t[j].kind != HH_TP_SOFT + 1)
 		return;
+	if (e < r->n && !r->t[e].punct && r->t[e].kind != HH_TP_TERM + 1 && r->t[e].kind != HH_TP_SOFT + 1 &&
+	    r->t[e].kind != HH_TP_SUBJ + 1 && !(r->t[e].kind == HH_TP_PRE_HEDGE + 1 && r->t[e].trig_from == e) &&
+	    r->t[e].post_kind == 0)
+		return; /* "a fever I think not sure": one hedge after another still ends the clause */
 	apply_kind(s, r->t[j].post_kind);
 }
 
@@ -694,6 +821,10 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 {
 	struct scope s = {0, 0, 0};
 	scope_before(r, m, &s);
+	/* "never had cancer until last year": the denial ends where the "until" begins */
+	static const char *const until[] = {"until", "till", "til", NULL};
+	if (s.neg && r->lang == HH_LANG_EN && m->to < r->n && hh_tp_in(until, r->t[m->to].w))
+		s.neg = 0;
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
 	*other = s.other;
@@ -750,6 +881,8 @@ static void add_hit(struct reader *r, const struct hh_concept_word *w, int i)
 		r->hits[r->n_hits++] = (struct hit){w->concept, w->group, i, i + n};
 }
 
+static int list_at(const struct reader *r, const char *const *list, int j);
+
 /* Every concept entry that starts at each token. */
 static void find_hits(struct reader *r)
 {
@@ -763,6 +896,8 @@ static void find_hits(struct reader *r)
 		unsigned pair = (unsigned)f[0] << 8 | f[1];
 		if (t->punct || f[1] == '\0' || !(b->cw_pair[pair >> 3] & (1u << (pair & 7))))
 			continue;
+		if (i > 0 && list_at(r, r->L->yesterday, i - 1) == 2)
+			continue; /* "last night" is a day, not the night of night_pain */
 		char stem[WORD_MAX];
 		stem_with(r->sb, t->w, stem);
 		size_t lo = 0, hi = b->n_cw_stem;
@@ -1010,13 +1145,21 @@ static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind ki
  */
 static int someone_elses(const struct reader *r, int from)
 {
+	if (from > 0 && hh_tp_possessive(r->lang, r->t[from - 1].w))
+		return 1; /* "my 5 year old", "our 14-year-old": a child's age */
 	for (int k = from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.'; k--) {
 		if (r->t[k].punct)
 			continue;
 		if (hh_tp_in(r->L->first_person, r->t[k].w))
 			return 0;
-		if (hh_tp_in(r->L->family, r->t[k].w))
+		if (hh_tp_in(r->L->family, r->t[k].w)) {
+			/* "I'm a single dad, 42", "soy madre de dos, 38": the writer says who they are */
+			static const char *const i_am[] = {"im", "am", "soy", NULL};
+			for (int b = k - 1; b >= 0 && b >= k - 3 && !r->t[b].punct; b--)
+				if (hh_tp_in(i_am, r->t[b].w))
+					return 0;
 			return 1;
+		}
 		words++;
 	}
 	return 0;
@@ -1047,6 +1190,8 @@ static int read_fraction(const struct reader *r, const struct number *n, struct 
 	if (!r->t[n->from].digits || j + 1 >= r->n || r->t[j].punct != '/' || !r->t[j + 1].digits)
 		return 0;
 	long long d = r->t[j + 1].value, per = d == 52 ? 7 : d == 7 ? 1 : d == 12 ? 30 : 0;
+	if (n->value == 24 && d == 7)
+		per = 0; /* "24/7": all the time, not 24 days */
 	if (per > 0)
 		found_duration(r, out, n->value * per, n->from, j + 2);
 	return j + 2;
@@ -1077,6 +1222,21 @@ static int read_score(const struct hh_content *c, const struct reader *r, const 
 	return j + k + 1;
 }
 
+/* A word that tells when the pain began ("started", "fell", "tripped"); "went to the ER" is a trip, not one. */
+static int is_onset(const struct reader *r, int k)
+{
+	static const char *const onset[] = {
+		"since",    "started", "start",   "began",   "begun",   "woke",       "woken",    "came",
+		"happened", "fell",    "hurt",    "injured", "did",     "desde",      "empezo",   "comenzo",
+		"desperte", "cai",     "paso",    "lesione", "hice",    "wake",       "after",    "tras",
+		"despues",  "went",    "noticed", "got",     "falling", "fall",       "cayo",     "caido",
+		"note",     "tripped", "slipped", "twisted", "bumped",  "strained",   "pulled",   "lifted",
+		"landed",   "crashed", "played",  "trained", "carried", "deadlifted", "squatted", NULL};
+	if (r->t[k].punct || !hh_tp_in(onset, r->t[k].w))
+		return 0;
+	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
+}
+
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
@@ -1091,11 +1251,17 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1)))
 		return e; /* "ten hours a day", "twice a week", "dos veces al dia": how often, not how long */
 	long long days = u->days;
-	if (days == 0 && hh_tp_in(r->L->hours, u->word) && n->value >= 24 && !list_at(r, r->L->per, e) &&
-	    unit_at(r, e) == NULL && !(e + 1 < r->n && unit_at(r, e + 1) != NULL)) {
+	/* "4 days a week", "10 hours a day", "3 veces por semana": how often, not how long */
+	int per = list_at(r, r->L->per, e) || unit_at(r, e) != NULL || (e + 1 < r->n && unit_at(r, e + 1) != NULL);
+	if (per)
+		return e;
+	int hours = hh_tp_in(r->L->hours, u->word);
+	if (days == 0 && hours && n->value >= 24) {
 		found_duration(r, out, n->value / 24, n->from, e); /* "48 hours": two days */
 		return e;
 	}
+	/* "came on about an hour ago", "20 MIN AGO": hours or minutes ago are left out, as the writers of
+	 * the labelled set and of batches G and H leave them (F's alone wrote 0) */
 	if (days == 0)
 		return e;
 	/* "embarazada de 34 semanas", "pregnant (about 12 weeks)" */
@@ -1106,10 +1272,22 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 			return e;
 		words++;
 	}
+	/* "smoked 20 a day for 30 years", "worked as a builder for 25 years": a habit's years, not the pain's */
+	for (int k = n->from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.' && r->t[k].punct != ','; k--) {
+		if (r->t[k].punct)
+			continue;
+		if (hh_tp_habit(r->lang, r->t[k].w))
+			return e;
+		words++;
+	}
+	if (n->from > 0 && r->lang == HH_LANG_EN && strcmp(r->t[n->from - 1].w, "half") == 0 && n->loose && days > 1) {
+		found_duration(r, out, days / 2, n->from - 1, e); /* "half a year", "half an hour" has no days */
+		return e;
+	}
 	if (hh_tp_in(r->L->years, u->word)) {
 		int old = list_at(r, r->L->age_after, e);
 		int cue = list_before(r, r->L->dur_before, n->from) || list_at(r, r->L->dur_after, e);
-		if (old > 0 || (!cue && !n->loose)) {
+		if (old > 0 || (!cue && !n->loose && n->value >= 10)) {
 			found_age(r, out, n->value, n->from, e + old);
 			return e + old;
 		}
@@ -1139,13 +1317,18 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
 	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
 		return 0; /* "fiebre de 39", "a temperature of 39": the code's measure, not an age */
-	/* "... mid back. 66" (a number of its own at the end of the text), or
-	 * "58, builder, ..." (a number opening the text, alone before a comma) */
-	int alone = ((n->from > 0 && r->t[n->from - 1].punct == '.' && e >= r->n) ||
-		     (n->from == 0 && e < r->n && r->t[e].punct == ',')) &&
-		    n->value >= 10 && n->value <= HH_TRIAGE_AGE_MAX;
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone) {
-		found_age(r, out, n->value, n->from, sex >= 0 ? sex + 1 : e);
+	/* "... mid back. 66", "sweating buckets. 61. came on", "58, builder, ...": a number
+	 * that is a sentence of its own (or opens one, alone before a comma) */
+	int alone = (n->from == 0 || r->t[n->from - 1].punct == '.') &&
+		    (e >= r->n || r->t[e].punct == '.' || r->t[e].punct == ',') && n->value >= 10 &&
+		    n->value <= HH_TRIAGE_AGE_MAX;
+	/* "m 45", "F/52", "male, 61": the sex just before */
+	int k = n->from > 0 && (r->t[n->from - 1].punct == '/' || r->t[n->from - 1].punct == ',') ? n->from - 2
+												  : n->from - 1;
+	int sex_before = k >= 0 && !r->t[k].punct && hh_tp_in(sex_words, r->t[k].w) && (k == 0 || r->t[k - 1].punct) &&
+			 n->value >= 10;
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before) {
+		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
 	return 0;
@@ -1159,11 +1342,6 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
  */
 static int read_day_word(const struct reader *r, int i, struct hh_textparse_result *out)
 {
-	static const char *const onset[] = {"since",  "started",  "start",    "began",   "begun",   "woke",    "woken",
-					    "came",   "happened", "fell",     "hurt",    "injured", "did",     "desde",
-					    "empezo", "comenzo",  "desperte", "cai",     "paso",    "lesione", "hice",
-					    "wake",   "after",    "tras",     "despues", "went",    "noticed", "got",
-					    "hurts",  "falling",  "fall",     "cayo",    "caido",   "note",    NULL};
 	int days = 2, n = list_at(r, r->L->two_days, i);
 	if (n == 0) {
 		days = 1;
@@ -1176,13 +1354,13 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 	if (n == 0)
 		return 0;
 	for (int k = i - 1; k >= 0 && k >= i - 8 && r->t[k].punct != '.'; k--)
-		if (!r->t[k].punct && hh_tp_in(onset, r->t[k].w)) {
+		if (is_onset(r, k)) {
 			found_duration(r, out, days, k, i + n);
 			return i + n;
 		}
 	/* "ayer me cai", "yesterday I fell": the onset just after */
 	for (int k = i + n; k < r->n && k < i + n + 3 && !r->t[k].punct; k++)
-		if (hh_tp_in(onset, r->t[k].w)) {
+		if (is_onset(r, k)) {
 			found_duration(r, out, days, i, k + 1);
 			return i + n;
 		}
@@ -1195,6 +1373,11 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	const struct hh_tp_unit *u = unit_at(r, i);
 	if (u == NULL || u->days == 0 || hh_tp_in(r->L->years, u->word))
 		return 0;
+	static const char *const since[] = {"since", NULL};
+	if (i > 0 && list_at(r, r->L->yesterday, i - 1) == 2)
+		return 0; /* "last night" is a day word: it dates the pain only with an onset (read_day_word) */
+	if (i > 1 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w) && hh_tp_in(since, r->t[i - 2].w))
+		return i + 1; /* "since last week": some day of it, no number of days */
 	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w)) {
 		found_duration(r, out, u->days, i - 1, i + 1);
 		return i + 1;
@@ -1228,7 +1411,11 @@ static void read_numbers(const struct hh_content *c, const struct reader *r, str
 	}
 }
 
-/* Codes of the person's history: a duration told with one is the history's, not the pain's. */
+/*
+ * Codes of the person's history, and weight lost: a duration told with one is
+ * the history's, not the pain's ("lost 15 lbs in 2 months"). Other symptoms
+ * keep theirs: "can't pee since yesterday and my back hurts" dates the episode.
+ */
 static int of_history(const struct hh_symptom *y)
 {
 	static const char *const codes[] = {"cancer_history",
@@ -1239,6 +1426,7 @@ static int of_history(const struct hh_symptom *y)
 					    "anticoagulant",
 					    "pregnant",
 					    "previous_injury",
+					    "unexplained_weight_loss",
 					    NULL};
 	return y != NULL && hh_tp_in(codes, y->code);
 }
@@ -1252,6 +1440,7 @@ static int of_history(const struct hh_symptom *y)
 static void pick_duration(const struct reader *r, struct hh_textparse_result *out)
 {
 	out->request.duration_days = -1;
+	int first = 1; /* no duration of the pain's clause yet: the first one stands in */
 	for (size_t i = 0; i < out->n_mentions; i++) {
 		const struct hh_mention *d = &out->mentions[i];
 		if (d->kind != HH_MENTION_DURATION)
@@ -1278,10 +1467,18 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 				history =
 					r->t[j].start < from || r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w);
 		}
-		if (!history) {
+		if (history)
+			continue;
+		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */
+		int pain = 0;
+		for (int j = 0; j < r->n && r->t[j].start < clause_end && !pain; j++)
+			pain = r->t[j].start >= clause && !r->t[j].punct && hh_tp_in(r->L->pain_words, r->t[j].w) &&
+			       !is_onset(r, j); /* "numb legs: yes, started yesterday": the legs' start */
+		if (first || pain)
 			out->request.duration_days = d->value;
+		first = 0;
+		if (pain)
 			return;
-		}
 	}
 }
 
@@ -1346,6 +1543,8 @@ static void cover(struct reader *r, const struct match *m)
 		for (int g = 0; g < m->n_gaps; g++)
 			in_gap |= j >= m->gaps[g][0] && j < m->gaps[g][1];
 		r->t[j].covered = !in_gap;
+		if (!in_gap && r->t[j].cover_name == NULL && !m->p->partial)
+			r->t[j].cover_name = m->p->name; /* a partial phrase ("tingling") may be any code's */
 	}
 }
 
@@ -1367,10 +1566,13 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 		return;
 	}
 	const struct hh_symptom *y = hh_content_symptom(c, m->p->name);
-	if (y == NULL || (m->p->partial && st == HH_MENTION_DENIED))
-		return; /* a denial of part of a question denies nothing */
-	if (m->p->partial)
+	/* a denial of part of a question denies nothing: with parts, deny_parts decides */
+	if (y == NULL || (m->p->partial && st == HH_MENTION_DENIED && hh_phrases_parts(r->book, y->code) == NULL))
+		return;
+	if (m->p->partial && st != HH_MENTION_DENIED)
 		st = HH_MENTION_UNCERTAIN;
+	if (m->p->opposite && st != HH_MENTION_UNCERTAIN) /* "it comes and goes": constant_pain, no */
+		st = st == HH_MENTION_DENIED ? HH_MENTION_PRESENT : HH_MENTION_DENIED;
 	if (out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
 		return;
 	struct hh_mention *x = &out->mentions[out->n_mentions++];
@@ -1385,6 +1587,138 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 		add_mention(out, HH_MENTION_POSITION, pos, start, end);
 		out->request.positions |= pos;
 	}
+}
+
+/* ------------------------------------------------------------------ the parts of a question */
+
+#define DENIAL_REACH 16 /* tokens a pre-negation reaches forward, over a list ("no weakness, numbness or ...") */
+#define POST_REACH 6    /* tokens a post-negation reaches back ("my walking is fine") */
+
+/* Marks every token in a denial's scope: after a pre-negation to its clause's end, before a post-negation. */
+static void mark_negated(struct reader *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		const struct tok *t = &r->t[i];
+		if (t->kind == HH_TP_PRE_NEG + 1 && t->trig_from == i) {
+			int j = i;
+			while (j < r->n && r->t[j].kind == HH_TP_PRE_NEG + 1 && r->t[j].trig_from == i)
+				j++;
+			for (int k = 0; j < r->n && k < DENIAL_REACH; j++, k++) {
+				const struct tok *u = &r->t[j];
+				if (u->punct == '.' || u->kind == HH_TP_TERM + 1 || u->kind == HH_TP_PRE_HEDGE + 1 ||
+				    starts_clause(r, j))
+					break;
+				r->t[j].negated = 1;
+			}
+		}
+		if (t->post_kind == HH_TP_POST_NEG + 1) {
+			int e = i + t->post_len;
+			if (e < r->n && !r->t[e].punct && r->t[e].kind != HH_TP_TERM + 1 &&
+			    r->t[e].kind != HH_TP_SOFT + 1 && r->t[e].kind != HH_TP_SUBJ + 1)
+				continue; /* not the end of its clause: "fine" in "fine with it" */
+			int j = i - 1;
+			if (j >= 0 && r->t[j].punct && r->t[j].punct != '(' && r->t[j].punct != ')')
+				j--; /* "fever? no" */
+			for (int k = 0; j >= 0 && k < POST_REACH; j--, k++) {
+				const struct tok *u = &r->t[j];
+				if (u->punct == '.' || u->punct == ',' || u->kind == HH_TP_TERM + 1)
+					break;
+				r->t[j].negated = 1;
+				if (starts_clause(r, j))
+					break;
+			}
+		}
+	}
+}
+
+/* Does part word w start at token j (stems[j]: the token's stem)? */
+static int part_at(const struct reader *r, const struct hh_concept_word *w, int j, char (*stems)[WORD_MAX])
+{
+	if (j + (int)w->n_words > r->n)
+		return 0;
+	for (size_t k = 0; k < w->n_words; k++) {
+		const struct tok *t = &r->t[j + (int)k];
+		if (t->punct || !t->negated || !cw_word_matches(w, k, t, stems[j + (int)k]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A code whose question has parts is denied only when the text's denials
+ * reach a word of every part ("no weakness or numbness or tingling in my
+ * legs, walking fine"); else its denied mentions go ("no numbness in my
+ * legs" leaves weakness, tingling and walking unasked). A word inside
+ * another code's phrase is that code's ("no fever or numbness": the fever).
+ */
+static int denied_code(const struct hh_mention *m, const struct hh_symptom *y)
+{
+	return m->kind == HH_MENTION_CODE && m->status == HH_MENTION_DENIED && (y == NULL || m->symptom == y);
+}
+
+/* The first token that starts at or after cp (tokens are in text order). */
+static int token_at(const struct reader *r, size_t cp)
+{
+	int lo = 0, hi = r->n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (r->t[mid].start < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void deny_parts(struct reader *r, struct hh_textparse_result *out)
+{
+	char(*stems)[WORD_MAX] = NULL;
+	for (size_t i = 0; r->book != NULL && i < out->n_mentions; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		const struct hh_code_parts *cp =
+			denied_code(m, NULL) ? hh_phrases_parts(r->book, m->symptom->code) : NULL;
+		int seen = 0; /* an earlier denied mention of the code decided it already */
+		for (size_t k = 0; cp != NULL && k < i && !seen; k++)
+			seen = denied_code(&out->mentions[k], m->symptom);
+		if (cp == NULL || seen)
+			continue;
+		if (stems == NULL) {
+			stems = xmalloc((size_t)(r->n > 0 ? r->n : 1) * sizeof(*stems));
+			mark_negated(r);
+			for (int j = 0; j < r->n; j++)
+				if (r->t[j].negated)
+					stem_with(r->sb, r->t[j].w, stems[j]);
+		}
+		/* the denied mentions' own words are in a denial */
+		for (size_t k = i; k < out->n_mentions; k++)
+			for (int j = denied_code(&out->mentions[k], m->symptom) ? token_at(r, out->mentions[k].start)
+										: r->n;
+			     j < r->n && r->t[j].end <= out->mentions[k].end; j++)
+				if (!r->t[j].negated) {
+					r->t[j].negated = 1;
+					stem_with(r->sb, r->t[j].w, stems[j]);
+				}
+		unsigned have = 0, all = (1u << cp->n_parts) - 1;
+		for (int j = 0; j < r->n && have != all; j++) {
+			if (!r->t[j].negated ||
+			    (r->t[j].cover_name != NULL && strcmp(r->t[j].cover_name, cp->code) != 0))
+				continue;
+			for (size_t k = 0; k < cp->n_words; k++)
+				if (part_at(r, &cp->words[k], j, stems))
+					have |= 1u << cp->words[k].group;
+		}
+		if (have == all)
+			continue;
+		/* part of the question only: its denials go */
+		const struct hh_symptom *y = m->symptom;
+		size_t w = 0;
+		for (size_t k = 0; k < out->n_mentions; k++)
+			if (!denied_code(&out->mentions[k], y))
+				out->mentions[w++] = out->mentions[k];
+		out->n_mentions = w;
+		i--; /* the mention at i went: look at the one now there */
+	}
+	free(stems);
 }
 
 /*
@@ -1489,9 +1823,13 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	for (int j = 0; j < r->n; j++)
 		r->t[j].kind = r->t[j].post_kind = r->t[j].post_len = 0;
 	find_triggers(r);
+	if (r->book != NULL && r->book->n_parts > 0)
+		r->sb = scratch_stemmer(w, lang);
 	for (int i = 0; i < r->n_m; i++)
 		if (keep[i])
 			add_code_mention(c, r, &r->m[i], out);
+	if (r->book != NULL && r->book->n_parts > 0)
+		deny_parts(r, out);
 	read_numbers(c, r, out);
 	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);

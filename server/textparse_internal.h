@@ -87,6 +87,21 @@ const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang);
 /* 1 when word is in the NULL-terminated list. */
 int hh_tp_in(const char *const *list, const char *word);
 
+/* 1 for a word that only joins a list's items to their place ("in", "my", "both"): hh_tp_lang_of's lists. */
+int hh_tp_filler(enum hh_lang lang, const char *word);
+
+/* 1 for a word that links a thing to what is said of it ("is", "are", "feel"): "my legs are fine". */
+int hh_tp_copula(enum hh_lang lang, const char *word);
+
+/* 1 for a word of a habit or a job ("smoked", "worked"): years told with it are not the pain's. */
+int hh_tp_habit(enum hh_lang lang, const char *word);
+
+/* 1 for a word that opens a clause of its own after a comma ("no fever, just chest pain"). */
+int hh_tp_opener(enum hh_lang lang, const char *word);
+
+/* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
+int hh_tp_possessive(enum hh_lang lang, const char *word);
+
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
 size_t hh_tp_fold(unsigned cp, char out[8]);
 

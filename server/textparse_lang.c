@@ -38,6 +38,7 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"nor", HH_TP_PRE_NEG},
 	{"neither", HH_TP_PRE_NEG},
 	{"none", HH_TP_PRE_NEG},
+	{"nil", HH_TP_PRE_NEG},
 	{"free of", HH_TP_PRE_NEG},
 	{"negative for", HH_TP_PRE_NEG},
 	{"no sign of", HH_TP_PRE_NEG},
@@ -48,6 +49,9 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"none", HH_TP_POST_NEG},
 	{"denied", HH_TP_POST_NEG},
 	{"ruled out", HH_TP_POST_NEG},
+	{"denies", HH_TP_POST_NEG},
+	{"absent", HH_TP_POST_NEG},
+	{"nil", HH_TP_POST_NEG},
 	{"not really", HH_TP_POST_NEG},
 	{"nope", HH_TP_POST_NEG},
 	{"no", HH_TP_POST_NEG},
@@ -88,6 +92,22 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"not sure if", HH_TP_PRE_HEDGE},
 	{"dont remember", HH_TP_PRE_HEDGE},
 	{"cant remember", HH_TP_PRE_HEDGE},
+	{"not entirely sure", HH_TP_PRE_HEDGE},
+	{"not totally sure", HH_TP_PRE_HEDGE},
+	{"not completely sure", HH_TP_PRE_HEDGE},
+	{"not really sure", HH_TP_PRE_HEDGE},
+	{"not quite sure", HH_TP_PRE_HEDGE},
+	{"not too sure", HH_TP_PRE_HEDGE},
+	{"not 100 sure", HH_TP_PRE_HEDGE},
+	{"not 100 percent sure", HH_TP_PRE_HEDGE},
+	{"hard to tell", HH_TP_PRE_HEDGE},
+	{"difficult to say", HH_TP_PRE_HEDGE},
+	{"difficult to tell", HH_TP_PRE_HEDGE},
+	{"cant be sure", HH_TP_PRE_HEDGE},
+	{"cant say for sure", HH_TP_PRE_HEDGE},
+	{"i reckon", HH_TP_PRE_HEDGE},
+	{"reckon", HH_TP_PRE_HEDGE},
+	{"unclear", HH_TP_PRE_HEDGE},
 	{"i think", HH_TP_POST_HEDGE},
 	{"maybe", HH_TP_POST_HEDGE},
 	{"perhaps", HH_TP_POST_HEDGE},
@@ -98,6 +118,11 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"or not", HH_TP_POST_HEDGE},
 	{"i guess", HH_TP_POST_HEDGE},
 	{"or something", HH_TP_POST_HEDGE},
+	{"not entirely sure", HH_TP_POST_HEDGE},
+	{"not too sure", HH_TP_POST_HEDGE},
+	{"not really sure", HH_TP_POST_HEDGE},
+	{"i reckon", HH_TP_POST_HEDGE},
+	{"hard to tell", HH_TP_POST_HEDGE},
 	{"not only", HH_TP_PSEUDO},
 	{"not just", HH_TP_PSEUDO},
 	{"no doubt", HH_TP_PSEUDO},
@@ -106,6 +131,8 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"no better", HH_TP_PSEUDO},
 	{"not better", HH_TP_PSEUDO},
 	{"no matter", HH_TP_PSEUDO},
+	{"think of", HH_TP_PSEUDO},
+	{"can think of", HH_TP_PSEUDO},
 	{"but", HH_TP_TERM},
 	{"however", HH_TP_TERM},
 	{"although", HH_TP_TERM},
@@ -182,7 +209,12 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"cant", "cant"},
 	{"aint", "dont"},
 	{"wont", "wont"},
+	{"pian", "pain"},
 	{"temp", "temperature"},
+	{"hx", "history"},
+	{"pmh", "history"},
+	{"sob", "short of breath"},
+	{"cp", "chest pain"},
 	{"temps", "temperature"},
 	{"temprature", "temperature"},
 	{"temperture", "temperature"},
@@ -203,6 +235,10 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"nauseus", "nauseous"},
 	{"nausous", "nauseous"},
 	{"nauseated", "nauseous"},
+	{"nautious", "nauseous"},
+	{"nausious", "nauseous"},
+	{"nauseaus", "nauseous"},
+	{"tingeling", "tingling"},
 	{"dizzey", "dizzy"},
 	{"weigth", "weight"},
 	{"wieght", "weight"},
@@ -248,7 +284,7 @@ static const struct hh_tp_numword en_numwords[] = {
 	{"fifty", 50, HH_TP_NUM_TEN},     {"sixty", 60, HH_TP_NUM_TEN},     {"seventy", 70, HH_TP_NUM_TEN},
 	{"eighty", 80, HH_TP_NUM_TEN},    {"ninety", 90, HH_TP_NUM_TEN},    {"hundred", 100, HH_TP_NUM_HUNDRED},
 	{"a", 1, HH_TP_NUM_ARTICLE},      {"an", 1, HH_TP_NUM_ARTICLE},     {"couple", 2, HH_TP_NUM_VAGUE},
-	{"few", 3, HH_TP_NUM_VAGUE},      {"several", 3, HH_TP_NUM_VAGUE},
+	{"few", 3, HH_TP_NUM_VAGUE},      {"several", 3, HH_TP_NUM_VAGUE},  {"too", 2, HH_TP_NUM_VAGUE},
 };
 
 static const struct hh_tp_unit en_units[] = {
@@ -264,30 +300,56 @@ static const struct hh_tp_unit en_units[] = {
 
 static const char *const en_years[] = {"years", "year", NULL};
 static const char *const en_age_after[] = {"old", NULL};
-static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", "shes", "hes", NULL};
+static const char *const en_age_before[] = {"aged", "age", "im", "am", "turned", "turning", NULL};
 static const char *const en_dur_before[] = {"for",    "since", "past",   "last",    "about", "around", "almost",
 					    "nearly", "over",  "lasted", "lasting", "been",  NULL};
 static const char *const en_dur_after[] = {"ago", "now", "straight", "running", "already", NULL};
-static const char *const en_not_duration[] = {"pregnant", "postpartum", "old", NULL};
+static const char *const en_not_duration[] = {"pregnant", "postpartum", "along",   "old",   "smoked",
+					      "smoker",   "smokers",    "smoking", "smoke", "smokes",
+					      "clean",    "sober",      NULL};
 static const char *const en_joiners[] = {"and", NULL};
-static const char *const en_no_correct[] = {"setting",  "sifting", "getting", "bitter",  "through",  "thought",
-					    "breath",   "breathe", "string",  "string",  "stinging", "reaching",
-					    "teaching", "beating", "heating", "walked",  "talking",  "chess",
-					    "weight",   "height",  "fainter", "painter", "waiting",  NULL};
+static const char *const en_no_correct[] = {
+	"setting", "sifting",  "getting",  "bitter",   "through", "thought", "breath", "breathe", "string",
+	"string",  "stinging", "reaching", "teaching", "beating", "heating", "walked", "talking", "chess",
+	"weight",  "height",   "fainter",  "painter",  "waiting", "bloody",  "chests", NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
 static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
 static const char *const en_unit_last[] = {"last", "past", NULL};
 static const char *const en_family[] = {
-	"mum",      "mom",     "mother",      "dad",     "father",      "sister", "brother", "wife",   "son",
-	"daughter", "grandma", "grandmother", "grandad", "grandfather", "aunt",   "uncle",   "cousin", "friend",
-	"family",   "nan",     "granny",      "grandpa", "mums",        "moms",   NULL};
+	"mum",       "mom",      "mother",    "dad",         "father",  "sister",      "brother",       "wife",
+	"son",       "daughter", "grandma",   "grandmother", "grandad", "grandfather", "aunt",          "uncle",
+	"cousin",    "friend",   "family",    "nan",         "granny",  "grandpa",     "mums",          "moms",
+	"husband",   "partner",  "boyfriend", "girlfriend",  "fiance",  "kid",         "kids",          "child",
+	"children",  "toddler",  "baby",      "niece",       "nephew",  "grandson",    "granddaughter", "auntie",
+	"neighbour", "neighbor", "colleague", "coworker",    "boss",    "dads",        "sons",          "daughters",
+	"husbands",  "wifes",    "hubby",     "old",         NULL};
 static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers", NULL};
 static const char *const en_first_person[] = {"i", "im", "ive", "me", "myself", NULL};
 static const char *const en_hours[] = {"hour", "hours", NULL};
 static const char *const en_half[] = {"and a half", "and half", NULL};
 static const char *const en_per[] = {"once", "twice", "times", "per", "every", NULL};
 static const char *const en_pain_words[] = {"pain", "ache", "hurts", "back", "started", "began", NULL};
+
+/* words between a list's items and their place: "numbness or tingling in both my legs" */
+static const char *const en_fillers[] = {"in",  "my",    "the", "of",  "on",  "both", "either", "down", "around", "at",
+					 "to",  "a",     "an",  "any", "all", "from", "into",   "up",   "your",   "his",
+					 "her", "their", "our", "me",  "or",  "and",  "nor",    NULL};
+
+/* words between a thing and a post-negation said of it: "my walking is fine", "legs feel ok" */
+static const char *const en_copulas[] = {"is",         "are",       "was",        "were",   "feel",  "feels", "felt",
+					 "seems",      "seem",      "looks",      "look",   "been",  "all",   "totally",
+					 "completely", "perfectly", "absolutely", "pretty", "totes", NULL};
+
+/* a habit's or a job's years are not the pain's: "smoked 20 a day for 30 years" */
+static const char *const en_habits[] = {"smoked",  "smoking", "smoker", "smoke",   "smokes",   "worked",
+					"working", "job",     "career", "married", "drank",    "drinking",
+					"vaping",  "vaped",   "firm",   "company", "employed", NULL};
+
+/* words that open a clause of their own after a comma: "no fever, just chest pain" */
+static const char *const en_openers[] = {"just", "only", "actually", "although", "except", "instead", NULL};
+
+static const char *const en_possessives[] = {"my", "our", "his", "her", "their", "your", NULL};
 
 /* ------------------------------------------------------------------ Spanish */
 
@@ -512,6 +574,31 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)
 {
 	return (unsigned)lang < HH_LANG_COUNT ? &langs[lang] : &langs[HH_LANG_EN];
+}
+
+int hh_tp_filler(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_fillers, word); /* Spanish: none yet, a gap stays a gap */
+}
+
+int hh_tp_copula(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_copulas, word); /* Spanish: none yet */
+}
+
+int hh_tp_habit(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_habits, word); /* Spanish: none yet */
+}
+
+int hh_tp_opener(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_openers, word); /* Spanish: none yet */
+}
+
+int hh_tp_possessive(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_possessives, word); /* Spanish: none yet */
 }
 
 int hh_tp_in(const char *const *list, const char *word)

@@ -11,6 +11,10 @@
  * "tingling", "tingly"). A code's "partial" phrases name only part of what
  * its question asks ("numbness" for leg_weakness_numbness): they can make
  * the code "I don't know", never a yes, and a denial of them denies nothing.
+ * Its "opposite" phrases name the opposite of a yes ("comes and goes" for
+ * constant_pain, "sitting doesn't bother it" for worse_sitting): read, they
+ * deny the code (a denied red flag is a mention, never absent); denied, they
+ * say yes; hedged, "I don't know".
  *
  * A code's "concepts" generalise its phrases: a concept is two to four
  * groups of words, and it names the code when one word (or short phrase)
@@ -20,6 +24,16 @@
  * their Snowball stem ("numbness" and "numb" alike), a word ending in "*"
  * by the word it begins. Negation and hedging read a concept's words as
  * they read a phrase's, words between its groups included.
+ *
+ * A code whose question asks several things in one ("weakness or numbness
+ * in your legs, tingling, or unsteady walking?") lists its "parts", each a
+ * list of words compared like a concept's ([["weak*", "strength"],
+ * ["numb*"], ["tingl*", "pins and needles"], ["walk*", "balance"]]). The
+ * text denies such a code only when its denials, taken together, reach a
+ * word of every part ("no weakness, numbness or tingling in my legs,
+ * walking fine"); "no numbness in my legs" denies nothing. A code without
+ * parts is one thing: any denial of it denies it, except of a "partial"
+ * phrase alone.
  */
 #ifndef HEALTHHUB_PHRASES_H
 #define HEALTHHUB_PHRASES_H
@@ -37,6 +51,7 @@
 #define HH_CONCEPT_MAX_GROUPS 4 /* groups in one concept */
 #define HH_CONCEPT_MAX_WORDS 4  /* words in one group entry ("cant feel", "down there") */
 #define HH_CONCEPT_SPAN 8       /* tokens from a concept's first word to its last */
+#define HH_PARTS_MAX 8          /* parts of one code's question */
 
 enum hh_phrase_target {
 	HH_PHRASE_CODE = 0,   /* names a symptom code */
@@ -47,6 +62,7 @@ struct hh_phrase {
 	enum hh_phrase_target target;
 	const char *name;    /* the code or region name */
 	int partial;         /* 1: names part of the code's question only */
+	int opposite;        /* 1: names the code's opposite ("comes and goes" for constant_pain): a no */
 	const char *country; /* "GB": this country only; NULL: every country */
 	const char **words;  /* normalised words; "*" is a gap */
 	unsigned char *stem; /* stem[i]: words[i] matches any word it begins */
@@ -67,6 +83,14 @@ struct hh_concept {
 	unsigned n_groups;
 };
 
+/* The parts of one code's question: its words, each tagged with its part (group). */
+struct hh_code_parts {
+	const char *code;
+	unsigned n_parts;
+	struct hh_concept_word *words; /* concept NULL, group the part */
+	size_t n_words;
+};
+
 /* One language's phrases, compiled. Lives in a content's arena. */
 struct hh_phrasebook {
 	enum hh_lang lang;
@@ -82,7 +106,12 @@ struct hh_phrasebook {
 	struct hh_concept_word *cw_stem, *cw_pfx;
 	size_t n_cw_stem, n_cw_pfx;
 	unsigned char cw_pair[8192]; /* bit per first two bytes of an entry's first word: a word worth stemming */
+	struct hh_code_parts *parts; /* the codes whose question has parts */
+	size_t n_parts;
 };
+
+/* The parts of code's question in book, or NULL (one thing). */
+const struct hh_code_parts *hh_phrases_parts(const struct hh_phrasebook *book, const char *code);
 
 /*
  * Checks a phrases file (root, borrowed) of language lang against the
@@ -90,7 +119,8 @@ struct hh_phrasebook {
  * region, a phrase empty, too long, of more than HH_PHRASE_MAX_WORDS words,
  * starting or ending with a gap, made only of negation or hedging words,
  * or whose words begin a negation or hedging word ("no*"), a phrase given
- * twice or under two codes (in one country), an unknown country. A c
+ * twice or under two codes (in one country), an unknown country, parts
+ * given for a country or more than HH_PARTS_MAX of them. A c
  * without symptoms (a file checked alone) leaves the codes unchecked.
  * Returns the phrasebook in c's arena, or NULL when anything was wrong.
  */

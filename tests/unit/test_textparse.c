@@ -143,9 +143,93 @@ static const struct expect cases[] = {
 	{"my back hurts but my chest is fine", HH_LANG_EN, "US", "chest_pain", '-'},
 	{"nothing in my chest. It clenches when I lift", HH_LANG_EN, "US", "chest_pain", '-'},
 	{"my chest keeps clenching", HH_LANG_EN, "US", "chest_pain", 'S'},
+	/* batch G's writer: very bad pain, a hedge that opens the next clause, a day that is no night */
+	{"my back is KILLING me", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	{"my heart is racing, I think I might be having a panic attack", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"went to the ER last night for chest tightness and upper back pain", HH_LANG_EN, "US", "night_pain", '-'},
+	{"its not chest pain exactly, more a pressure behind my breastbone", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"had an epidural steroid injection 3 weeks ago", HH_LANG_EN, "GB", "osteoporosis_or_steroids", '-'},
+	{"not sure if i'm pregnant, my period is late", HH_LANG_EN, "GB", "pregnant", 'S'},
+	{"Sudden severe pain in my upper back, came from nowhere", HH_LANG_EN, "US", "sudden_tearing_pain", 'S'},
+	{"took 2 paracetamol 4 times a day", HH_LANG_EN, "GB", "repetitive_tasks", '-'},
+	/* typos: a letter more or less in a five-letter word, a letter changed in a longer one */
+	{"pain in my chesst", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"my eyes are yelow", HH_LANG_EN, "GB", "yellow_skin_eyes", 'S'},
+	{"feel nautious and sweaty", HH_LANG_EN, "GB", "sweating_sick_dizzy", 'S'},
+	{"i heard my heart", HH_LANG_EN, "GB", "fast_heartbeat", '-'},
+	/* after a comma, a denial goes on over a list, not into a clause of its own */
+	{"no fever, just chest pain", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "chest_pain", '-'},
+	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "unexplained_weight_loss",
+	 '-'},
+	{"a little bit of a fever I think not sure", HH_LANG_EN, "GB", "fever", 'U'},
+	{"58M w/ hx of ca (prostate, 2019). SOB at rest", HH_LANG_EN, "GB", "breathing_difficulty", 'S'},
+	{"My husband had a stroke last year", HH_LANG_EN, "GB", "stroke_signs", '-'},
+	{"My 14-year-old has scoliosis", HH_LANG_EN, "GB", "known_spine_condition", '-'},
+	{"no reason I can think of", HH_LANG_EN, "GB", "no_clear_cause", 'S'},
+	/* opposite phrases: a no to a pattern, a denied mention of a red flag */
+	{"It's worse standing up for a long time, fine when I sit", HH_LANG_EN, "GB", "worse_sitting", 'A'},
+	{"Sitting at work doesn't bother it at all", HH_LANG_EN, "GB", "worse_sitting", 'A'},
+	{"it comes and goes", HH_LANG_EN, "GB", "constant_pain", '-'},
+	{"maybe it comes and goes", HH_LANG_EN, "GB", "constant_pain", 'U'},
+	{"no falls, knocks or accidents", HH_LANG_EN, "GB", "major_trauma", '-'},
+	{"Never had cancer until last year, breast", HH_LANG_EN, "GB", "cancer_history", 'S'},
+	/* a hedge that starts with "not" is a hedge, never a denial */
+	{"not entirely sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"not totally sure about a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"i'm not 100% sure if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"hard to tell if i have a fever", HH_LANG_EN, "GB", "fever", 'U'},
+	{"i reckon i've got a temperature", HH_LANG_EN, "GB", "fever", 'U'},
 	/* a concept's full reading replaces a partial phrase of its code ("de repente" alone is a maybe) */
 	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
 };
+
+/*
+ * The parts of a question: a code is denied (a denied mention) only when
+ * the denials reach every part of what its question asks.
+ */
+static const struct {
+	const char *text;
+	const char *code;
+	int denied; /* 1: a denied mention of code; 0: none (nor any other status) */
+} parts_cases[] = {
+	{"no numbness in my legs", "leg_weakness_numbness", 0},
+	{"no fever or numbness", "leg_weakness_numbness", 0},
+	{"no weakness or numbness or tingling in my legs, walking fine", "leg_weakness_numbness", 1},
+	{"i dont have any numbness, tingling or weakness in my legs and my walking is fine", "leg_weakness_numbness",
+	 1},
+	{"No numbness. No tingling. Legs not weak. Walking normal.", "leg_weakness_numbness", 1},
+	{"not dizzy", "sweating_sick_dizzy", 0},
+	{"no night sweats", "sweating_sick_dizzy", 0},
+	{"no sweating, no nausea, not dizzy", "sweating_sick_dizzy", 1},
+	{"no numbness in my arms", "arm_numbness_tingling", 0},
+	{"No tingling, no numb arms.", "arm_numbness_tingling", 1},
+	{"no vomiting", "abdominal_pain_vomiting", 0},
+	{"doesnt wake me up", "night_pain", 0},
+	{"no loss of bladder control", "bladder_bowel_control_loss", 0},
+	{"no problems with my waterworks or bowels", "bladder_bowel_control_loss", 1},
+	{"not on steroids", "osteoporosis_or_steroids", 0},
+	{"no trauma", "major_trauma", 1},
+	{"no rash", "one_sided_rash", 1},
+	{"no chest pain", "chest_pain", 1},
+};
+
+static void test_parts(void)
+{
+	for (size_t i = 0; i < HH_ARRAY_LEN(parts_cases); i++) {
+		struct hh_textparse_result r;
+		parse(parts_cases[i].text, HH_LANG_EN, "GB", &r);
+		const struct hh_mention *m = code_mention(&r, parts_cases[i].code);
+		int denied = m != NULL && m->status == HH_MENTION_DENIED;
+		if (denied != parts_cases[i].denied || (m != NULL && !denied)) {
+			fprintf(stderr, "parts \"%s\": %s denied %d, want %d\n", parts_cases[i].text,
+				parts_cases[i].code, denied, parts_cases[i].denied);
+			dump(parts_cases[i].text, &r);
+		}
+		CHECK(denied == parts_cases[i].denied && (m == NULL || denied));
+		CHECK(where(&r, parts_cases[i].code) == '-'); /* a red flag denied is never absent */
+	}
+}
 
 static void test_cases(void)
 {
@@ -196,7 +280,36 @@ static const struct number_case numbers[] = {
 	{"tengo cuarenta y un años", HH_LANG_ES, 41, -1},
 	/* hours, halves, how often */
 	{"dull backache for 48 hours", HH_LANG_EN, -1, 2},
-	{"started 3 hours ago", HH_LANG_EN, -1, -1},
+	{"started 3 hours ago", HH_LANG_EN, -1, -1}, /* hours ago: left out, as the labelled sets leave it */
+	{"SUDDEN RIPPING PAIN OUT OF NOWHERE 20 MIN AGO", HH_LANG_EN, -1, -1},
+	{"45 y/o, took 2 advil 20 minutes ago", HH_LANG_EN, 45, -1},
+	{"words all jumbled for a few minutes. back pain", HH_LANG_EN, -1, -1},
+	{"i work 10 hour shifts, 4 days a week", HH_LANG_EN, -1, -1},
+	{"smoker 30 yrs", HH_LANG_EN, -1, -1},
+	{"ex smoker (smoked for 30 years)", HH_LANG_EN, -1, -1},
+	{"used to shoot up, clean 4 years now", HH_LANG_EN, -1, -1},
+	{"my back hurts since last week", HH_LANG_EN, -1, -1},
+	{"went to the ER last night for chest pain", HH_LANG_EN, -1, -1},
+	{"tripped on the kerb yesterday, sore since", HH_LANG_EN, -1, 1},
+	{"m 45. desk job", HH_LANG_EN, 45, -1},
+	{"F/52, upper back pain", HH_LANG_EN, 52, -1},
+	{"sweating buckets. 61. came on suddenly", HH_LANG_EN, 61, -1},
+	{"back pain<br>age 29<br>2 months<br>", HH_LANG_EN, 29, 60},
+	{"back pain 2 years", HH_LANG_EN, -1, 730}, /* years under ten alone: how long, not an age */
+	{"lifted my 5 year old out of her car seat. I'm 34", HH_LANG_EN, 34, -1},
+	{"He's 7 and thinks it's hilarious. 39.", HH_LANG_EN, 39, -1},
+	{"been there for too weeks", HH_LANG_EN, -1, 14},
+	{"Been lifting boxes for the same firm for 20 years", HH_LANG_EN, -1, -1},
+	{"Deadlifted 315 yesterday and now my mid back hurts", HH_LANG_EN, -1, 1},
+	{"it's there 24/7", HH_LANG_EN, -1, -1},
+	{"- upper back pain, left side\n- 3 weeks\n- numb legs: yes, both, started yesterday", HH_LANG_EN, -1, 21},
+	{"I'm 12 weeks along", HH_LANG_EN, -1, -1},
+	{"Pins and needles round my bum since yesterday. Mid back pain that started a week ago", HH_LANG_EN, -1, 7},
+	{"can't pee properly since yesterday and my back really hurts", HH_LANG_EN, -1, 1},
+	{"smoked 20 a day for 30 years", HH_LANG_EN, -1, -1},
+	{"worked as a builder for 25 years", HH_LANG_EN, -1, -1},
+	{"back pain for half a year", HH_LANG_EN, -1, 182},
+	{"my stomach hurts, threw up this morning", HH_LANG_EN, -1, -1},
 	{"pain for a week and a half", HH_LANG_EN, -1, 10},
 	{"desde hace un mes y medio", HH_LANG_ES, -1, 45},
 	{"hunched over a laptop 10 hours a day", HH_LANG_EN, -1, -1},
@@ -406,6 +519,21 @@ static void test_phrase_checks(void)
 			    "negation or hedging words only"));
 }
 
+static void test_parts_checks(void)
+{
+	const char *rel = "triage/phrases.json";
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": []}}}", "1 to 8 parts"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": [[\"hot\"], []]}}}", "not empty"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": [[\"hot\"], [\"nev*\"]]}}}",
+			    "begins a negation"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"parts\": [[\"hot\"], [\"not\"]]}}}",
+			    "is a negation or hedging word"));
+	CHECK(phrases_diags(rel,
+			    "{\"codes\": {}, \"countries\": {\"GB\": {\"codes\": {\"fever\": {\"parts\": "
+			    "[[\"hot\"]]}}}}}",
+			    "not to one country"));
+}
+
 static void test_concept_checks(void)
 {
 	const char *rel = "triage/phrases.json";
@@ -565,6 +693,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	test_cases();
+	test_parts();
+	test_parts_checks();
 	test_denied_red_flag_is_a_mention();
 	test_numbers();
 	test_utf8_decode();
