@@ -384,6 +384,7 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"duele igual", HH_TP_PSEUDO},
 	{"no es que", HH_TP_PSEUDO},
 	{"no es que no", HH_TP_PSEUDO},
+	{"desde hace", HH_TP_PSEUDO},
 	{"creo", HH_TP_POST_HEDGE},
 	{"quizas", HH_TP_POST_HEDGE},
 	{"quiza", HH_TP_POST_HEDGE},
