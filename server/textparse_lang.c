@@ -517,7 +517,7 @@ static const struct hh_tp_numword es_numwords[] = {
 };
 
 /* Units of time, and what people count besides time ("tengo 28 ninos en clase" is no age);
- * the English ones for Spanglish ("desde hace two weeks"). */
+ * the English ones for Spanglish ("desde hace two weeks"), and the diminutives ("una semanita"). */
 static const struct hh_tp_unit es_units[] = {
 	{"dia", 1},         {"dias", 1},        {"noche", 1},      {"noches", 1},     {"semana", 7},
 	{"semanas", 7},     {"quincena", 15},   {"quincenas", 15}, {"mes", 30},       {"meses", 30},
@@ -532,10 +532,12 @@ static const struct hh_tp_unit es_units[] = {
 	{"cafes", 0},       {"pulsaciones", 0}, {"latidos", 0},    {"mmhg", 0},       {"gramos", 0},
 	{"millas", 0},      {"day", 1},         {"days", 1},       {"week", 7},       {"weeks", 7},
 	{"month", 30},      {"months", 30},     {"year", 365},     {"years", 365},    {"hours", 0},
-	{"meters", 0},      {"pounds", 0},      {"lbs", 0},
+	{"meters", 0},      {"semanita", 7},    {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
+	{"diita", 1},       {"diitas", 1},      {"anito", 365},    {"anitos", 365},   {"pounds", 0},
+	{"lbs", 0},
 };
 
-static const char *const es_years[] = {"anos", "ano", "years", "year", NULL};
+static const char *const es_years[] = {"anos", "ano", "anitos", "years", "year", NULL};
 static const char *const es_age_after[] = {"de edad", "edad", "old", NULL};
 static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", "im", NULL};
 static const char *const es_dur_before[] = {"hace",    "durante",  "desde",   "por",     "llevo",
