@@ -558,7 +558,9 @@ static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
 static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
 					"abuelo", "tia",    "tio",    "prima",   "primo",   "hija",    "hijo",
-					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   NULL};
+					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   "nene",
+					"nena",   "nino",   "nina",   "bebe",    "nieto",   "nieta",   "suegra",
+					"suegro", "novio",  "novia",  "pareja",  "vecina",  "vecino",  NULL};
 static const char *const es_family_verbs[] = {"tiene",
 					      "tuvo",
 					      "tenia",
