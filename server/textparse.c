@@ -690,10 +690,27 @@ static void scope_inside(const struct reader *r, const struct match *m, struct s
 		}
 }
 
+/*
+ * A mention that says its own no ("no puedo orinar", "no siento las piernas",
+ * "no feeling down there") names the symptom: a denial before it, one item
+ * earlier in the list ("no tengo fiebre, no puedo orinar"), does not turn it
+ * into a denial. A hedge before it still makes it uncertain.
+ */
+static int own_negation(const struct reader *r, const struct match *m)
+{
+	const struct tok *t = &r->t[m->from];
+	for (size_t k = 0; !t->punct && k < r->L->n_triggers; k++)
+		if (r->L->triggers[k].kind == HH_TP_PRE_NEG && strcmp(r->L->triggers[k].words, t->w) == 0)
+			return 1;
+	return 0;
+}
+
 static enum hh_mention_status status_of(const struct reader *r, const struct match *m, int *other)
 {
 	struct scope s = {0, 0, 0};
 	scope_before(r, m, &s);
+	if (own_negation(r, m))
+		s.neg = 0;
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
 	*other = s.other;
