@@ -694,15 +694,20 @@ static void scope_inside(const struct reader *r, const struct match *m, struct s
  * A mention that says its own no ("no puedo orinar", "no siento las piernas",
  * "no feeling down there") names the symptom: a denial before it, one item
  * earlier in the list ("no tengo fiebre, no puedo orinar"), does not turn it
- * into a denial. A hedge before it still makes it uncertain.
+ * into a denial. A hedge before it still makes it uncertain. A no that also
+ * joins a list ("ni", listed as a soft trigger too) carries the denial before
+ * it: "no me duele ni en reposo" stays denied.
  */
 static int own_negation(const struct reader *r, const struct match *m)
 {
 	const struct tok *t = &r->t[m->from];
+	int neg = 0, joins = 0;
 	for (size_t k = 0; !t->punct && k < r->L->n_triggers; k++)
-		if (r->L->triggers[k].kind == HH_TP_PRE_NEG && strcmp(r->L->triggers[k].words, t->w) == 0)
-			return 1;
-	return 0;
+		if (strcmp(r->L->triggers[k].words, t->w) == 0) {
+			neg |= r->L->triggers[k].kind == HH_TP_PRE_NEG;
+			joins |= r->L->triggers[k].kind == HH_TP_SOFT;
+		}
+	return neg && !joins;
 }
 
 static enum hh_mention_status status_of(const struct reader *r, const struct match *m, int *other)

@@ -437,6 +437,7 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"e", HH_TP_SOFT},
 	{"o", HH_TP_SOFT},
 	{"u", HH_TP_SOFT},
+	{"ni", HH_TP_SOFT}, /* a PRE_NEG above: only says that "ni" continues a denial (textparse.c own_negation) */
 	{"tambien", HH_TP_SOFT},
 	{"ademas", HH_TP_SOFT},
 };
