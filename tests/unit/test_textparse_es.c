@@ -51,6 +51,8 @@ static const struct {
 	{"no, no puedo respirar", "breathing_difficulty", "present"},
 	{"creo que no puedo orinar", "bladder_bowel_control_loss", "uncertain"},
 	{"no tengo fiebre, ni problemas para orinar", "bladder_bowel_control_loss", "denied"},
+	{"no me duele ni en reposo ni de noche", "night_pain", "denied"},
+	{"el dolor no se me quita ni acostado", "night_pain", "present"},
 	/* denials after the word, and reflexive "se" (not "no se") */
 	{"Fiebre no tengo.", "fever", "denied"},
 	{"fiebre negativa", "fever", "denied"},
