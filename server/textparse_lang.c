@@ -600,8 +600,8 @@ static const char *const es_not_duration[] = {"embarazada", "embarazo",  "de emb
 					      "trabaje",    "trabajado", "trabajando",  "jubilado",     "jubilada",
 					      "casada",     "casado",    NULL};
 static const char *const es_joiners[] = {"y", NULL};
-static const char *const es_no_correct[] = {"pecha",  "pesado",   "sentada",  "sentado",
-					    "cuesta", "madreada", "madreado", NULL};
+static const char *const es_no_correct[] = {"pecha",    "pesado", "sentada", "sentado",  "cuesta",    "madreada",
+					    "madreado", "pincha", "pinchan", "pinchazo", "pinchazos", NULL};
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
 static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
@@ -632,7 +632,10 @@ static const char *const es_first_person[] = {"yo", "tengo", "soy", "me", "cumpl
 static const char *const es_hours[] = {"hora", "horas", NULL};
 static const char *const es_half[] = {"y media", "y medio", NULL};
 static const char *const es_per[] = {"vez", "veces", "por", "cada", NULL};
-static const char *const es_pain_words[] = {"dolor", "duele", "espalda", "empezo", "comenzo", "molesta", NULL};
+/* the pain spoken of again, or the episode that started it ("tomo Sintrom y me cai hace 2 dias") */
+static const char *const es_pain_words[] = {"dolor",   "duele",  "espalda", "empezo", "comenzo",
+					    "molesta", "empece", "cai",     "caido",  "cayo",
+					    "golpee",  "pegue",  "lesione", "torci",  NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] = {en_triggers,     HH_ARRAY_LEN(en_triggers),
