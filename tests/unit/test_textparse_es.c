@@ -89,6 +89,14 @@ static const struct {
 	{"desde el segundo embarazo", "pregnant", "-"},
 	{"mi columna se ve torcida", "sudden_movement", "-"},
 	{"no puedo ni currar", "stops_daily_activities", "present"},
+	/* concept words whose stem another word shares (pis/pisar, trabajo/trabajar, sentado/senti) */
+	{"me duele al pisar", "pain_or_blood_peeing", "-"},
+	{"vivo en un tercer piso y no puedo subir", "bladder_bowel_control_loss", "-"},
+	{"trabajo al aire libre", "breathing_difficulty", "-"},
+	{"me senti peor ayer", "worse_sitting", "-"},
+	{"no puedo dormir y me duele la pierna", "leg_weakness_numbness", "-"},
+	{"cuando subo el brazo me duele la espalda", "pain_spreading_arm_jaw", "-"},
+	{"me arde al hacer pipi", "pain_or_blood_peeing", "present"},
 };
 
 static void test_cases(void)
