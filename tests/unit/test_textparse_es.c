@@ -52,6 +52,8 @@ static const struct {
 	{"creo que no puedo orinar", "bladder_bowel_control_loss", "uncertain"},
 	{"no tengo fiebre, ni problemas para orinar", "bladder_bowel_control_loss", "denied"},
 	{"no me duele ni en reposo ni de noche", "night_pain", "denied"},
+	{"no noto nada raro en las piernas", "leg_weakness_numbness", "denied"},
+	{"no siento nada en las piernas", "leg_weakness_numbness", "present"},
 	{"el dolor no se me quita ni acostado", "night_pain", "present"},
 	/* denials after the word, and reflexive "se" (not "no se") */
 	{"Fiebre no tengo.", "fever", "denied"},
