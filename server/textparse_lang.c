@@ -481,6 +481,8 @@ static const struct hh_tp_abbrev es_abbrevs[] = {
 	{"molestias", "dolor"},
 	{"omoplatos", "omoplato"},
 	{"dsd", "desde"},
+	{"anios", "anos"},
+	{"anio", "ano"},
 	{"toy", "estoy"},
 	{"tngo", "tengo"},
 	{"gripa", "gripe"},
