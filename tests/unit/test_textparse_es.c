@@ -53,6 +53,8 @@ static const struct {
 	{"no tengo fiebre, ni problemas para orinar", "bladder_bowel_control_loss", "denied"},
 	{"no me duele ni en reposo ni de noche", "night_pain", "denied"},
 	{"no noto nada raro en las piernas", "leg_weakness_numbness", "denied"},
+	{"no puedo estar mucho tiempo sentado porque me duele", "worse_sitting", "present"},
+	{"no me duele estar sentado", "worse_sitting", "denied"},
 	{"no siento nada en las piernas", "leg_weakness_numbness", "present"},
 	{"el dolor no se me quita ni acostado", "night_pain", "present"},
 	/* denials after the word, and reflexive "se" (not "no se") */
