@@ -714,10 +714,14 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 {
 	struct scope s = {0, 0, 0};
 	scope_before(r, m, &s);
-	if (own_negation(r, m))
-		s.neg = 0;
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
+	if (own_negation(r, m)) {
+		struct scope own = {0, 0, 0}; /* only what comes after it or inside it denies it */
+		scope_after(r, m, &own);
+		scope_inside(r, m, &own);
+		s.neg = own.neg;
+	}
 	*other = s.other;
 	return s.hedge ? HH_MENTION_UNCERTAIN : s.neg ? HH_MENTION_DENIED : HH_MENTION_PRESENT;
 }
