@@ -1161,6 +1161,8 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w)                                   ? e
 		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
 											       : -1;
+	if (e + 1 < r->n && r->t[e + 1].covered && (!strcmp(r->t[e].w, "de") || !strcmp(r->t[e].w, "of")))
+		return 0; /* "tengo 38 de fiebre": the code's measure told after it, not an age */
 	int j = n->from > 0 && r->t[n->from - 1].punct == ':' ? n->from - 1 : n->from;
 	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
 	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
