@@ -122,6 +122,8 @@ static void test_numbers(void)
 	CHECK(number("Hi, soy de Texas, 31 years old", 1) == 31);
 	CHECK(number("ayer me agache a levantar a mi nene de 3 anos", 1) == -1);
 	CHECK(number("hace una semanita que me duele", 0) == 7);
+	CHECK(number("tengo 38 de fiebre desde ayer", 1) == -1);
+	CHECK(number("mujer de 45, con 39 de fiebre", 1) == 45);
 	CHECK(number("estoy embarazada de 30 semanas y me duele desde hace 4 dias", 0) == 4);
 }
 
