@@ -817,6 +817,26 @@ static void scope_inside(const struct reader *r, const struct match *m, struct s
 		}
 }
 
+/*
+ * A mention that says its own no ("no puedo orinar", "no siento las piernas",
+ * "no feeling down there") names the symptom: a denial before it, one item
+ * earlier in the list ("no tengo fiebre, no puedo orinar"), does not turn it
+ * into a denial. A hedge before it still makes it uncertain. A no that also
+ * joins a list ("ni", listed as a soft trigger too) carries the denial before
+ * it: "no me duele ni en reposo" stays denied.
+ */
+static int own_negation(const struct reader *r, const struct match *m)
+{
+	const struct tok *t = &r->t[m->from];
+	int neg = 0, joins = 0;
+	for (size_t k = 0; !t->punct && k < r->L->n_triggers; k++)
+		if (strcmp(r->L->triggers[k].words, t->w) == 0) {
+			neg |= r->L->triggers[k].kind == HH_TP_PRE_NEG;
+			joins |= r->L->triggers[k].kind == HH_TP_SOFT;
+		}
+	return neg && !joins;
+}
+
 static enum hh_mention_status status_of(const struct reader *r, const struct match *m, int *other)
 {
 	struct scope s = {0, 0, 0};
@@ -827,6 +847,12 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 		s.neg = 0;
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
+	if (own_negation(r, m)) {
+		struct scope own = {0, 0, 0}; /* only what comes after it or inside it denies it */
+		scope_after(r, m, &own);
+		scope_inside(r, m, &own);
+		s.neg = own.neg;
+	}
 	*other = s.other;
 	return s.hedge ? HH_MENTION_UNCERTAIN : s.neg ? HH_MENTION_DENIED : HH_MENTION_PRESENT;
 }
@@ -1313,6 +1339,8 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w)                                   ? e
 		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
 											       : -1;
+	if (e + 1 < r->n && r->t[e + 1].covered && (!strcmp(r->t[e].w, "de") || !strcmp(r->t[e].w, "of")))
+		return 0; /* "tengo 38 de fiebre": the code's measure told after it, not an age */
 	int j = n->from > 0 && r->t[n->from - 1].punct == ':' ? n->from - 1 : n->from;
 	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
 	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
