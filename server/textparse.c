@@ -737,6 +737,29 @@ static int list_goes_on(const struct reader *r, int c)
 	return k >= r->n || !(r->t[k].punct || r->t[k].kind == HH_TP_TERM + 1 || hh_tp_opener(r->lang, r->t[k].w));
 }
 
+/*
+ * Is what follows the comma at c an item of the list a no at trig opens: a
+ * list the no announces with a colon ("I do NOT have: a fever, chest pain,
+ * a rash"), or one of alternatives closed by "or" or "nor" before its
+ * sentence ends ("no fever, cough or chest pain")? Only then does the no
+ * reach past the comma. Otherwise the words after a comma may be a
+ * statement of their own ("no chest pain, heart racing"; "no fever, cant
+ * pee"): they are read as they stand, never as a no carried over.
+ */
+static int list_of_noes(const struct reader *r, int trig, int c)
+{
+	for (int k = trig + 1; k < c; k++)
+		if (r->t[k].punct == ':')
+			return 1;
+	for (int k = c + 1; k < r->n; k++) {
+		if (r->t[k].punct == '.' || r->t[k].kind == HH_TP_TERM + 1)
+			return 0;
+		if (!r->t[k].punct && hh_tp_list_or(r->lang, r->t[k].w))
+			return 1;
+	}
+	return 0;
+}
+
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
 	int words = 0, item = 0, soft = 0, comma = -1; /* item: words since the last comma crossed */
@@ -762,6 +785,8 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			return; /* after "and" or ",", only a list of plain phrases shares the negation */
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
 			if (comma >= 0 && !list_goes_on(r, comma))
+				return;
+			if (t->kind == HH_TP_PRE_NEG + 1 && comma >= 0 && !list_of_noes(r, j, comma))
 				return;
 			apply_kind(s, t->kind);
 			j = t->trig_from;

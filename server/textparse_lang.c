@@ -351,6 +351,9 @@ static const char *const en_openers[] = {"just", "only", "actually", "although",
 
 static const char *const en_possessives[] = {"my", "our", "his", "her", "their", "your", NULL};
 
+static const char *const en_list_or[] = {"or", "nor", NULL};
+static const char *const es_list_or[] = {"o", "u", "ni", NULL};
+
 /* ------------------------------------------------------------------ Spanish */
 
 static const struct hh_tp_trigger es_triggers[] = {
@@ -759,6 +762,11 @@ int hh_tp_habit(enum hh_lang lang, const char *word)
 int hh_tp_opener(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_openers, word); /* Spanish: none yet */
+}
+
+int hh_tp_list_or(enum hh_lang lang, const char *word)
+{
+	return hh_tp_in(lang == HH_LANG_ES ? es_list_or : en_list_or, word);
 }
 
 int hh_tp_possessive(enum hh_lang lang, const char *word)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "fixture.h"
@@ -159,6 +160,12 @@ static const struct expect cases[] = {
 	{"i heard my heart", HH_LANG_EN, "GB", "fast_heartbeat", '-'},
 	/* after a comma, a denial goes on over a list, not into a clause of its own */
 	{"no fever, just chest pain", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	/* a no reaches past a comma only into a list it announces (a colon) or one of alternatives ("or") */
+	{"no chest pain, heart racing", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"no fever, cant pee", HH_LANG_EN, "GB", "bladder_bowel_control_loss", 'S'},
+	{"no fever, legs numb", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	{"no fever, cough or chest pain", HH_LANG_EN, "GB", "chest_pain", '-'},
+	{"no tengo fiebre, me late muy rápido el corazón", HH_LANG_ES, "ES", "fast_heartbeat", 'S'},
 	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "chest_pain", '-'},
 	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "unexplained_weight_loss",
 	 '-'},
@@ -431,6 +438,21 @@ static int red_flag_absent(const struct hh_textparse_result *r)
 	return 0;
 }
 
+/* Does text hold a word that makes a list of alternatives ("or", "nor", "o", "u", "ni") or a colon? */
+static int has_list_word(const char *text)
+{
+	static const char *const words[] = {"or", "nor", "o", "u", "ni"};
+	char copy[1024];
+	snprintf(copy, sizeof(copy), "%s", text);
+	if (strchr(copy, ':') != NULL)
+		return 1;
+	for (char *save = NULL, *w = strtok_r(copy, " ,.", &save); w != NULL; w = strtok_r(NULL, " ,.", &save))
+		for (size_t i = 0; i < HH_ARRAY_LEN(words); i++)
+			if (strcasecmp(w, words[i]) == 0)
+				return 1;
+	return 0;
+}
+
 static void property(enum hh_lang lang, const char *const *pieces, size_t n_pieces, const char *const *denials,
 		     size_t n_denials)
 {
@@ -440,9 +462,16 @@ static void property(enum hh_lang lang, const char *const *pieces, size_t n_piec
 		random_text(text, sizeof(text), pieces, n_pieces, 1 + (int)(next_rand() % 24));
 		parse(text, lang, (next_rand() & 1) ? "GB" : "US", &a);
 		CHECK(!red_flag_absent(&a));
-		/* a denial as a sentence of its own, before or after */
+		/*
+		 * a denial as a sentence of its own, before or after; or before it
+		 * after a comma ("no chest pain, heart racing"), where what follows
+		 * is not a list of alternatives the no could reach
+		 */
 		const char *d = denials[next_rand() % n_denials];
-		if (next_rand() & 1)
+		unsigned how = next_rand() % 3;
+		if (how == 2 && !has_list_word(text))
+			snprintf(more, sizeof(more), "%s, %s", d, text);
+		else if (how == 1)
 			snprintf(more, sizeof(more), "%s. %s", d, text);
 		else
 			snprintf(more, sizeof(more), "%s. %s", text, d);
