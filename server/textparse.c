@@ -1301,6 +1301,10 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (n->loose && n->from > 0 &&
 	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1)))
 		return e; /* "ten hours a day", "twice a week", "dos veces al dia": how often, not how long */
+	/* "(8, 6 y 2 años)", "aged 8 and 2 years": the unit of a list of numbers (children's ages), not the pain's */
+	if (n->from >= 2 && r->t[n->from - 2].digits &&
+	    (r->t[n->from - 1].punct == ',' || hh_tp_in(r->L->joiners, r->t[n->from - 1].w)))
+		return e;
 	long long days = u->days;
 	/* "4 days a week", "10 hours a day", "3 veces por semana": how often, not how long */
 	int per = list_at(r, r->L->per, e) || unit_at(r, e) != NULL || (e + 1 < r->n && unit_at(r, e + 1) != NULL);
@@ -1380,7 +1384,9 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 												  : n->from - 1;
 	int sex_before = k >= 0 && !r->t[k].punct && hh_tp_in(sex_words, r->t[k].w) && (k == 0 || r->t[k - 1].punct) &&
 			 n->value >= 10;
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before) {
+	/* "madre de tres", "una de dos": "de" before a bare number names an age only when it is a grown-up's */
+	int de_small = n->from > 0 && strcmp(r->t[n->from - 1].w, "de") == 0 && n->value < 10;
+	if ((list_before(r, r->L->age_before, n->from) && !de_small) || sex >= 0 || alone || sex_before) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}

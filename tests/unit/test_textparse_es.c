@@ -118,6 +118,11 @@ static void test_numbers(void)
 	CHECK(number("tengo 28 ninos en clase y tengo 39 anos", 1) == 39);
 	CHECK(number("trabaje 20 anos en la misma fabrica", 1) == -1);
 	CHECK(number("fumo desde hace 30 anos", 0) == -1);
+	/* a list of children's ages, and "madre de tres", are no age nor duration of the writer's */
+	CHECK(number("Soy mamá de tres (8, 6 y 2 años) y me duele la espalda", 1) == -1);
+	CHECK(number("Soy mamá de tres (8, 6 y 2 años) y me duele la espalda", 0) == -1);
+	CHECK(number("mujer de 45 años, dolor desde hace 3 semanas", 1) == 45);
+	CHECK(number("me duele la espalda desde hace 2 años", 0) == 730);
 	CHECK(number("my back me duele desde hace two weeks", 0) == 14);
 	CHECK(number("Hi, soy de Texas, 31 years old", 1) == 31);
 	CHECK(number("ayer me agache a levantar a mi nene de 3 anos", 1) == -1);
