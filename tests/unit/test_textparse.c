@@ -509,7 +509,7 @@ static int phrases_diags(const char *rel, const char *body, const char *want)
 	struct hh_field_src src = {.rel = rel, .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
 	enum hh_lang lang = strncmp(rel, "es/", 3) == 0 ? HH_LANG_ES : HH_LANG_EN;
 	json_t *root = hh_schema_load(&src);
-	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, lang, C) : NULL;
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, lang, C, 0) : NULL;
 	json_decref(root);
 	int found = 0;
 	for (size_t i = 0; i < d.n; i++)
@@ -524,8 +524,30 @@ static int phrases_diags(const char *rel, const char *body, const char *want)
 	return book == NULL && found;
 }
 
+/*
+ * What a server does with a stored file that this binary's word checks
+ * refuse (a newer release's negation words): the phrase is left out and
+ * counted, the rest serves; migrate (stored 0) refuses the file.
+ */
+static void test_stored_phrases(void)
+{
+	const char *body = "{\"codes\": {\"fever\": {\"phrases\": [\"nev*\", \"high temperature\"]}}}";
+	struct hh_diags d = {0};
+	size_t total = 0;
+	struct hh_field_src src = {
+		.rel = "triage/phrases.json", .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
+	json_t *root = hh_schema_load(&src);
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C, 1) : NULL;
+	CHECK(book != NULL && book->n_dropped == 1 && book->n == 1 && d.n == 0);
+	CHECK(root != NULL && hh_phrases_schema(&src, root, HH_LANG_EN, C, 0) == NULL && d.n == 1);
+	json_decref(root);
+	hh_field_src_free(&src);
+	hh_diags_free(&d);
+}
+
 static void test_phrase_checks(void)
 {
+	test_stored_phrases();
 	const char *rel = "triage/phrases.json";
 	CHECK(phrases_diags(rel, "{\"codes\": {\"no_such_code\": {\"phrases\": [\"x y\"]}}}", "not a symptom code"));
 	CHECK(phrases_diags(
@@ -593,7 +615,7 @@ static void test_concept_checks(void)
 		"{\"codes\": {\"fever\": {\"concepts\": [[[\"shiver\", \"shivering\", \"shivers\"], [\"hot\"]]]}}}";
 	struct hh_field_src src = {.rel = rel, .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
 	json_t *root = hh_schema_load(&src);
-	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C, 0) : NULL;
 	CHECK(book != NULL && book->n_concepts == 1 && book->n_cw_stem == 2);
 	json_decref(root);
 	hh_field_src_free(&src);
@@ -608,7 +630,7 @@ static int phrases_digest(const char *body, char out[65])
 	struct hh_field_src src = {
 		.rel = "triage/phrases.json", .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
 	json_t *root = hh_schema_load(&src);
-	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C, 0) : NULL;
 	struct hh_sha256 h;
 	hh_sha256_init(&h);
 	hh_phrases_hash(&h, book);
