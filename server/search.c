@@ -483,8 +483,14 @@ struct hh_search *hh_search_build(const struct hh_content *content, const struct
 	ix->owner = open_db(ix->uri, 0);
 	if (ix->owner == NULL)
 		goto fail;
-	/* the database is this process's memory: no journal, no sync */
-	if (exec(ix->owner, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF") < 0)
+	/*
+	 * The database is this process's memory: no journal, no sync. Pages of
+	 * 16 KiB: each reload copies the last generation page by page
+	 * (sqlite3_backup), and at 5,000 articles of a 20,000-word vocabulary
+	 * 4 KiB pages made that copy two to three times slower for the same
+	 * bytes (and a memdb copy needs the same page size at both ends).
+	 */
+	if (exec(ix->owner, "PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF") < 0)
 		goto fail;
 	if (old != NULL) {
 		sqlite3_backup *b = sqlite3_backup_init(ix->owner, "main", old->owner, "main");
