@@ -47,7 +47,8 @@ void hh_content_free(struct hh_content *c)
 	free(c);
 }
 
-void *hh_content_alloc(struct hh_content *c, size_t n)
+/* n bytes of c's arena, not cleared (what the caller writes whole at once). */
+static void *arena_take(struct hh_content *c, size_t n)
 {
 	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	struct hh_arena_block *b = c->arena->head;
@@ -61,13 +62,20 @@ void *hh_content_alloc(struct hh_content *c, size_t n)
 	}
 	void *p = (char *)b->data + b->used;
 	b->used += need;
-	memset(p, 0, need);
 	return p;
 }
 
+void *hh_content_alloc(struct hh_content *c, size_t n)
+{
+	void *p = arena_take(c, n);
+	memset(p, 0, n);
+	return p;
+}
+
+/* strings are copied whole: a reload copies every unchanged entity's, so they are not cleared first */
 const char *hh_content_strndup(struct hh_content *c, const char *s, size_t n)
 {
-	char *p = hh_content_alloc(c, n + 1);
+	char *p = arena_take(c, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
