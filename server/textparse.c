@@ -118,7 +118,8 @@ static char punct_of(unsigned cp)
 	case ':':
 	case '/':
 	case '(':
-	case ')': return (char)cp;
+	case ')':
+	case '&': return (char)cp; /* "N&V" is a key of its own; "pins & needles" reads "and" (expand) */
 	default: return 0;
 	}
 }
@@ -292,7 +293,7 @@ static void emit_words(struct reader *out, const struct tok *first, const struct
 static int expand_joined(const struct reader *in, struct reader *out, int i)
 {
 	const struct tok *t = in->t;
-	if (t[i].punct || i + 1 >= in->n || (t[i + 1].punct != '/' && t[i + 1].punct != '.'))
+	if (t[i].punct || i + 1 >= in->n || (t[i + 1].punct != '/' && t[i + 1].punct != '.' && t[i + 1].punct != '&'))
 		return 0;
 	char key[WORD_MAX * 2 + 2];
 	if (i + 2 < in->n && !t[i + 2].punct && t[i + 2].start == t[i + 1].end && t[i + 1].start == t[i].end) {
@@ -323,7 +324,7 @@ static void expand(const struct reader *in, struct reader *out)
 			continue;
 		}
 		const struct tok *t = &in->t[i];
-		const char *to = t->punct || t->digits ? NULL : abbrev_of(in->L, t->w);
+		const char *to = t->punct == '&' ? "and" : t->punct || t->digits ? NULL : abbrev_of(in->L, t->w);
 		if (to != NULL)
 			emit_words(out, t, t, to);
 		else
@@ -817,6 +818,21 @@ static void scope_inside(const struct reader *r, const struct match *m, struct s
 		}
 }
 
+/*
+ * A form's yes right after m, as its whole answer: "fever: no, chest pain:
+ * yes", "numb legs - yes", "chest pain? yes". It outweighs a denial before
+ * (the list's "no" was the fever's).
+ */
+static int affirmed(const struct reader *r, const struct match *m)
+{
+	int j = m->to, punct = 0;
+	while (j < r->n && r->t[j].punct && punct < POST_PUNCT) {
+		j++;
+		punct++;
+	}
+	return j < r->n && !r->t[j].punct && hh_tp_affirm(r->lang, r->t[j].w) && (j + 1 >= r->n || r->t[j + 1].punct);
+}
+
 static enum hh_mention_status status_of(const struct reader *r, const struct match *m, int *other)
 {
 	struct scope s = {0, 0, 0};
@@ -828,6 +844,8 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
 	*other = s.other;
+	if (affirmed(r, m))
+		return HH_MENTION_PRESENT;
 	return s.hedge ? HH_MENTION_UNCERTAIN : s.neg ? HH_MENTION_DENIED : HH_MENTION_PRESENT;
 }
 
@@ -1237,6 +1255,47 @@ static int is_onset(const struct reader *r, int k)
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
 }
 
+/*
+ * A heart rate of 100 or more: "HR 120", "pulse of 130", "heart rate: 110",
+ * "125 bpm" is a fast heartbeat, said in numbers.
+ */
+static int read_rate(const struct hh_content *c, const struct reader *r, const struct number *n,
+		     struct hh_textparse_result *out)
+{
+	static const char *const between[] = {"of", "is", "was", "at", "about", "around", "over", NULL};
+	static const char *const bpm[] = {"bpm", "beats", NULL};
+	const char *const *before = hh_tp_rate_before(r->lang);
+	if (before == NULL || c == NULL || n->loose)
+		return 0;
+	int from = -1, to = n->to;
+	for (int j = n->from - 1, k = 0; j >= 0 && k < 2 && from < 0; j--, k++) {
+		if (r->t[j].punct == ':')
+			continue;
+		if (r->t[j].punct)
+			break;
+		for (int w = 1; w <= 2 && j - w + 1 >= 0 && from < 0; w++)
+			if (list_at(r, before, j - w + 1) == w)
+				from = j - w + 1;
+		if (from < 0 && !hh_tp_in(between, r->t[j].w))
+			break;
+	}
+	if (from < 0 && to < r->n && list_at(r, bpm, to) > 0) {
+		from = n->from;
+		to++;
+	}
+	const struct hh_symptom *y = hh_content_symptom(c, "fast_heartbeat");
+	if (from < 0 || y == NULL || n->value < 100 || n->value > 250 || out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+		return 0;
+	struct hh_mention *x = &out->mentions[out->n_mentions++];
+	memset(x, 0, sizeof(*x));
+	x->kind = HH_MENTION_CODE;
+	x->symptom = y;
+	x->status = HH_MENTION_PRESENT;
+	x->start = r->t[from].start;
+	x->end = r->t[to - 1].end;
+	return to;
+}
+
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
@@ -1399,6 +1458,8 @@ static void read_numbers(const struct hh_content *c, const struct reader *r, str
 		if (next == 0 && read_number(r, i, &n)) {
 			next = read_score(c, r, &n, out);
 			if (next == 0)
+				next = read_rate(c, r, &n, out);
+			if (next == 0)
 				next = read_fraction(r, &n, out);
 			if (next == 0)
 				next = read_with_unit(r, &n, out);
@@ -1479,6 +1540,63 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 		first = 0;
 		if (pain)
 			return;
+	}
+}
+
+/*
+ * A sudden start and a very bad pain in one sentence: "severe interscapular
+ * pain, sudden onset 1hr ago", "came on out of nowhere ..., its horrendous",
+ * "8/10, came on suddenly". Each clause alone says only half of
+ * sudden_severe_pain (a sudden start alone is "I don't know"); the sentence
+ * says it all. A pain that grows worse is no very bad one ("sudden and
+ * getting worse"), and a sudden word in a denial or a hedge counts for nothing.
+ */
+static int token_at(const struct reader *r, size_t cp);
+
+static void sudden_and_severe(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
+{
+	static const char *const growing[] = {"getting", "gotten", "got",   "worsening", "keeps",    "more", "and",
+					      "by",      "day",    "grown", "growing",   "becoming", NULL};
+	const char *const *sudden = hh_tp_sudden(r->lang);
+	const struct hh_symptom *y = c != NULL ? hh_content_symptom(c, "sudden_severe_pain") : NULL,
+				*bad = c != NULL ? hh_content_symptom(c, "getting_worse") : NULL;
+	if (sudden == NULL || y == NULL || bad == NULL)
+		return;
+	for (size_t i = 0; i < out->n_mentions; i++)
+		if (out->mentions[i].kind == HH_MENTION_CODE && out->mentions[i].symptom == y &&
+		    out->mentions[i].status != HH_MENTION_UNCERTAIN)
+			return; /* read already, yes or no */
+	size_t n = out->n_mentions;
+	for (size_t i = 0; i < n; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		if (m->kind != HH_MENTION_CODE || m->symptom != bad || m->status != HH_MENTION_PRESENT)
+			continue;
+		int a = token_at(r, m->start), b = a, grows = 0;
+		while (b < r->n && r->t[b].start < m->end)
+			grows |= hh_tp_in(growing, r->t[b++].w);
+		if (grows)
+			continue;
+		while (a > 0 && r->t[a - 1].punct != '.')
+			a--;
+		while (b < r->n && r->t[b].punct != '.')
+			b++;
+		for (int j = a; j < b; j++) {
+			int k = list_at(r, sudden, j), denied = 0;
+			if (k == 0)
+				continue;
+			for (int q = j - 1; q >= a && q >= j - SCOPE_WORDS; q--)
+				denied |= r->t[q].kind == HH_TP_PRE_NEG + 1 || r->t[q].kind == HH_TP_PRE_HEDGE + 1;
+			if (denied || out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+				continue;
+			struct hh_mention *x = &out->mentions[out->n_mentions++];
+			memset(x, 0, sizeof(*x));
+			x->kind = HH_MENTION_CODE;
+			x->symptom = y;
+			x->status = HH_MENTION_PRESENT;
+			x->start = r->t[j].start < m->start ? r->t[j].start : m->start;
+			x->end = r->t[j + k - 1].end > m->end ? r->t[j + k - 1].end : m->end;
+			return;
+		}
 	}
 }
 
@@ -1831,6 +1949,7 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	if (r->book != NULL && r->book->n_parts > 0)
 		deny_parts(r, out);
 	read_numbers(c, r, out);
+	sudden_and_severe(c, r, out);
 	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
 	build_request(c, out);

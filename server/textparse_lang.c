@@ -123,8 +123,27 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"not really sure", HH_TP_POST_HEDGE},
 	{"i reckon", HH_TP_POST_HEDGE},
 	{"hard to tell", HH_TP_POST_HEDGE},
+	{"kind of feel like", HH_TP_PRE_HEDGE},
+	{"kind of feels like", HH_TP_PRE_HEDGE},
+	{"kinda feel like", HH_TP_PRE_HEDGE},
+	{"kinda feels like", HH_TP_PRE_HEDGE},
+	{"sort of feel like", HH_TP_PRE_HEDGE},
+	{"sort of feels like", HH_TP_PRE_HEDGE},
+	{"sorta feel like", HH_TP_PRE_HEDGE},
+	{"might be nothing", HH_TP_PRE_HEDGE},
 	{"not only", HH_TP_PSEUDO},
 	{"not just", HH_TP_PSEUDO},
+	/* a denial of a denial: "it's not like I don't have chest tightness, I do" */
+	{"not like i dont", HH_TP_PSEUDO},
+	{"not that i dont", HH_TP_PSEUDO},
+	{"not as if i dont", HH_TP_PSEUDO},
+	{"not saying i dont", HH_TP_PSEUDO},
+	{"not like i havent", HH_TP_PSEUDO},
+	{"not that i havent", HH_TP_PSEUDO},
+	{"cant say i dont", HH_TP_PSEUDO},
+	{"wouldnt say i dont", HH_TP_PSEUDO},
+	{"wouldnt say i have no", HH_TP_PSEUDO},
+	{"cant say i have no", HH_TP_PSEUDO},
 	{"no doubt", HH_TP_PSEUDO},
 	{"no idea", HH_TP_PRE_HEDGE},
 	{"not getting better", HH_TP_PSEUDO},
@@ -177,6 +196,32 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"yr", "year"},
 	{"w/o", "without"},
 	{"b/c", "because"},
+	{"n&v", "nausea and vomiting"},
+	{"n/v", "nausea and vomiting"},
+	{"soboe", "short of breath on exertion"},
+	{"palps", "palpitations"},
+	{"tachy", "tachycardia"},
+	{"tachycardic", "tachycardia"},
+	{"diaphoretic", "sweating"},
+	{"diaphoresis", "sweating"},
+	{"loc", "lost consciousness"},
+	{"presyncope", "nearly fainted"},
+	{"presyncopal", "nearly fainted"},
+	{"syncopal", "fainted"},
+	{"paraesthesia", "tingling"},
+	{"paraesthesiae", "tingling"},
+	{"paresthesia", "tingling"},
+	{"paresthesias", "tingling"},
+	{"dyspnoea", "breathless"},
+	{"dyspnea", "breathless"},
+	{"dyspnoeic", "breathless"},
+	{"dyspneic", "breathless"},
+	{"sx", "symptoms"},
+	{"abd", "abdominal"},
+	{"bilat", "both"},
+	{"bilateral", "both"},
+	{"yoa", "years old"},
+	{"yrold", "year old"},
 	{"w/", "with"},
 	{"wks", "weeks"},
 	{"dys", "days"},
@@ -210,6 +255,32 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"aint", "dont"},
 	{"wont", "wont"},
 	{"pian", "pain"},
+	{"hart", "heart"},
+	{"harts", "heart"},
+	{"tite", "tight"},
+	{"tyte", "tight"},
+	{"feint", "faint"},
+	{"feinted", "fainted"},
+	{"feinting", "fainting"},
+	{"brethe", "breathe"},
+	{"breth", "breath"},
+	{"incontinance", "incontinence"},
+	{"incontinant", "incontinent"},
+	{"incontinet", "incontinent"},
+	{"nausia", "nausea"},
+	{"vommiting", "vomiting"},
+	{"vomitting", "vomiting"},
+	{"vommitting", "vomiting"},
+	{"vomitted", "vomited"},
+	{"palpatations", "palpitations"},
+	{"palpitaions", "palpitations"},
+	{"unconcious", "unconscious"},
+	{"conciousness", "consciousness"},
+	{"dizzyness", "dizziness"},
+	{"numbe", "numb"},
+	{"numm", "numb"},
+	{"tingly", "tingling"},
+	{"tinglies", "tingling"},
 	{"temp", "temperature"},
 	{"hx", "history"},
 	{"pmh", "history"},
@@ -350,6 +421,17 @@ static const char *const en_habits[] = {"smoked",  "smoking", "smoker", "smoke",
 static const char *const en_openers[] = {"just", "only", "actually", "although", "except", "instead", NULL};
 
 static const char *const en_possessives[] = {"my", "our", "his", "her", "their", "your", NULL};
+
+/* a form's answer right after a thing: "fever: no, chest pain: yes", "numb legs - yes" */
+static const char *const en_affirm[] = {"yes", "yeah", "yep", "yup", "positive", "present", "affirmative", NULL};
+
+/* a heart rate follows ("HR 120", "pulse of 130"; "hr" reads "hour" by then: "hour 120" is no time) */
+static const char *const en_rate_before[] = {"pulse", "heart rate", "heartrate", "hour", "hr", "bpm", NULL};
+
+/* a start that was sudden, said anywhere in the pain's sentence ("sudden onset", "out of the blue") */
+static const char *const en_sudden[] = {"sudden",       "suddenly", "out of nowhere",  "out of the blue",
+					"from nowhere", "abruptly", "all of a sudden", "without warning",
+					"instantly",    NULL};
 
 /* ------------------------------------------------------------------ Spanish */
 
@@ -599,6 +681,21 @@ int hh_tp_opener(enum hh_lang lang, const char *word)
 int hh_tp_possessive(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_possessives, word); /* Spanish: none yet */
+}
+
+int hh_tp_affirm(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_affirm, word); /* Spanish: none yet */
+}
+
+const char *const *hh_tp_rate_before(enum hh_lang lang)
+{
+	return lang == HH_LANG_EN ? en_rate_before : NULL; /* Spanish: none yet */
+}
+
+const char *const *hh_tp_sudden(enum hh_lang lang)
+{
+	return lang == HH_LANG_EN ? en_sudden : NULL; /* Spanish: none yet */
 }
 
 int hh_tp_in(const char *const *list, const char *word)
