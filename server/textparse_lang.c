@@ -38,6 +38,7 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"nor", HH_TP_PRE_NEG},
 	{"neither", HH_TP_PRE_NEG},
 	{"none", HH_TP_PRE_NEG},
+	{"nothing in", HH_TP_PRE_NEG},
 	{"nil", HH_TP_PRE_NEG},
 	{"free of", HH_TP_PRE_NEG},
 	{"negative for", HH_TP_PRE_NEG},
