@@ -111,9 +111,9 @@ static char punct_of(unsigned cp)
 	case '?':
 	case ';':
 	case '\n':
-	case 0x2026: /* ellipsis */ return '.';
-	case 0x2014: /* em dash */
-	case 0x2013: /* en dash */ return ',';
+	case 0x2026: /* ellipsis */
+	case 0x2014: /* em dash: "I think I've got it — been sick twice" is two sentences */
+	case 0x2013: /* en dash */ return '.';
 	case ',':
 	case ':':
 	case '/':
@@ -759,8 +759,9 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			item = 0; /* "I do NOT have: a fever, chest pain, a rash, any weight loss": items of a list */
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
-		if (soft && gapped_beyond_list(r, m))
-			return; /* after "and" or ",", only a list of plain phrases shares the negation */
+		if (soft && (gapped_beyond_list(r, m) || m->p->opposite))
+			return; /* after "and" or ",", only a list of plain phrases shares the negation; never
+				 * an opposite, which says no itself ("no chest pain and breathing is fine") */
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
 			if (comma >= 0 && !list_goes_on(r, comma))
 				return;
@@ -1386,7 +1387,16 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 												  : n->from - 1;
 	int sex_before = k >= 0 && !r->t[k].punct && hh_tp_in(sex_words, r->t[k].w) && (k == 0 || r->t[k - 1].punct) &&
 			 n->value >= 10;
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before) {
+	/* "I'm a single dad, 42, two boys": a number set off by commas after what the person is */
+	int apposed = 0;
+	if (n->from > 0 && r->t[n->from - 1].punct == ',' &&
+	    (e >= r->n || r->t[e].punct == ',' || r->t[e].punct == '.') && n->value >= 16 &&
+	    n->value <= HH_TRIAGE_AGE_MAX) {
+		static const char *const i_am_a[] = {"im a", "im an", "i am a", "i am an", NULL};
+		for (int q = n->from - 2; q >= 0 && q >= n->from - 10 && r->t[q].punct != '.' && !apposed; q--)
+			apposed = !r->t[q].punct && list_at(r, i_am_a, q) > 0;
+	}
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before || apposed) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
@@ -1423,6 +1433,15 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 			found_duration(r, out, days, i, k + 1);
 			return i + n;
 		}
+	/* "... felt a twinge. Yesterday afternoon. 39.": a sentence of its own answers when it began */
+	static const char *const part_of_day[] = {"morning", "afternoon", "evening", "night", "lunchtime", NULL};
+	int e = i + n;
+	if (e < r->n && !r->t[e].punct && hh_tp_in(part_of_day, r->t[e].w))
+		e++;
+	if ((i == 0 || r->t[i - 1].punct == '.' || r->t[i - 1].punct == ':') && (e >= r->n || r->t[e].punct == '.')) {
+		found_duration(r, out, days, i, e);
+		return e;
+	}
 	return 0;
 }
 
