@@ -137,6 +137,10 @@ static const struct hh_tp_trigger en_triggers[] = {
 	/* a denial of a denial: "it's not like I don't have chest tightness, I do" */
 	{"not like i dont", HH_TP_PSEUDO},
 	{"not that i dont", HH_TP_PSEUDO},
+	{"never used to", HH_TP_PSEUDO}, /* "I never used to get breathless but now I do" */
+	{"didnt use to", HH_TP_PSEUDO},
+	{"didnt used to", HH_TP_PSEUDO},
+	{"doesnt help that", HH_TP_PSEUDO},
 	{"not as if i dont", HH_TP_PSEUDO},
 	{"not saying i dont", HH_TP_PSEUDO},
 	{"not like i havent", HH_TP_PSEUDO},
@@ -381,9 +385,9 @@ static const char *const en_not_duration[] = {"pregnant", "postpartum", "along",
 					      "clean",    "sober",      NULL};
 static const char *const en_joiners[] = {"and", NULL};
 static const char *const en_no_correct[] = {
-	"setting", "sifting",  "getting",  "bitter",   "through", "thought", "breath", "breathe", "string",
-	"string",  "stinging", "reaching", "teaching", "beating", "heating", "walked", "talking", "chess",
-	"weight",  "height",   "fainter",  "painter",  "waiting", "bloody",  "chests", NULL};
+	"setting",  "sifting",  "getting",  "bitter",  "through", "thought", "breath",  "breathe", "string", "string",
+	"stinging", "reaching", "teaching", "beating", "heating", "walked",  "talking", "chess",   "weight", "height",
+	"skipped",  "skipping", "fainter",  "painter", "waiting", "bloody",  "chests",  NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
 static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
