@@ -360,6 +360,32 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * A stem of six letters or more one typo from the start of word ("buttoks"
+ * for "buttock*", "incontinance" for "incontinen*"), or NULL. A word that
+ * starts with a stem is read by it already; shorter stems are left alone
+ * ("sweet" is no "sweat*").
+ */
+static const char *stem_typo(const struct hh_phrasebook *b, const char *w, size_t n)
+{
+	for (size_t k = 0; k < b->n_vocab_stem; k++) {
+		const char *s = b->vocab_stem[k];
+		size_t m = strlen(s);
+		if (s[0] != w[0] || m < 6 || n + 1 < m)
+			continue;
+		if (strncmp(w, s, m) == 0)
+			return NULL;
+		char pre[WORD_MAX];
+		/* a letter missing from the stem only inside the word: "preocupa" is a word, not "preocupad*" */
+		for (size_t len = n > m - 1 ? m - 1 : m; len <= m + 1 && len <= n; len++) {
+			snprintf(pre, sizeof(pre), "%.*s", (int)len, w);
+			if (one_edit(pre, len, s, m))
+				return s;
+		}
+	}
+	return NULL;
+}
+
 static void correct_typos(struct reader *r)
 {
 	const struct hh_phrasebook *b = r->book;
@@ -387,6 +413,8 @@ static void correct_typos(struct reader *r)
 			if (ok && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
 				t->alt = b->vocab[k];
 		}
+		if (t->alt == NULL && n >= 6)
+			t->alt = stem_typo(b, t->w, n);
 	}
 }
 

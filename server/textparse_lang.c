@@ -316,6 +316,8 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"nauseaus", "nauseous"},
 	{"tingeling", "tingling"},
 	{"dizzey", "dizzy"},
+	{"dizy", "dizzy"},
+	{"dizzie", "dizzy"},
 	{"weigth", "weight"},
 	{"wieght", "weight"},
 	{"coughin", "coughing"},
