@@ -182,6 +182,34 @@ static const struct expect cases[] = {
 	{"i reckon i've got a temperature", HH_LANG_EN, "GB", "fever", 'U'},
 	/* a concept's full reading replaces a partial phrase of its code ("de repente" alone is a maybe) */
 	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
+	/* a form's yes outweighs the list's no; its no stays a no */
+	{"fever: no, chest pain: yes", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"fever: no, chest pain: yes", HH_LANG_EN, "GB", "fever", '-'},
+	{"- numb legs - yes", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	/* a heart rate of 100 or more; "1hr ago" stays an hour */
+	{"52M. sudden onset 1hr ago. HR 120.", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"pulse of 130 at the chemist", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"pulse 72", HH_LANG_EN, "GB", "fast_heartbeat", '-'},
+	/* a sudden start and a very bad pain in one sentence; a pain that only grows worse is not one */
+	{"Severe interscapular pain, sudden onset 1hr ago", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
+	{"8/10 pain, came on suddenly while gardening", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
+	{"came on suddenly, getting worse every day", HH_LANG_EN, "GB", "sudden_severe_pain", 'U'},
+	/* clinical shorthand */
+	{"N&V since this morning", HH_LANG_EN, "GB", "abdominal_pain_vomiting", 'S'},
+	{"no LOC", HH_LANG_EN, "GB", "fainting", '-'},
+	/* a denial of a denial is a yes; a dash ends a hedge */
+	{"It's not like I don't have any chest tightness, I do", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"I think I've got it \xe2\x80\x94 been sick twice this morning", HH_LANG_EN, "GB", "abdominal_pain_vomiting",
+	 'S'},
+	{"I never used to get breathless but now I do", HH_LANG_EN, "GB", "new_breathlessness", 'S'},
+	/* an opposite says no itself: a denial before "and" does not turn it into a yes */
+	{"no chest pain and breathing is fine", HH_LANG_EN, "GB", "breathing_difficulty", '-'},
+	{"breathing is fine at rest but I get breathless on the stairs", HH_LANG_EN, "GB", "new_breathlessness", 'S'},
+	/* a typo in a stem of a phrase */
+	{"numbness in my buttoks", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	/* pain that shoots up is no drug use */
+	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "iv_drug_use", '-'},
+	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "pain_spreading_arm_jaw", 'S'},
 };
 
 /*
@@ -329,6 +357,9 @@ static const struct number_case numbers[] = {
 	/* an age range is no age: the contract takes whole years */
 	{"I'm in my forties, pain for 2 weeks", HH_LANG_EN, -1, 14},
 	{"tengo cuarenta y tantos", HH_LANG_ES, -1, -1},
+	/* an age set off by commas after what the person is; a day word alone as a sentence */
+	{"I'm a single dad, 42, two boys. Twisted round and felt a twinge. Yesterday afternoon.", HH_LANG_EN, 42, 1},
+	{"I'm a nurse, 12 hour shifts", HH_LANG_EN, -1, -1},
 };
 
 static void test_numbers(void)
