@@ -800,7 +800,8 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
 				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
 		if (!t->punct && !t->covered) {
-			words++;
+			/* "might have had a bit of a tight chest": a list's small words are no distance */
+			words += !hh_tp_filler(r->lang, t->w);
 			/* "knocks or accidents": one item and its "or" (English; the Spanish lists are not tuned to it) */
 			item += t->kind != HH_TP_SOFT + 1 || r->lang != HH_LANG_EN;
 		}
@@ -1713,14 +1714,49 @@ static void cover(struct reader *r, const struct match *m)
 	}
 }
 
+/*
+ * "My dad had cancer but I never have", "mum had a stroke but I haven't",
+ * "and I have too": after someone else's thing, the person's own answer in the
+ * same sentence, its verb left out (the person, a denial, at most one more
+ * word, then the clause ends; or the person and "too"). The status plus one,
+ * or 0 when the person says nothing of it.
+ */
+static int said_after_other(const struct reader *r, const struct match *m)
+{
+	for (int j = m->to; j < r->n && r->t[j].punct != '.'; j++) {
+		if (r->t[j].punct || !hh_tp_in(r->L->first_person, r->t[j].w))
+			continue;
+		static const char *const too[] = {"too", "as well", NULL};
+		int k = j + 1, neg = 0, also = 0;
+		for (int q = 0; q < 3 && k < r->n && !r->t[k].punct && !neg && !also; q++, k++) {
+			int n = list_at(r, too, k);
+			neg = q < 2 && (r->t[k].kind == HH_TP_PRE_NEG + 1 || r->t[k].post_kind == HH_TP_POST_NEG + 1);
+			also = n > 0 && (k + n >= r->n || r->t[k + n].punct);
+		}
+		if (also)
+			return HH_MENTION_PRESENT + 1; /* "and I have too" */
+		if (!neg)
+			continue;
+		while (k < r->n && r->t[k].kind == HH_TP_PRE_NEG + 1 && r->t[k].trig_from < k)
+			k++; /* the rest of a trigger of more words */
+		if (k < r->n && !r->t[k].punct)
+			k++; /* "had", "did", "have" */
+		return k >= r->n || r->t[k].punct ? HH_MENTION_DENIED + 1 : 0;
+	}
+	return 0;
+}
+
 static void add_code_mention(const struct hh_content *c, const struct reader *r, const struct match *m,
 			     struct hh_textparse_result *out)
 {
 	int other = 0;
 	enum hh_mention_status st = status_of(r, m, &other);
 	unsigned start = r->t[m->from].start, end = r->t[m->to - 1].end;
-	if (other)
+	int own = other && m->p->target == HH_PHRASE_CODE ? said_after_other(r, m) : 0;
+	if (other && own == 0)
 		return; /* a relative's history is not the person's */
+	if (other)
+		st = (enum hh_mention_status)(own - 1); /* "my dad had cancer but I never have": the person's */
 	if (m->p->target == HH_PHRASE_REGION) {
 		unsigned bit = 0;
 		if (st == HH_MENTION_PRESENT && hh_region_parse(m->p->name, &bit) == 0) {

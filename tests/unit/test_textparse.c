@@ -207,6 +207,12 @@ static const struct expect cases[] = {
 	{"breathing is fine at rest but I get breathless on the stairs", HH_LANG_EN, "GB", "new_breathlessness", 'S'},
 	/* a typo in a stem of a phrase */
 	{"numbness in my buttoks", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	/* after someone else's thing, the person's own answer with its verb left out */
+	{"My dad had cancer but I never have.", HH_LANG_EN, "GB", "cancer_history", '-'},
+	{"my dad had cancer and I have too", HH_LANG_EN, "GB", "cancer_history", 'S'},
+	{"my dad had cancer and I also have numb legs", HH_LANG_EN, "GB", "cancer_history", '-'},
+	/* a list's small words are no distance for a hedge */
+	{"Might have had a bit of a tight chest last week", HH_LANG_EN, "GB", "chest_pain", 'U'},
 	/* pain that shoots up is no drug use */
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "iv_drug_use", '-'},
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "pain_spreading_arm_jaw", 'S'},
