@@ -368,10 +368,18 @@ static int cmp_str(const void *a, const void *b)
  */
 static const char *stem_typo(const struct hh_phrasebook *b, const char *w, size_t n)
 {
-	for (size_t k = 0; k < b->n_vocab_stem; k++) {
+	size_t lo = 0, hi = b->n_vocab_stem; /* the stems of the same first letter: sorted */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((unsigned char)b->vocab_stem[mid][0] < (unsigned char)w[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < b->n_vocab_stem && b->vocab_stem[k][0] == w[0]; k++) {
 		const char *s = b->vocab_stem[k];
 		size_t m = strlen(s);
-		if (s[0] != w[0] || m < 6 || n + 1 < m)
+		if (m < 6 || n + 1 < m)
 			continue;
 		if (strncmp(w, s, m) == 0)
 			return NULL;
