@@ -1482,6 +1482,27 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 	return 0;
 }
 
+/*
+ * Does "last <unit>" at i date the pain? When it spans ("for the last week",
+ * "over the past month") or its sentence speaks of the pain or its start;
+ * "I turned 50 last month" dates a birthday.
+ */
+static int of_the_pain(const struct reader *r, int i)
+{
+	static const char *const span[] = {"the", "for", "over", "during", "in", NULL};
+	if (i > 1 && !r->t[i - 2].punct && hh_tp_in(span, r->t[i - 2].w))
+		return 1;
+	int a = i, b = i;
+	while (a > 0 && r->t[a - 1].punct != '.')
+		a--;
+	while (b < r->n && r->t[b].punct != '.')
+		b++;
+	for (int k = a; k < b; k++)
+		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k) || r->t[k].covered))
+			return 1;
+	return 0;
+}
+
 /* "last week", "the past fortnight", "la semana pasada": one of the unit. */
 static int read_last_unit(const struct reader *r, int i, struct hh_textparse_result *out)
 {
@@ -1494,6 +1515,8 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	if (i > 1 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w) && hh_tp_in(since, r->t[i - 2].w))
 		return i + 1; /* "since last week": some day of it, no number of days */
 	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w)) {
+		if (!of_the_pain(r, i))
+			return i + 1; /* "I turned 50 last month": a date of something else */
 		found_duration(r, out, u->days, i - 1, i + 1);
 		return i + 1;
 	}
