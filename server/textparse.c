@@ -250,6 +250,15 @@ static void tokenize(struct reader *r, const struct cps *c)
 			i = f;
 			continue;
 		}
+		if ((x == '+' || x == '-') && i + 3 <= c->n && (c->cp[i + 1] | 32) == 'v' &&
+		    (c->cp[i + 2] | 32) == 'e' && (i + 3 == c->n || !hh_tp_is_word_char(c->cp[i + 3]))) {
+			struct tok *t = tok_push(r); /* "+ve", "-ve": clinical shorthand for positive, negative */
+			snprintf(t->w, sizeof(t->w), "%s", x == '+' ? "positive" : "negative");
+			t->start = (unsigned)i;
+			t->end = (unsigned)i + 3;
+			i += 3;
+			continue;
+		}
 		char p = punct_of(x);
 		if (p != 0) {
 			struct tok *t = tok_push(r);
@@ -680,7 +689,7 @@ static void find_triggers(struct reader *r)
 	const struct trigger_index *x = &trigger_index[(unsigned)r->lang < HH_LANG_COUNT ? r->lang : HH_LANG_EN];
 	for (int i = 0; i < r->n;) {
 		int best = 0, kind = 0, post_best = 0, post_kind = 0;
-		if (r->t[i].punct == ',') {
+		if (r->t[i].punct == ',' || r->t[i].punct == '/') { /* "bladder/bowel": a slash joins like "or" */
 			r->t[i].kind = HH_TP_SOFT + 1;
 			r->t[i].trig_from = i;
 		}
@@ -1638,7 +1647,8 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 					      "by",      "day",    "grown", "growing",   "becoming", NULL};
 	const char *const *sudden = hh_tp_sudden(r->lang);
 	const struct hh_symptom *y = c != NULL ? hh_content_symptom(c, "sudden_severe_pain") : NULL,
-				*bad = c != NULL ? hh_content_symptom(c, "getting_worse") : NULL;
+				*bad = c != NULL ? hh_content_symptom(c, "getting_worse") : NULL,
+				*tearing = c != NULL ? hh_content_symptom(c, "sudden_tearing_pain") : NULL;
 	if (sudden == NULL || y == NULL || bad == NULL)
 		return;
 	for (size_t i = 0; i < out->n_mentions; i++)
@@ -1648,8 +1658,9 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 	size_t n = out->n_mentions;
 	for (size_t i = 0; i < n; i++) {
 		const struct hh_mention *m = &out->mentions[i];
-		if (m->kind != HH_MENTION_CODE || m->symptom != bad || m->status != HH_MENTION_PRESENT)
-			continue;
+		if (m->kind != HH_MENTION_CODE || (m->symptom != bad && m->symptom != tearing) ||
+		    m->status != HH_MENTION_PRESENT)
+			continue; /* a very bad pain, or a tearing one ("sudden onset tearing pain") */
 		int a = token_at(r, m->start), b = a, grows = 0;
 		while (b < r->n && r->t[b].start < m->end)
 			grows |= hh_tp_in(growing, r->t[b++].w);

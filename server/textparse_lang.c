@@ -222,6 +222,7 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"dyspnoeic", "breathless"},
 	{"dyspneic", "breathless"},
 	{"sx", "symptoms"},
+	{"wt", "weight"},
 	{"abd", "abdominal"},
 	{"bilat", "both"},
 	{"bilateral", "both"},

@@ -213,6 +213,12 @@ static const struct expect cases[] = {
 	{"my dad had cancer and I also have numb legs", HH_LANG_EN, "GB", "cancer_history", '-'},
 	/* a list's small words are no distance for a hedge */
 	{"Might have had a bit of a tight chest last week", HH_LANG_EN, "GB", "chest_pain", 'U'},
+	/* clinical notes: a slash joins like "or", +ve and -ve, a sudden tearing pain is a sudden severe one */
+	{"Denies CP, SOB, N&V, saddle anaesthesia, bladder/bowel dysfunction.", HH_LANG_EN, "GB",
+	 "bladder_bowel_control_loss", '-'},
+	{"Fever -ve. Leg numbness +ve.", HH_LANG_EN, "GB", "fever", '-'},
+	{"Fever -ve. Leg numbness +ve.", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	{"sudden onset tearing pain radiating to back", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
 	/* pain that shoots up is no drug use */
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "iv_drug_use", '-'},
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "pain_spreading_arm_jaw", 'S'},
