@@ -273,11 +273,56 @@ static void tokenize(struct reader *r, const struct cps *c)
 
 /* ------------------------------------------------------------------ abbreviations */
 
+/*
+ * Each language's abbreviations by their first byte, as the triggers are
+ * (trigger_index): a word looks at those of its own letter only. Built once;
+ * the lists' first entry for a key wins, as in a scan.
+ */
+#define MAX_ABBREVS 1024
+static struct abbrev_index {
+	int indexed; /* 0 for a list longer than MAX_ABBREVS: scanned whole */
+	unsigned short first[257];
+	unsigned short order[MAX_ABBREVS];
+} abbrev_index[HH_LANG_COUNT];
+static pthread_once_t abbrev_once = PTHREAD_ONCE_INIT;
+
+static void abbrev_index_build(void)
+{
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		const struct hh_tp_lang *L = hh_tp_lang_of((enum hh_lang)l);
+		struct abbrev_index *x = &abbrev_index[l];
+		size_t n = L->n_abbrevs, count[257] = {0};
+		if (n > MAX_ABBREVS)
+			continue;
+		x->indexed = 1;
+		for (size_t k = 0; k < n; k++)
+			count[(unsigned char)L->abbrevs[k].from[0] + 1]++;
+		for (int c = 0; c < 256; c++)
+			count[c + 1] += count[c];
+		for (int c = 0; c <= 256; c++)
+			x->first[c] = (unsigned short)count[c];
+		for (size_t k = 0; k < n; k++)
+			x->order[count[(unsigned char)L->abbrevs[k].from[0]]++] = (unsigned short)k;
+	}
+}
+
 static const char *abbrev_of(const struct hh_tp_lang *L, const char *key)
 {
-	for (size_t i = 0; i < L->n_abbrevs; i++)
-		if (L->abbrevs[i].from[0] == key[0] && strcmp(L->abbrevs[i].from, key) == 0)
-			return L->abbrevs[i].to;
+	pthread_once(&abbrev_once, abbrev_index_build);
+	int l = 0;
+	while (l < HH_LANG_COUNT && hh_tp_lang_of((enum hh_lang)l) != L)
+		l++;
+	if (l == HH_LANG_COUNT || !abbrev_index[l].indexed) {
+		for (size_t i = 0; i < L->n_abbrevs; i++)
+			if (strcmp(L->abbrevs[i].from, key) == 0)
+				return L->abbrevs[i].to;
+		return NULL;
+	}
+	const struct abbrev_index *x = &abbrev_index[l];
+	unsigned char c = (unsigned char)key[0];
+	for (size_t b = x->first[c]; b < x->first[c + 1]; b++)
+		if (strcmp(L->abbrevs[x->order[b]].from, key) == 0)
+			return L->abbrevs[x->order[b]].to;
 	return NULL;
 }
 
