@@ -1686,6 +1686,30 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
  */
 static int token_at(const struct reader *r, size_t cp);
 
+static int has_code(const struct hh_textparse_result *out, const struct hh_symptom *y)
+{
+	for (size_t i = 0; i < out->n_mentions; i++)
+		if (out->mentions[i].kind == HH_MENTION_CODE && out->mentions[i].symptom == y)
+			return 1;
+	return 0;
+}
+
+/* Does a region (the upper or middle back) or a chest pain lie in tokens [a, b)? */
+static int in_back_or_chest(const struct hh_content *c, const struct reader *r, const struct hh_textparse_result *out,
+			    int a, int b)
+{
+	const struct hh_symptom *chest = hh_content_symptom(c, "chest_pain");
+	unsigned from = r->t[a].start, to = r->t[b - 1].end;
+	for (size_t i = 0; i < out->n_mentions; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		if (m->start >= from && m->end <= to &&
+		    (m->kind == HH_MENTION_REGION ||
+		     (m->kind == HH_MENTION_CODE && m->symptom == chest && m->status == HH_MENTION_PRESENT)))
+			return 1;
+	}
+	return 0;
+}
+
 static void sudden_and_severe(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
 {
 	static const char *const growing[] = {"getting", "gotten", "got",   "worsening", "keeps",    "more", "and",
@@ -1730,6 +1754,14 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 			x->status = HH_MENTION_PRESENT;
 			x->start = r->t[j].start < m->start ? r->t[j].start : m->start;
 			x->end = r->t[j + k - 1].end > m->end ? r->t[j + k - 1].end : m->end;
+			/* in the upper or middle back, or the chest, it is what sudden_tearing_pain asks too
+			 * ("... come on suddenly and is it severe, or ...") */
+			if (tearing != NULL && !has_code(out, tearing) && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS &&
+			    in_back_or_chest(c, r, out, a, b)) {
+				struct hh_mention *t = &out->mentions[out->n_mentions++];
+				*t = out->mentions[out->n_mentions - 2];
+				t->symptom = tearing;
+			}
 			return;
 		}
 	}

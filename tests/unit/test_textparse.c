@@ -194,6 +194,9 @@ static const struct expect cases[] = {
 	{"Severe interscapular pain, sudden onset 1hr ago", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
 	{"8/10 pain, came on suddenly while gardening", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
 	{"came on suddenly, getting worse every day", HH_LANG_EN, "GB", "sudden_severe_pain", 'U'},
+	/* in the upper or middle back it is what sudden_tearing_pain asks too */
+	{"Severe interscapular pain, sudden onset 1hr ago", HH_LANG_EN, "GB", "sudden_tearing_pain", 'S'},
+	{"8/10 pain, came on suddenly while gardening", HH_LANG_EN, "GB", "sudden_tearing_pain", '-'},
 	/* clinical shorthand */
 	{"N&V since this morning", HH_LANG_EN, "GB", "abdominal_pain_vomiting", 'S'},
 	{"no LOC", HH_LANG_EN, "GB", "fainting", '-'},
