@@ -1487,7 +1487,12 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 		for (int q = n->from - 2; q >= 0 && q >= n->from - 10 && r->t[q].punct != '.' && !apposed; q--)
 			apposed = !r->t[q].punct && list_at(r, i_am_a, q) > 0;
 	}
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before || apposed) {
+	/* "Me (42) and my back", "(42) upper back": a number in brackets after the person, or opening the text */
+	int bracketed =
+		n->from > 0 && r->t[n->from - 1].punct == '(' && e < r->n && r->t[e].punct == ')' && n->value >= 16 &&
+		n->value <= HH_TRIAGE_AGE_MAX &&
+		(n->from == 1 || (!r->t[n->from - 2].punct && hh_tp_in(r->L->first_person, r->t[n->from - 2].w)));
+	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before || apposed || bracketed) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}

@@ -375,6 +375,7 @@ static const struct number_case numbers[] = {
 	/* an age set off by commas after what the person is; a day word alone as a sentence */
 	{"I'm a single dad, 42, two boys. Twisted round and felt a twinge. Yesterday afternoon.", HH_LANG_EN, 42, 1},
 	{"I'm a nurse, 12 hour shifts", HH_LANG_EN, -1, -1},
+	{"Me (42) and my upper back, my husband (45) says rest", HH_LANG_EN, 42, -1},
 	/* "last month" dates the pain only in a sentence of it */
 	{"Turned 50 last month.", HH_LANG_EN, 50, -1},
 	{"upper back pain last week", HH_LANG_EN, -1, 7},
