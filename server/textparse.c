@@ -26,6 +26,7 @@ struct tok {
 	unsigned start, end; /* code points */
 	char punct;          /* 0 for a word; '.' ends a sentence (also "!?;" and a new line) */
 	int digits;          /* a word of digits */
+	int not_stem;        /* a word no phrase stem reads ("number" is no "numb*"): hh_tp_not_stem */
 	int decimal;         /* digits with a fraction ("1.8"): never an age or a duration */
 	long long value;     /* its value */
 	/* filled after matching */
@@ -454,6 +455,7 @@ static void correct_typos(struct reader *r)
 	for (int i = 0; b != NULL && i < r->n; i++) {
 		struct tok *t = &r->t[i];
 		size_t n = strlen(t->w);
+		t->not_stem = !t->punct && hh_tp_not_stem(r->lang, t->w);
 		if (t->punct || t->digits || n < 5 || hh_tp_in(r->L->no_correct, t->w))
 			continue;
 		const char *key = t->w;
@@ -500,7 +502,7 @@ static int word_matches(const char *pw, int stem, const struct tok *t)
 		return 0;
 	if (stem) {
 		size_t n = strlen(pw);
-		return strncmp(t->w, pw, n) == 0 || (t->alt != NULL && strncmp(t->alt, pw, n) == 0);
+		return (strncmp(t->w, pw, n) == 0 && !t->not_stem) || (t->alt != NULL && strncmp(t->alt, pw, n) == 0);
 	}
 	return strcmp(t->w, pw) == 0 || (t->alt != NULL && strcmp(t->alt, pw) == 0) || plural_same(t->w, pw);
 }
@@ -961,7 +963,7 @@ static int cw_word_matches(const struct hh_concept_word *w, size_t k, const stru
 	if (t->punct)
 		return 0;
 	if (w->pfx[k])
-		return strncmp(t->w, w->words[k], strlen(w->words[k])) == 0;
+		return !t->not_stem && strncmp(t->w, w->words[k], strlen(w->words[k])) == 0;
 	return strcmp(stem, w->words[k]) == 0;
 }
 

@@ -102,6 +102,9 @@ int hh_tp_opener(enum hh_lang lang, const char *word);
 /* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
 int hh_tp_possessive(enum hh_lang lang, const char *word);
 
+/* 1 for a word that starts like a phrase's stem but is another word ("number" and "numb*"). */
+int hh_tp_not_stem(enum hh_lang lang, const char *word);
+
 /* 1 for a form's yes right after a thing ("chest pain: yes"): it is there, whatever came before. */
 int hh_tp_affirm(enum hh_lang lang, const char *word);
 

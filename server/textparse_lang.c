@@ -443,6 +443,10 @@ static const char *const en_openers[] = {"just", "only", "actually", "although",
 
 static const char *const en_possessives[] = {"my", "our", "his", "her", "their", "your", NULL};
 
+/* words a phrase's stem would read but that are other words: "number" is no "numb*", "sweater" no "sweat*" */
+static const char *const en_not_stem[] = {"number",   "numbers",    "numbered",   "sweater",
+					  "sweaters", "sweatshirt", "sweatpants", NULL};
+
 /* a form's answer right after a thing: "fever: no, chest pain: yes", "numb legs - yes" */
 static const char *const en_affirm[] = {"yes", "yeah", "yep", "yup", "positive", "present", "affirmative", NULL};
 
@@ -702,6 +706,11 @@ int hh_tp_opener(enum hh_lang lang, const char *word)
 int hh_tp_possessive(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_possessives, word); /* Spanish: none yet */
+}
+
+int hh_tp_not_stem(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_not_stem, word); /* Spanish: none yet */
 }
 
 int hh_tp_affirm(enum hh_lang lang, const char *word)

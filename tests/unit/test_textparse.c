@@ -222,6 +222,11 @@ static const struct expect cases[] = {
 	{"Fever -ve. Leg numbness +ve.", HH_LANG_EN, "GB", "fever", '-'},
 	{"Fever -ve. Leg numbness +ve.", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
 	{"sudden onset tearing pain radiating to back", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
+	/* "number" is no "numb*"; legs that fell asleep are no fall; accidents with the bladder are no trauma */
+	{"I haven't been able to go number one all day", HH_LANG_EN, "US", "leg_weakness_numbness", '-'},
+	{"I haven't been able to go number one all day", HH_LANG_EN, "US", "bladder_bowel_control_loss", 'S'},
+	{"my legs fell asleep and won't wake up", HH_LANG_EN, "US", "minor_fall_or_knock", '-'},
+	{"I keep having accidents", HH_LANG_EN, "US", "major_trauma", '-'},
 	/* pain that shoots up is no drug use */
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "iv_drug_use", '-'},
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "pain_spreading_arm_jaw", 'S'},
