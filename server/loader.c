@@ -576,7 +576,7 @@ static void read_phrases(struct loader *L, enum hh_lang lang)
 	struct src *s = src_new(L, rel, KIND_PHRASES, buf, len);
 	json_t *root = hh_schema_load(&s->f);
 	if (root != NULL) {
-		L->c->phrases[lang] = hh_phrases_schema(&s->f, root, lang, L->c);
+		L->c->phrases[lang] = hh_phrases_schema(&s->f, root, lang, L->c, L->docs != NULL);
 		json_decref(root);
 	}
 	free(buf);
@@ -735,7 +735,7 @@ static int check_special(struct loader *L, const char *relpath, const char *rest
 		if (root != NULL) {
 			enum hh_lang l;
 			(void)hh_lang_of_path(relpath, &l);
-			(void)hh_phrases_schema(&s->f, root, l, L->c);
+			(void)hh_phrases_schema(&s->f, root, l, L->c, 0);
 		}
 		json_decref(root);
 		return 1;

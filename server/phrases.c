@@ -93,7 +93,27 @@ struct build {
 	struct hh_code_parts *parts; /* words in the content's arena */
 	size_t n_parts, cap_parts;
 	int bad;
+	int stored;       /* hh_phrases_schema */
+	size_t n_dropped; /* stored: what this binary's word checks refused, left out */
 };
+
+/*
+ * A check against this binary's negation and hedging words failed (stem:
+ * that stem begins one; NULL: the words are only such words): refused, or
+ * for a stored file left out.
+ */
+static void word_check_fail(struct build *b, const char *path, const char *stem, const char *only_what)
+{
+	if (b->stored) {
+		b->n_dropped++;
+		return;
+	}
+	if (stem != NULL)
+		hh_field_fail(b->s, path, "has a stem \"%s*\" that begins a negation or hedging word", stem);
+	else
+		hh_field_fail(b->s, path, "%s", only_what);
+	b->bad = 1;
+}
 
 static void fail(struct build *b, const char *path, const char *fmt, ...) HH_PRINTF(3, 4);
 
@@ -149,16 +169,14 @@ static int check_words(struct build *b, const char *path, char words[][32], int 
 			if (len - 1 < 3)
 				return fail(b, path, "has a stem \"%s*\" shorter than 3 letters", words[i]), -1;
 			if (hh_textparse_is_trigger_word(b->lang, words[i], 1))
-				return fail(b, path, "has a stem \"%s*\" that begins a negation or hedging word",
-					    words[i]),
-				       -1;
+				return word_check_fail(b, path, words[i], NULL), -1;
 			words[i][len - 1] = '*';
 		}
 		if (strcmp(words[i], "*") != 0 && !hh_textparse_is_trigger_word(b->lang, words[i], 0))
 			only_triggers = 0;
 	}
 	if (only_triggers)
-		return fail(b, path, "is made of negation or hedging words only%s", ""), -1;
+		return word_check_fail(b, path, NULL, "is made of negation or hedging words only"), -1;
 	return 0;
 }
 
@@ -227,16 +245,16 @@ static int read_group_word(struct build *b, const char *path, json_t *v, struct 
 			if (len - 1 < 3)
 				return fail(b, path, "has a stem \"%s*\" shorter than 3 letters", words[i]), -1;
 			if (hh_textparse_is_trigger_word(b->lang, words[i], 1))
-				return fail(b, path, "has a stem \"%s*\" that begins a negation or hedging word",
-					    words[i]),
-				       -1;
+				return word_check_fail(b, path, words[i], NULL), -1;
 			words[i][len - 1] = '*';
 		}
 		if (!hh_textparse_is_trigger_word(b->lang, words[i], 0))
 			only_triggers = 0;
 	}
 	if (only_triggers)
-		return fail(b, path, "is a negation or hedging word: it would read a denial as the symptom%s", ""), -1;
+		return word_check_fail(b, path,
+				       "is a negation or hedging word: it would read a denial as the symptom%s", ""),
+		       -1;
 	memset(w, 0, sizeof(*w));
 	w->n_words = (size_t)n;
 	w->words = hh_content_alloc(b->c, (size_t)n * sizeof(*w->words));
@@ -600,9 +618,10 @@ const struct hh_code_parts *hh_phrases_parts(const struct hh_phrasebook *book, c
 	return NULL;
 }
 
-struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c)
+struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c,
+					int stored)
 {
-	struct build b = {.s = s, .lang = lang, .c = c};
+	struct build b = {.s = s, .lang = lang, .c = c, .stored = stored};
 	if (!json_is_object(root)) {
 		hh_field_wrong_type(s, "", "an object", root);
 		return NULL;
@@ -617,6 +636,8 @@ struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, en
 	if (json_object_get(root, "countries") != NULL)
 		add_countries(&b, json_object_get(root, "countries"));
 	struct hh_phrasebook *book = b.bad || s->errors > 0 ? NULL : compile(&b);
+	if (book != NULL)
+		book->n_dropped = b.n_dropped;
 	seen_free(&b.seen);
 	free(b.v);
 	free(b.concepts);

@@ -11,13 +11,16 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "healthhub/db.h"
+#include "healthhub/i18n.h"
 #include "healthhub/log.h"
 #include "healthhub/metrics.h"
+#include "healthhub/phrases.h"
 #include "healthhub/search.h"
 
 #define BACKOFF_MIN_MS 100
@@ -200,6 +203,28 @@ static void index_snapshot(struct hh_reload *r, struct hh_snapshot *snap, char *
 		 st.added, st.removed, st.ms, st.copy_ms, st.bytes);
 }
 
+/*
+ * Phrases of the stored content this binary's checks refuse (a newer
+ * release's negation or hedging words; hh_phrases_schema) were left out:
+ * the free-text reader runs without them until the content is migrated
+ * again with this release.
+ */
+static void warn_dropped_phrases(const struct hh_content *c)
+{
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		const struct hh_phrasebook *book = c->phrases[l];
+		if (book == NULL && c->translations[l] != NULL)
+			book = c->translations[l]->phrases[l];
+		if (book == NULL || book->n_dropped == 0)
+			continue;
+		char n[32];
+		snprintf(n, sizeof(n), "%zu", book->n_dropped);
+		hh_warn("free text: phrases of the stored content left out (they begin a negation or hedging word of "
+			"this release); run healthhub migrate with this release's content",
+			"lang", hh_lang_name((enum hh_lang)l), "#phrases", n);
+	}
+}
+
 static void load_and_publish(struct hh_reload *r, int64_t version)
 {
 	struct hh_errtext e = {""};
@@ -285,6 +310,7 @@ static void load_and_publish(struct hh_reload *r, int64_t version)
 	warm_start(r, snap);
 	hh_info("content loaded", "#version", v, "#ms", ms, "#read_ms", read_ms, "#responses", n, "#shared", shared,
 		"#variants", variants, "read", read, "search", search);
+	warn_dropped_phrases(indexed);
 }
 
 /* Waits up to ms for a notification or a stop; records announced versions. */

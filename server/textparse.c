@@ -830,6 +830,29 @@ static int list_goes_on(const struct reader *r, int c)
 	return k >= r->n || !(r->t[k].punct || r->t[k].kind == HH_TP_TERM + 1 || hh_tp_opener(r->lang, r->t[k].w));
 }
 
+/*
+ * Is what follows the comma at c an item of the list a no at trig opens: a
+ * list the no announces with a colon ("I do NOT have: a fever, chest pain,
+ * a rash"), or one of alternatives closed by "or" or "nor" before its
+ * sentence ends ("no fever, cough or chest pain")? Only then does the no
+ * reach past the comma. Otherwise the words after a comma may be a
+ * statement of their own ("no chest pain, heart racing"; "no fever, cant
+ * pee"): they are read as they stand, never as a no carried over.
+ */
+static int list_of_noes(const struct reader *r, int trig, int c)
+{
+	for (int k = trig + 1; k < c; k++)
+		if (r->t[k].punct == ':')
+			return 1;
+	for (int k = c + 1; k < r->n; k++) {
+		if (r->t[k].punct == '.' || r->t[k].kind == HH_TP_TERM + 1)
+			return 0;
+		if ((!r->t[k].punct && hh_tp_list_or(r->lang, r->t[k].w)) || r->t[k].punct == '/')
+			return 1; /* "bladder/bowel": a slash is an "or" */
+	}
+	return 0;
+}
+
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
 	int words = 0, item = 0, soft = 0, comma = -1; /* item: words since the last comma crossed */
@@ -856,6 +879,8 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 				 * an opposite, which says no itself ("no chest pain and breathing is fine") */
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
 			if (comma >= 0 && !list_goes_on(r, comma))
+				return;
+			if (t->kind == HH_TP_PRE_NEG + 1 && comma >= 0 && !list_of_noes(r, j, comma))
 				return;
 			apply_kind(s, t->kind);
 			j = t->trig_from;
@@ -927,6 +952,26 @@ static int affirmed(const struct reader *r, const struct match *m)
 	return j < r->n && !r->t[j].punct && hh_tp_affirm(r->lang, r->t[j].w) && (j + 1 >= r->n || r->t[j + 1].punct);
 }
 
+/*
+ * A mention that says its own no ("no puedo orinar", "no siento las piernas",
+ * "no feeling down there") names the symptom: a denial before it, one item
+ * earlier in the list ("no tengo fiebre, no puedo orinar"), does not turn it
+ * into a denial. A hedge before it still makes it uncertain. A no that also
+ * joins a list ("ni", listed as a soft trigger too) carries the denial before
+ * it: "no me duele ni en reposo" stays denied.
+ */
+static int own_negation(const struct reader *r, const struct match *m)
+{
+	const struct tok *t = &r->t[m->from];
+	int neg = 0, joins = 0;
+	for (size_t k = 0; !t->punct && k < r->L->n_triggers; k++)
+		if (strcmp(r->L->triggers[k].words, t->w) == 0) {
+			neg |= r->L->triggers[k].kind == HH_TP_PRE_NEG;
+			joins |= r->L->triggers[k].kind == HH_TP_SOFT;
+		}
+	return neg && !joins;
+}
+
 static enum hh_mention_status status_of(const struct reader *r, const struct match *m, int *other)
 {
 	struct scope s = {0, 0, 0};
@@ -937,6 +982,12 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 		s.neg = 0;
 	scope_after(r, m, &s);
 	scope_inside(r, m, &s);
+	if (own_negation(r, m)) {
+		struct scope own = {0, 0, 0}; /* only what comes after it or inside it denies it */
+		scope_after(r, m, &own);
+		scope_inside(r, m, &own);
+		s.neg = own.neg;
+	}
 	*other = s.other;
 	if (affirmed(r, m))
 		return HH_MENTION_PRESENT;
@@ -1403,6 +1454,10 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (n->loose && n->from > 0 &&
 	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1)))
 		return e; /* "ten hours a day", "twice a week", "dos veces al dia": how often, not how long */
+	/* "(8, 6 y 2 años)", "aged 8 and 2 years": the unit of a list of numbers (children's ages), not the pain's */
+	if (n->from >= 2 && r->t[n->from - 2].digits &&
+	    (r->t[n->from - 1].punct == ',' || hh_tp_in(r->L->joiners, r->t[n->from - 1].w)))
+		return e;
 	long long days = u->days;
 	/* "4 days a week", "10 hours a day", "3 veces por semana": how often, not how long */
 	int per = list_at(r, r->L->per, e) || unit_at(r, e) != NULL || (e + 1 < r->n && unit_at(r, e + 1) != NULL);
@@ -1466,6 +1521,8 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	int sex = e < r->n && hh_tp_in(sex_words, r->t[e].w)                                   ? e
 		  : e + 1 < r->n && r->t[e].punct == ',' && hh_tp_in(sex_words, r->t[e + 1].w) ? e + 1
 											       : -1;
+	if (e + 1 < r->n && r->t[e + 1].covered && (!strcmp(r->t[e].w, "de") || !strcmp(r->t[e].w, "of")))
+		return 0; /* "tengo 38 de fiebre": the code's measure told after it, not an age */
 	int j = n->from > 0 && r->t[n->from - 1].punct == ':' ? n->from - 1 : n->from;
 	if (j >= 2 && r->t[j - 2].covered && !r->t[j - 1].punct &&
 	    (!strcmp(r->t[j - 1].w, "de") || !strcmp(r->t[j - 1].w, "of")))
@@ -1494,7 +1551,10 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 		n->from > 0 && r->t[n->from - 1].punct == '(' && e < r->n && r->t[e].punct == ')' && n->value >= 16 &&
 		n->value <= HH_TRIAGE_AGE_MAX &&
 		(n->from == 1 || (!r->t[n->from - 2].punct && hh_tp_in(r->L->first_person, r->t[n->from - 2].w)));
-	if (list_before(r, r->L->age_before, n->from) || sex >= 0 || alone || sex_before || apposed || bracketed) {
+	/* "madre de tres", "una de dos": "de" before a bare number names an age only when it is a grown-up's */
+	int de_small = n->from > 0 && strcmp(r->t[n->from - 1].w, "de") == 0 && n->value < 10;
+	if ((list_before(r, r->L->age_before, n->from) && !de_small) || sex >= 0 || alone || sex_before || apposed ||
+	    bracketed) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}

@@ -98,6 +98,8 @@ int hh_tp_habit(enum hh_lang lang, const char *word);
 
 /* 1 for a word that opens a clause of its own after a comma ("no fever, just chest pain"). */
 int hh_tp_opener(enum hh_lang lang, const char *word);
+/* Does word close a list of alternatives ("or", "nor"; "o", "ni")? A denial reaches past a comma only then. */
+int hh_tp_list_or(enum hh_lang lang, const char *word);
 
 /* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
 int hh_tp_possessive(enum hh_lang lang, const char *word);

@@ -458,6 +458,9 @@ static const char *const en_sudden[] = {"sudden",       "suddenly", "out of nowh
 					"from nowhere", "abruptly", "all of a sudden", "without warning",
 					"instantly",    NULL};
 
+static const char *const en_list_or[] = {"or", "nor", NULL};
+static const char *const es_list_or[] = {"o", "u", "ni", NULL};
+
 /* ------------------------------------------------------------------ Spanish */
 
 static const struct hh_tp_trigger es_triggers[] = {
@@ -478,15 +481,42 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no tengo", HH_TP_PRE_NEG},
 	{"no he tenido", HH_TP_PRE_NEG},
 	{"no hay", HH_TP_PRE_NEG},
+	{"nada raro", HH_TP_PRE_NEG},
+	{"nada extrano", HH_TP_PRE_NEG},
+	{"nada anormal", HH_TP_PRE_NEG},
+	{"nada diferente", HH_TP_PRE_NEG},
+	{"no se ha", HH_TP_PRE_NEG},
+	{"no se han", HH_TP_PRE_NEG},
+	{"no se me ha", HH_TP_PRE_NEG},
+	{"no se me han", HH_TP_PRE_NEG},
+	{"no se le ha", HH_TP_PRE_NEG},
+	{"no se le han", HH_TP_PRE_NEG},
+	{"no se me hincha", HH_TP_PRE_NEG},
+	{"no se me hinchan", HH_TP_PRE_NEG},
+	{"no se me cae", HH_TP_PRE_NEG},
+	{"no se me caen", HH_TP_PRE_NEG},
+	{"no se me nubla", HH_TP_PRE_NEG},
+	{"no se me tuerce", HH_TP_PRE_NEG},
+	{"no se me escapa", HH_TP_PRE_NEG},
+	{"no se me sale", HH_TP_PRE_NEG},
+	{"no se me va", HH_TP_PRE_NEG},
+	{"es igual", HH_TP_PSEUDO},
+	{"cero", HH_TP_PRE_NEG},
 	{"tampoco", HH_TP_POST_NEG},
+	{"no tengo", HH_TP_POST_NEG},
+	{"no he tenido", HH_TP_POST_NEG},
+	{"tampoco tengo", HH_TP_POST_NEG},
+	{"no hay", HH_TP_POST_NEG},
 	{"no", HH_TP_POST_NEG},
 	{"nada", HH_TP_POST_NEG},
 	{"ninguno", HH_TP_POST_NEG},
 	{"negativo", HH_TP_POST_NEG},
+	{"negativa", HH_TP_POST_NEG},
+	{"negativos", HH_TP_POST_NEG},
+	{"negativas", HH_TP_POST_NEG},
 	{"descartado", HH_TP_POST_NEG},
 	{"normal", HH_TP_POST_NEG},
 	{"normales", HH_TP_POST_NEG},
-	{"bien", HH_TP_POST_NEG},
 	{"creo que", HH_TP_PRE_HEDGE},
 	{"creo", HH_TP_PRE_HEDGE},
 	{"no creo que", HH_TP_PRE_HEDGE},
@@ -512,6 +542,34 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"podria", HH_TP_PRE_HEDGE},
 	{"no recuerdo", HH_TP_PRE_HEDGE},
 	{"ni idea", HH_TP_PRE_HEDGE},
+	{"igual", HH_TP_PRE_HEDGE},
+	{"capaz que", HH_TP_PRE_HEDGE},
+	{"me late que", HH_TP_PRE_HEDGE},
+	{"se me hace que", HH_TP_PRE_HEDGE},
+	{"me da que", HH_TP_PRE_HEDGE},
+	{"supongo", HH_TP_PRE_HEDGE},
+	{"supongo que", HH_TP_PRE_HEDGE},
+	{"me imagino que", HH_TP_PRE_HEDGE},
+	{"imagino que", HH_TP_PRE_HEDGE},
+	{"pienso que", HH_TP_PRE_HEDGE},
+	{"diria que", HH_TP_PRE_HEDGE},
+	{"no sabria decir", HH_TP_PRE_HEDGE},
+	{"no tengo claro", HH_TP_PRE_HEDGE},
+	{"no lo se", HH_TP_PRE_HEDGE},
+	{"no se bien", HH_TP_PRE_HEDGE},
+	{"quien sabe", HH_TP_PRE_HEDGE},
+	{"lo mismo", HH_TP_PSEUDO},
+	{"igual que", HH_TP_PSEUDO},
+	{"igual de", HH_TP_PSEUDO},
+	{"da igual", HH_TP_PSEUDO},
+	{"me da igual", HH_TP_PSEUDO},
+	{"siempre igual", HH_TP_PSEUDO},
+	{"sigue igual", HH_TP_PSEUDO},
+	{"por igual", HH_TP_PSEUDO},
+	{"duele igual", HH_TP_PSEUDO},
+	{"no es que", HH_TP_PSEUDO},
+	{"no es que no", HH_TP_PSEUDO},
+	{"desde hace", HH_TP_PSEUDO},
 	{"creo", HH_TP_POST_HEDGE},
 	{"quizas", HH_TP_POST_HEDGE},
 	{"quiza", HH_TP_POST_HEDGE},
@@ -520,6 +578,11 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no se", HH_TP_POST_HEDGE},
 	{"o no", HH_TP_POST_HEDGE},
 	{"puede", HH_TP_POST_HEDGE},
+	{"puede ser", HH_TP_POST_HEDGE},
+	{"no lo se", HH_TP_POST_HEDGE},
+	{"supongo", HH_TP_POST_HEDGE},
+	{"igual si", HH_TP_POST_HEDGE},
+	{"ni idea", HH_TP_POST_HEDGE},
 	{"no solo", HH_TP_PSEUDO},
 	{"no mejora", HH_TP_PSEUDO},
 	{"sin duda", HH_TP_PSEUDO},
@@ -550,6 +613,7 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"e", HH_TP_SOFT},
 	{"o", HH_TP_SOFT},
 	{"u", HH_TP_SOFT},
+	{"ni", HH_TP_SOFT}, /* a PRE_NEG above: only says that "ni" continues a denial (textparse.c own_negation) */
 	{"tambien", HH_TP_SOFT},
 	{"ademas", HH_TP_SOFT},
 };
@@ -588,7 +652,68 @@ static const struct hh_tp_abbrev es_abbrevs[] = {
 	{"molestia", "dolor"},
 	{"molestias", "dolor"},
 	{"omoplatos", "omoplato"},
-	{"omoplatos", "omoplato"},
+	{"dsd", "desde"},
+	{"anios", "anos"},
+	{"anio", "ano"},
+	{"toy", "estoy"},
+	{"tngo", "tengo"},
+	{"gripa", "gripe"},
+	{"compu", "computadora"},
+	{"curro", "trabajo"},
+	{"currar", "trabajar"},
+	{"chamba", "trabajo"},
+	{"chambear", "trabajar"},
+	{"laburo", "trabajo"},
+	{"laburar", "trabajar"},
+	{"ormigueo", "hormigueo"},
+	{"ormigeo", "hormigueo"},
+	{"hormigeo", "hormigueo"},
+	{"hormiguitas", "hormigueo"},
+	{"adormesido", "adormecido"},
+	{"adormesida", "adormecida"},
+	{"adormesidos", "adormecidos"},
+	{"adormesidas", "adormecidas"},
+	{"adormesimiento", "adormecimiento"},
+	{"entumesido", "entumecido"},
+	{"entumesida", "entumecida"},
+	{"entumesimiento", "entumecimiento"},
+	{"inchado", "hinchado"},
+	{"inchada", "hinchada"},
+	{"inchados", "hinchados"},
+	{"inchadas", "hinchadas"},
+	{"incho", "hincho"},
+	{"inchazon", "hinchazon"},
+	{"nauceas", "nauseas"},
+	{"nausias", "nauseas"},
+	{"mariado", "mareado"},
+	{"mariada", "mareada"},
+	{"mariao", "mareado"},
+	{"desmalle", "desmaye"},
+	{"desmallo", "desmayo"},
+	{"desmallado", "desmayado"},
+	{"desmallada", "desmayada"},
+	{"bomito", "vomito"},
+	{"bomitos", "vomitos"},
+	{"bomitar", "vomitar"},
+	{"bomitando", "vomitando"},
+	{"bomite", "vomite"},
+	{"bomitado", "vomitado"},
+	{"pexo", "pecho"},
+	{"pesho", "pecho"},
+	{"pezo", "peso"},
+	{"calofrios", "escalofrios"},
+	{"calosfrios", "escalofrios"},
+	{"horina", "orina"},
+	{"horinar", "orinar"},
+	{"bejiga", "vejiga"},
+	{"embarasada", "embarazada"},
+	{"embaraso", "embarazo"},
+	{"devilidad", "debilidad"},
+	{"mandivula", "mandibula"},
+	{"corason", "corazon"},
+	{"ezpalda", "espalda"},
+	{"adelgasado", "adelgazado"},
+	{"adelgase", "adelgace"},
 	{"peor", "peor"},
 	{"empeora", "peor"},
 	{"empeoran", "peor"},
@@ -611,41 +736,84 @@ static const struct hh_tp_numword es_numwords[] = {
 	{"cien", 100, HH_TP_NUM_HUNDRED},    {"ciento", 100, HH_TP_NUM_HUNDRED},  {"un", 1, HH_TP_NUM_ARTICLE},
 	{"una", 1, HH_TP_NUM_ARTICLE},       {"par", 2, HH_TP_NUM_VAGUE},         {"unos", 3, HH_TP_NUM_VAGUE},
 	{"unas", 3, HH_TP_NUM_VAGUE},        {"varios", 3, HH_TP_NUM_VAGUE},      {"varias", 3, HH_TP_NUM_VAGUE},
+	{"one", 1, HH_TP_NUM_UNIT},          {"two", 2, HH_TP_NUM_UNIT},          {"three", 3, HH_TP_NUM_UNIT},
+	{"four", 4, HH_TP_NUM_UNIT},         {"five", 5, HH_TP_NUM_UNIT},         {"six", 6, HH_TP_NUM_UNIT},
+	{"seven", 7, HH_TP_NUM_UNIT},        {"eight", 8, HH_TP_NUM_UNIT},        {"nine", 9, HH_TP_NUM_UNIT},
+	{"twenty", 20, HH_TP_NUM_TEN},       {"thirty", 30, HH_TP_NUM_TEN},       {"forty", 40, HH_TP_NUM_TEN},
+	{"fifty", 50, HH_TP_NUM_TEN},        {"sixty", 60, HH_TP_NUM_TEN},        {"seventy", 70, HH_TP_NUM_TEN},
+	{"couple", 2, HH_TP_NUM_VAGUE},      {"few", 3, HH_TP_NUM_VAGUE},
 };
 
+/* Units of time, and what people count besides time ("tengo 28 ninos en clase" is no age);
+ * the English ones for Spanglish ("desde hace two weeks"), and the diminutives ("una semanita"). */
 static const struct hh_tp_unit es_units[] = {
-	{"dia", 1},       {"dias", 1},        {"noche", 1},     {"noches", 1},  {"semana", 7}, {"semanas", 7},
-	{"quincena", 15}, {"quincenas", 15},  {"mes", 30},      {"meses", 30},  {"ano", 365},  {"anos", 365},
-	{"hora", 0},      {"horas", 0},       {"minuto", 0},    {"minutos", 0}, {"kg", 0},     {"kilos", 0},
-	{"kilo", 0},      {"kilogramos", 0},  {"libras", 0},    {"veces", 0},   {"cm", 0},     {"mg", 0},
-	{"grados", 0},    {"hijos", 0},       {"pastillas", 0}, {"pasos", 0},   {"km", 0},     {"metros", 0},
-	{"metro", 0},     {"centimetros", 0}, {"ml", 0},
+	{"dia", 1},         {"dias", 1},        {"noche", 1},      {"noches", 1},     {"semana", 7},
+	{"semanas", 7},     {"quincena", 15},   {"quincenas", 15}, {"mes", 30},       {"meses", 30},
+	{"ano", 365},       {"anos", 365},      {"hora", 0},       {"horas", 0},      {"minuto", 0},
+	{"minutos", 0},     {"kg", 0},          {"kilos", 0},      {"kilo", 0},       {"kilogramos", 0},
+	{"libras", 0},      {"veces", 0},       {"cm", 0},         {"mg", 0},         {"grados", 0},
+	{"hijos", 0},       {"pastillas", 0},   {"pasos", 0},      {"km", 0},         {"metros", 0},
+	{"metro", 0},       {"centimetros", 0}, {"ml", 0},         {"ninos", 0},      {"ninas", 0},
+	{"hijas", 0},       {"nietos", 0},      {"nietas", 0},     {"alumnos", 0},    {"alumnas", 0},
+	{"cigarrillos", 0}, {"cigarros", 0},    {"escalones", 0},  {"pisos", 0},      {"plantas", 0},
+	{"litros", 0},      {"euros", 0},       {"dolares", 0},    {"kilometros", 0}, {"tazas", 0},
+	{"cafes", 0},       {"pulsaciones", 0}, {"latidos", 0},    {"mmhg", 0},       {"gramos", 0},
+	{"millas", 0},      {"day", 1},         {"days", 1},       {"week", 7},       {"weeks", 7},
+	{"month", 30},      {"months", 30},     {"year", 365},     {"years", 365},    {"hours", 0},
+	{"meters", 0},      {"semanita", 7},    {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
+	{"diita", 1},       {"diitas", 1},      {"anito", 365},    {"anitos", 365},   {"pounds", 0},
+	{"lbs", 0},
 };
 
-static const char *const es_years[] = {"anos", "ano", NULL};
-static const char *const es_age_after[] = {"de edad", "edad", NULL};
-static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", NULL};
+static const char *const es_years[] = {"anos", "ano", "anitos", "years", "year", NULL};
+static const char *const es_age_after[] = {"de edad", "edad", "old", NULL};
+static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", "im", NULL};
 static const char *const es_dur_before[] = {"hace",    "durante",  "desde",   "por",     "llevo",
 					    "lleva",   "llevamos", "ultimos", "ultimas", "pasados",
 					    "pasadas", "casi",     "como",    "mas de",  NULL};
 static const char *const es_dur_after[] = {"ya", "seguidos", "seguidas", NULL};
-static const char *const es_not_duration[] = {"embarazada", "embarazo", "de embarazo", "de gestacion", NULL};
+/* also habits and careers: "fumo desde hace 30 anos", "trabaje 20 anos en la fabrica" */
+static const char *const es_not_duration[] = {"embarazada", "embarazo",  "de embarazo", "de gestacion", "fumo",
+					      "fumador",    "fumadora",  "fumando",     "fumado",       "fume",
+					      "trabaje",    "trabajado", "trabajando",  "jubilado",     "jubilada",
+					      "casada",     "casado",    NULL};
 static const char *const es_joiners[] = {"y", NULL};
-static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", NULL};
+static const char *const es_no_correct[] = {"pecha",    "pesado", "sentada", "sentado",  "cuesta",    "madreada",
+					    "madreado", "pincha", "pinchan", "pinchazo", "pinchazos", NULL};
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
 static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
 static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
 					"abuelo", "tia",    "tio",    "prima",   "primo",   "hija",    "hijo",
-					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   NULL};
-static const char *const es_family_verbs[] = {"tiene", "tuvo",   "tenia",     "padece", "murio",
-					      "sufre", "sufrio", "ha tenido", NULL};
+					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   "nene",
+					"nena",   "nino",   "nina",   "bebe",    "nieto",   "nieta",   "suegra",
+					"suegro", "novio",  "novia",  "pareja",  "vecina",  "vecino",  NULL};
+static const char *const es_family_verbs[] = {"tiene",
+					      "tuvo",
+					      "tenia",
+					      "padece",
+					      "murio",
+					      "sufre",
+					      "sufrio",
+					      "padecio",
+					      "ha tenido",
+					      "le dio",
+					      "le ha dado",
+					      "le dieron",
+					      "le diagnosticaron",
+					      "le han diagnosticado",
+					      "le detectaron",
+					      "le operaron",
+					      NULL};
 static const char *const es_first_person[] = {"yo", "tengo", "soy", "me", "cumplo", "cumpli", NULL};
 static const char *const es_hours[] = {"hora", "horas", NULL};
 static const char *const es_half[] = {"y media", "y medio", NULL};
 static const char *const es_per[] = {"vez", "veces", "por", "cada", NULL};
-static const char *const es_pain_words[] = {"dolor", "duele", "espalda", "empezo", "comenzo", NULL};
+/* the pain spoken of again, or the episode that started it ("tomo Sintrom y me cai hace 2 dias") */
+static const char *const es_pain_words[] = {"dolor",   "duele",  "espalda", "empezo", "comenzo",
+					    "molesta", "empece", "cai",     "caido",  "cayo",
+					    "golpee",  "pegue",  "lesione", "torci",  NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] = {en_triggers,     HH_ARRAY_LEN(en_triggers),
@@ -701,6 +869,11 @@ int hh_tp_habit(enum hh_lang lang, const char *word)
 int hh_tp_opener(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_openers, word); /* Spanish: none yet */
+}
+
+int hh_tp_list_or(enum hh_lang lang, const char *word)
+{
+	return hh_tp_in(lang == HH_LANG_ES ? es_list_or : en_list_or, word);
 }
 
 int hh_tp_possessive(enum hh_lang lang, const char *word)

@@ -111,6 +111,7 @@ struct hh_phrasebook {
 	unsigned char cw_pair[8192]; /* bit per first two bytes of an entry's first word: a word worth stemming */
 	struct hh_code_parts *parts; /* the codes whose question has parts */
 	size_t n_parts;
+	size_t n_dropped; /* phrases and words of a stored file this binary's checks refuse (hh_phrases_schema) */
 };
 
 /* The parts of code's question in book, or NULL (one thing). */
@@ -126,8 +127,16 @@ const struct hh_code_parts *hh_phrases_parts(const struct hh_phrasebook *book, c
  * given for a country or more than HH_PARTS_MAX of them. A c
  * without symptoms (a file checked alone) leaves the codes unchecked.
  * Returns the phrasebook in c's arena, or NULL when anything was wrong.
+ *
+ * stored: the file is what a migrate stored, read by a server. The checks
+ * against this binary's own negation and hedging words (a stem that begins
+ * one, a phrase made only of them) then drop the phrase instead of refusing
+ * the file (counted in n_dropped): a server of a newer release, whose word
+ * lists grew, still serves the content an older migrate stored, as it did,
+ * until the content is migrated again. migrate itself is strict.
  */
-struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c);
+struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, enum hh_lang lang, struct hh_content *c,
+					int stored);
 
 /* Adds book (NULL allowed) to a running ruleset digest: hh_content_finish calls it. */
 struct hh_sha256;

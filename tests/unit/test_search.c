@@ -278,7 +278,7 @@ static void test_is_term(void)
 		"The pain between my shoulder-blades isn't getting better; it's been 2 weeks and I can't sit.",
 		"Los dolores de espalda, según el médico, no son graves: ¿músculos? Sí, y también la postura.",
 		"A an of THE And THEIR ourselves x y z 42 4x4 e-mail naïve café ß Straße ÆØÅ æøå",
-		"\xce\xb1\xce\xbb\xce\xb3\xce\xbf\xcf\x82 \xd0\xb1\xd0\xbe\xd0\xbb\xd1\x8c a\xcc\x81 \xcc\x81\xcc\x80 "
+		"\xce\xb1\xce\xbb\xce\xb3\xce\xbf\xcf\x82 \xd0\xb1\xd0\xbe\xd0\xbb\xd1\x8c a\xcc\x81 \xcc\x81\xcc\x80",
 		"pneumonoultramicroscopicsilicovolcanoconiosisandthensomemoreletters",
 		"ya yo el la los las de del que y o u a e ser estar tener había hubiera él ésta",
 	};

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "fixture.h"
@@ -159,6 +160,12 @@ static const struct expect cases[] = {
 	{"i heard my heart", HH_LANG_EN, "GB", "fast_heartbeat", '-'},
 	/* after a comma, a denial goes on over a list, not into a clause of its own */
 	{"no fever, just chest pain", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	/* a no reaches past a comma only into a list it announces (a colon) or one of alternatives ("or") */
+	{"no chest pain, heart racing", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"no fever, cant pee", HH_LANG_EN, "GB", "bladder_bowel_control_loss", 'S'},
+	{"no fever, legs numb", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	{"no fever, cough or chest pain", HH_LANG_EN, "GB", "chest_pain", '-'},
+	{"no tengo fiebre, me late muy rápido el corazón", HH_LANG_ES, "ES", "fast_heartbeat", 'S'},
 	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "chest_pain", '-'},
 	{"I do NOT have: a fever, chest pain, a rash, any weight loss", HH_LANG_EN, "GB", "unexplained_weight_loss",
 	 '-'},
@@ -486,6 +493,21 @@ static int red_flag_absent(const struct hh_textparse_result *r)
 	return 0;
 }
 
+/* Does text hold a word that makes a list of alternatives ("or", "nor", "o", "u", "ni") or a colon? */
+static int has_list_word(const char *text)
+{
+	static const char *const words[] = {"or", "nor", "o", "u", "ni"};
+	char copy[1024];
+	snprintf(copy, sizeof(copy), "%s", text);
+	if (strchr(copy, ':') != NULL)
+		return 1;
+	for (char *save = NULL, *w = strtok_r(copy, " ,.", &save); w != NULL; w = strtok_r(NULL, " ,.", &save))
+		for (size_t i = 0; i < HH_ARRAY_LEN(words); i++)
+			if (strcasecmp(w, words[i]) == 0)
+				return 1;
+	return 0;
+}
+
 static void property(enum hh_lang lang, const char *const *pieces, size_t n_pieces, const char *const *denials,
 		     size_t n_denials)
 {
@@ -495,9 +517,16 @@ static void property(enum hh_lang lang, const char *const *pieces, size_t n_piec
 		random_text(text, sizeof(text), pieces, n_pieces, 1 + (int)(next_rand() % 24));
 		parse(text, lang, (next_rand() & 1) ? "GB" : "US", &a);
 		CHECK(!red_flag_absent(&a));
-		/* a denial as a sentence of its own, before or after */
+		/*
+		 * a denial as a sentence of its own, before or after; or before it
+		 * after a comma ("no chest pain, heart racing"), where what follows
+		 * is not a list of alternatives the no could reach
+		 */
 		const char *d = denials[next_rand() % n_denials];
-		if (next_rand() & 1)
+		unsigned how = next_rand() % 3;
+		if (how == 2 && !has_list_word(text))
+			snprintf(more, sizeof(more), "%s, %s", d, text);
+		else if (how == 1)
 			snprintf(more, sizeof(more), "%s. %s", d, text);
 		else
 			snprintf(more, sizeof(more), "%s. %s", text, d);
@@ -535,7 +564,7 @@ static int phrases_diags(const char *rel, const char *body, const char *want)
 	struct hh_field_src src = {.rel = rel, .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
 	enum hh_lang lang = strncmp(rel, "es/", 3) == 0 ? HH_LANG_ES : HH_LANG_EN;
 	json_t *root = hh_schema_load(&src);
-	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, lang, C) : NULL;
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, lang, C, 0) : NULL;
 	json_decref(root);
 	int found = 0;
 	for (size_t i = 0; i < d.n; i++)
@@ -550,8 +579,30 @@ static int phrases_diags(const char *rel, const char *body, const char *want)
 	return book == NULL && found;
 }
 
+/*
+ * What a server does with a stored file that this binary's word checks
+ * refuse (a newer release's negation words): the phrase is left out and
+ * counted, the rest serves; migrate (stored 0) refuses the file.
+ */
+static void test_stored_phrases(void)
+{
+	const char *body = "{\"codes\": {\"fever\": {\"phrases\": [\"nev*\", \"high temperature\"]}}}";
+	struct hh_diags d = {0};
+	size_t total = 0;
+	struct hh_field_src src = {
+		.rel = "triage/phrases.json", .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
+	json_t *root = hh_schema_load(&src);
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C, 1) : NULL;
+	CHECK(book != NULL && book->n_dropped == 1 && book->n == 1 && d.n == 0);
+	CHECK(root != NULL && hh_phrases_schema(&src, root, HH_LANG_EN, C, 0) == NULL && d.n == 1);
+	json_decref(root);
+	hh_field_src_free(&src);
+	hh_diags_free(&d);
+}
+
 static void test_phrase_checks(void)
 {
+	test_stored_phrases();
 	const char *rel = "triage/phrases.json";
 	CHECK(phrases_diags(rel, "{\"codes\": {\"no_such_code\": {\"phrases\": [\"x y\"]}}}", "not a symptom code"));
 	CHECK(phrases_diags(
@@ -619,7 +670,7 @@ static void test_concept_checks(void)
 		"{\"codes\": {\"fever\": {\"concepts\": [[[\"shiver\", \"shivering\", \"shivers\"], [\"hot\"]]]}}}";
 	struct hh_field_src src = {.rel = rel, .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
 	json_t *root = hh_schema_load(&src);
-	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C, 0) : NULL;
 	CHECK(book != NULL && book->n_concepts == 1 && book->n_cw_stem == 2);
 	json_decref(root);
 	hh_field_src_free(&src);
@@ -634,7 +685,7 @@ static int phrases_digest(const char *body, char out[65])
 	struct hh_field_src src = {
 		.rel = "triage/phrases.json", .buf = body, .len = strlen(body), .c = C, .diags = &d, .total = &total};
 	json_t *root = hh_schema_load(&src);
-	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C) : NULL;
+	const struct hh_phrasebook *book = root != NULL ? hh_phrases_schema(&src, root, HH_LANG_EN, C, 0) : NULL;
 	struct hh_sha256 h;
 	hh_sha256_init(&h);
 	hh_phrases_hash(&h, book);

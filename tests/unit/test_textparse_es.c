@@ -1,0 +1,144 @@
+/*
+ * test_textparse_es.c - what the free-text reader must read in Spanish, as
+ * new writers type it (blind batches G and H): a symptom said with its own
+ * "no" after a denial ("no tengo fiebre, no puedo orinar"), denials after
+ * the word ("fiebre no tengo"), hedges of Spain and Latin America (igual, me
+ * late que), partial answers that deny nothing, and numbers that are no age
+ * or duration (tengo 28 ninos, fumo desde hace 30 anos).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "fixture.h"
+
+#include "healthhub/textparse.h"
+
+static struct hh_content *C;
+
+/* The status the reader gives code in text ("present", "denied", "uncertain"), or "-". */
+static const char *status(const char *text, const char *code)
+{
+	static struct hh_textparse_result r;
+	hh_textparse(C, HH_LANG_ES, "ES", text, strlen(text), &r);
+	const char *best = "-";
+	for (size_t i = 0; i < r.n_mentions; i++) {
+		const struct hh_mention *m = &r.mentions[i];
+		if (m->kind != HH_MENTION_CODE || strcmp(m->symptom->code, code) != 0)
+			continue;
+		/* as the request ranks them: present over uncertain over denied */
+		const char *s = hh_mention_status_name(m->status);
+		if (strcmp(best, "-") == 0 || strcmp(s, "present") == 0 ||
+		    (strcmp(s, "uncertain") == 0 && strcmp(best, "denied") == 0))
+			best = s;
+	}
+	return best;
+}
+
+static long long number(const char *text, int age)
+{
+	static struct hh_textparse_result r;
+	hh_textparse(C, HH_LANG_ES, "ES", text, strlen(text), &r);
+	return age ? r.request.age : r.request.duration_days;
+}
+
+static const struct {
+	const char *text, *code, *status;
+} cases[] = {
+	/* a symptom that says its own no is no denial, even after one */
+	{"no tengo fiebre, no puedo orinar", "bladder_bowel_control_loss", "present"},
+	{"no tengo fiebre y no puedo orinar", "bladder_bowel_control_loss", "present"},
+	{"no, no puedo respirar", "breathing_difficulty", "present"},
+	{"creo que no puedo orinar", "bladder_bowel_control_loss", "uncertain"},
+	{"no tengo fiebre, ni problemas para orinar", "bladder_bowel_control_loss", "denied"},
+	{"no me duele ni en reposo ni de noche", "night_pain", "denied"},
+	{"no noto nada raro en las piernas", "leg_weakness_numbness", "denied"},
+	{"no puedo estar mucho tiempo sentado porque me duele", "worse_sitting", "present"},
+	{"no me duele estar sentado", "worse_sitting", "denied"},
+	{"no siento nada en las piernas", "leg_weakness_numbness", "present"},
+	{"el dolor no se me quita ni acostado", "night_pain", "present"},
+	/* denials after the word, and reflexive "se" (not "no se") */
+	{"Fiebre no tengo.", "fever", "denied"},
+	{"fiebre negativa", "fever", "denied"},
+	{"no se me escapa la orina", "bladder_bowel_control_loss", "denied"},
+	{"no se me duermen las piernas", "leg_weakness_numbness", "denied"},
+	/* "no se" typed without its comma stays a doubt, never a denial */
+	{"no se me duele el pecho", "chest_pain", "uncertain"},
+	{"no puedo agarrar bien la taza, se me cae todo", "arm_weakness", "present"},
+	{"puedo respirar bien", "breathing_difficulty", "-"},
+	/* hedges */
+	{"igual tengo fiebre, no me la he puesto", "fever", "uncertain"},
+	{"me late que fue por cargar los garrafones", "after_lifting_or_exercise", "uncertain"},
+	{"capaz que sea fiebre", "fever", "uncertain"},
+	{"siempre igual, haga lo que haga", "constant_pain", "present"},
+	/* steroids without how long answer part of the question: their denial denies nothing */
+	{"tampoco tomo corticoides", "osteoporosis_or_steroids", "-"},
+	{"tomo prednisona desde hace 6 meses", "osteoporosis_or_steroids", "present"},
+	/* words a new writer used */
+	{"no siento nada cuando me limpio", "saddle_numbness", "present"},
+	{"se me entumio la pierna derecha", "leg_weakness_numbness", "present"},
+	{"tos desde hace meses con algo de sangre", "coughing_blood", "present"},
+	{"me falta el aire al subir escaleras", "new_breathlessness", "present"},
+	{"me falta el aire al subir escaleras", "breathing_difficulty", "-"},
+	{"siento que me falta el aire, no puedo ni hablar", "breathing_difficulty", "present"},
+	{"me duele mucho la espalda", "getting_worse", "present"},
+	{"este curso ha sido horrible con las oposiciones", "getting_worse", "-"},
+	{"que ejercicios me recomendais para la espalda", "after_lifting_or_exercise", "-"},
+	{"me duele despues de entrenar", "after_lifting_or_exercise", "present"},
+	{"cargo costales de cemento todo el dia", "repetitive_tasks", "present"},
+	{"cargo costales de cemento todo el dia", "after_lifting_or_exercise", "-"},
+	{"me levante del sofa y me dolio", "after_lifting_or_exercise", "-"},
+	{"mi marido dice que estoy muy confusa", "sweating_sick_dizzy", "-"},
+	{"tengo la tension a 170/100", "stress_tension", "-"},
+	{"desde el segundo embarazo", "pregnant", "-"},
+	{"mi columna se ve torcida", "sudden_movement", "-"},
+	{"no puedo ni currar", "stops_daily_activities", "present"},
+	/* concept words whose stem another word shares (pis/pisar, trabajo/trabajar, sentado/senti) */
+	{"me duele al pisar", "pain_or_blood_peeing", "-"},
+	{"vivo en un tercer piso y no puedo subir", "bladder_bowel_control_loss", "-"},
+	{"trabajo al aire libre", "breathing_difficulty", "-"},
+	{"me senti peor ayer", "worse_sitting", "-"},
+	{"no puedo dormir y me duele la pierna", "leg_weakness_numbness", "-"},
+	{"cuando subo el brazo me duele la espalda", "pain_spreading_arm_jaw", "-"},
+	{"me arde al hacer pipi", "pain_or_blood_peeing", "present"},
+};
+
+static void test_cases(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = status(cases[i].text, cases[i].code);
+		if (strcmp(got, cases[i].status) != 0)
+			fprintf(stderr, "  \"%s\" %s: read %s\n", cases[i].text, cases[i].code, got);
+		CHECK_STR(got, cases[i].status);
+	}
+}
+
+static void test_numbers(void)
+{
+	CHECK(number("tengo 28 ninos en clase y tengo 39 anos", 1) == 39);
+	CHECK(number("trabaje 20 anos en la misma fabrica", 1) == -1);
+	CHECK(number("fumo desde hace 30 anos", 0) == -1);
+	/* a list of children's ages, and "madre de tres", are no age nor duration of the writer's */
+	CHECK(number("Soy mamá de tres (8, 6 y 2 años) y me duele la espalda", 1) == -1);
+	CHECK(number("Soy mamá de tres (8, 6 y 2 años) y me duele la espalda", 0) == -1);
+	CHECK(number("mujer de 45 años, dolor desde hace 3 semanas", 1) == 45);
+	CHECK(number("me duele la espalda desde hace 2 años", 0) == 730);
+	CHECK(number("my back me duele desde hace two weeks", 0) == 14);
+	CHECK(number("Hi, soy de Texas, 31 years old", 1) == 31);
+	CHECK(number("ayer me agache a levantar a mi nene de 3 anos", 1) == -1);
+	CHECK(number("hace una semanita que me duele", 0) == 7);
+	CHECK(number("tengo 38 de fiebre desde ayer", 1) == -1);
+	CHECK(number("mujer de 45, con 39 de fiebre", 1) == 45);
+	CHECK(number("estoy embarazada de 30 semanas y me duele desde hace 4 dias", 0) == 4);
+}
+
+int main(void)
+{
+	C = fixture_content("content");
+	if (C == NULL)
+		return 1;
+	test_cases();
+	test_numbers();
+	hh_content_free(C);
+	return check_done();
+}
