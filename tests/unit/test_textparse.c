@@ -234,6 +234,9 @@ static const struct expect cases[] = {
 	{"I haven't been able to go number one all day", HH_LANG_EN, "US", "bladder_bowel_control_loss", 'S'},
 	{"my legs fell asleep and won't wake up", HH_LANG_EN, "US", "minor_fall_or_knock", '-'},
 	{"I keep having accidents", HH_LANG_EN, "US", "major_trauma", '-'},
+	/* what might be is a maybe, never a yes: asked about, watched for, tested for */
+	{"the nurse said to call if I get chest pain", HH_LANG_EN, "GB", "chest_pain", 'U'},
+	{"I was told to watch out for bladder problems", HH_LANG_EN, "GB", "bladder_bowel_control_loss", 'U'},
 	/* pain that shoots up is no drug use */
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "iv_drug_use", '-'},
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "pain_spreading_arm_jaw", 'S'},
