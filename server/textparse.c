@@ -1446,7 +1446,12 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 {
 	int j = n->to;
 	if (j < r->n && (strcmp(r->t[j].w, "of") == 0 || strcmp(r->t[j].w, "de") == 0) && n->loose)
-		j++; /* "a couple of days", "un par de dias" */
+		j++;                              /* "a couple of days", "un par de dias" */
+	int pre_half = list_at(r, r->L->half, j); /* "2 and a half weeks" */
+	if (pre_half > 0 && unit_at(r, j + pre_half) != NULL)
+		j += pre_half;
+	else
+		pre_half = 0;
 	const struct hh_tp_unit *u = unit_at(r, j);
 	if (u == NULL)
 		return 0;
@@ -1503,7 +1508,7 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (list_at(r, r->L->not_duration, e) > 0)
 		return e + list_at(r, r->L->not_duration, e);
 	int half = list_at(r, r->L->half, e); /* "a week and a half", "un mes y medio" */
-	found_duration(r, out, n->value * days + (half > 0 ? days / 2 : 0), n->from, e + half);
+	found_duration(r, out, n->value * days + (half > 0 || pre_half > 0 ? days / 2 : 0), n->from, e + half);
 	return e + half;
 }
 
@@ -1611,8 +1616,8 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 static int of_the_pain(const struct reader *r, int i)
 {
 	static const char *const span[] = {"the", "for", "over", "during", "in", NULL};
-	if (i > 1 && !r->t[i - 2].punct && hh_tp_in(span, r->t[i - 2].w))
-		return 1;
+	if ((i > 1 && !r->t[i - 2].punct && hh_tp_in(span, r->t[i - 2].w)) || strcmp(r->t[i - 1].w, "past") == 0)
+		return 1; /* "the past week", "past wk" */
 	int a = i, b = i;
 	while (a > 0 && r->t[a - 1].punct != '.')
 		a--;

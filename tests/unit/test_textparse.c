@@ -394,6 +394,8 @@ static const struct number_case numbers[] = {
 	/* "last month" dates the pain only in a sentence of it */
 	{"Turned 50 last month.", HH_LANG_EN, 50, -1},
 	{"upper back pain last week", HH_LANG_EN, -1, 7},
+	{"past wk", HH_LANG_EN, -1, 7},
+	{"aching for 2 and a half weeks", HH_LANG_EN, -1, 17},
 };
 
 static void test_numbers(void)
