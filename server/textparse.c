@@ -455,7 +455,8 @@ static void correct_typos(struct reader *r)
 	for (int i = 0; b != NULL && i < r->n; i++) {
 		struct tok *t = &r->t[i];
 		size_t n = strlen(t->w);
-		t->not_stem = !t->punct && hh_tp_not_stem(r->lang, t->w);
+		t->not_stem =
+			!t->punct && n >= 6 && hh_tp_not_stem(r->lang, t->w); /* its words have six letters or more */
 		if (t->punct || t->digits || n < 5 || hh_tp_in(r->L->no_correct, t->w))
 			continue;
 		const char *key = t->w;
@@ -743,7 +744,10 @@ static void find_triggers(struct reader *r)
 		unsigned char c = (unsigned char)r->t[i].w[0];
 		for (size_t b = x->first[c]; b < x->first[c + 1]; b++) {
 			size_t k = x->order[b];
-			int n = trigger_at(r, L->triggers[k].words, i);
+			const char *tw = L->triggers[k].words;
+			if ((tw[1] == ' ' ? '\0' : tw[1]) != r->t[i].w[1])
+				continue; /* the second letter differs: no need to compare the words */
+			int n = trigger_at(r, tw, i);
 			if (n == 0)
 				continue;
 			if (is_post(L->triggers[k].kind) && n > post_best) {
