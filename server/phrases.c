@@ -584,6 +584,20 @@ static struct hh_phrasebook *compile(struct build *b)
 			vocab[u++] = vocab[i];
 	book->vocab = vocab;
 	book->n_vocab = u;
+	const char **vocab_stem = hh_content_alloc(b->c, (words + 1) * sizeof(*vocab_stem));
+	n = 0;
+	for (size_t i = 0; i < b->n; i++)
+		for (size_t k = 0; k < b->v[i].n_words; k++)
+			if (b->v[i].stem[k])
+				vocab_stem[n++] = b->v[i].words[k];
+	if (n > 1)
+		qsort(vocab_stem, n, sizeof(*vocab_stem), cmp_str);
+	u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || strcmp(vocab_stem[u - 1], vocab_stem[i]) != 0)
+			vocab_stem[u++] = vocab_stem[i];
+	book->vocab_stem = vocab_stem;
+	book->n_vocab_stem = u;
 	book->stem_first = hh_content_alloc(b->c, (b->n + 1) * sizeof(*book->stem_first));
 	for (size_t i = 0; i < b->n; i++)
 		if (book->v[i].stem[0])

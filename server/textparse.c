@@ -26,6 +26,7 @@ struct tok {
 	unsigned start, end; /* code points */
 	char punct;          /* 0 for a word; '.' ends a sentence (also "!?;" and a new line) */
 	int digits;          /* a word of digits */
+	int not_stem;        /* a word no phrase stem reads ("number" is no "numb*"): hh_tp_not_stem */
 	int decimal;         /* digits with a fraction ("1.8"): never an age or a duration */
 	long long value;     /* its value */
 	/* filled after matching */
@@ -111,14 +112,15 @@ static char punct_of(unsigned cp)
 	case '?':
 	case ';':
 	case '\n':
-	case 0x2026: /* ellipsis */ return '.';
-	case 0x2014: /* em dash */
-	case 0x2013: /* en dash */ return ',';
+	case 0x2026: /* ellipsis */
+	case 0x2014: /* em dash: "I think I've got it — been sick twice" is two sentences */
+	case 0x2013: /* en dash */ return '.';
 	case ',':
 	case ':':
 	case '/':
 	case '(':
-	case ')': return (char)cp;
+	case ')':
+	case '&': return (char)cp; /* "N&V" is a key of its own; "pins & needles" reads "and" (expand) */
 	default: return 0;
 	}
 }
@@ -249,6 +251,15 @@ static void tokenize(struct reader *r, const struct cps *c)
 			i = f;
 			continue;
 		}
+		if ((x == '+' || x == '-') && i + 3 <= c->n && (c->cp[i + 1] | 32) == 'v' &&
+		    (c->cp[i + 2] | 32) == 'e' && (i + 3 == c->n || !hh_tp_is_word_char(c->cp[i + 3]))) {
+			struct tok *t = tok_push(r); /* "+ve", "-ve": clinical shorthand for positive, negative */
+			snprintf(t->w, sizeof(t->w), "%s", x == '+' ? "positive" : "negative");
+			t->start = (unsigned)i;
+			t->end = (unsigned)i + 3;
+			i += 3;
+			continue;
+		}
 		char p = punct_of(x);
 		if (p != 0) {
 			struct tok *t = tok_push(r);
@@ -263,11 +274,56 @@ static void tokenize(struct reader *r, const struct cps *c)
 
 /* ------------------------------------------------------------------ abbreviations */
 
+/*
+ * Each language's abbreviations by their first byte, as the triggers are
+ * (trigger_index): a word looks at those of its own letter only. Built once;
+ * the lists' first entry for a key wins, as in a scan.
+ */
+#define MAX_ABBREVS 1024
+static struct abbrev_index {
+	int indexed; /* 0 for a list longer than MAX_ABBREVS: scanned whole */
+	unsigned short first[257];
+	unsigned short order[MAX_ABBREVS];
+} abbrev_index[HH_LANG_COUNT];
+static pthread_once_t abbrev_once = PTHREAD_ONCE_INIT;
+
+static void abbrev_index_build(void)
+{
+	for (int l = 0; l < HH_LANG_COUNT; l++) {
+		const struct hh_tp_lang *L = hh_tp_lang_of((enum hh_lang)l);
+		struct abbrev_index *x = &abbrev_index[l];
+		size_t n = L->n_abbrevs, count[257] = {0};
+		if (n > MAX_ABBREVS)
+			continue;
+		x->indexed = 1;
+		for (size_t k = 0; k < n; k++)
+			count[(unsigned char)L->abbrevs[k].from[0] + 1]++;
+		for (int c = 0; c < 256; c++)
+			count[c + 1] += count[c];
+		for (int c = 0; c <= 256; c++)
+			x->first[c] = (unsigned short)count[c];
+		for (size_t k = 0; k < n; k++)
+			x->order[count[(unsigned char)L->abbrevs[k].from[0]]++] = (unsigned short)k;
+	}
+}
+
 static const char *abbrev_of(const struct hh_tp_lang *L, const char *key)
 {
-	for (size_t i = 0; i < L->n_abbrevs; i++)
-		if (L->abbrevs[i].from[0] == key[0] && strcmp(L->abbrevs[i].from, key) == 0)
-			return L->abbrevs[i].to;
+	pthread_once(&abbrev_once, abbrev_index_build);
+	int l = 0;
+	while (l < HH_LANG_COUNT && hh_tp_lang_of((enum hh_lang)l) != L)
+		l++;
+	if (l == HH_LANG_COUNT || !abbrev_index[l].indexed) {
+		for (size_t i = 0; i < L->n_abbrevs; i++)
+			if (strcmp(L->abbrevs[i].from, key) == 0)
+				return L->abbrevs[i].to;
+		return NULL;
+	}
+	const struct abbrev_index *x = &abbrev_index[l];
+	unsigned char c = (unsigned char)key[0];
+	for (size_t b = x->first[c]; b < x->first[c + 1]; b++)
+		if (strcmp(L->abbrevs[x->order[b]].from, key) == 0)
+			return L->abbrevs[x->order[b]].to;
 	return NULL;
 }
 
@@ -292,7 +348,7 @@ static void emit_words(struct reader *out, const struct tok *first, const struct
 static int expand_joined(const struct reader *in, struct reader *out, int i)
 {
 	const struct tok *t = in->t;
-	if (t[i].punct || i + 1 >= in->n || (t[i + 1].punct != '/' && t[i + 1].punct != '.'))
+	if (t[i].punct || i + 1 >= in->n || (t[i + 1].punct != '/' && t[i + 1].punct != '.' && t[i + 1].punct != '&'))
 		return 0;
 	char key[WORD_MAX * 2 + 2];
 	if (i + 2 < in->n && !t[i + 2].punct && t[i + 2].start == t[i + 1].end && t[i + 1].start == t[i].end) {
@@ -323,7 +379,7 @@ static void expand(const struct reader *in, struct reader *out)
 			continue;
 		}
 		const struct tok *t = &in->t[i];
-		const char *to = t->punct || t->digits ? NULL : abbrev_of(in->L, t->w);
+		const char *to = t->punct == '&' ? "and" : t->punct || t->digits ? NULL : abbrev_of(in->L, t->w);
 		if (to != NULL)
 			emit_words(out, t, t, to);
 		else
@@ -359,12 +415,48 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * A stem of six letters or more one typo from the start of word ("buttoks"
+ * for "buttock*", "incontinance" for "incontinen*"), or NULL. A word that
+ * starts with a stem is read by it already; shorter stems are left alone
+ * ("sweet" is no "sweat*").
+ */
+static const char *stem_typo(const struct hh_phrasebook *b, const char *w, size_t n)
+{
+	size_t lo = 0, hi = b->n_vocab_stem; /* the stems of the same first letter: sorted */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((unsigned char)b->vocab_stem[mid][0] < (unsigned char)w[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < b->n_vocab_stem && b->vocab_stem[k][0] == w[0]; k++) {
+		const char *s = b->vocab_stem[k];
+		size_t m = strlen(s);
+		if (m < 6 || n + 1 < m)
+			continue;
+		if (strncmp(w, s, m) == 0)
+			return NULL;
+		char pre[WORD_MAX];
+		/* a letter missing from the stem only inside the word: "preocupa" is a word, not "preocupad*" */
+		for (size_t len = n > m - 1 ? m - 1 : m; len <= m + 1 && len <= n; len++) {
+			snprintf(pre, sizeof(pre), "%.*s", (int)len, w);
+			if (one_edit(pre, len, s, m))
+				return s;
+		}
+	}
+	return NULL;
+}
+
 static void correct_typos(struct reader *r)
 {
 	const struct hh_phrasebook *b = r->book;
 	for (int i = 0; b != NULL && i < r->n; i++) {
 		struct tok *t = &r->t[i];
 		size_t n = strlen(t->w);
+		t->not_stem =
+			!t->punct && n >= 6 && hh_tp_not_stem(r->lang, t->w); /* its words have six letters or more */
 		if (t->punct || t->digits || n < 5 || hh_tp_in(r->L->no_correct, t->w))
 			continue;
 		const char *key = t->w;
@@ -386,6 +478,8 @@ static void correct_typos(struct reader *r)
 			if (ok && m + 1 >= n && m <= n + 1 && one_edit(t->w, n, b->vocab[k], m))
 				t->alt = b->vocab[k];
 		}
+		if (t->alt == NULL && n >= 6)
+			t->alt = stem_typo(b, t->w, n);
 	}
 }
 
@@ -409,7 +503,7 @@ static int word_matches(const char *pw, int stem, const struct tok *t)
 		return 0;
 	if (stem) {
 		size_t n = strlen(pw);
-		return strncmp(t->w, pw, n) == 0 || (t->alt != NULL && strncmp(t->alt, pw, n) == 0);
+		return (strncmp(t->w, pw, n) == 0 && !t->not_stem) || (t->alt != NULL && strncmp(t->alt, pw, n) == 0);
 	}
 	return strcmp(t->w, pw) == 0 || (t->alt != NULL && strcmp(t->alt, pw) == 0) || plural_same(t->w, pw);
 }
@@ -643,14 +737,17 @@ static void find_triggers(struct reader *r)
 	const struct trigger_index *x = &trigger_index[(unsigned)r->lang < HH_LANG_COUNT ? r->lang : HH_LANG_EN];
 	for (int i = 0; i < r->n;) {
 		int best = 0, kind = 0, post_best = 0, post_kind = 0;
-		if (r->t[i].punct == ',') {
+		if (r->t[i].punct == ',' || r->t[i].punct == '/') { /* "bladder/bowel": a slash joins like "or" */
 			r->t[i].kind = HH_TP_SOFT + 1;
 			r->t[i].trig_from = i;
 		}
 		unsigned char c = (unsigned char)r->t[i].w[0];
 		for (size_t b = x->first[c]; b < x->first[c + 1]; b++) {
 			size_t k = x->order[b];
-			int n = trigger_at(r, L->triggers[k].words, i);
+			const char *tw = L->triggers[k].words;
+			if ((tw[1] == ' ' ? '\0' : tw[1]) != r->t[i].w[1])
+				continue; /* the second letter differs: no need to compare the words */
+			int n = trigger_at(r, tw, i);
 			if (n == 0)
 				continue;
 			if (is_post(L->triggers[k].kind) && n > post_best) {
@@ -754,8 +851,8 @@ static int list_of_noes(const struct reader *r, int trig, int c)
 	for (int k = c + 1; k < r->n; k++) {
 		if (r->t[k].punct == '.' || r->t[k].kind == HH_TP_TERM + 1)
 			return 0;
-		if (!r->t[k].punct && hh_tp_list_or(r->lang, r->t[k].w))
-			return 1;
+		if ((!r->t[k].punct && hh_tp_list_or(r->lang, r->t[k].w)) || r->t[k].punct == '/')
+			return 1; /* "bladder/bowel": a slash is an "or" */
 	}
 	return 0;
 }
@@ -781,8 +878,9 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			item = 0; /* "I do NOT have: a fever, chest pain, a rash, any weight loss": items of a list */
 		if (t->kind == HH_TP_SOFT + 1)
 			soft = 1;
-		if (soft && gapped_beyond_list(r, m))
-			return; /* after "and" or ",", only a list of plain phrases shares the negation */
+		if (soft && (gapped_beyond_list(r, m) || m->p->opposite))
+			return; /* after "and" or ",", only a list of plain phrases shares the negation; never
+				 * an opposite, which says no itself ("no chest pain and breathing is fine") */
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
 			if (comma >= 0 && !list_goes_on(r, comma))
 				return;
@@ -795,7 +893,8 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
 				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
 		if (!t->punct && !t->covered) {
-			words++;
+			/* "might have had a bit of a tight chest": a list's small words are no distance */
+			words += !hh_tp_filler(r->lang, t->w);
 			/* "knocks or accidents": one item and its "or" (English; the Spanish lists are not tuned to it) */
 			item += t->kind != HH_TP_SOFT + 1 || r->lang != HH_LANG_EN;
 		}
@@ -843,6 +942,21 @@ static void scope_inside(const struct reader *r, const struct match *m, struct s
 }
 
 /*
+ * A form's yes right after m, as its whole answer: "fever: no, chest pain:
+ * yes", "numb legs - yes", "chest pain? yes". It outweighs a denial before
+ * (the list's "no" was the fever's).
+ */
+static int affirmed(const struct reader *r, const struct match *m)
+{
+	int j = m->to, punct = 0;
+	while (j < r->n && r->t[j].punct && punct < POST_PUNCT) {
+		j++;
+		punct++;
+	}
+	return j < r->n && !r->t[j].punct && hh_tp_affirm(r->lang, r->t[j].w) && (j + 1 >= r->n || r->t[j + 1].punct);
+}
+
+/*
  * A mention that says its own no ("no puedo orinar", "no siento las piernas",
  * "no feeling down there") names the symptom: a denial before it, one item
  * earlier in the list ("no tengo fiebre, no puedo orinar"), does not turn it
@@ -879,6 +993,8 @@ static enum hh_mention_status status_of(const struct reader *r, const struct mat
 		s.neg = own.neg;
 	}
 	*other = s.other;
+	if (affirmed(r, m))
+		return HH_MENTION_PRESENT;
 	return s.hedge ? HH_MENTION_UNCERTAIN : s.neg ? HH_MENTION_DENIED : HH_MENTION_PRESENT;
 }
 
@@ -902,7 +1018,7 @@ static int cw_word_matches(const struct hh_concept_word *w, size_t k, const stru
 	if (t->punct)
 		return 0;
 	if (w->pfx[k])
-		return strncmp(t->w, w->words[k], strlen(w->words[k])) == 0;
+		return !t->not_stem && strncmp(t->w, w->words[k], strlen(w->words[k])) == 0;
 	return strcmp(stem, w->words[k]) == 0;
 }
 
@@ -1288,12 +1404,58 @@ static int is_onset(const struct reader *r, int k)
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
 }
 
+/*
+ * A heart rate of 100 or more: "HR 120", "pulse of 130", "heart rate: 110",
+ * "125 bpm" is a fast heartbeat, said in numbers.
+ */
+static int read_rate(const struct hh_content *c, const struct reader *r, const struct number *n,
+		     struct hh_textparse_result *out)
+{
+	static const char *const between[] = {"of", "is", "was", "at", "about", "around", "over", NULL};
+	static const char *const bpm[] = {"bpm", "beats", NULL};
+	const char *const *before = hh_tp_rate_before(r->lang);
+	if (before == NULL || c == NULL || n->loose)
+		return 0;
+	int from = -1, to = n->to;
+	for (int j = n->from - 1, k = 0; j >= 0 && k < 2 && from < 0; j--, k++) {
+		if (r->t[j].punct == ':')
+			continue;
+		if (r->t[j].punct)
+			break;
+		for (int w = 1; w <= 2 && j - w + 1 >= 0 && from < 0; w++)
+			if (list_at(r, before, j - w + 1) == w)
+				from = j - w + 1;
+		if (from < 0 && !hh_tp_in(between, r->t[j].w))
+			break;
+	}
+	if (from < 0 && to < r->n && list_at(r, bpm, to) > 0) {
+		from = n->from;
+		to++;
+	}
+	const struct hh_symptom *y = hh_content_symptom(c, "fast_heartbeat");
+	if (from < 0 || y == NULL || n->value < 100 || n->value > 250 || out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+		return 0;
+	struct hh_mention *x = &out->mentions[out->n_mentions++];
+	memset(x, 0, sizeof(*x));
+	x->kind = HH_MENTION_CODE;
+	x->symptom = y;
+	x->status = HH_MENTION_PRESENT;
+	x->start = r->t[from].start;
+	x->end = r->t[to - 1].end;
+	return to;
+}
+
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
 	int j = n->to;
 	if (j < r->n && (strcmp(r->t[j].w, "of") == 0 || strcmp(r->t[j].w, "de") == 0) && n->loose)
-		j++; /* "a couple of days", "un par de dias" */
+		j++;                              /* "a couple of days", "un par de dias" */
+	int pre_half = list_at(r, r->L->half, j); /* "2 and a half weeks" */
+	if (pre_half > 0 && unit_at(r, j + pre_half) != NULL)
+		j += pre_half;
+	else
+		pre_half = 0;
 	const struct hh_tp_unit *u = unit_at(r, j);
 	if (u == NULL)
 		return 0;
@@ -1350,7 +1512,7 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (list_at(r, r->L->not_duration, e) > 0)
 		return e + list_at(r, r->L->not_duration, e);
 	int half = list_at(r, r->L->half, e); /* "a week and a half", "un mes y medio" */
-	found_duration(r, out, n->value * days + (half > 0 ? days / 2 : 0), n->from, e + half);
+	found_duration(r, out, n->value * days + (half > 0 || pre_half > 0 ? days / 2 : 0), n->from, e + half);
 	return e + half;
 }
 
@@ -1384,9 +1546,24 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 												  : n->from - 1;
 	int sex_before = k >= 0 && !r->t[k].punct && hh_tp_in(sex_words, r->t[k].w) && (k == 0 || r->t[k - 1].punct) &&
 			 n->value >= 10;
+	/* "I'm a single dad, 42, two boys": a number set off by commas after what the person is */
+	int apposed = 0;
+	if (n->from > 0 && r->t[n->from - 1].punct == ',' &&
+	    (e >= r->n || r->t[e].punct == ',' || r->t[e].punct == '.') && n->value >= 16 &&
+	    n->value <= HH_TRIAGE_AGE_MAX) {
+		static const char *const i_am_a[] = {"im a", "im an", "i am a", "i am an", NULL};
+		for (int q = n->from - 2; q >= 0 && q >= n->from - 10 && r->t[q].punct != '.' && !apposed; q--)
+			apposed = !r->t[q].punct && list_at(r, i_am_a, q) > 0;
+	}
+	/* "Me (42) and my back", "(42) upper back": a number in brackets after the person, or opening the text */
+	int bracketed =
+		n->from > 0 && r->t[n->from - 1].punct == '(' && e < r->n && r->t[e].punct == ')' && n->value >= 16 &&
+		n->value <= HH_TRIAGE_AGE_MAX &&
+		(n->from == 1 || (!r->t[n->from - 2].punct && hh_tp_in(r->L->first_person, r->t[n->from - 2].w)));
 	/* "madre de tres", "una de dos": "de" before a bare number names an age only when it is a grown-up's */
 	int de_small = n->from > 0 && strcmp(r->t[n->from - 1].w, "de") == 0 && n->value < 10;
-	if ((list_before(r, r->L->age_before, n->from) && !de_small) || sex >= 0 || alone || sex_before) {
+	if ((list_before(r, r->L->age_before, n->from) && !de_small) || sex >= 0 || alone || sex_before || apposed ||
+	    bracketed) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
@@ -1423,6 +1600,36 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 			found_duration(r, out, days, i, k + 1);
 			return i + n;
 		}
+	/* "... felt a twinge. Yesterday afternoon. 39.": a sentence of its own answers when it began */
+	static const char *const part_of_day[] = {"morning", "afternoon", "evening", "night", "lunchtime", NULL};
+	int e = i + n;
+	if (e < r->n && !r->t[e].punct && hh_tp_in(part_of_day, r->t[e].w))
+		e++;
+	if ((i == 0 || r->t[i - 1].punct == '.' || r->t[i - 1].punct == ':') && (e >= r->n || r->t[e].punct == '.')) {
+		found_duration(r, out, days, i, e);
+		return e;
+	}
+	return 0;
+}
+
+/*
+ * Does "last <unit>" at i date the pain? When it spans ("for the last week",
+ * "over the past month") or its sentence speaks of the pain or its start;
+ * "I turned 50 last month" dates a birthday.
+ */
+static int of_the_pain(const struct reader *r, int i)
+{
+	static const char *const span[] = {"the", "for", "over", "during", "in", NULL};
+	if ((i > 1 && !r->t[i - 2].punct && hh_tp_in(span, r->t[i - 2].w)) || strcmp(r->t[i - 1].w, "past") == 0)
+		return 1; /* "the past week", "past wk" */
+	int a = i, b = i;
+	while (a > 0 && r->t[a - 1].punct != '.')
+		a--;
+	while (b < r->n && r->t[b].punct != '.')
+		b++;
+	for (int k = a; k < b; k++)
+		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k) || r->t[k].covered))
+			return 1;
 	return 0;
 }
 
@@ -1438,6 +1645,8 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	if (i > 1 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w) && hh_tp_in(since, r->t[i - 2].w))
 		return i + 1; /* "since last week": some day of it, no number of days */
 	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->unit_last, r->t[i - 1].w)) {
+		if (!of_the_pain(r, i))
+			return i + 1; /* "I turned 50 last month": a date of something else */
 		found_duration(r, out, u->days, i - 1, i + 1);
 		return i + 1;
 	}
@@ -1457,6 +1666,8 @@ static void read_numbers(const struct hh_content *c, const struct reader *r, str
 			next = read_last_unit(r, i, out);
 		if (next == 0 && read_number(r, i, &n)) {
 			next = read_score(c, r, &n, out);
+			if (next == 0)
+				next = read_rate(c, r, &n, out);
 			if (next == 0)
 				next = read_fraction(r, &n, out);
 			if (next == 0)
@@ -1541,6 +1752,97 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 	}
 }
 
+/*
+ * A sudden start and a very bad pain in one sentence: "severe interscapular
+ * pain, sudden onset 1hr ago", "came on out of nowhere ..., its horrendous",
+ * "8/10, came on suddenly". Each clause alone says only half of
+ * sudden_severe_pain (a sudden start alone is "I don't know"); the sentence
+ * says it all. A pain that grows worse is no very bad one ("sudden and
+ * getting worse"), and a sudden word in a denial or a hedge counts for nothing.
+ */
+static int token_at(const struct reader *r, size_t cp);
+
+static int has_code(const struct hh_textparse_result *out, const struct hh_symptom *y)
+{
+	for (size_t i = 0; i < out->n_mentions; i++)
+		if (out->mentions[i].kind == HH_MENTION_CODE && out->mentions[i].symptom == y)
+			return 1;
+	return 0;
+}
+
+/* Does a region (the upper or middle back) or a chest pain lie in tokens [a, b)? */
+static int in_back_or_chest(const struct hh_content *c, const struct reader *r, const struct hh_textparse_result *out,
+			    int a, int b)
+{
+	const struct hh_symptom *chest = hh_content_symptom(c, "chest_pain");
+	unsigned from = r->t[a].start, to = r->t[b - 1].end;
+	for (size_t i = 0; i < out->n_mentions; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		if (m->start >= from && m->end <= to &&
+		    (m->kind == HH_MENTION_REGION ||
+		     (m->kind == HH_MENTION_CODE && m->symptom == chest && m->status == HH_MENTION_PRESENT)))
+			return 1;
+	}
+	return 0;
+}
+
+static void sudden_and_severe(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
+{
+	static const char *const growing[] = {"getting", "gotten", "got",   "worsening", "keeps",    "more", "and",
+					      "by",      "day",    "grown", "growing",   "becoming", NULL};
+	const char *const *sudden = hh_tp_sudden(r->lang);
+	const struct hh_symptom *y = c != NULL ? hh_content_symptom(c, "sudden_severe_pain") : NULL,
+				*bad = c != NULL ? hh_content_symptom(c, "getting_worse") : NULL,
+				*tearing = c != NULL ? hh_content_symptom(c, "sudden_tearing_pain") : NULL;
+	if (sudden == NULL || y == NULL || bad == NULL)
+		return;
+	for (size_t i = 0; i < out->n_mentions; i++)
+		if (out->mentions[i].kind == HH_MENTION_CODE && out->mentions[i].symptom == y &&
+		    out->mentions[i].status != HH_MENTION_UNCERTAIN)
+			return; /* read already, yes or no */
+	size_t n = out->n_mentions;
+	for (size_t i = 0; i < n; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		if (m->kind != HH_MENTION_CODE || (m->symptom != bad && m->symptom != tearing) ||
+		    m->status != HH_MENTION_PRESENT)
+			continue; /* a very bad pain, or a tearing one ("sudden onset tearing pain") */
+		int a = token_at(r, m->start), b = a, grows = 0;
+		while (b < r->n && r->t[b].start < m->end)
+			grows |= hh_tp_in(growing, r->t[b++].w);
+		if (grows)
+			continue;
+		while (a > 0 && r->t[a - 1].punct != '.')
+			a--;
+		while (b < r->n && r->t[b].punct != '.')
+			b++;
+		for (int j = a; j < b; j++) {
+			int k = list_at(r, sudden, j), denied = 0;
+			if (k == 0)
+				continue;
+			for (int q = j - 1; q >= a && q >= j - SCOPE_WORDS; q--)
+				denied |= r->t[q].kind == HH_TP_PRE_NEG + 1 || r->t[q].kind == HH_TP_PRE_HEDGE + 1;
+			if (denied || out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+				continue;
+			struct hh_mention *x = &out->mentions[out->n_mentions++];
+			memset(x, 0, sizeof(*x));
+			x->kind = HH_MENTION_CODE;
+			x->symptom = y;
+			x->status = HH_MENTION_PRESENT;
+			x->start = r->t[j].start < m->start ? r->t[j].start : m->start;
+			x->end = r->t[j + k - 1].end > m->end ? r->t[j + k - 1].end : m->end;
+			/* in the upper or middle back, or the chest, it is what sudden_tearing_pain asks too
+			 * ("... come on suddenly and is it severe, or ...") */
+			if (tearing != NULL && !has_code(out, tearing) && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS &&
+			    in_back_or_chest(c, r, out, a, b)) {
+				struct hh_mention *t = &out->mentions[out->n_mentions++];
+				*t = out->mentions[out->n_mentions - 2];
+				t->symptom = tearing;
+			}
+			return;
+		}
+	}
+}
+
 /* ------------------------------------------------------------------ the request */
 
 static int list_has(const struct hh_symptom *const *v, size_t n, const struct hh_symptom *y)
@@ -1607,14 +1909,49 @@ static void cover(struct reader *r, const struct match *m)
 	}
 }
 
+/*
+ * "My dad had cancer but I never have", "mum had a stroke but I haven't",
+ * "and I have too": after someone else's thing, the person's own answer in the
+ * same sentence, its verb left out (the person, a denial, at most one more
+ * word, then the clause ends; or the person and "too"). The status plus one,
+ * or 0 when the person says nothing of it.
+ */
+static int said_after_other(const struct reader *r, const struct match *m)
+{
+	for (int j = m->to; j < r->n && r->t[j].punct != '.'; j++) {
+		if (r->t[j].punct || !hh_tp_in(r->L->first_person, r->t[j].w))
+			continue;
+		static const char *const too[] = {"too", "as well", NULL};
+		int k = j + 1, neg = 0, also = 0;
+		for (int q = 0; q < 3 && k < r->n && !r->t[k].punct && !neg && !also; q++, k++) {
+			int n = list_at(r, too, k);
+			neg = q < 2 && (r->t[k].kind == HH_TP_PRE_NEG + 1 || r->t[k].post_kind == HH_TP_POST_NEG + 1);
+			also = n > 0 && (k + n >= r->n || r->t[k + n].punct);
+		}
+		if (also)
+			return HH_MENTION_PRESENT + 1; /* "and I have too" */
+		if (!neg)
+			continue;
+		while (k < r->n && r->t[k].kind == HH_TP_PRE_NEG + 1 && r->t[k].trig_from < k)
+			k++; /* the rest of a trigger of more words */
+		if (k < r->n && !r->t[k].punct)
+			k++; /* "had", "did", "have" */
+		return k >= r->n || r->t[k].punct ? HH_MENTION_DENIED + 1 : 0;
+	}
+	return 0;
+}
+
 static void add_code_mention(const struct hh_content *c, const struct reader *r, const struct match *m,
 			     struct hh_textparse_result *out)
 {
 	int other = 0;
 	enum hh_mention_status st = status_of(r, m, &other);
 	unsigned start = r->t[m->from].start, end = r->t[m->to - 1].end;
-	if (other)
+	int own = other && m->p->target == HH_PHRASE_CODE ? said_after_other(r, m) : 0;
+	if (other && own == 0)
 		return; /* a relative's history is not the person's */
+	if (other)
+		st = (enum hh_mention_status)(own - 1); /* "my dad had cancer but I never have": the person's */
 	if (m->p->target == HH_PHRASE_REGION) {
 		unsigned bit = 0;
 		if (st == HH_MENTION_PRESENT && hh_region_parse(m->p->name, &bit) == 0) {
@@ -1890,6 +2227,7 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	if (r->book != NULL && r->book->n_parts > 0)
 		deny_parts(r, out);
 	read_numbers(c, r, out);
+	sudden_and_severe(c, r, out);
 	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
 	build_request(c, out);

@@ -104,6 +104,18 @@ int hh_tp_list_or(enum hh_lang lang, const char *word);
 /* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
 int hh_tp_possessive(enum hh_lang lang, const char *word);
 
+/* 1 for a word that starts like a phrase's stem but is another word ("number" and "numb*"). */
+int hh_tp_not_stem(enum hh_lang lang, const char *word);
+
+/* 1 for a form's yes right after a thing ("chest pain: yes"): it is there, whatever came before. */
+int hh_tp_affirm(enum hh_lang lang, const char *word);
+
+/* Words a heart rate follows ("pulse", "HR"), or NULL: NULL-terminated. */
+const char *const *hh_tp_rate_before(enum hh_lang lang);
+
+/* Words of a sudden start ("sudden onset", "out of the blue"), or NULL: NULL-terminated. */
+const char *const *hh_tp_sudden(enum hh_lang lang);
+
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
 size_t hh_tp_fold(unsigned cp, char out[8]);
 

@@ -38,6 +38,40 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"nor", HH_TP_PRE_NEG},
 	{"neither", HH_TP_PRE_NEG},
 	{"none", HH_TP_PRE_NEG},
+	{"nothing in", HH_TP_PRE_NEG},
+	{"zero", HH_TP_PRE_NEG},
+	{"free from", HH_TP_PRE_NEG},
+	{"wouldnt say", HH_TP_PRE_NEG},
+	{"wouldnt call it", HH_TP_PRE_NEG},
+	{"cant rule out", HH_TP_PRE_HEDGE},
+	/* what might be, not what is (ConText's hypotheticals): asked about, watched for, tested for */
+	{"if i get", HH_TP_PRE_HEDGE},
+	{"if i develop", HH_TP_PRE_HEDGE},
+	{"if i start", HH_TP_PRE_HEDGE},
+	{"if i ever", HH_TP_PRE_HEDGE},
+	{"in case", HH_TP_PRE_HEDGE},
+	{"watch out for", HH_TP_PRE_HEDGE},
+	{"keep an eye out for", HH_TP_PRE_HEDGE},
+	{"call if", HH_TP_PRE_HEDGE},
+	{"asked if", HH_TP_PRE_HEDGE},
+	{"asked me if", HH_TP_PRE_HEDGE},
+	{"asked whether", HH_TP_PRE_HEDGE},
+	{"checked for", HH_TP_PRE_HEDGE},
+	{"checked me for", HH_TP_PRE_HEDGE},
+	{"tested for", HH_TP_PRE_HEDGE},
+	{"tested me for", HH_TP_PRE_HEDGE},
+	{"screened for", HH_TP_PRE_HEDGE},
+	{"what if", HH_TP_PRE_HEDGE},
+	{"read that", HH_TP_PRE_HEDGE},
+	{"read online", HH_TP_PRE_HEDGE},
+	{"not ruled out", HH_TP_PRE_HEDGE},
+	{"i doubt", HH_TP_PRE_HEDGE},
+	{"doubt", HH_TP_PRE_HEDGE},
+	{"not that i know of", HH_TP_POST_HEDGE},
+	{"not that im aware of", HH_TP_POST_HEDGE},
+	{"not as far as i know", HH_TP_POST_HEDGE},
+	{"none that i know of", HH_TP_POST_HEDGE},
+	{"not to my knowledge", HH_TP_POST_HEDGE},
 	{"nil", HH_TP_PRE_NEG},
 	{"free of", HH_TP_PRE_NEG},
 	{"negative for", HH_TP_PRE_NEG},
@@ -123,8 +157,31 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"not really sure", HH_TP_POST_HEDGE},
 	{"i reckon", HH_TP_POST_HEDGE},
 	{"hard to tell", HH_TP_POST_HEDGE},
+	{"kind of feel like", HH_TP_PRE_HEDGE},
+	{"kind of feels like", HH_TP_PRE_HEDGE},
+	{"kinda feel like", HH_TP_PRE_HEDGE},
+	{"kinda feels like", HH_TP_PRE_HEDGE},
+	{"sort of feel like", HH_TP_PRE_HEDGE},
+	{"sort of feels like", HH_TP_PRE_HEDGE},
+	{"sorta feel like", HH_TP_PRE_HEDGE},
+	{"might be nothing", HH_TP_PRE_HEDGE},
 	{"not only", HH_TP_PSEUDO},
 	{"not just", HH_TP_PSEUDO},
+	/* a denial of a denial: "it's not like I don't have chest tightness, I do" */
+	{"not like i dont", HH_TP_PSEUDO},
+	{"not that i dont", HH_TP_PSEUDO},
+	{"never used to", HH_TP_PSEUDO}, /* "I never used to get breathless but now I do" */
+	{"didnt use to", HH_TP_PSEUDO},
+	{"didnt used to", HH_TP_PSEUDO},
+	{"doesnt help that", HH_TP_PSEUDO},
+	{"not as if i dont", HH_TP_PSEUDO},
+	{"not saying i dont", HH_TP_PSEUDO},
+	{"not like i havent", HH_TP_PSEUDO},
+	{"not that i havent", HH_TP_PSEUDO},
+	{"cant say i dont", HH_TP_PSEUDO},
+	{"wouldnt say i dont", HH_TP_PSEUDO},
+	{"wouldnt say i have no", HH_TP_PSEUDO},
+	{"cant say i have no", HH_TP_PSEUDO},
 	{"no doubt", HH_TP_PSEUDO},
 	{"no idea", HH_TP_PRE_HEDGE},
 	{"not getting better", HH_TP_PSEUDO},
@@ -177,6 +234,33 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"yr", "year"},
 	{"w/o", "without"},
 	{"b/c", "because"},
+	{"n&v", "nausea and vomiting"},
+	{"n/v", "nausea and vomiting"},
+	{"soboe", "short of breath on exertion"},
+	{"palps", "palpitations"},
+	{"tachy", "tachycardia"},
+	{"tachycardic", "tachycardia"},
+	{"diaphoretic", "sweating"},
+	{"diaphoresis", "sweating"},
+	{"loc", "lost consciousness"},
+	{"presyncope", "nearly fainted"},
+	{"presyncopal", "nearly fainted"},
+	{"syncopal", "fainted"},
+	{"paraesthesia", "tingling"},
+	{"paraesthesiae", "tingling"},
+	{"paresthesia", "tingling"},
+	{"paresthesias", "tingling"},
+	{"dyspnoea", "breathless"},
+	{"dyspnea", "breathless"},
+	{"dyspnoeic", "breathless"},
+	{"dyspneic", "breathless"},
+	{"sx", "symptoms"},
+	{"wt", "weight"},
+	{"abd", "abdominal"},
+	{"bilat", "both"},
+	{"bilateral", "both"},
+	{"yoa", "years old"},
+	{"yrold", "year old"},
 	{"w/", "with"},
 	{"wks", "weeks"},
 	{"dys", "days"},
@@ -210,6 +294,32 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"aint", "dont"},
 	{"wont", "wont"},
 	{"pian", "pain"},
+	{"hart", "heart"},
+	{"harts", "heart"},
+	{"tite", "tight"},
+	{"tyte", "tight"},
+	{"feint", "faint"},
+	{"feinted", "fainted"},
+	{"feinting", "fainting"},
+	{"brethe", "breathe"},
+	{"breth", "breath"},
+	{"incontinance", "incontinence"},
+	{"incontinant", "incontinent"},
+	{"incontinet", "incontinent"},
+	{"nausia", "nausea"},
+	{"vommiting", "vomiting"},
+	{"vomitting", "vomiting"},
+	{"vommitting", "vomiting"},
+	{"vomitted", "vomited"},
+	{"palpatations", "palpitations"},
+	{"palpitaions", "palpitations"},
+	{"unconcious", "unconscious"},
+	{"conciousness", "consciousness"},
+	{"dizzyness", "dizziness"},
+	{"numbe", "numb"},
+	{"numm", "numb"},
+	{"tingly", "tingling"},
+	{"tinglies", "tingling"},
 	{"temp", "temperature"},
 	{"hx", "history"},
 	{"pmh", "history"},
@@ -240,6 +350,8 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"nauseaus", "nauseous"},
 	{"tingeling", "tingling"},
 	{"dizzey", "dizzy"},
+	{"dizy", "dizzy"},
+	{"dizzie", "dizzy"},
 	{"weigth", "weight"},
 	{"wieght", "weight"},
 	{"coughin", "coughing"},
@@ -309,9 +421,9 @@ static const char *const en_not_duration[] = {"pregnant", "postpartum", "along",
 					      "clean",    "sober",      NULL};
 static const char *const en_joiners[] = {"and", NULL};
 static const char *const en_no_correct[] = {
-	"setting", "sifting",  "getting",  "bitter",   "through", "thought", "breath", "breathe", "string",
-	"string",  "stinging", "reaching", "teaching", "beating", "heating", "walked", "talking", "chess",
-	"weight",  "height",   "fainter",  "painter",  "waiting", "bloody",  "chests", NULL};
+	"setting",  "sifting",  "getting",  "bitter",  "through", "thought", "breath",  "breathe", "string", "string",
+	"stinging", "reaching", "teaching", "beating", "heating", "walked",  "talking", "chess",   "weight", "height",
+	"skipped",  "skipping", "fainter",  "painter", "waiting", "bloody",  "chests",  NULL};
 static const char *const en_yesterday[] = {"yesterday", "last night", NULL};
 static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
@@ -350,6 +462,21 @@ static const char *const en_habits[] = {"smoked",  "smoking", "smoker", "smoke",
 static const char *const en_openers[] = {"just", "only", "actually", "although", "except", "instead", NULL};
 
 static const char *const en_possessives[] = {"my", "our", "his", "her", "their", "your", NULL};
+
+/* words a phrase's stem would read but that are other words: "number" is no "numb*", "sweater" no "sweat*" */
+static const char *const en_not_stem[] = {"number",   "numbers",    "numbered",   "sweater",
+					  "sweaters", "sweatshirt", "sweatpants", NULL};
+
+/* a form's answer right after a thing: "fever: no, chest pain: yes", "numb legs - yes" */
+static const char *const en_affirm[] = {"yes", "yeah", "yep", "yup", "positive", "present", "affirmative", NULL};
+
+/* a heart rate follows ("HR 120", "pulse of 130"; "hr" reads "hour" by then: "hour 120" is no time) */
+static const char *const en_rate_before[] = {"pulse", "heart rate", "heartrate", "hour", "hr", "bpm", NULL};
+
+/* a start that was sudden, said anywhere in the pain's sentence ("sudden onset", "out of the blue") */
+static const char *const en_sudden[] = {"sudden",       "suddenly", "out of nowhere",  "out of the blue",
+					"from nowhere", "abruptly", "all of a sudden", "without warning",
+					"instantly",    NULL};
 
 static const char *const en_list_or[] = {"or", "nor", NULL};
 static const char *const es_list_or[] = {"o", "u", "ni", NULL};
@@ -772,6 +899,26 @@ int hh_tp_list_or(enum hh_lang lang, const char *word)
 int hh_tp_possessive(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_EN && hh_tp_in(en_possessives, word); /* Spanish: none yet */
+}
+
+int hh_tp_not_stem(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_not_stem, word); /* Spanish: none yet */
+}
+
+int hh_tp_affirm(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_EN && hh_tp_in(en_affirm, word); /* Spanish: none yet */
+}
+
+const char *const *hh_tp_rate_before(enum hh_lang lang)
+{
+	return lang == HH_LANG_EN ? en_rate_before : NULL; /* Spanish: none yet */
+}
+
+const char *const *hh_tp_sudden(enum hh_lang lang)
+{
+	return lang == HH_LANG_EN ? en_sudden : NULL; /* Spanish: none yet */
 }
 
 int hh_tp_in(const char *const *list, const char *word)

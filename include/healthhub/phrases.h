@@ -98,6 +98,9 @@ struct hh_phrasebook {
 	size_t n;
 	const char **vocab; /* every whole word of a phrase, sorted, unique: what a typo is corrected to */
 	size_t n_vocab;
+	const char *
+		*vocab_stem; /* every stem of a phrase ("buttock" of "buttock*"), sorted, unique: a typo in it too */
+	size_t n_vocab_stem;
 	const struct hh_phrase **stem_first; /* the phrases whose first word is a stem ("tingl*") */
 	size_t n_stem_first;
 	struct hh_concept *concepts;

@@ -189,6 +189,57 @@ static const struct expect cases[] = {
 	{"i reckon i've got a temperature", HH_LANG_EN, "GB", "fever", 'U'},
 	/* a concept's full reading replaces a partial phrase of its code ("de repente" alone is a maybe) */
 	{"de repente un dolor brutal en la espalda", HH_LANG_ES, "US", "sudden_severe_pain", 'S'},
+	/* a form's yes outweighs the list's no; its no stays a no */
+	{"fever: no, chest pain: yes", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"fever: no, chest pain: yes", HH_LANG_EN, "GB", "fever", '-'},
+	{"- numb legs - yes", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	/* a heart rate of 100 or more; "1hr ago" stays an hour */
+	{"52M. sudden onset 1hr ago. HR 120.", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"pulse of 130 at the chemist", HH_LANG_EN, "GB", "fast_heartbeat", 'S'},
+	{"pulse 72", HH_LANG_EN, "GB", "fast_heartbeat", '-'},
+	/* a sudden start and a very bad pain in one sentence; a pain that only grows worse is not one */
+	{"Severe interscapular pain, sudden onset 1hr ago", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
+	{"8/10 pain, came on suddenly while gardening", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
+	{"came on suddenly, getting worse every day", HH_LANG_EN, "GB", "sudden_severe_pain", 'U'},
+	/* in the upper or middle back it is what sudden_tearing_pain asks too */
+	{"Severe interscapular pain, sudden onset 1hr ago", HH_LANG_EN, "GB", "sudden_tearing_pain", 'S'},
+	{"8/10 pain, came on suddenly while gardening", HH_LANG_EN, "GB", "sudden_tearing_pain", '-'},
+	/* clinical shorthand */
+	{"N&V since this morning", HH_LANG_EN, "GB", "abdominal_pain_vomiting", 'S'},
+	{"no LOC", HH_LANG_EN, "GB", "fainting", '-'},
+	/* a denial of a denial is a yes; a dash ends a hedge */
+	{"It's not like I don't have any chest tightness, I do", HH_LANG_EN, "GB", "chest_pain", 'S'},
+	{"I think I've got it \xe2\x80\x94 been sick twice this morning", HH_LANG_EN, "GB", "abdominal_pain_vomiting",
+	 'S'},
+	{"I never used to get breathless but now I do", HH_LANG_EN, "GB", "new_breathlessness", 'S'},
+	/* an opposite says no itself: a denial before "and" does not turn it into a yes */
+	{"no chest pain and breathing is fine", HH_LANG_EN, "GB", "breathing_difficulty", '-'},
+	{"breathing is fine at rest but I get breathless on the stairs", HH_LANG_EN, "GB", "new_breathlessness", 'S'},
+	/* a typo in a stem of a phrase */
+	{"numbness in my buttoks", HH_LANG_EN, "GB", "saddle_numbness", 'S'},
+	/* after someone else's thing, the person's own answer with its verb left out */
+	{"My dad had cancer but I never have.", HH_LANG_EN, "GB", "cancer_history", '-'},
+	{"my dad had cancer and I have too", HH_LANG_EN, "GB", "cancer_history", 'S'},
+	{"my dad had cancer and I also have numb legs", HH_LANG_EN, "GB", "cancer_history", '-'},
+	/* a list's small words are no distance for a hedge */
+	{"Might have had a bit of a tight chest last week", HH_LANG_EN, "GB", "chest_pain", 'U'},
+	/* clinical notes: a slash joins like "or", +ve and -ve, a sudden tearing pain is a sudden severe one */
+	{"Denies CP, SOB, N&V, saddle anaesthesia, bladder/bowel dysfunction.", HH_LANG_EN, "GB",
+	 "bladder_bowel_control_loss", '-'},
+	{"Fever -ve. Leg numbness +ve.", HH_LANG_EN, "GB", "fever", '-'},
+	{"Fever -ve. Leg numbness +ve.", HH_LANG_EN, "GB", "leg_weakness_numbness", 'S'},
+	{"sudden onset tearing pain radiating to back", HH_LANG_EN, "GB", "sudden_severe_pain", 'S'},
+	/* "number" is no "numb*"; legs that fell asleep are no fall; accidents with the bladder are no trauma */
+	{"I haven't been able to go number one all day", HH_LANG_EN, "US", "leg_weakness_numbness", '-'},
+	{"I haven't been able to go number one all day", HH_LANG_EN, "US", "bladder_bowel_control_loss", 'S'},
+	{"my legs fell asleep and won't wake up", HH_LANG_EN, "US", "minor_fall_or_knock", '-'},
+	{"I keep having accidents", HH_LANG_EN, "US", "major_trauma", '-'},
+	/* what might be is a maybe, never a yes: asked about, watched for, tested for */
+	{"the nurse said to call if I get chest pain", HH_LANG_EN, "GB", "chest_pain", 'U'},
+	{"I was told to watch out for bladder problems", HH_LANG_EN, "GB", "bladder_bowel_control_loss", 'U'},
+	/* pain that shoots up is no drug use */
+	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "iv_drug_use", '-'},
+	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "pain_spreading_arm_jaw", 'S'},
 };
 
 /*
@@ -336,6 +387,15 @@ static const struct number_case numbers[] = {
 	/* an age range is no age: the contract takes whole years */
 	{"I'm in my forties, pain for 2 weeks", HH_LANG_EN, -1, 14},
 	{"tengo cuarenta y tantos", HH_LANG_ES, -1, -1},
+	/* an age set off by commas after what the person is; a day word alone as a sentence */
+	{"I'm a single dad, 42, two boys. Twisted round and felt a twinge. Yesterday afternoon.", HH_LANG_EN, 42, 1},
+	{"I'm a nurse, 12 hour shifts", HH_LANG_EN, -1, -1},
+	{"Me (42) and my upper back, my husband (45) says rest", HH_LANG_EN, 42, -1},
+	/* "last month" dates the pain only in a sentence of it */
+	{"Turned 50 last month.", HH_LANG_EN, 50, -1},
+	{"upper back pain last week", HH_LANG_EN, -1, 7},
+	{"past wk", HH_LANG_EN, -1, 7},
+	{"aching for 2 and a half weeks", HH_LANG_EN, -1, 17},
 };
 
 static void test_numbers(void)
