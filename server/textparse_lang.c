@@ -677,11 +677,13 @@ static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
 static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
-static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
-					"abuelo", "tia",    "tio",    "prima",   "primo",   "hija",    "hijo",
-					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   "nene",
-					"nena",   "nino",   "nina",   "bebe",    "nieto",   "nieta",   "suegra",
-					"suegro", "novio",  "novia",  "pareja",  "vecina",  "vecino",  NULL};
+static const char *const es_family[] = {
+	"madre",     "padre",   "mama",     "papa",    "hermana", "hermano",   "abuela",    "abuelo",
+	"tia",       "tio",     "prima",    "primo",   "hija",    "hijo",      "esposo",    "esposa",
+	"marido",    "familia", "amiga",    "amigo",   "nene",    "nena",      "nino",      "nina",
+	"bebe",      "nieto",   "nieta",    "suegra",  "suegro",  "novio",     "novia",     "pareja",
+	"vecina",    "vecino",  "compadre", "comadre", "cunado",  "cunada",    "compa",     "companero",
+	"companera", "jefe",    "jefa",     "sobrino", "sobrina", "hermanito", "hermanita", NULL};
 static const char *const es_family_verbs[] = {"tiene",
 					      "tuvo",
 					      "tenia",

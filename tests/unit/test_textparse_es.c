@@ -101,6 +101,23 @@ static const struct {
 	{"no puedo dormir y me duele la pierna", "leg_weakness_numbness", "-"},
 	{"cuando subo el brazo me duele la espalda", "pain_spreading_arm_jaw", "-"},
 	{"me arde al hacer pipi", "pain_or_blood_peeing", "present"},
+	/* families of phrasing of blind batch I: pee said as pipi, legs not felt, the arm or belly after the back */
+	{"al hacer pipí me arde", "pain_or_blood_peeing", "present"},
+	{"cuando hago pis me escuece muchisimo", "pain_or_blood_peeing", "present"},
+	{"no me puedo aguantar la pipí, se me sale sola", "bladder_bowel_control_loss", "present"},
+	{"no puedo aguantar el pis", "bladder_bowel_control_loss", "present"},
+	{"tampoco siento bien las piernas", "leg_weakness_numbness", "present"},
+	{"no siento bien los pies desde ayer", "leg_weakness_numbness", "present"},
+	{"me duele la espalda arriba y el brazo izquierdo", "pain_spreading_arm_jaw", "present"},
+	{"me duele la espalda y el brazo derecho esta flojo", "pain_spreading_arm_jaw", "-"},
+	{"me duele la espalda del lado derecho y la panza", "abdominal_pain_vomiting", "present"},
+	{"nunca me he inyectado nada", "iv_drug_use", "denied"},
+	{"no tengo ningún granito ni ronchas", "one_sided_rash", "denied"},
+	{"tengo unas ronchas en la espalda", "one_sided_rash", "uncertain"},
+	{"mi compadre tuvo herpes zóster", "one_sided_rash", "-"},
+	{"nunca me había lesionado la espalda", "previous_injury", "denied"},
+	{"tengo escoliosis y uso faja", "band_pain_around_body", "-"},
+	{"me aprieta como una faja", "band_pain_around_body", "present"},
 };
 
 static void test_cases(void)
