@@ -239,9 +239,9 @@ static void tokenize(struct reader *r, const struct cps *c)
 			i = read_word(r, c, i);
 			continue;
 		}
-		if (x == '.' && r->n > 0 && r->t[r->n - 1].digits && r->t[r->n - 1].end == i && i + 1 < c->n &&
-		    is_digit(c->cp[i + 1])) {
-			size_t f = i + 1; /* "1.8 m": one number */
+		if ((x == '.' || (x == ',' && r->lang == HH_LANG_ES)) && r->n > 0 && r->t[r->n - 1].digits &&
+		    r->t[r->n - 1].end == i && i + 1 < c->n && is_digit(c->cp[i + 1])) {
+			size_t f = i + 1; /* "1.8 m", "38,5 de fiebre": one number */
 			while (f < c->n && is_digit(c->cp[f]))
 				f++;
 			r->t[r->n - 1].decimal = 1;
@@ -1283,7 +1283,7 @@ static int is_onset(const struct reader *r, int k)
 		"despues",  "went",    "noticed", "got",     "falling", "fall",       "cayo",     "caido",
 		"note",     "tripped", "slipped", "twisted", "bumped",  "strained",   "pulled",   "lifted",
 		"landed",   "crashed", "played",  "trained", "carried", "deadlifted", "squatted", NULL};
-	if (r->t[k].punct || !hh_tp_in(onset, r->t[k].w))
+	if (r->t[k].punct || !(hh_tp_in(onset, r->t[k].w) || hh_tp_onset(r->lang, r->t[k].w)))
 		return 0;
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
 }

@@ -101,6 +101,9 @@ int hh_tp_opener(enum hh_lang lang, const char *word);
 /* Does word close a list of alternatives ("or", "nor"; "o", "ni")? A denial reaches past a comma only then. */
 int hh_tp_list_or(enum hh_lang lang, const char *word);
 
+/* 1 for a word of the pain's onset of lang's own table ("fue", "me agache"): a day word near it dates the start. */
+int hh_tp_onset(enum hh_lang lang, const char *word);
+
 /* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
 int hh_tp_possessive(enum hh_lang lang, const char *word);
 

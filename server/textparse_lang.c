@@ -710,6 +710,16 @@ static const char *const es_pain_words[] = {"dolor",   "duele",  "espalda", "emp
 					    "molesta", "empece", "cai",     "caido",  "cayo",
 					    "golpee",  "pegue",  "lesione", "torci",  NULL};
 
+/* a start the writer tells ("fue ayer", "ayer me agache", "me atropellaron el lunes"): a day word dates it
+ * (textparse.c has the English words and the first Spanish ones; general verbs such as "tuve" or "me dio"
+ * are left out: "ayer tuve fiebre" dates no pain) */
+static const char *const es_onset[] = {
+	"fue",      "ocurrio", "sucedio",  "empece",   "comence", "empezaron", "comenzaron",
+	"aparecio", "agache",  "agachar",  "levante",  "torci",   "golpee",    "pegue",
+	"resbale",  "tropece", "choque",   "chocaron", "choco",   "atropello", "atropellaron",
+	"amaneci",  "lastime", "cargue",   "jugue",    "entrene", "estornude", "gire",
+	"girar",    "cargar",  "levantar", "mudanza",  NULL};
+
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] = {en_triggers,     HH_ARRAY_LEN(en_triggers),
 			en_abbrevs,      HH_ARRAY_LEN(en_abbrevs),
@@ -769,6 +779,11 @@ int hh_tp_opener(enum hh_lang lang, const char *word)
 int hh_tp_list_or(enum hh_lang lang, const char *word)
 {
 	return hh_tp_in(lang == HH_LANG_ES ? es_list_or : en_list_or, word);
+}
+
+int hh_tp_onset(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_ES && hh_tp_in(es_onset, word);
 }
 
 int hh_tp_possessive(enum hh_lang lang, const char *word)
