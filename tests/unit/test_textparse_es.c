@@ -147,6 +147,11 @@ static void test_numbers(void)
 	CHECK(number("tengo 38 de fiebre desde ayer", 1) == -1);
 	CHECK(number("mujer de 45, con 39 de fiebre", 1) == 45);
 	CHECK(number("estoy embarazada de 30 semanas y me duele desde hace 4 dias", 0) == 4);
+	/* a decimal comma is one number, a temperature and no age; a start told with a Spanish verb of onset */
+	CHECK(number("Tengo 38,5 de fiebre y escalofríos. Tengo 27 años.", 1) == 27);
+	CHECK(number("Me he caído por las escaleras. Fue ayer.", 0) == 1);
+	CHECK(number("ayer me agaché a recoger una caja y crac", 0) == 1);
+	CHECK(number("ayer tuve fiebre", 0) == -1);
 }
 
 int main(void)
