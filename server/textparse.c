@@ -791,9 +791,14 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			apply_kind(s, t->kind);
 			j = t->trig_from;
 		}
-		if (!t->punct && hh_tp_in(r->L->family, t->w))
+		if (!t->punct && hh_tp_in(r->L->family, t->w)) {
+			int v = j + 1; /* "mi madre de 85 anos tiene", "my dad 70 has": the relative's age between */
+			while (v < r->n && v <= j + 3 && !r->t[v].punct &&
+			       (r->t[v].digits || hh_tp_in(r->L->years, r->t[v].w) || strcmp(r->t[v].w, "de") == 0))
+				v++;
 			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
-				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
+				s->other |= words_at(r, r->L->family_verbs[k], v, 1) > 0;
+		}
 		if (!t->punct && !t->covered) {
 			words++;
 			/* "knocks or accidents": one item and its "or" (English; the Spanish lists are not tuned to it) */
