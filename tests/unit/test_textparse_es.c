@@ -118,6 +118,15 @@ static const struct {
 	{"nunca me había lesionado la espalda", "previous_injury", "denied"},
 	{"tengo escoliosis y uso faja", "band_pain_around_body", "-"},
 	{"me aprieta como una faja", "band_pain_around_body", "present"},
+	/* a relative's age between the relative and the verb: still someone else's history */
+	{"Mi hija de 16 años tiene escoliosis", "known_spine_condition", "-"},
+	{"mi madre de 85 tiene osteoporosis", "osteoporosis_or_steroids", "-"},
+	{"tengo escoliosis", "known_spine_condition", "present"},
+	/* a fall or knock told as a bad one is major only */
+	{"me di un golpe fuerte en la espalda", "minor_fall_or_knock", "-"},
+	{"me di un golpe fuerte en la espalda", "major_trauma", "present"},
+	{"me he caído por las escaleras del metro", "minor_fall_or_knock", "-"},
+	{"me di un golpe con la mesa", "minor_fall_or_knock", "present"},
 };
 
 static void test_cases(void)
