@@ -476,6 +476,13 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"supongo", HH_TP_POST_HEDGE},
 	{"igual si", HH_TP_POST_HEDGE},
 	{"ni idea", HH_TP_POST_HEDGE},
+	/* "no se me quita": it does not go away, neither "I don't know" nor a denial of what follows */
+	{"no se quita", HH_TP_PSEUDO},
+	{"no se me quita", HH_TP_PSEUDO},
+	{"no se pasa", HH_TP_PSEUDO},
+	{"no se me pasa", HH_TP_PSEUDO},
+	{"no se calma", HH_TP_PSEUDO},
+	{"no se me calma", HH_TP_PSEUDO},
 	{"no solo", HH_TP_PSEUDO},
 	{"no mejora", HH_TP_PSEUDO},
 	{"sin duda", HH_TP_PSEUDO},

@@ -127,6 +127,17 @@ static const struct {
 	{"me di un golpe fuerte en la espalda", "major_trauma", "present"},
 	{"me he caído por las escaleras del metro", "minor_fall_or_knock", "-"},
 	{"me di un golpe con la mesa", "minor_fall_or_knock", "present"},
+	/* a pain that does not go away lasts; "con nada" makes it the same whatever one does */
+	{"tengo un dolor entre los hombros que no se me quita", "constant_pain", "-"},
+	{"no se me quita con nada", "constant_pain", "present"},
+	{"no se me quita, no tengo fiebre", "fever", "denied"},
+	{"el dolor no se me pasa ni tumbada", "night_pain", "present"},
+	/* a knock from a car door is a minor one; dark urine is no blood */
+	{"me di un golpe con la puerta del coche en la espalda", "major_trauma", "-"},
+	{"me di un golpe con la puerta del coche en la espalda", "minor_fall_or_knock", "present"},
+	{"choque con el coche y me golpee la espalda", "major_trauma", "present"},
+	{"tengo los ojos amarillos, orina oscura", "pain_or_blood_peeing", "-"},
+	{"orina color coca cola", "pain_or_blood_peeing", "present"},
 };
 
 static void test_cases(void)
