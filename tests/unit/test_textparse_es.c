@@ -138,6 +138,20 @@ static const struct {
 	{"choque con el coche y me golpee la espalda", "major_trauma", "present"},
 	{"tengo los ojos amarillos, orina oscura", "pain_or_blood_peeing", "-"},
 	{"orina color coca cola", "pain_or_blood_peeing", "present"},
+	/* a fever felt, not measured, asks; one not measured is not denied; a doubt after the thing */
+	{"me siento caliente", "fever", "uncertain"},
+	{"estoy destemplado", "fever", "uncertain"},
+	{"estoy ardiendo", "fever", "present"},
+	{"no me he medido la fiebre", "fever", "uncertain"},
+	{"fiebre creo que no", "fever", "uncertain"},
+	{"fiebre, no me la he medido", "fever", "uncertain"},
+	{"no tengo fiebre, ni me he desmayado", "fever", "denied"},
+	/* more idioms */
+	{"tengo las piernas como de corcho", "leg_weakness_numbness", "present"},
+	{"me cuesta mover las piernas", "leg_weakness_numbness", "present"},
+	{"se me durmió la mitad de la cara", "stroke_signs", "present"},
+	{"estoy echando la papilla", "abdominal_pain_vomiting", "present"},
+	{"no me desmayé, solo me mareé", "sweating_sick_dizzy", "present"},
 };
 
 static void test_cases(void)
