@@ -1453,6 +1453,25 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	return 0;
 }
 
+/* "medio ano", "desde hace semana y media": a bare unit, half of it, or one and a half after a word of duration. */
+static int read_half_unit(const struct reader *r, int i, struct hh_textparse_result *out)
+{
+	const struct hh_tp_unit *u = unit_at(r, i);
+	if (u == NULL || u->days < 2)
+		return 0;
+	int days = u->days >= 365 ? 180 : u->days / 2; /* half a year is six months of 30 days, as people count */
+	if (i > 0 && !r->t[i - 1].punct && hh_tp_half_before(r->lang, r->t[i - 1].w)) {
+		found_duration(r, out, days, i - 1, i + 1);
+		return i + 1;
+	}
+	int half = list_at(r, r->L->half, i + 1);
+	if (half > 0 && list_before(r, r->L->dur_before, i)) {
+		found_duration(r, out, u->days + days, i, i + 1 + half);
+		return i + 1 + half;
+	}
+	return 0;
+}
+
 static void read_numbers(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
 {
 	for (int i = 0; i < r->n;) {
@@ -1460,6 +1479,8 @@ static void read_numbers(const struct hh_content *c, const struct reader *r, str
 		int next = read_day_word(r, i, out);
 		if (next == 0)
 			next = read_last_unit(r, i, out);
+		if (next == 0)
+			next = read_half_unit(r, i, out);
 		if (next == 0 && read_number(r, i, &n)) {
 			next = read_score(c, r, &n, out);
 			if (next == 0)

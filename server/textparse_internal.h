@@ -104,6 +104,9 @@ int hh_tp_list_or(enum hh_lang lang, const char *word);
 /* 1 for a word of the pain's onset of lang's own table ("fue", "me agache"): a day word near it dates the start. */
 int hh_tp_onset(enum hh_lang lang, const char *word);
 
+/* 1 for a word of half a unit just before it ("medio ano", "media hora"): lang's own, besides English "half a". */
+int hh_tp_half_before(enum hh_lang lang, const char *word);
+
 /* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
 int hh_tp_possessive(enum hh_lang lang, const char *word);
 

@@ -670,25 +670,25 @@ static const struct hh_tp_numword es_numwords[] = {
 /* Units of time, and what people count besides time ("tengo 28 ninos en clase" is no age);
  * the English ones for Spanglish ("desde hace two weeks"), and the diminutives ("una semanita"). */
 static const struct hh_tp_unit es_units[] = {
-	{"dia", 1},         {"dias", 1},        {"noche", 1},      {"noches", 1},     {"semana", 7},
-	{"semanas", 7},     {"quincena", 15},   {"quincenas", 15}, {"mes", 30},       {"meses", 30},
-	{"ano", 365},       {"anos", 365},      {"hora", 0},       {"horas", 0},      {"minuto", 0},
-	{"minutos", 0},     {"kg", 0},          {"kilos", 0},      {"kilo", 0},       {"kilogramos", 0},
-	{"libras", 0},      {"veces", 0},       {"cm", 0},         {"mg", 0},         {"grados", 0},
-	{"hijos", 0},       {"pastillas", 0},   {"pasos", 0},      {"km", 0},         {"metros", 0},
-	{"metro", 0},       {"centimetros", 0}, {"ml", 0},         {"ninos", 0},      {"ninas", 0},
-	{"hijas", 0},       {"nietos", 0},      {"nietas", 0},     {"alumnos", 0},    {"alumnas", 0},
-	{"cigarrillos", 0}, {"cigarros", 0},    {"escalones", 0},  {"pisos", 0},      {"plantas", 0},
-	{"litros", 0},      {"euros", 0},       {"dolares", 0},    {"kilometros", 0}, {"tazas", 0},
-	{"cafes", 0},       {"pulsaciones", 0}, {"latidos", 0},    {"mmhg", 0},       {"gramos", 0},
-	{"millas", 0},      {"day", 1},         {"days", 1},       {"week", 7},       {"weeks", 7},
-	{"month", 30},      {"months", 30},     {"year", 365},     {"years", 365},    {"hours", 0},
-	{"meters", 0},      {"semanita", 7},    {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
-	{"diita", 1},       {"diitas", 1},      {"anito", 365},    {"anitos", 365},   {"pounds", 0},
-	{"lbs", 0},
+	{"dia", 1},         {"dias", 1},         {"noche", 1},      {"noches", 1},     {"semana", 7},
+	{"semanas", 7},     {"quincena", 15},    {"quincenas", 15}, {"mes", 30},       {"meses", 30},
+	{"ano", 365},       {"anos", 365},       {"hora", 0},       {"horas", 0},      {"minuto", 0},
+	{"minutos", 0},     {"kg", 0},           {"kilos", 0},      {"kilo", 0},       {"kilogramos", 0},
+	{"libras", 0},      {"veces", 0},        {"cm", 0},         {"mg", 0},         {"grados", 0},
+	{"hijos", 0},       {"pastillas", 0},    {"pasos", 0},      {"km", 0},         {"metros", 0},
+	{"metro", 0},       {"centimetros", 0},  {"ml", 0},         {"ninos", 0},      {"ninas", 0},
+	{"hijas", 0},       {"nietos", 0},       {"nietas", 0},     {"alumnos", 0},    {"alumnas", 0},
+	{"cigarrillos", 0}, {"cigarros", 0},     {"escalones", 0},  {"pisos", 0},      {"plantas", 0},
+	{"litros", 0},      {"euros", 0},        {"dolares", 0},    {"kilometros", 0}, {"tazas", 0},
+	{"cafes", 0},       {"pulsaciones", 0},  {"latidos", 0},    {"mmhg", 0},       {"gramos", 0},
+	{"millas", 0},      {"day", 1},          {"days", 1},       {"week", 7},       {"weeks", 7},
+	{"month", 30},      {"months", 30},      {"year", 365},     {"years", 365},    {"hours", 0},
+	{"meters", 0},      {"semanita", 7},     {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
+	{"diita", 1},       {"diitas", 1},       {"anito", 365},    {"anitos", 365},   {"pounds", 0},
+	{"lbs", 0},         {"primaveras", 365}, {"abriles", 365},
 };
 
-static const char *const es_years[] = {"anos", "ano", "anitos", "years", "year", NULL};
+static const char *const es_years[] = {"anos", "ano", "anitos", "primaveras", "abriles", "years", "year", NULL};
 static const char *const es_age_after[] = {"de edad", "edad", "old", NULL};
 static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", "im", NULL};
 static const char *const es_dur_before[] = {"hace",    "durante",  "desde",   "por",     "llevo",
@@ -814,6 +814,12 @@ int hh_tp_list_or(enum hh_lang lang, const char *word)
 int hh_tp_onset(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_ES && hh_tp_in(es_onset, word);
+}
+
+int hh_tp_half_before(enum hh_lang lang, const char *word)
+{
+	static const char *const es_half_before[] = {"medio", "media", NULL};
+	return lang == HH_LANG_ES && hh_tp_in(es_half_before, word);
 }
 
 int hh_tp_possessive(enum hh_lang lang, const char *word)
