@@ -186,6 +186,12 @@ static void test_numbers(void)
 	CHECK(number("Me he caído por las escaleras. Fue ayer.", 0) == 1);
 	CHECK(number("ayer me agaché a recoger una caja y crac", 0) == 1);
 	CHECK(number("ayer tuve fiebre", 0) == -1);
+	/* half a unit, or one and a half, without a number: "medio año", "llevo semana y media" */
+	CHECK(number("me molesta desde hace medio año", 0) == 180);
+	CHECK(number("llevo semana y media con dolor", 0) == 10);
+	CHECK(number("hace año y medio que me duele", 0) == 545);
+	CHECK(number("me duele en medio de la espalda", 0) == -1);
+	CHECK(number("tengo 45 primaveras", 1) == 45);
 }
 
 int main(void)
