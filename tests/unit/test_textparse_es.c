@@ -152,6 +152,14 @@ static const struct {
 	{"se me durmió la mitad de la cara", "stroke_signs", "present"},
 	{"estoy echando la papilla", "abdominal_pain_vomiting", "present"},
 	{"no me desmayé, solo me mareé", "sweating_sick_dizzy", "present"},
+	/* the opposite of a yes is a no: what relieves it, a pain that comes and goes, a normal life */
+	{"si me siento se me quita", "worse_sitting", "denied"},
+	{"sentada estoy bien, de pie me mata", "worse_sitting", "denied"},
+	{"me duele más cuando estoy sentado", "worse_sitting", "present"},
+	{"de pie se me pasa", "worse_standing", "denied"},
+	{"me duele a ratos, va y viene", "constant_pain", "denied"},
+	{"sigo trabajando, no me impide nada", "stops_daily_activities", "denied"},
+	{"no me puedo ni mover", "stops_daily_activities", "present"},
 };
 
 static void test_cases(void)
