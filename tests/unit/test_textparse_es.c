@@ -160,6 +160,11 @@ static const struct {
 	{"me duele a ratos, va y viene", "constant_pain", "denied"},
 	{"sigo trabajando, no me impide nada", "stops_daily_activities", "denied"},
 	{"no me puedo ni mover", "stops_daily_activities", "present"},
+	/* a cough with blood is that question, not a pain worse when coughing */
+	{"me duele la espalda al respirar hondo y toso con sangre", "worse_coughing_sneezing", "-"},
+	{"cada vez que toso siento un pinchazo en la espalda", "worse_coughing_sneezing", "present"},
+	{"tengo sudores por la noche", "sweating_sick_dizzy", "-"},
+	{"tengo sudores por la noche", "fever", "uncertain"},
 };
 
 static void test_cases(void)
