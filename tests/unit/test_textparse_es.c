@@ -165,6 +165,9 @@ static const struct {
 	{"cada vez que toso siento un pinchazo en la espalda", "worse_coughing_sneezing", "present"},
 	{"tengo sudores por la noche", "sweating_sick_dizzy", "-"},
 	{"tengo sudores por la noche", "fever", "uncertain"},
+	/* the same movement again and again: "de tanto cargar", "llevando bandejas arriba y abajo" */
+	{"de tanto cargarla me empezó a doler la espalda", "repetitive_tasks", "present"},
+	{"muchas horas llevando bandejas arriba y abajo", "repetitive_tasks", "present"},
 };
 
 static void test_cases(void)
