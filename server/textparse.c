@@ -1203,7 +1203,7 @@ static int someone_elses(const struct reader *r, int from)
 {
 	if (from > 0 && hh_tp_possessive(r->lang, r->t[from - 1].w))
 		return 1; /* "my 5 year old", "our 14-year-old": a child's age */
-	for (int k = from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.'; k--) {
+	for (int k = from - 1, words = 0; k >= 0 && words < 10 && r->t[k].punct != '.'; k--) {
 		if (r->t[k].punct)
 			continue;
 		if (hh_tp_in(r->L->first_person, r->t[k].w))
