@@ -1552,6 +1552,12 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 				history =
 					r->t[j].start < from || r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w);
 		}
+		/* "di a luz hace 5 semanas y desde hace 10 dias me duele": the pain named just after is the pain's */
+		int after = 0;
+		while (after < r->n && r->t[after].start < d->end)
+			after++;
+		for (int j = after; history && j < r->n && j < after + 2 && !r->t[j].punct; j++)
+			history = !hh_tp_in(r->L->pain_words, r->t[j].w);
 		if (history)
 			continue;
 		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */
