@@ -359,6 +359,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+struct vocab_find {
+	const struct hh_phrasebook *b;
+	const char *found;
+};
+
+static int in_vocab(const char *w, void *ctx)
+{
+	struct vocab_find *f = ctx;
+	const char *const *v = bsearch(&w, f->b->vocab, f->b->n_vocab, sizeof(*f->b->vocab), cmp_str);
+	f->found = v != NULL ? *v : NULL;
+	return v != NULL;
+}
+
 static void correct_typos(struct reader *r)
 {
 	const struct hh_phrasebook *b = r->book;
@@ -370,6 +383,11 @@ static void correct_typos(struct reader *r)
 		const char *key = t->w;
 		if (bsearch(&key, b->vocab, b->n_vocab, sizeof(*b->vocab), cmp_str) != NULL)
 			continue;
+		struct vocab_find f = {b, NULL};
+		if (hh_tp_respell(r->lang, t->w, in_vocab, &f)) { /* spelled by ear: "emvarasada" */
+			t->alt = f.found;
+			continue;
+		}
 		/* the words of the same first letter: vocab is sorted */
 		size_t lo = 0, hi = b->n_vocab;
 		while (lo < hi) {

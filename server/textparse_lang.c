@@ -701,8 +701,10 @@ static const char *const es_not_duration[] = {"embarazada", "embarazo",  "de emb
 					      "trabaje",    "trabajado", "trabajando",  "jubilado",     "jubilada",
 					      "casada",     "casado",    NULL};
 static const char *const es_joiners[] = {"y", NULL};
-static const char *const es_no_correct[] = {"pecha",    "pesado", "sentada", "sentado",  "cuesta",    "madreada",
-					    "madreado", "pincha", "pinchan", "pinchazo", "pinchazos", NULL};
+static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", "madreada", "madreado",
+					    "pincha", "pinchan", "pinchazo", "pinchazos",
+					    /* real words a respelling by ear would turn into a phrase word */
+					    "callo", "ciento", "enzima", "parra", "carra", NULL};
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
 static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
@@ -814,6 +816,91 @@ int hh_tp_list_or(enum hh_lang lang, const char *word)
 int hh_tp_onset(enum hh_lang lang, const char *word)
 {
 	return lang == HH_LANG_ES && hh_tp_in(es_onset, word);
+}
+
+/*
+ * Spanish spelled by ear: letters that sound alike (b and v; s, z and c before e or i; ll and y;
+ * j and g before e or i; r and rr between vowels; a silent h). Each respelling with at most two
+ * such changes is offered to try until it takes one ("emvarasada": embarazada; "pantoriya": pantorrilla).
+ */
+struct respell {
+	char buf[64];
+	int (*try)(const char *w, void *ctx);
+	void *ctx;
+};
+
+static int is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static int respell_from(struct respell *rs, size_t i, int left)
+{
+	char *b = rs->buf;
+	size_t n = strlen(b);
+	for (; i < n; i++) {
+		char c = b[i], next = b[i + 1];
+		const char *alt[3] = {NULL, NULL, NULL};
+		size_t len = 1; /* letters replaced */
+		if (c == 'b')
+			alt[0] = "v";
+		else if (c == 'v')
+			alt[0] = "b";
+		else if (c == 's' || c == 'z') {
+			alt[0] = c == 's' ? "z" : "s";
+			alt[1] = next == 'e' || next == 'i' ? "c" : NULL;
+		} else if (c == 'c' && (next == 'e' || next == 'i')) {
+			alt[0] = "s";
+			alt[1] = "z";
+		} else if (c == 'l' && next == 'l') {
+			alt[0] = "y";
+			len = 2;
+		} else if (c == 'y' && i > 0 && next != '\0') {
+			alt[0] = "ll";
+		} else if ((c == 'j' || c == 'g') && (next == 'e' || next == 'i')) {
+			alt[0] = c == 'j' ? "g" : "j";
+		} else if (c == 'r' && next == 'r') {
+			alt[0] = "r";
+			len = 2;
+		} else if (c == 'r' && i > 0 && is_vowel(b[i - 1]) && is_vowel(next)) {
+			alt[0] = "rr";
+		} else if (c == 'h' && (i == 0 || b[i - 1] != 'c')) {
+			alt[0] = "";
+		}
+		for (int k = 0; k < 3 && alt[k] != NULL; k++) {
+			size_t na = strlen(alt[k]);
+			if (n - len + na >= sizeof(rs->buf))
+				continue;
+			char saved[64];
+			memcpy(saved, b, n + 1);
+			memmove(b + i + na, b + i + len, n - i - len + 1);
+			memcpy(b + i, alt[k], na);
+			int done = rs->try(b, rs->ctx) || (left > 1 && respell_from(rs, i + na, left - 1));
+			memcpy(b, saved, n + 1);
+			if (done)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w, void *ctx), void *ctx)
+{
+	struct respell rs;
+	size_t n = strlen(word);
+	if (lang != HH_LANG_ES || n + 1 >= sizeof(rs.buf) / 2)
+		return 0;
+	memcpy(rs.buf, word, n + 1);
+	rs.try = try;
+	rs.ctx = ctx;
+	if (respell_from(&rs, 0, 2))
+		return 1;
+	if (is_vowel(word[0])) { /* a silent h left out: "inchada" */
+		rs.buf[0] = 'h';
+		memcpy(rs.buf + 1, word, n + 1);
+		return try(rs.buf, ctx) || respell_from(&rs, 1, 1);
+	}
+	return 0;
 }
 
 int hh_tp_half_before(enum hh_lang lang, const char *word)
