@@ -168,6 +168,13 @@ static const struct {
 	/* the same movement again and again: "de tanto cargar", "llevando bandejas arriba y abajo" */
 	{"de tanto cargarla me empezó a doler la espalda", "repetitive_tasks", "present"},
 	{"muchas horas llevando bandejas arriba y abajo", "repetitive_tasks", "present"},
+	/* spelled by ear: b/v, s/z/c, ll/y, r/rr, a silent h */
+	{"estoy emvarasada de 5 meses", "pregnant", "present"},
+	{"tengo la pantoriya hinchada", "swollen_painful_calf", "present"},
+	{"he vajado de peso sin querer", "unexplained_weight_loss", "present"},
+	{"me duele la pansa", "abdominal_pain_vomiting", "present"},
+	{"tengo un vulto en la columna", "back_swelling_deformity", "present"},
+	{"ciento veinte pulsaciones y no siento las piernas", "leg_weakness_numbness", "present"},
 };
 
 static void test_cases(void)
