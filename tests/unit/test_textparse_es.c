@@ -219,7 +219,8 @@ static void test_numbers(void)
 	CHECK(number("Mi mamá tiene artritis en la columna y tiene 75 años. Yo tengo 50.", 1) == 50);
 	CHECK(number("Mi madre tuvo cáncer de mama y yo tengo 45 años", 1) == 45);
 	/* a history's time and then the pain's, in one clause */
-	CHECK(number("Di a luz hace cinco semanas con epidural y desde hace unos diez días me duele la espalda", 0) == 10);
+	CHECK(number("Di a luz hace cinco semanas con epidural y desde hace unos diez días me duele la espalda", 0) ==
+	      10);
 	CHECK(number("hace diez dias me operaron de una hernia", 0) == -1);
 }
 
