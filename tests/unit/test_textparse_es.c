@@ -61,7 +61,10 @@ static const struct {
 	{"Fiebre no tengo.", "fever", "denied"},
 	{"fiebre negativa", "fever", "denied"},
 	{"no se me escapa la orina", "bladder_bowel_control_loss", "denied"},
-	{"no se me duermen las piernas", "leg_weakness_numbness", "denied"},
+	/* numbness denied, weakness and walking not asked: part of the question, no denial */
+	{"no se me duermen las piernas", "leg_weakness_numbness", "-"},
+	{"no se me duermen las piernas ni las noto débiles, ni hormigueo, ni camino raro", "leg_weakness_numbness",
+	 "denied"},
 	/* "no se" typed without its comma stays a doubt, never a denial */
 	{"no se me duele el pecho", "chest_pain", "uncertain"},
 	{"no puedo agarrar bien la taza, se me cae todo", "arm_weakness", "present"},
@@ -166,6 +169,16 @@ static const struct {
 	{"tengo sudores por la noche", "sweating_sick_dizzy", "-"},
 	{"tengo sudores por la noche", "fever", "uncertain"},
 	/* the same movement again and again: "de tanto cargar", "llevando bandejas arriba y abajo" */
+	/* the parts of a question: a denial of one part denies nothing, of every part the code */
+	{"no estoy mareado", "sweating_sick_dizzy", "-"},
+	{"sin mareos, sin sudor, sin náuseas", "sweating_sick_dizzy", "denied"},
+	{"no me duele en la noche", "night_pain", "-"},
+	{"dolor nocturno: no", "night_pain", "denied"},
+	{"sin hormigueos en brazos ni manos", "arm_numbness_tingling", "-"},
+	{"no tengo sangrado", "pregnancy_warning_signs", "-"},
+	{"no ha empeorado", "getting_worse", "-"},
+	{"no tengo la cara torcida", "stroke_signs", "-"},
+	{"no me puedo aguantar la pipí", "bladder_bowel_control_loss", "present"},
 	{"de tanto cargarla me empezó a doler la espalda", "repetitive_tasks", "present"},
 	{"muchas horas llevando bandejas arriba y abajo", "repetitive_tasks", "present"},
 	/* spelled by ear: b/v, s/z/c, ll/y, r/rr, a silent h */
