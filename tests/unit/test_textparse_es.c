@@ -179,6 +179,9 @@ static const struct {
 	{"no ha empeorado", "getting_worse", "-"},
 	{"no tengo la cara torcida", "stroke_signs", "-"},
 	{"no me puedo aguantar la pipí", "bladder_bowel_control_loss", "present"},
+	/* "de repente sin motivo" is a sudden start (asked) and no cause, both */
+	{"me dio de repente sin hacer nada", "sudden_severe_pain", "uncertain"},
+	{"me dio de repente sin hacer nada", "no_clear_cause", "present"},
 	{"de tanto cargarla me empezó a doler la espalda", "repetitive_tasks", "present"},
 	{"muchas horas llevando bandejas arriba y abajo", "repetitive_tasks", "present"},
 	/* spelled by ear: b/v, s/z/c, ll/y, r/rr, a silent h */
