@@ -182,6 +182,14 @@ static const struct {
 	/* "de repente sin motivo" is a sudden start (asked) and no cause, both */
 	{"me dio de repente sin hacer nada", "sudden_severe_pain", "uncertain"},
 	{"me dio de repente sin hacer nada", "no_clear_cause", "present"},
+	/* Mexican intensifiers, the crack of a movement, sacks carried */
+	{"me vino de golpe un dolor bien feo", "sudden_severe_pain", "present"},
+	{"me agaché a recoger a mi niño y crac", "sudden_movement", "present"},
+	{"me agaché a recoger a mi niño y crac", "after_lifting_or_exercise", "present"},
+	{"trabajo de albañil cargando bultos de cemento", "back_swelling_deformity", "-"},
+	{"me salió un bulto en la espalda", "back_swelling_deformity", "present"},
+	{"de repente al girarme para coger el bolso noté un pinchazo", "after_lifting_or_exercise", "-"},
+	{"puedo trabajar pero con molestias", "stops_daily_activities", "denied"},
 	{"de tanto cargarla me empezó a doler la espalda", "repetitive_tasks", "present"},
 	{"muchas horas llevando bandejas arriba y abajo", "repetitive_tasks", "present"},
 	/* spelled by ear: b/v, s/z/c, ll/y, r/rr, a silent h */
