@@ -664,7 +664,8 @@ static const struct hh_tp_numword es_numwords[] = {
 	{"seven", 7, HH_TP_NUM_UNIT},        {"eight", 8, HH_TP_NUM_UNIT},        {"nine", 9, HH_TP_NUM_UNIT},
 	{"twenty", 20, HH_TP_NUM_TEN},       {"thirty", 30, HH_TP_NUM_TEN},       {"forty", 40, HH_TP_NUM_TEN},
 	{"fifty", 50, HH_TP_NUM_TEN},        {"sixty", 60, HH_TP_NUM_TEN},        {"seventy", 70, HH_TP_NUM_TEN},
-	{"couple", 2, HH_TP_NUM_VAGUE},      {"few", 3, HH_TP_NUM_VAGUE},
+	{"couple", 2, HH_TP_NUM_VAGUE},      {"few", 3, HH_TP_NUM_VAGUE},         {"a", 1, HH_TP_NUM_ARTICLE},
+	{"an", 1, HH_TP_NUM_ARTICLE},
 };
 
 /* Units of time, and what people count besides time ("tengo 28 ninos en clase" is no age);
@@ -685,7 +686,7 @@ static const struct hh_tp_unit es_units[] = {
 	{"month", 30},      {"months", 30},      {"year", 365},     {"years", 365},    {"hours", 0},
 	{"meters", 0},      {"semanita", 7},     {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
 	{"diita", 1},       {"diitas", 1},       {"anito", 365},    {"anitos", 365},   {"pounds", 0},
-	{"lbs", 0},         {"primaveras", 365}, {"abriles", 365},
+	{"lbs", 0},         {"primaveras", 365}, {"abriles", 365},  {"fortnight", 14}, {"fortnights", 14},
 };
 
 static const char *const es_years[] = {"anos", "ano", "anitos", "primaveras", "abriles", "years", "year", NULL};

@@ -239,6 +239,9 @@ static void test_numbers(void)
 	CHECK(number("hace año y medio que me duele", 0) == 545);
 	CHECK(number("me duele en medio de la espalda", 0) == -1);
 	CHECK(number("tengo 45 primaveras", 1) == 45);
+	/* Spanglish: the English article and fortnight */
+	CHECK(number("me duele desde hace a fortnight, creo", 0) == 14);
+	CHECK(number("llevo a week con dolor", 0) == 7);
 	/* a relative who is the sentence's subject, however long it runs, owns its age */
 	CHECK(number("Mi mamá tiene artritis en la columna y tiene 75 años. Yo tengo 50.", 1) == 50);
 	CHECK(number("Mi madre tuvo cáncer de mama y yo tengo 45 años", 1) == 45);
