@@ -190,6 +190,8 @@ static const struct {
 	{"me salió un bulto en la espalda", "back_swelling_deformity", "present"},
 	{"de repente al girarme para coger el bolso noté un pinchazo", "after_lifting_or_exercise", "-"},
 	{"puedo trabajar pero con molestias", "stops_daily_activities", "denied"},
+	{"es peor when I stand all day", "worse_standing", "present"},
+	{"me duele en este sitio cuando estoy peor", "worse_sitting", "-"},
 	{"de tanto cargarla me empezó a doler la espalda", "repetitive_tasks", "present"},
 	{"muchas horas llevando bandejas arriba y abajo", "repetitive_tasks", "present"},
 	/* spelled by ear: b/v, s/z/c, ll/y, r/rr, a silent h */
