@@ -73,6 +73,12 @@ static const struct {
 	{"igual tengo fiebre, no me la he puesto", "fever", "uncertain"},
 	{"me late que fue por cargar los garrafones", "after_lifting_or_exercise", "uncertain"},
 	{"capaz que sea fiebre", "fever", "uncertain"},
+	{"fiebre para nada", "fever", "denied"},
+	{"fiebre: ninguna", "fever", "denied"},
+	{"descarto fiebre", "fever", "denied"},
+	{"dudo que sea fiebre", "fever", "uncertain"},
+	{"fiebre, que yo sepa no", "fever", "uncertain"},
+	{"me da la impresión de que tengo fiebre", "fever", "uncertain"},
 	{"siempre igual, haga lo que haga", "constant_pain", "present"},
 	/* steroids without how long answer part of the question: their denial denies nothing */
 	{"tampoco tomo corticoides", "osteoporosis_or_steroids", "-"},
