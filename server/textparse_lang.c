@@ -842,10 +842,13 @@ int hh_tp_onset(enum hh_lang lang, const char *word)
  * j and g before e or i; r and rr between vowels; a silent h). Each respelling with at most two
  * such changes is offered to try until it takes one ("emvarasada": embarazada; "pantoriya": pantorrilla).
  */
+#define RESPELL_TRIES 256 /* a word's respellings tried at most: a 4,000-character text stays a few ms */
+
 struct respell {
 	char buf[64];
 	int (*try)(const char *w, void *ctx);
 	void *ctx;
+	int tries;
 };
 
 static int is_vowel(char c)
@@ -894,6 +897,8 @@ static int respell_from(struct respell *rs, size_t i, int left)
 			memcpy(saved, b, n + 1);
 			memmove(b + i + na, b + i + len, n - i - len + 1);
 			memcpy(b + i, alt[k], na);
+			if (++rs->tries > RESPELL_TRIES)
+				return 0;
 			int done = rs->try(b, rs->ctx) || (left > 1 && respell_from(rs, i + na, left - 1));
 			memcpy(b, saved, n + 1);
 			if (done)
@@ -912,11 +917,13 @@ int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w,
 	memcpy(rs.buf, word, n + 1);
 	rs.try = try;
 	rs.ctx = ctx;
+	rs.tries = 0;
 	if (respell_from(&rs, 0, 2))
 		return 1;
 	if (is_vowel(word[0])) { /* a silent h left out: "inchada" */
 		rs.buf[0] = 'h';
 		memcpy(rs.buf + 1, word, n + 1);
+		rs.tries = 0;
 		return try(rs.buf, ctx) || respell_from(&rs, 1, 1);
 	}
 	return 0;
