@@ -113,6 +113,7 @@ static const struct {
 	/* families of phrasing of blind batch I: pee said as pipi, legs not felt, the arm or belly after the back */
 	{"al hacer pipí me arde", "pain_or_blood_peeing", "present"},
 	{"cuando hago pis me escuece muchisimo", "pain_or_blood_peeing", "present"},
+	{"me cuesta cuando hago pis", "bladder_bowel_control_loss", "present"},
 	{"no me puedo aguantar la pipí, se me sale sola", "bladder_bowel_control_loss", "present"},
 	{"no puedo aguantar el pis", "bladder_bowel_control_loss", "present"},
 	{"tampoco siento bien las piernas", "leg_weakness_numbness", "present"},
