@@ -241,9 +241,9 @@ static void tokenize(struct reader *r, const struct cps *c)
 			i = read_word(r, c, i);
 			continue;
 		}
-		if (x == '.' && r->n > 0 && r->t[r->n - 1].digits && r->t[r->n - 1].end == i && i + 1 < c->n &&
-		    is_digit(c->cp[i + 1])) {
-			size_t f = i + 1; /* "1.8 m": one number */
+		if ((x == '.' || (x == ',' && r->lang == HH_LANG_ES)) && r->n > 0 && r->t[r->n - 1].digits &&
+		    r->t[r->n - 1].end == i && i + 1 < c->n && is_digit(c->cp[i + 1])) {
+			size_t f = i + 1; /* "1.8 m", "38,5 de fiebre": one number */
 			while (f < c->n && is_digit(c->cp[f]))
 				f++;
 			r->t[r->n - 1].decimal = 1;
@@ -449,6 +449,19 @@ static const char *stem_typo(const struct hh_phrasebook *b, const char *w, size_
 	return NULL;
 }
 
+struct vocab_find {
+	const struct hh_phrasebook *b;
+	const char *found;
+};
+
+static int in_vocab(const char *w, void *ctx)
+{
+	struct vocab_find *f = ctx;
+	const char *const *v = bsearch(&w, f->b->vocab, f->b->n_vocab, sizeof(*f->b->vocab), cmp_str);
+	f->found = v != NULL ? *v : NULL;
+	return v != NULL;
+}
+
 static void correct_typos(struct reader *r)
 {
 	const struct hh_phrasebook *b = r->book;
@@ -462,6 +475,11 @@ static void correct_typos(struct reader *r)
 		const char *key = t->w;
 		if (bsearch(&key, b->vocab, b->n_vocab, sizeof(*b->vocab), cmp_str) != NULL)
 			continue;
+		struct vocab_find f = {b, NULL};
+		if (hh_tp_respell(r->lang, t->w, in_vocab, &f)) { /* spelled by ear: "emvarasada" */
+			t->alt = f.found;
+			continue;
+		}
 		/* the words of the same first letter: vocab is sorted */
 		size_t lo = 0, hi = b->n_vocab;
 		while (lo < hi) {
@@ -889,9 +907,14 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			apply_kind(s, t->kind);
 			j = t->trig_from;
 		}
-		if (!t->punct && hh_tp_in(r->L->family, t->w))
+		if (!t->punct && hh_tp_in(r->L->family, t->w)) {
+			int v = j + 1; /* "mi madre de 85 anos tiene", "my dad 70 has": the relative's age between */
+			while (v < r->n && v <= j + 3 && !r->t[v].punct &&
+			       (r->t[v].digits || hh_tp_in(r->L->years, r->t[v].w) || strcmp(r->t[v].w, "de") == 0))
+				v++;
 			for (size_t k = 0; r->L->family_verbs[k] != NULL; k++)
-				s->other |= words_at(r, r->L->family_verbs[k], j + 1, 1) > 0;
+				s->other |= words_at(r, r->L->family_verbs[k], v, 1) > 0;
+		}
 		if (!t->punct && !t->covered) {
 			/* "might have had a bit of a tight chest": a list's small words are no distance */
 			words += !hh_tp_filler(r->lang, t->w);
@@ -1314,7 +1337,7 @@ static int someone_elses(const struct reader *r, int from)
 {
 	if (from > 0 && hh_tp_possessive(r->lang, r->t[from - 1].w))
 		return 1; /* "my 5 year old", "our 14-year-old": a child's age */
-	for (int k = from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.'; k--) {
+	for (int k = from - 1, words = 0; k >= 0 && words < 10 && r->t[k].punct != '.'; k--) {
 		if (r->t[k].punct)
 			continue;
 		if (hh_tp_in(r->L->first_person, r->t[k].w))
@@ -1399,7 +1422,7 @@ static int is_onset(const struct reader *r, int k)
 		"despues",  "went",    "noticed", "got",     "falling", "fall",       "cayo",     "caido",
 		"note",     "tripped", "slipped", "twisted", "bumped",  "strained",   "pulled",   "lifted",
 		"landed",   "crashed", "played",  "trained", "carried", "deadlifted", "squatted", NULL};
-	if (r->t[k].punct || !hh_tp_in(onset, r->t[k].w))
+	if (r->t[k].punct || !(hh_tp_in(onset, r->t[k].w) || hh_tp_onset(r->lang, r->t[k].w)))
 		return 0;
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
 }
@@ -1657,6 +1680,25 @@ static int read_last_unit(const struct reader *r, int i, struct hh_textparse_res
 	return 0;
 }
 
+/* "medio ano", "desde hace semana y media": a bare unit, half of it, or one and a half after a word of duration. */
+static int read_half_unit(const struct reader *r, int i, struct hh_textparse_result *out)
+{
+	const struct hh_tp_unit *u = unit_at(r, i);
+	if (u == NULL || u->days < 2)
+		return 0;
+	int days = u->days >= 365 ? 180 : u->days / 2; /* half a year is six months of 30 days, as people count */
+	if (i > 0 && !r->t[i - 1].punct && hh_tp_half_before(r->lang, r->t[i - 1].w)) {
+		found_duration(r, out, days, i - 1, i + 1);
+		return i + 1;
+	}
+	int half = list_at(r, r->L->half, i + 1);
+	if (half > 0 && list_before(r, r->L->dur_before, i)) {
+		found_duration(r, out, u->days + days, i, i + 1 + half);
+		return i + 1 + half;
+	}
+	return 0;
+}
+
 static void read_numbers(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
 {
 	for (int i = 0; i < r->n;) {
@@ -1664,6 +1706,8 @@ static void read_numbers(const struct hh_content *c, const struct reader *r, str
 		int next = read_day_word(r, i, out);
 		if (next == 0)
 			next = read_last_unit(r, i, out);
+		if (next == 0)
+			next = read_half_unit(r, i, out);
 		if (next == 0 && read_number(r, i, &n)) {
 			next = read_score(c, r, &n, out);
 			if (next == 0)
@@ -1737,6 +1781,12 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 				history =
 					r->t[j].start < from || r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w);
 		}
+		/* "di a luz hace 5 semanas y desde hace 10 dias me duele": the pain named just after is the pain's */
+		int after = 0;
+		while (after < r->n && r->t[after].start < d->end)
+			after++;
+		for (int j = after; history && j < r->n && j < after + 2 && !r->t[j].punct; j++)
+			history = !hh_tp_in(r->L->pain_words, r->t[j].w);
 		if (history)
 			continue;
 		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */

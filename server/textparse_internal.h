@@ -101,6 +101,16 @@ int hh_tp_opener(enum hh_lang lang, const char *word);
 /* Does word close a list of alternatives ("or", "nor"; "o", "ni")? A denial reaches past a comma only then. */
 int hh_tp_list_or(enum hh_lang lang, const char *word);
 
+/* 1 for a word of the pain's onset of lang's own table ("fue", "me agache"): a day word near it dates the start. */
+int hh_tp_onset(enum hh_lang lang, const char *word);
+
+/* 1 for a word of half a unit just before it ("medio ano", "media hora"): lang's own, besides English "half a". */
+int hh_tp_half_before(enum hh_lang lang, const char *word);
+
+/* Offers try each respelling by ear of word in lang (Spanish: b/v, s/z/c, ll/y, j/g, r/rr, silent h; at
+ * most two changes) until try returns 1: then 1. Other languages: 0. */
+int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w, void *ctx), void *ctx);
+
 /* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
 int hh_tp_possessive(enum hh_lang lang, const char *word);
 

@@ -522,6 +522,11 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no se me va", HH_TP_PRE_NEG},
 	{"es igual", HH_TP_PSEUDO},
 	{"cero", HH_TP_PRE_NEG},
+	{"descarto", HH_TP_PRE_NEG},
+	{"descartada", HH_TP_PRE_NEG},
+	{"descartado", HH_TP_PRE_NEG},
+	{"para nada", HH_TP_PRE_NEG},
+	{"en absoluto", HH_TP_PRE_NEG},
 	{"tampoco", HH_TP_POST_NEG},
 	{"no tengo", HH_TP_POST_NEG},
 	{"no he tenido", HH_TP_POST_NEG},
@@ -530,6 +535,10 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no", HH_TP_POST_NEG},
 	{"nada", HH_TP_POST_NEG},
 	{"ninguno", HH_TP_POST_NEG},
+	{"ninguna", HH_TP_POST_NEG},
+	{"para nada", HH_TP_POST_NEG},
+	{"en absoluto", HH_TP_POST_NEG},
+	{"ni de broma", HH_TP_POST_NEG},
 	{"negativo", HH_TP_POST_NEG},
 	{"negativa", HH_TP_POST_NEG},
 	{"negativos", HH_TP_POST_NEG},
@@ -578,6 +587,21 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no lo se", HH_TP_PRE_HEDGE},
 	{"no se bien", HH_TP_PRE_HEDGE},
 	{"quien sabe", HH_TP_PRE_HEDGE},
+	{"dudo que", HH_TP_PRE_HEDGE},
+	{"dudo", HH_TP_PRE_HEDGE},
+	{"no que yo sepa", HH_TP_PRE_HEDGE},
+	{"que yo sepa", HH_TP_PRE_HEDGE},
+	{"me da la impresion de que", HH_TP_PRE_HEDGE},
+	{"tengo la impresion de que", HH_TP_PRE_HEDGE},
+	/* a fever nobody measured is not denied: "no me he medido la fiebre", "no tengo termometro" */
+	{"no me he medido", HH_TP_PRE_HEDGE},
+	{"no me la he medido", HH_TP_PRE_HEDGE},
+	{"no la he medido", HH_TP_PRE_HEDGE},
+	{"no me medi", HH_TP_PRE_HEDGE},
+	{"no me he tomado la", HH_TP_PRE_HEDGE},
+	{"no me he puesto el termometro", HH_TP_PRE_HEDGE},
+	{"no tengo termometro", HH_TP_PRE_HEDGE},
+	{"sin medir", HH_TP_PRE_HEDGE},
 	{"lo mismo", HH_TP_PSEUDO},
 	{"igual que", HH_TP_PSEUDO},
 	{"igual de", HH_TP_PSEUDO},
@@ -602,7 +626,31 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no lo se", HH_TP_POST_HEDGE},
 	{"supongo", HH_TP_POST_HEDGE},
 	{"igual si", HH_TP_POST_HEDGE},
+	/* "fiebre creo que no", "fiebre, no me la he medido": the doubt after the thing */
+	{"que yo sepa no", HH_TP_POST_HEDGE},
+	{"que yo sepa", HH_TP_POST_HEDGE},
+	{"no que yo sepa", HH_TP_POST_HEDGE},
+	{"creo que no", HH_TP_POST_HEDGE},
+	{"creo que si", HH_TP_POST_HEDGE},
+	{"me parece que no", HH_TP_POST_HEDGE},
+	{"me parece que si", HH_TP_POST_HEDGE},
+	{"supongo que no", HH_TP_POST_HEDGE},
+	{"diria que no", HH_TP_POST_HEDGE},
+	{"no creo", HH_TP_POST_HEDGE},
+	{"no me la he medido", HH_TP_POST_HEDGE},
+	{"no me la he puesto", HH_TP_POST_HEDGE},
+	{"no me la he tomado", HH_TP_POST_HEDGE},
+	{"no me medi", HH_TP_POST_HEDGE},
+	{"no la he medido", HH_TP_POST_HEDGE},
+	{"sin medir", HH_TP_POST_HEDGE},
 	{"ni idea", HH_TP_POST_HEDGE},
+	/* "no se me quita": it does not go away, neither "I don't know" nor a denial of what follows */
+	{"no se quita", HH_TP_PSEUDO},
+	{"no se me quita", HH_TP_PSEUDO},
+	{"no se pasa", HH_TP_PSEUDO},
+	{"no se me pasa", HH_TP_PSEUDO},
+	{"no se calma", HH_TP_PSEUDO},
+	{"no se me calma", HH_TP_PSEUDO},
 	{"no solo", HH_TP_PSEUDO},
 	{"no mejora", HH_TP_PSEUDO},
 	{"sin duda", HH_TP_PSEUDO},
@@ -761,31 +809,32 @@ static const struct hh_tp_numword es_numwords[] = {
 	{"seven", 7, HH_TP_NUM_UNIT},        {"eight", 8, HH_TP_NUM_UNIT},        {"nine", 9, HH_TP_NUM_UNIT},
 	{"twenty", 20, HH_TP_NUM_TEN},       {"thirty", 30, HH_TP_NUM_TEN},       {"forty", 40, HH_TP_NUM_TEN},
 	{"fifty", 50, HH_TP_NUM_TEN},        {"sixty", 60, HH_TP_NUM_TEN},        {"seventy", 70, HH_TP_NUM_TEN},
-	{"couple", 2, HH_TP_NUM_VAGUE},      {"few", 3, HH_TP_NUM_VAGUE},
+	{"couple", 2, HH_TP_NUM_VAGUE},      {"few", 3, HH_TP_NUM_VAGUE},         {"a", 1, HH_TP_NUM_ARTICLE},
+	{"an", 1, HH_TP_NUM_ARTICLE},
 };
 
 /* Units of time, and what people count besides time ("tengo 28 ninos en clase" is no age);
  * the English ones for Spanglish ("desde hace two weeks"), and the diminutives ("una semanita"). */
 static const struct hh_tp_unit es_units[] = {
-	{"dia", 1},         {"dias", 1},        {"noche", 1},      {"noches", 1},     {"semana", 7},
-	{"semanas", 7},     {"quincena", 15},   {"quincenas", 15}, {"mes", 30},       {"meses", 30},
-	{"ano", 365},       {"anos", 365},      {"hora", 0},       {"horas", 0},      {"minuto", 0},
-	{"minutos", 0},     {"kg", 0},          {"kilos", 0},      {"kilo", 0},       {"kilogramos", 0},
-	{"libras", 0},      {"veces", 0},       {"cm", 0},         {"mg", 0},         {"grados", 0},
-	{"hijos", 0},       {"pastillas", 0},   {"pasos", 0},      {"km", 0},         {"metros", 0},
-	{"metro", 0},       {"centimetros", 0}, {"ml", 0},         {"ninos", 0},      {"ninas", 0},
-	{"hijas", 0},       {"nietos", 0},      {"nietas", 0},     {"alumnos", 0},    {"alumnas", 0},
-	{"cigarrillos", 0}, {"cigarros", 0},    {"escalones", 0},  {"pisos", 0},      {"plantas", 0},
-	{"litros", 0},      {"euros", 0},       {"dolares", 0},    {"kilometros", 0}, {"tazas", 0},
-	{"cafes", 0},       {"pulsaciones", 0}, {"latidos", 0},    {"mmhg", 0},       {"gramos", 0},
-	{"millas", 0},      {"day", 1},         {"days", 1},       {"week", 7},       {"weeks", 7},
-	{"month", 30},      {"months", 30},     {"year", 365},     {"years", 365},    {"hours", 0},
-	{"meters", 0},      {"semanita", 7},    {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
-	{"diita", 1},       {"diitas", 1},      {"anito", 365},    {"anitos", 365},   {"pounds", 0},
-	{"lbs", 0},
+	{"dia", 1},         {"dias", 1},         {"noche", 1},      {"noches", 1},     {"semana", 7},
+	{"semanas", 7},     {"quincena", 15},    {"quincenas", 15}, {"mes", 30},       {"meses", 30},
+	{"ano", 365},       {"anos", 365},       {"hora", 0},       {"horas", 0},      {"minuto", 0},
+	{"minutos", 0},     {"kg", 0},           {"kilos", 0},      {"kilo", 0},       {"kilogramos", 0},
+	{"libras", 0},      {"veces", 0},        {"cm", 0},         {"mg", 0},         {"grados", 0},
+	{"hijos", 0},       {"pastillas", 0},    {"pasos", 0},      {"km", 0},         {"metros", 0},
+	{"metro", 0},       {"centimetros", 0},  {"ml", 0},         {"ninos", 0},      {"ninas", 0},
+	{"hijas", 0},       {"nietos", 0},       {"nietas", 0},     {"alumnos", 0},    {"alumnas", 0},
+	{"cigarrillos", 0}, {"cigarros", 0},     {"escalones", 0},  {"pisos", 0},      {"plantas", 0},
+	{"litros", 0},      {"euros", 0},        {"dolares", 0},    {"kilometros", 0}, {"tazas", 0},
+	{"cafes", 0},       {"pulsaciones", 0},  {"latidos", 0},    {"mmhg", 0},       {"gramos", 0},
+	{"millas", 0},      {"day", 1},          {"days", 1},       {"week", 7},       {"weeks", 7},
+	{"month", 30},      {"months", 30},      {"year", 365},     {"years", 365},    {"hours", 0},
+	{"meters", 0},      {"semanita", 7},     {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
+	{"diita", 1},       {"diitas", 1},       {"anito", 365},    {"anitos", 365},   {"pounds", 0},
+	{"lbs", 0},         {"primaveras", 365}, {"abriles", 365},  {"fortnight", 14}, {"fortnights", 14},
 };
 
-static const char *const es_years[] = {"anos", "ano", "anitos", "years", "year", NULL};
+static const char *const es_years[] = {"anos", "ano", "anitos", "primaveras", "abriles", "years", "year", NULL};
 static const char *const es_age_after[] = {"de edad", "edad", "old", NULL};
 static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", "im", NULL};
 static const char *const es_dur_before[] = {"hace",    "durante",  "desde",   "por",     "llevo",
@@ -798,17 +847,21 @@ static const char *const es_not_duration[] = {"embarazada", "embarazo",  "de emb
 					      "trabaje",    "trabajado", "trabajando",  "jubilado",     "jubilada",
 					      "casada",     "casado",    NULL};
 static const char *const es_joiners[] = {"y", NULL};
-static const char *const es_no_correct[] = {"pecha",    "pesado", "sentada", "sentado",  "cuesta",    "madreada",
-					    "madreado", "pincha", "pinchan", "pinchazo", "pinchazos", NULL};
+static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", "madreada", "madreado",
+					    "pincha", "pinchan", "pinchazo", "pinchazos",
+					    /* real words a respelling by ear would turn into a phrase word */
+					    "callo", "ciento", "enzima", "parra", "carra", NULL};
 static const char *const es_yesterday[] = {"ayer", "anoche", NULL};
 static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier", NULL};
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
-static const char *const es_family[] = {"madre",  "padre",  "mama",   "papa",    "hermana", "hermano", "abuela",
-					"abuelo", "tia",    "tio",    "prima",   "primo",   "hija",    "hijo",
-					"esposo", "esposa", "marido", "familia", "amiga",   "amigo",   "nene",
-					"nena",   "nino",   "nina",   "bebe",    "nieto",   "nieta",   "suegra",
-					"suegro", "novio",  "novia",  "pareja",  "vecina",  "vecino",  NULL};
+static const char *const es_family[] = {
+	"madre",     "padre",   "mama",     "papa",    "hermana", "hermano",   "abuela",    "abuelo",
+	"tia",       "tio",     "prima",    "primo",   "hija",    "hijo",      "esposo",    "esposa",
+	"marido",    "familia", "amiga",    "amigo",   "nene",    "nena",      "nino",      "nina",
+	"bebe",      "nieto",   "nieta",    "suegra",  "suegro",  "novio",     "novia",     "pareja",
+	"vecina",    "vecino",  "compadre", "comadre", "cunado",  "cunada",    "compa",     "companero",
+	"companera", "jefe",    "jefa",     "sobrino", "sobrina", "hermanito", "hermanita", NULL};
 static const char *const es_family_verbs[] = {"tiene",
 					      "tuvo",
 					      "tenia",
@@ -834,6 +887,16 @@ static const char *const es_per[] = {"vez", "veces", "por", "cada", NULL};
 static const char *const es_pain_words[] = {"dolor",   "duele",  "espalda", "empezo", "comenzo",
 					    "molesta", "empece", "cai",     "caido",  "cayo",
 					    "golpee",  "pegue",  "lesione", "torci",  NULL};
+
+/* a start the writer tells ("fue ayer", "ayer me agache", "me atropellaron el lunes"): a day word dates it
+ * (textparse.c has the English words and the first Spanish ones; general verbs such as "tuve" or "me dio"
+ * are left out: "ayer tuve fiebre" dates no pain) */
+static const char *const es_onset[] = {
+	"fue",      "ocurrio", "sucedio",  "empece",   "comence", "empezaron", "comenzaron",
+	"aparecio", "agache",  "agachar",  "levante",  "torci",   "golpee",    "pegue",
+	"resbale",  "tropece", "choque",   "chocaron", "choco",   "atropello", "atropellaron",
+	"amaneci",  "lastime", "cargue",   "jugue",    "entrene", "estornude", "gire",
+	"girar",    "cargar",  "levantar", "mudanza",  NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] = {en_triggers,     HH_ARRAY_LEN(en_triggers),
@@ -894,6 +957,109 @@ int hh_tp_opener(enum hh_lang lang, const char *word)
 int hh_tp_list_or(enum hh_lang lang, const char *word)
 {
 	return hh_tp_in(lang == HH_LANG_ES ? es_list_or : en_list_or, word);
+}
+
+int hh_tp_onset(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_ES && hh_tp_in(es_onset, word);
+}
+
+/*
+ * Spanish spelled by ear: letters that sound alike (b and v; s, z and c before e or i; ll and y;
+ * j and g before e or i; r and rr between vowels; a silent h). Each respelling with at most two
+ * such changes is offered to try until it takes one ("emvarasada": embarazada; "pantoriya": pantorrilla).
+ */
+#define RESPELL_TRIES 256 /* a word's respellings tried at most: a 4,000-character text stays a few ms */
+
+struct respell {
+	char buf[64];
+	int (*try)(const char *w, void *ctx);
+	void *ctx;
+	int tries;
+};
+
+static int is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static int respell_from(struct respell *rs, size_t i, int left)
+{
+	char *b = rs->buf;
+	size_t n = strlen(b);
+	for (; i < n; i++) {
+		char c = b[i], next = b[i + 1];
+		const char *alt[3] = {NULL, NULL, NULL};
+		size_t len = 1; /* letters replaced */
+		if (c == 'b')
+			alt[0] = "v";
+		else if (c == 'v')
+			alt[0] = "b";
+		else if (c == 's' || c == 'z') {
+			alt[0] = c == 's' ? "z" : "s";
+			alt[1] = next == 'e' || next == 'i' ? "c" : NULL;
+		} else if (c == 'c' && (next == 'e' || next == 'i')) {
+			alt[0] = "s";
+			alt[1] = "z";
+		} else if (c == 'l' && next == 'l') {
+			alt[0] = "y";
+			len = 2;
+		} else if (c == 'y' && i > 0 && next != '\0') {
+			alt[0] = "ll";
+		} else if ((c == 'j' || c == 'g') && (next == 'e' || next == 'i')) {
+			alt[0] = c == 'j' ? "g" : "j";
+		} else if (c == 'r' && next == 'r') {
+			alt[0] = "r";
+			len = 2;
+		} else if (c == 'r' && i > 0 && is_vowel(b[i - 1]) && is_vowel(next)) {
+			alt[0] = "rr";
+		} else if (c == 'h' && (i == 0 || b[i - 1] != 'c')) {
+			alt[0] = "";
+		}
+		for (int k = 0; k < 3 && alt[k] != NULL; k++) {
+			size_t na = strlen(alt[k]);
+			if (n - len + na >= sizeof(rs->buf))
+				continue;
+			char saved[64];
+			memcpy(saved, b, n + 1);
+			memmove(b + i + na, b + i + len, n - i - len + 1);
+			memcpy(b + i, alt[k], na);
+			if (++rs->tries > RESPELL_TRIES)
+				return 0;
+			int done = rs->try(b, rs->ctx) || (left > 1 && respell_from(rs, i + na, left - 1));
+			memcpy(b, saved, n + 1);
+			if (done)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w, void *ctx), void *ctx)
+{
+	struct respell rs;
+	size_t n = strlen(word);
+	if (lang != HH_LANG_ES || n + 1 >= sizeof(rs.buf) / 2)
+		return 0;
+	memcpy(rs.buf, word, n + 1);
+	rs.try = try;
+	rs.ctx = ctx;
+	rs.tries = 0;
+	if (respell_from(&rs, 0, 2))
+		return 1;
+	if (is_vowel(word[0])) { /* a silent h left out: "inchada" */
+		rs.buf[0] = 'h';
+		memcpy(rs.buf + 1, word, n + 1);
+		rs.tries = 0;
+		return try(rs.buf, ctx) || respell_from(&rs, 1, 1);
+	}
+	return 0;
+}
+
+int hh_tp_half_before(enum hh_lang lang, const char *word)
+{
+	static const char *const es_half_before[] = {"medio", "media", NULL};
+	return lang == HH_LANG_ES && hh_tp_in(es_half_before, word);
 }
 
 int hh_tp_possessive(enum hh_lang lang, const char *word)

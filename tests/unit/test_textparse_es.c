@@ -61,7 +61,10 @@ static const struct {
 	{"Fiebre no tengo.", "fever", "denied"},
 	{"fiebre negativa", "fever", "denied"},
 	{"no se me escapa la orina", "bladder_bowel_control_loss", "denied"},
-	{"no se me duermen las piernas", "leg_weakness_numbness", "denied"},
+	/* numbness denied, weakness and walking not asked: part of the question, no denial */
+	{"no se me duermen las piernas", "leg_weakness_numbness", "-"},
+	{"no se me duermen las piernas ni las noto débiles, ni hormigueo, ni camino raro", "leg_weakness_numbness",
+	 "denied"},
 	/* "no se" typed without its comma stays a doubt, never a denial */
 	{"no se me duele el pecho", "chest_pain", "uncertain"},
 	{"no puedo agarrar bien la taza, se me cae todo", "arm_weakness", "present"},
@@ -70,6 +73,12 @@ static const struct {
 	{"igual tengo fiebre, no me la he puesto", "fever", "uncertain"},
 	{"me late que fue por cargar los garrafones", "after_lifting_or_exercise", "uncertain"},
 	{"capaz que sea fiebre", "fever", "uncertain"},
+	{"fiebre para nada", "fever", "denied"},
+	{"fiebre: ninguna", "fever", "denied"},
+	{"descarto fiebre", "fever", "denied"},
+	{"dudo que sea fiebre", "fever", "uncertain"},
+	{"fiebre, que yo sepa no", "fever", "uncertain"},
+	{"me da la impresión de que tengo fiebre", "fever", "uncertain"},
 	{"siempre igual, haga lo que haga", "constant_pain", "present"},
 	/* steroids without how long answer part of the question: their denial denies nothing */
 	{"tampoco tomo corticoides", "osteoporosis_or_steroids", "-"},
@@ -101,6 +110,104 @@ static const struct {
 	{"no puedo dormir y me duele la pierna", "leg_weakness_numbness", "-"},
 	{"cuando subo el brazo me duele la espalda", "pain_spreading_arm_jaw", "-"},
 	{"me arde al hacer pipi", "pain_or_blood_peeing", "present"},
+	/* families of phrasing of blind batch I: pee said as pipi, legs not felt, the arm or belly after the back */
+	{"al hacer pipí me arde", "pain_or_blood_peeing", "present"},
+	{"cuando hago pis me escuece muchisimo", "pain_or_blood_peeing", "present"},
+	{"me cuesta cuando hago pis", "bladder_bowel_control_loss", "present"},
+	{"no me puedo aguantar la pipí, se me sale sola", "bladder_bowel_control_loss", "present"},
+	{"no puedo aguantar el pis", "bladder_bowel_control_loss", "present"},
+	{"tampoco siento bien las piernas", "leg_weakness_numbness", "present"},
+	{"no siento bien los pies desde ayer", "leg_weakness_numbness", "present"},
+	{"me duele la espalda arriba y el brazo izquierdo", "pain_spreading_arm_jaw", "present"},
+	{"me duele la espalda y el brazo derecho esta flojo", "pain_spreading_arm_jaw", "-"},
+	{"me duele la espalda del lado derecho y la panza", "abdominal_pain_vomiting", "present"},
+	{"nunca me he inyectado nada", "iv_drug_use", "denied"},
+	{"no tengo ningún granito ni ronchas", "one_sided_rash", "denied"},
+	{"tengo unas ronchas en la espalda", "one_sided_rash", "uncertain"},
+	{"mi compadre tuvo herpes zóster", "one_sided_rash", "-"},
+	{"nunca me había lesionado la espalda", "previous_injury", "denied"},
+	{"tengo escoliosis y uso faja", "band_pain_around_body", "-"},
+	{"me aprieta como una faja", "band_pain_around_body", "present"},
+	/* a relative's age between the relative and the verb: still someone else's history */
+	{"Mi hija de 16 años tiene escoliosis", "known_spine_condition", "-"},
+	{"mi madre de 85 tiene osteoporosis", "osteoporosis_or_steroids", "-"},
+	{"tengo escoliosis", "known_spine_condition", "present"},
+	/* a fall or knock told as a bad one is major only */
+	{"me di un golpe fuerte en la espalda", "minor_fall_or_knock", "-"},
+	{"me di un golpe fuerte en la espalda", "major_trauma", "present"},
+	{"me he caído por las escaleras del metro", "minor_fall_or_knock", "-"},
+	{"me di un golpe con la mesa", "minor_fall_or_knock", "present"},
+	/* a pain that does not go away lasts; "con nada" makes it the same whatever one does */
+	{"tengo un dolor entre los hombros que no se me quita", "constant_pain", "-"},
+	{"no se me quita con nada", "constant_pain", "present"},
+	{"no se me quita, no tengo fiebre", "fever", "denied"},
+	{"el dolor no se me pasa ni tumbada", "night_pain", "present"},
+	/* a knock from a car door is a minor one; dark urine is no blood */
+	{"me di un golpe con la puerta del coche en la espalda", "major_trauma", "-"},
+	{"me di un golpe con la puerta del coche en la espalda", "minor_fall_or_knock", "present"},
+	{"choque con el coche y me golpee la espalda", "major_trauma", "present"},
+	{"tengo los ojos amarillos, orina oscura", "pain_or_blood_peeing", "-"},
+	{"orina color coca cola", "pain_or_blood_peeing", "present"},
+	/* a fever felt, not measured, asks; one not measured is not denied; a doubt after the thing */
+	{"me siento caliente", "fever", "uncertain"},
+	{"estoy destemplado", "fever", "uncertain"},
+	{"estoy ardiendo", "fever", "present"},
+	{"no me he medido la fiebre", "fever", "uncertain"},
+	{"fiebre creo que no", "fever", "uncertain"},
+	{"fiebre, no me la he medido", "fever", "uncertain"},
+	{"no tengo fiebre, ni me he desmayado", "fever", "denied"},
+	/* more idioms */
+	{"tengo las piernas como de corcho", "leg_weakness_numbness", "present"},
+	{"me cuesta mover las piernas", "leg_weakness_numbness", "present"},
+	{"se me durmió la mitad de la cara", "stroke_signs", "present"},
+	{"estoy echando la papilla", "abdominal_pain_vomiting", "present"},
+	{"no me desmayé, solo me mareé", "sweating_sick_dizzy", "present"},
+	/* the opposite of a yes is a no: what relieves it, a pain that comes and goes, a normal life */
+	{"si me siento se me quita", "worse_sitting", "denied"},
+	{"sentada estoy bien, de pie me mata", "worse_sitting", "denied"},
+	{"me duele más cuando estoy sentado", "worse_sitting", "present"},
+	{"de pie se me pasa", "worse_standing", "denied"},
+	{"me duele a ratos, va y viene", "constant_pain", "denied"},
+	{"sigo trabajando, no me impide nada", "stops_daily_activities", "denied"},
+	{"no me puedo ni mover", "stops_daily_activities", "present"},
+	/* a cough with blood is that question, not a pain worse when coughing */
+	{"me duele la espalda al respirar hondo y toso con sangre", "worse_coughing_sneezing", "-"},
+	{"cada vez que toso siento un pinchazo en la espalda", "worse_coughing_sneezing", "present"},
+	{"tengo sudores por la noche", "sweating_sick_dizzy", "-"},
+	{"tengo sudores por la noche", "fever", "uncertain"},
+	/* the same movement again and again: "de tanto cargar", "llevando bandejas arriba y abajo" */
+	/* the parts of a question: a denial of one part denies nothing, of every part the code */
+	{"no estoy mareado", "sweating_sick_dizzy", "-"},
+	{"sin mareos, sin sudor, sin náuseas", "sweating_sick_dizzy", "denied"},
+	{"no me duele en la noche", "night_pain", "-"},
+	{"dolor nocturno: no", "night_pain", "denied"},
+	{"sin hormigueos en brazos ni manos", "arm_numbness_tingling", "-"},
+	{"no tengo sangrado", "pregnancy_warning_signs", "-"},
+	{"no ha empeorado", "getting_worse", "-"},
+	{"no tengo la cara torcida", "stroke_signs", "-"},
+	{"no me puedo aguantar la pipí", "bladder_bowel_control_loss", "present"},
+	/* "de repente sin motivo" is a sudden start (asked) and no cause, both */
+	{"me dio de repente sin hacer nada", "sudden_severe_pain", "uncertain"},
+	{"me dio de repente sin hacer nada", "no_clear_cause", "present"},
+	/* Mexican intensifiers, the crack of a movement, sacks carried */
+	{"me vino de golpe un dolor bien feo", "sudden_severe_pain", "present"},
+	{"me agaché a recoger a mi niño y crac", "sudden_movement", "present"},
+	{"me agaché a recoger a mi niño y crac", "after_lifting_or_exercise", "present"},
+	{"trabajo de albañil cargando bultos de cemento", "back_swelling_deformity", "-"},
+	{"me salió un bulto en la espalda", "back_swelling_deformity", "present"},
+	{"de repente al girarme para coger el bolso noté un pinchazo", "after_lifting_or_exercise", "-"},
+	{"puedo trabajar pero con molestias", "stops_daily_activities", "denied"},
+	{"es peor when I stand all day", "worse_standing", "present"},
+	{"me duele en este sitio cuando estoy peor", "worse_sitting", "-"},
+	{"de tanto cargarla me empezó a doler la espalda", "repetitive_tasks", "present"},
+	{"muchas horas llevando bandejas arriba y abajo", "repetitive_tasks", "present"},
+	/* spelled by ear: b/v, s/z/c, ll/y, r/rr, a silent h */
+	{"estoy emvarasada de 5 meses", "pregnant", "present"},
+	{"tengo la pantoriya hinchada", "swollen_painful_calf", "present"},
+	{"he vajado de peso sin querer", "unexplained_weight_loss", "present"},
+	{"me duele la pansa", "abdominal_pain_vomiting", "present"},
+	{"tengo un vulto en la columna", "back_swelling_deformity", "present"},
+	{"ciento veinte pulsaciones y no siento las piernas", "leg_weakness_numbness", "present"},
 };
 
 static void test_cases(void)
@@ -130,6 +237,27 @@ static void test_numbers(void)
 	CHECK(number("tengo 38 de fiebre desde ayer", 1) == -1);
 	CHECK(number("mujer de 45, con 39 de fiebre", 1) == 45);
 	CHECK(number("estoy embarazada de 30 semanas y me duele desde hace 4 dias", 0) == 4);
+	/* a decimal comma is one number, a temperature and no age; a start told with a Spanish verb of onset */
+	CHECK(number("Tengo 38,5 de fiebre y escalofríos. Tengo 27 años.", 1) == 27);
+	CHECK(number("Me he caído por las escaleras. Fue ayer.", 0) == 1);
+	CHECK(number("ayer me agaché a recoger una caja y crac", 0) == 1);
+	CHECK(number("ayer tuve fiebre", 0) == -1);
+	/* half a unit, or one and a half, without a number: "medio año", "llevo semana y media" */
+	CHECK(number("me molesta desde hace medio año", 0) == 180);
+	CHECK(number("llevo semana y media con dolor", 0) == 10);
+	CHECK(number("hace año y medio que me duele", 0) == 545);
+	CHECK(number("me duele en medio de la espalda", 0) == -1);
+	CHECK(number("tengo 45 primaveras", 1) == 45);
+	/* Spanglish: the English article and fortnight */
+	CHECK(number("me duele desde hace a fortnight, creo", 0) == 14);
+	CHECK(number("llevo a week con dolor", 0) == 7);
+	/* a relative who is the sentence's subject, however long it runs, owns its age */
+	CHECK(number("Mi mamá tiene artritis en la columna y tiene 75 años. Yo tengo 50.", 1) == 50);
+	CHECK(number("Mi madre tuvo cáncer de mama y yo tengo 45 años", 1) == 45);
+	/* a history's time and then the pain's, in one clause */
+	CHECK(number("Di a luz hace cinco semanas con epidural y desde hace unos diez días me duele la espalda", 0) ==
+	      10);
+	CHECK(number("hace diez dias me operaron de una hernia", 0) == -1);
 }
 
 int main(void)
