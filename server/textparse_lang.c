@@ -477,6 +477,8 @@ static const char *const en_rate_before[] = {"pulse", "heart rate", "heartrate",
 static const char *const en_sudden[] = {"sudden",       "suddenly", "out of nowhere",  "out of the blue",
 					"from nowhere", "abruptly", "all of a sudden", "without warning",
 					"instantly",    NULL};
+static const char *const es_sudden[] = {"de repente", "de golpe",   "repentinamente",       "subitamente", "de la nada",
+					"sin avisar", "de sopeton", "de un momento a otro", "derepente",   NULL};
 
 static const char *const en_list_or[] = {"or", "nor", NULL};
 static const char *const es_list_or[] = {"o", "u", "ni", NULL};
@@ -1084,7 +1086,7 @@ const char *const *hh_tp_rate_before(enum hh_lang lang)
 
 const char *const *hh_tp_sudden(enum hh_lang lang)
 {
-	return lang == HH_LANG_EN ? en_sudden : NULL; /* Spanish: none yet */
+	return lang == HH_LANG_EN ? en_sudden : lang == HH_LANG_ES ? es_sudden : NULL;
 }
 
 int hh_tp_in(const char *const *list, const char *word)

@@ -243,6 +243,9 @@ static const struct batch {
 	{"blind-f.jsonl", "F", "written without the phrase lists, scored once the concepts were frozen"},
 	{"blind-g.jsonl", "G", "written without the phrase lists, first run on the reader of F"},
 	{"blind-h.jsonl", "H", "written without the phrase lists"},
+	{"blind-i.jsonl", "I",
+	 "written without the phrase lists; first run on the merged reader of G and H: en F1 0.781, "
+	 "red-flag recall 0.842, es 0.776, 0.912"},
 };
 
 int main(int argc, char **argv)
