@@ -990,6 +990,14 @@ static int affirmed(const struct reader *r, const struct match *m)
 static int own_negation(const struct reader *r, const struct match *m)
 {
 	const struct tok *t = &r->t[m->from];
+	/*
+	 * "tampoco controlo bien la orina", "ni aguanto el pis": a no just
+	 * before a mention that opens with a verb of being able to is the
+	 * mention's own (it cannot), not a denial of it
+	 */
+	if (m->from > 0 && !t->punct && hh_tp_ability(r->lang, t->w) && !r->t[m->from - 1].punct &&
+	    r->t[m->from - 1].kind == HH_TP_PRE_NEG + 1)
+		return 1;
 	int neg = 0, joins = 0;
 	for (size_t k = 0; !t->punct && k < r->L->n_triggers; k++)
 		if (strcmp(r->L->triggers[k].words, t->w) == 0) {

@@ -100,6 +100,8 @@ int hh_tp_habit(enum hh_lang lang, const char *word);
 int hh_tp_opener(enum hh_lang lang, const char *word);
 /* Does word close a list of alternatives ("or", "nor"; "o", "ni")? A denial reaches past a comma only then. */
 int hh_tp_list_or(enum hh_lang lang, const char *word);
+/* Is word a verb of being able to ("controlo", "aguanto")? A no just before one is the mention's own. */
+int hh_tp_ability(enum hh_lang lang, const char *word);
 
 /* 1 for a word of the pain's onset of lang's own table ("fue", "me agache"): a day word near it dates the start. */
 int hh_tp_onset(enum hh_lang lang, const char *word);

@@ -956,6 +956,14 @@ int hh_tp_opener(enum hh_lang lang, const char *word)
 	return lang == HH_LANG_EN && hh_tp_in(en_openers, word); /* Spanish: none yet */
 }
 
+/* English says it in its phrases ("cant control", "cant hold"); Spanish may put "tampoco" or "ni" there */
+static const char *const es_ability[] = {"controlo", "aguanto", "retengo", "consigo", "puedo", NULL};
+
+int hh_tp_ability(enum hh_lang lang, const char *word)
+{
+	return lang == HH_LANG_ES && hh_tp_in(es_ability, word);
+}
+
 int hh_tp_list_or(enum hh_lang lang, const char *word)
 {
 	return hh_tp_in(lang == HH_LANG_ES ? es_list_or : en_list_or, word);

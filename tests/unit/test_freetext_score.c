@@ -246,6 +246,8 @@ static const struct batch {
 	{"blind-i.jsonl", "I",
 	 "written without the phrase lists; first run on the merged reader of G and H: en F1 0.781, "
 	 "red-flag recall 0.842, es 0.776, 0.912"},
+	{"blind-j.jsonl", "J",
+	 "written without the phrase lists; first run on the final reader of this stop (cb28cb2)"},
 };
 
 int main(int argc, char **argv)

@@ -208,6 +208,11 @@ static const struct {
 	{"me duele la pansa", "abdominal_pain_vomiting", "present"},
 	{"tengo un vulto en la columna", "back_swelling_deformity", "present"},
 	{"ciento veinte pulsaciones y no siento las piernas", "leg_weakness_numbness", "present"},
+	/* "tampoco" before a verb of being able to: it cannot, a symptom, never a no */
+	{"Tampoco controlo bien la orina", "bladder_bowel_control_loss", "present"},
+	{"no tengo fiebre y tampoco controlo la orina", "bladder_bowel_control_loss", "present"},
+	{"no tengo fiebre y tampoco controlo la orina", "fever", "denied"},
+	{"tampoco tengo fiebre", "fever", "denied"},
 };
 
 static void test_cases(void)
