@@ -252,8 +252,8 @@ static int read_group_word(struct build *b, const char *path, json_t *v, struct 
 			only_triggers = 0;
 	}
 	if (only_triggers)
-		return word_check_fail(b, path,
-				       "is a negation or hedging word: it would read a denial as the symptom%s", ""),
+		return word_check_fail(b, path, NULL,
+				       "is a negation or hedging word: it would read a denial as the symptom"),
 		       -1;
 	memset(w, 0, sizeof(*w));
 	w->n_words = (size_t)n;

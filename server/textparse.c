@@ -26,7 +26,7 @@ struct tok {
 	unsigned start, end; /* code points */
 	char punct;          /* 0 for a word; '.' ends a sentence (also "!?;" and a new line) */
 	int digits;          /* a word of digits */
-	int not_stem;        /* a word no phrase stem reads ("number" is no "numb*"): hh_tp_not_stem */
+	int not_stem;        /* a word no phrase stem reads ("number" is no "numb*"): the language's not_stem */
 	int decimal;         /* digits with a fraction ("1.8"): never an age or a duration */
 	long long value;     /* its value */
 	/* filled after matching */
@@ -469,7 +469,7 @@ static void correct_typos(struct reader *r)
 		struct tok *t = &r->t[i];
 		size_t n = strlen(t->w);
 		t->not_stem =
-			!t->punct && n >= 6 && hh_tp_not_stem(r->lang, t->w); /* its words have six letters or more */
+			!t->punct && n >= 6 && hh_tp_in(r->L->not_stem, t->w); /* its words have six letters or more */
 		if (t->punct || t->digits || n < 5 || hh_tp_in(r->L->no_correct, t->w))
 			continue;
 		const char *key = t->w;
@@ -776,6 +776,9 @@ static void find_triggers(struct reader *r)
 				kind = (int)L->triggers[k].kind + 1;
 			}
 		}
+		if (kind == HH_TP_PRE_HEDGE + 1 && best == 1 && hh_tp_in(L->clause_hedges, r->t[i].w) && i > 0 &&
+		    !r->t[i - 1].punct && r->t[i - 1].kind == 0 && strcmp(r->t[i - 1].w, "que") != 0)
+			best = kind = 0; /* mid-clause: "todo el rato igual" is the same, not a maybe */
 		r->t[i].post_kind = post_kind;
 		r->t[i].post_len = post_best;
 		for (int k = 0; k < best; k++) {
@@ -834,7 +837,7 @@ static int gapped_beyond_list(const struct reader *r, const struct match *m)
 		return 0;
 	for (int g = 0; g < m->n_gaps; g++)
 		for (int j = m->gaps[g][0]; j < m->gaps[g][1]; j++)
-			if (r->t[j].kind != HH_TP_SOFT + 1 && !hh_tp_filler(r->lang, r->t[j].w) &&
+			if (r->t[j].kind != HH_TP_SOFT + 1 && !hh_tp_in(r->L->fillers, r->t[j].w) &&
 			    !part_word(r, m->p->name, j))
 				return 1;
 	return 0;
@@ -849,7 +852,7 @@ static int gapped_beyond_list(const struct reader *r, const struct match *m)
 static int list_goes_on(const struct reader *r, int c)
 {
 	int k = c + 1;
-	return k >= r->n || !(r->t[k].punct || r->t[k].kind == HH_TP_TERM + 1 || hh_tp_opener(r->lang, r->t[k].w));
+	return k >= r->n || !(r->t[k].punct || r->t[k].kind == HH_TP_TERM + 1 || hh_tp_in(r->L->openers, r->t[k].w));
 }
 
 /*
@@ -869,7 +872,7 @@ static int list_of_noes(const struct reader *r, int trig, int c)
 	for (int k = c + 1; k < r->n; k++) {
 		if (r->t[k].punct == '.' || r->t[k].kind == HH_TP_TERM + 1)
 			return 0;
-		if ((!r->t[k].punct && hh_tp_list_or(r->lang, r->t[k].w)) || r->t[k].punct == '/')
+		if ((!r->t[k].punct && hh_tp_in(r->L->list_or, r->t[k].w)) || r->t[k].punct == '/')
 			return 1; /* "bladder/bowel": a slash is an "or" */
 	}
 	return 0;
@@ -917,7 +920,7 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 		}
 		if (!t->punct && !t->covered) {
 			/* "might have had a bit of a tight chest": a list's small words are no distance */
-			words += !hh_tp_filler(r->lang, t->w);
+			words += !hh_tp_in(r->L->fillers, t->w);
 			/* "knocks or accidents": one item and its "or" (English; the Spanish lists are not tuned to it) */
 			item += t->kind != HH_TP_SOFT + 1 || r->lang != HH_LANG_EN;
 		}
@@ -933,7 +936,7 @@ static void scope_after(const struct reader *r, const struct match *m, struct sc
 		punct++;
 	}
 	for (int k = 0;
-	     k < 2 && j < r->n && !r->t[j].punct && r->t[j].post_kind == 0 && hh_tp_copula(r->lang, r->t[j].w); k++)
+	     k < 2 && j < r->n && !r->t[j].punct && r->t[j].post_kind == 0 && hh_tp_in(r->L->copulas, r->t[j].w); k++)
 		j++; /* "my legs are fine", "bladder is normal" */
 	if (j < r->n && r->t[j].punct == '.' && punct < POST_PUNCT)
 		j++; /* "fever? no" */
@@ -976,7 +979,7 @@ static int affirmed(const struct reader *r, const struct match *m)
 		j++;
 		punct++;
 	}
-	return j < r->n && !r->t[j].punct && hh_tp_affirm(r->lang, r->t[j].w) && (j + 1 >= r->n || r->t[j + 1].punct);
+	return j < r->n && !r->t[j].punct && hh_tp_in(r->L->affirm, r->t[j].w) && (j + 1 >= r->n || r->t[j + 1].punct);
 }
 
 /*
@@ -995,7 +998,7 @@ static int own_negation(const struct reader *r, const struct match *m)
 	 * before a mention that opens with a verb of being able to is the
 	 * mention's own (it cannot), not a denial of it
 	 */
-	if (m->from > 0 && !t->punct && hh_tp_ability(r->lang, t->w) && !r->t[m->from - 1].punct &&
+	if (m->from > 0 && !t->punct && hh_tp_in(r->L->ability, t->w) && !r->t[m->from - 1].punct &&
 	    r->t[m->from - 1].kind == HH_TP_PRE_NEG + 1)
 		return 1;
 	int neg = 0, joins = 0;
@@ -1343,7 +1346,7 @@ static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind ki
  */
 static int someone_elses(const struct reader *r, int from)
 {
-	if (from > 0 && hh_tp_possessive(r->lang, r->t[from - 1].w))
+	if (from > 0 && hh_tp_in(r->L->possessives, r->t[from - 1].w))
 		return 1; /* "my 5 year old", "our 14-year-old": a child's age */
 	for (int k = from - 1, words = 0; k >= 0 && words < 10 && r->t[k].punct != '.'; k--) {
 		if (r->t[k].punct)
@@ -1423,14 +1426,7 @@ static int read_score(const struct hh_content *c, const struct reader *r, const 
 /* A word that tells when the pain began ("started", "fell", "tripped"); "went to the ER" is a trip, not one. */
 static int is_onset(const struct reader *r, int k)
 {
-	static const char *const onset[] = {
-		"since",    "started", "start",   "began",   "begun",   "woke",       "woken",    "came",
-		"happened", "fell",    "hurt",    "injured", "did",     "desde",      "empezo",   "comenzo",
-		"desperte", "cai",     "paso",    "lesione", "hice",    "wake",       "after",    "tras",
-		"despues",  "went",    "noticed", "got",     "falling", "fall",       "cayo",     "caido",
-		"note",     "tripped", "slipped", "twisted", "bumped",  "strained",   "pulled",   "lifted",
-		"landed",   "crashed", "played",  "trained", "carried", "deadlifted", "squatted", NULL};
-	if (r->t[k].punct || !(hh_tp_in(onset, r->t[k].w) || hh_tp_onset(r->lang, r->t[k].w)))
+	if (r->t[k].punct || !hh_tp_in(r->L->onset, r->t[k].w))
 		return 0;
 	return strcmp(r->t[k].w, "went") != 0 || k + 1 >= r->n || strcmp(r->t[k + 1].w, "to") != 0;
 }
@@ -1444,7 +1440,7 @@ static int read_rate(const struct hh_content *c, const struct reader *r, const s
 {
 	static const char *const between[] = {"of", "is", "was", "at", "about", "around", "over", NULL};
 	static const char *const bpm[] = {"bpm", "beats", NULL};
-	const char *const *before = hh_tp_rate_before(r->lang);
+	const char *const *before = r->L->rate_before;
 	if (before == NULL || c == NULL || n->loose)
 		return 0;
 	int from = -1, to = n->to;
@@ -1524,7 +1520,7 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	for (int k = n->from - 1, words = 0; k >= 0 && words < 6 && r->t[k].punct != '.' && r->t[k].punct != ','; k--) {
 		if (r->t[k].punct)
 			continue;
-		if (hh_tp_habit(r->lang, r->t[k].w))
+		if (hh_tp_in(r->L->habits, r->t[k].w))
 			return e;
 		words++;
 	}
@@ -1695,7 +1691,7 @@ static int read_half_unit(const struct reader *r, int i, struct hh_textparse_res
 	if (u == NULL || u->days < 2)
 		return 0;
 	int days = u->days >= 365 ? 180 : u->days / 2; /* half a year is six months of 30 days, as people count */
-	if (i > 0 && !r->t[i - 1].punct && hh_tp_half_before(r->lang, r->t[i - 1].w)) {
+	if (i > 0 && !r->t[i - 1].punct && hh_tp_in(r->L->half_before, r->t[i - 1].w)) {
 		found_duration(r, out, days, i - 1, i + 1);
 		return i + 1;
 	}
@@ -1848,7 +1844,7 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 {
 	static const char *const growing[] = {"getting", "gotten", "got",   "worsening", "keeps",    "more", "and",
 					      "by",      "day",    "grown", "growing",   "becoming", NULL};
-	const char *const *sudden = hh_tp_sudden(r->lang);
+	const char *const *sudden = r->L->sudden;
 	const struct hh_symptom *y = c != NULL ? hh_content_symptom(c, "sudden_severe_pain") : NULL,
 				*bad = c != NULL ? hh_content_symptom(c, "getting_worse") : NULL,
 				*tearing = c != NULL ? hh_content_symptom(c, "sudden_tearing_pain") : NULL;

@@ -79,6 +79,23 @@ struct hh_tp_lang {
 	const char *const *per;          /* "once", "times", "veces": "twice a day" is no duration */
 	const char *const *pain_words;   /* "pain", "started", "dolor": the pain is spoken of again */
 	const char *const *two_days;     /* "anteayer", "the day before yesterday": since then, two days */
+	/* words the reader weighs one at a time; NULL where a language has none yet */
+	const char *const *fillers;       /* "in", "my", "both": only join a list's items to their place */
+	const char *const *copulas;       /* "is", "feel": link a thing to what is said of it ("my legs are fine") */
+	const char *const *habits;        /* "smoked", "worked": years told with one are not the pain's */
+	const char *const *openers;       /* "just", "only": open a clause of their own after a comma */
+	const char *const *list_or;       /* "or", "nor"; "o", "ni": close a list of alternatives (a no reaches
+					     past a comma only into one) */
+	const char *const *ability;       /* "controlo", "aguanto": a no just before one is the mention's own */
+	const char *const *onset;         /* "started", "me agache": a day word near one dates the pain's start */
+	const char *const *half_before;   /* "medio", "media": half a unit ("medio ano") */
+	const char *const *possessives;   /* "my", "our": "my 5 year old" is someone else's age */
+	const char *const *not_stem;      /* "number": starts like a phrase's stem ("numb*"), is another word */
+	const char *const *affirm;        /* "yes": a form's yes right after a thing ("chest pain: yes") */
+	const char *const *rate_before;   /* "pulse", "hr": a heart rate follows */
+	const char *const *sudden;        /* "sudden onset", "de repente": a sudden start */
+	const char *const *clause_hedges; /* "igual": a hedge only where a clause starts ("igual tengo fiebre",
+					     never "todo el rato igual") */
 };
 
 /* The lists of lang (never NULL). */
@@ -87,46 +104,9 @@ const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang);
 /* 1 when word is in the NULL-terminated list. */
 int hh_tp_in(const char *const *list, const char *word);
 
-/* 1 for a word that only joins a list's items to their place ("in", "my", "both"): hh_tp_lang_of's lists. */
-int hh_tp_filler(enum hh_lang lang, const char *word);
-
-/* 1 for a word that links a thing to what is said of it ("is", "are", "feel"): "my legs are fine". */
-int hh_tp_copula(enum hh_lang lang, const char *word);
-
-/* 1 for a word of a habit or a job ("smoked", "worked"): years told with it are not the pain's. */
-int hh_tp_habit(enum hh_lang lang, const char *word);
-
-/* 1 for a word that opens a clause of its own after a comma ("no fever, just chest pain"). */
-int hh_tp_opener(enum hh_lang lang, const char *word);
-/* Does word close a list of alternatives ("or", "nor"; "o", "ni")? A denial reaches past a comma only then. */
-int hh_tp_list_or(enum hh_lang lang, const char *word);
-/* Is word a verb of being able to ("controlo", "aguanto")? A no just before one is the mention's own. */
-int hh_tp_ability(enum hh_lang lang, const char *word);
-
-/* 1 for a word of the pain's onset of lang's own table ("fue", "me agache"): a day word near it dates the start. */
-int hh_tp_onset(enum hh_lang lang, const char *word);
-
-/* 1 for a word of half a unit just before it ("medio ano", "media hora"): lang's own, besides English "half a". */
-int hh_tp_half_before(enum hh_lang lang, const char *word);
-
 /* Offers try each respelling by ear of word in lang (Spanish: b/v, s/z/c, ll/y, j/g, r/rr, silent h; at
  * most two changes) until try returns 1: then 1. Other languages: 0. */
 int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w, void *ctx), void *ctx);
-
-/* 1 for a possessive ("my", "our"): "my 5 year old" is someone else's age. */
-int hh_tp_possessive(enum hh_lang lang, const char *word);
-
-/* 1 for a word that starts like a phrase's stem but is another word ("number" and "numb*"). */
-int hh_tp_not_stem(enum hh_lang lang, const char *word);
-
-/* 1 for a form's yes right after a thing ("chest pain: yes"): it is there, whatever came before. */
-int hh_tp_affirm(enum hh_lang lang, const char *word);
-
-/* Words a heart rate follows ("pulse", "HR"), or NULL: NULL-terminated. */
-const char *const *hh_tp_rate_before(enum hh_lang lang);
-
-/* Words of a sudden start ("sudden onset", "out of the blue"), or NULL: NULL-terminated. */
-const char *const *hh_tp_sudden(enum hh_lang lang);
 
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */
 size_t hh_tp_fold(unsigned cp, char out[8]);

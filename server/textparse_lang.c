@@ -891,87 +891,115 @@ static const char *const es_pain_words[] = {"dolor",   "duele",  "espalda", "emp
 					    "golpee",  "pegue",  "lesione", "torci",  NULL};
 
 /* a start the writer tells ("fue ayer", "ayer me agache", "me atropellaron el lunes"): a day word dates it
- * (textparse.c has the English words and the first Spanish ones; general verbs such as "tuve" or "me dio"
+ * (general verbs such as "tuve" or "me dio"
  * are left out: "ayer tuve fiebre" dates no pain) */
 static const char *const es_onset[] = {
-	"fue",      "ocurrio", "sucedio",  "empece",   "comence", "empezaron", "comenzaron",
-	"aparecio", "agache",  "agachar",  "levante",  "torci",   "golpee",    "pegue",
-	"resbale",  "tropece", "choque",   "chocaron", "choco",   "atropello", "atropellaron",
-	"amaneci",  "lastime", "cargue",   "jugue",    "entrene", "estornude", "gire",
-	"girar",    "cargar",  "levantar", "mudanza",  NULL};
+	"fue",    "ocurrio",  "sucedio",   "empece",    "comence",      "empezaron", "comenzaron", "aparecio",
+	"agache", "agachar",  "levante",   "torci",     "golpee",       "pegue",     "resbale",    "tropece",
+	"choque", "chocaron", "choco",     "atropello", "atropellaron", "amaneci",   "lastime",    "cargue",
+	"jugue",  "entrene",  "estornude", "gire",      "girar",        "cargar",    "levantar",   "mudanza",
+	"desde",  "empezo",   "comenzo",   "desperte",  "cai",          "paso",      "lesione",    "hice",
+	"tras",   "despues",  "cayo",      "caido",     "note",         NULL};
+
+/* English says it in its phrases ("cant control", "cant hold"); Spanish may put "tampoco" or "ni" there */
+static const char *const es_ability[] = {"controlo", "aguanto", "retengo", "consigo", "puedo", NULL};
+
+static const char *const es_half_before[] = {"medio", "media", NULL};
+
+/* a start the writer tells ("started after", "woke up with it"): a day word near one dates it */
+static const char *const en_onset[] = {
+	"since",   "started", "start",   "began",   "begun",   "woke",       "woken",    "came",    "happened",
+	"fell",    "hurt",    "injured", "did",     "wake",    "after",      "went",     "noticed", "got",
+	"falling", "fall",    "tripped", "slipped", "twisted", "bumped",     "strained", "pulled",  "lifted",
+	"landed",  "crashed", "played",  "trained", "carried", "deadlifted", "squatted", NULL};
+
+/* "igual" hedges where a clause starts ("igual tengo fiebre", "pero igual es el pecho"); after any other
+ * word it is "the same" ("todo el rato igual", "me duele igual") or "too" ("yo igual") */
+static const char *const es_clause_hedges[] = {"igual", NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
-	[HH_LANG_EN] = {en_triggers,     HH_ARRAY_LEN(en_triggers),
-			en_abbrevs,      HH_ARRAY_LEN(en_abbrevs),
-			en_numwords,     HH_ARRAY_LEN(en_numwords),
-			en_units,        HH_ARRAY_LEN(en_units),
-			en_years,        en_age_after,
-			en_age_before,   en_dur_before,
-			en_dur_after,    en_not_duration,
-			en_joiners,      en_no_correct,
-			en_yesterday,    en_today,
-			en_unit_last,    en_family,
-			en_family_verbs, en_first_person,
-			en_hours,        en_half,
-			en_per,          en_pain_words,
-			en_two_days},
-	[HH_LANG_ES] = {es_triggers,     HH_ARRAY_LEN(es_triggers),
-			es_abbrevs,      HH_ARRAY_LEN(es_abbrevs),
-			es_numwords,     HH_ARRAY_LEN(es_numwords),
-			es_units,        HH_ARRAY_LEN(es_units),
-			es_years,        es_age_after,
-			es_age_before,   es_dur_before,
-			es_dur_after,    es_not_duration,
-			es_joiners,      es_no_correct,
-			es_yesterday,    es_today,
-			es_unit_last,    es_family,
-			es_family_verbs, es_first_person,
-			es_hours,        es_half,
-			es_per,          es_pain_words,
-			es_two_days},
+	[HH_LANG_EN] =
+		{
+			.triggers = en_triggers,
+			.n_triggers = HH_ARRAY_LEN(en_triggers),
+			.abbrevs = en_abbrevs,
+			.n_abbrevs = HH_ARRAY_LEN(en_abbrevs),
+			.numwords = en_numwords,
+			.n_numwords = HH_ARRAY_LEN(en_numwords),
+			.units = en_units,
+			.n_units = HH_ARRAY_LEN(en_units),
+			.years = en_years,
+			.age_after = en_age_after,
+			.age_before = en_age_before,
+			.dur_before = en_dur_before,
+			.dur_after = en_dur_after,
+			.not_duration = en_not_duration,
+			.joiners = en_joiners,
+			.no_correct = en_no_correct,
+			.yesterday = en_yesterday,
+			.today = en_today,
+			.unit_last = en_unit_last,
+			.family = en_family,
+			.family_verbs = en_family_verbs,
+			.first_person = en_first_person,
+			.hours = en_hours,
+			.half = en_half,
+			.per = en_per,
+			.pain_words = en_pain_words,
+			.two_days = en_two_days,
+			.fillers = en_fillers,
+			.copulas = en_copulas,
+			.habits = en_habits,
+			.openers = en_openers,
+			.list_or = en_list_or,
+			.onset = en_onset,
+			.possessives = en_possessives,
+			.not_stem = en_not_stem,
+			.affirm = en_affirm,
+			.rate_before = en_rate_before,
+			.sudden = en_sudden,
+		},
+	[HH_LANG_ES] =
+		{
+			.triggers = es_triggers,
+			.n_triggers = HH_ARRAY_LEN(es_triggers),
+			.abbrevs = es_abbrevs,
+			.n_abbrevs = HH_ARRAY_LEN(es_abbrevs),
+			.numwords = es_numwords,
+			.n_numwords = HH_ARRAY_LEN(es_numwords),
+			.units = es_units,
+			.n_units = HH_ARRAY_LEN(es_units),
+			.years = es_years,
+			.age_after = es_age_after,
+			.age_before = es_age_before,
+			.dur_before = es_dur_before,
+			.dur_after = es_dur_after,
+			.not_duration = es_not_duration,
+			.joiners = es_joiners,
+			.no_correct = es_no_correct,
+			.yesterday = es_yesterday,
+			.today = es_today,
+			.unit_last = es_unit_last,
+			.family = es_family,
+			.family_verbs = es_family_verbs,
+			.first_person = es_first_person,
+			.hours = es_hours,
+			.half = es_half,
+			.per = es_per,
+			.pain_words = es_pain_words,
+			.two_days = es_two_days,
+			.list_or = es_list_or,
+			.ability = es_ability,
+			.onset = es_onset,
+			.half_before = es_half_before,
+			.sudden = es_sudden,
+			.clause_hedges = es_clause_hedges,
+		},
 };
 
 const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)
 {
 	return (unsigned)lang < HH_LANG_COUNT ? &langs[lang] : &langs[HH_LANG_EN];
-}
-
-int hh_tp_filler(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_EN && hh_tp_in(en_fillers, word); /* Spanish: none yet, a gap stays a gap */
-}
-
-int hh_tp_copula(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_EN && hh_tp_in(en_copulas, word); /* Spanish: none yet */
-}
-
-int hh_tp_habit(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_EN && hh_tp_in(en_habits, word); /* Spanish: none yet */
-}
-
-int hh_tp_opener(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_EN && hh_tp_in(en_openers, word); /* Spanish: none yet */
-}
-
-/* English says it in its phrases ("cant control", "cant hold"); Spanish may put "tampoco" or "ni" there */
-static const char *const es_ability[] = {"controlo", "aguanto", "retengo", "consigo", "puedo", NULL};
-
-int hh_tp_ability(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_ES && hh_tp_in(es_ability, word);
-}
-
-int hh_tp_list_or(enum hh_lang lang, const char *word)
-{
-	return hh_tp_in(lang == HH_LANG_ES ? es_list_or : en_list_or, word);
-}
-
-int hh_tp_onset(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_ES && hh_tp_in(es_onset, word);
 }
 
 /*
@@ -1064,37 +1092,6 @@ int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w,
 		return try(rs.buf, ctx) || respell_from(&rs, 1, 1);
 	}
 	return 0;
-}
-
-int hh_tp_half_before(enum hh_lang lang, const char *word)
-{
-	static const char *const es_half_before[] = {"medio", "media", NULL};
-	return lang == HH_LANG_ES && hh_tp_in(es_half_before, word);
-}
-
-int hh_tp_possessive(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_EN && hh_tp_in(en_possessives, word); /* Spanish: none yet */
-}
-
-int hh_tp_not_stem(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_EN && hh_tp_in(en_not_stem, word); /* Spanish: none yet */
-}
-
-int hh_tp_affirm(enum hh_lang lang, const char *word)
-{
-	return lang == HH_LANG_EN && hh_tp_in(en_affirm, word); /* Spanish: none yet */
-}
-
-const char *const *hh_tp_rate_before(enum hh_lang lang)
-{
-	return lang == HH_LANG_EN ? en_rate_before : NULL; /* Spanish: none yet */
-}
-
-const char *const *hh_tp_sudden(enum hh_lang lang)
-{
-	return lang == HH_LANG_EN ? en_sudden : lang == HH_LANG_ES ? es_sudden : NULL;
 }
 
 int hh_tp_in(const char *const *list, const char *word)
