@@ -66,6 +66,7 @@ struct reader {
 	struct hit *hits; /* MAX_MATCHES of them: concept words found */
 	int n_hits;
 	struct sb_stemmer *sb; /* the thread's, for lang */
+	int proxy;             /* written for someone else: their age and symptoms are the ones asked about */
 };
 
 const char *hh_mention_status_name(enum hh_mention_status s)
@@ -910,7 +911,7 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 			apply_kind(s, t->kind);
 			j = t->trig_from;
 		}
-		if (!t->punct && hh_tp_in(r->L->family, t->w)) {
+		if (!t->punct && !r->proxy && hh_tp_in(r->L->family, t->w)) {
 			int v = j + 1; /* "mi madre de 85 anos tiene", "my dad 70 has": the relative's age between */
 			while (v < r->n && v <= j + 3 && !r->t[v].punct &&
 			       (r->t[v].digits || hh_tp_in(r->L->years, r->t[v].w) || strcmp(r->t[v].w, "de") == 0))
@@ -1346,6 +1347,8 @@ static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind ki
  */
 static int someone_elses(const struct reader *r, int from)
 {
+	if (r->proxy)
+		return 0; /* "mi madre tiene 81 anos y lleva tres dias con dolor": hers is the age asked */
 	if (from > 0 && hh_tp_in(r->L->possessives, r->t[from - 1].w))
 		return 1; /* "my 5 year old", "our 14-year-old": a child's age */
 	for (int k = from - 1, words = 0; k >= 0 && words < 10 && r->t[k].punct != '.'; k--) {
@@ -1473,6 +1476,17 @@ static int read_rate(const struct hh_content *c, const struct reader *r, const s
 }
 
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
+/* Does a relative come just before token i ("my mum, 78", "mi padre (84)", "mi hijo de 9", "my dad is 70")? */
+static int kin_before(const struct reader *r, int i)
+{
+	static const char *const between[] = {"de", "aged", "is", "tiene", NULL};
+	int k = i - 1;
+	if (k >= 0 &&
+	    (r->t[k].punct == ',' || r->t[k].punct == '(' || (!r->t[k].punct && hh_tp_in(between, r->t[k].w))))
+		k--;
+	return k >= 0 && !r->t[k].punct && hh_tp_in(r->L->family, r->t[k].w);
+}
+
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
 	int j = n->to;
@@ -1527,6 +1541,10 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	if (n->from > 0 && r->lang == HH_LANG_EN && strcmp(r->t[n->from - 1].w, "half") == 0 && n->loose && days > 1) {
 		found_duration(r, out, days / 2, n->from - 1, e); /* "half a year", "half an hour" has no days */
 		return e;
+	}
+	if (hh_tp_in(r->L->years, u->word) && kin_before(r, n->from)) {
+		found_age(r, out, n->value, n->from, e); /* "mi hijo de 9 anos": the child's age, never a duration */
+		return e + list_at(r, r->L->age_after, e);
 	}
 	if (hh_tp_in(r->L->years, u->word)) {
 		int old = list_at(r, r->L->age_after, e);
@@ -1589,8 +1607,10 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 		(n->from == 1 || (!r->t[n->from - 2].punct && hh_tp_in(r->L->first_person, r->t[n->from - 2].w)));
 	/* "madre de tres", "una de dos": "de" before a bare number names an age only when it is a grown-up's */
 	int de_small = n->from > 0 && strcmp(r->t[n->from - 1].w, "de") == 0 && n->value < 10;
+	/* "my mum, 78, has", "mi padre (84) lleva": the age of the person the message is written for */
+	int kin = r->proxy && n->value <= HH_TRIAGE_AGE_MAX && kin_before(r, n->from);
 	if ((list_before(r, r->L->age_before, n->from) && !de_small) || sex >= 0 || alone || sex_before || apposed ||
-	    bracketed) {
+	    bracketed || kin) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
@@ -2236,6 +2256,22 @@ void hh_textparse_stem(enum hh_lang lang, const char *word, char out[32])
 	stem_with(scratch_stemmer(thread_scratch(), lang), word, out);
 }
 
+/* Is the text someone else's pain told (the language's proxy words), with nothing of the writer's own? */
+static int for_someone_else(const struct reader *r)
+{
+	int proxy = 0;
+	if (r->L->proxy == NULL || r->L->own_pain == NULL)
+		return 0;
+	for (int j = 0; j < r->n; j++) {
+		if (r->t[j].punct)
+			continue;
+		if (list_at(r, r->L->own_pain, j) > 0)
+			return 0;
+		proxy |= list_at(r, r->L->proxy, j) > 0;
+	}
+	return proxy;
+}
+
 void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *country, const char *text, size_t len,
 		  struct hh_textparse_result *out)
 {
@@ -2257,6 +2293,7 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	tokenize(raw, &cps);
 	expand(raw, r);
 	correct_typos(r);
+	r->proxy = for_someone_else(r);
 	/* strong boundaries first: a gap may not cross them */
 	find_triggers(r);
 	find_phrases(r);

@@ -96,6 +96,8 @@ struct hh_tp_lang {
 	const char *const *sudden;        /* "sudden onset", "de repente": a sudden start */
 	const char *const *clause_hedges; /* "igual": a hedge only where a clause starts ("igual tengo fiebre",
 					     never "todo el rato igual") */
+	const char *const *proxy;         /* "le duele", "she has", "her back": someone else's pain told */
+	const char *const *own_pain;      /* "me duele", "my back": the writer's own pain told */
 };
 
 /* The lists of lang (never NULL). */

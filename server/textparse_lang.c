@@ -653,6 +653,16 @@ static const struct hh_tp_trigger es_triggers[] = {
 	{"no se me pasa", HH_TP_PSEUDO},
 	{"no se calma", HH_TP_PSEUDO},
 	{"no se me calma", HH_TP_PSEUDO},
+	{"no se va", HH_TP_PSEUDO},
+	{"no se me va", HH_TP_PSEUDO},
+	{"no se le va", HH_TP_PSEUDO},
+	{"no se le quita", HH_TP_PSEUDO},
+	{"no se le pasa", HH_TP_PSEUDO},
+	{"no se alivia", HH_TP_PSEUDO},
+	{"no se me alivia", HH_TP_PSEUDO},
+	{"no se le alivia", HH_TP_PSEUDO},
+	{"no se le calma", HH_TP_PSEUDO},
+	{"no cede", HH_TP_PSEUDO},
 	{"no solo", HH_TP_PSEUDO},
 	{"no mejora", HH_TP_PSEUDO},
 	{"sin duda", HH_TP_PSEUDO},
@@ -917,6 +927,34 @@ static const char *const en_onset[] = {
  * word it is "the same" ("todo el rato igual", "me duele igual") or "too" ("yo igual") */
 static const char *const es_clause_hedges[] = {"igual", NULL};
 
+/*
+ * A message written for someone else ("my mum, 78, has had back pain for a week", "escribo por mi
+ * padre de 84 anos, le duele la espalda"): their pain told in the third person, and none of the
+ * writer's own. Then that person's age and symptoms are the ones asked about.
+ */
+static const char *const en_proxy[] = {
+	"she has",     "he has",    "shes",        "hes",      "she is",          "he is",      "her back",
+	"his back",    "complains", "complaining", "she says", "he says",         "she cant",   "he cant",
+	"writing for", "on behalf", "asking for",  "she fell", "he fell",         "her pain",   "his pain",
+	"she woke",    "he woke",   "she had",     "he had",   "she got",         "he got",     "she started",
+	"he started",  "has had",   "has back",    "has pain", "has been having", "is in pain", NULL};
+static const char *const en_own_pain[] = {
+	"my back", "my upper", "my mid",     "my middle", "my shoulder", "my pain",    "i have",   "ive had",
+	"ive got", "ive been", "i got",      "im in",     "hurts me",    "i hurt",     "i fell",   "i woke",
+	"i cant",  "i feel",   "im feeling", "i am",      "i get",       "my chest",   "my legs",  "my face",
+	"my arm",  "my arms",  "my hand",    "my neck",   "my head",     "my stomach", "my tummy", "my belly",
+	"my ribs", "my words", "my speech",  "i need",    NULL};
+static const char *const es_proxy[] = {
+	"le duele",       "le duelen",        "le dolia",    "le dolio",    "se queja",       "se quejaba",
+	"escribo por",    "escribo de parte", "de parte de", "le empezo",   "le dio",         "le vino",
+	"la despierta",   "lo despierta",     "le molesta",  "tiene dolor", "tiene un dolor", "tiene la espalda",
+	"le salio",       "no puede",         "se cayo",     "lleva",       "llevaba",        "esta muy",
+	"mi madre tiene", "mi padre tiene",   NULL};
+static const char *const es_own_pain[] = {"me duele",       "me duelen",        "me dolia", "me dolio",   "tengo dolor",
+					  "tengo un dolor", "mi espalda",       "me dio",   "me vino",    "me molesta",
+					  "llevo",          "tengo la espalda", "me cai",   "me lastime", "me pegue",
+					  "me desperte",    "no puedo",         "siento",   "noto",       NULL};
+
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] =
 		{
@@ -958,6 +996,8 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.affirm = en_affirm,
 			.rate_before = en_rate_before,
 			.sudden = en_sudden,
+			.proxy = en_proxy,
+			.own_pain = en_own_pain,
 		},
 	[HH_LANG_ES] =
 		{
@@ -994,6 +1034,8 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.half_before = es_half_before,
 			.sudden = es_sudden,
 			.clause_hedges = es_clause_hedges,
+			.proxy = es_proxy,
+			.own_pain = es_own_pain,
 		},
 };
 

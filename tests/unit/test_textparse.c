@@ -331,10 +331,15 @@ static const struct number_case numbers[] = {
 	{"mujer de 45 años, dolor desde hace 3 semanas", HH_LANG_ES, 45, 21},
 	{"llevo un mes así, peso 70 kilos", HH_LANG_ES, -1, 30},
 	{"desde ayer", HH_LANG_ES, -1, 1},
-	/* someone else's age is not the writer's; the writer's own still is */
-	{"my dad is 70 and has had back pain for 2 weeks", HH_LANG_EN, -1, 14},
+	/* someone else's age is not the writer's; the writer's own still is; a message written for a
+	 * relative's pain gives the relative's age (theirs is the triage asked for) */
+	{"my dad is 70 and has had back pain for 2 weeks", HH_LANG_EN, 70, 14},
+	{"my mum, 78, has had back pain for a week", HH_LANG_EN, 78, 7},
 	{"I'm 40 and my mum is 70", HH_LANG_EN, 40, -1},
-	{"mi padre tiene 80 años y le duele desde hace 2 días", HH_LANG_ES, -1, 2},
+	{"my back hurts, my husband's 70 and he says I need an ambulance", HH_LANG_EN, -1, -1},
+	{"mi padre tiene 80 años y le duele desde hace 2 días", HH_LANG_ES, 80, 2},
+	{"mi hijo de 9 años se cayó ayer y se queja de la espalda", HH_LANG_ES, 9, 1},
+	{"me duele la espalda desde que cargué a mi hijo de 9 años", HH_LANG_ES, -1, -1},
 	{"tengo cuarenta y un años", HH_LANG_ES, 41, -1},
 	/* hours, halves, how often */
 	{"dull backache for 48 hours", HH_LANG_EN, -1, 2},
