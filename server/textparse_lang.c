@@ -68,6 +68,15 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"i doubt", HH_TP_PRE_HEDGE},
 	{"doubt", HH_TP_PRE_HEDGE},
 	{"not that i know of", HH_TP_POST_HEDGE},
+	{"as far as i know", HH_TP_POST_HEDGE},
+	{"as far as i can tell", HH_TP_POST_HEDGE},
+	{"as far as we can tell", HH_TP_POST_HEDGE},
+	{"as far as we know", HH_TP_POST_HEDGE},
+	{"as far as im aware", HH_TP_POST_HEDGE},
+	{"that ive noticed", HH_TP_POST_HEDGE},
+	{"that i noticed", HH_TP_POST_HEDGE},
+	{"that i know of", HH_TP_POST_HEDGE},
+	{"that im aware of", HH_TP_POST_HEDGE},
 	{"not that im aware of", HH_TP_POST_HEDGE},
 	{"not as far as i know", HH_TP_POST_HEDGE},
 	{"none that i know of", HH_TP_POST_HEDGE},
@@ -474,9 +483,21 @@ static const char *const en_affirm[] = {"yes", "yeah", "yep", "yup", "positive",
 static const char *const en_rate_before[] = {"pulse", "heart rate", "heartrate", "hour", "hr", "bpm", NULL};
 
 /* a start that was sudden, said anywhere in the pain's sentence ("sudden onset", "out of the blue") */
-static const char *const en_sudden[] = {"sudden",       "suddenly", "out of nowhere",  "out of the blue",
-					"from nowhere", "abruptly", "all of a sudden", "without warning",
-					"instantly",    NULL};
+static const char *const en_sudden[] = {"sudden",
+					"suddenly",
+					"out of nowhere",
+					"out of the blue",
+					"from nowhere",
+					"abruptly",
+					"all of a sudden",
+					"without warning",
+					"instantly",
+					"like a switch",
+					"like a light switch",
+					"in an instant",
+					"all at once",
+					"came on like",
+					NULL};
 static const char *const es_sudden[] = {"de repente", "de golpe",   "repentinamente",       "subitamente", "de la nada",
 					"sin avisar", "de sopeton", "de un momento a otro", "derepente",   NULL};
 
@@ -949,7 +970,7 @@ static const char *const es_proxy[] = {
 	"escribo por",    "escribo de parte", "de parte de", "le empezo",   "le dio",         "le vino",
 	"la despierta",   "lo despierta",     "le molesta",  "tiene dolor", "tiene un dolor", "tiene la espalda",
 	"le salio",       "no puede",         "se cayo",     "lleva",       "llevaba",        "esta muy",
-	"mi madre tiene", "mi padre tiene",   NULL};
+	"mi madre tiene", "mi padre tiene",   "esta con",    "ha bajado",   "no quiere",      NULL};
 static const char *const es_own_pain[] = {"me duele",       "me duelen",        "me dolia", "me dolio",   "tengo dolor",
 					  "tengo un dolor", "mi espalda",       "me dio",   "me vino",    "me molesta",
 					  "llevo",          "tengo la espalda", "me cai",   "me lastime", "me pegue",
@@ -1045,7 +1066,7 @@ const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang)
 }
 
 /*
- * Spanish spelled by ear: letters that sound alike (b and v; s, z and c before e or i; ll and y;
+ * Spanish spelled by ear: letters that sound alike (b and v; s, z and c before e or i; ll and y; k for qu or c;
  * j and g before e or i; r and rr between vowels; a silent h). Each respelling with at most two
  * such changes is offered to try until it takes one ("emvarasada": embarazada; "pantoriya": pantorrilla).
  */
@@ -1088,6 +1109,8 @@ static int respell_from(struct respell *rs, size_t i, int left)
 			alt[0] = "ll";
 		} else if ((c == 'j' || c == 'g') && (next == 'e' || next == 'i')) {
 			alt[0] = c == 'j' ? "g" : "j";
+		} else if (c == 'k') { /* "kita", "aki": written as it sounds */
+			alt[0] = next == 'e' || next == 'i' ? "qu" : "c";
 		} else if (c == 'r' && next == 'r') {
 			alt[0] = "r";
 			len = 2;
