@@ -1510,7 +1510,9 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 		return e;
 	long long days = u->days;
 	/* "4 days a week", "10 hours a day", "3 veces por semana": how often, not how long */
-	int per = list_at(r, r->L->per, e) || unit_at(r, e) != NULL || (e + 1 < r->n && unit_at(r, e + 1) != NULL);
+	int per = list_at(r, r->L->per, e) || unit_at(r, e) != NULL || (e + 1 < r->n && unit_at(r, e + 1) != NULL) ||
+		  (e + 2 < r->n && strcmp(r->t[e].w, "a") == 0 && strcmp(r->t[e + 1].w, "la") == 0 &&
+		   unit_at(r, e + 2) != NULL); /* "5 dias a la semana" */
 	if (per)
 		return e;
 	int hours = hh_tp_in(r->L->hours, u->word);
@@ -1769,6 +1771,24 @@ static int of_history(const struct hh_symptom *y)
 	return y != NULL && hh_tp_in(codes, y->code);
 }
 
+static int token_at(const struct reader *r, size_t cp);
+
+/*
+ * Is token j a word of the pain (the language's pain_words)? English "back"
+ * only as the body's: not "2 years back", "flew back from", "back to work".
+ */
+static int pain_word_at(const struct reader *r, int j)
+{
+	static const char *const not_body_after[] = {"from", "to", "home", "then", "when", "in", "at", "on", NULL};
+	if (r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w))
+		return 0;
+	if (r->lang != HH_LANG_EN || strcmp(r->t[j].w, "back") != 0)
+		return 1;
+	if (j > 0 && (unit_at(r, j - 1) != NULL || list_at(r, r->L->dur_after, j) > 0))
+		return 0; /* "2 years back" */
+	return j + 1 >= r->n || r->t[j + 1].punct || !hh_tp_in(not_body_after, r->t[j + 1].w);
+}
+
 /*
  * The pain's duration: the first one read that does not share its clause
  * with a history code ("had breast cancer 6 years ago, now my back aches",
@@ -1802,21 +1822,30 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 			unsigned from = m->start < d->start ? m->end : clause;
 			history = 1;
 			for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
-				history =
-					r->t[j].start < from || r->t[j].punct || !hh_tp_in(r->L->pain_words, r->t[j].w);
+				history = r->t[j].start < from || !pain_word_at(r, j);
+			/* "back pain ever since my epidural 5 weeks ago", "me duele desde la operacion hace
+			 * un mes": the pain dates from the history, so the history's time is the pain's */
+			int h = token_at(r, m->start), since = 0, pain_before = 0;
+			for (int q = h - 1; q >= 0 && q >= h - 3 && !r->t[q].punct && !since; q--)
+				since = list_at(r, r->L->dur_before, q) > 0 &&
+					(strcmp(r->t[q].w, "since") == 0 || strcmp(r->t[q].w, "desde") == 0);
+			for (int q = 0; since && q < h && !pain_before; q++)
+				pain_before = r->t[q].start >= clause && pain_word_at(r, q);
+			if (m->start < d->start && since && pain_before)
+				history = 0;
 		}
 		/* "di a luz hace 5 semanas y desde hace 10 dias me duele": the pain named just after is the pain's */
 		int after = 0;
 		while (after < r->n && r->t[after].start < d->end)
 			after++;
 		for (int j = after; history && j < r->n && j < after + 2 && !r->t[j].punct; j++)
-			history = !hh_tp_in(r->L->pain_words, r->t[j].w);
+			history = !pain_word_at(r, j);
 		if (history)
 			continue;
 		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */
 		int pain = 0;
 		for (int j = 0; j < r->n && r->t[j].start < clause_end && !pain; j++)
-			pain = r->t[j].start >= clause && !r->t[j].punct && hh_tp_in(r->L->pain_words, r->t[j].w) &&
+			pain = r->t[j].start >= clause && pain_word_at(r, j) &&
 			       !is_onset(r, j); /* "numb legs: yes, started yesterday": the legs' start */
 		if (first || pain)
 			out->request.duration_days = d->value;
@@ -1834,7 +1863,6 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
  * says it all. A pain that grows worse is no very bad one ("sudden and
  * getting worse"), and a sudden word in a denial or a hedge counts for nothing.
  */
-static int token_at(const struct reader *r, size_t cp);
 
 static int has_code(const struct hh_textparse_result *out, const struct hh_symptom *y)
 {
