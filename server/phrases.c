@@ -204,6 +204,7 @@ static void add_phrase(struct build *b, const char *path, json_t *v, enum hh_phr
 		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
 	}
 	struct hh_phrase *p = &b->v[b->n++];
+	memset(p, 0, sizeof(*p));
 	p->target = target;
 	p->name = hh_content_strdup(b->c, name);
 	p->partial = partial == 1;
@@ -303,7 +304,8 @@ static void add_concept_word(struct build *b, const char *path, json_t *v, size_
 }
 
 /* "concepts": [[[group words], [group words], ...], ...] */
-static void add_concepts(struct build *b, const char *path, json_t *arr, const char *name, const char *country)
+static void add_concepts(struct build *b, const char *path, json_t *arr, const char *name, const char *country,
+			 int hint)
 {
 	if (!json_is_array(arr))
 		return fail(b, path, "must be a list of concepts, each a list of groups of words%s", "");
@@ -327,6 +329,7 @@ static void add_concepts(struct build *b, const char *path, json_t *arr, const c
 		k->head.target = HH_PHRASE_CODE;
 		k->head.name = hh_content_strdup(b->c, name);
 		k->head.country = country != NULL ? hh_content_strdup(b->c, country) : NULL;
+		k->head.hint = hint;
 		k->n_groups = (unsigned)json_array_size(v);
 		b->concepts[ci] = k;
 		size_t g;
@@ -424,12 +427,14 @@ static void add_codes(struct build *b, const char *path, json_t *codes, const ch
 		}
 		if (!json_is_object(v)) {
 			fail(b, p,
-			     "must be an object with \"phrases\", \"partial\", \"opposite\", \"concepts\", \"parts\"%s",
+			     "must be an object with \"phrases\", \"partial\", \"opposite\", \"concepts\", \"hints\", "
+			     "\"parts\"%s",
 			     "");
 			continue;
 		}
-		hh_field_keys(b->s, v, p,
-			      (const char *const[]){"phrases", "partial", "opposite", "concepts", "parts", NULL});
+		hh_field_keys(
+			b->s, v, p,
+			(const char *const[]){"phrases", "partial", "opposite", "concepts", "hints", "parts", NULL});
 		/* a phrase's kind: 0 names the code, 1 part of it (partial), 2 its opposite */
 		const char *const lists[] = {"phrases", "partial", "opposite"};
 		for (int k = 0; k < 3; k++) {
@@ -443,7 +448,18 @@ static void add_codes(struct build *b, const char *path, json_t *codes, const ch
 		if (concepts != NULL) {
 			char q[HH_FIELD_PATH_LEN];
 			hh_field_join_key(q, p, "concepts");
-			add_concepts(b, q, concepts, code, country);
+			add_concepts(b, q, concepts, code, country, 0);
+		}
+		/* "hints": a red flag's words near a word of trouble ("my waterworks are playing up"), asked */
+		json_t *hints = json_object_get(v, "hints");
+		if (hints != NULL) {
+			char q[HH_FIELD_PATH_LEN];
+			hh_field_join_key(q, p, "hints");
+			const struct hh_symptom *y = hh_content_symptom(b->c, code);
+			if (y != NULL && y->category != HH_CATEGORY_RED_FLAG)
+				fail(b, q, "belongs to red flags only: a hint is asked, and %s is a pattern", code);
+			else
+				add_concepts(b, q, hints, code, country, 1);
 		}
 		json_t *parts = json_object_get(v, "parts");
 		if (parts != NULL) {
@@ -674,7 +690,7 @@ void hh_phrases_hash(struct hh_sha256 *h, const struct hh_phrasebook *book)
 	snprintf(num, sizeof(num), "concepts %zu/%zu/%zu", book->n_concepts, book->n_cw_stem, book->n_cw_pfx);
 	hash_str(h, num);
 	for (size_t i = 0; i < book->n_concepts; i++) {
-		snprintf(num, sizeof(num), "%u", book->concepts[i].n_groups);
+		snprintf(num, sizeof(num), "%u/%d", book->concepts[i].n_groups, book->concepts[i].head.hint);
 		hash_str(h, num);
 		hash_str(h, book->concepts[i].head.name);
 		hash_str(h, book->concepts[i].head.country);

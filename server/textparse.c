@@ -669,7 +669,7 @@ static void select_matches(struct reader *r, int *keep)
 	qsort(r->m, (size_t)r->n_m, sizeof(*r->m), cmp_match);
 	for (int i = 0; i < r->n_m; i++) {
 		const struct match *a = &r->m[i];
-		keep[i] = 1;
+		keep[i] = !a->p->hint; /* hints are read last, where nothing else named their code (read_hints) */
 		for (int k = 0; k < i && keep[i]; k++) {
 			const struct match *b = &r->m[k];
 			if (!keep[k] || b->p->target != a->p->target)
@@ -1945,6 +1945,39 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 	}
 }
 
+/*
+ * A red flag's hints ("my waterworks are playing up", "algo raro ahi abajo"):
+ * where no phrase, concept or rule named the code, a hint makes it asked
+ * (uncertain). Never a no: a hint under a denial is left out, and so is one
+ * said of someone else or whose words another code's mention read already.
+ */
+static void read_hints(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
+{
+	for (int i = 0; i < r->n_m && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS; i++) {
+		const struct match *m = &r->m[i];
+		if (!m->p->hint)
+			continue;
+		const struct hh_symptom *y = hh_content_symptom(c, m->p->name);
+		if (y == NULL || has_code(out, y))
+			continue;
+		unsigned start = r->t[m->from].start, end = r->t[m->to - 1].end;
+		int told = 0; /* its words read as another code already ("short of breath on stairs") */
+		for (size_t k = 0; k < out->n_mentions && !told; k++)
+			told = out->mentions[k].kind == HH_MENTION_CODE && out->mentions[k].start < end &&
+			       start < out->mentions[k].end;
+		int other = 0;
+		if (told || status_of(r, m, &other) == HH_MENTION_DENIED || other)
+			continue;
+		struct hh_mention *x = &out->mentions[out->n_mentions++];
+		memset(x, 0, sizeof(*x));
+		x->kind = HH_MENTION_CODE;
+		x->symptom = y;
+		x->status = HH_MENTION_UNCERTAIN;
+		x->start = start;
+		x->end = end;
+	}
+}
+
 /* ------------------------------------------------------------------ the request */
 
 static int list_has(const struct hh_symptom *const *v, size_t n, const struct hh_symptom *y)
@@ -2347,6 +2380,8 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 		deny_parts(r, out);
 	read_numbers(c, r, out);
 	sudden_and_severe(c, r, out);
+	if (c != NULL)
+		read_hints(c, r, out);
 	pick_duration(r, out);
 	qsort(out->mentions, out->n_mentions, sizeof(*out->mentions), cmp_mention);
 	build_request(c, out);

@@ -313,6 +313,28 @@ static void test_denied_red_flag_is_a_mention(void)
 	CHECK(where(&r, "chest_pain") == '-');
 }
 
+/* A red flag's hints: asked where nothing else named the code, never a no, never for another code's words. */
+static void test_hints(void)
+{
+	struct hh_textparse_result r;
+	parse("my bowels are acting up", HH_LANG_EN, "GB", &r);
+	const struct hh_mention *m = code_mention(&r, "bladder_bowel_control_loss");
+	CHECK(m != NULL && m->status == HH_MENTION_UNCERTAIN);
+	CHECK(where(&r, "bladder_bowel_control_loss") == 'U');
+	parse("no funny business with my bowels", HH_LANG_EN, "GB", &r);
+	CHECK(code_mention(&r, "bladder_bowel_control_loss") == NULL);
+	parse("noto algo raro con el pis", HH_LANG_ES, "ES", &r);
+	CHECK(where(&r, "bladder_bowel_control_loss") == 'U');
+	parse("a mi madre le duele la espalda y nota algo raro con el pis", HH_LANG_ES, "ES", &r);
+	CHECK(where(&r, "bladder_bowel_control_loss") == 'U'); /* a message for her: hers is the triage */
+	parse("I get short of breath on the stairs, which is new", HH_LANG_EN, "GB", &r);
+	CHECK(code_mention(&r, "breathing_difficulty") == NULL); /* those words are new_breathlessness's */
+	parse("my chest feels weird", HH_LANG_EN, "GB", &r);
+	CHECK(where(&r, "chest_pain") == 'U');
+	parse("I have chest pain and my chest feels weird", HH_LANG_EN, "GB", &r);
+	CHECK(where(&r, "chest_pain") == 'S'); /* named already: the hint adds nothing */
+}
+
 struct number_case {
 	const char *text;
 	enum hh_lang lang;
@@ -724,6 +746,19 @@ static void test_ruleset_version_covers_concepts(void)
 	CHECK(strcmp(a, c) != 0);
 }
 
+static void test_hint_checks(void)
+{
+	const char *rel = "triage/phrases.json";
+	CHECK(phrases_diags(rel, "{\"codes\": {\"worse_sitting\": {\"hints\": [[[\"chair\"], [\"weird\"]]]}}}",
+			    "red flags only"));
+	CHECK(phrases_diags(rel, "{\"codes\": {\"fever\": {\"hints\": [[[\"hot\"], [\"maybe\"]]]}}}",
+			    "is a negation or hedging word"));
+	char a[65], b[65];
+	CHECK(phrases_digest("{\"codes\": {\"fever\": {\"concepts\": [[[\"hot\"], [\"weird\"]]]}}}", a));
+	CHECK(phrases_digest("{\"codes\": {\"fever\": {\"hints\": [[[\"hot\"], [\"weird\"]]]}}}", b));
+	CHECK(strcmp(a, b) != 0); /* a hint is asked, a concept says yes: another ruleset */
+}
+
 static void test_ruleset_version_covers_phrases(void)
 {
 	CHECK(C->phrases[HH_LANG_EN] != NULL && C->phrases[HH_LANG_ES] != NULL);
@@ -820,6 +855,8 @@ int main(int argc, char **argv)
 	test_parts();
 	test_parts_checks();
 	test_denied_red_flag_is_a_mention();
+	test_hints();
+	test_hint_checks();
 	test_numbers();
 	test_utf8_decode();
 	test_offsets_are_code_points();
