@@ -1946,6 +1946,27 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 }
 
 /*
+ * A sudden severe pain is a very bad one: getting_worse asks "is the pain very
+ * bad", so "sudden severe pain" (whose phrase covers "severe pain") says yes to
+ * it too, unless the text said of it otherwise.
+ */
+static void very_bad_if_sudden_severe(const struct hh_content *c, struct hh_textparse_result *out)
+{
+	const struct hh_symptom *y = hh_content_symptom(c, "sudden_severe_pain"),
+				*bad = hh_content_symptom(c, "getting_worse");
+	if (y == NULL || bad == NULL || has_code(out, bad))
+		return;
+	for (size_t i = 0; i < out->n_mentions && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS; i++)
+		if (out->mentions[i].kind == HH_MENTION_CODE && out->mentions[i].symptom == y &&
+		    out->mentions[i].status == HH_MENTION_PRESENT) {
+			struct hh_mention *x = &out->mentions[out->n_mentions++];
+			*x = out->mentions[i];
+			x->symptom = bad;
+			return;
+		}
+}
+
+/*
  * A red flag's hints ("my waterworks are playing up", "algo raro ahi abajo"):
  * where no phrase, concept or rule named the code, a hint makes it asked
  * (uncertain). Never a no: a hint under a denial is left out, and so is one
@@ -2380,6 +2401,8 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 		deny_parts(r, out);
 	read_numbers(c, r, out);
 	sudden_and_severe(c, r, out);
+	if (c != NULL)
+		very_bad_if_sudden_severe(c, out);
 	if (c != NULL)
 		read_hints(c, r, out);
 	pick_duration(r, out);

@@ -968,12 +968,19 @@ static const char *const en_own_pain[] = {
 	"i cant",  "i feel",   "im feeling", "i am",      "i get",       "my chest",   "my legs",  "my face",
 	"my arm",  "my arms",  "my hand",    "my neck",   "my head",     "my stomach", "my tummy", "my belly",
 	"my ribs", "my words", "my speech",  "i need",    NULL};
-static const char *const es_proxy[] = {
-	"le duele",       "le duelen",        "le dolia",    "le dolio",    "se queja",       "se quejaba",
-	"escribo por",    "escribo de parte", "de parte de", "le empezo",   "le dio",         "le vino",
-	"la despierta",   "lo despierta",     "le molesta",  "tiene dolor", "tiene un dolor", "tiene la espalda",
-	"le salio",       "no puede",         "se cayo",     "lleva",       "llevaba",        "esta muy",
-	"mi madre tiene", "mi padre tiene",   "esta con",    "ha bajado",   "no quiere",      NULL};
+static const char *const es_proxy[] = {"le duele",       "le duelen",        "le dolia",
+				       "le dolio",       "se queja",         "se quejaba",
+				       "escribo por",    "escribo de parte", "de parte de",
+				       "le empezo",      "le dio",           "le vino",
+				       "la despierta",   "lo despierta",     "le molesta",
+				       "tiene dolor",    "tiene un dolor",   "tiene la espalda",
+				       "le salio",       "no puede",         "se cayo",
+				       "lleva",          "llevaba",          "esta muy",
+				       "mi madre tiene", "mi padre tiene",   "esta con",
+				       "ha bajado",      "no quiere",        "le ha dado",
+				       "le ha entrado",  "le ha venido",     "le ha salido",
+				       "le ha empezado", "le entro",         "le agarro",
+				       "dice que",       "se siente",        NULL};
 static const char *const es_own_pain[] = {"me duele",       "me duelen",        "me dolia", "me dolio",   "tengo dolor",
 					  "tengo un dolor", "mi espalda",       "me dio",   "me vino",    "me molesta",
 					  "llevo",          "tengo la espalda", "me cai",   "me lastime", "me pegue",

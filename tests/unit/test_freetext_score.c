@@ -253,6 +253,12 @@ static const struct batch {
 	{"blind-l.jsonl", "L",
 	 "forms and portals, written for relatives; first run on e0935d1: en F1 0.792, red-flag recall 0.894, "
 	 "es 0.819, 0.857 (ages of relatives labelled as the writer's convention, 12 relabelled since)"},
+	{"blind-m.jsonl", "M",
+	 "chat-box, dangers said obliquely; first run on d1b22fa: en F1 0.842, red-flag recall 0.929, "
+	 "es 0.942, 0.951"},
+	{"blind-n.jsonl", "N",
+	 "dictated, rambling, long lists of denials; first run on d1b22fa: en F1 0.866, red-flag recall 0.890, "
+	 "es 0.855, 0.910"},
 };
 
 int main(int argc, char **argv)
