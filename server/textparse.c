@@ -1229,6 +1229,7 @@ struct number {
 	long long value;
 	int from, to; /* tokens */
 	int loose;    /* "a", "couple", "unos": a number only before a unit */
+	int vague;    /* "sesenta y pico", "forty something": about that, so no age, nor years of pain */
 };
 
 /* "cuarenta y tantos", "forty something", "40 odd": about that (loose), never an exact age. */
@@ -1238,6 +1239,7 @@ static int about(const struct reader *r, int j, struct number *out)
 	int k = j < r->n && hh_tp_in(r->L->joiners, r->t[j].w) ? j + 1 : j;
 	if (k < r->n && !r->t[k].punct && hh_tp_in(words, r->t[k].w)) {
 		out->loose = 1;
+		out->vague = 1;
 		return k + 1;
 	}
 	return j;
@@ -1249,6 +1251,7 @@ static int read_number(const struct reader *r, int i, struct number *out)
 	const struct tok *t = r->t;
 	out->from = i;
 	out->loose = 0;
+	out->vague = 0;
 	if (t[i].digits) {
 		if (t[i].decimal)
 			return 0;
@@ -1479,12 +1482,17 @@ static int read_rate(const struct hh_content *c, const struct reader *r, const s
 /* Does a relative come just before token i ("my mum, 78", "mi padre (84)", "mi hijo de 9", "my dad is 70")? */
 static int kin_before(const struct reader *r, int i)
 {
-	static const char *const between[] = {"de", "aged", "is", "tiene", NULL};
+	static const char *const between[] = {"de", "aged", "is", "tiene", "who", "que", NULL};
+	/* in a message written for someone: "shes 29", "he is 84", "ella tiene 70" */
+	static const char *const pronouns[] = {"she", "he", "shes", "hes", "ella", "el", NULL};
 	int k = i - 1;
-	if (k >= 0 &&
-	    (r->t[k].punct == ',' || r->t[k].punct == '(' || (!r->t[k].punct && hh_tp_in(between, r->t[k].w))))
+	for (int skip = 0;
+	     skip < 3 && k >= 0 &&
+	     (r->t[k].punct == ',' || r->t[k].punct == '(' || (!r->t[k].punct && hh_tp_in(between, r->t[k].w)));
+	     skip++)
 		k--;
-	return k >= 0 && !r->t[k].punct && hh_tp_in(r->L->family, r->t[k].w);
+	return k >= 0 && !r->t[k].punct &&
+	       (hh_tp_in(r->L->family, r->t[k].w) || (r->proxy && hh_tp_in(pronouns, r->t[k].w)));
 }
 
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
@@ -1502,8 +1510,9 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 		return 0;
 	int e = j + 1;
 	if (n->loose && n->from > 0 &&
-	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1)))
-		return e; /* "ten hours a day", "twice a week", "dos veces al dia": how often, not how long */
+	    (r->t[n->from - 1].digits || unit_at(r, n->from - 1) != NULL || list_at(r, r->L->per, n->from - 1) ||
+	     (n->from > 1 && r->t[n->from - 2].digits && !r->t[n->from - 1].punct)))
+		return e; /* "ten hours a day", "twice a week", "200 laps a week": how often, not how long */
 	/* "(8, 6 y 2 años)", "aged 8 and 2 years": the unit of a list of numbers (children's ages), not the pain's */
 	if (n->from >= 2 && r->t[n->from - 2].digits &&
 	    (r->t[n->from - 1].punct == ',' || hh_tp_in(r->L->joiners, r->t[n->from - 1].w)))
@@ -1544,6 +1553,8 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 		found_duration(r, out, days / 2, n->from - 1, e); /* "half a year", "half an hour" has no days */
 		return e;
 	}
+	if (hh_tp_in(r->L->years, u->word) && n->vague)
+		return e; /* "una senora de sesenta y pico anos": an age about that, never years of pain */
 	if (hh_tp_in(r->L->years, u->word) && kin_before(r, n->from)) {
 		found_age(r, out, n->value, n->from, e); /* "mi hijo de 9 anos": the child's age, never a duration */
 		return e + list_at(r, r->L->age_after, e);
@@ -1784,6 +1795,10 @@ static int pain_word_at(const struct reader *r, int j)
 		return 0;
 	if (r->lang != HH_LANG_EN || strcmp(r->t[j].w, "back") != 0)
 		return 1;
+	static const char *const body_before[] = {"my",    "the", "her",    "his",   "your",
+						  "upper", "mid", "middle", "lower", NULL};
+	if (j > 0 && hh_tp_in(body_before, r->t[j - 1].w))
+		return 1; /* "banged my back on the corner" */
 	if (j > 0 && (unit_at(r, j - 1) != NULL || list_at(r, r->L->dur_after, j) > 0))
 		return 0; /* "2 years back" */
 	return j + 1 >= r->n || r->t[j + 1].punct || !hh_tp_in(not_body_after, r->t[j + 1].w);
@@ -1840,6 +1855,13 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 			after++;
 		for (int j = after; history && j < r->n && j < after + 2 && !r->t[j].punct; j++)
 			history = !pain_word_at(r, j);
+		/* "la epidural hace 2 meses y desde entonces me duele", "3 weeks ago and since then my back" */
+		static const char *const since_then[] = {"since then", "ever since", "desde entonces", "desde ahi",
+							 NULL};
+		for (int j = after, seen = 0; history && j < r->n && j < after + 8 && r->t[j].punct != '.'; j++) {
+			seen |= list_at(r, since_then, j) > 0;
+			history = !(seen && pain_word_at(r, j));
+		}
 		if (history)
 			continue;
 		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */

@@ -892,12 +892,13 @@ static const char *const es_two_days[] = {"anteayer", "antes de ayer", "antier",
 static const char *const es_today[] = {"hoy", "esta manana", "esta tarde", "esta noche", NULL};
 static const char *const es_unit_last[] = {"pasada", "pasado", "ultima", "ultimo", NULL};
 static const char *const es_family[] = {
-	"madre",     "padre",   "mama",     "papa",    "hermana", "hermano",   "abuela",    "abuelo",
-	"tia",       "tio",     "prima",    "primo",   "hija",    "hijo",      "esposo",    "esposa",
-	"marido",    "familia", "amiga",    "amigo",   "nene",    "nena",      "nino",      "nina",
-	"bebe",      "nieto",   "nieta",    "suegra",  "suegro",  "novio",     "novia",     "pareja",
-	"vecina",    "vecino",  "compadre", "comadre", "cunado",  "cunada",    "compa",     "companero",
-	"companera", "jefe",    "jefa",     "sobrino", "sobrina", "hermanito", "hermanita", NULL};
+	"madre",     "padre",      "mama",       "papa",    "hermana", "hermano",   "abuela",    "abuelo",
+	"tia",       "tio",        "prima",      "primo",   "hija",    "hijo",      "esposo",    "esposa",
+	"marido",    "familia",    "amiga",      "amigo",   "nene",    "nena",      "nino",      "nina",
+	"bebe",      "nieto",      "nieta",      "suegra",  "suegro",  "novio",     "novia",     "pareja",
+	"vecina",    "vecino",     "compadre",   "comadre", "cunado",  "cunada",    "compa",     "companero",
+	"companera", "jefe",       "jefa",       "sobrino", "sobrina", "hermanito", "hermanita", "chamaco",
+	"chamaca",   "chamaquito", "chamaquita", "hijito",  "hijita",  "escuincle", "peque",     NULL};
 static const char *const es_family_verbs[] = {"tiene",
 					      "tuvo",
 					      "tenia",
@@ -957,11 +958,12 @@ static const char *const es_clause_hedges[] = {"igual", NULL};
  * writer's own. Then that person's age and symptoms are the ones asked about.
  */
 static const char *const en_proxy[] = {
-	"she has",     "he has",    "shes",        "hes",      "she is",          "he is",      "her back",
-	"his back",    "complains", "complaining", "she says", "he says",         "she cant",   "he cant",
-	"writing for", "on behalf", "asking for",  "she fell", "he fell",         "her pain",   "his pain",
-	"she woke",    "he woke",   "she had",     "he had",   "she got",         "he got",     "she started",
-	"he started",  "has had",   "has back",    "has pain", "has been having", "is in pain", NULL};
+	"she has",         "he has",     "her back",    "his back",    "complains", "complaining", "she says",
+	"he says",         "she cant",   "he cant",     "writing for", "on behalf", "asking for",  "she fell",
+	"he fell",         "her pain",   "his pain",    "she woke",    "he woke",   "she had",     "he had",
+	"she got",         "he got",     "she started", "he started",  "has had",   "has back",    "has pain",
+	"has been having", "is in pain", "hes been",    "shes been",   "hes had",   "shes had",    "hes got",
+	"shes got",        "hes on",     "shes on",     NULL};
 static const char *const en_own_pain[] = {
 	"my back", "my upper", "my mid",     "my middle", "my shoulder", "my pain",    "i have",   "ive had",
 	"ive got", "ive been", "i got",      "im in",     "hurts me",    "i hurt",     "i fell",   "i woke",

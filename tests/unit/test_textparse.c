@@ -362,6 +362,14 @@ static const struct number_case numbers[] = {
 	{"mi padre tiene 80 años y le duele desde hace 2 días", HH_LANG_ES, 80, 2},
 	{"mi hijo de 9 años se cayó ayer y se queja de la espalda", HH_LANG_ES, 9, 1},
 	{"me duele la espalda desde que cargué a mi hijo de 9 años", HH_LANG_ES, -1, -1},
+	{"I write on behalf of my husband, who is 84; his back has hurt since yesterday", HH_LANG_EN, 84, 1},
+	{"my wife's back hurts and she has a headache, she's 29", HH_LANG_EN, 29, -1},
+	/* about an age ("sesenta y pico") is no age, nor years of pain; how often is no duration */
+	{"Soy una señora de sesenta y pico años, me duele la espalda", HH_LANG_ES, -1, -1},
+	{"my upper back aches after swim practice, we do like 200 laps a week", HH_LANG_EN, -1, -1},
+	/* the pain dates from the history: its time is the pain's */
+	{"me pusieron la epidural hace 2 meses y desde entonces me duele la espalda", HH_LANG_ES, -1, 60},
+	{"I'm on warfarin and I banged my back on the worktop 2 days ago", HH_LANG_EN, -1, 2},
 	{"tengo cuarenta y un años", HH_LANG_ES, 41, -1},
 	/* hours, halves, how often */
 	{"dull backache for 48 hours", HH_LANG_EN, -1, 2},
