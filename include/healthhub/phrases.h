@@ -63,6 +63,8 @@ struct hh_phrase {
 	const char *name;    /* the code or region name */
 	int partial;         /* 1: names part of the code's question only */
 	int opposite;        /* 1: names the code's opposite ("comes and goes" for constant_pain): a no */
+	int hint;            /* 1: a red flag's hint ("hints"): read as asked (uncertain) when nothing else names
+				the code, and never as a no */
 	const char *country; /* "GB": this country only; NULL: every country */
 	const char **words;  /* normalised words; "*" is a gap */
 	unsigned char *stem; /* stem[i]: words[i] matches any word it begins */
