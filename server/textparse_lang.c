@@ -238,6 +238,7 @@ static const struct hh_tp_trigger en_triggers[] = {
 };
 
 static const struct hh_tp_abbrev en_abbrevs[] = {
+	{"rly", "really"},
 	{"y/o", "years old"},
 	{"y.o", "years old"},
 	{"yo", "years old"},
@@ -500,6 +501,10 @@ static const char *const en_sudden[] = {"sudden",
 					"in an instant",
 					"all at once",
 					"came on like",
+					"got hit with",
+					"hit me",
+					"came on sudden",
+					"came on quick",
 					NULL};
 static const char *const es_sudden[] = {"de repente", "de golpe",   "repentinamente",       "subitamente", "de la nada",
 					"sin avisar", "de sopeton", "de un momento a otro", "derepente",   NULL};
@@ -986,7 +991,7 @@ static const char *const es_proxy[] = {"le duele",       "le duelen",        "le
 static const char *const es_own_pain[] = {"me duele",       "me duelen",        "me dolia", "me dolio",   "tengo dolor",
 					  "tengo un dolor", "mi espalda",       "me dio",   "me vino",    "me molesta",
 					  "llevo",          "tengo la espalda", "me cai",   "me lastime", "me pegue",
-					  "me desperte",    "no puedo",         "siento",   "noto",       NULL};
+					  "me desperte",    "no puedo",         "siento",   NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] =

@@ -259,6 +259,11 @@ static const struct batch {
 	{"blind-n.jsonl", "N",
 	 "dictated, rambling, long lists of denials; first run on d1b22fa: en F1 0.866, red-flag recall 0.890, "
 	 "es 0.855, 0.910"},
+	{"blind-o.jsonl", "O",
+	 "many kinds of writer, half short; first run on 3c005cd: en F1 0.817, red-flag recall 0.897, es 0.844, 0.898"},
+	{"blind-p.jsonl", "P",
+	 "'tell us what is going on': lists, stories, questions; first run on 3c005cd: en F1 0.864, red-flag "
+	 "recall 0.918, es 0.857, 0.933"},
 };
 
 int main(int argc, char **argv)
