@@ -1620,10 +1620,24 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 		(n->from == 1 || (!r->t[n->from - 2].punct && hh_tp_in(r->L->first_person, r->t[n->from - 2].w)));
 	/* "madre de tres", "una de dos": "de" before a bare number names an age only when it is a grown-up's */
 	int de_small = n->from > 0 && strcmp(r->t[n->from - 1].w, "de") == 0 && n->value < 10;
+	/* "Scaffolder, 38. Been humping tubes", "Rower, 22.": who the writer is, then the age, opening the text */
+	int opening = 0;
+	if (n->from >= 2 && n->from <= 4 && r->t[n->from - 1].punct == ',' &&
+	    (e >= r->n || r->t[e].punct == '.' || r->t[e].punct == ',') && n->value >= 10 &&
+	    n->value <= HH_TRIAGE_AGE_MAX) {
+		opening = 1;
+		for (int q = 0; q < n->from - 1; q++)
+			opening &= !r->t[q].punct && !r->t[q].digits;
+	}
+	/* "16 n my upper back aches", "52 and my back": a bare number opening the text, joined to the rest */
+	static const char *const and_words[] = {"and", "n", "y", NULL};
+	if (n->from == 0 && e < r->n && !r->t[e].punct && hh_tp_in(and_words, r->t[e].w) && n->value >= 10 &&
+	    n->value <= HH_TRIAGE_AGE_MAX)
+		opening = 1;
 	/* "my mum, 78, has", "mi padre (84) lleva": the age of the person the message is written for */
 	int kin = r->proxy && n->value <= HH_TRIAGE_AGE_MAX && kin_before(r, n->from);
 	if ((list_before(r, r->L->age_before, n->from) && !de_small) || sex >= 0 || alone || sex_before || apposed ||
-	    bracketed || kin) {
+	    bracketed || kin || opening) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
@@ -1832,6 +1846,8 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 			if (m->kind != HH_MENTION_CODE || !of_history(m->symptom) || m->start < clause ||
 			    m->start >= clause_end)
 				continue;
+			if (strcmp(m->symptom->code, "previous_injury") == 0 && d->value < 90)
+				continue; /* "did my back in deadlifting 3 days ago": this injury, not an earlier one */
 			/* the pain spoken of between ("HIV positive and my back started hurting 4 days ago"),
 			 * or before a history told after ("back pain for 3 weeks since my epidural"): the pain's */
 			unsigned from = m->start < d->start ? m->end : clause;

@@ -968,7 +968,8 @@ static const char *const en_proxy[] = {
 	"he fell",         "her pain",   "his pain",    "she woke",    "he woke",   "she had",     "he had",
 	"she got",         "he got",     "she started", "he started",  "has had",   "has back",    "has pain",
 	"has been having", "is in pain", "hes been",    "shes been",   "hes had",   "shes had",    "hes got",
-	"shes got",        "hes on",     "shes on",     NULL};
+	"shes got",        "hes on",     "shes on",     "her upper",   "his upper", "her mid",     "his mid",
+	"her middle",      "his middle", "her lower",   "his lower",   "says her",  "says his",    NULL};
 static const char *const en_own_pain[] = {
 	"my back", "my upper", "my mid",     "my middle", "my shoulder", "my pain",    "i have",   "ive had",
 	"ive got", "ive been", "i got",      "im in",     "hurts me",    "i hurt",     "i fell",   "i woke",

@@ -370,6 +370,13 @@ static const struct number_case numbers[] = {
 	/* the pain dates from the history: its time is the pain's */
 	{"me pusieron la epidural hace 2 meses y desde entonces me duele la espalda", HH_LANG_ES, -1, 60},
 	{"I'm on warfarin and I banged my back on the worktop 2 days ago", HH_LANG_EN, -1, 2},
+	/* who the writer is, then the age, opening the text; a bare number joined to the rest */
+	{"Scaffolder, 38. Pain under my shoulder blade all week", HH_LANG_EN, 38, -1},
+	{"16 n my upper back aches after gaming", HH_LANG_EN, 16, -1},
+	{"Upper back, 3 days. Worse sitting", HH_LANG_EN, -1, 3},
+	/* this injury, not an earlier one: its days are the pain's */
+	{"Did my back in at the gym deadlifting 3 days ago", HH_LANG_EN, -1, 3},
+	{"Had a back injury 5 years ago, now it aches again", HH_LANG_EN, -1, -1},
 	{"tengo cuarenta y un años", HH_LANG_ES, 41, -1},
 	/* hours, halves, how often */
 	{"dull backache for 48 hours", HH_LANG_EN, -1, 2},
