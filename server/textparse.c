@@ -1984,6 +1984,43 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 }
 
 /*
+ * A sudden severe pain in the back or the chest is what sudden_tearing_pain
+ * asks too ("did pain in your chest, or in your upper or middle back, come on
+ * suddenly and is it severe, or ..."): read however sudden_severe_pain was
+ * (a phrase, a concept or sudden_and_severe), and the back said plainly
+ * counts ("un dolor horrible en la espalda que le vino de la nada": this
+ * service's readers write of their upper and middle back).
+ */
+static void tearing_if_sudden_severe(const struct hh_content *c, const struct reader *r,
+				     struct hh_textparse_result *out)
+{
+	const struct hh_symptom *y = hh_content_symptom(c, "sudden_severe_pain"),
+				*tearing = hh_content_symptom(c, "sudden_tearing_pain");
+	if (y == NULL || tearing == NULL || has_code(out, tearing))
+		return;
+	for (size_t i = 0; i < out->n_mentions && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		if (m->kind != HH_MENTION_CODE || m->symptom != y || m->status != HH_MENTION_PRESENT)
+			continue;
+		int a = token_at(r, m->start), b = a;
+		while (a > 0 && r->t[a - 1].punct != '.')
+			a--;
+		while (b < r->n && r->t[b].punct != '.')
+			b++;
+		int back = in_back_or_chest(c, r, out, a, b);
+		for (int j = a; j < b && !back; j++)
+			back = strcmp(r->t[j].w, "espalda") == 0 ||
+			       (r->lang == HH_LANG_EN && pain_word_at(r, j) && strcmp(r->t[j].w, "back") == 0);
+		if (!back)
+			continue;
+		struct hh_mention *x = &out->mentions[out->n_mentions++];
+		*x = *m;
+		x->symptom = tearing;
+		return;
+	}
+}
+
+/*
  * A sudden severe pain is a very bad one: getting_worse asks "is the pain very
  * bad", so "sudden severe pain" (whose phrase covers "severe pain") says yes to
  * it too, unless the text said of it otherwise.
@@ -2441,6 +2478,8 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	sudden_and_severe(c, r, out);
 	if (c != NULL)
 		very_bad_if_sudden_severe(c, out);
+	if (c != NULL)
+		tearing_if_sudden_severe(c, r, out);
 	if (c != NULL)
 		read_hints(c, r, out);
 	pick_duration(r, out);

@@ -107,7 +107,7 @@ const struct hh_tp_lang *hh_tp_lang_of(enum hh_lang lang);
 int hh_tp_in(const char *const *list, const char *word);
 
 /* Offers try each respelling by ear of word in lang (Spanish: b/v, s/z/c, ll/y, j/g, r/rr, silent h; at
- * most two changes) until try returns 1: then 1. Other languages: 0. */
+ * most two changes) until try returns 1: then 1. English: a dropped g ("stabbin"). Other languages: 0. */
 int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w, void *ctx), void *ctx);
 
 /* Folds one code point (lower case, no accents) into out as UTF-8: bytes written (0: drop it). */

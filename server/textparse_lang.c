@@ -40,6 +40,7 @@ static const struct hh_tp_trigger en_triggers[] = {
 	{"none", HH_TP_PRE_NEG},
 	{"nothing in", HH_TP_PRE_NEG},
 	{"nothing wrong with", HH_TP_PRE_NEG},
+	{"no sure", HH_TP_PRE_HEDGE},
 	{"no changes in", HH_TP_PRE_NEG},
 	{"no change in", HH_TP_PRE_NEG},
 	{"zero", HH_TP_PRE_NEG},
@@ -238,6 +239,8 @@ static const struct hh_tp_trigger en_triggers[] = {
 };
 
 static const struct hh_tp_abbrev en_abbrevs[] = {
+	{"ma", "my"},
+	{"brekkie", "breakfast"},
 	{"rly", "really"},
 	{"y/o", "years old"},
 	{"y.o", "years old"},
@@ -505,6 +508,8 @@ static const char *const en_sudden[] = {"sudden",
 					"hit me",
 					"came on sudden",
 					"came on quick",
+					"nowhere",
+					"from nothing to",
 					NULL};
 static const char *const es_sudden[] = {"de repente", "de golpe",   "repentinamente",       "subitamente", "de la nada",
 					"sin avisar", "de sopeton", "de un momento a otro", "derepente",   NULL};
@@ -1160,6 +1165,11 @@ int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w,
 {
 	struct respell rs;
 	size_t n = strlen(word);
+	if (lang == HH_LANG_EN && n >= 4 && n + 2 < sizeof(rs.buf) && strcmp(word + n - 2, "in") == 0) {
+		memcpy(rs.buf, word, n); /* a dropped g: "stabbin", "roastin", "freezin" */
+		memcpy(rs.buf + n, "g", 2);
+		return try(rs.buf, ctx);
+	}
 	if (lang != HH_LANG_ES || n + 1 >= sizeof(rs.buf) / 2)
 		return 0;
 	memcpy(rs.buf, word, n + 1);

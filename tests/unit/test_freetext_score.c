@@ -264,6 +264,12 @@ static const struct batch {
 	{"blind-p.jsonl", "P",
 	 "'tell us what is going on': lists, stories, questions; first run on 3c005cd: en F1 0.864, red-flag "
 	 "recall 0.918, es 0.857, 0.933"},
+	{"blind-q.jsonl", "Q",
+	 "GB, US, Irish, Scottish, Australian, Canadian and Spanish voices; first run on 4622e26: en F1 0.756, "
+	 "red-flag recall 0.745, es 0.854, 0.910"},
+	{"blind-r.jsonl", "R",
+	 "sixty people a language, every red flag twice; first run on 4622e26: en F1 0.861, red-flag recall 0.918, "
+	 "es 0.800, 0.914"},
 };
 
 int main(int argc, char **argv)

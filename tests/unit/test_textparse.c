@@ -204,6 +204,12 @@ static const struct expect cases[] = {
 	/* in the upper or middle back it is what sudden_tearing_pain asks too */
 	{"Severe interscapular pain, sudden onset 1hr ago", HH_LANG_EN, "GB", "sudden_tearing_pain", 'S'},
 	{"8/10 pain, came on suddenly while gardening", HH_LANG_EN, "GB", "sudden_tearing_pain", '-'},
+	/* the back said plainly counts: this service's readers write of their upper and middle back */
+	{"tiene un dolor horrible en la espalda que le vino de la nada", HH_LANG_ES, "ES", "sudden_tearing_pain", 'S'},
+	{"Sudden severe pain in my back an hour ago", HH_LANG_EN, "GB", "sudden_tearing_pain", 'S'},
+	{"Sudden severe pain in my back an hour ago", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	/* a dropped g */
+	{"a stabbin pain in my back when I breathe in deep", HH_LANG_EN, "GB", "pain_breathing_in", 'S'},
 	/* clinical shorthand */
 	{"N&V since this morning", HH_LANG_EN, "GB", "abdominal_pain_vomiting", 'S'},
 	{"no LOC", HH_LANG_EN, "GB", "fainting", '-'},
