@@ -1,7 +1,9 @@
 /* common.c - aborting allocators, clocks, strict number parsing and bit masks as names. */
+#define _GNU_SOURCE /* mremap */
 #include "healthhub/common.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,44 @@ void *xrealloc(void *old, size_t n)
 	if (p == NULL)
 		oom(n);
 	return p;
+}
+
+void *hh_scratch_alloc(size_t bytes)
+{
+	if (bytes < HH_SCRATCH_MAP_MIN)
+		return xcalloc(1, bytes);
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		oom(bytes);
+	return p; /* zeroed */
+}
+
+void *hh_scratch_resize(void *p, size_t old_bytes, size_t new_bytes)
+{
+	if (p == NULL)
+		return hh_scratch_alloc(new_bytes);
+	if (old_bytes >= HH_SCRATCH_MAP_MIN && new_bytes >= HH_SCRATCH_MAP_MIN) {
+		void *q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
+		if (q == MAP_FAILED)
+			oom(new_bytes);
+		return q;
+	}
+	if (old_bytes < HH_SCRATCH_MAP_MIN && new_bytes < HH_SCRATCH_MAP_MIN)
+		return xrealloc(p, new_bytes);
+	void *q = hh_scratch_alloc(new_bytes); /* across the line: copy over */
+	memcpy(q, p, old_bytes < new_bytes ? old_bytes : new_bytes);
+	hh_scratch_free(p, old_bytes);
+	return q;
+}
+
+void hh_scratch_free(void *p, size_t bytes)
+{
+	if (p == NULL)
+		return;
+	if (bytes < HH_SCRATCH_MAP_MIN)
+		free(p);
+	else
+		munmap(p, bytes);
 }
 
 char *xstrdup(const char *s)

@@ -200,8 +200,9 @@ static void add_phrase(struct build *b, const char *path, json_t *v, enum hh_phr
 	if (duplicate(b, path, joined, country, name))
 		return;
 	if (b->n == b->cap) {
+		size_t was = b->cap;
 		b->cap = b->cap ? b->cap * 2 : 128;
-		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
+		b->v = hh_scratch_resize(b->v, was * sizeof(*b->v), b->cap * sizeof(*b->v));
 	}
 	struct hh_phrase *p = &b->v[b->n++];
 	memset(p, 0, sizeof(*p));
@@ -277,8 +278,9 @@ static int read_group_word(struct build *b, const char *path, json_t *v, struct 
 static void add_concept_word(struct build *b, const char *path, json_t *v, size_t concept, unsigned group)
 {
 	if (b->n_cw == b->cap_cw) {
+		size_t was = b->cap_cw;
 		b->cap_cw = b->cap_cw ? b->cap_cw * 2 : 256;
-		b->cw = xrealloc(b->cw, b->cap_cw * sizeof(*b->cw));
+		b->cw = hh_scratch_resize(b->cw, was * sizeof(*b->cw), b->cap_cw * sizeof(*b->cw));
 	}
 	struct hh_concept_word *w = &b->cw[b->n_cw];
 	if (read_group_word(b, path, v, w) < 0)
@@ -320,8 +322,10 @@ static void add_concepts(struct build *b, const char *path, json_t *arr, const c
 			continue;
 		}
 		if (b->n_concepts == b->cap_concepts) {
+			size_t was = b->cap_concepts;
 			b->cap_concepts = b->cap_concepts ? b->cap_concepts * 2 : 64;
-			b->concepts = xrealloc(b->concepts, b->cap_concepts * sizeof(*b->concepts));
+			b->concepts = hh_scratch_resize(b->concepts, was * sizeof(*b->concepts),
+							b->cap_concepts * sizeof(*b->concepts));
 		}
 		size_t ci = b->n_concepts++;
 		struct hh_concept *k = hh_content_alloc(b->c, sizeof(*k));
@@ -365,8 +369,9 @@ static void add_parts(struct build *b, const char *path, json_t *arr, const char
 	json_t *part;
 	json_array_foreach(arr, i, part) total += json_is_array(part) ? json_array_size(part) : 0;
 	if (b->n_parts == b->cap_parts) {
+		size_t was = b->cap_parts;
 		b->cap_parts = b->cap_parts ? b->cap_parts * 2 : 16;
-		b->parts = xrealloc(b->parts, b->cap_parts * sizeof(*b->parts));
+		b->parts = hh_scratch_resize(b->parts, was * sizeof(*b->parts), b->cap_parts * sizeof(*b->parts));
 	}
 	struct hh_code_parts *cp = &b->parts[b->n_parts++];
 	cp->code = hh_content_strdup(b->c, code);
@@ -655,10 +660,10 @@ struct hh_phrasebook *hh_phrases_schema(struct hh_field_src *s, json_t *root, en
 	if (book != NULL)
 		book->n_dropped = b.n_dropped;
 	seen_free(&b.seen);
-	free(b.v);
-	free(b.concepts);
-	free(b.cw);
-	free(b.parts);
+	hh_scratch_free(b.v, b.cap * sizeof(*b.v)); /* the build's scratch: mapped from 64 KiB up (common.h) */
+	hh_scratch_free(b.concepts, b.cap_concepts * sizeof(*b.concepts));
+	hh_scratch_free(b.cw, b.cap_cw * sizeof(*b.cw));
+	hh_scratch_free(b.parts, b.cap_parts * sizeof(*b.parts));
 	return book;
 }
 

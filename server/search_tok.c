@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <libstemmer.h>
 
@@ -126,31 +125,7 @@ struct hh_stemmer {
 	size_t slots;
 };
 
-/*
- * A build's term cache (3 MB) lives only as long as the build: mapped and
- * unmapped on its own, it goes back to the system when freed, where a
- * malloc'd block that size stayed in the heap, resident, after the build
- * (glibc raises its mmap threshold once such a block is freed).
- */
-#define CACHE_MAP_MIN ((size_t)1 << 20)
-
-static void *cache_alloc(size_t bytes)
-{
-	if (bytes < CACHE_MAP_MIN)
-		return xcalloc(1, bytes);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		abort(); /* out of memory, as xcalloc */
-	return p;        /* zeroed */
-}
-
-static void cache_free(void *p, size_t bytes)
-{
-	if (bytes < CACHE_MAP_MIN)
-		free(p);
-	else if (p != NULL)
-		munmap(p, bytes);
-}
+/* A build's term cache (3 MB) lives only as long as the build: hh_scratch_alloc (common.h). */
 
 struct hh_stemmer *hh_stemmer_new(enum hh_lang lang, size_t cache_slots)
 {
@@ -165,7 +140,7 @@ struct hh_stemmer *hh_stemmer_new(enum hh_lang lang, size_t cache_slots)
 	st->slots = 1;
 	while (st->slots < cache_slots)
 		st->slots <<= 1;
-	st->cache = cache_alloc(st->slots * sizeof(*st->cache));
+	st->cache = hh_scratch_alloc(st->slots * sizeof(*st->cache));
 	return st;
 }
 
@@ -174,7 +149,7 @@ void hh_stemmer_free(struct hh_stemmer *st)
 	if (st == NULL)
 		return;
 	sb_stemmer_delete(st->sb);
-	cache_free(st->cache, st->slots * sizeof(*st->cache));
+	hh_scratch_free(st->cache, st->slots * sizeof(*st->cache));
 	free(st);
 }
 
