@@ -270,6 +270,12 @@ static const struct batch {
 	{"blind-r.jsonl", "R",
 	 "sixty people a language, every red flag twice; first run on 4622e26: en F1 0.861, red-flag recall 0.918, "
 	 "es 0.800, 0.914"},
+	{"blind-s.jsonl", "S",
+	 "what a triage nurse finds hardest: buried facts, afterthoughts, minimising; first run on fd37312: en F1 "
+	 "0.826, red-flag recall 0.893, es 0.829, 0.939"},
+	{"blind-t.jsonl", "T",
+	 "quick phone messages, one to three sentences; first run on fd37312: en F1 0.856, red-flag recall 0.952, "
+	 "es 0.850, 0.915"},
 };
 
 int main(int argc, char **argv)
