@@ -1343,6 +1343,19 @@ static void add_mention(struct hh_textparse_result *out, enum hh_mention_kind ki
 	m->end = end;
 }
 
+/* A code's mention, or NULL when the result is full. */
+static struct hh_mention *add_code(struct hh_textparse_result *out, const struct hh_symptom *y,
+				   enum hh_mention_status st, unsigned start, unsigned end)
+{
+	if (out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+		return NULL;
+	add_mention(out, HH_MENTION_CODE, 0, start, end);
+	struct hh_mention *x = &out->mentions[out->n_mentions - 1];
+	x->symptom = y;
+	x->status = st;
+	return x;
+}
+
 /*
  * Whose number is it? A family word shortly before it in the sentence, with
  * no word of the writer's own between ("my dad is 78", "mi padre tiene 80",
@@ -1417,15 +1430,8 @@ static int read_score(const struct hh_content *c, const struct reader *r, const 
 	if (k == 0 || j + k >= r->n || !r->t[j + k].digits || r->t[j + k].value != 10 || n->value > 10)
 		return 0;
 	const struct hh_symptom *y = n->value >= 8 && c != NULL ? hh_content_symptom(c, "getting_worse") : NULL;
-	if (y != NULL && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS) {
-		struct hh_mention *x = &out->mentions[out->n_mentions++];
-		memset(x, 0, sizeof(*x));
-		x->kind = HH_MENTION_CODE;
-		x->symptom = y;
-		x->status = HH_MENTION_PRESENT;
-		x->start = r->t[n->from].start;
-		x->end = r->t[j + k].end;
-	}
+	if (y != NULL)
+		add_code(out, y, HH_MENTION_PRESENT, r->t[n->from].start, r->t[j + k].end);
 	return j + k + 1;
 }
 
@@ -1468,13 +1474,7 @@ static int read_rate(const struct hh_content *c, const struct reader *r, const s
 	const struct hh_symptom *y = hh_content_symptom(c, "fast_heartbeat");
 	if (from < 0 || y == NULL || n->value < 100 || n->value > 250 || out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
 		return 0;
-	struct hh_mention *x = &out->mentions[out->n_mentions++];
-	memset(x, 0, sizeof(*x));
-	x->kind = HH_MENTION_CODE;
-	x->symptom = y;
-	x->status = HH_MENTION_PRESENT;
-	x->start = r->t[from].start;
-	x->end = r->t[to - 1].end;
+	add_code(out, y, HH_MENTION_PRESENT, r->t[from].start, r->t[to - 1].end);
 	return to;
 }
 
@@ -1963,13 +1963,8 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 				denied |= r->t[q].kind == HH_TP_PRE_NEG + 1 || r->t[q].kind == HH_TP_PRE_HEDGE + 1;
 			if (denied || out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
 				continue;
-			struct hh_mention *x = &out->mentions[out->n_mentions++];
-			memset(x, 0, sizeof(*x));
-			x->kind = HH_MENTION_CODE;
-			x->symptom = y;
-			x->status = HH_MENTION_PRESENT;
-			x->start = r->t[j].start < m->start ? r->t[j].start : m->start;
-			x->end = r->t[j + k - 1].end > m->end ? r->t[j + k - 1].end : m->end;
+			add_code(out, y, HH_MENTION_PRESENT, r->t[j].start < m->start ? r->t[j].start : m->start,
+				 r->t[j + k - 1].end > m->end ? r->t[j + k - 1].end : m->end);
 			/* in the upper or middle back, or the chest, it is what sudden_tearing_pain asks too
 			 * ("... come on suddenly and is it severe, or ...") */
 			if (tearing != NULL && !has_code(out, tearing) && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS &&
@@ -2064,13 +2059,7 @@ static void read_hints(const struct hh_content *c, const struct reader *r, struc
 		int other = 0;
 		if (told || status_of(r, m, &other) == HH_MENTION_DENIED || other)
 			continue;
-		struct hh_mention *x = &out->mentions[out->n_mentions++];
-		memset(x, 0, sizeof(*x));
-		x->kind = HH_MENTION_CODE;
-		x->symptom = y;
-		x->status = HH_MENTION_UNCERTAIN;
-		x->start = start;
-		x->end = end;
+		add_code(out, y, HH_MENTION_UNCERTAIN, start, end);
 	}
 }
 
@@ -2200,15 +2189,8 @@ static void add_code_mention(const struct hh_content *c, const struct reader *r,
 		st = HH_MENTION_UNCERTAIN;
 	if (m->p->opposite && st != HH_MENTION_UNCERTAIN) /* "it comes and goes": constant_pain, no */
 		st = st == HH_MENTION_DENIED ? HH_MENTION_PRESENT : HH_MENTION_DENIED;
-	if (out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
+	if (add_code(out, y, st, start, end) == NULL)
 		return;
-	struct hh_mention *x = &out->mentions[out->n_mentions++];
-	memset(x, 0, sizeof(*x));
-	x->kind = HH_MENTION_CODE;
-	x->symptom = y;
-	x->status = st;
-	x->start = start;
-	x->end = end;
 	unsigned pos = position_of(y->code);
 	if (pos != 0 && st == HH_MENTION_PRESENT) {
 		add_mention(out, HH_MENTION_POSITION, pos, start, end);
