@@ -1478,7 +1478,6 @@ static int read_rate(const struct hh_content *c, const struct reader *r, const s
 	return to;
 }
 
-/* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
 /* Does a relative come just before token i ("my mum, 78", "mi padre (84)", "mi hijo de 9", "my dad is 70")? */
 static int kin_before(const struct reader *r, int i)
 {
@@ -1495,6 +1494,7 @@ static int kin_before(const struct reader *r, int i)
 	       (hh_tp_in(r->L->family, r->t[k].w) || (r->proxy && hh_tp_in(pronouns, r->t[k].w)));
 }
 
+/* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
 static int read_with_unit(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
 	int j = n->to;
