@@ -276,6 +276,10 @@ static const struct batch {
 	{"blind-t.jsonl", "T",
 	 "quick phone messages, one to three sentences; first run on fd37312: en F1 0.856, red-flag recall 0.952, "
 	 "es 0.850, 0.915"},
+	{"blind-u.jsonl", "U",
+	 "sixty imagined people a language; first run on 79bda28: en F1 0.792, red-flag recall 0.907, es 0.820, 0.872"},
+	{"blind-v.jsonl", "V",
+	 "late at night or in a hurry; first run on 79bda28: en F1 0.860, red-flag recall 0.948, es 0.808, 0.935"},
 };
 
 int main(int argc, char **argv)

@@ -208,6 +208,9 @@ static const struct expect cases[] = {
 	{"tiene un dolor horrible en la espalda que le vino de la nada", HH_LANG_ES, "ES", "sudden_tearing_pain", 'S'},
 	{"Sudden severe pain in my back an hour ago", HH_LANG_EN, "GB", "sudden_tearing_pain", 'S'},
 	{"Sudden severe pain in my back an hour ago", HH_LANG_EN, "GB", "getting_worse", 'S'},
+	/* a question someone asked is no yes: asked, as the person has not said */
+	{"The GP asked me about numbness down below. I have none.", HH_LANG_EN, "GB", "saddle_numbness", 'U'},
+	{"Me preguntaron si me inyecto drogas y no, nunca.", HH_LANG_ES, "ES", "iv_drug_use", 'U'},
 	/* a dropped g */
 	{"a stabbin pain in my back when I breathe in deep", HH_LANG_EN, "GB", "pain_breathing_in", 'S'},
 	/* clinical shorthand */
