@@ -244,6 +244,7 @@ static const struct hh_tp_trigger en_triggers[] = {
 };
 
 static const struct hh_tp_abbrev en_abbrevs[] = {
+	{"outta", "out of"},
 	{"ma", "my"},
 	{"brekkie", "breakfast"},
 	{"rly", "really"},
@@ -978,13 +979,17 @@ static const char *const es_clause_hedges[] = {"igual", NULL};
  * writer's own. Then that person's age and symptoms are the ones asked about.
  */
 static const char *const en_proxy[] = {
-	"she has",         "he has",     "her back",    "his back",    "complains", "complaining", "she says",
-	"he says",         "she cant",   "he cant",     "writing for", "on behalf", "asking for",  "she fell",
-	"he fell",         "her pain",   "his pain",    "she woke",    "he woke",   "she had",     "he had",
-	"she got",         "he got",     "she started", "he started",  "has had",   "has back",    "has pain",
-	"has been having", "is in pain", "hes been",    "shes been",   "hes had",   "shes had",    "hes got",
-	"shes got",        "hes on",     "shes on",     "her upper",   "his upper", "her mid",     "his mid",
-	"her middle",      "his middle", "her lower",   "his lower",   "says her",  "says his",    NULL};
+	"she has",      "he has",     "her back",   "his back",  "complains",       "complaining",
+	"she says",     "he says",    "she cant",   "he cant",   "writing for",     "on behalf",
+	"asking for",   "she fell",   "he fell",    "her pain",  "his pain",        "she woke",
+	"he woke",      "she had",    "he had",     "she got",   "he got",          "she started",
+	"he started",   "has had",    "has back",   "has pain",  "has been having", "is in pain",
+	"hes been",     "shes been",  "hes had",    "shes had",  "hes got",         "shes got",
+	"hes on",       "shes on",    "her upper",  "his upper", "her mid",         "his mid",
+	"her middle",   "his middle", "her lower",  "his lower", "says her",        "says his",
+	"mom has",      "mum has",    "dad has",    "wife has",  "husband has",     "son has",
+	"daughter has", "mother has", "father has", "her belly", "his belly",       "her stomach",
+	"his stomach",  NULL};
 static const char *const en_own_pain[] = {
 	"my back", "my upper", "my mid",     "my middle", "my shoulder", "my pain",    "i have",   "ive had",
 	"ive got", "ive been", "i got",      "im in",     "hurts me",    "i hurt",     "i fell",   "i woke",

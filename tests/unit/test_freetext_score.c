@@ -280,6 +280,10 @@ static const struct batch {
 	 "sixty imagined people a language; first run on 79bda28: en F1 0.792, red-flag recall 0.907, es 0.820, 0.872"},
 	{"blind-v.jsonl", "V",
 	 "late at night or in a hurry; first run on 79bda28: en F1 0.860, red-flag recall 0.948, es 0.808, 0.935"},
+	{"blind-w.jsonl", "W",
+	 "every age and walk of life; first run on 00d8a72: en F1 0.846, red-flag recall 0.912, es 0.869, 0.974"},
+	{"blind-x.jsonl", "X",
+	 "not sure whether it matters; first run on 00d8a72: en F1 0.767, red-flag recall 0.872, es 0.889, 0.967"},
 };
 
 int main(int argc, char **argv)

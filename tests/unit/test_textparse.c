@@ -211,6 +211,10 @@ static const struct expect cases[] = {
 	/* a question someone asked is no yes: asked, as the person has not said */
 	{"The GP asked me about numbness down below. I have none.", HH_LANG_EN, "GB", "saddle_numbness", 'U'},
 	{"Me preguntaron si me inyecto drogas y no, nunca.", HH_LANG_ES, "ES", "iv_drug_use", 'U'},
+	/* "can barely X without Y" says Y; "I can X without Y" denies it */
+	{"can barely walk up stairs without getting winded, which is new", HH_LANG_EN, "GB", "new_breathlessness", 'S'},
+	{"me cuesta subir la escalera sin quedar sin aire, nunca me habia pasado", HH_LANG_ES, "ES",
+	 "new_breathlessness", 'S'},
 	/* a dropped g */
 	{"a stabbin pain in my back when I breathe in deep", HH_LANG_EN, "GB", "pain_breathing_in", 'S'},
 	/* clinical shorthand */
