@@ -40,7 +40,7 @@ void hh_content_free(struct hh_content *c)
 	struct hh_arena_block *b = c->arena->head;
 	while (b != NULL) {
 		struct hh_arena_block *next = b->next;
-		free(b);
+		hh_scratch_free(b, sizeof(*b) + b->size);
 		b = next;
 	}
 	free(c->arena);
@@ -54,7 +54,10 @@ static void *arena_take(struct hh_content *c, size_t n)
 	struct hh_arena_block *b = c->arena->head;
 	if (b == NULL || b->size - b->used < need) {
 		size_t size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
-		b = xmalloc(sizeof(*b) + size);
+		/* a big one (a phrasebook's table) is mapped on its own: freed at the next reload, a
+		 * malloc'd one would raise glibc's mmap threshold (common.h) */
+		b = sizeof(*b) + size >= HH_SCRATCH_MAP_MIN ? hh_scratch_alloc(sizeof(*b) + size)
+							    : xmalloc(sizeof(*b) + size);
 		b->used = 0;
 		b->size = size;
 		b->next = c->arena->head;

@@ -56,13 +56,14 @@ static const char *seen_get(const struct seen_table *t, const char *key)
 static void seen_put(struct seen_table *t, const char *key, const char *owner)
 {
 	if (2 * (t->n + 1) > t->cap) {
-		struct seen_table g = {xcalloc(t->cap ? t->cap * 2 : 256, sizeof(*g.v)), t->cap ? t->cap * 2 : 256, 0};
+		size_t cap = t->cap ? t->cap * 2 : 256; /* the build's scratch: mapped from 64 KiB up (common.h) */
+		struct seen_table g = {hh_scratch_alloc(cap * sizeof(*g.v)), cap, 0};
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->v[i].key != NULL) {
 				*seen_slot(&g, t->v[i].key) = t->v[i];
 				g.n++;
 			}
-		free(t->v);
+		hh_scratch_free(t->v, t->cap * sizeof(*t->v));
 		*t = g;
 	}
 	struct seen *e = seen_slot(t, key);
@@ -76,7 +77,7 @@ static void seen_free(struct seen_table *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
 		free(t->v[i].key);
-	free(t->v);
+	hh_scratch_free(t->v, t->cap * sizeof(*t->v));
 }
 
 struct build {

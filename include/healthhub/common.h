@@ -27,13 +27,14 @@ void *xrealloc(void *p, size_t n);
  */
 void *hh_grow(void *v, size_t n, size_t size);
 /*
- * Scratch that lives only as long as one build (a reload's phrase tables, a
- * search build's term cache): from HH_SCRATCH_MAP_MIN bytes up it is mapped on its
- * own, so freeing it gives it back to the system. A malloc'd block that size
- * would, once freed, raise glibc's mmap threshold, and later blocks of up to
- * its size would then stay resident in the heap: RSS climbing reload after
- * reload. hh_scratch_alloc's memory is zeroed; hh_scratch_resize keeps the first
- * old bytes; both need the size they were given back (hh_scratch_free).
+ * Memory given back whole at a reload (a build's phrase tables, a search
+ * build's term cache, a content arena's big blocks): from HH_SCRATCH_MAP_MIN
+ * bytes up it is mapped on its own, so freeing it gives it back to the
+ * system. A malloc'd block that size would, once freed, raise glibc's mmap
+ * threshold, and later blocks of up to its size would then stay resident in
+ * the heap: RSS climbing reload after reload. hh_scratch_alloc's memory is
+ * zeroed; hh_scratch_resize keeps the first old bytes; both need the size
+ * they were given back (hh_scratch_free).
  */
 #define HH_SCRATCH_MAP_MIN ((size_t)64 << 10)
 void *hh_scratch_alloc(size_t bytes);
