@@ -1,6 +1,7 @@
 /*
  * main.c - the healthhub command line: serve, migrate, migrate status.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,10 +119,19 @@ int main(int argc, char **argv)
 	 * reader never stops serving; without it they are written synchronously. */
 	if (hh_log_start() < 0)
 		fputs("healthhub: cannot start the log writer; logging synchronously\n", stderr);
-	if (cmd == HH_CMD_SERVE)
+	/*
+	 * glibc raises its mmap threshold each time a mapped block is freed, up to
+	 * 32 MiB: a server that rebuilds its content at every reload would then
+	 * keep blocks of that size in the heap, and RSS would climb reload after
+	 * reload. The threshold stays at its start value (128 KiB): a block that
+	 * big is always mapped, and given back whole when freed.
+	 */
+	if (cmd == HH_CMD_SERVE) {
+		mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 		rc = hh_serve(&cfg);
-	else
+	} else {
 		rc = run_migrate(cmd, &cfg);
+	}
 	hh_log_stop(); /* writes what is queued before exit */
 	hh_config_free(&cfg);
 	return rc;
