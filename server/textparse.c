@@ -1481,17 +1481,14 @@ static int read_rate(const struct hh_content *c, const struct reader *r, const s
 /* Does a relative come just before token i ("my mum, 78", "mi padre (84)", "mi hijo de 9", "my dad is 70")? */
 static int kin_before(const struct reader *r, int i)
 {
-	static const char *const between[] = {"de", "aged", "is", "tiene", "who", "que", NULL};
-	/* in a message written for someone: "shes 29", "he is 84", "ella tiene 70" */
-	static const char *const pronouns[] = {"she", "he", "shes", "hes", "ella", "el", NULL};
 	int k = i - 1;
-	for (int skip = 0;
-	     skip < 3 && k >= 0 &&
-	     (r->t[k].punct == ',' || r->t[k].punct == '(' || (!r->t[k].punct && hh_tp_in(between, r->t[k].w)));
+	for (int skip = 0; skip < 3 && k >= 0 &&
+			   (r->t[k].punct == ',' || r->t[k].punct == '(' ||
+			    (!r->t[k].punct && hh_tp_in(r->L->kin_between, r->t[k].w)));
 	     skip++)
 		k--;
 	return k >= 0 && !r->t[k].punct &&
-	       (hh_tp_in(r->L->family, r->t[k].w) || (r->proxy && hh_tp_in(pronouns, r->t[k].w)));
+	       (hh_tp_in(r->L->family, r->t[k].w) || (r->proxy && hh_tp_in(r->L->kin_pronouns, r->t[k].w)));
 }
 
 /* A number followed by a unit: a duration, an age in years, or neither (kg, weeks pregnant). */
@@ -1630,8 +1627,7 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 			opening &= !r->t[q].punct && !r->t[q].digits;
 	}
 	/* "16 n my upper back aches", "52 and my back": a bare number opening the text, joined to the rest */
-	static const char *const and_words[] = {"and", "n", "y", NULL};
-	if (n->from == 0 && e < r->n && !r->t[e].punct && hh_tp_in(and_words, r->t[e].w) && n->value >= 10 &&
+	if (n->from == 0 && e < r->n && !r->t[e].punct && hh_tp_in(r->L->and_words, r->t[e].w) && n->value >= 10 &&
 	    n->value <= HH_TRIAGE_AGE_MAX)
 		opening = 1;
 	/* "my mum, 78, has", "mi padre (84) lleva": the age of the person the message is written for */
@@ -1858,8 +1854,7 @@ static void pick_duration(const struct reader *r, struct hh_textparse_result *ou
 			 * un mes": the pain dates from the history, so the history's time is the pain's */
 			int h = token_at(r, m->start), since = 0, pain_before = 0;
 			for (int q = h - 1; q >= 0 && q >= h - 3 && !r->t[q].punct && !since; q--)
-				since = list_at(r, r->L->dur_before, q) > 0 &&
-					(strcmp(r->t[q].w, "since") == 0 || strcmp(r->t[q].w, "desde") == 0);
+				since = hh_tp_in(r->L->since, r->t[q].w);
 			for (int q = 0; since && q < h && !pain_before; q++)
 				pain_before = r->t[q].start >= clause && pain_word_at(r, q);
 			if (m->start < d->start && since && pain_before)

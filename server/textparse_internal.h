@@ -98,6 +98,10 @@ struct hh_tp_lang {
 					     never "todo el rato igual") */
 	const char *const *proxy;         /* "le duele", "she has", "her back": someone else's pain told */
 	const char *const *own_pain;      /* "me duele", "my back": the writer's own pain told */
+	const char *const *kin_between;   /* "is", "aged", "de": between a relative and their age ("my dad is 70") */
+	const char *const *kin_pronouns;  /* "she", "hes": in a message for someone, that person ("she's 29") */
+	const char *const *and_words;     /* "and", "n", "y": a number opening the text joined to it ("16 n my back") */
+	const char *const *since;         /* "since", "desde": the pain dates from what follows ("since my epidural") */
 };
 
 /* The lists of lang (never NULL). */

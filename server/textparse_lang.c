@@ -1014,6 +1014,15 @@ static const char *const es_own_pain[] = {"me duele",       "me duelen",        
 					  "llevo",          "tengo la espalda", "me cai",   "me lastime", "me pegue",
 					  "me desperte",    "no puedo",         "siento",   NULL};
 
+static const char *const en_kin_between[] = {"aged", "is", "who", NULL};
+static const char *const es_kin_between[] = {"de", "tiene", "que", NULL};
+static const char *const en_kin_pronouns[] = {"she", "he", "shes", "hes", NULL};
+static const char *const es_kin_pronouns[] = {"ella", "el", NULL};
+static const char *const en_and_words[] = {"and", "n", NULL};
+static const char *const es_and_words[] = {"y", NULL};
+static const char *const en_since[] = {"since", NULL};
+static const char *const es_since[] = {"desde", NULL};
+
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] =
 		{
@@ -1057,6 +1066,10 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.sudden = en_sudden,
 			.proxy = en_proxy,
 			.own_pain = en_own_pain,
+			.kin_between = en_kin_between,
+			.kin_pronouns = en_kin_pronouns,
+			.and_words = en_and_words,
+			.since = en_since,
 		},
 	[HH_LANG_ES] =
 		{
@@ -1095,6 +1108,10 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.clause_hedges = es_clause_hedges,
 			.proxy = es_proxy,
 			.own_pain = es_own_pain,
+			.kin_between = es_kin_between,
+			.kin_pronouns = es_kin_pronouns,
+			.and_words = es_and_words,
+			.since = es_since,
 		},
 };
 
