@@ -1396,8 +1396,8 @@ static void found_age(const struct reader *r, struct hh_textparse_result *out, l
 
 static void found_duration(const struct reader *r, struct hh_textparse_result *out, long long v, int from, int to)
 {
-	if (v < 0 || v > HH_TRIAGE_DURATION_DAYS_MAX)
-		return;
+	if (v < 1 || v > HH_TRIAGE_DURATION_DAYS_MAX)
+		return; /* "since this morning", "2 hours": hours, not days (the issue's "hours" are no duration) */
 	add_mention(out, HH_MENTION_DURATION, v, r->t[from].start, r->t[to - 1].end);
 	if (out->request.duration_days < 0)
 		out->request.duration_days = v;
@@ -1679,7 +1679,12 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 		found_duration(r, out, days, i, e);
 		return e;
 	}
-	return 0;
+	/* "threw my back out yesterday moving a couch": a bare day word, the pain's only when nothing else dates it */
+	size_t before = out->n_mentions;
+	found_duration(r, out, days, i, i + n);
+	if (out->n_mentions > before)
+		out->mentions[before].weak = 1;
+	return i + n;
 }
 
 /*
@@ -1746,11 +1751,48 @@ static int read_half_unit(const struct reader *r, int i, struct hh_textparse_res
 	return 0;
 }
 
+/* Is token j a day (the unit "day", "dia"; not "night")? */
+static int day_at(const struct reader *r, int j)
+{
+	const struct hh_tp_unit *u = unit_at(r, j);
+	return u != NULL && u->days == 1 && strncmp(u->word, "d", 1) == 0;
+}
+
+/* "3rd day of it", "the third day", "tercer dia", "I'm on day 5": the pain's Nth day, N days. */
+static int read_ordinal_day(const struct reader *r, int i, struct hh_textparse_result *out)
+{
+	const struct tok *t = r->t;
+	if (t[i].punct)
+		return 0;
+	int n = 0, e = i;
+	if (t[i].digits && i + 2 < r->n && hh_tp_in(r->L->ordinal_suffixes, t[i + 1].w) && t[i + 1].start == t[i].end &&
+	    day_at(r, i + 2)) {
+		n = (int)t[i].value;
+		e = i + 3;
+	}
+	for (size_t k = 0; n == 0 && k < r->L->n_ordinals; k++)
+		if (strcmp(r->L->ordinals[k].word, t[i].w) == 0 && day_at(r, i + 1)) {
+			n = r->L->ordinals[k].days;
+			e = i + 2;
+		}
+	if (n == 0 && r->L->day_number_before != NULL && day_at(r, i) && i + 1 < r->n && t[i + 1].digits &&
+	    !t[i + 1].decimal && i > 0 && list_before(r, r->L->day_number_before, i)) {
+		n = (int)t[i + 1].value;
+		e = i + 2;
+	}
+	if (n < 2 || n > 60)
+		return 0;
+	found_duration(r, out, n, i, e);
+	return e;
+}
+
 static void read_numbers(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
 {
 	for (int i = 0; i < r->n;) {
 		struct number n;
-		int next = read_day_word(r, i, out);
+		int next = read_ordinal_day(r, i, out);
+		if (next == 0)
+			next = read_day_word(r, i, out);
 		if (next == 0)
 			next = read_last_unit(r, i, out);
 		if (next == 0)
@@ -1815,77 +1857,153 @@ static int pain_word_at(const struct reader *r, int j)
 }
 
 /*
- * The pain's duration: the first one read that does not share its clause
+ * Weeks of a pregnancy the text speaks of, not the pain's: "back pain at 34
+ * weeks", "she's 36 weeks", "tengo 22 semanas" (12 to 42 weeks, not after
+ * "for" or "desde hace": "back pain for 12 weeks" is the pain's).
+ */
+static int gestation(const struct reader *r, const struct hh_textparse_result *out, const struct hh_mention *d)
+{
+	int last = token_at(r, d->end) - 1, first = token_at(r, d->start);
+	const struct hh_tp_unit *u = last >= 0 ? unit_at(r, last) : NULL;
+	if (u == NULL || u->days != 7 || d->value < 12 * 7 || d->value > 42 * 7 || first < 0 ||
+	    list_before(r, r->L->dur_before, first))
+		return 0;
+	for (size_t k = 0; k < out->n_mentions; k++) {
+		const struct hh_mention *m = &out->mentions[k];
+		if (m->kind == HH_MENTION_CODE && m->status != HH_MENTION_DENIED &&
+		    (strcmp(m->symptom->code, "pregnant") == 0 ||
+		     strcmp(m->symptom->code, "pregnancy_warning_signs") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A year or more ago, in a sentence that never speaks of the pain itself or
+ * its start: an earlier injury, a diagnosis, a habit given up ("hurt my back
+ * skiing 2 years ago", "ya me lesione la espalda hace 3 anos"), not the pain's.
+ */
+static int old_injury(const struct reader *r, const struct hh_mention *d)
+{
+	int first = token_at(r, d->start), last = token_at(r, d->end) - 1;
+	if (d->value < 365 || first >= r->n || last < first)
+		return 0;
+	int point = r->L->ago_after != NULL && last + 1 < r->n && hh_tp_in(r->L->ago_after, r->t[last + 1].w);
+	if (!point && r->L->ago_before != NULL)
+		for (int k = first; k >= 0 && k >= first - 2 && !point; k--)
+			point = hh_tp_in(r->L->ago_before, r->t[k].w) &&
+				(k == 0 || !hh_tp_in(r->L->since, r->t[k - 1].w));
+	if (!point)
+		return 0;
+	int a = first, b = last;
+	while (a > 0 && r->t[a - 1].punct != '.')
+		a--;
+	while (b < r->n && r->t[b].punct != '.')
+		b++;
+	for (int k = a; k < b; k++)
+		if (!r->t[k].punct && hh_tp_in(r->L->pain_now, r->t[k].w))
+			return 0;
+	return 1;
+}
+
+/*
+ * What duration mention d dates: 0 a history's, when it shares its clause
  * with a history code ("had breast cancer 6 years ago, now my back aches",
- * "on prednisolone for a year", "hace diez dias me operaron de una hernia":
- * the history's, not the pain's).
+ * "on prednisolone for a year", "hace diez dias me operaron de una hernia");
+ * 2 the pain's, when its clause speaks of the pain; else 1, the episode's.
+ */
+static int duration_of(const struct reader *r, const struct hh_textparse_result *out, const struct hh_mention *d)
+{
+	int at = token_at(r, d->start);
+	if (r->L->not_duration_before != NULL && list_before(r, r->L->not_duration_before, at))
+		return 0; /* "tengo un retraso de 2 semanas" */
+	if (gestation(r, out, d) || old_injury(r, d))
+		return 0;
+	unsigned clause = 0;
+	for (int k = 0; k < r->n && r->t[k].start < d->start; k++)
+		if (r->t[k].punct == '.' || r->t[k].punct == ',')
+			clause = r->t[k].end;
+	unsigned clause_end = UINT_MAX;
+	for (int k = r->n - 1; k >= 0 && r->t[k].start >= d->end; k--)
+		if (r->t[k].punct == '.' || r->t[k].punct == ',')
+			clause_end = r->t[k].start;
+	int history = 0;
+	for (size_t k = 0; k < out->n_mentions && !history; k++) {
+		const struct hh_mention *m = &out->mentions[k];
+		if (m->kind != HH_MENTION_CODE || !of_history(m->symptom) || m->start < clause ||
+		    m->start >= clause_end)
+			continue;
+		if (strcmp(m->symptom->code, "previous_injury") == 0 && d->value < 90)
+			continue; /* "did my back in deadlifting 3 days ago": this injury, not an earlier one */
+		if (d->value <= 2 && strcmp(m->symptom->code, "recent_spine_procedure") != 0)
+			continue; /* "tiene osteoporosis y desde ayer tiene un dolor": a condition dates from no yesterday */
+		/* the pain spoken of between ("HIV positive and my back started hurting 4 days ago"),
+			 * or before a history told after ("back pain for 3 weeks since my epidural"): the pain's */
+		unsigned from = m->start < d->start ? m->end : clause;
+		history = 1;
+		for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
+			history = r->t[j].start < from || !pain_word_at(r, j);
+		/* "back pain ever since my epidural 5 weeks ago", "me duele desde la operacion hace
+			 * un mes": the pain dates from the history, so the history's time is the pain's */
+		int h = token_at(r, m->start), since = 0, pain_before = 0;
+		for (int q = h - 1; q >= 0 && q >= h - 3 && !r->t[q].punct && !since; q--)
+			since = hh_tp_in(r->L->since, r->t[q].w);
+		for (int q = 0; since && q < h && !pain_before; q++)
+			pain_before = r->t[q].start >= clause && pain_word_at(r, q);
+		if (m->start < d->start && since && pain_before)
+			history = 0;
+	}
+	/* "di a luz hace 5 semanas y desde hace 10 dias me duele": the pain named just after is the pain's */
+	int after = 0;
+	while (after < r->n && r->t[after].start < d->end)
+		after++;
+	for (int j = after;
+	     history && j < r->n && j < after + 3 && !r->t[j].punct && !hh_tp_in(r->L->and_words, r->t[j].w); j++)
+		history = !pain_word_at(r, j); /* "desde hace 3 meses tengo un dolor"; not "... y me duele" */
+	/* "la epidural hace 2 meses y desde entonces me duele", "3 weeks ago and since then my back" */
+	static const char *const since_then[] = {"since then", "ever since", "desde entonces", "desde ahi", NULL};
+	for (int j = after, seen = 0; history && j < r->n && j < after + 8 && r->t[j].punct != '.'; j++) {
+		seen |= list_at(r, since_then, j) > 0;
+		history = !(seen && pain_word_at(r, j));
+	}
+	if (history)
+		return 0;
+	/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */
+	int pain = 0;
+	for (int j = 0; j < r->n && r->t[j].start < clause_end && !pain; j++)
+		pain = r->t[j].start >= clause && pain_word_at(r, j) &&
+		       !is_onset(r, j); /* "numb legs: yes, started yesterday": the legs' start */
+	return pain ? 2 : 1;
+}
+
+/*
+ * The pain's duration: the first one of the pain's own clause, else the first
+ * one that is no history's (it dates the episode); a bare day word
+ * ("yesterday", "ayer") only when nothing else dates it: "threw my back out
+ * yesterday moving a couch". A bare day word left unused is no mention.
  */
 static void pick_duration(const struct reader *r, struct hh_textparse_result *out)
 {
 	out->request.duration_days = -1;
-	int first = 1; /* no duration of the pain's clause yet: the first one stands in */
-	for (size_t i = 0; i < out->n_mentions; i++) {
-		const struct hh_mention *d = &out->mentions[i];
-		if (d->kind != HH_MENTION_DURATION)
-			continue;
-		unsigned clause = 0;
-		for (int k = 0; k < r->n && r->t[k].start < d->start; k++)
-			if (r->t[k].punct == '.' || r->t[k].punct == ',')
-				clause = r->t[k].end;
-		unsigned clause_end = UINT_MAX;
-		for (int k = r->n - 1; k >= 0 && r->t[k].start >= d->end; k--)
-			if (r->t[k].punct == '.' || r->t[k].punct == ',')
-				clause_end = r->t[k].start;
-		int history = 0;
-		for (size_t k = 0; k < out->n_mentions && !history; k++) {
-			const struct hh_mention *m = &out->mentions[k];
-			if (m->kind != HH_MENTION_CODE || !of_history(m->symptom) || m->start < clause ||
-			    m->start >= clause_end)
+	int chosen = -1;
+	for (int weak = 0; weak < 2 && chosen < 0; weak++)
+		for (size_t i = 0; i < out->n_mentions; i++) {
+			const struct hh_mention *d = &out->mentions[i];
+			if (d->kind != HH_MENTION_DURATION || d->weak != weak)
 				continue;
-			if (strcmp(m->symptom->code, "previous_injury") == 0 && d->value < 90)
-				continue; /* "did my back in deadlifting 3 days ago": this injury, not an earlier one */
-			/* the pain spoken of between ("HIV positive and my back started hurting 4 days ago"),
-			 * or before a history told after ("back pain for 3 weeks since my epidural"): the pain's */
-			unsigned from = m->start < d->start ? m->end : clause;
-			history = 1;
-			for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
-				history = r->t[j].start < from || !pain_word_at(r, j);
-			/* "back pain ever since my epidural 5 weeks ago", "me duele desde la operacion hace
-			 * un mes": the pain dates from the history, so the history's time is the pain's */
-			int h = token_at(r, m->start), since = 0, pain_before = 0;
-			for (int q = h - 1; q >= 0 && q >= h - 3 && !r->t[q].punct && !since; q--)
-				since = hh_tp_in(r->L->since, r->t[q].w);
-			for (int q = 0; since && q < h && !pain_before; q++)
-				pain_before = r->t[q].start >= clause && pain_word_at(r, q);
-			if (m->start < d->start && since && pain_before)
-				history = 0;
+			int how = duration_of(r, out, d);
+			if (how > 0 && (chosen < 0 || how == 2))
+				chosen = (int)i;
+			if (how == 2)
+				break;
 		}
-		/* "di a luz hace 5 semanas y desde hace 10 dias me duele": the pain named just after is the pain's */
-		int after = 0;
-		while (after < r->n && r->t[after].start < d->end)
-			after++;
-		for (int j = after; history && j < r->n && j < after + 2 && !r->t[j].punct; j++)
-			history = !pain_word_at(r, j);
-		/* "la epidural hace 2 meses y desde entonces me duele", "3 weeks ago and since then my back" */
-		static const char *const since_then[] = {"since then", "ever since", "desde entonces", "desde ahi",
-							 NULL};
-		for (int j = after, seen = 0; history && j < r->n && j < after + 8 && r->t[j].punct != '.'; j++) {
-			seen |= list_at(r, since_then, j) > 0;
-			history = !(seen && pain_word_at(r, j));
-		}
-		if (history)
-			continue;
-		/* "pins and needles since yesterday ... back pain that started a week ago": the pain's own clause wins */
-		int pain = 0;
-		for (int j = 0; j < r->n && r->t[j].start < clause_end && !pain; j++)
-			pain = r->t[j].start >= clause && pain_word_at(r, j) &&
-			       !is_onset(r, j); /* "numb legs: yes, started yesterday": the legs' start */
-		if (first || pain)
-			out->request.duration_days = d->value;
-		first = 0;
-		if (pain)
-			return;
-	}
+	if (chosen >= 0)
+		out->request.duration_days = out->mentions[chosen].value;
+	size_t k = 0;
+	for (size_t i = 0; i < out->n_mentions; i++)
+		if (!out->mentions[i].weak || (int)i == chosen)
+			out->mentions[k++] = out->mentions[i];
+	out->n_mentions = k;
 }
 
 /*

@@ -102,6 +102,15 @@ struct hh_tp_lang {
 	const char *const *kin_pronouns;  /* "she", "hes": in a message for someone, that person ("she's 29") */
 	const char *const *and_words;     /* "and", "n", "y": a number opening the text joined to it ("16 n my back") */
 	const char *const *since;         /* "since", "desde": the pain dates from what follows ("since my epidural") */
+	const struct hh_tp_unit *ordinals; /* "third", "tercer" before a day: the pain's Nth day (days hold N) */
+	size_t n_ordinals;
+	const char *const *ordinal_suffixes;  /* "rd", "er": "3rd day", "3er dia" */
+	const char *const *day_number_before; /* "on": "on day 5" is the pain's fifth day (NULL: none) */
+	const char *const
+		*not_duration_before;  /* "retraso de": the number after is no duration of the pain (NULL: none) */
+	const char *const *ago_after;  /* "ago": the time before one is a point in the past (NULL: none) */
+	const char *const *ago_before; /* "hace" (not after "desde"): the time after one is a point (NULL: none) */
+	const char *const *pain_now;   /* "hurts", "duele": the pain itself or its start, not an old injury */
 };
 
 /* The lists of lang (never NULL). */

@@ -292,6 +292,10 @@ static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"mths", "months"},
 	{"mth", "month"},
 	{"mos", "months"},
+	{"mo", "months"},
+	{"yday", "yesterday"},
+	{"yest", "yesterday"},
+	{"ystrday", "yesterday"},
 	{"mnths", "months"},
 	{"hrs", "hours"},
 	{"hr", "hour"},
@@ -440,7 +444,7 @@ static const char *const en_dur_before[] = {"for",    "since", "past",   "last",
 static const char *const en_dur_after[] = {"ago", "now", "straight", "running", "already", NULL};
 static const char *const en_not_duration[] = {"pregnant", "postpartum", "along",   "old",   "smoked",
 					      "smoker",   "smokers",    "smoking", "smoke", "smokes",
-					      "clean",    "sober",      NULL};
+					      "clean",    "sober",      "late",    NULL};
 static const char *const en_joiners[] = {"and", NULL};
 static const char *const en_no_correct[] = {
 	"setting",  "sifting",  "getting",  "bitter",  "through", "thought", "breath",  "breathe", "string", "string",
@@ -904,6 +908,18 @@ static const char *const es_not_duration[] = {"embarazada", "embarazo",  "de emb
 					      "trabaje",    "trabajado", "trabajando",  "jubilado",     "jubilada",
 					      "casada",     "casado",    NULL};
 static const char *const es_joiners[] = {"y", NULL};
+/* a time told as a point in the past ("2 years ago", "hace 3 anos"; "desde hace" is a span) */
+static const char *const en_ago_after[] = {"ago", NULL};
+static const char *const es_ago_before[] = {"hace", NULL};
+/* the pain itself, or its start, in a sentence: a year or more ago dates the pain only with one
+ * ("my back started hurting 2 years ago"; "hurt my back skiing 2 years ago" was an earlier injury;
+ * "hurts" is left out, as "hurt" is read as it) */
+static const char *const en_pain_now[] = {"pain", "ache",    "aches", "aching", "achy",    "hurting",
+					  "sore", "started", "began", "start",  "painful", NULL};
+static const char *const es_pain_now[] = {"dolor",  "dolores", "duele",  "duelen",    "molesta",   "molestia",
+					  "empezo", "comenzo", "empece", "adolorida", "adolorido", NULL};
+/* before a number of a unit that is no duration of the pain: "un retraso de 2 semanas" (a late period) */
+static const char *const es_not_duration_before[] = {"retraso de", "atraso de", NULL};
 static const char *const es_no_correct[] = {"pecha", "pesado", "sentada", "sentado", "cuesta", "madreada", "madreado",
 					    "pincha", "pinchan", "pinchazo", "pinchazos",
 					    /* real words a respelling by ear would turn into a phrase word */
@@ -1022,6 +1038,18 @@ static const char *const en_and_words[] = {"and", "n", NULL};
 static const char *const es_and_words[] = {"y", NULL};
 static const char *const en_since[] = {"since", NULL};
 static const char *const es_since[] = {"desde", NULL};
+/* the Nth day of the pain: "3rd day of it", "tercer dia" (the unit's days hold N) */
+static const struct hh_tp_unit en_ordinals[] = {
+	{"second", 2},  {"third", 3},  {"fourth", 4}, {"fifth", 5},  {"sixth", 6},
+	{"seventh", 7}, {"eighth", 8}, {"ninth", 9},  {"tenth", 10},
+};
+static const struct hh_tp_unit es_ordinals[] = {
+	{"segundo", 2}, {"tercer", 3},  {"tercero", 3}, {"cuarto", 4}, {"quinto", 5},
+	{"sexto", 6},   {"septimo", 7}, {"octavo", 8},  {"noveno", 9}, {"decimo", 10},
+};
+static const char *const en_ordinal_suffixes[] = {"st", "nd", "rd", "th", NULL};
+static const char *const es_ordinal_suffixes[] = {"o", "er", "ero", "to", "vo", "mo", "no", NULL};
+static const char *const en_day_number_before[] = {"on", "its", "this is", NULL};
 
 static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 	[HH_LANG_EN] =
@@ -1070,6 +1098,12 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.kin_pronouns = en_kin_pronouns,
 			.and_words = en_and_words,
 			.since = en_since,
+			.ordinals = en_ordinals,
+			.n_ordinals = HH_ARRAY_LEN(en_ordinals),
+			.ordinal_suffixes = en_ordinal_suffixes,
+			.day_number_before = en_day_number_before,
+			.ago_after = en_ago_after,
+			.pain_now = en_pain_now,
 		},
 	[HH_LANG_ES] =
 		{
@@ -1112,6 +1146,12 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.kin_pronouns = es_kin_pronouns,
 			.and_words = es_and_words,
 			.since = es_since,
+			.ordinals = es_ordinals,
+			.n_ordinals = HH_ARRAY_LEN(es_ordinals),
+			.ordinal_suffixes = es_ordinal_suffixes,
+			.not_duration_before = es_not_duration_before,
+			.ago_before = es_ago_before,
+			.pain_now = es_pain_now,
 		},
 };
 

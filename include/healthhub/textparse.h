@@ -61,6 +61,7 @@ struct hh_mention {
 	enum hh_mention_status status;    /* HH_MENTION_CODE */
 	long long value;                  /* the other kinds */
 	size_t start, end;                /* code points into the text, end exclusive */
+	int weak; /* HH_MENTION_DURATION: a bare day word ("yesterday"), the pain's only when nothing else dates it */
 };
 
 struct hh_textparse_result {

@@ -402,7 +402,17 @@ static const struct number_case numbers[] = {
 	{"ex smoker (smoked for 30 years)", HH_LANG_EN, -1, -1},
 	{"used to shoot up, clean 4 years now", HH_LANG_EN, -1, -1},
 	{"my back hurts since last week", HH_LANG_EN, -1, -1},
-	{"went to the ER last night for chest pain", HH_LANG_EN, -1, -1},
+	/* a bare day word dates the episode when nothing else does (writers label it so: 44 of 47 times) */
+	{"went to the ER last night for chest pain", HH_LANG_EN, -1, 1},
+	{"went to the ER last night, back pain for 2 weeks", HH_LANG_EN, -1, 14},
+	{"3rd day of it. 52F.", HH_LANG_EN, 52, 3},
+	{"I'm on day 5 of this upper back pain", HH_LANG_EN, -1, 5},
+	{"upper back pain, 2nd day", HH_LANG_EN, -1, 2},
+	{"woke up with it this morning", HH_LANG_EN, -1, -1}, /* under a day: hours, no duration */
+	{"Mid back pain on and off for like 6 mo", HH_LANG_EN, -1, 180},
+	{"is it normal to have back pain at 34 weeks? ankles have ballooned", HH_LANG_EN, -1, -1},
+	{"hurt my back skiing 2 years ago and it never fully came back", HH_LANG_EN, -1, -1},
+	{"my back started hurting 2 years ago", HH_LANG_EN, -1, 730},
 	{"tripped on the kerb yesterday, sore since", HH_LANG_EN, -1, 1},
 	{"m 45. desk job", HH_LANG_EN, 45, -1},
 	{"F/52, upper back pain", HH_LANG_EN, 52, -1},

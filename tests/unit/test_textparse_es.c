@@ -246,7 +246,14 @@ static void test_numbers(void)
 	CHECK(number("Tengo 38,5 de fiebre y escalofríos. Tengo 27 años.", 1) == 27);
 	CHECK(number("Me he caído por las escaleras. Fue ayer.", 0) == 1);
 	CHECK(number("ayer me agaché a recoger una caja y crac", 0) == 1);
-	CHECK(number("ayer tuve fiebre", 0) == -1);
+	CHECK(number("ayer tuve fiebre", 0) == 1); /* a bare day word, when nothing else dates the episode */
+	CHECK(number("ayer tuve fiebre, el dolor de espalda desde hace 2 semanas", 0) == 14);
+	CHECK(number("es el tercer dia con este dolor", 0) == 3);
+	CHECK(number("no sé si estoy embarazada, tengo un retraso de 2 semanas y me duele la espalda", 0) == -1);
+	CHECK(number("Ya me lesioné la espalda hace 3 años", 0) == -1);
+	CHECK(number("hace como un año que me duele la espalda", 0) == 365);
+	CHECK(number("tiene osteoporosis y desde ayer tiene un dolor muy fuerte", 0) == 1);
+	CHECK(number("desde hace tres meses tengo un dolor en la espalda y he bajado de peso", 0) == 90);
 	/* half a unit, or one and a half, without a number: "medio año", "llevo semana y media" */
 	CHECK(number("me molesta desde hace medio año", 0) == 180);
 	CHECK(number("llevo semana y media con dolor", 0) == 10);
