@@ -749,6 +749,17 @@ static void trigger_index_build(void)
 }
 
 /* Marks each token with the longest trigger it starts (pre and post apart); tokens inside one are skipped. */
+static int list_at(const struct reader *r, const char *const *list, int j);
+
+/* A "cant" (L->cant) in the six words before i, in one clause. */
+static int cant_before(const struct reader *r, int i)
+{
+	for (int k = i - 1; k >= 0 && k >= i - 6 && !r->t[k].punct; k--)
+		if (list_at(r, r->L->cant, k) > 0)
+			return 1;
+	return 0;
+}
+
 static void find_triggers(struct reader *r)
 {
 	const struct hh_tp_lang *L = r->L;
@@ -780,6 +791,10 @@ static void find_triggers(struct reader *r)
 		if (kind == HH_TP_PRE_HEDGE + 1 && best == 1 && hh_tp_in(L->clause_hedges, r->t[i].w) && i > 0 &&
 		    !r->t[i - 1].punct && r->t[i - 1].kind == 0 && strcmp(r->t[i - 1].w, "que") != 0)
 			best = kind = 0; /* mid-clause: "todo el rato igual" is the same, not a maybe */
+		if (kind == HH_TP_PRE_NEG + 1 && best == 1 && r->L->without != NULL &&
+		    hh_tp_in(r->L->without, r->t[i].w) && cant_before(r, i))
+			best = kind =
+				0; /* "cant take a deep breath without a stabbing pain": the pain comes each time */
 		r->t[i].post_kind = post_kind;
 		r->t[i].post_len = post_best;
 		for (int k = 0; k < best; k++) {
@@ -1082,8 +1097,6 @@ static void add_hit(struct reader *r, const struct hh_concept_word *w, int i)
 	if (n > 0)
 		r->hits[r->n_hits++] = (struct hit){w->concept, w->group, i, i + n};
 }
-
-static int list_at(const struct reader *r, const char *const *list, int j);
 
 /* Every concept entry that starts at each token. */
 static void find_hits(struct reader *r)
@@ -2150,6 +2163,55 @@ static void very_bad_if_sudden_severe(const struct hh_content *c, struct hh_text
 }
 
 /*
+ * "No shortness of breath", "no me falta el aire": a general no (or a maybe)
+ * answers both questions of breathlessness, at rest and new on exertion,
+ * where the other is not spoken of; one that names a setting ("not breathless
+ * on the stairs", L->breath_settings) answers its own only.
+ */
+static void both_breathing(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
+{
+	const struct hh_symptom *a = hh_content_symptom(c, "breathing_difficulty"),
+				*b = hh_content_symptom(c, "new_breathlessness");
+	if (a == NULL || b == NULL || r->L->breath_settings == NULL || (has_code(out, a) && has_code(out, b)))
+		return;
+	for (size_t i = 0; i < out->n_mentions; i++) {
+		const struct hh_mention *m = &out->mentions[i];
+		if (m->kind != HH_MENTION_CODE || (m->symptom != a && m->symptom != b) ||
+		    m->status == HH_MENTION_PRESENT)
+			continue;
+		int setting = 0;
+		for (int j = token_at(r, m->start); j < r->n && r->t[j].end <= m->end && !setting; j++)
+			setting = list_at(r, r->L->breath_settings, j) > 0;
+		if (setting)
+			continue;
+		add_code(out, m->symptom == a ? b : a, m->status, m->start, m->end);
+		return;
+	}
+}
+
+/*
+ * "I'm 32 weeks", "she's 36 weeks", "tengo 22 semanas": 12 to 42 weeks just
+ * after a word of being (L->weeks_along_before) say a pregnancy, where no
+ * phrase named it.
+ */
+static void weeks_pregnant(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
+{
+	const struct hh_symptom *y = hh_content_symptom(c, "pregnant");
+	if (y == NULL || r->L->weeks_along_before == NULL || has_code(out, y))
+		return;
+	for (int i = 1; i < r->n; i++) {
+		struct number n;
+		if (!list_before(r, r->L->weeks_along_before, i) || !read_number(r, i, &n) || n.loose)
+			continue;
+		const struct hh_tp_unit *u = unit_at(r, n.to);
+		if (u == NULL || u->days != 7 || n.value < 12 || n.value > 42)
+			continue;
+		add_code(out, y, HH_MENTION_PRESENT, r->t[i].start, r->t[n.to].end);
+		return;
+	}
+}
+
+/*
  * A red flag's hints ("my waterworks are playing up", "algo raro ahi abajo"):
  * where no phrase, concept or rule named the code, a hint makes it asked
  * (uncertain). Never a no: a hint under a denial is left out, and so is one
@@ -2575,6 +2637,10 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 		very_bad_if_sudden_severe(c, out);
 	if (c != NULL)
 		tearing_if_sudden_severe(c, r, out);
+	if (c != NULL)
+		weeks_pregnant(c, r, out);
+	if (c != NULL)
+		both_breathing(c, r, out);
 	if (c != NULL)
 		read_hints(c, r, out);
 	pick_duration(r, out);

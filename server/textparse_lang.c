@@ -908,6 +908,20 @@ static const char *const es_not_duration[] = {"embarazada", "embarazo",  "de emb
 					      "trabaje",    "trabajado", "trabajando",  "jubilado",     "jubilada",
 					      "casada",     "casado",    NULL};
 static const char *const es_joiners[] = {"y", NULL};
+/* before a number of weeks, a pregnancy: "I'm 32 weeks", "she's 36 weeks", "tengo 22 semanas" */
+static const char *const en_weeks_along_before[] = {"im", "i am", "shes", "she is", "at", "wife is", "am", NULL};
+static const char *const es_weeks_along_before[] = {"tengo", "estoy de", "voy de", "esta de", "va de", "tiene", NULL};
+/* a breathlessness told of one setting: it answers its own question only (both_breathing) */
+static const char *const en_breath_settings[] = {"stairs", "walking",  "walk",     "hill", "hills",   "rest", "sitting",
+						 "still",  "exercise", "exertion", "gym",  "running", NULL};
+static const char *const es_breath_settings[] = {"escaleras", "caminar", "andar",   "camino", "subir",
+						 "reposo",    "sentado", "sentada", "quieto", "quieta",
+						 "ejercicio", "correr",  NULL};
+/* "cant ... without": two noes, a yes ("no puedo respirar hondo sin que me duela") */
+static const char *const en_without[] = {"without", NULL};
+static const char *const es_without[] = {"sin", NULL};
+static const char *const en_cant[] = {"cant", "cannot", "couldnt", "can not", "could not", NULL};
+static const char *const es_cant[] = {"no puedo", "no puede", "no podia", "no consigo", "no logro", NULL};
 /* a time told as a point in the past ("2 years ago", "hace 3 anos"; "desde hace" is a span) */
 static const char *const en_ago_after[] = {"ago", NULL};
 static const char *const es_ago_before[] = {"hace", NULL};
@@ -1104,6 +1118,10 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.day_number_before = en_day_number_before,
 			.ago_after = en_ago_after,
 			.pain_now = en_pain_now,
+			.without = en_without,
+			.breath_settings = en_breath_settings,
+			.weeks_along_before = en_weeks_along_before,
+			.cant = en_cant,
 		},
 	[HH_LANG_ES] =
 		{
@@ -1152,6 +1170,10 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.not_duration_before = es_not_duration_before,
 			.ago_before = es_ago_before,
 			.pain_now = es_pain_now,
+			.without = es_without,
+			.breath_settings = es_breath_settings,
+			.weeks_along_before = es_weeks_along_before,
+			.cant = es_cant,
 		},
 };
 

@@ -253,6 +253,11 @@ static const struct expect cases[] = {
 	/* pain that shoots up is no drug use */
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "iv_drug_use", '-'},
 	{"the pain shoots up into my jaw", HH_LANG_EN, "GB", "pain_spreading_arm_jaw", 'S'},
+	/* two noes, a yes: the pain comes with every breath */
+	{"cant take a deep breath in without a stabbing pain", HH_LANG_EN, "GB", "pain_breathing_in", 'S'},
+	{"I'm 32 weeks and I've got pain under my ribs", HH_LANG_EN, "GB", "pregnant", 'S'},
+	{"tengo 22 semanas y me duele la espalda", HH_LANG_ES, "ES", "pregnant", 'S'},
+	{"I'm 32 years old", HH_LANG_EN, "GB", "pregnant", '-'},
 };
 
 /*
@@ -266,6 +271,13 @@ static const struct {
 } parts_cases[] = {
 	{"no numbness in my legs", "leg_weakness_numbness", 0},
 	{"no fever or numbness", "leg_weakness_numbness", 0},
+	/* weakness, numbness (tingling alike) and walking: the question's three parts, as the issue puts it */
+	{"No numbness or weakness in my legs and I'm walking ok", "leg_weakness_numbness", 1},
+	{"no weakness or tingling in my legs", "leg_weakness_numbness", 0},
+	/* a general no to breathlessness answers both questions of it; one of a setting its own only */
+	{"no shortness of breath", "breathing_difficulty", 1},
+	{"no shortness of breath", "new_breathlessness", 1},
+	{"not breathless on the stairs", "breathing_difficulty", 0},
 	{"no weakness or numbness or tingling in my legs, walking fine", "leg_weakness_numbness", 1},
 	{"i dont have any numbness, tingling or weakness in my legs and my walking is fine", "leg_weakness_numbness",
 	 1},
