@@ -290,6 +290,12 @@ static const struct batch {
 	{"blind-z.jsonl", "Z",
 	 "a week of a back-pain app's users; first run on ff26c39: en F1 0.837, red-flag recall 0.892, duration 0.892, "
 	 "es 0.885, 0.942, 0.833"},
+	{"blind-aa.jsonl", "AA",
+	 "a symptom-checker chat, abbreviations and panic; first run on 93ccffb: en F1 0.890, red-flag recall 0.961, "
+	 "duration 0.893, es 0.852, 0.986, 0.905"},
+	{"blind-ab.jsonl", "AB",
+	 "every code twice, one person a message; first run on 93ccffb: en F1 0.886, red-flag recall 0.988, duration "
+	 "0.962, es 0.890, 0.986, 1.000"},
 };
 
 int main(int argc, char **argv)
