@@ -2163,26 +2163,27 @@ static void very_bad_if_sudden_severe(const struct hh_content *c, struct hh_text
 }
 
 /*
- * "No shortness of breath", "no me falta el aire": a general no (or a maybe)
- * answers both questions of breathlessness, at rest and new on exertion,
- * where the other is not spoken of; one that names a setting ("not breathless
- * on the stairs", L->breath_settings) answers its own only.
+ * Two questions one general no (or maybe) answers both of, where the other is
+ * not spoken of: "no shortness of breath", "no me falta el aire" (at rest, and
+ * new on exertion). A no said of one setting ("not breathless on the stairs":
+ * own_words) answers its own only. Falls are no such pair: "no falls" leaves an
+ * accident or a blow unasked, and the writers' labels gained nothing by it.
  */
-static void both_breathing(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out)
+static void answers_both(const struct hh_content *c, const struct reader *r, struct hh_textparse_result *out,
+			 const char *code_a, const char *code_b, const char *const *own_words)
 {
-	const struct hh_symptom *a = hh_content_symptom(c, "breathing_difficulty"),
-				*b = hh_content_symptom(c, "new_breathlessness");
-	if (a == NULL || b == NULL || r->L->breath_settings == NULL || (has_code(out, a) && has_code(out, b)))
+	const struct hh_symptom *a = hh_content_symptom(c, code_a), *b = hh_content_symptom(c, code_b);
+	if (a == NULL || b == NULL || own_words == NULL || (has_code(out, a) && has_code(out, b)))
 		return;
 	for (size_t i = 0; i < out->n_mentions; i++) {
 		const struct hh_mention *m = &out->mentions[i];
 		if (m->kind != HH_MENTION_CODE || (m->symptom != a && m->symptom != b) ||
 		    m->status == HH_MENTION_PRESENT)
 			continue;
-		int setting = 0;
-		for (int j = token_at(r, m->start); j < r->n && r->t[j].end <= m->end && !setting; j++)
-			setting = list_at(r, r->L->breath_settings, j) > 0;
-		if (setting)
+		int own = 0;
+		for (int j = token_at(r, m->start); j < r->n && r->t[j].end <= m->end && !own; j++)
+			own = list_at(r, own_words, j) > 0;
+		if (own)
 			continue;
 		add_code(out, m->symptom == a ? b : a, m->status, m->start, m->end);
 		return;
@@ -2640,7 +2641,7 @@ void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *cou
 	if (c != NULL)
 		weeks_pregnant(c, r, out);
 	if (c != NULL)
-		both_breathing(c, r, out);
+		answers_both(c, r, out, "breathing_difficulty", "new_breathlessness", r->L->breath_settings);
 	if (c != NULL)
 		read_hints(c, r, out);
 	pick_duration(r, out);

@@ -911,7 +911,7 @@ static const char *const es_joiners[] = {"y", NULL};
 /* before a number of weeks, a pregnancy: "I'm 32 weeks", "she's 36 weeks", "tengo 22 semanas" */
 static const char *const en_weeks_along_before[] = {"im", "i am", "shes", "she is", "at", "wife is", "am", NULL};
 static const char *const es_weeks_along_before[] = {"tengo", "estoy de", "voy de", "esta de", "va de", "tiene", NULL};
-/* a breathlessness told of one setting: it answers its own question only (both_breathing) */
+/* a breathlessness told of one setting: it answers its own question only (answers_both) */
 static const char *const en_breath_settings[] = {"stairs", "walking",  "walk",     "hill", "hills",   "rest", "sitting",
 						 "still",  "exercise", "exertion", "gym",  "running", NULL};
 static const char *const es_breath_settings[] = {"escaleras", "caminar", "andar",   "camino", "subir",
