@@ -1009,6 +1009,8 @@ static int affirmed(const struct reader *r, const struct match *m)
 static int own_negation(const struct reader *r, const struct match *m)
 {
 	const struct tok *t = &r->t[m->from];
+	if (m->p->opposite)
+		return 0; /* "tampoco controlo bien": a no before an opposite ("controlo bien") turns it round */
 	/*
 	 * "tampoco controlo bien la orina", "ni aguanto el pis": a no just
 	 * before a mention that opens with a verb of being able to is the
