@@ -521,9 +521,13 @@ static const char *const en_sudden[] = {"sudden",
 					"nowhere",
 					"from nothing to",
 					"instant",
+					"felt a crack",
+					"heard a crack",
 					NULL};
-static const char *const es_sudden[] = {"de repente", "de golpe",   "repentinamente",       "subitamente", "de la nada",
-					"sin avisar", "de sopeton", "de un momento a otro", "derepente",   NULL};
+static const char *const es_sudden[] = {"de repente", "de golpe",   "repentinamente",   "subitamente",
+					"de la nada", "sin avisar", "de sopeton",       "de un momento a otro",
+					"derepente",  "me agarro",  "senti un crujido", "note un crujido",
+					NULL};
 
 static const char *const en_list_or[] = {"or", "nor", NULL};
 static const char *const es_list_or[] = {"o", "u", "ni", NULL};
