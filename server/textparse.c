@@ -897,6 +897,7 @@ static int list_of_noes(const struct reader *r, int trig, int c)
 static void scope_before(const struct reader *r, const struct match *m, struct scope *s)
 {
 	int words = 0, item = 0, soft = 0, comma = -1; /* item: words since the last comma crossed */
+	int and_crossed = 0, named_before_and = 0;     /* "hasnt pooped in 4 days and wet herself" */
 	/* the mention itself opens a clause: "no falls, started on its own" */
 	if (m->from > 0 && r->t[m->from - 1].kind == HH_TP_SOFT + 1)
 		for (size_t k = 0; k < r->L->n_triggers; k++)
@@ -918,8 +919,16 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 		if (soft && (gapped_beyond_list(r, m) || m->p->opposite))
 			return; /* after "and" or ",", only a list of plain phrases shares the negation; never
 				 * an opposite, which says no itself ("no chest pain and breathing is fine") */
+		if (and_crossed && t->covered)
+			named_before_and = 1;
+		if (!t->punct && t->kind == HH_TP_SOFT + 1 && hh_tp_in(r->L->and_words, t->w))
+			and_crossed = 1;
 		if (t->kind == HH_TP_PRE_NEG + 1 || t->kind == HH_TP_PRE_HEDGE + 1) {
 			if (comma >= 0 && !list_goes_on(r, comma))
+				return;
+			/* "she hasnt pooped in 4 days and wet herself": a no reaches past "and" only along a
+			 * list of things named ("no fever and chills"), not into a new thing done */
+			if (and_crossed && !named_before_and && t->kind == HH_TP_PRE_NEG + 1)
 				return;
 			if (t->kind == HH_TP_PRE_NEG + 1 && comma >= 0 && !list_of_noes(r, j, comma))
 				return;

@@ -258,6 +258,10 @@ static const struct expect cases[] = {
 	{"I'm 32 weeks and I've got pain under my ribs", HH_LANG_EN, "GB", "pregnant", 'S'},
 	{"tengo 22 semanas y me duele la espalda", HH_LANG_ES, "ES", "pregnant", 'S'},
 	{"I'm 32 years old", HH_LANG_EN, "GB", "pregnant", '-'},
+	/* a no reaches past "and" along things named, not into a new thing done */
+	{"she also hasn't pooped in 4 days and wet herself yesterday", HH_LANG_EN, "GB", "bladder_bowel_control_loss",
+	 'S'},
+	{"no fever and chills", HH_LANG_EN, "GB", "fever", '-'},
 	/* an opposite says no itself, and a no before it turns it round */
 	{"No bladder or bowel problems, I can pee and poop normally and control it", HH_LANG_EN, "US",
 	 "bladder_bowel_control_loss", '-'},
