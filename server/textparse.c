@@ -1511,6 +1511,8 @@ static int kin_before(const struct reader *r, int i)
 			    (!r->t[k].punct && hh_tp_in(r->L->kin_between, r->t[k].w)));
 	     skip++)
 		k--;
+	if (k >= 1 && !r->t[k].punct && r->t[k + 1].punct == '(' && hh_tp_in(r->L->family, r->t[k - 1].w))
+		return 1; /* "my husband Derek (67)": a name between */
 	return k >= 0 && !r->t[k].punct &&
 	       (hh_tp_in(r->L->family, r->t[k].w) || (r->proxy && hh_tp_in(r->L->kin_pronouns, r->t[k].w)));
 }
@@ -1656,8 +1658,16 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 		opening = 1;
 	/* "my mum, 78, has", "mi padre (84) lleva": the age of the person the message is written for */
 	int kin = r->proxy && n->value <= HH_TRIAGE_AGE_MAX && kin_before(r, n->from);
+	/* "Now 41 and my upper back", "24 now.": a grown-up's age told as now, opening its sentence */
+	static const char *const now[] = {"now", NULL};
+	int sentence_start = n->from == 0 || r->t[n->from - 1].punct == '.';
+	int told_now = n->value >= 16 && n->value <= HH_TRIAGE_AGE_MAX &&
+		       ((n->from >= 1 && !r->t[n->from - 1].punct && hh_tp_in(now, r->t[n->from - 1].w) &&
+			 (n->from == 1 || r->t[n->from - 2].punct == '.')) ||
+			(sentence_start && e < r->n && !r->t[e].punct && hh_tp_in(now, r->t[e].w) &&
+			 (e + 1 >= r->n || r->t[e + 1].punct == '.' || r->t[e + 1].punct == ',')));
 	if ((list_before(r, r->L->age_before, n->from) && !de_small) || sex >= 0 || alone || sex_before || apposed ||
-	    bracketed || kin || opening) {
+	    bracketed || kin || opening || told_now) {
 		found_age(r, out, n->value, sex_before ? k : n->from, sex >= 0 ? sex + 1 : e);
 		return e;
 	}
@@ -2588,6 +2598,9 @@ static int for_someone_else(const struct reader *r)
 	int proxy = 0;
 	if (r->L->proxy == NULL || r->L->own_pain == NULL)
 		return 0;
+	for (int j = 0; j < r->n; j++)
+		if (!r->t[j].punct && r->L->proxy_said != NULL && list_at(r, r->L->proxy_said, j) > 0)
+			return 1; /* "I am writing on behalf of my husband": said outright, whatever "I" follows */
 	for (int j = 0; j < r->n; j++) {
 		if (r->t[j].punct)
 			continue;

@@ -97,6 +97,7 @@ struct hh_tp_lang {
 	const char *const *clause_hedges; /* "igual": a hedge only where a clause starts ("igual tengo fiebre",
 					     never "todo el rato igual") */
 	const char *const *proxy;         /* "le duele", "she has", "her back": someone else's pain told */
+	const char *const *proxy_said;    /* "on behalf of", "escribo por": written for someone else, said outright */
 	const char *const *own_pain;      /* "me duele", "my back": the writer's own pain told */
 	const char *const *kin_between;   /* "is", "aged", "de": between a relative and their age ("my dad is 70") */
 	const char *const *kin_pronouns;  /* "she", "hes": in a message for someone, that person ("she's 29") */
