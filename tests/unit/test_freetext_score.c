@@ -302,6 +302,9 @@ static const struct batch {
 	{"blind-ad.jsonl", "AD",
 	 "sixty different people per language, dangers in their own words; first run on 3a64815: en F1 0.850, red-flag "
 	 "recall 0.926, duration 0.884, es 0.868, 0.965, 0.875"},
+	{"blind-ae.jsonl", "AE",
+	 "dangers in everyday words, nine Englishes and eight Spanishes; first run on 8b0db3f: en F1 0.864, red-flag "
+	 "recall 0.914, duration 0.783, age 0.783, es 0.899, 0.932, 0.917, 1.000"},
 };
 
 int main(int argc, char **argv)
