@@ -664,6 +664,15 @@ static int cmp_match(const void *a, const void *b)
  * partial phrase of its own code, which its full reading replaces ("de
  * repente" is "I don't know"; "de repente un dolor brutal" is a yes).
  */
+/* Does a lie inside one of b's gaps? */
+static int in_gap(const struct match *b, const struct match *a)
+{
+	for (int g = 0; g < b->n_gaps; g++)
+		if (a->from >= b->gaps[g][0] && a->to <= b->gaps[g][1])
+			return 1;
+	return 0;
+}
+
 static void select_matches(struct reader *r, int *keep)
 {
 	qsort(r->m, (size_t)r->n_m, sizeof(*r->m), cmp_match);
@@ -681,6 +690,8 @@ static void select_matches(struct reader *r, int *keep)
 				keep[k] = 0;
 				continue;
 			}
+			if (inside && !same && in_gap(b, a))
+				continue; /* "back pain with fever in the night": the gap's words are no one's */
 			if ((inside && (same || b->weight > a->weight)) || (overlap && same))
 				keep[i] = 0;
 		}
@@ -1570,6 +1581,10 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 			continue;
 		if (hh_tp_in(r->L->habits, r->t[k].w))
 			return e;
+		/* "been a nurse twenty yrs": a career's ("been a week" is the pain's) */
+		if (r->L->career != NULL && list_at(r, r->L->career, k) > 0 &&
+		    k + list_at(r, r->L->career, k) < n->from)
+			return e;
 		words++;
 	}
 	if (n->from > 0 && r->lang == HH_LANG_EN && strcmp(r->t[n->from - 1].w, "half") == 0 && n->loose && days > 1) {
@@ -1643,6 +1658,12 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 		(n->from == 1 || (!r->t[n->from - 2].punct && hh_tp_in(r->L->first_person, r->t[n->from - 2].w)));
 	/* "madre de tres", "una de dos": "de" before a bare number names an age only when it is a grown-up's */
 	int de_small = n->from > 0 && strcmp(r->t[n->from - 1].w, "de") == 0 && n->value < 10;
+	/* "... 52 if that matters": an age given as an aside, opening its sentence */
+	if (n->value >= 16 && n->value <= HH_TRIAGE_AGE_MAX && (n->from == 0 || r->t[n->from - 1].punct == '.') &&
+	    r->L->aside_after != NULL && list_at(r, r->L->aside_after, e) > 0) {
+		found_age(r, out, n->value, n->from, e);
+		return e;
+	}
 	/* "Scaffolder, 38. Been humping tubes", "Rower, 22.": who the writer is, then the age, opening the text */
 	int opening = 0;
 	if (n->from >= 2 && n->from <= 4 && r->t[n->from - 1].punct == ',' &&

@@ -97,6 +97,8 @@ struct hh_tp_lang {
 	const char *const *clause_hedges; /* "igual": a hedge only where a clause starts ("igual tengo fiebre",
 					     never "todo el rato igual") */
 	const char *const *proxy;         /* "le duele", "she has", "her back": someone else's pain told */
+	const char *const *career;        /* "been a", "as a": years told after one are a career's (NULL: none) */
+	const char *const *aside_after;   /* "if that matters": a bare number before one is an age (NULL: none) */
 	const char *const *proxy_said;    /* "on behalf of", "escribo por": written for someone else, said outright */
 	const char *const *own_pain;      /* "me duele", "my back": the writer's own pain told */
 	const char *const *kin_between;   /* "is", "aged", "de": between a relative and their age ("my dad is 70") */

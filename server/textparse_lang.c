@@ -246,6 +246,8 @@ static const struct hh_tp_trigger en_triggers[] = {
 static const struct hh_tp_abbrev en_abbrevs[] = {
 	{"outta", "out of"},
 	{"ma", "my"},
+	{"nae", "no"},
+	{"naw", "no"},
 	{"brekkie", "breakfast"},
 	{"rly", "really"},
 	{"y/o", "years old"},
@@ -455,13 +457,13 @@ static const char *const en_two_days[] = {"day before yesterday", NULL};
 static const char *const en_today[] = {"today", "this morning", "this afternoon", "this evening", "tonight", NULL};
 static const char *const en_unit_last[] = {"last", "past", NULL};
 static const char *const en_family[] = {
-	"mum",       "mom",      "mother",    "dad",         "father",  "sister",      "brother",       "wife",
-	"son",       "daughter", "grandma",   "grandmother", "grandad", "grandfather", "aunt",          "uncle",
-	"cousin",    "friend",   "family",    "nan",         "granny",  "grandpa",     "mums",          "moms",
-	"husband",   "partner",  "boyfriend", "girlfriend",  "fiance",  "kid",         "kids",          "child",
-	"children",  "toddler",  "baby",      "niece",       "nephew",  "grandson",    "granddaughter", "auntie",
-	"neighbour", "neighbor", "colleague", "coworker",    "boss",    "dads",        "sons",          "daughters",
-	"husbands",  "wifes",    "hubby",     "old",         NULL};
+	"mum",      "mom",           "mother",    "dad",         "father",   "sister",      "brother",    "wife",
+	"son",      "daughter",      "grandma",   "grandmother", "grandad",  "grandfather", "aunt",       "uncle",
+	"cousin",   "friend",        "family",    "nan",         "granny",   "grandpa",     "mums",       "mam",
+	"mams",     "mammy",         "moms",      "husband",     "partner",  "boyfriend",   "girlfriend", "fiance",
+	"kid",      "kids",          "child",     "children",    "toddler",  "baby",        "niece",      "nephew",
+	"grandson", "granddaughter", "auntie",    "neighbour",   "neighbor", "colleague",   "coworker",   "boss",
+	"dads",     "sons",          "daughters", "husbands",    "wifes",    "hubby",       "old",        NULL};
 static const char *const en_family_verbs[] = {"has", "had", "have", "got", "gets", "died", "history", "suffers", NULL};
 static const char *const en_first_person[] = {"i", "im", "ive", "me", "myself", NULL};
 static const char *const en_hours[] = {"hour", "hours", NULL};
@@ -1024,6 +1026,10 @@ static const char *const en_proxy[] = {
 	"her lower",  "his lower", "says her",        "says his",    "mom has",      "mum has",
 	"dad has",    "wife has",  "husband has",     "son has",     "daughter has", "mother has",
 	"father has", "her belly", "his belly",       "her stomach", "his stomach",  NULL};
+static const char *const en_career[] = {"been a", "been an", "as a", "as an", NULL};
+static const char *const en_aside_after[] = {"if that matters", "if that helps", "if it matters",
+					     "if it helps",     "in case",       NULL};
+static const char *const es_aside_after[] = {"por si sirve", "por si importa", "por si acaso", NULL};
 static const char *const en_proxy_said[] = {"on behalf of", "writing for my", "asking for my", "writing about my",
 					    NULL};
 static const char *const es_proxy_said[] = {"escribo por mi",    "escribo de parte", "de parte de mi",
@@ -1152,6 +1158,8 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.sudden = en_sudden,
 			.proxy = en_proxy,
 			.proxy_said = en_proxy_said,
+			.career = en_career,
+			.aside_after = en_aside_after,
 			.own_pain = en_own_pain,
 			.kin_between = en_kin_between,
 			.kin_pronouns = en_kin_pronouns,
@@ -1205,6 +1213,7 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.clause_hedges = es_clause_hedges,
 			.proxy = es_proxy,
 			.proxy_said = es_proxy_said,
+			.aside_after = es_aside_after,
 			.own_pain = es_own_pain,
 			.kin_between = es_kin_between,
 			.kin_pronouns = es_kin_pronouns,

@@ -258,6 +258,10 @@ static const struct expect cases[] = {
 	{"I'm 32 weeks and I've got pain under my ribs", HH_LANG_EN, "GB", "pregnant", 'S'},
 	{"tengo 22 semanas y me duele la espalda", HH_LANG_ES, "ES", "pregnant", 'S'},
 	{"I'm 32 years old", HH_LANG_EN, "GB", "pregnant", '-'},
+	/* a gap's words are no one's: the code named inside another phrase's gap is read */
+	{"Since 3 weeks middle back pain with fever in the night", HH_LANG_EN, "GB", "fever", 'S'},
+	{"Nae numbness or pins and needles in ma legs, they feel strong and I'm walkin fine", HH_LANG_EN, "GB",
+	 "leg_weakness_numbness", '-'},
 	/* a no reaches past "and" along things named, not into a new thing done */
 	{"she also hasn't pooped in 4 days and wet herself yesterday", HH_LANG_EN, "GB", "bladder_bowel_control_loss",
 	 'S'},
@@ -438,6 +442,10 @@ static const struct number_case numbers[] = {
 	{"I am writing on behalf of my husband Derek (67). He has had pain", HH_LANG_EN, 67, -1},
 	{"Sir my mother age 59 is having upper back pain", HH_LANG_EN, 59, -1},
 	{"Now and then it hurts, 3 times a week", HH_LANG_EN, -1, -1},
+	{"Been a nurse twenty yrs, lifting patients all day", HH_LANG_EN, -1, -1},
+	{"lower/mid back pain, been a week", HH_LANG_EN, -1, 7},
+	{"my back is agony. 52 if that matters", HH_LANG_EN, 52, -1},
+	{"Mam's 84, she's got osteoporosis", HH_LANG_EN, 84, -1},
 	{"tripped on the kerb yesterday, sore since", HH_LANG_EN, -1, 1},
 	{"m 45. desk job", HH_LANG_EN, 45, -1},
 	{"F/52, upper back pain", HH_LANG_EN, 52, -1},
