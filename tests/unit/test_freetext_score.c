@@ -305,6 +305,9 @@ static const struct batch {
 	{"blind-ae.jsonl", "AE",
 	 "dangers in everyday words, nine Englishes and eight Spanishes; first run on 8b0db3f: en F1 0.864, red-flag "
 	 "recall 0.914, duration 0.783, age 0.783, es 0.899, 0.932, 0.917, 1.000"},
+	{"blind-af.jsonl", "AF",
+	 "half long and rambling, half short and fast, forms pasted; first run on 61626b2: en F1 0.795, red-flag "
+	 "recall 0.930, duration 0.871, es 0.825, 0.935, 0.933"},
 };
 
 int main(int argc, char **argv)
