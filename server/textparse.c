@@ -2123,6 +2123,13 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 			a--;
 		while (b < r->n && r->t[b].punct != '.')
 			b++;
+		/* and the sentences just before and after: "Onset: sudden, 2 hrs ago. Severity: 10/10" */
+		if (a > 0)
+			for (a--; a > 0 && r->t[a - 1].punct != '.';)
+				a--;
+		if (b < r->n)
+			for (b++; b < r->n && r->t[b].punct != '.';)
+				b++;
 		for (int j = a; j < b; j++) {
 			int k = list_at(r, sudden, j), denied = 0;
 			if (k == 0)
