@@ -37,6 +37,7 @@ struct tok {
 	int covered;            /* inside an accepted code phrase */
 	const char *cover_name; /* the code of that phrase, unless partial */
 	int negated;            /* inside a denial's scope (the parts of a question: deny_parts) */
+	int question;           /* the punctuation mark is a '?' */
 };
 
 struct match {
@@ -266,6 +267,7 @@ static void tokenize(struct reader *r, const struct cps *c)
 			struct tok *t = tok_push(r);
 			t->punct = p;
 			t->w[0] = p;
+			t->question = x == '?';
 			t->start = (unsigned)i;
 			t->end = (unsigned)i + 1;
 		}
@@ -967,6 +969,18 @@ static void scope_before(const struct reader *r, const struct match *m, struct s
 static void scope_after(const struct reader *r, const struct match *m, struct scope *s)
 {
 	int j = m->to, punct = 0;
+	/* "Fever/chills? no", "Fiebre, perdida de peso, sudores nocturnos?: no": a list asked, then answered */
+	if (j < r->n && (r->t[j].punct == ',' || r->t[j].punct == '/' ||
+			 (!r->t[j].punct && r->L->list_or != NULL && hh_tp_in(r->L->list_or, r->t[j].w)))) {
+		int q = j,
+		    plain = 1; /* only things listed: a hedge or a no on the way answers itself ("numb, maybe?") */
+		while (q < r->n && r->t[q].punct != '.' && q < m->to + 12) {
+			plain &= r->t[q].post_kind == 0 && (r->t[q].kind == 0 || r->t[q].kind == HH_TP_SOFT + 1);
+			q++;
+		}
+		if (plain && q < r->n && r->t[q].question)
+			j = q;
+	}
 	while (j < r->n && r->t[j].punct && r->t[j].punct != '.' && punct < POST_PUNCT) {
 		j++;
 		punct++;
@@ -974,8 +988,11 @@ static void scope_after(const struct reader *r, const struct match *m, struct sc
 	for (int k = 0;
 	     k < 2 && j < r->n && !r->t[j].punct && r->t[j].post_kind == 0 && hh_tp_in(r->L->copulas, r->t[j].w); k++)
 		j++; /* "my legs are fine", "bladder is normal" */
-	if (j < r->n && r->t[j].punct == '.' && punct < POST_PUNCT)
+	if (j < r->n && r->t[j].punct == '.' && punct < POST_PUNCT) {
 		j++; /* "fever? no" */
+		if (j < r->n && r->t[j].punct == ':')
+			j++; /* "fiebre?: no" */
+	}
 	if (j >= r->n || r->t[j].post_kind == 0)
 		return;
 	int e = j + r->t[j].post_len;

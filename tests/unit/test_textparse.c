@@ -262,6 +262,10 @@ static const struct expect cases[] = {
 	{"Since 3 weeks middle back pain with fever in the night", HH_LANG_EN, "GB", "fever", 'S'},
 	{"Nae numbness or pins and needles in ma legs, they feel strong and I'm walkin fine", HH_LANG_EN, "GB",
 	 "leg_weakness_numbness", '-'},
+	/* a form's list asked, then answered: the answer reaches every item */
+	{"Fever/chills? no", HH_LANG_EN, "US", "fever", '-'},
+	{"¿Fiebre, pérdida de peso, sudores nocturnos?: no, ninguno", HH_LANG_ES, "MX", "unexplained_weight_loss", '-'},
+	{"it feels sort of numb when I wipe, maybe? I don't know", HH_LANG_EN, "GB", "saddle_numbness", 'U'},
 	/* a no reaches past "and" along things named, not into a new thing done */
 	{"she also hasn't pooped in 4 days and wet herself yesterday", HH_LANG_EN, "GB", "bladder_bowel_control_loss",
 	 'S'},
