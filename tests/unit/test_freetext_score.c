@@ -308,6 +308,12 @@ static const struct batch {
 	{"blind-af.jsonl", "AF",
 	 "half long and rambling, half short and fast, forms pasted; first run on 61626b2: en F1 0.795, red-flag "
 	 "recall 0.930, duration 0.871, es 0.825, 0.935, 0.933"},
+	{"blind-ai.jsonl", "AI",
+	 "back pain and one to four other things, dangerous or not, a third denied or doubted; first run on 2b25a21: "
+	 "en F1 0.864, red-flag recall 0.975, duration 0.846, es 0.898, 0.981, 0.947"},
+	{"blind-aj.jsonl", "AJ",
+	 "a health line's web form, in the person's own words; first run on 2b25a21: en F1 0.854, red-flag recall "
+	 "0.965, duration 0.895, es 0.911, 0.949, 0.900"},
 };
 
 int main(int argc, char **argv)
