@@ -526,10 +526,10 @@ static const char *const en_sudden[] = {"sudden",
 					"felt a crack",
 					"heard a crack",
 					NULL};
-static const char *const es_sudden[] = {"de repente", "de golpe",   "repentinamente",   "subitamente",
-					"de la nada", "sin avisar", "de sopeton",       "de un momento a otro",
-					"derepente",  "me agarro",  "senti un crujido", "note un crujido",
-					NULL};
+static const char *const es_sudden[] = {
+	"de repente", "de golpe",   "repentinamente",       "subitamente",     "de la nada",
+	"sin avisar", "de sopeton", "de un momento a otro", "derepente",       "repentino",
+	"repentina",  "me agarro",  "senti un crujido",     "note un crujido", NULL};
 
 static const char *const en_list_or[] = {"or", "nor", NULL};
 static const char *const es_list_or[] = {"o", "u", "ni", NULL};
@@ -1040,7 +1040,10 @@ static const char *const en_own_pain[] = {
 	"i cant",  "i feel",   "im feeling", "i am",      "i get",       "my chest",   "my legs",  "my face",
 	"my arm",  "my arms",  "my hand",    "my neck",   "my head",     "my stomach", "my tummy", "my belly",
 	"my ribs", "my words", "my speech",  "i need",    NULL};
-static const char *const es_proxy[] = {"de mi marido",
+static const char *const es_proxy[] = {"se pego",
+				       "se golpeo",
+				       "se lastimo",
+				       "de mi marido",
 				       "de mi esposo",
 				       "de mi mujer",
 				       "de mi esposa",
