@@ -1759,6 +1759,15 @@ static int read_day_word(const struct reader *r, int i, struct hh_textparse_resu
 	return i + n;
 }
 
+/* The sentence holding tokens [*a, *b): widened to its full stops (punctuation '.'). */
+static void sentence_of(const struct reader *r, int *a, int *b)
+{
+	while (*a > 0 && r->t[*a - 1].punct != '.')
+		(*a)--;
+	while (*b < r->n && r->t[*b].punct != '.')
+		(*b)++;
+}
+
 /*
  * Does "last <unit>" at i date the pain? When it spans ("for the last week",
  * "over the past month") or its sentence speaks of the pain or its start;
@@ -1770,10 +1779,7 @@ static int of_the_pain(const struct reader *r, int i)
 	if ((i > 1 && !r->t[i - 2].punct && hh_tp_in(span, r->t[i - 2].w)) || strcmp(r->t[i - 1].w, "past") == 0)
 		return 1; /* "the past week", "past wk" */
 	int a = i, b = i;
-	while (a > 0 && r->t[a - 1].punct != '.')
-		a--;
-	while (b < r->n && r->t[b].punct != '.')
-		b++;
+	sentence_of(r, &a, &b);
 	for (int k = a; k < b; k++)
 		if (!r->t[k].punct && (hh_tp_in(r->L->pain_words, r->t[k].w) || is_onset(r, k) || r->t[k].covered))
 			return 1;
@@ -1968,10 +1974,7 @@ static int old_injury(const struct reader *r, const struct hh_mention *d)
 	if (!point)
 		return 0;
 	int a = first, b = last;
-	while (a > 0 && r->t[a - 1].punct != '.')
-		a--;
-	while (b < r->n && r->t[b].punct != '.')
-		b++;
+	sentence_of(r, &a, &b);
 	for (int k = a; k < b; k++)
 		if (!r->t[k].punct && hh_tp_in(r->L->pain_now, r->t[k].w))
 			return 0;
@@ -2136,10 +2139,7 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 			grows |= hh_tp_in(growing, r->t[b++].w);
 		if (grows)
 			continue;
-		while (a > 0 && r->t[a - 1].punct != '.')
-			a--;
-		while (b < r->n && r->t[b].punct != '.')
-			b++;
+		sentence_of(r, &a, &b);
 		/* and the sentences just before and after: "Onset: sudden, 2 hrs ago. Severity: 10/10" */
 		if (a > 0)
 			for (a--; a > 0 && r->t[a - 1].punct != '.';)
@@ -2190,10 +2190,7 @@ static void tearing_if_sudden_severe(const struct hh_content *c, const struct re
 		if (m->kind != HH_MENTION_CODE || m->symptom != y || m->status != HH_MENTION_PRESENT)
 			continue;
 		int a = token_at(r, m->start), b = a;
-		while (a > 0 && r->t[a - 1].punct != '.')
-			a--;
-		while (b < r->n && r->t[b].punct != '.')
-			b++;
+		sentence_of(r, &a, &b);
 		int back = in_back_or_chest(c, r, out, a, b);
 		for (int j = a; j < b && !back; j++)
 			back = strcmp(r->t[j].w, "espalda") == 0 ||
