@@ -320,6 +320,12 @@ static const struct batch {
 	{"blind-ah.jsonl", "AH",
 	 "a symptom checker's busy Monday; first run on 2b25a21: en F1 0.917, red-flag recall 0.932, duration 0.840, "
 	 "es 0.900, 0.962, 1.000"},
+	{"blind-ak.jsonl", "AK",
+	 "a clinical safety review's test set; first run on f19ae2b: en F1 0.874, red-flag recall 0.966, duration "
+	 "0.885, age 0.850, es 0.893, 0.969, 0.810, 1.000"},
+	{"blind-al.jsonl", "AL",
+	 "a small town over a month, each in their own voice; first run on f19ae2b: en F1 0.875, red-flag recall "
+	 "0.979, duration 0.925, age 1.000, es 0.907, 0.964, 0.970, 0.900"},
 };
 
 int main(int argc, char **argv)
