@@ -100,9 +100,13 @@ void hh_parse_body_free(struct hh_parse_body *b)
 /* ------------------------------------------------------------------ the answer */
 
 /* The byte offset of code point cp in s (n bytes). */
-static size_t byte_at(const char *s, size_t n, size_t cp)
+/*
+ * The byte of code point cp in s (n bytes), scanning on from a known place (byte i, code point k at or
+ * before cp): mentions come by start, and each end lies after its start, so a long text is walked
+ * about once, not once per mention.
+ */
+static size_t byte_at(const char *s, size_t n, size_t i, size_t k, size_t cp)
 {
-	size_t k = 0, i = 0;
 	for (; i < n; i++) {
 		if (((unsigned char)s[i] & 0xC0) != 0x80) {
 			if (k == cp)
@@ -112,6 +116,11 @@ static size_t byte_at(const char *s, size_t n, size_t cp)
 	}
 	return n;
 }
+
+/* Where the last mention started: a place to scan on from. */
+struct cursor {
+	size_t byte, cp;
+};
 
 static int add(json_t *o, const char *key, json_t *v)
 {
@@ -157,7 +166,7 @@ static json_t *request_json(const struct hh_triage_input *in)
 	return o;
 }
 
-static json_t *mention_json(const struct hh_mention *m, const char *text, size_t text_len)
+static json_t *mention_json(const struct hh_mention *m, const char *text, size_t text_len, struct cursor *at)
 {
 	static const char *const fields[] = {"", "age", "duration_days", "region", "positions"};
 	json_t *o = json_object();
@@ -173,7 +182,11 @@ static json_t *mention_json(const struct hh_mention *m, const char *text, size_t
 								 : json_integer(m->value);
 		rc = add(o, "field", json_string(fields[m->kind])) < 0 || add(o, "value", value) < 0 ? -1 : 0;
 	}
-	size_t from = byte_at(text, text_len, m->start), to = byte_at(text, text_len, m->end);
+	if (m->start < at->cp)
+		*at = (struct cursor){0, 0};
+	size_t from = byte_at(text, text_len, at->byte, at->cp, m->start);
+	size_t to = byte_at(text, text_len, from, m->start, m->end);
+	*at = (struct cursor){from, m->start};
 	if (rc == 0)
 		rc = add(o, "start", json_integer((json_int_t)m->start)) < 0 ||
 				     add(o, "end", json_integer((json_int_t)m->end)) < 0 ||
@@ -192,8 +205,9 @@ char *hh_render_parse(const struct hh_content *c, enum hh_lang lang, const char 
 {
 	json_t *o = json_object(), *mentions = json_array();
 	int rc = o != NULL && mentions != NULL ? 0 : -1;
+	struct cursor at = {0, 0};
 	for (size_t i = 0; rc == 0 && i < r->n_mentions; i++)
-		rc = json_array_append_new(mentions, mention_json(&r->mentions[i], text, text_len));
+		rc = json_array_append_new(mentions, mention_json(&r->mentions[i], text, text_len, &at));
 	char *out = NULL;
 	if (rc == 0 && add(o, "request", request_json(&r->request)) == 0 &&
 	    json_object_set(o, "mentions", mentions) == 0 && add(o, "lang", json_string(hh_lang_name(lang))) == 0 &&

@@ -40,6 +40,15 @@ def test_reads_and_triage_accepts(s):
     hh.check(fever and fever[0]["status"] == "denied", "the denial is a mention: %r" % a["mentions"])
     for m in a["mentions"]:
         hh.check(text[m["start"]:m["end"]] == m["text"], "offsets are code points: %r" % m)
+    # accents, emoji and mentions that overlap (a duration inside a code's words): each
+    # mention's text is where its offsets say, however many bytes the code points before take
+    es = ("Tengo 68 años 😟 y desde hace dos semanas me duele la espalda, ¿fiebre? no. "
+          "Me cuesta orinar y noto los genitales dormidos; ayer me caí en la ducha 🚿, "
+          "dolor muy fuerte de repente entre los omóplatos")
+    b, _ = parsed(s, {"text": es, "lang": "es"})
+    hh.check(len(b["mentions"]) >= 5, "the Spanish text is read: %r" % b["mentions"])
+    for m in b["mentions"]:
+        hh.check(es[m["start"]:m["end"]] == m["text"], "offsets are code points past emoji: %r" % m)
     hh.check(a["lang"] == "en" and h.get("content-language") == "en", "English by default")
     st, h2, b = post(s, req, "/v1/triage")
     hh.check(st == 200, "/v1/triage takes the request as it is: %d %r" % (st, b[:300]))
