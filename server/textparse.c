@@ -804,10 +804,10 @@ static void find_triggers(struct reader *r)
 		if (kind == HH_TP_PRE_HEDGE + 1 && best == 1 && hh_tp_in(L->clause_hedges, r->t[i].w) && i > 0 &&
 		    !r->t[i - 1].punct && r->t[i - 1].kind == 0 && strcmp(r->t[i - 1].w, "que") != 0)
 			best = kind = 0; /* mid-clause: "todo el rato igual" is the same, not a maybe */
+		/* "cant take a deep breath without a stabbing pain": two noes, the pain comes each time */
 		if (kind == HH_TP_PRE_NEG + 1 && best == 1 && r->L->without != NULL &&
 		    hh_tp_in(r->L->without, r->t[i].w) && cant_before(r, i))
-			best = kind =
-				0; /* "cant take a deep breath without a stabbing pain": the pain comes each time */
+			best = kind = 0;
 		r->t[i].post_kind = post_kind;
 		r->t[i].post_len = post_best;
 		for (int k = 0; k < best; k++) {
@@ -972,8 +972,8 @@ static void scope_after(const struct reader *r, const struct match *m, struct sc
 	/* "Fever/chills? no", "Fiebre, perdida de peso, sudores nocturnos?: no": a list asked, then answered */
 	if (j < r->n && (r->t[j].punct == ',' || r->t[j].punct == '/' ||
 			 (!r->t[j].punct && r->L->list_or != NULL && hh_tp_in(r->L->list_or, r->t[j].w)))) {
-		int q = j,
-		    plain = 1; /* only things listed: a hedge or a no on the way answers itself ("numb, maybe?") */
+		/* only things listed: a hedge or a no on the way answers itself ("numb, maybe?") */
+		int q = j, plain = 1;
 		while (q < r->n && r->t[q].punct != '.' && q < m->to + 12) {
 			plain &= r->t[q].post_kind == 0 && (r->t[q].kind == 0 || r->t[q].kind == HH_TP_SOFT + 1);
 			q++;
