@@ -804,6 +804,11 @@ static void find_triggers(struct reader *r)
 		if (kind == HH_TP_PRE_HEDGE + 1 && best == 1 && hh_tp_in(L->clause_hedges, r->t[i].w) && i > 0 &&
 		    !r->t[i - 1].punct && r->t[i - 1].kind == 0 && strcmp(r->t[i - 1].w, "que") != 0)
 			best = kind = 0; /* mid-clause: "todo el rato igual" is the same, not a maybe */
+		/* "not chest pain exactly, more like a pressure": a no taken back, a maybe */
+		if (kind == HH_TP_PRE_NEG + 1 && best == 1 && r->L->neg_softeners != NULL)
+			for (int k = i + 1; k < r->n && k <= i + 4 && !r->t[k].punct; k++)
+				if (hh_tp_in(r->L->neg_softeners, r->t[k].w))
+					kind = HH_TP_PRE_HEDGE + 1;
 		/* "cant take a deep breath without a stabbing pain": two noes, the pain comes each time */
 		if (kind == HH_TP_PRE_NEG + 1 && best == 1 && r->L->without != NULL &&
 		    hh_tp_in(r->L->without, r->t[i].w) && cant_before(r, i))
@@ -1539,8 +1544,9 @@ static int kin_before(const struct reader *r, int i)
 			    (!r->t[k].punct && hh_tp_in(r->L->kin_between, r->t[k].w)));
 	     skip++)
 		k--;
-	if (k >= 1 && !r->t[k].punct && r->t[k + 1].punct == '(' && hh_tp_in(r->L->family, r->t[k - 1].w))
-		return 1; /* "my husband Derek (67)": a name between */
+	if (k >= 1 && k + 1 < i && !r->t[k].punct && !hh_tp_in(r->L->family, r->t[k].w) &&
+	    hh_tp_in(r->L->family, r->t[k - 1].w))
+		return 1; /* "my husband Derek (67)", "my husband Dave who is 56": a name between */
 	return k >= 0 && !r->t[k].punct &&
 	       (hh_tp_in(r->L->family, r->t[k].w) || (r->proxy && hh_tp_in(r->L->kin_pronouns, r->t[k].w)));
 }
@@ -1588,6 +1594,8 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	for (int k = n->from - 1, words = 0; k >= 0 && words < 3 && (!r->t[k].punct || r->t[k].punct == '('); k--) {
 		if (r->t[k].punct)
 			continue;
+		if (hh_tp_in(r->L->joiners, r->t[k].w))
+			break; /* "36 semanas de embarazo y 28 anos": a new number, not the weeks' */
 		if (hh_tp_in(r->L->not_duration, r->t[k].w) && strcmp(r->t[k].w, "old") != 0)
 			return e;
 		words++;
@@ -1629,13 +1637,14 @@ static int read_with_unit(const struct reader *r, const struct number *n, struct
 	return e + half;
 }
 
-static const char *const sex_words[] = {"m", "f", "male", "female", "man", "woman", "guy", "mujer", "hombre", NULL};
+static const char *const sex_words[] = {"m",     "f",   "male", "female", "man",   "woman",  "guy",
+					"bloke", "lad", "chap", "fella",  "mujer", "hombre", NULL};
 
 /* A bare number: an age when the words around say so ("I'm 45", "aged 45", "45M", "tengo 45"). */
 static int read_bare(const struct reader *r, const struct number *n, struct hh_textparse_result *out)
 {
-	if (n->loose)
-		return 0;
+	if (n->loose || n->value < 1)
+		return 0; /* "tengo cero abdominales" */
 	int e = n->to;
 	int after_ok = e >= r->n || r->t[e].punct || !r->t[e].digits;
 	if (!after_ok)
@@ -1914,6 +1923,14 @@ static int of_history(const struct hh_symptom *y)
 
 static int token_at(const struct reader *r, size_t cp);
 
+/* A code that tells how the pain started: a lift, a twist, a fall or a blow. */
+static int is_start_code(const struct hh_symptom *y)
+{
+	static const char *const codes[] = {"after_lifting_or_exercise", "sudden_movement", "minor_fall_or_knock",
+					    "major_trauma", NULL};
+	return y != NULL && hh_tp_in(codes, y->code);
+}
+
 /*
  * Is token j a word of the pain (the language's pain_words)? English "back"
  * only as the body's: not "2 years back", "flew back from", "back to work".
@@ -2018,6 +2035,11 @@ static int duration_of(const struct reader *r, const struct hh_textparse_result 
 		history = 1;
 		for (int j = 0; history && j < r->n && r->t[j].start < d->start; j++)
 			history = r->t[j].start < from || !pain_word_at(r, j);
+		/* "I've got osteoporosis and I bent down to pick up the cat about a week ago": the start told
+		 * between (a lift, a twist, a fall) is what the time dates */
+		for (size_t q = 0; history && q < out->n_mentions; q++)
+			history = !(out->mentions[q].kind == HH_MENTION_CODE && out->mentions[q].start >= from &&
+				    out->mentions[q].start < d->start && is_start_code(out->mentions[q].symptom));
 		/* "back pain ever since my epidural 5 weeks ago", "me duele desde la operacion hace
 			 * un mes": the pain dates from the history, so the history's time is the pain's */
 		int h = token_at(r, m->start), since = 0, pain_before = 0;

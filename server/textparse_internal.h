@@ -114,7 +114,8 @@ struct hh_tp_lang {
 	const char *const *ago_after;  /* "ago": the time before one is a point in the past (NULL: none) */
 	const char *const *ago_before; /* "hace" (not after "desde"): the time after one is a point (NULL: none) */
 	const char *const *without; /* "without", "sin": no negation after a "cant" ("cant breathe in without pain") */
-	const char *const *cant;    /* "cant", "no puedo" */
+	const char *const *neg_softeners;      /* "exactly", "exactamente": a no just before one is a maybe */
+	const char *const *cant;               /* "cant", "no puedo" */
 	const char *const *weeks_along_before; /* "im", "tengo": "im 32 weeks" is a pregnancy (NULL: none) */
 	const char *const *breath_settings;    /* "stairs", "reposo": a breathlessness said of one setting only */
 	const char *const *pain_now;           /* "hurts", "duele": the pain itself or its start, not an old injury */

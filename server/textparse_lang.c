@@ -883,25 +883,27 @@ static const struct hh_tp_numword es_numwords[] = {
 /* Units of time, and what people count besides time ("tengo 28 ninos en clase" is no age);
  * the English ones for Spanglish ("desde hace two weeks"), and the diminutives ("una semanita"). */
 static const struct hh_tp_unit es_units[] = {
-	{"dia", 1},         {"dias", 1},         {"noche", 1},      {"noches", 1},     {"semana", 7},
-	{"semanas", 7},     {"quincena", 15},    {"quincenas", 15}, {"mes", 30},       {"meses", 30},
-	{"ano", 365},       {"anos", 365},       {"hora", 0},       {"horas", 0},      {"minuto", 0},
-	{"minutos", 0},     {"kg", 0},           {"kilos", 0},      {"kilo", 0},       {"kilogramos", 0},
-	{"libras", 0},      {"veces", 0},        {"cm", 0},         {"mg", 0},         {"grados", 0},
-	{"hijos", 0},       {"pastillas", 0},    {"pasos", 0},      {"km", 0},         {"metros", 0},
-	{"metro", 0},       {"centimetros", 0},  {"ml", 0},         {"ninos", 0},      {"ninas", 0},
-	{"hijas", 0},       {"nietos", 0},       {"nietas", 0},     {"alumnos", 0},    {"alumnas", 0},
-	{"cigarrillos", 0}, {"cigarros", 0},     {"escalones", 0},  {"pisos", 0},      {"plantas", 0},
-	{"litros", 0},      {"euros", 0},        {"dolares", 0},    {"kilometros", 0}, {"tazas", 0},
-	{"cafes", 0},       {"pulsaciones", 0},  {"latidos", 0},    {"mmhg", 0},       {"gramos", 0},
-	{"millas", 0},      {"day", 1},          {"days", 1},       {"week", 7},       {"weeks", 7},
-	{"month", 30},      {"months", 30},      {"year", 365},     {"years", 365},    {"hours", 0},
-	{"meters", 0},      {"semanita", 7},     {"semanitas", 7},  {"mesecito", 30},  {"mesecitos", 30},
-	{"diita", 1},       {"diitas", 1},       {"anito", 365},    {"anitos", 365},   {"pounds", 0},
-	{"lbs", 0},         {"primaveras", 365}, {"abriles", 365},  {"fortnight", 14}, {"fortnights", 14},
+	{"dia", 1},         {"dias", 1},        {"noche", 1},        {"noches", 1},    {"semana", 7},
+	{"semanas", 7},     {"quincena", 15},   {"quincenas", 15},   {"mes", 30},      {"meses", 30},
+	{"ano", 365},       {"anos", 365},      {"tacos", 365},      {"hora", 0},      {"horas", 0},
+	{"minuto", 0},      {"minutos", 0},     {"kg", 0},           {"kilos", 0},     {"kilo", 0},
+	{"kilogramos", 0},  {"libras", 0},      {"veces", 0},        {"cm", 0},        {"mg", 0},
+	{"grados", 0},      {"hijos", 0},       {"pastillas", 0},    {"pasos", 0},     {"km", 0},
+	{"metros", 0},      {"metro", 0},       {"centimetros", 0},  {"ml", 0},        {"ninos", 0},
+	{"ninas", 0},       {"hijas", 0},       {"nietos", 0},       {"nietas", 0},    {"alumnos", 0},
+	{"alumnas", 0},     {"cigarrillos", 0}, {"cigarros", 0},     {"escalones", 0}, {"pisos", 0},
+	{"plantas", 0},     {"litros", 0},      {"euros", 0},        {"dolares", 0},   {"kilometros", 0},
+	{"tazas", 0},       {"cafes", 0},       {"pulsaciones", 0},  {"latidos", 0},   {"mmhg", 0},
+	{"gramos", 0},      {"millas", 0},      {"day", 1},          {"days", 1},      {"week", 7},
+	{"weeks", 7},       {"month", 30},      {"months", 30},      {"year", 365},    {"years", 365},
+	{"hours", 0},       {"meters", 0},      {"semanita", 7},     {"semanitas", 7}, {"mesecito", 30},
+	{"mesecitos", 30},  {"diita", 1},       {"diitas", 1},       {"anito", 365},   {"anitos", 365},
+	{"pounds", 0},      {"lbs", 0},         {"primaveras", 365}, {"abriles", 365}, {"fortnight", 14},
+	{"fortnights", 14},
 };
 
-static const char *const es_years[] = {"anos", "ano", "anitos", "primaveras", "abriles", "years", "year", NULL};
+static const char *const es_years[] = {"anos",  "ano",   "anitos", "primaveras", "abriles",
+				       "tacos", "years", "year",   NULL};
 static const char *const es_age_after[] = {"de edad", "edad", "old", NULL};
 static const char *const es_age_before[] = {"tengo", "edad", "de", "cumplo", "cumpli", "tiene", "im", "a los", NULL};
 static const char *const es_dur_before[] = {"hace",    "durante",  "desde",   "por",     "llevo",
@@ -923,6 +925,8 @@ static const char *const en_breath_settings[] = {"stairs", "walking",  "walk",  
 static const char *const es_breath_settings[] = {"escaleras", "caminar", "andar",   "camino", "subir",
 						 "reposo",    "sentado", "sentada", "quieto", "quieta",
 						 "ejercicio", "correr",  NULL};
+static const char *const en_neg_softeners[] = {"exactly", NULL};
+static const char *const es_neg_softeners[] = {"exactamente", NULL};
 /* "cant ... without": two noes, a yes ("no puedo respirar hondo sin que me duela") */
 static const char *const en_without[] = {"without", NULL};
 static const char *const es_without[] = {"sin", NULL};
@@ -1175,6 +1179,7 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.ago_after = en_ago_after,
 			.pain_now = en_pain_now,
 			.without = en_without,
+			.neg_softeners = en_neg_softeners,
 			.breath_settings = en_breath_settings,
 			.weeks_along_before = en_weeks_along_before,
 			.cant = en_cant,
@@ -1229,6 +1234,7 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.ago_before = es_ago_before,
 			.pain_now = es_pain_now,
 			.without = es_without,
+			.neg_softeners = es_neg_softeners,
 			.breath_settings = es_breath_settings,
 			.weeks_along_before = es_weeks_along_before,
 			.cant = es_cant,

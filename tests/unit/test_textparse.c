@@ -262,6 +262,8 @@ static const struct expect cases[] = {
 	{"Since 3 weeks middle back pain with fever in the night", HH_LANG_EN, "GB", "fever", 'S'},
 	{"Nae numbness or pins and needles in ma legs, they feel strong and I'm walkin fine", HH_LANG_EN, "GB",
 	 "leg_weakness_numbness", '-'},
+	/* a no taken back: "not ... exactly" is a maybe */
+	{"Not chest pain exactly, more like a pressure", HH_LANG_EN, "US", "chest_pain", 'U'},
 	/* a form's list asked, then answered: the answer reaches every item */
 	{"Fever/chills? no", HH_LANG_EN, "US", "fever", '-'},
 	{"¿Fiebre, pérdida de peso, sudores nocturnos?: no, ninguno", HH_LANG_ES, "MX", "unexplained_weight_loss", '-'},
@@ -450,6 +452,9 @@ static const struct number_case numbers[] = {
 	{"lower/mid back pain, been a week", HH_LANG_EN, -1, 7},
 	{"my back is agony. 52 if that matters", HH_LANG_EN, 52, -1},
 	{"Mam's 84, she's got osteoporosis", HH_LANG_EN, 84, -1},
+	{"I'm writing for my husband Dave who is fifty-six. He's had pain", HH_LANG_EN, 56, -1},
+	{"G'day, bloke, 33, came off me mountain bike", HH_LANG_EN, 33, -1},
+	{"I've got osteoporosis and I bent down to pick up the cat about a week ago", HH_LANG_EN, -1, 7},
 	{"tripped on the kerb yesterday, sore since", HH_LANG_EN, -1, 1},
 	{"m 45. desk job", HH_LANG_EN, 45, -1},
 	{"F/52, upper back pain", HH_LANG_EN, 52, -1},

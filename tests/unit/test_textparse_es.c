@@ -247,6 +247,9 @@ static void test_numbers(void)
 	CHECK(number("Me he caído por las escaleras. Fue ayer.", 0) == 1);
 	CHECK(number("ayer me agaché a recoger una caja y crac", 0) == 1);
 	CHECK(number("ayer tuve fiebre", 0) == 1); /* a bare day word, when nothing else dates the episode */
+	CHECK(number("Tengo 36 semanas de embarazo y 28 años, me duele la espalda", 1) == 28);
+	CHECK(number("tengo cero abdominales y me duele la espalda", 1) == -1);
+	CHECK(number("me duele la espalda al currar. 25 tacos", 1) == 25);
 	CHECK(number("ayer tuve fiebre, el dolor de espalda desde hace 2 semanas", 0) == 14);
 	CHECK(number("es el tercer dia con este dolor", 0) == 3);
 	CHECK(number("no sé si estoy embarazada, tengo un retraso de 2 semanas y me duele la espalda", 0) == -1);
