@@ -326,6 +326,12 @@ static const struct batch {
 	{"blind-al.jsonl", "AL",
 	 "a small town over a month, each in their own voice; first run on f19ae2b: en F1 0.875, red-flag recall "
 	 "0.979, duration 0.925, age 1.000, es 0.907, 0.964, 0.970, 0.900"},
+	{"blind-am.jsonl", "AM",
+	 "a health service's testers before release; first run on 98446c7: en F1 0.908, red-flag recall 1.000, "
+	 "duration 0.929, age 0.917, es 0.900, 0.986, 0.958, 1.000"},
+	{"blind-an.jsonl", "AN",
+	 "a triage nurse's inbox over a fortnight; first run on 98446c7: en F1 0.861, red-flag recall 0.957, duration "
+	 "0.929, age 1.000, es 0.888, 0.988, 0.966, 1.000"},
 };
 
 int main(int argc, char **argv)
