@@ -2177,16 +2177,9 @@ static void sudden_and_severe(const struct hh_content *c, const struct reader *r
 				denied |= r->t[q].kind == HH_TP_PRE_NEG + 1 || r->t[q].kind == HH_TP_PRE_HEDGE + 1;
 			if (denied || out->n_mentions >= HH_TEXTPARSE_MAX_MENTIONS)
 				continue;
+			/* in the back or the chest it answers sudden_tearing_pain too: tearing_if_sudden_severe */
 			add_code(out, y, HH_MENTION_PRESENT, r->t[j].start < m->start ? r->t[j].start : m->start,
 				 r->t[j + k - 1].end > m->end ? r->t[j + k - 1].end : m->end);
-			/* in the upper or middle back, or the chest, it is what sudden_tearing_pain asks too
-			 * ("... come on suddenly and is it severe, or ...") */
-			if (tearing != NULL && !has_code(out, tearing) && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS &&
-			    in_back_or_chest(c, r, out, a, b)) {
-				struct hh_mention *t = &out->mentions[out->n_mentions++];
-				*t = out->mentions[out->n_mentions - 2];
-				t->symptom = tearing;
-			}
 			return;
 		}
 	}
@@ -2211,12 +2204,11 @@ static void tearing_if_sudden_severe(const struct hh_content *c, const struct re
 		const struct hh_mention *m = &out->mentions[i];
 		if (m->kind != HH_MENTION_CODE || m->symptom != y || m->status != HH_MENTION_PRESENT)
 			continue;
-		int a = token_at(r, m->start), b = a;
+		int a = token_at(r, m->start), b = token_at(r, m->end);
 		sentence_of(r, &a, &b);
 		int back = in_back_or_chest(c, r, out, a, b);
 		for (int j = a; j < b && !back; j++)
-			back = strcmp(r->t[j].w, "espalda") == 0 ||
-			       (r->lang == HH_LANG_EN && pain_word_at(r, j) && strcmp(r->t[j].w, "back") == 0);
+			back = hh_tp_in(r->L->back_words, r->t[j].w) && pain_word_at(r, j);
 		if (!back)
 			continue;
 		struct hh_mention *x = &out->mentions[out->n_mentions++];

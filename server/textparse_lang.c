@@ -927,6 +927,8 @@ static const char *const es_breath_settings[] = {"escaleras", "caminar", "andar"
 						 "ejercicio", "correr",  NULL};
 static const char *const en_neg_softeners[] = {"exactly", NULL};
 static const char *const es_neg_softeners[] = {"exactamente", NULL};
+static const char *const en_back_words[] = {"back", NULL};
+static const char *const es_back_words[] = {"espalda", NULL};
 /* "cant ... without": two noes, a yes ("no puedo respirar hondo sin que me duela") */
 static const char *const en_without[] = {"without", NULL};
 static const char *const es_without[] = {"sin", NULL};
@@ -1179,6 +1181,7 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.ago_after = en_ago_after,
 			.pain_now = en_pain_now,
 			.without = en_without,
+			.back_words = en_back_words,
 			.neg_softeners = en_neg_softeners,
 			.breath_settings = en_breath_settings,
 			.weeks_along_before = en_weeks_along_before,
@@ -1234,6 +1237,7 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.ago_before = es_ago_before,
 			.pain_now = es_pain_now,
 			.without = es_without,
+			.back_words = es_back_words,
 			.neg_softeners = es_neg_softeners,
 			.breath_settings = es_breath_settings,
 			.weeks_along_before = es_weeks_along_before,
