@@ -1706,9 +1706,9 @@ static int read_bare(const struct reader *r, const struct number *n, struct hh_t
 	/* "my mum, 78, has", "mi padre (84) lleva": the age of the person the message is written for */
 	int kin = r->proxy && n->value <= HH_TRIAGE_AGE_MAX && kin_before(r, n->from);
 	/* "Now 41 and my upper back", "24 now.": a grown-up's age told as now, opening its sentence */
-	static const char *const now[] = {"now", NULL};
+	const char *const *now = r->L->age_now;
 	int sentence_start = n->from == 0 || r->t[n->from - 1].punct == '.';
-	int told_now = n->value >= 16 && n->value <= HH_TRIAGE_AGE_MAX &&
+	int told_now = now != NULL && n->value >= 16 && n->value <= HH_TRIAGE_AGE_MAX &&
 		       ((n->from >= 1 && !r->t[n->from - 1].punct && hh_tp_in(now, r->t[n->from - 1].w) &&
 			 (n->from == 1 || r->t[n->from - 2].punct == '.')) ||
 			(sentence_start && e < r->n && !r->t[e].punct && hh_tp_in(now, r->t[e].w) &&
@@ -1838,11 +1838,10 @@ static int read_half_unit(const struct reader *r, int i, struct hh_textparse_res
 	return 0;
 }
 
-/* Is token j a day (the unit "day", "dia"; not "night")? */
+/* Is token j a day ("day", "dia": L->day_words; not "night")? */
 static int day_at(const struct reader *r, int j)
 {
-	const struct hh_tp_unit *u = unit_at(r, j);
-	return u != NULL && u->days == 1 && strncmp(u->word, "d", 1) == 0;
+	return j < r->n && !r->t[j].punct && hh_tp_in(r->L->day_words, r->t[j].w);
 }
 
 /* "3rd day of it", "the third day", "tercer dia", "I'm on day 5": the pain's Nth day, N days. */
@@ -2651,20 +2650,18 @@ void hh_textparse_stem(enum hh_lang lang, const char *word, char out[32])
 /* Is the text someone else's pain told (the language's proxy words), with nothing of the writer's own? */
 static int for_someone_else(const struct reader *r)
 {
-	int proxy = 0;
 	if (r->L->proxy == NULL || r->L->own_pain == NULL)
 		return 0;
-	for (int j = 0; j < r->n; j++)
-		if (!r->t[j].punct && r->L->proxy_said != NULL && list_at(r, r->L->proxy_said, j) > 0)
-			return 1; /* "I am writing on behalf of my husband": said outright, whatever "I" follows */
-	for (int j = 0; j < r->n; j++) {
+	int proxy = 0, own = 0, said = 0;
+	for (int j = 0; j < r->n && !said; j++) {
 		if (r->t[j].punct)
 			continue;
-		if (list_at(r, r->L->own_pain, j) > 0)
-			return 0;
+		/* "I am writing on behalf of my husband": said outright, whatever "I" follows */
+		said = r->L->proxy_said != NULL && list_at(r, r->L->proxy_said, j) > 0;
+		own |= list_at(r, r->L->own_pain, j) > 0;
 		proxy |= list_at(r, r->L->proxy, j) > 0;
 	}
-	return proxy;
+	return said || (proxy && !own);
 }
 
 void hh_textparse(const struct hh_content *c, enum hh_lang lang, const char *country, const char *text, size_t len,

@@ -118,6 +118,8 @@ struct hh_tp_lang {
 	const char *const *cant;               /* "cant", "no puedo" */
 	const char *const *weeks_along_before; /* "im", "tengo": "im 32 weeks" is a pregnancy (NULL: none) */
 	const char *const *breath_settings;    /* "stairs", "reposo": a breathlessness said of one setting only */
+	const char *const *age_now;            /* "now": "Now 41", "24 now." tell an age (NULL: none) */
+	const char *const *day_words;          /* "day", "dia": the unit of "3rd day", "tercer dia" */
 	const char *const *back_words;         /* "back", "espalda": the back named (as the body's: pain_word_at) */
 	const char *const *pain_now;           /* "hurts", "duele": the pain itself or its start, not an old injury */
 };

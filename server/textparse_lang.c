@@ -927,6 +927,9 @@ static const char *const es_breath_settings[] = {"escaleras", "caminar", "andar"
 						 "ejercicio", "correr",  NULL};
 static const char *const en_neg_softeners[] = {"exactly", NULL};
 static const char *const es_neg_softeners[] = {"exactamente", NULL};
+static const char *const en_age_now[] = {"now", NULL};
+static const char *const en_day_words[] = {"day", "days", NULL};
+static const char *const es_day_words[] = {"dia", "dias", NULL};
 static const char *const en_back_words[] = {"back", NULL};
 static const char *const es_back_words[] = {"espalda", NULL};
 /* "cant ... without": two noes, a yes ("no puedo respirar hondo sin que me duela") */
@@ -1182,6 +1185,8 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.pain_now = en_pain_now,
 			.without = en_without,
 			.back_words = en_back_words,
+			.age_now = en_age_now,
+			.day_words = en_day_words,
 			.neg_softeners = en_neg_softeners,
 			.breath_settings = en_breath_settings,
 			.weeks_along_before = en_weeks_along_before,
@@ -1238,6 +1243,7 @@ static const struct hh_tp_lang langs[HH_LANG_COUNT] = {
 			.pain_now = es_pain_now,
 			.without = es_without,
 			.back_words = es_back_words,
+			.day_words = es_day_words,
 			.neg_softeners = es_neg_softeners,
 			.breath_settings = es_breath_settings,
 			.weeks_along_before = es_weeks_along_before,
