@@ -2199,7 +2199,7 @@ static void tearing_if_sudden_severe(const struct hh_content *c, const struct re
 				*tearing = hh_content_symptom(c, "sudden_tearing_pain");
 	if (y == NULL || tearing == NULL || has_code(out, tearing))
 		return;
-	for (size_t i = 0; i < out->n_mentions && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS; i++) {
+	for (size_t i = 0; i < out->n_mentions; i++) {
 		const struct hh_mention *m = &out->mentions[i];
 		if (m->kind != HH_MENTION_CODE || m->symptom != y || m->status != HH_MENTION_PRESENT)
 			continue;
@@ -2210,9 +2210,7 @@ static void tearing_if_sudden_severe(const struct hh_content *c, const struct re
 			back = hh_tp_in(r->L->back_words, r->t[j].w) && pain_word_at(r, j);
 		if (!back)
 			continue;
-		struct hh_mention *x = &out->mentions[out->n_mentions++];
-		*x = *m;
-		x->symptom = tearing;
+		add_code(out, tearing, HH_MENTION_PRESENT, m->start, m->end);
 		return;
 	}
 }
@@ -2228,12 +2226,10 @@ static void very_bad_if_sudden_severe(const struct hh_content *c, struct hh_text
 				*bad = hh_content_symptom(c, "getting_worse");
 	if (y == NULL || bad == NULL || has_code(out, bad))
 		return;
-	for (size_t i = 0; i < out->n_mentions && out->n_mentions < HH_TEXTPARSE_MAX_MENTIONS; i++)
+	for (size_t i = 0; i < out->n_mentions; i++)
 		if (out->mentions[i].kind == HH_MENTION_CODE && out->mentions[i].symptom == y &&
 		    out->mentions[i].status == HH_MENTION_PRESENT) {
-			struct hh_mention *x = &out->mentions[out->n_mentions++];
-			*x = out->mentions[i];
-			x->symptom = bad;
+			add_code(out, bad, HH_MENTION_PRESENT, out->mentions[i].start, out->mentions[i].end);
 			return;
 		}
 }
