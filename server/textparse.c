@@ -1900,6 +1900,12 @@ static void read_numbers(const struct hh_content *c, const struct reader *r, str
 	}
 }
 
+/* Is y one of codes (a NULL-terminated list of code names)? */
+static int code_in(const struct hh_symptom *y, const char *const *codes)
+{
+	return y != NULL && hh_tp_in(codes, y->code);
+}
+
 /*
  * Codes of the person's history, and weight lost: a duration told with one is
  * the history's, not the pain's ("lost 15 lbs in 2 months"). Other symptoms
@@ -1917,7 +1923,7 @@ static int of_history(const struct hh_symptom *y)
 					    "previous_injury",
 					    "unexplained_weight_loss",
 					    NULL};
-	return y != NULL && hh_tp_in(codes, y->code);
+	return code_in(y, codes);
 }
 
 static int token_at(const struct reader *r, size_t cp);
@@ -1927,7 +1933,7 @@ static int is_start_code(const struct hh_symptom *y)
 {
 	static const char *const codes[] = {"after_lifting_or_exercise", "sudden_movement", "minor_fall_or_knock",
 					    "major_trauma", NULL};
-	return y != NULL && hh_tp_in(codes, y->code);
+	return code_in(y, codes);
 }
 
 /*
@@ -1957,6 +1963,7 @@ static int pain_word_at(const struct reader *r, int j)
  */
 static int gestation(const struct reader *r, const struct hh_textparse_result *out, const struct hh_mention *d)
 {
+	static const char *const pregnancy[] = {"pregnant", "pregnancy_warning_signs", NULL};
 	int last = token_at(r, d->end) - 1, first = token_at(r, d->start);
 	const struct hh_tp_unit *u = last >= 0 ? unit_at(r, last) : NULL;
 	if (u == NULL || u->days != 7 || d->value < 12 * 7 || d->value > 42 * 7 || first < 0 ||
@@ -1964,9 +1971,7 @@ static int gestation(const struct reader *r, const struct hh_textparse_result *o
 		return 0;
 	for (size_t k = 0; k < out->n_mentions; k++) {
 		const struct hh_mention *m = &out->mentions[k];
-		if (m->kind == HH_MENTION_CODE && m->status != HH_MENTION_DENIED &&
-		    (strcmp(m->symptom->code, "pregnant") == 0 ||
-		     strcmp(m->symptom->code, "pregnancy_warning_signs") == 0))
+		if (m->kind == HH_MENTION_CODE && m->status != HH_MENTION_DENIED && code_in(m->symptom, pregnancy))
 			return 1;
 	}
 	return 0;
