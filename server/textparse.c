@@ -2659,8 +2659,8 @@ static int for_someone_else(const struct reader *r)
 			continue;
 		/* "I am writing on behalf of my husband": said outright, whatever "I" follows */
 		said = r->L->proxy_said != NULL && list_at(r, r->L->proxy_said, j) > 0;
-		own |= list_at(r, r->L->own_pain, j) > 0;
-		proxy |= list_at(r, r->L->proxy, j) > 0;
+		own = own || list_at(r, r->L->own_pain, j) > 0;
+		proxy = proxy || (!own && list_at(r, r->L->proxy, j) > 0); /* once the writer's own, moot */
 	}
 	return said || (proxy && !own);
 }
