@@ -616,26 +616,31 @@ static void find_phrases(struct reader *r)
 		const struct tok *t = &r->t[i];
 		if (t->punct)
 			continue;
-		char forms[4][WORD_MAX];
-		int nf = 0;
 		size_t n = strlen(t->w);
-		snprintf(forms[nf++], WORD_MAX, "%s", t->w);
+		try_first(r, t->w, i);
 		if (t->alt != NULL)
-			snprintf(forms[nf++], WORD_MAX, "%s", t->alt);
-		if (n > 3 && t->w[n - 1] == 's')
-			snprintf(forms[nf++], WORD_MAX, "%.*s", (int)n - 1, t->w);
-		if (n > 4 && t->w[n - 1] == 's' && t->w[n - 2] == 'e')
-			snprintf(forms[nf++], WORD_MAX, "%.*s", (int)n - 2, t->w);
-		for (int f = 0; f < nf; f++)
-			try_first(r, forms[f], i);
+			try_first(r, t->alt, i);
+		char stem[WORD_MAX]; /* a phrase word in the singular: "legs" -> "leg", "boxes" -> "box" */
+		if (n > 3 && t->w[n - 1] == 's') {
+			memcpy(stem, t->w, n - 1);
+			stem[n - 1] = '\0';
+			try_first(r, stem, i);
+		}
+		if (n > 4 && t->w[n - 1] == 's' && t->w[n - 2] == 'e') {
+			stem[n - 2] = '\0';
+			try_first(r, stem, i);
+		}
 		for (size_t k = 0; k < b->n_stem_first; k++)
 			if (word_matches(b->stem_first[k]->words[0], 1, t))
 				try_phrase(r, b->stem_first[k], i);
 		/* a singular phrase word read in the plural ("leg" for "legs") */
-		char plural[WORD_MAX + 2];
-		snprintf(plural, sizeof(plural), "%ss", t->w);
-		if (strlen(plural) < WORD_MAX)
+		if (n + 1 < WORD_MAX) {
+			char plural[WORD_MAX];
+			memcpy(plural, t->w, n);
+			plural[n] = 's';
+			plural[n + 1] = '\0';
 			try_first(r, plural, i);
+		}
 	}
 }
 
@@ -1369,8 +1374,12 @@ static const struct hh_tp_unit *unit_at(const struct reader *r, int j)
 static int list_at(const struct reader *r, const char *const *list, int j)
 {
 	int best = 0;
+	if (j >= r->n)
+		return 0;
 	for (size_t i = 0; list[i] != NULL; i++) {
-		int n = j < r->n ? words_at(r, list[i], j, 1) : 0;
+		if (list[i][0] != r->t[j].w[0])
+			continue; /* the first letters differ: no need to compare the words */
+		int n = words_at(r, list[i], j, 1);
 		best = n > best ? n : best;
 	}
 	return best;

@@ -1358,7 +1358,7 @@ int hh_tp_respell(enum hh_lang lang, const char *word, int (*try)(const char *w,
 int hh_tp_in(const char *const *list, const char *word)
 {
 	for (size_t i = 0; list != NULL && list[i] != NULL; i++)
-		if (strcmp(list[i], word) == 0)
+		if (list[i][0] == word[0] && strcmp(list[i], word) == 0)
 			return 1;
 	return 0;
 }
